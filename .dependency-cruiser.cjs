@@ -1,0 +1,62 @@
+/**
+ * Import boundaries from DESIGN.md "Parts and boundaries", plus no cycles. Composition roots
+ * (bot/cli, every main.ts) may import anything; nothing imports them.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make layering meaningless and start-up order fragile.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'agent-imports-nothing-concrete',
+      severity: 'error',
+      comment: 'bot/agent is pure logic behind narrow interfaces: no Bolt, BullMQ, pg, PGlite, Redis, SDK clients or other bot parts that wrap them.',
+      from: { path: '^bot/agent/' },
+      to: {
+        path: [
+          'node_modules/(@slack|bullmq|ioredis|pg|@electric-sql|@anthropic-ai|@modelcontextprotocol|@kubernetes|pino|prom-client)/',
+          '^bot/(slack|queue|store|cli|model|worker|gateway-client|git)/',
+        ],
+      },
+    },
+    {
+      name: 'mcp-servers-never-import-bot',
+      severity: 'error',
+      comment: 'bot/ and mcp-servers/ speak MCP; they share no code.',
+      from: { path: '^mcp-servers/' },
+      to: { path: '^(bot|evaluators)/' },
+    },
+    {
+      name: 'bot-talks-to-mcp-servers-over-mcp',
+      severity: 'error',
+      comment: 'Library code in bot/ reaches MCP servers over MCP only; only composition roots wire them.',
+      from: { path: '^bot/', pathNot: ['^bot/cli/', '(^|/)main\\.ts$', '\\.test\\.ts$'] },
+      to: { path: '^(mcp-servers|evaluators)/' },
+    },
+    {
+      name: 'nobody-imports-composition-roots',
+      severity: 'error',
+      comment: 'main.ts files and the CLI wire parts together; parts never import them.',
+      from: { pathNot: ['^bot/cli/', '^bin/'] },
+      to: { path: ['(^|/)main\\.ts$', '^bot/cli/'] },
+    },
+    {
+      name: 'library-code-never-imports-tests',
+      severity: 'error',
+      from: { pathNot: ['\\.test\\.ts$', '^test/'] },
+      to: { path: ['\\.test\\.ts$', '^test/'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.json'] },
+    exclude: { path: ['^dist/'] },
+  },
+};

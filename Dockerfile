@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# One image for every sre-bot role: `docker run IMAGE <role> ...` (slack, worker, gateway,
+# mcp <name>, db migrate, ...). Built on Node 24 LTS; runs as the unprivileged `node` user.
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY bot ./bot
+COPY mcp-servers ./mcp-servers
+COPY evaluators ./evaluators
+RUN npm run build
+
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    SRE_BOT_HOME=/var/lib/sre-bot
+# git: GitOps and skills repositories; openssl: sandbox TLS material; ca-certificates: HTTPS.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git openssl ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+COPY bot/store/migrations ./bot/store/migrations
+COPY skills ./skills
+COPY evaluators/scenarios ./evaluators/scenarios
+RUN ln -s /app/bin/sre-bot.js /usr/local/bin/sre-bot \
+ && mkdir -p /var/lib/sre-bot && chown node:node /var/lib/sre-bot
+USER node
+EXPOSE 3000 8080 9464
+ENTRYPOINT ["sre-bot"]
+CMD ["--help"]

@@ -1,0 +1,44 @@
+/**
+ * Every telemetry attribute key and span/metric name sre-bot emits, in one place so dashboards
+ * and code agree. GenAI keys follow the OpenTelemetry GenAI semantic conventions.
+ */
+export const Attr = {
+  investigationId: 'sre_bot.investigation.id',
+  jobName: 'sre_bot.job.name',
+  jobId: 'sre_bot.job.id',
+  jobAttempt: 'sre_bot.job.attempt',
+  queueName: 'sre_bot.queue.name',
+  slackChannel: 'sre_bot.slack.channel',
+  slackEventId: 'sre_bot.slack.event_id',
+  mcpServer: 'sre_bot.mcp.server',
+  mcpInstance: 'sre_bot.mcp.instance',
+  mcpTool: 'sre_bot.mcp.tool',
+  mcpOutcome: 'sre_bot.mcp.outcome',
+  gatewayPrincipal: 'sre_bot.gateway.principal',
+  skillName: 'sre_bot.skill.name',
+  dbSystem: 'db.system',
+  dbOperation: 'db.operation.name',
+  genAiSystem: 'gen_ai.system',
+  genAiOperation: 'gen_ai.operation.name',
+  genAiRequestModel: 'gen_ai.request.model',
+  genAiResponseModel: 'gen_ai.response.model',
+  genAiInputTokens: 'gen_ai.usage.input_tokens',
+  genAiOutputTokens: 'gen_ai.usage.output_tokens',
+  genAiToolName: 'gen_ai.tool.name',
+} as const;
+
+export const SpanName = {
+  jobProcess: 'job-process',
+  migrationApply: 'migration-apply',
+  investigation: 'investigation',
+  toolCall: 'tool-call',
+  modelCall: 'chat',
+} as const;
+
+export const MetricName = {
+  jobsProcessed: 'sre_bot_jobs_processed_total',
+  jobDuration: 'sre_bot_job_duration_seconds',
+  toolCalls: 'sre_bot_tool_calls_total',
+  toolCallDuration: 'sre_bot_tool_call_duration_seconds',
+  investigations: 'sre_bot_investigations_total',
+} as const;
