@@ -9,32 +9,30 @@ export const REDACTED = '[redacted]';
 
 const SECRET_KEY = /(pass(word|wd)?|secret|token|api[-_]?key|authori[sz]ation|credential|private[-_]?key|client[-_]?secret|cookie|session[-_]?id)$/i;
 
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, // Slack tokens
-  /\bxapp-\d-[A-Za-z0-9-]{10,}/g, // Slack app-level tokens
-  /\bgh[pousr]_[A-Za-z0-9]{30,}/g, // GitHub tokens
-  /\bgithub_pat_[A-Za-z0-9_]{30,}/g,
-  /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, // AWS access key ids
-  /\bsk-ant-[A-Za-z0-9_-]{20,}/g, // Anthropic keys
-  /\bsk-[A-Za-z0-9]{32,}/g,
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWTs (service account tokens)
-  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/gi,
-  /\b(password|passwd|pwd|secret|token|api[-_]?key)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi,
-  /(:\/\/[^:/\s@]+:)[^@\s/]+@/g, // credentials in URLs
+type Replacement = (match: string, ...groups: string[]) => string;
+
+const whole: Replacement = () => REDACTED;
+
+/** Each pattern with how to rewrite a hit (keep the key or scheme, drop the secret). */
+const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, Replacement]> = [
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, whole],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, whole], // Slack tokens
+  [/\bxapp-\d-[A-Za-z0-9-]{10,}/g, whole], // Slack app-level tokens
+  [/\bgh[pousr]_[A-Za-z0-9]{30,}/g, whole], // GitHub tokens
+  [/\bgithub_pat_[A-Za-z0-9_]{30,}/g, whole],
+  [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, whole], // AWS access key ids
+  [/\bsk-ant-[A-Za-z0-9_-]{20,}/g, whole], // Anthropic keys
+  [/\bsk-[A-Za-z0-9]{32,}/g, whole],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, whole], // JWTs (service account tokens)
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/gi, (_match, scheme = '') => `${scheme} ${REDACTED}`],
+  [/\b([A-Za-z_]*?(?:password|passwd|pwd|secret|token|api[-_]?key))(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi, (_match, key = '', separator = '') => `${key}${separator}${REDACTED}`],
+  [/(:\/\/[^:/\s@]+:)[^@\s/]+@/g, (_match, prefix = '') => `${prefix}${REDACTED}@`], // credentials in URLs
 ];
 
 /** Replaces token-shaped substrings of one string. */
 export function redactText(text: string): string {
   let result = text;
-  for (const pattern of SECRET_PATTERNS) {
-    result = result.replace(pattern, (match, ...groups: unknown[]) => {
-      if (pattern.source.startsWith('\\b(password')) return `${String(groups[0])}${String(groups[1])}${REDACTED}`;
-      if (pattern.source.startsWith('(:\\/\\/')) return `${String(groups[0])}${REDACTED}@`;
-      if (/^(Bearer|Basic)\s/i.test(match)) return `${match.split(/\s+/)[0] ?? ''} ${REDACTED}`;
-      return REDACTED;
-    });
-  }
+  for (const [pattern, replace] of SECRET_PATTERNS) result = result.replace(pattern, replace);
   return result;
 }
 

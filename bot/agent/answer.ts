@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * The answer an investigation produces, whether a model reasoned it or triage assembled it.
+ * The model fills `FindingSchema` through the `submit_answer` tool; the pipeline adds the rest.
+ */
+export const FindingSchema = z.object({
+  summary: z.string().min(1).max(800).describe('One or two sentences a developer can act on.'),
+  rootCause: z.string().min(1).max(1500).describe('The root cause, naming the exact object, field and value at fault.'),
+  evidence: z
+    .array(
+      z.object({
+        text: z.string().min(1).max(600).describe('The observed fact, quoted from a tool result.'),
+        source: z.string().min(1).max(200).describe('Where it came from, e.g. argocd/argocd-eu-1/app/checkout.'),
+      }),
+    )
+    .min(1)
+    .max(12),
+  confidence: z.enum(['high', 'medium', 'low']),
+  nextSteps: z.array(z.string().min(1).max(400)).max(8),
+  fix: z
+    .object({
+      description: z.string().min(1).max(800).describe('What to change in git (values file, overlay, manifest); never the Argo CD Application.'),
+      path: z.string().max(300).optional().describe('File in the GitOps repository, when known.'),
+      change: z.string().max(1500).optional().describe('The change, e.g. a small YAML snippet or unified diff.'),
+    })
+    .optional(),
+});
+
+export type Finding = z.infer<typeof FindingSchema>;
+
+export interface AnswerUsage {
+  model?: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  costUsd: number;
+  toolCalls: number;
+  turns: number;
+}
+
+/** The stored and rendered answer. */
+export interface Answer extends Finding {
+  /** `model`: reasoned by a model; `triage`: assembled deterministically from skills and evidence. */
+  mode: 'model' | 'triage';
+  question: string;
+  skills: string[];
+  instances: string[];
+  /** Plain notes for people: fallbacks taken, instances unreachable, no model used. */
+  notes: string[];
+  usage: AnswerUsage;
+  traceId?: string;
+  durationMs: number;
+}
+
+/** What an investigation ends with: an answer, or a clarifying question when truly ambiguous. */
+export type InvestigationOutcome =
+  | { kind: 'answer'; answer: Answer }
+  | { kind: 'clarify'; question: string; options: string[]; notes: string[] };

@@ -1,0 +1,131 @@
+import { errorMessage } from '../errors.js';
+import { redactText } from '../security/redact.js';
+import type { Answer, InvestigationOutcome } from './answer.js';
+import { evidenceFromSections, renderSections } from './evidence-lines.js';
+import { defaultGatherBudget, gatherEvidence, type GatherBudget } from './gather.js';
+import { defaultLoopLimits } from './loop-limits.js';
+import type { Clock, ModelClient, ProgressListener, SkillCatalog, ToolCallRecorder, ToolGateway } from './ports.js';
+import { reason, type ReasonSettings } from './reason.js';
+import { resolveEntities, type ChannelDefaults, type Entities } from './resolve.js';
+import { ToolCaller } from './tool-caller.js';
+import { triage } from './triage.js';
+import { wrapUntrusted } from './untrusted.js';
+
+export interface InvestigationRequest {
+  question: string;
+  defaults?: ChannelDefaults;
+  traceId?: string;
+  traceparent?: string;
+}
+
+export interface InvestigationDeps {
+  gateway: ToolGateway;
+  catalog: SkillCatalog;
+  recorder: ToolCallRecorder;
+  clock: Clock;
+  /** Absent: deterministic triage only. */
+  model?: ModelClient;
+  onProgress?: ProgressListener;
+}
+
+export interface InvestigationSettings {
+  gather: GatherBudget;
+  reason: ReasonSettings;
+  /** Characters of tool output put in the first prompt. */
+  maxContextChars: number;
+}
+
+export const defaultInvestigationSettings: InvestigationSettings = {
+  gather: defaultGatherBudget,
+  reason: {
+    limits: defaultLoopLimits,
+    coreTools: ['describe_workload', 'get_application', 'get_pod_logs', 'list_events'],
+    useNativeToolSearch: false,
+    prices: {},
+  },
+  maxContextChars: 24_000,
+};
+
+function describeEntities(entities: Entities): string {
+  const parts: string[] = [];
+  if (entities.app) parts.push(`Argo CD app ${entities.app.name} on ${entities.app.instance}`);
+  if (entities.workload) parts.push(`${entities.workload.kind} ${entities.workload.namespace}/${entities.workload.name} on cluster ${entities.workload.cluster}`);
+  else if (entities.namespace) parts.push(`namespace ${entities.namespace}${entities.cluster ? ` on cluster ${entities.cluster}` : ''}`);
+  return parts.join(', ') || 'nothing specific (no app, workload or namespace matched the question)';
+}
+
+/**
+ * One investigation: resolve → gather → match → reason (or triage) → answer. Never throws for
+ * model trouble (it degrades to triage and says so); throws only when the gateway itself is
+ * unusable, which the worker retries.
+ */
+export async function investigate(request: InvestigationRequest, deps: InvestigationDeps, settings: InvestigationSettings = defaultInvestigationSettings): Promise<InvestigationOutcome> {
+  const started = deps.clock.now();
+  const progress: ProgressListener = deps.onProgress ?? (() => undefined);
+  const tools = new ToolCaller(deps.gateway, deps.recorder, { now: () => deps.clock.now(), ...(request.traceparent ? { traceparent: request.traceparent } : {}) });
+  const toolList = await tools.load();
+
+  progress('resolve', 'resolving what the question is about');
+  const resolution = await resolveEntities(request.question, tools, request.defaults);
+  if (resolution.kind === 'ambiguous') return { kind: 'clarify', question: resolution.question, options: resolution.options, notes: [] };
+  const { entities } = resolution;
+  progress('resolve', `resolved: ${describeEntities(entities)}`);
+
+  const gathered = await gatherEvidence(entities, tools, { budget: settings.gather, now: () => deps.clock.now(), onProgress: progress });
+  const evidence = evidenceFromSections(gathered.sections);
+
+  const matches = deps.catalog.match(evidence);
+  progress('match', matches.length > 0 ? `matched skill ${matches[0]?.name ?? ''}${matches.length > 1 ? ` (+${matches.length - 1} more)` : ''}` : 'no skill matched the evidence');
+
+  const notes: string[] = [];
+  if (entities.unreachable.length > 0) notes.push(`Unreachable while investigating: ${entities.unreachable.join(', ')}.`);
+  if (entities.alternatives.length > 0) notes.push(`Also found: ${entities.alternatives.slice(0, 4).join('; ')} — not investigated.`);
+  if (gathered.skipped > 0) notes.push(`${gathered.skipped} look-ups were skipped to stay within the time budget.`);
+  const instances = [...new Set([...(entities.app ? [entities.app.instance] : []), ...gathered.instances])];
+  const base = { question: request.question, instances, ...(request.traceId ? { traceId: request.traceId } : {}) };
+
+  if (deps.model) {
+    try {
+      const context = `What the question resolved to: ${describeEntities(entities)}.\n\nEvidence gathered (tool results):\n${renderSections(gathered.sections, settings.maxContextChars, wrapUntrusted)}`;
+      const result = await reason({
+        question: request.question,
+        context,
+        matchedSkills: matches.slice(0, 2).map((match) => match.name),
+        tools: toolList.filter((tool) => tool.isReadOnly),
+        catalog: deps.catalog,
+        model: deps.model,
+        callTool: (name, args) => tools.call(name, args),
+        settings: settings.reason,
+        onProgress: progress,
+      });
+      const answer: Answer = {
+        ...result.finding,
+        ...base,
+        mode: 'model',
+        skills: result.skillsLoaded,
+        notes: [...notes, ...result.notes],
+        usage: { model: result.model, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, cachedTokens: result.usage.cacheReadTokens, costUsd: result.costUsd, toolCalls: tools.callCount, turns: result.turns },
+        durationMs: deps.clock.now() - started,
+      };
+      progress('answer', 'answer ready');
+      return { kind: 'answer', answer };
+    } catch (error) {
+      notes.push(`The model was unavailable (${redactText(errorMessage(error)).slice(0, 160)}); this answer was assembled without it.`);
+    }
+  }
+
+  progress('triage', 'building the answer from matched skills (no model)');
+  const finding = triage(request.question, evidence, matches, deps.catalog);
+  if (!deps.model) notes.push('No model was used: this answer was assembled from the matched skill and the evidence.');
+  const answer: Answer = {
+    ...finding,
+    ...base,
+    mode: 'triage',
+    skills: matches.slice(0, 1).map((match) => match.name),
+    notes,
+    usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, toolCalls: tools.callCount, turns: 0 },
+    durationMs: deps.clock.now() - started,
+  };
+  progress('answer', 'answer ready');
+  return { kind: 'answer', answer };
+}

@@ -1,0 +1,176 @@
+import type { ToolCaller } from './tool-caller.js';
+import { instanceResults } from './tool-caller.js';
+
+/** Where an investigation should look, resolved from the question and the channel. */
+export interface Entities {
+  app?: { name: string; instance: string; namespace?: string; health?: string; sync?: string };
+  workload?: { kind: string; name: string; namespace: string; cluster: string; isHealthy: boolean };
+  namespace?: string;
+  cluster?: string;
+  /** Same-named objects that were not chosen, for the answer's notes. */
+  alternatives: string[];
+  unreachable: string[];
+}
+
+/** Defaults a support channel can set (team, cluster, Argo CD instance, namespace). */
+export interface ChannelDefaults {
+  cluster?: string;
+  argocdInstance?: string;
+  namespace?: string;
+}
+
+export type Resolution = { kind: 'resolved'; entities: Entities } | { kind: 'ambiguous'; question: string; options: string[] };
+
+const STOPWORDS = new Set(
+  `a an the is are was were be been am do does did why what whats what's how when where who which can could would should will
+   not no isnt isn't doesnt doesn't dont don't cant can't won't wont my our your their its it this that these those there here
+   in on at of for to from with by and or but as into about app application service deployment pod pods workload namespace ns
+   cluster failing fail fails failed failure broken down erroring errors error crash crashing crashes crashloop working work
+   works up running run start starting started stuck slow issue issues problem problems wrong happen happening happened going
+   on going please help me us we i you hey hi bot sre-bot check look any all some now today again still keeps keep getting get
+   sync syncing synced synchronize deploy deploying deployed rollout release healthy unhealthy degraded status state
+   policy policies kyverno argocd argo cd violating violation violations report reports audit blocked block denied`.split(/\s+/),
+);
+
+const ENVIRONMENTS: Record<string, string[]> = {
+  prod: ['prod', 'production', 'prd'],
+  staging: ['staging', 'stage', 'stg'],
+  dev: ['dev', 'development'],
+  qa: ['qa', 'test', 'testing'],
+};
+
+/** Names a question might refer to: words and hyphenated names that are not common words. */
+export function candidateTerms(question: string): string[] {
+  const words = question.toLowerCase().match(/[a-z0-9][a-z0-9.-]*[a-z0-9]/g) ?? [];
+  const environmentWords = new Set(Object.values(ENVIRONMENTS).flat());
+  const terms = words.filter((word) => word.length >= 3 && !STOPWORDS.has(word) && !environmentWords.has(word) && !/^\d+$/.test(word));
+  return [...new Set(terms)].slice(0, 4);
+}
+
+/** The environment a question names (`prod`, `staging`, ...), if any. */
+export function environmentOf(question: string): string | undefined {
+  const words = new Set(question.toLowerCase().match(/[a-z]+/g) ?? []);
+  return Object.entries(ENVIRONMENTS).find(([, synonyms]) => synonyms.some((word) => words.has(word)))?.[0];
+}
+
+function matchesEnvironment(instance: string, environment: string | undefined): boolean {
+  if (!environment) return true;
+  const parts = instance.toLowerCase().split(/[^a-z0-9]+/);
+  return (ENVIRONMENTS[environment] ?? [environment]).some((word) => parts.includes(word));
+}
+
+/** An explicitly named namespace ("namespace payments", "ns payments", "in payments namespace"). */
+function explicitNamespace(question: string): string | undefined {
+  const match = /\b(?:namespace|ns)\s+([a-z0-9][a-z0-9-]*)/i.exec(question) ?? /\b([a-z0-9][a-z0-9-]*)\s+namespace\b/i.exec(question);
+  return match?.[1]?.toLowerCase();
+}
+
+interface AppCandidate {
+  name: string;
+  instance: string;
+  namespace?: string;
+  health?: string;
+  sync?: string;
+}
+
+interface WorkloadCandidate {
+  kind: string;
+  name: string;
+  namespace: string;
+  cluster: string;
+  isHealthy: boolean;
+}
+
+const isAppHealthy = (app: AppCandidate) => app.health === 'Healthy' && app.sync === 'Synced';
+
+/** Narrows candidates: channel default, environment, exact name, then unhealthy over healthy. */
+function narrow<T>(candidates: T[], filters: Array<(candidate: T) => boolean>): T[] {
+  let current = candidates;
+  for (const filter of filters) {
+    const kept = current.filter(filter);
+    if (kept.length > 0) current = kept;
+  }
+  return current;
+}
+
+/**
+ * Resolves a question to the app, workload, namespace and cluster to investigate, by fanning
+ * look-ups out over every instance. Asks back only when two unhealthy candidates remain and
+ * nothing in the question or channel tells them apart.
+ */
+export async function resolveEntities(question: string, tools: ToolCaller, defaults: ChannelDefaults = {}): Promise<Resolution> {
+  const terms = candidateTerms(question);
+  const environment = environmentOf(question);
+  const unreachable = new Set<string>();
+  const apps: AppCandidate[] = [];
+  const workloads: WorkloadCandidate[] = [];
+
+  await Promise.all(
+    terms.flatMap((term) => [
+      tools.has('list_applications')
+        ? tools.call('list_applications', { nameContains: term, ...(defaults.argocdInstance ? { instance: defaults.argocdInstance } : {}) }).then((result) => {
+            const { results, unreachable: down } = instanceResults(result, defaults.argocdInstance);
+            down.forEach((instance) => unreachable.add(instance));
+            for (const { instance, data } of results) {
+              for (const app of (data.applications ?? []) as Array<Record<string, unknown>>) {
+                apps.push({ name: String(app.name), instance, namespace: app.destinationNamespace as string | undefined, health: app.health as string | undefined, sync: app.sync as string | undefined });
+              }
+            }
+          })
+        : Promise.resolve(),
+      tools.has('find_workloads')
+        ? tools.call('find_workloads', { nameContains: term, ...(defaults.cluster ? { instance: defaults.cluster } : {}), ...(defaults.namespace ? { namespace: defaults.namespace } : {}) }).then((result) => {
+            const { results, unreachable: down } = instanceResults(result, defaults.cluster);
+            down.forEach((instance) => unreachable.add(instance));
+            for (const { instance, data } of results) {
+              for (const workload of (data.workloads ?? []) as Array<Record<string, unknown>>) {
+                workloads.push({ kind: String(workload.kind), name: String(workload.name), namespace: String(workload.namespace), cluster: instance, isHealthy: workload.isHealthy !== false });
+              }
+            }
+          })
+        : Promise.resolve(),
+    ]),
+  );
+
+  const exactTerm = (name: string) => terms.includes(name.toLowerCase());
+  const appChoices = narrow(apps, [
+    (app) => !defaults.argocdInstance || app.instance === defaults.argocdInstance,
+    (app) => matchesEnvironment(app.instance, environment),
+    (app) => exactTerm(app.name),
+    (app) => !isAppHealthy(app),
+  ]);
+  const alternatives: string[] = [];
+  let app: AppCandidate | undefined;
+  if (appChoices.length === 1) app = appChoices[0];
+  else if (appChoices.length > 1) {
+    const distinct = new Map(appChoices.map((candidate) => [`${candidate.instance}/${candidate.name}`, candidate]));
+    if (distinct.size === 1) app = appChoices[0];
+    else {
+      const options = [...distinct.keys()];
+      return { kind: 'ambiguous', question: `I found several applications that could be meant: ${options.join(', ')}. Which one (or which environment) do you mean?`, options };
+    }
+  }
+  for (const other of apps) if (app && (other.instance !== app.instance || other.name !== app.name) && other.name === app.name) alternatives.push(`${other.instance}/${other.name} (${other.health ?? 'unknown'}, ${other.sync ?? 'unknown'})`);
+
+  const namespace = explicitNamespace(question) ?? app?.namespace ?? defaults.namespace;
+  const workloadChoices = narrow(workloads, [
+    (workload) => !defaults.cluster || workload.cluster === defaults.cluster,
+    (workload) => !namespace || workload.namespace === namespace,
+    (workload) => matchesEnvironment(workload.cluster, environment),
+    (workload) => exactTerm(workload.name) || (app !== undefined && workload.name === app.name),
+    (workload) => !workload.isHealthy,
+    (workload) => workload.kind !== 'Pod',
+  ]);
+  const workload = workloadChoices[0];
+  for (const other of workloadChoices.slice(1)) alternatives.push(`${other.cluster}/${other.namespace}/${other.name}`);
+
+  const entities: Entities = {
+    ...(app ? { app } : {}),
+    ...(workload ? { workload } : {}),
+    ...(namespace ?? workload?.namespace ? { namespace: namespace ?? workload?.namespace } : {}),
+    ...(workload?.cluster ?? defaults.cluster ? { cluster: workload?.cluster ?? defaults.cluster } : {}),
+    alternatives,
+    unreachable: [...unreachable],
+  };
+  return { kind: 'resolved', entities };
+}
