@@ -6,9 +6,10 @@ export const SUBMIT_ANSWER = 'submit_answer';
 export const LOAD_SKILL = 'load_skill';
 export const READ_SKILL_FILE = 'read_skill_file';
 export const SEARCH_TOOLS = 'search_tools';
+export const SEARCH_SKILLS = 'search_skills';
 
 /** Names the pipeline handles itself; everything else is a gateway tool. */
-export const BUILT_IN_TOOLS = new Set([SUBMIT_ANSWER, LOAD_SKILL, READ_SKILL_FILE, SEARCH_TOOLS]);
+export const BUILT_IN_TOOLS = new Set([SUBMIT_ANSWER, LOAD_SKILL, READ_SKILL_FILE, SEARCH_TOOLS, SEARCH_SKILLS]);
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
@@ -28,6 +29,11 @@ export function builtInToolDefinitions(catalog: SkillCatalog): ModelToolDefiniti
       name: READ_SKILL_FILE,
       description: "Read a file from a skill's references/ folder (long material a skill points to).",
       inputSchema: jsonSchema(z.object({ skill: z.string(), path: z.string().describe('Path inside the skill folder, e.g. references/quota.md') })),
+    },
+    {
+      name: SEARCH_SKILLS,
+      description: 'Full-text search of the skill library when the index does not list a fitting skill, e.g. "certificate expired".',
+      inputSchema: jsonSchema(z.object({ query: z.string().min(2), limit: z.number().int().min(1).max(10).optional() })),
     },
     {
       name: SEARCH_TOOLS,

@@ -5,6 +5,7 @@ import {
   BUILT_IN_TOOLS,
   LOAD_SKILL,
   READ_SKILL_FILE,
+  SEARCH_SKILLS,
   SEARCH_TOOLS,
   SUBMIT_ANSWER,
   builtInToolDefinitions,
@@ -77,7 +78,8 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
   const skillsLoaded = new Set(input.matchedSkills);
   const notes: string[] = [];
   const system = `${SYSTEM_RULES}\n\nSkill index (load_skill NAME for the full text):\n${catalog.promptIndex(input.question)}`;
-  const messages: ModelMessage[] = [{ role: 'user', content: [{ type: 'text', text: firstMessage(input) }] }];
+  // Redact the whole first message: evidence and matched skills could carry a credential.
+  const messages: ModelMessage[] = [{ role: 'user', content: [{ type: 'text', text: redactText(firstMessage(input)) }] }];
   let usage = emptyUsage;
   let costUsd = 0;
   let toolCalls = 0;
@@ -162,12 +164,18 @@ async function runTool(
       if (!skill) return reply(`No skill named "${String(args.name)}". Pick a name from the skill index.`, true);
       skillsLoaded.add(skill.name);
       input.onProgress?.('reason', `loaded skill ${skill.name}`);
-      return reply(skill.body);
+      return reply(redactText(skill.body));
     }
     case READ_SKILL_FILE: {
       const text = await input.catalog.readFile(String(args.skill ?? ''), String(args.path ?? ''));
       if (text === undefined) return reply(`No file "${String(args.path)}" in skill "${String(args.skill)}".`, true);
-      return reply(text);
+      return reply(redactText(text));
+    }
+    case SEARCH_SKILLS: {
+      const limit = typeof args.limit === 'number' ? args.limit : 5;
+      const found = input.catalog.search(String(args.query ?? ''), limit);
+      if (found.length === 0) return reply('No skill matched; try other words.', true);
+      return reply(found.map((skill) => `- ${skill.name}: ${skill.description}`).join('\n'));
     }
     case SEARCH_TOOLS: {
       const limit = typeof args.limit === 'number' ? args.limit : 5;
