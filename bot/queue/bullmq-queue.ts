@@ -71,7 +71,9 @@ export function createBullmqQueue<Data>(name: string, options: BullmqQueueOption
 
   async function ensureEvents(): Promise<void> {
     if (queueEvents) return;
-    queueEvents = new QueueEvents(name, { connection, prefix });
+    // Read the event stream from the moment of subscribing, not from when the reader is ready,
+    // so a job that finishes while the reader connects is still reported.
+    queueEvents = new QueueEvents(name, { connection, prefix, lastEventId: `${Date.now() - 1_000}-0` });
     queueEvents.on('error', () => undefined);
     queueEvents.on('progress', ({ jobId, data }) => emit({ type: 'progress', jobId, progress: data as JobProgress }));
     queueEvents.on('completed', ({ jobId }) => emit({ type: 'completed', jobId }));

@@ -143,8 +143,6 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
       await job.reportProgress({ step: 'resolve', message: 'resolving checkout' });
       await job.reportProgress({ step: 'gather', message: 'gathering 1/5' });
     }, { concurrency: 1 });
-    // Give BullMQ's event stream a moment to attach before the job runs.
-    await new Promise((resolve) => setTimeout(resolve, 200));
     await queue.enqueue({ n: 1 });
     const events = await progress;
     expect(events.map((event) => (event.type === 'progress' ? (event.progress as JobProgress).step : ''))).toEqual(['resolve', 'gather']);
