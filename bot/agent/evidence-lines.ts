@@ -21,6 +21,34 @@ function kindOfLine(tool: string, line: string): EvidenceKind {
 }
 
 const NOISE = /^\s*(…|\.\.\.|\(|pods: \d+ total|warning events: none|no warnings)/i;
+/** Statements of absence ("No fail results …") are not evidence of anything and fool signal matching. */
+const ABSENCE = /^(no|none|nothing)\b/i;
+/**
+ * get_application_diff hunks as one evidence line each, so the changed value and the context
+ * that names it (`- name: LOG_LEVEL` above `-  value: debug`) stay together.
+ */
+function diffHunks(text: string): string[] {
+  const hunks: string[] = [];
+  let resource = '';
+  let current: string[] = [];
+  const flush = () => {
+    if (current.some((line) => /^[-+]/.test(line))) hunks.push(`${resource} live vs git: ${current.join(' | ')}`);
+    current = [];
+  };
+  for (const raw of text.split('\n')) {
+    if (/^\S.*\(.*\):$/.test(raw) || /^[A-Z][A-Za-z]+\/\S+/.test(raw.trim()) && raw.trim().endsWith(':')) {
+      flush();
+      resource = raw.trim().replace(/:$/, '');
+    } else if (/^\s*@@/.test(raw)) {
+      flush();
+    } else if (resource && raw.trim()) {
+      const changed = /^ {0,2}([-+])(?![-+])\s*(.*)$/.exec(raw);
+      current.push(changed ? `${changed[1]}${changed[2]?.trim() ?? ''}` : raw.trim());
+    }
+  }
+  flush();
+  return hunks;
+}
 
 /**
  * Turns gathered tool text into evidence items, one per meaningful line, tagged with the kind
@@ -31,13 +59,36 @@ export function evidenceFromSections(sections: readonly GatheredSection[]): Evid
   for (const section of sections) {
     if (section.isError && !/denied|not found|forbidden/i.test(section.text)) continue;
     const source = [section.instance, section.target].filter(Boolean).join('/');
-    for (const raw of section.text.split('\n')) {
+    if (section.tool === 'get_application_diff') {
+      for (const hunk of diffHunks(section.text)) items.push({ kind: 'argocd', source: `${section.tool}:${source}`, text: hunk.slice(0, 800), isProblem: true });
+      continue;
+    }
+    const lines = section.tool === 'list_policy_violations' ? joinContinuations(section.text) : section.text.split('\n');
+    for (const raw of lines) {
       const line = raw.replace(/^\s*[|!]\s?/, '').trim();
-      if (line.length < 4 || NOISE.test(line)) continue;
-      items.push({ kind: kindOfLine(section.tool, raw), source: `${section.tool}:${source}`, text: line.slice(0, 800) });
+      if (line.length < 4 || NOISE.test(line) || ABSENCE.test(line)) continue;
+      // A failed look-up that says what is missing ("Service 'shipping' not found. Closest: shipping-svc") is a finding.
+      const isProblem = /^\s*!/.test(raw) || (section.isError && /not found|does not exist|closest/i.test(line));
+      items.push({ kind: kindOfLine(section.tool, raw), source: `${section.tool}:${source}`, text: line.slice(0, 800), ...(isProblem ? { isProblem } : {}) });
     }
   }
   return items;
+}
+
+/** Folds deeper-indented lines into the line above ("policy/rule: message" + "  Deployment ns/name"). */
+function joinContinuations(text: string): string[] {
+  const out: string[] = [];
+  let previousIndent = -1;
+  for (const raw of text.split('\n')) {
+    const indent = raw.length - raw.trimStart().length;
+    const previous = out[out.length - 1];
+    if (previous !== undefined && !previous.trimEnd().endsWith(':') && indent > previousIndent && raw.trim()) out[out.length - 1] = `${previous} — ${raw.trim()}`;
+    else {
+      out.push(raw);
+      previousIndent = indent;
+    }
+  }
+  return out;
 }
 
 /** The gathered sections as prompt text, bounded by a character budget (most relevant first). */

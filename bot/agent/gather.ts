@@ -31,6 +31,8 @@ export function unreachableHosts(text: string): string[] {
   for (const match of text.matchAll(/lookup ([a-z0-9][a-z0-9.-]*)(?: on \S+)?: no such host/gi)) if (match[1]) hosts.add(match[1]);
   for (const match of text.matchAll(/dial tcp ([a-z][a-z0-9.-]*):\d+: connect: connection refused/gi)) if (match[1]) hosts.add(match[1]);
   for (const match of text.matchAll(/(?:connect|connection) to ([a-z][a-z0-9.-]*)(?::\d+)? (?:refused|failed)/gi)) if (match[1]) hosts.add(match[1]);
+  // Go's net/http names the URL before the dialled IP: Get "http://cart.shop.svc.cluster.local:80/": dial tcp 10.1.2.3:80: connect: connection refused
+  for (const match of text.matchAll(/"https?:\/\/([a-z][a-z0-9.-]*)(?::\d+)?[^"]*": dial tcp [^\s]+: connect: connection refused/gi)) if (match[1]) hosts.add(match[1]);
   return [...hosts];
 }
 
@@ -107,6 +109,11 @@ export async function gatherEvidence(
     first.push({ tool: 'get_application_tree', args, target: `app/${app.name}` });
     first.push({ tool: 'get_application_events', args: { ...args, warningsOnly: true }, target: `app/${app.name}` });
   }
+  for (const other of entities.related) first.push({ tool: 'get_application', args: { name: other.name, instance: other.instance }, target: `app/${other.name}` });
+  if (!app && !workload && entities.namespace) {
+    const instance = instanceFor(tools, 'get_namespace_health', entities.cluster);
+    first.push({ tool: 'get_namespace_health', args: { namespace: entities.namespace, ...(instance ? { instance } : {}) }, target: `namespace/${entities.namespace}` });
+  }
   if (workload) {
     first.push({ tool: 'describe_workload', args: { name: workload.name, namespace: workload.namespace, kind: workload.kind, instance: workload.cluster }, target: `${workload.kind.toLowerCase()}/${workload.namespace}/${workload.name}` });
   }
@@ -131,7 +138,7 @@ export async function gatherEvidence(
   if (app || namespace) {
     second.push({
       tool: 'explain_admission_denial',
-      args: { ...(namespace ? { namespace } : {}), ...(app ? { application: app.name } : {}), ...(kyvernoInstance ? { instance: kyvernoInstance } : {}) },
+      args: { ...(namespace ? { namespace } : {}), ...(app ? { name: app.name } : {}), ...(kyvernoInstance ? { instance: kyvernoInstance } : {}) },
       target: app ? `app/${app.name}` : `namespace/${namespace}`,
     });
   }
@@ -140,18 +147,33 @@ export async function gatherEvidence(
   }
   await runRound(second);
 
+  // Logs of the workload: the previous run of a crashing container, or errors of a running one.
   const third: PlannedCall[] = [];
+  const describe = sections.find((section) => section.tool === 'describe_workload');
+  const describedWorkload = workload ?? (describe && namespace && k8sInstance && app ? { name: app.name, namespace, cluster: k8sInstance } : undefined);
+  if (describe && describedWorkload && !/last log lines/.test(describe.text)) {
+    const pod = /^\s+(\S+-[a-z0-9]{5,10}-[a-z0-9]{5})\s/m.exec(describe.text)?.[1];
+    const isCrashing = /CrashLoopBackOff|terminated (Error|OOMKilled)/.test(describe.text);
+    if (pod) {
+      third.push({
+        tool: 'get_pod_logs',
+        args: isCrashing
+          ? { name: pod, namespace: describedWorkload.namespace, previous: true, tailLines: 40, instance: describedWorkload.cluster }
+          : { name: pod, namespace: describedWorkload.namespace, tailLines: 200, grep: '/error|fail|refused|no such host|timeout|unavailable|denied|exception/i', instance: describedWorkload.cluster },
+        target: `pod/${describedWorkload.namespace}/${pod}`,
+      });
+    }
+  }
+  await runRound(third);
+
+  // Services a process could not reach, named in any log line gathered so far.
+  const fourth: PlannedCall[] = [];
   const allText = sections.map((section) => section.text).join('\n');
   for (const host of unreachableHosts(allText).slice(0, 3)) {
     const service = serviceOfHost(host, namespace);
-    if (service) third.push({ tool: 'check_service', args: { ...service, ...(k8sInstance ? { instance: k8sInstance } : {}) }, target: `service/${service.namespace}/${service.name}` });
+    if (service) fourth.push({ tool: 'check_service', args: { ...service, ...(k8sInstance ? { instance: k8sInstance } : {}) }, target: `service/${service.namespace}/${service.name}` });
   }
-  const describe = sections.find((section) => section.tool === 'describe_workload');
-  if (describe && /CrashLoopBackOff|Error|OOMKilled/.test(describe.text) && !/last log lines/.test(describe.text) && workload) {
-    const pod = /\b(\S+-[a-z0-9]{5,10}-[a-z0-9]{5})\b/.exec(describe.text)?.[1];
-    if (pod) third.push({ tool: 'get_pod_logs', args: { name: pod, namespace: workload.namespace, previous: true, tailLines: 40, instance: workload.cluster }, target: `pod/${workload.namespace}/${pod}` });
-  }
-  await runRound(third);
+  await runRound(fourth);
 
   // Most telling first: Argo CD state, the workload, then events, policies, services, logs.
   const order = ['get_application', 'describe_workload', 'explain_admission_denial', 'get_application_diff', 'check_service', 'get_pod_logs', 'list_policy_violations', 'get_application_events', 'list_events', 'get_application_tree'];

@@ -106,6 +106,8 @@ export interface SkillHit {
   signal: string;
   line: string;
   source: string;
+  /** How telling the hit is (rarer, more specific signals weigh more). */
+  weight: number;
 }
 
 export interface SkillMatchResult {

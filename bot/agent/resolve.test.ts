@@ -21,9 +21,9 @@ describe('log reading', () => {
   it('finds the hosts a process could not reach', () => {
     const logs = [
       'dial tcp: lookup payments-api.shop.svc.cluster.local on 10.96.0.10:53: no such host',
-      'Get "http://inventory:8080/stock": dial tcp inventory.shop.svc.cluster.local:8080: connect: connection refused',
+      'dial tcp orders.shop.svc.cluster.local:8080: connect: connection refused',
     ].join('\n');
-    expect(unreachableHosts(logs)).toEqual(['payments-api.shop.svc.cluster.local', 'inventory.shop.svc.cluster.local']);
+    expect(unreachableHosts(logs)).toEqual(['payments-api.shop.svc.cluster.local', 'orders.shop.svc.cluster.local']);
     expect(serviceOfHost('payments-api.shop.svc.cluster.local', 'other')).toEqual({ name: 'payments-api', namespace: 'shop' });
     expect(serviceOfHost('inventory', 'shop')).toEqual({ name: 'inventory', namespace: 'shop' });
   });
@@ -35,5 +35,37 @@ describe('untrusted tool output', () => {
     expect(wrapped.match(/<\/untrusted-data>/g)).toHaveLength(1);
     expect(wrapped.endsWith('</untrusted-data>')).toBe(true);
     expect(wrapped).not.toContain('abcd1234secret');
+  });
+});
+
+describe('evidence from an application diff', () => {
+  it('keeps each changed value together with the context that names it', async () => {
+    const { evidenceFromSections } = await import('./evidence-lines.js');
+    const text = [
+      'Application pricing: 1 resource(s) differ (--- live, +++ desired from git @ 5b75398)',
+      'Deployment/pricing (shop):',
+      '  @@ -9,5 +9,5 @@',
+      '     namespace: shop',
+      '   spec:',
+      '  -  replicas: 4',
+      '  +  replicas: 2',
+      '  @@ -21,5 +21,5 @@',
+      '           - env:',
+      '               - name: LOG_LEVEL',
+      '  -              value: debug',
+      '  +              value: info',
+    ].join('\n');
+    const items = evidenceFromSections([{ tool: 'get_application_diff', instance: 'argocd-eu-1', target: 'app/pricing', text, isError: false }]);
+    expect(items.map((item) => item.text)).toEqual([
+      'Deployment/pricing (shop) live vs git: namespace: shop | spec: | -replicas: 4 | +replicas: 2',
+      'Deployment/pricing (shop) live vs git: - env: | - name: LOG_LEVEL | -value: debug | +value: info',
+    ]);
+    expect(items.every((item) => item.isProblem && item.kind === 'argocd')).toBe(true);
+  });
+});
+
+describe('hosts behind a refused connection', () => {
+  it('reads the host from the URL when the dial names only an IP', () => {
+    expect(unreachableHosts('ERROR request failed: Get "http://cart.shop.svc.cluster.local:80/": dial tcp 10.111.206.3:80: connect: connection refused')).toEqual(['cart.shop.svc.cluster.local']);
   });
 });

@@ -4,6 +4,8 @@ import { instanceResults } from './tool-caller.js';
 /** Where an investigation should look, resolved from the question and the channel. */
 export interface Entities {
   app?: { name: string; instance: string; namespace?: string; health?: string; sync?: string };
+  /** Other apps the question names on the same instance (a caller and its dependency). */
+  related: Array<{ name: string; instance: string; namespace?: string }>;
   workload?: { kind: string; name: string; namespace: string; cluster: string; isHealthy: boolean };
   namespace?: string;
   cluster?: string;
@@ -53,6 +55,21 @@ export function environmentOf(question: string): string | undefined {
   return Object.entries(ENVIRONMENTS).find(([, synonyms]) => synonyms.some((word) => words.has(word)))?.[0];
 }
 
+/**
+ * Words of the question that name an instance: the whole name (`prod-eu`) or a distinctive part
+ * of it (`eu` in `argocd-eu-1`).
+ */
+function matchesLocation(instance: string, question: string): boolean {
+  const words = new Set(question.toLowerCase().match(/[a-z0-9]+(?:-[a-z0-9]+)*/g) ?? []);
+  if (words.has(instance.toLowerCase())) return true;
+  const parts = new Set(question.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  const generic = new Set(['argocd', 'argo', 'cd', 'cluster', 'k8s', 'kube', 'kubernetes', 'kyverno']);
+  return instance
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .some((part) => part.length >= 2 && !/^\d+$/.test(part) && !generic.has(part) && parts.has(part));
+}
+
 function matchesEnvironment(instance: string, environment: string | undefined): boolean {
   if (!environment) return true;
   const parts = instance.toLowerCase().split(/[^a-z0-9]+/);
@@ -63,6 +80,18 @@ function matchesEnvironment(instance: string, environment: string | undefined): 
 function explicitNamespace(question: string): string | undefined {
   const match = /\b(?:namespace|ns)\s+([a-z0-9][a-z0-9-]*)/i.exec(question) ?? /\b([a-z0-9][a-z0-9-]*)\s+namespace\b/i.exec(question);
   return match?.[1]?.toLowerCase();
+}
+
+/** A namespace whose name is one of the question's terms ("which workloads in payments ..."). */
+async function namespaceNamed(terms: readonly string[], tools: ToolCaller): Promise<string | undefined> {
+  if (terms.length === 0 || !tools.has('list_resources')) return undefined;
+  const result = await tools.call('list_resources', { kind: 'Namespace', limit: 200 });
+  const names = new Set<string>();
+  for (const { data } of instanceResults(result).results) {
+    for (const item of (data.items ?? data.resources ?? []) as Array<Record<string, unknown>>) if (typeof item.name === 'string') names.add(item.name);
+  }
+  if (names.size === 0) for (const match of result.text.matchAll(/\b([a-z0-9][a-z0-9-]*)\b/g)) if (match[1]) names.add(match[1]);
+  return terms.find((term) => names.has(term));
 }
 
 interface AppCandidate {
@@ -133,28 +162,36 @@ export async function resolveEntities(question: string, tools: ToolCaller, defau
   );
 
   const exactTerm = (name: string) => terms.includes(name.toLowerCase());
+  const mentionIndex = (name: string) => {
+    const index = terms.findIndex((term) => term === name.toLowerCase() || name.toLowerCase().includes(term));
+    return index === -1 ? terms.length : index;
+  };
   const appChoices = narrow(apps, [
     (app) => !defaults.argocdInstance || app.instance === defaults.argocdInstance,
+    (app) => matchesLocation(app.instance, question),
     (app) => matchesEnvironment(app.instance, environment),
     (app) => exactTerm(app.name),
     (app) => !isAppHealthy(app),
   ]);
-  const alternatives: string[] = [];
-  let app: AppCandidate | undefined;
-  if (appChoices.length === 1) app = appChoices[0];
-  else if (appChoices.length > 1) {
-    const distinct = new Map(appChoices.map((candidate) => [`${candidate.instance}/${candidate.name}`, candidate]));
-    if (distinct.size === 1) app = appChoices[0];
-    else {
-      const options = [...distinct.keys()];
-      return { kind: 'ambiguous', question: `I found several applications that could be meant: ${options.join(', ')}. Which one (or which environment) do you mean?`, options };
-    }
+  const distinct = [...new Map(appChoices.map((candidate) => [`${candidate.instance}/${candidate.name}`, candidate])).values()].sort(
+    (left, right) => Number(isAppHealthy(left)) - Number(isAppHealthy(right)) || mentionIndex(left.name) - mentionIndex(right.name),
+  );
+  // The same app on several instances with nothing to choose between them: ask.
+  const first = distinct[0];
+  const sameName = first ? distinct.filter((candidate) => candidate.name === first.name) : [];
+  if (first && sameName.length > 1) {
+    const options = sameName.map((candidate) => `${candidate.instance}/${candidate.name}`);
+    return { kind: 'ambiguous', question: `${first.name} exists on ${options.length} Argo CD instances (${options.join(', ')}). Which environment do you mean?`, options };
   }
+  const app = first;
+  const related = distinct.filter((candidate) => candidate !== app && candidate.instance === app?.instance).slice(0, 2);
+  const alternatives: string[] = [];
   for (const other of apps) if (app && (other.instance !== app.instance || other.name !== app.name) && other.name === app.name) alternatives.push(`${other.instance}/${other.name} (${other.health ?? 'unknown'}, ${other.sync ?? 'unknown'})`);
 
   const namespace = explicitNamespace(question) ?? app?.namespace ?? defaults.namespace;
   const workloadChoices = narrow(workloads, [
     (workload) => !defaults.cluster || workload.cluster === defaults.cluster,
+    (workload) => matchesLocation(workload.cluster, question),
     (workload) => !namespace || workload.namespace === namespace,
     (workload) => matchesEnvironment(workload.cluster, environment),
     (workload) => exactTerm(workload.name) || (app !== undefined && workload.name === app.name),
@@ -164,11 +201,14 @@ export async function resolveEntities(question: string, tools: ToolCaller, defau
   const workload = workloadChoices[0];
   for (const other of workloadChoices.slice(1)) alternatives.push(`${other.cluster}/${other.namespace}/${other.name}`);
 
+  const namespaceGuess = namespace ?? workload?.namespace ?? (app ? undefined : await namespaceNamed(terms, tools));
+  const clusterGuess = workload?.cluster ?? defaults.cluster ?? tools.instancesOf('find_workloads').find((instance) => matchesLocation(instance, question));
   const entities: Entities = {
     ...(app ? { app } : {}),
+    related: related.map((candidate) => ({ name: candidate.name, instance: candidate.instance, ...(candidate.namespace ? { namespace: candidate.namespace } : {}) })),
     ...(workload ? { workload } : {}),
-    ...(namespace ?? workload?.namespace ? { namespace: namespace ?? workload?.namespace } : {}),
-    ...(workload?.cluster ?? defaults.cluster ? { cluster: workload?.cluster ?? defaults.cluster } : {}),
+    ...(namespaceGuess ? { namespace: namespaceGuess } : {}),
+    ...(clusterGuess ? { cluster: clusterGuess } : {}),
     alternatives,
     unreachable: [...unreachable],
   };

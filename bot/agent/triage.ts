@@ -1,16 +1,32 @@
 import type { EvidenceBundle } from '../skills/evidence.js';
 import type { Finding } from './answer.js';
-import type { SkillCatalog, SkillMatchResult } from './ports.js';
+import type { SkillCatalog, SkillHit, SkillMatchResult } from './ports.js';
 
 const MAX_EVIDENCE = 8;
 
-/** Bullet and numbered lines of a markdown section, as plain sentences. */
-function listItems(markdown: string): string[] {
-  return markdown
-    .split('\n')
-    .map((line) => /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line)?.[1]?.trim())
-    .filter((item): item is string => Boolean(item))
-    .map((item) => item.replace(/\*\*/g, '').replace(/`/g, ''));
+/** Top-level list items of a markdown section (continuation lines joined), as plain sentences. */
+export function listItems(markdown: string): string[] {
+  const items: string[] = [];
+  for (const line of markdown.split('\n')) {
+    const start = /^(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line);
+    if (start?.[1]) items.push(start[1].trim());
+    else if (items.length > 0 && /^\s{2,}\S/.test(line)) items[items.length - 1] += ` ${line.trim()}`;
+  }
+  return items.map((item) => item.replace(/\*\*/g, '').replace(/`/g, ''));
+}
+
+const WORD = /[a-z0-9][a-z0-9.-]+/g;
+
+/** Orders fix items by how many of their words appear in the evidence that hit (most relevant first). */
+function rankByEvidence(items: readonly string[], evidenceText: string): string[] {
+  const evidenceWords = new Set(evidenceText.toLowerCase().match(WORD) ?? []);
+  const scored = items.map((item, index) => {
+    const words = new Set((item.split(':')[0] ?? item).toLowerCase().match(WORD) ?? []);
+    let score = 0;
+    for (const word of words) if (word.length > 3 && evidenceWords.has(word)) score += 1;
+    return { item, score, index };
+  });
+  return scored.sort((a, b) => b.score - a.score || a.index - b.index).map((entry) => entry.item);
 }
 
 function firstParagraph(markdown: string): string {
@@ -19,6 +35,16 @@ function firstParagraph(markdown: string): string {
     .map((block) => block.trim())
     .find((block) => block.length > 0 && !block.startsWith('#'));
   return (paragraph ?? markdown).replace(/\s+/g, ' ').slice(0, 700);
+}
+
+/** Flagged evidence lines about the objects the hits are about, not already quoted. */
+function problemLines(evidence: EvidenceBundle, hits: readonly SkillHit[]): Array<{ text: string; source: string }> {
+  const quoted = new Set(hits.map((hit) => hit.line));
+  const objects = new Set(hits.map((hit) => hit.source.replace(/^[a-z_]+:/, '')));
+  const sameObject = (source: string) => objects.has(source.replace(/^[a-z_]+:/, ''));
+  const flagged = evidence.filter((item) => item.isProblem && !quoted.has(item.text));
+  const ordered = [...flagged.filter((item) => sameObject(item.source)), ...flagged.filter((item) => !sameObject(item.source))];
+  return [...new Map(ordered.map((item) => [item.text, { text: item.text.slice(0, 600), source: item.source }])).values()].slice(0, 4);
 }
 
 /** Warning-looking evidence, used when no skill matched. */
@@ -44,18 +70,25 @@ export function triage(question: string, evidence: EvidenceBundle, matches: read
       nextSteps: ['Check the application name and environment in the question.', 'Ask the owning team or escalate to the on-call SRE.'],
     };
   }
-  const hitLines = [...new Map(best.hits.map((hit) => [hit.line, hit])).values()];
+  // The most telling line first: a specific log or event beats a generic waiting reason.
+  const hitLines = [...new Map(best.hits.map((hit) => [hit.line, hit])).values()].sort((a, b) => b.weight - a.weight);
   const primary = hitLines[0];
-  const description = skill.description.split(/(?<=\.)\s/)[0] ?? skill.description;
   const runnerUp = matches[1];
   const isClearWinner = !runnerUp || best.score >= runnerUp.score * 1.5;
   const fixText = skill.fix ?? '';
+  const steps = rankByEvidence(listItems(fixText), hitLines.map((hit) => hit.line).join('\n'));
+  const fixDescription = steps[0] ?? (fixText ? firstParagraph(fixText) : undefined);
+  const where = primary ? ` (${primary.source.replace(/^[a-z_]+:/, '')})` : '';
   return {
-    summary: `${description.replace(/\.$/, '')} — ${primary?.line.slice(0, 300) ?? ''}`.slice(0, 800),
-    rootCause: `${primary?.line ?? description} (${primary?.source ?? 'evidence'}; matched skill ${skill.name}).`.slice(0, 1500),
-    evidence: hitLines.slice(0, MAX_EVIDENCE).map((hit) => ({ text: hit.line.slice(0, 600), source: hit.source })),
+    summary: `${primary?.line.slice(0, 400) ?? skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
+    rootCause: `${primary?.line ?? skill.description}${where}.`.slice(0, 1500),
+    evidence: [
+      ...hitLines.map((hit) => ({ text: hit.line.slice(0, 600), source: hit.source })),
+      // Lines the tools flagged as problems on the same objects: the specifics (limits, selectors, diffs).
+      ...problemLines(evidence, hitLines),
+    ].slice(0, MAX_EVIDENCE),
     confidence: isClearWinner && hitLines.length >= 2 ? 'high' : isClearWinner ? 'medium' : 'low',
-    nextSteps: listItems(fixText).slice(0, 6).map((step) => step.slice(0, 400)),
-    ...(fixText ? { fix: { description: firstParagraph(fixText) } } : {}),
+    nextSteps: steps.slice(0, 6).map((step) => step.slice(0, 400)),
+    ...(fixDescription ? { fix: { description: fixDescription.slice(0, 800) } } : {}),
   };
 }

@@ -23,7 +23,7 @@ export function skillCatalogPort(catalog: SkillCatalog): AgentSkillCatalog {
       catalog.match(evidence).map((match) => ({
         name: match.name,
         score: match.score,
-        hits: match.hits.filter((hit) => !hit.isCounter).map((hit) => ({ signal: hit.signal, line: hit.line, source: hit.source })),
+        hits: match.hits.filter((hit) => !hit.isCounter).map((hit) => ({ signal: hit.signal, line: hit.line, source: hit.source, weight: hit.weight })),
       })),
     search: (query, limit) => catalog.search(query, { limit }).map((hit) => ({ name: hit.name, description: hit.description })),
   };

@@ -9,11 +9,14 @@ export interface DatabaseSettings {
   /** The sre-bot home directory (SRE_BOT_HOME), relative paths resolved from cwd. */
   home: string;
   cwd: string;
+  /** PGlite in memory (nothing written to disk), for throwaway runs such as evals. */
+  inMemory?: boolean;
 }
 
 /** Opens PostgreSQL when a URL is configured, otherwise the embedded PGlite store. */
 export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
   if (settings.databaseUrl) return createPgDatabase(settings.databaseUrl);
+  if (settings.inMemory) return createPgliteDatabase();
   return createPgliteDatabase(join(resolve(settings.cwd, settings.home), 'pgdata'));
 }
 

@@ -47,6 +47,11 @@ export interface ImageBehaviour {
   startupLog?: string[];
   /** Hosts (service DNS names with optional :port) the process calls once running. */
   calls?: string[];
+  /**
+   * Lines printed when it crashes on missing env/config (after startupLog). Optional: a
+   * realistic default naming the missing variable or file is generated.
+   */
+  crashLog?: string[];
 }
 
 /** One Kyverno-style admission denial. */
@@ -116,4 +121,23 @@ export interface SimulatedCluster {
   podLogs(namespace: string, pod: string, options?: { container?: string; previous?: boolean }): string;
   /** Subscribe to every object change (watch support, Argo CD live-state refresh). */
   subscribe(listener: (event: WatchEvent) => void): () => void;
+  /**
+   * Create (409 AlreadyExists if present) or update (404 if absent, 409 Conflict on a stale
+   * resourceVersion) with REST semantics; apply() is the upsert. Used by the HTTP API server.
+   */
+  write?(object: KubeObject, options: ApplyOptions & { mode: 'create' | 'update' }): ApplyResult;
+  /** Log lines with their timestamps (for sinceSeconds/timestamps/tailLines over HTTP). */
+  podLogLines?(namespace: string, pod: string, options?: { container?: string; previous?: boolean }): PodLogLine[];
+  /** The current resourceVersion of the whole cluster (list responses, watch resumption). */
+  currentResourceVersion?(): string;
+  /** Changes after a resourceVersion, or undefined when too old (watch answers 410 Gone). */
+  changesSince?(resourceVersion: string): WatchEvent[] | undefined;
+  /** The cluster's clock. */
+  now?(): Date;
+}
+
+/** One log line of a container with the time it was written. */
+export interface PodLogLine {
+  time: Date;
+  text: string;
 }

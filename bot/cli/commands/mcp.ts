@@ -1,0 +1,59 @@
+import type { Readable, Writable } from 'node:stream';
+import { parseFlags, parseIntegerFlag, UsageError, writeLine, type Command } from '../command.js';
+import { BotError } from '../../errors.js';
+import { McpServerError } from '../../../mcp-servers/common/errors.js';
+import { startHttpTransport } from '../../../mcp-servers/common/http-transport.js';
+import { createServerLogger } from '../../../mcp-servers/common/logger.js';
+import { runStdioTransport } from '../../../mcp-servers/common/stdio-transport.js';
+import { mcpServerCatalog } from '../../../mcp-servers/server-catalog.js';
+import type { McpServerName } from '../../../mcp-servers/tool-names.js';
+
+const USAGE = 'mcp <kubernetes|argocd|kyverno> [--stdio | --http [--port N] [--host H]] [--enable-writes]';
+
+/**
+ * `sre-bot mcp <name>`: runs one MCP server over stdio (default) or stateless streamable HTTP at
+ * /mcp with bearer auth (MCP_AUTH_TOKEN) and /healthz. Write tools exist only with --enable-writes.
+ */
+export const mcpCommand: Command = {
+  name: 'mcp',
+  summary: 'Run the kubernetes, argocd or kyverno MCP server (stdio or HTTP).',
+  usage: USAGE,
+  run: async (argv, io) => {
+    const { values, positionals } = parseFlags(
+      argv,
+      { stdio: { type: 'boolean' }, http: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, 'enable-writes': { type: 'boolean' } },
+      USAGE,
+      true,
+    );
+    const [name, extra] = positionals;
+    if (!name) throw new UsageError('name the server: kubernetes, argocd or kyverno', USAGE);
+    if (extra) throw new UsageError(`unexpected argument '${extra}'`, USAGE);
+    if (!(name in mcpServerCatalog)) throw new UsageError(`unknown MCP server '${name}' (kubernetes, argocd or kyverno)`, USAGE);
+    if (values.stdio && values.http) throw new UsageError('choose one of --stdio and --http', USAGE);
+    if (!values.http && (values.port !== undefined || values.host !== undefined)) throw new UsageError('--port and --host need --http', USAGE);
+    const port = parseIntegerFlag(values.port, 'port', USAGE) ?? 8080;
+    const entry = mcpServerCatalog[name as McpServerName];
+    const enableWrites = values['enable-writes'] === true;
+    let prepared: ReturnType<typeof entry.prepare>;
+    const bootLogger = createServerLogger({ level: io.env.LOG_LEVEL ?? 'info', server: entry.name, destination: io.stderr });
+    try {
+      prepared = entry.prepare(io.env, { logger: bootLogger, enableWrites });
+    } catch (error) {
+      if (error instanceof McpServerError && error.code === 'config_invalid') throw new BotError('config_invalid', error.message, { cause: error });
+      throw error;
+    }
+    if (values.http) {
+      if (!prepared.settings.authToken) throw new BotError('config_invalid', `invalid ${entry.name} MCP server configuration: MCP_AUTH_TOKEN is required with --http (callers must send it as a bearer token)`);
+      const server = await startHttpTransport({ createServer: prepared.createServer, authToken: prepared.settings.authToken, port, ...(values.host ? { host: values.host } : {}), logger: bootLogger });
+      bootLogger.info({ event: 'mcp-server-start', server: entry.name, transport: 'http', url: server.url, enableWrites }, 'MCP server listening');
+      writeLine(io.stderr, `sre-bot mcp ${entry.name} listening on ${server.url} (writes ${enableWrites ? 'enabled' : 'disabled'})`);
+      await io.stopSignal;
+      await server.close();
+      return 0;
+    }
+    bootLogger.info({ event: 'mcp-server-start', server: entry.name, transport: 'stdio', enableWrites }, 'MCP server on stdio');
+    // stdio is this process's MCP channel: the CLI is a composition root, so it may bind process streams.
+    await runStdioTransport(prepared.createServer(), io.stopSignal, { stdin: process.stdin as Readable, stdout: io.stdout as Writable });
+    return 0;
+  },
+};

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { openQueue } from '../../queue/open-queue.js';
+import { loadChannelConfig } from '../../slack/channel-config.js';
+import { loadSlackConfig } from '../../slack/config.js';
+import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
+import { createSlackApp } from '../../slack/slack-app.js';
+import { loadWorkerConfig } from '../../worker/config.js';
+import { openRuntime } from '../runtime.js';
+import { parseFlags, parseIntegerFlag, writeLine, type Command } from '../command.js';
+import { startWorkerRole, type RunningWorker } from './worker.js';
+
+const USAGE = 'slack [--port N] [--host H] [--no-worker]';
+
+/**
+ * `sre-bot slack`: the Slack receiver (HTTP at /slack/events, or Socket Mode with
+ * SLACK_APP_TOKEN) until SIGINT/SIGTERM. With REDIS_URL it only enqueues and `sre-bot worker`
+ * answers; without Redis the queue is in-process, so the worker runs here too.
+ */
+export const slackCommand: Command = {
+  name: 'slack',
+  summary: 'Run the Slack app: mentions, support channels, DMs, /sre, buttons and App Home (HTTP or Socket Mode).',
+  usage: USAGE,
+  run: async (argv, io) => {
+    const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, 'no-worker': { type: 'boolean' } }, USAGE);
+    const port = parseIntegerFlag(values.port, 'port', USAGE);
+    const config = loadSlackConfig(io.env);
+    const isInProcess = !io.env.REDIS_URL;
+    // Validate the worker's settings up front too when it runs here, so every problem shows at once.
+    const workerConfig = isInProcess && !values['no-worker'] ? loadWorkerConfig(io.env) : undefined;
+    const channels = loadChannelConfig(config.SRE_BOT_CHANNELS_FILE ? resolve(io.cwd, config.SRE_BOT_CHANNELS_FILE) : undefined);
+    const runtime = await openRuntime(io, { useModel: workerConfig !== undefined, watchSkills: true });
+    const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: runtime.core.REDIS_URL, prefix: runtime.core.QUEUE_PREFIX, attempts: config.SRE_BOT_JOB_ATTEMPTS });
+    const service = createSlackApp(config, {
+      queue,
+      store: runtime.store,
+      channels,
+      skillNames: () => runtime.catalog.names(),
+      logger: runtime.logger,
+      attempts: config.SRE_BOT_JOB_ATTEMPTS,
+    });
+    let worker: RunningWorker | undefined;
+    try {
+      if (workerConfig) worker = startWorkerRole(io, runtime, queue, { config: workerConfig });
+      const { eventsUrl } = await service.start({ ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}) });
+      const where = config.mode === 'socket' ? 'connected over Socket Mode' : `listening on ${eventsUrl ?? ''}`;
+      const queueLine = isInProcess ? (worker ? 'in-process queue, worker in this process' : 'in-process queue, NO worker (--no-worker)') : 'Redis queue; run `sre-bot worker` to answer';
+      writeLine(io.stderr, `sre-bot slack ${where}: ${channels.list().length} support channels, ${queueLine}`);
+      await io.stopSignal;
+    } finally {
+      await service.stop().catch(() => undefined);
+      await worker?.close();
+      await queue.close();
+      await runtime.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,127 @@
+import { resolve } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { BotError } from '../../errors.js';
+import { McpToolGateway } from '../../gateway-client/mcp-tool-gateway.js';
+import { openQueue } from '../../queue/open-queue.js';
+import type { JobQueue, JobWorker } from '../../queue/queue.js';
+import { createInvestigator, investigationSettings, type Investigator } from '../../runtime/investigator.js';
+import { loadChannelConfig, type ChannelDirectory } from '../../slack/channel-config.js';
+import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
+import { webClientOptions } from '../../slack/web-client-options.js';
+import { loadWorkerConfig, type WorkerConfig } from '../../worker/config.js';
+import { createInvestigationWorker } from '../../worker/investigation-worker.js';
+import { openRuntime, type Runtime } from '../runtime.js';
+import { parseFlags, parseIntegerFlag, writeLine, type CliIo, type Command } from '../command.js';
+
+const USAGE = 'worker [--concurrency N]';
+
+/** A running worker role: closes its gateways and stops taking jobs. */
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+/**
+ * Gateway clients per channel principal: a channel's `gateway.tokenEnv` names the variable that
+ * holds its token; channels without one use GATEWAY_TOKEN. Every named variable must be set.
+ */
+function gatewaysFor(runtime: Runtime, channels: ChannelDirectory, env: CliIo['env']): { forPrincipal(principal?: string): McpToolGateway; close(): Promise<void> } {
+  const url = runtime.agent.GATEWAY_URL;
+  const problems: string[] = [];
+  if (!url) problems.push('GATEWAY_URL is required: the worker reaches Argo CD, Kubernetes and Kyverno through the MCP gateway (e.g. http://127.0.0.1:8080/mcp from `sre-bot gateway --config deploy/gateway.yaml`)');
+  if (!runtime.agent.GATEWAY_TOKEN) problems.push('GATEWAY_TOKEN is required: the bearer token of the bot\'s default caller in the gateway config');
+  for (const channel of channels.list()) {
+    const tokenEnv = channel.gateway?.tokenEnv;
+    if (tokenEnv && !env[tokenEnv]) problems.push(`${tokenEnv} is required: channel ${channel.id} (${channel.team}) uses gateway principal ${channel.gateway?.principal ?? ''}`);
+  }
+  if (problems.length > 0 || !url || !runtime.agent.GATEWAY_TOKEN) throw new BotError('config_invalid', `invalid worker configuration: ${problems.join('; ')}`);
+  const defaultToken = runtime.agent.GATEWAY_TOKEN;
+  const clients = new Map<string, McpToolGateway>();
+  return {
+    forPrincipal(principal) {
+      const tokenEnv = principal ? channels.tokenEnvFor(principal) : undefined;
+      const token = (tokenEnv ? env[tokenEnv] : undefined) ?? defaultToken;
+      let client = clients.get(token);
+      if (!client) {
+        client = new McpToolGateway({ url, token });
+        clients.set(token, client);
+      }
+      return client;
+    },
+    async close() {
+      await Promise.all([...clients.values()].map((client) => client.close()));
+    },
+  };
+}
+
+/**
+ * Wires and starts the investigation worker on an opened runtime and queue: one investigator per
+ * gateway principal, the Slack Web API client (429-aware retries), status, answers, dead letters.
+ */
+export function startWorkerRole(io: CliIo, runtime: Runtime, queue: JobQueue<SlackInvestigationJob>, options: { config?: WorkerConfig; concurrency?: number } = {}): RunningWorker {
+  const config = options.config ?? loadWorkerConfig(io.env);
+  const channels = loadChannelConfig(config.SRE_BOT_CHANNELS_FILE ? resolve(io.cwd, config.SRE_BOT_CHANNELS_FILE) : undefined);
+  const gateways = gatewaysFor(runtime, channels, io.env);
+  const settings = investigationSettings(runtime.agent);
+  const investigators = new Map<McpToolGateway, Investigator>();
+  const investigatorFor = (job: SlackInvestigationJob): Investigator => {
+    const gateway = gateways.forPrincipal(job.principal);
+    let investigator = investigators.get(gateway);
+    if (!investigator) {
+      investigator = createInvestigator({ store: runtime.store, gateway, catalog: runtime.catalog, settings, ...(runtime.model ? { model: runtime.model } : {}) });
+      investigators.set(gateway, investigator);
+    }
+    return investigator;
+  };
+  const client = new WebClient(config.SLACK_BOT_TOKEN, webClientOptions({ slackApiUrl: config.SLACK_API_URL, retries: config.SLACK_API_RETRIES, logger: runtime.logger }));
+  const worker = createInvestigationWorker({
+    client,
+    store: runtime.store,
+    investigator: investigatorFor,
+    logger: runtime.logger,
+    statusIntervalMs: config.SLACK_STATUS_INTERVAL_MS,
+    streaming: config.SLACK_STREAMING,
+  });
+  const running: JobWorker = worker.start(queue, { concurrency: options.concurrency ?? config.WORKER_CONCURRENCY });
+  return {
+    async close() {
+      await running.close();
+      await gateways.close();
+    },
+  };
+}
+
+/**
+ * `sre-bot worker`: drains the `investigation` queue on Redis until SIGINT/SIGTERM. Without
+ * REDIS_URL there is nothing to drain from another process, so it refuses to start and says
+ * that `sre-bot slack` runs the worker in-process in that setup.
+ */
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'Run the investigation worker: answers Slack questions from the queue (needs REDIS_URL and GATEWAY_URL).',
+  usage: USAGE,
+  run: async (argv, io) => {
+    const { values } = parseFlags(argv, { concurrency: { type: 'string' } }, USAGE);
+    const concurrency = parseIntegerFlag(values.concurrency, 'concurrency', USAGE);
+    const config = loadWorkerConfig(io.env);
+    const redisUrl = io.env.REDIS_URL;
+    if (!redisUrl) {
+      throw new BotError('config_invalid', 'REDIS_URL is required for a separate worker: it receives jobs from `sre-bot slack` through Redis. Without Redis, `sre-bot slack` runs the worker in the same process.');
+    }
+    const runtime = await openRuntime(io, { useModel: true, watchSkills: true });
+    const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl, prefix: runtime.core.QUEUE_PREFIX });
+    let role: RunningWorker | undefined;
+    try {
+      role = startWorkerRole(io, runtime, queue, { config, ...(concurrency ? { concurrency } : {}) });
+      writeLine(
+        io.stderr,
+        `sre-bot worker: draining '${INVESTIGATION_QUEUE}' on Redis (concurrency ${concurrency ?? config.WORKER_CONCURRENCY}, ${runtime.model ? 'model configured' : 'no model: triage answers'})`,
+      );
+      await io.stopSignal;
+    } finally {
+      await role?.close();
+      await queue.close();
+      await runtime.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ModelClient, SkillCatalog } from '../agent/ports.js';
+import { loadAgentConfig, type AgentConfig } from '../config/agent-config.js';
+import { loadCoreConfig, type CoreConfig } from '../config/core-config.js';
+import { createAnthropicModelClient } from '../model/anthropic-model-client.js';
+import { packageRoot } from '../package-root.js';
+import { skillCatalogPort } from '../runtime/skill-catalog-port.js';
+import { createSkillCatalog } from '../skills/catalog.js';
+import { loadSkillsConfig } from '../skills/config.js';
+import type { SkillCatalog as DiskCatalog } from '../skills/catalog-types.js';
+import { migrate } from '../store/migrate.js';
+import { openDatabase } from '../store/open-database.js';
+import { createStore, type Store } from '../store/store.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
+import type { CliIo } from './command.js';
+
+/** What the investigation roles (ask, eval, worker, demo) share once wired. */
+export interface Runtime {
+  core: CoreConfig;
+  agent: AgentConfig;
+  logger: Logger;
+  store: Store;
+  disk: DiskCatalog;
+  catalog: SkillCatalog;
+  model?: ModelClient;
+  close(): Promise<void>;
+}
+
+/** Skill roots from SKILLS_DIRS; a relative root missing under cwd falls back to the bundled library. */
+export function resolveSkillRoots(env: CliIo['env'], cwd: string): { roots: string[]; urlAllowList: readonly string[] } {
+  const config = loadSkillsConfig(env, cwd);
+  const roots = config.roots.map((root) => (existsSync(root) ? root : join(packageRoot(), relative(cwd, root))));
+  return { roots, urlAllowList: config.urlAllowList };
+}
+
+/**
+ * Opens storage (migrated), the skill catalog and, unless disabled or unconfigured, the model.
+ * `inMemory` keeps the store in an in-memory PGlite (eval runs leave nothing behind).
+ */
+export async function openRuntime(io: CliIo, options: { useModel: boolean; inMemoryStore?: boolean; watchSkills?: boolean; defaultLogLevel?: string }): Promise<Runtime> {
+  const core = loadCoreConfig(io.env);
+  const agent = loadAgentConfig(io.env);
+  // Interactive commands keep stderr for progress lines unless LOG_LEVEL asks for more.
+  const logger = createLogger({ level: io.env.LOG_LEVEL ? core.LOG_LEVEL : (options.defaultLogLevel ?? 'info'), destination: io.stderr });
+  const db = await openDatabase({ databaseUrl: options.inMemoryStore ? undefined : core.DATABASE_URL, home: options.inMemoryStore ? '' : core.SRE_BOT_HOME, cwd: io.cwd, ...(options.inMemoryStore ? { inMemory: true } : {}) });
+  await migrate(db);
+  const store = createStore(db);
+  const skills = resolveSkillRoots(io.env, io.cwd);
+  const disk = await createSkillCatalog({ roots: skills.roots, urlAllowList: skills.urlAllowList, watch: options.watchSkills ?? false, logger });
+  const model =
+    options.useModel && agent.ANTHROPIC_API_KEY
+      ? createAnthropicModelClient({
+          apiKey: agent.ANTHROPIC_API_KEY,
+          ...(agent.ANTHROPIC_BASE_URL ? { baseURL: agent.ANTHROPIC_BASE_URL } : {}),
+          models: agent.SRE_BOT_MODELS,
+          retriesPerModel: agent.SRE_BOT_MODEL_RETRIES,
+          minRetryDelayMs: 500,
+          timeoutMs: 60_000,
+          logger,
+        })
+      : undefined;
+  return {
+    core,
+    agent,
+    logger,
+    store,
+    disk,
+    catalog: skillCatalogPort(disk),
+    ...(model ? { model } : {}),
+    async close() {
+      await disk.close();
+      await store.close();
+    },
+  };
+}

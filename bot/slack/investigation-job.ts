@@ -1,0 +1,35 @@
+import type { ChannelDefaults } from '../agent/resolve.js';
+
+/** Name of the queue Slack receivers fill and workers drain. */
+export const INVESTIGATION_QUEUE = 'investigation';
+
+/**
+ * What a Slack receiver enqueues for one question: only what the worker needs to answer in the
+ * right place and continue the trace. No tokens or secrets travel in job data.
+ */
+export interface SlackInvestigationJob {
+  source: 'slack';
+  /** Investigation id, fixed at enqueue time so every attempt writes the same row. */
+  investigationId: string;
+  /** The question with the bot mention stripped. */
+  question: string;
+  channel: string;
+  /** Thread to answer in; absent for `/sre` (the worker starts a thread). */
+  thread?: string;
+  /** The person who asked. */
+  user: string;
+  /** Workspace of the channel (chat.startStream needs it outside DMs). */
+  team?: string;
+  /** Slack `event_id`, or `command:<trigger id>` for slash commands. */
+  eventId: string;
+  /** W3C trace context started at the receiver. */
+  traceparent: string;
+  /** Channel defaults from the channel configuration. */
+  defaults?: ChannelDefaults;
+  /** Gateway principal configured for the channel (the worker maps it to a token). */
+  principal?: string;
+  /** True in the app's Messages tab / AI-app threads: progress goes to the assistant status. */
+  isAssistantThread?: boolean;
+  /** Where the question came from, for the status line. */
+  trigger: 'mention' | 'channel_message' | 'direct_message' | 'slash_command' | 'clarification';
+}

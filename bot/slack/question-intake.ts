@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { EnqueueResult, JobQueue } from '../queue/queue.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { ChannelDirectory } from './channel-config.js';
+import type { SlackInvestigationJob } from './investigation-job.js';
+import { startTraceparent, traceIdOf } from './traceparent.js';
+
+/** A question as a listener saw it, before channel settings and trace context are added. */
+export interface IncomingQuestion {
+  question: string;
+  channel: string;
+  thread?: string;
+  user: string;
+  team?: string;
+  eventId: string;
+  isAssistantThread?: boolean;
+  trigger: SlackInvestigationJob['trigger'];
+}
+
+/** Turns listener input into `investigation` jobs: the only thing Slack listeners do with a question. */
+export interface QuestionIntake {
+  /**
+   * Enqueues once per idempotency key (Slack redeliveries and double submits become no-ops).
+   * Throws when the queue is down, so the HTTP answer is an error and Slack delivers again.
+   */
+  enqueue(question: IncomingQuestion, idempotencyKey: string, context?: { retryNum?: number | undefined }): Promise<EnqueueResult>;
+  /**
+   * A reply in a thread where sre-bot asked a clarifying question, rewritten as the original
+   * question plus the answer; undefined when the thread is not waiting for one.
+   */
+  clarifiedQuestion(channel: string, thread: string, reply: string): Promise<string | undefined>;
+}
+
+/** Dependencies of {@link createQuestionIntake}. */
+export interface QuestionIntakeDeps {
+  queue: JobQueue<SlackInvestigationJob>;
+  store: Store;
+  channels: ChannelDirectory;
+  logger: Logger;
+  /** Attempts per job before it is dead-lettered (queue default when absent). */
+  attempts?: number;
+  newId?: () => string;
+}
+
+/** Creates the intake shared by event, command and message listeners. */
+export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
+  const newId = deps.newId ?? randomUUID;
+  return {
+    async enqueue(question, idempotencyKey, context = {}) {
+      const channel = deps.channels.get(question.channel);
+      const traceparent = startTraceparent();
+      const job: SlackInvestigationJob = {
+        source: 'slack',
+        investigationId: newId(),
+        question: question.question,
+        channel: question.channel,
+        ...(question.thread ? { thread: question.thread } : {}),
+        user: question.user,
+        ...(question.team ? { team: question.team } : {}),
+        eventId: question.eventId,
+        traceparent,
+        trigger: question.trigger,
+        ...(question.isAssistantThread ? { isAssistantThread: true } : {}),
+        ...(channel ? { defaults: deps.channels.defaultsFor(question.channel) } : {}),
+        ...(channel?.gateway ? { principal: channel.gateway.principal } : {}),
+      };
+      const result = await deps.queue.enqueue(job, { idempotencyKey, ...(deps.attempts ? { attempts: deps.attempts } : {}) });
+      deps.logger.info(
+        {
+          event: result.isDuplicate ? 'slack-event-duplicate' : 'slack-event-enqueued',
+          eventId: question.eventId,
+          jobId: result.id,
+          investigationId: result.isDuplicate ? undefined : job.investigationId,
+          traceId: traceIdOf(traceparent),
+          channel: question.channel,
+          trigger: question.trigger,
+          retryNum: context.retryNum,
+        },
+        result.isDuplicate ? 'Slack redelivery ignored' : 'question enqueued',
+      );
+      return result;
+    },
+
+    async clarifiedQuestion(channel, thread, reply) {
+      const previous = await deps.store.investigations.findByThread(channel, thread);
+      if (previous?.status !== 'clarifying') return undefined;
+      return `${previous.question} (${reply})`;
+    },
+  };
+}

@@ -1,0 +1,271 @@
+import { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_WORKSPACE, nextEventTs, startFakeSlack, type FakeSlack, type SlackMessage } from '../../test/fakes/slack/index.js';
+import type { Answer, InvestigationOutcome } from '../agent/answer.js';
+import type { ProgressListener } from '../agent/ports.js';
+import { ActionId } from '../agent/render/render-blocks.js';
+import { BotError } from '../errors.js';
+import { createMemoryQueue } from '../queue/memory-queue.js';
+import type { JobQueue, QueueEvent } from '../queue/queue.js';
+import type { InvestigationJob, Investigator } from '../runtime/investigator.js';
+import type { SlackInvestigationJob } from '../slack/investigation-job.js';
+import { webClientOptions } from '../slack/web-client-options.js';
+import { migrate } from '../store/migrate.js';
+import { createPgliteDatabase } from '../store/pglite-database.js';
+import { createSlackMessagesRepository } from '../store/slack-messages-repository.js';
+import { createStore, type Store } from '../store/store.js';
+import { createLogger } from '../telemetry/logger.js';
+import { createInvestigationWorker, failureSentence, type InvestigationWorkerDeps } from './investigation-worker.js';
+
+const CHANNEL = FAKE_WORKSPACE.channelId;
+const DM = FAKE_WORKSPACE.dmChannelId;
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const logger = createLogger({ level: 'silent' });
+
+let slack: FakeSlack;
+let store: Store;
+let client: WebClient;
+let sequence = 0;
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  const db = await createPgliteDatabase();
+  await migrate(db);
+  store = createStore(db);
+  client = new WebClient(slack.botToken, webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }));
+});
+
+afterAll(async () => {
+  await store.close();
+  await slack.close();
+});
+
+function sampleAnswer(question: string): Answer {
+  return {
+    summary: 'checkout cannot sync because its destination namespace is missing.',
+    rootCause: 'Argo CD app checkout targets namespace checkout-prod, which does not exist',
+    evidence: [{ text: 'namespaces "checkout-prod" not found', source: 'argocd/argocd-eu-1/app/checkout' }],
+    confidence: 'high',
+    nextSteps: ['Create the namespace or enable CreateNamespace=true in the app sync options'],
+    fix: { description: 'Add CreateNamespace=true to syncOptions in apps/checkout/values-prod.yaml' },
+    mode: 'triage',
+    question,
+    skills: ['argocd-sync-failed'],
+    instances: ['argocd-eu-1'],
+    notes: [],
+    usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, toolCalls: 4, turns: 0 },
+    traceId: TRACE_ID,
+    durationMs: 1200,
+  };
+}
+
+type Behaviour = (job: InvestigationJob, onProgress: ProgressListener, call: number) => Promise<InvestigationOutcome>;
+
+/** An Investigator double that records its calls, reports progress and finishes the row like the real one. */
+function investigatorDouble(behaviour: Behaviour): Investigator & { calls: InvestigationJob[] } {
+  const calls: InvestigationJob[] = [];
+  return {
+    calls,
+    async run(job, onProgress) {
+      calls.push(job);
+      const id = job.id ?? 'missing';
+      await store.investigations.create({ id, source: job.source, question: job.question });
+      try {
+        const outcome = await behaviour(job, onProgress ?? (() => undefined), calls.length);
+        await store.investigations.finish(id, { status: outcome.kind === 'answer' ? 'answered' : 'clarifying', answer: outcome.kind === 'answer' ? outcome.answer : outcome, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 } });
+        return { id, outcome };
+      } catch (error) {
+        await store.investigations.fail(id, String(error));
+        throw error;
+      }
+    },
+  };
+}
+
+/** Progress the way the pipeline reports it, waiting until the status line shows each step. */
+const answering: Behaviour = async (job, onProgress) => {
+  onProgress('resolve', 'looking for checkout across 2 Argo CD instances');
+  await slack.waitForCall('chat.update', { where: (call) => String(call.args['text']).includes('Finding what you mean') && call.status === 200 });
+  onProgress('gather', 'checking Argo CD app checkout on argocd-eu-1');
+  await slack.waitForCall('chat.update', { where: (call) => String(call.args['text']).includes('checking Argo CD app checkout') && call.status === 200 });
+  return { kind: 'answer', answer: sampleAnswer(job.question) };
+};
+
+function jobData(overrides: Partial<SlackInvestigationJob> = {}): SlackInvestigationJob {
+  sequence += 1;
+  const thread = overrides.thread ?? nextEventTs();
+  const channel = overrides.channel ?? CHANNEL;
+  if (!('thread' in overrides) || overrides.thread) slack.addMessage(channel, { text: 'why is checkout failing in prod?', ts: thread, user: FAKE_WORKSPACE.humanUserId });
+  return {
+    source: 'slack',
+    investigationId: `inv-worker-${sequence}-${Date.now()}`,
+    question: 'why is checkout failing in prod?',
+    channel,
+    thread,
+    user: FAKE_WORKSPACE.humanUserId,
+    team: FAKE_WORKSPACE.teamId,
+    eventId: `Ev0TEST${sequence}`,
+    traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`,
+    trigger: 'mention',
+    ...overrides,
+  };
+}
+
+function waitFor(queue: JobQueue<SlackInvestigationJob>, type: QueueEvent<SlackInvestigationJob>['type']): Promise<QueueEvent<SlackInvestigationJob>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} event`)), 20_000);
+    const stop = queue.subscribe((event) => {
+      if (event.type !== type) return;
+      clearTimeout(timer);
+      stop();
+      resolve(event);
+    });
+  });
+}
+
+/** Runs one job through a real in-process queue with the worker attached; resolves on completion or dead letter. */
+async function runJob(data: SlackInvestigationJob, deps: Partial<InvestigationWorkerDeps> & Pick<InvestigationWorkerDeps, 'investigator'>, options: { attempts?: number; expect?: 'completed' | 'dead-lettered' } = {}) {
+  const queue = createMemoryQueue<SlackInvestigationJob>(`investigation-${sequence}`, { backoffMs: 5 });
+  const worker = createInvestigationWorker({ client, store, logger, statusIntervalMs: 0, ...deps });
+  const running = worker.start(queue, { concurrency: 1 });
+  const done = waitFor(queue, options.expect ?? 'completed');
+  await queue.enqueue(data, { attempts: options.attempts ?? 1 });
+  await done;
+  await running.close();
+  await queue.close();
+}
+
+const botMessages = (channel: string, thread: string): SlackMessage[] => slack.messages(channel, thread).filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
+const callsSince = (index: number, method: string) => slack.callsTo(method).filter((call) => call.index >= index);
+
+function actionIds(message: SlackMessage | undefined): string[] {
+  const blocks = (message?.['blocks'] ?? []) as Array<{ type: string; elements?: Array<{ action_id?: string }> }>;
+  return blocks.filter((block) => block.type === 'actions').flatMap((block) => (block.elements ?? []).map((element) => element.action_id ?? ''));
+}
+
+describe('investigation worker', () => {
+  it('shows progress in a status message, streams the answer, and leaves exactly one Block Kit answer in the thread', async () => {
+    const data = jobData();
+    const start = slack.calls.length;
+    await runJob(data, { investigator: investigatorDouble(answering) });
+
+    const statusPost = callsSince(start, 'chat.postMessage')[0];
+    expect(statusPost?.args['text']).toBe(':mag: Looking into it…');
+    expect(callsSince(start, 'chat.update').map((call) => call.args['text'])).toEqual(
+      expect.arrayContaining([expect.stringContaining('Finding what you mean'), expect.stringContaining('Gathering evidence: checking Argo CD app checkout on argocd-eu-1')]),
+    );
+    expect(callsSince(start, 'chat.startStream')[0]?.args).toMatchObject({ channel: CHANNEL, thread_ts: data.thread, recipient_user_id: FAKE_WORKSPACE.humanUserId, recipient_team_id: FAKE_WORKSPACE.teamId });
+    expect(callsSince(start, 'chat.appendStream').length).toBeGreaterThan(0);
+    expect(callsSince(start, 'chat.stopStream')).toHaveLength(1);
+
+    const replies = botMessages(CHANNEL, data.thread ?? '');
+    expect(replies).toHaveLength(1);
+    const [answer] = replies;
+    expect(answer?.text).toContain('Root cause: Argo CD app checkout targets namespace checkout-prod');
+    expect(JSON.stringify(answer?.['blocks'])).toContain('*Root cause:*');
+    // Only built features get buttons: no Propose fix / Draft RCA yet.
+    expect(actionIds(answer)).toEqual([ActionId.helpful, ActionId.notHelpful, ActionId.correct]);
+    expect(await createSlackMessagesRepository(store.db).get(data.investigationId)).toEqual({ statusTs: statusPost?.response['ts'], answerTs: answer?.ts });
+    expect((await store.investigations.get(data.investigationId))?.status).toBe('answered');
+  });
+
+  it('falls back to updating the status message in place when Slack refuses chat streaming', async () => {
+    const data = jobData();
+    slack.failNext('chat.startStream', 'unknown_method');
+    await runJob(data, { investigator: investigatorDouble(answering) });
+    const replies = botMessages(CHANNEL, data.thread ?? '');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.['edited']).toBeDefined();
+    expect(actionIds(replies[0])).toContain(ActionId.correct);
+  });
+
+  it('waits out a 429 with Retry-After from Slack and still answers exactly once', async () => {
+    const data = jobData();
+    const start = slack.calls.length;
+    slack.rateLimit('chat.postMessage', { times: 1, retryAfterSeconds: 1 });
+    slack.rateLimit('chat.startStream', { times: 1, retryAfterSeconds: 1 });
+    await runJob(data, { investigator: investigatorDouble(answering) });
+    expect(callsSince(start, 'chat.postMessage').map((call) => call.status)).toEqual([429, 200]);
+    expect(callsSince(start, 'chat.startStream').map((call) => call.status)).toEqual([429, 200]);
+    const replies = botMessages(CHANNEL, data.thread ?? '');
+    expect(replies).toHaveLength(1);
+    expect(actionIds(replies[0])).toEqual([ActionId.helpful, ActionId.notHelpful, ActionId.correct]);
+  });
+
+  it('retries a failed attempt in the same status message and answers once', async () => {
+    const data = jobData();
+    const start = slack.calls.length;
+    const investigator = investigatorDouble(async (job, onProgress, call) => {
+      if (call === 1) throw new BotError('upstream_unavailable', 'gateway timed out', { isRetryable: true });
+      return answering(job, onProgress, call);
+    });
+    await runJob(data, { investigator, streaming: false }, { attempts: 3 });
+    expect(investigator.calls).toHaveLength(2);
+    expect(callsSince(start, 'chat.postMessage')).toHaveLength(1);
+    const replies = botMessages(CHANNEL, data.thread ?? '');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toContain('Root cause:');
+  });
+
+  it('after the last failed attempt posts one plain sentence with the trace id', async () => {
+    const data = jobData();
+    const investigator = investigatorDouble(() => Promise.reject(new BotError('upstream_unavailable', 'gateway down', { isRetryable: true })));
+    await runJob(data, { investigator }, { attempts: 2, expect: 'dead-lettered' });
+    expect(investigator.calls).toHaveLength(2);
+    const replies = botMessages(CHANNEL, data.thread ?? '');
+    expect(replies.map((message) => message.text)).toEqual([failureSentence(TRACE_ID)]);
+    expect(failureSentence(TRACE_ID)).toBe(`Sorry — I couldn't finish investigating this (trace ${TRACE_ID}). The on-call SRE can look it up.`);
+    expect((await store.investigations.get(data.investigationId))?.status).toBe('failed');
+  });
+
+  it('does not retry when Slack permanently refuses (not_in_channel) and still tells the dead-letter hook once', async () => {
+    const data = jobData();
+    slack.failNext('chat.postMessage', 'not_in_channel');
+    const investigator = investigatorDouble(answering);
+    const start = slack.calls.length;
+    await runJob(data, { investigator }, { attempts: 3, expect: 'dead-lettered' });
+    expect(investigator.calls).toHaveLength(0);
+    // One refused status post, then the one failure sentence.
+    expect(callsSince(start, 'chat.postMessage').map((call) => call.response['ok'])).toEqual([false, true]);
+  });
+
+  it('posts the clarifying question when the question is ambiguous', async () => {
+    const data = jobData();
+    const investigator = investigatorDouble(() => Promise.resolve({ kind: 'clarify', question: 'Which checkout do you mean?', options: ['checkout on argocd-eu-1', 'checkout on argocd-us-1'], notes: [] }));
+    await runJob(data, { investigator });
+    const replies = botMessages(CHANNEL, data.thread ?? '');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toContain('Which checkout do you mean?');
+    expect(replies[0]?.text).toContain('• checkout on argocd-us-1');
+    expect((await store.investigations.get(data.investigationId))?.status).toBe('clarifying');
+  });
+
+  it('starts a thread for a /sre question and answers inside it', async () => {
+    const data = jobData({ thread: undefined, trigger: 'slash_command' });
+    delete data.thread;
+    const start = slack.calls.length;
+    await runJob(data, { investigator: investigatorDouble(answering), streaming: false });
+    const anchor = callsSince(start, 'chat.postMessage')[0];
+    expect(anchor?.args['thread_ts']).toBeUndefined();
+    expect(anchor?.args['text']).toBe(`<@${FAKE_WORKSPACE.humanUserId}> asked: why is checkout failing in prod?`);
+    const thread = String(anchor?.response['ts']);
+    expect(botMessages(CHANNEL, thread).filter((message) => message.ts !== thread).map((message) => message.text)).toEqual([expect.stringContaining('Root cause:')]);
+    expect((await store.investigations.get(data.investigationId))?.thread).toBe(thread);
+  });
+
+  it('uses the assistant status in AI-app threads and streams the answer there', async () => {
+    const data = jobData({ channel: DM, isAssistantThread: true, trigger: 'direct_message' });
+    const investigator = investigatorDouble(async (job, onProgress) => {
+      onProgress('gather', 'checking Argo CD app checkout on argocd-eu-1');
+      await slack.waitForCall('assistant.threads.setStatus', { where: (call) => String(call.args['status']).includes('gathering evidence') });
+      return { kind: 'answer', answer: sampleAnswer(job.question) };
+    });
+    const start = slack.calls.length;
+    await runJob(data, { investigator });
+    expect(callsSince(start, 'assistant.threads.setStatus')[0]?.args['status']).toBe('is looking into it…');
+    expect(callsSince(start, 'chat.startStream')[0]?.args['recipient_user_id']).toBeUndefined();
+    const replies = botMessages(DM, data.thread ?? '');
+    expect(replies).toHaveLength(1);
+    expect(actionIds(replies[0])).toContain(ActionId.correct);
+  });
+});

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/** Skills a scenario may expect (the skill library ships one folder per name). */
+export const EXPECTED_SKILLS = [
+  'image-pull-errors',
+  'crashloop-missing-config',
+  'oomkilled',
+  'probe-failures',
+  'missing-configmap-or-secret',
+  'pod-scheduling-failures',
+  'resource-quota-exceeded',
+  'pvc-pending',
+  'service-connectivity',
+  'argocd-sync-failures',
+  'kyverno-policy-violations',
+  'argocd-drift',
+] as const;
+
+const dnsName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS label (a-z, 0-9, -)');
+
+/**
+ * A point in time: an RFC 3339 date, or an offset before sandbox start such as `-3d`, `-2h30m`,
+ * `-45m` (relative times keep the story coherent with the pods' ages).
+ */
+export const timeSchema = z
+  .string()
+  .refine((value) => /^-(\d+[dhms])+$/.test(value) || !Number.isNaN(Date.parse(value)), 'must be an RFC 3339 date or a relative offset like -2h30m');
+
+const kubeObjectSchema = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+});
+
+const imageSchema = z.strictObject({
+  repository: z.string().min(1),
+  tags: z.array(z.string()).min(1),
+  requiredEnv: z.array(z.string()).optional(),
+  requiredFiles: z.array(z.string()).optional(),
+  listenPort: z.number().int().positive().optional(),
+  memoryMiB: z.number().positive().optional(),
+  startupLog: z.array(z.string()).optional(),
+  calls: z.array(z.string()).optional(),
+  crashLog: z.array(z.string()).optional(),
+});
+
+const clusterSchema = z.strictObject({
+  name: dnsName,
+  /** Namespaces that exist from the start (besides the system ones). */
+  namespaces: z.array(dnsName).default([]),
+  /** Node objects replacing the default three workers. */
+  nodes: z.array(kubeObjectSchema).optional(),
+  /** Objects that exist outside Argo CD (quotas, storage classes, secrets, other teams' apps). */
+  objects: z.array(kubeObjectSchema).default([]),
+  /** Kyverno ClusterPolicy/Policy objects, installed before anything is deployed. */
+  policies: z.array(kubeObjectSchema).default([]),
+});
+
+const appSchema = z.strictObject({
+  name: dnsName,
+  project: z.string().default('default'),
+  /** Directory in the git repo (plain YAML, or a kustomization). */
+  path: z.string().min(1),
+  targetRevision: z.string().default('HEAD'),
+  destination: z.strictObject({ cluster: dnsName, namespace: dnsName }),
+  syncPolicy: z
+    .strictObject({
+      automated: z.strictObject({ prune: z.boolean().default(false), selfHeal: z.boolean().default(false) }).optional(),
+      syncOptions: z.array(z.string()).optional(),
+    })
+    .optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+const argocdSchema = z.strictObject({
+  name: dnsName,
+  apps: z.array(appSchema).default([]),
+});
+
+const commitSchema = z.strictObject({
+  message: z.string().min(1),
+  author: z.string().min(1),
+  date: timeSchema,
+  files: z.record(z.string(), z.string()).default({}),
+  delete: z.array(z.string()).default([]),
+});
+
+const noiseEventSchema = z.strictObject({
+  cluster: dnsName,
+  namespace: dnsName,
+  involvedObject: z.strictObject({ kind: z.string(), name: z.string(), apiVersion: z.string().optional() }),
+  reason: z.string(),
+  message: z.string(),
+  type: z.enum(['Normal', 'Warning']).default('Warning'),
+  count: z.number().int().positive().default(1),
+  firstSeen: timeSchema.default('-1h'),
+  lastSeen: timeSchema.default('-5m'),
+});
+
+const changeSchema = z.strictObject({
+  cluster: dnsName,
+  at: timeSchema,
+  /** Who made it (recorded as the field manager), e.g. `kubectl-edit`. */
+  by: z.string().default('kubectl-edit'),
+  object: kubeObjectSchema,
+});
+
+const fileEditSchema = z.union([
+  z.strictObject({ path: z.string(), find: z.string().min(1), replace: z.string() }),
+  z.strictObject({ path: z.string(), content: z.string() }),
+]);
+
+const expectSchema = z.strictObject({
+  /** The app the question is about. */
+  app: z.strictObject({ instance: dnsName, name: dnsName }),
+  /** Short facts a correct answer must state (matched case-insensitively). */
+  rootCause: z.array(z.string().min(1)).min(1),
+  skill: z.enum(EXPECTED_SKILLS),
+  fix: z
+    .strictObject({
+      message: z.string().min(1),
+      /** Git edits; empty when the fix is a sync (drift) rather than a change. */
+      edits: z.array(fileEditSchema).default([]),
+    })
+    .optional(),
+  /** The fix, committed and synced, turns the app Synced/Healthy with pods Running. */
+  healthyAfterFix: z.boolean().default(false),
+});
+
+/** The parts a base estate may declare (everything but the story). */
+export const estateSchema = z.strictObject({
+  clusters: z.array(clusterSchema).default([]),
+  argocd: z.array(argocdSchema).default([]),
+  git: z
+    .strictObject({
+      repoURL: z.string().default('https://git.example.com/platform/gitops.git'),
+      commits: z.array(commitSchema).default([]),
+    })
+    .default({ repoURL: 'https://git.example.com/platform/gitops.git', commits: [] }),
+  images: z.array(imageSchema).default([]),
+  noise: z.strictObject({ events: z.array(noiseEventSchema).default([]) }).default({ events: [] }),
+  changes: z.array(changeSchema).default([]),
+});
+
+/** A full scenario file (after merging its `base`). */
+export const scenarioSchema = estateSchema.extend({
+  name: dnsName,
+  summary: z.string().min(1),
+  question: z.string().min(1),
+  expect: expectSchema,
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioCluster = Scenario['clusters'][number];
+export type ScenarioApp = Scenario['argocd'][number]['apps'][number];
+export type ScenarioCommit = Scenario['git']['commits'][number];
+export type ScenarioExpect = Scenario['expect'];

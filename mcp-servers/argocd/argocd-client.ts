@@ -1,0 +1,143 @@
+import { McpServerError, errorMessage, isNetworkError } from '../common/errors.js';
+import type { Application, ArgoEvent, LogEntry, ResourceDiff, ResourceTree, RevisionMetadata } from './argocd-shapes.js';
+
+/** Options of the application logs endpoint. */
+export interface ApplicationLogOptions {
+  podName?: string;
+  container?: string;
+  namespace?: string;
+  kind?: string;
+  group?: string;
+  resourceName?: string;
+  tailLines?: number;
+  sinceSeconds?: number;
+  previous?: boolean;
+  filter?: string;
+}
+
+/** The Argo CD REST calls the tools make. One instance talks to one Argo CD, chosen by configuration. */
+export interface ArgocdClient {
+  readonly baseUrl: string;
+  listApplications(query?: { project?: string; selector?: string }): Promise<Application[]>;
+  /** Undefined when the application does not exist (or is not visible to the token). */
+  getApplication(name: string): Promise<Application | undefined>;
+  resourceTree(name: string): Promise<ResourceTree>;
+  managedResources(name: string): Promise<ResourceDiff[]>;
+  events(name: string, query?: { resourceName?: string; resourceNamespace?: string; resourceUID?: string }): Promise<ArgoEvent[]>;
+  logs(name: string, options: ApplicationLogOptions): Promise<LogEntry[]>;
+  revisionMetadata(name: string, revision: string): Promise<RevisionMetadata | undefined>;
+  sync(name: string, request: { dryRun: boolean; revision?: string; prune?: boolean }): Promise<Application>;
+  rollback(name: string, request: { id: number; dryRun: boolean; prune?: boolean }): Promise<Application>;
+}
+
+/** Where the client connects: configuration only, never tool input. */
+export interface ArgocdClientConfig {
+  url: string;
+  token: string;
+  requestTimeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** A non-outage error answer from Argo CD (4xx), with its HTTP status. */
+export class ArgocdStatusError extends McpServerError {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 409 ? 'conflict' : status === 400 ? 'invalid_input' : 'backend_error', message);
+    this.status = status;
+  }
+}
+
+/** Creates an Argo CD REST client with bearer-token auth, mapping failures to our error codes. */
+export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
+  const baseUrl = config.url.replace(/\/+$/, '');
+  const doFetch = config.fetch ?? fetch;
+  const timeout = config.requestTimeoutMs ?? 15_000;
+  const host = new URL(baseUrl).host;
+
+  async function request(method: string, path: string, body?: unknown): Promise<Response> {
+    let response: Response;
+    try {
+      response = await doFetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${config.token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeout),
+      });
+    } catch (error) {
+      if (isNetworkError(error) || (error instanceof Error && (error.name === 'TimeoutError' || error.message === 'fetch failed'))) {
+        throw new McpServerError('backend_unavailable', `Argo CD at ${host} is unreachable: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`, { cause: error });
+      }
+      throw new McpServerError('backend_error', `Argo CD request failed: ${errorMessage(error)}`, { cause: error });
+    }
+    if (response.ok) return response;
+    const text = await response.text().catch(() => '');
+    let message = text.slice(0, 1_000);
+    try {
+      const parsed = JSON.parse(text) as { message?: string; error?: string };
+      message = parsed.message ?? parsed.error ?? message;
+    } catch {
+      // Non-JSON error page: keep the text.
+    }
+    if (response.status >= 500 || response.status === 429) {
+      throw new McpServerError('backend_unavailable', `Argo CD at ${host} answered ${response.status}: ${message || response.statusText}`);
+    }
+    if (response.status === 401) throw new McpServerError('backend_error', `Argo CD at ${host} rejected the configured token (401); the operator must renew ARGOCD_TOKEN`);
+    throw new ArgocdStatusError(response.status, message || `HTTP ${response.status}`);
+  }
+
+  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await (await request(method, path, body)).json()) as T;
+  }
+
+  async function maybe<T>(promise: Promise<T>): Promise<T | undefined> {
+    try {
+      return await promise;
+    } catch (error) {
+      // Argo CD answers 403 for apps the token cannot see as well as for missing ones.
+      if (error instanceof ArgocdStatusError && (error.status === 404 || error.status === 403)) return undefined;
+      throw error;
+    }
+  }
+
+  const app = (name: string) => `/api/v1/applications/${encodeURIComponent(name)}`;
+  return {
+    baseUrl,
+    async listApplications(query = {}) {
+      const params = new URLSearchParams();
+      if (query.project) params.append('projects', query.project);
+      if (query.selector) params.set('selector', query.selector);
+      const list = await json<{ items?: Application[] | null }>('GET', `/api/v1/applications${params.size ? `?${params.toString()}` : ''}`);
+      return list.items ?? [];
+    },
+    getApplication: (name) => maybe(json<Application>('GET', app(name))),
+    resourceTree: (name) => json<ResourceTree>('GET', `${app(name)}/resource-tree`),
+    async managedResources(name) {
+      return (await json<{ items?: ResourceDiff[] | null }>('GET', `${app(name)}/managed-resources`)).items ?? [];
+    },
+    async events(name, query = {}) {
+      const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      return (await json<{ items?: ArgoEvent[] | null }>('GET', `${app(name)}/events${params.size ? `?${params.toString()}` : ''}`)).items ?? [];
+    },
+    async logs(name, options) {
+      const params = new URLSearchParams({ follow: 'false' });
+      for (const [key, value] of Object.entries(options)) if (value !== undefined) params.set(key, String(value));
+      const text = await (await request('GET', `${app(name)}/logs?${params.toString()}`)).text();
+      const entries: LogEntry[] = [];
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          const parsed = JSON.parse(line) as { result?: LogEntry; error?: { message?: string } };
+          if (parsed.error?.message) throw new McpServerError('backend_error', `Argo CD log stream error: ${parsed.error.message}`);
+          if (parsed.result && !parsed.result.last) entries.push(parsed.result);
+        } catch (error) {
+          if (error instanceof McpServerError) throw error;
+          // A partial trailing line of the stream: ignore it.
+        }
+      }
+      return entries;
+    },
+    revisionMetadata: (name, revision) => maybe(json<RevisionMetadata>('GET', `${app(name)}/revisions/${encodeURIComponent(revision)}/metadata`)),
+    sync: (name, body) => json<Application>('POST', `${app(name)}/sync`, { name, ...body }),
+    rollback: (name, body) => json<Application>('POST', `${app(name)}/rollback`, { name, ...body }),
+  };
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { readOnlyAnnotations } from '../../common/tool-definition.js';
+import { applicationNameSchema, resolveApplication } from '../application-lookup.js';
+import { formatHistoryLine } from '../application-summary.js';
+import { defineArgocdTool } from '../deps.js';
+import { recentHistory } from './get-application.js';
+
+/** Deployment history with commit metadata: which commit went out when, by whom, and why. */
+export const getApplicationHistoryTool = defineArgocdTool({
+  name: 'get_application_history',
+  title: 'Get application history',
+  description:
+    'Deployment history of an Argo CD application, newest first: history id (for rollback_application), revision, when, who/what initiated it, ' +
+    'and the commit author and message. Use it to tie a regression to the deployment that introduced it.',
+  inputSchema: z.strictObject({ name: applicationNameSchema, limit: z.number().int().min(1).max(50).default(10) }),
+  annotations: readOnlyAnnotations,
+  isWrite: false,
+  handler: async (input, { deps }) => {
+    const now = deps.now();
+    const app = await resolveApplication(deps.argocd, input.name);
+    const total = app.status?.history?.length ?? 0;
+    const history = await recentHistory(deps.argocd, app, input.limit);
+    if (history.length === 0) return { text: `Application ${input.name} has no deployment history yet (never synced).`, structured: { name: input.name, history: [], total: 0 } };
+    const lines = [`Application ${input.name}: ${total} deployment(s), newest first (current revision ${app.status?.sync?.revision?.slice(0, 7) ?? '?'}):`, ...history.map((entry) => formatHistoryLine(entry, now, app.status?.sync?.revision))];
+    if (total > history.length) lines.push(`… ${total - history.length} older deployments not shown; raise limit`);
+    return { text: lines.join('\n'), structured: { name: input.name, history, total } };
+  },
+});

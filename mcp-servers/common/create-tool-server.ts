@@ -1,0 +1,138 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { z } from 'zod';
+import { errorMessage, isModelActionable, McpServerError } from './errors.js';
+import type { Logger } from './logger.js';
+import { contextFromTraceparent } from './trace-context.js';
+import { redactSecrets } from './redact.js';
+import type { AnyToolDefinition, ToolOutput } from './tool-definition.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+
+/** One compiled-schema cache for every per-request Server (compiling per request cost ~10% CPU). */
+const sharedValidator = new AjvJsonSchemaValidator();
+
+/** Everything needed to serve one list of tool definitions over MCP. */
+export interface ToolServerOptions<Deps> {
+  name: string;
+  version: string;
+  /** Shown to clients at initialize: what this server is for and how to start. */
+  instructions: string;
+  tools: readonly AnyToolDefinition<Deps>[];
+  deps: Deps;
+  /** Write tools are listed and callable only when true. */
+  enableWrites: boolean;
+  logger: Logger;
+  tracer?: Tracer;
+}
+
+/** The tools a server offers with the given write setting (writes only when enabled). */
+export function offeredTools<Deps>(tools: readonly AnyToolDefinition<Deps>[], enableWrites: boolean): AnyToolDefinition<Deps>[] {
+  return tools.filter((tool) => enableWrites || !tool.isWrite);
+}
+
+function jsonSchemaOf(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputSchema'] {
+  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...jsonSchema, type: 'object' } as Tool['inputSchema'];
+}
+
+function toResult(output: ToolOutput): CallToolResult {
+  return {
+    content: [{ type: 'text', text: output.text }],
+    ...(output.structured ? { structuredContent: output.structured } : {}),
+    ...(output.isError ? { isError: true } : {}),
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.join('.') || '(arguments)';
+      if (issue.code === 'unrecognized_keys') return `unknown argument(s) ${issue.keys.map((key) => `'${key}'`).join(', ')}: this tool accepts only the arguments in its schema`;
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/**
+ * Builds an MCP server from a list of tool definitions (no switch): lists them with JSON schemas
+ * and annotations, validates arguments strictly, runs each call in a span that continues the
+ * caller's `traceparent` from `_meta`, and maps failures to the three exits — `isError` results
+ * the model can act on, JSON-RPC errors for caller mistakes, and retryable JSON-RPC errors
+ * (`data.isRetryable`) for backend outages.
+ *
+ * Uses the SDK's low-level `Server` rather than `McpServer` because `McpServer` turns every thrown
+ * handler error into an `isError` result, which would hide outages from the caller's retry logic.
+ */
+export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server {
+  const tools = offeredTools(options.tools, options.enableWrites);
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const writeNames = new Set(options.tools.filter((tool) => tool.isWrite).map((tool) => tool.name));
+  const tracer = options.tracer ?? trace.getTracer('sre-bot-mcp');
+  const server = new Server({ name: options.name, version: options.version }, { capabilities: { tools: { listChanged: false } }, instructions: options.instructions, jsonSchemaValidator: sharedValidator });
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: tools.map(
+      (tool): Tool => ({
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: jsonSchemaOf(tool.inputSchema, 'input'),
+        ...(tool.outputSchema ? { outputSchema: jsonSchemaOf(tool.outputSchema, 'output') as Tool['outputSchema'] } : {}),
+        annotations: { title: tool.title, ...tool.annotations },
+      }),
+    ),
+  }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const name = request.params.name;
+    const tool = byName.get(name);
+    if (!tool) {
+      const reason = writeNames.has(name)
+        ? `tool '${name}' changes the cluster and writes are disabled on this server (start it with --enable-writes)`
+        : `unknown tool '${name}'`;
+      throw new McpError(ErrorCode.InvalidParams, reason);
+    }
+    const parsed = tool.inputSchema.safeParse(request.params.arguments ?? {});
+    if (!parsed.success) {
+      throw new McpError(ErrorCode.InvalidParams, `invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
+    }
+    const parentContext = contextFromTraceparent(request.params._meta?.traceparent);
+    return tracer.startActiveSpan(
+      `execute_tool ${name}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': name, 'mcp.method.name': 'tools/call', 'mcp.server.name': options.name },
+      },
+      parentContext,
+      async (span) => {
+        const started = performance.now();
+        const traceId = span.spanContext().traceId;
+        const logger = options.logger.child({ tool: name, traceId });
+        try {
+          const output = await tool.handler(parsed.data, { deps: options.deps, logger, signal: extra.signal });
+          if (tool.outputSchema && !output.isError && output.structured) tool.outputSchema.parse(output.structured);
+          span.setAttribute('mcp.tool.is_error', output.isError === true);
+          logger.info({ event: 'tool-call-end', isError: output.isError === true, durationMs: Math.round(performance.now() - started), chars: output.text.length }, 'tool call finished');
+          return toResult(output);
+        } catch (error) {
+          if (isModelActionable(error)) {
+            span.setAttribute('mcp.tool.is_error', true);
+            logger.info({ event: 'tool-call-end', isError: true, code: error.code }, 'tool call answered with an error the model can act on');
+            return toResult({ text: error.message, structured: { error: error.message, code: error.code }, isError: true });
+          }
+          span.recordException(error instanceof Error ? error : new Error(errorMessage(error)));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+          if (error instanceof McpError) throw error;
+          const isRetryable = error instanceof McpServerError && error.isRetryable;
+          const code = error instanceof McpServerError ? error.code : 'internal';
+          logger.warn({ event: 'tool-call-fail', code, isRetryable, err: redactSecrets(errorMessage(error)) }, 'tool call failed');
+          throw new McpError(ErrorCode.InternalError, `${name} failed: ${errorMessage(error)}`, { code, isRetryable, traceId });
+        } finally {
+          span.end();
+        }
+      },
+    );
+  });
+  return server;
+}

@@ -1,0 +1,128 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { errorMessage } from './errors.js';
+import type { Logger } from './logger.js';
+
+/** How to serve one MCP server over stateless streamable HTTP. */
+export interface HttpTransportOptions {
+  /** Builds a fresh MCP server per request (stateless mode: no session survives a request). */
+  createServer: () => Server;
+  /** Bearer token callers must present on `/mcp`. */
+  authToken: string;
+  host?: string;
+  /** 0 picks a free port; read the real one from the result. */
+  port: number;
+  logger: Logger;
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes?: number;
+}
+
+/** A running HTTP endpoint. */
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Constant-time comparison of the presented bearer token with the configured one. */
+export function isAuthorized(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!match?.[1]) return false;
+  return timingSafeEqual(digest(match[1].trim()), digest(token));
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+function jsonRpcError(code: number, message: string) {
+  return { jsonrpc: '2.0', error: { code, message }, id: null };
+}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > maxBytes) throw new RangeError(`request body larger than ${maxBytes} bytes`);
+    chunks.push(buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+}
+
+/**
+ * Serves MCP over stateless streamable HTTP at `/mcp` (bearer token required) plus an
+ * unauthenticated `/healthz`. Every POST gets a fresh server and transport; GET/DELETE (sessions,
+ * server-initiated streams) are refused with 405 because nothing is kept between requests.
+ */
+export async function startHttpTransport(options: HttpTransportOptions): Promise<RunningHttpServer> {
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/healthz') {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (path !== '/mcp') {
+      sendJson(res, 404, { error: 'not found: the MCP endpoint is /mcp' });
+      return;
+    }
+    if (!isAuthorized(req.headers.authorization, options.authToken)) {
+      sendJson(res, 401, jsonRpcError(-32001, 'missing or wrong bearer token'), { 'www-authenticate': 'Bearer' });
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: this server is stateless, use POST'), { allow: 'POST' });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = await readBody(req, maxBodyBytes);
+    } catch (error) {
+      sendJson(res, error instanceof RangeError ? 413 : 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
+      return;
+    }
+    const server = options.createServer();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+
+  const httpServer: HttpServer = createHttpServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error({ event: 'http-request-fail', err: errorMessage(error) }, 'MCP HTTP request failed');
+      if (!res.headersSent) sendJson(res, 500, jsonRpcError(-32603, 'internal server error'));
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}/mcp`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        httpServer.closeAllConnections();
+        httpServer.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/** Instance names end up in tool names (`instance__tool`), so they follow the MCP name alphabet. */
+export const INSTANCE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Where an upstream's bearer token comes from: an environment variable or a file (Kubernetes secret mount). */
+const authSchema = z
+  .strictObject({
+    bearerTokenEnv: z.string().min(1).optional().describe('environment variable of the gateway holding the token'),
+    bearerTokenFile: z.string().min(1).optional().describe('file holding the token (trailing newline ignored)'),
+    childEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .optional()
+      .describe('stdio upstreams: the child environment variable that receives the token'),
+  })
+  .refine((auth) => (auth.bearerTokenEnv === undefined) !== (auth.bearerTokenFile === undefined), {
+    message: 'give exactly one of bearerTokenEnv or bearerTokenFile',
+  });
+
+const labelsSchema = z.record(z.string().regex(/^[A-Za-z0-9._/-]{1,63}$/, 'label keys use letters, digits, . _ / -'), z.string().max(128));
+
+/** One upstream MCP server: an instance of a kind, reached over streamable HTTP or stdio. */
+export const upstreamSchema = z
+  .strictObject({
+    kind: z.enum(['argocd', 'kubernetes', 'kyverno', 'other']),
+    instance: z.string().regex(INSTANCE_NAME, 'instance names use 1-64 letters, digits, . _ -'),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).default([]),
+    /** Non-secret environment for stdio children (secrets go through `auth`). */
+    env: z.record(z.string(), z.string()).default({}),
+    auth: authSchema.optional(),
+    labels: labelsSchema.default({}),
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
+    /** Tools of this upstream to treat as read-only although they carry no `readOnlyHint` (glob patterns). */
+    readOnlyTools: z.array(z.string().min(1)).default([]),
+    /** Arguments callers may never pass to this upstream (removed from schemas, calls rejected), e.g. a backend URL. */
+    blockedArguments: z.array(z.string().min(1)).default([]),
+  })
+  .refine((upstream) => (upstream.url === undefined) !== (upstream.command === undefined), {
+    message: 'give exactly one of url (streamable HTTP) or command (stdio)',
+  })
+  .refine((upstream) => upstream.url === undefined || upstream.auth?.childEnv === undefined, {
+    message: 'auth.childEnv applies to stdio upstreams only',
+    path: ['auth', 'childEnv'],
+  })
+  .refine((upstream) => upstream.command === undefined || upstream.auth === undefined || upstream.auth.childEnv !== undefined, {
+    message: 'stdio upstreams pass their token to the child: set auth.childEnv (e.g. ARGOCD_API_TOKEN)',
+    path: ['auth', 'childEnv'],
+  });
+
+/** One caller of the gateway (the bot, a developer's IDE, a channel) and what it may do. */
+export const callerSchema = z.strictObject({
+  principal: z.string().min(1).max(128),
+  /** Hex SHA-256 of the caller's bearer token; the token itself never appears in config. */
+  tokenSha256: z
+    .string({ error: 'must be a string of 64 hex digits (quote it: YAML reads unquoted digits as a number)' })
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit SHA-256 of the token (printf %s "$TOKEN" | sha256sum)')
+    .transform((hex) => hex.toLowerCase()),
+  allow: z
+    .strictObject({
+      /** Instance names (globs with `*`) or label selectors `key=value[,key=value]`; omitted = every instance. */
+      instances: z.array(z.string().min(1)).optional(),
+      /** Gateway tool names (globs with `*`, e.g. `list_*`, `argocd-mcp__*`); omitted = every tool. */
+      tools: z.array(z.string().min(1)).optional(),
+    })
+    .default({}),
+  /** May call write tools (each call still needs an approved `approval_id`). */
+  writes: z.boolean().default(false),
+});
+
+/** How an instance-less call of a federated read tool is answered. */
+export const fanOutModeSchema = z.enum(['merge', 'resolve', 'none']);
+
+/** The whole gateway configuration file. */
+export const gatewayConfigSchema = z
+  .strictObject({
+    listen: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8090),
+      })
+      .default({ host: '127.0.0.1', port: 8090 }),
+    timeouts: z
+      .strictObject({
+        /** Per upstream call, retries included (a dead instance costs a fan-out no more than this). */
+        callMs: z.number().int().positive().max(600_000).default(10_000),
+        /** Connecting (initialize) to an upstream. */
+        connectMs: z.number().int().positive().max(600_000).default(5_000),
+        /** One health check. */
+        healthCheckMs: z.number().int().positive().max(600_000).default(3_000),
+      })
+      .default({ callMs: 10_000, connectMs: 5_000, healthCheckMs: 3_000 }),
+    healthCheck: z
+      .strictObject({
+        intervalMs: z.number().int().min(0).default(15_000).describe('0 turns periodic checks off'),
+      })
+      .default({ intervalMs: 15_000 }),
+    circuitBreaker: z
+      .strictObject({
+        failureThreshold: z.number().int().positive().default(3),
+        cooldownMs: z.number().int().positive().default(30_000),
+      })
+      .default({ failureThreshold: 3, cooldownMs: 30_000 }),
+    retry: z
+      .strictObject({
+        /** Extra attempts for read-only calls on retryable failures; writes are never retried. */
+        retries: z.number().int().min(0).max(5).default(1),
+        minDelayMs: z.number().int().min(0).default(50),
+      })
+      .default({ retries: 1, minDelayMs: 50 }),
+    limits: z
+      .strictObject({
+        maxArgumentBytes: z.number().int().positive().default(64 * 1024),
+        /** Instances at most called at once by one fan-out. */
+        maxFanOutConcurrency: z.number().int().positive().default(64),
+      })
+      .default({ maxArgumentBytes: 64 * 1024, maxFanOutConcurrency: 64 }),
+    /** Per-tool override of the fan-out rule (see tool-routing.ts). */
+    fanOut: z.record(z.string(), fanOutModeSchema).default({}),
+    upstreams: z.array(upstreamSchema).min(1, 'declare at least one upstream'),
+    callers: z.array(callerSchema).min(1, 'declare at least one caller'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.upstreams.forEach((upstream, index) => {
+      const key = `${upstream.kind}/${upstream.instance}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['upstreams', index, 'instance'], message: `duplicate ${upstream.kind} instance '${upstream.instance}' (also upstreams[${first}])` });
+      } else seen.set(key, index);
+    });
+    const tokens = new Map<string, number>();
+    config.callers.forEach((caller, index) => {
+      const first = tokens.get(caller.tokenSha256);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['callers', index, 'tokenSha256'], message: `same token as callers[${first}]: every caller needs its own token` });
+      } else tokens.set(caller.tokenSha256, index);
+    });
+  });
+
+/** Key of an upstream: instance names are unique per kind (`kubernetes/prod-eu` and `kyverno/prod-eu` are one cluster). */
+export function upstreamKey(kind: string, instance: string): string {
+  return `${kind}/${instance}`;
+}
+
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+export type UpstreamConfig = z.output<typeof upstreamSchema>;
+export type CallerConfig = z.output<typeof callerSchema>;
+export type FanOutMode = z.output<typeof fanOutModeSchema>;
+export type UpstreamKind = UpstreamConfig['kind'];
+
+/** An upstream with its credential resolved (held in memory only, never logged). */
+export interface ResolvedUpstream extends UpstreamConfig {
+  token?: string;
+}
+
+/** The validated configuration the gateway runs on. */
+export interface GatewayConfig extends Omit<z.output<typeof gatewayConfigSchema>, 'upstreams'> {
+  upstreams: ResolvedUpstream[];
+}

@@ -1,0 +1,130 @@
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { CallerConfig } from './config.js';
+import { errorMessage } from './errors.js';
+import type { Logger } from './logger.js';
+
+/** What the HTTP front needs from the gateway. */
+export interface HttpFrontOptions {
+  authenticate: (authorization: string | undefined) => CallerConfig | undefined;
+  /** A fresh MCP server for one request of one caller (stateless: nothing survives the request). */
+  createMcpServer: (caller: CallerConfig) => Server;
+  readiness: () => { ready: boolean; body: Record<string, unknown> };
+  metrics: () => Promise<{ contentType: string; body: string }>;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+/** A listening HTTP server. */
+export interface ListeningServer {
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+function jsonRpcError(code: number, message: string) {
+  return { jsonrpc: '2.0', error: { code, message }, id: null };
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads a JSON body with plain stream events (cheaper than async iteration on the hot path). */
+function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) return Promise.reject(new BodyTooLarge(`request body of ${declared} bytes exceeds the limit of ${maxBytes}`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge(`request body exceeds the limit of ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('error', reject);
+    req.once('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  });
+}
+
+/**
+ * The gateway's HTTP front: `POST /mcp` (stateless streamable HTTP, one server and transport per
+ * request, bearer token required, unknown token → 401), `GET /healthz` (process alive),
+ * `GET /readyz` (503 until at least one upstream answers) and `GET /metrics` (Prometheus).
+ */
+export async function startHttpFront(options: HttpFrontOptions, host: string, port: number): Promise<ListeningServer> {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      const { ready, body } = options.readiness();
+      return sendJson(res, ready ? 200 : 503, body);
+    }
+    if (path === '/metrics') {
+      const { contentType, body } = await options.metrics();
+      res.writeHead(200, { 'content-type': contentType }).end(body);
+      return;
+    }
+    if (path !== '/mcp') return sendJson(res, 404, { error: 'not found: the MCP endpoint is /mcp' });
+    const caller = options.authenticate(req.headers.authorization);
+    if (!caller) return sendJson(res, 401, jsonRpcError(-32001, 'missing or unknown bearer token'), { 'www-authenticate': 'Bearer' });
+    if (req.method !== 'POST') return sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: the gateway is stateless, use POST'), { allow: 'POST' });
+    let body: unknown;
+    try {
+      body = await readJson(req, options.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return sendJson(res, 413, jsonRpcError(-32600, error.message));
+      return sendJson(res, 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
+    }
+    const server = options.createMcpServer(caller);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+
+  const httpServer: HttpServer = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error({ event: 'http-request-fail', err: errorMessage(error) }, 'gateway HTTP request failed');
+      if (!res.headersSent) sendJson(res, 500, jsonRpcError(-32603, 'internal server error'));
+      else res.end();
+    });
+  });
+  httpServer.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/mcp`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        httpServer.closeAllConnections();
+        httpServer.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

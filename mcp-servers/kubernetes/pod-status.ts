@@ -1,0 +1,115 @@
+import { formatAge } from '../common/output-budget.js';
+import type { ContainerStateShape, ContainerStatusShape, PodShape } from './kube-shapes.js';
+
+/** One container, reduced to what explains its health. */
+export interface ContainerSummary {
+  name: string;
+  image?: string;
+  ready: boolean;
+  restarts: number;
+  /** `running`, `waiting: CrashLoopBackOff`, `terminated: OOMKilled (exit 137)`. */
+  state: string;
+  /** The previous run's end, when it restarted: `OOMKilled (exit 137) 3m ago`. */
+  lastTermination?: string;
+  message?: string;
+}
+
+/** One pod, reduced to what explains its health. */
+export interface PodSummary {
+  name: string;
+  phase: string;
+  ready: string;
+  restarts: number;
+  node?: string;
+  age: string;
+  isHealthy: boolean;
+  /** Why it is unhealthy, most telling first (scheduling, image pull, crash, readiness). */
+  problems: string[];
+  containers: ContainerSummary[];
+}
+
+function describeState(state: ContainerStateShape | undefined): string {
+  if (state?.running) return 'running';
+  if (state?.waiting) return `waiting: ${state.waiting.reason ?? 'unknown'}`;
+  if (state?.terminated) {
+    const exit = state.terminated.exitCode === undefined ? '' : ` (exit ${state.terminated.exitCode})`;
+    return `terminated: ${state.terminated.reason ?? 'unknown'}${exit}`;
+  }
+  return 'unknown';
+}
+
+function summarizeContainer(status: ContainerStatusShape, now: Date): ContainerSummary {
+  const last = status.lastState?.terminated;
+  const message = status.state?.waiting?.message ?? status.state?.terminated?.message;
+  return {
+    name: status.name,
+    ...(status.image ? { image: status.image } : {}),
+    ready: status.ready === true,
+    restarts: status.restartCount ?? 0,
+    state: describeState(status.state),
+    ...(last ? { lastTermination: `${last.reason ?? 'terminated'} (exit ${last.exitCode ?? '?'}) ${formatAge(last.finishedAt, now)} ago` } : {}),
+    ...(message ? { message } : {}),
+  };
+}
+
+/** The memory limit of a container in the pod spec, as written (`512Mi`). */
+function memoryLimitOf(pod: PodShape, containerName: string): string | undefined {
+  const container = pod.spec?.containers?.find((candidate) => candidate.name === containerName) as { resources?: { limits?: Record<string, string> } } | undefined;
+  return container?.resources?.limits?.memory;
+}
+
+/** Summarizes a pod: phase, readiness, restarts, container states and the problems behind them. */
+export function summarizePod(pod: PodShape, now: Date): PodSummary {
+  const status = pod.status ?? {};
+  const containers = (status.containerStatuses ?? []).map((container) => summarizeContainer(container, now));
+  const initContainers = (status.initContainerStatuses ?? []).map((container) => summarizeContainer(container, now));
+  const specCount = pod.spec?.containers?.length ?? containers.length;
+  const readyCount = containers.filter((container) => container.ready).length;
+  const problems: string[] = [];
+  for (const condition of status.conditions ?? []) {
+    if (condition.type === 'PodScheduled' && condition.status !== 'True') {
+      const selector = Object.entries(pod.spec?.nodeSelector ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
+      problems.push(`not scheduled: ${condition.reason ?? ''} ${condition.message ?? ''}${selector ? ` (nodeSelector ${selector})` : ''}`.trim());
+    }
+  }
+  for (const container of [...initContainers.map((c) => ({ ...c, name: `init:${c.name}` })), ...containers]) {
+    if (container.state.startsWith('waiting') && container.state !== 'waiting: PodInitializing' && container.state !== 'waiting: ContainerCreating') {
+      problems.push(`${container.name} ${container.state}${container.message ? ` — ${container.message}` : ''}`);
+    } else if (container.state.startsWith('terminated') && !container.state.includes('Completed')) {
+      problems.push(`${container.name} ${container.state}${container.message ? ` — ${container.message}` : ''}`);
+    }
+    if (container.lastTermination && container.restarts > 0) {
+      // An OOM kill is about the memory limit: name it next to the kill so one line tells the story.
+      const limit = container.lastTermination.startsWith('OOMKilled') ? memoryLimitOf(pod, container.name) : undefined;
+      problems.push(`${container.name} last terminated ${container.lastTermination}, ${container.restarts} restarts${limit ? ` (memory limit ${limit})` : ''}`);
+    }
+    else if (container.state === 'running' && !container.ready && !container.name.startsWith('init:')) problems.push(`${container.name} running but not ready (readiness probe failing?)`);
+  }
+  if (status.phase === 'Failed') problems.unshift(`pod failed: ${status.reason ?? ''} ${status.message ?? ''}`.trim());
+  if (status.reason === 'Evicted') problems.unshift(`evicted: ${status.message ?? ''}`);
+  const phase = status.phase ?? 'Unknown';
+  const isHealthy = problems.length === 0 && (phase === 'Succeeded' || (phase === 'Running' && readyCount === specCount));
+  if (!isHealthy && problems.length === 0) problems.push(`phase ${phase}, ${readyCount}/${specCount} containers ready`);
+  return {
+    name: pod.metadata.name,
+    phase,
+    ready: `${readyCount}/${specCount}`,
+    restarts: containers.reduce((sum, container) => sum + container.restarts, 0),
+    ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
+    age: formatAge(pod.metadata.creationTimestamp, now),
+    isHealthy,
+    problems: [...new Set(problems)],
+    containers,
+  };
+}
+
+/** A pod as one line plus indented problem lines. */
+export function formatPodSummary(pod: PodSummary, indent = '  '): string[] {
+  const head = `${indent}${pod.name}  ${pod.phase} ${pod.ready} ready  restarts=${pod.restarts}  age=${pod.age}${pod.node ? `  node=${pod.node}` : ''}`;
+  return [head, ...pod.problems.map((problem) => `${indent}  ! ${problem}`)];
+}
+
+/** Sort key: unhealthy pods first, then most restarts, then name. */
+export function comparePods(left: PodSummary, right: PodSummary): number {
+  return Number(left.isHealthy) - Number(right.isHealthy) || right.restarts - left.restarts || left.name.localeCompare(right.name);
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { McpServerError } from '../../common/errors.js';
+import { findWellKnownType, type ResourceType } from '../../common/kube-types.js';
+import { closestMatches } from '../../common/output-budget.js';
+import { readOnlyAnnotations } from '../../common/tool-definition.js';
+import { defineKubernetesTool } from '../deps.js';
+import { labelsMatch, type EndpointsShape, type PodShape, type ServiceShape } from '../kube-shapes.js';
+import { summarizePod } from '../pod-status.js';
+import { namespaceSchema, objectNameSchema } from '../workload-lookup.js';
+
+const type = (kind: string): ResourceType => findWellKnownType(kind) as ResourceType; // well-known kinds only
+
+/** Checks a Service end to end: selector vs pod labels, ready endpoints, port wiring. */
+export const checkServiceTool = defineKubernetesTool({
+  name: 'check_service',
+  title: 'Check service',
+  description:
+    'Check why a Service does (not) route traffic: does its selector match any pods (and which labels differ on near-miss pods), ' +
+    'how many endpoints are ready vs not ready, and does each targetPort exist on the selected containers.',
+  inputSchema: z.strictObject({ name: objectNameSchema, namespace: namespaceSchema }),
+  annotations: readOnlyAnnotations,
+  isWrite: false,
+  handler: async (input, { deps }) => {
+    const now = deps.now();
+    const service = (await deps.kube.get(type('Service'), input.namespace, input.name)) as ServiceShape | undefined;
+    if (!service) {
+      const services = await deps.kube.list(type('Service'), { namespace: input.namespace });
+      const closest = closestMatches(input.name, services.map((candidate) => candidate.metadata.name));
+      throw new McpServerError('not_found', `Service '${input.name}' not found in ${input.namespace}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_resources kind=Service namespace=${input.namespace}.`);
+    }
+    const spec = service.spec ?? {};
+    const selector = spec.selector ?? {};
+    const [pods, endpoints] = await Promise.all([
+      deps.kube.list(type('Pod'), { namespace: input.namespace }) as Promise<PodShape[]>,
+      deps.kube.get(type('Endpoints'), input.namespace, input.name) as Promise<EndpointsShape | undefined>,
+    ]);
+    const selected = pods.filter((pod) => labelsMatch(selector, pod.metadata.labels));
+    const problems: string[] = [];
+    const lines: string[] = [];
+    const selectorText = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
+    lines.push(`Service ${input.namespace}/${input.name} ${spec.type ?? 'ClusterIP'} ${spec.clusterIP ?? ''} selector: ${selectorText || '(none: endpoints managed manually)'}`);
+    if (Object.keys(selector).length > 0 && selected.length === 0) {
+      // Near misses: pods sharing at least one selector label, with the labels that differ.
+      // Near misses: pods sharing a selector key or value, or named after the Service.
+      const selectorValues = new Set(Object.values(selector));
+      const nearMisses = pods
+        .map((pod) => ({ pod, differing: Object.entries(selector).filter(([key, value]) => pod.metadata.labels?.[key] !== value) }))
+        .filter(({ pod, differing }) => differing.length < Object.keys(selector).length || Object.values(pod.metadata.labels ?? {}).some((value) => selectorValues.has(value)) || pod.metadata.name.startsWith(`${input.name}-`))
+        .slice(0, 3);
+      problems.push(`selector matches no pods in ${input.namespace}`);
+      for (const { pod, differing } of nearMisses) {
+        const labels = Object.entries(pod.metadata.labels ?? {}).filter(([key]) => key !== 'pod-template-hash').map(([key, value]) => `${key}=${value}`).join(',');
+        problems.push(`pod ${pod.metadata.name} differs on ${differing.map(([key, value]) => `${key} (service wants '${value}', pod has '${pod.metadata.labels?.[key] ?? '<unset>'}')`).join(', ')}; pod labels: ${labels || 'none'}`);
+      }
+    }
+    const ready = (endpoints?.subsets ?? []).flatMap((subset) => subset.addresses ?? []);
+    const notReady = (endpoints?.subsets ?? []).flatMap((subset) => subset.notReadyAddresses ?? []);
+    lines.push(`pods selected: ${selected.length} (${selected.filter((pod) => summarizePod(pod, now).isHealthy).length} healthy); endpoints: ${ready.length} ready, ${notReady.length} not ready`);
+    if (selected.length > 0 && ready.length === 0) problems.push('no ready endpoints: selected pods are not passing readiness');
+    for (const address of notReady.slice(0, 5)) {
+      const pod = pods.find((candidate) => candidate.metadata.name === address.targetRef?.name);
+      const why = pod ? summarizePod(pod, now).problems[0] : undefined;
+      problems.push(`not ready: ${address.targetRef?.name ?? address.ip}${why ? ` — ${why}` : ''}`);
+    }
+    const portLines: string[] = [];
+    for (const port of spec.ports ?? []) {
+      const target = port.targetPort ?? port.port;
+      const exposing = selected.filter((pod) =>
+        (pod.spec?.containers ?? []).some((container) => (container.ports ?? []).some((containerPort) => (typeof target === 'number' ? containerPort.containerPort === target : containerPort.name === target))),
+      );
+      const declared = [...new Set(selected.flatMap((pod) => (pod.spec?.containers ?? []).flatMap((container) => (container.ports ?? []).map((containerPort) => `${containerPort.containerPort}${containerPort.name ? `(${containerPort.name})` : ''}`))))];
+      portLines.push(`  ${port.name ? `${port.name} ` : ''}${port.port} -> ${target}/${port.protocol ?? 'TCP'}: ${selected.length === 0 ? 'no pods to check' : exposing.length > 0 ? `declared by ${exposing.length}/${selected.length} pods` : `NOT declared by any selected container (containers declare ${declared.join(', ') || 'no ports'})`}`);
+      if (selected.length > 0 && exposing.length === 0 && typeof target === 'string') problems.push(`targetPort '${target}' is a name no selected container declares`);
+      else if (selected.length > 0 && exposing.length === 0 && declared.length > 0) problems.push(`targetPort ${target} is not among the container ports ${declared.join(', ')}`);
+    }
+    lines.push('ports:', ...portLines);
+    lines.push(problems.length > 0 ? 'problems:' : 'verdict: selector, endpoints and ports look consistent');
+    for (const problem of problems) lines.push(`  ! ${problem}`);
+    return {
+      text: lines.join('\n'),
+      structured: { service: input.name, namespace: input.namespace, selector, selectedPods: selected.map((pod) => pod.metadata.name), readyEndpoints: ready.length, notReadyEndpoints: notReady.length, problems, isHealthy: problems.length === 0 },
+    };
+  },
+});

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { fitLines } from '../../common/output-budget.js';
+import { readOnlyAnnotations } from '../../common/tool-definition.js';
+import { defineKubernetesTool } from '../deps.js';
+import { formatEventGroup } from '../event-groups.js';
+import { formatPodSummary } from '../pod-status.js';
+import { buildWorkloadReport, type WorkloadReport } from '../workload-report.js';
+import { namespaceSchema, objectNameSchema, resolveWorkload, workloadKindSchema } from '../workload-lookup.js';
+
+/** Renders a workload report as compact text, unhealthy facts first. */
+export function formatWorkloadReport(report: WorkloadReport, now: Date, maxPods: number): string {
+  const lines: string[] = [];
+  const unhealthy = report.pods.filter((pod) => !pod.isHealthy).length;
+  lines.push(`${report.kind} ${report.namespace}/${report.name}${report.revision ? ` (revision ${report.revision})` : ''}`);
+  if (report.images.length > 0) lines.push(`images: ${report.images.join(', ')}`);
+  if (report.rollout) {
+    lines.push(`rollout: ${report.rollout.summary}${report.rollout.isHealthy ? ' — healthy' : ''}`);
+    for (const problem of report.rollout.problems) lines.push(`  ! ${problem}`);
+  }
+  lines.push(`pods: ${report.pods.length} total, ${unhealthy} unhealthy`);
+  for (const pod of report.pods.slice(0, maxPods)) lines.push(...formatPodSummary(pod));
+  if (report.pods.length > maxPods) lines.push(`  … ${report.pods.length - maxPods} more pods (${report.pods.slice(maxPods).filter((pod) => !pod.isHealthy).length} unhealthy); call list_resources kind=Pod for all`);
+  if (report.missingReferences.length > 0) {
+    lines.push('missing references (pods cannot start until these exist):');
+    for (const reference of report.missingReferences) lines.push(`  ! ${reference.kind} ${reference.name} — used by ${reference.usedBy}`);
+  }
+  for (const claim of report.unboundClaims) lines.push(`  ! PersistentVolumeClaim ${claim.name} is ${claim.phase}${claim.storageClassName ? ` (storageClassName ${claim.storageClassName})` : ''}: pods using it cannot start`);
+  if (report.missingKeys.length > 0) {
+    lines.push('missing keys:');
+    for (const key of report.missingKeys) lines.push(`  ! ${key.kind} ${key.name} has no key '${key.key}' — used by ${key.usedBy}`);
+  }
+  if (report.warningEvents.length > 0) {
+    lines.push(`warning events (${report.warningEvents.length} groups, newest first):`);
+    for (const group of report.warningEvents.slice(0, 8)) lines.push(formatEventGroup(group, now));
+    if (report.warningEvents.length > 8) lines.push(`  … ${report.warningEvents.length - 8} more groups; call list_events`);
+  } else {
+    lines.push('warning events: none');
+  }
+  for (const log of report.crashLogs) {
+    lines.push(`last log lines of ${log.pod}/${log.container}${log.previous ? ' (previous run)' : ''}:`);
+    for (const line of log.lines) lines.push(`  | ${line}`);
+  }
+  return fitLines(lines, undefined, 'call list_events or get_pod_logs for detail');
+}
+
+/** One call that explains a workload's health. */
+export const describeWorkloadTool = defineKubernetesTool({
+  name: 'describe_workload',
+  title: 'Describe workload',
+  description:
+    'Explain the health of one Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod in a single call: rollout state and stuck conditions, ' +
+    'pods with container states, restart counts and last termination reason/exit code, scheduling problems, recent Warning events grouped with counts, ' +
+    'ConfigMaps/Secrets/PVCs (and keys) the pods reference but that do not exist, and the last log lines of crashing containers. ' +
+    'Omit namespace to search all namespaces. Start here for "why is X failing".',
+  inputSchema: z.strictObject({
+    name: objectNameSchema.describe('Workload name, e.g. checkout.'),
+    namespace: namespaceSchema.optional().describe('Namespace; omit to search every namespace.'),
+    kind: workloadKindSchema.optional(),
+    maxPods: z.number().int().min(1).max(50).default(6).describe('Pods to list (unhealthy first).'),
+  }),
+  annotations: readOnlyAnnotations,
+  isWrite: false,
+  handler: async (input, { deps }) => {
+    const match = await resolveWorkload(deps.kube, input);
+    const now = deps.now();
+    const report = await buildWorkloadReport(deps.kube, match, now);
+    return { text: formatWorkloadReport(report, now, input.maxPods), structured: { ...report, pods: report.pods.slice(0, input.maxPods), podCount: report.pods.length } };
+  },
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { stringify } from 'yaml';
+import { McpServerError } from '../../common/errors.js';
+import { managedFieldsLine } from '../resource-summary.js';
+import { closestMatches, fitLines } from '../../common/output-budget.js';
+import { redactSecrets } from '../../common/redact.js';
+import { readOnlyAnnotations } from '../../common/tool-definition.js';
+import { defineKubernetesTool } from '../deps.js';
+import { sanitizeObject } from '../resource-summary.js';
+import { namespaceSchema, objectNameSchema } from '../workload-lookup.js';
+import { apiVersionSchema, kindSchema } from './list-resources.js';
+
+/** Gets one object as YAML (managedFields dropped, Secret values never shown). */
+export const getResourceTool = defineKubernetesTool({
+  name: 'get_resource',
+  title: 'Get resource',
+  description:
+    'Get one object of any kind as YAML, without managedFields and last-applied noise. Secret values are never returned (key names and sizes only). ' +
+    'Use section=spec or section=status to keep the answer short.',
+  inputSchema: z.strictObject({
+    kind: kindSchema,
+    name: objectNameSchema,
+    namespace: namespaceSchema.optional().describe('Required for namespaced kinds.'),
+    apiVersion: apiVersionSchema.optional(),
+    section: z.enum(['all', 'metadata', 'spec', 'status', 'data']).default('all'),
+  }),
+  annotations: readOnlyAnnotations,
+  isWrite: false,
+  handler: async (input, { deps }) => {
+    const type = await deps.kube.resolveType(input.kind, input.apiVersion);
+    if (!type) throw new McpServerError('not_found', `Unknown kind '${input.kind}'. Use a kind such as Deployment, Service, ConfigMap, or give apiVersion for custom resources.`);
+    if (type.namespaced && !input.namespace) throw new McpServerError('invalid_input', `${type.kind} is namespaced: pass namespace (find_workloads or list_resources can tell you which).`);
+    const object = await deps.kube.get(type, input.namespace, input.name);
+    if (!object) {
+      const siblings = await deps.kube.list(type, input.namespace ? { namespace: input.namespace } : {});
+      const closest = closestMatches(input.name, siblings.map((sibling) => sibling.metadata.name));
+      throw new McpServerError('not_found', `${type.kind} '${input.name}' not found${input.namespace ? ` in namespace ${input.namespace}` : ''}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_resources kind=${type.kind} to see what exists.`);
+    }
+    const clean = sanitizeObject(object);
+    const selected = input.section === 'all' ? clean : { [input.section]: clean[input.section] ?? (input.section === 'data' ? undefined : null) };
+    const yaml = redactSecrets(stringify(selected, { lineWidth: 0 }));
+    const managers = managedFieldsLine(object, deps.now());
+    return { text: fitLines([`# ${type.kind} ${input.namespace ? `${input.namespace}/` : ''}${input.name}`, ...(managers ? [`# ${managers}`] : []), ...yaml.trimEnd().split('\n')], undefined, 'ask for one section (spec, status, metadata)'), structured: { object: selected } };
+  },
+});

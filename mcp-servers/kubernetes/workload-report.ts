@@ -1,0 +1,132 @@
+import type { KubeClient } from '../common/kube-client.js';
+import { findWellKnownType, type ResourceType } from '../common/kube-types.js';
+import { groupEvents, type EventGroup } from './event-groups.js';
+import type { EventShape, PodShape, WorkloadShape } from './kube-shapes.js';
+import { selectorToQuery } from './kube-shapes.js';
+import { condenseLog } from '../common/log-lines.js';
+import { comparePods, summarizePod, type PodSummary } from './pod-status.js';
+import { missingKeys, referencedObjects, type MissingKey, type ObjectReference } from './references.js';
+import { rolloutState, templateImages, type RolloutState } from './rollout-state.js';
+import type { WorkloadMatch } from './workload-lookup.js';
+
+const type = (kind: string): ResourceType => findWellKnownType(kind) as ResourceType; // well-known kinds only
+
+/** Everything `describe_workload` reports about one workload. */
+export interface WorkloadReport {
+  kind: string;
+  namespace: string;
+  name: string;
+  revision?: string;
+  images: string[];
+  rollout?: RolloutState;
+  pods: PodSummary[];
+  warningEvents: EventGroup[];
+  missingReferences: ObjectReference[];
+  missingKeys: MissingKey[];
+  /** Referenced PVCs that exist but are not Bound (pods using them cannot start). */
+  unboundClaims: Array<{ name: string; phase: string; storageClassName?: string }>;
+  /** Last log lines of crashing containers (previous run when it restarted). */
+  crashLogs: Array<{ pod: string; container: string; previous: boolean; lines: string[] }>;
+}
+
+/** Pods that belong to a workload (selector for controllers, job-name for CronJob jobs). */
+export async function podsOfWorkload(kube: KubeClient, match: WorkloadMatch): Promise<PodShape[]> {
+  if (match.kind === 'Pod') return [match.object as PodShape];
+  if (match.kind === 'CronJob') {
+    const jobs = await kube.list(type('Job'), { namespace: match.namespace });
+    const owned = new Set(jobs.filter((job) => (job.metadata.ownerReferences ?? []).some((owner) => owner.kind === 'CronJob' && owner.name === match.name)).map((job) => job.metadata.name));
+    const pods = (await kube.list(type('Pod'), { namespace: match.namespace })) as PodShape[];
+    return pods.filter((pod) => (pod.metadata.ownerReferences ?? []).some((owner) => owner.kind === 'Job' && owned.has(owner.name)));
+  }
+  const selector = selectorToQuery(match.object.spec?.selector);
+  if (!selector) return [];
+  return (await kube.list(type('Pod'), { namespace: match.namespace, labelSelector: selector })) as PodShape[];
+}
+
+/** Warning events about the workload, its ReplicaSets/Jobs and its pods. */
+export async function warningEventsFor(kube: KubeClient, namespace: string, names: ReadonlySet<string>, prefix: string): Promise<EventGroup[]> {
+  const events = (await kube.list(type('Event'), { namespace })) as EventShape[];
+  const relevant = events.filter((event) => {
+    if ((event.type ?? 'Normal') !== 'Warning') return false;
+    const name = (event.involvedObject ?? event.regarding)?.name ?? '';
+    return names.has(name) || name.startsWith(`${prefix}-`);
+  });
+  return groupEvents(relevant);
+}
+
+async function checkReferences(kube: KubeClient, namespace: string, references: ObjectReference[]): Promise<{ missing: ObjectReference[]; keys: Map<string, string[]>; unbound: WorkloadReport['unboundClaims'] }> {
+  const unique = new Map(references.map((reference) => [`${reference.kind}/${reference.name}`, reference]));
+  const keys = new Map<string, string[]>();
+  const missing: ObjectReference[] = [];
+  const unbound: WorkloadReport['unboundClaims'] = [];
+  await Promise.all(
+    [...unique.values()].map(async (reference) => {
+      const object = await kube.get(type(reference.kind), namespace, reference.name);
+      if (!object) {
+        if (!reference.optional) missing.push(...references.filter((candidate) => candidate.kind === reference.kind && candidate.name === reference.name));
+        return;
+      }
+      if (reference.kind === 'PersistentVolumeClaim') {
+        const phase = (object.status as { phase?: string } | undefined)?.phase ?? 'Unknown';
+        const storageClassName = (object.spec as { storageClassName?: string } | undefined)?.storageClassName;
+        if (phase !== 'Bound') unbound.push({ name: reference.name, phase, ...(storageClassName ? { storageClassName } : {}) });
+        return;
+      }
+      // Key names only: Secret and ConfigMap values are never read into the answer.
+      const data = { ...((object as { data?: Record<string, unknown> }).data ?? {}), ...((object as { binaryData?: Record<string, unknown> }).binaryData ?? {}), ...((object as { stringData?: Record<string, unknown> }).stringData ?? {}) };
+      keys.set(`${reference.kind}/${reference.name}`, Object.keys(data));
+    }),
+  );
+  return { missing, keys, unbound };
+}
+
+/** Reads the last few log lines of up to `maxPods` crashing pods. Log failures are skipped, not fatal. */
+async function crashLogsOf(kube: KubeClient, namespace: string, pods: PodSummary[], maxPods: number, tailLines: number): Promise<WorkloadReport['crashLogs']> {
+  const crashing = pods
+    .flatMap((pod) => pod.containers.filter((container) => container.restarts > 0 || container.state.startsWith('terminated') || container.state.includes('CrashLoopBackOff') || container.state.includes('Error')).map((container) => ({ pod: pod.name, container })))
+    .slice(0, maxPods);
+  const results = await Promise.all(
+    crashing.map(async ({ pod, container }) => {
+      const previous = container.restarts > 0;
+      try {
+        const text = await kube.podLogs(namespace, pod, { container: container.name, previous, tailLines, limitBytes: 4_000 });
+        const lines = condenseLog(text, { maxLineChars: 240 }).lines.slice(-tailLines);
+        return lines.length > 0 ? { pod, container: container.name, previous, lines } : undefined;
+      } catch {
+        // No previous container or logs unavailable: the rest of the report still stands.
+        return undefined;
+      }
+    }),
+  );
+  return results.filter((result) => result !== undefined);
+}
+
+/** Builds the one-call report on a workload: rollout, pods, events, missing references, crash logs. */
+export async function buildWorkloadReport(kube: KubeClient, match: WorkloadMatch, now: Date): Promise<WorkloadReport> {
+  const workload = match.object as WorkloadShape;
+  const pods = (await podsOfWorkload(kube, match)).map((pod) => summarizePod(pod, now)).sort(comparePods);
+  const rawPods = match.kind === 'Pod' ? [match.object as PodShape] : [];
+  const ownerNames = new Set<string>([match.name, ...pods.map((pod) => pod.name)]);
+  const podSpec = match.kind === 'Pod' ? (rawPods[0]?.spec ?? {}) : match.kind === 'CronJob' ? (workload.spec as { jobTemplate?: { spec?: WorkloadShape['spec'] } } | undefined)?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec;
+  const references = referencedObjects(podSpec);
+  // Events about the PVCs/ConfigMaps it uses explain stuck pods too (ProvisioningFailed, ...).
+  for (const reference of references) ownerNames.add(reference.name);
+  const [events, referenceCheck] = await Promise.all([warningEventsFor(kube, match.namespace, ownerNames, match.name), checkReferences(kube, match.namespace, references)]);
+  const crashLogs = await crashLogsOf(kube, match.namespace, pods, 2, 6);
+  const images = match.kind === 'Pod' ? (podSpec?.containers ?? []).map((container) => `${container.name}=${container.image ?? '?'}`) : templateImages(workload);
+  const revision = workload.metadata.annotations?.['deployment.kubernetes.io/revision'];
+  return {
+    kind: match.kind,
+    namespace: match.namespace,
+    name: match.name,
+    ...(revision ? { revision } : {}),
+    images,
+    ...(match.kind !== 'Pod' && match.kind !== 'CronJob' ? { rollout: rolloutState(workload) } : {}),
+    pods,
+    warningEvents: events,
+    missingReferences: referenceCheck.missing,
+    missingKeys: missingKeys(podSpec, referenceCheck.keys),
+    unboundClaims: referenceCheck.unbound,
+    crashLogs,
+  };
+}

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import type { ModelClient } from '../../bot/agent/ports.js';
+import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
+import { createInvestigator, type Investigator } from '../../bot/runtime/investigator.js';
+import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
+import { createSkillCatalog } from '../../bot/skills/catalog.js';
+import { migrate } from '../../bot/store/migrate.js';
+import { createPgliteDatabase } from '../../bot/store/pglite-database.js';
+import { createStore, type Store } from '../../bot/store/store.js';
+import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
+import { loadScenarioByName } from '../../evaluators/sandbox/scenario/load-scenario.js';
+import type { Scenario } from '../../evaluators/sandbox/scenario/scenario-schema.js';
+
+export const repositoryRoot = join(import.meta.dirname, '..', '..');
+
+/** Loads a bundled scenario by name. */
+export function bundledScenario(name: string): Promise<Scenario> {
+  return loadScenarioByName(join(repositoryRoot, 'evaluators', 'scenarios'), name);
+}
+
+export interface PipelineHarness {
+  estate: ScenarioEstate;
+  store: Store;
+  investigator: Investigator;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole investigation path for tests: sandbox estate, MCP servers and gateway on loopback,
+ * the real gateway client, the bundled skills, PGlite, and optionally a model client.
+ */
+export async function startPipeline(scenario: Scenario, options: { model?: ModelClient } = {}): Promise<PipelineHarness> {
+  const estate = await openScenarioEstate(scenario);
+  const db = await createPgliteDatabase();
+  await migrate(db);
+  const store = createStore(db);
+  const disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
+  const gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
+  const investigator = createInvestigator({ store, gateway, catalog: skillCatalogPort(disk), ...(options.model ? { model: options.model } : {}) });
+  return {
+    estate,
+    store,
+    investigator,
+    async close() {
+      await gateway.close();
+      await disk.close();
+      await store.close();
+      await estate.close();
+    },
+  };
+}
