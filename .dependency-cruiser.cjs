@@ -16,7 +16,7 @@ module.exports = {
       name: 'agent-imports-nothing-concrete',
       severity: 'error',
       comment: 'bot/agent is pure logic behind narrow interfaces: no Bolt, BullMQ, pg, PGlite, Redis, SDK clients or other bot parts that wrap them.',
-      from: { path: '^bot/agent/' },
+      from: { path: '^bot/agent/', pathNot: '\\.test\\.ts$' },
       to: {
         path: [
           'node_modules/(@slack|bullmq|ioredis|pg|@electric-sql|@anthropic-ai|@modelcontextprotocol|@kubernetes|pino|prom-client)/',
