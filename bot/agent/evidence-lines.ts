@@ -95,7 +95,15 @@ function joinContinuations(text: string): string[] {
 export function renderSections(sections: readonly GatheredSection[], maxChars: number, wrap: (source: string, text: string) => string): string {
   const parts: string[] = [];
   let used = 0;
-  for (const section of sections) {
+  // Look-ups that found nothing cost one line together, not a wrapped block each.
+  const isEmpty = (section: GatheredSection) => !section.isError && section.text.length < 400 && ABSENCE.test(section.text.trim());
+  const empty = sections.filter(isEmpty);
+  if (empty.length > 0) {
+    const line = `Checked and found nothing: ${empty.map((section) => `${section.tool} ${section.target}`).join(', ')}.`;
+    parts.push(line);
+    used += line.length;
+  }
+  for (const section of sections.filter((candidate) => !isEmpty(candidate))) {
     const header = `${section.tool}${section.instance ? ` @${section.instance}` : ''} ${section.target}`;
     const room = maxChars - used;
     if (room < 200) {

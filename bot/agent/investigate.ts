@@ -4,7 +4,7 @@ import type { Answer, InvestigationOutcome } from './answer.js';
 import { evidenceFromSections, renderSections } from './evidence-lines.js';
 import { defaultGatherBudget, gatherEvidence, type GatherBudget } from './gather.js';
 import { defaultLoopLimits } from './loop-limits.js';
-import type { Clock, ModelClient, ProgressListener, SkillCatalog, ToolCallRecorder, ToolGateway } from './ports.js';
+import type { Clock, ModelClient, ProgressListener, SkillCatalog, SkillMatchResult, ToolCallRecorder, ToolGateway } from './ports.js';
 import { reason, type ReasonSettings } from './reason.js';
 import { resolveEntities, type ChannelDefaults, type Entities } from './resolve.js';
 import { ToolCaller } from './tool-caller.js';
@@ -33,6 +33,11 @@ export interface InvestigationSettings {
   reason: ReasonSettings;
   /** Characters of tool output put in the first prompt. */
   maxContextChars: number;
+  /**
+   * `progressive` (default): skill index + matched skills, a few core tools, the rest on demand.
+   * `naive`: every gateway tool and every skill body up front — the baseline the token benchmark compares against.
+   */
+  contextStrategy?: 'progressive' | 'naive';
 }
 
 export const defaultInvestigationSettings: InvestigationSettings = {
@@ -45,6 +50,13 @@ export const defaultInvestigationSettings: InvestigationSettings = {
   },
   maxContextChars: 24_000,
 };
+
+/** The matched skills whose bodies go in the prompt: the best, plus the runner-up only when it is close. */
+function promptSkills(matches: readonly SkillMatchResult[]): string[] {
+  const [best, second] = matches;
+  if (!best) return [];
+  return second && second.score >= best.score * 0.6 ? [best.name, second.name] : [best.name];
+}
 
 function describeEntities(entities: Entities): string {
   const parts: string[] = [];
@@ -87,15 +99,17 @@ export async function investigate(request: InvestigationRequest, deps: Investiga
   if (deps.model) {
     try {
       const context = `What the question resolved to: ${describeEntities(entities)}.\n\nEvidence gathered (tool results):\n${renderSections(gathered.sections, settings.maxContextChars, wrapUntrusted)}`;
+      const readOnlyTools = toolList.filter((tool) => tool.isReadOnly);
+      const isNaive = settings.contextStrategy === 'naive';
       const result = await reason({
         question: request.question,
         context,
-        matchedSkills: matches.slice(0, 2).map((match) => match.name),
-        tools: toolList.filter((tool) => tool.isReadOnly),
+        matchedSkills: isNaive ? deps.catalog.names() : promptSkills(matches),
+        tools: readOnlyTools,
         catalog: deps.catalog,
         model: deps.model,
         callTool: (name, args) => tools.call(name, args),
-        settings: settings.reason,
+        settings: isNaive ? { ...settings.reason, coreTools: readOnlyTools.map((tool) => tool.name) } : settings.reason,
         onProgress: progress,
       });
       const answer: Answer = {

@@ -26,6 +26,10 @@ function rankByEvidence(items: readonly string[], evidenceText: string): string[
     for (const word of words) if (word.length > 3 && evidenceWords.has(word)) score += 1;
     return { item, score, index };
   });
+  // The skill author's order is the default (most common cause first); only clear evidence reorders it.
+  const best = Math.max(...scored.map((entry) => entry.score));
+  const runnerUp = Math.max(...scored.filter((entry) => entry.score !== best).map((entry) => entry.score), 0);
+  if (best - runnerUp < 2) return [...items];
   return scored.sort((a, b) => b.score - a.score || a.index - b.index).map((entry) => entry.item);
 }
 
@@ -35,6 +39,14 @@ function firstParagraph(markdown: string): string {
     .map((block) => block.trim())
     .find((block) => block.length > 0 && !block.startsWith('#'));
   return (paragraph ?? markdown).replace(/\s+/g, ' ').slice(0, 700);
+}
+
+/** Drops lines that are a clipped copy ("…") of a longer line that is also present. */
+function distinctLines<T extends { line: string }>(hits: T[]): T[] {
+  return hits.filter((hit) => {
+    const stem = hit.line.replace(/….*$/s, '');
+    return !hits.some((other) => other !== hit && other.line.length > hit.line.length && other.line.startsWith(stem));
+  });
 }
 
 /** Flagged evidence lines about the objects the hits are about, not already quoted. */
@@ -71,8 +83,10 @@ export function triage(question: string, evidence: EvidenceBundle, matches: read
     };
   }
   // The most telling line first: a specific log or event beats a generic waiting reason.
-  const hitLines = [...new Map(best.hits.map((hit) => [hit.line, hit])).values()].sort((a, b) => b.weight - a.weight);
-  const primary = hitLines[0];
+  const hitLines = distinctLines([...new Map(best.hits.map((hit) => [hit.line, hit])).values()]).sort((a, b) => b.weight - a.weight || Number(a.line.includes('…')) - Number(b.line.includes('…')) || b.line.length - a.line.length);
+  // The root-cause line: telling (weight) and complete (long enough to carry the object and the reason).
+  const informativeness = (hit: SkillHit) => hit.weight * Math.min(1, hit.line.length / 150) * (hit.line.includes('…') ? 0.8 : 1);
+  const primary = [...hitLines].sort((a, b) => informativeness(b) - informativeness(a))[0];
   const runnerUp = matches[1];
   const isClearWinner = !runnerUp || best.score >= runnerUp.score * 1.5;
   const fixText = skill.fix ?? '';
@@ -82,11 +96,13 @@ export function triage(question: string, evidence: EvidenceBundle, matches: read
   return {
     summary: `${primary?.line.slice(0, 400) ?? skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
     rootCause: `${primary?.line ?? skill.description}${where}.`.slice(0, 1500),
-    evidence: [
-      ...hitLines.map((hit) => ({ text: hit.line.slice(0, 600), source: hit.source })),
+    evidence: distinctLines([
+      ...hitLines.map((hit) => ({ line: hit.line, source: hit.source })),
       // Lines the tools flagged as problems on the same objects: the specifics (limits, selectors, diffs).
-      ...problemLines(evidence, hitLines),
-    ].slice(0, MAX_EVIDENCE),
+      ...problemLines(evidence, hitLines).map((item) => ({ line: item.text, source: item.source })),
+    ])
+      .slice(0, MAX_EVIDENCE)
+      .map((item) => ({ text: item.line.slice(0, 600), source: item.source })),
     confidence: isClearWinner && hitLines.length >= 2 ? 'high' : isClearWinner ? 'medium' : 'low',
     nextSteps: steps.slice(0, 6).map((step) => step.slice(0, 400)),
     ...(fixDescription ? { fix: { description: fixDescription.slice(0, 800) } } : {}),

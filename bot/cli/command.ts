@@ -19,6 +19,8 @@ export interface Command {
   usage: string;
   subcommands?: readonly Command[];
   run?: (argv: string[], io: CliIo) => Promise<number>;
+  /** Imports the real command on first use, so `--help` and small commands start fast. */
+  load?: () => Promise<Command>;
 }
 
 /** A caller mistake on the command line: printed as one line plus the usage, exit code 2. */

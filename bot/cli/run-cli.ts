@@ -31,7 +31,8 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
       writeLine(io.stdout, text);
       return 0;
     }
-    const command = group.find((candidate) => candidate.name === head);
+    const listed = group.find((candidate) => candidate.name === head);
+    const command = listed?.load ? await listed.load() : listed;
     if (!command) {
       const kind = head.startsWith('-') ? 'unknown option' : 'unknown command';
       writeLine(io.stderr, `error: ${kind} '${head}'`);

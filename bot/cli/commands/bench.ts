@@ -47,6 +47,12 @@ export const benchmarkSuites: readonly BenchmarkSuite[] = [
     module: 'test/bench/gateway.bench.ts',
     exportName: 'runGatewayBenchmark',
   },
+  {
+    name: 'tokens',
+    summary: 'Model input tokens per investigation: our context strategy vs every tool and skill in the prompt, identical scripted turns, every scenario.',
+    module: 'test/bench/tokens.bench.ts',
+    exportName: 'runTokensBenchmark',
+  },
 ];
 
 async function loadRunner(suite: BenchmarkSuite): Promise<BenchmarkRunner> {

@@ -1,14 +1,9 @@
-import { basename, join, resolve } from 'node:path';
-import { parseFlags, parseIntegerFlag, UsageError, writeLine, type CliIo, type Command } from '../command.js';
-import { packageRoot } from '../../package-root.js';
-import { listScenarioFiles, loadScenarioByName, loadScenarioFile } from '../../../evaluators/sandbox/scenario/load-scenario.js';
+import { basename } from 'node:path';
+import { parseFlags, parseIntegerFlag, writeLine, type Command } from '../command.js';
+import { listScenarioFiles, loadScenarioFile } from '../../../evaluators/sandbox/scenario/load-scenario.js';
 import { startSandbox } from '../../../evaluators/sandbox/start-sandbox.js';
-import type { Scenario } from '../../../evaluators/sandbox/scenario/scenario-schema.js';
-
-/** Where the bundled scenarios live. */
-export function scenariosDirectory(): string {
-  return join(packageRoot(), 'evaluators', 'scenarios');
-}
+import { startGatewayOverSandbox, type SandboxGateway } from '../../../evaluators/sandbox/with-gateway.js';
+import { loadScenarioFlag, scenariosDirectory } from '../scenario-flags.js';
 
 const listCommand: Command = {
   name: 'list',
@@ -29,14 +24,7 @@ const listCommand: Command = {
 };
 
 const UP_USAGE =
-  'sandbox up [--scenario NAME | --scenario-file PATH] [--clusters N] [--argocd-instances N] [--apps N] [--pods N] [--latency-ms N] [--down INSTANCE]... [--json]';
-
-async function loadRequestedScenario(values: { scenario?: string; 'scenario-file'?: string }, io: CliIo): Promise<Scenario | undefined> {
-  if (values.scenario && values['scenario-file']) throw new UsageError('use either --scenario or --scenario-file, not both', UP_USAGE);
-  if (values.scenario) return loadScenarioByName(scenariosDirectory(), values.scenario);
-  if (values['scenario-file']) return loadScenarioFile(resolve(io.cwd, values['scenario-file']));
-  return undefined;
-}
+  'sandbox up [--scenario NAME | --scenario-file PATH] [--clusters N] [--argocd-instances N] [--apps N] [--pods N] [--latency-ms N] [--down INSTANCE]... [--with-gateway] [--json]';
 
 const upCommand: Command = {
   name: 'up',
@@ -54,6 +42,7 @@ const upCommand: Command = {
         pods: { type: 'string' },
         'latency-ms': { type: 'string' },
         down: { type: 'string', multiple: true },
+        'with-gateway': { type: 'boolean' },
         json: { type: 'boolean' },
       },
       UP_USAGE,
@@ -65,17 +54,21 @@ const upCommand: Command = {
       pods: parseIntegerFlag(values.pods, 'pods', UP_USAGE),
       latencyMs: parseIntegerFlag(values['latency-ms'], 'latency-ms', UP_USAGE),
     };
-    const scenario = await loadRequestedScenario(values, io);
+    const scenario = await loadScenarioFlag(values, io, UP_USAGE);
     const started = Date.now();
     if (!values.json) writeLine(io.stderr, `starting sandbox${scenario ? ` with scenario ${scenario.name}` : ''}...`);
     const sandbox = await startSandbox({ ...(scenario ? { scenario } : {}), ...scale, down: values.down ?? [] });
+    let gateway: SandboxGateway | undefined;
     try {
+      // One MCP server per upstream and the gateway in front: the whole MCP side in one command.
+      if (values['with-gateway']) gateway = await startGatewayOverSandbox(sandbox);
       const summary = {
         kubeconfig: sandbox.kubeconfigPath,
         clusters: sandbox.clusters.map((cluster) => ({ name: cluster.name, url: cluster.url })),
         argocd: sandbox.argocd.map((instance) => ({ name: instance.name, url: instance.url, token: instance.token })),
         git: sandbox.gitPath,
         scenario: sandbox.scenario ?? null,
+        ...(gateway ? { gateway: gateway.gateway } : {}),
       };
       if (values.json) {
         writeLine(io.stdout, JSON.stringify(summary));
@@ -85,11 +78,13 @@ const upCommand: Command = {
         for (const cluster of sandbox.clusters) writeLine(io.stderr, `  cluster  ${cluster.name.padEnd(16)} ${cluster.url}`);
         for (const instance of sandbox.argocd) writeLine(io.stderr, `  argocd   ${instance.name.padEnd(16)} ${instance.url}  token ${instance.token}`);
         writeLine(io.stderr, `  git: ${sandbox.gitPath}`);
+        if (gateway) writeLine(io.stderr, `  gateway: ${gateway.gateway.url}  token ${gateway.gateway.token}`);
         if (sandbox.scenario) writeLine(io.stderr, `  question: ${sandbox.scenario.question}`);
         writeLine(io.stderr, 'press Ctrl-C to stop');
       }
       await io.stopSignal;
     } finally {
+      await gateway?.close();
       await sandbox.close();
       if (!values.json) writeLine(io.stderr, 'sandbox stopped');
     }
