@@ -171,6 +171,16 @@ const PRINTERS: Record<string, Printer> = {
       return [ep.metadata.name, shown || none, ageSince(ep.metadata.creationTimestamp, now)];
     },
   },
+  EndpointSlice: {
+    columns: [col('Name'), col('AddressType'), col('Ports'), col('Endpoints'), col('Age')],
+    cells(slice, now) {
+      const s = slice as J;
+      const ports: J[] = s.ports ?? [];
+      const addresses: string[] = ((s.endpoints ?? []) as J[]).flatMap((e) => (e.addresses ?? []) as string[]);
+      const shown = addresses.length > 3 ? `${addresses.slice(0, 3).join(',')} + ${addresses.length - 3} more...` : addresses.join(',');
+      return [slice.metadata.name, s.addressType, ports.map((p) => p.port).join(',') || '<unset>', shown || '<unset>', ageSince(slice.metadata.creationTimestamp, now)];
+    },
+  },
   Event: {
     columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('Message'), col('First Seen', 'string', 1), col('Count', 'string', 1), col('Name', 'string', 1)],
     cells(event, now) {

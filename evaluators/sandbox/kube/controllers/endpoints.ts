@@ -3,6 +3,13 @@
  * EndpointSlice listing the matching pods (ready ones as addresses, others as not ready).
  * A selector that matches nothing leaves them empty, exactly what `kubectl get endpoints`
  * shows as `<none>`.
+ *
+ * The EndpointSlice follows the shape the real endpointslice controller writes, which typed
+ * clients dereference without nil checks (`kubectl describe service` reads `ports[].name`):
+ * every port carries `name` (`""` when the Service port is unnamed), `port` (the resolved
+ * target port) and `protocol`; endpoints carry `addresses`, `conditions`, `nodeName`, `zone`
+ * and a Pod `targetRef`; a Service without backends keeps one placeholder slice with
+ * `endpoints` and `ports` null.
  */
 import type { KubeObject } from '../cluster-api.js';
 import { matchesMapSelector } from '../selectors.js';
@@ -82,12 +89,18 @@ export function reconcileEndpoints(context: ControllerContext, namespace: string
     });
     const sliceName = `${name}-${stableSuffix(service.metadata.uid ?? name)}`;
     const slice = context.store.get('discovery.k8s.io/EndpointSlice', namespace, sliceName);
-    const endpoint = (pod: KubeObject, isReady: boolean): Record<string, unknown> => ({
-      addresses: [(pod.status as { podIP: string }).podIP],
-      conditions: { ready: isReady, serving: isReady, terminating: false },
-      nodeName: (pod.spec as { nodeName?: string }).nodeName,
-      targetRef: { kind: 'Pod', name: pod.metadata.name, namespace, uid: pod.metadata.uid },
-    });
+    const endpoint = (pod: KubeObject, isReady: boolean): Record<string, unknown> => {
+      const nodeName = (pod.spec as { nodeName?: string }).nodeName;
+      const zone = nodeName ? context.store.get('/Node', undefined, nodeName)?.metadata.labels?.['topology.kubernetes.io/zone'] : undefined;
+      return {
+        addresses: [(pod.status as { podIP: string }).podIP],
+        conditions: { ready: isReady, serving: isReady, terminating: false },
+        ...(nodeName ? { nodeName } : {}),
+        targetRef: { kind: 'Pod', name: pod.metadata.name, namespace, uid: pod.metadata.uid },
+        ...(zone ? { zone } : {}),
+      };
+    };
+    const endpoints = [...ready.map((p) => endpoint(p, true)), ...notReady.map((p) => endpoint(p, false))];
     putIfChanged(context, slice, {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
@@ -101,8 +114,9 @@ export function reconcileEndpoints(context: ControllerContext, namespace: string
         ownerReferences: [controllerRef(service)],
       },
       addressType: 'IPv4',
-      endpoints: [...ready.map((p) => endpoint(p, true)), ...notReady.map((p) => endpoint(p, false))],
-      ports: ports.length ? ports : null,
+      // The real controller's placeholder slice (no backends) has neither endpoints nor ports.
+      endpoints: endpoints.length ? endpoints : null,
+      ports: endpoints.length && ports.length ? ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol })) : null,
     });
   }
   // Endpoints of deleted Services go away with them.
