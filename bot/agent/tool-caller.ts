@@ -1,4 +1,6 @@
 import { errorMessage } from '../errors.js';
+import { Attr, SpanName } from '../telemetry/attributes.js';
+import { activeTraceparent, inSpan } from '../telemetry/tracing.js';
 import type { ToolCallRecorder, ToolCallResult, ToolDescriptor, ToolGateway } from './ports.js';
 
 /** Gateway tools fanned out over instances answer with one entry per instance. */
@@ -62,12 +64,18 @@ export class ToolCaller {
     return Object.fromEntries(Object.entries(args).filter(([key, value]) => key in properties && value !== undefined));
   }
 
-  async call(name: string, args: Record<string, unknown>): Promise<ToolCallResult> {
+  call(name: string, args: Record<string, unknown>): Promise<ToolCallResult> {
+    const instance = typeof args.instance === 'string' ? args.instance : undefined;
+    return inSpan(`${SpanName.toolCall} ${name}`, { [Attr.mcpTool]: name, [Attr.genAiToolName]: name, ...(instance ? { [Attr.mcpInstance]: instance } : {}) }, () => this.callInSpan(name, args));
+  }
+
+  private async callInSpan(name: string, args: Record<string, unknown>): Promise<ToolCallResult> {
     const filtered = this.accepted(name, args);
+    const traceparent = activeTraceparent(this.options.traceparent);
     const started = this.options.now();
     this.callCount += 1;
     try {
-      const result = await this.gateway.callTool(name, filtered, this.options.traceparent ? { traceparent: this.options.traceparent } : {});
+      const result = await this.gateway.callTool(name, filtered, traceparent ? { traceparent } : {});
       await this.recorder.record({
         server: 'gateway',
         ...(typeof filtered.instance === 'string' ? { instance: filtered.instance } : {}),

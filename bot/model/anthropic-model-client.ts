@@ -1,8 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { SpanStatusCode } from '@opentelemetry/api';
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import type { ModelClient, ModelContentBlock, ModelMessage, ModelRequest, ModelResponse } from '../agent/ports.js';
 import { BotError, errorMessage } from '../errors.js';
+import { Attr, SpanName } from '../telemetry/attributes.js';
+import { botTracer } from '../telemetry/tracing.js';
 
 export interface AnthropicModelClientOptions {
   apiKey: string;
@@ -83,6 +86,23 @@ function toApiParams(request: ModelRequest, model: string): ApiParams {
   };
 }
 
+/** One Messages API call in an OpenTelemetry GenAI span (`chat <model>`, gen_ai.* attributes). */
+async function tracedCreate(client: Anthropic, params: ApiParams, signal: AbortSignal | undefined): Promise<Anthropic.Message> {
+  return botTracer().startActiveSpan(`${SpanName.modelCall} ${params.model}`, { attributes: { [Attr.genAiSystem]: 'anthropic', [Attr.genAiOperation]: 'chat', [Attr.genAiRequestModel]: params.model } }, async (span) => {
+    try {
+      const message = await client.messages.create(params, { signal });
+      span.setAttributes({ [Attr.genAiResponseModel]: message.model, [Attr.genAiInputTokens]: message.usage.input_tokens, [Attr.genAiOutputTokens]: message.usage.output_tokens });
+      return message;
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : new Error(String(error)));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
 /**
  * The Anthropic Messages API behind the ModelClient port: p-retry per model on retryable
  * errors (honouring retry-after), then the next model, then `model_unavailable` so the
@@ -97,7 +117,7 @@ export function createAnthropicModelClient(options: AnthropicModelClientOptions)
       let lastError: unknown;
       for (const model of options.models) {
         try {
-          const message = await pRetry(() => client.messages.create(toApiParams(request, model), { signal: request.signal }), {
+          const message = await pRetry(() => tracedCreate(client, toApiParams(request, model), request.signal), {
             retries: options.retriesPerModel,
             minTimeout: options.minRetryDelayMs,
             factor: 2,

@@ -7,6 +7,8 @@ import type { AgentConfig } from '../config/agent-config.js';
 import { errorMessage } from '../errors.js';
 import type { InvestigationSource } from '../store/investigations-repository.js';
 import type { Store } from '../store/store.js';
+import { Attr, SpanName } from '../telemetry/attributes.js';
+import { contextFromTraceparent, inSpan } from '../telemetry/tracing.js';
 import { storeToolCallRecorder } from './store-recorder.js';
 
 export interface InvestigationJob {
@@ -46,46 +48,51 @@ export function investigationSettings(config: AgentConfig): InvestigationSetting
 export function createInvestigator(deps: { store: Store; gateway: ToolGateway; catalog: SkillCatalog; model?: ModelClient; settings?: InvestigationSettings; now?: () => number }): Investigator {
   const now = deps.now ?? (() => Date.now());
   return {
-    async run(job, onProgress) {
+    run(job, onProgress) {
       const id = job.id ?? randomUUID();
-      await deps.store.investigations.create({
-        id,
-        source: job.source,
-        question: job.question,
-        ...(job.channel ? { channel: job.channel } : {}),
-        ...(job.thread ? { thread: job.thread } : {}),
-        ...(job.userId ? { userId: job.userId } : {}),
-        ...(job.traceId ? { traceId: job.traceId } : {}),
-      });
-      await deps.store.investigations.markRunning(id);
-      try {
-        const outcome = await investigate(
-          { question: job.question, ...(job.defaults ? { defaults: job.defaults } : {}), ...(job.traceId ? { traceId: job.traceId } : {}), ...(job.traceparent ? { traceparent: job.traceparent } : {}) },
-          {
-            gateway: deps.gateway,
-            catalog: deps.catalog,
-            recorder: storeToolCallRecorder(deps.store, id, job.traceId),
-            clock: { now },
-            ...(deps.model ? { model: deps.model } : {}),
-            ...(onProgress ? { onProgress } : {}),
-          },
-          deps.settings ?? defaultInvestigationSettings,
-        );
-        if (outcome.kind === 'answer') {
-          const { usage } = outcome.answer;
-          await deps.store.investigations.finish(id, {
-            status: 'answered',
-            answer: outcome.answer,
-            usage: { ...(usage.model ? { model: usage.model } : {}), inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedTokens, costUsd: usage.costUsd },
-          });
-        } else {
-          await deps.store.investigations.finish(id, { status: 'clarifying', answer: outcome, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 } });
-        }
-        return { id, outcome };
-      } catch (error) {
-        await deps.store.investigations.fail(id, errorMessage(error));
-        throw error;
-      }
+      // One trace from the Slack event through the worker, the pipeline and the gateway.
+      return inSpan(SpanName.investigation, { [Attr.investigationId]: id, ...(job.channel ? { [Attr.slackChannel]: job.channel } : {}) }, () => runInvestigation(id, job, onProgress), contextFromTraceparent(job.traceparent));
     },
   };
+
+  async function runInvestigation(id: string, job: InvestigationJob, onProgress: Parameters<Investigator['run']>[1]): Promise<{ id: string; outcome: InvestigationOutcome }> {
+    await deps.store.investigations.create({
+      id,
+      source: job.source,
+      question: job.question,
+      ...(job.channel ? { channel: job.channel } : {}),
+      ...(job.thread ? { thread: job.thread } : {}),
+      ...(job.userId ? { userId: job.userId } : {}),
+      ...(job.traceId ? { traceId: job.traceId } : {}),
+    });
+    await deps.store.investigations.markRunning(id);
+    try {
+      const outcome = await investigate(
+        { question: job.question, ...(job.defaults ? { defaults: job.defaults } : {}), ...(job.traceId ? { traceId: job.traceId } : {}), ...(job.traceparent ? { traceparent: job.traceparent } : {}) },
+        {
+          gateway: deps.gateway,
+          catalog: deps.catalog,
+          recorder: storeToolCallRecorder(deps.store, id, job.traceId),
+          clock: { now },
+          ...(deps.model ? { model: deps.model } : {}),
+          ...(onProgress ? { onProgress } : {}),
+        },
+        deps.settings ?? defaultInvestigationSettings,
+      );
+      if (outcome.kind === 'answer') {
+        const { usage } = outcome.answer;
+        await deps.store.investigations.finish(id, {
+          status: 'answered',
+          answer: outcome.answer,
+          usage: { ...(usage.model ? { model: usage.model } : {}), inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedTokens, costUsd: usage.costUsd },
+        });
+      } else {
+        await deps.store.investigations.finish(id, { status: 'clarifying', answer: outcome, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 } });
+      }
+      return { id, outcome };
+    } catch (error) {
+      await deps.store.investigations.fail(id, errorMessage(error));
+      throw error;
+    }
+  }
 }

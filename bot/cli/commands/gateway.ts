@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { loadCoreConfig } from '../../config/core-config.js';
+import { startTelemetry } from '../start-telemetry.js';
 import { parseFlags, parseIntegerFlag, UsageError, writeLine, type Command } from '../command.js';
 import { BotError } from '../../errors.js';
 import { createGateway, createGatewayLogger, GatewayError, loadGatewayConfig, type GatewayConfig } from '../../../mcp-servers/gateway/index.js';
@@ -45,6 +47,8 @@ export const gatewayCommand: Command = {
       return 0;
     }
     const port = parseIntegerFlag(values.port, 'port', USAGE) ?? config.listen.port;
+    // Traces over OTLP when configured; the gateway serves its own /metrics on its port.
+    const telemetry = startTelemetry(loadCoreConfig(io.env), 'gateway');
     const logger = createGatewayLogger({ level: io.env.LOG_LEVEL ?? 'info', destination: io.stderr });
     const gateway = createGateway(config, {
       logger,
@@ -62,6 +66,7 @@ export const gatewayCommand: Command = {
       await io.stopSignal;
     } finally {
       await gateway.close();
+      await telemetry.shutdown();
     }
     return 0;
   },

@@ -1,5 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
-import { parseFlags, parseIntegerFlag, UsageError, writeLine, type Command } from '../command.js';
+import { loadCoreConfig } from '../../config/core-config.js';
+import { startTelemetry } from '../start-telemetry.js';
+import { parseFlags, parseIntegerFlag, UsageError, writeLine, type Command, type CliIo } from '../command.js';
 import { BotError } from '../../errors.js';
 import { McpServerError } from '../../../mcp-servers/common/errors.js';
 import { startHttpTransport } from '../../../mcp-servers/common/http-transport.js';
@@ -42,18 +44,32 @@ export const mcpCommand: Command = {
       if (error instanceof McpServerError && error.code === 'config_invalid') throw new BotError('config_invalid', error.message, { cause: error });
       throw error;
     }
-    if (values.http) {
-      if (!prepared.settings.authToken) throw new BotError('config_invalid', `invalid ${entry.name} MCP server configuration: MCP_AUTH_TOKEN is required with --http (callers must send it as a bearer token)`);
-      const server = await startHttpTransport({ createServer: prepared.createServer, authToken: prepared.settings.authToken, port, ...(values.host ? { host: values.host } : {}), logger: bootLogger });
-      bootLogger.info({ event: 'mcp-server-start', server: entry.name, transport: 'http', url: server.url, enableWrites }, 'MCP server listening');
-      writeLine(io.stderr, `sre-bot mcp ${entry.name} listening on ${server.url} (writes ${enableWrites ? 'enabled' : 'disabled'})`);
-      await io.stopSignal;
-      await server.close();
-      return 0;
+    const telemetry = startTelemetry(loadCoreConfig(io.env), `mcp-${entry.name}`);
+    try {
+      return await serve(prepared, values, { io, port, enableWrites, bootLogger, name: entry.name });
+    } finally {
+      await telemetry.shutdown();
     }
-    bootLogger.info({ event: 'mcp-server-start', server: entry.name, transport: 'stdio', enableWrites }, 'MCP server on stdio');
-    // stdio is this process's MCP channel: the CLI is a composition root, so it may bind process streams.
-    await runStdioTransport(prepared.createServer(), io.stopSignal, { stdin: process.stdin as Readable, stdout: io.stdout as Writable });
-    return 0;
   },
 };
+
+async function serve(
+  prepared: ReturnType<(typeof mcpServerCatalog)[McpServerName]['prepare']>,
+  values: { http?: boolean | undefined; host?: string | undefined },
+  options: { io: CliIo; port: number; enableWrites: boolean; bootLogger: ReturnType<typeof createServerLogger>; name: string },
+): Promise<number> {
+  const { io, port, enableWrites, bootLogger } = options;
+  if (values.http) {
+    if (!prepared.settings.authToken) throw new BotError('config_invalid', `invalid ${options.name} MCP server configuration: MCP_AUTH_TOKEN is required with --http (callers must send it as a bearer token)`);
+    const server = await startHttpTransport({ createServer: prepared.createServer, authToken: prepared.settings.authToken, port, ...(values.host ? { host: values.host } : {}), logger: bootLogger });
+    bootLogger.info({ event: 'mcp-server-start', server: options.name, transport: 'http', url: server.url, enableWrites }, 'MCP server listening');
+    writeLine(io.stderr, `sre-bot mcp ${options.name} listening on ${server.url} (writes ${enableWrites ? 'enabled' : 'disabled'})`);
+    await io.stopSignal;
+    await server.close();
+    return 0;
+  }
+  bootLogger.info({ event: 'mcp-server-start', server: options.name, transport: 'stdio', enableWrites }, 'MCP server on stdio');
+  // stdio is this process's MCP channel: the CLI is a composition root, so it may bind process streams.
+  await runStdioTransport(prepared.createServer(), io.stopSignal, { stdin: process.stdin as Readable, stdout: io.stdout as Writable });
+  return 0;
+}

@@ -5,6 +5,8 @@ import { loadSlackConfig } from '../../slack/config.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
 import { createSlackApp } from '../../slack/slack-app.js';
 import { loadWorkerConfig } from '../../worker/config.js';
+import { registerQueueMetrics } from '../queue-metrics.js';
+import { startRoleTelemetry } from '../role-telemetry.js';
 import { openRuntime } from '../runtime.js';
 import { parseFlags, parseIntegerFlag, writeLine, type Command } from '../command.js';
 import { startWorkerRole, type RunningWorker } from './worker.js';
@@ -28,8 +30,10 @@ export const slackCommand: Command = {
     // Validate the worker's settings up front too when it runs here, so every problem shows at once.
     const workerConfig = isInProcess && !values['no-worker'] ? loadWorkerConfig(io.env) : undefined;
     const channels = loadChannelConfig(config.SRE_BOT_CHANNELS_FILE ? resolve(io.cwd, config.SRE_BOT_CHANNELS_FILE) : undefined);
+    const telemetry = await startRoleTelemetry(io, 'slack');
     const runtime = await openRuntime(io, { useModel: workerConfig !== undefined, watchSkills: true });
     const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: runtime.core.REDIS_URL, prefix: runtime.core.QUEUE_PREFIX, attempts: config.SRE_BOT_JOB_ATTEMPTS });
+    registerQueueMetrics(telemetry.registry, queue);
     const service = createSlackApp(config, {
       queue,
       store: runtime.store,
@@ -51,6 +55,7 @@ export const slackCommand: Command = {
       await worker?.close();
       await queue.close();
       await runtime.close();
+      await telemetry.close();
     }
     return 0;
   },

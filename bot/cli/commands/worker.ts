@@ -10,6 +10,8 @@ import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/inv
 import { webClientOptions } from '../../slack/web-client-options.js';
 import { loadWorkerConfig, type WorkerConfig } from '../../worker/config.js';
 import { createInvestigationWorker } from '../../worker/investigation-worker.js';
+import { registerQueueMetrics } from '../queue-metrics.js';
+import { startRoleTelemetry } from '../role-telemetry.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { parseFlags, parseIntegerFlag, writeLine, type CliIo, type Command } from '../command.js';
 
@@ -107,10 +109,12 @@ export const workerCommand: Command = {
     if (!redisUrl) {
       throw new BotError('config_invalid', 'REDIS_URL is required for a separate worker: it receives jobs from `sre-bot slack` through Redis. Without Redis, `sre-bot slack` runs the worker in the same process.');
     }
+    const telemetry = await startRoleTelemetry(io, 'worker');
     const runtime = await openRuntime(io, { useModel: true, watchSkills: true });
     const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl, prefix: runtime.core.QUEUE_PREFIX });
     let role: RunningWorker | undefined;
     try {
+      registerQueueMetrics(telemetry.registry, queue);
       role = startWorkerRole(io, runtime, queue, { config, ...(concurrency ? { concurrency } : {}) });
       writeLine(
         io.stderr,
@@ -121,6 +125,7 @@ export const workerCommand: Command = {
       await role?.close();
       await queue.close();
       await runtime.close();
+      await telemetry.close();
     }
     return 0;
   },
