@@ -36,7 +36,12 @@ function diffHunks(text: string): string[] {
     current = [];
   };
   for (const raw of text.split('\n')) {
-    if (/^\S.*\(.*\):$/.test(raw) || /^[A-Z][A-Za-z]+\/\S+/.test(raw.trim()) && raw.trim().endsWith(':')) {
+    // A resource header may carry who last wrote the live object: `Kind/name (ns): (live last written by ...)`.
+    const header = /^(\S.*\(.*\)): \((live last written by .*)\)$/.exec(raw);
+    if (header) {
+      flush();
+      resource = `${header[1] ?? ''} (${header[2] ?? ''})`;
+    } else if (/^\S.*\(.*\):$/.test(raw) || /^[A-Z][A-Za-z]+\/\S+/.test(raw.trim()) && raw.trim().endsWith(':')) {
       flush();
       resource = raw.trim().replace(/:$/, '');
     } else if (/^\s*@@/.test(raw)) {

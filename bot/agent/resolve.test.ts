@@ -69,3 +69,18 @@ describe('hosts behind a refused connection', () => {
     expect(unreachableHosts('ERROR request failed: Get "http://cart.shop.svc.cluster.local:80/": dial tcp 10.111.206.3:80: connect: connection refused')).toEqual(['cart.shop.svc.cluster.local']);
   });
 });
+
+describe('evidence from an application diff with field managers', () => {
+  it('keeps who last wrote the live object with each hunk', async () => {
+    const { evidenceFromSections } = await import('./evidence-lines.js');
+    const text = [
+      'Application pricing: 1 resource(s) differ (--- live, +++ desired from git @ 5b75398)',
+      'Deployment/pricing (shop): (live last written by kubectl-edit (Update, 3h ago), argocd-controller (Update, 9d ago))',
+      '  @@ -9,5 +9,5 @@',
+      '  -  replicas: 4',
+      '  +  replicas: 2',
+    ].join('\n');
+    const [item] = evidenceFromSections([{ tool: 'get_application_diff', instance: 'argocd-eu-1', target: 'app/pricing', text, isError: false }]);
+    expect(item?.text).toBe('Deployment/pricing (shop) (live last written by kubectl-edit (Update, 3h ago), argocd-controller (Update, 9d ago)) live vs git: -replicas: 4 | +replicas: 2');
+  });
+});

@@ -29,9 +29,8 @@ describeScenarioCases('argocd server against sandbox scenarios', [
     scenario: 'argocd-drift',
     calls: [
       { server: 'argocd', tool: 'list_applications', args: { sync: 'OutOfSync' }, shows: ['pricing  OutOfSync/Healthy'] },
-      { server: 'argocd', tool: 'get_application_diff', args: { name: 'pricing' }, shows: ['-  replicas: 4', '+  replicas: 2', 'LOG_LEVEL'] },
+      { server: 'argocd', tool: 'get_application_diff', args: { name: 'pricing' }, shows: ['-  replicas: 4', '+  replicas: 2', 'LOG_LEVEL', 'kubectl-edit (Update, 3h ago)'] },
     ],
-    knownGaps: { 'kubectl-edit': 'the sandbox records no managedFields yet; get_resource and get_application_diff print "last written by" when it does' },
   },
   {
     scenario: 'bad-service-hostname',

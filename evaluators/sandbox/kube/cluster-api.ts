@@ -95,8 +95,17 @@ export interface WatchEvent {
 export interface ApplyOptions {
   /** Server-side dry run: run admission and validation, store nothing. */
   dryRun?: boolean;
-  /** Who applies (e.g. `argocd-controller`, `kubectl`); recorded in managedFields-like metadata. */
+  /**
+   * Who writes (e.g. `argocd-controller`, `kubectl-edit`); recorded in `metadata.managedFields`
+   * as the API server does. Without one nothing is recorded (in-process test writes).
+   */
   fieldManager?: string;
+  /** The managedFields operation: `Apply` for server-side apply, `Update` otherwise (default). */
+  operation?: 'Apply' | 'Update';
+  /** For `Apply`: the applied configuration, whose fields the manager then owns. */
+  applied?: KubeObject;
+  /** The subresource written through (e.g. `scale`), recorded on the managedFields entry. */
+  subresource?: string;
 }
 
 export interface ApplyResult {

@@ -18,9 +18,9 @@ let server: KubeApiServer;
 let kubeconfig: string;
 
 /** Runs kubectl with stdin closed (with an open stdin pipe `rollout status` never exits). */
-function runKubectl(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runKubectl(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    const child = spawn('kubectl', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -115,6 +115,77 @@ describe('kubectl against the simulated cluster', () => {
     expect(callerLogs.trim().split('\n')).toHaveLength(2);
     const waiting = await kubectlFailure('logs', podNamed(await kubectl('get', 'pods', '-n', 'shop'), 'imagetypo'), '-n', 'shop');
     expect(waiting).toMatch(/is waiting to start: trying and failing to pull image/);
+  });
+
+  // Regression: kubectl describe service panicked (nil pointer in formatEndpointSlices)
+  // because the sandbox's EndpointSlice ports had no `name` for unnamed Service ports.
+  it('describes services with no, unready and several endpoints from their EndpointSlices', async () => {
+    const file = join(dir, 'services.yaml');
+    await writeFile(file, [
+      'apiVersion: v1', 'kind: Service', 'metadata: {name: orphan, namespace: shop}',
+      'spec: {selector: {app.kubernetes.io/name: orphan}, ports: [{port: 80, targetPort: 8080}]}',
+      '---',
+      'apiVersion: v1', 'kind: Service', 'metadata: {name: external-db, namespace: shop}',
+      'spec: {ports: [{port: 5432}]}',
+      '---',
+      'apiVersion: v1', 'kind: Service', 'metadata: {name: web-admin, namespace: shop}',
+      'spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}, {name: metrics, port: 9090, targetPort: 9090}]}', '',
+    ].join('\n'));
+    await kubectl('apply', '-f', file);
+    const pods = await kubectl('get', 'pods', '-n', 'shop', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.status.podIP}{"\\n"}{end}');
+    const webIps = pods.trim().split('\n').sort();
+    expect(webIps).toHaveLength(2);
+
+    // A selector that matches nothing: one placeholder slice, which kubectl prints as an empty list.
+    const orphan = await kubectl('describe', 'service', 'orphan', '-n', 'shop');
+    expect(orphan).toMatch(/^Selector:\s+app\.kubernetes\.io\/name=orphan$/m);
+    expect(orphan).toMatch(/^Port:\s+<unset>\s+80\/TCP$/m);
+    expect(orphan).toMatch(/^Endpoints:\s*$/m);
+    // No selector: no slices at all, the case kubectl prints as <none>.
+    expect(await kubectl('describe', 'service', 'external-db', '-n', 'shop')).toMatch(/^Endpoints:\s+<none>$/m);
+    // Crash-looping backends are listed in the slice as not ready, and describe skips them.
+    const checkout = await kubectl('describe', 'service', 'checkout', '-n', 'shop');
+    expect(checkout).toMatch(/^Selector:\s+app=checkout$/m);
+    expect(checkout).toMatch(/^Endpoints:\s*$/m);
+
+    const web = await kubectl('describe', 'service', 'web', '-n', 'shop');
+    expect(web).toMatch(/^Selector:\s+app=web$/m);
+    const endpointsLine = /^Endpoints:\s+(\S+)$/m.exec(web)?.[1] ?? '';
+    expect(endpointsLine.split(',').sort()).toEqual(webIps.map((ip) => `${ip}:8080`));
+    const admin = await kubectl('describe', 'service', 'web-admin', '-n', 'shop');
+    expect(admin).toMatch(/^Port:\s+http\s+80\/TCP$/m);
+    expect(admin).toMatch(/^Port:\s+metrics\s+9090\/TCP$/m);
+    const perPort = [...admin.matchAll(/^Endpoints:\s+(\S+)$/gm)].map((m) => (m[1] ?? '').split(',').sort());
+    expect(perPort).toEqual([webIps.map((ip) => `${ip}:8080`), webIps.map((ip) => `${ip}:9090`)]);
+
+    const slices = await kubectl('get', 'endpointslices', '-n', 'shop', '-l', 'kubernetes.io/service-name in (orphan,web)');
+    expect(slices).toMatch(/^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE$/m);
+    expect(slices).toMatch(/^orphan-\S+\s+IPv4\s+<unset>\s+<unset>\s+/m);
+    expect(slices).toMatch(/^web-\S+\s+IPv4\s+8080\s+10\.\S+,10\.\S+\s+/m);
+    const described = await kubectl('describe', 'endpointslices', '-n', 'shop', '-l', 'kubernetes.io/service-name in (checkout,web)');
+    expect(described).toMatch(/Labels:\s+endpointslice\.kubernetes\.io\/managed-by=endpointslice-controller\.k8s\.io\s+kubernetes\.io\/service-name=web/);
+    expect(described).toMatch(/Ports:\s+Name\s+Port\s+Protocol\s+-+\s+-+\s+-+\s+<unset>\s+8080\s+TCP/);
+    expect(described).toMatch(/Conditions:\s+Ready:\s+true\s+Hostname:\s+<unset>\s+TargetRef:\s+Pod\/web-\S+\s+NodeName:\s+\S+\s+Zone:\s+\S+/);
+    expect(described).toMatch(/Conditions:\s+Ready:\s+false\s+Hostname:\s+<unset>\s+TargetRef:\s+Pod\/checkout-\S+/);
+  });
+
+  it('records who changed an object with kubectl in managedFields, hidden from -o yaml by default', async () => {
+    const editor = join(dir, 'editor.sh');
+    await writeFile(editor, '#!/bin/sh\nsed -i "s/revisionHistoryLimit: 5/revisionHistoryLimit: 3/" "$1"\n', { mode: 0o755 });
+    await kubectl('patch', 'deployment', 'web', '-n', 'shop', '-p', '{"spec":{"revisionHistoryLimit":5}}');
+    const managers = async (): Promise<string[]> => (await kubectl('get', 'deployment', 'web', '-n', 'shop', '-o', 'jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation}/{.time}{"\\n"}{end}')).trim().split('\n');
+    expect(await managers()).toEqual(['kubectl-patch/Update/2025-06-02T09:00:00Z']);
+    const edit = await runKubectl(['--kubeconfig', kubeconfig, 'edit', 'deployment', 'web', '-n', 'shop'], { KUBE_EDITOR: editor });
+    expect(edit.stdout).toContain('deployment.apps/web edited');
+    await kubectl('label', 'deployment', 'web', '-n', 'shop', 'tier=frontend');
+    // The edit took the only field kubectl-patch owned, so its entry is gone.
+    expect((await managers()).map((line) => line.split('/').slice(0, 2).join('/'))).toEqual(['kubectl-edit/Update', 'kubectl-label/Update']);
+    const plain = await kubectl('get', 'deployment', 'web', '-n', 'shop', '-o', 'yaml');
+    expect(plain).not.toContain('managedFields');
+    expect(plain).toContain('revisionHistoryLimit: 3');
+    const shown = await kubectl('get', 'deployment', 'web', '-n', 'shop', '-o', 'yaml', '--show-managed-fields');
+    expect(shown).toMatch(/- apiVersion: apps\/v1\n\s+fieldsType: FieldsV1\n\s+fieldsV1:\n\s+f:spec:\n\s+f:revisionHistoryLimit: \{\}\n\s+manager: kubectl-edit\n\s+operation: Update\n\s+time: "2025-06-02T09:00:00Z"/);
+    expect(shown).toMatch(/f:labels:\n\s+f:tier: \{\}\n\s+manager: kubectl-label/);
   });
 
   it('lists Kyverno policies and policy reports', async () => {

@@ -5,7 +5,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { KubeApiError, type KubeObject } from './cluster-api.js';
+import { type ApplyOptions, KubeApiError, type KubeObject } from './cluster-api.js';
+import { fieldManagerOf } from './managed-fields.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { apiVersionOf, type ResourceType, typeForPlural } from './resource-types.js';
 import { stableSuffix } from './stable-id.js';
@@ -143,8 +144,12 @@ function isDryRun(query: URLSearchParams): boolean {
   return query.getAll('dryRun').includes('All');
 }
 
-function write(context: RequestContext, object: KubeObject, mode: 'create' | 'update'): KubeObject {
-  const options = { dryRun: isDryRun(context.query), fieldManager: context.query.get('fieldManager') ?? 'kubectl' };
+/** How a write is recorded in managedFields besides its manager. */
+type WriteKind = Pick<ApplyOptions, 'operation' | 'applied' | 'subresource'>;
+
+function write(context: RequestContext, object: KubeObject, mode: 'create' | 'update', kind: WriteKind = {}): KubeObject {
+  const fieldManager = fieldManagerOf(context.query, context.headers);
+  const options: ApplyOptions = { dryRun: isDryRun(context.query), ...(fieldManager ? { fieldManager } : {}), ...kind };
   if (context.cluster.write) return context.cluster.write(object, { ...options, mode }).object;
   return context.cluster.apply(object, options).object;
 }
@@ -175,7 +180,7 @@ function modify(context: RequestContext, target: ResourceTarget): void {
     const body = parseBody(context) as { spec?: { replicas?: number } };
     const patched = context.method === 'PUT' ? body : (mergePatch(scaleOf(target.type, existing), body) as { spec?: { replicas?: number } });
     const replicas = patched.spec?.replicas ?? Number((existing.spec as { replicas?: number }).replicas ?? 1);
-    const updated = write(context, { ...existing, spec: { ...(existing.spec as object), replicas } }, 'update');
+    const updated = write(context, { ...existing, spec: { ...(existing.spec as object), replicas } }, 'update', { subresource: 'scale' });
     send(context, 200, scaleOf(target.type, updated));
     return;
   }
@@ -190,9 +195,13 @@ function modify(context: RequestContext, target: ResourceTarget): void {
     next = parseBody(context) as KubeObject;
     if (!existing) throw notFound(target.type, name);
   } else if (contentType.startsWith('application/apply-patch')) {
+    if (!context.query.get('fieldManager')) {
+      throw new KubeApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    }
     const body = parseBody(context) as KubeObject;
     next = existing ? (mergePatch(existing, body) as KubeObject) : body;
-    const object = existing ? write(context, { ...next, metadata: { ...next.metadata, resourceVersion: undefined } as KubeObject['metadata'] }, 'update') : write(context, { ...body, metadata: { ...body.metadata, namespace: target.namespace } as KubeObject['metadata'] }, 'create');
+    const apply: WriteKind = { operation: 'Apply', applied: body };
+    const object = existing ? write(context, { ...next, metadata: { ...next.metadata, resourceVersion: undefined } as KubeObject['metadata'] }, 'update', apply) : write(context, { ...body, metadata: { ...body.metadata, namespace: target.namespace } as KubeObject['metadata'] }, 'create', apply);
     send(context, existing ? 200 : 201, object);
     return;
   } else {

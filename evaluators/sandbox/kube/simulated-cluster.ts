@@ -15,6 +15,7 @@ import {
   type WatchEvent,
 } from './cluster-api.js';
 import { createWorkerNodes, systemObjects } from './default-objects.js';
+import { updateManagedFields } from './managed-fields.js';
 import { defaultObject } from './object-defaults.js';
 import { ObjectStore } from './object-store.js';
 import { apiVersionOf, RESOURCE_TYPES, type ResourceType, typeForKind, typeKey } from './resource-types.js';
@@ -84,6 +85,8 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
     const namespace = type.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
     const metadata = { ...object.metadata };
     delete metadata.resourceVersion;
+    // managedFields belong to the server: write() computes them; otherwise the stored ones stay.
+    if (metadata.managedFields === undefined && existing?.metadata.managedFields !== undefined) metadata.managedFields = existing.metadata.managedFields;
     if (namespace === undefined) delete metadata.namespace;
     else metadata.namespace = namespace;
     metadata.uid = existing?.metadata.uid ?? stableUid(`${options.name}|${typeKey(type)}|${namespace ?? ''}|${object.metadata.name}|${createdMs}`);
@@ -129,7 +132,8 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
   function storeNew(type: ResourceType, object: KubeObject, createdMs: number): KubeObject {
     const existing = store.get(typeKey(type), object.metadata.namespace, object.metadata.name);
     const next = prepare(type, object, existing, createdMs);
-    const stored = existing && sameContent(existing, next) ? existing : store.put(typeKey(type), next);
+    const isSame = existing !== undefined && sameContent(existing, next) && JSON.stringify(existing.metadata.managedFields) === JSON.stringify(next.metadata.managedFields);
+    const stored = isSame ? existing : store.put(typeKey(type), next);
     if (type.kind === 'Namespace' && !existing) {
       const name = stored.metadata.name;
       store.put('/ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name, uid: stableUid(`${options.name}|sa|${name}`), creationTimestamp: stored.metadata.creationTimestamp } });
@@ -158,7 +162,8 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
     if (namespace !== undefined && !store.get('/Namespace', undefined, namespace)) {
       throw new KubeApiError(404, 'NotFound', `namespaces "${namespace}" not found`);
     }
-    const input: KubeObject = { ...object, metadata: { ...object.metadata, ...(namespace !== undefined ? { namespace } : {}) } };
+    const { managedFields: _sent, ...sentMetadata } = object.metadata;
+    const input: KubeObject = { ...object, metadata: { ...sentMetadata, name: object.metadata.name, ...(namespace !== undefined ? { namespace } : {}) } };
     const existing = store.get(typeKey(type), namespace, object.metadata.name);
     if (mode === 'create' && existing) {
       throw new KubeApiError(409, 'AlreadyExists', `${resourceName(type)} "${object.metadata.name}" already exists`);
@@ -170,12 +175,25 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
         throw new KubeApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(type)} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
       }
     }
-    const next = prepare(type, input, existing, now().getTime());
+    let next = prepare(type, input, existing, now().getTime());
     const denials = kyverno.admit(next, existing ? 'UPDATE' : 'CREATE');
     if (denials.length > 0) {
       throw new AdmissionDeniedError(`${type.kind}/${namespace ?? ''}/${next.metadata.name}`, denials, formatAdmissionDenial(next, denials));
     }
-    const changed = !existing || !sameContent(existing, next);
+    let changed = !existing || !sameContent(existing, next);
+    // An Apply that changes no value can still take (shared) ownership of fields.
+    if ((changed || writeOptions.operation === 'Apply') && writeOptions.fieldManager) {
+      const managedFields = updateManagedFields(existing, next, {
+        manager: writeOptions.fieldManager,
+        operation: writeOptions.operation ?? 'Update',
+        time: isoSeconds(now().getTime()),
+        ...(writeOptions.subresource ? { subresource: writeOptions.subresource } : {}),
+        ...(writeOptions.applied ? { applied: writeOptions.applied } : {}),
+      });
+      changed ||= JSON.stringify(managedFields) !== JSON.stringify(existing?.metadata.managedFields ?? []);
+      input.metadata.managedFields = managedFields;
+      next = { ...next, metadata: { ...next.metadata, managedFields } };
+    }
     if (writeOptions.dryRun) {
       return { object: { ...next, metadata: { ...next.metadata, resourceVersion: existing?.metadata.resourceVersion ?? String(store.currentRevision()) } }, created: !existing, changed };
     }

@@ -65,10 +65,13 @@ export function putIfChanged(context: ControllerContext, existing: KubeObject | 
   return context.store.put(keyOf(next), next);
 }
 
-/** True when two objects are equal ignoring metadata.resourceVersion. */
+/**
+ * True when two objects are equal ignoring metadata.resourceVersion and managedFields (the
+ * bookkeeping of a write, which changes only when the content does).
+ */
 export function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return JSON.stringify({ ...a, metadata: { ...a.metadata, resourceVersion: undefined } }) ===
-    JSON.stringify({ ...b, metadata: { ...b.metadata, resourceVersion: undefined } });
+  return JSON.stringify({ ...a, metadata: { ...a.metadata, resourceVersion: undefined, managedFields: undefined } }) ===
+    JSON.stringify({ ...b, metadata: { ...b.metadata, resourceVersion: undefined, managedFields: undefined } });
 }
 
 /** RFC 3339 timestamp with second precision, as the API server serialises metav1.Time. */
