@@ -8,9 +8,21 @@ import { contextFromTraceparent } from './trace-context.js';
 import { redactSecrets } from './redact.js';
 import type { AnyToolDefinition, ToolOutput } from './tool-definition.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { StatelessMcpServer, StatelessMethodHandler } from './stateless-mcp.js';
 
 /** One compiled-schema cache for every per-request Server (compiling per request cost ~10% CPU). */
 const sharedValidator = new AjvJsonSchemaValidator();
+
+/** The stateless form of every server built here, for transports that answer without the SDK `Server`. */
+const statelessForms = new WeakMap<Server, StatelessMcpServer>();
+
+/**
+ * The stateless form of a server built by `createToolServer` (same handlers, no per-request
+ * `Server` or transport), or undefined for any other server.
+ */
+export function statelessFormOf(server: Server): StatelessMcpServer | undefined {
+  return statelessForms.get(server);
+}
 
 /** Everything needed to serve one list of tool definitions over MCP. */
 export interface ToolServerOptions<Deps> {
@@ -44,6 +56,15 @@ function toResult(output: ToolOutput): CallToolResult {
   };
 }
 
+/** The checks the SDK `Server` applies to tools/call params, for the stateless path. */
+function checkCallParams(params: Record<string, unknown>): { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> } {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof params.name !== 'string') throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.name must be a string');
+  if (params.arguments !== undefined && !isObject(params.arguments)) throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.arguments must be an object');
+  if (params._meta !== undefined && !isObject(params._meta)) throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params._meta must be an object');
+  return params as { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> };
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
@@ -71,7 +92,8 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
   const tracer = options.tracer ?? trace.getTracer('sre-bot-mcp');
   const server = new Server({ name: options.name, version: options.version }, { capabilities: { tools: { listChanged: false } }, instructions: options.instructions, jsonSchemaValidator: sharedValidator });
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
+  // Tool schemas never change while the server runs: convert them to JSON schema once, not per tools/list.
+  const listed = {
     tools: tools.map(
       (tool): Tool => ({
         name: tool.name,
@@ -82,10 +104,10 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
         annotations: { title: tool.title, ...tool.annotations },
       }),
     ),
-  }));
+  };
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const name = request.params.name;
+  const callTool = async (params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> }, signal: AbortSignal): Promise<CallToolResult> => {
+    const name = params.name;
     const tool = byName.get(name);
     if (!tool) {
       const reason = writeNames.has(name)
@@ -93,11 +115,11 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
         : `unknown tool '${name}'`;
       throw new McpError(ErrorCode.InvalidParams, reason);
     }
-    const parsed = tool.inputSchema.safeParse(request.params.arguments ?? {});
+    const parsed = tool.inputSchema.safeParse(params.arguments ?? {});
     if (!parsed.success) {
       throw new McpError(ErrorCode.InvalidParams, `invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
     }
-    const parentContext = contextFromTraceparent(request.params._meta?.traceparent);
+    const parentContext = contextFromTraceparent(params._meta?.traceparent);
     return tracer.startActiveSpan(
       `execute_tool ${name}`,
       {
@@ -110,7 +132,7 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
         const traceId = span.spanContext().traceId;
         const logger = options.logger.child({ tool: name, traceId });
         try {
-          const output = await tool.handler(parsed.data, { deps: options.deps, logger, signal: extra.signal });
+          const output = await tool.handler(parsed.data, { deps: options.deps, logger, signal });
           if (tool.outputSchema && !output.isError && output.structured) tool.outputSchema.parse(output.structured);
           span.setAttribute('mcp.tool.is_error', output.isError === true);
           logger.info({ event: 'tool-call-end', isError: output.isError === true, durationMs: Math.round(performance.now() - started), chars: output.text.length }, 'tool call finished');
@@ -133,6 +155,18 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
         }
       },
     );
+  };
+
+  server.setRequestHandler(ListToolsRequestSchema, () => listed);
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => callTool(request.params, extra.signal));
+  statelessForms.set(server, {
+    serverInfo: { name: options.name, version: options.version },
+    capabilities: { tools: { listChanged: false } },
+    instructions: options.instructions,
+    handlers: new Map<string, StatelessMethodHandler>([
+      ['tools/list', () => listed],
+      ['tools/call', (params, signal) => callTool(checkCallParams(params), signal)],
+    ]),
   });
   return server;
 }

@@ -1,6 +1,4 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolRequest, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { denyAllApprovals, type ApprovalChecker } from './approval.js';
 import { createLogAuditSink, type AuditSink } from './audit.js';
@@ -9,12 +7,14 @@ import { createCallerAuthenticator } from './caller-policy.js';
 import { buildCallerView, type CallerTool } from './caller-view.js';
 import type { CircuitState } from './circuit-breaker.js';
 import { upstreamKey, type CallerConfig, type GatewayConfig, type UpstreamConfig, type UpstreamKind } from './config.js';
+import type { StatelessMcpServer, StatelessMethodHandler } from '../common/stateless-mcp.js';
 import { startHttpFront, type ListeningServer } from './http-server.js';
 import { createSilentGatewayLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { buildCatalog, type CatalogEntry } from './tool-catalog.js';
 import { Upstream } from './upstream.js';
+import { createUpstreamFetch } from './upstream-fetch.js';
 
 /** What the gateway is wired with; every part has a safe default. */
 export interface GatewayDeps {
@@ -65,6 +65,15 @@ const INSTRUCTIONS = [
   'Tools named instance__tool belong to one third-party server. Write tools need an approval_id.',
 ].join(' ');
 
+/** The shape checks the SDK applies to tools/call params (name, arguments, _meta). */
+function checkCallParams(params: Record<string, unknown>): CallToolRequest['params'] {
+  const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof params.name !== 'string') throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.name must be a string');
+  if (params.arguments !== undefined && !isObject(params.arguments)) throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.arguments must be an object');
+  if (params._meta !== undefined && !isObject(params._meta)) throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params._meta must be an object');
+  return params as CallToolRequest['params'];
+}
+
 /**
  * Creates the MCP gateway: one stateless streamable-HTTP endpoint (`/mcp`) in front of the
  * configured upstream MCP servers, federating tools per kind, fanning out look-ups, enforcing
@@ -79,6 +88,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const knownWriteTools = new Set(deps.knownWriteTools ?? []);
   let catalogVersion = 0;
 
+  const upstreamFetch = createUpstreamFetch();
   const upstreams = new Map<string, Upstream>();
   for (const upstreamConfig of config.upstreams) {
     const upstream = new Upstream(upstreamConfig, {
@@ -92,6 +102,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       clientVersion: deps.version ?? '0.1.0',
       logger,
       scrubber,
+      fetch: upstreamFetch.fetch,
       ...(deps.now ? { now: deps.now } : {}),
       onCallEnd: ({ instance, outcome, seconds }) => metrics.recordUpstreamCall(instance, outcome, seconds),
       onCircuitChange: (instance, state) => metrics.setCircuit(instance, state),
@@ -105,7 +116,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const upstreamConfigs = new Map<string, UpstreamConfig>(config.upstreams.map((upstream) => [upstreamKey(upstream.kind, upstream.instance), upstream]));
 
   let catalog: { version: number; entries: Map<string, CatalogEntry> } | undefined;
-  const views = new Map<string, { version: number; view: Map<string, CallerTool> }>();
+  const views = new Map<string, { version: number; view: Map<string, CallerTool>; listed: { tools: Tool[] } }>();
   const currentCatalog = (): Map<string, CatalogEntry> => {
     if (catalog?.version !== catalogVersion) {
       catalog = {
@@ -119,13 +130,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     }
     return catalog.entries;
   };
-  const viewFor = (caller: CallerConfig): Map<string, CallerTool> => {
+  /** The caller's view and its tools/list answer, rebuilt only when the catalog changed. */
+  const cachedViewFor = (caller: CallerConfig): { view: Map<string, CallerTool>; listed: { tools: Tool[] } } => {
     const cached = views.get(caller.tokenSha256);
-    if (cached?.version === catalogVersion) return cached.view;
+    if (cached?.version === catalogVersion) return cached;
     const view = buildCallerView(currentCatalog(), caller, upstreamConfigs);
-    views.set(caller.tokenSha256, { version: catalogVersion, view });
-    return view;
+    const fresh = { version: catalogVersion, view, listed: { tools: [...view.values()].map((tool) => tool.definition) } };
+    views.set(caller.tokenSha256, fresh);
+    return fresh;
   };
+  const viewFor = (caller: CallerConfig): Map<string, CallerTool> => cachedViewFor(caller).view;
 
   const router = new CallRouter({
     upstreams,
@@ -139,12 +153,22 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     maxFanOutConcurrency: config.limits.maxFanOutConcurrency,
   });
 
-  // One validator for every per-request server: the SDK would otherwise build (and compile) a new Ajv per request.
-  const jsonSchemaValidator = new AjvJsonSchemaValidator();
-  const createMcpServer = (caller: CallerConfig): Server => {
-    const server = new Server({ name: 'sre-bot-gateway', version: deps.version ?? '0.1.0' }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...viewFor(caller).values()].map((tool) => tool.definition) }));
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) => router.call(caller, viewFor(caller), request.params, extra.signal));
+  // One set of handlers per caller, reused by all its requests (no SDK Server or transport per request).
+  const mcpServers = new Map<string, StatelessMcpServer>();
+  const mcpServerFor = (caller: CallerConfig): StatelessMcpServer => {
+    let server = mcpServers.get(caller.tokenSha256);
+    if (!server) {
+      server = {
+        serverInfo: { name: 'sre-bot-gateway', version: deps.version ?? '0.1.0' },
+        capabilities: { tools: { listChanged: false } },
+        instructions: INSTRUCTIONS,
+        handlers: new Map<string, StatelessMethodHandler>([
+          ['tools/list', () => cachedViewFor(caller).listed],
+          ['tools/call', (params, signal) => router.call(caller, viewFor(caller), checkCallParams(params), signal)],
+        ]),
+      };
+      mcpServers.set(caller.tokenSha256, server);
+    }
     return server;
   };
 
@@ -186,7 +210,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       front = await startHttpFront(
         {
           authenticate,
-          createMcpServer,
+          mcpServerFor,
           readiness: () => {
             const healthy = status().filter((item) => item.healthy).length;
             const ready = healthRounds > 0 && healthy > 0;
@@ -217,6 +241,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       await front?.close();
       front = undefined;
       await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
+      upstreamFetch.close();
     },
   };
 }

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { answerStatelessPost, type StatelessMcpServer } from '../common/stateless-mcp.js';
 import type { CallerConfig } from './config.js';
 import { errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
@@ -9,8 +8,8 @@ import type { Logger } from './logger.js';
 /** What the HTTP front needs from the gateway. */
 export interface HttpFrontOptions {
   authenticate: (authorization: string | undefined) => CallerConfig | undefined;
-  /** A fresh MCP server for one request of one caller (stateless: nothing survives the request). */
-  createMcpServer: (caller: CallerConfig) => Server;
+  /** The MCP handlers one caller is answered with (stateless: nothing survives a request; may be cached per caller). */
+  mcpServerFor: (caller: CallerConfig) => StatelessMcpServer;
   readiness: () => { ready: boolean; body: Record<string, unknown> };
   metrics: () => Promise<{ contentType: string; body: string }>;
   maxBodyBytes: number;
@@ -63,8 +62,8 @@ function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
 }
 
 /**
- * The gateway's HTTP front: `POST /mcp` (stateless streamable HTTP, one server and transport per
- * request, bearer token required, unknown token → 401), `GET /healthz` (process alive),
+ * The gateway's HTTP front: `POST /mcp` (stateless streamable HTTP answered with JSON, bearer
+ * token required, unknown token → 401), `GET /healthz` (process alive),
  * `GET /readyz` (503 until at least one upstream answers) and `GET /metrics` (Prometheus).
  */
 export async function startHttpFront(options: HttpFrontOptions, host: string, port: number): Promise<ListeningServer> {
@@ -84,21 +83,19 @@ export async function startHttpFront(options: HttpFrontOptions, host: string, po
     const caller = options.authenticate(req.headers.authorization);
     if (!caller) return sendJson(res, 401, jsonRpcError(-32001, 'missing or unknown bearer token'), { 'www-authenticate': 'Bearer' });
     if (req.method !== 'POST') return sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: the gateway is stateless, use POST'), { allow: 'POST' });
-    let body: unknown;
-    try {
-      body = await readJson(req, options.maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) return sendJson(res, 413, jsonRpcError(-32600, error.message));
-      return sendJson(res, 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
-    }
-    const server = options.createMcpServer(caller);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
+    let rejected = false;
+    await answerStatelessPost(req, res, options.mcpServerFor(caller), async () => {
+      try {
+        return await readJson(req, options.maxBodyBytes);
+      } catch (error) {
+        rejected = true;
+        if (error instanceof BodyTooLarge) sendJson(res, 413, jsonRpcError(-32600, error.message));
+        else sendJson(res, 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
+        throw error;
+      }
+    }).catch((error: unknown) => {
+      if (!rejected) throw error;
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
   };
 
   const httpServer: HttpServer = createServer((req, res) => {

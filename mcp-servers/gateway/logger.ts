@@ -8,6 +8,9 @@ const REDACT_PATHS = ['token', 'authorization', 'password', 'secret', '*.token',
 /**
  * The gateway's JSON logger (stderr by default). Upstream credentials are additionally scrubbed
  * from every message by the gateway itself; these paths are a second line of defence.
+ * Writing to the process's stderr goes through an asynchronous pino destination: a pipe write is
+ * synchronous in Node on Linux, and one audit line per call would block the event loop on every
+ * call under load. Pending lines are flushed on exit.
  */
 export function createGatewayLogger(settings: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
   return pino(
@@ -17,7 +20,7 @@ export function createGatewayLogger(settings: { level?: string; destination?: No
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    settings.destination ?? process.stderr,
+    settings.destination === undefined || settings.destination === process.stderr ? pino.destination({ dest: 2, sync: false }) : settings.destination,
   );
 }
 

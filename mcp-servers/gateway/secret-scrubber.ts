@@ -20,14 +20,38 @@ export function createSecretScrubber(secrets: readonly (string | undefined)[]): 
     for (const secret of values) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   };
-  const value = <T>(input: T): T => {
-    if (values.length === 0 || input === undefined || input === null) return input;
-    if (typeof input === 'string') return text(input) as T;
-    if (typeof input !== 'object') return input;
-    const json = JSON.stringify(input);
-    const clean = text(json);
-    // The secret may sit inside a JSON-escaped string; scrubbing the serialized form catches both.
-    return clean === json ? input : (JSON.parse(clean) as T);
+  // A secret may also sit JSON-escaped inside a string (a JSON document returned as text).
+  const needles = [...new Set(values.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
+  const isDirty = (input: string): boolean => needles.some((needle) => input.includes(needle));
+  const scrubText = (input: string): string => {
+    let out = text(input);
+    for (const needle of needles) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
+    return out;
   };
+  /** Walks the value; copies only the branches that hold a secret, so a clean result costs no allocation or re-serialisation. */
+  const walk = (input: unknown): unknown => {
+    if (typeof input === 'string') return isDirty(input) ? scrubText(input) : input;
+    if (input === null || typeof input !== 'object') return input;
+    if (Array.isArray(input)) {
+      let copy: unknown[] | undefined;
+      for (let index = 0; index < input.length; index++) {
+        const item: unknown = input[index];
+        const clean = walk(item);
+        if (clean !== item) (copy ??= [...input])[index] = clean;
+      }
+      return copy ?? input;
+    }
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(input)) {
+      const clean = walk(item);
+      if (isDirty(key)) {
+        copy ??= { ...(input as Record<string, unknown>) };
+        delete copy[key];
+        copy[scrubText(key)] = clean;
+      } else if (clean !== item) (copy ??= { ...(input as Record<string, unknown>) })[key] = clean;
+    }
+    return copy ?? input;
+  };
+  const value = <T>(input: T): T => (values.length === 0 ? input : (walk(input) as T));
   return { text, value };
 }

@@ -28,6 +28,8 @@ export interface UpstreamSettings {
   onCallEnd?: (event: { instance: string; tool: string; outcome: UpstreamOutcome; seconds: number }) => void;
   onCircuitChange?: (instance: string, state: CircuitState) => void;
   onToolsChange?: () => void;
+  /** fetch for HTTP upstreams (default: the global fetch); the gateway passes a pooled node:http one. */
+  fetch?: (input: string | URL, init?: RequestInit) => Promise<Response>;
 }
 
 /** How one upstream call ended, as seen by metrics and the circuit breaker. */
@@ -111,7 +113,7 @@ export class Upstream {
     const hardStop = setTimeout(() => controller.abort(new Error(`${this.instance}: request abandoned after its deadline`)), Math.max(this.timeoutMs, this.settings.connectTimeoutMs, this.settings.healthCheckTimeoutMs) + 1000);
     this.inFlight.add(controller);
     try {
-      return await fetch(url, { ...init, signal: controller.signal });
+      return await (this.settings.fetch ?? fetch)(url, { ...init, signal: controller.signal });
     } finally {
       clearTimeout(hardStop);
       this.inFlight.delete(controller);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,12 +14,19 @@ import { startGatewayOverSandbox } from '../../evaluators/sandbox/with-gateway.j
 /**
  * `npm run bench -- gateway`: what the MCP gateway costs, side by side in one run.
  * 1. Overhead: the same tools/call direct to an upstream vs through the gateway (`sre-bot gateway`,
- *    own process; upstream in another), sequentially and at 200 concurrent: p50/p99 added.
+ *    own process, audit log to a file; upstream in another process), interleaved:
+ *    - sequential (one client, closed loop): p50/p99 added;
+ *    - saturation (200 clients, closed loop): req/s of each path (a throughput figure; latencies
+ *      there are queueing);
+ *    - open loop (200 clients, each on its own keep-alive connection, together sending a fixed
+ *      rate of 50 % of the gateway's measured capacity to both paths): p50/p99 added when the box
+ *      is not saturated.
  * 2. Fan-out: list_applications over 40 sandbox Argo CD instances (20 ms API latency) vs the
  *    slowest single direct call.
  * 3. One instance down (2 s timeout): the first fan-out vs fan-outs once its circuit is open.
- * Options: --requests N (per overhead run, default 4000), --concurrency N (200), --instances N (40),
- * --rounds N (fan-out rounds, 15), --json.
+ * Options: --requests N (per saturation run, default 4000), --concurrency N (200), --open-seconds N
+ * (per path, 6), --open-load F (fraction of gateway capacity, 0.5), --instances N (40), --rounds N
+ * (fan-out rounds, 15), --only overhead|fan-out|down, --json.
  */
 
 interface Stats {
@@ -35,15 +43,45 @@ function stats(samples: number[]): Stats {
 }
 
 let rpcId = 0;
-/** One stateless JSON-RPC tools/call over HTTP; returns milliseconds. Throws on protocol errors. */
-async function timedCall(url: string, token: string, name: string, args: Record<string, unknown>): Promise<{ ms: number; result: { isError?: boolean; structuredContent?: unknown } }> {
+/** Keep-alive pool of the fan-out measurements (the overhead runs give each client its own). */
+const sharedAgent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256 });
+
+type CallResult = { isError?: boolean; structuredContent?: unknown };
+
+/**
+ * One stateless JSON-RPC tools/call over node:http (cheaper for the load generator than fetch,
+ * which shares the two cores with what it measures); returns milliseconds from the call.
+ */
+function timedCall(url: string, token: string, name: string, args: Record<string, unknown>, agent: Agent = sharedAgent): Promise<{ ms: number; result: CallResult }> {
   const body = JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method: 'tools/call', params: { name, arguments: args } });
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body });
-  const json = (await response.json()) as { result?: { isError?: boolean; structuredContent?: unknown }; error?: { message: string } };
-  const ms = performance.now() - started;
-  if (json.error || !json.result) throw new Error(`${name} failed: ${json.error?.message ?? response.status}`);
-  return { ms, result: json.result };
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('error', reject);
+        res.once('end', () => {
+          const ms = performance.now() - started;
+          try {
+            const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { result?: CallResult; error?: { message: string } };
+            if (json.error || !json.result) throw new Error(`${name} failed: ${json.error?.message ?? res.statusCode}`);
+            resolve({ ms, result: json.result });
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+      },
+    );
+    req.once('error', reject);
+    req.end(body);
+  });
 }
 
 async function load(concurrency: number, total: number, call: () => Promise<number>): Promise<{ samples: number[]; seconds: number }> {
@@ -59,6 +97,44 @@ async function load(concurrency: number, total: number, call: () => Promise<numb
     }),
   );
   return { samples, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Open loop: `clients` callers, each with its own connection, together start `rate` calls per
+ * second on a fixed schedule (round-robin over the clients) for `seconds`, whether or not earlier
+ * calls have finished. Latency runs from the scheduled start, so a call that waits for its
+ * client's busy connection, or for a late timer, is charged that wait (no coordinated omission).
+ */
+async function openLoop(clients: number, rate: number, seconds: number, call: (agent: Agent) => Promise<unknown>): Promise<{ samples: number[]; seconds: number; maxLagMs: number }> {
+  const agents = Array.from({ length: clients }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+  // Open every client's connection first, as long-lived clients would have.
+  await Promise.all(agents.map((agent) => call(agent)));
+  const total = Math.round(rate * seconds);
+  const interval = 1000 / rate;
+  const samples: number[] = [];
+  const pending: Promise<void>[] = [];
+  let sent = 0;
+  let maxLagMs = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const now = performance.now();
+      while (sent < total && started + sent * interval <= now) {
+        const scheduled = started + sent * interval;
+        maxLagMs = Math.max(maxLagMs, now - scheduled);
+        const agent = agents[sent % clients] as Agent;
+        pending.push(call(agent).then(() => void samples.push(performance.now() - scheduled)));
+        sent += 1;
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
+      else resolve();
+    };
+    tick();
+  });
+  await Promise.all(pending);
+  const elapsed = (performance.now() - started) / 1000;
+  for (const agent of agents) agent.destroy();
+  return { samples, seconds: elapsed, maxLagMs };
 }
 
 function tsx(): string {
@@ -86,15 +162,44 @@ function spawnUntil(command: string, args: string[], env: NodeJS.ProcessEnv, str
   });
 }
 
+/** Spawns a process whose stderr goes to `logPath`, resolving once a line of it matches `pattern`. */
+async function spawnLoggingToFile(command: string, args: string[], env: NodeJS.ProcessEnv, logPath: string, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const fd = openSync(logPath, 'w');
+  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', fd] });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
+  });
+  for (let waited = 0; waited < 60_000; waited += 50) {
+    const match = pattern.exec(readFileSync(logPath, 'utf8'));
+    if (match) return { child, match };
+    if (exited !== undefined) throw new Error(`${args.join(' ')} exited with ${exited}:\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`${args.join(' ')} did not start within 60 s`);
+}
+
 interface OverheadResult {
   mode: string;
   direct: Stats;
   gateway: Stats;
   directRps: number;
   gatewayRps: number;
+  /** Open loop only: the offered rate and the generator's worst timer lag. */
+  offeredRps?: number;
+  maxLagMs?: number;
 }
 
-async function measureOverhead(requests: number, concurrency: number): Promise<OverheadResult[]> {
+interface OverheadOptions {
+  requests: number;
+  concurrency: number;
+  openSeconds: number;
+  openLoad: number;
+}
+
+async function measureOverhead({ requests, concurrency, openSeconds, openLoad }: OverheadOptions): Promise<OverheadResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sre-bot-gateway-bench-'));
   const upstreamToken = randomBytes(24).toString('base64url');
   const callerToken = randomBytes(24).toString('base64url');
@@ -111,37 +216,67 @@ async function measureOverhead(requests: number, concurrency: number): Promise<O
       `  - { principal: bench, tokenSha256: "${sha256Hex(callerToken)}" }`,
     ].join('\n');
     writeFileSync(join(dir, 'gateway.yaml'), config);
-    const gateway = await spawnUntil(
+    // The gateway logs at info (one audit line per call, as deployed) to a file, not to a pipe this process must drain.
+    const gateway = await spawnLoggingToFile(
       process.execPath,
       [join(packageRoot(), 'bin', 'sre-bot.js'), 'gateway', '--config', join(dir, 'gateway.yaml'), '--port', '0'],
       { ...process.env, UPSTREAM_TOKEN: upstreamToken, LOG_LEVEL: 'info' },
-      'stderr',
+      join(dir, 'gateway.log'),
       /listening on (http:\/\/\S+\/mcp)/,
     );
     children.push(gateway.child);
     const gatewayUrl = gateway.match[1] ?? '';
-    const direct = async () => (await timedCall(upstreamUrl, upstreamToken, 'list_things', {})).ms;
-    const through = async () => (await timedCall(gatewayUrl, callerToken, 'list_things', { instance: 'argocd-1' })).ms;
+    const closedAgent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
+    const direct = async () => (await timedCall(upstreamUrl, upstreamToken, 'list_things', {}, closedAgent)).ms;
+    const through = async () => (await timedCall(gatewayUrl, callerToken, 'list_things', { instance: 'argocd-1' }, closedAgent)).ms;
     // Warm both paths (JIT, connection pools) before measuring.
     await load(50, 1000, direct);
     await load(50, 1000, through);
     const results: OverheadResult[] = [];
+    const merge = (runs: Array<{ samples: number[]; seconds: number }>) => ({ samples: runs.flatMap((run) => run.samples), seconds: runs.reduce((sum, run) => sum + run.seconds, 0) });
     for (const [mode, width, total] of [
-      ['sequential', 1, Math.min(requests, 1000)],
-      [`${concurrency} concurrent`, concurrency, requests],
+      ['sequential (closed loop)', 1, Math.min(requests, 1000)],
+      [`${concurrency} clients, saturated (closed loop)`, concurrency, requests],
     ] as const) {
-      // Interleave rounds so drift (GC, CPU frequency) hits both sides alike.
+      // Interleave rounds so drift (GC, CPU frequency, neighbours) hits both sides alike.
       const directRuns: Array<{ samples: number[]; seconds: number }> = [];
       const gatewayRuns: Array<{ samples: number[]; seconds: number }> = [];
       for (let round = 0; round < 2; round++) {
         directRuns.push(await load(width, total / 2, direct));
         gatewayRuns.push(await load(width, total / 2, through));
       }
-      const merge = (runs: typeof directRuns) => ({ samples: runs.flatMap((run) => run.samples), seconds: runs.reduce((sum, run) => sum + run.seconds, 0) });
       const d = merge(directRuns);
       const g = merge(gatewayRuns);
       results.push({ mode, direct: stats(d.samples), gateway: stats(g.samples), directRps: d.samples.length / d.seconds, gatewayRps: g.samples.length / g.seconds });
     }
+    closedAgent.destroy();
+    // Open loop at a rate both paths sustain: a fraction of the gateway's capacity just measured.
+    const capacity = results[1]?.gatewayRps ?? 0;
+    const rate = Math.max(10, Math.round((capacity * openLoad) / 10) * 10);
+    const directOpen: Array<{ samples: number[]; seconds: number }> = [];
+    const gatewayOpen: Array<{ samples: number[]; seconds: number }> = [];
+    let maxLagMs = 0;
+    for (let round = 0; round < 2; round++) {
+      for (const [runs, url, token, args] of [
+        [directOpen, upstreamUrl, upstreamToken, {}],
+        [gatewayOpen, gatewayUrl, callerToken, { instance: 'argocd-1' }],
+      ] as const) {
+        const run = await openLoop(concurrency, rate, openSeconds / 2, (agent) => timedCall(url, token, 'list_things', args, agent));
+        maxLagMs = Math.max(maxLagMs, run.maxLagMs);
+        runs.push(run);
+      }
+    }
+    const d = merge(directOpen);
+    const g = merge(gatewayOpen);
+    results.push({
+      mode: `${concurrency} clients, open loop at ${rate} req/s (${Math.round(openLoad * 100)} % of gateway capacity)`,
+      direct: stats(d.samples),
+      gateway: stats(g.samples),
+      directRps: d.samples.length / d.seconds,
+      gatewayRps: g.samples.length / g.seconds,
+      offeredRps: rate,
+      maxLagMs,
+    });
     return results;
   } finally {
     for (const child of children) child.kill('SIGTERM');
@@ -222,7 +357,7 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream }, argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { requests: { type: 'string' }, concurrency: { type: 'string' }, instances: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    options: { requests: { type: 'string' }, concurrency: { type: 'string' }, 'open-seconds': { type: 'string' }, 'open-load': { type: 'string' }, instances: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string', multiple: true }, json: { type: 'boolean' } },
     strict: true,
   });
   const requests = Number(values.requests ?? 4000);
@@ -232,16 +367,20 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
   const out = (line = '') => io.stdout.write(`${line}\n`);
 
   const only = new Set(values.only ?? ['overhead', 'fan-out', 'down']);
-  const overhead = only.has('overhead') ? await measureOverhead(requests, concurrency) : undefined;
+  const openSeconds = Number(values['open-seconds'] ?? 6);
+  const openLoad = Number(values['open-load'] ?? 0.5);
+  const overhead = only.has('overhead') ? await measureOverhead({ requests, concurrency, openSeconds, openLoad }) : undefined;
   const fanOut = only.has('fan-out') || only.has('down') ? await measureFanOut(instances, rounds) : undefined;
   const down = only.has('down') ? await measureDown(instances, rounds) : undefined;
   if (values.json) {
     out(JSON.stringify({ overhead, fanOut, down }));
+    sharedAgent.destroy();
     return 0;
   }
   if (overhead) printOverhead(out, overhead);
   if (fanOut) printFanOut(out, fanOut, rounds);
   if (fanOut && down) printDown(out, down, fanOut);
+  sharedAgent.destroy();
   return 0;
 }
 
@@ -254,6 +393,8 @@ function printOverhead(out: Out, overhead: OverheadResult[]): void {
   for (const row of overhead) {
     out(`| ${row.mode} | ${ms(row.direct.p50)} | ${ms(row.direct.p99)} | ${ms(row.gateway.p50)} | ${ms(row.gateway.p99)} | ${ms(row.gateway.p50 - row.direct.p50)} | ${ms(row.gateway.p99 - row.direct.p99)} | ${row.directRps.toFixed(0)} | ${row.gatewayRps.toFixed(0)} |`);
   }
+  const open = overhead.find((row) => row.offeredRps !== undefined);
+  if (open) out(`Open loop: latency from each call's scheduled start; worst generator timer lag ${ms(open.maxLagMs ?? 0)}. Saturated req/s is each path's capacity with the load generator on the same 2 cores.`);
   out();
 }
 

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createSecretScrubber } from './secret-scrubber.js';
+
+describe('createSecretScrubber', () => {
+  const scrubber = createSecretScrubber(['tok-"quoted"-0123456789', 'plain-token-0123456789', undefined, 'short']);
+
+  it('returns a clean value as the same object (no copy, no re-serialisation)', () => {
+    const clean = { content: [{ type: 'text', text: 'nothing here, short is too short to count' }], structuredContent: { items: [1, 'a'] } };
+    expect(scrubber.value(clean)).toBe(clean);
+  });
+
+  it('replaces secrets in strings, keys and JSON-escaped text, copying only what it changes', () => {
+    const shared = { untouched: true };
+    const input = {
+      text: 'Bearer plain-token-0123456789',
+      nested: [shared, { 'plain-token-0123456789': 'as a key' }],
+      embedded: JSON.stringify({ auth: 'tok-"quoted"-0123456789' }),
+    };
+    const out = scrubber.value(input);
+    expect(JSON.stringify(out)).not.toMatch(/plain-token|quoted/);
+    expect(out.text).toBe('Bearer [redacted]');
+    expect(out.nested[0]).toBe(shared);
+    expect(out.nested[1]).toEqual({ '[redacted]': 'as a key' });
+    expect(input.text).toContain('plain-token');
+  });
+});
