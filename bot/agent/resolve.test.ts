@@ -84,3 +84,13 @@ describe('evidence from an application diff with field managers', () => {
     expect(item?.text).toBe('Deployment/pricing (shop) (live last written by kubectl-edit (Update, 3h ago), argocd-controller (Update, 9d ago)) live vs git: -replicas: 4 | +replicas: 2');
   });
 });
+
+describe('root-cause statements', () => {
+  it('drops event counts and ages from the line that states the cause', async () => {
+    const { asStatement } = await import('./triage.js');
+    expect(asStatement('x11 Failed Pod/checkout-4jxrkhn4qv-94fb8 (4m ago): Failed to pull image "registry.example.com/shop/checkout:1.8.3": not found')).toBe(
+      'Pod/checkout-4jxrkhn4qv-94fb8: Failed to pull image "registry.example.com/shop/checkout:1.8.3": not found',
+    );
+    expect(asStatement('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)')).toBe('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)');
+  });
+});

@@ -41,6 +41,14 @@ function firstParagraph(markdown: string): string {
   return (paragraph ?? markdown).replace(/\s+/g, ' ').slice(0, 700);
 }
 
+/**
+ * A tool line as a sentence for the root cause: event counts and ages are evidence detail, not
+ * cause ("x11 Failed Pod/checkout-x (4m ago): Failed to pull…" → "Pod/checkout-x: Failed to pull…").
+ */
+export function asStatement(line: string): string {
+  return line.replace(/^x\d+\s+\w+\s+(\S+)\s+\([^)]*\bago\):\s*/, '$1: ').replace(/\s*…\s*/g, ' … ');
+}
+
 /** Drops lines that are a clipped copy ("…") of a longer line that is also present. */
 function distinctLines<T extends { line: string }>(hits: T[]): T[] {
   return hits.filter((hit) => {
@@ -94,8 +102,8 @@ export function triage(question: string, evidence: EvidenceBundle, matches: read
   const fixDescription = steps[0] ?? (fixText ? firstParagraph(fixText) : undefined);
   const where = primary ? ` (${primary.source.replace(/^[a-z_]+:/, '')})` : '';
   return {
-    summary: `${primary?.line.slice(0, 400) ?? skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
-    rootCause: `${primary?.line ?? skill.description}${where}.`.slice(0, 1500),
+    summary: `${primary ? asStatement(primary.line).slice(0, 400) : skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
+    rootCause: `${primary ? asStatement(primary.line) : skill.description}${where}.`.slice(0, 1500),
     evidence: distinctLines([
       ...hitLines.map((hit) => ({ line: hit.line, source: hit.source })),
       // Lines the tools flagged as problems on the same objects: the specifics (limits, selectors, diffs).
