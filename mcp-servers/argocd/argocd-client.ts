@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { McpServerError, errorMessage, isNetworkError } from '../common/errors.js';
 import type { Application, ArgoEvent, LogEntry, ResourceDiff, ResourceTree, RevisionMetadata } from './argocd-shapes.js';
 
@@ -35,7 +37,81 @@ export interface ArgocdClientConfig {
   url: string;
   token: string;
   requestTimeoutMs?: number;
+  /** Replaces the built-in keep-alive node:http transport (e.g. to go through a proxy-aware fetch). */
   fetch?: typeof fetch;
+}
+
+/** A buffered Argo CD answer: every endpoint we call answers with a bounded body. */
+interface BackendResponse {
+  status: number;
+  statusText: string;
+  text: string;
+}
+
+interface BackendRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+/** Error codes of a pooled connection the server closed just as it was reused. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/**
+ * Requests over node:http(s) with a keep-alive pool per client: the global fetch costs several
+ * times the CPU per request (web streams), which a fan-out over many instances pays per instance.
+ * The deadline covers the whole exchange, body included. A GET whose reused pooled socket turns
+ * out closed by the server is retried once on a fresh connection.
+ */
+function createPooledTransport(): (url: string, init: BackendRequest) => Promise<BackendResponse> {
+  const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' as const };
+  const agents = { http: new HttpAgent(options), https: new HttpsAgent(options) };
+  const once = (url: URL, init: BackendRequest): Promise<BackendResponse> =>
+    new Promise((resolve, reject) => {
+      const isHttps = url.protocol === 'https:';
+      const send = isHttps ? httpsRequest : httpRequest;
+      const headers: IncomingHttpHeaders = { ...init.headers, ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }) };
+      const req = send(url, { method: init.method, headers, agent: isHttps ? agents.https : agents.http }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('error', fail);
+        res.once('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      const timer = setTimeout(() => {
+        const error = new Error(`no answer within ${init.timeoutMs} ms`);
+        error.name = 'TimeoutError';
+        req.destroy(error);
+      }, init.timeoutMs);
+      function fail(error: Error): void {
+        clearTimeout(timer);
+        reject(Object.assign(error, { reusedSocket: req.reusedSocket }));
+      }
+      req.once('error', fail);
+      req.end(init.body);
+    });
+  return async (url, init) => {
+    const target = new URL(url);
+    try {
+      return await once(target, init);
+    } catch (error) {
+      const { code, reusedSocket } = error as { code?: string; reusedSocket?: boolean };
+      if (init.method === 'GET' && reusedSocket === true && code !== undefined && STALE_SOCKET_CODES.has(code)) return once(target, init);
+      throw error;
+    }
+  };
+}
+
+/** Adapts an injected fetch to the buffered transport shape. */
+function fetchTransport(doFetch: typeof fetch): (url: string, init: BackendRequest) => Promise<BackendResponse> {
+  return async (url, init) => {
+    const signal = AbortSignal.timeout(init.timeoutMs);
+    const response = await doFetch(url, { method: init.method, headers: init.headers, ...(init.body === undefined ? {} : { body: init.body }), signal });
+    return { status: response.status, statusText: response.statusText, text: await response.text() };
+  };
 }
 
 /** A non-outage error answer from Argo CD (4xx), with its HTTP status. */
@@ -50,18 +126,18 @@ export class ArgocdStatusError extends McpServerError {
 /** Creates an Argo CD REST client with bearer-token auth, mapping failures to our error codes. */
 export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
   const baseUrl = config.url.replace(/\/+$/, '');
-  const doFetch = config.fetch ?? fetch;
+  const send = config.fetch ? fetchTransport(config.fetch) : createPooledTransport();
   const timeout = config.requestTimeoutMs ?? 15_000;
   const host = new URL(baseUrl).host;
 
-  async function request(method: string, path: string, body?: unknown): Promise<Response> {
-    let response: Response;
+  async function request(method: string, path: string, body?: unknown): Promise<BackendResponse> {
+    let response: BackendResponse;
     try {
-      response = await doFetch(`${baseUrl}${path}`, {
+      response = await send(`${baseUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${config.token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeout),
+        timeoutMs: timeout,
       });
     } catch (error) {
       if (isNetworkError(error) || (error instanceof Error && (error.name === 'TimeoutError' || error.message === 'fetch failed'))) {
@@ -69,8 +145,8 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
       }
       throw new McpServerError('backend_error', `Argo CD request failed: ${errorMessage(error)}`, { cause: error });
     }
-    if (response.ok) return response;
-    const text = await response.text().catch(() => '');
+    if (response.status >= 200 && response.status < 300) return response;
+    const text = response.text;
     let message = text.slice(0, 1_000);
     try {
       const parsed = JSON.parse(text) as { message?: string; error?: string };
@@ -86,7 +162,12 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
   }
 
   async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await (await request(method, path, body)).json()) as T;
+    const { text } = await request(method, path, body);
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new McpServerError('backend_error', `Argo CD at ${host} answered ${method} ${path.split('?')[0] ?? path} with a body that is not JSON`, { cause: error });
+    }
   }
 
   async function maybe<T>(promise: Promise<T>): Promise<T | undefined> {
@@ -121,7 +202,7 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
     async logs(name, options) {
       const params = new URLSearchParams({ follow: 'false' });
       for (const [key, value] of Object.entries(options)) if (value !== undefined) params.set(key, String(value));
-      const text = await (await request('GET', `${app(name)}/logs?${params.toString()}`)).text();
+      const { text } = await request('GET', `${app(name)}/logs?${params.toString()}`);
       const entries: LogEntry[] = [];
       for (const line of text.split('\n')) {
         if (!line.trim()) continue;

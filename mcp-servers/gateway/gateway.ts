@@ -9,7 +9,7 @@ import type { CircuitState } from './circuit-breaker.js';
 import { upstreamKey, type CallerConfig, type GatewayConfig, type UpstreamConfig, type UpstreamKind } from './config.js';
 import type { StatelessMcpServer, StatelessMethodHandler } from '../common/stateless-mcp.js';
 import { startHttpFront, type ListeningServer } from './http-server.js';
-import { createSilentGatewayLogger, type Logger } from './logger.js';
+import { createSilentGatewayLogger, droppedLogLines, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { buildCatalog, type CatalogEntry } from './tool-catalog.js';
@@ -83,7 +83,7 @@ function checkCallParams(params: Record<string, unknown>): CallToolRequest['para
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const logger = deps.logger ?? createSilentGatewayLogger();
   const tracer = deps.tracer ?? trace.getTracer('sre-bot-gateway');
-  const metrics = new GatewayMetrics({ defaultMetrics: deps.defaultMetrics ?? false });
+  const metrics = new GatewayMetrics({ defaultMetrics: deps.defaultMetrics ?? false, droppedLogLines: () => droppedLogLines(logger) });
   const scrubber = createSecretScrubber(config.upstreams.map((upstream) => upstream.token));
   const knownWriteTools = new Set(deps.knownWriteTools ?? []);
   let catalogVersion = 0;

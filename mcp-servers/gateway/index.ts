@@ -6,4 +6,4 @@ export { denyAllApprovals, type ApprovalChecker, type ApprovalRequest } from './
 export { createLogAuditSink, type AuditEvent, type AuditOutcome, type AuditSink } from './audit.js';
 export { sha256Hex } from './caller-policy.js';
 export { GatewayError, type GatewayErrorCode } from './errors.js';
-export { createGatewayLogger, createSilentGatewayLogger } from './logger.js';
+export { createGatewayLogger, createSilentGatewayLogger, droppedLogLines, DEFAULT_LOG_BACKLOG_BYTES, type GatewayLoggerSettings } from './logger.js';

@@ -24,8 +24,23 @@ export class GatewayMetrics {
   private readonly circuit = new Gauge({ name: 'sre_bot_gateway_upstream_circuit_state', help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open', labelNames: ['upstream'], registers: [this.registry] });
   private readonly up = new Gauge({ name: 'sre_bot_gateway_upstream_up', help: '1 when the last health check of the upstream succeeded', labelNames: ['upstream'], registers: [this.registry] });
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  /** @param options.droppedLogLines reads the logger's count of lines dropped by its bounded destination. */
+  constructor(options: { defaultMetrics?: boolean; droppedLogLines?: () => number } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sre_bot_gateway_' });
+    const readDropped = options.droppedLogLines;
+    if (readDropped) {
+      let reported = 0;
+      new Counter({
+        name: 'sre_bot_gateway_log_lines_dropped_total',
+        help: 'Log lines (audit lines included) dropped because the log destination fell behind',
+        registers: [this.registry],
+        collect() {
+          const now = readDropped();
+          if (now > reported) this.inc(now - reported);
+          reported = now;
+        },
+      });
+    }
   }
 
   recordCall(tool: string, outcome: AuditOutcome): void {

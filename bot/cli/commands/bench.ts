@@ -43,7 +43,7 @@ export const benchmarkSuites: readonly BenchmarkSuite[] = [
   },
   {
     name: 'gateway',
-    summary: 'MCP gateway: added latency direct vs through it at 200 concurrent, fan-out over 40 Argo CD instances, one instance down vs circuit open.',
+    summary: 'MCP gateway: added latency direct vs through it (and vs mcp-proxy), open and closed loop at 200 clients, fan-out over 40 Argo CD instances, one instance down vs circuit open.',
     module: 'test/bench/gateway.bench.ts',
     exportName: 'runGatewayBenchmark',
   },

@@ -62,6 +62,8 @@ const TOOLS: Tool[] = [
   },
 ];
 
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -72,42 +74,49 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The fake's MCP server (tools above), recording each call into `calls`; `authorization` is what
+ * the transport saw (the HTTP header, or nothing over stdio). Also served over stdio by the
+ * gateway benchmark, so the gateway and mcp-proxy can front the same server.
+ */
+export function createFakeUpstreamServer(options: Omit<FakeUpstreamOptions, 'token'>, calls: RecordedCall[], headers: Record<string, unknown> = {}): Server {
+  const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
+  const server = new Server({ name: 'fake-upstream', version: '1.0.0' }, { capabilities: { tools: {} }, jsonSchemaValidator });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const args = request.params.arguments ?? {};
+    const traceparent = typeof request.params._meta?.traceparent === 'string' ? request.params._meta.traceparent : undefined;
+    calls.push({ name: request.params.name, arguments: args, traceparent, authorization });
+    if (options.delayMs) await delay(options.delayMs, extra.signal);
+    if (options.failing) throw new McpError(ErrorCode.InternalError, 'backend unavailable: connection refused', { isRetryable: true });
+    const things = options.things ?? [];
+    switch (request.params.name) {
+      case 'list_things': {
+        const filter = typeof args.filter === 'string' ? args.filter : '';
+        const names = things.filter((thing) => thing.includes(filter));
+        return { content: [{ type: 'text', text: names.join('\n') || '(none)' }], structuredContent: { things: names } };
+      }
+      case 'get_thing': {
+        const name = String(args.name);
+        if (!things.includes(name)) return { content: [{ type: 'text', text: `thing '${name}' not found; call list_things` }], isError: true };
+        return { content: [{ type: 'text', text: `thing ${name}: fine` }], structuredContent: { name, state: 'fine' } };
+      }
+      case 'set_thing':
+        return { content: [{ type: 'text', text: `set ${String(args.name)}` }] };
+      case 'echo_request':
+        if (args.fail === true) throw new McpError(ErrorCode.InternalError, `refused request with authorization ${authorization ?? ''}`);
+        return { content: [{ type: 'text', text: `authorization: ${authorization ?? ''}` }], structuredContent: { headers: { ...headers } } };
+      default:
+        throw new McpError(ErrorCode.InvalidParams, `unknown tool ${request.params.name}`);
+    }
+  });
+  return server;
+}
+
 /** Starts a fake upstream MCP server (stateless streamable HTTP, bearer auth) on 127.0.0.1:0. */
 export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<FakeUpstream> {
   const calls: RecordedCall[] = [];
-  const jsonSchemaValidator = new AjvJsonSchemaValidator();
-  const buildServer = (req: IncomingMessage): Server => {
-    const server = new Server({ name: 'fake-upstream', version: '1.0.0' }, { capabilities: { tools: {} }, jsonSchemaValidator });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
-    server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-      const args = request.params.arguments ?? {};
-      const traceparent = typeof request.params._meta?.traceparent === 'string' ? request.params._meta.traceparent : undefined;
-      calls.push({ name: request.params.name, arguments: args, traceparent, authorization: req.headers.authorization });
-      if (options.delayMs) await delay(options.delayMs, extra.signal);
-      if (options.failing) throw new McpError(ErrorCode.InternalError, 'backend unavailable: connection refused', { isRetryable: true });
-      const things = options.things ?? [];
-      switch (request.params.name) {
-        case 'list_things': {
-          const filter = typeof args.filter === 'string' ? args.filter : '';
-          const names = things.filter((thing) => thing.includes(filter));
-          return { content: [{ type: 'text', text: names.join('\n') || '(none)' }], structuredContent: { things: names } };
-        }
-        case 'get_thing': {
-          const name = String(args.name);
-          if (!things.includes(name)) return { content: [{ type: 'text', text: `thing '${name}' not found; call list_things` }], isError: true };
-          return { content: [{ type: 'text', text: `thing ${name}: fine` }], structuredContent: { name, state: 'fine' } };
-        }
-        case 'set_thing':
-          return { content: [{ type: 'text', text: `set ${String(args.name)}` }] };
-        case 'echo_request':
-          if (args.fail === true) throw new McpError(ErrorCode.InternalError, `refused request with authorization ${req.headers.authorization ?? ''}`);
-          return { content: [{ type: 'text', text: `authorization: ${req.headers.authorization ?? ''}` }], structuredContent: { headers: { ...req.headers } } };
-        default:
-          throw new McpError(ErrorCode.InvalidParams, `unknown tool ${request.params.name}`);
-      }
-    });
-    return server;
-  };
+  const buildServer = (req: IncomingMessage): Server => createFakeUpstreamServer(options, calls, req.headers);
 
   let httpServer: HttpServer | undefined;
   let port = 0;
