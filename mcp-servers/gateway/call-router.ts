@@ -12,7 +12,7 @@ import { askEvery, mergeAnswers, resolveAnswers, type FanOutOutcome } from './fa
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { SecretScrubber } from './secret-scrubber.js';
-import { contextFromTraceparent, traceparentOf } from './trace-context.js';
+import { contextFromTraceparent, traceparentOf } from '../common/trace-context.js';
 import type { Upstream } from './upstream.js';
 
 /** What the router needs; all of it is fixed when the gateway starts. */
