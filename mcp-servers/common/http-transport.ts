@@ -1,12 +1,12 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { statelessFormOf } from './create-tool-server.js';
 import { errorMessage } from './errors.js';
 import { answerStatelessPost } from './stateless-mcp.js';
 import type { Logger } from './logger.js';
+import { listenMcpEndpoint } from './listen.js';
 
 /** How to serve one MCP server over stateless streamable HTTP. */
 export interface HttpTransportOptions {
@@ -143,22 +143,5 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       else res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const address = httpServer.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}/mcp`,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        httpServer.closeAllConnections();
-        httpServer.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return listenMcpEndpoint(httpServer, options.port, options.host ?? '127.0.0.1');
 }

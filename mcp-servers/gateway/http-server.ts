@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { answerStatelessPost, type StatelessMcpServer } from '../common/stateless-mcp.js';
 import type { CallerConfig } from './config.js';
 import { errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
+import { listenMcpEndpoint } from '../common/listen.js';
 
 /** What the HTTP front needs from the gateway. */
 export interface HttpFrontOptions {
@@ -106,22 +106,5 @@ export async function startHttpFront(options: HttpFrontOptions, host: string, po
     });
   });
   httpServer.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(port, host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const address = httpServer.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${shownHost}:${address.port}/mcp`,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        httpServer.closeAllConnections();
-        httpServer.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return listenMcpEndpoint(httpServer, port, host);
 }
