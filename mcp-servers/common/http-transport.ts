@@ -7,6 +7,7 @@ import { errorMessage } from './errors.js';
 import { answerStatelessPost } from './stateless-mcp.js';
 import type { Logger } from './logger.js';
 import { listenMcpEndpoint } from './listen.js';
+import { BodyTooLargeError, jsonRpcError, readJsonBody, sendJson } from './http-body.js';
 
 /** How to serve one MCP server over stateless streamable HTTP. */
 export interface HttpTransportOptions {
@@ -40,39 +41,8 @@ export function isAuthorized(header: string | undefined, token: string): boolean
   return timingSafeEqual(digest(match[1].trim()), digest(token));
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-}
 
-function jsonRpcError(code: number, message: string) {
-  return { jsonrpc: '2.0', error: { code, message }, id: null };
-}
 
-/** Reads a JSON body with plain stream events (cheaper than async iteration on the hot path). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new RangeError(`request body larger than ${maxBytes} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('error', reject);
-    req.once('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-  });
-}
 
 class BodyRejected extends Error {}
 
@@ -108,9 +78,9 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       try {
         await answerStatelessPost(req, res, stateless, async () => {
           try {
-            return await readBody(req, maxBodyBytes);
+            return await readJsonBody(req, maxBodyBytes);
           } catch (error) {
-            sendJson(res, error instanceof RangeError ? 413 : 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
+            sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
             throw new BodyRejected('answered', { cause: error });
           }
         });
@@ -121,9 +91,9 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
     }
     let body: unknown;
     try {
-      body = await readBody(req, maxBodyBytes);
+      body = await readJsonBody(req, maxBodyBytes);
     } catch (error) {
-      sendJson(res, error instanceof RangeError ? 413 : 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
+      sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
       return;
     }
     const server = options.createServer();
