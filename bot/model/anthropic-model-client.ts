@@ -1,11 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import type { ModelClient, ModelContentBlock, ModelMessage, ModelRequest, ModelResponse } from '../agent/ports.js';
 import { BotError, errorMessage } from '../errors.js';
 import { Attr, SpanName } from '../telemetry/attributes.js';
-import { botTracer } from '../telemetry/tracing.js';
+import { inSpan } from '../telemetry/tracing.js';
 
 export interface AnthropicModelClientOptions {
   apiKey: string;
@@ -87,19 +87,12 @@ function toApiParams(request: ModelRequest, model: string): ApiParams {
 }
 
 /** One Messages API call in an OpenTelemetry GenAI span (`chat <model>`, gen_ai.* attributes). */
-async function tracedCreate(client: Anthropic, params: ApiParams, signal: AbortSignal | undefined): Promise<Anthropic.Message> {
-  return botTracer().startActiveSpan(`${SpanName.modelCall} ${params.model}`, { attributes: { [Attr.genAiSystem]: 'anthropic', [Attr.genAiOperation]: 'chat', [Attr.genAiRequestModel]: params.model } }, async (span) => {
-    try {
-      const message = await client.messages.create(params, { signal });
-      span.setAttributes({ [Attr.genAiResponseModel]: message.model, [Attr.genAiInputTokens]: message.usage.input_tokens, [Attr.genAiOutputTokens]: message.usage.output_tokens });
-      return message;
-    } catch (error) {
-      span.recordException(error instanceof Error ? error : new Error(String(error)));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
-    }
+function tracedCreate(client: Anthropic, params: ApiParams, signal: AbortSignal | undefined): Promise<Anthropic.Message> {
+  const attributes = { [Attr.genAiSystem]: 'anthropic', [Attr.genAiOperation]: 'chat', [Attr.genAiRequestModel]: params.model };
+  return inSpan(`${SpanName.modelCall} ${params.model}`, attributes, async () => {
+    const message = await client.messages.create(params, { signal });
+    trace.getActiveSpan()?.setAttributes({ [Attr.genAiResponseModel]: message.model, [Attr.genAiInputTokens]: message.usage.input_tokens, [Attr.genAiOutputTokens]: message.usage.output_tokens });
+    return message;
   });
 }
 
