@@ -115,8 +115,10 @@ export const gatewayConfigSchema = z
         maxArgumentBytes: z.number().int().positive().default(64 * 1024),
         /** Instances at most called at once by one fan-out. */
         maxFanOutConcurrency: z.number().int().positive().default(64),
+        /** Largest answer read from one upstream (a bigger one is refused, not buffered). */
+        maxResponseBytes: z.number().int().positive().default(16 * 1024 * 1024),
       })
-      .default({ maxArgumentBytes: 64 * 1024, maxFanOutConcurrency: 64 }),
+      .default({ maxArgumentBytes: 64 * 1024, maxFanOutConcurrency: 64, maxResponseBytes: 16 * 1024 * 1024 }),
     /** Per-tool override of the fan-out rule (see tool-routing.ts). */
     fanOut: z.record(z.string(), fanOutModeSchema).default({}),
     upstreams: z.array(upstreamSchema).min(1, 'declare at least one upstream'),

@@ -14,7 +14,7 @@ import { GatewayMetrics } from './metrics.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { buildCatalog, type CatalogEntry } from './tool-catalog.js';
 import { Upstream } from './upstream.js';
-import { createUpstreamFetch } from './upstream-fetch.js';
+import { createUpstreamHttp } from './upstream-http.js';
 
 /** What the gateway is wired with; every part has a safe default. */
 export interface GatewayDeps {
@@ -88,7 +88,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const knownWriteTools = new Set(deps.knownWriteTools ?? []);
   let catalogVersion = 0;
 
-  const upstreamFetch = createUpstreamFetch();
+  const upstreamHttp = createUpstreamHttp();
   const upstreams = new Map<string, Upstream>();
   for (const upstreamConfig of config.upstreams) {
     const upstream = new Upstream(upstreamConfig, {
@@ -102,7 +102,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       clientVersion: deps.version ?? '0.1.0',
       logger,
       scrubber,
-      fetch: upstreamFetch.fetch,
+      http: upstreamHttp,
+      maxResponseBytes: config.limits.maxResponseBytes,
       ...(deps.now ? { now: deps.now } : {}),
       onCallEnd: ({ instance, outcome, seconds }) => metrics.recordUpstreamCall(instance, outcome, seconds),
       onCircuitChange: (instance, state) => metrics.setCircuit(instance, state),
@@ -241,7 +242,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       await front?.close();
       front = undefined;
       await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
-      upstreamFetch.close();
+      upstreamHttp.close();
     },
   };
 }

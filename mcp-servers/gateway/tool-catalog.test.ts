@@ -6,6 +6,7 @@ import { createSecretScrubber } from './secret-scrubber.js';
 import { buildCatalog } from './tool-catalog.js';
 import { fanOutModeOf, isWriteTool } from './tool-routing.js';
 import { Upstream } from './upstream.js';
+import { createUpstreamHttp } from './upstream-http.js';
 
 function tool(name: string, readOnly?: boolean): Tool {
   return { name, inputSchema: { type: 'object' }, ...(readOnly === undefined ? {} : { annotations: { readOnlyHint: readOnly } }) };
@@ -24,6 +25,8 @@ function upstream(kind: UpstreamKind, instance: string, tools: Tool[] | undefine
     clientVersion: 'test',
     logger: createSilentGatewayLogger(),
     scrubber: createSecretScrubber([]),
+    http: createUpstreamHttp(),
+    maxResponseBytes: 1024 * 1024,
   });
   created.tools = tools;
   return created;

@@ -1,8 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type ListToolsResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import pRetry from 'p-retry';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { upstreamKey, type ResolvedUpstream } from './config.js';
@@ -10,6 +8,8 @@ import { errorMessage, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 import { stripCodePrefix } from './error-messages.js';
+import { HttpMcpSession, MalformedReplyError, SessionExpiredError, UpstreamHttpError } from './http-session.js';
+import { ResponseTooLargeError, type UpstreamHttp } from './upstream-http.js';
 
 /** Settings shared by every upstream connection. */
 export interface UpstreamSettings {
@@ -28,8 +28,10 @@ export interface UpstreamSettings {
   onCallEnd?: (event: { instance: string; tool: string; outcome: UpstreamOutcome; seconds: number }) => void;
   onCircuitChange?: (instance: string, state: CircuitState) => void;
   onToolsChange?: () => void;
-  /** fetch for HTTP upstreams (default: the global fetch); the gateway passes a pooled node:http one. */
-  fetch?: (input: string | URL, init?: RequestInit) => Promise<Response>;
+  /** Keep-alive HTTP requests for streamable-HTTP upstreams (shared by every upstream of a gateway). */
+  http: UpstreamHttp;
+  /** Largest answer read from an upstream per request. */
+  maxResponseBytes: number;
 }
 
 /** How one upstream call ended, as seen by metrics and the circuit breaker. */
@@ -52,9 +54,35 @@ function isRetryableMcpError(error: McpError): boolean {
   return data?.isRetryable === true;
 }
 
+/** One open MCP session with an upstream, whatever carries it. */
+interface UpstreamSession {
+  callTool: (params: Record<string, unknown>, signal: AbortSignal, timeoutMs: number) => Promise<CallToolResult>;
+  listTools: (cursor: string | undefined, signal: AbortSignal, timeoutMs: number) => Promise<ListToolsResult>;
+  close: () => Promise<void>;
+}
+
+/** A session over the SDK's client (stdio upstreams: one child process, one connection). */
+function sdkSession(client: Client): UpstreamSession {
+  return {
+    callTool: async (params, signal, timeout) => (await client.callTool(params as { name: string }, undefined, { signal, timeout })) as CallToolResult,
+    listTools: (cursor, signal, timeout) => client.listTools(cursor ? { cursor } : undefined, { signal, timeout }),
+    close: () => client.close(),
+  };
+}
+
+/** A session over the gateway's own streamable-HTTP client (one keep-alive POST per request). */
+function httpSession(session: HttpMcpSession): UpstreamSession {
+  return {
+    callTool: (params, signal) => session.callTool(params, signal),
+    listTools: (cursor, signal) => session.listTools(cursor, signal),
+    close: () => session.close(),
+  };
+}
+
 /**
- * One upstream MCP server: a single connected MCP `Client` (reconnected after a failure, never
- * per call), its last known tool list, a circuit breaker, per-call timeouts and read-only retries.
+ * One upstream MCP server: one open session (HTTP: the gateway's lean streamable-HTTP client;
+ * stdio: the SDK client over the child's pipes), reopened after a failure, never per call; its
+ * last known tool list, a circuit breaker, per-call timeouts and read-only retries.
  */
 export class Upstream {
   readonly breaker: CircuitBreaker;
@@ -62,8 +90,8 @@ export class Upstream {
   tools: Tool[] | undefined;
   lastError: string | undefined;
   lastCheckedAt: number | undefined;
-  private client: Client | undefined;
-  private connecting: Promise<Client> | undefined;
+  private session: UpstreamSession | undefined;
+  private connecting: Promise<UpstreamSession> | undefined;
   private closed = false;
   private readonly logger: Logger;
 
@@ -101,72 +129,79 @@ export class Upstream {
     return this.lastError === undefined && this.tools !== undefined && this.breaker.currentState !== 'open';
   }
 
-  /**
-   * fetch for the HTTP transport. The SDK hands every POST of a client the same long-lived abort
-   * signal; under load the abort listeners fetch adds to it pile up (each add/remove walks the
-   * list). Each request gets its own signal instead, aborted when the gateway closes or once
-   * the call's deadline (plus a margin) has certainly passed, so no request outlives its caller.
-   */
-  private readonly inFlight = new Set<AbortController>();
-  private readonly fetchUpstream = async (url: string | URL, init?: RequestInit): Promise<Response> => {
-    const controller = new AbortController();
-    const hardStop = setTimeout(() => controller.abort(new Error(`${this.instance}: request abandoned after its deadline`)), Math.max(this.timeoutMs, this.settings.connectTimeoutMs, this.settings.healthCheckTimeoutMs) + 1000);
-    this.inFlight.add(controller);
-    try {
-      return await (this.settings.fetch ?? fetch)(url, { ...init, signal: controller.signal });
-    } finally {
-      clearTimeout(hardStop);
-      this.inFlight.delete(controller);
-    }
-  };
-
-  private createTransport(): Transport {
-    const { config } = this;
+  /** Opens a session: over HTTP with the gateway's client, over stdio with the SDK's. */
+  private async openSession(signal: AbortSignal): Promise<UpstreamSession> {
+    const { config, settings } = this;
     if (config.url !== undefined) {
-      const headers: Record<string, string> = config.token ? { authorization: `Bearer ${config.token}` } : {};
-      return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers }, fetch: this.fetchUpstream });
+      const session = await HttpMcpSession.open(
+        {
+          url: new URL(config.url),
+          ...(config.token ? { token: config.token } : {}),
+          clientInfo: { name: 'sre-bot-gateway', version: settings.clientVersion },
+          http: settings.http,
+          maxResponseBytes: settings.maxResponseBytes,
+          onServerMessage: (method) => this.logger.debug({ event: 'upstream-message', method }, 'upstream sent a message in a response stream'),
+        },
+        signal,
+      );
+      return httpSession(session);
     }
     const env: Record<string, string> = { ...getDefaultEnvironment(), ...config.env };
     if (config.token && config.auth?.childEnv) env[config.auth.childEnv] = config.token;
     const transport = new StdioClientTransport({ command: config.command ?? '', args: config.args, env, stderr: 'pipe' });
     // The child's stderr is its log; keep it (scrubbed, at debug) rather than mixing it into ours.
     transport.stderr?.on('data', (chunk: Buffer) => {
-      this.logger.debug({ event: 'upstream-stderr', line: this.settings.scrubber.text(chunk.toString('utf8').trimEnd()).slice(0, 2000) }, 'upstream stderr');
+      this.logger.debug({ event: 'upstream-stderr', line: settings.scrubber.text(chunk.toString('utf8').trimEnd()).slice(0, 2000) }, 'upstream stderr');
     });
-    return transport;
+    const client = new Client({ name: 'sre-bot-gateway', version: settings.clientVersion }, { capabilities: {} });
+    const session = sdkSession(client);
+    client.onclose = () => {
+      if (this.session === session) this.session = undefined;
+    };
+    client.onerror = (error) => {
+      this.logger.debug({ event: 'upstream-transport-error', err: settings.scrubber.text(errorMessage(error)) }, 'upstream transport error');
+    };
+    try {
+      await client.connect(transport, { timeout: settings.connectTimeoutMs, signal });
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+    return session;
   }
 
-  /** The connected client, connecting first if needed (concurrent callers share one attempt). */
-  private async connect(signal: AbortSignal): Promise<Client> {
-    if (this.client) return this.client;
+  /** The open session, opening one first if needed (concurrent callers share one attempt). */
+  private async connect(signal: AbortSignal): Promise<UpstreamSession> {
+    if (this.session) return this.session;
     if (this.closed) throw new GatewayError('upstream_unavailable', `gateway is shutting down`);
-    this.connecting ??= (async () => {
-      const client = new Client({ name: 'sre-bot-gateway', version: this.settings.clientVersion }, { capabilities: {} });
-      client.onclose = () => {
-        if (this.client === client) this.client = undefined;
-      };
-      client.onerror = (error) => {
-        this.logger.debug({ event: 'upstream-transport-error', err: this.settings.scrubber.text(errorMessage(error)) }, 'upstream transport error');
-      };
-      try {
-        await client.connect(this.createTransport(), { timeout: this.settings.connectTimeoutMs, signal: AbortSignal.any([signal, AbortSignal.timeout(this.settings.connectTimeoutMs)]) });
-      } catch (error) {
-        await client.close().catch(() => undefined);
-        throw error;
-      }
-      this.client = client;
-      return client;
-    })().finally(() => {
-      this.connecting = undefined;
-    });
+    this.connecting ??= this.openSession(AbortSignal.any([signal, AbortSignal.timeout(this.settings.connectTimeoutMs)]))
+      .then((session) => {
+        this.session = session;
+        return session;
+      })
+      .finally(() => {
+        this.connecting = undefined;
+      });
     return this.connecting;
   }
 
-  /** Drops the client so the next call reconnects (after a transport failure). */
-  private async dropClient(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (client) await client.close().catch(() => undefined);
+  /** Runs `use` on the open session; when the upstream forgot the session (404), reopens it once. */
+  private async withSession<T>(signal: AbortSignal, use: (session: UpstreamSession) => Promise<T>): Promise<T> {
+    const session = await this.connect(signal);
+    try {
+      return await use(session);
+    } catch (error) {
+      if (!(error instanceof SessionExpiredError)) throw error;
+      if (this.session === session) this.session = undefined;
+      return use(await this.connect(signal));
+    }
+  }
+
+  /** Drops the session so the next call reopens one (after a transport failure). */
+  private async dropSession(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    if (session) await session.close().catch(() => undefined);
   }
 
   /** Maps any failure to a GatewayError (scrubbed) and says whether it counts against the circuit. */
@@ -184,6 +219,18 @@ export class Upstream {
     }
     if (error instanceof GatewayError) {
       return { error, isFailure: error.isRetryable, outcome: error.code === 'upstream_unavailable' ? 'unavailable' : 'error' };
+    }
+    if (error instanceof UpstreamHttpError) {
+      const message = `${this.instance} ${scrub(error.message)}`;
+      if (error.status === 401 || error.status === 403) return { error: new GatewayError('upstream_unavailable', message, { isRetryable: false }), isFailure: true, outcome: 'unavailable' };
+      if (error.status >= 500 || error.status === 429) return { error: new GatewayError('upstream_unavailable', message), isFailure: true, outcome: 'unavailable' };
+      return { error: new GatewayError('upstream_error', message, { isRetryable: false }), isFailure: false, outcome: 'error' };
+    }
+    if (error instanceof SessionExpiredError) {
+      return { error: new GatewayError('upstream_unavailable', `${this.instance} ended the gateway's session twice in a row`), isFailure: true, outcome: 'unavailable' };
+    }
+    if (error instanceof MalformedReplyError || error instanceof ResponseTooLargeError) {
+      return { error: new GatewayError('upstream_error', `${this.instance}: ${scrub(error.message)}`, { isRetryable: false }), isFailure: false, outcome: 'error' };
     }
     if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
       return { error: new GatewayError('upstream_unavailable', `${this.instance} closed the connection`), isFailure: true, outcome: 'unavailable' };
@@ -216,12 +263,11 @@ export class Upstream {
     const deadline = controller.signal;
     const attempt = async (): Promise<CallToolResult> => {
       try {
-        const client = await this.connect(deadline);
         const params = { name, arguments: args, ...(options.traceparent ? { _meta: { traceparent: options.traceparent } } : {}) };
-        return (await client.callTool(params, undefined, { signal: deadline, timeout: this.timeoutMs })) as CallToolResult;
+        return await this.withSession(deadline, (session) => session.callTool(params, deadline, this.timeoutMs));
       } catch (error) {
         const classified = this.classify(error, deadline, options.signal);
-        if (classified.outcome === 'unavailable') await this.dropClient();
+        if (classified.outcome === 'unavailable') await this.dropSession();
         throw Object.assign(classified.error, { classified });
       }
     };
@@ -263,14 +309,16 @@ export class Upstream {
     if (!this.breaker.tryAcquire()) return false;
     const signal = AbortSignal.timeout(this.settings.healthCheckTimeoutMs);
     try {
-      const client = await this.connect(signal);
       const tools: Tool[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await client.listTools(cursor ? { cursor } : undefined, { signal, timeout: this.settings.healthCheckTimeoutMs });
-        tools.push(...page.tools);
-        cursor = page.nextCursor;
-      } while (cursor);
+      await this.withSession(signal, async (session) => {
+        tools.length = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await session.listTools(cursor, signal, this.settings.healthCheckTimeoutMs);
+          tools.push(...page.tools);
+          cursor = page.nextCursor;
+        } while (cursor);
+      });
       this.breaker.recordSuccess();
       this.lastError = undefined;
       const changed = JSON.stringify(tools) !== JSON.stringify(this.tools);
@@ -281,7 +329,7 @@ export class Upstream {
       this.breaker.recordFailure();
       this.lastError = signal.aborted ? `${this.instance} did not answer a health check within ${this.settings.healthCheckTimeoutMs} ms` : `${this.instance} is unreachable: ${this.settings.scrubber.text(errorMessage(error))}`;
       this.logger.warn({ event: 'health-check-fail', err: this.lastError }, 'upstream health check failed');
-      await this.dropClient();
+      await this.dropSession();
       return false;
     } finally {
       this.lastCheckedAt = this.settings.now?.() ?? Date.now();
@@ -290,8 +338,7 @@ export class Upstream {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const controller of this.inFlight) controller.abort(new Error(`${this.instance}: gateway closing`));
     await this.connecting?.catch(() => undefined);
-    await this.dropClient();
+    await this.dropSession();
   }
 }
