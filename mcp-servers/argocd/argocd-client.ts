@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { McpServerError, errorMessage, isNetworkError } from '../common/errors.js';
 import type { Application, ArgoEvent, LogEntry, ResourceDiff, ResourceTree, RevisionMetadata } from './argocd-shapes.js';
 
@@ -58,27 +59,37 @@ interface BackendRequest {
 /** Error codes of a pooled connection the server closed just as it was reused. */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
+/** Sends one request to a path of the Argo CD base URL and buffers the answer. */
+type Transport = (path: string, init: BackendRequest) => Promise<BackendResponse>;
+
+/** The body of a response, decoded once (almost every answer arrives in one chunk). */
+function bodyText(chunks: readonly Buffer[]): string {
+  return (chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
+}
+
 /**
  * Requests over node:http(s) with a keep-alive pool per client: the global fetch costs several
  * times the CPU per request (web streams), which a fan-out over many instances pays per instance.
  * The deadline covers the whole exchange, body included. A GET whose reused pooled socket turns
  * out closed by the server is retried once on a fresh connection.
  */
-function createPooledTransport(): (url: string, init: BackendRequest) => Promise<BackendResponse> {
-  const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' as const };
-  const agents = { http: new HttpAgent(options), https: new HttpsAgent(options) };
-  const once = (url: URL, init: BackendRequest): Promise<BackendResponse> =>
+function createPooledTransport(baseUrl: string): Transport {
+  // Every request goes to the same origin: resolve protocol, host, port and agent once, not per request.
+  const { protocol, hostname, port, auth } = urlToHttpOptions(new URL(baseUrl));
+  const isHttps = protocol === 'https:';
+  const send = isHttps ? httpsRequest : httpRequest;
+  const poolOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' as const };
+  const origin: RequestOptions = { protocol, hostname, port, auth, agent: isHttps ? new HttpsAgent(poolOptions) : new HttpAgent(poolOptions) };
+  const once = (path: string, init: BackendRequest): Promise<BackendResponse> =>
     new Promise((resolve, reject) => {
-      const isHttps = url.protocol === 'https:';
-      const send = isHttps ? httpsRequest : httpRequest;
-      const headers: IncomingHttpHeaders = { ...init.headers, ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }) };
-      const req = send(url, { method: init.method, headers, agent: isHttps ? agents.https : agents.http }, (res) => {
+      const headers: IncomingHttpHeaders = init.body === undefined ? init.headers : { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) };
+      const req = send({ ...origin, path, method: init.method, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.once('error', fail);
         res.once('end', () => {
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: Buffer.concat(chunks).toString('utf8') });
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: bodyText(chunks) });
         });
       });
       const timer = setTimeout(() => {
@@ -93,8 +104,10 @@ function createPooledTransport(): (url: string, init: BackendRequest) => Promise
       req.once('error', fail);
       req.end(init.body);
     });
-  return async (url, init) => {
-    const target = new URL(url);
+  return async (path, init) => {
+    // Through the WHATWG parser, so the path is normalised (dot segments, escapes) as for a URL request.
+    const { pathname, search } = new URL(`${baseUrl}${path}`);
+    const target = `${pathname}${search}`;
     try {
       return await once(target, init);
     } catch (error) {
@@ -106,10 +119,10 @@ function createPooledTransport(): (url: string, init: BackendRequest) => Promise
 }
 
 /** Adapts an injected fetch to the buffered transport shape. */
-function fetchTransport(doFetch: typeof fetch): (url: string, init: BackendRequest) => Promise<BackendResponse> {
-  return async (url, init) => {
+function fetchTransport(baseUrl: string, doFetch: typeof fetch): Transport {
+  return async (path, init) => {
     const signal = AbortSignal.timeout(init.timeoutMs);
-    const response = await doFetch(url, { method: init.method, headers: init.headers, ...(init.body === undefined ? {} : { body: init.body }), signal });
+    const response = await doFetch(`${baseUrl}${path}`, { method: init.method, headers: init.headers, ...(init.body === undefined ? {} : { body: init.body }), signal });
     return { status: response.status, statusText: response.statusText, text: await response.text() };
   };
 }
@@ -126,16 +139,19 @@ export class ArgocdStatusError extends McpServerError {
 /** Creates an Argo CD REST client with bearer-token auth, mapping failures to our error codes. */
 export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
   const baseUrl = config.url.replace(/\/+$/, '');
-  const send = config.fetch ? fetchTransport(config.fetch) : createPooledTransport();
+  const send = config.fetch ? fetchTransport(baseUrl, config.fetch) : createPooledTransport(baseUrl);
   const timeout = config.requestTimeoutMs ?? 15_000;
   const host = new URL(baseUrl).host;
+
+  const headers = { authorization: `Bearer ${config.token}`, accept: 'application/json' };
+  const jsonBodyHeaders = { ...headers, 'content-type': 'application/json' };
 
   async function request(method: string, path: string, body?: unknown): Promise<BackendResponse> {
     let response: BackendResponse;
     try {
-      response = await send(`${baseUrl}${path}`, {
+      response = await send(path, {
         method,
-        headers: { authorization: `Bearer ${config.token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: body === undefined ? headers : jsonBodyHeaders,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         timeoutMs: timeout,
       });

@@ -38,7 +38,9 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
     req.once('error', reject);
     req.once('end', () => {
       try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+        // A JSON-RPC request body nearly always arrives in one chunk: decode it without a copy.
+        const body = chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
+        resolve(JSON.parse(body.toString('utf8')) as unknown);
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
       }

@@ -1,5 +1,5 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { statelessFormOf } from './create-tool-server.js';
@@ -31,18 +31,27 @@ export interface RunningHttpServer {
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer');
 }
 
-/** Constant-time comparison of the presented bearer token with the configured one. */
-export function isAuthorized(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match?.[1]) return false;
-  return timingSafeEqual(digest(match[1].trim()), digest(token));
+/**
+ * A check of the `Authorization` header against the configured bearer token. Both sides are
+ * compared as SHA-256 digests with `timingSafeEqual`, so the time taken says nothing about the
+ * token, its length included; the configured token's digest is computed once, here.
+ */
+export function createBearerCheck(token: string): (header: string | undefined) => boolean {
+  const expected = digest(token);
+  return (header) => {
+    const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+    if (!match?.[1]) return false;
+    return timingSafeEqual(digest(match[1].trim()), expected);
+  };
 }
 
-
-
+/** The path of a request target; the plain `/mcp` almost every request names skips the URL parser. */
+function pathOf(target: string | undefined): string {
+  return target === '/mcp' ? target : new URL(target ?? '/', 'http://localhost').pathname;
+}
 
 class BodyRejected extends Error {}
 
@@ -56,8 +65,9 @@ class BodyRejected extends Error {}
 export async function startHttpTransport(options: HttpTransportOptions): Promise<RunningHttpServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const stateless = statelessFormOf(options.createServer());
+  const isAuthorized = createBearerCheck(options.authToken);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = pathOf(req.url);
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
       return;
@@ -66,7 +76,7 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       sendJson(res, 404, { error: 'not found: the MCP endpoint is /mcp' });
       return;
     }
-    if (!isAuthorized(req.headers.authorization, options.authToken)) {
+    if (!isAuthorized(req.headers.authorization)) {
       sendJson(res, 401, jsonRpcError(-32001, 'missing or wrong bearer token'), { 'www-authenticate': 'Bearer' });
       return;
     }

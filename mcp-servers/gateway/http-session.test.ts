@@ -108,9 +108,9 @@ describe('HttpMcpSession against misbehaving upstreams', () => {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-        if (body.method === 'initialize') return json(res, 200, { jsonrpc: '2.0', id: body.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'odd', version: '1' } } });
-        if (body.method === 'notifications/initialized') return res.writeHead(202).end();
-        handler(req, res, body);
+        if (body.method === 'initialize') json(res, 200, { jsonrpc: '2.0', id: body.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'odd', version: '1' } } });
+        else if (body.method === 'notifications/initialized') res.writeHead(202).end();
+        else handler(req, res, body);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

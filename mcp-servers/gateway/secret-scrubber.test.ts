@@ -23,4 +23,11 @@ describe('createSecretScrubber', () => {
     expect(out.nested[1]).toEqual({ '[redacted]': 'as a key' });
     expect(input.text).toContain('plain-token');
   });
+
+  it('treats regular-expression characters in a secret literally', () => {
+    const special = createSecretScrubber(['a.b*c+(d)[e]{f}|g^h$i\\j?k']);
+    expect(special.value({ text: 'x a.b*c+(d)[e]{f}|g^h$i\\j?k y' })).toEqual({ text: 'x [redacted] y' });
+    expect(special.value({ text: 'aXbbbc+(d)[e]{f}' })).toEqual({ text: 'aXbbbc+(d)[e]{f}' });
+    expect(special.text('g^h$i')).toBe('g^h$i');
+  });
 });

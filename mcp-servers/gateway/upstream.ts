@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode, McpError, type CallToolResult, type ListToolsResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { upstreamKey, type ResolvedUpstream } from './config.js';
@@ -271,16 +272,24 @@ export class Upstream {
         throw Object.assign(classified.error, { classified });
       }
     };
+    const { retries, retryMinDelayMs } = this.settings;
+    const isRetryable = (error: unknown): boolean => (error as { isRetryable?: unknown }).isRetryable === true && !deadline.aborted;
+    /**
+     * The first attempt runs bare: almost every call is answered by it, and p-retry's bookkeeping
+     * per call showed in the fan-out profile. A retryable failure of a read waits the first back-off,
+     * then hands the remaining attempts to p-retry on the same exponential schedule.
+     */
+    const attempts = async (): Promise<CallToolResult> => {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!options.isReadOnly || retries === 0 || !isRetryable(error)) throw error;
+        await sleep(retryMinDelayMs, undefined, { signal: deadline });
+        return pRetry(attempt, { retries: retries - 1, minTimeout: retryMinDelayMs * 2, factor: 2, signal: deadline, shouldRetry: ({ error: next }) => isRetryable(next) });
+      }
+    };
     try {
-      const result = options.isReadOnly
-        ? await pRetry(attempt, {
-            retries: this.settings.retries,
-            minTimeout: this.settings.retryMinDelayMs,
-            factor: 2,
-            signal: deadline,
-            shouldRetry: ({ error }) => (error as { isRetryable?: unknown }).isRetryable === true && !deadline.aborted,
-          })
-        : await attempt();
+      const result = await attempts();
       this.breaker.recordSuccess();
       this.lastError = undefined;
       end(result.isError ? 'tool_error' : 'ok');

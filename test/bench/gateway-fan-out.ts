@@ -69,7 +69,8 @@ function backendTargets(endpoints: Array<{ url: string; token: string }>): Targe
 
 async function measure(topology: string, targets: FanOutTargets, rounds: number): Promise<FanOutResult> {
   const { gateway, upstreams, backends } = targets;
-  for (let round = 0; round < 3; round++) {
+  // Warm every process up (JIT tiers, connection pools) so the rounds measure steady state, as a long-running deployment sees it.
+  for (let round = 0; round < 20; round++) {
     await timedCall(gateway, 'list_applications', {});
     await Promise.all(upstreams.map((upstream) => timedCall(upstream, 'list_applications', {})));
     await Promise.all(backends.map((backend) => timedGet(backend)));

@@ -2,10 +2,17 @@ import { z } from 'zod';
 import { cursorSchema, limitSchema, paginate, pageFooter } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { applicationLine, shortRevision } from '../application-summary.js';
+import type { Application } from '../argocd-shapes.js';
 import { defineArgocdTool } from '../deps.js';
 
 const HEALTH = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'] as const;
 const SYNC = ['Synced', 'OutOfSync', 'Unknown'] as const;
+
+/** Sort key: problems first (not healthy before progressing before healthy, out of sync before synced). */
+function rank(app: Application): number {
+  const health = app.status?.health?.status;
+  return (health === 'Healthy' ? 2 : health === 'Progressing' ? 1 : 0) * 2 + (app.status?.sync?.status === 'Synced' ? 1 : 0);
+}
 
 /** Lists applications with filters, unhealthy and out-of-sync first. */
 export const listApplicationsTool = defineArgocdTool({
@@ -43,13 +50,13 @@ export const listApplicationsTool = defineArgocdTool({
   handler: async (input, { deps }) => {
     const now = deps.now();
     const apps = await deps.argocd.listApplications({ ...(input.project ? { project: input.project } : {}), ...(input.labelSelector ? { selector: input.labelSelector } : {}) });
-    const rank = (health?: string, sync?: string) => (health === 'Healthy' ? 2 : health === 'Progressing' ? 1 : 0) * 2 + (sync === 'Synced' ? 1 : 0);
+    const nameFragment = input.nameContains?.toLowerCase();
     const matching = apps
       .filter((app) => !input.project || app.spec?.project === input.project)
       .filter((app) => !input.health || app.status?.health?.status === input.health)
       .filter((app) => !input.sync || app.status?.sync?.status === input.sync)
-      .filter((app) => !input.nameContains || app.metadata.name.toLowerCase().includes(input.nameContains.toLowerCase()))
-      .sort((left, right) => rank(left.status?.health?.status, left.status?.sync?.status) - rank(right.status?.health?.status, right.status?.sync?.status) || left.metadata.name.localeCompare(right.metadata.name));
+      .filter((app) => !nameFragment || app.metadata.name.toLowerCase().includes(nameFragment))
+      .sort((left, right) => rank(left) - rank(right) || left.metadata.name.localeCompare(right.metadata.name));
     if (matching.length === 0) {
       return { text: `No applications match${apps.length > 0 ? ` (${apps.length} exist; loosen the filters)` : ' (this Argo CD has none visible to the token)'}.`, structured: { applications: [], total: 0 } };
     }

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSilentGatewayLogger } from './logger.js';
+import { createSecretScrubber } from './secret-scrubber.js';
+import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream.js';
+import { Upstream, type UpstreamSettings } from './upstream.js';
+import { createUpstreamHttp } from './upstream-http.js';
+
+const TOKEN = 'retry-token-0123456789';
+const http = createUpstreamHttp();
+let failing: FakeUpstream;
+
+function upstreamOver(fake: FakeUpstream, settings: Partial<UpstreamSettings>): Upstream {
+  return new Upstream(
+    { kind: 'argocd', instance: 'flaky', url: fake.url, token: TOKEN, args: [], env: {}, labels: {}, readOnlyTools: [], blockedArguments: [] },
+    { callTimeoutMs: 5000, connectTimeoutMs: 5000, healthCheckTimeoutMs: 5000, failureThreshold: 100, cooldownMs: 1000, retries: 0, retryMinDelayMs: 0, clientVersion: 'test', logger: createSilentGatewayLogger(), scrubber: createSecretScrubber([TOKEN]), http, maxResponseBytes: 1 << 20, ...settings },
+  );
+}
+
+beforeAll(async () => {
+  failing = await startFakeUpstream({ token: TOKEN, things: ['a'], failing: true });
+});
+
+afterAll(async () => {
+  await failing.close();
+  http.close();
+});
+
+describe('Upstream retries', () => {
+  it('retries a read on a retryable failure `retries` more times, backing off exponentially', async () => {
+    const upstream = upstreamOver(failing, { retries: 3, retryMinDelayMs: 20 });
+    const before = failing.calls.length;
+    const started = performance.now();
+    await expect(upstream.callTool('list_things', {}, { isReadOnly: true })).rejects.toMatchObject({ code: 'upstream_unavailable', isRetryable: true });
+    const elapsed = performance.now() - started;
+    expect(failing.calls.length - before).toBe(4);
+    // Back-offs of 20, 40 and 80 ms between the four attempts.
+    expect(elapsed).toBeGreaterThanOrEqual(135);
+    expect(upstream.breaker.consecutiveFailures).toBe(1);
+    await upstream.close();
+  });
+
+  it('never retries a write, and stops retrying at the deadline', async () => {
+    const writes = upstreamOver(failing, { retries: 3, retryMinDelayMs: 20 });
+    const before = failing.calls.length;
+    await expect(writes.callTool('set_thing', { name: 'a' }, { isReadOnly: false })).rejects.toMatchObject({ code: 'upstream_unavailable' });
+    expect(failing.calls.length - before).toBe(1);
+    await writes.close();
+
+    const short = upstreamOver(failing, { retries: 5, retryMinDelayMs: 200, callTimeoutMs: 300 });
+    const again = failing.calls.length;
+    await expect(short.callTool('list_things', {}, { isReadOnly: true })).rejects.toMatchObject({ code: 'upstream_timeout' });
+    // 0 ms, then 200 ms; the next back-off (400 ms) would pass the 300 ms deadline.
+    expect(failing.calls.length - again).toBe(2);
+    await short.close();
+  });
+});
