@@ -2,9 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { packageRoot } from '../../bot/package-root.js';
 
 /** Percentiles of a sample of latencies (ms). */
 export interface Stats {
@@ -149,11 +147,6 @@ export async function openLoop(clients: number, rate: number, seconds: number, c
   const elapsed = (performance.now() - started) / 1000;
   for (const agent of agents) agent.destroy();
   return { samples, seconds: elapsed, maxLagMs };
-}
-
-/** The project's tsx binary (runs a TypeScript entry in a child process). */
-export function tsx(): string {
-  return join(packageRoot(), 'node_modules', '.bin', 'tsx');
 }
 
 /** A port free right now on 127.0.0.1 (for servers that cannot report the port they bound). */

@@ -8,11 +8,14 @@ import { packageRoot } from '../../bot/package-root.js';
 import { startSandbox } from '../../evaluators/sandbox/start-sandbox.js';
 import { startGatewayOverSandbox } from '../../evaluators/sandbox/with-gateway.js';
 import { sha256Hex } from '../../mcp-servers/gateway/index.js';
-import { bearerTarget, processCpuMs, spawnLoggingToFile, spawnUntil, stats, stopAll, timedCall, timedGet, tsx, type Stats, type Target } from './gateway-bench-client.js';
+import { bearerTarget, processCpuMs, spawnLoggingToFile, spawnUntil, stats, stopAll, timedCall, timedGet, type Stats, type Target } from './gateway-bench-client.js';
+import { cliCommand, tsCommand, type Runtime } from './gateway-runtime.js';
 
 /** Fan-out of list_applications vs the same calls made directly. */
 export interface FanOutResult {
   topology: string;
+  /** Node version the gateway, MCP servers and estate ran on. */
+  runtime: string;
   instances: number;
   /** The slowest instance's median single direct call. */
   slowestSingle: number;
@@ -67,7 +70,10 @@ function backendTargets(endpoints: Array<{ url: string; token: string }>): Targe
   return endpoints.map((endpoint) => bearerTarget(`${endpoint.url.replace(/\/+$/, '')}/api/v1/applications`, endpoint.token));
 }
 
-async function measure(topology: string, targets: FanOutTargets, rounds: number): Promise<FanOutResult> {
+/** Single calls per instance for the slowest-single-call baseline. */
+const SINGLE_SAMPLES = 5;
+
+async function measure(topology: string, runtime: string, targets: FanOutTargets, rounds: number): Promise<FanOutResult> {
   const { gateway, upstreams, backends } = targets;
   // Warm every process up (JIT tiers, connection pools) so the rounds measure steady state, as a long-running deployment sees it.
   for (let round = 0; round < 20; round++) {
@@ -75,13 +81,12 @@ async function measure(topology: string, targets: FanOutTargets, rounds: number)
     await Promise.all(upstreams.map((upstream) => timedCall(upstream, 'list_applications', {})));
     await Promise.all(backends.map((backend) => timedGet(backend)));
   }
-  // Slowest single: each instance asked alone (median of 3), the slowest instance wins.
-  const perInstance: number[] = [];
-  for (const upstream of upstreams) {
-    const samples: number[] = [];
-    for (let round = 0; round < 3; round++) samples.push((await timedCall(upstream, 'list_applications', {})).ms);
-    perInstance.push(stats(samples).p50);
+  // Slowest single: each instance asked alone, one at a time, 5 times in round-robin (so drift hits every instance alike); the instance with the highest median wins.
+  const samples: number[][] = upstreams.map(() => []);
+  for (let round = 0; round < SINGLE_SAMPLES; round++) {
+    for (const [index, upstream] of upstreams.entries()) samples[index]?.push((await timedCall(upstream, 'list_applications', {})).ms);
   }
+  const perInstance = samples.map((instanceSamples) => stats(instanceSamples).p50);
   const parallel: number[] = [];
   const parallelBackend: number[] = [];
   const fanOut: number[] = [];
@@ -104,7 +109,7 @@ async function measure(topology: string, targets: FanOutTargets, rounds: number)
         direct: await cpuPerRound(targets.cpuGroups, Math.max(30, rounds), () => Promise.all(upstreams.map((upstream) => timedCall(upstream, 'list_applications', {})))),
       }
     : undefined;
-  return { ...(cpu ? { cpu } : {}), topology, instances: upstreams.length, slowestSingle: Math.max(...perInstance), medianSingle: stats(perInstance).p50, parallelDirect: stats(parallel), parallelBackend: stats(parallelBackend), fanOut: stats(fanOut), answered };
+  return { ...(cpu ? { cpu } : {}), topology, runtime, instances: upstreams.length, slowestSingle: Math.max(...perInstance), medianSingle: stats(perInstance).p50, parallelDirect: stats(parallel), parallelBackend: stats(parallelBackend), fanOut: stats(fanOut), answered };
 }
 
 /** The estate, its MCP servers and the gateway, each outside this process, as deployed. */
@@ -118,7 +123,7 @@ interface ProcessTopology {
  * the argocd MCP servers in `serverProcesses` children (instances split evenly), and
  * `sre-bot gateway` in its own process over them (logging every audit line at info to a file).
  */
-async function startProcessTopology(settings: { instances: number; latencyMs: number; serverProcesses: number; timeoutMs: number; down?: string; circuit?: { failureThreshold: number; cooldownMs: number } }): Promise<ProcessTopology> {
+async function startProcessTopology(settings: { runtime: Runtime; instances: number; latencyMs: number; serverProcesses: number; timeoutMs: number; down?: string; circuit?: { failureThreshold: number; cooldownMs: number } }): Promise<ProcessTopology> {
   const dir = mkdtempSync(join(tmpdir(), 'sre-bot-gateway-fan-out-'));
   const children: ChildProcess[] = [];
   const close = async () => {
@@ -127,9 +132,10 @@ async function startProcessTopology(settings: { instances: number; latencyMs: nu
   };
   try {
     const bench = join(packageRoot(), 'test', 'bench');
+    const estateCommand = tsCommand(settings.runtime, join(bench, 'gateway-fan-out-estate.ts'));
     const estate = await spawnUntil(
-      tsx(),
-      [join(bench, 'gateway-fan-out-estate.ts')],
+      estateCommand.command,
+      estateCommand.args,
       { ...process.env, BENCH_INSTANCES: String(settings.instances), BENCH_LATENCY_MS: String(settings.latencyMs), BENCH_DOWN: settings.down ?? '' },
       'stdout',
       /^(\{"argocd".*)$/,
@@ -138,9 +144,10 @@ async function startProcessTopology(settings: { instances: number; latencyMs: nu
     const endpoints = (JSON.parse(estate.match[1] ?? '{}') as { argocd: Array<{ name: string; url: string; token: string }> }).argocd;
     const count = Math.max(1, Math.min(settings.serverProcesses, endpoints.length));
     const slices = Array.from({ length: count }, (_, index) => endpoints.filter((_endpoint, position) => position % count === index));
+    const serversCommand = tsCommand(settings.runtime, join(bench, 'gateway-fan-out-servers.ts'));
     const started = await Promise.all(
       slices.map((slice) =>
-        spawnUntil(tsx(), [join(bench, 'gateway-fan-out-servers.ts')], { ...process.env, BENCH_ARGOCD: JSON.stringify(slice), BENCH_TIMEOUT_MS: String(settings.timeoutMs) }, 'stdout', /^(\{"servers".*)$/),
+        spawnUntil(serversCommand.command, serversCommand.args, { ...process.env, BENCH_ARGOCD: JSON.stringify(slice), BENCH_TIMEOUT_MS: String(settings.timeoutMs) }, 'stdout', /^(\{"servers".*)$/),
       ),
     );
     children.push(...started.map((child) => child.child));
@@ -162,9 +169,10 @@ async function startProcessTopology(settings: { instances: number; latencyMs: nu
     writeFileSync(join(dir, 'gateway.yaml'), stringify(config));
     // BENCH_GATEWAY_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the gateway process alone.
     const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const gatewayCommand = cliCommand(settings.runtime, ['gateway', '--config', join(dir, 'gateway.yaml'), '--port', '0']);
     const gateway = await spawnLoggingToFile(
-      process.execPath,
-      [...nodeArgs, join(packageRoot(), 'bin', 'sre-bot.js'), 'gateway', '--config', join(dir, 'gateway.yaml'), '--port', '0'],
+      gatewayCommand.command,
+      [...nodeArgs, ...gatewayCommand.args],
       { ...process.env, ...env, LOG_LEVEL: 'info' },
       join(dir, 'gateway.log'),
       /listening on (http:\/\/\S+\/mcp)/,
@@ -186,10 +194,10 @@ async function startProcessTopology(settings: { instances: number; latencyMs: nu
 }
 
 /** Fan-out with the gateway, the MCP servers and the fake Argo CDs each in their own processes. */
-export async function measureFanOutProcesses(instances: number, rounds: number, serverProcesses: number): Promise<FanOutResult> {
-  const topology = await startProcessTopology({ instances, latencyMs: 20, serverProcesses, timeoutMs: 5000 });
+export async function measureFanOutProcesses(runtime: Runtime, instances: number, rounds: number, serverProcesses: number): Promise<FanOutResult> {
+  const topology = await startProcessTopology({ runtime, instances, latencyMs: 20, serverProcesses, timeoutMs: 5000 });
   try {
-    return await measure(`processes: estate | ${serverProcesses} MCP-server process(es) | gateway | client`, topology.targets, rounds);
+    return await measure(`processes: estate | ${serverProcesses} MCP-server process(es) | gateway | client`, runtime.version, topology.targets, rounds);
   } finally {
     await topology.close();
   }
@@ -201,7 +209,7 @@ export async function measureFanOutInProcess(instances: number, rounds: number):
   const started = await startGatewayOverSandbox(sandbox, { callTimeoutMs: 5000, healthCheckIntervalMs: 0 });
   try {
     const upstreams = started.upstreams.filter((upstream) => upstream.kind === 'argocd').map((upstream) => bearerTarget(upstream.url, upstream.token));
-    return await measure('one process (estate, MCP servers, gateway and client share an event loop)', { gateway: bearerTarget(started.gateway.url, started.gateway.token), upstreams, backends: backendTargets(sandbox.argocd) }, rounds);
+    return await measure('one process (estate, MCP servers, gateway and client share an event loop)', process.version, { gateway: bearerTarget(started.gateway.url, started.gateway.token), upstreams, backends: backendTargets(sandbox.argocd) }, rounds);
   } finally {
     await started.close();
     await sandbox.close();
@@ -209,10 +217,10 @@ export async function measureFanOutInProcess(instances: number, rounds: number):
 }
 
 /** One instance accepts connections but never answers; the gateway's timeout is 2 s and its circuit opens after 1 failure. */
-export async function measureDown(instances: number, rounds: number, serverProcesses: number): Promise<DownResult> {
+export async function measureDown(runtime: Runtime, instances: number, rounds: number, serverProcesses: number): Promise<DownResult> {
   const timeoutMs = 2000;
   const down = `argocd-${instances}`;
-  const topology = await startProcessTopology({ instances, latencyMs: 20, serverProcesses, timeoutMs, down, circuit: { failureThreshold: 1, cooldownMs: 600_000 } });
+  const topology = await startProcessTopology({ runtime, instances, latencyMs: 20, serverProcesses, timeoutMs, down, circuit: { failureThreshold: 1, cooldownMs: 600_000 } });
   try {
     const { gateway } = topology.targets;
     // Warm the healthy instances only, so the first full fan-out is the first to meet the dead one.

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../bot/package-root.js';
 import { sha256Hex } from '../../mcp-servers/gateway/index.js';
-import { bearerTarget, freePort, load, openLoop, openSession, spawnLoggingToFile, spawnUntil, stats, stopAll, timedCall, tsx, type Stats, type Target } from './gateway-bench-client.js';
+import { bearerTarget, freePort, load, openLoop, openSession, spawnLoggingToFile, spawnUntil, stats, stopAll, timedCall, type Stats, type Target } from './gateway-bench-client.js';
+import { cliCommand, findNode24, majorOf, tsCommand, type Runtime } from './gateway-runtime.js';
 
 /** One measured path of the overhead benchmark in one load mode. */
 export interface PathResult {
@@ -31,7 +32,9 @@ export interface OverheadOptions {
   concurrency: number;
   openSeconds: number;
   openLoad: number;
-  /** Node ≥ 22 binary for mcp-proxy; undefined = find one with `npx node@24`, '' = skip mcp-proxy. */
+  /** What the upstreams and proxies run on. */
+  runtime: Runtime;
+  /** Node ≥ 22 binary for mcp-proxy; undefined = the runtime when ≥ 22, else one from `npx node@24`; '' = skip mcp-proxy. */
   proxyNode: string | undefined;
   /** How the client talks to mcp-proxy: one MCP session (its default mode) or `--stateless`. */
   proxyMode: 'session' | 'stateless';
@@ -53,23 +56,21 @@ interface BenchPath {
 const STDIO_UPSTREAM = join(packageRoot(), 'test', 'bench', 'gateway-upstream-stdio.ts');
 
 /** A Node ≥ 22 binary for mcp-proxy (its dependency pipenet requires it), or why there is none. */
-function findProxyNode(option: string | undefined): { node?: string; reason?: string } {
+function findProxyNode(option: string | undefined, runtime: Runtime): { node?: string; reason?: string } {
   if (!existsSync(join(packageRoot(), 'node_modules', 'mcp-proxy', 'package.json'))) return { reason: 'mcp-proxy is not installed (npm ci)' };
   if (option === '') return { reason: 'skipped (--proxy-node "")' };
   if (option) return { node: option };
-  try {
-    const node = execFileSync('npx', ['-y', 'node@24', '-e', 'process.stdout.write(process.execPath)'], { encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return node ? { node } : { reason: 'npx node@24 printed no path' };
-  } catch (error) {
-    return { reason: `no Node ≥ 22 for mcp-proxy (npx -y node@24 failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}); pass --proxy-node PATH` };
-  }
+  if (majorOf(runtime.version) >= 22) return { node: runtime.node };
+  const found = findNode24();
+  return found.node ? found : { reason: `no Node ≥ 22 for mcp-proxy (${found.reason ?? 'unknown'}); pass --proxy-node PATH` };
 }
 
 /** Starts mcp-proxy (streamable HTTP, API key) over the stdio fake upstream; resolves once it answers a call. */
-async function startMcpProxy(node: string, mode: OverheadOptions['proxyMode'], apiKey: string): Promise<{ child: ChildProcess; target: Target }> {
+async function startMcpProxy(node: string, runtime: Runtime, mode: OverheadOptions['proxyMode'], apiKey: string): Promise<{ child: ChildProcess; target: Target }> {
   const port = await freePort();
   const bin = join(packageRoot(), 'node_modules', 'mcp-proxy', 'dist', 'bin', 'mcp-proxy.mjs');
-  const args = [bin, '--port', String(port), '--host', '127.0.0.1', '--server', 'stream', '--apiKey', apiKey, ...(mode === 'stateless' ? ['--stateless'] : []), '--', tsx(), STDIO_UPSTREAM];
+  const stdio = tsCommand(runtime, STDIO_UPSTREAM);
+  const args = [bin, '--port', String(port), '--host', '127.0.0.1', '--server', 'stream', '--apiKey', apiKey, ...(mode === 'stateless' ? ['--stateless'] : []), '--', stdio.command, ...stdio.args];
   const { child } = await spawnUntil(node, args, { ...process.env }, 'stdout', /starting server on port/);
   let target: Target = { url: `http://127.0.0.1:${port}/mcp`, headers: { 'x-api-key': apiKey } };
   // It prints before it listens: retry until the port answers.
@@ -98,28 +99,31 @@ function merge(runs: Array<{ samples: number[]; seconds: number }>): { samples: 
  * process, interleaved round by round: sequential, saturated (closed loop) and open loop.
  */
 export async function measureOverhead(options: OverheadOptions): Promise<OverheadReport> {
-  const { requests, concurrency, openSeconds, openLoad } = options;
+  const { requests, concurrency, openSeconds, openLoad, runtime } = options;
   const dir = mkdtempSync(join(tmpdir(), 'sre-bot-gateway-bench-'));
   const upstreamToken = randomBytes(24).toString('base64url');
   const callerToken = randomBytes(24).toString('base64url');
   const children: ChildProcess[] = [];
   try {
-    const upstream = await spawnUntil(tsx(), [join(packageRoot(), 'test', 'bench', 'gateway-upstream-process.ts')], { ...process.env, UPSTREAM_TOKEN: upstreamToken }, 'stdout', /^\{"url":"([^"]+)"\}$/);
+    const upstreamCommand = tsCommand(runtime, join(packageRoot(), 'test', 'bench', 'gateway-upstream-process.ts'));
+    const upstream = await spawnUntil(upstreamCommand.command, upstreamCommand.args, { ...process.env, UPSTREAM_TOKEN: upstreamToken }, 'stdout', /^\{"url":"([^"]+)"\}$/);
+    const stdio = tsCommand(runtime, STDIO_UPSTREAM);
     children.push(upstream.child);
     const upstreamUrl = upstream.match[1] ?? '';
     const config = [
       'healthCheck: { intervalMs: 0 }',
       'upstreams:',
       `  - { kind: argocd, instance: argocd-1, url: "${upstreamUrl}", auth: { bearerTokenEnv: UPSTREAM_TOKEN }, labels: { env: bench } }`,
-      `  - { kind: argocd, instance: argocd-stdio, command: ${JSON.stringify(tsx())}, args: [${JSON.stringify(STDIO_UPSTREAM)}], labels: { env: bench } }`,
+      `  - { kind: argocd, instance: argocd-stdio, command: ${JSON.stringify(stdio.command)}, args: ${JSON.stringify(stdio.args)}, labels: { env: bench } }`,
       'callers:',
       `  - { principal: bench, tokenSha256: "${sha256Hex(callerToken)}" }`,
     ].join('\n');
     writeFileSync(join(dir, 'gateway.yaml'), config);
     // The gateway logs at info (one audit line per call, as deployed) to a file, not to a pipe this process must drain.
+    const gatewayCommand = cliCommand(runtime, ['gateway', '--config', join(dir, 'gateway.yaml'), '--port', '0']);
     const gateway = await spawnLoggingToFile(
-      process.execPath,
-      [join(packageRoot(), 'bin', 'sre-bot.js'), 'gateway', '--config', join(dir, 'gateway.yaml'), '--port', '0'],
+      gatewayCommand.command,
+      gatewayCommand.args,
       { ...process.env, UPSTREAM_TOKEN: upstreamToken, LOG_LEVEL: 'info' },
       join(dir, 'gateway.log'),
       /listening on (http:\/\/\S+\/mcp)/,
@@ -132,10 +136,10 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
       { name: 'gateway → stdio upstream', target: gatewayTarget, args: { instance: 'argocd-stdio' } },
     ];
     const report: OverheadReport = { results: [] };
-    const proxyNode = findProxyNode(options.proxyNode);
+    const proxyNode = findProxyNode(options.proxyNode, runtime);
     if (proxyNode.node) {
       report.proxyNodeVersion = execFileSync(proxyNode.node, ['--version'], { encoding: 'utf8' }).trim();
-      const proxy = await startMcpProxy(proxyNode.node, options.proxyMode, randomBytes(24).toString('base64url'));
+      const proxy = await startMcpProxy(proxyNode.node, runtime, options.proxyMode, randomBytes(24).toString('base64url'));
       children.push(proxy.child);
       paths.push({ name: `mcp-proxy (${options.proxyMode}) → stdio upstream`, target: proxy.target, args: {} });
     } else report.proxySkipped = proxyNode.reason ?? 'unknown';

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { sharedAgent } from './gateway-bench-client.js';
 import { measureDown, measureFanOutInProcess, measureFanOutProcesses, type DownResult, type FanOutResult } from './gateway-fan-out.js';
 import { measureOverhead, type OverheadReport } from './gateway-overhead.js';
+import { resolveRuntime } from './gateway-runtime.js';
 
 /**
  * `npm run bench -- gateway`: what the MCP gateway costs, side by side in one run.
@@ -17,12 +18,17 @@ import { measureOverhead, type OverheadReport } from './gateway-overhead.js';
  *      the box is not saturated.
  * 2. Fan-out: list_applications over 40 sandbox Argo CD instances (20 ms API latency) vs the
  *    slowest single direct call, with the fake Argo CDs, the MCP servers and the gateway each in
- *    their own processes (as deployed), and for reference all in one process.
+ *    their own processes (as deployed) on the image's Node 24 and, when it differs, on the Node
+ *    running the benchmark; for reference also all in one process.
  * 3. One instance down (2 s timeout): the first fan-out vs fan-outs once its circuit is open.
+ * Every measured process (proxies, upstreams, MCP servers, estate) runs on one Node: by default
+ * Node 24, the runtime the image ships (Dockerfile), found with `npx -y node@24`; the load
+ * generator is this process.
  * Options: --requests N (per saturation run, default 4000), --concurrency N (200), --open-seconds N
  * (per path, 6), --open-load F (fraction of the slowest proxy's capacity, 0.5), --instances N (40),
- * --rounds N (fan-out rounds, 15), --server-processes N (processes hosting the MCP servers, 2),
- * --proxy-node PATH (Node ≥ 22 for mcp-proxy; default from `npx node@24`, "" skips it),
+ * --rounds N (fan-out rounds, 50), --server-processes N (processes hosting the MCP servers, 2),
+ * --node 24|current|PATH (runtime of the measured processes, 24),
+ * --proxy-node PATH (Node ≥ 22 for mcp-proxy; default the runtime, "" skips it),
  * --proxy-mode session|stateless (session), --only overhead|fan-out|down, --json.
  */
 export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream }, argv: string[]): Promise<number> {
@@ -36,6 +42,7 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
       instances: { type: 'string' },
       rounds: { type: 'string' },
       'server-processes': { type: 'string' },
+      node: { type: 'string' },
       'proxy-node': { type: 'string' },
       'proxy-mode': { type: 'string' },
       only: { type: 'string', multiple: true },
@@ -44,13 +51,16 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
     strict: true,
   });
   const instances = Number(values.instances ?? 40);
-  const rounds = Number(values.rounds ?? 15);
+  const rounds = Number(values.rounds ?? 50);
   const serverProcesses = Number(values['server-processes'] ?? 2);
   const proxyMode = values['proxy-mode'] ?? 'session';
   if (proxyMode !== 'session' && proxyMode !== 'stateless') throw new Error(`--proxy-mode must be session or stateless, not ${proxyMode}`);
   const out = (line = '') => io.stdout.write(`${line}\n`);
 
   const only = new Set(values.only ?? ['overhead', 'fan-out', 'down']);
+  const runtime = resolveRuntime(values.node);
+  out(`Measured processes run on Node ${runtime.version}${runtime.note ? ` (${runtime.note})` : ''}; the load generator on ${process.version}.`);
+  out();
   try {
     const overhead = only.has('overhead')
       ? await measureOverhead({
@@ -58,12 +68,20 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
           concurrency: Number(values.concurrency ?? 200),
           openSeconds: Number(values['open-seconds'] ?? 6),
           openLoad: Number(values['open-load'] ?? 0.5),
+          runtime,
           proxyNode: values['proxy-node'],
           proxyMode,
         })
       : undefined;
-    const fanOut = only.has('fan-out') ? [await measureFanOutProcesses(instances, rounds, serverProcesses), await measureFanOutInProcess(instances, rounds)] : undefined;
-    const down = only.has('down') ? await measureDown(instances, rounds, serverProcesses) : undefined;
+    const current = { node: process.execPath, version: process.version };
+    const fanOut = only.has('fan-out')
+      ? [
+          await measureFanOutProcesses(runtime, instances, rounds, serverProcesses),
+          ...(runtime.version === process.version ? [] : [await measureFanOutProcesses(current, instances, rounds, serverProcesses)]),
+          await measureFanOutInProcess(instances, rounds),
+        ]
+      : undefined;
+    const down = only.has('down') ? await measureDown(runtime, instances, rounds, serverProcesses) : undefined;
     if (values.json) {
       out(JSON.stringify({ overhead, fanOut, down }));
       return 0;
@@ -100,10 +118,10 @@ function printOverhead(out: Out, report: OverheadReport): void {
 
 function printFanOut(out: Out, results: FanOutResult[], rounds: number): void {
   for (const result of results) {
-    out(`Fan-out: list_applications over ${result.instances} sandbox Argo CD instances (20 ms API latency), ${rounds} rounds; ${result.topology}`);
+    out(`Fan-out: list_applications over ${result.instances} sandbox Argo CD instances (20 ms API latency), ${rounds} rounds; ${result.topology}; Node ${result.runtime}`);
     out('| measure | p50 | p99 |');
     out('|---|---|---|');
-    out(`| single direct call: median instance / slowest instance (median of 3 each) | ${ms(result.medianSingle)} | ${ms(result.slowestSingle)} |`);
+    out(`| single direct call: median instance / slowest instance (median of 5 each) | ${ms(result.medianSingle)} | ${ms(result.slowestSingle)} |`);
     out(`| all ${result.instances} Argo CD API list calls in parallel from the client (no MCP: the backends' floor) | ${ms(result.parallelBackend.p50)} | ${ms(result.parallelBackend.p99)} |`);
     out(`| all ${result.instances} direct MCP calls, in parallel from the client | ${ms(result.parallelDirect.p50)} | ${ms(result.parallelDirect.p99)} |`);
     out(`| gateway fan-out (${result.answered} instances answered) | ${ms(result.fanOut.p50)} | ${ms(result.fanOut.p99)} |`);
