@@ -56,7 +56,7 @@ describe('HttpMcpSession against the SDK server (stateful, event-stream answers)
     expect(session.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(upstream.sessions.has(session.sessionId ?? '')).toBe(true);
     const tools = await session.listTools(undefined, AbortSignal.timeout(5000));
-    expect(tools.tools.map((tool) => tool.name)).toEqual(['slow_echo', 'boom']);
+    expect(tools.tools.map((tool) => tool.name)).toEqual(['slow_echo', 'boom', 'hang']);
     const result = await session.callTool({ name: 'slow_echo', arguments: { text: 'hi' } }, AbortSignal.timeout(5000));
     expect(result).toEqual({ content: [{ type: 'text', text: 'echo: hi' }], structuredContent: { echoed: 'hi' } });
     expect(methods).toEqual(['notifications/message', 'ping']);
@@ -72,6 +72,17 @@ describe('HttpMcpSession against the SDK server (stateful, event-stream answers)
     expect(error).toBeInstanceOf(McpError);
     expect((error as McpError).code).toBe(-32603);
     expect((error as McpError).message).toContain('boom failed on purpose');
+    await session.close();
+  });
+
+  it('tells a stateful upstream when it abandons a request', async () => {
+    const session = await HttpMcpSession.open({ url: new URL(upstream.url), token: TOKEN, clientInfo, http, maxResponseBytes: 1 << 20 }, AbortSignal.timeout(5000));
+    const before = upstream.cancelled;
+    const error = await session.callTool({ name: 'hang', arguments: {} }, AbortSignal.timeout(100)).catch((caught: unknown) => caught);
+    expect((error as Error).name).toMatch(/AbortError|TimeoutError/);
+    for (let waited = 0; upstream.cancelled === before && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(upstream.cancelled).toBe(before + 1);
+    expect(upstream.seen).toContain('POST notifications/cancelled');
     await session.close();
   });
 

@@ -92,7 +92,8 @@ export function checkCallToolResult(result: Record<string, unknown>): CallToolRe
 /**
  * An MCP client session over streamable HTTP, reduced to what a proxy needs: initialize (and
  * the `initialized` notification), requests answered as JSON or as an event stream, the
- * session id and protocol version headers, session expiry (404) and an explicit end (DELETE).
+ * session id and protocol version headers, session expiry (404), `notifications/cancelled` when
+ * a stateful session's request is abandoned, and an explicit end (DELETE).
  * Each request is one keep-alive POST; JSON-RPC errors surface as McpError, HTTP failures as
  * UpstreamHttpError. Requests the upstream makes of us inside a response stream (ping, or
  * capabilities we never declared) are answered on their own POST. Results are checked for the
@@ -160,6 +161,26 @@ export class HttpMcpSession {
   /** One request and its response. */
   private async exchange(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<{ result: Record<string, unknown>; reply: HttpReply }> {
     const id = ++this.nextId;
+    // A stateful upstream keeps working on a request whose connection closed: tell it we gave up.
+    const onAbort = (): void => this.cancel(id, signal.reason);
+    if (this.sessionId) signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.settleExchange(method, id, params, signal);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Best effort `notifications/cancelled` for request `id` (its own short deadline; failures ignored). */
+  private cancel(id: JsonRpcId, reason: unknown): void {
+    const text = reason instanceof Error ? reason.message : 'the gateway stopped waiting';
+    this.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: text.slice(0, 200) } }, AbortSignal.timeout(2000)).then(
+      (reply) => reply.events?.destroy(),
+      () => undefined,
+    );
+  }
+
+  private async settleExchange(method: string, id: JsonRpcId, params: Record<string, unknown>, signal: AbortSignal): Promise<{ result: Record<string, unknown>; reply: HttpReply }> {
     const reply = await this.post({ jsonrpc: '2.0', id, method, params }, signal);
     if (reply.status === 200 && reply.events) return { result: await this.fromStream(reply.events, id, signal), reply };
     reply.events?.destroy();
@@ -180,6 +201,10 @@ export class HttpMcpSession {
           if (isObject(item) && typeof item.method === 'string') this.answerServer(item, signal);
         }
       }
+    } catch (error) {
+      // An abort tears the stream down mid-read ("aborted"): report the abort, not its symptom.
+      if (signal.aborted) throw signal.reason;
+      throw error;
     } finally {
       // The answer came (or the stream failed): the rest of the stream is of no use.
       stream.destroy();

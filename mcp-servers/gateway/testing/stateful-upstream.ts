@@ -12,6 +12,8 @@ export interface StatefulUpstream {
   sessions: Map<string, StreamableHTTPServerTransport>;
   /** `METHOD mcp-method` of every request, in order (`DELETE -` for session ends). */
   seen: string[];
+  /** Calls of `hang` whose handler saw its request cancelled. */
+  cancelled: number;
   /** Drops every session without telling the client (as a restarted server would). */
   forgetSessions: () => void;
   close: () => Promise<void>;
@@ -32,22 +34,30 @@ function methodsOf(body: unknown): string {
 /**
  * The MCP SDK's own streamable-HTTP server in its stateful, event-stream mode (a session id per
  * client, every answer sent as SSE), with tools that exercise a client: `slow_echo` sends a
- * log notification and pings the client before answering, `boom` fails with a JSON-RPC error.
+ * log notification and pings the client before answering, `boom` fails with a JSON-RPC error,
+ * `hang` answers only when its request is cancelled (and counts that).
  * Requires `Authorization: Bearer <token>`.
  */
 export async function startStatefulUpstream(token: string): Promise<StatefulUpstream> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const seen: string[] = [];
+  const state = { cancelled: 0 };
   const buildServer = (): Server => {
     const server = new Server({ name: 'stateful-upstream', version: '1.0.0' }, { capabilities: { tools: {}, logging: {} } });
     server.setRequestHandler(ListToolsRequestSchema, () => ({
       tools: [
         { name: 'slow_echo', description: 'Echoes text after a log line and a ping.', inputSchema: { type: 'object', properties: { text: { type: 'string' } } }, annotations: { readOnlyHint: true } },
         { name: 'boom', description: 'Always fails.', inputSchema: { type: 'object' }, annotations: { readOnlyHint: true } },
+        { name: 'hang', description: 'Never answers until cancelled.', inputSchema: { type: 'object' }, annotations: { readOnlyHint: true } },
       ],
     }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
       if (request.params.name === 'boom') throw Object.assign(new Error('boom failed on purpose'), { code: -32603 });
+      if (request.params.name === 'hang') {
+        await new Promise<void>((resolve) => extra.signal.addEventListener('abort', () => resolve(), { once: true }));
+        state.cancelled += 1;
+        return { content: [{ type: 'text', text: 'cancelled' }] };
+      }
       await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: 'working' } });
       await extra.sendRequest({ method: 'ping' }, EmptyResultSchema);
       const text = String(request.params.arguments?.text ?? '');
@@ -90,6 +100,9 @@ export async function startStatefulUpstream(token: string): Promise<StatefulUpst
     url: `http://127.0.0.1:${port}/mcp`,
     sessions,
     seen,
+    get cancelled() {
+      return state.cancelled;
+    },
     forgetSessions: () => sessions.clear(),
     close: async () => {
       await Promise.all([...sessions.values()].map((transport) => transport.close()));
