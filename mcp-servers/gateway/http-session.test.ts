@@ -62,6 +62,9 @@ describe('HttpMcpSession against the SDK server (stateful, event-stream answers)
     expect(methods).toEqual(['notifications/message', 'ping']);
     // The server only answers the call after our ping answer reached it on a POST of its own.
     expect(upstream.seen).toContain('POST response');
+    // Request ids are unique within the session, counting initialize (sent before the id existed).
+    const ids = [...(upstream.requestIds.get('-') ?? []).slice(-1), ...(upstream.requestIds.get(session.sessionId ?? '') ?? [])];
+    expect(ids).toEqual([1, 2, 3]);
     await session.close();
     expect(upstream.sessions.has(session.sessionId ?? '')).toBe(false);
   });

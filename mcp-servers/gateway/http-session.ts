@@ -102,13 +102,14 @@ export function checkCallToolResult(result: Record<string, unknown>): CallToolRe
  * its health checks.
  */
 export class HttpMcpSession {
-  private nextId = 0;
   private constructor(
     private readonly options: HttpSessionOptions,
     private readonly target: HttpTarget,
     private readonly headers: Readonly<Record<string, string>>,
     readonly protocolVersion: string,
     readonly sessionId: string | undefined,
+    /** Last request id used; ids are never reused within a session, initialize included. */
+    private nextId = 0,
   ) {}
 
   /** Opens a session: initialize, check the answer, send `notifications/initialized`. */
@@ -125,7 +126,7 @@ export class HttpMcpSession {
     const sessionHeader = reply.headers['mcp-session-id'];
     const sessionId = typeof sessionHeader === 'string' && sessionHeader !== '' ? sessionHeader : undefined;
     const headers = { ...base, 'mcp-protocol-version': version, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) };
-    const session = new HttpMcpSession(options, target, headers, version, sessionId);
+    const session = new HttpMcpSession(options, target, headers, version, sessionId, opening.nextId);
     await session.notify('notifications/initialized', signal);
     return session;
   }

@@ -14,6 +14,8 @@ export interface StatefulUpstream {
   seen: string[];
   /** Calls of `hang` whose handler saw its request cancelled. */
   cancelled: number;
+  /** JSON-RPC ids of the client's requests, per session id (`initialize` under `-`). */
+  requestIds: Map<string, Array<string | number>>;
   /** Drops every session without telling the client (as a restarted server would). */
   forgetSessions: () => void;
   close: () => Promise<void>;
@@ -42,6 +44,7 @@ export async function startStatefulUpstream(token: string): Promise<StatefulUpst
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const seen: string[] = [];
   const state = { cancelled: 0 };
+  const requestIds = new Map<string, Array<string | number>>();
   const buildServer = (): Server => {
     const server = new Server({ name: 'stateful-upstream', version: '1.0.0' }, { capabilities: { tools: {}, logging: {} } });
     server.setRequestHandler(ListToolsRequestSchema, () => ({
@@ -74,6 +77,12 @@ export async function startStatefulUpstream(token: string): Promise<StatefulUpst
       const body = req.method === 'POST' ? await readBody(req) : undefined;
       seen.push(`${req.method ?? '?'} ${req.method === 'POST' ? methodsOf(body) : '-'}`);
       const sessionId = req.headers['mcp-session-id'];
+      for (const message of Array.isArray(body) ? (body as unknown[]) : [body]) {
+        const { id, method } = (message ?? {}) as { id?: string | number; method?: string };
+        if (id === undefined || method === undefined) continue;
+        const key = typeof sessionId === 'string' ? sessionId : '-';
+        requestIds.set(key, [...(requestIds.get(key) ?? []), id]);
+      }
       if (typeof sessionId === 'string') {
         const transport = sessions.get(sessionId);
         if (!transport) {
@@ -100,6 +109,7 @@ export async function startStatefulUpstream(token: string): Promise<StatefulUpst
     url: `http://127.0.0.1:${port}/mcp`,
     sessions,
     seen,
+    requestIds,
     get cancelled() {
       return state.cancelled;
     },
