@@ -31,7 +31,4 @@ export class GatewayError extends Error {
   }
 }
 
-/** The message of any thrown value. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { errorMessage } from '../common/errors.js';
