@@ -5,6 +5,7 @@
  * `eventId` to model a Slack redelivery.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { claimTs } from './timestamps.js';
 import { botProfile, FAKE_WORKSPACE } from './workspace.js';
 
 /** The envelope every Events API callback shares. */
@@ -40,13 +41,10 @@ export interface MessageOptions extends EnvelopeOptions {
 }
 
 let sequence = 0;
-let lastMicros = 0;
 
-/** A fresh, strictly increasing message ts based on the wall clock. */
+/** A fresh message ts from the wall clock, never one the fake Slack (or an earlier event) used. */
 export function nextEventTs(): string {
-  const micros = Math.max(Date.now() * 1000, lastMicros + 1);
-  lastMicros = micros;
-  return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  return claimTs(Date.now());
 }
 
 /** Per-process prefix, so ids stay unique when test files share a database or queue. */

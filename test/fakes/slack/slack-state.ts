@@ -4,6 +4,7 @@
  * and views. Methods read and write it; tests inspect it.
  */
 import { SlackApiError } from './method-args.js';
+import { claimTs } from './timestamps.js';
 import { createImChannel, defaultDirectory, FAKE_WORKSPACE, type SlackChannel, type SlackUser } from './workspace.js';
 
 /** A message as Slack returns it (`type: "message"`, string `ts`, optional `thread_ts`). */
@@ -57,7 +58,6 @@ export class SlackState {
   readonly views = new Map<string, SlackView>();
   /** The Home tab view currently published per user id. */
   readonly homeViews = new Map<string, SlackView>();
-  private lastMicros = 0;
   private counter = 0;
 
   constructor(private readonly now: () => number) {
@@ -66,11 +66,9 @@ export class SlackState {
     for (const channel of channels) this.channels.set(channel.id, channel);
   }
 
-  /** A fresh message timestamp, strictly increasing (`"1730000010.000200"`). */
+  /** A fresh message timestamp, strictly increasing across the process (`"1730000010.000200"`). */
   nextTs(): string {
-    const micros = Math.max(Math.floor(this.now() * 1000), this.lastMicros + 1);
-    this.lastMicros = micros;
-    return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    return claimTs(this.now());
   }
 
   /** A fresh id with a Slack-like prefix (`V…` views, `Ev…` events). */
