@@ -7,16 +7,7 @@ import type { SlackInvestigationJob } from './investigation-job.js';
 import { startTraceparent, traceIdOf } from './traceparent.js';
 
 /** A question as a listener saw it, before channel settings and trace context are added. */
-export interface IncomingQuestion {
-  question: string;
-  channel: string;
-  thread?: string;
-  user: string;
-  team?: string;
-  eventId: string;
-  isAssistantThread?: boolean;
-  trigger: SlackInvestigationJob['trigger'];
-}
+export type IncomingQuestion = Pick<SlackInvestigationJob, 'question' | 'channel' | 'thread' | 'user' | 'team' | 'eventId' | 'isAssistantThread' | 'trigger'>;
 
 /** Turns listener input into `investigation` jobs: the only thing Slack listeners do with a question. */
 export interface QuestionIntake {
