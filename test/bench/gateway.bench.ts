@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { sharedAgent } from './gateway-bench-client.js';
+import { measureLoopback, type LoopbackCalibration } from './gateway-calibration.js';
 import { measureDown, measureFanOutInProcess, measureFanOutProcesses, type DownResult, type FanOutResult } from './gateway-fan-out.js';
 import { measureOverhead, type OverheadReport } from './gateway-overhead.js';
 import { resolveRuntime } from './gateway-runtime.js';
@@ -21,6 +22,8 @@ import { resolveRuntime } from './gateway-runtime.js';
  *    their own processes (as deployed) on the image's Node 24 and, when it differs, on the Node
  *    running the benchmark; for reference also all in one process.
  * 3. One instance down (2 s timeout): the first fan-out vs fan-outs once its circuit is open.
+ * Every run starts with a calibration line: what one bare node:http exchange between two processes
+ * costs on this box (sequential, and 40 at once), the unit every other figure is made of.
  * Every measured process (proxies, upstreams, MCP servers, estate) runs on one Node: by default
  * Node 24, the runtime the image ships (Dockerfile), found with `npx -y node@24`; the load
  * generator is this process.
@@ -62,6 +65,8 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
   out(`Measured processes run on Node ${runtime.version}${runtime.note ? ` (${runtime.note})` : ''}; the load generator on ${process.version}.`);
   out();
   try {
+    const calibration = await measureLoopback(runtime, instances);
+    if (!values.json) printCalibration(out, calibration);
     const overhead = only.has('overhead')
       ? await measureOverhead({
           requests: Number(values.requests ?? 4000),
@@ -83,7 +88,7 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
       : undefined;
     const down = only.has('down') ? await measureDown(runtime, instances, rounds, serverProcesses) : undefined;
     if (values.json) {
-      out(JSON.stringify({ overhead, fanOut, down }));
+      out(JSON.stringify({ calibration, overhead, fanOut, down }));
       return 0;
     }
     if (overhead) printOverhead(out, overhead);
@@ -98,6 +103,14 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
 type Out = (line?: string) => void;
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+function printCalibration(out: Out, calibration: LoopbackCalibration): void {
+  const perRequest = (calibration.parallelRound * 1000) / calibration.parallel;
+  out(
+    `This box: one bare node:http exchange between two processes on loopback takes ${(calibration.sequential * 1000).toFixed(0)} µs (p50, one at a time); ${calibration.parallel} at once take ${ms(calibration.parallelRound)} (${perRequest.toFixed(0)} µs each). A ${calibration.parallel}-instance fan-out is ${calibration.parallel * 2} such exchanges (gateway → MCP server → Argo CD) on the same cores.`,
+  );
+  out();
+}
 
 function printOverhead(out: Out, report: OverheadReport): void {
   out('Overhead: list_things on one upstream, direct vs through a proxy (every proxy and upstream in its own process)');
