@@ -227,6 +227,8 @@ export async function measureDown(runtime: Runtime, instances: number, rounds: n
     for (let round = 0; round < 3; round++) await timedCall(gateway, 'list_applications', { instance: 'argocd-1' });
     const first = await timedCall(gateway, 'list_applications', {});
     const firstUnreachable = (first.result.structuredContent as { unreachable: Array<{ instance: string }> }).unreachable.map((item) => item.instance);
+    // Warm up as the healthy measurement does (JIT tiers, pools of all 39 live instances), so the open-circuit figure compares with it.
+    for (let round = 0; round < 20; round++) await timedCall(gateway, 'list_applications', {});
     const afterOpen: number[] = [];
     for (let round = 0; round < rounds; round++) afterOpen.push((await timedCall(gateway, 'list_applications', {})).ms);
     return { timeoutMs, first: first.ms, firstUnreachable, afterOpen: stats(afterOpen) };
