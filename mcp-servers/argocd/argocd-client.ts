@@ -31,6 +31,8 @@ export interface ArgocdClient {
   revisionMetadata(name: string, revision: string): Promise<RevisionMetadata | undefined>;
   sync(name: string, request: { dryRun: boolean; revision?: string; prune?: boolean }): Promise<Application>;
   rollback(name: string, request: { id: number; dryRun: boolean; prune?: boolean }): Promise<Application>;
+  /** `GET /api/version`: the cheapest call that proves the API server answers. */
+  version(): Promise<{ Version?: string }>;
 }
 
 /** Where the client connects: configuration only, never tool input. */
@@ -233,6 +235,7 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
       }
       return entries;
     },
+    version: () => json<{ Version?: string }>('GET', '/api/version'),
     revisionMetadata: (name, revision) => maybe(json<RevisionMetadata>('GET', `${app(name)}/revisions/${encodeURIComponent(revision)}/metadata`)),
     sync: (name, body) => json<Application>('POST', `${app(name)}/sync`, { name, ...body }),
     rollback: (name, body) => json<Application>('POST', `${app(name)}/rollback`, { name, ...body }),

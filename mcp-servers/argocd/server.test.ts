@@ -6,6 +6,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { context, trace, TraceFlags, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND_HEALTH_URI } from '../common/backend-health.js';
 import { startHttpTransport, type RunningHttpServer } from '../common/http-transport.js';
 import type { ArgocdServerConfig } from './config.js';
 import { loadConfig } from './config.js';
@@ -22,6 +23,7 @@ beforeAll(async () => {
     seenAuthorization.push(req.headers.authorization ?? '');
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (path === '/api/version') return send(200, { Version: 'v3.5.1+test' });
     if (path === '/api/v1/applications') return send(200, { items: APPS });
     if (path === '/api/v1/applications/checkout') return send(200, APPS[0]);
     if (path === '/api/v1/applications/flaky') return send(503, { code: 14, message: 'connection to repo-server lost' });
@@ -131,6 +133,35 @@ describe('argocd server contract', () => {
   });
 });
 
+describe('argocd server backend health', () => {
+  it('offers the backend-health resource, which calls Argo CD and says what answered', async () => {
+    const client = await connect();
+    expect(client.getServerCapabilities()?.resources).toBeDefined();
+    expect((await client.listResources()).resources).toEqual([expect.objectContaining({ uri: BACKEND_HEALTH_URI, mimeType: 'application/json' })]);
+    const before = seenAuthorization.length;
+    const read = await client.readResource({ uri: BACKEND_HEALTH_URI });
+    const health = JSON.parse((read.contents[0] as { text: string }).text) as Record<string, unknown>;
+    expect(health).toMatchObject({ reachable: true, backend: 'argocd', detail: `Argo CD v3.5.1+test at ${new URL(argoUrl).host}` });
+    expect(seenAuthorization.slice(before)).toEqual(['Bearer argo-token-under-test']);
+    await client.close();
+  });
+
+  it('answers a retryable error naming the outage when Argo CD does not answer, and -32002 for another uri', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const client = await connect({}, deadUrl);
+    const failure = await client.readResource({ uri: BACKEND_HEALTH_URI }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(McpError);
+    expect(failure).toMatchObject({ code: -32603, data: { code: 'backend_unavailable', isRetryable: true } });
+    expect((failure as McpError).message).toMatch(/argocd backend check failed: Argo CD at 127\.0\.0\.1:\d+ is unreachable/);
+    expect((failure as McpError).message).not.toContain('argo-token-under-test');
+    await expect(client.readResource({ uri: 'sre-bot://other' })).rejects.toMatchObject({ code: -32002 });
+    await client.close();
+  });
+});
+
 describe('argocd server over streamable HTTP', () => {
   let http: RunningHttpServer;
   const authToken = 'inbound-token-0123456789';
@@ -156,6 +187,8 @@ describe('argocd server over streamable HTTP', () => {
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('list_applications');
     const result = await client.callTool({ name: 'list_applications', arguments: { nameContains: 'pay' } });
     expect(text(result)).toContain('payments-api  Synced/Healthy');
+    const health = await client.readResource({ uri: BACKEND_HEALTH_URI });
+    expect(JSON.parse((health.contents[0] as { text: string }).text)).toMatchObject({ reachable: true, backend: 'argocd' });
     await client.close();
   });
 });

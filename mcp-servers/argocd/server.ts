@@ -32,12 +32,15 @@ export function createArgocdDeps(config: ArgocdServerConfig, overrides: ArgocdSe
 
 /** Creates the argocd MCP server; tests and the gateway run it in-process. */
 export function createArgocdServer(config: ArgocdServerConfig, deps: ArgocdServerDeps = {}): Server {
+  const toolDeps = createArgocdDeps(config, deps);
+  const host = new URL(config.url).host;
   return createToolServer({
     name: 'sre-bot-argocd',
     version: SERVER_VERSION,
     instructions: INSTRUCTIONS,
     tools: argocdTools,
-    deps: createArgocdDeps(config, deps),
+    deps: toolDeps,
+    backendProbe: { backend: 'argocd', check: async () => `Argo CD ${(await toolDeps.argocd.version()).Version ?? '(version not reported)'} at ${host}` },
     enableWrites: deps.enableWrites ?? false,
     logger: deps.logger ?? createSilentServerLogger(),
     ...(deps.tracer ? { tracer: deps.tracer } : {}),

@@ -1,7 +1,20 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  type CallToolResult,
+  type ListResourcesResult,
+  type ReadResourceResult,
+  type ServerCapabilities,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { z } from 'zod';
+import { BACKEND_HEALTH_URI, type BackendHealth, type BackendProbe } from './backend-health.js';
 import { errorMessage, isModelActionable, McpServerError } from './errors.js';
 import type { Logger } from './logger.js';
 import { contextFromTraceparent } from './trace-context.js';
@@ -36,6 +49,8 @@ export interface ToolServerOptions<Deps> {
   enableWrites: boolean;
   logger: Logger;
   tracer?: Tracer;
+  /** Calls the backend once; offered as the `sre-bot://backend-health` resource. */
+  backendProbe?: BackendProbe;
 }
 
 /** The tools a server offers with the given write setting (writes only when enabled). */
@@ -78,6 +93,37 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** resources/list and resources/read for the backend-health resource of a server with a probe. */
+function backendHealthHandlers(probe: BackendProbe, logger: Logger): { list: () => ListResourcesResult; read: (params: Record<string, unknown>) => Promise<ReadResourceResult> } {
+  const listed: ListResourcesResult = {
+    resources: [
+      {
+        uri: BACKEND_HEALTH_URI,
+        name: 'backend-health',
+        title: `${probe.backend} reachability`,
+        description: `Reading it calls the ${probe.backend} API once and says whether it answered (an error when it did not). For health checks, not for troubleshooting.`,
+        mimeType: 'application/json',
+      },
+    ],
+  };
+  const read = async (params: Record<string, unknown>): Promise<ReadResourceResult> => {
+    if (params.uri !== BACKEND_HEALTH_URI) throw new McpError(-32002, `Resource not found: ${typeof params.uri === 'string' ? params.uri : '(no uri)'}`);
+    const started = performance.now();
+    try {
+      const detail = await probe.check();
+      const health: BackendHealth = { reachable: true, backend: probe.backend, detail, latencyMs: Math.round(performance.now() - started) };
+      return { contents: [{ uri: BACKEND_HEALTH_URI, mimeType: 'application/json', text: JSON.stringify(health) }] };
+    } catch (error) {
+      const code = error instanceof McpServerError ? error.code : 'backend_unavailable';
+      const message = redactSecrets(errorMessage(error));
+      logger.warn({ event: 'backend-health-fail', code, err: message }, 'backend health check failed');
+      // Unreachable or refusing: the same retryable error a tool call gets during an outage.
+      throw new McpError(ErrorCode.InternalError, `${probe.backend} backend check failed: ${message}`, { code, isRetryable: true });
+    }
+  };
+  return { list: () => listed, read };
+}
+
 /**
  * Builds an MCP server from a list of tool definitions (no switch): lists them with JSON schemas
  * and annotations, validates arguments strictly, runs each call in a span that continues the
@@ -93,7 +139,8 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const writeNames = new Set(options.tools.filter((tool) => tool.isWrite).map((tool) => tool.name));
   const tracer = options.tracer ?? trace.getTracer('sre-bot-mcp');
-  const server = new Server({ name: options.name, version: options.version }, { capabilities: { tools: { listChanged: false } }, instructions: options.instructions, jsonSchemaValidator: sharedValidator });
+  const capabilities: ServerCapabilities = { tools: { listChanged: false }, ...(options.backendProbe ? { resources: {} } : {}) };
+  const server = new Server({ name: options.name, version: options.version }, { capabilities, instructions: options.instructions, jsonSchemaValidator: sharedValidator });
 
   // Tool schemas never change while the server runs: convert them to JSON schema once, not per tools/list.
   const listed = {
@@ -162,14 +209,17 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
 
   server.setRequestHandler(ListToolsRequestSchema, () => listed);
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => callTool(request.params, extra.signal));
-  statelessForms.set(server, {
-    serverInfo: { name: options.name, version: options.version },
-    capabilities: { tools: { listChanged: false } },
-    instructions: options.instructions,
-    handlers: new Map<string, StatelessMethodHandler>([
-      ['tools/list', () => listed],
-      ['tools/call', (params, signal) => callTool(checkCallParams(params), signal)],
-    ]),
-  });
+  const handlers = new Map<string, StatelessMethodHandler>([
+    ['tools/list', () => listed],
+    ['tools/call', (params, signal) => callTool(checkCallParams(params), signal)],
+  ]);
+  if (options.backendProbe) {
+    const health = backendHealthHandlers(options.backendProbe, options.logger);
+    server.setRequestHandler(ListResourcesRequestSchema, health.list);
+    server.setRequestHandler(ReadResourceRequestSchema, (request) => health.read(request.params));
+    handlers.set('resources/list', health.list);
+    handlers.set('resources/read', health.read);
+  }
+  statelessForms.set(server, { serverInfo: { name: options.name, version: options.version }, capabilities, instructions: options.instructions, handlers });
   return server;
 }

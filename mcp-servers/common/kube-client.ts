@@ -49,6 +49,10 @@ export interface KubeClient {
   patch(type: ResourceType, namespace: string | undefined, name: string, patch: unknown, options?: { dryRun?: boolean; subresource?: string }): Promise<KubeObject>;
   /** Resolves a kind/plural/short name to its API type, using discovery for CRDs. */
   resolveType(kind: string, apiVersion?: string): Promise<ResourceType | undefined>;
+  /** `GET /version`: the cheapest call that proves the API server answers. */
+  version(): Promise<{ gitVersion?: string }>;
+  /** Host (and port) of the API server. */
+  readonly server: string;
 }
 
 /** Where the kube client gets its cluster and credentials: configuration, never tool input. */
@@ -177,6 +181,8 @@ export function createKubeClient(config: KubeClientConfig): KubeClient {
 
   return {
     contextName: kubeConfig.getCurrentContext(),
+    server: server.host,
+    version: async () => (await json('GET', '/version', 'the API server version')) as { gitVersion?: string },
     async list(type, options = {}) {
       const query = new URLSearchParams();
       if (options.labelSelector) query.set('labelSelector', options.labelSelector);

@@ -43,12 +43,15 @@ export interface KubeToolServerIdentity {
  * shared; tests and the gateway run it in-process.
  */
 export function createKubeToolServer(identity: KubeToolServerIdentity, config: KubeServerConfig, deps: KubeServerDeps = {}): Server {
+  const toolDeps = createKubeToolDeps(config, deps);
+  const { kube } = toolDeps;
   return createToolServer({
     name: identity.name,
     version: SERVER_VERSION,
     instructions: identity.instructions,
     tools: identity.tools,
-    deps: createKubeToolDeps(config, deps),
+    deps: toolDeps,
+    backendProbe: { backend: 'kubernetes', check: async () => `Kubernetes ${(await kube.version()).gitVersion ?? '(version not reported)'} at ${kube.server} (context ${kube.contextName})` },
     enableWrites: deps.enableWrites ?? false,
     logger: deps.logger ?? createSilentServerLogger(),
     ...(deps.tracer ? { tracer: deps.tracer } : {}),

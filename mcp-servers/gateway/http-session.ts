@@ -5,10 +5,13 @@ import {
   LATEST_PROTOCOL_VERSION,
   ListToolsResultSchema,
   McpError,
+  ReadResourceResultSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
   type CallToolResult,
   type Implementation,
   type ListToolsResult,
+  type ReadResourceResult,
+  type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
 import { eventData } from './event-stream.js';
 import { httpTarget, type HttpReply, type HttpTarget, type UpstreamHttp } from './upstream-http.js';
@@ -108,6 +111,8 @@ export class HttpMcpSession {
     private readonly headers: Readonly<Record<string, string>>,
     readonly protocolVersion: string,
     readonly sessionId: string | undefined,
+    /** What the upstream declared at initialize. */
+    readonly capabilities: ServerCapabilities,
     /** Last request id used; ids are never reused within a session, initialize included. */
     private nextId = 0,
   ) {}
@@ -117,7 +122,7 @@ export class HttpMcpSession {
     const target = httpTarget(options.url);
     const base: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     if (options.token) base.authorization = `Bearer ${options.token}`;
-    const opening = new HttpMcpSession(options, target, base, LATEST_PROTOCOL_VERSION, undefined);
+    const opening = new HttpMcpSession(options, target, base, LATEST_PROTOCOL_VERSION, undefined, {});
     const { result, reply } = await opening.exchange('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: options.clientInfo }, signal);
     const parsed = InitializeResultSchema.safeParse(result);
     if (!parsed.success) throw new MalformedReplyError('initialize result is not an MCP InitializeResult');
@@ -126,7 +131,7 @@ export class HttpMcpSession {
     const sessionHeader = reply.headers['mcp-session-id'];
     const sessionId = typeof sessionHeader === 'string' && sessionHeader !== '' ? sessionHeader : undefined;
     const headers = { ...base, 'mcp-protocol-version': version, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) };
-    const session = new HttpMcpSession(options, target, headers, version, sessionId, opening.nextId);
+    const session = new HttpMcpSession(options, target, headers, version, sessionId, parsed.data.capabilities, opening.nextId);
     await session.notify('notifications/initialized', signal);
     return session;
   }
@@ -139,6 +144,13 @@ export class HttpMcpSession {
     const { result } = await this.exchange('tools/list', cursor ? { cursor } : {}, signal);
     const parsed = ListToolsResultSchema.safeParse(result);
     if (!parsed.success) throw new MalformedReplyError('tools/list result is not an MCP ListToolsResult');
+    return parsed.data;
+  }
+
+  async readResource(uri: string, signal: AbortSignal): Promise<ReadResourceResult> {
+    const { result } = await this.exchange('resources/read', { uri }, signal);
+    const parsed = ReadResourceResultSchema.safeParse(result);
+    if (!parsed.success) throw new MalformedReplyError('resources/read result is not an MCP ReadResourceResult');
     return parsed.data;
   }
 

@@ -1,10 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ErrorCode, McpError, type CallToolResult, type ListToolsResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type ListToolsResult, type ReadResourceResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { upstreamKey, type ResolvedUpstream } from './config.js';
+import { BACKEND_HEALTH_URI } from '../common/backend-health.js';
 import { errorMessage, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { SecretScrubber } from './secret-scrubber.js';
@@ -55,10 +56,19 @@ function isRetryableMcpError(error: McpError): boolean {
   return data?.isRetryable === true;
 }
 
+/** JSON-RPC errors that mean "no backend-health resource here" (MCP's resource-not-found is -32002). */
+const NO_BACKEND_PROBE = new Set<number>([ErrorCode.MethodNotFound, ErrorCode.InvalidParams, -32002]);
+
+/** The upstream MCP server answered, but its backend (Argo CD, the Kubernetes API) did not. */
+class BackendCheckError extends Error {}
+
 /** One open MCP session with an upstream, whatever carries it. */
 interface UpstreamSession {
   callTool: (params: Record<string, unknown>, signal: AbortSignal, timeoutMs: number) => Promise<CallToolResult>;
   listTools: (cursor: string | undefined, signal: AbortSignal, timeoutMs: number) => Promise<ListToolsResult>;
+  /** Whether the upstream declared the resources capability at initialize. */
+  offersResources: () => boolean;
+  readResource: (uri: string, signal: AbortSignal, timeoutMs: number) => Promise<ReadResourceResult>;
   close: () => Promise<void>;
 }
 
@@ -67,6 +77,8 @@ function sdkSession(client: Client): UpstreamSession {
   return {
     callTool: async (params, signal, timeout) => (await client.callTool(params as { name: string }, undefined, { signal, timeout })) as CallToolResult,
     listTools: (cursor, signal, timeout) => client.listTools(cursor ? { cursor } : undefined, { signal, timeout }),
+    offersResources: () => client.getServerCapabilities()?.resources !== undefined,
+    readResource: (uri, signal, timeout) => client.readResource({ uri }, { signal, timeout }),
     close: () => client.close(),
   };
 }
@@ -76,6 +88,8 @@ function httpSession(session: HttpMcpSession): UpstreamSession {
   return {
     callTool: (params, signal) => session.callTool(params, signal),
     listTools: (cursor, signal) => session.listTools(cursor, signal),
+    offersResources: () => session.capabilities.resources !== undefined,
+    readResource: (uri, signal) => session.readResource(uri, signal),
     close: () => session.close(),
   };
 }
@@ -94,6 +108,8 @@ export class Upstream {
   private session: UpstreamSession | undefined;
   private connecting: Promise<UpstreamSession> | undefined;
   private closed = false;
+  /** Whether the upstream has the backend-health resource: unknown until asked once. */
+  private hasBackendProbe: boolean | undefined;
   private readonly logger: Logger;
 
   constructor(
@@ -311,8 +327,11 @@ export class Upstream {
   }
 
   /**
-   * One health check: tools/list through the circuit breaker (an open circuit past its cool-down
-   * is probed by this). Refreshes the tool list. Returns whether the upstream answered.
+   * One health check through the circuit breaker (an open circuit past its cool-down is probed by
+   * this): tools/list, which refreshes the tool list, then for our own servers (argocd,
+   * kubernetes, kyverno kinds that offer it) a read of the backend-health resource, because an MCP
+   * server whose backend is gone still lists its tools. Returns whether the upstream, backend
+   * included, answered.
    */
   async checkHealth(): Promise<boolean> {
     if (!this.breaker.tryAcquire()) return false;
@@ -327,6 +346,7 @@ export class Upstream {
           tools.push(...page.tools);
           cursor = page.nextCursor;
         } while (cursor);
+        await this.checkBackend(session, signal);
       });
       this.breaker.recordSuccess();
       this.lastError = undefined;
@@ -336,12 +356,33 @@ export class Upstream {
       return true;
     } catch (error) {
       this.breaker.recordFailure();
-      this.lastError = signal.aborted ? `${this.instance} did not answer a health check within ${this.settings.healthCheckTimeoutMs} ms` : `${this.instance} is unreachable: ${this.settings.scrubber.text(errorMessage(error))}`;
+      const message = this.settings.scrubber.text(errorMessage(error));
+      if (error instanceof BackendCheckError) {
+        this.lastError = `${this.instance}: its MCP server answers but its backend does not: ${message}`;
+      } else {
+        this.lastError = signal.aborted ? `${this.instance} did not answer a health check within ${this.settings.healthCheckTimeoutMs} ms` : `${this.instance} is unreachable: ${message}`;
+        await this.dropSession();
+      }
       this.logger.warn({ event: 'health-check-fail', err: this.lastError }, 'upstream health check failed');
-      await this.dropSession();
       return false;
     } finally {
       this.lastCheckedAt = this.settings.now?.() ?? Date.now();
+    }
+  }
+
+  /** Reads the backend-health resource of our own servers; a server without one is judged by tools/list alone. */
+  private async checkBackend(session: UpstreamSession, signal: AbortSignal): Promise<void> {
+    if (this.config.kind === 'other' || this.hasBackendProbe === false || !session.offersResources()) return;
+    try {
+      await session.readResource(BACKEND_HEALTH_URI, signal, this.settings.healthCheckTimeoutMs);
+      this.hasBackendProbe = true;
+    } catch (error) {
+      if (error instanceof McpError && NO_BACKEND_PROBE.has(error.code)) {
+        this.hasBackendProbe = false;
+        return;
+      }
+      if (signal.aborted) throw error;
+      throw new BackendCheckError(stripCodePrefix(errorMessage(error)), { cause: error });
     }
   }
 

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, ReadResourceRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { BACKEND_HEALTH_URI } from '../../common/backend-health.js';
 
 /** Settings of a fake upstream MCP server used by gateway tests and benchmarks. */
 export interface FakeUpstreamOptions {
@@ -15,6 +16,11 @@ export interface FakeUpstreamOptions {
   delayMs?: number;
   /** When true, every tools/call fails with a retryable backend error. */
   failing?: boolean;
+  /**
+   * The backend-health resource our own servers offer: `up` answers, `down` fails retryably,
+   * `absent` declares resources but has no such resource; unset, the fake offers no resources.
+   */
+  backend?: 'up' | 'down' | 'absent';
 }
 
 /** What a fake upstream saw. */
@@ -29,6 +35,8 @@ export interface RecordedCall {
 export interface FakeUpstream {
   url: string;
   calls: RecordedCall[];
+  /** URIs of the resources/read requests it answered or refused. */
+  resourceReads: string[];
   options: FakeUpstreamOptions;
   stop: () => Promise<void>;
   start: () => Promise<void>;
@@ -79,10 +87,19 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
  * the transport saw (the HTTP header, or nothing over stdio). Also served over stdio by the
  * gateway benchmark, so the gateway and mcp-proxy can front the same server.
  */
-export function createFakeUpstreamServer(options: Omit<FakeUpstreamOptions, 'token'>, calls: RecordedCall[], headers: Record<string, unknown> = {}): Server {
+export function createFakeUpstreamServer(options: Omit<FakeUpstreamOptions, 'token'>, calls: RecordedCall[], headers: Record<string, unknown> = {}, resourceReads: string[] = []): Server {
   const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
-  const server = new Server({ name: 'fake-upstream', version: '1.0.0' }, { capabilities: { tools: {} }, jsonSchemaValidator });
+  const server = new Server({ name: 'fake-upstream', version: '1.0.0' }, { capabilities: { tools: {}, ...(options.backend ? { resources: {} } : {}) }, jsonSchemaValidator });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
+  if (options.backend) {
+    server.setRequestHandler(ReadResourceRequestSchema, (request) => {
+      const { uri } = request.params;
+      resourceReads.push(uri);
+      if (options.backend === 'absent' || uri !== BACKEND_HEALTH_URI) throw new McpError(-32002, `Resource not found: ${uri}`);
+      if (options.backend === 'down') throw new McpError(ErrorCode.InternalError, 'argocd backend check failed: Argo CD at argocd.test is unreachable: connect ECONNREFUSED', { code: 'backend_unavailable', isRetryable: true });
+      return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify({ reachable: true, backend: 'argocd', detail: 'fake', latencyMs: 0 }) }] };
+    });
+  }
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const args = request.params.arguments ?? {};
     const traceparent = typeof request.params._meta?.traceparent === 'string' ? request.params._meta.traceparent : undefined;
@@ -116,7 +133,8 @@ export function createFakeUpstreamServer(options: Omit<FakeUpstreamOptions, 'tok
 /** Starts a fake upstream MCP server (stateless streamable HTTP, bearer auth) on 127.0.0.1:0. */
 export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<FakeUpstream> {
   const calls: RecordedCall[] = [];
-  const buildServer = (req: IncomingMessage): Server => createFakeUpstreamServer(options, calls, req.headers);
+  const resourceReads: string[] = [];
+  const buildServer = (req: IncomingMessage): Server => createFakeUpstreamServer(options, calls, req.headers, resourceReads);
 
   let httpServer: HttpServer | undefined;
   let port = 0;
@@ -155,5 +173,5 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   await start();
-  return { url: `http://127.0.0.1:${port}/mcp`, calls, options, stop, start, close: stop };
+  return { url: `http://127.0.0.1:${port}/mcp`, calls, resourceReads, options, stop, start, close: stop };
 }
