@@ -57,7 +57,8 @@ interface IndexedDocument {
 /** An updatable BM25 index keyed by skill name. */
 export class SearchIndex {
   private readonly documents = new Map<string, IndexedDocument>();
-  private readonly postings = new Map<string, Map<string, number>>();
+  /** Term → the documents holding it, with the term's boosted frequency there. */
+  private readonly postings = new Map<string, Map<IndexedDocument, number>>();
   private totalLength = 0;
 
   get size(): number {
@@ -86,7 +87,7 @@ export class SearchIndex {
         posting = new Map();
         this.postings.set(term, posting);
       }
-      posting.set(document.name, frequency);
+      posting.set(indexed, frequency);
     }
   }
 
@@ -98,7 +99,7 @@ export class SearchIndex {
     this.totalLength -= existing.length;
     for (const term of existing.terms.keys()) {
       const posting = this.postings.get(term);
-      posting?.delete(name);
+      posting?.delete(existing);
       if (posting?.size === 0) this.postings.delete(term);
     }
   }
@@ -106,24 +107,36 @@ export class SearchIndex {
   /** Ranks documents for a free-text query; an exact skill name ranks first. */
   search(query: string, limit = 10): SearchResult[] {
     const count = this.documents.size;
-    if (count === 0) return [];
+    if (count === 0 || limit <= 0) return [];
     const averageLength = this.totalLength / count;
-    const scores = new Map<string, number>();
+    const scores = new Map<IndexedDocument, number>();
     for (const term of new Set(tokenize(query))) {
       const posting = this.postings.get(term);
       if (!posting) continue;
       const idf = Math.log(1 + (count - posting.size + 0.5) / (posting.size + 0.5));
-      for (const [name, frequency] of posting) {
-        const length = this.documents.get(name)?.length ?? averageLength;
-        const score = (idf * frequency * (K1 + 1)) / (frequency + K1 * (1 - B + (B * length) / averageLength));
-        scores.set(name, (scores.get(name) ?? 0) + score);
+      for (const [document, frequency] of posting) {
+        const score = (idf * frequency * (K1 + 1)) / (frequency + K1 * (1 - B + (B * document.length) / averageLength));
+        scores.set(document, (scores.get(document) ?? 0) + score);
       }
     }
-    const exact = query.trim().toLowerCase();
-    if (this.documents.has(exact)) scores.set(exact, (scores.get(exact) ?? 0) + 100);
-    const results: SearchResult[] = [];
-    for (const [name, score] of scores) results.push({ name, score: Math.round(score * 1000) / 1000 });
-    results.sort((left, right) => right.score - left.score || left.name.localeCompare(right.name));
-    return results.slice(0, limit);
+    const exact = this.documents.get(query.trim().toLowerCase());
+    if (exact) scores.set(exact, (scores.get(exact) ?? 0) + 100);
+    // The best `limit` hits kept in order as they come, instead of sorting every document a common term reaches.
+    const top: SearchResult[] = [];
+    for (const [document, raw] of scores) {
+      const score = Math.round(raw * 1000) / 1000;
+      const last = top[top.length - 1];
+      if (top.length === limit && last && ranksBefore(last, score, document.name)) continue;
+      let at = top.length;
+      for (let previous = top[at - 1]; previous && !ranksBefore(previous, score, document.name); previous = top[at - 1]) at -= 1;
+      top.splice(at, 0, { name: document.name, score });
+      if (top.length > limit) top.pop();
+    }
+    return top;
   }
+}
+
+/** Whether `hit` ranks before a document with `score` and `name`: higher score first, then by name. */
+function ranksBefore(hit: SearchResult, score: number, name: string): boolean {
+  return hit.score > score || (hit.score === score && hit.name.localeCompare(name) < 0);
 }

@@ -7,6 +7,9 @@
  */
 export const BACKEND_HEALTH_URI = 'sre-bot://backend-health';
 
+/** MCP's JSON-RPC error code for a resource the server does not have. */
+export const RESOURCE_NOT_FOUND = -32002;
+
 /** What a server reports when its backend answered. */
 export interface BackendHealth {
   reachable: true;

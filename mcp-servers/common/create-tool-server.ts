@@ -14,7 +14,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { z } from 'zod';
-import { BACKEND_HEALTH_URI, type BackendHealth, type BackendProbe } from './backend-health.js';
+import { BACKEND_HEALTH_URI, RESOURCE_NOT_FOUND, type BackendHealth, type BackendProbe } from './backend-health.js';
 import { errorMessage, isModelActionable, McpServerError } from './errors.js';
 import type { Logger } from './logger.js';
 import { contextFromTraceparent } from './trace-context.js';
@@ -107,7 +107,7 @@ function backendHealthHandlers(probe: BackendProbe, logger: Logger): { list: () 
     ],
   };
   const read = async (params: Record<string, unknown>): Promise<ReadResourceResult> => {
-    if (params.uri !== BACKEND_HEALTH_URI) throw new McpError(-32002, `Resource not found: ${typeof params.uri === 'string' ? params.uri : '(no uri)'}`);
+    if (params.uri !== BACKEND_HEALTH_URI) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${typeof params.uri === 'string' ? params.uri : '(no uri)'}`);
     const started = performance.now();
     try {
       const detail = await probe.check();

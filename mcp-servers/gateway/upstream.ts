@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { upstreamKey, type ResolvedUpstream } from './config.js';
-import { BACKEND_HEALTH_URI } from '../common/backend-health.js';
+import { BACKEND_HEALTH_URI, RESOURCE_NOT_FOUND } from '../common/backend-health.js';
 import { errorMessage, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { SecretScrubber } from './secret-scrubber.js';
@@ -56,8 +56,8 @@ function isRetryableMcpError(error: McpError): boolean {
   return data?.isRetryable === true;
 }
 
-/** JSON-RPC errors that mean "no backend-health resource here" (MCP's resource-not-found is -32002). */
-const NO_BACKEND_PROBE = new Set<number>([ErrorCode.MethodNotFound, ErrorCode.InvalidParams, -32002]);
+/** JSON-RPC errors that mean "no backend-health resource here". */
+const NO_BACKEND_PROBE = new Set<number>([ErrorCode.MethodNotFound, ErrorCode.InvalidParams, RESOURCE_NOT_FOUND]);
 
 /** The upstream MCP server answered, but its backend (Argo CD, the Kubernetes API) did not. */
 class BackendCheckError extends Error {}

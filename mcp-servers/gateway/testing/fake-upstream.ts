@@ -4,7 +4,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, ReadResourceRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { BACKEND_HEALTH_URI } from '../../common/backend-health.js';
+import { BACKEND_HEALTH_URI, RESOURCE_NOT_FOUND } from '../../common/backend-health.js';
 
 /** Settings of a fake upstream MCP server used by gateway tests and benchmarks. */
 export interface FakeUpstreamOptions {
@@ -95,7 +95,7 @@ export function createFakeUpstreamServer(options: Omit<FakeUpstreamOptions, 'tok
     server.setRequestHandler(ReadResourceRequestSchema, (request) => {
       const { uri } = request.params;
       resourceReads.push(uri);
-      if (options.backend === 'absent' || uri !== BACKEND_HEALTH_URI) throw new McpError(-32002, `Resource not found: ${uri}`);
+      if (options.backend === 'absent' || uri !== BACKEND_HEALTH_URI) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
       if (options.backend === 'down') throw new McpError(ErrorCode.InternalError, 'argocd backend check failed: Argo CD at argocd.test is unreachable: connect ECONNREFUSED', { code: 'backend_unavailable', isRetryable: true });
       return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify({ reachable: true, backend: 'argocd', detail: 'fake', latencyMs: 0 }) }] };
     });
