@@ -93,4 +93,19 @@ describe('root-cause statements', () => {
     );
     expect(asStatement('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)')).toBe('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)');
   });
+
+  it('says who logged a log line, and reduces a JSON log line to its level, message and error', async () => {
+    const { asStatement, logMessage } = await import('./triage.js');
+    const json = '{"level":"fatal","ts":"2026-11-24T04:00:00Z","msg":"config: required key PAYMENTS_DB_URL missing value","error":"envconfig.Process: PAYMENTS_DB_URL"}';
+    expect(asStatement(json, 'describe_workload:prod-eu/deployment/payments/payments-api')).toBe(
+      'payments-api logged: fatal: config: required key PAYMENTS_DB_URL missing value (envconfig.Process: PAYMENTS_DB_URL)',
+    );
+    expect(asStatement('ERROR dial tcp: lookup shipping on 10.96.0.10:53: no such host', 'get_pod_logs:prod-eu/pod/shop/checkout-7d9f-x2')).toBe('checkout-7d9f-x2 logged: ERROR dial tcp: lookup shipping on 10.96.0.10:53: no such host');
+    // Informational levels are not repeated, an error already in the message is not doubled, stack traces keep their first line.
+    expect(logMessage('{"level":"info","message":"listening on :8080"}')).toBe('listening on :8080');
+    expect(logMessage('{"severity":"ERROR","msg":"db: timeout","err":"db: timeout"}')).toBe('error: db: timeout');
+    expect(logMessage('{"level":"error","msg":"boom","stack":"Error: boom\\n    at main (app.js:1)"}')).toBe('error: boom (Error: boom)');
+    // Not a JSON object with a message: left to the plain-line rules.
+    for (const line of ['{"level":"fatal"}', '{not json}', '[1,2]', 'plain text']) expect(logMessage(line)).toBeUndefined();
+  });
 });

@@ -41,11 +41,49 @@ function firstParagraph(markdown: string): string {
   return (paragraph ?? markdown).replace(/\s+/g, ' ').slice(0, 700);
 }
 
+const FAILURE_LEVELS = /^(?:fatal|panic|critical|crit|error|err)$/i;
+
 /**
- * A tool line as a sentence for the root cause: event counts and ages are evidence detail, not
- * cause ("x11 Failed Pod/checkout-x (4m ago): Failed to pull…" → "Pod/checkout-x: Failed to pull…").
+ * A structured (JSON) log line reduced to what it says: `{"level":"fatal","msg":"config: x
+ * missing","error":"envconfig: x"}` → `fatal: config: x missing (envconfig: x)`. Undefined when the
+ * line is not a JSON object with a message.
  */
-export function asStatement(line: string): string {
+export function logMessage(line: string): string | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return undefined;
+  let record: unknown;
+  try {
+    record = JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return undefined;
+  const fields = record as Record<string, unknown>;
+  const field = (...keys: string[]): string | undefined => {
+    for (const key of keys) {
+      const value = fields[key];
+      if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    }
+    return undefined;
+  };
+  const message = field('msg', 'message', 'log', 'event');
+  if (!message) return undefined;
+  const level = field('level', 'severity', 'lvl');
+  const error = field('error', 'err', 'exception', 'stack');
+  const prefix = level && FAILURE_LEVELS.test(level) ? `${level.toLowerCase()}: ` : '';
+  return `${prefix}${message}${error && !message.includes(error) ? ` (${error.split('\n')[0] ?? error})` : ''}`;
+}
+
+/**
+ * A tool line as a sentence for the root cause. Event counts and ages are evidence detail, not
+ * cause ("x11 Failed Pod/checkout-x (4m ago): Failed to pull…" → "Pod/checkout-x: Failed to
+ * pull…"); a log line says who logged it, and a JSON log line only its message and error.
+ */
+export function asStatement(line: string, source = ''): string {
+  const objectName = source.replace(/^[a-z_]+:/, '').split('/').pop() ?? '';
+  const structured = logMessage(line);
+  if (structured) return objectName ? `${objectName} logged: ${structured}` : structured;
+  if (objectName && /^get_(?:pod|application)_logs:/.test(source)) return `${objectName} logged: ${line.trim()}`;
   return line.replace(/^x\d+\s+\w+\s+(\S+)\s+\([^)]*\bago\):\s*/, '$1: ').replace(/\s*…\s*/g, ' … ');
 }
 
@@ -102,8 +140,8 @@ export function triage(question: string, evidence: EvidenceBundle, matches: read
   const fixDescription = steps[0] ?? (fixText ? firstParagraph(fixText) : undefined);
   const where = primary ? ` (${primary.source.replace(/^[a-z_]+:/, '')})` : '';
   return {
-    summary: `${primary ? asStatement(primary.line).slice(0, 400) : skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
-    rootCause: `${primary ? asStatement(primary.line) : skill.description}${where}.`.slice(0, 1500),
+    summary: `${primary ? asStatement(primary.line, primary.source).slice(0, 400) : skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
+    rootCause: `${primary ? asStatement(primary.line, primary.source) : skill.description}${where}.`.slice(0, 1500),
     evidence: distinctLines([
       ...hitLines.map((hit) => ({ line: hit.line, source: hit.source })),
       // Lines the tools flagged as problems on the same objects: the specifics (limits, selectors, diffs).
