@@ -63,6 +63,11 @@ function describeEntities(entities: Entities): string {
   if (entities.app) parts.push(`Argo CD app ${entities.app.name} on ${entities.app.instance}`);
   if (entities.workload) parts.push(`${entities.workload.kind} ${entities.workload.namespace}/${entities.workload.name} on cluster ${entities.workload.cluster}`);
   else if (entities.namespace) parts.push(`namespace ${entities.namespace}${entities.cluster ? ` on cluster ${entities.cluster}` : ''}`);
+  if (entities.swept) {
+    const { unhealthyApps, unhealthyWorkloads, policyViolations } = entities.swept;
+    const found = `the question names no app, so every instance was checked: ${unhealthyApps} unhealthy Argo CD app(s), ${unhealthyWorkloads} workload(s) not ready, ${policyViolations} failing policy result(s)`;
+    return parts.length > 0 ? `${parts.join(', ')} (${found})` : `nothing broken found (${found})`;
+  }
   return parts.join(', ') || 'nothing specific (no app, workload or namespace matched the question)';
 }
 
@@ -129,7 +134,7 @@ export async function investigate(request: InvestigationRequest, deps: Investiga
   }
 
   progress('triage', 'building the answer from matched skills (no model)');
-  const finding = triage(request.question, evidence, matches, deps.catalog);
+  const finding = triage(request.question, evidence, matches, deps.catalog, { swept: entities.swept !== undefined, unreachable: entities.unreachable });
   if (!deps.model) notes.push('No model was used: this answer was assembled from the matched skill and the evidence.');
   const answer: Answer = {
     ...finding,

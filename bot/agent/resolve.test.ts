@@ -92,6 +92,7 @@ describe('root-cause statements', () => {
       'Pod/checkout-4jxrkhn4qv-94fb8: Failed to pull image "registry.example.com/shop/checkout:1.8.3": not found',
     );
     expect(asStatement('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)')).toBe('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)');
+    expect(asStatement('x1 Warning OperationCompleted Application/profile (14m ago): Sync operation to 391d7cc failed')).toBe('Application/profile: Sync operation to 391d7cc failed');
   });
 
   it('says who logged a log line, and reduces a JSON log line to its level, message and error', async () => {

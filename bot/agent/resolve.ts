@@ -12,6 +12,8 @@ export interface Entities {
   /** Same-named objects that were not chosen, for the answer's notes. */
   alternatives: string[];
   unreachable: string[];
+  /** Set when the question named nothing and the whole estate was swept for unhealthy apps and workloads. */
+  swept?: { unhealthyApps: number; unhealthyWorkloads: number; policyViolations: number };
 }
 
 /** Defaults a support channel can set (team, cluster, Argo CD instance, namespace). */
@@ -31,7 +33,9 @@ const STOPWORDS = new Set(
    works up running run start starting started stuck slow issue issues problem problems wrong happen happening happened going
    on going please help me us we i you hey hi bot sre-bot check look any all some now today again still keeps keep getting get
    sync syncing synced synchronize deploy deploying deployed rollout release healthy unhealthy degraded status state
-   policy policies kyverno argocd argo cd violating violation violations report reports audit blocked block denied`.split(/\s+/),
+   policy policies kyverno argocd argo cd violating violation violations report reports audit blocked block denied
+   anything something everything nothing stuff thing things else fine okay ok alright weird odd strange trouble outage outages
+   incident incidents alert alerts alerting going wrong right currently lately recently environment env`.split(/\s+/),
 );
 
 const ENVIRONMENTS: Record<string, string[]> = {
@@ -122,10 +126,115 @@ function narrow<T>(candidates: T[], filters: Array<(candidate: T) => boolean>): 
   return current;
 }
 
+/** How bad an app's state is: missing or degraded first, then out of sync, then progressing. */
+function appSeverity(app: AppCandidate & { operationPhase?: string }): number {
+  const health = { Missing: 4, Degraded: 4, Unknown: 2, Progressing: 1 }[app.health ?? ''] ?? 0;
+  const operation = app.operationPhase === 'Failed' || app.operationPhase === 'Error' ? 3 : 0;
+  return health + (app.sync === 'OutOfSync' ? 2 : 0) + operation;
+}
+
+/** Whether every term names a place (an Argo CD instance or cluster) rather than an object. */
+function namesOnlyPlaces(terms: readonly string[], tools: ToolCaller): boolean {
+  const places = [...tools.instancesOf('list_applications'), ...tools.instancesOf('find_workloads')];
+  return terms.every((term) => places.some((place) => matchesLocation(place, term)));
+}
+
+/**
+ * "What is wrong in prod?" names no object: list every app, every unhealthy Deployment and
+ * StatefulSet and the failing policy results (within the channel's defaults and the places and
+ * environment the question names), and pick the worst app and the broken workload behind it, or
+ * else the namespace with the most policy failures. The rest go to the answer's notes.
+ */
+async function sweepEstate(question: string, tools: ToolCaller, defaults: ChannelDefaults, environment: string | undefined): Promise<{ entities: Omit<Entities, 'unreachable'>; unreachable: string[] }> {
+  const unreachable = new Set<string>();
+  const apps: Array<AppCandidate & { operationPhase?: string }> = [];
+  const workloads: WorkloadCandidate[] = [];
+  /** Failing policy results per `cluster\0namespace`. */
+  const violations = new Map<string, number>();
+  await Promise.all([
+    tools.has('list_applications')
+      ? tools.call('list_applications', { ...(defaults.argocdInstance ? { instance: defaults.argocdInstance } : {}) }).then((result) => {
+          const { results, unreachable: down } = instanceResults(result, defaults.argocdInstance);
+          down.forEach((instance) => unreachable.add(instance));
+          for (const { instance, data } of results) {
+            for (const app of (data.applications ?? []) as Array<Record<string, unknown>>) {
+              apps.push({
+                name: String(app.name),
+                instance,
+                namespace: app.destinationNamespace as string | undefined,
+                health: app.health as string | undefined,
+                sync: app.sync as string | undefined,
+                operationPhase: app.operationPhase as string | undefined,
+              });
+            }
+          }
+        })
+      : Promise.resolve(),
+    ...(tools.has('list_resources') ? ['Deployment', 'StatefulSet'] : []).map((kind) =>
+      tools.call('list_resources', { kind, unhealthyOnly: true, limit: 50, ...(defaults.cluster ? { instance: defaults.cluster } : {}), ...(defaults.namespace ? { namespace: defaults.namespace } : {}) }).then((result) => {
+        const { results, unreachable: down } = instanceResults(result, defaults.cluster);
+        down.forEach((instance) => unreachable.add(instance));
+        for (const { instance, data } of results) {
+          for (const item of (data.items ?? []) as Array<Record<string, unknown>>) {
+            if (item.isHealthy !== false || typeof item.name !== 'string' || typeof item.namespace !== 'string') continue;
+            workloads.push({ kind, name: item.name, namespace: item.namespace, cluster: instance, isHealthy: false });
+          }
+        }
+      }),
+    ),
+    tools.has('list_policy_violations')
+      ? tools.call('list_policy_violations', { limit: 50, ...(defaults.cluster ? { instance: defaults.cluster } : {}), ...(defaults.namespace ? { namespace: defaults.namespace } : {}) }).then((result) => {
+          const { results, unreachable: down } = instanceResults(result, defaults.cluster);
+          down.forEach((instance) => unreachable.add(instance));
+          for (const { instance, data } of results) {
+            for (const group of (data.groups ?? []) as Array<{ resources?: unknown }>) {
+              for (const resource of Array.isArray(group.resources) ? (group.resources as unknown[]) : []) {
+                const namespace = typeof resource === 'string' ? /^\S+ ([a-z0-9][a-z0-9-]*)\//.exec(resource)?.[1] : undefined;
+                if (namespace) violations.set(`${instance}\0${namespace}`, (violations.get(`${instance}\0${namespace}`) ?? 0) + 1);
+              }
+            }
+          }
+        })
+      : Promise.resolve(),
+  ]);
+  const inScope = <T>(candidates: T[], placeOf: (candidate: T) => string): T[] =>
+    narrow(candidates, [(candidate) => matchesLocation(placeOf(candidate), question), (candidate) => matchesEnvironment(placeOf(candidate), environment)]);
+  const unhealthyApps = inScope(
+    apps.filter((app) => !isAppHealthy(app)),
+    (app) => app.instance,
+  ).sort((left, right) => appSeverity(right) - appSeverity(left) || left.name.localeCompare(right.name));
+  const brokenWorkloads = inScope(workloads, (workload) => workload.cluster).sort((left, right) => left.namespace.localeCompare(right.namespace) || left.name.localeCompare(right.name));
+  const app = unhealthyApps[0];
+  // The workload behind the chosen app (same name or namespace), else the first broken one when no app is unhealthy.
+  const workload = app ? (brokenWorkloads.find((candidate) => candidate.name === app.name) ?? brokenWorkloads.find((candidate) => candidate.namespace === app.namespace)) : brokenWorkloads[0];
+  const alternatives = [
+    ...unhealthyApps.filter((candidate) => candidate !== app).map((candidate) => `${candidate.instance}/${candidate.name} (${candidate.health ?? 'unknown'}, ${candidate.sync ?? 'unknown'})`),
+    ...brokenWorkloads.filter((candidate) => candidate !== workload && candidate.name !== app?.name).map((candidate) => `${candidate.cluster}/${candidate.namespace}/${candidate.name} (${candidate.kind}, not ready)`),
+  ];
+  // Nothing unhealthy: the namespace with the most failing policy results is what is left to look at.
+  const [policyPlace] = app || workload ? [] : inScope([...violations.entries()].sort((left, right) => right[1] - left[1] || left[0].localeCompare(right[0])), ([key]) => key.split('\0')[0] ?? '');
+  const [policyCluster, policyNamespace] = policyPlace ? policyPlace[0].split('\0') : [];
+  const namespace = app?.namespace ?? workload?.namespace ?? policyNamespace;
+  const cluster = workload?.cluster ?? policyCluster ?? defaults.cluster;
+  return {
+    entities: {
+      ...(app ? { app: { name: app.name, instance: app.instance, ...(app.namespace ? { namespace: app.namespace } : {}), ...(app.health ? { health: app.health } : {}), ...(app.sync ? { sync: app.sync } : {}) } } : {}),
+      related: [],
+      ...(workload ? { workload } : {}),
+      ...(namespace ? { namespace } : {}),
+      ...(cluster ? { cluster } : {}),
+      alternatives,
+      swept: { unhealthyApps: unhealthyApps.length, unhealthyWorkloads: brokenWorkloads.length, policyViolations: [...violations.values()].reduce((sum, count) => sum + count, 0) },
+    },
+    unreachable: [...unreachable],
+  };
+}
+
 /**
  * Resolves a question to the app, workload, namespace and cluster to investigate, by fanning
  * look-ups out over every instance. Asks back only when two unhealthy candidates remain and
- * nothing in the question or channel tells them apart.
+ * nothing in the question or channel tells them apart. A question that names no object (only,
+ * at most, a place) sweeps the estate for what is broken.
  */
 export async function resolveEntities(question: string, tools: ToolCaller, defaults: ChannelDefaults = {}): Promise<Resolution> {
   const terms = candidateTerms(question);
@@ -202,6 +311,10 @@ export async function resolveEntities(question: string, tools: ToolCaller, defau
   for (const other of workloadChoices.slice(1)) alternatives.push(`${other.cluster}/${other.namespace}/${other.name}`);
 
   const namespaceGuess = namespace ?? workload?.namespace ?? (app ? undefined : await namespaceNamed(terms, tools));
+  if (!app && !workload && !namespaceGuess && namesOnlyPlaces(terms, tools)) {
+    const swept = await sweepEstate(question, tools, defaults, environment);
+    return { kind: 'resolved', entities: { ...swept.entities, unreachable: [...new Set([...unreachable, ...swept.unreachable])] } };
+  }
   const clusterGuess = workload?.cluster ?? defaults.cluster ?? tools.instancesOf('find_workloads').find((instance) => matchesLocation(instance, question));
   const entities: Entities = {
     ...(app ? { app } : {}),

@@ -1,6 +1,15 @@
 import type { EvidenceBundle } from '../skills/evidence.js';
 import type { Finding } from './answer.js';
 import type { SkillCatalog, SkillHit, SkillMatchResult } from './ports.js';
+import { candidateTerms } from './resolve.js';
+
+/** What the investigation covered, so a "nothing found" answer says what was and was not looked at. */
+export interface TriageScope {
+  /** The estate was swept (the question named no object); see Entities.swept. */
+  swept?: boolean;
+  /** Instances that did not answer. */
+  unreachable?: readonly string[];
+}
 
 const MAX_EVIDENCE = 8;
 
@@ -84,7 +93,7 @@ export function asStatement(line: string, source = ''): string {
   const structured = logMessage(line);
   if (structured) return objectName ? `${objectName} logged: ${structured}` : structured;
   if (objectName && /^get_(?:pod|application)_logs:/.test(source)) return `${objectName} logged: ${line.trim()}`;
-  return line.replace(/^x\d+\s+\w+\s+(\S+)\s+\([^)]*\bago\):\s*/, '$1: ').replace(/\s*…\s*/g, ' … ');
+  return line.replace(/^x\d+\s+(?:(?:Warning|Normal)\s+)?\w+\s+(\S+)\s+\([^)]*\bago\):\s*/, '$1: ').replace(/\s*…\s*/g, ' … ');
 }
 
 /** Drops lines that are a clipped copy ("…") of a longer line that is also present. */
@@ -110,24 +119,56 @@ function notableEvidence(evidence: EvidenceBundle): EvidenceBundle {
   return evidence.filter((item) => /warning|error|fail|backoff|denied|outofsync|degraded|pending|refused|not found|oomkilled|crashloop/i.test(item.text));
 }
 
+/** The answer when no skill matched: the notable evidence, or an honest account of what was (not) checked. */
+function unmatched(question: string, evidence: EvidenceBundle, scope: TriageScope): Finding {
+  const notable = notableEvidence(evidence).slice(0, MAX_EVIDENCE);
+  const notChecked = scope.unreachable && scope.unreachable.length > 0 ? ` ${scope.unreachable.join(', ')} did not answer and could not be checked.` : '';
+  if (notable.length > 0) {
+    return {
+      summary: 'No known fault signature matched; these are the problems found.',
+      rootCause: `Undetermined. The most relevant signal: ${notable[0]?.text ?? ''}${notChecked}`,
+      evidence: notable.map((item) => ({ text: item.text.slice(0, 600), source: item.source })),
+      confidence: 'low',
+      nextSteps: ['Check the application name and environment in the question.', 'Ask the owning team or escalate to the on-call SRE.'],
+    };
+  }
+  if (scope.swept) {
+    return {
+      summary: 'Nothing looks broken right now.',
+      rootCause: `Nothing found: no Argo CD app is unhealthy or out of sync, every Deployment and StatefulSet is ready, and no policy result fails.${notChecked}`,
+      evidence: [{ text: 'Every Argo CD app, every not-ready Deployment and StatefulSet, and the failing policy results of every instance were listed; none was found.', source: 'sre-bot/triage' }],
+      confidence: notChecked ? 'low' : 'medium',
+      nextSteps: ['Name the app or service and what fails (error message, time), and ask again.', 'If users see errors, check the ingress or the dependency they call: it may be outside the clusters sre-bot sees.'],
+    };
+  }
+  if (evidence.length === 0) {
+    const terms = candidateTerms(question);
+    return {
+      summary: 'Nothing the question names was found.',
+      rootCause: `Undetermined: no Argo CD app, workload or namespace matching ${terms.length > 0 ? terms.map((term) => `"${term}"`).join(', ') : 'the question'} was found, so nothing was checked.${notChecked}`,
+      evidence: [{ text: `Looked up ${terms.length > 0 ? terms.join(', ') : 'the question'} on every Argo CD instance and cluster: no match.`, source: 'sre-bot/resolve' }],
+      confidence: 'low',
+      nextSteps: ['Check the spelling of the app or service name (the Argo CD application name is the surest).', 'Ask "what is wrong in prod?" to have every instance checked for broken apps and workloads.'],
+    };
+  }
+  return {
+    summary: 'No problem was found in the gathered state.',
+    rootCause: `Undetermined: the workloads, Argo CD applications and policies checked look healthy.${notChecked}`,
+    evidence: [{ text: 'No warnings, failed syncs or policy violations found.', source: 'sre-bot/triage' }],
+    confidence: 'low',
+    nextSteps: ['Check the application name and environment in the question.', 'Ask the owning team or escalate to the on-call SRE.'],
+  };
+}
+
 /**
  * The deterministic answer when no model is configured or the model is down: the best-matching
  * skill's signal hits are the root cause, the evidence lines prove it, and the skill's Fix
  * section says what to change.
  */
-export function triage(question: string, evidence: EvidenceBundle, matches: readonly SkillMatchResult[], catalog: SkillCatalog): Finding {
+export function triage(question: string, evidence: EvidenceBundle, matches: readonly SkillMatchResult[], catalog: SkillCatalog, scope: TriageScope = {}): Finding {
   const best = matches[0];
   const skill = best ? catalog.get(best.name) : undefined;
-  if (!best || !skill) {
-    const notable = notableEvidence(evidence).slice(0, MAX_EVIDENCE);
-    return {
-      summary: notable.length > 0 ? 'No known fault signature matched; these are the problems found.' : 'No problem was found in the gathered state.',
-      rootCause: notable.length > 0 ? `Undetermined. The most relevant signal: ${notable[0]?.text ?? ''}` : 'Undetermined: the workloads, Argo CD applications and policies checked look healthy.',
-      evidence: notable.length > 0 ? notable.map((item) => ({ text: item.text.slice(0, 600), source: item.source })) : [{ text: 'No warnings, failed syncs or policy violations found.', source: 'sre-bot/triage' }],
-      confidence: 'low',
-      nextSteps: ['Check the application name and environment in the question.', 'Ask the owning team or escalate to the on-call SRE.'],
-    };
-  }
+  if (!best || !skill) return unmatched(question, evidence, scope);
   // The most telling line first: a specific log or event beats a generic waiting reason.
   const hitLines = distinctLines([...new Map(best.hits.map((hit) => [hit.line, hit])).values()]).sort((a, b) => b.weight - a.weight || Number(a.line.includes('…')) - Number(b.line.includes('…')) || b.line.length - a.line.length);
   // The root-cause line: telling (weight) and complete (long enough to carry the object and the reason).
