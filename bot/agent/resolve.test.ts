@@ -110,3 +110,26 @@ describe('root-cause statements', () => {
     for (const line of ['{"level":"fatal"}', '{not json}', '[1,2]', 'plain text']) expect(logMessage(line)).toBeUndefined();
   });
 });
+
+describe('triage fix', () => {
+  const skill = (fix: string) => ({ name: 'service-connectivity', description: 'Service calls fail.', body: '', fix, references: [] });
+  const catalogOf = (fix: string) => ({ names: () => ['service-connectivity'], promptIndex: () => '', get: () => skill(fix), readFile: () => Promise.resolve(undefined), match: () => [], search: () => [] });
+  const hits = (lines: string[]) => [{ name: 'service-connectivity', score: 5, hits: lines.map((line) => ({ signal: 's', line, source: 'check_service:prod/service/shop/cart', weight: 2 })) }];
+  const cases = ['- wrong hostname: fix the URL in the caller values', '- selector matches no pods: make the Service selector and the pod labels agree', '- port mismatch: point targetPort at the named port'].join('\n');
+
+  it('states the case the evidence singles out as the fix, and moves it first', async () => {
+    const { triage } = await import('./triage.js');
+    const finding = triage('why', [], hits(['Service cart: selector matches no pods in shop']), catalogOf(cases));
+    expect(finding.fix?.description).toBe('selector matches no pods: make the Service selector and the pod labels agree');
+    expect(finding.nextSteps[0]).toBe(finding.fix?.description);
+  });
+
+  it('offers the first case as the most common one, not as the fix, when the evidence does not choose', async () => {
+    const { triage } = await import('./triage.js');
+    const finding = triage('why', [], hits(['connection refused']), catalogOf(cases));
+    expect(finding.fix?.description).toBe("wrong hostname: fix the URL in the caller values. (The skill's most common case; nothing in the evidence singled it out, so check that it fits.)");
+    expect(finding.nextSteps[0]).toBe('wrong hostname: fix the URL in the caller values');
+    // A single case is the fix.
+    expect(triage('why', [], hits(['connection refused']), catalogOf('- port mismatch: point targetPort at the named port')).fix?.description).toBe('port mismatch: point targetPort at the named port');
+  });
+});

@@ -13,6 +13,9 @@ export interface TriageScope {
 
 const MAX_EVIDENCE = 8;
 
+/** Said after a fix the evidence did not single out among the skill's cases. */
+const UNDECIDED_FIX = "(The skill's most common case; nothing in the evidence singled it out, so check that it fits.)";
+
 /** Top-level list items of a markdown section (continuation lines joined), as plain sentences. */
 export function listItems(markdown: string): string[] {
   const items: string[] = [];
@@ -26,8 +29,12 @@ export function listItems(markdown: string): string[] {
 
 const WORD = /[a-z0-9][a-z0-9.-]+/g;
 
-/** Orders fix items by how many of their words appear in the evidence that hit (most relevant first). */
-function rankByEvidence(items: readonly string[], evidenceText: string): string[] {
+/**
+ * Orders fix items by how many of their words appear in the evidence that hit (most relevant
+ * first); `isDecided` says whether the evidence picked the first item or it is simply the skill
+ * author's first (most common) case.
+ */
+function rankByEvidence(items: readonly string[], evidenceText: string): { items: string[]; isDecided: boolean } {
   const evidenceWords = new Set(evidenceText.toLowerCase().match(WORD) ?? []);
   const scored = items.map((item, index) => {
     const words = new Set((item.split(':')[0] ?? item).toLowerCase().match(WORD) ?? []);
@@ -38,8 +45,8 @@ function rankByEvidence(items: readonly string[], evidenceText: string): string[
   // The skill author's order is the default (most common cause first); only clear evidence reorders it.
   const best = Math.max(...scored.map((entry) => entry.score));
   const runnerUp = Math.max(...scored.filter((entry) => entry.score !== best).map((entry) => entry.score), 0);
-  if (best - runnerUp < 2) return [...items];
-  return scored.sort((a, b) => b.score - a.score || a.index - b.index).map((entry) => entry.item);
+  if (best - runnerUp < 2) return { items: [...items], isDecided: items.length === 1 };
+  return { items: scored.sort((a, b) => b.score - a.score || a.index - b.index).map((entry) => entry.item), isDecided: true };
 }
 
 function firstParagraph(markdown: string): string {
@@ -177,8 +184,10 @@ export function triage(question: string, evidence: EvidenceBundle, matches: read
   const runnerUp = matches[1];
   const isClearWinner = !runnerUp || best.score >= runnerUp.score * 1.5;
   const fixText = skill.fix ?? '';
-  const steps = rankByEvidence(listItems(fixText), hitLines.map((hit) => hit.line).join('\n'));
-  const fixDescription = steps[0] ?? (fixText ? firstParagraph(fixText) : undefined);
+  const ranked = rankByEvidence(listItems(fixText), hitLines.map((hit) => hit.line).join('\n'));
+  const steps = ranked.items;
+  // Several cases and nothing in the evidence chose one: offer the skill's first case as such, not as the fix.
+  const fixDescription = steps[0] ? (ranked.isDecided ? steps[0] : `${steps[0].slice(0, 700).replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}`) : fixText ? firstParagraph(fixText) : undefined;
   const where = primary ? ` (${primary.source.replace(/^[a-z_]+:/, '')})` : '';
   return {
     summary: `${primary ? asStatement(primary.line, primary.source).slice(0, 400) : skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
