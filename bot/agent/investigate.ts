@@ -135,7 +135,7 @@ export async function investigate(request: InvestigationRequest, deps: Investiga
 
   progress('triage', 'building the answer from matched skills (no model)');
   const finding = triage(request.question, evidence, matches, deps.catalog, { swept: entities.swept !== undefined, unreachable: entities.unreachable });
-  if (!deps.model) notes.push('No model was used: this answer was assembled from the matched skill and the evidence.');
+  if (!deps.model) notes.push(matches.length > 0 ? 'No model was used: this answer was assembled from the matched skill and the evidence.' : 'No model was used, and no skill matched: this answer only reports what was looked at.');
   const answer: Answer = {
     ...finding,
     ...base,

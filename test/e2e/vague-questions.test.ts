@@ -71,6 +71,7 @@ describe('questions that name no app', () => {
       const { answer } = await ask(estate.gateway.url, estate.gateway.token, 'why is foobar failing?');
       expect(answer.rootCause).toBe('Undetermined: no Argo CD app, workload or namespace matching "foobar" was found, so nothing was checked.');
       expect(answer.confidence).toBe('low');
+      expect(answer.notes).toContain('No model was used, and no skill matched: this answer only reports what was looked at.');
     } finally {
       await estate.close();
     }
