@@ -1,3 +1,4 @@
+import type { ToolCallResult } from './ports.js';
 import type { ToolCaller } from './tool-caller.js';
 import { instanceResults } from './tool-caller.js';
 
@@ -116,6 +117,22 @@ interface WorkloadCandidate {
 
 const isAppHealthy = (app: AppCandidate) => app.health === 'Healthy' && app.sync === 'Synced';
 
+/** The apps of a list_applications answer, each tagged with its instance; instances that did not answer go to `unreachable`. */
+function appsOf(result: ToolCallResult, scope: string | undefined, unreachable: Set<string>): Array<AppCandidate & { operationPhase?: string }> {
+  const { results, unreachable: down } = instanceResults(result, scope);
+  down.forEach((instance) => unreachable.add(instance));
+  return results.flatMap(({ instance, data }) =>
+    ((data.applications ?? []) as Array<Record<string, unknown>>).map((app) => ({
+      name: String(app.name),
+      instance,
+      namespace: app.destinationNamespace as string | undefined,
+      health: app.health as string | undefined,
+      sync: app.sync as string | undefined,
+      operationPhase: app.operationPhase as string | undefined,
+    })),
+  );
+}
+
 /** Narrows candidates: channel default, environment, exact name, then unhealthy over healthy. */
 function narrow<T>(candidates: T[], filters: Array<(candidate: T) => boolean>): T[] {
   let current = candidates;
@@ -154,20 +171,7 @@ async function sweepEstate(question: string, tools: ToolCaller, defaults: Channe
   await Promise.all([
     tools.has('list_applications')
       ? tools.call('list_applications', { ...(defaults.argocdInstance ? { instance: defaults.argocdInstance } : {}) }).then((result) => {
-          const { results, unreachable: down } = instanceResults(result, defaults.argocdInstance);
-          down.forEach((instance) => unreachable.add(instance));
-          for (const { instance, data } of results) {
-            for (const app of (data.applications ?? []) as Array<Record<string, unknown>>) {
-              apps.push({
-                name: String(app.name),
-                instance,
-                namespace: app.destinationNamespace as string | undefined,
-                health: app.health as string | undefined,
-                sync: app.sync as string | undefined,
-                operationPhase: app.operationPhase as string | undefined,
-              });
-            }
-          }
+          apps.push(...appsOf(result, defaults.argocdInstance, unreachable));
         })
       : Promise.resolve(),
     ...(tools.has('list_resources') ? ['Deployment', 'StatefulSet'] : []).map((kind) =>
@@ -247,13 +251,7 @@ export async function resolveEntities(question: string, tools: ToolCaller, defau
     terms.flatMap((term) => [
       tools.has('list_applications')
         ? tools.call('list_applications', { nameContains: term, ...(defaults.argocdInstance ? { instance: defaults.argocdInstance } : {}) }).then((result) => {
-            const { results, unreachable: down } = instanceResults(result, defaults.argocdInstance);
-            down.forEach((instance) => unreachable.add(instance));
-            for (const { instance, data } of results) {
-              for (const app of (data.applications ?? []) as Array<Record<string, unknown>>) {
-                apps.push({ name: String(app.name), instance, namespace: app.destinationNamespace as string | undefined, health: app.health as string | undefined, sync: app.sync as string | undefined });
-              }
-            }
+            apps.push(...appsOf(result, defaults.argocdInstance, unreachable));
           })
         : Promise.resolve(),
       tools.has('find_workloads')

@@ -2,14 +2,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judge } from '../../evaluators/runner/judge.js';
-import { migrate } from '../../bot/store/migrate.js';
-import { createPgliteDatabase } from '../../bot/store/pglite-database.js';
-import { createStore, type Store } from '../../bot/store/store.js';
-import { createSkillCatalog } from '../../bot/skills/catalog.js';
+import type { Store } from '../../bot/store/store.js';
 import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
 import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
 import { runScenario } from '../../evaluators/runner/run-scenario.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { bundledScenario, openStoreAndSkills, repositoryRoot } from '../support/pipeline.js';
 
 const names = readdirSync(join(repositoryRoot, 'evaluators', 'scenarios'))
   .filter((file) => file.endsWith('.yaml'))
@@ -22,15 +19,12 @@ const names = readdirSync(join(repositoryRoot, 'evaluators', 'scenarios'))
 describe('triage answers every bundled scenario', () => {
   let store: Store;
   let disk: SkillCatalog;
+  let closeAll: () => Promise<void>;
   beforeAll(async () => {
-    const db = await createPgliteDatabase();
-    await migrate(db);
-    store = createStore(db);
-    disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
+    ({ store, skills: disk, close: closeAll } = await openStoreAndSkills());
   });
   afterAll(async () => {
-    await disk.close();
-    await store.close();
+    await closeAll();
   });
 
   it('has the scenarios the sandbox issue asks for', () => {

@@ -1,19 +1,15 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../bot/agent/answer.js';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createInvestigator } from '../../bot/runtime/investigator.js';
 import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
-import { createSkillCatalog } from '../../bot/skills/catalog.js';
 import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
-import { migrate } from '../../bot/store/migrate.js';
-import { createPgliteDatabase } from '../../bot/store/pglite-database.js';
-import { createStore, type Store } from '../../bot/store/store.js';
+import type { Store } from '../../bot/store/store.js';
 import { judge } from '../../evaluators/runner/judge.js';
 import { openScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { startSandbox } from '../../evaluators/sandbox/start-sandbox.js';
 import { startGatewayOverSandbox } from '../../evaluators/sandbox/with-gateway.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { bundledScenario, openStoreAndSkills } from '../support/pipeline.js';
 
 /**
  * Questions that name no app ("what is wrong in prod?") make the bot check every instance for
@@ -23,16 +19,14 @@ import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
 let store: Store;
 let disk: SkillCatalog;
 
+let closeAll: () => Promise<void>;
+
 beforeAll(async () => {
-  const db = await createPgliteDatabase();
-  await migrate(db);
-  store = createStore(db);
-  disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
+  ({ store, skills: disk, close: closeAll } = await openStoreAndSkills());
 });
 
 afterAll(async () => {
-  await disk.close();
-  await store.close();
+  await closeAll();
 });
 
 async function ask(gatewayUrl: string, token: string, question: string): Promise<{ answer: Answer; progress: string[] }> {

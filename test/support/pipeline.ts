@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { ModelClient } from '../../bot/agent/ports.js';
+import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createInvestigator, type Investigator } from '../../bot/runtime/investigator.js';
 import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
@@ -18,6 +19,22 @@ export function bundledScenario(name: string): Promise<Scenario> {
   return loadScenarioByName(join(repositoryRoot, 'evaluators', 'scenarios'), name);
 }
 
+/** PGlite with the migrations applied, and the bundled skills: what every pipeline test needs besides an estate. */
+export async function openStoreAndSkills(): Promise<{ store: Store; skills: SkillCatalog; close(): Promise<void> }> {
+  const db = await createPgliteDatabase();
+  await migrate(db);
+  const store = createStore(db);
+  const skills = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
+  return {
+    store,
+    skills,
+    async close() {
+      await skills.close();
+      await store.close();
+    },
+  };
+}
+
 export interface PipelineHarness {
   estate: ScenarioEstate;
   store: Store;
@@ -31,10 +48,7 @@ export interface PipelineHarness {
  */
 export async function startPipeline(scenario: Scenario, options: { model?: ModelClient } = {}): Promise<PipelineHarness> {
   const estate = await openScenarioEstate(scenario);
-  const db = await createPgliteDatabase();
-  await migrate(db);
-  const store = createStore(db);
-  const disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
+  const { store, skills: disk, close: closeStoreAndSkills } = await openStoreAndSkills();
   const gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
   const investigator = createInvestigator({ store, gateway, catalog: skillCatalogPort(disk), ...(options.model ? { model: options.model } : {}) });
   return {
@@ -43,8 +57,7 @@ export async function startPipeline(scenario: Scenario, options: { model?: Model
     investigator,
     async close() {
       await gateway.close();
-      await disk.close();
-      await store.close();
+      await closeStoreAndSkills();
       await estate.close();
     },
   };
