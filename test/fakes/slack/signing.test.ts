@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkSlackSignature, computeSlackSignature, signedHeaders, slackFormEncode, slashCommandFields } from './index.js';
 
-/** The two vectors of shared/specs/slack/signing/test-vectors.json (copied so a fresh clone runs them). */
+/** The two vectors of test/fixtures/slack/signing/test-vectors.json, spelled out so a reader sees them. */
 const SECRET = '8f7c3b2a1d0e9f8a7b6c5d4e3f2a1b0c';
 const TIMESTAMP = 1730000001;
 const EVENT_BODY =
@@ -13,7 +13,7 @@ const SLASH_BODY =
   'token=vErIfIcAtIoNtOkEn0000001&team_id=T0TEAM00001&team_domain=example-sre&channel_id=C0CHAN00001&channel_name=incidents&user_id=U0HUMAN0001&user_name=alice&command=%2Fsre&text=status+checkout-api&api_app_id=A0APP000001&is_enterprise_install=false&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TEAM00001%2F7912345679201%2FaB3dE5fG7hJ9kL1mN3pQ5rS7&trigger_id=7912345679201.1234567890123.0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const SLASH_SIGNATURE = 'v0=19da4dcbf5ce8a6cff5231bf8e04d5595e22883551412699810b5cf0b79c1377';
 
-const SPECS = fileURLToPath(new URL('../../../../shared/specs/slack/', import.meta.url));
+const SPECS = fileURLToPath(new URL('../../fixtures/slack/', import.meta.url));
 
 describe('Slack request signing', () => {
   it('reproduces the signing test vectors', () => {
@@ -46,7 +46,7 @@ describe('Slack request signing', () => {
     expect(Number(stale['x-slack-request-timestamp'])).toBe(TIMESTAMP - 600);
   });
 
-  it.skipIf(!existsSync(SPECS))('matches every vector and the interactivity form body in shared/specs', () => {
+  it('matches every vector and the interactivity form body in test/fixtures', () => {
     const { vectors } = JSON.parse(readFileSync(`${SPECS}signing/test-vectors.json`, 'utf8')) as {
       vectors: { signing_secret: string; body: string; headers: Record<string, string> }[];
     };
