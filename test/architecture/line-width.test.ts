@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '..', '..');
+const script = join(root, 'scripts', 'check-line-width.mjs');
+
+/**
+ * scripts/check-line-width.mjs on tiny trees with the project's Prettier config: it reports the
+ * wide lines Prettier cannot wrap and ignores the ones it can, and files Prettier ignores.
+ */
+describe('line-width check', () => {
+  let workDir: string;
+  beforeAll(() => {
+    workDir = mkdtempSync(join(tmpdir(), 'sre-bot-line-width-'));
+  });
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  async function check(files: Record<string, string>, args: string[] = []): Promise<{ code: number; output: string }> {
+    const dir = mkdtempSync(join(workDir, 'case-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    cpSync(join(root, '.prettierrc.json'), join(dir, '.prettierrc.json'));
+    try {
+      const { stdout } = await run(process.execPath, [script, ...args], { cwd: dir });
+      return { code: 0, output: stdout };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: failed.code ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+    }
+  }
+
+  const wrappable = `export const total = add(${Array.from({ length: 12 }, (_, i) => `argumentNumber${i}`).join(', ')});\n`;
+  const longString = `export const message = '${'a sentence that goes on and on '.repeat(5)}';\n`;
+
+  it('passes a tree whose only wide lines Prettier wraps', async () => {
+    expect(wrappable.length).toBeGreaterThan(121);
+    const result = await check({ 'src/sum.ts': wrappable });
+    expect(result).toEqual({ code: 0, output: '0 line(s) wider than 120 in 0 file(s) after formatting\n' });
+  });
+
+  it('reports a long string literal with its file, line and width, and fails', async () => {
+    const result = await check({ 'src/ok.ts': 'export const x = 1;\n', 'src/text.ts': `// note\n${longString}` });
+    expect(result.code).toBe(1);
+    // Prettier moves the literal onto its own line (two spaces, literal, semicolon): that line is measured.
+    const literal = longString.slice(longString.indexOf("'"), longString.lastIndexOf("'") + 1);
+    expect(result.output).toContain(`src/text.ts:3 (${literal.length + 3}) 'a sentence that goes on`);
+    expect(result.output).toContain('1 line(s) wider than 120 in 1 file(s) after formatting');
+  });
+
+  it('skips files in .prettierignore and honours --max', async () => {
+    const ignored = await check({ '.prettierignore': 'vendor/\n', 'vendor/text.js': longString });
+    expect(ignored.code).toBe(0);
+    const short = { 'src/short.js': "export const word = 'twenty-five characters';\n" };
+    expect((await check(short)).code).toBe(0);
+    expect(await check(short, ['--max=20', '--quiet'])).toEqual({
+      code: 1,
+      output: '1 line(s) wider than 20 in 1 file(s) after formatting\n',
+    });
+  });
+});
