@@ -1,6 +1,6 @@
 import type { IssueSink, LintContext } from './lint-types.js';
 
-/** Verbs MCP tool names start with (DESIGN.md: snake_case, verb first). */
+/** Verbs MCP tool names start with (docs/architecture.md: snake_case, verb first). */
 const TOOL_VERBS = [
   'get', 'list', 'describe', 'find', 'check', 'explain', 'search', 'load', 'sync', 'rollback', 'rollout',
   'scale', 'delete', 'create', 'update', 'patch', 'apply', 'restart', 'watch', 'query', 'diff', 'show', 'read',
