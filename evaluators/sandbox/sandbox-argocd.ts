@@ -100,7 +100,10 @@ export function createArgoInstances(input: {
 }
 
 /** Compares the scenario's apps once at the present, then lets auto-sync and self-heal run. */
-export async function reconcileAndResume(instances: ReadonlyMap<string, ArgoInstance>, scenarioApps: ReadonlySet<string>): Promise<void> {
+export async function reconcileAndResume(
+  instances: ReadonlyMap<string, ArgoInstance>,
+  scenarioApps: ReadonlySet<string>,
+): Promise<void> {
   for (const instance of instances.values()) {
     for (const name of instance.names()) {
       if (scenarioApps.has(`${instance.name}/${name}`)) await instance.comparison(name);
@@ -127,7 +130,11 @@ export async function startArgoServers(input: {
       input.onClose(() => server.close());
       endpoints.push({ name, url: server.url('http'), token });
     } else {
-      const server = await startArgoApiServer({ instance, token, ...(input.latencyMs ? { latencyMs: input.latencyMs } : {}) });
+      const server = await startArgoApiServer({
+        instance,
+        token,
+        ...(input.latencyMs ? { latencyMs: input.latencyMs } : {}),
+      });
       input.onClose(() => server.close());
       endpoints.push({ name, url: server.url, token });
     }

@@ -27,7 +27,11 @@ function syntheticNodes(cluster: string, pods: number): KubeObject[] {
  * One simulated cluster per layout name, reading time from `clock`. A scenario cluster gets its
  * declared nodes and objects (times relative to `start`); a synthetic one gets nodes for its pods.
  */
-export function createSandboxClusters(layout: SandboxLayout, clock: SandboxClock, start: Date): Map<string, LoadableSimulatedCluster> {
+export function createSandboxClusters(
+  layout: SandboxLayout,
+  clock: SandboxClock,
+  start: Date,
+): Map<string, LoadableSimulatedCluster> {
   const { scenario, plan } = layout;
   const images: ImageBehaviour[] = [...(scenario?.images ?? []), ...plan.images];
   const syntheticPods = podsPerCluster(plan);

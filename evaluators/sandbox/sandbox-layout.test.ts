@@ -40,7 +40,8 @@ describe('applicationDefinitions', () => {
     const definitions = [...applicationDefinitions(layout).values()].flat();
     const keys = scenarioAppKeys(scenario);
     expect(definitions).toHaveLength(keys.size + 2);
-    for (const definition of definitions) expect(definition.source.repoURL).toBe(scenario.git.repoURL ?? 'https://git.example.com/platform/gitops.git');
+    for (const definition of definitions)
+      expect(definition.source.repoURL).toBe(scenario.git.repoURL ?? 'https://git.example.com/platform/gitops.git');
     const fleet = definitions.filter((definition) => definition.labels?.synthetic === 'true');
     expect(fleet.map((definition) => definition.syncPolicy)).toEqual([
       { automated: { prune: true, selfHeal: false } },

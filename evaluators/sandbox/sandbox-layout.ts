@@ -18,7 +18,11 @@ export interface SandboxLayout {
  * Names every cluster and Argo CD instance from the scenario plus the scale flags (one of each
  * when both are silent) and checks that each `--down` name is one of them.
  */
-export function planSandboxLayout(scenario: Scenario | undefined, scale: ScaleOptions, down: readonly string[] = []): SandboxLayout {
+export function planSandboxLayout(
+  scenario: Scenario | undefined,
+  scale: ScaleOptions,
+  down: readonly string[] = [],
+): SandboxLayout {
   const scenarioClusters = (scenario?.clusters ?? []).map((cluster) => cluster.name);
   const scenarioInstances = (scenario?.argocd ?? []).map((instance) => instance.name);
   const plan = planSyntheticEstate(scale, scenarioClusters, scenarioInstances);

@@ -26,7 +26,12 @@ export interface SeededHistory {
  * Commits the scenario's git history (times relative to `start`) and the synthetic estate's one
  * commit into `repo`, oldest first; an empty history still gets an initial commit so HEAD exists.
  */
-export async function seedGitopsRepo(repo: GitRepo, scenario: Scenario | undefined, plan: SyntheticEstatePlan, start: Date): Promise<SeededHistory> {
+export async function seedGitopsRepo(
+  repo: GitRepo,
+  scenario: Scenario | undefined,
+  plan: SyntheticEstatePlan,
+  start: Date,
+): Promise<SeededHistory> {
   const commits: Array<GitCommitSpec & { isSynthetic?: boolean }> = (scenario?.git.commits ?? []).map((commit) => ({
     message: commit.message,
     author: commit.author,
@@ -52,7 +57,12 @@ export async function seedGitopsRepo(repo: GitRepo, scenario: Scenario | undefin
     else replayCommits.push({ sha, date: commit.date });
   }
   if (commits.length === 0) {
-    await repo.commit({ message: 'initial commit', author: PLATFORM_BOT, date: start, files: { 'README.md': '# GitOps sources\n' } });
+    await repo.commit({
+      message: 'initial commit',
+      author: PLATFORM_BOT,
+      date: start,
+      files: { 'README.md': '# GitOps sources\n' },
+    });
   }
   return { replayCommits, ...(syntheticSha ? { syntheticSha } : {}), earliest: commits[0]?.date ?? start };
 }

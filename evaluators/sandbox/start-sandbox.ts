@@ -94,9 +94,23 @@ async function assembleSandbox(
   clock.pin(new Date(history.earliest.getTime() - 3_600_000));
   const clusters = createSandboxClusters(layout, clock, start);
   const onClose = closers.push;
-  const clusterServers = await startClusterServers({ layout, clusters, tlsDir: join(workDir, 'tls'), ...latency, onClose });
+  const clusterServers = await startClusterServers({
+    layout,
+    clusters,
+    tlsDir: join(workDir, 'tls'),
+    ...latency,
+    onClose,
+  });
   const clusterUrls = new Map(clusterServers.endpoints.map((endpoint) => [endpoint.name, endpoint.url]));
-  const instances = createArgoInstances({ layout, repo, clusters, clusterUrls, clock, createdAt: history.earliest, onClose });
+  const instances = createArgoInstances({
+    layout,
+    repo,
+    clusters,
+    clusterUrls,
+    clock,
+    createdAt: history.earliest,
+    onClose,
+  });
 
   const scenarioApps = scenarioAppKeys(scenario);
   await replayHistory(history.replayCommits, [...instances.values()], clock, scenarioApps);

@@ -36,7 +36,8 @@ describe('line-width check', () => {
     }
   }
 
-  const wrappable = `export const total = add(${Array.from({ length: 12 }, (_, i) => `argumentNumber${i}`).join(', ')});\n`;
+  const argumentNames = Array.from({ length: 12 }, (_, index) => `argumentNumber${index}`);
+  const wrappable = `export const total = add(${argumentNames.join(', ')});\n`;
   const longString = `export const message = '${'a sentence that goes on and on '.repeat(5)}';\n`;
 
   it('passes a tree whose only wide lines Prettier wraps', async () => {
