@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { ownershipFields, type Ownership, type OwnershipResolver } from '../common/kube-ownership.js';
 import { formatAge } from '../common/output-budget.js';
 import type { ContainerStateShape, ContainerStatusShape, PodShape } from './kube-shapes.js';
 
@@ -14,9 +16,10 @@ export interface ContainerSummary {
   message?: string;
 }
 
-/** One pod, reduced to what explains its health. */
-export interface PodSummary {
+/** One pod, reduced to what explains its health; `owners`/`argocdApp` once resolved. */
+export interface PodSummary extends Ownership {
   name: string;
+  namespace?: string;
   phase: string;
   ready: string;
   restarts: number;
@@ -92,6 +95,7 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
   if (!isHealthy && problems.length === 0) problems.push(`phase ${phase}, ${readyCount}/${specCount} containers ready`);
   return {
     name: pod.metadata.name,
+    ...(pod.metadata.namespace ? { namespace: pod.metadata.namespace } : {}),
     phase,
     ready: `${readyCount}/${specCount}`,
     restarts: containers.reduce((sum, container) => sum + container.restarts, 0),
@@ -112,4 +116,35 @@ export function formatPodSummary(pod: PodSummary, indent = '  '): string[] {
 /** Sort key: unhealthy pods first, then most restarts, then name. */
 export function comparePods(left: PodSummary, right: PodSummary): number {
   return Number(left.isHealthy) - Number(right.isHealthy) || right.restarts - left.restarts || left.name.localeCompare(right.name);
+}
+
+/** Output schema of one container summary. */
+export const containerSummarySchema = z.object({
+  name: z.string(),
+  image: z.string().optional(),
+  ready: z.boolean(),
+  restarts: z.number().int(),
+  state: z.string(),
+  lastTermination: z.string().optional(),
+  message: z.string().optional(),
+});
+
+/** Output schema of one pod summary, ownership included. */
+export const podSummarySchema = z.object({
+  name: z.string(),
+  namespace: z.string().optional(),
+  phase: z.string(),
+  ready: z.string(),
+  restarts: z.number().int(),
+  node: z.string().optional(),
+  age: z.string(),
+  isHealthy: z.boolean(),
+  problems: z.array(z.string()),
+  containers: z.array(containerSummarySchema),
+  ...ownershipFields,
+});
+
+/** Summarizes pods and names the controller chain and Argo CD app of each. */
+export async function summarizePodsWithOwnership(pods: readonly PodShape[], now: Date, resolver: OwnershipResolver): Promise<PodSummary[]> {
+  return Promise.all(pods.map(async (pod) => ({ ...summarizePod(pod, now), ...(await resolver.ownershipOf(pod)) })));
 }

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { fitLines } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool } from '../deps.js';
-import { formatEventGroup } from '../event-groups.js';
-import { formatPodSummary } from '../pod-status.js';
+import { ownershipFields } from '../../common/kube-ownership.js';
+import { eventGroupSchema, formatEventGroup } from '../event-groups.js';
+import { formatPodSummary, podSummarySchema } from '../pod-status.js';
 import { buildWorkloadReport, type WorkloadReport } from '../workload-report.js';
 import { namespaceSchema, objectNameSchema, resolveWorkload, workloadKindSchema } from '../workload-lookup.js';
 
@@ -43,6 +44,24 @@ export function formatWorkloadReport(report: WorkloadReport, now: Date, maxPods:
   return fitLines(lines, undefined, 'call list_events or get_pod_logs for detail');
 }
 
+/** Output schema of describe_workload: the report with pods cut to `maxPods` (`podCount` is all). */
+export const workloadReportSchema = z.object({
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  ...ownershipFields,
+  revision: z.string().optional(),
+  images: z.array(z.string()).describe('`container=image (limits ...)` per template container.'),
+  rollout: z.object({ summary: z.string(), isHealthy: z.boolean(), problems: z.array(z.string()) }).optional(),
+  pods: z.array(podSummarySchema).describe('Unhealthy first; each names its ReplicaSet/Deployment (owners) and Argo CD app.'),
+  podCount: z.number().int(),
+  warningEvents: z.array(eventGroupSchema),
+  missingReferences: z.array(z.object({ kind: z.enum(['ConfigMap', 'Secret', 'PersistentVolumeClaim']), name: z.string(), usedBy: z.string(), optional: z.boolean() })),
+  missingKeys: z.array(z.object({ kind: z.enum(['ConfigMap', 'Secret']), name: z.string(), key: z.string(), usedBy: z.string() })),
+  unboundClaims: z.array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() })),
+  crashLogs: z.array(z.object({ pod: z.string(), container: z.string(), previous: z.boolean(), lines: z.array(z.string()) })),
+});
+
 /** One call that explains a workload's health. */
 export const describeWorkloadTool = defineKubernetesTool({
   name: 'describe_workload',
@@ -58,6 +77,7 @@ export const describeWorkloadTool = defineKubernetesTool({
     kind: workloadKindSchema.optional(),
     maxPods: z.number().int().min(1).max(50).default(6).describe('Pods to list (unhealthy first).'),
   }),
+  outputSchema: workloadReportSchema,
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {

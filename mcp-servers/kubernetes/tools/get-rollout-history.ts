@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findWellKnownType, type KubeObject, type ResourceType } from '../../common/kube-types.js';
+import { argocdAppOf } from '../../common/kube-ownership.js';
 import { formatAge } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool, type KubernetesDeps } from '../deps.js';
@@ -78,6 +79,11 @@ export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadS
   });
 }
 
+function appOf(workload: WorkloadShape): { argocdApp?: string } {
+  const argocdApp = argocdAppOf(workload.metadata);
+  return argocdApp ? { argocdApp } : {};
+}
+
 /** Shows the rollout history of a workload with what changed between revisions. */
 export const getRolloutHistoryTool = defineKubernetesTool({
   name: 'get_rollout_history',
@@ -90,6 +96,24 @@ export const getRolloutHistoryTool = defineKubernetesTool({
     namespace: namespaceSchema.optional(),
     kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']).optional(),
     limit: z.number().int().min(1).max(50).default(6),
+  }),
+  outputSchema: z.object({
+    kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
+    namespace: z.string(),
+    name: z.string(),
+    argocdApp: z.string().optional(),
+    revisions: z.array(
+      z.object({
+        revision: z.number(),
+        images: z.array(z.string()),
+        createdAt: z.string().optional(),
+        changeCause: z.string().optional(),
+        replicas: z.string().optional(),
+        isCurrent: z.boolean(),
+        changes: z.array(z.string()).describe('What changed from the next older revision (images, env names).'),
+      }),
+    ),
+    total: z.number().int(),
   }),
   annotations: readOnlyAnnotations,
   isWrite: false,
@@ -107,6 +131,6 @@ export const getRolloutHistoryTool = defineKubernetesTool({
       for (const change of revision.changes) lines.push(`    ${change}`);
     }
     if (revisions.length > shown.length) lines.push(`  … ${revisions.length - shown.length} older revisions not shown; raise limit`);
-    return { text: lines.join('\n'), structured: { kind: match.kind, namespace: match.namespace, name: match.name, revisions: shown, total: revisions.length } };
+    return { text: lines.join('\n'), structured: { kind: match.kind, namespace: match.namespace, name: match.name, ...appOf(match.object), revisions: shown, total: revisions.length } };
   },
 });
