@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { expect } from 'vitest';
 import type { z } from 'zod';
-import type { AnyToolDefinition } from '../../mcp-servers/common/tool-definition.js';
+import type { DefinedTool } from '../../mcp-servers/common/tool-definition.js';
 import { call } from './sandbox-harness.js';
 
 /**
@@ -11,7 +11,7 @@ import { call } from './sandbox-harness.js';
  */
 export async function structuredCall<Deps, Schema extends z.ZodObject>(
   client: Client,
-  tool: AnyToolDefinition<Deps> & { outputSchema?: Schema },
+  tool: DefinedTool<Deps, Schema>,
   args: Record<string, unknown> = {},
 ): Promise<{ text: string; data: z.output<Schema> }> {
   const { text, result } = await call(client, tool.name, args);
