@@ -18,6 +18,27 @@ export const getPolicyTool = defineKyvernoTool({
     name: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a policy name'),
     namespace: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').optional().describe('For a namespaced Policy.'),
   }),
+  outputSchema: z.object({
+    name: z.string(),
+    kind: z.string().optional(),
+    namespace: z.string().optional(),
+    mode: z.enum(['Enforce', 'Audit', 'Mixed']),
+    background: z.boolean(),
+    ready: z.boolean().optional(),
+    description: z.string().optional(),
+    rules: z.array(
+      z.object({
+        name: z.string(),
+        type: z.string(),
+        mode: z.enum(['Enforce', 'Audit']).optional(),
+        matches: z.string(),
+        excludes: z.string().optional(),
+        message: z.string().optional(),
+        requirements: z.array(z.string()).describe('What a resource must satisfy, as field paths and conditions.'),
+      }),
+    ),
+    failing: z.number().int(),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
@@ -42,6 +63,19 @@ export const getPolicyTool = defineKyvernoTool({
       if (rule.message) lines.push(`  message: ${clip(rule.message, 300)}`);
       for (const requirement of rule.requirements) lines.push(`  requires: ${requirement}`);
     }
-    return { text: fitLines(lines), structured: { name: policy.metadata.name, kind: policy.kind, namespace: policy.metadata.namespace, mode: policyMode(policy), background: policy.spec?.background ?? true, rules, failing: fails.get(policy.metadata.name) ?? 0 } };
+    return {
+      text: fitLines(lines),
+      structured: {
+        name: policy.metadata.name,
+        kind: policy.kind,
+        namespace: policy.metadata.namespace,
+        mode: policyMode(policy),
+        background: policy.spec?.background ?? true,
+        ...(policyReady(policy) === undefined ? {} : { ready: policyReady(policy) }),
+        ...(description ? { description } : {}),
+        rules,
+        failing: fails.get(policy.metadata.name) ?? 0,
+      },
+    };
   },
 });

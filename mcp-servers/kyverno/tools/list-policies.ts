@@ -29,6 +29,23 @@ export const listPoliciesTool = defineKyvernoTool({
     limit: limitSchema(30, 300),
     cursor: cursorSchema,
   }),
+  outputSchema: z.object({
+    policies: z.array(
+      z.object({
+        name: z.string(),
+        kind: z.enum(['ClusterPolicy', 'Policy']),
+        namespace: z.string().optional(),
+        scope: z.string().describe('`cluster` or `ns/<namespace>`, as the text shows it.'),
+        mode: z.enum(['Enforce', 'Audit', 'Mixed']),
+        background: z.boolean(),
+        ready: z.boolean().optional(),
+        failing: z.number().int().describe('PolicyReport results failing this policy now.'),
+        rules: z.array(z.object({ name: z.string(), type: z.string(), matches: z.string() })),
+      }),
+    ),
+    total: z.number().int(),
+    nextCursor: z.string().optional(),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
@@ -36,6 +53,8 @@ export const listPoliciesTool = defineKyvernoTool({
     const rows = policies
       .map((policy) => ({
         name: policy.metadata.name,
+        kind: policy.kind === 'ClusterPolicy' ? ('ClusterPolicy' as const) : ('Policy' as const),
+        ...(policy.kind !== 'ClusterPolicy' && policy.metadata.namespace ? { namespace: policy.metadata.namespace } : {}),
         scope: policy.kind === 'ClusterPolicy' ? 'cluster' : `ns/${policy.metadata.namespace ?? '?'}`,
         mode: policyMode(policy),
         background: policy.spec?.background ?? true,
