@@ -14,6 +14,14 @@ export interface ContainerSummary {
   /** The previous run's end, when it restarted: `OOMKilled (exit 137) 3m ago`. */
   lastTermination?: string;
   message?: string;
+  /** The facts of `state` and `lastTermination` as data. */
+  reason?: string;
+  exitCode?: number;
+  lastTerminationReason?: string;
+  lastExitCode?: number;
+  lastFinishedAt?: string;
+  /** The container's memory limit as written in the spec (`512Mi`). */
+  memoryLimit?: string;
 }
 
 /** One pod, reduced to what explains its health; `owners`/`argocdApp` once resolved. */
@@ -22,6 +30,9 @@ export interface PodSummary extends Ownership {
   namespace?: string;
   phase: string;
   ready: string;
+  /** The two numbers of `ready`. */
+  readyContainers: number;
+  totalContainers: number;
   restarts: number;
   node?: string;
   age: string;
@@ -52,6 +63,21 @@ function summarizeContainer(status: ContainerStatusShape, now: Date): ContainerS
     state: describeState(status.state),
     ...(last ? { lastTermination: `${last.reason ?? 'terminated'} (exit ${last.exitCode ?? '?'}) ${formatAge(last.finishedAt, now)} ago` } : {}),
     ...(message ? { message } : {}),
+    ...facts(status),
+  };
+}
+
+/** Reason and exit codes of the current and previous run, the numbers behind `state` and `lastTermination`. */
+function facts(status: ContainerStatusShape): Pick<ContainerSummary, 'reason' | 'exitCode' | 'lastTerminationReason' | 'lastExitCode' | 'lastFinishedAt'> {
+  const reason = status.state?.waiting?.reason ?? status.state?.terminated?.reason;
+  const exitCode = status.state?.terminated?.exitCode;
+  const last = status.lastState?.terminated;
+  return {
+    ...(reason ? { reason } : {}),
+    ...(exitCode === undefined ? {} : { exitCode }),
+    ...(last?.reason ? { lastTerminationReason: last.reason } : {}),
+    ...(last?.exitCode === undefined ? {} : { lastExitCode: last.exitCode }),
+    ...(last?.finishedAt ? { lastFinishedAt: last.finishedAt } : {}),
   };
 }
 
@@ -98,12 +124,17 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
     ...(pod.metadata.namespace ? { namespace: pod.metadata.namespace } : {}),
     phase,
     ready: `${readyCount}/${specCount}`,
+    readyContainers: readyCount,
+    totalContainers: specCount,
     restarts: containers.reduce((sum, container) => sum + container.restarts, 0),
     ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
     age: formatAge(pod.metadata.creationTimestamp, now),
     isHealthy,
     problems: [...new Set(problems)],
-    containers,
+    containers: containers.map((container) => {
+      const memoryLimit = memoryLimitOf(pod, container.name);
+      return memoryLimit ? { ...container, memoryLimit } : container;
+    }),
   };
 }
 
@@ -127,6 +158,12 @@ export const containerSummarySchema = z.object({
   state: z.string(),
   lastTermination: z.string().optional(),
   message: z.string().optional(),
+  reason: z.string().optional().describe('Waiting or terminated reason now, e.g. CrashLoopBackOff.'),
+  exitCode: z.number().int().optional(),
+  lastTerminationReason: z.string().optional().describe('Why the previous run ended, e.g. OOMKilled.'),
+  lastExitCode: z.number().int().optional(),
+  lastFinishedAt: z.string().optional(),
+  memoryLimit: z.string().optional(),
 });
 
 /** Output schema of one pod summary, ownership included. */
@@ -135,6 +172,8 @@ export const podSummarySchema = z.object({
   namespace: z.string().optional(),
   phase: z.string(),
   ready: z.string(),
+  readyContainers: z.number().int(),
+  totalContainers: z.number().int(),
   restarts: z.number().int(),
   node: z.string().optional(),
   age: z.string(),

@@ -19,6 +19,8 @@ export interface WorkloadReport extends Ownership {
   name: string;
   revision?: string;
   images: string[];
+  /** Template containers with image and resources, the facts of `images` as data. */
+  containers: Array<{ name: string; image?: string; limits?: Record<string, string>; requests?: Record<string, string> }>;
   rollout?: RolloutState;
   pods: PodSummary[];
   warningEvents: EventGroup[];
@@ -130,6 +132,12 @@ export async function buildWorkloadReport(kube: KubeClient, match: WorkloadMatch
     ...ownership,
     ...(revision ? { revision } : {}),
     images,
+    containers: (podSpec?.containers ?? []).map((container) => ({
+      name: container.name,
+      ...(container.image ? { image: container.image } : {}),
+      ...(container.resources?.limits ? { limits: container.resources.limits } : {}),
+      ...(container.resources?.requests ? { requests: container.resources.requests } : {}),
+    })),
     ...(match.kind !== 'Pod' && match.kind !== 'CronJob' ? { rollout: rolloutState(workload) } : {}),
     pods,
     warningEvents: ownedEvents,

@@ -33,6 +33,10 @@ describe('kubernetes server structured results (missing-image-tag: Deployment sh
     const { data } = await structuredCall(kube, describeWorkloadTool, { name: 'checkout', namespace: 'shop', kind: 'Deployment' });
     expect(data).toMatchObject({ kind: 'Deployment', namespace: 'shop', name: 'checkout', argocdApp: 'checkout' });
     expect(data.pods.length).toBeGreaterThan(0);
+    expect(data.rollout?.counts).toMatchObject({ desired: expect.any(Number), ready: expect.any(Number) });
+    expect(data.containers[0]).toMatchObject({ name: 'checkout', image: expect.stringContaining('checkout:1.8.3') });
+    const waiting = data.pods.flatMap((pod) => pod.containers).find((container) => container.reason === 'ImagePullBackOff' || container.reason === 'ErrImagePull');
+    expect(waiting, 'a container waiting on its image, as data').toBeDefined();
     for (const pod of data.pods) {
       expect(pod.namespace).toBe('shop');
       expect(pod.owners?.map((owner) => owner.kind)).toEqual(['ReplicaSet', 'Deployment']);
@@ -99,7 +103,7 @@ describe('kubernetes server structured results (missing-image-tag: Deployment sh
   });
 });
 
-describe('kubernetes server structured results (service-selector-mismatch, crash-missing-env)', () => {
+describe('kubernetes server structured results (service-selector-mismatch, missing-secret, crash-missing-env)', () => {
   it('check_service: near-miss pods say which label differs and how', async () => {
     const estate = await startMcpSandbox(await loadScenario('service-selector-mismatch'));
     try {
@@ -116,6 +120,23 @@ describe('kubernetes server structured results (service-selector-mismatch, crash
     }
   });
 
+  it('describe_workload (missing-secret): each missing reference says container, env variable and key', async () => {
+    const estate = await startMcpSandbox(await loadScenario('missing-secret'));
+    try {
+      const kube = await estate.kubernetes('prod-eu');
+      await kube.listTools();
+      const { data } = await structuredCall(kube, describeWorkloadTool, { name: 'auth' });
+      const missing = data.missingReferences.filter((reference) => reference.name === 'auth-db-credentials');
+      expect(missing.map((reference) => ({ kind: reference.kind, envVar: reference.envVar, key: reference.key }))).toEqual([
+        { kind: 'Secret', envVar: 'DB_USER', key: 'username' },
+        { kind: 'Secret', envVar: 'DB_PASSWORD', key: 'password' },
+      ]);
+      expect(missing[0]?.container).toEqual(expect.any(String));
+    } finally {
+      await estate.close();
+    }
+  });
+
   it('get_pod_logs previous=true: crash log lines are data, with the pod\'s owners', async () => {
     const estate = await startMcpSandbox(await loadScenario('crash-missing-env'));
     try {
@@ -126,6 +147,9 @@ describe('kubernetes server structured results (service-selector-mismatch, crash
       expect(data).toMatchObject({ previous: true, matchedLines: expect.any(Number), workload: { kind: 'Deployment', name: 'payments-api' } });
       expect(data).toMatchObject({ owners: [{ kind: 'ReplicaSet' }, { kind: 'Deployment', name: 'payments-api' }], argocdApp: 'payments-api' });
       expect(data.restarts).toBeGreaterThan(0);
+      const report = await structuredCall(kube, describeWorkloadTool, { name: 'payments-api', namespace: 'payments' });
+      const crashed = report.data.pods.flatMap((pod) => pod.containers).find((container) => container.lastExitCode !== undefined);
+      expect(crashed).toMatchObject({ lastExitCode: 1, lastTerminationReason: 'Error', memoryLimit: '384Mi' });
     } finally {
       await estate.close();
     }

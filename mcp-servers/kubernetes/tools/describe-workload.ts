@@ -52,12 +52,44 @@ export const workloadReportSchema = z.object({
   ...ownershipFields,
   revision: z.string().optional(),
   images: z.array(z.string()).describe('`container=image (limits ...)` per template container.'),
-  rollout: z.object({ summary: z.string(), isHealthy: z.boolean(), problems: z.array(z.string()) }).optional(),
+  containers: z.array(
+    z.object({ name: z.string(), image: z.string().optional(), limits: z.record(z.string(), z.string()).optional(), requests: z.record(z.string(), z.string()).optional() }),
+  ).describe('The pod template containers: the facts of `images` as data.'),
+  rollout: z
+    .object({
+      summary: z.string(),
+      isHealthy: z.boolean(),
+      problems: z.array(z.string()),
+      counts: z.object({
+        desired: z.number().int(),
+        ready: z.number().int().optional(),
+        updated: z.number().int().optional(),
+        available: z.number().int().optional(),
+        unavailable: z.number().int().optional(),
+        succeeded: z.number().int().optional(),
+        active: z.number().int().optional(),
+        failed: z.number().int().optional(),
+      }),
+    })
+    .optional(),
   pods: z.array(podSummarySchema).describe('Unhealthy first; each names its ReplicaSet/Deployment (owners) and Argo CD app.'),
   podCount: z.number().int(),
   warningEvents: z.array(eventGroupSchema),
-  missingReferences: z.array(z.object({ kind: z.enum(['ConfigMap', 'Secret', 'PersistentVolumeClaim']), name: z.string(), usedBy: z.string(), optional: z.boolean() })),
-  missingKeys: z.array(z.object({ kind: z.enum(['ConfigMap', 'Secret']), name: z.string(), key: z.string(), usedBy: z.string() })),
+  missingReferences: z.array(
+    z.object({
+      kind: z.enum(['ConfigMap', 'Secret', 'PersistentVolumeClaim']),
+      name: z.string(),
+      usedBy: z.string().describe('`env DB key url (app)`, `envFrom (app)`, `volume config`, as the text shows it.'),
+      optional: z.boolean(),
+      container: z.string().optional(),
+      envVar: z.string().optional(),
+      key: z.string().optional(),
+      volume: z.string().optional(),
+    }),
+  ),
+  missingKeys: z.array(
+    z.object({ kind: z.enum(['ConfigMap', 'Secret']), name: z.string(), key: z.string(), usedBy: z.string(), container: z.string(), envVar: z.string() }),
+  ),
   unboundClaims: z.array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() })),
   crashLogs: z.array(z.object({ pod: z.string(), container: z.string(), previous: z.boolean(), lines: z.array(z.string()) })),
 });
