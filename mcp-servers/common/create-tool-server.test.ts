@@ -58,6 +58,12 @@ describe('createToolServer output schemas', () => {
     expect(result.structuredContent).toEqual({ count: 2, owners: [{ kind: 'Deployment', name: 'web' }] });
   });
 
+  it('sends null-valued fields as absent, so optional fields stay optional (backends write lastTimestamp: null)', async () => {
+    const { client } = await connect(() => ({ count: 1, owners: null, nested: undefined }));
+    const result = (await client.callTool({ name: 'count_things', arguments: {} })) as CallToolResult;
+    expect(result.structuredContent).toEqual({ count: 1 });
+  });
+
   it.each([
     ['a mistyped field', { count: 'two' }, /count/],
     ['a field the schema does not declare (the client would reject it)', { count: 2, extra: true }, /additional properties/],

@@ -95,8 +95,20 @@ function outputProblem(schema: z.ZodObject, value: unknown): string | undefined 
     };
     outputValidators.set(schema, validate);
   }
-  // Validate what goes over the wire: JSON drops undefined fields, exactly as the client will see it.
-  return validate(JSON.parse(JSON.stringify(value)));
+  return validate(value);
+}
+
+/**
+ * The structured output as it goes over the wire: JSON (undefined fields gone) with null-valued
+ * object fields dropped too. Backends write `null` for absent values (`lastTimestamp: null`,
+ * `creationTimestamp: null`); in these results absent and null mean the same, and one spelling
+ * (absent) keeps optional fields optional for every consumer's schema.
+ */
+function wireForm(structured: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(structured), (_key, value: unknown) => {
+    if (!isObject(value)) return value;
+    return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null));
+  }) as Record<string, unknown>;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -210,7 +222,8 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
         const traceId = span.spanContext().traceId;
         const logger = options.logger.child({ tool: name, traceId });
         try {
-          const output = await tool.handler(parsed.data, { deps: options.deps, logger, signal });
+          const answer = await tool.handler(parsed.data, { deps: options.deps, logger, signal });
+          const output = tool.outputSchema && answer.structured && !answer.isError ? { ...answer, structured: wireForm(answer.structured) } : answer;
           if (tool.outputSchema && !output.isError) {
             const problem = output.structured ? outputProblem(tool.outputSchema, output.structured) : 'no structured output';
             if (problem) {
