@@ -32,6 +32,8 @@ describe('argocd server structured results (missing-image-tag: app checkout is D
     expect(app.data.fullRevision).toMatch(/^[0-9a-f]{40}$/);
     expect(app.data.history[0]).toMatchObject({ id: expect.any(String), revision: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(app.data.unhealthyResources.some((resource) => resource.kind === 'Deployment')).toBe(true);
+    expect(app.data.resourceCounts.notHealthy).toBe(app.data.unhealthyResources.length);
+    expect(app.text).toContain(`resources: ${app.data.resourceCounts.total} total, ${app.data.resourceCounts.notHealthy} not healthy`);
     const history = await structuredCall(argocd, getApplicationHistoryTool, { name: 'checkout' });
     expect(history.data.history.some((entry) => entry.revision === history.data.currentRevision)).toBe(true);
   });

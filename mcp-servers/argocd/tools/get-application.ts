@@ -72,6 +72,7 @@ export const applicationOutputSchema = z.object({
   unhealthyResources: z.array(resourceStatusSchema),
   outOfSyncResources: z.array(z.string()).describe('`Kind/name` of each resource not Synced.'),
   outOfSyncResourceRefs: z.array(resourceRefSchema.extend({ status: z.string().optional(), requiresPruning: z.boolean().optional() })),
+  resourceCounts: z.object({ total: z.number().int(), notHealthy: z.number().int(), outOfSync: z.number().int() }),
   images: z.array(z.string()),
   history: z.array(historyLineSchema),
 });
@@ -134,6 +135,11 @@ export const getApplicationTool = defineArgocdTool({
           ...(resource.status ? { status: resource.status } : {}),
           ...(resource.requiresPruning ? { requiresPruning: true } : {}),
         })),
+        resourceCounts: {
+          total: (status.resources ?? []).length,
+          notHealthy: (status.resources ?? []).filter((resource) => resource.health?.status && resource.health.status !== 'Healthy').length,
+          outOfSync: outOfSync.length,
+        },
         images: status.summary?.images ?? [],
         history,
       },
