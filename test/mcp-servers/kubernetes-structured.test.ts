@@ -55,7 +55,9 @@ describe('kubernetes server structured results (missing-image-tag: Deployment sh
     expect(found.data.workloads).toContainEqual(expect.objectContaining({ kind: 'Deployment', namespace: 'shop', name: 'checkout', argocdApp: 'checkout', isHealthy: false }));
     const history = await structuredCall(kube, getRolloutHistoryTool, { name: 'checkout', namespace: 'shop' });
     expect(history.data).toMatchObject({ kind: 'Deployment', argocdApp: 'checkout' });
-    expect(history.data.revisions.some((revision) => revision.isCurrent)).toBe(true);
+    const current = history.data.revisions.find((revision) => revision.isCurrent);
+    expect(current?.containerImages[0]).toMatchObject({ container: 'checkout', image: expect.stringContaining('checkout:') });
+    expect(current).toMatchObject({ readyReplicas: expect.any(Number), desiredReplicas: expect.any(Number) });
   });
 
   it('list_events: each group names its involved object, that object\'s owners and the app', async () => {

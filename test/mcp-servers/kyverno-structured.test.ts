@@ -50,6 +50,8 @@ describe('kyverno server structured results', () => {
       const policy = await structuredCall(kyverno, getPolicyTool, { name });
       expect(policy.data).toMatchObject({ name, mode: expect.stringMatching(/Enforce|Audit|Mixed/) });
       expect(policy.data.rules.length).toBeGreaterThan(0);
+      const limits = await structuredCall(kyverno, getPolicyTool, { name: 'require-resource-limits' });
+      expect(limits.data.rules[0]?.kinds).toContain('Pod');
     } finally {
       await estate.close();
     }

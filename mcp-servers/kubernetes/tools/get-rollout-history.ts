@@ -17,6 +17,11 @@ export interface RolloutRevision {
   createdAt?: string;
   changeCause?: string;
   replicas?: string;
+  /** The numbers of `replicas` (Deployments: the ReplicaSet's ready and desired). */
+  readyReplicas?: number;
+  desiredReplicas?: number;
+  /** The facts of `images` as data. */
+  containerImages: Array<{ container: string; image?: string }>;
   isCurrent: boolean;
   /** What changed compared with the previous revision (images, env names, template hash). */
   changes: string[];
@@ -28,6 +33,10 @@ function ownedBy(object: KubeObject, owner: WorkloadShape): boolean {
 
 function envNames(template: WorkloadShape['spec']): string[] {
   return (template?.template?.spec?.containers ?? []).flatMap((container) => [...(container.env ?? []).map((variable) => variable.name), ...(container.envFrom ?? []).map((source) => `envFrom:${source.configMapRef?.name ?? source.secretRef?.name ?? '?'}`)]);
+}
+
+function containerImagesOf(spec: WorkloadShape['spec']): Array<{ container: string; image?: string }> {
+  return (spec?.template?.spec?.containers ?? []).map((container) => ({ container: container.name, ...(container.image ? { image: container.image } : {}) }));
 }
 
 /** Revisions of a Deployment (its ReplicaSets) or StatefulSet/DaemonSet (ControllerRevisions), newest first. */
@@ -45,6 +54,9 @@ export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadS
         ...(set.metadata.creationTimestamp ? { createdAt: set.metadata.creationTimestamp } : {}),
         ...(cause ? { changeCause: cause } : {}),
         replicas: `${set.status?.readyReplicas ?? 0}/${set.spec?.replicas ?? 0} ready`,
+        readyReplicas: set.status?.readyReplicas ?? 0,
+        desiredReplicas: set.spec?.replicas ?? 0,
+        containerImages: containerImagesOf(set.spec),
         isCurrent: String(revision) === current,
         env: envNames(set.spec),
       });
@@ -57,6 +69,7 @@ export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadS
       revisions.push({
         revision: Number((controllerRevision as { revision?: number }).revision ?? 0),
         images: templateImages(asWorkload),
+        containerImages: containerImagesOf(data?.spec),
         ...(controllerRevision.metadata.creationTimestamp ? { createdAt: controllerRevision.metadata.creationTimestamp } : {}),
         isCurrent: controllerRevision.metadata.name === workload.status?.updateRevision,
         env: envNames(data?.spec),
@@ -109,6 +122,9 @@ export const getRolloutHistoryTool = defineKubernetesTool({
         createdAt: z.string().optional(),
         changeCause: z.string().optional(),
         replicas: z.string().optional(),
+        readyReplicas: z.number().int().optional(),
+        desiredReplicas: z.number().int().optional(),
+        containerImages: z.array(z.object({ container: z.string(), image: z.string().optional() })),
         isCurrent: z.boolean(),
         changes: z.array(z.string()).describe('What changed from the next older revision (images, env names).'),
       }),

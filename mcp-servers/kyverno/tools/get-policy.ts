@@ -4,7 +4,7 @@ import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKyvernoTool } from '../deps.js';
 import { ruleRequirements } from '../pattern-requirements.js';
 import { resolvePolicy } from '../policy-lookup.js';
-import { describeMatch, policyMode, policyReady, ruleMode, ruleType } from '../policy-shapes.js';
+import { describeMatch, matchedKinds, policyMode, policyReady, ruleMode, ruleType } from '../policy-shapes.js';
 import { failCounts } from './list-policies.js';
 
 /** One policy, rule by rule: what it matches, what it requires, mode, and its current failures. */
@@ -32,6 +32,7 @@ export const getPolicyTool = defineKyvernoTool({
         type: z.string(),
         mode: z.enum(['Enforce', 'Audit']).optional(),
         matches: z.string(),
+        kinds: z.array(z.string()).describe('Kinds the rule matches (empty: any).'),
         excludes: z.string().optional(),
         message: z.string().optional(),
         requirements: z.array(z.string()).describe('What a resource must satisfy, as field paths and conditions.'),
@@ -49,6 +50,7 @@ export const getPolicyTool = defineKyvernoTool({
       type: ruleType(rule),
       mode: rule.validate ? ruleMode(policy, rule) : undefined,
       matches: describeMatch(rule.match),
+      kinds: matchedKinds(rule.match),
       excludes: rule.exclude ? describeMatch(rule.exclude) : undefined,
       message: rule.validate?.message,
       requirements: ruleRequirements(rule),

@@ -3,7 +3,7 @@ import { cursorSchema, limitSchema, paginate, pageFooter } from '../../common/ou
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKyvernoTool, type KyvernoDeps } from '../deps.js';
 import { listAllPolicies, listReports } from '../policy-lookup.js';
-import { describeMatch, policyMode, policyReady, ruleType } from '../policy-shapes.js';
+import { describeMatch, matchedKinds, policyMode, policyReady, ruleType } from '../policy-shapes.js';
 
 /** Failing results per policy name, from the policy reports. */
 export async function failCounts(deps: KyvernoDeps, namespace?: string): Promise<Map<string, number>> {
@@ -40,7 +40,7 @@ export const listPoliciesTool = defineKyvernoTool({
         background: z.boolean(),
         ready: z.boolean().optional(),
         failing: z.number().int().describe('PolicyReport results failing this policy now.'),
-        rules: z.array(z.object({ name: z.string(), type: z.string(), matches: z.string() })),
+        rules: z.array(z.object({ name: z.string(), type: z.string(), matches: z.string(), kinds: z.array(z.string()) })),
       }),
     ),
     total: z.number().int(),
@@ -60,7 +60,7 @@ export const listPoliciesTool = defineKyvernoTool({
         background: policy.spec?.background ?? true,
         ready: policyReady(policy),
         failing: fails.get(policy.metadata.name) ?? 0,
-        rules: (policy.spec?.rules ?? []).map((rule) => ({ name: rule.name, type: ruleType(rule), matches: describeMatch(rule.match) })),
+        rules: (policy.spec?.rules ?? []).map((rule) => ({ name: rule.name, type: ruleType(rule), matches: describeMatch(rule.match), kinds: matchedKinds(rule.match) })),
       }))
       .filter((row) => !input.mode || row.mode === input.mode || row.mode === 'Mixed')
       .sort((left, right) => right.failing - left.failing || left.name.localeCompare(right.name));
