@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparableYaml, parseState, projectOnto } from './manifest-normalize.js';
-import { unifiedDiff } from './unified-diff.js';
+import { diffHunks, unifiedDiff } from './unified-diff.js';
 
 describe('unifiedDiff', () => {
   it('renders only the changed region with context', () => {
@@ -11,6 +11,18 @@ describe('unifiedDiff', () => {
 
   it('is empty when nothing changed', () => {
     expect(unifiedDiff('x\ny', 'x\ny')).toEqual([]);
+  });
+});
+
+describe('diffHunks', () => {
+  it('turns each @@ header and its body into one hunk, so consumers need not parse diff text', () => {
+    const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n');
+    const after = ['A', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'J'].join('\n');
+    expect(diffHunks(unifiedDiff(before, after, { context: 1 }))).toEqual([
+      { oldStart: 1, oldLines: 2, newStart: 1, newLines: 2, lines: ['-a', '+A', ' b'] },
+      { oldStart: 9, oldLines: 2, newStart: 9, newLines: 2, lines: [' i', '-j', '+J'] },
+    ]);
+    expect(diffHunks([])).toEqual([]);
   });
 });
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * A small line diff (LCS) rendered as unified-diff hunks with a little context. Manifests are
  * short, so quadratic time is fine; inputs beyond `maxLines` are compared line by line.
@@ -61,4 +63,36 @@ export function unifiedDiff(before: string, after: string, options: { context?: 
     start = end + 1;
   }
   return lines;
+}
+
+/** One hunk of a unified diff as data: where it starts on each side and its lines. */
+export interface DiffHunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** The hunk body: each line starts with ' ', '-' or '+'. */
+  lines: string[];
+}
+
+/** Output schema of a `DiffHunk`. */
+export const hunkSchema = z.object({
+  oldStart: z.number().int(),
+  oldLines: z.number().int(),
+  newStart: z.number().int(),
+  newLines: z.number().int(),
+  lines: z.array(z.string()),
+});
+
+const HUNK_HEADER = /^@@ -(\d+),(\d+) \+(\d+),(\d+) @@$/;
+
+/** Splits `unifiedDiff` output into hunks (the header numbers parsed, body lines kept). */
+export function diffHunks(lines: readonly string[]): DiffHunk[] {
+  const hunks: DiffHunk[] = [];
+  for (const line of lines) {
+    const header = HUNK_HEADER.exec(line);
+    if (header) hunks.push({ oldStart: Number(header[1]), oldLines: Number(header[2]), newStart: Number(header[3]), newLines: Number(header[4]), lines: [] });
+    else hunks.at(-1)?.lines.push(line);
+  }
+  return hunks;
 }

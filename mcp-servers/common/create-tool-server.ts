@@ -63,12 +63,52 @@ function jsonSchemaOf(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputS
   return { ...jsonSchema, type: 'object' } as Tool['inputSchema'];
 }
 
-function toResult(output: ToolOutput): CallToolResult {
+/**
+ * The wire result. An error result of a tool that declares an outputSchema carries no
+ * structuredContent: SDK clients validate any structuredContent against the advertised schema,
+ * so `{ error, code }` there would turn an answer the model can act on into a protocol error.
+ */
+function toResult(output: ToolOutput, hasOutputSchema = false): CallToolResult {
+  const withStructured = output.structured && !(output.isError && hasOutputSchema);
   return {
     content: [{ type: 'text', text: output.text }],
-    ...(output.structured ? { structuredContent: output.structured } : {}),
+    ...(withStructured ? { structuredContent: output.structured } : {}),
     ...(output.isError ? { isError: true } : {}),
   };
+}
+
+/** Validators of advertised output schemas, compiled once per schema (servers are built per request). */
+const outputValidators = new WeakMap<z.ZodObject, (value: unknown) => string | undefined>();
+
+/**
+ * Checks structured output against the JSON Schema the server advertises — the same check an SDK
+ * client runs, so extra or mistyped fields fail here, on the server, with the tool named.
+ * Returns undefined when valid, else what is wrong.
+ */
+function outputProblem(schema: z.ZodObject, value: unknown): string | undefined {
+  let validate = outputValidators.get(schema);
+  if (!validate) {
+    const check = sharedValidator.getValidator(jsonSchemaOf(schema, 'output'));
+    validate = (candidate) => {
+      const result = check(candidate);
+      return result.valid ? undefined : (result.errorMessage ?? 'invalid');
+    };
+    outputValidators.set(schema, validate);
+  }
+  return validate(value);
+}
+
+/**
+ * The structured output as it goes over the wire: JSON (undefined fields gone) with null-valued
+ * object fields dropped too. Backends write `null` for absent values (`lastTimestamp: null`,
+ * `creationTimestamp: null`); in these results absent and null mean the same, and one spelling
+ * (absent) keeps optional fields optional for every consumer's schema.
+ */
+function wireForm(structured: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(structured), (_key, value: unknown) => {
+    if (!isObject(value)) return value;
+    return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null));
+  }) as Record<string, unknown>;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -182,16 +222,24 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
         const traceId = span.spanContext().traceId;
         const logger = options.logger.child({ tool: name, traceId });
         try {
-          const output = await tool.handler(parsed.data, { deps: options.deps, logger, signal });
-          if (tool.outputSchema && !output.isError && output.structured) tool.outputSchema.parse(output.structured);
+          const answer = await tool.handler(parsed.data, { deps: options.deps, logger, signal });
+          const output = tool.outputSchema && answer.structured && !answer.isError ? { ...answer, structured: wireForm(answer.structured) } : answer;
+          if (tool.outputSchema && !output.isError) {
+            const problem = output.structured ? outputProblem(tool.outputSchema, output.structured) : 'no structured output';
+            if (problem) {
+              // A server bug, not the caller's: say which tool and field, and never hand clients an untruthful result.
+              logger.error({ event: 'tool-output-invalid', problem }, 'structured output does not match the outputSchema');
+              throw new McpServerError('output_invalid', `structured output does not match the tool's outputSchema: ${problem}`, { isRetryable: false });
+            }
+          }
           span.setAttribute('mcp.tool.is_error', output.isError === true);
           logger.info({ event: 'tool-call-end', isError: output.isError === true, durationMs: Math.round(performance.now() - started), chars: output.text.length }, 'tool call finished');
-          return toResult(output);
+          return toResult(output, tool.outputSchema !== undefined);
         } catch (error) {
           if (isModelActionable(error)) {
             span.setAttribute('mcp.tool.is_error', true);
             logger.info({ event: 'tool-call-end', isError: true, code: error.code }, 'tool call answered with an error the model can act on');
-            return toResult({ text: error.message, structured: { error: error.message, code: error.code }, isError: true });
+            return toResult({ text: error.message, structured: { error: error.message, code: error.code }, isError: true }, tool.outputSchema !== undefined);
           }
           span.recordException(error instanceof Error ? error : new Error(errorMessage(error)));
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });

@@ -12,6 +12,7 @@ export type McpServerErrorCode =
   | 'writes_disabled'
   | 'backend_unavailable'
   | 'backend_error'
+  | 'output_invalid'
   | 'internal';
 
 export interface McpServerErrorOptions {

@@ -25,14 +25,18 @@ export interface ToolContext<Deps> {
 }
 
 /** One MCP tool: one file exports one of these; a server registers a list of them. */
-export interface ToolDefinition<Deps, Input extends z.ZodObject = z.ZodObject> {
+export interface ToolDefinition<Deps, Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
   /** snake_case, verb first. */
   name: string;
   title: string;
   description: string;
   /** A strict object schema: unknown arguments are rejected, never ignored. */
   inputSchema: Input;
-  outputSchema?: z.ZodObject;
+  /**
+   * What `structured` holds on success (read tools always declare one). Advertised as JSON Schema
+   * and checked on every successful call; error results carry no structuredContent then.
+   */
+  outputSchema?: Output;
   annotations: ToolAnnotations;
   /** Write tools are registered only when the server runs with writes enabled. */
   isWrite: boolean;
@@ -44,10 +48,13 @@ export interface AnyToolDefinition<Deps> extends Omit<ToolDefinition<Deps>, 'han
   handler: (input: unknown, context: ToolContext<Deps>) => Promise<ToolOutput>;
 }
 
+/** A list-friendly definition that still knows its output schema's type (for typed consumers and tests). */
+export type DefinedTool<Deps, Output extends z.ZodObject = z.ZodObject> = AnyToolDefinition<Deps> & { outputSchema?: Output };
+
 /** Keeps the handler's input typed against its schema while returning a list-friendly definition. */
-export function defineTool<Deps, Input extends z.ZodObject>(definition: ToolDefinition<Deps, Input>): AnyToolDefinition<Deps> {
+export function defineTool<Deps, Input extends z.ZodObject, Output extends z.ZodObject = z.ZodObject>(definition: ToolDefinition<Deps, Input, Output>): DefinedTool<Deps, Output> {
   // The server parses arguments with `inputSchema` before calling, so `input` has the schema's output type.
-  return definition as unknown as AnyToolDefinition<Deps>;
+  return definition as unknown as DefinedTool<Deps, Output>;
 }
 
 /** Annotations of a read-only look-up against a live backend. */
@@ -65,5 +72,6 @@ export function toolError(text: string, structured?: Record<string, unknown>): T
 
 /** `defineTool` with the dependency type fixed, so each server's tools infer their input types. */
 export function toolBuilder<Deps>() {
-  return <Input extends z.ZodObject>(definition: ToolDefinition<Deps, Input>): AnyToolDefinition<Deps> => defineTool<Deps, Input>(definition);
+  return <Input extends z.ZodObject, Output extends z.ZodObject = z.ZodObject>(definition: ToolDefinition<Deps, Input, Output>): DefinedTool<Deps, Output> =>
+    defineTool<Deps, Input, Output>(definition);
 }

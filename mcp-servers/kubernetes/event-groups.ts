@@ -1,16 +1,47 @@
+import { z } from 'zod';
+import { objectRefSchema, ownershipFields, type ObjectRef, type Ownership, type OwnershipResolver } from '../common/kube-ownership.js';
 import { clip, formatAge } from '../common/output-budget.js';
 import { redactSecrets } from '../common/redact.js';
 import type { EventShape } from './kube-shapes.js';
 
 /** Identical events (same type, reason, object and message) folded into one line. */
-export interface EventGroup {
+export interface EventGroup extends Ownership {
   type: string;
   reason: string;
-  object: string;
+  /** The involved object; `owners` is the controller chain above it. */
+  object: ObjectRef;
   message: string;
   count: number;
   lastSeen?: string;
   firstSeen?: string;
+}
+
+/** Output schema of one event group. */
+export const eventGroupSchema = z.object({
+  type: z.string(),
+  reason: z.string(),
+  object: objectRefSchema,
+  message: z.string(),
+  count: z.number().int(),
+  lastSeen: z.string().optional(),
+  firstSeen: z.string().optional(),
+  ...ownershipFields,
+});
+
+/** `Kind/name` of a group's object, as the text shows it. */
+export function objectLabel(object: ObjectRef): string {
+  return `${object.kind}/${object.name}`;
+}
+
+/** Adds owners and Argo CD app of each group's involved object (lookups cached by the resolver). */
+export async function withEventOwnership(groups: readonly EventGroup[], resolver: OwnershipResolver): Promise<EventGroup[]> {
+  return Promise.all(groups.map(async (group) => ({ ...group, ...(await resolver.ownershipOfRef(group.object)) })));
+}
+
+function involvedRef(event: EventShape): ObjectRef {
+  const involved = event.involvedObject ?? event.regarding ?? {};
+  const namespace = involved.namespace ?? event.metadata.namespace;
+  return { kind: involved.kind ?? '?', name: involved.name ?? '?', ...(namespace ? { namespace } : {}) };
 }
 
 function lastSeenOf(event: EventShape): string | undefined {
@@ -36,6 +67,7 @@ export function groupEvents(events: readonly EventShape[]): EventGroup[] {
     const reason = event.reason ?? '';
     const object = eventObject(event);
     const key = `${type}|${reason}|${object}|${message}`;
+    const ref = involvedRef(event);
     const count = event.series?.count ?? event.count ?? 1;
     const lastSeen = lastSeenOf(event);
     const firstSeen = event.firstTimestamp ?? event.eventTime ?? lastSeen;
@@ -45,7 +77,7 @@ export function groupEvents(events: readonly EventShape[]): EventGroup[] {
       if (lastSeen && (!existing.lastSeen || lastSeen > existing.lastSeen)) existing.lastSeen = lastSeen;
       if (firstSeen && (!existing.firstSeen || firstSeen < existing.firstSeen)) existing.firstSeen = firstSeen;
     } else {
-      groups.set(key, { type, reason, object, message, count, ...(lastSeen ? { lastSeen } : {}), ...(firstSeen ? { firstSeen } : {}) });
+      groups.set(key, { type, reason, object: ref, message, count, ...(lastSeen ? { lastSeen } : {}), ...(firstSeen ? { firstSeen } : {}) });
     }
   }
   return [...groups.values()].sort((left, right) => (right.lastSeen ?? '').localeCompare(left.lastSeen ?? '') || right.count - left.count);
@@ -54,7 +86,7 @@ export function groupEvents(events: readonly EventShape[]): EventGroup[] {
 /** One compact line per group: `x12 Warning BackOff Pod/web-1 (2m ago): Back-off restarting ...`. */
 export function formatEventGroup(group: EventGroup, now: Date, indent = '  '): string {
   const type = group.type === 'Warning' ? '' : `${group.type} `;
-  return `${indent}x${group.count} ${type}${group.reason} ${group.object} (${formatAge(group.lastSeen, now)} ago): ${clip(group.message, 240)}`;
+  return `${indent}x${group.count} ${type}${group.reason} ${objectLabel(group.object)} (${formatAge(group.lastSeen, now)} ago): ${clip(group.message, 240)}`;
 }
 
 /** Events whose last occurrence is within `windowMinutes` of `now`. */

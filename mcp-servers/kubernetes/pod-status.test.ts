@@ -64,7 +64,7 @@ describe('referencedObjects / missingKeys', () => {
   it('flags a secretKeyRef whose key the Secret lacks', () => {
     const spec = fixture<PodShape>('crashloop-pod.json').spec;
     const missing = missingKeys(spec, new Map([['Secret/payments-db', ['username']], ['Secret/psp-credentials', ['api-key']]]));
-    expect(missing).toEqual([{ kind: 'Secret', name: 'payments-db', key: 'password', usedBy: 'env DB_PASSWORD (api)' }]);
+    expect(missing).toEqual([{ kind: 'Secret', name: 'payments-db', key: 'password', usedBy: 'env DB_PASSWORD (api)', container: 'api', envVar: 'DB_PASSWORD' }]);
   });
 });
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { ownershipFields, type Ownership, type OwnershipResolver } from '../common/kube-ownership.js';
 import { formatAge } from '../common/output-budget.js';
 import type { ContainerStateShape, ContainerStatusShape, PodShape } from './kube-shapes.js';
 
@@ -12,13 +14,25 @@ export interface ContainerSummary {
   /** The previous run's end, when it restarted: `OOMKilled (exit 137) 3m ago`. */
   lastTermination?: string;
   message?: string;
+  /** The facts of `state` and `lastTermination` as data. */
+  reason?: string;
+  exitCode?: number;
+  lastTerminationReason?: string;
+  lastExitCode?: number;
+  lastFinishedAt?: string;
+  /** The container's memory limit as written in the spec (`512Mi`). */
+  memoryLimit?: string;
 }
 
-/** One pod, reduced to what explains its health. */
-export interface PodSummary {
+/** One pod, reduced to what explains its health; `owners`/`argocdApp` once resolved. */
+export interface PodSummary extends Ownership {
   name: string;
+  namespace?: string;
   phase: string;
   ready: string;
+  /** The two numbers of `ready`. */
+  readyContainers: number;
+  totalContainers: number;
   restarts: number;
   node?: string;
   age: string;
@@ -49,6 +63,21 @@ function summarizeContainer(status: ContainerStatusShape, now: Date): ContainerS
     state: describeState(status.state),
     ...(last ? { lastTermination: `${last.reason ?? 'terminated'} (exit ${last.exitCode ?? '?'}) ${formatAge(last.finishedAt, now)} ago` } : {}),
     ...(message ? { message } : {}),
+    ...facts(status),
+  };
+}
+
+/** Reason and exit codes of the current and previous run, the numbers behind `state` and `lastTermination`. */
+function facts(status: ContainerStatusShape): Pick<ContainerSummary, 'reason' | 'exitCode' | 'lastTerminationReason' | 'lastExitCode' | 'lastFinishedAt'> {
+  const reason = status.state?.waiting?.reason ?? status.state?.terminated?.reason;
+  const exitCode = status.state?.terminated?.exitCode;
+  const last = status.lastState?.terminated;
+  return {
+    ...(reason ? { reason } : {}),
+    ...(exitCode === undefined ? {} : { exitCode }),
+    ...(last?.reason ? { lastTerminationReason: last.reason } : {}),
+    ...(last?.exitCode === undefined ? {} : { lastExitCode: last.exitCode }),
+    ...(last?.finishedAt ? { lastFinishedAt: last.finishedAt } : {}),
   };
 }
 
@@ -92,14 +121,20 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
   if (!isHealthy && problems.length === 0) problems.push(`phase ${phase}, ${readyCount}/${specCount} containers ready`);
   return {
     name: pod.metadata.name,
+    ...(pod.metadata.namespace ? { namespace: pod.metadata.namespace } : {}),
     phase,
     ready: `${readyCount}/${specCount}`,
+    readyContainers: readyCount,
+    totalContainers: specCount,
     restarts: containers.reduce((sum, container) => sum + container.restarts, 0),
     ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
     age: formatAge(pod.metadata.creationTimestamp, now),
     isHealthy,
     problems: [...new Set(problems)],
-    containers,
+    containers: containers.map((container) => {
+      const memoryLimit = memoryLimitOf(pod, container.name);
+      return memoryLimit ? { ...container, memoryLimit } : container;
+    }),
   };
 }
 
@@ -112,4 +147,43 @@ export function formatPodSummary(pod: PodSummary, indent = '  '): string[] {
 /** Sort key: unhealthy pods first, then most restarts, then name. */
 export function comparePods(left: PodSummary, right: PodSummary): number {
   return Number(left.isHealthy) - Number(right.isHealthy) || right.restarts - left.restarts || left.name.localeCompare(right.name);
+}
+
+/** Output schema of one container summary. */
+export const containerSummarySchema = z.object({
+  name: z.string(),
+  image: z.string().optional(),
+  ready: z.boolean(),
+  restarts: z.number().int(),
+  state: z.string(),
+  lastTermination: z.string().optional(),
+  message: z.string().optional(),
+  reason: z.string().optional().describe('Waiting or terminated reason now, e.g. CrashLoopBackOff.'),
+  exitCode: z.number().int().optional(),
+  lastTerminationReason: z.string().optional().describe('Why the previous run ended, e.g. OOMKilled.'),
+  lastExitCode: z.number().int().optional(),
+  lastFinishedAt: z.string().optional(),
+  memoryLimit: z.string().optional(),
+});
+
+/** Output schema of one pod summary, ownership included. */
+export const podSummarySchema = z.object({
+  name: z.string(),
+  namespace: z.string().optional(),
+  phase: z.string(),
+  ready: z.string(),
+  readyContainers: z.number().int(),
+  totalContainers: z.number().int(),
+  restarts: z.number().int(),
+  node: z.string().optional(),
+  age: z.string(),
+  isHealthy: z.boolean(),
+  problems: z.array(z.string()),
+  containers: z.array(containerSummarySchema),
+  ...ownershipFields,
+});
+
+/** Summarizes pods and names the controller chain and Argo CD app of each. */
+export async function summarizePodsWithOwnership(pods: readonly PodShape[], now: Date, resolver: OwnershipResolver): Promise<PodSummary[]> {
+  return Promise.all(pods.map(async (pod) => ({ ...summarizePod(pod, now), ...(await resolver.ownershipOf(pod)) })));
 }

@@ -7,6 +7,20 @@ export interface RolloutState {
   isHealthy: boolean;
   /** Conditions that are not in their good state, and stalled/paused rollouts. */
   problems: string[];
+  /** The numbers of `summary` (replicas for controllers; completions for Jobs). */
+  counts: RolloutCounts;
+}
+
+/** Replica (or completion) counts behind a rollout summary; each present only where the kind has it. */
+export interface RolloutCounts {
+  desired: number;
+  ready?: number;
+  updated?: number;
+  available?: number;
+  unavailable?: number;
+  succeeded?: number;
+  active?: number;
+  failed?: number;
 }
 
 /** Condition types whose healthy status is "False" (everything else is healthy when "True"). */
@@ -19,18 +33,21 @@ export function rolloutState(workload: WorkloadShape): RolloutState {
   const problems: string[] = [];
   let summary: string;
   let isHealthy: boolean;
+  let counts: RolloutCounts;
   switch (workload.kind) {
     case 'DaemonSet': {
       const desired = status.desiredNumberScheduled ?? 0;
       const ready = status.numberReady ?? 0;
       summary = `${ready}/${desired} ready, ${status.updatedNumberScheduled ?? 0} updated, ${status.numberUnavailable ?? 0} unavailable`;
       isHealthy = ready === desired;
+      counts = { desired, ready, updated: status.updatedNumberScheduled ?? 0, unavailable: status.numberUnavailable ?? 0 };
       break;
     }
     case 'Job': {
       const completions = spec.completions ?? 1;
       summary = `${status.succeeded ?? 0}/${completions} succeeded, ${status.active ?? 0} active, ${status.failed ?? 0} failed (backoffLimit ${spec.backoffLimit ?? 6})`;
       isHealthy = (status.failed ?? 0) === 0 || (status.succeeded ?? 0) >= completions;
+      counts = { desired: completions, succeeded: status.succeeded ?? 0, active: status.active ?? 0, failed: status.failed ?? 0 };
       break;
     }
     default: {
@@ -41,6 +58,7 @@ export function rolloutState(workload: WorkloadShape): RolloutState {
       summary = `${ready}/${desired} ready, ${updated} updated, ${available} available`;
       if ((status.unavailableReplicas ?? 0) > 0) summary += `, ${status.unavailableReplicas} unavailable`;
       isHealthy = ready >= desired && updated >= desired;
+      counts = { desired, ready, updated, available, unavailable: status.unavailableReplicas ?? 0 };
       if (desired === 0) problems.push('scaled to 0 replicas');
       if (workload.kind === 'StatefulSet' && status.currentRevision && status.updateRevision && status.currentRevision !== status.updateRevision) {
         problems.push(`rolling update in progress: ${status.currentRevision} -> ${status.updateRevision}`);
@@ -57,7 +75,7 @@ export function rolloutState(workload: WorkloadShape): RolloutState {
     const stalled = condition.type === 'Progressing' && condition.reason === 'ProgressDeadlineExceeded';
     if (isBad || stalled) problems.push(`${condition.type}=${condition.status} ${condition.reason ?? ''}: ${condition.message ?? ''}`.trim());
   }
-  return { summary, isHealthy: isHealthy && problems.every((problem) => problem.startsWith('rolling update')), problems };
+  return { summary, isHealthy: isHealthy && problems.every((problem) => problem.startsWith('rolling update')), problems, counts };
 }
 
 /** Container images of a pod template, `name=image`. */

@@ -1,10 +1,11 @@
 import type { KubeClient } from '../common/kube-client.js';
 import { findWellKnownType, type ResourceType } from '../common/kube-types.js';
-import { groupEvents, type EventGroup } from './event-groups.js';
+import { createOwnershipResolver, type Ownership } from '../common/kube-ownership.js';
+import { groupEvents, withEventOwnership, type EventGroup } from './event-groups.js';
 import type { EventShape, PodShape, WorkloadShape } from './kube-shapes.js';
 import { selectorToQuery } from './kube-shapes.js';
 import { condenseLog } from '../common/log-lines.js';
-import { comparePods, summarizePod, type PodSummary } from './pod-status.js';
+import { comparePods, summarizePodsWithOwnership, type PodSummary } from './pod-status.js';
 import { missingKeys, referencedObjects, type MissingKey, type ObjectReference } from './references.js';
 import { rolloutState, templateImages, type RolloutState } from './rollout-state.js';
 import type { WorkloadMatch } from './workload-lookup.js';
@@ -12,12 +13,14 @@ import type { WorkloadMatch } from './workload-lookup.js';
 const type = (kind: string): ResourceType => findWellKnownType(kind) as ResourceType; // well-known kinds only
 
 /** Everything `describe_workload` reports about one workload. */
-export interface WorkloadReport {
+export interface WorkloadReport extends Ownership {
   kind: string;
   namespace: string;
   name: string;
   revision?: string;
   images: string[];
+  /** Template containers with image and resources, the facts of `images` as data. */
+  containers: Array<{ name: string; image?: string; limits?: Record<string, string>; requests?: Record<string, string> }>;
   rollout?: RolloutState;
   pods: PodSummary[];
   warningEvents: EventGroup[];
@@ -104,7 +107,10 @@ async function crashLogsOf(kube: KubeClient, namespace: string, pods: PodSummary
 /** Builds the one-call report on a workload: rollout, pods, events, missing references, crash logs. */
 export async function buildWorkloadReport(kube: KubeClient, match: WorkloadMatch, now: Date): Promise<WorkloadReport> {
   const workload = match.object as WorkloadShape;
-  const pods = (await podsOfWorkload(kube, match)).map((pod) => summarizePod(pod, now)).sort(comparePods);
+  const resolver = createOwnershipResolver(kube);
+  const podObjects = await podsOfWorkload(kube, match);
+  resolver.remember([{ ...match.object, kind: match.kind }, ...podObjects]);
+  const pods = (await summarizePodsWithOwnership(podObjects, now, resolver)).sort(comparePods);
   const rawPods = match.kind === 'Pod' ? [match.object as PodShape] : [];
   const ownerNames = new Set<string>([match.name, ...pods.map((pod) => pod.name)]);
   const podSpec = match.kind === 'Pod' ? (rawPods[0]?.spec ?? {}) : match.kind === 'CronJob' ? (workload.spec as { jobTemplate?: { spec?: WorkloadShape['spec'] } } | undefined)?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec;
@@ -112,18 +118,29 @@ export async function buildWorkloadReport(kube: KubeClient, match: WorkloadMatch
   // Events about the PVCs/ConfigMaps it uses explain stuck pods too (ProvisioningFailed, ...).
   for (const reference of references) ownerNames.add(reference.name);
   const [events, referenceCheck] = await Promise.all([warningEventsFor(kube, match.namespace, ownerNames, match.name), checkReferences(kube, match.namespace, references)]);
-  const crashLogs = await crashLogsOf(kube, match.namespace, pods, 2, 6);
+  const [crashLogs, ownedEvents, ownership] = await Promise.all([
+    crashLogsOf(kube, match.namespace, pods, 2, 6),
+    withEventOwnership(events, resolver),
+    resolver.ownershipOf({ ...match.object, kind: match.kind }),
+  ]);
   const images = match.kind === 'Pod' ? (podSpec?.containers ?? []).map((container) => `${container.name}=${container.image ?? '?'}`) : templateImages(workload);
   const revision = workload.metadata.annotations?.['deployment.kubernetes.io/revision'];
   return {
     kind: match.kind,
     namespace: match.namespace,
     name: match.name,
+    ...ownership,
     ...(revision ? { revision } : {}),
     images,
+    containers: (podSpec?.containers ?? []).map((container) => ({
+      name: container.name,
+      ...(container.image ? { image: container.image } : {}),
+      ...(container.resources?.limits ? { limits: container.resources.limits } : {}),
+      ...(container.resources?.requests ? { requests: container.resources.requests } : {}),
+    })),
     ...(match.kind !== 'Pod' && match.kind !== 'CronJob' ? { rollout: rolloutState(workload) } : {}),
     pods,
-    warningEvents: events,
+    warningEvents: ownedEvents,
     missingReferences: referenceCheck.missing,
     missingKeys: missingKeys(podSpec, referenceCheck.keys),
     unboundClaims: referenceCheck.unbound,

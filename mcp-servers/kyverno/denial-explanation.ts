@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { KubeClient } from '../common/kube-client.js';
+import type { ObjectRef } from '../common/kube-ownership.js';
 import { McpServerError } from '../common/errors.js';
 import type { ParsedDenial } from './admission-denial.js';
 import { ruleRequirements } from './pattern-requirements.js';
@@ -67,4 +69,23 @@ export function formatExplainedDenials(denials: readonly ExplainedDenial[], inde
     if (!denial.policyFound && denial.policy !== '?') lines.push(`${indent}  (policy ${denial.policy} not found in this cluster now; it may have been changed or removed)`);
   }
   return lines;
+}
+
+/** Output schema of an `ExplainedDenial`. */
+export const explainedDenialSchema = z.object({
+  policy: z.string(),
+  rule: z.string(),
+  message: z.string(),
+  mode: z.enum(['Enforce', 'Audit']).optional(),
+  requirements: z.array(z.string()).describe('What the manifest must satisfy (field paths), from the rule.'),
+  failedPath: z.string().optional(),
+  policyFound: z.boolean(),
+});
+
+/** `Deployment/shop/api` or `Namespace/shop` (as Kyverno names a rejected resource) as kind, namespace and name. */
+export function parseResourceRef(resource: string | undefined): ObjectRef | undefined {
+  const parts = resource?.split('/') ?? [];
+  if (parts.length === 3 && parts[0] && parts[2]) return { kind: parts[0], ...(parts[1] ? { namespace: parts[1] } : {}), name: parts[2] };
+  if (parts.length === 2 && parts[0] && parts[1]) return { kind: parts[0], name: parts[1] };
+  return undefined;
 }

@@ -98,6 +98,12 @@ export function describeMatch(block: MatchBlock | undefined): string {
   return parts.join(' or ') || 'anything';
 }
 
+/** The kinds a match block names (empty: any kind), the data behind `describeMatch`. */
+export function matchedKinds(block: MatchBlock | undefined): string[] {
+  const filters = [...(block?.any ?? []), ...(block?.all ?? []), ...(block?.resources ? [block as ResourceFilter] : [])];
+  return [...new Set(filters.flatMap((filter) => filter.resources?.kinds ?? []))];
+}
+
 /** Ready status of a policy from its status conditions. */
 export function policyReady(policy: KyvernoPolicy): boolean | undefined {
   const condition = policy.status?.conditions?.find((candidate) => candidate.type === 'Ready');

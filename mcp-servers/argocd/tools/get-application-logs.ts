@@ -25,6 +25,20 @@ export const getApplicationLogsTool = defineArgocdTool({
     tailLines: z.number().int().min(1).max(2_000).default(60),
     grep: z.string().min(1).max(200).optional().describe('Keep only matching lines: substring or /regex/.'),
   }),
+  outputSchema: z.object({
+    application: z.string(),
+    argocdApp: z.string(),
+    pod: z.string().optional().describe('The pod read (absent when all pods of a workload were read).'),
+    pods: z.array(z.string()).describe('Pods whose lines came back.'),
+    namespace: z.string().optional(),
+    workload: z.object({ kind: z.string().optional(), name: z.string() }).optional().describe('The workload whose pods were read (kind + resourceName).'),
+    container: z.string().optional(),
+    previous: z.boolean(),
+    lines: z.array(z.string()).describe('Oldest first; `[pod] ` prefixed when several pods answered; repeats collapsed, grep applied.'),
+    totalLines: z.number().int(),
+    collapsedLines: z.number().int(),
+    matchedLines: z.number().int().optional(),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
@@ -56,6 +70,22 @@ export const getApplicationLogsTool = defineArgocdTool({
     const header = `logs of ${target} (application ${input.name})${input.container ? ` container ${input.container}` : ''}${input.previous ? ' (previous run)' : ''}: ${condensed.totalLines} lines${condensed.matchedLines !== undefined ? `, ${condensed.matchedLines} match '${input.grep}'` : ''}${condensed.collapsedLines ? `, ${condensed.collapsedLines} repeats collapsed` : ''}`;
     const body = condensed.lines.length ? condensed.lines : ['(no log lines)'];
     const kept = fitLines([...body].reverse(), 7_000, 'lower tailLines or use grep').split('\n').reverse();
-    return { text: [header, ...kept.map((line) => (line.startsWith('… ') ? line : `| ${line}`))].join('\n'), structured: { application: input.name, pod: podName, lines: condensed.lines, totalLines: condensed.totalLines } };
+    return {
+      text: [header, ...kept.map((line) => (line.startsWith('… ') ? line : `| ${line}`))].join('\n'),
+      structured: {
+        application: input.name,
+        argocdApp: input.name,
+        pod: podName,
+        pods: [...new Set(entries.map((entry) => entry.podName).filter((name): name is string => Boolean(name)))],
+        namespace,
+        ...(input.resourceName ? { workload: { ...(input.kind ? { kind: input.kind } : {}), name: input.resourceName } } : {}),
+        container: input.container,
+        previous: input.previous,
+        lines: condensed.lines,
+        totalLines: condensed.totalLines,
+        collapsedLines: condensed.collapsedLines,
+        ...(condensed.matchedLines !== undefined ? { matchedLines: condensed.matchedLines } : {}),
+      },
+    };
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cursorSchema, limitSchema, paginate, pageFooter } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { applicationLine, shortRevision } from '../application-summary.js';
-import type { Application } from '../argocd-shapes.js';
+import { primarySource, type Application } from '../argocd-shapes.js';
 import { defineArgocdTool } from '../deps.js';
 
 const HEALTH = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'] as const;
@@ -12,6 +12,13 @@ const SYNC = ['Synced', 'OutOfSync', 'Unknown'] as const;
 function rank(app: Application): number {
   const health = app.status?.health?.status;
   return (health === 'Healthy' ? 2 : health === 'Progressing' ? 1 : 0) * 2 + (app.status?.sync?.status === 'Synced' ? 1 : 0);
+}
+
+function sourceOf(app: Application): { repoURL?: string; path?: string; chart?: string; targetRevision?: string } | undefined {
+  const source = primarySource(app);
+  if (!source) return undefined;
+  const { repoURL, path, chart, targetRevision } = source;
+  return { ...(repoURL ? { repoURL } : {}), ...(path ? { path } : {}), ...(chart ? { chart } : {}), ...(targetRevision ? { targetRevision } : {}) };
 }
 
 /** Lists applications with filters, unhealthy and out-of-sync first. */
@@ -38,8 +45,13 @@ export const listApplicationsTool = defineArgocdTool({
         sync: z.string().optional(),
         health: z.string().optional(),
         revision: z.string(),
+        fullRevision: z.string().optional(),
         operationPhase: z.string().optional(),
         destinationNamespace: z.string().optional(),
+        destinationServer: z.string().optional(),
+        destinationName: z.string().optional().describe('Destination cluster name, when the app names one.'),
+        conditions: z.array(z.string()).optional().describe('Condition types, e.g. SyncError.'),
+        source: z.object({ repoURL: z.string().optional(), path: z.string().optional(), chart: z.string().optional(), targetRevision: z.string().optional() }).optional(),
       }),
     ),
     total: z.number().int(),
@@ -74,8 +86,13 @@ export const listApplicationsTool = defineArgocdTool({
           sync: app.status?.sync?.status,
           health: app.status?.health?.status,
           revision: shortRevision(app.status?.sync?.revision),
+          fullRevision: app.status?.sync?.revision,
           operationPhase: app.status?.operationState?.phase,
           destinationNamespace: app.spec?.destination?.namespace,
+          destinationServer: app.spec?.destination?.server,
+          destinationName: app.spec?.destination?.name,
+          conditions: (app.status?.conditions ?? []).map((condition) => condition.type).filter((type): type is string => Boolean(type)),
+          source: sourceOf(app),
         })),
         total: matching.length,
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { fitLines } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool } from '../deps.js';
-import { formatEventGroup } from '../event-groups.js';
-import { formatPodSummary } from '../pod-status.js';
+import { ownershipFields } from '../../common/kube-ownership.js';
+import { eventGroupSchema, formatEventGroup } from '../event-groups.js';
+import { formatPodSummary, podSummarySchema } from '../pod-status.js';
 import { buildWorkloadReport, type WorkloadReport } from '../workload-report.js';
 import { namespaceSchema, objectNameSchema, resolveWorkload, workloadKindSchema } from '../workload-lookup.js';
 
@@ -43,6 +44,56 @@ export function formatWorkloadReport(report: WorkloadReport, now: Date, maxPods:
   return fitLines(lines, undefined, 'call list_events or get_pod_logs for detail');
 }
 
+/** Output schema of describe_workload: the report with pods cut to `maxPods` (`podCount` is all). */
+export const workloadReportSchema = z.object({
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  ...ownershipFields,
+  revision: z.string().optional(),
+  images: z.array(z.string()).describe('`container=image (limits ...)` per template container.'),
+  containers: z.array(
+    z.object({ name: z.string(), image: z.string().optional(), limits: z.record(z.string(), z.string()).optional(), requests: z.record(z.string(), z.string()).optional() }),
+  ).describe('The pod template containers: the facts of `images` as data.'),
+  rollout: z
+    .object({
+      summary: z.string(),
+      isHealthy: z.boolean(),
+      problems: z.array(z.string()),
+      counts: z.object({
+        desired: z.number().int(),
+        ready: z.number().int().optional(),
+        updated: z.number().int().optional(),
+        available: z.number().int().optional(),
+        unavailable: z.number().int().optional(),
+        succeeded: z.number().int().optional(),
+        active: z.number().int().optional(),
+        failed: z.number().int().optional(),
+      }),
+    })
+    .optional(),
+  pods: z.array(podSummarySchema).describe('Unhealthy first; each names its ReplicaSet/Deployment (owners) and Argo CD app.'),
+  podCount: z.number().int(),
+  warningEvents: z.array(eventGroupSchema),
+  missingReferences: z.array(
+    z.object({
+      kind: z.enum(['ConfigMap', 'Secret', 'PersistentVolumeClaim']),
+      name: z.string(),
+      usedBy: z.string().describe('`env DB key url (app)`, `envFrom (app)`, `volume config`, as the text shows it.'),
+      optional: z.boolean(),
+      container: z.string().optional(),
+      envVar: z.string().optional(),
+      key: z.string().optional(),
+      volume: z.string().optional(),
+    }),
+  ),
+  missingKeys: z.array(
+    z.object({ kind: z.enum(['ConfigMap', 'Secret']), name: z.string(), key: z.string(), usedBy: z.string(), container: z.string(), envVar: z.string() }),
+  ),
+  unboundClaims: z.array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() })),
+  crashLogs: z.array(z.object({ pod: z.string(), container: z.string(), previous: z.boolean(), lines: z.array(z.string()) })),
+});
+
 /** One call that explains a workload's health. */
 export const describeWorkloadTool = defineKubernetesTool({
   name: 'describe_workload',
@@ -58,6 +109,7 @@ export const describeWorkloadTool = defineKubernetesTool({
     kind: workloadKindSchema.optional(),
     maxPods: z.number().int().min(1).max(50).default(6).describe('Pods to list (unhealthy first).'),
   }),
+  outputSchema: workloadReportSchema,
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {

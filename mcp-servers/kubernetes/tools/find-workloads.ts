@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { argocdAppOf } from '../../common/kube-ownership.js';
 import { cursorSchema, limitSchema, paginate, pageFooter } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool } from '../deps.js';
@@ -32,7 +33,16 @@ export const findWorkloadsTool = defineKubernetesTool({
     cursor: cursorSchema,
   }),
   outputSchema: z.object({
-    workloads: z.array(z.object({ kind: z.enum(WORKLOAD_KINDS), namespace: z.string(), name: z.string(), ready: z.string(), isHealthy: z.boolean() })),
+    workloads: z.array(
+      z.object({
+        kind: z.enum(WORKLOAD_KINDS),
+        namespace: z.string(),
+        name: z.string(),
+        ready: z.string(),
+        isHealthy: z.boolean(),
+        argocdApp: z.string().optional().describe('Argo CD application managing the workload.'),
+      }),
+    ),
     total: z.number().int(),
     nextCursor: z.string().optional(),
   }),
@@ -44,7 +54,10 @@ export const findWorkloadsTool = defineKubernetesTool({
     const all = await listWorkloads(deps.kube, { ...(input.namespace ? { namespace: input.namespace } : {}), ...(input.kinds ? { kinds: input.kinds } : {}) });
     const found = all
       .filter((match) => match.name.toLowerCase().includes(needle))
-      .map((match) => ({ kind: match.kind, namespace: match.namespace, name: match.name, ...readiness(match, now) }))
+      .map((match) => {
+        const argocdApp = argocdAppOf(match.object.metadata);
+        return { kind: match.kind, namespace: match.namespace, name: match.name, ...readiness(match, now), ...(argocdApp ? { argocdApp } : {}) };
+      })
       .sort((left, right) => Number(left.isHealthy) - Number(right.isHealthy) || left.namespace.localeCompare(right.namespace) || left.name.localeCompare(right.name));
     if (found.length === 0) {
       return { text: `No workload name contains '${input.nameContains}'${input.namespace ? ` in namespace ${input.namespace}` : ' in any namespace'}. Try a shorter fragment, or list_resources kind=Namespace to see namespaces.`, structured: { workloads: [], total: 0 } };

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { findWellKnownType, type ResourceType } from '../../common/kube-types.js';
+import { createOwnershipResolver, ownershipFields, type Ownership } from '../../common/kube-ownership.js';
+import { findWellKnownType, type KubeObject, type ResourceType } from '../../common/kube-types.js';
 import { fitLines, formatAge } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool } from '../deps.js';
-import { formatEventGroup, groupEvents, recentEvents } from '../event-groups.js';
+import { eventGroupSchema, formatEventGroup, groupEvents, recentEvents, withEventOwnership } from '../event-groups.js';
 import { labelsMatch, type EventShape, type PodShape, type ServiceShape, type WorkloadShape } from '../kube-shapes.js';
 import { summarizePod } from '../pod-status.js';
 import { rolloutState } from '../rollout-state.js';
@@ -12,9 +13,12 @@ import { namespaceSchema } from '../workload-lookup.js';
 const type = (kind: string): ResourceType => findWellKnownType(kind) as ResourceType; // well-known kinds only
 
 /** One unhealthy thing in a namespace, with a severity used for ranking (higher first). */
-export interface HealthFinding {
+export interface HealthFinding extends Ownership {
   severity: number;
+  /** `Kind/name`, as the text shows it; `kind` and `name` say the same as data. */
   object: string;
+  kind: string;
+  name: string;
   problem: string;
 }
 
@@ -31,6 +35,13 @@ export const getNamespaceHealthTool = defineKubernetesTool({
     namespace: namespaceSchema,
     sinceMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60).describe('Window for Warning events (default 60).'),
     limit: z.number().int().min(1).max(100).default(20).describe('Findings to show (worst first).'),
+  }),
+  outputSchema: z.object({
+    namespace: z.string(),
+    isHealthy: z.boolean(),
+    findings: z.array(z.object({ severity: z.number(), object: z.string(), kind: z.string(), name: z.string(), problem: z.string(), ...ownershipFields })),
+    totalFindings: z.number().int(),
+    warningEvents: z.array(eventGroupSchema),
   }),
   annotations: readOnlyAnnotations,
   isWrite: false,
@@ -49,22 +60,23 @@ export const getNamespaceHealthTool = defineKubernetesTool({
       deps.kube.list(type('Event'), { namespace }) as Promise<EventShape[]>,
     ]);
     const findings: HealthFinding[] = [];
+    const about = (kind: string, name: string) => ({ object: `${kind}/${name}`, kind, name });
     const workloads = [...deployments, ...statefulSets, ...daemonSets, ...jobs];
     for (const workload of workloads) {
       const state = rolloutState(workload);
       if (state.isHealthy) continue;
       const problem = [state.summary, ...state.problems].join('; ');
-      findings.push({ severity: 80 + (SEVERE.test(problem) ? 10 : 0) + (/^0\//.test(state.summary) ? 5 : 0), object: `${workload.kind}/${workload.metadata.name}`, problem });
+      findings.push({ severity: 80 + (SEVERE.test(problem) ? 10 : 0) + (/^0\//.test(state.summary) ? 5 : 0), ...about(workload.kind ?? '?', workload.metadata.name), problem });
     }
     const podSummaries = pods.map((pod) => summarizePod(pod, now));
     for (const pod of podSummaries) {
       if (pod.isHealthy) continue;
       const problem = pod.problems.join('; ');
-      findings.push({ severity: (SEVERE.test(problem) ? 70 : 50) + Math.min(pod.restarts, 9), object: `Pod/${pod.name}`, problem: `${pod.phase} ${pod.ready} restarts=${pod.restarts}: ${problem}` });
+      findings.push({ severity: (SEVERE.test(problem) ? 70 : 50) + Math.min(pod.restarts, 9), ...about('Pod', pod.name), problem: `${pod.phase} ${pod.ready} restarts=${pod.restarts}: ${problem}` });
     }
     for (const claim of claims) {
       const phase = (claim.status as { phase?: string } | undefined)?.phase ?? 'Unknown';
-      if (phase !== 'Bound') findings.push({ severity: 60, object: `PersistentVolumeClaim/${claim.metadata.name}`, problem: `${phase} for ${formatAge(claim.metadata.creationTimestamp, now)}` });
+      if (phase !== 'Bound') findings.push({ severity: 60, ...about('PersistentVolumeClaim', claim.metadata.name), problem: `${phase} for ${formatAge(claim.metadata.creationTimestamp, now)}` });
     }
     for (const service of services) {
       const selector = service.spec?.selector;
@@ -73,7 +85,7 @@ export const getNamespaceHealthTool = defineKubernetesTool({
       const ready = (endpoint?.subsets ?? []).reduce((sum, subset) => sum + (subset.addresses?.length ?? 0), 0);
       if (ready > 0) continue;
       const matching = pods.filter((pod) => labelsMatch(selector, pod.metadata.labels)).length;
-      findings.push({ severity: 65, object: `Service/${service.metadata.name}`, problem: matching === 0 ? 'selector matches no pods (call check_service)' : `no ready endpoints (${matching} pods selected, none ready)` });
+      findings.push({ severity: 65, ...about('Service', service.metadata.name), problem: matching === 0 ? 'selector matches no pods (call check_service)' : `no ready endpoints (${matching} pods selected, none ready)` });
     }
     findings.sort((left, right) => right.severity - left.severity || left.object.localeCompare(right.object));
     const warnings = groupEvents(recentEvents(events.filter((event) => event.type === 'Warning'), now, input.sinceMinutes));
@@ -88,9 +100,17 @@ export const getNamespaceHealthTool = defineKubernetesTool({
       for (const group of warnings.slice(0, 8)) lines.push(formatEventGroup(group, now));
       if (warnings.length > 8) lines.push(`  … ${warnings.length - 8} more groups; call list_events namespace=${namespace}`);
     }
+    // Everything of these kinds in the namespace was just listed: ownership needs at most the ReplicaSets and CronJobs.
+    const resolver = createOwnershipResolver(deps.kube);
+    const lists: Array<[string, KubeObject[]]> = [['Pod', pods], ['Deployment', deployments], ['StatefulSet', statefulSets], ['DaemonSet', daemonSets], ['Job', jobs], ['PersistentVolumeClaim', claims], ['Service', services]];
+    for (const [kind, objects] of lists) resolver.rememberList(kind, namespace, objects);
+    const [shownFindings, shownWarnings] = await Promise.all([
+      Promise.all(findings.slice(0, input.limit).map(async (finding) => ({ ...finding, ...(await resolver.ownershipOfRef({ kind: finding.kind, name: finding.name, namespace })) }))),
+      withEventOwnership(warnings.slice(0, 8), resolver),
+    ]);
     return {
       text: fitLines(lines, undefined, 'call describe_workload on the first findings'),
-      structured: { namespace, isHealthy: findings.length === 0, findings: findings.slice(0, input.limit), totalFindings: findings.length, warningEvents: warnings.slice(0, 8) },
+      structured: { namespace, isHealthy: findings.length === 0, findings: shownFindings, totalFindings: findings.length, warningEvents: shownWarnings },
     };
   },
 });

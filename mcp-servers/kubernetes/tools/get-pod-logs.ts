@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { McpServerError } from '../../common/errors.js';
+import { createOwnershipResolver, ownershipFields } from '../../common/kube-ownership.js';
 import { findWellKnownType, type ResourceType } from '../../common/kube-types.js';
 import { fitLines } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
@@ -29,12 +30,27 @@ export const getPodLogsTool = defineKubernetesTool({
     grep: z.string().min(1).max(200).optional().describe('Keep only matching lines: substring (case-insensitive) or /regex/.'),
     sinceMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
   }),
+  outputSchema: z.object({
+    pod: z.string(),
+    namespace: z.string(),
+    ...ownershipFields,
+    workload: z.object({ kind: z.string(), name: z.string() }).optional().describe('Set when a workload name was given: its least healthy pod was read.'),
+    container: z.string().optional(),
+    state: z.string().optional().describe('Container state: running, waiting: CrashLoopBackOff, ...'),
+    restarts: z.number().int().optional(),
+    previous: z.boolean(),
+    lines: z.array(z.string()).describe('Log lines, oldest first, repeats collapsed, grep applied, secrets redacted.'),
+    totalLines: z.number().int(),
+    collapsedLines: z.number().int(),
+    matchedLines: z.number().int().optional(),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
     const now = deps.now();
     let pod = (await deps.kube.get(podType, input.namespace, input.name)) as PodShape | undefined;
     let via = '';
+    let workloadRef: { kind: string; name: string } | undefined;
     if (!pod) {
       const workload = await resolveWorkload(deps.kube, { name: input.name, namespace: input.namespace });
       const pods = await podsOfWorkload(deps.kube, workload);
@@ -42,6 +58,7 @@ export const getPodLogsTool = defineKubernetesTool({
       pod = ranked[0]?.candidate;
       if (!pod) throw new McpServerError('not_found', `${workload.kind} ${input.namespace}/${input.name} has no pods. Call describe_workload to see why (scheduling, quota, missing references).`);
       via = ` (least healthy pod of ${workload.kind} ${input.name}; ${pods.length} pods)`;
+      workloadRef = { kind: workload.kind, name: workload.name };
     }
     const summary = summarizePod(pod, now);
     const containers = summary.containers.length > 0 ? summary.containers : (pod.spec?.containers ?? []).map((container) => ({ name: container.name, restarts: 0, ready: false, state: 'unknown' }));
@@ -68,7 +85,19 @@ export const getPodLogsTool = defineKubernetesTool({
     const lines = [header, stats, ...(hint ? [hint] : []), ...kept.map((line) => (line.startsWith('… ') ? line : `| ${line}`))];
     return {
       text: lines.join('\n'),
-      structured: { pod: pod.metadata.name, namespace: input.namespace, container, previous: input.previous, lines: condensed.lines, totalLines: condensed.totalLines, collapsedLines: condensed.collapsedLines },
+      structured: {
+        pod: pod.metadata.name,
+        namespace: input.namespace,
+        ...(await createOwnershipResolver(deps.kube).ownershipOf(pod)),
+        ...(workloadRef ? { workload: workloadRef } : {}),
+        container,
+        ...(state ? { state: state.state, restarts: state.restarts } : {}),
+        previous: input.previous,
+        lines: condensed.lines,
+        totalLines: condensed.totalLines,
+        collapsedLines: condensed.collapsedLines,
+        ...(condensed.matchedLines !== undefined ? { matchedLines: condensed.matchedLines } : {}),
+      },
     };
   },
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { stringify } from 'yaml';
 import { McpServerError } from '../../common/errors.js';
+import { apiVersionOf } from '../../common/kube-types.js';
+import { createOwnershipResolver, ownershipFields } from '../../common/kube-ownership.js';
 import { managedFieldsLine } from '../resource-summary.js';
 import { closestMatches, fitLines } from '../../common/output-budget.js';
 import { redactSecrets } from '../../common/redact.js';
@@ -24,6 +26,14 @@ export const getResourceTool = defineKubernetesTool({
     apiVersion: apiVersionSchema.optional(),
     section: z.enum(['all', 'metadata', 'spec', 'status', 'data']).default('all'),
   }),
+  outputSchema: z.object({
+    kind: z.string(),
+    apiVersion: z.string(),
+    name: z.string(),
+    namespace: z.string().optional(),
+    ...ownershipFields,
+    object: z.record(z.string(), z.unknown()).describe('The object (or the requested section), managedFields dropped, Secret values replaced by sizes.'),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
@@ -40,6 +50,16 @@ export const getResourceTool = defineKubernetesTool({
     const selected = input.section === 'all' ? clean : { [input.section]: clean[input.section] ?? (input.section === 'data' ? undefined : null) };
     const yaml = redactSecrets(stringify(selected, { lineWidth: 0 }));
     const managers = managedFieldsLine(object, deps.now());
-    return { text: fitLines([`# ${type.kind} ${input.namespace ? `${input.namespace}/` : ''}${input.name}`, ...(managers ? [`# ${managers}`] : []), ...yaml.trimEnd().split('\n')], undefined, 'ask for one section (spec, status, metadata)'), structured: { object: selected } };
+    return {
+      text: fitLines([`# ${type.kind} ${input.namespace ? `${input.namespace}/` : ''}${input.name}`, ...(managers ? [`# ${managers}`] : []), ...yaml.trimEnd().split('\n')], undefined, 'ask for one section (spec, status, metadata)'),
+      structured: {
+        kind: type.kind,
+        apiVersion: apiVersionOf(type),
+        name: input.name,
+        ...(input.namespace && type.namespaced ? { namespace: input.namespace } : {}),
+        ...(await createOwnershipResolver(deps.kube).ownershipOf(object)),
+        object: selected,
+      },
+    };
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findWellKnownType, type KubeObject, type ResourceType } from '../../common/kube-types.js';
+import { argocdAppOf } from '../../common/kube-ownership.js';
 import { formatAge } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool, type KubernetesDeps } from '../deps.js';
@@ -16,6 +17,11 @@ export interface RolloutRevision {
   createdAt?: string;
   changeCause?: string;
   replicas?: string;
+  /** The numbers of `replicas` (Deployments: the ReplicaSet's ready and desired). */
+  readyReplicas?: number;
+  desiredReplicas?: number;
+  /** The facts of `images` as data. */
+  containerImages: Array<{ container: string; image?: string }>;
   isCurrent: boolean;
   /** What changed compared with the previous revision (images, env names, template hash). */
   changes: string[];
@@ -27,6 +33,10 @@ function ownedBy(object: KubeObject, owner: WorkloadShape): boolean {
 
 function envNames(template: WorkloadShape['spec']): string[] {
   return (template?.template?.spec?.containers ?? []).flatMap((container) => [...(container.env ?? []).map((variable) => variable.name), ...(container.envFrom ?? []).map((source) => `envFrom:${source.configMapRef?.name ?? source.secretRef?.name ?? '?'}`)]);
+}
+
+function containerImagesOf(spec: WorkloadShape['spec']): Array<{ container: string; image?: string }> {
+  return (spec?.template?.spec?.containers ?? []).map((container) => ({ container: container.name, ...(container.image ? { image: container.image } : {}) }));
 }
 
 /** Revisions of a Deployment (its ReplicaSets) or StatefulSet/DaemonSet (ControllerRevisions), newest first. */
@@ -44,6 +54,9 @@ export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadS
         ...(set.metadata.creationTimestamp ? { createdAt: set.metadata.creationTimestamp } : {}),
         ...(cause ? { changeCause: cause } : {}),
         replicas: `${set.status?.readyReplicas ?? 0}/${set.spec?.replicas ?? 0} ready`,
+        readyReplicas: set.status?.readyReplicas ?? 0,
+        desiredReplicas: set.spec?.replicas ?? 0,
+        containerImages: containerImagesOf(set.spec),
         isCurrent: String(revision) === current,
         env: envNames(set.spec),
       });
@@ -56,6 +69,7 @@ export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadS
       revisions.push({
         revision: Number((controllerRevision as { revision?: number }).revision ?? 0),
         images: templateImages(asWorkload),
+        containerImages: containerImagesOf(data?.spec),
         ...(controllerRevision.metadata.creationTimestamp ? { createdAt: controllerRevision.metadata.creationTimestamp } : {}),
         isCurrent: controllerRevision.metadata.name === workload.status?.updateRevision,
         env: envNames(data?.spec),
@@ -78,6 +92,11 @@ export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadS
   });
 }
 
+function appOf(workload: WorkloadShape): { argocdApp?: string } {
+  const argocdApp = argocdAppOf(workload.metadata);
+  return argocdApp ? { argocdApp } : {};
+}
+
 /** Shows the rollout history of a workload with what changed between revisions. */
 export const getRolloutHistoryTool = defineKubernetesTool({
   name: 'get_rollout_history',
@@ -90,6 +109,27 @@ export const getRolloutHistoryTool = defineKubernetesTool({
     namespace: namespaceSchema.optional(),
     kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']).optional(),
     limit: z.number().int().min(1).max(50).default(6),
+  }),
+  outputSchema: z.object({
+    kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
+    namespace: z.string(),
+    name: z.string(),
+    argocdApp: z.string().optional(),
+    revisions: z.array(
+      z.object({
+        revision: z.number(),
+        images: z.array(z.string()),
+        createdAt: z.string().optional(),
+        changeCause: z.string().optional(),
+        replicas: z.string().optional(),
+        readyReplicas: z.number().int().optional(),
+        desiredReplicas: z.number().int().optional(),
+        containerImages: z.array(z.object({ container: z.string(), image: z.string().optional() })),
+        isCurrent: z.boolean(),
+        changes: z.array(z.string()).describe('What changed from the next older revision (images, env names).'),
+      }),
+    ),
+    total: z.number().int(),
   }),
   annotations: readOnlyAnnotations,
   isWrite: false,
@@ -107,6 +147,6 @@ export const getRolloutHistoryTool = defineKubernetesTool({
       for (const change of revision.changes) lines.push(`    ${change}`);
     }
     if (revisions.length > shown.length) lines.push(`  … ${revisions.length - shown.length} older revisions not shown; raise limit`);
-    return { text: lines.join('\n'), structured: { kind: match.kind, namespace: match.namespace, name: match.name, revisions: shown, total: revisions.length } };
+    return { text: lines.join('\n'), structured: { kind: match.kind, namespace: match.namespace, name: match.name, ...appOf(match.object), revisions: shown, total: revisions.length } };
   },
 });

@@ -3,7 +3,8 @@ import { findWellKnownType, type ResourceType } from '../../common/kube-types.js
 import { cursorSchema, limitSchema, paginate, pageFooter } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool } from '../deps.js';
-import { formatEventGroup, groupEvents, recentEvents } from '../event-groups.js';
+import { createOwnershipResolver } from '../../common/kube-ownership.js';
+import { eventGroupSchema, formatEventGroup, groupEvents, objectLabel, recentEvents, withEventOwnership } from '../event-groups.js';
 import type { EventShape } from '../kube-shapes.js';
 import { namespaceSchema } from '../workload-lookup.js';
 
@@ -23,6 +24,11 @@ export const listEventsTool = defineKubernetesTool({
     sinceMinutes: z.number().int().min(1).max(7 * 24 * 60).default(24 * 60).describe('Only events seen in the last N minutes (default 1440).'),
     limit: limitSchema(30, 300),
     cursor: cursorSchema,
+  }),
+  outputSchema: z.object({
+    groups: z.array(eventGroupSchema).describe('This page of groups, newest first; each names its object and that object\'s owners.'),
+    total: z.number().int(),
+    nextCursor: z.string().optional(),
   }),
   annotations: readOnlyAnnotations,
   isWrite: false,
@@ -47,12 +53,14 @@ export const listEventsTool = defineKubernetesTool({
     const lines = [`${groups.length} group(s) of ${scope}, ${filtered.length} events:`];
     for (const [index, group] of page.items.entries()) {
       const line = formatEventGroup(group, now);
-      const namespace = withNamespace ? filtered.find((event) => `${(event.involvedObject ?? event.regarding)?.kind}/${(event.involvedObject ?? event.regarding)?.name}` === group.object)?.metadata.namespace : undefined;
-      lines.push(namespace ? line.replace(` ${group.object} `, ` ${namespace}:${group.object} `) : line);
+      const label = objectLabel(group.object);
+      const namespace = withNamespace ? filtered.find((event) => `${(event.involvedObject ?? event.regarding)?.kind}/${(event.involvedObject ?? event.regarding)?.name}` === label)?.metadata.namespace : undefined;
+      lines.push(namespace ? line.replace(` ${label} `, ` ${namespace}:${label} `) : line);
       if (index > 80) break;
     }
     const footer = pageFooter(page, 'event groups');
     if (footer) lines.push(footer);
-    return { text: lines.join('\n'), structured: { groups: page.items, total: groups.length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    const owned = await withEventOwnership(page.items, createOwnershipResolver(deps.kube));
+    return { text: lines.join('\n'), structured: { groups: owned, total: groups.length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   },
 });

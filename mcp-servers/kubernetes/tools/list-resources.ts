@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { McpServerError } from '../../common/errors.js';
+import { createOwnershipResolver, ownershipFields } from '../../common/kube-ownership.js';
 import { apiVersionOf } from '../../common/kube-types.js';
 import { cursorSchema, limitSchema, paginate, pageFooter } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
@@ -29,6 +30,15 @@ export const listResourcesTool = defineKubernetesTool({
     limit: limitSchema(40, 500),
     cursor: cursorSchema,
   }),
+  outputSchema: z.object({
+    kind: z.string(),
+    apiVersion: z.string().optional(),
+    items: z.array(
+      z.object({ namespace: z.string().optional(), name: z.string(), status: z.string(), isHealthy: z.boolean().optional(), ...ownershipFields }),
+    ),
+    total: z.number().int(),
+    nextCursor: z.string().optional(),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
@@ -38,7 +48,7 @@ export const listResourcesTool = defineKubernetesTool({
     const objects = await deps.kube.list(type, { ...(input.namespace ? { namespace: input.namespace } : {}), ...(input.labelSelector ? { labelSelector: input.labelSelector } : {}) });
     const rows = objects
       .filter((object) => !input.nameContains || object.metadata.name.toLowerCase().includes(input.nameContains.toLowerCase()))
-      .map((object) => ({ namespace: object.metadata.namespace, name: object.metadata.name, ...summarizeResource(object, now) }))
+      .map((object) => ({ object, namespace: object.metadata.namespace, name: object.metadata.name, ...summarizeResource(object, now) }))
       .filter((row) => !input.unhealthyOnly || row.isHealthy === false)
       .sort((left, right) => Number(left.isHealthy ?? true) - Number(right.isHealthy ?? true) || (left.namespace ?? '').localeCompare(right.namespace ?? '') || left.name.localeCompare(right.name));
     const what = `${type.kind} (${apiVersionOf(type)})${input.namespace ? ` in ${input.namespace}` : type.namespaced ? ' in all namespaces' : ''}`;
@@ -49,6 +59,9 @@ export const listResourcesTool = defineKubernetesTool({
     for (const row of page.items) lines.push(`  ${row.namespace && !input.namespace ? `${row.namespace}/` : ''}${row.name}  ${row.status}`);
     const footer = pageFooter(page, type.plural);
     if (footer) lines.push(footer);
-    return { text: lines.join('\n'), structured: { kind: type.kind, items: page.items, total: rows.length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    const resolver = createOwnershipResolver(deps.kube);
+    if (!input.labelSelector) resolver.rememberList(type.kind, input.namespace, objects);
+    const items = await Promise.all(page.items.map(async ({ object, ...row }) => ({ ...row, ...(await resolver.ownershipOf(object)) })));
+    return { text: lines.join('\n'), structured: { kind: type.kind, apiVersion: apiVersionOf(type), items, total: rows.length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   },
 });

@@ -7,11 +7,16 @@ import { fitLines } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { parseAdmissionDenial } from '../admission-denial.js';
 import { defineKyvernoTool } from '../deps.js';
-import { explainDenials, formatExplainedDenials, type ExplainedDenial } from '../denial-explanation.js';
+import { createOwnershipResolver, ownershipFields, type Ownership } from '../../common/kube-ownership.js';
+import { explainDenials, explainedDenialSchema, formatExplainedDenials, type ExplainedDenial } from '../denial-explanation.js';
 
 /** The outcome of dry-running one document. */
-interface DocumentVerdict {
+interface DocumentVerdict extends Ownership {
+  /** `Kind/namespace/name` (or `Kind/name`), as the text shows it. */
   resource: string;
+  kind: string;
+  name: string;
+  namespace?: string;
   verdict: 'allowed' | 'denied' | 'invalid';
   message?: string;
   denials?: ExplainedDenial[];
@@ -27,6 +32,21 @@ export const checkManifestTool = defineKyvernoTool({
   inputSchema: z.strictObject({
     manifest: z.string().min(1).max(200_000).describe('YAML manifest; several documents separated by ---.'),
     namespace: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').optional().describe('Namespace for documents that do not set one.'),
+  }),
+  outputSchema: z.object({
+    isAllowed: z.boolean(),
+    documents: z.array(
+      z.object({
+        resource: z.string(),
+        kind: z.string(),
+        name: z.string(),
+        namespace: z.string().optional(),
+        ...ownershipFields,
+        verdict: z.enum(['allowed', 'denied', 'invalid']),
+        message: z.string().optional(),
+        denials: z.array(explainedDenialSchema).optional(),
+      }),
+    ),
   }),
   // Dry-run only: admission runs, nothing is stored.
   annotations: readOnlyAnnotations,
@@ -47,20 +67,24 @@ export const checkManifestTool = defineKyvernoTool({
     if (objects.length === 0) return { text: 'The manifest has no documents.', isError: true };
     if (objects.length > 20) return { text: `The manifest has ${objects.length} documents; check at most 20 at a time.`, isError: true };
     const verdicts: DocumentVerdict[] = [];
+    const resolver = createOwnershipResolver(deps.kube);
     for (const original of objects) {
       const type = await deps.kube.resolveType(original.kind ?? '', original.apiVersion);
       const label = `${original.kind}/${original.metadata.name}`;
+      const about = { kind: original.kind ?? '?', name: original.metadata.name };
       if (!type) {
-        verdicts.push({ resource: label, verdict: 'invalid', message: `the cluster does not serve ${original.kind} in ${original.apiVersion}` });
+        verdicts.push({ resource: label, ...about, verdict: 'invalid', message: `the cluster does not serve ${original.kind} in ${original.apiVersion}` });
         continue;
       }
       const namespace = type.namespaced ? (original.metadata.namespace ?? input.namespace) : undefined;
       if (type.namespaced && !namespace) {
-        verdicts.push({ resource: label, verdict: 'invalid', message: 'namespaced kind without metadata.namespace; pass namespace' });
+        verdicts.push({ resource: label, ...about, verdict: 'invalid', message: 'namespaced kind without metadata.namespace; pass namespace' });
         continue;
       }
       const object: KubeObject = { ...original, metadata: { ...original.metadata, ...(namespace ? { namespace } : {}) } };
       const resource = `${object.kind}/${namespace ? `${namespace}/` : ''}${object.metadata.name}`;
+      // The manifest's own tracking label/annotation and ownerReferences say who would own it.
+      const target = { resource, ...about, ...(namespace ? { namespace } : {}), ...(await resolver.ownershipOf(object)) };
       try {
         try {
           await deps.kube.create(type, object, { dryRun: true });
@@ -70,14 +94,14 @@ export const checkManifestTool = defineKyvernoTool({
           const current = await deps.kube.get(type, namespace, object.metadata.name);
           await deps.kube.replace(type, { ...object, metadata: { ...object.metadata, resourceVersion: current?.metadata.resourceVersion } }, { dryRun: true });
         }
-        verdicts.push({ resource, verdict: 'allowed' });
+        verdicts.push({ ...target, verdict: 'allowed' });
       } catch (error) {
         if (!(error instanceof McpServerError) || error.isRetryable || !(error instanceof KubeStatusError)) throw error;
         const rejection = parseAdmissionDenial(error.message);
         if (rejection) {
-          verdicts.push({ resource, verdict: 'denied', message: error.message.split('\n')[0] ?? error.message, denials: await explainDenials(deps.kube, rejection.denials, namespace) });
+          verdicts.push({ ...target, verdict: 'denied', message: error.message.split('\n')[0] ?? error.message, denials: await explainDenials(deps.kube, rejection.denials, namespace) });
         } else {
-          verdicts.push({ resource, verdict: 'invalid', message: `${error.status} ${error.reason}: ${error.message}` });
+          verdicts.push({ ...target, verdict: 'invalid', message: `${error.status} ${error.reason}: ${error.message}` });
         }
       }
     }

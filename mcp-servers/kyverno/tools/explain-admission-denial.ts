@@ -5,7 +5,8 @@ import { McpServerError } from '../../common/errors.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { parseAdmissionDenial, type ParsedRejection } from '../admission-denial.js';
 import { defineKyvernoTool } from '../deps.js';
-import { explainDenials, formatExplainedDenials, type ExplainedDenial } from '../denial-explanation.js';
+import { createOwnershipResolver, objectRefSchema, ownershipFields, type Ownership } from '../../common/kube-ownership.js';
+import { explainDenials, explainedDenialSchema, formatExplainedDenials, parseResourceRef, type ExplainedDenial } from '../denial-explanation.js';
 
 const type = (kind: string): ResourceType => findWellKnownType(kind) as ResourceType; // well-known kinds only
 
@@ -26,6 +27,8 @@ interface ApplicationLike extends KubeObject {
 /** Where a denial was found. */
 interface DenialSource {
   source: string;
+  /** The Argo CD application whose sync was denied, when the denial came from one. */
+  application?: string;
   seenAt?: string;
   rejection: ParsedRejection;
 }
@@ -52,6 +55,17 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
     namespace: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').optional().describe('Namespace of the rejected resource (omit to search all).'),
     name: z.string().min(1).max(253).optional().describe('Name fragment of the rejected resource or Argo CD application.'),
     message: z.string().min(1).max(20_000).optional().describe('Denial text to explain (e.g. from get_application); skips the search.'),
+  }),
+  outputSchema: z.object({
+    denials: z.array(
+      explainedDenialSchema.extend({
+        resource: z.string().optional().describe('`Kind/namespace/name` as the denial names it.'),
+        resourceRef: objectRefSchema.optional(),
+        source: z.string().describe('Where the denial was found: given message, an event, or an Argo CD sync.'),
+        seenAt: z.string().optional(),
+        ...ownershipFields,
+      }),
+    ),
   }),
   annotations: readOnlyAnnotations,
   isWrite: false,
@@ -88,7 +102,7 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
         if (!matchesName) continue;
         for (const text of new Set(texts)) {
           const rejection = parseAdmissionDenial(text);
-          if (rejection) sources.push({ source: `Argo CD application ${app.metadata.name} sync ${operation.phase ?? ''}`, ...(operation.finishedAt ? { seenAt: operation.finishedAt } : {}), rejection });
+          if (rejection) sources.push({ source: `Argo CD application ${app.metadata.name} sync ${operation.phase ?? ''}`, application: app.metadata.name, ...(operation.finishedAt ? { seenAt: operation.finishedAt } : {}), rejection });
         }
       }
     }
@@ -109,14 +123,27 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
     const entries = [...unique.values()].slice(0, 10);
     const explained = await explainDenials(deps.kube, entries.map((entry) => entry.denial), input.namespace);
     const lines = [`${unique.size} distinct denial(s):`];
-    const structured: Array<ExplainedDenial & { resource?: string; source: string; seenAt?: string }> = [];
-    entries.forEach((entry, index) => {
+    const structured: Array<ExplainedDenial & Ownership & { resource?: string; resourceRef?: ReturnType<typeof parseResourceRef>; source: string; seenAt?: string }> = [];
+    const resolver = createOwnershipResolver(deps.kube);
+    for (const [index, entry] of entries.entries()) {
       const explanation = explained[index];
-      if (!explanation) return;
+      if (!explanation) continue;
       lines.push(`resource ${entry.source.rejection.resource ?? '?'} — from ${entry.source.source}${entry.source.seenAt ? `, ${formatAge(entry.source.seenAt, now)} ago` : ''}`);
       lines.push(...formatExplainedDenials([explanation]));
-      structured.push({ ...explanation, ...(entry.source.rejection.resource ? { resource: entry.source.rejection.resource } : {}), source: entry.source.source, ...(entry.source.seenAt ? { seenAt: entry.source.seenAt } : {}) });
-    });
+      const resourceRef = parseResourceRef(entry.source.rejection.resource);
+      // A denied create never reached the cluster: then only the denied sync's app names the owner.
+      const live = resourceRef ? await resolver.ownershipOfRef(resourceRef) : {};
+      const argocdApp = entry.source.application ?? live.argocdApp;
+      structured.push({
+        ...explanation,
+        ...(entry.source.rejection.resource ? { resource: entry.source.rejection.resource } : {}),
+        ...(resourceRef ? { resourceRef } : {}),
+        source: entry.source.source,
+        ...(entry.source.seenAt ? { seenAt: entry.source.seenAt } : {}),
+        ...(live.owners ? { owners: live.owners } : {}),
+        ...(argocdApp ? { argocdApp } : {}),
+      });
+    }
     if (unique.size > entries.length) lines.push(`… ${unique.size - entries.length} more denials; pass namespace or name to narrow`);
     lines.push('Change the manifest in git to satisfy the rule (or get a policy exception); check_manifest verifies a fixed manifest before merging.');
     return { text: fitLines(lines), structured: { denials: structured } };

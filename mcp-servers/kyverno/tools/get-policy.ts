@@ -4,7 +4,7 @@ import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKyvernoTool } from '../deps.js';
 import { ruleRequirements } from '../pattern-requirements.js';
 import { resolvePolicy } from '../policy-lookup.js';
-import { describeMatch, policyMode, policyReady, ruleMode, ruleType } from '../policy-shapes.js';
+import { describeMatch, matchedKinds, policyMode, policyReady, ruleMode, ruleType } from '../policy-shapes.js';
 import { failCounts } from './list-policies.js';
 
 /** One policy, rule by rule: what it matches, what it requires, mode, and its current failures. */
@@ -18,6 +18,28 @@ export const getPolicyTool = defineKyvernoTool({
     name: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a policy name'),
     namespace: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').optional().describe('For a namespaced Policy.'),
   }),
+  outputSchema: z.object({
+    name: z.string(),
+    kind: z.string().optional(),
+    namespace: z.string().optional(),
+    mode: z.enum(['Enforce', 'Audit', 'Mixed']),
+    background: z.boolean(),
+    ready: z.boolean().optional(),
+    description: z.string().optional(),
+    rules: z.array(
+      z.object({
+        name: z.string(),
+        type: z.string(),
+        mode: z.enum(['Enforce', 'Audit']).optional(),
+        matches: z.string(),
+        kinds: z.array(z.string()).describe('Kinds the rule matches (empty: any).'),
+        excludes: z.string().optional(),
+        message: z.string().optional(),
+        requirements: z.array(z.string()).describe('What a resource must satisfy, as field paths and conditions.'),
+      }),
+    ),
+    failing: z.number().int(),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
@@ -28,6 +50,7 @@ export const getPolicyTool = defineKyvernoTool({
       type: ruleType(rule),
       mode: rule.validate ? ruleMode(policy, rule) : undefined,
       matches: describeMatch(rule.match),
+      kinds: matchedKinds(rule.match),
       excludes: rule.exclude ? describeMatch(rule.exclude) : undefined,
       message: rule.validate?.message,
       requirements: ruleRequirements(rule),
@@ -42,6 +65,19 @@ export const getPolicyTool = defineKyvernoTool({
       if (rule.message) lines.push(`  message: ${clip(rule.message, 300)}`);
       for (const requirement of rule.requirements) lines.push(`  requires: ${requirement}`);
     }
-    return { text: fitLines(lines), structured: { name: policy.metadata.name, kind: policy.kind, namespace: policy.metadata.namespace, mode: policyMode(policy), background: policy.spec?.background ?? true, rules, failing: fails.get(policy.metadata.name) ?? 0 } };
+    return {
+      text: fitLines(lines),
+      structured: {
+        name: policy.metadata.name,
+        kind: policy.kind,
+        namespace: policy.metadata.namespace,
+        mode: policyMode(policy),
+        background: policy.spec?.background ?? true,
+        ...(policyReady(policy) === undefined ? {} : { ready: policyReady(policy) }),
+        ...(description ? { description } : {}),
+        rules,
+        failing: fails.get(policy.metadata.name) ?? 0,
+      },
+    };
   },
 });

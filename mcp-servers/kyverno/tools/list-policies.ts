@@ -3,7 +3,7 @@ import { cursorSchema, limitSchema, paginate, pageFooter } from '../../common/ou
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKyvernoTool, type KyvernoDeps } from '../deps.js';
 import { listAllPolicies, listReports } from '../policy-lookup.js';
-import { describeMatch, policyMode, policyReady, ruleType } from '../policy-shapes.js';
+import { describeMatch, matchedKinds, policyMode, policyReady, ruleType } from '../policy-shapes.js';
 
 /** Failing results per policy name, from the policy reports. */
 export async function failCounts(deps: KyvernoDeps, namespace?: string): Promise<Map<string, number>> {
@@ -29,6 +29,23 @@ export const listPoliciesTool = defineKyvernoTool({
     limit: limitSchema(30, 300),
     cursor: cursorSchema,
   }),
+  outputSchema: z.object({
+    policies: z.array(
+      z.object({
+        name: z.string(),
+        kind: z.enum(['ClusterPolicy', 'Policy']),
+        namespace: z.string().optional(),
+        scope: z.string().describe('`cluster` or `ns/<namespace>`, as the text shows it.'),
+        mode: z.enum(['Enforce', 'Audit', 'Mixed']),
+        background: z.boolean(),
+        ready: z.boolean().optional(),
+        failing: z.number().int().describe('PolicyReport results failing this policy now.'),
+        rules: z.array(z.object({ name: z.string(), type: z.string(), matches: z.string(), kinds: z.array(z.string()) })),
+      }),
+    ),
+    total: z.number().int(),
+    nextCursor: z.string().optional(),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
@@ -36,12 +53,14 @@ export const listPoliciesTool = defineKyvernoTool({
     const rows = policies
       .map((policy) => ({
         name: policy.metadata.name,
+        kind: policy.kind === 'ClusterPolicy' ? ('ClusterPolicy' as const) : ('Policy' as const),
+        ...(policy.kind !== 'ClusterPolicy' && policy.metadata.namespace ? { namespace: policy.metadata.namespace } : {}),
         scope: policy.kind === 'ClusterPolicy' ? 'cluster' : `ns/${policy.metadata.namespace ?? '?'}`,
         mode: policyMode(policy),
         background: policy.spec?.background ?? true,
         ready: policyReady(policy),
         failing: fails.get(policy.metadata.name) ?? 0,
-        rules: (policy.spec?.rules ?? []).map((rule) => ({ name: rule.name, type: ruleType(rule), matches: describeMatch(rule.match) })),
+        rules: (policy.spec?.rules ?? []).map((rule) => ({ name: rule.name, type: ruleType(rule), matches: describeMatch(rule.match), kinds: matchedKinds(rule.match) })),
       }))
       .filter((row) => !input.mode || row.mode === input.mode || row.mode === 'Mixed')
       .sort((left, right) => right.failing - left.failing || left.name.localeCompare(right.name));

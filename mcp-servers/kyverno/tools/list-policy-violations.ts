@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clip, cursorSchema, limitSchema, paginate, pageFooter } from '../../common/output-budget.js';
+import { createOwnershipResolver, objectRefSchema, ownershipFields, type ObjectRef, type Ownership } from '../../common/kube-ownership.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKyvernoTool } from '../deps.js';
 import { listReports } from '../policy-lookup.js';
@@ -11,8 +12,24 @@ interface ViolationGroup {
   result: string;
   severity?: string;
   message: string;
+  /** `Kind namespace/name`, as the text shows them. */
   resources: string[];
+  /** The same resources as data (with owners and Argo CD app in the result). */
+  resourceRefs: ObjectRef[];
 }
+
+const resultSchema = z.object({
+  policy: z.string(),
+  rule: z.string(),
+  result: z.string(),
+  severity: z.string().optional(),
+  message: z.string(),
+  resource: objectRefSchema,
+  ...ownershipFields,
+});
+
+/** How many resources per group are returned as data (the text shows 8). */
+const MAX_RESOURCES = 50;
 
 /** Policy violations from PolicyReports, grouped by policy/rule with the violating resources. */
 export const listPolicyViolationsTool = defineKyvernoTool({
@@ -30,6 +47,23 @@ export const listPolicyViolationsTool = defineKyvernoTool({
     limit: limitSchema(20, 200),
     cursor: cursorSchema,
   }),
+  outputSchema: z.object({
+    groups: z.array(
+      z.object({
+        policy: z.string(),
+        rule: z.string(),
+        result: z.string(),
+        severity: z.string().optional(),
+        message: z.string(),
+        resources: z.array(z.string()).describe('`Kind namespace/name` of up to 50 violating resources.'),
+        resourceRefs: z.array(z.object({ kind: z.string(), name: z.string(), namespace: z.string().optional(), ...ownershipFields })),
+      }),
+    ),
+    results: z.array(resultSchema).describe('One entry per violating resource of the groups above: policy, rule, message, resource and its owners.'),
+    total: z.number().int(),
+    violations: z.number().int(),
+    nextCursor: z.string().optional(),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
@@ -46,14 +80,18 @@ export const listPolicyViolationsTool = defineKyvernoTool({
         if (resources.length === 0) continue;
         count += 1;
         const key = `${result.policy}|${result.rule}|${result.result}`;
-        const group = groups.get(key) ?? { policy: result.policy ?? '?', rule: result.rule ?? '?', result: result.result, ...(result.severity ? { severity: result.severity } : {}), message: result.message ?? '', resources: [] };
-        for (const resource of resources) group.resources.push(`${resource.kind ?? '?'} ${resource.namespace ?? report.metadata.namespace ? `${resource.namespace ?? report.metadata.namespace}/` : ''}${resource.name ?? '?'}`);
+        const group = groups.get(key) ?? { policy: result.policy ?? '?', rule: result.rule ?? '?', result: result.result, ...(result.severity ? { severity: result.severity } : {}), message: result.message ?? '', resources: [], resourceRefs: [] };
+        for (const resource of resources) {
+          group.resources.push(`${resource.kind ?? '?'} ${resource.namespace ?? report.metadata.namespace ? `${resource.namespace ?? report.metadata.namespace}/` : ''}${resource.name ?? '?'}`);
+          const namespace = resource.namespace ?? report.metadata.namespace;
+          group.resourceRefs.push({ kind: resource.kind ?? '?', name: resource.name ?? '?', ...(namespace ? { namespace } : {}) });
+        }
         groups.set(key, group);
       }
     }
     const sorted = [...groups.values()].sort((left, right) => right.resources.length - left.resources.length || left.policy.localeCompare(right.policy));
     if (sorted.length === 0) {
-      return { text: `No ${input.results.join('/')} results in policy reports${input.namespace ? ` for namespace ${input.namespace}` : ''}${input.policy ? ` for policy ${input.policy}` : ''} (${reports.length} reports read). Admission denials of Enforce policies never reach reports: use explain_admission_denial.`, structured: { groups: [], total: 0 } };
+      return { text: `No ${input.results.join('/')} results in policy reports${input.namespace ? ` for namespace ${input.namespace}` : ''}${input.policy ? ` for policy ${input.policy}` : ''} (${reports.length} reports read). Admission denials of Enforce policies never reach reports: use explain_admission_denial.`, structured: { groups: [], results: [], total: 0, violations: 0 } };
     }
     const page = paginate(sorted, input.limit, input.cursor);
     const lines = [`${count} violation(s) in ${sorted.length} policy/rule group(s):`];
@@ -63,6 +101,26 @@ export const listPolicyViolationsTool = defineKyvernoTool({
     }
     const footer = pageFooter(page, 'groups');
     if (footer) lines.push(footer);
-    return { text: lines.join('\n'), structured: { groups: page.items.map((group) => ({ ...group, resources: group.resources.slice(0, 50) })), total: sorted.length, violations: count, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    // Owners per resource: one list per (kind, namespace) met, cached across the page.
+    const resolver = createOwnershipResolver(deps.kube);
+    const shown = await Promise.all(
+      page.items.map(async (group) => {
+        const refs = await Promise.all(group.resourceRefs.slice(0, MAX_RESOURCES).map(async (ref): Promise<ObjectRef & Ownership> => ({ ...ref, ...(await resolver.ownershipOfRef(ref)) })));
+        return { ...group, resources: group.resources.slice(0, MAX_RESOURCES), resourceRefs: refs };
+      }),
+    );
+    const results = shown.flatMap((group) =>
+      group.resourceRefs.map(({ owners, argocdApp, ...resource }) => ({
+        policy: group.policy,
+        rule: group.rule,
+        result: group.result,
+        ...(group.severity ? { severity: group.severity } : {}),
+        message: group.message,
+        resource,
+        ...(owners ? { owners } : {}),
+        ...(argocdApp ? { argocdApp } : {}),
+      })),
+    );
+    return { text: lines.join('\n'), structured: { groups: shown, results, total: sorted.length, violations: count, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   },
 });
