@@ -41,4 +41,12 @@ export const MetricName = {
   toolCalls: 'sre_bot_tool_calls_total',
   toolCallDuration: 'sre_bot_tool_call_duration_seconds',
   investigations: 'sre_bot_investigations_total',
+  investigationDuration: 'sre_bot_investigation_duration_seconds',
+  triageFallbacks: 'sre_bot_triage_fallbacks_total',
+  modelCalls: 'sre_bot_model_calls_total',
+  modelCallDuration: 'sre_bot_model_call_duration_seconds',
+  modelTokens: 'sre_bot_model_tokens_total',
+  modelCost: 'sre_bot_model_cost_usd_total',
+  modelFallbacks: 'sre_bot_model_fallbacks_total',
+  slackApiErrors: 'sre_bot_slack_api_errors_total',
 } as const;
