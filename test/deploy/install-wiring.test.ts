@@ -222,11 +222,13 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
   it('lets Prometheus reach the metrics port of every role that serves /metrics', () => {
     const objects = objectsOf(overlay);
     const policies = objects.filter((object) => object.kind === 'NetworkPolicy');
-    const scraped = deployments(objects).filter((deployment) => ['sre-bot-gateway', 'sre-bot-slack', 'sre-bot-worker'].includes(deployment.metadata.name));
-    expect(scraped).toHaveLength(3);
+    const scraped = deployments(objects);
+    expect(scraped).toHaveLength(6);
     for (const deployment of scraped) {
       const container = deployment.spec.template.spec.containers[0];
-      const port = container?.ports?.find((candidate) => candidate.name === (deployment.metadata.name === 'sre-bot-gateway' ? 'http' : 'metrics'))?.containerPort;
+      // slack and worker serve /metrics on their own port; the gateway and MCP servers beside /mcp.
+      const portName = ['sre-bot-slack', 'sre-bot-worker'].includes(deployment.metadata.name) ? 'metrics' : 'http';
+      const port = container?.ports?.find((candidate) => candidate.name === portName)?.containerPort;
       const labels = deployment.spec.template.metadata.labels;
       const allowed = policies.some((policy) => {
         const spec = policy.spec as {
