@@ -49,4 +49,5 @@ export const MetricName = {
   modelCost: 'sre_bot_model_cost_usd_total',
   modelFallbacks: 'sre_bot_model_fallbacks_total',
   slackApiErrors: 'sre_bot_slack_api_errors_total',
+  approvalsPendingAge: 'sre_bot_approvals_pending_age_seconds',
 } as const;

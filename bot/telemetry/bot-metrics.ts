@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { MetricName } from './attributes.js';
 
 /** How an investigation ended, as the metrics label it. */
@@ -63,4 +63,22 @@ export function createBotMetrics(registry: Registry): BotMetrics {
       slackErrors.inc({ method, error });
     },
   };
+}
+
+/**
+ * How long the oldest fix approval has waited for an on-call decision (0 when none waits), read
+ * from the store at each scrape. A scrape whose read fails reports no sample rather than a stale one.
+ */
+export function registerApprovalMetrics(registry: Registry, oldestPendingSince: () => Promise<Date | undefined>, now: () => number = () => Date.now()): void {
+  new Gauge({
+    name: MetricName.approvalsPendingAge,
+    help: 'Seconds the oldest pending fix approval has waited for a decision (0: none pending).',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const since = await oldestPendingSince().catch(() => null);
+      if (since === null) return;
+      this.set(since ? Math.max(0, (now() - since.getTime()) / 1_000) : 0);
+    },
+  });
 }

@@ -16,6 +16,7 @@ import { runCli } from '../../bot/cli/run-cli.js';
 import { createBullmqQueue } from '../../bot/queue/bullmq-queue.js';
 import type { JobQueue } from '../../bot/queue/queue.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../bot/slack/investigation-job.js';
+import { createStore } from '../../bot/store/store.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { toolMetricsRegistry } from '../../mcp-servers/common/tool-metrics.js';
 import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
@@ -180,9 +181,19 @@ describe('/metrics of the worker role after one investigation', () => {
 
   it('shows queue depth, Slack API errors and the standard process metrics', () => {
     expect(sample(metrics, 'sre_bot_queue_jobs', { state: 'waiting' })).toBe(0);
+    expect(sample(metrics, 'sre_bot_approvals_pending_age_seconds')).toBe(0);
     expect(sample(metrics, 'sre_bot_slack_api_errors_total', { method: 'chat.postMessage', error: 'internal_error' })).toBe(1);
     expect(sample(metrics, 'process_cpu_seconds_total', { role: 'worker' })).toBeGreaterThan(0);
     expect(sample(metrics, 'nodejs_eventloop_lag_seconds', { role: 'worker' })).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports how long the oldest fix approval has waited', async () => {
+    const store = createStore(testDb.db);
+    await store.approvals.request({ id: randomUUID(), action: 'merge_pull_request', target: { pr: 1 }, requestedBy: 'U0METRICS', ttlMs: 3_600_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const age = sample(await (await fetch(metricsUrl)).text(), 'sre_bot_approvals_pending_age_seconds');
+    expect(age).toBeGreaterThanOrEqual(1);
+    expect(age).toBeLessThan(60);
   });
 
   it('lets the MCP servers count their own tool calls', async () => {

@@ -10,7 +10,7 @@ import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/inv
 import { webClientOptions } from '../../slack/web-client-options.js';
 import { loadWorkerConfig, type WorkerConfig } from '../../worker/config.js';
 import { createInvestigationWorker } from '../../worker/investigation-worker.js';
-import { createBotMetrics, type BotMetrics } from '../../telemetry/bot-metrics.js';
+import { createBotMetrics, registerApprovalMetrics, type BotMetrics } from '../../telemetry/bot-metrics.js';
 import { countingSlackErrors, meterModelClient } from '../../telemetry/metered-clients.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { startRoleTelemetry } from '../role-telemetry.js';
@@ -126,6 +126,7 @@ export const workerCommand: Command = {
     try {
       registerQueueMetrics(telemetry.registry, queue);
       const metrics = createBotMetrics(telemetry.registry);
+      registerApprovalMetrics(telemetry.registry, () => runtime.store.approvals.oldestPendingSince());
       role = startWorkerRole(io, runtime, queue, { config, metrics, ...(concurrency ? { concurrency } : {}) });
       writeLine(
         io.stderr,
