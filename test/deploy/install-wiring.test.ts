@@ -282,6 +282,21 @@ describe('the image', () => {
     expect(configs.flatMap((config) => missingCommands(config, commands))).toEqual([]);
   });
 
+  it('is built from a base pinned by digest, with production dependencies only in the runtime stage', async () => {
+    const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\d+-bookworm-slim@sha256:[0-9a-f]{64}$/m);
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(stages.map((stage) => stage.split('\n')[0])).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE} AS runtime']);
+    expect(stages[1]).toMatch(/npm ci --omit=dev/);
+    expect(stages[1]).toMatch(/^USER node$/m);
+  });
+
+  it('is published for two architectures with an SBOM by the image workflow', async () => {
+    const workflow = parse(await readFile(join(ROOT, '.github', 'workflows', 'image.yml'), 'utf8')) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
+    const build = Object.values(workflow.jobs).flatMap((job) => job.steps).find((step) => step.uses?.startsWith('docker/build-push-action'));
+    expect(build?.with).toMatchObject({ platforms: 'linux/amd64,linux/arm64', sbom: true });
+  });
+
   it('refuses the `npx argocd-mcp` upstream of the reference config: argocd-mcp is a devDependency', async () => {
     const reference = parse(await readFile(join(ROOT, 'deploy', 'gateway.yaml'), 'utf8')) as { upstreams: GatewayUpstream[] };
     expect(missingCommands(reference, await runtimeCommands())).toEqual(['argocd-mcp: npx']);
