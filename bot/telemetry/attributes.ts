@@ -57,4 +57,5 @@ export const MetricName = {
   modelFallbacks: 'sre_bot_model_fallbacks_total',
   slackApiErrors: 'sre_bot_slack_api_errors_total',
   approvalsPendingAge: 'sre_bot_approvals_pending_age_seconds',
+  queueOldestAge: 'sre_bot_queue_oldest_waiting_age_seconds',
 } as const;

@@ -4,7 +4,7 @@
  * through the MCP gateway with a scripted model whose primary is overloaded, answers in the fake
  * Slack, and its /metrics then lists investigations by outcome and mode, tool calls by tool,
  * instance and outcome, duration histograms, tokens and cost by model, the model fallback, queue
- * depth, Slack API errors and the standard process metrics, each with a value. The MCP servers
+ * depth and age, Slack API errors and the standard process metrics, each with a value. The MCP servers
  * behind the gateway expose their own call counts on /metrics too.
  */
 import { randomUUID } from 'node:crypto';
@@ -179,9 +179,10 @@ describe('/metrics of the worker role after one investigation', () => {
     expect(sample(metrics, 'sre_bot_triage_fallbacks_total')).toBe(0);
   });
 
-  it('shows queue depth, Slack API errors and the standard process metrics', () => {
+  it('shows queue depth and age, Slack API errors and the standard process metrics', () => {
     expect(sample(metrics, 'sre_bot_queue_jobs', { state: 'waiting' })).toBe(0);
     expect(sample(metrics, 'sre_bot_approvals_pending_age_seconds')).toBe(0);
+    expect(sample(metrics, 'sre_bot_queue_oldest_waiting_age_seconds')).toBe(0);
     expect(sample(metrics, 'sre_bot_slack_api_errors_total', { method: 'chat.postMessage', error: 'internal_error' })).toBe(1);
     expect(sample(metrics, 'process_cpu_seconds_total', { role: 'worker' })).toBeGreaterThan(0);
     expect(sample(metrics, 'nodejs_eventloop_lag_seconds', { role: 'worker' })).toBeGreaterThanOrEqual(0);
