@@ -9,7 +9,13 @@ import { createAnthropicModelClient } from './anthropic-model-client.js';
 const spans = new InMemorySpanExporter();
 const request: ModelRequest = {
   system: 'You are a test.',
-  tools: [{ name: 'submit_answer', description: 'answer', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }],
+  tools: [
+    {
+      name: 'submit_answer',
+      description: 'answer',
+      inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
+    },
+  ],
   messages: [{ role: 'user', content: [{ type: 'text', text: 'why is checkout failing?' }] }],
   maxTokens: 256,
 };
@@ -17,7 +23,9 @@ const request: ModelRequest = {
 describe('model spans (OpenTelemetry GenAI conventions)', () => {
   let fake: FakeAnthropic;
   beforeAll(async () => {
-    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
+    trace.setGlobalTracerProvider(
+      new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }),
+    );
     fake = await startFakeAnthropic();
   });
   afterAll(async () => {
@@ -27,8 +35,23 @@ describe('model spans (OpenTelemetry GenAI conventions)', () => {
 
   it('emits exactly one client span per API call, with provider, model, usage and no content', async () => {
     spans.reset();
-    fake.enqueue(anthropicSteps.toolUse('submit_answer', { text: 'done' }, { usage: { input_tokens: 120, output_tokens: 30, cache_read_input_tokens: 100, cache_creation_input_tokens: 5 } }));
-    const client = createAnthropicModelClient({ apiKey: 'test-key', baseURL: fake.url, models: ['claude-span-test'], retriesPerModel: 0, minRetryDelayMs: 1, timeoutMs: 5_000 });
+    fake.enqueue(
+      anthropicSteps.toolUse(
+        'submit_answer',
+        { text: 'done' },
+        {
+          usage: { input_tokens: 120, output_tokens: 30, cache_read_input_tokens: 100, cache_creation_input_tokens: 5 },
+        },
+      ),
+    );
+    const client = createAnthropicModelClient({
+      apiKey: 'test-key',
+      baseURL: fake.url,
+      models: ['claude-span-test'],
+      retriesPerModel: 0,
+      minRetryDelayMs: 1,
+      timeoutMs: 5_000,
+    });
     await client.create(request);
     const finished = spans.getFinishedSpans();
     expect(finished.map((span) => span.name)).toEqual(['chat claude-span-test']);
@@ -50,8 +73,18 @@ describe('model spans (OpenTelemetry GenAI conventions)', () => {
 
   it('marks a failed attempt with error.type, one span per attempt', async () => {
     spans.reset();
-    fake.enqueue(anthropicSteps.overloaded({ model: 'claude-down' }), anthropicSteps.text('ok', { model: 'claude-up' }));
-    const client = createAnthropicModelClient({ apiKey: 'test-key', baseURL: fake.url, models: ['claude-down', 'claude-up'], retriesPerModel: 0, minRetryDelayMs: 1, timeoutMs: 5_000 });
+    fake.enqueue(
+      anthropicSteps.overloaded({ model: 'claude-down' }),
+      anthropicSteps.text('ok', { model: 'claude-up' }),
+    );
+    const client = createAnthropicModelClient({
+      apiKey: 'test-key',
+      baseURL: fake.url,
+      models: ['claude-down', 'claude-up'],
+      retriesPerModel: 0,
+      minRetryDelayMs: 1,
+      timeoutMs: 5_000,
+    });
     await client.create(request);
     const finished = spans.getFinishedSpans();
     expect(finished.map((span) => [span.name, span.attributes['error.type']])).toEqual([

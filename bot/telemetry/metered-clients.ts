@@ -5,7 +5,11 @@ import type { BotMetrics } from './bot-metrics.js';
  * The model port with every call counted: duration and tokens by the model that answered, each
  * fallback by the model that failed, and a failed call (every model down) under the primary.
  */
-export function meterModelClient(client: ModelClient, metrics: BotMetrics, now: () => number = () => performance.now()): ModelClient {
+export function meterModelClient(
+  client: ModelClient,
+  metrics: BotMetrics,
+  now: () => number = () => performance.now(),
+): ModelClient {
   return {
     models: client.models,
     async create(request) {
@@ -13,11 +17,20 @@ export function meterModelClient(client: ModelClient, metrics: BotMetrics, now: 
       try {
         const response = await client.create(request);
         for (const failed of response.failedModels) metrics.modelFallback(failed);
-        metrics.modelCall({ model: response.model, outcome: 'ok', seconds: (now() - started) / 1_000, usage: response.usage });
+        metrics.modelCall({
+          model: response.model,
+          outcome: 'ok',
+          seconds: (now() - started) / 1_000,
+          usage: response.usage,
+        });
         return response;
       } catch (error) {
         for (const model of client.models.slice(0, -1)) metrics.modelFallback(model);
-        metrics.modelCall({ model: client.models[0] ?? 'unknown', outcome: 'failed', seconds: (now() - started) / 1_000 });
+        metrics.modelCall({
+          model: client.models[0] ?? 'unknown',
+          outcome: 'failed',
+          seconds: (now() - started) / 1_000,
+        });
         throw error;
       }
     },
@@ -38,7 +51,10 @@ type SlackClientClass<Client extends SlackApiCaller> = new (...args: any[]) => C
  * (`channel_not_found`, `internal_error`, a network failure's code). A subclass, not a wrapper:
  * the SDK binds `chat.postMessage` and friends to `apiCall` when the client is constructed.
  */
-export function countingSlackErrors<Client extends SlackApiCaller>(Base: SlackClientClass<Client>, metrics: BotMetrics): SlackClientClass<Client> {
+export function countingSlackErrors<Client extends SlackApiCaller>(
+  Base: SlackClientClass<Client>,
+  metrics: BotMetrics,
+): SlackClientClass<Client> {
   return class extends (Base as SlackClientClass<SlackApiCaller>) {
     override async apiCall(method: string, options?: Record<string, unknown>): Promise<unknown> {
       try {

@@ -26,7 +26,12 @@ const toolSeconds = new Histogram({
 let isCollectingProcessMetrics = false;
 
 /** Counts one finished tool call. */
-export function recordToolCall(server: string, tool: string, outcome: 'ok' | 'tool_error' | 'failed', seconds: number): void {
+export function recordToolCall(
+  server: string,
+  tool: string,
+  outcome: 'ok' | 'tool_error' | 'failed',
+  seconds: number,
+): void {
   toolCalls.inc({ server, tool, outcome });
   toolSeconds.observe({ server, tool }, seconds);
 }

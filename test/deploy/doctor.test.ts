@@ -41,7 +41,13 @@ async function doctor(overrides: Record<string, string | undefined> = {}): Promi
   const stdout = new PassThrough();
   let text = '';
   stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const code = await runCli(['doctor', '--timeout-ms', '3000'], commands, { stdout, stderr: new PassThrough(), env: { ...env, ...overrides }, cwd: repositoryRoot, stopSignal: new Promise(() => undefined) });
+  const code = await runCli(['doctor', '--timeout-ms', '3000'], commands, {
+    stdout,
+    stderr: new PassThrough(),
+    env: { ...env, ...overrides },
+    cwd: repositoryRoot,
+    stopSignal: new Promise(() => undefined),
+  });
   return { code, lines: text.trim().split('\n') };
 }
 
@@ -75,7 +81,12 @@ describe('sre-bot doctor', () => {
     const { code, lines } = await doctor();
     expect(lines.filter((line) => !line.startsWith('✓'))).toEqual([]);
     expect(code).toBe(0);
-    const names = lines.map((line) => line.slice(2).split(/\s{2,}|\s(?=\S+ )/)[0]?.trim());
+    const names = lines.map((line) =>
+      line
+        .slice(2)
+        .split(/\s{2,}|\s(?=\S+ )/)[0]
+        ?.trim(),
+    );
     expect(names).toEqual(expect.arrayContaining(['config', 'slack', 'gateway', 'model', 'postgresql', 'redis']));
     expect(lines.filter((line) => line.startsWith('✓ upstream ')).length).toBeGreaterThanOrEqual(3);
     expect(slack.callsTo('auth.test').length).toBeGreaterThan(0);
@@ -107,7 +118,10 @@ describe('sre-bot doctor', () => {
     try {
       const checks = await runDoctor({ ...env, DATABASE_URL: empty.url ?? '' }, { timeoutMs: 3_000 });
       const postgres = checks.find((item) => item.name === 'postgresql');
-      expect(postgres).toMatchObject({ status: 'fail', fix: 'Run `sre-bot db migrate` (the migrate Job) before the roles.' });
+      expect(postgres).toMatchObject({
+        status: 'fail',
+        fix: 'Run `sre-bot db migrate` (the migrate Job) before the roles.',
+      });
     } finally {
       await empty.drop();
     }

@@ -13,7 +13,14 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KUBE_DIR, ROOT, overlayNames, parseObjects, renderKustomization, type RenderedObject } from './rendered-install.js';
+import {
+  KUBE_DIR,
+  ROOT,
+  overlayNames,
+  parseObjects,
+  renderKustomization,
+  type RenderedObject,
+} from './rendered-install.js';
 
 const run = promisify(execFile);
 
@@ -63,7 +70,10 @@ function deployments(objects: RenderedObject[]): Workload[] {
 function podSpecs(objects: RenderedObject[]): Array<{ owner: string; spec: PodSpec }> {
   return objects
     .filter((object) => object.kind === 'Deployment' || object.kind === 'Job')
-    .map((object) => ({ owner: `${object.kind}/${object.metadata.name}`, spec: (object as Workload).spec.template.spec }));
+    .map((object) => ({
+      owner: `${object.kind}/${object.metadata.name}`,
+      spec: (object as Workload).spec.template.spec,
+    }));
 }
 
 function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
@@ -73,34 +83,53 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
 /** Secret name → keys, as the templates (or production's ExternalSecrets) provide them. */
 async function templateSecrets(): Promise<Map<string, string[]>> {
   const objects = parseObjects(await readFile(join(KUBE_DIR, 'secrets', 'secrets.example.yaml'), 'utf8'));
-  return new Map(objects.map((object) => [object.metadata.name, Object.keys((object as { stringData?: object }).stringData ?? {})]));
+  return new Map(
+    objects.map((object) => [object.metadata.name, Object.keys((object as { stringData?: object }).stringData ?? {})]),
+  );
 }
 
 function externalSecrets(objects: RenderedObject[]): Map<string, string[]> {
   const result = new Map<string, string[]>();
   for (const object of objects.filter((candidate) => candidate.kind === 'ExternalSecret')) {
     const spec = object.spec as { target: { name: string }; data: Array<{ secretKey: string }> };
-    result.set(spec.target.name, spec.data.map((item) => item.secretKey));
+    result.set(
+      spec.target.name,
+      spec.data.map((item) => item.secretKey),
+    );
   }
   return result;
 }
 
 /** Every (secret, key) a pod reads; key undefined = the whole Secret (envFrom, volume). */
-function secretReads(objects: RenderedObject[]): Array<{ owner: string; secret: string; key?: string; optional: boolean }> {
+function secretReads(
+  objects: RenderedObject[],
+): Array<{ owner: string; secret: string; key?: string; optional: boolean }> {
   return podSpecs(objects).flatMap(({ owner, spec }) => [
     ...spec.containers.flatMap((container) => [
-      ...(container.envFrom ?? []).flatMap((source) => (source.secretRef ? [{ owner, secret: source.secretRef.name, optional: source.secretRef.optional === true }] : [])),
+      ...(container.envFrom ?? []).flatMap((source) =>
+        source.secretRef
+          ? [{ owner, secret: source.secretRef.name, optional: source.secretRef.optional === true }]
+          : [],
+      ),
       ...(container.env ?? []).flatMap((variable) => {
         const ref = variable.valueFrom?.secretKeyRef;
         return ref ? [{ owner, secret: ref.name, key: ref.key, optional: false }] : [];
       }),
     ]),
-    ...(spec.volumes ?? []).flatMap((volume) => (volume.secret ? [{ owner, secret: volume.secret.secretName, optional: false }] : [])),
+    ...(spec.volumes ?? []).flatMap((volume) =>
+      volume.secret ? [{ owner, secret: volume.secret.secretName, optional: false }] : [],
+    ),
   ]);
 }
 
-function gatewayConfigOf(objects: RenderedObject[]): { text: string; config: { upstreams: GatewayUpstream[] }; configMap: string } {
-  const configMap = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('sre-bot-gateway'));
+function gatewayConfigOf(objects: RenderedObject[]): {
+  text: string;
+  config: { upstreams: GatewayUpstream[] };
+  configMap: string;
+} {
+  const configMap = objects.find(
+    (object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('sre-bot-gateway'),
+  );
   const text = (configMap as { data?: Record<string, string> } | undefined)?.data?.['gateway.yaml'];
   if (!configMap || !text) throw new Error('no gateway ConfigMap with gateway.yaml in the render');
   return { text, config: parse(text) as { upstreams: GatewayUpstream[] }, configMap: configMap.metadata.name };
@@ -123,7 +152,8 @@ function secretFileAt(objects: RenderedObject[], path: string): { secret: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sre-bot-wiring-'));
-  for (const name of overlayNames()) renders.set(name, parseObjects(await renderKustomization(join(KUBE_DIR, 'overlays', name))));
+  for (const name of overlayNames())
+    renders.set(name, parseObjects(await renderKustomization(join(KUBE_DIR, 'overlays', name))));
 });
 
 afterAll(async () => {
@@ -150,14 +180,20 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
       const url = new URL(upstream.url);
       const service = objects.find((object) => object.kind === 'Service' && object.metadata.name === url.hostname);
       expect(service, `${upstream.instance}: no Service ${url.hostname}`).toBeDefined();
-      const serviceSpec = service?.spec as { selector: Record<string, string>; ports: Array<{ port: number; targetPort: string }> };
+      const serviceSpec = service?.spec as {
+        selector: Record<string, string>;
+        ports: Array<{ port: number; targetPort: string }>;
+      };
       const servicePort = serviceSpec.ports.find((port) => port.port === Number(url.port));
       expect(servicePort, `${upstream.instance}: Service ${url.hostname} has no port ${url.port}`).toBeDefined();
-      const backend = deployments(objects).find((deployment) => selects(serviceSpec.selector, deployment.spec.template.metadata.labels));
+      const backend = deployments(objects).find((deployment) =>
+        selects(serviceSpec.selector, deployment.spec.template.metadata.labels),
+      );
       const container = backend?.spec.template.spec.containers[0];
       expect(container?.args?.slice(0, 2)).toEqual(['mcp', upstream.kind]);
       expect(container?.ports?.some((port) => port.name === servicePort?.targetPort)).toBe(true);
-      const serverToken = container?.env?.find((variable) => variable.name === 'MCP_AUTH_TOKEN')?.valueFrom?.secretKeyRef;
+      const serverToken = container?.env?.find((variable) => variable.name === 'MCP_AUTH_TOKEN')?.valueFrom
+        ?.secretKeyRef;
       const file = upstream.auth?.bearerTokenFile;
       expect(file, `${upstream.instance}: the install passes tokens as mounted files`).toBeDefined();
       expect(secretFileAt(objects, file ?? '')).toEqual({ secret: serverToken?.name, key: serverToken?.key });
@@ -174,7 +210,10 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
       const file = upstream.auth?.bearerTokenFile;
       if (!file) continue;
       const source = secretFileAt(objects, file);
-      expect(source && secrets.get(source.secret)?.includes(source.key), `${file} is no key of a templated Secret`).toBe(true);
+      expect(
+        source && secrets.get(source.secret)?.includes(source.key),
+        `${file} is no key of a templated Secret`,
+      ).toBe(true);
       const local = join(mountRoot, file);
       await mkdir(dirname(local), { recursive: true });
       await writeFile(local, `token-of-${source?.key ?? ''}-for-the-check\n`);
@@ -182,7 +221,11 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
     }
     const configFile = join(dir, `${overlay}-gateway.yaml`);
     await writeFile(configFile, rewritten);
-    const { stdout } = await run('node', [join(ROOT, 'bin', 'sre-bot.js'), 'gateway', '--config', configFile, '--check'], { cwd: ROOT, timeout: 60_000 });
+    const { stdout } = await run(
+      'node',
+      [join(ROOT, 'bin', 'sre-bot.js'), 'gateway', '--config', configFile, '--check'],
+      { cwd: ROOT, timeout: 60_000 },
+    );
     expect(stdout).toMatch(/^gateway config OK: \d+ upstreams/);
   });
 
@@ -233,10 +276,17 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
       const allowed = policies.some((policy) => {
         const spec = policy.spec as {
           podSelector: { matchLabels?: Record<string, string> };
-          ingress?: Array<{ from?: Array<{ podSelector?: { matchLabels?: Record<string, string> } }>; ports?: Array<{ port: number }> }>;
+          ingress?: Array<{
+            from?: Array<{ podSelector?: { matchLabels?: Record<string, string> } }>;
+            ports?: Array<{ port: number }>;
+          }>;
         };
         if (!spec.podSelector.matchLabels || !selects(spec.podSelector.matchLabels, labels)) return false;
-        return (spec.ingress ?? []).some((rule) => rule.ports?.some((candidate) => candidate.port === port) && rule.from?.some((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'));
+        return (spec.ingress ?? []).some(
+          (rule) =>
+            rule.ports?.some((candidate) => candidate.port === port) &&
+            rule.from?.some((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'),
+        );
       });
       expect(allowed, `${deployment.metadata.name}: no NetworkPolicy lets Prometheus reach port ${port}`).toBe(true);
     }
@@ -244,7 +294,10 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
 
   it('runs migrations as an Argo CD PreSync hook that replaces the previous Job', () => {
     const job = objectsOf(overlay).find((object) => object.kind === 'Job');
-    expect(job?.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    expect(job?.metadata.annotations).toMatchObject({
+      'argocd.argoproj.io/hook': 'PreSync',
+      'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+    });
     expect((job as unknown as Workload).spec.template.spec.containers[0]?.args).toEqual(['db', 'migrate']);
   });
 
@@ -252,8 +305,15 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
     const objects = objectsOf(overlay);
     const budgets = objects.filter((object) => object.kind === 'PodDisruptionBudget');
     for (const deployment of deployments(objects)) {
-      const covered = budgets.some((budget) => selects((budget.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels, deployment.spec.template.metadata.labels));
-      expect(covered, `${deployment.metadata.name} (${deployment.spec.replicas ?? 1} replicas)`).toBe((deployment.spec.replicas ?? 1) > 1);
+      const covered = budgets.some((budget) =>
+        selects(
+          (budget.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
+          deployment.spec.template.metadata.labels,
+        ),
+      );
+      expect(covered, `${deployment.metadata.name} (${deployment.spec.replicas ?? 1} replicas)`).toBe(
+        (deployment.spec.replicas ?? 1) > 1,
+      );
     }
   });
 });
@@ -261,10 +321,14 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
 describe('the image', () => {
   /** Commands the image can run: its own CLI and node, plus bins of runtime dependencies. */
   async function runtimeCommands(): Promise<Set<string>> {
-    const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const commands = new Set(['sre-bot', 'node']);
     for (const name of Object.keys(manifest.dependencies)) {
-      const dependency = JSON.parse(await readFile(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+      const dependency = JSON.parse(await readFile(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+        bin?: string | Record<string, string>;
+      };
       if (typeof dependency.bin === 'string') commands.add(basename(name));
       else for (const bin of Object.keys(dependency.bin ?? {})) commands.add(bin);
     }
@@ -272,12 +336,16 @@ describe('the image', () => {
   }
 
   function missingCommands(config: { upstreams: GatewayUpstream[] }, commands: Set<string>): string[] {
-    return config.upstreams.flatMap((upstream) => (upstream.command && !commands.has(upstream.command) ? [`${upstream.instance}: ${upstream.command}`] : []));
+    return config.upstreams.flatMap((upstream) =>
+      upstream.command && !commands.has(upstream.command) ? [`${upstream.instance}: ${upstream.command}`] : [],
+    );
   }
 
   it('has every command an installed gateway config starts (npm ci --omit=dev)', async () => {
     const commands = await runtimeCommands();
-    const compose = parse(await readFile(join(ROOT, 'deploy', 'gateway.compose.yaml'), 'utf8')) as { upstreams: GatewayUpstream[] };
+    const compose = parse(await readFile(join(ROOT, 'deploy', 'gateway.compose.yaml'), 'utf8')) as {
+      upstreams: GatewayUpstream[];
+    };
     const configs = [...[...renders.values()].map((objects) => gatewayConfigOf(objects).config), compose];
     expect(configs.flatMap((config) => missingCommands(config, commands))).toEqual([]);
   });
@@ -292,13 +360,19 @@ describe('the image', () => {
   });
 
   it('is published for two architectures with an SBOM by the image workflow', async () => {
-    const workflow = parse(await readFile(join(ROOT, '.github', 'workflows', 'image.yml'), 'utf8')) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
-    const build = Object.values(workflow.jobs).flatMap((job) => job.steps).find((step) => step.uses?.startsWith('docker/build-push-action'));
+    const workflow = parse(await readFile(join(ROOT, '.github', 'workflows', 'image.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>;
+    };
+    const build = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps)
+      .find((step) => step.uses?.startsWith('docker/build-push-action'));
     expect(build?.with).toMatchObject({ platforms: 'linux/amd64,linux/arm64', sbom: true });
   });
 
   it('refuses the `npx argocd-mcp` upstream of the reference config: argocd-mcp is a devDependency', async () => {
-    const reference = parse(await readFile(join(ROOT, 'deploy', 'gateway.yaml'), 'utf8')) as { upstreams: GatewayUpstream[] };
+    const reference = parse(await readFile(join(ROOT, 'deploy', 'gateway.yaml'), 'utf8')) as {
+      upstreams: GatewayUpstream[];
+    };
     expect(missingCommands(reference, await runtimeCommands())).toEqual(['argocd-mcp: npx']);
   });
 });

@@ -16,7 +16,14 @@ import { startKubeApiServer, type KubeApiServer } from '../../evaluators/sandbox
 import { renderKubeconfig } from '../../evaluators/sandbox/kube/kubeconfig.js';
 import { createSimulatedCluster } from '../../evaluators/sandbox/kube/simulated-cluster.js';
 import { createTlsMaterial } from '../../evaluators/sandbox/kube/tls.js';
-import { KUBE_DIR, overlayNames, parseObjects, renderKustomization, validateObject, type RenderedObject } from './rendered-install.js';
+import {
+  KUBE_DIR,
+  overlayNames,
+  parseObjects,
+  renderKustomization,
+  validateObject,
+  type RenderedObject,
+} from './rendered-install.js';
 
 const run = promisify(execFile);
 
@@ -27,12 +34,18 @@ const rendered = new Map<string, { text: string; objects: RenderedObject[] }>();
 
 /** Namespaces an operator creates before installing (the small overlay goes into an existing one). */
 function namespacesOf(objects: RenderedObject[]): string[] {
-  return [...new Set(objects.map((object) => object.metadata.namespace).filter((name): name is string => Boolean(name)))];
+  return [
+    ...new Set(objects.map((object) => object.metadata.namespace).filter((name): name is string => Boolean(name))),
+  ];
 }
 
 async function dryRunApply(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--dry-run=server', '-f', file], { timeout: 60_000 });
+    const { stdout, stderr } = await run(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, 'apply', '--dry-run=server', '-f', file],
+      { timeout: 60_000 },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code?: number; stdout?: string; stderr?: string };
@@ -41,10 +54,15 @@ async function dryRunApply(file: string): Promise<{ code: number; stdout: string
 }
 
 /** Every object of the file named in kubectl's "created/configured (server dry run)" lines. */
-function expectEveryObjectAccepted(result: { code: number; stdout: string; stderr: string }, objects: RenderedObject[]): void {
+function expectEveryObjectAccepted(
+  result: { code: number; stdout: string; stderr: string },
+  objects: RenderedObject[],
+): void {
   expect(result.stderr.split('\n').filter((line) => /error/i.test(line))).toEqual([]);
   expect(result.code).toBe(0);
-  const accepted = result.stdout.split('\n').filter((line) => / (created|configured|unchanged) \(server dry run\)$/.test(line));
+  const accepted = result.stdout
+    .split('\n')
+    .filter((line) => / (created|configured|unchanged) \(server dry run\)$/.test(line));
   expect(accepted).toHaveLength(objects.length);
 }
 
@@ -60,7 +78,10 @@ beforeAll(async () => {
   cluster.load([...namespaces].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
   server = await startKubeApiServer({ cluster, token: 'deploy-test-token', tls });
   kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, renderKubeconfig([{ name: 'install-target', url: server.url, token: 'deploy-test-token', caPem: tls.caPem }]));
+  await writeFile(
+    kubeconfig,
+    renderKubeconfig([{ name: 'install-target', url: server.url, token: 'deploy-test-token', caPem: tls.caPem }]),
+  );
 });
 
 afterAll(async () => {
@@ -78,7 +99,10 @@ describe('kubectl kustomize', () => {
     await mkdir(join(outside, 'overlays', 'production'), { recursive: true });
     await writeFile(join(outside, 'gateway.yaml'), 'listen: {}\n');
     const overlay = join(outside, 'overlays', 'production');
-    await writeFile(join(overlay, 'kustomization.yaml'), 'configMapGenerator:\n  - name: x\n    files: [gateway.yaml=../../gateway.yaml]\n');
+    await writeFile(
+      join(overlay, 'kustomization.yaml'),
+      'configMapGenerator:\n  - name: x\n    files: [gateway.yaml=../../gateway.yaml]\n',
+    );
     await expect(renderKustomization(overlay)).rejects.toThrow(/is not in or below/);
     await rm(outside, { recursive: true, force: true });
   });
@@ -92,7 +116,9 @@ describe('kubectl kustomize', () => {
 
   it('schema validation catches a wrong field type (a string container port)', async () => {
     const deployment = rendered.get('production')?.objects.find((object) => object.kind === 'Deployment');
-    const broken = structuredClone(deployment) as RenderedObject & { spec: { template: { spec: { containers: Array<{ ports: Array<{ containerPort: unknown }> }> } } } };
+    const broken = structuredClone(deployment) as RenderedObject & {
+      spec: { template: { spec: { containers: Array<{ ports: Array<{ containerPort: unknown }> }> } } };
+    };
     const port = broken.spec.template.spec.containers[0]?.ports[0];
     if (port) port.containerPort = 'http';
     expect(await validateObject(broken)).toEqual([expect.stringMatching(/containerPort must be integer/)]);
@@ -110,8 +136,18 @@ describe('kubectl apply --dry-run=server against the sandbox API', () => {
 
   it('the Secret templates validate and apply into the install namespace', async () => {
     const text = await readFile(join(KUBE_DIR, 'secrets', 'secrets.example.yaml'), 'utf8');
-    const objects = parseObjects(text).map((object) => ({ ...object, metadata: { ...object.metadata, namespace: 'sre-bot' } }));
-    expect(objects.map((object) => object.metadata.name).sort()).toEqual(['sre-bot-argocd', 'sre-bot-env', 'sre-bot-gateway-token', 'sre-bot-mcp-tokens', 'sre-bot-model', 'sre-bot-slack']);
+    const objects = parseObjects(text).map((object) => ({
+      ...object,
+      metadata: { ...object.metadata, namespace: 'sre-bot' },
+    }));
+    expect(objects.map((object) => object.metadata.name).sort()).toEqual([
+      'sre-bot-argocd',
+      'sre-bot-env',
+      'sre-bot-gateway-token',
+      'sre-bot-mcp-tokens',
+      'sre-bot-model',
+      'sre-bot-slack',
+    ]);
     expect((await Promise.all(objects.map((object) => validateObject(object)))).flat()).toEqual([]);
     const file = join(dir, 'secrets.yaml');
     await writeFile(file, objects.map((object) => stringify(object)).join('---\n'));
@@ -122,7 +158,10 @@ describe('kubectl apply --dry-run=server against the sandbox API', () => {
     const file = join(KUBE_DIR, 'argocd', 'application.yaml');
     const objects = parseObjects(await readFile(file, 'utf8'));
     expect((await Promise.all(objects.map((object) => validateObject(object)))).flat()).toEqual([]);
-    expect(objects[0]?.spec).toMatchObject({ source: { path: 'deploy/kubernetes/overlays/production' }, destination: { namespace: 'sre-bot' } });
+    expect(objects[0]?.spec).toMatchObject({
+      source: { path: 'deploy/kubernetes/overlays/production' },
+      destination: { namespace: 'sre-bot' },
+    });
     expectEveryObjectAccepted(await dryRunApply(file), objects);
   });
 });

@@ -23,7 +23,13 @@ interface AlertRule {
 }
 
 /** Metrics that come from Prometheus itself or prom-client's default collectors. */
-const STANDARD_METRICS = new Set(['up', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_seconds']);
+const STANDARD_METRICS = new Set([
+  'up',
+  'process_cpu_seconds_total',
+  'process_resident_memory_bytes',
+  'nodejs_eventloop_lag_p99_seconds',
+  'nodejs_eventloop_lag_seconds',
+]);
 
 /** Parses PromQL; returns the syntax errors (as source slices) and the metric names selected. */
 function promql(expr: string): { errors: string[]; metrics: string[] } {
@@ -31,8 +37,10 @@ function promql(expr: string): { errors: string[]; metrics: string[] } {
   const metrics: string[] = [];
   parser.parse(expr).iterate({
     enter: (node) => {
-      if (node.type.isError) errors.push(`syntax error at ${node.from}: '${expr.slice(Math.max(0, node.from - 10), node.to + 10)}'`);
-      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector') metrics.push(expr.slice(node.from, node.to));
+      if (node.type.isError)
+        errors.push(`syntax error at ${node.from}: '${expr.slice(Math.max(0, node.from - 10), node.to + 10)}'`);
+      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector')
+        metrics.push(expr.slice(node.from, node.to));
     },
   });
   return { errors, metrics };
@@ -50,7 +58,8 @@ function sourceFiles(dir: string): string[] {
 function registeredMetrics(): Set<string> {
   const names = new Set<string>();
   for (const file of [...sourceFiles(join(ROOT, 'bot')), ...sourceFiles(join(ROOT, 'mcp-servers'))]) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/'(sre_bot_[a-z0-9_]+)'/g)) if (match[1]) names.add(match[1]);
+    for (const match of readFileSync(file, 'utf8').matchAll(/'(sre_bot_[a-z0-9_]+)'/g))
+      if (match[1]) names.add(match[1]);
   }
   return names;
 }
@@ -86,13 +95,21 @@ const registered = registeredMetrics();
 beforeAll(async () => {
   objects = parseObjects(await renderKustomization(join(KUBE_DIR, 'overlays', 'production')));
   const rule = objects.find((object) => object.kind === 'PrometheusRule');
-  rules = ((rule?.spec as { groups: Array<{ rules: AlertRule[] }> } | undefined)?.groups ?? []).flatMap((group) => group.rules);
+  rules = ((rule?.spec as { groups: Array<{ rules: AlertRule[] }> } | undefined)?.groups ?? []).flatMap(
+    (group) => group.rules,
+  );
 });
 
 describe('PrometheusRule', () => {
   it('alerts on queue backlog, failure rate, fallback rate, an upstream down and an approval waiting too long', () => {
     expect(rules.map((rule) => rule.alert)).toEqual(
-      expect.arrayContaining(['SreBotQueueBacklog', 'SreBotInvestigationFailureRate', 'SreBotModelFallbackRate', 'SreBotGatewayUpstreamDown', 'SreBotApprovalWaiting']),
+      expect.arrayContaining([
+        'SreBotQueueBacklog',
+        'SreBotInvestigationFailureRate',
+        'SreBotModelFallbackRate',
+        'SreBotGatewayUpstreamDown',
+        'SreBotApprovalWaiting',
+      ]),
     );
   });
 
@@ -102,7 +119,10 @@ describe('PrometheusRule', () => {
       const { errors, metrics } = promql(rule.expr);
       expect(errors, rule.alert).toEqual([]);
       expect(metrics.length, rule.alert).toBeGreaterThan(0);
-      expect(metrics.filter((metric) => !isKnown(metric, registered)), `${rule.alert ?? ''} names unregistered metrics`).toEqual([]);
+      expect(
+        metrics.filter((metric) => !isKnown(metric, registered)),
+        `${rule.alert ?? ''} names unregistered metrics`,
+      ).toEqual([]);
     }
   });
 
@@ -140,14 +160,21 @@ describe('Grafana dashboard', () => {
       for (const target of panel.targets) {
         const { errors, metrics } = promql(target.expr);
         expect(errors, panel.title).toEqual([]);
-        expect(metrics.filter((metric) => !isKnown(metric, registered)), panel.title).toEqual([]);
+        expect(
+          metrics.filter((metric) => !isKnown(metric, registered)),
+          panel.title,
+        ).toEqual([]);
       }
     }
   });
 
   it('ships as a ConfigMap the Grafana sidecar loads', () => {
-    const configMap = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.labels?.['grafana_dashboard'] === '1');
-    expect(JSON.parse((configMap as { data: Record<string, string> } | undefined)?.data['sre-bot.json'] ?? '{}')).toEqual(JSON.parse(dashboardText));
+    const configMap = objects.find(
+      (object) => object.kind === 'ConfigMap' && object.metadata.labels?.['grafana_dashboard'] === '1',
+    );
+    expect(
+      JSON.parse((configMap as { data: Record<string, string> } | undefined)?.data['sre-bot.json'] ?? '{}'),
+    ).toEqual(JSON.parse(dashboardText));
   });
 });
 
@@ -156,14 +183,20 @@ describe('ServiceMonitors', () => {
     const services = objects.filter((object) => object.kind === 'Service');
     const covered = new Set<string>();
     for (const monitor of objects.filter((object) => object.kind === 'ServiceMonitor')) {
-      const spec = monitor.spec as { selector: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; values: string[] }> }; endpoints: Array<{ port: string }> };
+      const spec = monitor.spec as {
+        selector: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; values: string[] }> };
+        endpoints: Array<{ port: string }>;
+      };
       for (const service of services) {
         const labels = service.metadata.labels ?? {};
         const byLabels = Object.entries(spec.selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
-        const byExpressions = (spec.selector.matchExpressions ?? []).every((expression) => expression.values.includes(labels[expression.key] ?? ''));
+        const byExpressions = (spec.selector.matchExpressions ?? []).every((expression) =>
+          expression.values.includes(labels[expression.key] ?? ''),
+        );
         if (!byLabels || !byExpressions) continue;
         const ports = (service.spec as { ports: Array<{ name: string }> }).ports.map((port) => port.name);
-        for (const endpoint of spec.endpoints) expect(ports, `${monitor.metadata.name} → ${service.metadata.name}`).toContain(endpoint.port);
+        for (const endpoint of spec.endpoints)
+          expect(ports, `${monitor.metadata.name} → ${service.metadata.name}`).toContain(endpoint.port);
         covered.add(service.metadata.name);
       }
     }

@@ -25,10 +25,19 @@ let client: Client;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sre-bot-no-secrets-'));
   const tls = await createTlsMaterial(join(dir, 'tls'));
-  const cluster = createSimulatedCluster({ name: 'prod', images: [{ repository: 'registry.example.com/api', tags: ['1.0.0'], listenPort: 8080 }], now: () => NOW });
+  const cluster = createSimulatedCluster({
+    name: 'prod',
+    images: [{ repository: 'registry.example.com/api', tags: ['1.0.0'], listenPort: 8080 }],
+    now: () => NOW,
+  });
   cluster.load([
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api-credentials', namespace: 'shop' }, data: { token: 'c2VjcmV0' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'api-credentials', namespace: 'shop' },
+      data: { token: 'c2VjcmV0' },
+    },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -54,9 +63,15 @@ beforeAll(async () => {
   ]);
   server = await startKubeApiServer({ cluster, token: 'reader-token', tls, deniedResources: ['secrets'] });
   const kubeconfigPath = join(dir, 'kubeconfig');
-  await writeFile(kubeconfigPath, renderKubeconfig([{ name: 'prod', url: server.url, token: 'reader-token', caPem: tls.caPem }]));
+  await writeFile(
+    kubeconfigPath,
+    renderKubeconfig([{ name: 'prod', url: server.url, token: 'reader-token', caPem: tls.caPem }]),
+  );
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await createKubernetesServer({ kubeconfigPath, context: 'prod', requestTimeoutMs: 10_000, logLevel: 'silent' }, { now: () => NOW }).connect(serverTransport);
+  await createKubernetesServer(
+    { kubeconfigPath, context: 'prod', requestTimeoutMs: 10_000, logLevel: 'silent' },
+    { now: () => NOW },
+  ).connect(serverTransport);
   client = new Client({ name: 'deploy-test', version: '1.0.0' });
   await client.connect(clientTransport);
 });
@@ -69,7 +84,10 @@ afterAll(async () => {
 
 async function callTool(name: string, args: Record<string, unknown>): Promise<{ text: string; isError: boolean }> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  return { text: result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n'), isError: result.isError === true };
+  return {
+    text: result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n'),
+    isError: result.isError === true,
+  };
 }
 
 describe('the kubernetes MCP server without Secret access', () => {
@@ -81,7 +99,11 @@ describe('the kubernetes MCP server without Secret access', () => {
   });
 
   it('answers a direct Secret read with an error, never with values', async () => {
-    const { text, isError } = await callTool('get_resource', { kind: 'Secret', namespace: 'shop', name: 'api-credentials' });
+    const { text, isError } = await callTool('get_resource', {
+      kind: 'Secret',
+      namespace: 'shop',
+      name: 'api-credentials',
+    });
     expect(isError).toBe(true);
     expect(text).not.toContain('c2VjcmV0');
   });

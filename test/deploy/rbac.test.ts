@@ -18,7 +18,14 @@ interface Rule {
 }
 
 /** The RBAC verb each kube client method needs (mcp-servers/common/kube-client.ts). */
-const VERB_OF_METHOD: Record<string, string> = { list: 'list', get: 'get', podLogs: 'get', create: 'create', replace: 'update', patch: 'patch' };
+const VERB_OF_METHOD: Record<string, string> = {
+  list: 'list',
+  get: 'get',
+  podLogs: 'get',
+  create: 'create',
+  replace: 'update',
+  patch: 'patch',
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -36,7 +43,8 @@ function kubeUsage(server: string): { readMethods: Set<string>; writeMethods: Se
   for (const file of sourceFiles(join(ROOT, 'mcp-servers', server))) {
     const text = readFileSync(file, 'utf8');
     const methods = /isWrite: true/.test(text) ? writeMethods : readMethods;
-    for (const match of text.matchAll(/\bkube\.(\w+)\(/g)) if (match[1] && match[1] !== 'resolveType' && match[1] !== 'version') methods.add(match[1]);
+    for (const match of text.matchAll(/\bkube\.(\w+)\(/g))
+      if (match[1] && match[1] !== 'resolveType' && match[1] !== 'version') methods.add(match[1]);
     for (const match of text.matchAll(/\b(?:type|findWellKnownType)\('(\w+)'\)/g)) if (match[1]) kinds.add(match[1]);
   }
   return { readMethods, writeMethods, kinds };
@@ -49,7 +57,9 @@ function rulesOf(objects: RenderedObject[], name: string): Rule[] {
 }
 
 function grants(rules: Rule[], group: string, resource: string, verb: string): boolean {
-  return rules.some((rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource) && rule.verbs.includes(verb));
+  return rules.some(
+    (rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource) && rule.verbs.includes(verb),
+  );
 }
 
 let objects: RenderedObject[];
@@ -60,12 +70,16 @@ beforeAll(async () => {
 
 describe.each(['kubernetes', 'kyverno'])('the %s MCP server', (server) => {
   it('runs under its own ServiceAccount bound to its own ClusterRole, without write tools', () => {
-    const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === `sre-bot-mcp-${server}`) as unknown as {
+    const deployment = objects.find(
+      (object) => object.kind === 'Deployment' && object.metadata.name === `sre-bot-mcp-${server}`,
+    ) as unknown as {
       spec: { template: { spec: { serviceAccountName: string; containers: Array<{ args: string[] }> } } };
     };
     expect(deployment.spec.template.spec.serviceAccountName).toBe(`sre-bot-mcp-${server}`);
     expect(deployment.spec.template.spec.containers[0]?.args).not.toContain('--enable-writes');
-    const binding = objects.find((object) => object.kind === 'ClusterRoleBinding' && object.metadata.name === `sre-bot-mcp-${server}`) as unknown as {
+    const binding = objects.find(
+      (object) => object.kind === 'ClusterRoleBinding' && object.metadata.name === `sre-bot-mcp-${server}`,
+    ) as unknown as {
       roleRef: { name: string };
       subjects: Array<{ kind: string; name: string; namespace: string }>;
     };
@@ -75,10 +89,13 @@ describe.each(['kubernetes', 'kyverno'])('the %s MCP server', (server) => {
 
   it('is granted exactly the verbs its read tools send, and none of its write tools', () => {
     const usage = kubeUsage(server);
-    const wanted = new Set([...usage.readMethods].map((method) => VERB_OF_METHOD[method] ?? `unknown method ${method}`));
+    const wanted = new Set(
+      [...usage.readMethods].map((method) => VERB_OF_METHOD[method] ?? `unknown method ${method}`),
+    );
     const granted = new Set(rulesOf(objects, `sre-bot-mcp-${server}`).flatMap((rule) => rule.verbs));
     expect([...granted].sort()).toEqual([...wanted].sort());
-    for (const method of usage.writeMethods) if (!usage.readMethods.has(method)) expect(granted).not.toContain(VERB_OF_METHOD[method]);
+    for (const method of usage.writeMethods)
+      if (!usage.readMethods.has(method)) expect(granted).not.toContain(VERB_OF_METHOD[method]);
   });
 
   it('may get and list every kind its sources name (Secrets excepted)', () => {
@@ -89,7 +106,8 @@ describe.each(['kubernetes', 'kyverno'])('the %s MCP server', (server) => {
       const type = findWellKnownType(kind);
       expect(type, `${kind} is a well-known kind`).toBeDefined();
       if (!type || type.kind === 'Secret') continue;
-      for (const verb of ['get', 'list']) expect(grants(rules, type.group, type.plural, verb), `${verb} ${type.plural}.${type.group}`).toBe(true);
+      for (const verb of ['get', 'list'])
+        expect(grants(rules, type.group, type.plural, verb), `${verb} ${type.plural}.${type.group}`).toBe(true);
     }
   });
 
@@ -104,8 +122,15 @@ describe.each(['kubernetes', 'kyverno'])('the %s MCP server', (server) => {
 describe('check_manifest (kyverno)', () => {
   it('may dry-run create and update the workload kinds teams ship', () => {
     const rules = rulesOf(objects, 'sre-bot-mcp-kyverno');
-    for (const [group, resource] of [['apps', 'deployments'], ['', 'services'], ['', 'configmaps'], ['batch', 'cronjobs'], ['networking.k8s.io', 'ingresses']] as const) {
-      for (const verb of ['create', 'update', 'get']) expect(grants(rules, group, resource, verb), `${verb} ${resource}`).toBe(true);
+    for (const [group, resource] of [
+      ['apps', 'deployments'],
+      ['', 'services'],
+      ['', 'configmaps'],
+      ['batch', 'cronjobs'],
+      ['networking.k8s.io', 'ingresses'],
+    ] as const) {
+      for (const verb of ['create', 'update', 'get'])
+        expect(grants(rules, group, resource, verb), `${verb} ${resource}`).toBe(true);
     }
   });
 
@@ -119,10 +144,15 @@ describe('check_manifest (kyverno)', () => {
 
 describe('the roles without Kubernetes access', () => {
   it('mount no ServiceAccount token', () => {
-    const others = objects.filter((object) => (object.kind === 'Deployment' || object.kind === 'Job') && !/sre-bot-mcp-(kubernetes|kyverno)$/.test(object.metadata.name));
+    const others = objects.filter(
+      (object) =>
+        (object.kind === 'Deployment' || object.kind === 'Job') &&
+        !/sre-bot-mcp-(kubernetes|kyverno)$/.test(object.metadata.name),
+    );
     expect(others.length).toBeGreaterThan(3);
     for (const object of others) {
-      const spec = (object as unknown as { spec: { template: { spec: { automountServiceAccountToken?: boolean } } } }).spec.template.spec;
+      const spec = (object as unknown as { spec: { template: { spec: { automountServiceAccountToken?: boolean } } } })
+        .spec.template.spec;
       expect(spec.automountServiceAccountToken, object.metadata.name).toBe(false);
     }
   });

@@ -50,7 +50,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -97,8 +101,19 @@ beforeAll(async () => {
   const stopSignal = new Promise<void>((resolve) => (stop = resolve));
   const errors = new PassThrough();
   errors.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  exit = runCli(['worker'], commands, { stdout: new PassThrough(), stderr: errors, env, cwd: repositoryRoot, stopSignal });
-  await waitFor('the worker metrics endpoint', () => fetch(metricsUrl).then((response) => (response.ok ? true : undefined), () => undefined));
+  exit = runCli(['worker'], commands, {
+    stdout: new PassThrough(),
+    stderr: errors,
+    env,
+    cwd: repositoryRoot,
+    stopSignal,
+  });
+  await waitFor('the worker metrics endpoint', () =>
+    fetch(metricsUrl).then(
+      (response) => (response.ok ? true : undefined),
+      () => undefined,
+    ),
+  );
   queue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: REDIS_URL, prefix });
 }, 120_000);
 
@@ -119,13 +134,22 @@ describe('/metrics of the worker role after one investigation', () => {
     // The primary is overloaded: the client falls back to the second model, which answers.
     anthropic.setScript([
       anthropicSteps.overloaded({ model: PRIMARY, times: 10 }),
-      anthropicSteps.toolUse('describe_workload', { name: 'checkout', namespace: 'shop', instance: 'prod-eu' }, { model: FALLBACK }),
+      anthropicSteps.toolUse(
+        'describe_workload',
+        { name: 'checkout', namespace: 'shop', instance: 'prod-eu' },
+        { model: FALLBACK },
+      ),
       anthropicSteps.toolUse(
         'submit_answer',
         {
           summary: 'checkout 1.8.3 was never pushed, so the new pods cannot pull their image.',
           rootCause: 'The prod-eu overlay sets newTag 1.8.3, which the registry does not have.',
-          evidence: [{ text: 'registry.example.com/shop/checkout:1.8.3: not found', source: 'describe_workload:prod-eu/deployment/shop/checkout' }],
+          evidence: [
+            {
+              text: 'registry.example.com/shop/checkout:1.8.3: not found',
+              source: 'describe_workload:prod-eu/deployment/shop/checkout',
+            },
+          ],
           confidence: 'high',
           nextSteps: ['Set newTag back to 1.8.2.'],
         },
@@ -164,9 +188,13 @@ describe('/metrics of the worker role after one investigation', () => {
   });
 
   it('counts tool calls by tool, instance and outcome, with a duration histogram', () => {
-    expect(sample(metrics, 'sre_bot_tool_calls_total', { tool: 'describe_workload', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(metrics, 'sre_bot_tool_calls_total', { tool: 'describe_workload', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(metrics).toMatch(/sre_bot_tool_calls_total\{[^}]*instance="prod-eu"/);
-    expect(sample(metrics, 'sre_bot_tool_call_duration_seconds_count', { tool: 'describe_workload' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(metrics, 'sre_bot_tool_call_duration_seconds_count', { tool: 'describe_workload' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('counts model calls, tokens and cost by the model that answered, and the fallback by the one that failed', () => {
@@ -183,14 +211,22 @@ describe('/metrics of the worker role after one investigation', () => {
     expect(sample(metrics, 'sre_bot_queue_jobs', { state: 'waiting' })).toBe(0);
     expect(sample(metrics, 'sre_bot_approvals_pending_age_seconds')).toBe(0);
     expect(sample(metrics, 'sre_bot_queue_oldest_waiting_age_seconds')).toBe(0);
-    expect(sample(metrics, 'sre_bot_slack_api_errors_total', { method: 'chat.postMessage', error: 'internal_error' })).toBe(1);
+    expect(
+      sample(metrics, 'sre_bot_slack_api_errors_total', { method: 'chat.postMessage', error: 'internal_error' }),
+    ).toBe(1);
     expect(sample(metrics, 'process_cpu_seconds_total', { role: 'worker' })).toBeGreaterThan(0);
     expect(sample(metrics, 'nodejs_eventloop_lag_seconds', { role: 'worker' })).toBeGreaterThanOrEqual(0);
   });
 
   it('reports how long the oldest fix approval has waited', async () => {
     const store = createStore(testDb.db);
-    await store.approvals.request({ id: randomUUID(), action: 'merge_pull_request', target: { pr: 1 }, requestedBy: 'U0METRICS', ttlMs: 3_600_000 });
+    await store.approvals.request({
+      id: randomUUID(),
+      action: 'merge_pull_request',
+      target: { pr: 1 },
+      requestedBy: 'U0METRICS',
+      ttlMs: 3_600_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const age = sample(await (await fetch(metricsUrl)).text(), 'sre_bot_approvals_pending_age_seconds');
     expect(age).toBeGreaterThanOrEqual(1);
@@ -198,6 +234,12 @@ describe('/metrics of the worker role after one investigation', () => {
   });
 
   it('lets the MCP servers count their own tool calls', async () => {
-    expect(sample(await toolMetricsRegistry.metrics(), 'sre_bot_mcp_tool_calls_total', { server: 'sre-bot-kubernetes', tool: 'describe_workload', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(await toolMetricsRegistry.metrics(), 'sre_bot_mcp_tool_calls_total', {
+        server: 'sre-bot-kubernetes',
+        tool: 'describe_workload',
+        outcome: 'ok',
+      }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });

@@ -59,14 +59,23 @@ function configCheck(env: Env): DoctorCheck {
     }
   }
   if (problems.length === 0) return { name: 'config', status: 'ok', detail: 'core, agent and worker settings parse' };
-  return { name: 'config', status: 'fail', detail: problems.join('; '), fix: 'Set or correct the variables named above (README, "Configuration").' };
+  return {
+    name: 'config',
+    status: 'fail',
+    detail: problems.join('; '),
+    fix: 'Set or correct the variables named above (README, "Configuration").',
+  };
 }
 
 async function slackCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
-  const fix = 'Copy the Bot User OAuth Token (OAuth & Permissions) into SLACK_BOT_TOKEN, reinstalling the app if it was revoked.';
+  const fix =
+    'Copy the Bot User OAuth Token (OAuth & Permissions) into SLACK_BOT_TOKEN, reinstalling the app if it was revoked.';
   if (!env.SLACK_BOT_TOKEN) return { name: 'slack', status: 'fail', detail: 'SLACK_BOT_TOKEN is not set', fix };
   return check('slack', fix, async () => {
-    const client = new WebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), retryConfig: { retries: 0 } });
+    const client = new WebClient(env.SLACK_BOT_TOKEN, {
+      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+      retryConfig: { retries: 0 },
+    });
     const identity = await withTimeout('Slack auth.test', timeoutMs, client.auth.test(), fix);
     return `auth.test ok: bot ${identity.user_id ?? '?'} in team ${identity.team ?? identity.team_id ?? '?'}`;
   });
@@ -86,7 +95,8 @@ async function gatewayChecks(env: Env, timeoutMs: number): Promise<DoctorCheck[]
   const fix = 'Start the gateway (`sre-bot gateway --config FILE`) and point GATEWAY_URL at its /mcp endpoint.';
   const url = env.GATEWAY_URL;
   const token = env.GATEWAY_TOKEN;
-  if (!url || !token) return [{ name: 'gateway', status: 'fail', detail: `${url ? 'GATEWAY_TOKEN' : 'GATEWAY_URL'} is not set`, fix }];
+  if (!url || !token)
+    return [{ name: 'gateway', status: 'fail', detail: `${url ? 'GATEWAY_TOKEN' : 'GATEWAY_URL'} is not set`, fix }];
   const gateway = new McpToolGateway({ url, token, timeoutMs });
   try {
     const listed = await check('gateway', fix, async () => {
@@ -94,16 +104,27 @@ async function gatewayChecks(env: Env, timeoutMs: number): Promise<DoctorCheck[]
       return `${url} answers tools/list with ${tools.length} tools`;
     });
     if (listed.status !== 'ok') {
-      if (/401|bearer|unauthori[sz]ed/i.test(listed.detail)) listed.fix = 'Set GATEWAY_TOKEN to the token whose SHA-256 is the bot caller tokenSha256 in the gateway config.';
+      if (/401|bearer|unauthori[sz]ed/i.test(listed.detail))
+        listed.fix =
+          'Set GATEWAY_TOKEN to the token whose SHA-256 is the bot caller tokenSha256 in the gateway config.';
       return [listed];
     }
     const metricsUrl = new URL('/metrics', url);
-    const text = await withTimeout('the gateway /metrics', timeoutMs, fetch(metricsUrl).then((response) => response.text()), fix).catch(() => '');
-    const upstreams = upstreamStates(text).map(
-      ({ upstream, isUp }): DoctorCheck =>
-        isUp
-          ? { name: `upstream ${upstream}`, status: 'ok', detail: 'the gateway health check reached it' }
-          : { name: `upstream ${upstream}`, status: 'fail', detail: 'the gateway cannot reach it', fix: `Check the ${upstream} MCP server pod and its backend, then runbooks/gateway-upstream-down.md.` },
+    const text = await withTimeout(
+      'the gateway /metrics',
+      timeoutMs,
+      fetch(metricsUrl).then((response) => response.text()),
+      fix,
+    ).catch(() => '');
+    const upstreams = upstreamStates(text).map(({ upstream, isUp }): DoctorCheck =>
+      isUp
+        ? { name: `upstream ${upstream}`, status: 'ok', detail: 'the gateway health check reached it' }
+        : {
+            name: `upstream ${upstream}`,
+            status: 'fail',
+            detail: 'the gateway cannot reach it',
+            fix: `Check the ${upstream} MCP server pod and its backend, then runbooks/gateway-upstream-down.md.`,
+          },
     );
     return [listed, ...upstreams];
   } finally {
@@ -119,11 +140,22 @@ async function modelCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
       return undefined;
     }
   })();
-  if (!agent?.ANTHROPIC_API_KEY) return { name: 'model', status: 'skip', detail: 'ANTHROPIC_API_KEY is not set: answers come from skill triage', fix: 'Set ANTHROPIC_API_KEY to let the model reason.' };
+  if (!agent?.ANTHROPIC_API_KEY)
+    return {
+      name: 'model',
+      status: 'skip',
+      detail: 'ANTHROPIC_API_KEY is not set: answers come from skill triage',
+      fix: 'Set ANTHROPIC_API_KEY to let the model reason.',
+    };
   const fix = 'Check ANTHROPIC_API_KEY (Console → API keys) and that SRE_BOT_MODELS names models the key may use.';
   const model = agent.SRE_BOT_MODELS[0] ?? '';
   return check('model', fix, async () => {
-    const client = new Anthropic({ apiKey: agent.ANTHROPIC_API_KEY, ...(agent.ANTHROPIC_BASE_URL ? { baseURL: agent.ANTHROPIC_BASE_URL } : {}), maxRetries: 0, timeout: timeoutMs });
+    const client = new Anthropic({
+      apiKey: agent.ANTHROPIC_API_KEY,
+      ...(agent.ANTHROPIC_BASE_URL ? { baseURL: agent.ANTHROPIC_BASE_URL } : {}),
+      maxRetries: 0,
+      timeout: timeoutMs,
+    });
     const counted = await client.messages.countTokens({ model, messages: [{ role: 'user', content: 'ping' }] });
     return `${model} answers (count_tokens: ${counted.input_tokens})`;
   });
@@ -132,13 +164,23 @@ async function modelCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
 async function postgresCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
   const fix = 'Check DATABASE_URL (host, credentials, database) and that PostgreSQL accepts connections from here.';
   const databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl) return { name: 'postgresql', status: 'fail', detail: 'DATABASE_URL is not set (the roles would use an embedded database per pod)', fix };
+  if (!databaseUrl)
+    return {
+      name: 'postgresql',
+      status: 'fail',
+      detail: 'DATABASE_URL is not set (the roles would use an embedded database per pod)',
+      fix,
+    };
   return check('postgresql', fix, async () => {
     const db = await openDatabase({ databaseUrl, home: '', cwd: '' });
     try {
       const statuses = await withTimeout('PostgreSQL', timeoutMs, migrationStatus(db), fix);
       const pending = statuses.filter((status) => status.state !== 'applied');
-      if (pending.length > 0) throw new CheckFailed(`${pending.length} migrations not applied (${pending.map((status) => status.name).join(', ')})`, 'Run `sre-bot db migrate` (the migrate Job) before the roles.');
+      if (pending.length > 0)
+        throw new CheckFailed(
+          `${pending.length} migrations not applied (${pending.map((status) => status.name).join(', ')})`,
+          'Run `sre-bot db migrate` (the migrate Job) before the roles.',
+        );
       return `connected; ${statuses.length} migrations applied`;
     } finally {
       await db.close();
@@ -149,9 +191,20 @@ async function postgresCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> 
 async function redisCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
   const fix = 'Check REDIS_URL (host, port, password, rediss:// for TLS) and that Redis accepts connections from here.';
   const redisUrl = env.REDIS_URL;
-  if (!redisUrl) return { name: 'redis', status: 'fail', detail: 'REDIS_URL is not set (slack and worker could not share a queue)', fix };
+  if (!redisUrl)
+    return {
+      name: 'redis',
+      status: 'fail',
+      detail: 'REDIS_URL is not set (slack and worker could not share a queue)',
+      fix,
+    };
   return check('redis', fix, async () => {
-    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+    const redis = new Redis(redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      connectTimeout: timeoutMs,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => undefined);
     try {
       await withTimeout('Redis', timeoutMs, redis.connect(), fix).catch((error: unknown) => {
@@ -194,7 +247,8 @@ export function formatCheck(item: DoctorCheck, isColor: boolean): string {
  */
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'Check the configuration and reach every dependency (Slack, gateway and upstreams, model, PostgreSQL, Redis).',
+  summary:
+    'Check the configuration and reach every dependency (Slack, gateway and upstreams, model, PostgreSQL, Redis).',
   usage: USAGE,
   run: async (argv, io) => {
     const { values } = parseFlags(argv, { json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } }, USAGE);
