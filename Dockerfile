@@ -1,8 +1,13 @@
 # syntax=docker/dockerfile:1
 # One image for every sre-bot role: `docker run IMAGE <role> ...` (slack, worker, gateway,
-# mcp <name>, db migrate, ...). Built on Node 24 LTS; runs as the unprivileged `node` user.
+# mcp <name>, db migrate, doctor, ...). Built on Node 24 LTS; runs as the unprivileged `node`
+# user (uid 1000, what the Kubernetes manifests expect). The runtime stage installs production
+# dependencies only (`npm ci --omit=dev`): no compiler, no dev tools, no devDependency servers.
+# The base is pinned by digest (node:24.18.0-bookworm-slim, multi-arch index); bump both stages
+# together (`docker buildx imagetools inspect node:24-bookworm-slim`).
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 
-FROM node:24-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,7 +17,7 @@ COPY mcp-servers ./mcp-servers
 COPY evaluators ./evaluators
 RUN npm run build
 
-FROM node:24-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     SRE_BOT_HOME=/var/lib/sre-bot
 # git: GitOps and skills repositories; openssl: sandbox TLS material; ca-certificates: HTTPS.

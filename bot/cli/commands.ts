@@ -22,5 +22,6 @@ export const commands: readonly Command[] = [
   lazy('sandbox', 'Run the simulated estate (scenarios, fake Kubernetes/Kyverno/Argo CD) for demos, evals and benchmarks.', async () => (await import('./commands/sandbox.js')).sandboxCommand),
   lazy('skills', 'Skill library: lint, new, search, show.', async () => (await import('./commands/skills.js')).skillsCommand),
   lazy('db', 'Database schema: migrate, status.', async () => (await import('./commands/db.js')).dbCommand),
+  lazy('doctor', 'Check the configuration and reach every dependency (Slack, gateway and upstreams, model, PostgreSQL, Redis).', async () => (await import('./commands/doctor.js')).doctorCommand),
   lazy('bench', 'Run a benchmark suite and print its table (ratios measured side by side in one run).', async () => (await import('./commands/bench.js')).benchCommand),
 ];

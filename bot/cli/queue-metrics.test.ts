@@ -24,6 +24,7 @@ describe('queue metrics', () => {
     expect(text).toContain('sre_bot_jobs_processed_total{outcome="retried",role="worker"} 1');
     expect(text).toContain('sre_bot_jobs_processed_total{outcome="dead_lettered",role="worker"} 1');
     expect(text).toContain('sre_bot_queue_jobs{state="deadLettered",role="worker"} 1');
+    expect(text).toContain('sre_bot_queue_oldest_waiting_age_seconds{role="worker"} 0');
     await worker.close();
     await queue.close();
   });

@@ -1,11 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import type { ModelClient, ModelContentBlock, ModelMessage, ModelRequest, ModelResponse } from '../agent/ports.js';
 import { BotError, errorMessage } from '../errors.js';
 import { Attr, SpanName } from '../telemetry/attributes.js';
-import { inSpan } from '../telemetry/tracing.js';
+import { botTracer } from '../telemetry/tracing.js';
 
 export interface AnthropicModelClientOptions {
   apiKey: string;
@@ -86,13 +86,43 @@ function toApiParams(request: ModelRequest, model: string): ApiParams {
   };
 }
 
-/** One Messages API call in an OpenTelemetry GenAI span (`chat <model>`, gen_ai.* attributes). */
+/**
+ * One Messages API call in one OpenTelemetry GenAI client span (`chat <model>`), with the current
+ * semantic conventions: gen_ai.provider.name, operation, request and response model, finish
+ * reasons, token usage (cache reads and writes too) and error.type on failure. Never prompts or
+ * completions. The SDK's own span is switched off where the client is built, so a call has
+ * exactly one model span.
+ */
 function tracedCreate(client: Anthropic, params: ApiParams, signal: AbortSignal | undefined): Promise<Anthropic.Message> {
-  const attributes = { [Attr.genAiSystem]: 'anthropic', [Attr.genAiOperation]: 'chat', [Attr.genAiRequestModel]: params.model };
-  return inSpan(`${SpanName.modelCall} ${params.model}`, attributes, async () => {
-    const message = await client.messages.create(params, { signal });
-    trace.getActiveSpan()?.setAttributes({ [Attr.genAiResponseModel]: message.model, [Attr.genAiInputTokens]: message.usage.input_tokens, [Attr.genAiOutputTokens]: message.usage.output_tokens });
-    return message;
+  const attributes = {
+    [Attr.genAiProvider]: 'anthropic',
+    [Attr.genAiOperation]: 'chat',
+    [Attr.genAiRequestModel]: params.model,
+    [Attr.genAiRequestMaxTokens]: params.max_tokens,
+    [Attr.serverAddress]: new URL(client.baseURL).hostname,
+  };
+  return botTracer().startActiveSpan(`${SpanName.modelCall} ${params.model}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    try {
+      const message = await client.messages.create(params, { signal });
+      span.setAttributes({
+        [Attr.genAiResponseModel]: message.model,
+        [Attr.genAiResponseId]: message.id,
+        [Attr.genAiFinishReasons]: [message.stop_reason ?? 'end_turn'],
+        [Attr.genAiInputTokens]: message.usage.input_tokens,
+        [Attr.genAiOutputTokens]: message.usage.output_tokens,
+        [Attr.genAiCacheReadTokens]: message.usage.cache_read_input_tokens ?? 0,
+        [Attr.genAiCacheCreationTokens]: message.usage.cache_creation_input_tokens ?? 0,
+      });
+      return message;
+    } catch (error) {
+      const status = error instanceof Anthropic.APIError ? error.status : undefined;
+      span.setAttribute(Attr.errorType, status !== undefined ? String(status) : error instanceof Error ? error.name : 'error');
+      span.recordException(error instanceof Error ? error : new Error(String(error)));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
   });
 }
 
@@ -102,7 +132,14 @@ function tracedCreate(client: Anthropic, params: ApiParams, signal: AbortSignal 
  * pipeline degrades to triage. The SDK's own retries are off so this policy is the only one.
  */
 export function createAnthropicModelClient(options: AnthropicModelClientOptions): ModelClient {
-  const client = new Anthropic({ apiKey: options.apiKey, ...(options.baseURL ? { baseURL: options.baseURL } : {}), maxRetries: 0, timeout: options.timeoutMs });
+  // The SDK's own spans are off: tracedCreate emits the one GenAI span per call (without content).
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    maxRetries: 0,
+    timeout: options.timeoutMs,
+    openTelemetry: { traces: { enabled: false } },
+  });
   return {
     models: options.models,
     async create(request: ModelRequest): Promise<ModelResponse> {

@@ -164,6 +164,13 @@ export function createBullmqQueue<Data>(name: string, options: BullmqQueueOption
       };
     },
 
+    async oldestWaitingSince() {
+      // The first of each list, oldest first; the older of the two wins.
+      const firsts = await queue.getJobs(['waiting', 'prioritized'], 0, 0, true).catch(unavailable);
+      const oldest = Math.min(...firsts.map((job) => job.timestamp));
+      return Number.isFinite(oldest) ? new Date(oldest) : undefined;
+    },
+
     async deadLetters(limit = 50): Promise<Array<DeadLetter<Data>>> {
       const jobs = await deadLetterQueue.getJobs(['waiting'], 0, limit - 1, false);
       return jobs.map((job) => {

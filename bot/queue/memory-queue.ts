@@ -20,6 +20,7 @@ interface StoredJob<Data> {
   data: Data;
   attempt: number;
   maxAttempts: number;
+  enqueuedAt: number;
 }
 
 /**
@@ -67,7 +68,7 @@ export function createMemoryQueue<Data>(name: string, settings: Partial<QueueSet
       }
       const id = randomUUID();
       if (key) keys.set(key, { id, expiresAt: now + options.idempotencyWindowMs });
-      schedule({ id, data, attempt: 0, maxAttempts: enqueueOptions.attempts ?? options.attempts }, 0);
+      schedule({ id, data, attempt: 0, maxAttempts: enqueueOptions.attempts ?? options.attempts, enqueuedAt: Date.now() }, 0);
       return Promise.resolve({ id, isDuplicate: false });
     },
 
@@ -139,6 +140,11 @@ export function createMemoryQueue<Data>(name: string, settings: Partial<QueueSet
 
     counts(): Promise<QueueCounts> {
       return Promise.resolve({ waiting: waiting.length, active, delayed, completed, deadLettered: dead.length });
+    },
+
+    oldestWaitingSince() {
+      const oldest = waiting.reduce<number | undefined>((min, job) => (min === undefined || job.enqueuedAt < min ? job.enqueuedAt : min), undefined);
+      return Promise.resolve(oldest === undefined ? undefined : new Date(oldest));
     },
 
     deadLetters(limit = 50) {

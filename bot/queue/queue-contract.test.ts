@@ -147,4 +147,21 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
     const events = await progress;
     expect(events.map((event) => (event.type === 'progress' ? (event.progress as JobProgress).step : ''))).toEqual(['resolve', 'gather']);
   });
+
+  it('tells when the job waiting longest was enqueued, and nothing once none waits', async () => {
+    const { queue } = make();
+    expect(await queue.oldestWaitingSince()).toBeUndefined();
+    const before = Date.now();
+    await queue.enqueue({ n: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await queue.enqueue({ n: 2 });
+    const since = await queue.oldestWaitingSince();
+    expect(since?.getTime()).toBeGreaterThanOrEqual(before - 5);
+    expect(since?.getTime()).toBeLessThan(before + 15);
+    const done = waitFor(queue, (event) => event.type === 'completed', 2);
+    const worker = queue.process(() => Promise.resolve(), { concurrency: 2 });
+    await done;
+    expect(await queue.oldestWaitingSince()).toBeUndefined();
+    await worker.close();
+  });
 });

@@ -73,6 +73,8 @@ export interface JobQueue<Data> {
   /** Subscribes to events of every job of this queue (any process for BullMQ). */
   subscribe(listener: (event: QueueEvent<Data>) => void): () => void;
   counts(): Promise<QueueCounts>;
+  /** When the job waiting longest was enqueued (retries count from their first enqueue); undefined when none waits. */
+  oldestWaitingSince(): Promise<Date | undefined>;
   deadLetters(limit?: number): Promise<Array<DeadLetter<Data>>>;
   close(): Promise<void>;
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { InvestigationOutcome } from '../agent/answer.js';
 import { defaultInvestigationSettings, investigate, type InvestigationSettings } from '../agent/investigate.js';
-import type { ModelClient, ProgressListener, SkillCatalog, ToolGateway } from '../agent/ports.js';
+import type { ModelClient, ProgressListener, SkillCatalog, ToolCallRecorder, ToolGateway } from '../agent/ports.js';
 import type { ChannelDefaults } from '../agent/resolve.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import { errorMessage } from '../errors.js';
 import type { InvestigationSource } from '../store/investigations-repository.js';
 import type { Store } from '../store/store.js';
 import { Attr, SpanName } from '../telemetry/attributes.js';
+import type { BotMetrics } from '../telemetry/bot-metrics.js';
 import { contextFromTraceparent, inSpan } from '../telemetry/tracing.js';
 import { storeToolCallRecorder } from './store-recorder.js';
 
@@ -45,7 +46,16 @@ export function investigationSettings(config: AgentConfig): InvestigationSetting
  * Binds the pipeline to storage: the same code path for Slack jobs, `sre-bot ask`, the
  * evaluators and the demo.
  */
-export function createInvestigator(deps: { store: Store; gateway: ToolGateway; catalog: SkillCatalog; model?: ModelClient; settings?: InvestigationSettings; now?: () => number }): Investigator {
+export function createInvestigator(deps: {
+  store: Store;
+  gateway: ToolGateway;
+  catalog: SkillCatalog;
+  model?: ModelClient;
+  settings?: InvestigationSettings;
+  now?: () => number;
+  /** Prometheus counters of the role (outcomes, modes, tool calls, cost); absent in CLI runs. */
+  metrics?: BotMetrics;
+}): Investigator {
   const now = deps.now ?? (() => Date.now());
   return {
     run(job, onProgress) {
@@ -66,13 +76,16 @@ export function createInvestigator(deps: { store: Store; gateway: ToolGateway; c
       ...(job.traceId ? { traceId: job.traceId } : {}),
     });
     await deps.store.investigations.markRunning(id);
+    const started = now();
+    const seconds = () => (now() - started) / 1_000;
+    const hadModel = deps.model !== undefined;
     try {
       const outcome = await investigate(
         { question: job.question, ...(job.defaults ? { defaults: job.defaults } : {}), ...(job.traceId ? { traceId: job.traceId } : {}), ...(job.traceparent ? { traceparent: job.traceparent } : {}) },
         {
           gateway: deps.gateway,
           catalog: deps.catalog,
-          recorder: storeToolCallRecorder(deps.store, id, job.traceId),
+          recorder: meteredRecorder(storeToolCallRecorder(deps.store, id, job.traceId), deps.metrics),
           clock: { now },
           ...(deps.model ? { model: deps.model } : {}),
           ...(onProgress ? { onProgress } : {}),
@@ -86,13 +99,27 @@ export function createInvestigator(deps: { store: Store; gateway: ToolGateway; c
           answer: outcome.answer,
           usage: { ...(usage.model ? { model: usage.model } : {}), inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedTokens, costUsd: usage.costUsd },
         });
+        deps.metrics?.investigation({ outcome: 'answered', mode: outcome.answer.mode, seconds: seconds(), hadModel, ...(usage.model ? { model: usage.model } : {}), costUsd: usage.costUsd });
       } else {
         await deps.store.investigations.finish(id, { status: 'clarifying', answer: outcome, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 } });
+        deps.metrics?.investigation({ outcome: 'clarified', mode: 'none', seconds: seconds(), hadModel });
       }
       return { id, outcome };
     } catch (error) {
+      deps.metrics?.investigation({ outcome: 'failed', mode: 'none', seconds: seconds(), hadModel });
       await deps.store.investigations.fail(id, errorMessage(error));
       throw error;
     }
   }
+}
+
+/** The audit recorder, also counting each call on the role's metrics. */
+function meteredRecorder(recorder: ToolCallRecorder, metrics: BotMetrics | undefined): ToolCallRecorder {
+  if (!metrics) return recorder;
+  return {
+    record(call) {
+      metrics.toolCall({ tool: call.tool, ...(call.instance ? { instance: call.instance } : {}), outcome: call.outcome, seconds: call.durationMs / 1_000 });
+      return recorder.record(call);
+    },
+  };
 }

@@ -45,6 +45,13 @@ export function createApprovalsRepository(db: SqlClient, now: () => Date) {
       return fromRow(rows[0] ?? {});
     },
 
+    /** When the oldest request still waiting for a decision was made; undefined when none waits. */
+    async oldestPendingSince(): Promise<Date | undefined> {
+      const { rows } = await db.query(`SELECT min(created_at) AS oldest FROM approvals WHERE status = 'pending' AND expires_at > $1`, [now()]);
+      const oldest = rows[0]?.['oldest'];
+      return oldest ? new Date(oldest as string | Date) : undefined;
+    },
+
     async get(id: string): Promise<Approval | undefined> {
       const { rows } = await db.query(`SELECT * FROM approvals WHERE id = $1`, [id]);
       return rows[0] ? fromRow(rows[0]) : undefined;

@@ -22,7 +22,7 @@ describe('metrics server', () => {
     closers.push(server.close);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('sre_bot_jobs_processed_total{outcome="completed",role="worker"} 3');
-    expect(metrics).toContain('sre_bot_process_cpu_user_seconds_total');
+    expect(metrics).toContain('process_cpu_user_seconds_total');
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const notReady = await fetch(`${server.url}/readyz`);
     expect(notReady.status).toBe(503);

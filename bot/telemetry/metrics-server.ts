@@ -2,11 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
-/** A Prometheus registry with Node process metrics, one per role process. */
+/**
+ * A Prometheus registry with Node process metrics, one per role process. The process metrics
+ * keep their standard names (`process_cpu_seconds_total`, `nodejs_eventloop_lag_seconds`), so
+ * stock Node.js dashboards work; the `role` label tells the roles apart.
+ */
 export function createMetricsRegistry(role: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ role });
-  collectDefaultMetrics({ register: registry, prefix: 'sre_bot_' });
+  collectDefaultMetrics({ register: registry });
   return registry;
 }
 

@@ -15,6 +15,7 @@ import {
 import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { z } from 'zod';
 import { BACKEND_HEALTH_URI, RESOURCE_NOT_FOUND, type BackendHealth, type BackendProbe } from './backend-health.js';
+import { recordToolCall } from './tool-metrics.js';
 import { errorMessage, isModelActionable, McpServerError } from './errors.js';
 import type { Logger } from './logger.js';
 import { contextFromTraceparent } from './trace-context.js';
@@ -234,11 +235,13 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
           }
           span.setAttribute('mcp.tool.is_error', output.isError === true);
           logger.info({ event: 'tool-call-end', isError: output.isError === true, durationMs: Math.round(performance.now() - started), chars: output.text.length }, 'tool call finished');
+          recordToolCall(options.name, name, output.isError ? 'tool_error' : 'ok', (performance.now() - started) / 1_000);
           return toResult(output, tool.outputSchema !== undefined);
         } catch (error) {
           if (isModelActionable(error)) {
             span.setAttribute('mcp.tool.is_error', true);
             logger.info({ event: 'tool-call-end', isError: true, code: error.code }, 'tool call answered with an error the model can act on');
+            recordToolCall(options.name, name, 'tool_error', (performance.now() - started) / 1_000);
             return toResult({ text: error.message, structured: { error: error.message, code: error.code }, isError: true }, tool.outputSchema !== undefined);
           }
           span.recordException(error instanceof Error ? error : new Error(errorMessage(error)));
@@ -247,6 +250,7 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
           const isRetryable = error instanceof McpServerError && error.isRetryable;
           const code = error instanceof McpServerError ? error.code : 'internal';
           logger.warn({ event: 'tool-call-fail', code, isRetryable, err: redactSecrets(errorMessage(error)) }, 'tool call failed');
+          recordToolCall(options.name, name, 'failed', (performance.now() - started) / 1_000);
           throw new McpError(ErrorCode.InternalError, `${name} failed: ${errorMessage(error)}`, { code, isRetryable, traceId });
         } finally {
           span.end();

@@ -7,6 +7,7 @@ import { errorMessage } from './errors.js';
 import { answerStatelessPost } from './stateless-mcp.js';
 import type { Logger } from './logger.js';
 import { listenMcpEndpoint } from './listen.js';
+import { collectProcessMetrics, toolMetricsRegistry } from './tool-metrics.js';
 import { BodyTooLargeError, jsonRpcError, readJsonBody, sendJson } from './http-body.js';
 
 /** How to serve one MCP server over stateless streamable HTTP. */
@@ -57,8 +58,9 @@ class BodyRejected extends Error {}
 
 /**
  * Serves MCP over stateless streamable HTTP at `/mcp` (bearer token required) plus an
- * unauthenticated `/healthz`. GET/DELETE (sessions, server-initiated streams) are refused with
- * 405 because nothing is kept between requests. Servers built by `createToolServer` are answered
+ * unauthenticated `/healthz` and `/metrics` (tool calls and process metrics, Prometheus text).
+ * GET/DELETE (sessions, server-initiated streams) are refused with 405 because nothing is kept
+ * between requests. Servers built by `createToolServer` are answered
  * through their stateless form (one set of handlers for every request); any other server gets
  * a fresh SDK server and transport per POST.
  */
@@ -66,10 +68,16 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const stateless = statelessFormOf(options.createServer());
   const isAuthorized = createBearerCheck(options.authToken);
+  collectProcessMetrics();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = pathOf(req.url);
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/metrics') {
+      const body = await toolMetricsRegistry.metrics();
+      res.writeHead(200, { 'content-type': toolMetricsRegistry.contentType }).end(body);
       return;
     }
     if (path !== '/mcp') {

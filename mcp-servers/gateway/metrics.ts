@@ -26,7 +26,8 @@ export class GatewayMetrics {
 
   /** @param options.droppedLogLines reads the logger's count of lines dropped by its bounded destination. */
   constructor(options: { defaultMetrics?: boolean; droppedLogLines?: () => number } = {}) {
-    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sre_bot_gateway_' });
+    // Standard names (process_cpu_seconds_total, ...), so stock Node.js dashboards work on the gateway too.
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
     const readDropped = options.droppedLogLines;
     if (readDropped) {
       let reported = 0;

@@ -1,5 +1,5 @@
-import type { KubeClient } from '../common/kube-client.js';
-import { findWellKnownType, type ResourceType } from '../common/kube-types.js';
+import { KubeStatusError, type KubeClient } from '../common/kube-client.js';
+import { findWellKnownType, type KubeObject, type ResourceType } from '../common/kube-types.js';
 import { createOwnershipResolver, type Ownership } from '../common/kube-ownership.js';
 import { groupEvents, withEventOwnership, type EventGroup } from './event-groups.js';
 import type { EventShape, PodShape, WorkloadShape } from './kube-shapes.js';
@@ -57,6 +57,19 @@ export async function warningEventsFor(kube: KubeClient, namespace: string, name
   return groupEvents(relevant);
 }
 
+/**
+ * Gets a referenced object; a Secret this server may not read (the shipped RBAC grants no Secret
+ * access, since reading one returns its values) counts as present with unknown keys.
+ */
+async function getUnlessForbidden(kube: KubeClient, reference: ObjectReference, namespace: string): Promise<KubeObject | undefined | 'forbidden'> {
+  try {
+    return await kube.get(type(reference.kind), namespace, reference.name);
+  } catch (error) {
+    if (reference.kind === 'Secret' && error instanceof KubeStatusError && error.status === 403) return 'forbidden';
+    throw error;
+  }
+}
+
 async function checkReferences(kube: KubeClient, namespace: string, references: ObjectReference[]): Promise<{ missing: ObjectReference[]; keys: Map<string, string[]>; unbound: WorkloadReport['unboundClaims'] }> {
   const unique = new Map(references.map((reference) => [`${reference.kind}/${reference.name}`, reference]));
   const keys = new Map<string, string[]>();
@@ -64,7 +77,8 @@ async function checkReferences(kube: KubeClient, namespace: string, references: 
   const unbound: WorkloadReport['unboundClaims'] = [];
   await Promise.all(
     [...unique.values()].map(async (reference) => {
-      const object = await kube.get(type(reference.kind), namespace, reference.name);
+      const object = await getUnlessForbidden(kube, reference, namespace);
+      if (object === 'forbidden') return;
       if (!object) {
         if (!reference.optional) missing.push(...references.filter((candidate) => candidate.kind === reference.kind && candidate.name === reference.name));
         return;

@@ -5,6 +5,7 @@ import { loadSlackConfig } from '../../slack/config.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
 import { createSlackApp } from '../../slack/slack-app.js';
 import { loadWorkerConfig } from '../../worker/config.js';
+import { createBotMetrics } from '../../telemetry/bot-metrics.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { startRoleTelemetry } from '../role-telemetry.js';
 import { openRuntime } from '../runtime.js';
@@ -44,7 +45,7 @@ export const slackCommand: Command = {
     });
     let worker: RunningWorker | undefined;
     try {
-      if (workerConfig) worker = startWorkerRole(io, runtime, queue, { config: workerConfig });
+      if (workerConfig) worker = startWorkerRole(io, runtime, queue, { config: workerConfig, metrics: createBotMetrics(telemetry.registry) });
       const { eventsUrl } = await service.start({ ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}) });
       const where = config.mode === 'socket' ? 'connected over Socket Mode' : `listening on ${eventsUrl ?? ''}`;
       const queueLine = isInProcess ? (worker ? 'in-process queue, worker in this process' : 'in-process queue, NO worker (--no-worker)') : 'Redis queue; run `sre-bot worker` to answer';

@@ -10,6 +10,8 @@ import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/inv
 import { webClientOptions } from '../../slack/web-client-options.js';
 import { loadWorkerConfig, type WorkerConfig } from '../../worker/config.js';
 import { createInvestigationWorker } from '../../worker/investigation-worker.js';
+import { createBotMetrics, registerApprovalMetrics, type BotMetrics } from '../../telemetry/bot-metrics.js';
+import { countingSlackErrors, meterModelClient } from '../../telemetry/metered-clients.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { startRoleTelemetry } from '../role-telemetry.js';
 import { openRuntime, type Runtime } from '../runtime.js';
@@ -59,22 +61,30 @@ function gatewaysFor(runtime: Runtime, channels: ChannelDirectory, env: CliIo['e
  * Wires and starts the investigation worker on an opened runtime and queue: one investigator per
  * gateway principal, the Slack Web API client (429-aware retries), status, answers, dead letters.
  */
-export function startWorkerRole(io: CliIo, runtime: Runtime, queue: JobQueue<SlackInvestigationJob>, options: { config?: WorkerConfig; concurrency?: number } = {}): RunningWorker {
+export function startWorkerRole(
+  io: CliIo,
+  runtime: Runtime,
+  queue: JobQueue<SlackInvestigationJob>,
+  options: { config?: WorkerConfig; concurrency?: number; metrics?: BotMetrics } = {},
+): RunningWorker {
   const config = options.config ?? loadWorkerConfig(io.env);
   const channels = loadChannelConfig(config.SRE_BOT_CHANNELS_FILE ? resolve(io.cwd, config.SRE_BOT_CHANNELS_FILE) : undefined);
   const gateways = gatewaysFor(runtime, channels, io.env);
   const settings = investigationSettings(runtime.agent);
   const investigators = new Map<McpToolGateway, Investigator>();
+  const { metrics } = options;
+  const model = runtime.model && metrics ? meterModelClient(runtime.model, metrics) : runtime.model;
   const investigatorFor = (job: SlackInvestigationJob): Investigator => {
     const gateway = gateways.forPrincipal(job.principal);
     let investigator = investigators.get(gateway);
     if (!investigator) {
-      investigator = createInvestigator({ store: runtime.store, gateway, catalog: runtime.catalog, settings, ...(runtime.model ? { model: runtime.model } : {}) });
+      investigator = createInvestigator({ store: runtime.store, gateway, catalog: runtime.catalog, settings, ...(model ? { model } : {}), ...(metrics ? { metrics } : {}) });
       investigators.set(gateway, investigator);
     }
     return investigator;
   };
-  const client = new WebClient(config.SLACK_BOT_TOKEN, webClientOptions({ slackApiUrl: config.SLACK_API_URL, retries: config.SLACK_API_RETRIES, logger: runtime.logger }));
+  const SlackClient = metrics ? countingSlackErrors(WebClient, metrics) : WebClient;
+  const client = new SlackClient(config.SLACK_BOT_TOKEN, webClientOptions({ slackApiUrl: config.SLACK_API_URL, retries: config.SLACK_API_RETRIES, logger: runtime.logger }));
   const worker = createInvestigationWorker({
     client,
     store: runtime.store,
@@ -115,7 +125,9 @@ export const workerCommand: Command = {
     let role: RunningWorker | undefined;
     try {
       registerQueueMetrics(telemetry.registry, queue);
-      role = startWorkerRole(io, runtime, queue, { config, ...(concurrency ? { concurrency } : {}) });
+      const metrics = createBotMetrics(telemetry.registry);
+      registerApprovalMetrics(telemetry.registry, () => runtime.store.approvals.oldestPendingSince());
+      role = startWorkerRole(io, runtime, queue, { config, metrics, ...(concurrency ? { concurrency } : {}) });
       writeLine(
         io.stderr,
         `sre-bot worker: draining '${INVESTIGATION_QUEUE}' on Redis (concurrency ${concurrency ?? config.WORKER_CONCURRENCY}, ${runtime.model ? 'model configured' : 'no model: triage answers'})`,

@@ -20,6 +20,11 @@ export interface KubeApiServerOptions {
   tls: { certPem: string; keyPem: string };
   /** Added latency per request (fault injection), ms. */
   latencyMs?: number;
+  /**
+   * Resources (plural names, e.g. `secrets`) the token may not touch: every request on them gets
+   * 403 Forbidden, as from an RBAC role that grants nothing on them.
+   */
+  deniedResources?: readonly string[];
 }
 
 /** A running API server. */
@@ -82,6 +87,12 @@ async function handle(options: KubeApiServerOptions, request: IncomingMessage, r
         return;
       }
     }
+    const resource = resourceOf(path);
+    if (resource && options.deniedResources?.includes(resource)) {
+      const message = `${resource} is forbidden: the sandbox token cannot ${method.toLowerCase()} resource "${resource}"`;
+      sendJson(response, 403, statusBody(403, 'Forbidden', message));
+      return;
+    }
     const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(request);
     const context: RequestContext = { cluster: options.cluster, method, path, query: url.searchParams, headers: request.headers, body, request, response };
     await handleResourceRequest(context);
@@ -100,6 +111,14 @@ async function handle(options: KubeApiServerOptions, request: IncomingMessage, r
     }
     sendJson(response, 500, statusBody(500, 'InternalError', `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`));
   }
+}
+
+/** The plural resource a REST path addresses (`/api/v1/namespaces/x/secrets/y` → `secrets`). */
+function resourceOf(path: string): string | undefined {
+  const segments = path.split('/').filter(Boolean);
+  const rest = segments[0] === 'api' ? segments.slice(2) : segments[0] === 'apis' ? segments.slice(3) : [];
+  if (rest[0] === 'namespaces' && rest.length >= 3) return rest[2];
+  return rest[0];
 }
 
 /** A discovery document, null for an unknown discovery path, undefined for non-discovery paths. */

@@ -48,6 +48,7 @@ const TYPES: ResourceType[] = [
   { group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', singular: 'ingressclass', namespaced: false },
   { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', singular: 'networkpolicy', namespaced: true, shortNames: ['netpol'] },
   { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', namespaced: true },
+  { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true, shortNames: ['pdb'], subresources: ['status'] },
   { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', singular: 'storageclass', namespaced: false, shortNames: ['sc'] },
   { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', singular: 'role', namespaced: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', singular: 'rolebinding', namespaced: true },
@@ -58,6 +59,12 @@ const TYPES: ResourceType[] = [
   { group: 'kyverno.io', version: 'v1', kind: 'Policy', plural: 'policies', singular: 'policy', namespaced: true, shortNames: ['pol'], categories: ['kyverno'], subresources: ['status'], isCustom: true },
   { group: 'wgpolicyk8s.io', version: 'v1alpha2', kind: 'PolicyReport', plural: 'policyreports', singular: 'policyreport', namespaced: true, shortNames: ['polr'], isCustom: true },
   { group: 'wgpolicyk8s.io', version: 'v1alpha2', kind: 'ClusterPolicyReport', plural: 'clusterpolicyreports', singular: 'clusterpolicyreport', namespaced: false, shortNames: ['cpolr'], isCustom: true },
+  // Custom resources of the platform add-ons an sre-bot install ships objects for (Argo CD, Prometheus Operator,
+  // External Secrets), so its manifests dry-run here as they would on such a cluster.
+  { group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', plural: 'applications', singular: 'application', namespaced: true, shortNames: ['app', 'apps'], categories: ['argoproj'], subresources: ['status'], isCustom: true },
+  { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors', singular: 'servicemonitor', namespaced: true, shortNames: ['smon'], isCustom: true },
+  { group: 'monitoring.coreos.com', version: 'v1', kind: 'PrometheusRule', plural: 'prometheusrules', singular: 'prometheusrule', namespaced: true, shortNames: ['promrule'], isCustom: true },
+  { group: 'external-secrets.io', version: 'v1beta1', kind: 'ExternalSecret', plural: 'externalsecrets', singular: 'externalsecret', namespaced: true, shortNames: ['es'], categories: ['external-secrets'], subresources: ['status'], isCustom: true },
 ];
 
 /** Every served resource type, in discovery order. */
