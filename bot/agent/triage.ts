@@ -1,7 +1,7 @@
 import type { EvidenceBundle } from '../skills/evidence.js';
 import type { Finding } from './answer.js';
 import type { SkillCatalog, SkillHit, SkillMatchResult } from './ports.js';
-import { candidateTerms } from './resolve.js';
+import { candidateTerms } from './resolve/question-terms.js';
 
 /** What the investigation covered, so a "nothing found" answer says what was and was not looked at. */
 export interface TriageScope {

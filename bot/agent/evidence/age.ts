@@ -1,0 +1,16 @@
+/** How long ago an ISO timestamp was, compactly (`45s`, `12m`, `3h`, `2d`); `?` when unknown. */
+export function ageOf(timestamp: string | undefined, now: number): string {
+  const at = timestamp ? Date.parse(timestamp) : Number.NaN;
+  if (Number.isNaN(at)) return '?';
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes}m`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
+}
+
+/** Caps an evidence line (the matcher and the answer only need its head). */
+export function clipLine(text: string, max = 800): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
