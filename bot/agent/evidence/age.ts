@@ -10,7 +10,15 @@ export function ageOf(timestamp: string | undefined, now: number): string {
   return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
 }
 
-/** Caps an evidence line (the matcher and the answer only need its head). */
+/**
+ * One evidence line: a multi-line message (an admission denial inside a sync error) joined onto
+ * one line, capped (the matcher and the answer only need its head).
+ */
 export function clipLine(text: string, max = 800): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  const line = text
+    .split('\n')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .join(' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
