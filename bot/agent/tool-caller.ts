@@ -122,7 +122,7 @@ export class ToolCaller {
     const failure = result.failure ?? unreachableFailure(result);
     const withFailure = failure ? { ...result, failure } : result;
     try {
-      if (!failure) check(withFailure);
+      check(withFailure);
     } catch (error) {
       await this.recorder.record({ ...audit, outcome: 'failed', durationMs: this.options.now() - started, error: errorMessage(error) });
       throw error;

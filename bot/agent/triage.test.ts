@@ -1,4 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skillCatalogPort } from '../runtime/skill-catalog-port.js';
+import { createSkillCatalog } from '../skills/catalog.js';
+import type { SkillCatalog as DiskCatalog } from '../skills/catalog-types.js';
+import { evidenceFromSections } from './evidence/build-evidence.js';
+import type { GatheredSection } from './evidence/section.js';
+import type { SkillCatalog } from './ports.js';
+import { readToolResult } from './tool-results/read-result.js';
+import type { ReadTool } from './tool-results/result-schemas.js';
+import { triage } from './triage.js';
 
 describe('root-cause statements', () => {
   it('drops event counts and ages from the line that states the cause', async () => {
@@ -46,5 +56,64 @@ describe('triage fix', () => {
     expect(finding.nextSteps[0]).toBe('wrong hostname: fix the URL in the caller values');
     // A single case is the fix.
     expect(triage('why', [], hits(['connection refused']), catalogOf('- port mismatch: point targetPort at the named port')).fix?.description).toBe('port mismatch: point targetPort at the named port');
+  });
+});
+
+describe('triage on small structured evidence', () => {
+  const NOW = Date.parse('2026-11-24T12:00:00Z');
+  let disk: DiskCatalog;
+  let catalog: SkillCatalog;
+
+  beforeAll(async () => {
+    disk = await createSkillCatalog({ roots: [join(import.meta.dirname, '..', '..', 'skills')] });
+    catalog = skillCatalogPort(disk);
+  });
+
+  afterAll(async () => {
+    await disk.close();
+  });
+
+  function section(tool: ReadTool, target: string, structured: unknown): GatheredSection {
+    const result = { text: '', structured, isError: false };
+    return { tool, read: readToolResult(tool, result, 'prod-eu'), instance: 'prod-eu', target, text: '', isError: false } as GatheredSection;
+  }
+  const pod = (problems: string[], containers: unknown[]) => ({ name: 'reporting-5295-vlcbr', phase: 'Running', ready: '0/1', restarts: 39, isHealthy: false, problems, containers });
+
+  it('names an OOM kill and the memory limit as the root cause', () => {
+    const report = {
+      kind: 'Deployment',
+      namespace: 'reports',
+      name: 'reporting',
+      pods: [pod(['reporting waiting: CrashLoopBackOff — back-off 5m0s', 'reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)'], [{ name: 'reporting', restarts: 39, state: 'waiting: CrashLoopBackOff' }])],
+    };
+    const evidence = evidenceFromSections([section('describe_workload', 'deployment/reports/reporting', report)], NOW);
+    const finding = triage('why does reporting keep restarting?', evidence, catalog.match(evidence), catalog);
+    expect(catalog.match(evidence)[0]?.name).toBe('oomkilled');
+    expect(finding.rootCause).toContain('OOMKilled (exit 137)');
+    expect(finding.rootCause).toContain('memory limit 512Mi');
+  });
+
+  it('names the missing Secret from the event and the pod state', () => {
+    const report = {
+      kind: 'Deployment',
+      namespace: 'identity',
+      name: 'auth',
+      pods: [pod(['auth waiting: CreateContainerConfigError — secret "auth-db-credentials" not found'], [{ name: 'auth', restarts: 0, state: 'waiting: CreateContainerConfigError' }])],
+      missingReferences: [{ kind: 'Secret', name: 'auth-db-credentials', usedBy: 'env DB_PASSWORD key password (auth)' }],
+      warningEvents: [{ type: 'Warning', reason: 'Failed', object: 'Pod/auth-1', message: 'Error: secret "auth-db-credentials" not found', count: 9, lastSeen: new Date(NOW - 60_000).toISOString() }],
+    };
+    const evidence = evidenceFromSections([section('describe_workload', 'deployment/identity/auth', report)], NOW);
+    const matches = catalog.match(evidence);
+    expect(matches[0]?.name).toBe('missing-configmap-or-secret');
+    const finding = triage('why is auth down?', evidence, matches, catalog);
+    expect(finding.rootCause).toContain('auth-db-credentials');
+    expect(finding.confidence).toBe('high');
+  });
+
+  it('says what was checked when the structured results show nothing wrong', () => {
+    const evidence = evidenceFromSections([section('list_events', 'namespace/shop', { groups: [], total: 0 }), section('explain_admission_denial', 'app/shop', { denials: [] })], NOW);
+    expect(evidence).toEqual([]);
+    const finding = triage('why is shop slow?', evidence, catalog.match(evidence), catalog);
+    expect(finding.summary).toBe('Nothing the question names was found.');
   });
 });
