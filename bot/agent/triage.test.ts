@@ -11,13 +11,21 @@ import type { ReadTool } from './tool-results/result-schemas.js';
 import { triage } from './triage.js';
 
 describe('root-cause statements', () => {
-  it('drops event counts and ages from the line that states the cause', async () => {
+  it('states an event without its count and age, even when the matcher clipped the line', async () => {
+    const { triage } = await import('./triage.js');
+    const { eventEvidence } = await import('./evidence/event-lines.js');
+    const message = `Failed to pull image "registry.example.com/shop/checkout:1.8.3": ${'not found '.repeat(30)}`;
+    const group = { type: 'Warning', reason: 'Failed', object: 'Pod/checkout-4jxrkhn4qv-94fb8', message, count: 11, lastSeen: '2026-11-24T11:56:00Z' };
+    const evidence = eventEvidence([group], { source: 'describe_workload:prod-eu/deployment/shop/checkout', now: Date.parse('2026-11-24T12:00:00Z') });
+    const text = evidence[0]?.text ?? '';
+    expect(text.startsWith('x11 Warning Failed Pod/checkout-4jxrkhn4qv-94fb8 (4m ago): Failed to pull image')).toBe(true);
+    const skill = { name: 'image-pull-errors', description: 'Image pulls fail.', body: '', fix: '- fix the tag', references: [] };
+    const catalog = { names: () => [skill.name], promptIndex: () => '', get: () => skill, readFile: () => Promise.resolve(undefined), match: () => [], search: () => [] };
+    const hit = { signal: 'event:Failed', line: `${text.slice(0, 239)}…`, source: evidence[0]?.source ?? '', weight: 2 };
+    const finding = triage('why', evidence, [{ name: skill.name, score: 2, hits: [hit] }], catalog);
+    expect(finding.rootCause.startsWith('Pod/checkout-4jxrkhn4qv-94fb8: Failed to pull image "registry.example.com/shop/checkout:1.8.3": not found')).toBe(true);
     const { asStatement } = await import('./triage.js');
-    expect(asStatement('x11 Failed Pod/checkout-4jxrkhn4qv-94fb8 (4m ago): Failed to pull image "registry.example.com/shop/checkout:1.8.3": not found')).toBe(
-      'Pod/checkout-4jxrkhn4qv-94fb8: Failed to pull image "registry.example.com/shop/checkout:1.8.3": not found',
-    );
     expect(asStatement('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)')).toBe('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)');
-    expect(asStatement('x1 Warning OperationCompleted Application/profile (14m ago): Sync operation to 391d7cc failed')).toBe('Application/profile: Sync operation to 391d7cc failed');
   });
 
   it('says who logged a log line, and reduces a JSON log line to its level, message and error', async () => {

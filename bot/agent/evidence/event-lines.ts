@@ -11,5 +11,11 @@ export function eventLine(group: EventGroup, now: number): string {
 
 /** Event groups (list_events, get_application_events, a workload's warnings) as `event` lines. */
 export function eventEvidence(groups: readonly EventGroup[], context: EvidenceContext): EvidenceItem[] {
-  return groups.map((group) => ({ kind: 'event', source: context.source, text: eventLine(group, context.now) }));
+  return groups.map((group) => ({
+    kind: 'event',
+    source: context.source,
+    text: eventLine(group, context.now),
+    // Counts and ages are evidence detail, not cause.
+    statement: clipLine(`${eventObjectLabel(group)}: ${group.message}`),
+  }));
 }
