@@ -43,24 +43,31 @@ const SECTION_ORDER: readonly string[] = [
 ];
 
 /** What get_application said about the app the question resolved to (not a related one). */
-function applicationOf(sections: readonly GatheredSection[], entities: Entities): ResultOf<'get_application'> | undefined {
+function applicationOf(
+  sections: readonly GatheredSection[],
+  entities: Entities,
+): ResultOf<'get_application'> | undefined {
   for (const section of sections) {
-    if (section.tool === 'get_application' && section.target === `app/${entities.app?.name ?? ''}`) return section.read.answers[0]?.data;
+    if (section.tool === 'get_application' && section.target === `app/${entities.app?.name ?? ''}`)
+      return section.read.answers[0]?.data;
   }
   return undefined;
 }
 
 /** What describe_workload said (gather describes one workload). */
 function workloadOf(sections: readonly GatheredSection[]): ResultOf<'describe_workload'> | undefined {
-  for (const section of sections) if (section.tool === 'describe_workload' && section.read.answers[0]) return section.read.answers[0].data;
+  for (const section of sections)
+    if (section.tool === 'describe_workload' && section.read.answers[0]) return section.read.answers[0].data;
   return undefined;
 }
 
 /** Application log lines gathered so far (crash logs of the workload, pod logs). */
 function logLinesOf(sections: readonly GatheredSection[]): string[] {
   return sections.flatMap((section) => {
-    if (section.tool === 'get_pod_logs' || section.tool === 'get_application_logs') return section.read.answers.flatMap((answer) => answer.data.lines);
-    if (section.tool === 'describe_workload') return section.read.answers.flatMap((answer) => answer.data.crashLogs.flatMap((log) => log.lines));
+    if (section.tool === 'get_pod_logs' || section.tool === 'get_application_logs')
+      return section.read.answers.flatMap((answer) => answer.data.lines);
+    if (section.tool === 'describe_workload')
+      return section.read.answers.flatMap((answer) => answer.data.crashLogs.flatMap((log) => log.lines));
     return [];
   });
 }
@@ -127,7 +134,11 @@ export async function gatherEvidence(
   const essential = first.filter((section) => ESSENTIAL_FIRST_ROUND_TOOLS.has(section.tool));
   if (essential.length > 0 && essential.every((section) => section.failure?.isRetryable)) {
     const what = essential.map((section) => `${section.tool} ${section.target}`).join(', ');
-    throw new BotError('upstream_unavailable', `every look-up the answer depends on failed and may succeed later: ${what}`, { isRetryable: true });
+    throw new BotError(
+      'upstream_unavailable',
+      `every look-up the answer depends on failed and may succeed later: ${what}`,
+      { isRetryable: true },
+    );
   }
 
   const application = applicationOf(sections, entities);
@@ -137,5 +148,11 @@ export async function gatherEvidence(
   await runRound(planServicesRound(logLinesOf(sections), scope));
 
   sections.sort((left, right) => SECTION_ORDER.indexOf(left.tool) - SECTION_ORDER.indexOf(right.tool));
-  return { sections, instances: [...instances], ...(scope.cluster ? { cluster: scope.cluster } : {}), skipped, unreachable: [...unreachable] };
+  return {
+    sections,
+    instances: [...instances],
+    ...(scope.cluster ? { cluster: scope.cluster } : {}),
+    skipped,
+    unreachable: [...unreachable],
+  };
 }

@@ -1,11 +1,26 @@
 import { BotError } from '../errors.js';
 import type { ChannelDefaults, Entities } from './entities.js';
-import { describeApp, isAppHealthy, narrow, workloadsOf, appsOf, type AppCandidate, type WorkloadCandidate } from './resolve/candidates.js';
-import { candidateTerms, environmentOf, explicitNamespace, matchesEnvironment, matchesLocation } from './resolve/question-terms.js';
+import {
+  describeApp,
+  isAppHealthy,
+  narrow,
+  workloadsOf,
+  appsOf,
+  type AppCandidate,
+  type WorkloadCandidate,
+} from './resolve/candidates.js';
+import {
+  candidateTerms,
+  environmentOf,
+  explicitNamespace,
+  matchesEnvironment,
+  matchesLocation,
+} from './resolve/question-terms.js';
 import { chooseFromEstate, collectEstate } from './resolve/sweep-estate.js';
 import type { ToolCaller } from './tool-caller.js';
 
-export type Resolution = { kind: 'resolved'; entities: Entities } | { kind: 'ambiguous'; question: string; options: string[] };
+export type Resolution =
+  { kind: 'resolved'; entities: Entities } | { kind: 'ambiguous'; question: string; options: string[] };
 
 /** What the name look-ups found for the question's terms. */
 interface LookUps {
@@ -16,21 +31,33 @@ interface LookUps {
   isAllFailedRetryably: boolean;
 }
 
-/** Looks every term up as an app name (every Argo CD) and a workload name (every cluster), within the channel's defaults. */
+/**
+ * Looks every term up as an app name (every Argo CD) and a workload name (every cluster), within
+ * the channel's defaults.
+ */
 async function lookUpTerms(terms: readonly string[], tools: ToolCaller, defaults: ChannelDefaults): Promise<LookUps> {
   const found: LookUps = { apps: [], workloads: [], unreachable: new Set(), isAllFailedRetryably: false };
   const failures: boolean[] = [];
   const calls = terms.flatMap((term) => [
     tools.has('list_applications')
-      ? tools.read('list_applications', { nameContains: term, ...(defaults.argocdInstance ? { instance: defaults.argocdInstance } : {}) }).then(({ result, read }) => {
-          failures.push(result.failure?.isRetryable === true);
-          read.unreachable.forEach((instance) => found.unreachable.add(instance));
-          found.apps.push(...appsOf(read));
-        })
+      ? tools
+          .read('list_applications', {
+            nameContains: term,
+            ...(defaults.argocdInstance ? { instance: defaults.argocdInstance } : {}),
+          })
+          .then(({ result, read }) => {
+            failures.push(result.failure?.isRetryable === true);
+            read.unreachable.forEach((instance) => found.unreachable.add(instance));
+            found.apps.push(...appsOf(read));
+          })
       : Promise.resolve(),
     tools.has('find_workloads')
       ? tools
-          .read('find_workloads', { nameContains: term, ...(defaults.cluster ? { instance: defaults.cluster } : {}), ...(defaults.namespace ? { namespace: defaults.namespace } : {}) })
+          .read('find_workloads', {
+            nameContains: term,
+            ...(defaults.cluster ? { instance: defaults.cluster } : {}),
+            ...(defaults.namespace ? { namespace: defaults.namespace } : {}),
+          })
           .then(({ result, read }) => {
             failures.push(result.failure?.isRetryable === true);
             read.unreachable.forEach((instance) => found.unreachable.add(instance));
@@ -64,27 +91,43 @@ export function chooseApp(
   terms: readonly string[],
   question: string,
   defaults: ChannelDefaults,
-): { kind: 'ambiguous'; question: string; options: string[] } | { kind: 'chosen'; app?: AppCandidate; related: AppCandidate[]; alternatives: string[] } {
+):
+  | { kind: 'ambiguous'; question: string; options: string[] }
+  | { kind: 'chosen'; app?: AppCandidate; related: AppCandidate[]; alternatives: string[] } {
   const environment = environmentOf(question);
   const { isExact, mentionIndex } = termRanks(terms);
-  const choices = narrow([...apps], [
-    (app) => !defaults.argocdInstance || app.instance === defaults.argocdInstance,
-    (app) => matchesLocation(app.instance, question),
-    (app) => matchesEnvironment(app.instance, environment),
-    (app) => isExact(app.name),
-    (app) => !isAppHealthy(app),
-  ]);
-  const distinct = [...new Map(choices.map((candidate) => [`${candidate.instance}/${candidate.name}`, candidate])).values()].sort(
-    (left, right) => Number(isAppHealthy(left)) - Number(isAppHealthy(right)) || mentionIndex(left.name) - mentionIndex(right.name),
+  const choices = narrow(
+    [...apps],
+    [
+      (app) => !defaults.argocdInstance || app.instance === defaults.argocdInstance,
+      (app) => matchesLocation(app.instance, question),
+      (app) => matchesEnvironment(app.instance, environment),
+      (app) => isExact(app.name),
+      (app) => !isAppHealthy(app),
+    ],
+  );
+  const distinct = [
+    ...new Map(choices.map((candidate) => [`${candidate.instance}/${candidate.name}`, candidate])).values(),
+  ].sort(
+    (left, right) =>
+      Number(isAppHealthy(left)) - Number(isAppHealthy(right)) || mentionIndex(left.name) - mentionIndex(right.name),
   );
   const app = distinct[0];
   const sameName = app ? distinct.filter((candidate) => candidate.name === app.name) : [];
   if (app && sameName.length > 1) {
     const options = sameName.map((candidate) => `${candidate.instance}/${candidate.name}`);
-    return { kind: 'ambiguous', question: `${app.name} exists on ${options.length} Argo CD instances (${options.join(', ')}). Which environment do you mean?`, options };
+    return {
+      kind: 'ambiguous',
+      question:
+        `${app.name} exists on ${options.length} Argo CD instances (${options.join(', ')}). ` +
+        'Which environment do you mean?',
+      options,
+    };
   }
   const related = distinct.filter((candidate) => candidate !== app && candidate.instance === app?.instance).slice(0, 2);
-  const alternatives = app ? apps.filter((other) => other.name === app.name && other.instance !== app.instance).map(describeApp) : [];
+  const alternatives = app
+    ? apps.filter((other) => other.name === app.name && other.instance !== app.instance).map(describeApp)
+    : [];
   return { kind: 'chosen', ...(app ? { app } : {}), related, alternatives };
 }
 
@@ -95,22 +138,34 @@ export function chooseApp(
  */
 export function chooseWorkload(
   workloads: readonly WorkloadCandidate[],
-  context: { terms: readonly string[]; question: string; defaults: ChannelDefaults; namespace?: string; app?: AppCandidate },
+  context: {
+    terms: readonly string[];
+    question: string;
+    defaults: ChannelDefaults;
+    namespace?: string;
+    app?: AppCandidate;
+  },
 ): { workload?: WorkloadCandidate; alternatives: string[] } {
   const { isExact } = termRanks(context.terms);
   const environment = environmentOf(context.question);
   const { defaults, namespace, app } = context;
-  const choices = narrow([...workloads], [
-    (workload) => !defaults.cluster || workload.cluster === defaults.cluster,
-    (workload) => matchesLocation(workload.cluster, context.question),
-    (workload) => !namespace || workload.namespace === namespace,
-    (workload) => matchesEnvironment(workload.cluster, environment),
-    (workload) => isExact(workload.name) || (app !== undefined && workload.name === app.name),
-    (workload) => !workload.isHealthy,
-    (workload) => workload.kind !== 'Pod',
-  ]);
+  const choices = narrow(
+    [...workloads],
+    [
+      (workload) => !defaults.cluster || workload.cluster === defaults.cluster,
+      (workload) => matchesLocation(workload.cluster, context.question),
+      (workload) => !namespace || workload.namespace === namespace,
+      (workload) => matchesEnvironment(workload.cluster, environment),
+      (workload) => isExact(workload.name) || (app !== undefined && workload.name === app.name),
+      (workload) => !workload.isHealthy,
+      (workload) => workload.kind !== 'Pod',
+    ],
+  );
   const [workload, ...others] = choices;
-  return { ...(workload ? { workload } : {}), alternatives: others.map((other) => `${other.cluster}/${other.namespace}/${other.name}`) };
+  return {
+    ...(workload ? { workload } : {}),
+    alternatives: others.map((other) => `${other.cluster}/${other.namespace}/${other.name}`),
+  };
 }
 
 /** A namespace whose name is one of the question's terms ("which workloads in payments ..."). */
@@ -128,7 +183,9 @@ function namesOnlyPlaces(terms: readonly string[], tools: ToolCaller): boolean {
 }
 
 function failedRetryably(what: string): BotError {
-  return new BotError('upstream_unavailable', `every ${what} failed and may succeed later (instances unreachable)`, { isRetryable: true });
+  return new BotError('upstream_unavailable', `every ${what} failed and may succeed later (instances unreachable)`, {
+    isRetryable: true,
+  });
 }
 
 /**
@@ -138,7 +195,11 @@ function failedRetryably(what: string): BotError {
  * at most, a place) sweeps the estate for what is broken. Throws a retryable BotError when every
  * look-up failed because no instance could be reached.
  */
-export async function resolveEntities(question: string, tools: ToolCaller, defaults: ChannelDefaults = {}): Promise<Resolution> {
+export async function resolveEntities(
+  question: string,
+  tools: ToolCaller,
+  defaults: ChannelDefaults = {},
+): Promise<Resolution> {
   const terms = candidateTerms(question);
   const found = await lookUpTerms(terms, tools, defaults);
   if (found.isAllFailedRetryably) throw failedRetryably('name look-up');
@@ -147,7 +208,13 @@ export async function resolveEntities(question: string, tools: ToolCaller, defau
   if (appChoice.kind === 'ambiguous') return appChoice;
   const { app } = appChoice;
   const namespace = explicitNamespace(question) ?? app?.namespace ?? defaults.namespace;
-  const workloadChoice = chooseWorkload(found.workloads, { terms, question, defaults, ...(namespace ? { namespace } : {}), ...(app ? { app } : {}) });
+  const workloadChoice = chooseWorkload(found.workloads, {
+    terms,
+    question,
+    defaults,
+    ...(namespace ? { namespace } : {}),
+    ...(app ? { app } : {}),
+  });
   const { workload } = workloadChoice;
 
   const namespaceGuess = namespace ?? workload?.namespace ?? (app ? undefined : await namespaceNamed(terms, tools));
@@ -155,12 +222,32 @@ export async function resolveEntities(question: string, tools: ToolCaller, defau
     const estate = await collectEstate(tools, defaults);
     if (estate.isAllFailedRetryably) throw failedRetryably('look-up of the estate');
     const swept = chooseFromEstate(estate, question, environmentOf(question), defaults);
-    return { kind: 'resolved', entities: { ...swept, unreachable: [...new Set([...found.unreachable, ...estate.unreachable])] } };
+    return {
+      kind: 'resolved',
+      entities: { ...swept, unreachable: [...new Set([...found.unreachable, ...estate.unreachable])] },
+    };
   }
-  const clusterGuess = workload?.cluster ?? defaults.cluster ?? tools.instancesOf('find_workloads').find((instance) => matchesLocation(instance, question));
+  const clusterGuess =
+    workload?.cluster ??
+    defaults.cluster ??
+    tools.instancesOf('find_workloads').find((instance) => matchesLocation(instance, question));
   const entities: Entities = {
-    ...(app ? { app: { name: app.name, instance: app.instance, ...(app.namespace ? { namespace: app.namespace } : {}), ...(app.health ? { health: app.health } : {}), ...(app.sync ? { sync: app.sync } : {}) } } : {}),
-    related: appChoice.related.map((candidate) => ({ name: candidate.name, instance: candidate.instance, ...(candidate.namespace ? { namespace: candidate.namespace } : {}) })),
+    ...(app
+      ? {
+          app: {
+            name: app.name,
+            instance: app.instance,
+            ...(app.namespace ? { namespace: app.namespace } : {}),
+            ...(app.health ? { health: app.health } : {}),
+            ...(app.sync ? { sync: app.sync } : {}),
+          },
+        }
+      : {}),
+    related: appChoice.related.map((candidate) => ({
+      name: candidate.name,
+      instance: candidate.instance,
+      ...(candidate.namespace ? { namespace: candidate.namespace } : {}),
+    })),
     ...(workload ? { workload } : {}),
     ...(namespaceGuess ? { namespace: namespaceGuess } : {}),
     ...(clusterGuess ? { cluster: clusterGuess } : {}),

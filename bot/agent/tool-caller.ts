@@ -90,18 +90,33 @@ export class ToolCaller {
         read = readToolResult(name, raw, instance);
       });
       // A failed call (no result to check) reads as an error with nothing answered.
-      return { result, read: read ?? { answers: [], unreachable: [], error: { message: result.text, candidates: [] } } };
+      return {
+        result,
+        read: read ?? { answers: [], unreachable: [], error: { message: result.text, candidates: [] } },
+      };
     });
   }
 
-  private inToolSpan<R>(name: string, args: Record<string, unknown>, run: (filtered: Record<string, unknown>) => Promise<R>): Promise<R> {
+  private inToolSpan<R>(
+    name: string,
+    args: Record<string, unknown>,
+    run: (filtered: Record<string, unknown>) => Promise<R>,
+  ): Promise<R> {
     const instance = typeof args.instance === 'string' ? args.instance : undefined;
-    const attributes = { [Attr.mcpTool]: name, [Attr.genAiToolName]: name, ...(instance ? { [Attr.mcpInstance]: instance } : {}) };
+    const attributes = {
+      [Attr.mcpTool]: name,
+      [Attr.genAiToolName]: name,
+      ...(instance ? { [Attr.mcpInstance]: instance } : {}),
+    };
     return inSpan(`${SpanName.toolCall} ${name}`, attributes, () => run(this.accepted(name, args)));
   }
 
   /** One audited call; `check` may throw to reject the result (the call is then recorded as failed). */
-  private async callAndRecord(name: string, filtered: Record<string, unknown>, check: (result: ToolCallResult) => void): Promise<ToolCallResult> {
+  private async callAndRecord(
+    name: string,
+    filtered: Record<string, unknown>,
+    check: (result: ToolCallResult) => void,
+  ): Promise<ToolCallResult> {
     const traceparent = activeTraceparent(this.options.traceparent);
     const started = this.options.now();
     this.callCount += 1;
@@ -115,16 +130,33 @@ export class ToolCaller {
     try {
       result = await this.gateway.callTool(name, filtered, traceparent ? { traceparent } : {});
     } catch (error) {
-      await this.recorder.record({ ...audit, outcome: 'failed', durationMs: this.options.now() - started, error: errorMessage(error) });
-      const code = error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' ? error.code : 'internal';
-      return { text: `${name} failed: ${errorMessage(error)}`, isError: true, failure: { code, isRetryable: isRetryableError(error) } };
+      await this.recorder.record({
+        ...audit,
+        outcome: 'failed',
+        durationMs: this.options.now() - started,
+        error: errorMessage(error),
+      });
+      const code =
+        error && typeof error === 'object' && 'code' in error && typeof error.code === 'string'
+          ? error.code
+          : 'internal';
+      return {
+        text: `${name} failed: ${errorMessage(error)}`,
+        isError: true,
+        failure: { code, isRetryable: isRetryableError(error) },
+      };
     }
     const failure = result.failure ?? unreachableFailure(result);
     const withFailure = failure ? { ...result, failure } : result;
     try {
       check(withFailure);
     } catch (error) {
-      await this.recorder.record({ ...audit, outcome: 'failed', durationMs: this.options.now() - started, error: errorMessage(error) });
+      await this.recorder.record({
+        ...audit,
+        outcome: 'failed',
+        durationMs: this.options.now() - started,
+        error: errorMessage(error),
+      });
       throw error;
     }
     await this.recorder.record({

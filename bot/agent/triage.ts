@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EvidenceBundle } from '../skills/evidence.js';
 import type { Finding } from './answer.js';
 import type { SkillCatalog, SkillHit, SkillMatchResult } from './ports.js';
@@ -57,6 +58,9 @@ function firstParagraph(markdown: string): string {
   return (paragraph ?? markdown).replace(/\s+/g, ' ').slice(0, 700);
 }
 
+/** A JSON log line: an object of fields (what they hold is checked field by field). */
+const logRecord = z.record(z.string(), z.unknown());
+
 const FAILURE_LEVELS = /^(?:fatal|panic|critical|crit|error|err)$/i;
 
 /**
@@ -73,8 +77,9 @@ export function logMessage(line: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return undefined;
-  const fields = record as Record<string, unknown>;
+  const parsed = logRecord.safeParse(record);
+  if (!parsed.success) return undefined;
+  const fields = parsed.data;
   const field = (...keys: string[]): string | undefined => {
     for (const key of keys) {
       const value = fields[key];

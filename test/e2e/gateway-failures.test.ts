@@ -64,13 +64,20 @@ describe('gateway failures as the pipeline sees them', () => {
 
   it('a fan-out with dead members answers with the live one and names the others', async () => {
     const recorded: string[] = [];
-    const tools = new ToolCaller(gateway, { record: (call) => Promise.resolve(void recorded.push(call.outcome)) }, { now: () => 0 });
+    const tools = new ToolCaller(
+      gateway,
+      { record: (call) => Promise.resolve(void recorded.push(call.outcome)) },
+      { now: () => 0 },
+    );
     await tools.load();
     const result = await tools.call('list_things', {});
     expect(result.failure).toBeUndefined();
     expect(result.structured).toMatchObject({
       results: [{ instance: 'argocd-eu' }],
-      unreachable: expect.arrayContaining([expect.objectContaining({ instance: 'argocd-ap' }), expect.objectContaining({ instance: 'argocd-us' })]) as unknown,
+      unreachable: expect.arrayContaining([
+        expect.objectContaining({ instance: 'argocd-ap' }),
+        expect.objectContaining({ instance: 'argocd-us' }),
+      ]) as unknown,
     });
     expect(recorded).toEqual(['ok']);
   });

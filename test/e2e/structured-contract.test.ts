@@ -39,7 +39,12 @@ function scrambled(gateway: ToolGateway): ToolGateway {
 async function answerOf(gateway: ToolGateway, question: string, now: number): Promise<Answer> {
   const outcome = await investigate(
     { question },
-    { gateway, catalog: skillCatalogPort(disk), recorder: { record: () => Promise.resolve() }, clock: { now: () => now } },
+    {
+      gateway,
+      catalog: skillCatalogPort(disk),
+      recorder: { record: () => Promise.resolve() },
+      clock: { now: () => now },
+    },
   );
   if (outcome.kind !== 'answer') throw new Error(`expected an answer, got ${outcome.kind}`);
   return outcome.answer;

@@ -34,12 +34,18 @@ function hunks(diff: Diff): string[][] {
  * written by kubectl-edit …) live vs git: - name: LOG_LEVEL | -value: debug | +value: info`), and
  * one line per resource missing from the cluster or not in git.
  */
-export function applicationDiffEvidence(result: ResultOf<'get_application_diff'>, context: EvidenceContext): EvidenceItem[] {
+export function applicationDiffEvidence(
+  result: ResultOf<'get_application_diff'>,
+  context: EvidenceContext,
+): EvidenceItem[] {
   const items: EvidenceItem[] = [];
-  const push = (text: string) => items.push({ kind: 'argocd', source: context.source, text: clipLine(text), isProblem: true });
+  const push = (text: string) =>
+    items.push({ kind: 'argocd', source: context.source, text: clipLine(text), isProblem: true });
   for (const diff of result.diffs) {
-    if (diff.change === 'missing-in-cluster') push(`${diff.resource}: in git, missing from the cluster (sync would create it)`);
-    else if (diff.change === 'extra-in-cluster') push(`${diff.resource}: in the cluster, not in git (sync with prune would delete it)`);
+    if (diff.change === 'missing-in-cluster')
+      push(`${diff.resource}: in git, missing from the cluster (sync would create it)`);
+    else if (diff.change === 'extra-in-cluster')
+      push(`${diff.resource}: in the cluster, not in git (sync with prune would delete it)`);
     else {
       const resource = `${diff.resource}${diff.lastWrittenBy ? ` (live last written by ${diff.lastWrittenBy})` : ''}`;
       for (const hunk of hunks(diff)) push(`${resource} live vs git: ${hunk.join(' | ')}`);

@@ -4,7 +4,10 @@ import { clipLine } from './age.js';
 import type { EvidenceContext } from './section.js';
 
 /** get_application_tree's unhealthy nodes as `argocd` lines: health, object, parents, info, message. */
-export function applicationTreeEvidence(tree: ResultOf<'get_application_tree'>, context: EvidenceContext): EvidenceItem[] {
+export function applicationTreeEvidence(
+  tree: ResultOf<'get_application_tree'>,
+  context: EvidenceContext,
+): EvidenceItem[] {
   return tree.unhealthy.map((node) => {
     const info = (node.info ?? []).map((entry) => `${entry.name ?? '?'}=${String(entry.value)}`).join(' ');
     const text = [

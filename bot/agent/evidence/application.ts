@@ -17,10 +17,15 @@ function label(resource: Resource): string {
  */
 export function applicationEvidence(app: Application, context: EvidenceContext): EvidenceItem[] {
   const items: EvidenceItem[] = [];
-  const push = (text: string, isProblem = false) => items.push({ kind: 'argocd', source: context.source, text: clipLine(text), ...(isProblem ? { isProblem } : {}) });
-  push(`Application ${app.name}: sync=${app.sync ?? 'Unknown'} health=${app.health ?? 'Unknown'}${app.healthMessage ? ` — ${app.healthMessage}` : ''}`);
+  const push = (text: string, isProblem = false) =>
+    items.push({ kind: 'argocd', source: context.source, text: clipLine(text), ...(isProblem ? { isProblem } : {}) });
+  push(
+    `Application ${app.name}: sync=${app.sync ?? 'Unknown'} health=${app.health ?? 'Unknown'}` +
+      (app.healthMessage ? ` — ${app.healthMessage}` : ''),
+  );
   const destination = app.destination;
-  if (destination) push(`destination: ${destination.name ?? destination.server ?? '?'} ns=${destination.namespace ?? '?'}`);
+  if (destination)
+    push(`destination: ${destination.name ?? destination.server ?? '?'} ns=${destination.namespace ?? '?'}`);
   const operation = app.operation;
   if (operation) {
     push(`last operation: ${operation.phase ?? '?'}${operation.message ? `: ${operation.message}` : ''}`);
@@ -30,7 +35,11 @@ export function applicationEvidence(app: Application, context: EvidenceContext):
   }
   for (const condition of app.conditions) push(`condition ${condition.type ?? '?'}: ${condition.message ?? ''}`);
   for (const resource of app.unhealthyResources) {
-    push(`${resource.kind ?? '?'}/${resource.name ?? '?'} ${resource.health?.status ?? '?'}${resource.health?.message ? `: ${resource.health.message}` : ''}`, true);
+    push(
+      `${resource.kind ?? '?'}/${resource.name ?? '?'} ${resource.health?.status ?? '?'}` +
+        (resource.health?.message ? `: ${resource.health.message}` : ''),
+      true,
+    );
   }
   if (app.outOfSyncResources.length > 0) push(`out of sync: ${app.outOfSyncResources.slice(0, 8).join(', ')}`);
   return items;

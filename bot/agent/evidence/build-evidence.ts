@@ -35,7 +35,10 @@ const TOOL_KIND: Record<ReadTool, EvidenceKind> = {
 /** Error codes that are findings: the thing looked up does not exist, or access to it is refused. */
 const FINDING_CODES = new Set(['not_found', 'forbidden']);
 
-function each<T extends ReadTool>(answers: ReadonlyArray<InstanceAnswer<T>>, format: (answer: InstanceAnswer<T>['data']) => EvidenceItem[]): EvidenceItem[] {
+function each<T extends ReadTool>(
+  answers: ReadonlyArray<InstanceAnswer<T>>,
+  format: (answer: InstanceAnswer<T>['data']) => EvidenceItem[],
+): EvidenceItem[] {
   return answers.flatMap((answer) => format(answer.data));
 }
 
@@ -81,10 +84,19 @@ function sectionEvidence(section: GatheredSection, context: EvidenceContext): Ev
 export function evidenceFromSections(sections: readonly GatheredSection[], now: number): EvidenceItem[] {
   const items: EvidenceItem[] = [];
   for (const section of sections) {
-    const context: EvidenceContext = { source: `${section.tool}:${[section.instance, section.target].filter(Boolean).join('/')}`, now };
+    const context: EvidenceContext = {
+      source: `${section.tool}:${[section.instance, section.target].filter(Boolean).join('/')}`,
+      now,
+    };
     const error = section.read.error;
     if (error) {
-      if (error.code && FINDING_CODES.has(error.code)) items.push({ kind: TOOL_KIND[section.tool], source: context.source, text: clipLine(error.message), isProblem: true });
+      if (error.code && FINDING_CODES.has(error.code))
+        items.push({
+          kind: TOOL_KIND[section.tool],
+          source: context.source,
+          text: clipLine(error.message),
+          isProblem: true,
+        });
       continue;
     }
     items.push(...sectionEvidence(section, context));
@@ -94,5 +106,9 @@ export function evidenceFromSections(sections: readonly GatheredSection[], now: 
 
 /** A look-up that answered and found nothing to report (no events, no violations, no diff). */
 export function isEmptySection(section: GatheredSection): boolean {
-  return !section.isError && section.read.error === undefined && sectionEvidence(section, { source: '', now: 0 }).length === 0;
+  return (
+    !section.isError &&
+    section.read.error === undefined &&
+    sectionEvidence(section, { source: '', now: 0 }).length === 0
+  );
 }

@@ -6,7 +6,10 @@ import type { EvidenceContext } from './section.js';
 /** One event group as an evidence line: `x12 Warning BackOff Pod/web-1 (2m ago): Back-off restarting …`. */
 export function eventLine(group: EventGroup, now: number): string {
   const type = group.type === 'Normal' ? '' : `${group.type} `;
-  return clipLine(`x${group.count} ${type}${group.reason} ${eventObjectLabel(group)} (${ageOf(group.lastSeen, now)} ago): ${group.message}`);
+  return clipLine(
+    `x${group.count} ${type}${group.reason} ${eventObjectLabel(group)} ` +
+      `(${ageOf(group.lastSeen, now)} ago): ${group.message}`,
+  );
 }
 
 /** Event groups (list_events, get_application_events, a workload's warnings) as `event` lines. */

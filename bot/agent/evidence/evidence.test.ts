@@ -9,11 +9,23 @@ const NOW = Date.parse('2026-11-24T12:00:00Z');
 const minutesAgo = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
 
 /** A section as gather builds it, from structured content only (the text says nothing). */
-function section(tool: ReadTool, structured: unknown, options: { isError?: boolean; target?: string } = {}): GatheredSection {
+function section(
+  tool: ReadTool,
+  structured: unknown,
+  options: { isError?: boolean; target?: string } = {},
+): GatheredSection {
   const result = { text: 'text the bot must not read', structured, isError: options.isError ?? false };
-  return { tool, read: readToolResult(tool, result, 'prod-eu'), instance: 'prod-eu', target: options.target ?? 'x/y', text: result.text, isError: result.isError } as GatheredSection;
+  return {
+    tool,
+    read: readToolResult(tool, result, 'prod-eu'),
+    instance: 'prod-eu',
+    target: options.target ?? 'x/y',
+    text: result.text,
+    isError: result.isError,
+  } as GatheredSection;
 }
-const texts = (sections: GatheredSection[]) => evidenceFromSections(sections, NOW).map((item) => `${item.kind}${item.isProblem ? '!' : ''} ${item.text}`);
+const texts = (sections: GatheredSection[]) =>
+  evidenceFromSections(sections, NOW).map((item) => `${item.kind}${item.isProblem ? '!' : ''} ${item.text}`);
 
 describe('get_application', () => {
   it('states sync and health, the failed operation and its failed resources, conditions and unhealthy resources', () => {
@@ -22,9 +34,27 @@ describe('get_application', () => {
       sync: 'OutOfSync',
       health: 'Degraded',
       destination: { name: 'prod-eu', namespace: 'identity' },
-      operation: { phase: 'Failed', message: 'one or more objects failed to apply,\nreason: denied', failedResources: [{ kind: 'Deployment', name: 'profile', namespace: 'identity', status: 'SyncFailed', message: 'admission webhook denied' }] },
+      operation: {
+        phase: 'Failed',
+        message: 'one or more objects failed to apply,\nreason: denied',
+        failedResources: [
+          {
+            kind: 'Deployment',
+            name: 'profile',
+            namespace: 'identity',
+            status: 'SyncFailed',
+            message: 'admission webhook denied',
+          },
+        ],
+      },
       conditions: [{ type: 'SyncError', message: 'failed' }],
-      unhealthyResources: [{ kind: 'Deployment', name: 'profile', health: { status: 'Degraded', message: 'exceeded its progress deadline' } }],
+      unhealthyResources: [
+        {
+          kind: 'Deployment',
+          name: 'profile',
+          health: { status: 'Degraded', message: 'exceeded its progress deadline' },
+        },
+      ],
       outOfSyncResources: ['Deployment/profile'],
     };
     expect(texts([section('get_application', app)])).toEqual([
@@ -48,7 +78,17 @@ describe('get_application_diff', () => {
           resource: 'Deployment/pricing (shop)',
           change: 'modified',
           lastWrittenBy: 'kubectl-edit (Update, 3h ago)',
-          lines: ['@@ -9,5 +9,5 @@', '   namespace: shop', ' spec:', '-  replicas: 4', '+  replicas: 2', '@@ -21,5 +21,5 @@', '         - name: LOG_LEVEL', '-            value: debug', '+            value: info'],
+          lines: [
+            '@@ -9,5 +9,5 @@',
+            '   namespace: shop',
+            ' spec:',
+            '-  replicas: 4',
+            '+  replicas: 2',
+            '@@ -21,5 +21,5 @@',
+            '         - name: LOG_LEVEL',
+            '-            value: debug',
+            '+            value: info',
+          ],
         },
         { resource: 'ConfigMap/pricing-flags (shop)', change: 'missing-in-cluster', lines: [] },
       ],
@@ -63,8 +103,22 @@ describe('get_application_diff', () => {
 
 describe('get_application_tree', () => {
   it('lists unhealthy nodes with parents, info and health message', () => {
-    const tree = { name: 'ledger', unhealthy: [{ kind: 'Pod', name: 'ledger-1', namespace: 'finance', health: { status: 'Progressing', message: 'pending' }, parents: 'Deployment/ledger > ReplicaSet/ledger-8s', info: [{ name: 'Status Reason', value: 'Pending' }] }] };
-    expect(texts([section('get_application_tree', tree)])).toEqual(['argocd Progressing Pod/ledger-1 (finance) ← Deployment/ledger > ReplicaSet/ledger-8s  Status Reason=Pending: pending']);
+    const tree = {
+      name: 'ledger',
+      unhealthy: [
+        {
+          kind: 'Pod',
+          name: 'ledger-1',
+          namespace: 'finance',
+          health: { status: 'Progressing', message: 'pending' },
+          parents: 'Deployment/ledger > ReplicaSet/ledger-8s',
+          info: [{ name: 'Status Reason', value: 'Pending' }],
+        },
+      ],
+    };
+    expect(texts([section('get_application_tree', tree)])).toEqual([
+      'argocd Progressing Pod/ledger-1 (finance) ← Deployment/ledger > ReplicaSet/ledger-8s  Status Reason=Pending: pending',
+    ]);
   });
 });
 
@@ -75,12 +129,38 @@ describe('describe_workload', () => {
       namespace: 'payments',
       name: 'payments-api',
       rollout: { summary: '0/1 ready', isHealthy: false, problems: ['Progressing=False ProgressDeadlineExceeded'] },
-      pods: [{ name: 'payments-api-7d-x1', phase: 'Running', ready: '0/1', restarts: 28, isHealthy: false, problems: ['app last terminated Error (exit 1) 3m ago, 28 restarts'], containers: [] }],
+      pods: [
+        {
+          name: 'payments-api-7d-x1',
+          phase: 'Running',
+          ready: '0/1',
+          restarts: 28,
+          isHealthy: false,
+          problems: ['app last terminated Error (exit 1) 3m ago, 28 restarts'],
+          containers: [],
+        },
+      ],
       missingReferences: [{ kind: 'Secret', name: 'db', usedBy: 'env DB_PASSWORD key password (app)' }],
       unboundClaims: [{ name: 'data', phase: 'Pending', storageClassName: 'fast-ssd' }],
       missingKeys: [{ kind: 'ConfigMap', name: 'cfg', key: 'URL', usedBy: 'env URL (app)' }],
-      warningEvents: [{ type: 'Warning', reason: 'BackOff', object: 'Pod/payments-api-7d-x1', message: 'Back-off restarting failed container', count: 12, lastSeen: minutesAgo(2) }],
-      crashLogs: [{ pod: 'payments-api-7d-x1', container: 'app', previous: true, lines: ['starting', 'PAYMENTS_DB_URL is required'] }],
+      warningEvents: [
+        {
+          type: 'Warning',
+          reason: 'BackOff',
+          object: 'Pod/payments-api-7d-x1',
+          message: 'Back-off restarting failed container',
+          count: 12,
+          lastSeen: minutesAgo(2),
+        },
+      ],
+      crashLogs: [
+        {
+          pod: 'payments-api-7d-x1',
+          container: 'app',
+          previous: true,
+          lines: ['starting', 'PAYMENTS_DB_URL is required'],
+        },
+      ],
     };
     expect(texts([section('describe_workload', report)])).toEqual([
       'container_state Deployment payments/payments-api',
@@ -101,8 +181,21 @@ describe('describe_workload', () => {
 describe('events, namespace health, logs, services and policies', () => {
   it('formats event groups, whichever form the involved object takes', () => {
     const groups = [
-      { type: 'Warning', reason: 'FailedScheduling', object: 'Pod/a-1', message: '0/3 nodes are available: 3 Insufficient cpu.', count: 5, lastSeen: minutesAgo(4) },
-      { type: 'Normal', reason: 'Pulled', object: { kind: 'Pod', name: 'a-2', namespace: 'shop' }, message: 'pulled', count: 1 },
+      {
+        type: 'Warning',
+        reason: 'FailedScheduling',
+        object: 'Pod/a-1',
+        message: '0/3 nodes are available: 3 Insufficient cpu.',
+        count: 5,
+        lastSeen: minutesAgo(4),
+      },
+      {
+        type: 'Normal',
+        reason: 'Pulled',
+        object: { kind: 'Pod', name: 'a-2', namespace: 'shop' },
+        message: 'pulled',
+        count: 1,
+      },
     ];
     expect(texts([section('list_events', { groups, total: 2 })])).toEqual([
       'event x5 Warning FailedScheduling Pod/a-1 (4m ago): 0/3 nodes are available: 3 Insufficient cpu.',
@@ -111,23 +204,68 @@ describe('events, namespace health, logs, services and policies', () => {
   });
 
   it('flags each namespace finding', () => {
-    const health = { namespace: 'billing', isHealthy: false, findings: [{ object: 'Pod/inv-1', problem: 'Pending 0/1 restarts=0: not scheduled' }], warningEvents: [] };
-    expect(texts([section('get_namespace_health', health)])).toEqual(['container_state! Pod/inv-1: Pending 0/1 restarts=0: not scheduled']);
+    const health = {
+      namespace: 'billing',
+      isHealthy: false,
+      findings: [{ object: 'Pod/inv-1', problem: 'Pending 0/1 restarts=0: not scheduled' }],
+      warningEvents: [],
+    };
+    expect(texts([section('get_namespace_health', health)])).toEqual([
+      'container_state! Pod/inv-1: Pending 0/1 restarts=0: not scheduled',
+    ]);
   });
 
   it('keeps log lines as they were logged', () => {
-    expect(texts([section('get_pod_logs', { pod: 'a-1', lines: ['  ERROR dial tcp: lookup cart: no such host', ''] })])).toEqual(['log ERROR dial tcp: lookup cart: no such host']);
+    expect(
+      texts([section('get_pod_logs', { pod: 'a-1', lines: ['  ERROR dial tcp: lookup cart: no such host', ''] })]),
+    ).toEqual(['log ERROR dial tcp: lookup cart: no such host']);
   });
 
   it('states endpoints and flags service problems', () => {
-    const service = { service: 'cart', namespace: 'shop', selectedPods: [], readyEndpoints: 0, notReadyEndpoints: 0, problems: ['selector matches no pods in shop'], isHealthy: false };
-    expect(texts([section('check_service', service)])).toEqual(['service Service shop/cart: 0 pods selected; endpoints: 0 ready, 0 not ready', 'service! selector matches no pods in shop']);
+    const service = {
+      service: 'cart',
+      namespace: 'shop',
+      selectedPods: [],
+      readyEndpoints: 0,
+      notReadyEndpoints: 0,
+      problems: ['selector matches no pods in shop'],
+      isHealthy: false,
+    };
+    expect(texts([section('check_service', service)])).toEqual([
+      'service Service shop/cart: 0 pods selected; endpoints: 0 ready, 0 not ready',
+      'service! selector matches no pods in shop',
+    ]);
   });
 
   it('folds each policy group onto one line with its resources, and each denial into its message, field and requirements', () => {
-    const violations = { groups: [{ policy: 'require-limits', rule: 'check', result: 'fail', message: 'limits are required', resources: ['Deployment shop/a', 'Deployment shop/b'] }] };
-    const denials = { denials: [{ policy: 'disallow-latest-tag', rule: 'validate-image-tag', mode: 'Enforce', message: 'mutable tag', requirements: ['image must not end in :latest'], failedPath: 'spec.containers[0].image', resource: 'Deployment/identity/profile', source: 'Argo CD application profile sync Failed' }] };
-    expect(texts([section('list_policy_violations', violations), section('explain_admission_denial', denials)])).toEqual([
+    const violations = {
+      groups: [
+        {
+          policy: 'require-limits',
+          rule: 'check',
+          result: 'fail',
+          message: 'limits are required',
+          resources: ['Deployment shop/a', 'Deployment shop/b'],
+        },
+      ],
+    };
+    const denials = {
+      denials: [
+        {
+          policy: 'disallow-latest-tag',
+          rule: 'validate-image-tag',
+          mode: 'Enforce',
+          message: 'mutable tag',
+          requirements: ['image must not end in :latest'],
+          failedPath: 'spec.containers[0].image',
+          resource: 'Deployment/identity/profile',
+          source: 'Argo CD application profile sync Failed',
+        },
+      ],
+    };
+    expect(
+      texts([section('list_policy_violations', violations), section('explain_admission_denial', denials)]),
+    ).toEqual([
       'kyverno require-limits/check [fail] x2: limits are required — Deployment shop/a, Deployment shop/b',
       'kyverno resource Deployment/identity/profile — from Argo CD application profile sync Failed',
       'kyverno policy disallow-latest-tag rule validate-image-tag (Enforce): mutable tag',
@@ -139,10 +277,23 @@ describe('events, namespace health, logs, services and policies', () => {
 
 describe('error results and empty look-ups', () => {
   it('keeps a not-found error as a finding of the tool’s kind, and drops other errors', () => {
-    const notFound = section('check_service', { error: "Service 'shipping' not found in shop. Closest: shipping-svc.", code: 'not_found' }, { isError: true });
-    const backend = section('get_pod_logs', { error: 'container is waiting to start', code: 'backend_error' }, { isError: true });
+    const notFound = section(
+      'check_service',
+      { error: "Service 'shipping' not found in shop. Closest: shipping-svc.", code: 'not_found' },
+      { isError: true },
+    );
+    const backend = section(
+      'get_pod_logs',
+      { error: 'container is waiting to start', code: 'backend_error' },
+      { isError: true },
+    );
     const [item, ...rest] = evidenceFromSections([notFound, backend], NOW);
-    expect(item).toEqual({ kind: 'service', source: 'check_service:prod-eu/x/y', text: "Service 'shipping' not found in shop. Closest: shipping-svc.", isProblem: true });
+    expect(item).toEqual({
+      kind: 'service',
+      source: 'check_service:prod-eu/x/y',
+      text: "Service 'shipping' not found in shop. Closest: shipping-svc.",
+      isProblem: true,
+    });
     expect(rest).toEqual([]);
   });
 
@@ -153,6 +304,12 @@ describe('error results and empty look-ups', () => {
   });
 
   it('says how long ago, compactly', () => {
-    expect([ageOf(minutesAgo(0.5), NOW), ageOf(minutesAgo(14), NOW), ageOf(minutesAgo(300), NOW), ageOf(minutesAgo(4000), NOW), ageOf(undefined, NOW)]).toEqual(['30s', '14m', '5h', '3d', '?']);
+    expect([
+      ageOf(minutesAgo(0.5), NOW),
+      ageOf(minutesAgo(14), NOW),
+      ageOf(minutesAgo(300), NOW),
+      ageOf(minutesAgo(4000), NOW),
+      ageOf(undefined, NOW),
+    ]).toEqual(['30s', '14m', '5h', '3d', '?']);
   });
 });

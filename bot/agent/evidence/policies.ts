@@ -4,16 +4,27 @@ import { clipLine } from './age.js';
 import type { EvidenceContext } from './section.js';
 
 /** list_policy_violations: one `kyverno` line per policy/rule group, with its message and resources. */
-export function policyViolationEvidence(result: ResultOf<'list_policy_violations'>, context: EvidenceContext): EvidenceItem[] {
+export function policyViolationEvidence(
+  result: ResultOf<'list_policy_violations'>,
+  context: EvidenceContext,
+): EvidenceItem[] {
   return result.groups.map((group) => {
-    const resources = `${group.resources.slice(0, 8).join(', ')}${group.resources.length > 8 ? `, … +${group.resources.length - 8}` : ''}`;
-    const head = `${group.policy}/${group.rule} [${group.result}${group.severity ? `, ${group.severity}` : ''}] x${group.resources.length}`;
+    const more = group.resources.length > 8 ? `, … +${group.resources.length - 8}` : '';
+    const resources = `${group.resources.slice(0, 8).join(', ')}${more}`;
+    const severity = group.severity ? `, ${group.severity}` : '';
+    const head = `${group.policy}/${group.rule} [${group.result}${severity}] x${group.resources.length}`;
     return { kind: 'kyverno', source: context.source, text: clipLine(`${head}: ${group.message} — ${resources}`) };
   });
 }
 
-/** explain_admission_denial: per denial the resource and where it was seen, the rule's message, the failed field and what the rule requires. */
-export function admissionDenialEvidence(result: ResultOf<'explain_admission_denial'>, context: EvidenceContext): EvidenceItem[] {
+/**
+ * explain_admission_denial: per denial the resource and where it was seen, the rule's message,
+ * the failed field and what the rule requires.
+ */
+export function admissionDenialEvidence(
+  result: ResultOf<'explain_admission_denial'>,
+  context: EvidenceContext,
+): EvidenceItem[] {
   const items: EvidenceItem[] = [];
   const push = (text: string) => items.push({ kind: 'kyverno', source: context.source, text: clipLine(text) });
   for (const denial of result.denials) {

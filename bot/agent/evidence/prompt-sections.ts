@@ -6,12 +6,17 @@ import type { GatheredSection } from './section.js';
  * bounded by a character budget, most relevant first. Look-ups that found nothing cost one line
  * together, not a wrapped block each.
  */
-export function renderSections(sections: readonly GatheredSection[], maxChars: number, wrap: (source: string, text: string) => string): string {
+export function renderSections(
+  sections: readonly GatheredSection[],
+  maxChars: number,
+  wrap: (source: string, text: string) => string,
+): string {
   const parts: string[] = [];
   let used = 0;
   const empty = sections.filter(isEmptySection);
   if (empty.length > 0) {
-    const line = `Checked and found nothing: ${empty.map((section) => `${section.tool} ${section.target}`).join(', ')}.`;
+    const names = empty.map((section) => `${section.tool} ${section.target}`);
+    const line = `Checked and found nothing: ${names.join(', ')}.`;
     parts.push(line);
     used += line.length;
   }

@@ -5,11 +5,17 @@ export function instanceFor(places: Places, tool: string, cluster: string | unde
   if (!cluster) return undefined;
   const instances = places.instancesOf(tool);
   if (instances.length === 0) return cluster;
-  return instances.find((instance) => instance === cluster) ?? instances.find((instance) => instance.includes(cluster) || cluster.includes(instance));
+  return (
+    instances.find((instance) => instance === cluster) ??
+    instances.find((instance) => instance.includes(cluster) || cluster.includes(instance))
+  );
 }
 
 /** Maps an Argo CD destination (cluster name or server URL) to a Kubernetes instance of the gateway. */
-export function clusterOfDestination(places: Places, destination: { name?: string; server?: string } | undefined): string | undefined {
+export function clusterOfDestination(
+  places: Places,
+  destination: { name?: string; server?: string } | undefined,
+): string | undefined {
   if (!destination) return undefined;
   const instances = places.instancesOf('describe_workload');
   const server = destination.server ?? '';

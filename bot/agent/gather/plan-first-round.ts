@@ -16,7 +16,11 @@ export function planFirstRound(entities: Entities, places: Places): PlannedCall[
     calls.push({ tool: 'get_application_events', args: { ...args, warningsOnly: true }, target: `app/${app.name}` });
   }
   for (const other of entities.related) {
-    calls.push({ tool: 'get_application', args: { name: other.name, instance: other.instance }, target: `app/${other.name}` });
+    calls.push({
+      tool: 'get_application',
+      args: { name: other.name, instance: other.instance },
+      target: `app/${other.name}`,
+    });
   }
   if (!app && !workload && entities.namespace) {
     const instance = instanceFor(places, 'get_namespace_health', entities.cluster);
@@ -37,4 +41,8 @@ export function planFirstRound(entities: Entities, places: Places): PlannedCall[
 }
 
 /** The first-round tools an answer cannot do without: when every one of them failed retryably, retry later. */
-export const ESSENTIAL_FIRST_ROUND_TOOLS: ReadonlySet<string> = new Set(['get_application', 'describe_workload', 'get_namespace_health']);
+export const ESSENTIAL_FIRST_ROUND_TOOLS: ReadonlySet<string> = new Set([
+  'get_application',
+  'describe_workload',
+  'get_namespace_health',
+]);

@@ -16,7 +16,11 @@ function hasLogs(pod: PodSummary): boolean {
  * The least healthy pod with logs (the server lists unhealthy pods first): the previous run of a
  * container that restarted, or the trouble lines of a running one.
  */
-export function planLogsRound(entities: Entities, workload: ResultOf<'describe_workload'> | undefined, scope: GatherScope): PlannedCall[] {
+export function planLogsRound(
+  entities: Entities,
+  workload: ResultOf<'describe_workload'> | undefined,
+  scope: GatherScope,
+): PlannedCall[] {
   if (!workload || workload.crashLogs.length > 0) return [];
   const cluster = entities.workload?.cluster ?? (entities.app ? scope.kubernetesInstance : undefined);
   const namespace = entities.workload?.namespace ?? (entities.app ? scope.namespace : undefined);

@@ -32,13 +32,21 @@ describe('round one', () => {
   it('describes the workload on its cluster', () => {
     const workload = { kind: 'Deployment', name: 'auth', namespace: 'identity', cluster: 'prod-eu', isHealthy: false };
     expect(planFirstRound(entities({ workload }), estate)).toEqual([
-      { tool: 'describe_workload', args: { name: 'auth', namespace: 'identity', kind: 'Deployment', instance: 'prod-eu' }, target: 'deployment/identity/auth' },
+      {
+        tool: 'describe_workload',
+        args: { name: 'auth', namespace: 'identity', kind: 'Deployment', instance: 'prod-eu' },
+        target: 'deployment/identity/auth',
+      },
     ]);
   });
 
   it('checks a namespace’s health when only the namespace is known, on the instance serving the cluster', () => {
     expect(planFirstRound(entities({ namespace: 'billing', cluster: 'prod-us' }), estate)).toEqual([
-      { tool: 'get_namespace_health', args: { namespace: 'billing', instance: 'prod-us' }, target: 'namespace/billing' },
+      {
+        tool: 'get_namespace_health',
+        args: { namespace: 'billing', instance: 'prod-us' },
+        target: 'namespace/billing',
+      },
     ]);
     expect(planFirstRound(entities({}), estate)).toEqual([]);
   });
@@ -48,16 +56,37 @@ describe('round two', () => {
   const application = (extra: object) => getApplicationResult.parse({ name: 'checkout', ...extra });
 
   it('takes the cluster from the app’s destination when the question named none', () => {
-    const scope = scopeAfterFirstRound(entities({ app }), application({ destination: { name: 'prod-us', namespace: 'shop' } }), estate);
-    expect(scope).toEqual({ cluster: 'prod-us', namespace: 'shop', kubernetesInstance: 'prod-us', kyvernoInstance: 'prod-us' });
-    const byServer = scopeAfterFirstRound(entities({ app }), application({ destination: { server: 'https://prod-eu.example.com' } }), estate);
+    const scope = scopeAfterFirstRound(
+      entities({ app }),
+      application({ destination: { name: 'prod-us', namespace: 'shop' } }),
+      estate,
+    );
+    expect(scope).toEqual({
+      cluster: 'prod-us',
+      namespace: 'shop',
+      kubernetesInstance: 'prod-us',
+      kyvernoInstance: 'prod-us',
+    });
+    const byServer = scopeAfterFirstRound(
+      entities({ app }),
+      application({ destination: { server: 'https://prod-eu.example.com' } }),
+      estate,
+    );
     expect(byServer.cluster).toBe('prod-eu');
   });
 
   it('asks for the diff only of an OutOfSync app, and for the workload behind an app', () => {
     const scope = { cluster: 'prod-eu', namespace: 'shop', kubernetesInstance: 'prod-eu', kyvernoInstance: 'prod-eu' };
-    const outOfSync = planSecondRound(entities({ app }), application({ sync: 'OutOfSync' }), scope).map((call) => call.tool);
-    expect(outOfSync).toEqual(['get_application_diff', 'list_events', 'list_policy_violations', 'explain_admission_denial', 'describe_workload']);
+    const outOfSync = planSecondRound(entities({ app }), application({ sync: 'OutOfSync' }), scope).map(
+      (call) => call.tool,
+    );
+    expect(outOfSync).toEqual([
+      'get_application_diff',
+      'list_events',
+      'list_policy_violations',
+      'explain_admission_denial',
+      'describe_workload',
+    ]);
     const synced = planSecondRound(entities({ app }), application({ sync: 'Synced' }), scope);
     expect(synced.map((call) => call.tool)).not.toContain('get_application_diff');
     expect(synced.find((call) => call.tool === 'describe_workload')).toEqual({
@@ -78,19 +107,43 @@ describe('round two', () => {
 });
 
 describe('round three: logs', () => {
-  const workload = { kind: 'Deployment', name: 'payments-api', namespace: 'payments', cluster: 'prod-eu', isHealthy: false };
-  const report = (pods: unknown[], crashLogs: unknown[] = []) => describeWorkloadResult.parse({ kind: 'Deployment', namespace: 'payments', name: 'payments-api', pods, crashLogs });
+  const workload = {
+    kind: 'Deployment',
+    name: 'payments-api',
+    namespace: 'payments',
+    cluster: 'prod-eu',
+    isHealthy: false,
+  };
+  const report = (pods: unknown[], crashLogs: unknown[] = []) =>
+    describeWorkloadResult.parse({ kind: 'Deployment', namespace: 'payments', name: 'payments-api', pods, crashLogs });
   const pod = (name: string, containers: unknown[]) => ({ name, phase: 'Running', isHealthy: false, containers });
 
   it('reads the previous run of a container that restarted', () => {
-    const calls = planLogsRound(entities({ workload }), report([pod('payments-api-7d9f-x1', [{ name: 'app', restarts: 4, state: 'waiting: CrashLoopBackOff' }])]), {});
+    const calls = planLogsRound(
+      entities({ workload }),
+      report([pod('payments-api-7d9f-x1', [{ name: 'app', restarts: 4, state: 'waiting: CrashLoopBackOff' }])]),
+      {},
+    );
     expect(calls).toEqual([
-      { tool: 'get_pod_logs', args: { name: 'payments-api-7d9f-x1', namespace: 'payments', previous: true, tailLines: 40, instance: 'prod-eu' }, target: 'pod/payments/payments-api-7d9f-x1' },
+      {
+        tool: 'get_pod_logs',
+        args: {
+          name: 'payments-api-7d9f-x1',
+          namespace: 'payments',
+          previous: true,
+          tailLines: 40,
+          instance: 'prod-eu',
+        },
+        target: 'pod/payments/payments-api-7d9f-x1',
+      },
     ]);
   });
 
   it('greps the trouble lines of a running pod, and skips pods that never started', () => {
-    const pods = [pod('a-1', [{ name: 'app', restarts: 0, state: 'waiting: ContainerCreating' }]), pod('a-2', [{ name: 'app', restarts: 0, state: 'running' }])];
+    const pods = [
+      pod('a-1', [{ name: 'app', restarts: 0, state: 'waiting: ContainerCreating' }]),
+      pod('a-2', [{ name: 'app', restarts: 0, state: 'running' }]),
+    ];
     const [call] = planLogsRound(entities({ workload }), report(pods), {});
     expect(call?.args).toMatchObject({ name: 'a-2', tailLines: 200 });
     expect(call?.args.grep).toBeDefined();
@@ -99,17 +152,34 @@ describe('round three: logs', () => {
 
   it('reads no logs when describe_workload brought the crash logs', () => {
     const crashLogs = [{ pod: 'a-1', container: 'app', previous: true, lines: ['boom'] }];
-    expect(planLogsRound(entities({ workload }), report([pod('a-1', [{ name: 'app', restarts: 2, state: 'running' }])], crashLogs), {})).toEqual([]);
+    expect(
+      planLogsRound(
+        entities({ workload }),
+        report([pod('a-1', [{ name: 'app', restarts: 2, state: 'running' }])], crashLogs),
+        {},
+      ),
+    ).toEqual([]);
     expect(planLogsRound(entities({ workload }), undefined, {})).toEqual([]);
   });
 });
 
 describe('round four: services', () => {
   it('checks the services log lines could not reach, in the namespace the host names', () => {
-    const lines = ['dial tcp: lookup shipping.shop.svc.cluster.local on 10.96.0.10:53: no such host', 'dial tcp cart:8080: connect: connection refused'];
+    const lines = [
+      'dial tcp: lookup shipping.shop.svc.cluster.local on 10.96.0.10:53: no such host',
+      'dial tcp cart:8080: connect: connection refused',
+    ];
     expect(planServicesRound(lines, { namespace: 'web', kubernetesInstance: 'prod-eu' })).toEqual([
-      { tool: 'check_service', args: { name: 'shipping', namespace: 'shop', instance: 'prod-eu' }, target: 'service/shop/shipping' },
-      { tool: 'check_service', args: { name: 'cart', namespace: 'web', instance: 'prod-eu' }, target: 'service/web/cart' },
+      {
+        tool: 'check_service',
+        args: { name: 'shipping', namespace: 'shop', instance: 'prod-eu' },
+        target: 'service/shop/shipping',
+      },
+      {
+        tool: 'check_service',
+        args: { name: 'cart', namespace: 'web', instance: 'prod-eu' },
+        target: 'service/web/cart',
+      },
     ]);
     expect(planServicesRound(['all good'], {})).toEqual([]);
   });

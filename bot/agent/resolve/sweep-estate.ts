@@ -1,6 +1,15 @@
 import type { ChannelDefaults, Entities } from '../entities.js';
 import type { ToolCaller } from '../tool-caller.js';
-import { appSeverity, appsOf, describeApp, isAppHealthy, namespaceOfResource, narrow, type AppCandidate, type WorkloadCandidate } from './candidates.js';
+import {
+  appSeverity,
+  appsOf,
+  describeApp,
+  isAppHealthy,
+  namespaceOfResource,
+  narrow,
+  type AppCandidate,
+  type WorkloadCandidate,
+} from './candidates.js';
 import { matchesEnvironment, matchesLocation } from './question-terms.js';
 
 /** What a sweep of the estate found: every app, the not-ready workloads, failing policy results per place. */
@@ -14,9 +23,18 @@ export interface EstateState {
   isAllFailedRetryably: boolean;
 }
 
-/** Lists every app, every not-ready Deployment and StatefulSet and the failing policy results, within the channel's defaults. */
+/**
+ * Lists every app, every not-ready Deployment and StatefulSet and the failing policy results,
+ * within the channel's defaults.
+ */
 export async function collectEstate(tools: ToolCaller, defaults: ChannelDefaults): Promise<EstateState> {
-  const state: EstateState = { apps: [], workloads: [], violations: new Map(), unreachable: [], isAllFailedRetryably: false };
+  const state: EstateState = {
+    apps: [],
+    workloads: [],
+    violations: new Map(),
+    unreachable: [],
+    isAllFailedRetryably: false,
+  };
   const cluster = defaults.cluster ? { instance: defaults.cluster } : {};
   const namespace = defaults.namespace ? { namespace: defaults.namespace } : {};
   const failures: boolean[] = [];
@@ -36,15 +54,23 @@ export async function collectEstate(tools: ToolCaller, defaults: ChannelDefaults
   }
   for (const kind of tools.has('list_resources') ? ['Deployment', 'StatefulSet'] : []) {
     calls.push(
-      tools.read('list_resources', { kind, unhealthyOnly: true, limit: 50, ...cluster, ...namespace }).then(({ result, read }) => {
-        note(result, read.unreachable);
-        for (const { instance, data } of read.answers) {
-          for (const item of data.items) {
-            if (item.isHealthy !== false || !item.namespace) continue;
-            state.workloads.push({ kind, name: item.name, namespace: item.namespace, cluster: instance, isHealthy: false });
+      tools
+        .read('list_resources', { kind, unhealthyOnly: true, limit: 50, ...cluster, ...namespace })
+        .then(({ result, read }) => {
+          note(result, read.unreachable);
+          for (const { instance, data } of read.answers) {
+            for (const item of data.items) {
+              if (item.isHealthy !== false || !item.namespace) continue;
+              state.workloads.push({
+                kind,
+                name: item.name,
+                namespace: item.namespace,
+                cluster: instance,
+                isHealthy: false,
+              });
+            }
           }
-        }
-      }),
+        }),
     );
   }
   if (tools.has('list_policy_violations')) {
@@ -73,9 +99,17 @@ export async function collectEstate(tools: ToolCaller, defaults: ChannelDefaults
  * the first broken workload; with neither, the namespace with the most failing policy results.
  * The rest go to the answer's notes.
  */
-export function chooseFromEstate(estate: EstateState, question: string, environment: string | undefined, defaults: ChannelDefaults): Omit<Entities, 'unreachable'> {
+export function chooseFromEstate(
+  estate: EstateState,
+  question: string,
+  environment: string | undefined,
+  defaults: ChannelDefaults,
+): Omit<Entities, 'unreachable'> {
   const inScope = <T>(candidates: T[], placeOf: (candidate: T) => string): T[] =>
-    narrow(candidates, [(candidate) => matchesLocation(placeOf(candidate), question), (candidate) => matchesEnvironment(placeOf(candidate), environment)]);
+    narrow(candidates, [
+      (candidate) => matchesLocation(placeOf(candidate), question),
+      (candidate) => matchesEnvironment(placeOf(candidate), environment),
+    ]);
   const unhealthyApps = inScope(
     estate.apps.filter((app) => !isAppHealthy(app)),
     (app) => app.instance,
@@ -85,22 +119,33 @@ export function chooseFromEstate(estate: EstateState, question: string, environm
   );
   const app = unhealthyApps[0];
   const workload = app
-    ? (brokenWorkloads.find((candidate) => candidate.name === app.name) ?? brokenWorkloads.find((candidate) => candidate.namespace === app.namespace))
+    ? (brokenWorkloads.find((candidate) => candidate.name === app.name) ??
+      brokenWorkloads.find((candidate) => candidate.namespace === app.namespace))
     : brokenWorkloads[0];
   const alternatives = [
     ...unhealthyApps.filter((candidate) => candidate !== app).map(describeApp),
     ...brokenWorkloads
       .filter((candidate) => candidate !== workload && candidate.name !== app?.name)
-      .map((candidate) => `${candidate.cluster}/${candidate.namespace}/${candidate.name} (${candidate.kind}, not ready)`),
+      .map(
+        (candidate) => `${candidate.cluster}/${candidate.namespace}/${candidate.name} (${candidate.kind}, not ready)`,
+      ),
   ];
   // Nothing unhealthy: the namespace with the most failing policy results is what is left to look at.
-  const ranked = [...estate.violations.entries()].sort((left, right) => right[1] - left[1] || left[0].localeCompare(right[0]));
+  const ranked = [...estate.violations.entries()].sort(
+    (left, right) => right[1] - left[1] || left[0].localeCompare(right[0]),
+  );
   const [policyPlace] = app || workload ? [] : inScope(ranked, ([key]) => key.split('\0')[0] ?? '');
   const [policyCluster, policyNamespace] = policyPlace ? policyPlace[0].split('\0') : [];
   const namespace = app?.namespace ?? workload?.namespace ?? policyNamespace;
   const cluster = workload?.cluster ?? policyCluster ?? defaults.cluster;
   const chosenApp = app
-    ? { name: app.name, instance: app.instance, ...(app.namespace ? { namespace: app.namespace } : {}), ...(app.health ? { health: app.health } : {}), ...(app.sync ? { sync: app.sync } : {}) }
+    ? {
+        name: app.name,
+        instance: app.instance,
+        ...(app.namespace ? { namespace: app.namespace } : {}),
+        ...(app.health ? { health: app.health } : {}),
+        ...(app.sync ? { sync: app.sync } : {}),
+      }
     : undefined;
   return {
     ...(chosenApp ? { app: chosenApp } : {}),

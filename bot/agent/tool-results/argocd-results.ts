@@ -12,7 +12,10 @@ const applicationSummary = z.object({
 });
 
 /** `list_applications`: one row per application. */
-export const listApplicationsResult = z.object({ applications: z.array(applicationSummary), total: z.number().optional() });
+export const listApplicationsResult = z.object({
+  applications: z.array(applicationSummary),
+  total: z.number().optional(),
+});
 
 const syncedResource = z.object({
   kind: z.string().optional(),
@@ -30,7 +33,9 @@ export const getApplicationResult = z.object({
   health: z.string().optional(),
   healthMessage: z.string().optional(),
   revision: z.string().optional(),
-  destination: z.object({ name: z.string().optional(), server: z.string().optional(), namespace: z.string().optional() }).optional(),
+  destination: z
+    .object({ name: z.string().optional(), server: z.string().optional(), namespace: z.string().optional() })
+    .optional(),
   operation: z
     .object({
       phase: z.string().optional(),
@@ -80,4 +85,8 @@ export const getApplicationDiffResult = z.object({
 });
 
 /** `get_application_logs`: log lines of one pod of the app. */
-export const getApplicationLogsResult = z.object({ application: z.string().optional(), pod: z.string().optional(), lines: z.array(z.string()) });
+export const getApplicationLogsResult = z.object({
+  application: z.string().optional(),
+  pod: z.string().optional(),
+  lines: z.array(z.string()),
+});

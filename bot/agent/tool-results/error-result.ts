@@ -9,8 +9,12 @@ export const errorResult = z.object({
   error: z.string().optional(),
   code: z.string().optional(),
   candidates: z.array(z.string()).optional(),
-  notFound: z.array(z.object({ instance: z.string().optional(), error: z.string().optional(), code: z.string().optional() })).optional(),
-  results: z.array(z.object({ instance: z.string().optional(), error: z.string().optional(), code: z.string().optional() })).optional(),
+  notFound: z
+    .array(z.object({ instance: z.string().optional(), error: z.string().optional(), code: z.string().optional() }))
+    .optional(),
+  results: z
+    .array(z.object({ instance: z.string().optional(), error: z.string().optional(), code: z.string().optional() }))
+    .optional(),
   unreachable: z.array(z.object({ instance: z.string(), error: z.string().optional() })).optional(),
 });
 

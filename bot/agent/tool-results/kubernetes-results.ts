@@ -5,7 +5,9 @@ import { eventGroupShape, eventGroupsResult, ownersShape } from './common-shapes
 
 /** `find_workloads`: workloads whose name contains a fragment. */
 export const findWorkloadsResult = z.object({
-  workloads: z.array(z.object({ kind: z.string(), namespace: z.string(), name: z.string(), isHealthy: z.boolean().optional() })),
+  workloads: z.array(
+    z.object({ kind: z.string(), namespace: z.string(), name: z.string(), isHealthy: z.boolean().optional() }),
+  ),
   total: z.number().optional(),
 });
 
@@ -51,14 +53,31 @@ export const describeWorkloadResult = z.object({
   name: z.string(),
   revision: z.string().optional(),
   images: z.array(z.string()).default([]),
-  rollout: z.object({ summary: z.string(), isHealthy: z.boolean(), problems: z.array(z.string()).default([]) }).optional(),
+  rollout: z
+    .object({ summary: z.string(), isHealthy: z.boolean(), problems: z.array(z.string()).default([]) })
+    .optional(),
   pods: z.array(podSummaryShape),
   podCount: z.number().optional(),
   warningEvents: z.array(eventGroupShape).default([]),
-  missingReferences: z.array(z.object({ kind: z.string(), name: z.string(), usedBy: z.string(), optional: z.boolean().optional() })).default([]),
-  missingKeys: z.array(z.object({ kind: z.string(), name: z.string(), key: z.string(), usedBy: z.string() })).default([]),
-  unboundClaims: z.array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() })).default([]),
-  crashLogs: z.array(z.object({ pod: z.string(), container: z.string(), previous: z.boolean().optional(), lines: z.array(z.string()) })).default([]),
+  missingReferences: z
+    .array(z.object({ kind: z.string(), name: z.string(), usedBy: z.string(), optional: z.boolean().optional() }))
+    .default([]),
+  missingKeys: z
+    .array(z.object({ kind: z.string(), name: z.string(), key: z.string(), usedBy: z.string() }))
+    .default([]),
+  unboundClaims: z
+    .array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() }))
+    .default([]),
+  crashLogs: z
+    .array(
+      z.object({
+        pod: z.string(),
+        container: z.string(),
+        previous: z.boolean().optional(),
+        lines: z.array(z.string()),
+      }),
+    )
+    .default([]),
 });
 
 /** `list_events`: event groups, newest first. */
@@ -68,7 +87,9 @@ export const listEventsResult = eventGroupsResult;
 export const getNamespaceHealthResult = z.object({
   namespace: z.string(),
   isHealthy: z.boolean(),
-  findings: z.array(z.object({ object: z.string(), problem: z.string(), severity: z.number().optional(), owners: ownersShape })),
+  findings: z.array(
+    z.object({ object: z.string(), problem: z.string(), severity: z.number().optional(), owners: ownersShape }),
+  ),
   totalFindings: z.number().optional(),
   warningEvents: z.array(eventGroupShape).default([]),
 });

@@ -32,6 +32,8 @@ const singleEnvelope = z.object({
 });
 
 function check<T extends ReadTool>(tool: T, value: unknown): ResultOf<T> {
+  // Indexing the registry with a generic key loses the key-to-schema link TypeScript cannot
+  // follow; the value is that schema.
   const schema = resultSchemas[tool] as unknown as z.ZodType<ResultOf<T>>;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;

@@ -10,7 +10,11 @@ export class ToolResultShapeError extends BotError {
   readonly path: string;
 
   constructor(tool: string, path: string, message: string) {
-    super('tool_result_invalid', `${tool} returned structured content of an unexpected shape at ${path || '(root)'}: ${message}`, { isRetryable: false });
+    super(
+      'tool_result_invalid',
+      `${tool} returned structured content of an unexpected shape at ${path || '(root)'}: ${message}`,
+      { isRetryable: false },
+    );
     this.tool = tool;
     this.path = path;
   }
