@@ -13,6 +13,7 @@ export type BotErrorCode =
   | 'upstream_unavailable'
   | 'model_unavailable'
   | 'invalid_input'
+  | 'tool_result_invalid'
   | 'internal';
 
 export interface BotErrorOptions {

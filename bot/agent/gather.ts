@@ -1,7 +1,14 @@
-import type { GatheredSection } from './evidence-lines.js';
+import { BotError } from '../errors.js';
+import type { Entities } from './entities.js';
+import type { GatheredSection } from './evidence/section.js';
+import { planFirstRound, ESSENTIAL_FIRST_ROUND_TOOLS } from './gather/plan-first-round.js';
+import { planLogsRound } from './gather/plan-logs-round.js';
+import { planSecondRound, scopeAfterFirstRound } from './gather/plan-second-round.js';
+import { planServicesRound } from './gather/plan-services-round.js';
+import type { PlannedCall } from './gather/planned-call.js';
 import type { PipelineStep } from './ports.js';
-import type { Entities } from './resolve.js';
 import type { ToolCaller } from './tool-caller.js';
+import type { ResultOf } from './tool-results/result-schemas.js';
 
 export interface GatherBudget {
   /** Tool calls at most. */
@@ -17,54 +24,61 @@ export interface GatherResult {
   instances: string[];
   cluster?: string;
   skipped: number;
+  /** Instances that did not answer (fan-out members listed as unreachable, calls that failed retryably). */
+  unreachable: string[];
 }
 
-interface PlannedCall {
-  tool: string;
-  args: Record<string, unknown>;
-  target: string;
+/** Most telling first: Argo CD state, the workload, then denials, diffs, services, logs, policies, events. */
+const SECTION_ORDER: readonly string[] = [
+  'get_application',
+  'describe_workload',
+  'explain_admission_denial',
+  'get_application_diff',
+  'check_service',
+  'get_pod_logs',
+  'list_policy_violations',
+  'get_application_events',
+  'list_events',
+  'get_application_tree',
+];
+
+/** What get_application said about the app the question resolved to (not a related one). */
+function applicationOf(
+  sections: readonly GatheredSection[],
+  entities: Entities,
+): ResultOf<'get_application'> | undefined {
+  for (const section of sections) {
+    if (section.tool === 'get_application' && section.target === `app/${entities.app?.name ?? ''}`)
+      return section.read.answers[0]?.data;
+  }
+  return undefined;
 }
 
-/** Hosts a crashing or erroring process failed to reach, read from its log lines. */
-export function unreachableHosts(text: string): string[] {
-  const hosts = new Set<string>();
-  for (const match of text.matchAll(/lookup ([a-z0-9][a-z0-9.-]*)(?: on \S+)?: no such host/gi)) if (match[1]) hosts.add(match[1]);
-  for (const match of text.matchAll(/dial tcp ([a-z][a-z0-9.-]*):\d+: connect: connection refused/gi)) if (match[1]) hosts.add(match[1]);
-  for (const match of text.matchAll(/(?:connect|connection) to ([a-z][a-z0-9.-]*)(?::\d+)? (?:refused|failed)/gi)) if (match[1]) hosts.add(match[1]);
-  // Go's net/http names the URL before the dialled IP: Get "http://cart.shop.svc.cluster.local:80/": dial tcp 10.1.2.3:80: connect: connection refused
-  for (const match of text.matchAll(/"https?:\/\/([a-z][a-z0-9.-]*)(?::\d+)?[^"]*": dial tcp [^\s]+: connect: connection refused/gi)) if (match[1]) hosts.add(match[1]);
-  return [...hosts];
+/** What describe_workload said (gather describes one workload). */
+function workloadOf(sections: readonly GatheredSection[]): ResultOf<'describe_workload'> | undefined {
+  for (const section of sections)
+    if (section.tool === 'describe_workload' && section.read.answers[0]) return section.read.answers[0].data;
+  return undefined;
 }
 
-/** `payments-api.shop.svc.cluster.local` -> service payments-api in namespace shop. */
-export function serviceOfHost(host: string, defaultNamespace: string | undefined): { name: string; namespace: string } | undefined {
-  const [name, namespace] = host.split('.');
-  if (!name) return undefined;
-  const resolvedNamespace = namespace && namespace !== 'svc' ? namespace : defaultNamespace;
-  return resolvedNamespace ? { name, namespace: resolvedNamespace } : undefined;
-}
-
-/** The federated instance of `tool` that serves `cluster` (same name, or a name containing it). */
-function instanceFor(tools: ToolCaller, tool: string, cluster: string | undefined): string | undefined {
-  if (!cluster) return undefined;
-  const instances = tools.instancesOf(tool);
-  if (instances.length === 0) return cluster;
-  return instances.find((instance) => instance === cluster) ?? instances.find((instance) => instance.includes(cluster) || cluster.includes(instance));
-}
-
-/** Maps an Argo CD destination (name or server URL) to a Kubernetes instance of the gateway. */
-function clusterOfDestination(tools: ToolCaller, destination: Record<string, unknown> | undefined): string | undefined {
-  if (!destination) return undefined;
-  const instances = tools.instancesOf('describe_workload');
-  const name = typeof destination.name === 'string' ? destination.name : undefined;
-  const server = typeof destination.server === 'string' ? destination.server : '';
-  return instances.find((instance) => instance === name) ?? instances.find((instance) => server.includes(instance)) ?? (instances.length === 1 ? instances[0] : undefined);
+/** Application log lines gathered so far (crash logs of the workload, pod logs). */
+function logLinesOf(sections: readonly GatheredSection[]): string[] {
+  return sections.flatMap((section) => {
+    if (section.tool === 'get_pod_logs' || section.tool === 'get_application_logs')
+      return section.read.answers.flatMap((answer) => answer.data.lines);
+    if (section.tool === 'describe_workload')
+      return section.read.answers.flatMap((answer) => answer.data.crashLogs.flatMap((log) => log.lines));
+    return [];
+  });
 }
 
 /**
- * Gathers a compact evidence bundle in two parallel rounds, bounded by calls and time: first the
- * app, workload, namespace events and policy state; then what the first round points at (the
- * diff of an OutOfSync app, the workload behind an app, services a crashing process cannot reach).
+ * Gathers a compact evidence bundle in four parallel rounds, bounded by calls and time, each
+ * planned by a pure function of what is known so far: the app, workload or namespace; what they
+ * point at (diff, events, policies, denials, the workload behind an app); the workload's logs;
+ * the services its logs could not reach. Throws a retryable BotError when every essential
+ * first-round call failed retryably (the queue tries again later); a single dead instance is
+ * listed in `unreachable` instead.
  */
 export async function gatherEvidence(
   entities: Entities,
@@ -74,14 +88,16 @@ export async function gatherEvidence(
   const deadline = options.now() + options.budget.timeMs;
   const sections: GatheredSection[] = [];
   const instances = new Set<string>();
+  const unreachable = new Set<string>();
   let calls = 0;
   let skipped = 0;
   let done = 0;
   let planned = 0;
 
-  async function runRound(round: PlannedCall[]): Promise<void> {
+  async function runRound(round: PlannedCall[]): Promise<GatheredSection[]> {
     const runnable = round.filter((call) => tools.has(call.tool));
     planned += runnable.length;
+    const ran: GatheredSection[] = [];
     await Promise.all(
       runnable.map(async (call) => {
         if (calls >= options.budget.maxCalls || options.now() > deadline) {
@@ -89,94 +105,54 @@ export async function gatherEvidence(
           return;
         }
         calls += 1;
-        const result = await tools.call(call.tool, call.args);
+        const { result, read } = await tools.read(call.tool, call.args);
         done += 1;
         const instance = typeof call.args.instance === 'string' ? call.args.instance : undefined;
         if (instance) instances.add(instance);
-        sections.push({ tool: call.tool, ...(instance ? { instance } : {}), target: call.target, text: result.text, isError: result.isError });
+        read.unreachable.forEach((name) => unreachable.add(name));
+        if (instance && result.failure?.isRetryable) unreachable.add(instance);
+        // `read` was checked against the schema of `call.tool`; TypeScript cannot correlate the two through ReadTool.
+        const facts = { tool: call.tool, read } as GatheredSection;
+        const section: GatheredSection = {
+          ...facts,
+          ...(instance ? { instance } : {}),
+          target: call.target,
+          text: result.text,
+          isError: result.isError,
+          ...(result.failure ? { failure: result.failure } : {}),
+        };
+        sections.push(section);
+        ran.push(section);
         options.onProgress?.('gather', `gathering ${done}/${planned}: ${call.tool} ${call.target}`);
       }),
     );
+    return ran;
   }
 
-  const { app, workload } = entities;
-  let cluster = entities.cluster;
-  let namespace = entities.namespace;
-  const first: PlannedCall[] = [];
-  if (app) {
-    const args = { name: app.name, instance: app.instance };
-    first.push({ tool: 'get_application', args, target: `app/${app.name}` });
-    first.push({ tool: 'get_application_tree', args, target: `app/${app.name}` });
-    first.push({ tool: 'get_application_events', args: { ...args, warningsOnly: true }, target: `app/${app.name}` });
+  const places = { instancesOf: (tool: string) => tools.instancesOf(tool) };
+  const first = await runRound(planFirstRound(entities, places));
+  const essential = first.filter((section) => ESSENTIAL_FIRST_ROUND_TOOLS.has(section.tool));
+  if (essential.length > 0 && essential.every((section) => section.failure?.isRetryable)) {
+    const what = essential.map((section) => `${section.tool} ${section.target}`).join(', ');
+    throw new BotError(
+      'upstream_unavailable',
+      `every look-up the answer depends on failed and may succeed later: ${what}`,
+      { isRetryable: true },
+    );
   }
-  for (const other of entities.related) first.push({ tool: 'get_application', args: { name: other.name, instance: other.instance }, target: `app/${other.name}` });
-  if (!app && !workload && entities.namespace) {
-    const instance = instanceFor(tools, 'get_namespace_health', entities.cluster);
-    first.push({ tool: 'get_namespace_health', args: { namespace: entities.namespace, ...(instance ? { instance } : {}) }, target: `namespace/${entities.namespace}` });
-  }
-  if (workload) {
-    first.push({ tool: 'describe_workload', args: { name: workload.name, namespace: workload.namespace, kind: workload.kind, instance: workload.cluster }, target: `${workload.kind.toLowerCase()}/${workload.namespace}/${workload.name}` });
-  }
-  await runRound(first);
 
-  const application = sections.find((section) => section.tool === 'get_application');
-  const second: PlannedCall[] = [];
-  const appText = application?.text ?? '';
-  if (app && /OutOfSync/.test(appText)) second.push({ tool: 'get_application_diff', args: { name: app.name, instance: app.instance }, target: `app/${app.name}` });
-  if (!cluster && app) {
-    // The app's destination names the cluster when no workload was found (e.g. a sync that never applied).
-    const destination = /destination:?\s*(\S+)/i.exec(appText)?.[1];
-    cluster = clusterOfDestination(tools, destination ? { name: destination, server: destination } : undefined);
-  }
-  if (!namespace && app?.namespace) namespace = app.namespace;
-  const k8sInstance = instanceFor(tools, 'list_events', cluster);
-  const kyvernoInstance = instanceFor(tools, 'list_policy_violations', cluster);
-  if (namespace) {
-    second.push({ tool: 'list_events', args: { namespace, type: 'Warning', ...(k8sInstance ? { instance: k8sInstance } : {}) }, target: `namespace/${namespace}` });
-    second.push({ tool: 'list_policy_violations', args: { namespace, ...(kyvernoInstance ? { instance: kyvernoInstance } : {}) }, target: `namespace/${namespace}` });
-  }
-  if (app || namespace) {
-    second.push({
-      tool: 'explain_admission_denial',
-      args: { ...(namespace ? { namespace } : {}), ...(app ? { name: app.name } : {}), ...(kyvernoInstance ? { instance: kyvernoInstance } : {}) },
-      target: app ? `app/${app.name}` : `namespace/${namespace}`,
-    });
-  }
-  if (!workload && app && namespace && k8sInstance) {
-    second.push({ tool: 'describe_workload', args: { name: app.name, namespace, instance: k8sInstance }, target: `workload/${namespace}/${app.name}` });
-  }
-  await runRound(second);
+  const application = applicationOf(sections, entities);
+  const scope = scopeAfterFirstRound(entities, application, places);
+  await runRound(planSecondRound(entities, application, scope));
+  await runRound(planLogsRound(entities, workloadOf(sections), scope));
+  await runRound(planServicesRound(logLinesOf(sections), scope));
 
-  // Logs of the workload: the previous run of a crashing container, or errors of a running one.
-  const third: PlannedCall[] = [];
-  const describe = sections.find((section) => section.tool === 'describe_workload');
-  const describedWorkload = workload ?? (describe && namespace && k8sInstance && app ? { name: app.name, namespace, cluster: k8sInstance } : undefined);
-  if (describe && describedWorkload && !/last log lines/.test(describe.text)) {
-    const pod = /^\s+(\S+-[a-z0-9]{5,10}-[a-z0-9]{5})\s/m.exec(describe.text)?.[1];
-    const isCrashing = /CrashLoopBackOff|terminated (Error|OOMKilled)/.test(describe.text);
-    if (pod) {
-      third.push({
-        tool: 'get_pod_logs',
-        args: isCrashing
-          ? { name: pod, namespace: describedWorkload.namespace, previous: true, tailLines: 40, instance: describedWorkload.cluster }
-          : { name: pod, namespace: describedWorkload.namespace, tailLines: 200, grep: '/error|fail|refused|no such host|timeout|unavailable|denied|exception/i', instance: describedWorkload.cluster },
-        target: `pod/${describedWorkload.namespace}/${pod}`,
-      });
-    }
-  }
-  await runRound(third);
-
-  // Services a process could not reach, named in any log line gathered so far.
-  const fourth: PlannedCall[] = [];
-  const allText = sections.map((section) => section.text).join('\n');
-  for (const host of unreachableHosts(allText).slice(0, 3)) {
-    const service = serviceOfHost(host, namespace);
-    if (service) fourth.push({ tool: 'check_service', args: { ...service, ...(k8sInstance ? { instance: k8sInstance } : {}) }, target: `service/${service.namespace}/${service.name}` });
-  }
-  await runRound(fourth);
-
-  // Most telling first: Argo CD state, the workload, then events, policies, services, logs.
-  const order = ['get_application', 'describe_workload', 'explain_admission_denial', 'get_application_diff', 'check_service', 'get_pod_logs', 'list_policy_violations', 'get_application_events', 'list_events', 'get_application_tree'];
-  sections.sort((left, right) => order.indexOf(left.tool) - order.indexOf(right.tool));
-  return { sections, instances: [...instances], ...(cluster ? { cluster } : {}), skipped };
+  sections.sort((left, right) => SECTION_ORDER.indexOf(left.tool) - SECTION_ORDER.indexOf(right.tool));
+  return {
+    sections,
+    instances: [...instances],
+    ...(scope.cluster ? { cluster: scope.cluster } : {}),
+    skipped,
+    unreachable: [...unreachable],
+  };
 }

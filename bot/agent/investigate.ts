@@ -1,12 +1,14 @@
 import { errorMessage } from '../errors.js';
 import { redactText } from '../security/redact.js';
 import type { Answer, InvestigationOutcome } from './answer.js';
-import { evidenceFromSections, renderSections } from './evidence-lines.js';
+import type { ChannelDefaults, Entities } from './entities.js';
+import { evidenceFromSections } from './evidence/build-evidence.js';
+import { renderSections } from './evidence/prompt-sections.js';
 import { defaultGatherBudget, gatherEvidence, type GatherBudget } from './gather.js';
 import { defaultLoopLimits } from './loop-limits.js';
 import type { Clock, ModelClient, ProgressListener, SkillCatalog, SkillMatchResult, ToolCallRecorder, ToolGateway } from './ports.js';
 import { reason, type ReasonSettings } from './reason.js';
-import { resolveEntities, type ChannelDefaults, type Entities } from './resolve.js';
+import { resolveEntities } from './resolve.js';
 import { ToolCaller } from './tool-caller.js';
 import { triage } from './triage.js';
 import { wrapUntrusted } from './untrusted.js';
@@ -73,7 +75,7 @@ function describeEntities(entities: Entities): string {
 
 /**
  * One investigation: resolve → gather → match → reason (or triage) → answer. Never throws for
- * model trouble (it degrades to triage and says so); throws only when the gateway itself is
+ * model trouble (it degrades to triage and says so); throws when the gateway itself is
  * unusable, which the worker retries.
  */
 export async function investigate(request: InvestigationRequest, deps: InvestigationDeps, settings: InvestigationSettings = defaultInvestigationSettings): Promise<InvestigationOutcome> {
@@ -89,13 +91,14 @@ export async function investigate(request: InvestigationRequest, deps: Investiga
   progress('resolve', `resolved: ${describeEntities(entities)}`);
 
   const gathered = await gatherEvidence(entities, tools, { budget: settings.gather, now: () => deps.clock.now(), onProgress: progress });
-  const evidence = evidenceFromSections(gathered.sections);
+  const evidence = evidenceFromSections(gathered.sections, deps.clock.now());
 
   const matches = deps.catalog.match(evidence);
   progress('match', matches.length > 0 ? `matched skill ${matches[0]?.name ?? ''}${matches.length > 1 ? ` (+${matches.length - 1} more)` : ''}` : 'no skill matched the evidence');
 
   const notes: string[] = [];
-  if (entities.unreachable.length > 0) notes.push(`Unreachable while investigating: ${entities.unreachable.join(', ')}.`);
+  const unreachable = [...new Set([...entities.unreachable, ...gathered.unreachable])];
+  if (unreachable.length > 0) notes.push(`Unreachable while investigating: ${unreachable.join(', ')}.`);
   if (entities.alternatives.length > 0) notes.push(`Also found: ${entities.alternatives.slice(0, 4).join('; ')} — not investigated.`);
   if (gathered.skipped > 0) notes.push(`${gathered.skipped} look-ups were skipped to stay within the time budget.`);
   const instances = [...new Set([...(entities.app ? [entities.app.instance] : []), ...gathered.instances])];
@@ -134,7 +137,7 @@ export async function investigate(request: InvestigationRequest, deps: Investiga
   }
 
   progress('triage', 'building the answer from matched skills (no model)');
-  const finding = triage(request.question, evidence, matches, deps.catalog, { swept: entities.swept !== undefined, unreachable: entities.unreachable });
+  const finding = triage(request.question, evidence, matches, deps.catalog, { swept: entities.swept !== undefined, unreachable });
   if (!deps.model) notes.push(matches.length > 0 ? 'No model was used: this answer was assembled from the matched skill and the evidence.' : 'No model was used, and no skill matched: this answer only reports what was looked at.');
   const answer: Answer = {
     ...finding,

@@ -13,11 +13,25 @@ export interface ToolDescriptor {
   isReadOnly: boolean;
 }
 
-/** What a tool call returned; `isError` results are for the model to act on. */
+/** Why a call produced no answer, when it was an infrastructure fault rather than a tool's verdict. */
+export interface ToolCallFailure {
+  /** The gateway's or server's code: `upstream_unavailable`, `upstream_timeout`, `circuit_open`, `backend_error`... */
+  code: string;
+  /** Asking again later may succeed (the instance is down or slow, not wrong). */
+  isRetryable: boolean;
+}
+
+/**
+ * What a tool call returned. `text` is what the model reads; `structured` (the MCP
+ * `structuredContent`) is what the pipeline reads facts from, checked per tool in
+ * `tool-results/`. `isError` results are for the model to act on; `failure` says the call did
+ * not reach an answer at all, and whether that is worth retrying.
+ */
 export interface ToolCallResult {
   text: string;
   structured?: unknown;
   isError: boolean;
+  failure?: ToolCallFailure;
 }
 
 export interface ToolCallOptions {

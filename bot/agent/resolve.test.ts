@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { candidateTerms, environmentOf } from './resolve.js';
-import { serviceOfHost, unreachableHosts } from './gather.js';
+import { serviceOfHost, unreachableHosts } from './gather/unreachable-hosts.js';
+import { candidateTerms, environmentOf } from './resolve/question-terms.js';
 import { wrapUntrusted } from './untrusted.js';
 
 describe('question parsing', () => {
@@ -23,7 +23,7 @@ describe('log reading', () => {
       'dial tcp: lookup payments-api.shop.svc.cluster.local on 10.96.0.10:53: no such host',
       'dial tcp orders.shop.svc.cluster.local:8080: connect: connection refused',
     ].join('\n');
-    expect(unreachableHosts(logs)).toEqual(['payments-api.shop.svc.cluster.local', 'orders.shop.svc.cluster.local']);
+    expect(unreachableHosts(logs.split('\n'))).toEqual(['payments-api.shop.svc.cluster.local', 'orders.shop.svc.cluster.local']);
     expect(serviceOfHost('payments-api.shop.svc.cluster.local', 'other')).toEqual({ name: 'payments-api', namespace: 'shop' });
     expect(serviceOfHost('inventory', 'shop')).toEqual({ name: 'inventory', namespace: 'shop' });
   });
@@ -38,98 +38,8 @@ describe('untrusted tool output', () => {
   });
 });
 
-describe('evidence from an application diff', () => {
-  it('keeps each changed value together with the context that names it', async () => {
-    const { evidenceFromSections } = await import('./evidence-lines.js');
-    const text = [
-      'Application pricing: 1 resource(s) differ (--- live, +++ desired from git @ 5b75398)',
-      'Deployment/pricing (shop):',
-      '  @@ -9,5 +9,5 @@',
-      '     namespace: shop',
-      '   spec:',
-      '  -  replicas: 4',
-      '  +  replicas: 2',
-      '  @@ -21,5 +21,5 @@',
-      '           - env:',
-      '               - name: LOG_LEVEL',
-      '  -              value: debug',
-      '  +              value: info',
-    ].join('\n');
-    const items = evidenceFromSections([{ tool: 'get_application_diff', instance: 'argocd-eu-1', target: 'app/pricing', text, isError: false }]);
-    expect(items.map((item) => item.text)).toEqual([
-      'Deployment/pricing (shop) live vs git: namespace: shop | spec: | -replicas: 4 | +replicas: 2',
-      'Deployment/pricing (shop) live vs git: - env: | - name: LOG_LEVEL | -value: debug | +value: info',
-    ]);
-    expect(items.every((item) => item.isProblem && item.kind === 'argocd')).toBe(true);
-  });
-});
-
 describe('hosts behind a refused connection', () => {
   it('reads the host from the URL when the dial names only an IP', () => {
-    expect(unreachableHosts('ERROR request failed: Get "http://cart.shop.svc.cluster.local:80/": dial tcp 10.111.206.3:80: connect: connection refused')).toEqual(['cart.shop.svc.cluster.local']);
-  });
-});
-
-describe('evidence from an application diff with field managers', () => {
-  it('keeps who last wrote the live object with each hunk', async () => {
-    const { evidenceFromSections } = await import('./evidence-lines.js');
-    const text = [
-      'Application pricing: 1 resource(s) differ (--- live, +++ desired from git @ 5b75398)',
-      'Deployment/pricing (shop): (live last written by kubectl-edit (Update, 3h ago), argocd-controller (Update, 9d ago))',
-      '  @@ -9,5 +9,5 @@',
-      '  -  replicas: 4',
-      '  +  replicas: 2',
-    ].join('\n');
-    const [item] = evidenceFromSections([{ tool: 'get_application_diff', instance: 'argocd-eu-1', target: 'app/pricing', text, isError: false }]);
-    expect(item?.text).toBe('Deployment/pricing (shop) (live last written by kubectl-edit (Update, 3h ago), argocd-controller (Update, 9d ago)) live vs git: -replicas: 4 | +replicas: 2');
-  });
-});
-
-describe('root-cause statements', () => {
-  it('drops event counts and ages from the line that states the cause', async () => {
-    const { asStatement } = await import('./triage.js');
-    expect(asStatement('x11 Failed Pod/checkout-4jxrkhn4qv-94fb8 (4m ago): Failed to pull image "registry.example.com/shop/checkout:1.8.3": not found')).toBe(
-      'Pod/checkout-4jxrkhn4qv-94fb8: Failed to pull image "registry.example.com/shop/checkout:1.8.3": not found',
-    );
-    expect(asStatement('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)')).toBe('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)');
-    expect(asStatement('x1 Warning OperationCompleted Application/profile (14m ago): Sync operation to 391d7cc failed')).toBe('Application/profile: Sync operation to 391d7cc failed');
-  });
-
-  it('says who logged a log line, and reduces a JSON log line to its level, message and error', async () => {
-    const { asStatement, logMessage } = await import('./triage.js');
-    const json = '{"level":"fatal","ts":"2026-11-24T04:00:00Z","msg":"config: required key PAYMENTS_DB_URL missing value","error":"envconfig.Process: PAYMENTS_DB_URL"}';
-    expect(asStatement(json, 'describe_workload:prod-eu/deployment/payments/payments-api')).toBe(
-      'payments-api logged: fatal: config: required key PAYMENTS_DB_URL missing value (envconfig.Process: PAYMENTS_DB_URL)',
-    );
-    expect(asStatement('ERROR dial tcp: lookup shipping on 10.96.0.10:53: no such host', 'get_pod_logs:prod-eu/pod/shop/checkout-7d9f-x2')).toBe('checkout-7d9f-x2 logged: ERROR dial tcp: lookup shipping on 10.96.0.10:53: no such host');
-    // Informational levels are not repeated, an error already in the message is not doubled, stack traces keep their first line.
-    expect(logMessage('{"level":"info","message":"listening on :8080"}')).toBe('listening on :8080');
-    expect(logMessage('{"severity":"ERROR","msg":"db: timeout","err":"db: timeout"}')).toBe('error: db: timeout');
-    expect(logMessage('{"level":"error","msg":"boom","stack":"Error: boom\\n    at main (app.js:1)"}')).toBe('error: boom (Error: boom)');
-    // Not a JSON object with a message: left to the plain-line rules.
-    for (const line of ['{"level":"fatal"}', '{not json}', '[1,2]', 'plain text']) expect(logMessage(line)).toBeUndefined();
-  });
-});
-
-describe('triage fix', () => {
-  const skill = (fix: string) => ({ name: 'service-connectivity', description: 'Service calls fail.', body: '', fix, references: [] });
-  const catalogOf = (fix: string) => ({ names: () => ['service-connectivity'], promptIndex: () => '', get: () => skill(fix), readFile: () => Promise.resolve(undefined), match: () => [], search: () => [] });
-  const hits = (lines: string[]) => [{ name: 'service-connectivity', score: 5, hits: lines.map((line) => ({ signal: 's', line, source: 'check_service:prod/service/shop/cart', weight: 2 })) }];
-  const cases = ['- wrong hostname: fix the URL in the caller values', '- selector matches no pods: make the Service selector and the pod labels agree', '- port mismatch: point targetPort at the named port'].join('\n');
-
-  it('states the case the evidence singles out as the fix, and moves it first', async () => {
-    const { triage } = await import('./triage.js');
-    const finding = triage('why', [], hits(['Service cart: selector matches no pods in shop']), catalogOf(cases));
-    expect(finding.fix?.description).toBe('selector matches no pods: make the Service selector and the pod labels agree');
-    expect(finding.nextSteps[0]).toBe(finding.fix?.description);
-  });
-
-  it('offers the first case as the most common one, not as the fix, when the evidence does not choose', async () => {
-    const { triage } = await import('./triage.js');
-    const finding = triage('why', [], hits(['connection refused']), catalogOf(cases));
-    expect(finding.fix?.description).toBe("wrong hostname: fix the URL in the caller values. (The skill's most common case; nothing in the evidence singled it out, so check that it fits.)");
-    expect(finding.nextSteps[0]).toBe('wrong hostname: fix the URL in the caller values');
-    // A single case is the fix.
-    expect(triage('why', [], hits(['connection refused']), catalogOf('- port mismatch: point targetPort at the named port')).fix?.description).toBe('port mismatch: point targetPort at the named port');
+    expect(unreachableHosts(['ERROR request failed: Get "http://cart.shop.svc.cluster.local:80/": dial tcp 10.111.206.3:80: connect: connection refused'])).toEqual(['cart.shop.svc.cluster.local']);
   });
 });

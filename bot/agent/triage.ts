@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import type { EvidenceBundle } from '../skills/evidence.js';
 import type { Finding } from './answer.js';
 import type { SkillCatalog, SkillHit, SkillMatchResult } from './ports.js';
-import { candidateTerms } from './resolve.js';
+import { candidateTerms } from './resolve/question-terms.js';
 
 /** What the investigation covered, so a "nothing found" answer says what was and was not looked at. */
 export interface TriageScope {
@@ -57,6 +58,9 @@ function firstParagraph(markdown: string): string {
   return (paragraph ?? markdown).replace(/\s+/g, ' ').slice(0, 700);
 }
 
+/** A JSON log line: an object of fields (what they hold is checked field by field). */
+const logRecord = z.record(z.string(), z.unknown());
+
 const FAILURE_LEVELS = /^(?:fatal|panic|critical|crit|error|err)$/i;
 
 /**
@@ -73,8 +77,9 @@ export function logMessage(line: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return undefined;
-  const fields = record as Record<string, unknown>;
+  const parsed = logRecord.safeParse(record);
+  if (!parsed.success) return undefined;
+  const fields = parsed.data;
   const field = (...keys: string[]): string | undefined => {
     for (const key of keys) {
       const value = fields[key];
@@ -91,16 +96,24 @@ export function logMessage(line: string): string | undefined {
 }
 
 /**
- * A tool line as a sentence for the root cause. Event counts and ages are evidence detail, not
- * cause ("x11 Failed Pod/checkout-x (4m ago): Failed to pull…" → "Pod/checkout-x: Failed to
- * pull…"); a log line says who logged it, and a JSON log line only its message and error.
+ * An evidence line as a sentence for the root cause: the item's own statement when it has one
+ * (an event without its count and age); a log line says who logged it, and a JSON log line
+ * only its message and error.
  */
-export function asStatement(line: string, source = ''): string {
+export function asStatement(line: string, source = '', statement?: string): string {
+  if (statement) return statement;
   const objectName = source.replace(/^[a-z_]+:/, '').split('/').pop() ?? '';
   const structured = logMessage(line);
   if (structured) return objectName ? `${objectName} logged: ${structured}` : structured;
   if (objectName && /^get_(?:pod|application)_logs:/.test(source)) return `${objectName} logged: ${line.trim()}`;
-  return line.replace(/^x\d+\s+(?:(?:Warning|Normal)\s+)?\w+\s+(\S+)\s+\([^)]*\bago\):\s*/, '$1: ').replace(/\s*…\s*/g, ' … ');
+  return line.replace(/\s*…\s*/g, ' … ');
+}
+
+/** The statement of the evidence item a hit quotes (the matcher hands back the line, clipped at 240). */
+function statementOf(hit: { line: string; source: string }, evidence: EvidenceBundle): string | undefined {
+  const stem = hit.line.endsWith('…') ? hit.line.slice(0, -1) : undefined;
+  const item = evidence.find((candidate) => candidate.source === hit.source && (candidate.text === hit.line || (stem !== undefined && candidate.text.startsWith(stem))));
+  return item?.statement;
 }
 
 /** Drops lines that are a clipped copy ("…") of a longer line that is also present. */
@@ -190,8 +203,8 @@ export function triage(question: string, evidence: EvidenceBundle, matches: read
   const fixDescription = steps[0] ? (ranked.isDecided ? steps[0] : `${steps[0].slice(0, 700).replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}`) : fixText ? firstParagraph(fixText) : undefined;
   const where = primary ? ` (${primary.source.replace(/^[a-z_]+:/, '')})` : '';
   return {
-    summary: `${primary ? asStatement(primary.line, primary.source).slice(0, 400) : skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
-    rootCause: `${primary ? asStatement(primary.line, primary.source) : skill.description}${where}.`.slice(0, 1500),
+    summary: `${primary ? asStatement(primary.line, primary.source, statementOf(primary, evidence)).slice(0, 400) : skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
+    rootCause: `${primary ? asStatement(primary.line, primary.source, statementOf(primary, evidence)) : skill.description}${where}.`.slice(0, 1500),
     evidence: distinctLines([
       ...hitLines.map((hit) => ({ line: hit.line, source: hit.source })),
       // Lines the tools flagged as problems on the same objects: the specifics (limits, selectors, diffs).

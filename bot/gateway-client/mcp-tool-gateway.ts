@@ -1,5 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import type { ToolCallOptions, ToolCallResult, ToolDescriptor, ToolGateway } from '../agent/ports.js';
 import { BotError, errorMessage } from '../errors.js';
 import { readVersionSafe } from './version.js';
@@ -12,6 +14,9 @@ export interface McpToolGatewayOptions {
   /** Per-call timeout. */
   timeoutMs?: number;
 }
+
+/** The `data` of the gateway's InternalError for an upstream fault (see mcp-servers/gateway/call-router.ts). */
+const upstreamFault = z.object({ code: z.string(), isRetryable: z.boolean() });
 
 interface ContentBlock {
   type: string;
@@ -81,9 +86,16 @@ export class McpToolGateway implements ToolGateway {
       const text = content.filter((block) => block.type === 'text').map((block) => block.text ?? '').join('\n');
       return { text, ...(result.structuredContent ? { structured: result.structuredContent } : {}), isError: result.isError === true };
     } catch (error) {
-      // Protocol errors (unknown tool, bad arguments, denied) are for the caller to act on.
-      const code = (error as { code?: number }).code;
-      if (typeof code === 'number' && code !== -32001) return { text: errorMessage(error), isError: true };
+      if (error instanceof McpError && error.code !== ErrorCode.RequestTimeout) {
+        // The gateway reports an upstream fault as InternalError with `data: {code, isRetryable}`:
+        // keep both, so the pipeline can tell a dead instance from a wrong call.
+        const data = upstreamFault.safeParse(error.data);
+        if (error.code === ErrorCode.InternalError && data.success) {
+          return { text: errorMessage(error), isError: true, failure: { code: data.data.code, isRetryable: data.data.isRetryable } };
+        }
+        // Protocol errors (unknown tool, bad arguments, denied) are for the caller to act on.
+        return { text: errorMessage(error), isError: true, failure: { code: 'protocol_error', isRetryable: false } };
+      }
       throw new BotError('upstream_unavailable', `the MCP gateway call ${name} failed: ${errorMessage(error)}`, { cause: error, isRetryable: true });
     }
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InvestigationOutcome } from '../agent/answer.js';
 import { defaultInvestigationSettings, investigate, type InvestigationSettings } from '../agent/investigate.js';
 import type { ModelClient, ProgressListener, SkillCatalog, ToolCallRecorder, ToolGateway } from '../agent/ports.js';
-import type { ChannelDefaults } from '../agent/resolve.js';
+import type { ChannelDefaults } from '../agent/entities.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import { errorMessage } from '../errors.js';
 import type { InvestigationSource } from '../store/investigations-repository.js';

@@ -30,6 +30,11 @@ export interface EvidenceItem {
   text: string;
   /** The reporting tool flagged this line as a problem (e.g. a `!` line of describe_workload). */
   isProblem?: boolean;
+  /**
+   * The observation as a root-cause sentence, when it differs from `text` (an event without its
+   * count and age: `Pod/checkout-x: Failed to pull image …`).
+   */
+  statement?: string;
 }
 
 /** Everything gathered for one question. */

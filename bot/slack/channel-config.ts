@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { ChannelDefaults } from '../agent/resolve.js';
+import type { ChannelDefaults } from '../agent/entities.js';
 import { BotError, errorMessage } from '../errors.js';
 
 const channelSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import type { ChannelDefaults } from '../agent/resolve.js';
+import type { ChannelDefaults } from '../agent/entities.js';
 
 /** Name of the queue Slack receivers fill and workers drain. */
 export const INVESTIGATION_QUEUE = 'investigation';

@@ -1,0 +1,24 @@
+import type { EvidenceItem } from '../../skills/evidence.js';
+import { eventObjectLabel, type EventGroup } from '../tool-results/common-shapes.js';
+import { ageOf, clipLine } from './age.js';
+import type { EvidenceContext } from './section.js';
+
+/** One event group as an evidence line: `x12 Warning BackOff Pod/web-1 (2m ago): Back-off restarting …`. */
+export function eventLine(group: EventGroup, now: number): string {
+  const type = group.type === 'Normal' ? '' : `${group.type} `;
+  return clipLine(
+    `x${group.count} ${type}${group.reason} ${eventObjectLabel(group)} ` +
+      `(${ageOf(group.lastSeen, now)} ago): ${group.message}`,
+  );
+}
+
+/** Event groups (list_events, get_application_events, a workload's warnings) as `event` lines. */
+export function eventEvidence(groups: readonly EventGroup[], context: EvidenceContext): EvidenceItem[] {
+  return groups.map((group) => ({
+    kind: 'event',
+    source: context.source,
+    text: eventLine(group, context.now),
+    // Counts and ages are evidence detail, not cause.
+    statement: clipLine(`${eventObjectLabel(group)}: ${group.message}`),
+  }));
+}

@@ -1,0 +1,37 @@
+import type { EvidenceItem } from '../../skills/evidence.js';
+import type { ResultOf } from '../tool-results/result-schemas.js';
+import { clipLine } from './age.js';
+import type { EvidenceContext } from './section.js';
+
+/** list_policy_violations: one `kyverno` line per policy/rule group, with its message and resources. */
+export function policyViolationEvidence(
+  result: ResultOf<'list_policy_violations'>,
+  context: EvidenceContext,
+): EvidenceItem[] {
+  return result.groups.map((group) => {
+    const more = group.resources.length > 8 ? `, … +${group.resources.length - 8}` : '';
+    const resources = `${group.resources.slice(0, 8).join(', ')}${more}`;
+    const severity = group.severity ? `, ${group.severity}` : '';
+    const head = `${group.policy}/${group.rule} [${group.result}${severity}] x${group.resources.length}`;
+    return { kind: 'kyverno', source: context.source, text: clipLine(`${head}: ${group.message} — ${resources}`) };
+  });
+}
+
+/**
+ * explain_admission_denial: per denial the resource and where it was seen, the rule's message,
+ * the failed field and what the rule requires.
+ */
+export function admissionDenialEvidence(
+  result: ResultOf<'explain_admission_denial'>,
+  context: EvidenceContext,
+): EvidenceItem[] {
+  const items: EvidenceItem[] = [];
+  const push = (text: string) => items.push({ kind: 'kyverno', source: context.source, text: clipLine(text) });
+  for (const denial of result.denials) {
+    push(`resource ${denial.resource ?? '?'}${denial.source ? ` — from ${denial.source}` : ''}`);
+    push(`policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ${denial.message}`);
+    if (denial.failedPath) push(`failed at: ${denial.failedPath}`);
+    for (const requirement of denial.requirements.slice(0, 8)) push(`fix: ${requirement}`);
+  }
+  return items;
+}

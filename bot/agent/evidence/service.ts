@@ -1,0 +1,21 @@
+import type { EvidenceItem } from '../../skills/evidence.js';
+import type { ResultOf } from '../tool-results/result-schemas.js';
+import { clipLine } from './age.js';
+import type { EvidenceContext } from './section.js';
+
+/** check_service: pods selected and endpoints (`service`), then each problem found, flagged. */
+export function serviceEvidence(service: ResultOf<'check_service'>, context: EvidenceContext): EvidenceItem[] {
+  const endpoints = `endpoints: ${service.readyEndpoints ?? '?'} ready, ${service.notReadyEndpoints ?? '?'} not ready`;
+  const summary: EvidenceItem = {
+    kind: 'service',
+    source: context.source,
+    text: `Service ${service.namespace}/${service.service}: ${service.selectedPods.length} pods selected; ${endpoints}`,
+  };
+  const problems: EvidenceItem[] = service.problems.map((problem) => ({
+    kind: 'service',
+    source: context.source,
+    text: clipLine(problem),
+    isProblem: true,
+  }));
+  return [summary, ...problems];
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { eventGroupShape, eventGroupsResult, ownersShape } from './common-shapes.js';
+
+/** The result shapes of the Kubernetes server's read tools, as far as the pipeline reads them. */
+
+/** `find_workloads`: workloads whose name contains a fragment. */
+export const findWorkloadsResult = z.object({
+  workloads: z.array(
+    z.object({ kind: z.string(), namespace: z.string(), name: z.string(), isHealthy: z.boolean().optional() }),
+  ),
+  total: z.number().optional(),
+});
+
+/** `list_resources`: one row per object. */
+export const listResourcesResult = z.object({
+  kind: z.string().optional(),
+  items: z.array(z.object({ name: z.string(), namespace: z.string().optional(), isHealthy: z.boolean().optional() })),
+  total: z.number().optional(),
+});
+
+const containerSummary = z.object({
+  name: z.string(),
+  ready: z.boolean().optional(),
+  restarts: z.number().default(0),
+  /** `running`, `waiting: CrashLoopBackOff`, `terminated: OOMKilled (exit 137)`. */
+  state: z.string(),
+  lastTermination: z.string().optional(),
+  message: z.string().optional(),
+});
+
+/** One pod of a workload, reduced to what explains its health. */
+export const podSummaryShape = z.object({
+  name: z.string(),
+  phase: z.string(),
+  ready: z.string().optional(),
+  restarts: z.number().default(0),
+  node: z.string().optional(),
+  age: z.string().optional(),
+  isHealthy: z.boolean(),
+  problems: z.array(z.string()).default([]),
+  containers: z.array(containerSummary).default([]),
+  owners: ownersShape,
+  argocdApp: z.string().optional(),
+});
+
+/** A pod of `describe_workload`. */
+export type PodSummary = z.infer<typeof podSummaryShape>;
+
+/** `describe_workload`: rollout, pods, missing references, warning events, crash logs. */
+export const describeWorkloadResult = z.object({
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  revision: z.string().optional(),
+  images: z.array(z.string()).default([]),
+  rollout: z
+    .object({ summary: z.string(), isHealthy: z.boolean(), problems: z.array(z.string()).default([]) })
+    .optional(),
+  pods: z.array(podSummaryShape),
+  podCount: z.number().optional(),
+  warningEvents: z.array(eventGroupShape).default([]),
+  missingReferences: z
+    .array(z.object({ kind: z.string(), name: z.string(), usedBy: z.string(), optional: z.boolean().optional() }))
+    .default([]),
+  missingKeys: z
+    .array(z.object({ kind: z.string(), name: z.string(), key: z.string(), usedBy: z.string() }))
+    .default([]),
+  unboundClaims: z
+    .array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() }))
+    .default([]),
+  crashLogs: z
+    .array(
+      z.object({
+        pod: z.string(),
+        container: z.string(),
+        previous: z.boolean().optional(),
+        lines: z.array(z.string()),
+      }),
+    )
+    .default([]),
+});
+
+/** `list_events`: event groups, newest first. */
+export const listEventsResult = eventGroupsResult;
+
+/** `get_namespace_health`: what is unhealthy in a namespace, worst first. */
+export const getNamespaceHealthResult = z.object({
+  namespace: z.string(),
+  isHealthy: z.boolean(),
+  findings: z.array(
+    z.object({ object: z.string(), problem: z.string(), severity: z.number().optional(), owners: ownersShape }),
+  ),
+  totalFindings: z.number().optional(),
+  warningEvents: z.array(eventGroupShape).default([]),
+});
+
+/** `get_pod_logs`: the (condensed) log lines of one container. */
+export const getPodLogsResult = z.object({
+  pod: z.string(),
+  namespace: z.string().optional(),
+  container: z.string().optional(),
+  previous: z.boolean().optional(),
+  lines: z.array(z.string()),
+  totalLines: z.number().optional(),
+});
+
+/** `check_service`: selector, endpoints, ports and the problems found. */
+export const checkServiceResult = z.object({
+  service: z.string(),
+  namespace: z.string(),
+  selectedPods: z.array(z.string()).default([]),
+  readyEndpoints: z.number().optional(),
+  notReadyEndpoints: z.number().optional(),
+  problems: z.array(z.string()).default([]),
+  isHealthy: z.boolean(),
+});
