@@ -4,7 +4,7 @@ import { loadChannelConfig } from '../../slack/channel-config.js';
 import { loadSlackConfig } from '../../slack/config.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
 import { createSlackApp } from '../../slack/slack-app.js';
-import { loadWorkerConfig } from '../../worker/config.js';
+import { loadWorkerConfig } from '../../slack/worker-config.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { startRoleTelemetry } from '../role-telemetry.js';
 import { openRuntime } from '../runtime.js';

@@ -8,8 +8,8 @@ import { createInvestigator, investigationSettings, type Investigator } from '..
 import { loadChannelConfig, type ChannelDirectory } from '../../slack/channel-config.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
 import { webClientOptions } from '../../slack/web-client-options.js';
-import { loadWorkerConfig, type WorkerConfig } from '../../worker/config.js';
-import { createInvestigationWorker } from '../../worker/investigation-worker.js';
+import { loadWorkerConfig, type WorkerConfig } from '../../slack/worker-config.js';
+import { createInvestigationWorker } from '../../slack/investigation-worker.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { startRoleTelemetry } from '../role-telemetry.js';
 import { openRuntime, type Runtime } from '../runtime.js';
