@@ -5,7 +5,7 @@ import { appMentionEvent, FAKE_WORKSPACE, sendSignedEvent, startFakeSlack, type 
 import type { Answer } from '../agent/answer.js';
 import { createBullmqQueue } from '../queue/bullmq-queue.js';
 import type { JobQueue, JobWorker } from '../queue/queue.js';
-import type { Investigator } from '../runtime/investigator.js';
+import { newInvestigation, type Investigator } from '../runtime/investigator.js';
 import { createChannelDirectory } from './channel-config.js';
 import { loadSlackConfig } from './config.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from './investigation-job.js';
@@ -34,10 +34,10 @@ const runs: string[] = [];
 
 /** Answers like the pipeline would, recording the row through the real store. */
 const investigator: Investigator = {
-  async run(job, onProgress) {
-    const id = job.id ?? '';
+  open: (job) => store.investigations.create(newInvestigation(job)),
+  async run(job, onProgress, opened) {
+    const { id } = opened ?? (await store.investigations.create(newInvestigation(job)));
     runs.push(id);
-    await store.investigations.create({ id, source: job.source, question: job.question });
     onProgress?.('gather', 'checking Argo CD app checkout on argocd-eu-1');
     const answer: Answer = {
       summary: 'checkout is OutOfSync.',

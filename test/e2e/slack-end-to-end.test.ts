@@ -53,12 +53,24 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
   let worker: JobWorker;
   let eventsUrl: string;
   let useModel = false;
+  /** Inserts of each investigation row, counted on the store the worker and the investigators share. */
+  const rowWrites = new Map<string, number>();
 
   beforeAll(async () => {
     estate = await openScenarioEstate(await bundledScenario('missing-image-tag'));
     testDb = await createPostgresTestDatabase();
     await migrate(testDb.db);
-    store = createStore(testDb.db);
+    const plain = createStore(testDb.db);
+    store = {
+      ...plain,
+      investigations: {
+        ...plain.investigations,
+        create: (input) => {
+          rowWrites.set(input.id, (rowWrites.get(input.id) ?? 0) + 1);
+          return plain.investigations.create(input);
+        },
+      },
+    };
     disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
     slack = await startFakeSlack();
     anthropic = await startFakeAnthropic();
@@ -136,7 +148,10 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
     expect(JSON.stringify(replies[0]?.['blocks'])).toContain(ActionId.correct);
     const rows = await store.investigations.listRecent({ channels: [FAKE_WORKSPACE.channelId] });
     expect(rows.filter((row) => row.thread === thread)).toHaveLength(1);
-    expect((await store.toolCalls.listForInvestigation(rows.find((row) => row.thread === thread)?.id ?? '')).length).toBeGreaterThan(5);
+    const id = rows.find((row) => row.thread === thread)?.id ?? '';
+    expect((await store.toolCalls.listForInvestigation(id)).length).toBeGreaterThan(5);
+    // Regression: the worker and then the investigator both inserted the row; now only the investigator's open does.
+    expect(rowWrites.get(id)).toBe(1);
   });
 
   it('rejects a bad signature and a stale timestamp without queueing anything', async () => {
