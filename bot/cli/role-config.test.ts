@@ -58,7 +58,8 @@ describe('one config per role', () => {
   it('checks the worker in one pass: its own, the runtime and the gateway variables together', () => {
     const error = errorOf(() => loadWorkerRoleConfig({ SLACK_BOT_TOKEN: 'xoxp-user', LOG_LEVEL: 'loud' }, dir));
     expect(error.message).toMatch(/^invalid worker configuration: /);
-    for (const variable of ['SLACK_BOT_TOKEN must be a bot token', 'LOG_LEVEL', 'GATEWAY_URL is required', 'GATEWAY_TOKEN is required']) {
+    const expected = ['SLACK_BOT_TOKEN must be a bot token', 'LOG_LEVEL', 'GATEWAY_URL is required', 'GATEWAY_TOKEN is required'];
+    for (const variable of expected) {
       expect(error.message).toContain(variable);
     }
   });
@@ -67,7 +68,15 @@ describe('one config per role', () => {
     const file = join(dir, 'channels.yaml');
     writeFileSync(
       file,
-      'channels:\n  - id: C0PAYMENTS1\n    team: payments\n    gateway:\n      principal: payments\n      tokenEnv: GATEWAY_TOKEN_PAYMENTS\n',
+      [
+        'channels:',
+        '  - id: C0PAYMENTS1',
+        '    team: payments',
+        '    gateway:',
+        '      principal: payments',
+        '      tokenEnv: GATEWAY_TOKEN_PAYMENTS',
+        '',
+      ].join('\n'),
     );
     const env = { ...workerEnv, SRE_BOT_CHANNELS_FILE: file, WORKER_CONCURRENCY: '0' };
     const error = errorOf(() => loadWorkerRoleConfig(env, dir, { requireRedis: true }));

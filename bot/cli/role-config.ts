@@ -78,7 +78,8 @@ function channelProblems(
       const tokenEnv = channel.gateway?.tokenEnv;
       if (tokenEnv && !env[tokenEnv]) {
         const principal = channel.gateway?.principal ?? '';
-        problems.push(`${tokenEnv} is required: channel ${channel.id} (${channel.team}) uses gateway principal ${principal}`);
+        const owner = `channel ${channel.id} (${channel.team})`;
+        problems.push(`${tokenEnv} is required: ${owner} uses gateway principal ${principal}`);
       }
     }
   }

@@ -31,7 +31,11 @@ export const slackVariablesSchema = z.object({
   GATEWAY_URL: urlVariable(['http:', 'https:']).optional(),
 });
 
-type SlackModeVariables = { SLACK_MODE?: 'http' | 'socket' | undefined; SLACK_APP_TOKEN?: string | undefined; SLACK_SIGNING_SECRET?: string | undefined };
+type SlackModeVariables = {
+  SLACK_MODE?: 'http' | 'socket' | undefined;
+  SLACK_APP_TOKEN?: string | undefined;
+  SLACK_SIGNING_SECRET?: string | undefined;
+};
 
 /**
  * Adds the connection-mode rules to any schema holding the Slack variables (the receiver's own,
