@@ -15,14 +15,32 @@ module.exports = {
     {
       name: 'agent-imports-nothing-concrete',
       severity: 'error',
-      comment: 'bot/agent is pure logic behind narrow interfaces: no Bolt, BullMQ, pg, PGlite, Redis, SDK clients or other bot parts that wrap them.',
+      comment:
+        'bot/agent is pure logic behind narrow interfaces: no BullMQ, pg, PGlite, Redis, SDK clients or other bot ' +
+        'parts that wrap them (Slack has its own rule below).',
       from: { path: '^bot/agent/', pathNot: '\\.test\\.ts$' },
       to: {
         path: [
-          'node_modules/(@slack|bullmq|ioredis|pg|@electric-sql|@anthropic-ai|@modelcontextprotocol|@kubernetes|pino|prom-client)/',
-          '^bot/(slack|queue|store|cli|model|worker|gateway-client|git)/',
+          'node_modules/(bullmq|ioredis|pg|@electric-sql|@anthropic-ai|@modelcontextprotocol|@kubernetes|pino|prom-client)/',
+          '^bot/(queue|store|cli|model|gateway-client|git)/',
         ],
       },
+    },
+    {
+      name: 'agent-knows-nothing-of-slack',
+      severity: 'error',
+      comment:
+        'bot/agent returns plain answer data (Answer, Finding); Block Kit, posting and status live in bot/slack.',
+      from: { path: '^bot/agent/' },
+      to: { path: ['node_modules/@slack/', '^bot/slack/'] },
+    },
+    {
+      name: 'slack-sdk-only-in-slack-wing',
+      severity: 'error',
+      comment:
+        'Slack is one wing: only bot/slack and the composition roots (bot/cli, main.ts files) import @slack/*.',
+      from: { path: '^bot/', pathNot: ['^bot/slack/', '^bot/cli/', '(^|/)main\\.ts$'] },
+      to: { path: 'node_modules/@slack/' },
     },
     {
       name: 'mcp-servers-never-import-bot',
@@ -41,8 +59,8 @@ module.exports = {
     {
       name: 'nobody-imports-composition-roots',
       severity: 'error',
-      comment: 'main.ts files and the CLI wire parts together; parts never import them.',
-      from: { pathNot: ['^bot/cli/', '^bin/'] },
+      comment: 'main.ts files and the CLI wire parts together; parts never import them. Cross-part suites under test/ may drive them (DESIGN: test/ imports anything).',
+      from: { pathNot: ['^bot/cli/', '^bin/', '^test/'] },
       to: { path: ['(^|/)main\\.ts$', '^bot/cli/'] },
     },
     {

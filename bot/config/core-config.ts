@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integerVariable, parseEnv, urlVariable, type Env } from './parse-env.js';
+import { parseEnv, portVariable, urlVariable, type Env } from './parse-env.js';
 
 /**
  * Variables every bot role shares: storage, queue, logging, telemetry. Role configs extend
@@ -13,7 +13,7 @@ export const coreConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlVariable(['http:', 'https:']).optional(),
   OTEL_SERVICE_NAME: z.string().default('sre-bot'),
-  METRICS_PORT: integerVariable(0),
+  METRICS_PORT: portVariable(0),
 });
 
 export type CoreConfig = Readonly<z.infer<typeof coreConfigSchema>>;

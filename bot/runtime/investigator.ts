@@ -5,28 +5,61 @@ import type { ModelClient, ProgressListener, SkillCatalog, ToolCallRecorder, Too
 import type { ChannelDefaults } from '../agent/entities.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import { errorMessage } from '../errors.js';
-import type { InvestigationSource } from '../store/investigations-repository.js';
+import type { Investigation, InvestigationSource, NewInvestigation } from '../store/investigations-repository.js';
 import type { Store } from '../store/store.js';
 import { Attr, SpanName } from '../telemetry/attributes.js';
 import type { BotMetrics } from '../telemetry/bot-metrics.js';
 import { contextFromTraceparent, inSpan } from '../telemetry/tracing.js';
 import { storeToolCallRecorder } from './store-recorder.js';
 
+/**
+ * One question to investigate, in the one shape every caller uses: `ask`, `eval` and `demo` build
+ * it directly, and the Slack job on the queue extends it (see SlackInvestigationJob), so the
+ * worker hands the job data to the pipeline as it is.
+ */
 export interface InvestigationJob {
-  id?: string;
+  /** Fixed by the caller when attempts must share one row (queued jobs); generated otherwise. */
+  investigationId?: string;
   source: InvestigationSource;
   question: string;
   channel?: string;
   thread?: string;
-  userId?: string;
+  /** The person who asked (a Slack user id for Slack questions). */
+  user?: string;
   traceId?: string;
   traceparent?: string;
   defaults?: ChannelDefaults;
 }
 
+/** Runs investigations and records them; the investigation row is written by `open` only. */
 export interface Investigator {
-  /** Runs one investigation end to end and records it (row, tool calls, answer, usage). */
-  run(job: InvestigationJob, onProgress?: ProgressListener): Promise<{ id: string; outcome: InvestigationOutcome }>;
+  /**
+   * Creates the investigation row, once per id (a retried job gets its row back), so a caller can
+   * record on it (Slack thread, status message) before the run.
+   */
+  open(job: InvestigationJob): Promise<Investigation>;
+  /**
+   * Runs one investigation end to end and records it (tool calls, answer, usage). Opens the row
+   * first unless `opened` is the row `open` returned for this job.
+   */
+  run(
+    job: InvestigationJob,
+    onProgress?: ProgressListener,
+    opened?: Investigation,
+  ): Promise<{ id: string; outcome: InvestigationOutcome }>;
+}
+
+/** The row a job opens: its fields under the store's names, with a fresh id when the job has none. */
+export function newInvestigation(job: InvestigationJob): NewInvestigation {
+  return {
+    id: job.investigationId ?? randomUUID(),
+    source: job.source,
+    question: job.question,
+    ...(job.channel ? { channel: job.channel } : {}),
+    ...(job.thread ? { thread: job.thread } : {}),
+    ...(job.user ? { userId: job.user } : {}),
+    ...(job.traceId ? { traceId: job.traceId } : {}),
+  };
 }
 
 /** Pipeline settings from the agent configuration. */
@@ -57,24 +90,23 @@ export function createInvestigator(deps: {
   metrics?: BotMetrics;
 }): Investigator {
   const now = deps.now ?? (() => Date.now());
+  const open = (job: InvestigationJob): Promise<Investigation> => deps.store.investigations.create(newInvestigation(job));
   return {
-    run(job, onProgress) {
-      const id = job.id ?? randomUUID();
+    open,
+    async run(job, onProgress, opened) {
+      const row = opened ?? (await open(job));
+      const attributes = { [Attr.investigationId]: row.id, ...(job.channel ? { [Attr.slackChannel]: job.channel } : {}) };
       // One trace from the Slack event through the worker, the pipeline and the gateway.
-      return inSpan(SpanName.investigation, { [Attr.investigationId]: id, ...(job.channel ? { [Attr.slackChannel]: job.channel } : {}) }, () => runInvestigation(id, job, onProgress), contextFromTraceparent(job.traceparent));
+      const parent = contextFromTraceparent(job.traceparent);
+      return inSpan(SpanName.investigation, attributes, () => runInvestigation(row.id, job, onProgress), parent);
     },
   };
 
-  async function runInvestigation(id: string, job: InvestigationJob, onProgress: Parameters<Investigator['run']>[1]): Promise<{ id: string; outcome: InvestigationOutcome }> {
-    await deps.store.investigations.create({
-      id,
-      source: job.source,
-      question: job.question,
-      ...(job.channel ? { channel: job.channel } : {}),
-      ...(job.thread ? { thread: job.thread } : {}),
-      ...(job.userId ? { userId: job.userId } : {}),
-      ...(job.traceId ? { traceId: job.traceId } : {}),
-    });
+  async function runInvestigation(
+    id: string,
+    job: InvestigationJob,
+    onProgress: ProgressListener | undefined,
+  ): Promise<{ id: string; outcome: InvestigationOutcome }> {
     await deps.store.investigations.markRunning(id);
     const started = now();
     const seconds = () => (now() - started) / 1_000;

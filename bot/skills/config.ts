@@ -22,7 +22,11 @@ export interface SkillsConfig {
 
 /** Parses the skill settings; relative roots resolve against `cwd`. */
 export function loadSkillsConfig(env: Env, cwd: string): SkillsConfig {
-  const parsed = parseEnv(skillsConfigSchema, env, 'skills');
+  return skillsSettings(parseEnv(skillsConfigSchema, env, 'skills'), cwd);
+}
+
+/** The skill settings from already-parsed variables (a role config holding the skills slice). */
+export function skillsSettings(parsed: z.infer<typeof skillsConfigSchema>, cwd: string): SkillsConfig {
   const roots = parsed.SKILLS_DIRS.split(delimiter).filter(Boolean).map((root) => resolve(cwd, root));
   const extra = parsed.SKILLS_URL_ALLOW_LIST.split(',').map((host) => host.trim()).filter(Boolean);
   return Object.freeze({ roots, urlAllowList: [...DEFAULT_URL_ALLOW_LIST, ...extra] });

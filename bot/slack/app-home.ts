@@ -1,5 +1,5 @@
 import type { App, types } from '@slack/bolt';
-import { escapeMrkdwn } from '../agent/render/render-blocks.js';
+import { escapeMrkdwn } from './answer-blocks.js';
 import type { Correction } from '../store/corrections-repository.js';
 import type { Investigation } from '../store/investigations-repository.js';
 import type { Store } from '../store/store.js';

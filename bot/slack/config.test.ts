@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkerConfig } from '../worker/config.js';
+import { loadWorkerConfig } from './worker-config.js';
 import { parseChannelConfig } from './channel-config.js';
 import { DEFAULT_SLACK_API_URL, loadSlackConfig } from './config.js';
 import { questionFrom } from './message-text.js';

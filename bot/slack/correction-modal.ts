@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { escapeMrkdwn } from '../agent/render/render-blocks.js';
+import { escapeMrkdwn } from './answer-blocks.js';
 
 type View = types.View;
 

@@ -10,7 +10,7 @@ import {
   viewSubmissionPayload,
   type FakeSlack,
 } from '../../test/fakes/slack/index.js';
-import { ActionId } from '../agent/render/render-blocks.js';
+import { ActionId } from './answer-blocks.js';
 import { createMemoryQueue } from '../queue/memory-queue.js';
 import { migrate } from '../store/migrate.js';
 import { createPgliteDatabase } from '../store/pglite-database.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Answer } from '../agent/answer.js';
-import { ActionId } from '../agent/render/render-blocks.js';
+import { ActionId } from './answer-blocks.js';
 import type { FeedbackRating } from '../store/feedback-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';

@@ -1,13 +1,15 @@
 import type { ChannelDefaults } from '../agent/entities.js';
+import type { InvestigationJob } from '../runtime/investigator.js';
 
 /** Name of the queue Slack receivers fill and workers drain. */
 export const INVESTIGATION_QUEUE = 'investigation';
 
 /**
- * What a Slack receiver enqueues for one question: only what the worker needs to answer in the
- * right place and continue the trace. No tokens or secrets travel in job data.
+ * What a Slack receiver enqueues for one question: the pipeline's InvestigationJob with the
+ * fields a Slack answer needs made required, plus where to answer. The worker hands this very
+ * object to the investigator; no tokens or secrets travel in job data.
  */
-export interface SlackInvestigationJob {
+export interface SlackInvestigationJob extends InvestigationJob {
   source: 'slack';
   /** Investigation id, fixed at enqueue time so every attempt writes the same row. */
   investigationId: string;
@@ -24,6 +26,8 @@ export interface SlackInvestigationJob {
   eventId: string;
   /** W3C trace context started at the receiver. */
   traceparent: string;
+  /** The trace id of `traceparent`, set at enqueue time. */
+  traceId?: string;
   /** Channel defaults from the channel configuration. */
   defaults?: ChannelDefaults;
   /** Gateway principal configured for the channel (the worker maps it to a token). */

@@ -41,6 +41,7 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
     async enqueue(question, idempotencyKey, context = {}) {
       const channel = deps.channels.get(question.channel);
       const traceparent = startTraceparent();
+      const traceId = traceIdOf(traceparent);
       const job: SlackInvestigationJob = {
         source: 'slack',
         investigationId: newId(),
@@ -51,6 +52,7 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
         ...(question.team ? { team: question.team } : {}),
         eventId: question.eventId,
         traceparent,
+        ...(traceId ? { traceId } : {}),
         trigger: question.trigger,
         ...(question.isAssistantThread ? { isAssistantThread: true } : {}),
         ...(channel ? { defaults: deps.channels.defaultsFor(question.channel) } : {}),
@@ -63,7 +65,7 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
           eventId: question.eventId,
           jobId: result.id,
           investigationId: result.isDuplicate ? undefined : job.investigationId,
-          traceId: traceIdOf(traceparent),
+          traceId,
           channel: question.channel,
           trigger: question.trigger,
           retryNum: context.retryNum,

@@ -76,6 +76,11 @@ export function createInvestigationsRepository(db: SqlClient, now: () => Date) {
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
 
+    /** Records the Slack thread a question is answered in, once known (a `/sre` question gets one from the bot). */
+    async setThread(id: string, thread: string): Promise<void> {
+      await db.query(`UPDATE investigations SET thread = $2 WHERE id = $1`, [id, thread]);
+    },
+
     async markRunning(id: string): Promise<void> {
       await db.query(`UPDATE investigations SET status = 'running' WHERE id = $1 AND status IN ('queued', 'running')`, [id]);
     },

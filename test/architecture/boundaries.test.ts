@@ -53,6 +53,40 @@ describe('import boundaries', () => {
     expect(result.output).toContain('agent-imports-nothing-concrete');
   });
 
+  it('fails when bot/agent imports @slack/bolt', async () => {
+    const result = await cruise({
+      'bot/agent/answer.ts': "import type { types } from '@slack/bolt';\nexport type Blocks = types.KnownBlock[];\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('agent-knows-nothing-of-slack');
+  });
+
+  it('fails when bot/agent imports the Slack wing', async () => {
+    const result = await cruise({
+      'bot/slack/answer-blocks.ts': 'export const blocks = 1;\n',
+      'bot/agent/answer.ts': "import { blocks } from '../slack/answer-blocks.js';\nexport const b = blocks;\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('agent-knows-nothing-of-slack');
+  });
+
+  it('fails when a bot part outside bot/slack imports the Slack SDK', async () => {
+    const result = await cruise({
+      'bot/runtime/notify.ts': "import { WebClient } from '@slack/web-api';\nexport const client = WebClient;\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('slack-sdk-only-in-slack-wing');
+  });
+
+  it('lets bot/slack and the composition roots import the Slack SDK', async () => {
+    const result = await cruise({
+      'bot/slack/answer-poster.ts': "import { WebClient } from '@slack/web-api';\nexport const client = WebClient;\n",
+      'bot/cli/commands/worker.ts': "import { WebClient } from '@slack/web-api';\nexport const client = WebClient;\n",
+    });
+    expect(result.output).toContain('no dependency violations found');
+    expect(result.code).toBe(0);
+  });
+
   it('fails when an MCP server imports bot code', async () => {
     const result = await cruise({
       'bot/errors.ts': 'export const e = 1;\n',

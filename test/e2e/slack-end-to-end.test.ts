@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../bot/agent/answer.js';
-import { ActionId } from '../../bot/agent/render/render-blocks.js';
+import { ActionId } from '../../bot/slack/answer-blocks.js';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createAnthropicModelClient } from '../../bot/model/anthropic-model-client.js';
 import { createBullmqQueue } from '../../bot/queue/bullmq-queue.js';
@@ -19,10 +19,10 @@ import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../bot/slack
 import { createSlackApp, type SlackService } from '../../bot/slack/slack-app.js';
 import { webClientOptions } from '../../bot/slack/web-client-options.js';
 import { migrate } from '../../bot/store/migrate.js';
-import { createSlackMessagesRepository } from '../../bot/store/slack-messages-repository.js';
+import { createSlackMessagesRepository } from '../../bot/slack/slack-messages-repository.js';
 import { createStore, type Store } from '../../bot/store/store.js';
 import { createLogger } from '../../bot/telemetry/logger.js';
-import { createInvestigationWorker } from '../../bot/worker/investigation-worker.js';
+import { createInvestigationWorker } from '../../bot/slack/investigation-worker.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
 import { appMentionEvent, blockActionsPayload, FAKE_WORKSPACE, plainTextValue, sendSignedEvent, sendSignedInteraction, startFakeSlack, viewSubmissionPayload, type FakeSlack } from '../fakes/slack/index.js';
@@ -53,12 +53,24 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
   let worker: JobWorker;
   let eventsUrl: string;
   let useModel = false;
+  /** Inserts of each investigation row, counted on the store the worker and the investigators share. */
+  const rowWrites = new Map<string, number>();
 
   beforeAll(async () => {
     estate = await openScenarioEstate(await bundledScenario('missing-image-tag'));
     testDb = await createPostgresTestDatabase();
     await migrate(testDb.db);
-    store = createStore(testDb.db);
+    const plain = createStore(testDb.db);
+    store = {
+      ...plain,
+      investigations: {
+        ...plain.investigations,
+        create: (input) => {
+          rowWrites.set(input.id, (rowWrites.get(input.id) ?? 0) + 1);
+          return plain.investigations.create(input);
+        },
+      },
+    };
     disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
     slack = await startFakeSlack();
     anthropic = await startFakeAnthropic();
@@ -136,7 +148,10 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
     expect(JSON.stringify(replies[0]?.['blocks'])).toContain(ActionId.correct);
     const rows = await store.investigations.listRecent({ channels: [FAKE_WORKSPACE.channelId] });
     expect(rows.filter((row) => row.thread === thread)).toHaveLength(1);
-    expect((await store.toolCalls.listForInvestigation(rows.find((row) => row.thread === thread)?.id ?? '')).length).toBeGreaterThan(5);
+    const id = rows.find((row) => row.thread === thread)?.id ?? '';
+    expect((await store.toolCalls.listForInvestigation(id)).length).toBeGreaterThan(5);
+    // Regression: the worker and then the investigator both inserted the row; now only the investigator's open does.
+    expect(rowWrites.get(id)).toBe(1);
   });
 
   it('rejects a bad signature and a stale timestamp without queueing anything', async () => {

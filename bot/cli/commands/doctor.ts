@@ -7,7 +7,7 @@ import { errorMessage } from '../../errors.js';
 import { McpToolGateway } from '../../gateway-client/mcp-tool-gateway.js';
 import { migrationStatus } from '../../store/migrate.js';
 import { openDatabase } from '../../store/open-database.js';
-import { loadWorkerConfig } from '../../worker/config.js';
+import { loadWorkerConfig } from '../../slack/worker-config.js';
 import { parseFlags, writeLine, type CliIo, type Command } from '../command.js';
 
 const USAGE = 'doctor [--json] [--timeout-ms N]';

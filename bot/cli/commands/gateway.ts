@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadCoreConfig } from '../../config/core-config.js';
+import { loadServerRoleConfig } from '../role-config.js';
 import { startTelemetry } from '../start-telemetry.js';
 import { parseFlags, parseIntegerFlag, UsageError, writeLine, type Command } from '../command.js';
 import { BotError } from '../../errors.js';
@@ -41,14 +41,16 @@ export const gatewayCommand: Command = {
   run: async (argv, io) => {
     const { values } = parseFlags(argv, { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, check: { type: 'boolean' } }, USAGE);
     if (!values.config) throw new UsageError('--config is required (see deploy/gateway.yaml for an example)', USAGE);
-    const config = loadConfig(resolve(io.cwd, values.config), io.env);
+    const configPath = resolve(io.cwd, values.config);
+    // One parse at start: the shared variables (telemetry) and the gateway file, reported together.
+    const { core, own: config } = loadServerRoleConfig('gateway', io.env, () => loadConfig(configPath, io.env));
     if (values.check) {
       writeLine(io.stdout, `gateway config OK: ${describeConfig(config)}`);
       return 0;
     }
     const port = parseIntegerFlag(values.port, 'port', USAGE) ?? config.listen.port;
     // Traces over OTLP when configured; the gateway serves its own /metrics on its port.
-    const telemetry = startTelemetry(loadCoreConfig(io.env), 'gateway');
+    const telemetry = startTelemetry(core, 'gateway');
     const logger = createGatewayLogger({ level: io.env.LOG_LEVEL ?? 'info', destination: io.stderr });
     const gateway = createGateway(config, {
       logger,

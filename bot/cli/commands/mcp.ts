@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { loadCoreConfig } from '../../config/core-config.js';
+import { loadServerRoleConfig } from '../role-config.js';
 import { startTelemetry } from '../start-telemetry.js';
 import { parseFlags, parseIntegerFlag, UsageError, writeLine, type Command, type CliIo } from '../command.js';
 import { BotError } from '../../errors.js';
@@ -36,15 +36,19 @@ export const mcpCommand: Command = {
     const port = parseIntegerFlag(values.port, 'port', USAGE) ?? 8080;
     const entry = mcpServerCatalog[name as McpServerName];
     const enableWrites = values['enable-writes'] === true;
-    let prepared: ReturnType<typeof entry.prepare>;
     const bootLogger = createServerLogger({ level: io.env.LOG_LEVEL ?? 'info', server: entry.name, destination: io.stderr });
-    try {
-      prepared = entry.prepare(io.env, { logger: bootLogger, enableWrites });
-    } catch (error) {
-      if (error instanceof McpServerError && error.code === 'config_invalid') throw new BotError('config_invalid', error.message, { cause: error });
-      throw error;
-    }
-    const telemetry = startTelemetry(loadCoreConfig(io.env), `mcp-${entry.name}`);
+    // One parse at start: the shared variables (telemetry) and the server's own, reported together.
+    const { core, own: prepared } = loadServerRoleConfig(`${entry.name} MCP server`, io.env, () => {
+      try {
+        return entry.prepare(io.env, { logger: bootLogger, enableWrites });
+      } catch (error) {
+        if (error instanceof McpServerError && error.code === 'config_invalid') {
+          throw new BotError('config_invalid', error.message, { cause: error });
+        }
+        throw error;
+      }
+    });
+    const telemetry = startTelemetry(core, `mcp-${entry.name}`);
     try {
       return await serve(prepared, values, { io, port, enableWrites, bootLogger, name: entry.name });
     } finally {

@@ -42,6 +42,12 @@ describe('sre-bot slack / worker', () => {
     expect(stderr()).toMatch(/REDIS_URL is required for a separate worker.*sre-bot slack` runs the worker in the same process/);
   });
 
+  it('names METRICS_PORT=99999 with every other bad variable in one config error before listening', async () => {
+    const { io, stderr } = cliIo({ SLACK_BOT_TOKEN: 'xoxb-1', METRICS_PORT: '99999', REDIS_URL: 'redis://127.0.0.1:9' });
+    expect(await runCli(['worker'], commands, io)).not.toBe(0);
+    expect(stderr()).toMatch(/invalid worker configuration: .*METRICS_PORT must be a port number.*GATEWAY_URL is required/);
+  });
+
   it('serves signed events and, without Redis, runs the worker in-process (status posted in the thread)', async () => {
     const { io, stderr, stop } = cliIo({
       SLACK_BOT_TOKEN: slack.botToken,

@@ -1,13 +1,10 @@
-import { resolve } from 'node:path';
 import { openQueue } from '../../queue/open-queue.js';
-import { loadChannelConfig } from '../../slack/channel-config.js';
-import { loadSlackConfig } from '../../slack/config.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
 import { createSlackApp } from '../../slack/slack-app.js';
-import { loadWorkerConfig } from '../../worker/config.js';
 import { createBotMetrics } from '../../telemetry/bot-metrics.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { startRoleTelemetry } from '../role-telemetry.js';
+import { loadSlackRoleConfig } from '../role-config.js';
 import { openRuntime } from '../runtime.js';
 import { parseFlags, parseIntegerFlag, writeLine, type Command } from '../command.js';
 import { startWorkerRole, type RunningWorker } from './worker.js';
@@ -26,13 +23,12 @@ export const slackCommand: Command = {
   run: async (argv, io) => {
     const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, 'no-worker': { type: 'boolean' } }, USAGE);
     const port = parseIntegerFlag(values.port, 'port', USAGE);
-    const config = loadSlackConfig(io.env);
     const isInProcess = !io.env.REDIS_URL;
-    // Validate the worker's settings up front too when it runs here, so every problem shows at once.
-    const workerConfig = isInProcess && !values['no-worker'] ? loadWorkerConfig(io.env) : undefined;
-    const channels = loadChannelConfig(config.SRE_BOT_CHANNELS_FILE ? resolve(io.cwd, config.SRE_BOT_CHANNELS_FILE) : undefined);
-    const telemetry = await startRoleTelemetry(io, 'slack');
-    const runtime = await openRuntime(io, { useModel: workerConfig !== undefined, watchSkills: true });
+    // One parse for the role: the worker's settings too when it runs here, so every problem shows at once.
+    const role = loadSlackRoleConfig(io.env, io.cwd, { withWorker: isInProcess && !values['no-worker'] });
+    const { slack: config, channels, worker: workerConfig } = role;
+    const telemetry = await startRoleTelemetry(io, 'slack', role.runtime);
+    const runtime = await openRuntime(io, { useModel: workerConfig !== undefined, watchSkills: true, config: role.runtime });
     const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: runtime.core.REDIS_URL, prefix: runtime.core.QUEUE_PREFIX, attempts: config.SRE_BOT_JOB_ATTEMPTS });
     registerQueueMetrics(telemetry.registry, queue);
     const service = createSlackApp(config, {
@@ -45,7 +41,10 @@ export const slackCommand: Command = {
     });
     let worker: RunningWorker | undefined;
     try {
-      if (workerConfig) worker = startWorkerRole(io, runtime, queue, { config: workerConfig, metrics: createBotMetrics(telemetry.registry) });
+      if (workerConfig) {
+        const metrics = createBotMetrics(telemetry.registry);
+        worker = startWorkerRole(io, runtime, queue, { config: workerConfig, channels }, { metrics });
+      }
       const { eventsUrl } = await service.start({ ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}) });
       const where = config.mode === 'socket' ? 'connected over Socket Mode' : `listening on ${eventsUrl ?? ''}`;
       const queueLine = isInProcess ? (worker ? 'in-process queue, worker in this process' : 'in-process queue, NO worker (--no-worker)') : 'Redis queue; run `sre-bot worker` to answer';

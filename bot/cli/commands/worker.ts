@@ -1,19 +1,18 @@
-import { resolve } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { BotError } from '../../errors.js';
 import { McpToolGateway } from '../../gateway-client/mcp-tool-gateway.js';
 import { openQueue } from '../../queue/open-queue.js';
 import type { JobQueue, JobWorker } from '../../queue/queue.js';
 import { createInvestigator, investigationSettings, type Investigator } from '../../runtime/investigator.js';
-import { loadChannelConfig, type ChannelDirectory } from '../../slack/channel-config.js';
+import type { ChannelDirectory } from '../../slack/channel-config.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
 import { webClientOptions } from '../../slack/web-client-options.js';
-import { loadWorkerConfig, type WorkerConfig } from '../../worker/config.js';
-import { createInvestigationWorker } from '../../worker/investigation-worker.js';
+import { createInvestigationWorker } from '../../slack/investigation-worker.js';
 import { createBotMetrics, registerApprovalMetrics, type BotMetrics } from '../../telemetry/bot-metrics.js';
 import { countingSlackErrors, meterModelClient } from '../../telemetry/metered-clients.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { startRoleTelemetry } from '../role-telemetry.js';
+import { loadWorkerRoleConfig, type WorkerRoleConfig } from '../role-config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { parseFlags, parseIntegerFlag, writeLine, type CliIo, type Command } from '../command.js';
 
@@ -26,19 +25,19 @@ export interface RunningWorker {
 
 /**
  * Gateway clients per channel principal: a channel's `gateway.tokenEnv` names the variable that
- * holds its token; channels without one use GATEWAY_TOKEN. Every named variable must be set.
+ * holds its token; channels without one use GATEWAY_TOKEN. The role config has already checked
+ * that GATEWAY_URL, GATEWAY_TOKEN and every named variable are set.
  */
-function gatewaysFor(runtime: Runtime, channels: ChannelDirectory, env: CliIo['env']): { forPrincipal(principal?: string): McpToolGateway; close(): Promise<void> } {
-  const url = runtime.agent.GATEWAY_URL;
-  const problems: string[] = [];
-  if (!url) problems.push('GATEWAY_URL is required: the worker reaches Argo CD, Kubernetes and Kyverno through the MCP gateway (e.g. http://127.0.0.1:8080/mcp from `sre-bot gateway --config deploy/gateway.yaml`)');
-  if (!runtime.agent.GATEWAY_TOKEN) problems.push('GATEWAY_TOKEN is required: the bearer token of the bot\'s default caller in the gateway config');
-  for (const channel of channels.list()) {
-    const tokenEnv = channel.gateway?.tokenEnv;
-    if (tokenEnv && !env[tokenEnv]) problems.push(`${tokenEnv} is required: channel ${channel.id} (${channel.team}) uses gateway principal ${channel.gateway?.principal ?? ''}`);
+function gatewaysFor(
+  config: WorkerRoleConfig,
+  channels: ChannelDirectory,
+  env: CliIo['env'],
+): { forPrincipal(principal?: string): McpToolGateway; close(): Promise<void> } {
+  const url = config.GATEWAY_URL;
+  const defaultToken = config.GATEWAY_TOKEN;
+  if (!url || !defaultToken) {
+    throw new BotError('config_invalid', 'invalid worker configuration: GATEWAY_URL and GATEWAY_TOKEN are required');
   }
-  if (problems.length > 0 || !url || !runtime.agent.GATEWAY_TOKEN) throw new BotError('config_invalid', `invalid worker configuration: ${problems.join('; ')}`);
-  const defaultToken = runtime.agent.GATEWAY_TOKEN;
   const clients = new Map<string, McpToolGateway>();
   return {
     forPrincipal(principal) {
@@ -57,6 +56,12 @@ function gatewaysFor(runtime: Runtime, channels: ChannelDirectory, env: CliIo['e
   };
 }
 
+/** The worker role's configuration, parsed once at start (see loadWorkerRoleConfig). */
+export interface WorkerRoleSettings {
+  config: WorkerRoleConfig;
+  channels: ChannelDirectory;
+}
+
 /**
  * Wires and starts the investigation worker on an opened runtime and queue: one investigator per
  * gateway principal, the Slack Web API client (429-aware retries), status, answers, dead letters.
@@ -65,12 +70,12 @@ export function startWorkerRole(
   io: CliIo,
   runtime: Runtime,
   queue: JobQueue<SlackInvestigationJob>,
-  options: { config?: WorkerConfig; concurrency?: number; metrics?: BotMetrics } = {},
+  settings: WorkerRoleSettings,
+  options: { concurrency?: number; metrics?: BotMetrics } = {},
 ): RunningWorker {
-  const config = options.config ?? loadWorkerConfig(io.env);
-  const channels = loadChannelConfig(config.SRE_BOT_CHANNELS_FILE ? resolve(io.cwd, config.SRE_BOT_CHANNELS_FILE) : undefined);
-  const gateways = gatewaysFor(runtime, channels, io.env);
-  const settings = investigationSettings(runtime.agent);
+  const { config, channels } = settings;
+  const gateways = gatewaysFor(config, channels, io.env);
+  const pipeline = investigationSettings(runtime.agent);
   const investigators = new Map<McpToolGateway, Investigator>();
   const { metrics } = options;
   const model = runtime.model && metrics ? meterModelClient(runtime.model, metrics) : runtime.model;
@@ -78,13 +83,25 @@ export function startWorkerRole(
     const gateway = gateways.forPrincipal(job.principal);
     let investigator = investigators.get(gateway);
     if (!investigator) {
-      investigator = createInvestigator({ store: runtime.store, gateway, catalog: runtime.catalog, settings, ...(model ? { model } : {}), ...(metrics ? { metrics } : {}) });
+      investigator = createInvestigator({
+        store: runtime.store,
+        gateway,
+        catalog: runtime.catalog,
+        settings: pipeline,
+        ...(model ? { model } : {}),
+        ...(metrics ? { metrics } : {}),
+      });
       investigators.set(gateway, investigator);
     }
     return investigator;
   };
+  const clientOptions = webClientOptions({
+    slackApiUrl: config.SLACK_API_URL,
+    retries: config.SLACK_API_RETRIES,
+    logger: runtime.logger,
+  });
   const SlackClient = metrics ? countingSlackErrors(WebClient, metrics) : WebClient;
-  const client = new SlackClient(config.SLACK_BOT_TOKEN, webClientOptions({ slackApiUrl: config.SLACK_API_URL, retries: config.SLACK_API_RETRIES, logger: runtime.logger }));
+  const client = new SlackClient(config.SLACK_BOT_TOKEN, clientOptions);
   const worker = createInvestigationWorker({
     client,
     store: runtime.store,
@@ -114,20 +131,19 @@ export const workerCommand: Command = {
   run: async (argv, io) => {
     const { values } = parseFlags(argv, { concurrency: { type: 'string' } }, USAGE);
     const concurrency = parseIntegerFlag(values.concurrency, 'concurrency', USAGE);
-    const config = loadWorkerConfig(io.env);
-    const redisUrl = io.env.REDIS_URL;
-    if (!redisUrl) {
-      throw new BotError('config_invalid', 'REDIS_URL is required for a separate worker: it receives jobs from `sre-bot slack` through Redis. Without Redis, `sre-bot slack` runs the worker in the same process.');
-    }
-    const telemetry = await startRoleTelemetry(io, 'worker');
-    const runtime = await openRuntime(io, { useModel: true, watchSkills: true });
+    const settings = loadWorkerRoleConfig(io.env, io.cwd, { requireRedis: true });
+    const { config } = settings;
+    const redisUrl = config.REDIS_URL;
+    if (!redisUrl) throw new BotError('config_invalid', 'invalid worker configuration: REDIS_URL is required');
+    const telemetry = await startRoleTelemetry(io, 'worker', config);
+    const runtime = await openRuntime(io, { useModel: true, watchSkills: true, config });
     const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl, prefix: runtime.core.QUEUE_PREFIX });
     let role: RunningWorker | undefined;
     try {
       registerQueueMetrics(telemetry.registry, queue);
       const metrics = createBotMetrics(telemetry.registry);
       registerApprovalMetrics(telemetry.registry, () => runtime.store.approvals.oldestPendingSince());
-      role = startWorkerRole(io, runtime, queue, { config, metrics, ...(concurrency ? { concurrency } : {}) });
+      role = startWorkerRole(io, runtime, queue, settings, { metrics, ...(concurrency ? { concurrency } : {}) });
       writeLine(
         io.stderr,
         `sre-bot worker: draining '${INVESTIGATION_QUEUE}' on Redis (concurrency ${concurrency ?? config.WORKER_CONCURRENCY}, ${runtime.model ? 'model configured' : 'no model: triage answers'})`,

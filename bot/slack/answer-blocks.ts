@@ -1,5 +1,5 @@
-import type { Answer } from '../answer.js';
-import { usageLine } from './render-text.js';
+import type { Answer } from '../agent/answer.js';
+import { usageLine } from '../agent/render/render-text.js';
 
 /** A Block Kit block as plain JSON (the Slack SDK types stay out of the pipeline). */
 export type Block = Record<string, unknown>;

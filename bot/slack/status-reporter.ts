@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { PipelineStep } from '../agent/ports.js';
-import { escapeMrkdwn } from '../agent/render/render-blocks.js';
+import { escapeMrkdwn } from './answer-blocks.js';
 import type { Logger } from '../telemetry/logger.js';
 
 const STEP_LABEL: Record<PipelineStep, string> = {

@@ -1,9 +1,9 @@
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Answer, InvestigationOutcome } from '../agent/answer.js';
-import { answerFallbackText, escapeMrkdwn, renderAnswerBlocks, type AnswerActions, type Block } from '../agent/render/render-blocks.js';
+import { answerFallbackText, escapeMrkdwn, renderAnswerBlocks, type AnswerActions, type Block } from './answer-blocks.js';
 import type { Logger } from '../telemetry/logger.js';
-import { slackErrorCode } from '../slack/slack-api-error.js';
+import { slackErrorCode } from './slack-api-error.js';
 
 /**
  * Buttons on answers. Propose fix and Draft RCA are not built yet, so they are not shown; feedback

@@ -1,12 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import type { InvestigationOutcome } from '../agent/answer.js';
+import type { PipelineStep } from '../agent/ports.js';
 import { errorMessage } from '../errors.js';
 import type { JobQueue, JobWorker, QueueJob } from '../queue/queue.js';
 import type { Investigator } from '../runtime/investigator.js';
-import type { SlackInvestigationJob } from '../slack/investigation-job.js';
-import { traceIdOf } from '../slack/traceparent.js';
+import type { SlackInvestigationJob } from './investigation-job.js';
+import { traceIdOf } from './traceparent.js';
 import type { Investigation } from '../store/investigations-repository.js';
-import { createSlackMessagesRepository } from '../store/slack-messages-repository.js';
+import { createSlackMessagesRepository } from './slack-messages-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createAnswerPoster } from './answer-poster.js';
@@ -63,27 +64,14 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
   const poster = createAnswerPoster({ client, streaming: deps.streaming ?? true, logger });
   const investigatorFor = (data: SlackInvestigationJob): Investigator => (typeof deps.investigator === 'function' ? deps.investigator(data) : deps.investigator);
 
-  /** Creates the row early (the investigator's create is then a no-op) so Slack timestamps can be recorded on it. */
-  async function ensureRow(data: SlackInvestigationJob): Promise<Investigation> {
-    const traceId = traceIdOf(data.traceparent);
-    return store.investigations.create({
-      id: data.investigationId,
-      source: 'slack',
-      question: data.question,
-      channel: data.channel,
-      ...(data.thread ? { thread: data.thread } : {}),
-      userId: data.user,
-      ...(traceId ? { traceId } : {}),
-    });
-  }
-
   /** The thread to answer in; a `/sre` question gets a visible anchor message first. */
   async function threadFor(data: SlackInvestigationJob, row: Investigation): Promise<string> {
     if (data.thread) return data.thread;
     if (row.thread) return row.thread;
-    const anchor = await client.chat.postMessage({ channel: data.channel, text: `<@${data.user}> asked: ${data.question.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c)}` });
+    const question = data.question.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
+    const anchor = await client.chat.postMessage({ channel: data.channel, text: `<@${data.user}> asked: ${question}` });
     const ts = anchor.ts ?? '';
-    await store.db.query(`UPDATE investigations SET thread = $2 WHERE id = $1`, [data.investigationId, ts]);
+    await store.investigations.setThread(data.investigationId, ts);
     return ts;
   }
 
@@ -94,7 +82,11 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
     const log = logger.child({ investigationId: id, jobId: job.id, attempt: job.attempt, traceId, channel: data.channel });
     let status: StatusReporter | undefined;
     try {
-      const row = await ensureRow(data);
+      // The job is the pipeline's InvestigationJob; jobs enqueued before traceId travelled get it here.
+      const pipelineJob: SlackInvestigationJob = data.traceId || !traceId ? data : { ...data, traceId };
+      const investigator = investigatorFor(data);
+      // The one write of the row: the investigator's open; the run below reuses it.
+      const row = await investigator.open(pipelineJob);
       const recorded = await messages.get(id);
       if (recorded.answerTs) {
         log.info({ event: 'investigation-already-answered', answerTs: recorded.answerTs }, 'answer already posted; nothing to do');
@@ -118,23 +110,11 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
       let outcome = storedOutcome(row);
       if (!outcome) {
         const reporter = status;
-        const result = await investigatorFor(data).run(
-          {
-            id,
-            source: 'slack',
-            question: data.question,
-            channel: data.channel,
-            thread,
-            userId: data.user,
-            ...(traceId ? { traceId } : {}),
-            traceparent: data.traceparent,
-            ...(data.defaults ? { defaults: data.defaults } : {}),
-          },
-          (step, message) => {
-            reporter.progress(step, message);
-            void job.reportProgress({ step, message }).catch(() => undefined);
-          },
-        );
+        const onProgress = (step: PipelineStep, message: string): void => {
+          reporter.progress(step, message);
+          void job.reportProgress({ step, message }).catch(() => undefined);
+        };
+        const result = await investigator.run(pipelineJob, onProgress, row);
         outcome = result.outcome;
       }
       await status.settle();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { booleanVariable, integerVariable, parseEnv, urlVariable, type Env } from '../config/parse-env.js';
-import { DEFAULT_SLACK_API_URL } from '../slack/config.js';
+import { DEFAULT_SLACK_API_URL } from './config.js';
 
 /** Variables the worker (`sre-bot worker`) reads besides the shared core and agent ones. */
 export const workerConfigSchema = z.object({

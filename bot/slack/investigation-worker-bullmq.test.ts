@@ -5,16 +5,16 @@ import { appMentionEvent, FAKE_WORKSPACE, sendSignedEvent, startFakeSlack, type 
 import type { Answer } from '../agent/answer.js';
 import { createBullmqQueue } from '../queue/bullmq-queue.js';
 import type { JobQueue, JobWorker } from '../queue/queue.js';
-import type { Investigator } from '../runtime/investigator.js';
-import { createChannelDirectory } from '../slack/channel-config.js';
-import { loadSlackConfig } from '../slack/config.js';
-import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../slack/investigation-job.js';
-import { createSlackApp, type SlackService } from '../slack/slack-app.js';
-import { traceIdOf } from '../slack/traceparent.js';
-import { webClientOptions } from '../slack/web-client-options.js';
+import { newInvestigation, type Investigator } from '../runtime/investigator.js';
+import { createChannelDirectory } from './channel-config.js';
+import { loadSlackConfig } from './config.js';
+import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from './investigation-job.js';
+import { createSlackApp, type SlackService } from './slack-app.js';
+import { traceIdOf } from './traceparent.js';
+import { webClientOptions } from './web-client-options.js';
 import { migrate } from '../store/migrate.js';
 import { createPgliteDatabase } from '../store/pglite-database.js';
-import { createSlackMessagesRepository } from '../store/slack-messages-repository.js';
+import { createSlackMessagesRepository } from './slack-messages-repository.js';
 import { createStore, type Store } from '../store/store.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createInvestigationWorker } from './investigation-worker.js';
@@ -34,10 +34,10 @@ const runs: string[] = [];
 
 /** Answers like the pipeline would, recording the row through the real store. */
 const investigator: Investigator = {
-  async run(job, onProgress) {
-    const id = job.id ?? '';
+  open: (job) => store.investigations.create(newInvestigation(job)),
+  async run(job, onProgress, opened) {
+    const { id } = opened ?? (await store.investigations.create(newInvestigation(job)));
     runs.push(id);
-    await store.investigations.create({ id, source: job.source, question: job.question });
     onProgress?.('gather', 'checking Argo CD app checkout on argocd-eu-1');
     const answer: Answer = {
       summary: 'checkout is OutOfSync.',

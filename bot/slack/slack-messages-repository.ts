@@ -1,5 +1,5 @@
-import type { SqlClient } from './database.js';
-import { toOptionalString } from './rows.js';
+import type { SqlClient } from '../store/database.js';
+import { toOptionalString } from '../store/rows.js';
 
 /** The Slack messages of one investigation (timestamps in the investigation's channel). */
 export interface SlackMessages {

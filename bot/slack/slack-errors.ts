@@ -1,7 +1,7 @@
 import { WebAPIHTTPError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import { BotError } from '../errors.js';
 import { UnrecoverableJobError } from '../queue/job-outcome.js';
-import { slackErrorCode } from '../slack/slack-api-error.js';
+import { slackErrorCode } from './slack-api-error.js';
 
 /** Slack refusals that another attempt cannot fix (wrong place, missing access, bad payload). */
 const PERMANENT_SLACK_ERRORS = new Set([

@@ -3,16 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_WORKSPACE, nextEventTs, startFakeSlack, type FakeSlack, type SlackMessage } from '../../test/fakes/slack/index.js';
 import type { Answer, InvestigationOutcome } from '../agent/answer.js';
 import type { ProgressListener } from '../agent/ports.js';
-import { ActionId } from '../agent/render/render-blocks.js';
+import { ActionId } from './answer-blocks.js';
 import { BotError } from '../errors.js';
 import { createMemoryQueue } from '../queue/memory-queue.js';
 import type { JobQueue, QueueEvent } from '../queue/queue.js';
-import type { InvestigationJob, Investigator } from '../runtime/investigator.js';
-import type { SlackInvestigationJob } from '../slack/investigation-job.js';
-import { webClientOptions } from '../slack/web-client-options.js';
+import { newInvestigation, type InvestigationJob, type Investigator } from '../runtime/investigator.js';
+import type { SlackInvestigationJob } from './investigation-job.js';
+import { webClientOptions } from './web-client-options.js';
 import { migrate } from '../store/migrate.js';
 import { createPgliteDatabase } from '../store/pglite-database.js';
-import { createSlackMessagesRepository } from '../store/slack-messages-repository.js';
+import { createSlackMessagesRepository } from './slack-messages-repository.js';
 import { createStore, type Store } from '../store/store.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createInvestigationWorker, failureSentence, type InvestigationWorkerDeps } from './investigation-worker.js';
@@ -62,14 +62,24 @@ function sampleAnswer(question: string): Answer {
 type Behaviour = (job: InvestigationJob, onProgress: ProgressListener, call: number) => Promise<InvestigationOutcome>;
 
 /** An Investigator double that records its calls, reports progress and finishes the row like the real one. */
-function investigatorDouble(behaviour: Behaviour): Investigator & { calls: InvestigationJob[] } {
+function investigatorDouble(
+  behaviour: Behaviour,
+): Investigator & { calls: InvestigationJob[]; opens: string[]; runsOnOpenedRow: boolean[] } {
   const calls: InvestigationJob[] = [];
+  const opens: string[] = [];
+  const runsOnOpenedRow: boolean[] = [];
   return {
     calls,
-    async run(job, onProgress) {
+    opens,
+    runsOnOpenedRow,
+    open: (job) => {
+      opens.push(job.investigationId ?? 'missing');
+      return store.investigations.create(newInvestigation(job));
+    },
+    async run(job, onProgress, opened) {
       calls.push(job);
-      const id = job.id ?? 'missing';
-      await store.investigations.create({ id, source: job.source, question: job.question });
+      runsOnOpenedRow.push(opened?.id === job.investigationId);
+      const id = (opened ?? (await store.investigations.create(newInvestigation(job)))).id;
       try {
         const outcome = await behaviour(job, onProgress ?? (() => undefined), calls.length);
         await store.investigations.finish(id, { status: outcome.kind === 'answer' ? 'answered' : 'clarifying', answer: outcome.kind === 'answer' ? outcome.answer : outcome, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 } });
@@ -147,7 +157,12 @@ describe('investigation worker', () => {
   it('shows progress in a status message, streams the answer, and leaves exactly one Block Kit answer in the thread', async () => {
     const data = jobData();
     const start = slack.calls.length;
-    await runJob(data, { investigator: investigatorDouble(answering) });
+    const investigator = investigatorDouble(answering);
+    await runJob(data, { investigator });
+    // The row is opened once and the run reuses it; the job reaches the pipeline as enqueued.
+    expect(investigator.opens).toEqual([data.investigationId]);
+    expect(investigator.runsOnOpenedRow).toEqual([true]);
+    expect(investigator.calls[0]).toMatchObject({ ...data, traceId: TRACE_ID });
 
     const statusPost = callsSince(start, 'chat.postMessage')[0];
     expect(statusPost?.args['text']).toBe(':mag: Looking into it…');

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotError } from '../errors.js';
+import {
+  loadRuntimeConfig,
+  loadServerRoleConfig,
+  loadSlackRoleConfig,
+  loadWorkerRoleConfig,
+} from './role-config.js';
+
+/** The error a loader threw; fails the test when it did not throw. */
+function errorOf(load: () => unknown): BotError {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof BotError) return error;
+    throw error;
+  }
+  throw new Error('expected a config error, got a configuration');
+}
+
+const workerEnv = { SLACK_BOT_TOKEN: 'xoxb-1', GATEWAY_URL: 'http://127.0.0.1:8080/mcp', GATEWAY_TOKEN: 't' };
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sre-bot-role-config-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('one config per role', () => {
+  it('reports two bad variables of different slices in one error naming both', () => {
+    const error = errorOf(() => loadRuntimeConfig({ METRICS_PORT: '99999', SRE_BOT_MAX_TURNS: 'ten' }));
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toMatch(/^invalid sre-bot configuration: /);
+    expect(error.message).toContain('METRICS_PORT must be a port number from 0 to 65535');
+    expect(error.message).toContain('SRE_BOT_MAX_TURNS must be a whole number');
+  });
+
+  it('turns METRICS_PORT=99999 into a config error for every role, not a listen error', () => {
+    const loaders: Array<() => unknown> = [
+      () => loadRuntimeConfig({ METRICS_PORT: '99999' }),
+      () => loadWorkerRoleConfig({ ...workerEnv, METRICS_PORT: '99999' }, dir),
+      () => loadSlackRoleConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', METRICS_PORT: '99999' }, dir, {
+        withWorker: false,
+      }),
+      () => loadServerRoleConfig('gateway', { METRICS_PORT: '99999' }, () => ({})),
+    ];
+    for (const load of loaders) {
+      const error = errorOf(load);
+      expect(error.code).toBe('config_invalid');
+      expect(error.message).toContain('METRICS_PORT must be a port number');
+    }
+    expect(loadRuntimeConfig({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+  });
+
+  it('checks the worker in one pass: its own, the runtime and the gateway variables together', () => {
+    const error = errorOf(() => loadWorkerRoleConfig({ SLACK_BOT_TOKEN: 'xoxp-user', LOG_LEVEL: 'loud' }, dir));
+    expect(error.message).toMatch(/^invalid worker configuration: /);
+    const expected = ['SLACK_BOT_TOKEN must be a bot token', 'LOG_LEVEL', 'GATEWAY_URL is required', 'GATEWAY_TOKEN is required'];
+    for (const variable of expected) {
+      expect(error.message).toContain(variable);
+    }
+  });
+
+  it('adds the channel token variables and REDIS_URL of a separate worker to the same error', () => {
+    const file = join(dir, 'channels.yaml');
+    writeFileSync(
+      file,
+      [
+        'channels:',
+        '  - id: C0PAYMENTS1',
+        '    team: payments',
+        '    gateway:',
+        '      principal: payments',
+        '      tokenEnv: GATEWAY_TOKEN_PAYMENTS',
+        '',
+      ].join('\n'),
+    );
+    const env = { ...workerEnv, SRE_BOT_CHANNELS_FILE: file, WORKER_CONCURRENCY: '0' };
+    const error = errorOf(() => loadWorkerRoleConfig(env, dir, { requireRedis: true }));
+    expect(error.message).toContain('WORKER_CONCURRENCY must be at least 1');
+    expect(error.message).toContain('GATEWAY_TOKEN_PAYMENTS is required: channel C0PAYMENTS1 (payments)');
+    expect(error.message).toContain('REDIS_URL is required for a separate worker');
+    const ok = loadWorkerRoleConfig({ ...env, WORKER_CONCURRENCY: '2', GATEWAY_TOKEN_PAYMENTS: 'p' }, dir);
+    expect(ok.config.WORKER_CONCURRENCY).toBe(2);
+    expect(ok.channels.tokenEnvFor('payments')).toBe('GATEWAY_TOKEN_PAYMENTS');
+    expect(Object.isFrozen(ok.config)).toBe(true);
+  });
+
+  it('checks the in-process worker with the receiver, and leaves it out with --no-worker or Redis', () => {
+    const env = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_PORT: '70000' };
+    const error = errorOf(() => loadSlackRoleConfig(env, dir, { withWorker: true }));
+    expect(error.message).toMatch(/^invalid slack configuration: /);
+    expect(error.message).toContain('SLACK_PORT must be a port number');
+    expect(error.message).toContain('GATEWAY_URL is required');
+    const receiver = loadSlackRoleConfig({ ...env, SLACK_PORT: '3001' }, dir, { withWorker: false });
+    expect(receiver.slack).toMatchObject({ mode: 'http', SLACK_PORT: 3001 });
+    expect(receiver.worker).toBeUndefined();
+    const both = loadSlackRoleConfig({ ...env, ...workerEnv, SLACK_PORT: '3001' }, dir, { withWorker: true });
+    expect(both.worker?.WORKER_CONCURRENCY).toBe(4);
+  });
+
+  it("puts a server's own problems and the shared variables in one error", () => {
+    const own = () => {
+      throw new BotError('config_invalid', 'invalid gateway configuration: callers: declare at least one caller');
+    };
+    const error = errorOf(() => loadServerRoleConfig('gateway', { LOG_LEVEL: 'loud' }, own));
+    expect(error.message).toContain('LOG_LEVEL');
+    expect(error.message).toContain('declare at least one caller');
+  });
+});
