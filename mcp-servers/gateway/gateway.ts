@@ -14,7 +14,10 @@ import { GatewayMetrics } from './metrics.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { buildCatalog, type CatalogEntry } from './tool-catalog.js';
 import { Upstream } from './upstream.js';
-import { createUpstreamHttp } from './upstream-http.js';
+import { createUpstreamHttp as createLeanHttp } from './upstream-http.js';
+import { createUpstreamHttp } from './upstream-session.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 /** What the gateway is wired with; every part has a safe default. */
 export interface GatewayDeps {
@@ -89,6 +92,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   let catalogVersion = 0;
 
   const upstreamHttp = createUpstreamHttp();
+  const leanHttp = createLeanHttp();
   const upstreams = new Map<string, Upstream>();
   for (const upstreamConfig of config.upstreams) {
     const upstream = new Upstream(upstreamConfig, {
@@ -103,6 +107,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       logger,
       scrubber,
       http: upstreamHttp,
+      leanHttp,
+      client: config.wire.client,
       maxResponseBytes: config.limits.maxResponseBytes,
       ...(deps.now ? { now: deps.now } : {}),
       onCallEnd: ({ instance, outcome, seconds }) => metrics.recordUpstreamCall(instance, outcome, seconds),
@@ -173,6 +179,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     return server;
   };
 
+  const sdkServerFor = (caller: CallerConfig): Server => {
+    const server = new Server({ name: 'sre-bot-gateway', version: deps.version ?? '0.1.0' }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+    server.setRequestHandler(ListToolsRequestSchema, () => cachedViewFor(caller).listed);
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) => router.call(caller, viewFor(caller), request.params, extra.signal));
+    return server;
+  };
+
   let healthRounds = 0;
   const checkHealth = async (): Promise<void> => {
     await Promise.all(
@@ -212,6 +225,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         {
           authenticate,
           mcpServerFor,
+          ...(config.wire.server === 'sdk' ? { sdkServerFor } : {}),
           readiness: () => {
             const healthy = status().filter((item) => item.healthy).length;
             const ready = healthRounds > 0 && healthy > 0;
@@ -242,7 +256,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       await front?.close();
       front = undefined;
       await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
-      upstreamHttp.close();
+      await upstreamHttp.close();
+      leanHttp.close();
     },
   };
 }

@@ -1,5 +1,3 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode, McpError, type CallToolResult, type ListToolsResult, type ReadResourceResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
@@ -11,7 +9,8 @@ import type { Logger } from './logger.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 import { stripCodePrefix } from './error-messages.js';
 import { HttpMcpSession, MalformedReplyError, SessionExpiredError, UpstreamHttpError } from './http-session.js';
-import { ResponseTooLargeError, type UpstreamHttp } from './upstream-http.js';
+import { ResponseTooLargeError as LeanResponseTooLargeError, type UpstreamHttp as LeanUpstreamHttp } from './upstream-http.js';
+import { httpStatusOf, isSessionExpired, openUpstreamSession, ResponseTooLargeError, type UpstreamHttp, type UpstreamSession } from './upstream-session.js';
 
 /** Settings shared by every upstream connection. */
 export interface UpstreamSettings {
@@ -32,6 +31,9 @@ export interface UpstreamSettings {
   onToolsChange?: () => void;
   /** Keep-alive HTTP requests for streamable-HTTP upstreams (shared by every upstream of a gateway). */
   http: UpstreamHttp;
+  leanHttp?: LeanUpstreamHttp;
+  /** Which MCP client carries streamable-HTTP upstreams (benchmark switch). */
+  client?: 'lean' | 'sdk';
   /** Largest answer read from an upstream per request. */
   maxResponseBytes: number;
 }
@@ -61,27 +63,6 @@ const NO_BACKEND_PROBE = new Set<number>([ErrorCode.MethodNotFound, ErrorCode.In
 
 /** The upstream MCP server answered, but its backend (Argo CD, the Kubernetes API) did not. */
 class BackendCheckError extends Error {}
-
-/** One open MCP session with an upstream, whatever carries it. */
-interface UpstreamSession {
-  callTool: (params: Record<string, unknown>, signal: AbortSignal, timeoutMs: number) => Promise<CallToolResult>;
-  listTools: (cursor: string | undefined, signal: AbortSignal, timeoutMs: number) => Promise<ListToolsResult>;
-  /** Whether the upstream declared the resources capability at initialize. */
-  offersResources: () => boolean;
-  readResource: (uri: string, signal: AbortSignal, timeoutMs: number) => Promise<ReadResourceResult>;
-  close: () => Promise<void>;
-}
-
-/** A session over the SDK's client (stdio upstreams: one child process, one connection). */
-function sdkSession(client: Client): UpstreamSession {
-  return {
-    callTool: async (params, signal, timeout) => (await client.callTool(params as { name: string }, undefined, { signal, timeout })) as CallToolResult,
-    listTools: (cursor, signal, timeout) => client.listTools(cursor ? { cursor } : undefined, { signal, timeout }),
-    offersResources: () => client.getServerCapabilities()?.resources !== undefined,
-    readResource: (uri, signal, timeout) => client.readResource({ uri }, { signal, timeout }),
-    close: () => client.close(),
-  };
-}
 
 /** A session over the gateway's own streamable-HTTP client (one keep-alive POST per request). */
 function httpSession(session: HttpMcpSession): UpstreamSession {
@@ -149,13 +130,13 @@ export class Upstream {
   /** Opens a session: over HTTP with the gateway's client, over stdio with the SDK's. */
   private async openSession(signal: AbortSignal): Promise<UpstreamSession> {
     const { config, settings } = this;
-    if (config.url !== undefined) {
+    if (config.url !== undefined && settings.client !== 'sdk' && settings.leanHttp) {
       const session = await HttpMcpSession.open(
         {
           url: new URL(config.url),
           ...(config.token ? { token: config.token } : {}),
           clientInfo: { name: 'sre-bot-gateway', version: settings.clientVersion },
-          http: settings.http,
+          http: settings.leanHttp,
           maxResponseBytes: settings.maxResponseBytes,
           onServerMessage: (method) => this.logger.debug({ event: 'upstream-message', method }, 'upstream sent a message in a response stream'),
         },
@@ -163,27 +144,22 @@ export class Upstream {
       );
       return httpSession(session);
     }
-    const env: Record<string, string> = { ...getDefaultEnvironment(), ...config.env };
-    if (config.token && config.auth?.childEnv) env[config.auth.childEnv] = config.token;
-    const transport = new StdioClientTransport({ command: config.command ?? '', args: config.args, env, stderr: 'pipe' });
-    // The child's stderr is its log; keep it (scrubbed, at debug) rather than mixing it into ours.
-    transport.stderr?.on('data', (chunk: Buffer) => {
-      this.logger.debug({ event: 'upstream-stderr', line: settings.scrubber.text(chunk.toString('utf8').trimEnd()).slice(0, 2000) }, 'upstream stderr');
-    });
-    const client = new Client({ name: 'sre-bot-gateway', version: settings.clientVersion }, { capabilities: {} });
-    const session = sdkSession(client);
-    client.onclose = () => {
-      if (this.session === session) this.session = undefined;
-    };
-    client.onerror = (error) => {
-      this.logger.debug({ event: 'upstream-transport-error', err: settings.scrubber.text(errorMessage(error)) }, 'upstream transport error');
-    };
-    try {
-      await client.connect(transport, { timeout: settings.connectTimeoutMs, signal });
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw error;
-    }
+    let session: UpstreamSession | undefined;
+    session = await openUpstreamSession(
+      config,
+      {
+        clientVersion: settings.clientVersion,
+        http: settings.http,
+        maxResponseBytes: settings.maxResponseBytes,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        onStderr: (text) => this.logger.debug({ event: 'upstream-stderr', line: settings.scrubber.text(text).slice(0, 2000) }, 'upstream stderr'),
+        onTransportError: (error) => this.logger.debug({ event: 'upstream-transport-error', err: settings.scrubber.text(errorMessage(error)) }, 'upstream transport error'),
+        onClose: () => {
+          if (session !== undefined && this.session === session) this.session = undefined;
+        },
+      },
+      signal,
+    );
     return session;
   }
 
@@ -208,7 +184,7 @@ export class Upstream {
     try {
       return await use(session);
     } catch (error) {
-      if (!(error instanceof SessionExpiredError)) throw error;
+      if (!(error instanceof SessionExpiredError) && !isSessionExpired(error)) throw error;
       if (this.session === session) this.session = undefined;
       return use(await this.connect(signal));
     }
@@ -243,10 +219,17 @@ export class Upstream {
       if (error.status >= 500 || error.status === 429) return { error: new GatewayError('upstream_unavailable', message), isFailure: true, outcome: 'unavailable' };
       return { error: new GatewayError('upstream_error', message, { isRetryable: false }), isFailure: false, outcome: 'error' };
     }
-    if (error instanceof SessionExpiredError) {
+    const status = httpStatusOf(error);
+    if (status !== undefined && status !== 404) {
+      const message = `${this.instance} answered HTTP ${status}: ${scrub(errorMessage(error)).slice(0, 500)}`;
+      if (status === 401 || status === 403) return { error: new GatewayError('upstream_unavailable', message, { isRetryable: false }), isFailure: true, outcome: 'unavailable' };
+      if (status >= 500 || status === 429) return { error: new GatewayError('upstream_unavailable', message), isFailure: true, outcome: 'unavailable' };
+      return { error: new GatewayError('upstream_error', message, { isRetryable: false }), isFailure: false, outcome: 'error' };
+    }
+    if (error instanceof SessionExpiredError || isSessionExpired(error)) {
       return { error: new GatewayError('upstream_unavailable', `${this.instance} ended the gateway's session twice in a row`), isFailure: true, outcome: 'unavailable' };
     }
-    if (error instanceof MalformedReplyError || error instanceof ResponseTooLargeError) {
+    if (error instanceof MalformedReplyError || error instanceof ResponseTooLargeError || error instanceof LeanResponseTooLargeError) {
       return { error: new GatewayError('upstream_error', `${this.instance}: ${scrub(error.message)}`, { isRetryable: false }), isFailure: false, outcome: 'error' };
     }
     if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
