@@ -119,10 +119,6 @@ export const gatewayConfigSchema = z
         maxResponseBytes: z.number().int().positive().default(16 * 1024 * 1024),
       })
       .default({ maxArgumentBytes: 64 * 1024, maxFanOutConcurrency: 64, maxResponseBytes: 16 * 1024 * 1024 }),
-    /** Which MCP implementation carries each side of the gateway (benchmark switch). */
-    wire: z
-      .strictObject({ client: z.enum(['lean', 'sdk']).default('lean'), server: z.enum(['lean', 'sdk']).default('lean') })
-      .default({ client: 'lean', server: 'lean' }),
     /** Per-tool override of the fan-out rule (see tool-routing.ts). */
     fanOut: z.record(z.string(), fanOutModeSchema).default({}),
     upstreams: z.array(upstreamSchema).min(1, 'declare at least one upstream'),

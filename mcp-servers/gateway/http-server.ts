@@ -1,7 +1,5 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { answerStatelessPost, type StatelessMcpServer } from '../common/stateless-mcp.js';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallerConfig } from './config.js';
 import { errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
@@ -13,8 +11,6 @@ export interface HttpFrontOptions {
   authenticate: (authorization: string | undefined) => CallerConfig | undefined;
   /** The MCP handlers one caller is answered with (stateless: nothing survives a request; may be cached per caller). */
   mcpServerFor: (caller: CallerConfig) => StatelessMcpServer;
-  /** When set, each POST is answered by a fresh SDK server and stateless transport instead. */
-  sdkServerFor?: (caller: CallerConfig) => Server;
   readiness: () => { ready: boolean; body: Record<string, unknown> };
   metrics: () => Promise<{ contentType: string; body: string }>;
   maxBodyBytes: number;
@@ -27,9 +23,6 @@ export interface ListeningServer {
   port: number;
   close: () => Promise<void>;
 }
-
-
-
 
 
 /**
@@ -54,25 +47,6 @@ export async function startHttpFront(options: HttpFrontOptions, host: string, po
     const caller = options.authenticate(req.headers.authorization);
     if (!caller) return sendJson(res, 401, jsonRpcError(-32001, 'missing or unknown bearer token'), { 'www-authenticate': 'Bearer' });
     if (req.method !== 'POST') return sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: the gateway is stateless, use POST'), { allow: 'POST' });
-    if (options.sdkServerFor) {
-      let body: unknown;
-      try {
-        body = await readJsonBody(req, options.maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) sendJson(res, 413, jsonRpcError(-32600, error.message));
-        else sendJson(res, 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
-        return;
-      }
-      const server = options.sdkServerFor(caller);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      res.on('close', () => {
-        void transport.close();
-        void server.close();
-      });
-      await server.connect(transport);
-      await transport.handleRequest(req, res, body);
-      return;
-    }
     let rejected = false;
     await answerStatelessPost(req, res, options.mcpServerFor(caller), async () => {
       try {

@@ -10,9 +10,6 @@ import { createSecretScrubber } from './secret-scrubber.js';
 import { startStatefulUpstream, type StatefulUpstream } from './testing/stateful-upstream.js';
 import { Upstream } from './upstream.js';
 import { createUpstreamHttp, ResponseTooLargeError } from './upstream-http.js';
-import { createUpstreamHttp as createSdkHttp } from './upstream-session.js';
-
-const sdkHttp = createSdkHttp();
 
 const TOKEN = 'stateful-token-0123456789';
 const http = createUpstreamHttp();
@@ -99,7 +96,7 @@ describe('HttpMcpSession against the SDK server (stateful, event-stream answers)
 
     const gatewayUpstream = new Upstream(
       { kind: 'other', instance: 'stateful', url: upstream.url, token: TOKEN, args: [], env: {}, labels: {}, readOnlyTools: [], blockedArguments: [] },
-      { callTimeoutMs: 5000, connectTimeoutMs: 5000, healthCheckTimeoutMs: 5000, failureThreshold: 3, cooldownMs: 1000, retries: 0, retryMinDelayMs: 0, clientVersion: 'test', logger: createSilentGatewayLogger(), scrubber: createSecretScrubber([TOKEN]), http: sdkHttp, leanHttp: http, maxResponseBytes: 1 << 20 },
+      { callTimeoutMs: 5000, connectTimeoutMs: 5000, healthCheckTimeoutMs: 5000, failureThreshold: 3, cooldownMs: 1000, retries: 0, retryMinDelayMs: 0, clientVersion: 'test', logger: createSilentGatewayLogger(), scrubber: createSecretScrubber([TOKEN]), http, maxResponseBytes: 1 << 20 },
     );
     expect(await gatewayUpstream.checkHealth()).toBe(true);
     const initializes = () => upstream.seen.filter((line) => line === 'POST initialize').length;

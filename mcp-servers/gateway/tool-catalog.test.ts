@@ -6,7 +6,7 @@ import { createSecretScrubber } from './secret-scrubber.js';
 import { buildCatalog } from './tool-catalog.js';
 import { fanOutModeOf, isWriteTool } from './tool-routing.js';
 import { Upstream } from './upstream.js';
-import { createUpstreamHttp } from './upstream-session.js';
+import { createUpstreamHttp } from './upstream-http.js';
 
 function tool(name: string, readOnly?: boolean): Tool {
   return { name, inputSchema: { type: 'object' }, ...(readOnly === undefined ? {} : { annotations: { readOnlyHint: readOnly } }) };

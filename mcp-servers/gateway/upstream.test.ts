@@ -3,7 +3,7 @@ import { createSilentGatewayLogger } from './logger.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream.js';
 import { Upstream, type UpstreamSettings } from './upstream.js';
-import { createUpstreamHttp } from './upstream-session.js';
+import { createUpstreamHttp } from './upstream-http.js';
 
 const TOKEN = 'retry-token-0123456789';
 const http = createUpstreamHttp();
@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await failing.close();
-  await http.close();
+  http.close();
 });
 
 describe('Upstream retries', () => {

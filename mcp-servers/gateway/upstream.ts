@@ -1,3 +1,4 @@
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode, McpError, type CallToolResult, type ListToolsResult, type ReadResourceResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
@@ -9,8 +10,8 @@ import type { Logger } from './logger.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 import { stripCodePrefix } from './error-messages.js';
 import { HttpMcpSession, MalformedReplyError, SessionExpiredError, UpstreamHttpError } from './http-session.js';
-import { ResponseTooLargeError as LeanResponseTooLargeError, type UpstreamHttp as LeanUpstreamHttp } from './upstream-http.js';
-import { httpStatusOf, isSessionExpired, openUpstreamSession, ResponseTooLargeError, type UpstreamHttp, type UpstreamSession } from './upstream-session.js';
+import { ResponseTooLargeError, type UpstreamHttp } from './upstream-http.js';
+import { StdioMcpSession } from './stdio-session.js';
 
 /** Settings shared by every upstream connection. */
 export interface UpstreamSettings {
@@ -31,9 +32,6 @@ export interface UpstreamSettings {
   onToolsChange?: () => void;
   /** Keep-alive HTTP requests for streamable-HTTP upstreams (shared by every upstream of a gateway). */
   http: UpstreamHttp;
-  leanHttp?: LeanUpstreamHttp;
-  /** Which MCP client carries streamable-HTTP upstreams (benchmark switch). */
-  client?: 'lean' | 'sdk';
   /** Largest answer read from an upstream per request. */
   maxResponseBytes: number;
 }
@@ -64,8 +62,18 @@ const NO_BACKEND_PROBE = new Set<number>([ErrorCode.MethodNotFound, ErrorCode.In
 /** The upstream MCP server answered, but its backend (Argo CD, the Kubernetes API) did not. */
 class BackendCheckError extends Error {}
 
-/** A session over the gateway's own streamable-HTTP client (one keep-alive POST per request). */
-function httpSession(session: HttpMcpSession): UpstreamSession {
+/** One open MCP session with an upstream, whatever carries it. */
+interface UpstreamSession {
+  callTool: (params: Record<string, unknown>, signal: AbortSignal) => Promise<CallToolResult>;
+  listTools: (cursor: string | undefined, signal: AbortSignal) => Promise<ListToolsResult>;
+  /** Whether the upstream declared the resources capability at initialize. */
+  offersResources: () => boolean;
+  readResource: (uri: string, signal: AbortSignal) => Promise<ReadResourceResult>;
+  close: () => Promise<void>;
+}
+
+/** A session of the gateway's MCP client, over streamable HTTP or stdio. */
+function sessionOf(session: HttpMcpSession | StdioMcpSession): UpstreamSession {
   return {
     callTool: (params, signal) => session.callTool(params, signal),
     listTools: (cursor, signal) => session.listTools(cursor, signal),
@@ -76,8 +84,8 @@ function httpSession(session: HttpMcpSession): UpstreamSession {
 }
 
 /**
- * One upstream MCP server: one open session (HTTP: the gateway's lean streamable-HTTP client;
- * stdio: the SDK client over the child's pipes), reopened after a failure, never per call; its
+ * One upstream MCP server: one open session of the gateway's MCP client (streamable HTTP, or
+ * stdio to a child process), reopened after a failure, never per call; its
  * last known tool list, a circuit breaker, per-call timeouts and read-only retries.
  */
 export class Upstream {
@@ -127,40 +135,40 @@ export class Upstream {
     return this.lastError === undefined && this.tools !== undefined && this.breaker.currentState !== 'open';
   }
 
-  /** Opens a session: over HTTP with the gateway's client, over stdio with the SDK's. */
+  /** Opens a session with the gateway's MCP client: streamable HTTP for `url` upstreams, stdio for `command` ones. */
   private async openSession(signal: AbortSignal): Promise<UpstreamSession> {
     const { config, settings } = this;
-    if (config.url !== undefined && settings.client !== 'sdk' && settings.leanHttp) {
+    const clientInfo = { name: 'sre-bot-gateway', version: settings.clientVersion };
+    const onServerMessage = (method: string): void => this.logger.debug({ event: 'upstream-message', method }, 'upstream sent a message');
+    if (config.url !== undefined) {
       const session = await HttpMcpSession.open(
-        {
-          url: new URL(config.url),
-          ...(config.token ? { token: config.token } : {}),
-          clientInfo: { name: 'sre-bot-gateway', version: settings.clientVersion },
-          http: settings.leanHttp,
-          maxResponseBytes: settings.maxResponseBytes,
-          onServerMessage: (method) => this.logger.debug({ event: 'upstream-message', method }, 'upstream sent a message in a response stream'),
-        },
+        { url: new URL(config.url), ...(config.token ? { token: config.token } : {}), clientInfo, http: settings.http, maxResponseBytes: settings.maxResponseBytes, onServerMessage },
         signal,
       );
-      return httpSession(session);
+      return sessionOf(session);
     }
-    let session: UpstreamSession | undefined;
-    session = await openUpstreamSession(
-      config,
+    const env: Record<string, string> = { ...getDefaultEnvironment(), ...config.env };
+    if (config.token && config.auth?.childEnv) env[config.auth.childEnv] = config.token;
+    // The child may exit later: only then is this session (and not a newer one) dropped.
+    const opened: { session?: UpstreamSession } = {};
+    const stdio = await StdioMcpSession.open(
       {
-        clientVersion: settings.clientVersion,
-        http: settings.http,
+        command: config.command ?? '',
+        args: config.args,
+        env,
+        clientInfo,
         maxResponseBytes: settings.maxResponseBytes,
-        connectTimeoutMs: settings.connectTimeoutMs,
+        // The child's stderr is its log; keep it (scrubbed, at debug) rather than mixing it into ours.
         onStderr: (text) => this.logger.debug({ event: 'upstream-stderr', line: settings.scrubber.text(text).slice(0, 2000) }, 'upstream stderr'),
-        onTransportError: (error) => this.logger.debug({ event: 'upstream-transport-error', err: settings.scrubber.text(errorMessage(error)) }, 'upstream transport error'),
+        onServerMessage,
         onClose: () => {
-          if (session !== undefined && this.session === session) this.session = undefined;
+          if (opened.session !== undefined && this.session === opened.session) this.session = undefined;
         },
       },
       signal,
     );
-    return session;
+    opened.session = sessionOf(stdio);
+    return opened.session;
   }
 
   /** The open session, opening one first if needed (concurrent callers share one attempt). */
@@ -184,7 +192,7 @@ export class Upstream {
     try {
       return await use(session);
     } catch (error) {
-      if (!(error instanceof SessionExpiredError) && !isSessionExpired(error)) throw error;
+      if (!(error instanceof SessionExpiredError)) throw error;
       if (this.session === session) this.session = undefined;
       return use(await this.connect(signal));
     }
@@ -219,17 +227,10 @@ export class Upstream {
       if (error.status >= 500 || error.status === 429) return { error: new GatewayError('upstream_unavailable', message), isFailure: true, outcome: 'unavailable' };
       return { error: new GatewayError('upstream_error', message, { isRetryable: false }), isFailure: false, outcome: 'error' };
     }
-    const status = httpStatusOf(error);
-    if (status !== undefined && status !== 404) {
-      const message = `${this.instance} answered HTTP ${status}: ${scrub(errorMessage(error)).slice(0, 500)}`;
-      if (status === 401 || status === 403) return { error: new GatewayError('upstream_unavailable', message, { isRetryable: false }), isFailure: true, outcome: 'unavailable' };
-      if (status >= 500 || status === 429) return { error: new GatewayError('upstream_unavailable', message), isFailure: true, outcome: 'unavailable' };
-      return { error: new GatewayError('upstream_error', message, { isRetryable: false }), isFailure: false, outcome: 'error' };
-    }
-    if (error instanceof SessionExpiredError || isSessionExpired(error)) {
+    if (error instanceof SessionExpiredError) {
       return { error: new GatewayError('upstream_unavailable', `${this.instance} ended the gateway's session twice in a row`), isFailure: true, outcome: 'unavailable' };
     }
-    if (error instanceof MalformedReplyError || error instanceof ResponseTooLargeError || error instanceof LeanResponseTooLargeError) {
+    if (error instanceof MalformedReplyError || error instanceof ResponseTooLargeError) {
       return { error: new GatewayError('upstream_error', `${this.instance}: ${scrub(error.message)}`, { isRetryable: false }), isFailure: false, outcome: 'error' };
     }
     if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
@@ -264,7 +265,7 @@ export class Upstream {
     const attempt = async (): Promise<CallToolResult> => {
       try {
         const params = { name, arguments: args, ...(options.traceparent ? { _meta: { traceparent: options.traceparent } } : {}) };
-        return await this.withSession(deadline, (session) => session.callTool(params, deadline, this.timeoutMs));
+        return await this.withSession(deadline, (session) => session.callTool(params, deadline));
       } catch (error) {
         const classified = this.classify(error, deadline, options.signal);
         if (classified.outcome === 'unavailable') await this.dropSession();
@@ -325,7 +326,7 @@ export class Upstream {
         tools.length = 0;
         let cursor: string | undefined;
         do {
-          const page = await session.listTools(cursor, signal, this.settings.healthCheckTimeoutMs);
+          const page = await session.listTools(cursor, signal);
           tools.push(...page.tools);
           cursor = page.nextCursor;
         } while (cursor);
@@ -357,7 +358,7 @@ export class Upstream {
   private async checkBackend(session: UpstreamSession, signal: AbortSignal): Promise<void> {
     if (this.config.kind === 'other' || this.hasBackendProbe === false || !session.offersResources()) return;
     try {
-      await session.readResource(BACKEND_HEALTH_URI, signal, this.settings.healthCheckTimeoutMs);
+      await session.readResource(BACKEND_HEALTH_URI, signal);
       this.hasBackendProbe = true;
     } catch (error) {
       if (error instanceof McpError && NO_BACKEND_PROBE.has(error.code)) {

@@ -38,23 +38,7 @@ export interface OverheadOptions {
   proxyNode: string | undefined;
   /** How the client talks to mcp-proxy: one MCP session (its default mode) or `--stateless`. */
   proxyMode: 'session' | 'stateless';
-  /** Gateway wires measured side by side, each in its own gateway process (config `wire`). */
-  wires: readonly GatewayWire[];
 }
-
-/** One gateway build: which MCP implementation carries its client and its server side. */
-export interface GatewayWire {
-  name: string;
-  client: 'lean' | 'sdk';
-  server: 'lean' | 'sdk';
-}
-
-/** `--wire` values: today's gateway and the SDK on both sides, and the SDK client alone. */
-export const GATEWAY_WIRES: Record<string, GatewayWire> = {
-  lean: { name: 'lean', client: 'lean', server: 'lean' },
-  sdk: { name: 'SDK', client: 'sdk', server: 'sdk' },
-  'sdk-client': { name: 'SDK client, lean server', client: 'sdk', server: 'lean' },
-};
 
 /** The overhead rows and, when mcp-proxy was left out, why. */
 export interface OverheadReport {
@@ -126,36 +110,30 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     const stdio = tsCommand(runtime, STDIO_UPSTREAM);
     children.push(upstream.child);
     const upstreamUrl = upstream.match[1] ?? '';
-    const gatewayTargets: Array<{ wire: GatewayWire; target: Target }> = [];
-    for (const wire of options.wires) {
-      const config = [
-        'healthCheck: { intervalMs: 0 }',
-        `wire: { client: ${wire.client}, server: ${wire.server} }`,
-        'upstreams:',
-        `  - { kind: argocd, instance: argocd-1, url: "${upstreamUrl}", auth: { bearerTokenEnv: UPSTREAM_TOKEN }, labels: { env: bench } }`,
-        `  - { kind: argocd, instance: argocd-stdio, command: ${JSON.stringify(stdio.command)}, args: ${JSON.stringify(stdio.args)}, labels: { env: bench } }`,
-        'callers:',
-        `  - { principal: bench, tokenSha256: "${sha256Hex(callerToken)}" }`,
-      ].join('\n');
-      const file = join(dir, `gateway-${wire.client}-${wire.server}.yaml`);
-      writeFileSync(file, config);
-      // The gateway logs at info (one audit line per call, as deployed) to a file, not to a pipe this process must drain.
-      const gatewayCommand = cliCommand(runtime, ['gateway', '--config', file, '--port', '0']);
-      const gateway = await spawnLoggingToFile(
-        gatewayCommand.command,
-        gatewayCommand.args,
-        { ...process.env, UPSTREAM_TOKEN: upstreamToken, LOG_LEVEL: 'info' },
-        join(dir, `gateway-${wire.client}-${wire.server}.log`),
-        /listening on (http:\/\/\S+\/mcp)/,
-      );
-      children.push(gateway.child);
-      gatewayTargets.push({ wire, target: bearerTarget(gateway.match[1] ?? '', callerToken) });
-    }
-    const named = (wire: GatewayWire) => (options.wires.length > 1 ? ` (${wire.name})` : '');
+    const config = [
+      'healthCheck: { intervalMs: 0 }',
+      'upstreams:',
+      `  - { kind: argocd, instance: argocd-1, url: "${upstreamUrl}", auth: { bearerTokenEnv: UPSTREAM_TOKEN }, labels: { env: bench } }`,
+      `  - { kind: argocd, instance: argocd-stdio, command: ${JSON.stringify(stdio.command)}, args: ${JSON.stringify(stdio.args)}, labels: { env: bench } }`,
+      'callers:',
+      `  - { principal: bench, tokenSha256: "${sha256Hex(callerToken)}" }`,
+    ].join('\n');
+    writeFileSync(join(dir, 'gateway.yaml'), config);
+    // The gateway logs at info (one audit line per call, as deployed) to a file, not to a pipe this process must drain.
+    const gatewayCommand = cliCommand(runtime, ['gateway', '--config', join(dir, 'gateway.yaml'), '--port', '0']);
+    const gateway = await spawnLoggingToFile(
+      gatewayCommand.command,
+      gatewayCommand.args,
+      { ...process.env, UPSTREAM_TOKEN: upstreamToken, LOG_LEVEL: 'info' },
+      join(dir, 'gateway.log'),
+      /listening on (http:\/\/\S+\/mcp)/,
+    );
+    children.push(gateway.child);
+    const gatewayTarget = bearerTarget(gateway.match[1] ?? '', callerToken);
     const paths: BenchPath[] = [
       { name: 'direct (HTTP upstream)', target: bearerTarget(upstreamUrl, upstreamToken), args: {} },
-      ...gatewayTargets.map(({ wire, target }) => ({ name: `gateway${named(wire)} → HTTP upstream`, target, args: { instance: 'argocd-1' } })),
-      ...gatewayTargets.map(({ wire, target }) => ({ name: `gateway${named(wire)} → stdio upstream`, target, args: { instance: 'argocd-stdio' } })),
+      { name: 'gateway → HTTP upstream', target: gatewayTarget, args: { instance: 'argocd-1' } },
+      { name: 'gateway → stdio upstream', target: gatewayTarget, args: { instance: 'argocd-stdio' } },
     ];
     const report: OverheadReport = { results: [] };
     const proxyNode = findProxyNode(options.proxyNode, runtime);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { sharedAgent } from './gateway-bench-client.js';
 import { measureLoopback, type LoopbackCalibration } from './gateway-calibration.js';
 import { measureDown, measureFanOutInProcess, measureFanOutProcesses, type DownResult, type FanOutResult } from './gateway-fan-out.js';
-import { GATEWAY_WIRES, measureOverhead, type OverheadReport } from './gateway-overhead.js';
+import { measureOverhead, type OverheadReport } from './gateway-overhead.js';
 import { resolveRuntime } from './gateway-runtime.js';
 
 /**
@@ -32,9 +32,7 @@ import { resolveRuntime } from './gateway-runtime.js';
  * --rounds N (fan-out rounds, 50), --server-processes N (processes hosting the MCP servers, 2),
  * --node 24|current|PATH (runtime of the measured processes, 24),
  * --proxy-node PATH (Node ≥ 22 for mcp-proxy; default the runtime, "" skips it),
- * --proxy-mode session|stateless (session), --only overhead|fan-out|down, --json,
- * --wire lean|sdk|sdk-client (repeatable: one gateway process per wire, measured side by side;
- *   lean = the gateway's own MCP client and server code, sdk = the SDK's Client and server transport).
+ * --proxy-mode session|stateless (session), --only overhead|fan-out|down, --json.
  */
 export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream }, argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -51,7 +49,6 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
       'proxy-node': { type: 'string' },
       'proxy-mode': { type: 'string' },
       only: { type: 'string', multiple: true },
-      wire: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -64,11 +61,6 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
   const out = (line = '') => io.stdout.write(`${line}\n`);
 
   const only = new Set(values.only ?? ['overhead', 'fan-out', 'down']);
-  const wires = (values.wire ?? ['lean']).map((name) => {
-    const wire = GATEWAY_WIRES[name];
-    if (!wire) throw new Error(`--wire must be one of ${Object.keys(GATEWAY_WIRES).join(', ')}, not ${name}`);
-    return wire;
-  });
   const runtime = resolveRuntime(values.node);
   out(`Measured processes run on Node ${runtime.version}${runtime.note ? ` (${runtime.note})` : ''}; the load generator on ${process.version}.`);
   out();
@@ -84,7 +76,6 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
           runtime,
           proxyNode: values['proxy-node'],
           proxyMode,
-          wires,
         })
       : undefined;
     const current = { node: process.execPath, version: process.version };
