@@ -1,6 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { urlToHttpOptions } from 'node:url';
+import { createBackendHttp, type BackendRequest, type BackendResponse } from '../common/backend-http.js';
 import { McpServerError, errorMessage, isNetworkError } from '../common/errors.js';
 import type { Application, ArgoEvent, LogEntry, ResourceDiff, ResourceTree, RevisionMetadata } from './argocd-shapes.js';
 
@@ -44,79 +42,20 @@ export interface ArgocdClientConfig {
   fetch?: typeof fetch;
 }
 
-/** A buffered Argo CD answer: every endpoint we call answers with a bounded body. */
-interface BackendResponse {
-  status: number;
-  statusText: string;
-  text: string;
-}
-
-interface BackendRequest {
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  timeoutMs: number;
-}
-
-/** Error codes of a pooled connection the server closed just as it was reused. */
-const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
-
 /** Sends one request to a path of the Argo CD base URL and buffers the answer. */
-type Transport = (path: string, init: BackendRequest) => Promise<BackendResponse>;
-
-/** The body of a response, decoded once (almost every answer arrives in one chunk). */
-function bodyText(chunks: readonly Buffer[]): string {
-  return (chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
-}
+type Transport = (path: string, init: Omit<BackendRequest, 'path'>) => Promise<BackendResponse>;
 
 /**
- * Requests over node:http(s) with a keep-alive pool per client: the global fetch costs several
- * times the CPU per request (web streams), which a fan-out over many instances pays per instance.
- * The deadline covers the whole exchange, body included. A GET whose reused pooled socket turns
- * out closed by the server is retried once on a fresh connection.
+ * Requests over the servers' shared pooled backend client (undici, keep-alive): the global fetch
+ * costs several times the CPU per request (web streams), which a fan-out over many instances pays
+ * per instance.
  */
 function createPooledTransport(baseUrl: string): Transport {
-  // Every request goes to the same origin: resolve protocol, host, port and agent once, not per request.
-  const { protocol, hostname, port, auth } = urlToHttpOptions(new URL(baseUrl));
-  const isHttps = protocol === 'https:';
-  const send = isHttps ? httpsRequest : httpRequest;
-  const poolOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' as const };
-  const origin: RequestOptions = { protocol, hostname, port, auth, agent: isHttps ? new HttpsAgent(poolOptions) : new HttpAgent(poolOptions) };
-  const once = (path: string, init: BackendRequest): Promise<BackendResponse> =>
-    new Promise((resolve, reject) => {
-      const headers: IncomingHttpHeaders = init.body === undefined ? init.headers : { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) };
-      const req = send({ ...origin, path, method: init.method, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.once('error', fail);
-        res.once('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: bodyText(chunks) });
-        });
-      });
-      const timer = setTimeout(() => {
-        const error = new Error(`no answer within ${init.timeoutMs} ms`);
-        error.name = 'TimeoutError';
-        req.destroy(error);
-      }, init.timeoutMs);
-      function fail(error: Error): void {
-        clearTimeout(timer);
-        reject(Object.assign(error, { reusedSocket: req.reusedSocket }));
-      }
-      req.once('error', fail);
-      req.end(init.body);
-    });
-  return async (path, init) => {
+  const http = createBackendHttp(new URL(baseUrl));
+  return (path, init) => {
     // Through the WHATWG parser, so the path is normalised (dot segments, escapes) as for a URL request.
     const { pathname, search } = new URL(`${baseUrl}${path}`);
-    const target = `${pathname}${search}`;
-    try {
-      return await once(target, init);
-    } catch (error) {
-      const { code, reusedSocket } = error as { code?: string; reusedSocket?: boolean };
-      if (init.method === 'GET' && reusedSocket === true && code !== undefined && STALE_SOCKET_CODES.has(code)) return once(target, init);
-      throw error;
-    }
+    return http.send({ ...init, path: `${pathname}${search}` });
   };
 }
 

@@ -1,7 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { statelessFormOf } from './create-tool-server.js';
 import { errorMessage } from './errors.js';
 import { answerStatelessPost } from './stateless-mcp.js';
@@ -12,7 +11,7 @@ import { BodyTooLargeError, jsonRpcError, readJsonBody, sendJson } from './http-
 
 /** How to serve one MCP server over stateless streamable HTTP. */
 export interface HttpTransportOptions {
-  /** Builds a fresh MCP server per request (stateless mode: no session survives a request). */
+  /** Builds the MCP server (by `createToolServer`); called once, its stateless form answers every request. */
   createServer: () => Server;
   /** Bearer token callers must present on `/mcp`. */
   authToken: string;
@@ -60,13 +59,14 @@ class BodyRejected extends Error {}
  * Serves MCP over stateless streamable HTTP at `/mcp` (bearer token required) plus an
  * unauthenticated `/healthz` and `/metrics` (tool calls and process metrics, Prometheus text).
  * GET/DELETE (sessions, server-initiated streams) are refused with 405 because nothing is kept
- * between requests. Servers built by `createToolServer` are answered
- * through their stateless form (one set of handlers for every request); any other server gets
- * a fresh SDK server and transport per POST.
+ * between requests. The server, built by `createToolServer`, is answered through its stateless
+ * form: one set of handlers for every request, no SDK `Server` or transport per POST (the one
+ * server path of our MCP servers and the gateway).
  */
 export async function startHttpTransport(options: HttpTransportOptions): Promise<RunningHttpServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const stateless = statelessFormOf(options.createServer());
+  if (!stateless) throw new TypeError('startHttpTransport serves servers built by createToolServer (their stateless form); this one is not');
   const isAuthorized = createBearerCheck(options.authToken);
   collectProcessMetrics();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -92,36 +92,18 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: this server is stateless, use POST'), { allow: 'POST' });
       return;
     }
-    if (stateless) {
-      try {
-        await answerStatelessPost(req, res, stateless, async () => {
-          try {
-            return await readJsonBody(req, maxBodyBytes);
-          } catch (error) {
-            sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
-            throw new BodyRejected('answered', { cause: error });
-          }
-        });
-      } catch (error) {
-        if (!(error instanceof BodyRejected)) throw error;
-      }
-      return;
-    }
-    let body: unknown;
     try {
-      body = await readJsonBody(req, maxBodyBytes);
+      await answerStatelessPost(req, res, stateless, async () => {
+        try {
+          return await readJsonBody(req, maxBodyBytes);
+        } catch (error) {
+          sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
+          throw new BodyRejected('answered', { cause: error });
+        }
+      });
     } catch (error) {
-      sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
-      return;
+      if (!(error instanceof BodyRejected)) throw error;
     }
-    const server = options.createServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
   };
 
   const httpServer: HttpServer = createHttpServer((req, res) => {

@@ -1,5 +1,5 @@
-import { request as httpRequest, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { RequestOptions } from 'node:https';
+import { createBackendHttp, type BackendHttp, type BackendTls } from './backend-http.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { McpServerError, errorMessage, isNetworkError } from './errors.js';
 import { apiVersionOf, findWellKnownType, type KubeObject, type ResourceType } from './kube-types.js';
@@ -105,35 +105,31 @@ export function createKubeClient(config: KubeClientConfig): KubeClient {
   const timeout = config.requestTimeoutMs ?? 15_000;
   const discovered = new Map<string, ResourceType[]>();
 
-  async function send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<RawResponse> {
-    const options: RequestOptions & { headers: Record<string, string> } = {
-      method,
-      protocol: server.protocol,
-      hostname: server.hostname.replace(/^\[|\]$/g, ''),
-      port: server.port || (server.protocol === 'https:' ? 443 : 80),
-      path: `${server.pathname.replace(/\/$/, '')}${path}`,
-      headers: { accept: 'application/json, */*' },
-      timeout,
-    };
+  let http: Promise<BackendHttp> | undefined;
+  const basePath = server.pathname.replace(/\/$/, '');
+  /** The kubeconfig's TLS material, credentials and impersonation headers, as node:https options. */
+  const kubeOptions = async (): Promise<RequestOptions & { headers?: Record<string, string> }> => {
+    const options: RequestOptions & { headers?: Record<string, string> } = {};
     await kubeConfig.applyToHTTPSOptions(options);
+    return options;
+  };
+  // One pool per client; its TLS material is read once, with the first request.
+  const pool = (): Promise<BackendHttp> =>
+    (http ??= kubeOptions().then(({ ca, cert, key, rejectUnauthorized, servername }) =>
+      createBackendHttp(server, { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }), ...(servername ? { servername } : {}) } as BackendTls),
+    ));
+
+  async function send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<RawResponse> {
+    // Credentials per request: exec and token-file users refresh their tokens.
+    const options = await kubeOptions();
+    const headers: Record<string, string> = { accept: 'application/json, */*' };
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = String(value);
+    if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    if (payload !== undefined) {
-      options.headers['content-type'] = contentType;
-      options.headers['content-length'] = String(Buffer.byteLength(payload));
-    }
-    const send = server.protocol === 'https:' ? httpsRequest : httpRequest;
+    if (payload !== undefined) headers['content-type'] = contentType;
     try {
-      return await new Promise<RawResponse>((resolve, reject) => {
-        const req = send(options, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(Object.assign(new Error(`Kubernetes API timed out after ${timeout} ms`), { code: 'ETIMEDOUT' })));
-        req.on('error', reject);
-        req.end(payload);
-      });
+      const response = await (await pool()).send({ method, path: `${basePath}${path}`, headers, ...(payload === undefined ? {} : { body: payload }), timeoutMs: timeout });
+      return { status: response.status, body: response.text };
     } catch (error) {
       if (isNetworkError(error)) {
         throw new McpServerError('backend_unavailable', `Kubernetes API ${server.host} (context ${kubeConfig.getCurrentContext()}) is unreachable: ${errorMessage(error)}`, { cause: error });

@@ -10,6 +10,7 @@ import { errorMessage, GatewayError } from './errors.js';
 import { stripCodePrefix } from './error-messages.js';
 import { askEvery, mergeAnswers, resolveAnswers, type FanOutOutcome } from './fan-out.js';
 import type { Logger } from './logger.js';
+import { tagWithInstance } from './output-schema.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 import { contextFromTraceparent, traceparentOf } from '../common/trace-context.js';
@@ -218,7 +219,7 @@ export class CallRouter {
     if (instance !== undefined) {
       audit.instances = [instance];
       span.setAttribute(SpanAttributes.instance, instance);
-      return callOne(instance);
+      return tagWithInstance(await callOne(instance), entry.shape === 'federated' ? instance : undefined);
     }
     if (entry.fanOut === 'none') {
       throw new Refusal(`${entry.name} needs "instance": one of ${tool.instances.join(', ')}`, 'denied');

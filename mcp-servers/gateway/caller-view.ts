@@ -1,6 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { upstreamKey, type CallerConfig, type UpstreamConfig } from './config.js';
 import { isInstanceAllowed, isToolAllowed } from './caller-policy.js';
+import { advertisedOutputSchema } from './output-schema.js';
 import type { CatalogEntry } from './tool-catalog.js';
 
 /** The argument that picks the instance of a federated tool. */
@@ -62,14 +63,13 @@ function exposedDefinition(entry: CatalogEntry, instances: readonly string[], up
   const notes: string[] = [];
   if (entry.shape === 'prefixed') notes.push(`Served by ${entry.instances[0] ?? ''} through the sre-bot gateway.`);
   if (entry.isWrite) notes.push('Changes live state: needs an approval_id for this exact change.');
-  // A fanned-out result has its own structure, so the upstream output schema only holds for single-instance tools.
-  const keepsOutputSchema = definition.outputSchema !== undefined && (entry.shape === 'prefixed' || entry.fanOut === 'none');
+  const outputSchema = advertisedOutputSchema(entry);
   return {
     name: entry.name,
     ...(definition.title ? { title: definition.title } : {}),
     description: [definition.description ?? '', ...notes].filter(Boolean).join('\n\n'),
     inputSchema: exposedSchema(entry, instances, upstreams),
-    ...(keepsOutputSchema ? { outputSchema: definition.outputSchema } : {}),
+    ...(outputSchema ? { outputSchema } : {}),
     ...(definition.annotations ? { annotations: definition.annotations } : {}),
   };
 }

@@ -71,7 +71,7 @@ describe('federation', () => {
 
   it('calls one instance when instance is given, and strips the instance argument', async () => {
     const result = await admin.callTool({ name: 'list_things', arguments: { instance: 'argocd-us' } });
-    expect(result.structuredContent).toEqual({ things: ['payments', 'search'] });
+    expect(result.structuredContent).toEqual({ things: ['payments', 'search'], instance: 'argocd-us' });
     expect(fakes[1]?.calls.at(-1)?.arguments).toEqual({});
   });
 
@@ -124,6 +124,64 @@ describe('federation', () => {
     expect(server?.attributes).toMatchObject({ 'gen_ai.tool.name': 'list_things', 'sre_bot.gateway.principal': 'admin', 'sre_bot.gateway.instance': 'argocd-eu' });
     expect(client?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
     expect(sent.split('-')[2]).toBe(client?.spanContext().spanId);
+  });
+});
+
+describe('output schemas', () => {
+  it('advertises each upstream output schema per federated tool, with the instance field added', async () => {
+    const { tools } = await admin.listTools();
+    const schemaOf = (name: string) => tools.find((tool) => tool.name === name)?.outputSchema as { anyOf?: unknown[] } | undefined;
+    const single = { type: 'object', properties: expect.objectContaining({ things: expect.anything(), instance: expect.objectContaining({ type: 'string' }) }) as unknown, required: ['things', 'instance'] };
+    expect(schemaOf('list_things')?.anyOf).toEqual(expect.arrayContaining([expect.objectContaining(single), expect.objectContaining({ required: ['results', 'unreachable'] })]));
+    expect(schemaOf('get_thing')?.anyOf).toHaveLength(2);
+    expect(schemaOf('tools-1__list_things')?.anyOf?.[0]).toEqual(expect.objectContaining({ required: ['things'], additionalProperties: false }));
+    // Upstreams that declare none get none.
+    expect(schemaOf('echo_request')).toBeUndefined();
+  });
+
+  it('returns results the SDK client accepts against those schemas: one instance, fan-outs, refusals and errors', async () => {
+    // A fresh client: listTools caches the validators that callTool then applies to every structuredContent.
+    const client = await started.connect(ADMIN);
+    try {
+      await client.listTools();
+      const calls: Array<{ name: string; arguments: Record<string, unknown>; isError: boolean }> = [
+        { name: 'list_things', arguments: { instance: 'argocd-eu' }, isError: false },
+        { name: 'list_things', arguments: {}, isError: false },
+        { name: 'list_things', arguments: { instance: 'argocd-nowhere' }, isError: true },
+        { name: 'get_thing', arguments: { name: 'cart' }, isError: false },
+        { name: 'get_thing', arguments: { name: 'payments' }, isError: true },
+        { name: 'get_thing', arguments: { name: 'nope' }, isError: true },
+        { name: 'get_thing', arguments: { name: 'billing', instance: 'argocd-dev' }, isError: false },
+        { name: 'tools-1__list_things', arguments: {}, isError: false },
+      ];
+      for (const call of calls) {
+        const result = await client.callTool({ name: call.name, arguments: call.arguments });
+        expect({ call, isError: result.isError === true }).toEqual({ call, isError: call.isError });
+        expect(result.structuredContent).toBeDefined();
+      }
+      expect((await client.callTool({ name: 'tools-1__list_things', arguments: {} })).structuredContent).toEqual({ things: ['x'] });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('returns a fan-out with a down instance that the SDK client accepts', async () => {
+    const dev = fakes[2];
+    if (!dev) throw new Error('fixture missing');
+    const client = await started.connect(ADMIN);
+    await dev.stop();
+    try {
+      await client.listTools();
+      const listed = await client.callTool({ name: 'list_things', arguments: {} });
+      expect((listed.structuredContent as { unreachable: Array<{ instance: string }> }).unreachable.map((item) => item.instance)).toEqual(['argocd-dev']);
+      const found = await client.callTool({ name: 'get_thing', arguments: { name: 'cart' } });
+      expect(found.structuredContent).toMatchObject({ instance: 'argocd-eu', unreachable: [{ instance: 'argocd-dev' }] });
+    } finally {
+      await client.close();
+      await dev.start();
+      clock += 60_000;
+      await started.gateway.checkHealth();
+    }
   });
 });
 

@@ -94,7 +94,7 @@ describe('allow-lists', () => {
 
   it('fans out only over the permitted instances', async () => {
     const result = await reader.callTool({ name: 'list_things', arguments: {} });
-    expect(result.structuredContent).toEqual({ things: ['billing'] });
+    expect(result.structuredContent).toEqual({ things: ['billing'], instance: 'dev-1' });
   });
 });
 

@@ -25,9 +25,6 @@ export interface ListeningServer {
 }
 
 
-
-
-
 /**
  * The gateway's HTTP front: `POST /mcp` (stateless streamable HTTP answered with JSON, bearer
  * token required, unknown token → 401), `GET /healthz` (process alive),

@@ -50,14 +50,17 @@ export interface HttpSessionOptions {
   onServerMessage?: (method: string) => void;
 }
 
-type JsonRpcId = string | number;
+/** A JSON-RPC request id. */
+export type JsonRpcId = string | number;
 type Message = Record<string, unknown>;
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseJson(text: string, what: string): unknown {
+/** `text` as JSON, or a MalformedReplyError naming `what` was not. */
+export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -66,7 +69,7 @@ function parseJson(text: string, what: string): unknown {
 }
 
 /** The result of a JSON-RPC response, or its error as the McpError the SDK client would raise. */
-function settle(message: Message): Record<string, unknown> {
+export function settle(message: Message): Record<string, unknown> {
   if (isObject(message.error)) {
     const { code, message: text, data } = message.error;
     throw new McpError(Number.isSafeInteger(code) ? (code as number) : ErrorCode.InternalError, typeof text === 'string' ? text : 'upstream error without a message', data);
@@ -75,7 +78,8 @@ function settle(message: Message): Record<string, unknown> {
   throw new MalformedReplyError('JSON-RPC response has neither a result nor an error');
 }
 
-function isResponseTo(message: unknown, id: JsonRpcId): message is Message {
+/** Whether `message` is the JSON-RPC response to request `id`. */
+export function isResponseTo(message: unknown, id: JsonRpcId): message is Message {
   return isObject(message) && message.id === id && ('result' in message || 'error' in message) && !('method' in message);
 }
 
@@ -90,6 +94,37 @@ export function checkCallToolResult(result: Record<string, unknown>): CallToolRe
   if (isError !== undefined && typeof isError !== 'boolean') throw new MalformedReplyError('tools/call result has a non-boolean isError');
   if (structuredContent !== undefined && !isObject(structuredContent)) throw new MalformedReplyError('tools/call result has non-object structuredContent');
   return result as CallToolResult;
+}
+
+/** An initialize result the gateway can work with: a supported protocol version and capabilities. */
+export function checkInitializeResult(result: Record<string, unknown>): { version: string; capabilities: ServerCapabilities } {
+  const parsed = InitializeResultSchema.safeParse(result);
+  if (!parsed.success) throw new MalformedReplyError('initialize result is not an MCP InitializeResult');
+  const version = parsed.data.protocolVersion;
+  if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) throw new MalformedReplyError(`upstream speaks MCP ${version}, which the gateway does not support`);
+  return { version, capabilities: parsed.data.capabilities };
+}
+
+/** A tools/list result as the protocol defines it. */
+export function checkListToolsResult(result: Record<string, unknown>): ListToolsResult {
+  const parsed = ListToolsResultSchema.safeParse(result);
+  if (!parsed.success) throw new MalformedReplyError('tools/list result is not an MCP ListToolsResult');
+  return parsed.data;
+}
+
+/** A resources/read result as the protocol defines it. */
+export function checkReadResourceResult(result: Record<string, unknown>): ReadResourceResult {
+  const parsed = ReadResourceResultSchema.safeParse(result);
+  if (!parsed.success) throw new MalformedReplyError('resources/read result is not an MCP ReadResourceResult');
+  return parsed.data;
+}
+
+/** The gateway's answer to a request an upstream makes of it: ping, or "not served". */
+export function answerToServer(message: Record<string, unknown>): Record<string, unknown> {
+  const method = String(message.method);
+  return method === 'ping'
+    ? { jsonrpc: '2.0', id: message.id, result: {} }
+    : { jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.MethodNotFound, message: `the gateway does not serve ${method}` } };
 }
 
 /**
@@ -124,14 +159,11 @@ export class HttpMcpSession {
     if (options.token) base.authorization = `Bearer ${options.token}`;
     const opening = new HttpMcpSession(options, target, base, LATEST_PROTOCOL_VERSION, undefined, {});
     const { result, reply } = await opening.exchange('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: options.clientInfo }, signal);
-    const parsed = InitializeResultSchema.safeParse(result);
-    if (!parsed.success) throw new MalformedReplyError('initialize result is not an MCP InitializeResult');
-    const version = parsed.data.protocolVersion;
-    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) throw new MalformedReplyError(`upstream speaks MCP ${version}, which the gateway does not support`);
+    const { version, capabilities } = checkInitializeResult(result);
     const sessionHeader = reply.headers['mcp-session-id'];
     const sessionId = typeof sessionHeader === 'string' && sessionHeader !== '' ? sessionHeader : undefined;
     const headers = { ...base, 'mcp-protocol-version': version, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) };
-    const session = new HttpMcpSession(options, target, headers, version, sessionId, parsed.data.capabilities, opening.nextId);
+    const session = new HttpMcpSession(options, target, headers, version, sessionId, capabilities, opening.nextId);
     await session.notify('notifications/initialized', signal);
     return session;
   }
@@ -141,17 +173,11 @@ export class HttpMcpSession {
   }
 
   async listTools(cursor: string | undefined, signal: AbortSignal): Promise<ListToolsResult> {
-    const { result } = await this.exchange('tools/list', cursor ? { cursor } : {}, signal);
-    const parsed = ListToolsResultSchema.safeParse(result);
-    if (!parsed.success) throw new MalformedReplyError('tools/list result is not an MCP ListToolsResult');
-    return parsed.data;
+    return checkListToolsResult((await this.exchange('tools/list', cursor ? { cursor } : {}, signal)).result);
   }
 
   async readResource(uri: string, signal: AbortSignal): Promise<ReadResourceResult> {
-    const { result } = await this.exchange('resources/read', { uri }, signal);
-    const parsed = ReadResourceResultSchema.safeParse(result);
-    if (!parsed.success) throw new MalformedReplyError('resources/read result is not an MCP ReadResourceResult');
-    return parsed.data;
+    return checkReadResourceResult((await this.exchange('resources/read', { uri }, signal)).result);
   }
 
   /** Ends a stateful session (DELETE); servers that keep none answer 405, which is fine. */
@@ -230,8 +256,7 @@ export class HttpMcpSession {
     const method = message.method as string;
     this.options.onServerMessage?.(method);
     if (message.id === undefined || message.id === null) return;
-    const answer = method === 'ping' ? { jsonrpc: '2.0', id: message.id, result: {} } : { jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.MethodNotFound, message: `the gateway does not serve ${method}` } };
-    this.post(answer, signal).then(
+    this.post(answerToServer(message), signal).then(
       (reply) => reply.events?.destroy(),
       () => undefined,
     );

@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode, McpError, type CallToolResult, type ListToolsResult, type ReadResourceResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
@@ -12,6 +11,7 @@ import type { SecretScrubber } from './secret-scrubber.js';
 import { stripCodePrefix } from './error-messages.js';
 import { HttpMcpSession, MalformedReplyError, SessionExpiredError, UpstreamHttpError } from './http-session.js';
 import { ResponseTooLargeError, type UpstreamHttp } from './upstream-http.js';
+import { StdioMcpSession } from './stdio-session.js';
 
 /** Settings shared by every upstream connection. */
 export interface UpstreamSettings {
@@ -64,27 +64,16 @@ class BackendCheckError extends Error {}
 
 /** One open MCP session with an upstream, whatever carries it. */
 interface UpstreamSession {
-  callTool: (params: Record<string, unknown>, signal: AbortSignal, timeoutMs: number) => Promise<CallToolResult>;
-  listTools: (cursor: string | undefined, signal: AbortSignal, timeoutMs: number) => Promise<ListToolsResult>;
+  callTool: (params: Record<string, unknown>, signal: AbortSignal) => Promise<CallToolResult>;
+  listTools: (cursor: string | undefined, signal: AbortSignal) => Promise<ListToolsResult>;
   /** Whether the upstream declared the resources capability at initialize. */
   offersResources: () => boolean;
-  readResource: (uri: string, signal: AbortSignal, timeoutMs: number) => Promise<ReadResourceResult>;
+  readResource: (uri: string, signal: AbortSignal) => Promise<ReadResourceResult>;
   close: () => Promise<void>;
 }
 
-/** A session over the SDK's client (stdio upstreams: one child process, one connection). */
-function sdkSession(client: Client): UpstreamSession {
-  return {
-    callTool: async (params, signal, timeout) => (await client.callTool(params as { name: string }, undefined, { signal, timeout })) as CallToolResult,
-    listTools: (cursor, signal, timeout) => client.listTools(cursor ? { cursor } : undefined, { signal, timeout }),
-    offersResources: () => client.getServerCapabilities()?.resources !== undefined,
-    readResource: (uri, signal, timeout) => client.readResource({ uri }, { signal, timeout }),
-    close: () => client.close(),
-  };
-}
-
-/** A session over the gateway's own streamable-HTTP client (one keep-alive POST per request). */
-function httpSession(session: HttpMcpSession): UpstreamSession {
+/** A session of the gateway's MCP client, over streamable HTTP or stdio. */
+function sessionOf(session: HttpMcpSession | StdioMcpSession): UpstreamSession {
   return {
     callTool: (params, signal) => session.callTool(params, signal),
     listTools: (cursor, signal) => session.listTools(cursor, signal),
@@ -95,8 +84,8 @@ function httpSession(session: HttpMcpSession): UpstreamSession {
 }
 
 /**
- * One upstream MCP server: one open session (HTTP: the gateway's lean streamable-HTTP client;
- * stdio: the SDK client over the child's pipes), reopened after a failure, never per call; its
+ * One upstream MCP server: one open session of the gateway's MCP client (streamable HTTP, or
+ * stdio to a child process), reopened after a failure, never per call; its
  * last known tool list, a circuit breaker, per-call timeouts and read-only retries.
  */
 export class Upstream {
@@ -146,45 +135,40 @@ export class Upstream {
     return this.lastError === undefined && this.tools !== undefined && this.breaker.currentState !== 'open';
   }
 
-  /** Opens a session: over HTTP with the gateway's client, over stdio with the SDK's. */
+  /** Opens a session with the gateway's MCP client: streamable HTTP for `url` upstreams, stdio for `command` ones. */
   private async openSession(signal: AbortSignal): Promise<UpstreamSession> {
     const { config, settings } = this;
+    const clientInfo = { name: 'sre-bot-gateway', version: settings.clientVersion };
+    const onServerMessage = (method: string): void => this.logger.debug({ event: 'upstream-message', method }, 'upstream sent a message');
     if (config.url !== undefined) {
       const session = await HttpMcpSession.open(
-        {
-          url: new URL(config.url),
-          ...(config.token ? { token: config.token } : {}),
-          clientInfo: { name: 'sre-bot-gateway', version: settings.clientVersion },
-          http: settings.http,
-          maxResponseBytes: settings.maxResponseBytes,
-          onServerMessage: (method) => this.logger.debug({ event: 'upstream-message', method }, 'upstream sent a message in a response stream'),
-        },
+        { url: new URL(config.url), ...(config.token ? { token: config.token } : {}), clientInfo, http: settings.http, maxResponseBytes: settings.maxResponseBytes, onServerMessage },
         signal,
       );
-      return httpSession(session);
+      return sessionOf(session);
     }
     const env: Record<string, string> = { ...getDefaultEnvironment(), ...config.env };
     if (config.token && config.auth?.childEnv) env[config.auth.childEnv] = config.token;
-    const transport = new StdioClientTransport({ command: config.command ?? '', args: config.args, env, stderr: 'pipe' });
-    // The child's stderr is its log; keep it (scrubbed, at debug) rather than mixing it into ours.
-    transport.stderr?.on('data', (chunk: Buffer) => {
-      this.logger.debug({ event: 'upstream-stderr', line: settings.scrubber.text(chunk.toString('utf8').trimEnd()).slice(0, 2000) }, 'upstream stderr');
-    });
-    const client = new Client({ name: 'sre-bot-gateway', version: settings.clientVersion }, { capabilities: {} });
-    const session = sdkSession(client);
-    client.onclose = () => {
-      if (this.session === session) this.session = undefined;
-    };
-    client.onerror = (error) => {
-      this.logger.debug({ event: 'upstream-transport-error', err: settings.scrubber.text(errorMessage(error)) }, 'upstream transport error');
-    };
-    try {
-      await client.connect(transport, { timeout: settings.connectTimeoutMs, signal });
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw error;
-    }
-    return session;
+    // The child may exit later: only then is this session (and not a newer one) dropped.
+    const opened: { session?: UpstreamSession } = {};
+    const stdio = await StdioMcpSession.open(
+      {
+        command: config.command ?? '',
+        args: config.args,
+        env,
+        clientInfo,
+        maxResponseBytes: settings.maxResponseBytes,
+        // The child's stderr is its log; keep it (scrubbed, at debug) rather than mixing it into ours.
+        onStderr: (text) => this.logger.debug({ event: 'upstream-stderr', line: settings.scrubber.text(text).slice(0, 2000) }, 'upstream stderr'),
+        onServerMessage,
+        onClose: () => {
+          if (opened.session !== undefined && this.session === opened.session) this.session = undefined;
+        },
+      },
+      signal,
+    );
+    opened.session = sessionOf(stdio);
+    return opened.session;
   }
 
   /** The open session, opening one first if needed (concurrent callers share one attempt). */
@@ -281,7 +265,7 @@ export class Upstream {
     const attempt = async (): Promise<CallToolResult> => {
       try {
         const params = { name, arguments: args, ...(options.traceparent ? { _meta: { traceparent: options.traceparent } } : {}) };
-        return await this.withSession(deadline, (session) => session.callTool(params, deadline, this.timeoutMs));
+        return await this.withSession(deadline, (session) => session.callTool(params, deadline));
       } catch (error) {
         const classified = this.classify(error, deadline, options.signal);
         if (classified.outcome === 'unavailable') await this.dropSession();
@@ -342,7 +326,7 @@ export class Upstream {
         tools.length = 0;
         let cursor: string | undefined;
         do {
-          const page = await session.listTools(cursor, signal, this.settings.healthCheckTimeoutMs);
+          const page = await session.listTools(cursor, signal);
           tools.push(...page.tools);
           cursor = page.nextCursor;
         } while (cursor);
@@ -374,7 +358,7 @@ export class Upstream {
   private async checkBackend(session: UpstreamSession, signal: AbortSignal): Promise<void> {
     if (this.config.kind === 'other' || this.hasBackendProbe === false || !session.offersResources()) return;
     try {
-      await session.readResource(BACKEND_HEALTH_URI, signal, this.settings.healthCheckTimeoutMs);
+      await session.readResource(BACKEND_HEALTH_URI, signal);
       this.hasBackendProbe = true;
     } catch (error) {
       if (error instanceof McpError && NO_BACKEND_PROBE.has(error.code)) {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../bot/package-root.js';
 import { startSandbox, type RunningSandbox } from '../../evaluators/sandbox/start-sandbox.js';
+import { startGatewayOverSandbox } from '../../evaluators/sandbox/with-gateway.js';
 import { startHttpTransport, type RunningHttpServer } from '../../mcp-servers/common/http-transport.js';
 import { createSilentServerLogger } from '../../mcp-servers/common/logger.js';
 import { mcpServerCatalog } from '../../mcp-servers/server-catalog.js';
@@ -78,5 +79,36 @@ describe('MCP Inspector against our servers', () => {
     expect((listed.tools as Array<{ name: string }>).map((tool) => tool.name)).toContain(call.tool);
     const called = await inspect(node, [...target, '--method', 'tools/call', '--tool-name', call.tool, ...call.args.flatMap((arg) => ['--tool-arg', arg])]);
     expect(JSON.stringify(called.content)).toContain(call.expect);
+  });
+
+  describe('through the gateway', () => {
+    type ListedTool = { name: string; outputSchema?: { type?: string; anyOf?: unknown[] }; annotations?: { readOnlyHint?: boolean } };
+    let readTools: ListedTool[] = [];
+    let closeGateway: (() => Promise<void>) | undefined;
+
+    beforeAll(async () => {
+      const started = await startGatewayOverSandbox(sandbox, { healthCheckIntervalMs: 0 });
+      closeGateway = started.close;
+      const target = [started.gateway.url, '--transport', 'http', '--header', `Authorization: Bearer ${started.gateway.token}`];
+      const listed = await inspect(node, [...target, '--method', 'tools/list']);
+      readTools = (listed.tools as ListedTool[]).filter((tool) => tool.annotations?.readOnlyHint === true);
+    }, 120_000);
+    afterAll(async () => {
+      await closeGateway?.();
+    });
+
+    it('shows an outputSchema, with the instance field, on the read tools whose servers declare one', () => {
+      for (const name of ['list_applications', 'find_workloads']) {
+        const schema = readTools.find((tool) => tool.name === name)?.outputSchema;
+        expect(schema?.type, name).toBe('object');
+        expect(JSON.stringify(schema?.anyOf?.[0]), name).toContain('"instance"');
+      }
+    });
+
+    it('shows an outputSchema on every read tool (lists the offenders)', () => {
+      expect(readTools.length).toBeGreaterThan(10);
+      const offenders = readTools.filter((tool) => tool.outputSchema === undefined).map((tool) => tool.name);
+      expect(offenders, 'read tools without an outputSchema through the gateway').toEqual([]);
+    });
   });
 });

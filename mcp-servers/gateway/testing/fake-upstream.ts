@@ -48,12 +48,14 @@ const TOOLS: Tool[] = [
     name: 'list_things',
     description: 'Lists things.',
     inputSchema: { type: 'object', properties: { filter: { type: 'string' } }, additionalProperties: false },
+    outputSchema: { type: 'object', properties: { things: { type: 'array', items: { type: 'string' } } }, required: ['things'], additionalProperties: false },
     annotations: { readOnlyHint: true },
   },
   {
     name: 'get_thing',
     description: 'Gets one thing by name.',
     inputSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false },
+    outputSchema: { type: 'object', properties: { name: { type: 'string' }, state: { type: 'string' } }, required: ['name', 'state'], additionalProperties: false },
     annotations: { readOnlyHint: true },
   },
   {
