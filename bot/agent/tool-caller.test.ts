@@ -74,6 +74,22 @@ describe('reading structured results', () => {
     expect(read.unreachable).toEqual(['argocd-us']);
   });
 
+  it("reads a single answer whose own fields include a `results` list as that answer, not as a fan-out", () => {
+    // Regression: list_policy_violations answers {groups, results, ...}; it was taken for the gateway's envelope.
+    const group = { policy: 'require-limits', rule: 'limits', result: 'fail', message: 'limits required', resources: ['Deployment shop/cart'] };
+    const result = ok({
+      groups: [group],
+      results: [{ policy: 'require-limits', rule: 'limits', result: 'fail', message: 'limits required' }],
+      total: 1,
+      violations: 1,
+      instance: 'prod-eu',
+    });
+    const read = readToolResult('list_policy_violations', result);
+    expect(read.answers).toHaveLength(1);
+    expect(read.answers[0]?.instance).toBe('prod-eu');
+    expect(read.answers[0]?.data.groups[0]?.resources).toEqual(['Deployment shop/cart']);
+  });
+
   it('rejects content of another shape with a typed error naming the tool and the field', () => {
     const error = (() => {
       try {

@@ -19,10 +19,14 @@ export interface ReadResult<T extends ReadTool> {
   error?: ToolErrorInfo;
 }
 
-/** The gateway's fan-out envelope: `{results: [{instance, ...}], unreachable: [{instance, error}]}`. */
-const fanOutEnvelope = z.object({
-  results: z.array(z.record(z.string(), z.unknown())),
-  unreachable: z.array(z.object({ instance: z.string() })).default([]),
+/**
+ * The gateway's fan-out envelope: exactly `{results: [{instance, ...}], unreachable: [{instance, error}]}`.
+ * Strict, because a tool's own answer may also have a `results` list (list_policy_violations does): that
+ * answer carries other keys too, and its entries name no instance.
+ */
+const fanOutEnvelope = z.strictObject({
+  results: z.array(z.looseObject({ instance: z.string() })),
+  unreachable: z.array(z.looseObject({ instance: z.string() })),
 });
 
 /** A single-instance answer the gateway labelled (`instance`, and who was not asked). */

@@ -79,7 +79,7 @@ describe('sre-bot gateway', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_things', arguments: {} } }),
     });
     const body = (await response.json()) as { result: { structuredContent: unknown } };
-    expect(body.result.structuredContent).toEqual({ things: ['payments'] });
+    expect(body.result.structuredContent).toEqual({ things: ['payments'], instance: 'argocd-1' });
     run.stop();
     expect(await exit).toBe(0);
   });
