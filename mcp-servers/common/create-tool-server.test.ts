@@ -78,11 +78,12 @@ describe('createToolServer output schemas', () => {
     expect(logs).toContainEqual(expect.objectContaining({ event: 'tool-output-invalid', tool: 'count_things', problem: expect.stringMatching(problem) }));
   });
 
-  it('answers a model-actionable error without structuredContent, which the client schema check would refuse', async () => {
+  it('answers a model-actionable error with its data as the advertised error shape, which the client schema check accepts', async () => {
     const { client } = await connect(() => ({ count: 1 }));
     const result = (await client.callTool({ name: 'count_things', arguments: { name: 'missing' } })) as CallToolResult;
     expect(result.isError).toBe(true);
     expect(result.content).toEqual([{ type: 'text', text: "No thing 'missing'. Call count_things without a name." }]);
-    expect(result.structuredContent).toBeUndefined();
+    // The SDK client validated this against the advertised schema (anyOf success, error) before returning it.
+    expect(result.structuredContent).toMatchObject({ error: "No thing 'missing'. Call count_things without a name." });
   });
 });

@@ -65,15 +65,29 @@ function jsonSchemaOf(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputS
 }
 
 /**
- * The wire result. An error result of a tool that declares an outputSchema carries no
- * structuredContent: SDK clients validate any structuredContent against the advertised schema,
- * so `{ error, code }` there would turn an answer the model can act on into a protocol error.
+ * What a model-actionable error result carries as structuredContent: the message, the server's
+ * code (`not_found`, `forbidden`, ...) and whatever facts the tool adds (closest names, say).
  */
-function toResult(output: ToolOutput, hasOutputSchema = false): CallToolResult {
-  const withStructured = output.structured && !(output.isError && hasOutputSchema);
+export const toolErrorJsonSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, code: { type: 'string' } },
+  required: ['error'],
+} as const;
+
+/**
+ * The output schema a tool advertises: its success shape, or the error shape. SDK clients validate
+ * any structuredContent against it, error results included, so errors keep their data (the code,
+ * the closest names) as structure instead of leaving it in the text.
+ */
+function advertisedOutputSchema(schema: z.ZodObject): Tool['outputSchema'] {
+  return { type: 'object', anyOf: [jsonSchemaOf(schema, 'output'), toolErrorJsonSchema] } as Tool['outputSchema'];
+}
+
+/** The wire result: the text for the model, and the same facts as structuredContent. */
+function toResult(output: ToolOutput): CallToolResult {
   return {
     content: [{ type: 'text', text: output.text }],
-    ...(withStructured ? { structuredContent: output.structured } : {}),
+    ...(output.structured ? { structuredContent: output.structured } : {}),
     ...(output.isError ? { isError: true } : {}),
   };
 }
@@ -191,7 +205,7 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
         title: tool.title,
         description: tool.description,
         inputSchema: jsonSchemaOf(tool.inputSchema, 'input'),
-        ...(tool.outputSchema ? { outputSchema: jsonSchemaOf(tool.outputSchema, 'output') as Tool['outputSchema'] } : {}),
+        ...(tool.outputSchema ? { outputSchema: advertisedOutputSchema(tool.outputSchema) } : {}),
         annotations: { title: tool.title, ...tool.annotations },
       }),
     ),
@@ -236,13 +250,13 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
           span.setAttribute('mcp.tool.is_error', output.isError === true);
           logger.info({ event: 'tool-call-end', isError: output.isError === true, durationMs: Math.round(performance.now() - started), chars: output.text.length }, 'tool call finished');
           recordToolCall(options.name, name, output.isError ? 'tool_error' : 'ok', (performance.now() - started) / 1_000);
-          return toResult(output, tool.outputSchema !== undefined);
+          return toResult(output);
         } catch (error) {
           if (isModelActionable(error)) {
             span.setAttribute('mcp.tool.is_error', true);
             logger.info({ event: 'tool-call-end', isError: true, code: error.code }, 'tool call answered with an error the model can act on');
             recordToolCall(options.name, name, 'tool_error', (performance.now() - started) / 1_000);
-            return toResult({ text: error.message, structured: { error: error.message, code: error.code }, isError: true }, tool.outputSchema !== undefined);
+            return toResult({ text: error.message, structured: { error: error.message, code: error.code }, isError: true });
           }
           span.recordException(error instanceof Error ? error : new Error(errorMessage(error)));
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });

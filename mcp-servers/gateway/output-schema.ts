@@ -71,7 +71,9 @@ export function advertisedOutputSchema(entry: CatalogEntry): OutputSchema | unde
   const upstream = entry.definition.outputSchema;
   if (upstream === undefined) return undefined;
   if (entry.shape === 'prefixed') return { type: 'object', anyOf: [upstream, FAILURE] };
-  const single = singleInstance(upstream);
+  // Our servers advertise `anyOf: [success, error]`; each branch gains the gateway's fields.
+  const branches = Array.isArray(upstream.anyOf) ? (upstream.anyOf as OutputSchema[]) : undefined;
+  const single = branches ? { type: 'object', anyOf: branches.map(singleInstance) } : singleInstance(upstream);
   const shapes = entry.fanOut === 'merge' ? [single, merged(single), FAILURE] : [single, FAILURE];
   return { type: 'object', anyOf: shapes };
 }

@@ -55,11 +55,11 @@ describe('argocd server structured results (missing-image-tag: app checkout is D
     for (const group of data.groups) expect(group).toMatchObject({ object: { kind: expect.any(String), name: expect.any(String) }, argocdApp: 'checkout' });
   });
 
-  it('an unknown application stays an isError answer (no structuredContent to fail the client schema check)', async () => {
+  it('an unknown application is an isError answer whose data (code, closest names) passes the client schema check', async () => {
     const { text, result } = await call(argocd, 'get_application', { name: 'chekout' });
     expect(result.isError).toBe(true);
     expect(text).toContain('Closest matches: checkout');
-    expect(result.structuredContent).toBeUndefined();
+    expect(result.structuredContent).toMatchObject({ error: expect.stringContaining('chekout') });
   });
 });
 

@@ -29,6 +29,9 @@ export async function expectOutputSchemaForEveryReadTool(client: Client, readToo
   expect(reads.sort()).toEqual([...readTools].sort());
   for (const tool of listed.filter((candidate) => readTools.includes(candidate.name))) {
     expect(tool.outputSchema, `${tool.name} lists an outputSchema`).toMatchObject({ type: 'object' });
-    expect(Object.keys((tool.outputSchema as { properties?: object }).properties ?? {}).length, tool.name).toBeGreaterThan(0);
+    // Advertised as anyOf [success shape, error shape]: the success branch names the tool's fields.
+    const [success, failure] = (tool.outputSchema as { anyOf?: Array<{ properties?: object; required?: string[] }> }).anyOf ?? [];
+    expect(Object.keys(success?.properties ?? {}).length, tool.name).toBeGreaterThan(0);
+    expect(failure?.required, `${tool.name} error shape`).toEqual(['error']);
   }
 }

@@ -11,14 +11,15 @@ const scenarioNames = (await listScenarioFiles(join(packageRoot(), 'evaluators',
 /**
  * Calls a tool and says why its result is not truthful, if it is not. The client listed tools
  * first, so the SDK client checked structuredContent against the advertised outputSchema; the
- * server checks it too (`output_invalid`). Other failures (an isError answer, a retryable backend
+ * server checks it too (`output_invalid`). An isError answer carries the error shape (`{error, code}`). Other failures (a retryable backend
  * error such as logs of a container that never started) are the tool's normal exits.
  */
 async function contractProblem(client: Client, tool: string, args: Record<string, unknown>): Promise<string | undefined> {
   try {
     const { result } = await call(client, tool, args);
     if (!result.isError && result.structuredContent === undefined) return `${tool}: no structuredContent`;
-    if (result.isError && result.structuredContent !== undefined) return `${tool}: isError result with structuredContent`;
+    const failure = result.structuredContent as { error?: unknown } | undefined;
+    if (result.isError && typeof failure?.error !== 'string') return `${tool}: isError result without the error shape`;
     return undefined;
   } catch (error) {
     const isContract = error instanceof McpError && (/output schema|outputSchema/i.test(error.message) || (error.data as { code?: string } | undefined)?.code === 'output_invalid');
