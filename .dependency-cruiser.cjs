@@ -37,8 +37,7 @@ module.exports = {
     {
       name: 'slack-sdk-only-in-slack-wing',
       severity: 'error',
-      comment:
-        'Slack is one wing: only bot/slack and the composition roots (bot/cli, main.ts files) import @slack/*.',
+      comment: 'Slack is one wing: only bot/slack and the composition roots (bot/cli, main.ts files) import @slack/*.',
       from: { path: '^bot/', pathNot: ['^bot/slack/', '^bot/cli/', '(^|/)main\\.ts$'] },
       to: { path: 'node_modules/@slack/' },
     },
@@ -59,7 +58,8 @@ module.exports = {
     {
       name: 'nobody-imports-composition-roots',
       severity: 'error',
-      comment: 'main.ts files and the CLI wire parts together; parts never import them. Cross-part suites under test/ may drive them (DESIGN: test/ imports anything).',
+      comment:
+        'main.ts files and the CLI wire parts together; parts never import them. Cross-part suites under test/ may drive them (DESIGN: test/ imports anything).',
       from: { pathNot: ['^bot/cli/', '^bin/', '^test/'] },
       to: { path: ['(^|/)main\\.ts$', '^bot/cli/'] },
     },
@@ -74,7 +74,11 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json'],
+    },
     exclude: { path: ['^dist/'] },
   },
 };

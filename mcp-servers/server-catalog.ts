@@ -25,7 +25,10 @@ export interface McpServerEntry {
    * Parses the env and builds the backend client once; the returned factory makes a fresh MCP
    * server per call (stateless HTTP builds one per request) that shares that client.
    */
-  prepare(env: Env, options: { logger: Logger; enableWrites: boolean; tracer?: Tracer }): { settings: CommonServerSettings; createServer: () => Server };
+  prepare(
+    env: Env,
+    options: { logger: Logger; enableWrites: boolean; tracer?: Tracer },
+  ): { settings: CommonServerSettings; createServer: () => Server };
 }
 
 /** Our three MCP servers by name. */

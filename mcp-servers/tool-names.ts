@@ -22,7 +22,9 @@ export function listMcpTools(): McpToolInfo[] {
     ['argocd', argocdTools],
     ['kyverno', kyvernoTools],
   ];
-  return byServer.flatMap(([server, tools]) => tools.map((tool) => ({ server, name: tool.name, isWrite: tool.isWrite })));
+  return byServer.flatMap(([server, tools]) =>
+    tools.map((tool) => ({ server, name: tool.name, isWrite: tool.isWrite })),
+  );
 }
 
 /** The names of every tool our MCP servers can offer, sorted, without duplicates. */

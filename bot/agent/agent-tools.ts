@@ -22,28 +22,42 @@ export function builtInToolDefinitions(catalog: SkillCatalog): ModelToolDefiniti
   return [
     {
       name: LOAD_SKILL,
-      description: 'Load the full troubleshooting skill (signals, investigation steps, fix) by name from the skill index.',
-      inputSchema: jsonSchema(z.object({ name: names.length > 0 ? z.enum(names as [string, ...string[]]) : z.string() })),
+      description:
+        'Load the full troubleshooting skill (signals, investigation steps, fix) by name from the skill index.',
+      inputSchema: jsonSchema(
+        z.object({ name: names.length > 0 ? z.enum(names as [string, ...string[]]) : z.string() }),
+      ),
     },
     {
       name: READ_SKILL_FILE,
       description: "Read a file from a skill's references/ folder (long material a skill points to).",
-      inputSchema: jsonSchema(z.object({ skill: z.string(), path: z.string().describe('Path inside the skill folder, e.g. references/quota.md') })),
+      inputSchema: jsonSchema(
+        z.object({
+          skill: z.string(),
+          path: z.string().describe('Path inside the skill folder, e.g. references/quota.md'),
+        }),
+      ),
     },
     {
       name: SEARCH_SKILLS,
-      description: 'Full-text search of the skill library when the index does not list a fitting skill, e.g. "certificate expired".',
-      inputSchema: jsonSchema(z.object({ query: z.string().min(2), limit: z.number().int().min(1).max(10).optional() })),
+      description:
+        'Full-text search of the skill library when the index does not list a fitting skill, e.g. "certificate expired".',
+      inputSchema: jsonSchema(
+        z.object({ query: z.string().min(2), limit: z.number().int().min(1).max(10).optional() }),
+      ),
     },
     {
       name: SEARCH_TOOLS,
       description:
         'Search the platform tools (Kubernetes, Argo CD, Kyverno across every instance) by what you need, e.g. "pod logs", "policy violations", "application diff". Matching tools become callable on your next turn.',
-      inputSchema: jsonSchema(z.object({ query: z.string().min(2), limit: z.number().int().min(1).max(10).optional() })),
+      inputSchema: jsonSchema(
+        z.object({ query: z.string().min(2), limit: z.number().int().min(1).max(10).optional() }),
+      ),
     },
     {
       name: SUBMIT_ANSWER,
-      description: 'Submit the final answer. Call exactly once, when the root cause is established from evidence (or you have exhausted what the tools can tell).',
+      description:
+        'Submit the final answer. Call exactly once, when the root cause is established from evidence (or you have exhausted what the tools can tell).',
       inputSchema: jsonSchema(FindingSchema),
     },
   ];
@@ -51,7 +65,12 @@ export function builtInToolDefinitions(catalog: SkillCatalog): ModelToolDefiniti
 
 /** A gateway tool as a model tool definition. */
 export function gatewayToolDefinition(tool: ToolDescriptor, deferLoading = false): ModelToolDefinition {
-  return { name: tool.name, description: tool.description, inputSchema: tool.inputSchema, ...(deferLoading ? { deferLoading } : {}) };
+  return {
+    name: tool.name,
+    description: tool.description,
+    inputSchema: tool.inputSchema,
+    ...(deferLoading ? { deferLoading } : {}),
+  };
 }
 
 /**
@@ -59,7 +78,10 @@ export function gatewayToolDefinition(tool: ToolDescriptor, deferLoading = false
  * weighted higher. Small and deterministic; the tool list is tens of entries, not thousands.
  */
 export function searchTools(tools: readonly ToolDescriptor[], query: string, limit: number): ToolDescriptor[] {
-  const words = query.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word.length > 1);
+  const words = query
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 1);
   const scored = tools.map((tool) => {
     const name = tool.name.toLowerCase();
     const description = tool.description.toLowerCase();

@@ -20,7 +20,11 @@ export const FindingSchema = z.object({
   nextSteps: z.array(z.string().min(1).max(400)).max(8),
   fix: z
     .object({
-      description: z.string().min(1).max(800).describe('What to change in git (values file, overlay, manifest); never the Argo CD Application.'),
+      description: z
+        .string()
+        .min(1)
+        .max(800)
+        .describe('What to change in git (values file, overlay, manifest); never the Argo CD Application.'),
       path: z.string().max(300).optional().describe('File in the GitOps repository, when known.'),
       change: z.string().max(1500).optional().describe('The change, e.g. a small YAML snippet or unified diff.'),
     })
@@ -55,5 +59,4 @@ export interface Answer extends Finding {
 
 /** What an investigation ends with: an answer, or a clarifying question when truly ambiguous. */
 export type InvestigationOutcome =
-  | { kind: 'answer'; answer: Answer }
-  | { kind: 'clarify'; question: string; options: string[]; notes: string[] };
+  { kind: 'answer'; answer: Answer } | { kind: 'clarify'; question: string; options: string[]; notes: string[] };

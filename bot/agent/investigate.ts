@@ -6,7 +6,15 @@ import { evidenceFromSections } from './evidence/build-evidence.js';
 import { renderSections } from './evidence/prompt-sections.js';
 import { defaultGatherBudget, gatherEvidence, type GatherBudget } from './gather.js';
 import { defaultLoopLimits } from './loop-limits.js';
-import type { Clock, ModelClient, ProgressListener, SkillCatalog, SkillMatchResult, ToolCallRecorder, ToolGateway } from './ports.js';
+import type {
+  Clock,
+  ModelClient,
+  ProgressListener,
+  SkillCatalog,
+  SkillMatchResult,
+  ToolCallRecorder,
+  ToolGateway,
+} from './ports.js';
 import { reason, type ReasonSettings } from './reason.js';
 import { resolveEntities } from './resolve.js';
 import { ToolCaller } from './tool-caller.js';
@@ -63,8 +71,12 @@ function promptSkills(matches: readonly SkillMatchResult[]): string[] {
 function describeEntities(entities: Entities): string {
   const parts: string[] = [];
   if (entities.app) parts.push(`Argo CD app ${entities.app.name} on ${entities.app.instance}`);
-  if (entities.workload) parts.push(`${entities.workload.kind} ${entities.workload.namespace}/${entities.workload.name} on cluster ${entities.workload.cluster}`);
-  else if (entities.namespace) parts.push(`namespace ${entities.namespace}${entities.cluster ? ` on cluster ${entities.cluster}` : ''}`);
+  if (entities.workload)
+    parts.push(
+      `${entities.workload.kind} ${entities.workload.namespace}/${entities.workload.name} on cluster ${entities.workload.cluster}`,
+    );
+  else if (entities.namespace)
+    parts.push(`namespace ${entities.namespace}${entities.cluster ? ` on cluster ${entities.cluster}` : ''}`);
   if (entities.swept) {
     const { unhealthyApps, unhealthyWorkloads, policyViolations } = entities.swept;
     const found = `the question names no app, so every instance was checked: ${unhealthyApps} unhealthy Argo CD app(s), ${unhealthyWorkloads} workload(s) not ready, ${policyViolations} failing policy result(s)`;
@@ -78,28 +90,46 @@ function describeEntities(entities: Entities): string {
  * model trouble (it degrades to triage and says so); throws when the gateway itself is
  * unusable, which the worker retries.
  */
-export async function investigate(request: InvestigationRequest, deps: InvestigationDeps, settings: InvestigationSettings = defaultInvestigationSettings): Promise<InvestigationOutcome> {
+export async function investigate(
+  request: InvestigationRequest,
+  deps: InvestigationDeps,
+  settings: InvestigationSettings = defaultInvestigationSettings,
+): Promise<InvestigationOutcome> {
   const started = deps.clock.now();
   const progress: ProgressListener = deps.onProgress ?? (() => undefined);
-  const tools = new ToolCaller(deps.gateway, deps.recorder, { now: () => deps.clock.now(), ...(request.traceparent ? { traceparent: request.traceparent } : {}) });
+  const tools = new ToolCaller(deps.gateway, deps.recorder, {
+    now: () => deps.clock.now(),
+    ...(request.traceparent ? { traceparent: request.traceparent } : {}),
+  });
   const toolList = await tools.load();
 
   progress('resolve', 'resolving what the question is about');
   const resolution = await resolveEntities(request.question, tools, request.defaults);
-  if (resolution.kind === 'ambiguous') return { kind: 'clarify', question: resolution.question, options: resolution.options, notes: [] };
+  if (resolution.kind === 'ambiguous')
+    return { kind: 'clarify', question: resolution.question, options: resolution.options, notes: [] };
   const { entities } = resolution;
   progress('resolve', `resolved: ${describeEntities(entities)}`);
 
-  const gathered = await gatherEvidence(entities, tools, { budget: settings.gather, now: () => deps.clock.now(), onProgress: progress });
+  const gathered = await gatherEvidence(entities, tools, {
+    budget: settings.gather,
+    now: () => deps.clock.now(),
+    onProgress: progress,
+  });
   const evidence = evidenceFromSections(gathered.sections, deps.clock.now());
 
   const matches = deps.catalog.match(evidence);
-  progress('match', matches.length > 0 ? `matched skill ${matches[0]?.name ?? ''}${matches.length > 1 ? ` (+${matches.length - 1} more)` : ''}` : 'no skill matched the evidence');
+  progress(
+    'match',
+    matches.length > 0
+      ? `matched skill ${matches[0]?.name ?? ''}${matches.length > 1 ? ` (+${matches.length - 1} more)` : ''}`
+      : 'no skill matched the evidence',
+  );
 
   const notes: string[] = [];
   const unreachable = [...new Set([...entities.unreachable, ...gathered.unreachable])];
   if (unreachable.length > 0) notes.push(`Unreachable while investigating: ${unreachable.join(', ')}.`);
-  if (entities.alternatives.length > 0) notes.push(`Also found: ${entities.alternatives.slice(0, 4).join('; ')} — not investigated.`);
+  if (entities.alternatives.length > 0)
+    notes.push(`Also found: ${entities.alternatives.slice(0, 4).join('; ')} — not investigated.`);
   if (gathered.skipped > 0) notes.push(`${gathered.skipped} look-ups were skipped to stay within the time budget.`);
   const instances = [...new Set([...(entities.app ? [entities.app.instance] : []), ...gathered.instances])];
   const base = { question: request.question, instances, ...(request.traceId ? { traceId: request.traceId } : {}) };
@@ -126,19 +156,37 @@ export async function investigate(request: InvestigationRequest, deps: Investiga
         mode: 'model',
         skills: result.skillsLoaded,
         notes: [...notes, ...result.notes],
-        usage: { model: result.model, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, cachedTokens: result.usage.cacheReadTokens, costUsd: result.costUsd, toolCalls: tools.callCount, turns: result.turns },
+        usage: {
+          model: result.model,
+          inputTokens: result.usage.inputTokens,
+          outputTokens: result.usage.outputTokens,
+          cachedTokens: result.usage.cacheReadTokens,
+          costUsd: result.costUsd,
+          toolCalls: tools.callCount,
+          turns: result.turns,
+        },
         durationMs: deps.clock.now() - started,
       };
       progress('answer', 'answer ready');
       return { kind: 'answer', answer };
     } catch (error) {
-      notes.push(`The model was unavailable (${redactText(errorMessage(error)).slice(0, 160)}); this answer was assembled without it.`);
+      notes.push(
+        `The model was unavailable (${redactText(errorMessage(error)).slice(0, 160)}); this answer was assembled without it.`,
+      );
     }
   }
 
   progress('triage', 'building the answer from matched skills (no model)');
-  const finding = triage(request.question, evidence, matches, deps.catalog, { swept: entities.swept !== undefined, unreachable });
-  if (!deps.model) notes.push(matches.length > 0 ? 'No model was used: this answer was assembled from the matched skill and the evidence.' : 'No model was used, and no skill matched: this answer only reports what was looked at.');
+  const finding = triage(request.question, evidence, matches, deps.catalog, {
+    swept: entities.swept !== undefined,
+    unreachable,
+  });
+  if (!deps.model)
+    notes.push(
+      matches.length > 0
+        ? 'No model was used: this answer was assembled from the matched skill and the evidence.'
+        : 'No model was used, and no skill matched: this answer only reports what was looked at.',
+    );
   const answer: Answer = {
     ...finding,
     ...base,

@@ -66,7 +66,7 @@ const SYSTEM_RULES = [
   'You are sre-bot, a senior SRE answering a developer in a Slack support channel about a Kubernetes platform run with Argo CD (GitOps) and Kyverno.',
   'Find the root cause from evidence. Prefer facts from tool results over guesses; name exact objects, fields and values.',
   UNTRUSTED_DATA_RULE,
-  'Skills are your team\'s runbooks: follow a loaded skill\'s Investigate steps and propose its kind of Fix.',
+  "Skills are your team's runbooks: follow a loaded skill's Investigate steps and propose its kind of Fix.",
   'Fixes are changes in git (values file, kustomize overlay, manifest), never edits to the Argo CD Application and never kubectl edits in production. You cannot change anything yourself.',
   `When done, call ${SUBMIT_ANSWER} exactly once. Keep evidence to the lines that prove the cause.`,
 ].join('\n');
@@ -74,12 +74,16 @@ const SYSTEM_RULES = [
 /** The model loop: skills and tools on demand, bounded by turns and tokens, ending in a validated finding. */
 export async function reason(input: ReasonInput): Promise<ReasonResult> {
   const { settings, catalog, model } = input;
-  const loaded = new Set(input.settings.useNativeToolSearch ? input.tools.map((tool) => tool.name) : input.settings.coreTools);
+  const loaded = new Set(
+    input.settings.useNativeToolSearch ? input.tools.map((tool) => tool.name) : input.settings.coreTools,
+  );
   const skillsLoaded = new Set(input.matchedSkills);
   const notes: string[] = [];
   const system = `${SYSTEM_RULES}\n\nSkill index (load_skill NAME for the full text):\n${catalog.promptIndex(input.question)}`;
   // Redact the whole first message: evidence and matched skills could carry a credential.
-  const messages: ModelMessage[] = [{ role: 'user', content: [{ type: 'text', text: redactText(firstMessage(input)) }] }];
+  const messages: ModelMessage[] = [
+    { role: 'user', content: [{ type: 'text', text: redactText(firstMessage(input)) }] },
+  ];
   let usage = emptyUsage;
   let costUsd = 0;
   let toolCalls = 0;
@@ -103,7 +107,9 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
     }
     messages.push({ role: 'assistant', content: response.content });
 
-    const uses = response.content.filter((block): block is Extract<ModelContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
+    const uses = response.content.filter(
+      (block): block is Extract<ModelContentBlock, { type: 'tool_use' }> => block.type === 'tool_use',
+    );
     if (uses.length === 0) {
       messages.push({ role: 'user', content: [{ type: 'text', text: `Call ${SUBMIT_ANSWER} with your answer.` }] });
       continue;
@@ -113,9 +119,23 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
       if (use.name === SUBMIT_ANSWER) {
         const parsed = FindingSchema.safeParse(use.input);
         if (parsed.success) {
-          return { finding: parsed.data, usage, costUsd, model: response.model, turns: turn, toolCalls, skillsLoaded: [...skillsLoaded], notes };
+          return {
+            finding: parsed.data,
+            usage,
+            costUsd,
+            model: response.model,
+            turns: turn,
+            toolCalls,
+            skillsLoaded: [...skillsLoaded],
+            notes,
+          };
         }
-        results.push({ type: 'tool_result', toolUseId: use.id, isError: true, content: `The answer did not validate: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}. Fix these fields and call ${SUBMIT_ANSWER} again.` });
+        results.push({
+          type: 'tool_result',
+          toolUseId: use.id,
+          isError: true,
+          content: `The answer did not validate: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}. Fix these fields and call ${SUBMIT_ANSWER} again.`,
+        });
         continue;
       }
       if (!BUILT_IN_TOOLS.has(use.name)) toolCalls += 1;
@@ -123,7 +143,11 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
     }
     messages.push({ role: 'user', content: results });
   }
-  throw new BotError('model_unavailable', `the model did not submit an answer within ${settings.limits.maxTurns} turns`, { isRetryable: false });
+  throw new BotError(
+    'model_unavailable',
+    `the model did not submit an answer within ${settings.limits.maxTurns} turns`,
+    { isRetryable: false },
+  );
 }
 
 function firstMessage(input: ReasonInput): string {
@@ -134,20 +158,33 @@ function firstMessage(input: ReasonInput): string {
   return [
     `Question from the developer:\n${wrapUntrusted('slack-question', input.question)}`,
     input.context,
-    skillTexts.length > 0 ? `Matched skills:\n\n${skillTexts.join('\n\n')}` : 'No skill matched the evidence; use the skill index and load_skill if one fits.',
+    skillTexts.length > 0
+      ? `Matched skills:\n\n${skillTexts.join('\n\n')}`
+      : 'No skill matched the evidence; use the skill index and load_skill if one fits.',
   ].join('\n\n');
 }
 
 function toolDefinitions(input: ReasonInput, loaded: ReadonlySet<string>) {
-  const builtIns = builtInToolDefinitions(input.catalog).filter((tool) => !(input.settings.useNativeToolSearch && tool.name === SEARCH_TOOLS));
+  const builtIns = builtInToolDefinitions(input.catalog).filter(
+    (tool) => !(input.settings.useNativeToolSearch && tool.name === SEARCH_TOOLS),
+  );
   if (input.settings.useNativeToolSearch) {
     const core = new Set(input.settings.coreTools);
     return [...builtIns, ...input.tools.map((tool) => gatewayToolDefinition(tool, !core.has(tool.name)))];
   }
   // Core tools keep their order first so the cached prefix stays stable; loaded ones append.
-  const ordered = [...input.settings.coreTools, ...[...loaded].filter((name) => !input.settings.coreTools.includes(name))];
+  const ordered = [
+    ...input.settings.coreTools,
+    ...[...loaded].filter((name) => !input.settings.coreTools.includes(name)),
+  ];
   const byName = new Map(input.tools.map((tool) => [tool.name, tool]));
-  return [...builtIns, ...ordered.map((name) => byName.get(name)).filter((tool) => tool !== undefined).map((tool) => gatewayToolDefinition(tool))];
+  return [
+    ...builtIns,
+    ...ordered
+      .map((name) => byName.get(name))
+      .filter((tool) => tool !== undefined)
+      .map((tool) => gatewayToolDefinition(tool)),
+  ];
 }
 
 async function runTool(
@@ -156,7 +193,12 @@ async function runTool(
   loaded: Set<string>,
   skillsLoaded: Set<string>,
 ): Promise<ModelContentBlock> {
-  const reply = (content: string, isError = false): ModelContentBlock => ({ type: 'tool_result', toolUseId: use.id, content, ...(isError ? { isError } : {}) });
+  const reply = (content: string, isError = false): ModelContentBlock => ({
+    type: 'tool_result',
+    toolUseId: use.id,
+    content,
+    ...(isError ? { isError } : {}),
+  });
   const args = use.input;
   switch (use.name) {
     case LOAD_SKILL: {
@@ -180,9 +222,12 @@ async function runTool(
     case SEARCH_TOOLS: {
       const limit = typeof args.limit === 'number' ? args.limit : 5;
       const found = searchTools(input.tools, String(args.query ?? ''), limit);
-      if (found.length === 0) return reply('No tool matched; try other words (e.g. "logs", "events", "application", "policy").', true);
+      if (found.length === 0)
+        return reply('No tool matched; try other words (e.g. "logs", "events", "application", "policy").', true);
       for (const tool of found) loaded.add(tool.name);
-      return reply(found.map((tool) => `- ${tool.name}: ${tool.description}`).join('\n') + '\nThese tools are now callable.');
+      return reply(
+        found.map((tool) => `- ${tool.name}: ${tool.description}`).join('\n') + '\nThese tools are now callable.',
+      );
     }
     default: {
       if (!input.tools.some((tool) => tool.name === use.name)) {
@@ -194,7 +239,10 @@ async function runTool(
         return reply(wrapUntrusted(use.name, result.text), result.isError);
       } catch (error) {
         // Infrastructure failures become data for the model: it can try another instance or tool.
-        return reply(`The tool call failed: ${redactText(errorMessage(error))}. Try another tool or instance, or answer with what you have.`, true);
+        return reply(
+          `The tool call failed: ${redactText(errorMessage(error))}. Try another tool or instance, or answer with what you have.`,
+          true,
+        );
       }
     }
   }

@@ -74,9 +74,15 @@ describe('reading structured results', () => {
     expect(read.unreachable).toEqual(['argocd-us']);
   });
 
-  it("reads a single answer whose own fields include a `results` list as that answer, not as a fan-out", () => {
+  it('reads a single answer whose own fields include a `results` list as that answer, not as a fan-out', () => {
     // Regression: list_policy_violations answers {groups, results, ...}; it was taken for the gateway's envelope.
-    const group = { policy: 'require-limits', rule: 'limits', result: 'fail', message: 'limits required', resources: ['Deployment shop/cart'] };
+    const group = {
+      policy: 'require-limits',
+      rule: 'limits',
+      result: 'fail',
+      message: 'limits required',
+      resources: ['Deployment shop/cart'],
+    };
     const result = ok({
       groups: [group],
       results: [{ policy: 'require-limits', rule: 'limits', result: 'fail', message: 'limits required' }],

@@ -47,7 +47,10 @@ function rankByEvidence(items: readonly string[], evidenceText: string): { items
   const best = Math.max(...scored.map((entry) => entry.score));
   const runnerUp = Math.max(...scored.filter((entry) => entry.score !== best).map((entry) => entry.score), 0);
   if (best - runnerUp < 2) return { items: [...items], isDecided: items.length === 1 };
-  return { items: scored.sort((a, b) => b.score - a.score || a.index - b.index).map((entry) => entry.item), isDecided: true };
+  return {
+    items: scored.sort((a, b) => b.score - a.score || a.index - b.index).map((entry) => entry.item),
+    isDecided: true,
+  };
 }
 
 function firstParagraph(markdown: string): string {
@@ -102,7 +105,11 @@ export function logMessage(line: string): string | undefined {
  */
 export function asStatement(line: string, source = '', statement?: string): string {
   if (statement) return statement;
-  const objectName = source.replace(/^[a-z_]+:/, '').split('/').pop() ?? '';
+  const objectName =
+    source
+      .replace(/^[a-z_]+:/, '')
+      .split('/')
+      .pop() ?? '';
   const structured = logMessage(line);
   if (structured) return objectName ? `${objectName} logged: ${structured}` : structured;
   if (objectName && /^get_(?:pod|application)_logs:/.test(source)) return `${objectName} logged: ${line.trim()}`;
@@ -112,7 +119,11 @@ export function asStatement(line: string, source = '', statement?: string): stri
 /** The statement of the evidence item a hit quotes (the matcher hands back the line, clipped at 240). */
 function statementOf(hit: { line: string; source: string }, evidence: EvidenceBundle): string | undefined {
   const stem = hit.line.endsWith('…') ? hit.line.slice(0, -1) : undefined;
-  const item = evidence.find((candidate) => candidate.source === hit.source && (candidate.text === hit.line || (stem !== undefined && candidate.text.startsWith(stem))));
+  const item = evidence.find(
+    (candidate) =>
+      candidate.source === hit.source &&
+      (candidate.text === hit.line || (stem !== undefined && candidate.text.startsWith(stem))),
+  );
   return item?.statement;
 }
 
@@ -130,35 +141,58 @@ function problemLines(evidence: EvidenceBundle, hits: readonly SkillHit[]): Arra
   const objects = new Set(hits.map((hit) => hit.source.replace(/^[a-z_]+:/, '')));
   const sameObject = (source: string) => objects.has(source.replace(/^[a-z_]+:/, ''));
   const flagged = evidence.filter((item) => item.isProblem && !quoted.has(item.text));
-  const ordered = [...flagged.filter((item) => sameObject(item.source)), ...flagged.filter((item) => !sameObject(item.source))];
-  return [...new Map(ordered.map((item) => [item.text, { text: item.text.slice(0, 600), source: item.source }])).values()].slice(0, 4);
+  const ordered = [
+    ...flagged.filter((item) => sameObject(item.source)),
+    ...flagged.filter((item) => !sameObject(item.source)),
+  ];
+  return [
+    ...new Map(ordered.map((item) => [item.text, { text: item.text.slice(0, 600), source: item.source }])).values(),
+  ].slice(0, 4);
 }
 
 /** Warning-looking evidence, used when no skill matched. */
 function notableEvidence(evidence: EvidenceBundle): EvidenceBundle {
-  return evidence.filter((item) => /warning|error|fail|backoff|denied|outofsync|degraded|pending|refused|not found|oomkilled|crashloop/i.test(item.text));
+  return evidence.filter((item) =>
+    /warning|error|fail|backoff|denied|outofsync|degraded|pending|refused|not found|oomkilled|crashloop/i.test(
+      item.text,
+    ),
+  );
 }
 
 /** The answer when no skill matched: the notable evidence, or an honest account of what was (not) checked. */
 function unmatched(question: string, evidence: EvidenceBundle, scope: TriageScope): Finding {
   const notable = notableEvidence(evidence).slice(0, MAX_EVIDENCE);
-  const notChecked = scope.unreachable && scope.unreachable.length > 0 ? ` ${scope.unreachable.join(', ')} did not answer and could not be checked.` : '';
+  const notChecked =
+    scope.unreachable && scope.unreachable.length > 0
+      ? ` ${scope.unreachable.join(', ')} did not answer and could not be checked.`
+      : '';
   if (notable.length > 0) {
     return {
       summary: 'No known fault signature matched; these are the problems found.',
       rootCause: `Undetermined. The most relevant signal: ${notable[0]?.text ?? ''}${notChecked}`,
       evidence: notable.map((item) => ({ text: item.text.slice(0, 600), source: item.source })),
       confidence: 'low',
-      nextSteps: ['Check the application name and environment in the question.', 'Ask the owning team or escalate to the on-call SRE.'],
+      nextSteps: [
+        'Check the application name and environment in the question.',
+        'Ask the owning team or escalate to the on-call SRE.',
+      ],
     };
   }
   if (scope.swept) {
     return {
       summary: 'Nothing looks broken right now.',
       rootCause: `Nothing found: no Argo CD app is unhealthy or out of sync, every Deployment and StatefulSet is ready, and no policy result fails.${notChecked}`,
-      evidence: [{ text: 'Every Argo CD app, every not-ready Deployment and StatefulSet, and the failing policy results of every instance were listed; none was found.', source: 'sre-bot/triage' }],
+      evidence: [
+        {
+          text: 'Every Argo CD app, every not-ready Deployment and StatefulSet, and the failing policy results of every instance were listed; none was found.',
+          source: 'sre-bot/triage',
+        },
+      ],
       confidence: notChecked ? 'low' : 'medium',
-      nextSteps: ['Name the app or service and what fails (error message, time), and ask again.', 'If users see errors, check the ingress or the dependency they call: it may be outside the clusters sre-bot sees.'],
+      nextSteps: [
+        'Name the app or service and what fails (error message, time), and ask again.',
+        'If users see errors, check the ingress or the dependency they call: it may be outside the clusters sre-bot sees.',
+      ],
     };
   }
   if (evidence.length === 0) {
@@ -166,9 +200,17 @@ function unmatched(question: string, evidence: EvidenceBundle, scope: TriageScop
     return {
       summary: 'Nothing the question names was found.',
       rootCause: `Undetermined: no Argo CD app, workload or namespace matching ${terms.length > 0 ? terms.map((term) => `"${term}"`).join(', ') : 'the question'} was found, so nothing was checked.${notChecked}`,
-      evidence: [{ text: `Looked up ${terms.length > 0 ? terms.join(', ') : 'the question'} on every Argo CD instance and cluster: no match.`, source: 'sre-bot/resolve' }],
+      evidence: [
+        {
+          text: `Looked up ${terms.length > 0 ? terms.join(', ') : 'the question'} on every Argo CD instance and cluster: no match.`,
+          source: 'sre-bot/resolve',
+        },
+      ],
       confidence: 'low',
-      nextSteps: ['Check the spelling of the app or service name (the Argo CD application name is the surest).', 'Ask "what is wrong in prod?" to have every instance checked for broken apps and workloads.'],
+      nextSteps: [
+        'Check the spelling of the app or service name (the Argo CD application name is the surest).',
+        'Ask "what is wrong in prod?" to have every instance checked for broken apps and workloads.',
+      ],
     };
   }
   return {
@@ -176,7 +218,10 @@ function unmatched(question: string, evidence: EvidenceBundle, scope: TriageScop
     rootCause: `Undetermined: the workloads, Argo CD applications and policies checked look healthy.${notChecked}`,
     evidence: [{ text: 'No warnings, failed syncs or policy violations found.', source: 'sre-bot/triage' }],
     confidence: 'low',
-    nextSteps: ['Check the application name and environment in the question.', 'Ask the owning team or escalate to the on-call SRE.'],
+    nextSteps: [
+      'Check the application name and environment in the question.',
+      'Ask the owning team or escalate to the on-call SRE.',
+    ],
   };
 }
 
@@ -185,14 +230,26 @@ function unmatched(question: string, evidence: EvidenceBundle, scope: TriageScop
  * skill's signal hits are the root cause, the evidence lines prove it, and the skill's Fix
  * section says what to change.
  */
-export function triage(question: string, evidence: EvidenceBundle, matches: readonly SkillMatchResult[], catalog: SkillCatalog, scope: TriageScope = {}): Finding {
+export function triage(
+  question: string,
+  evidence: EvidenceBundle,
+  matches: readonly SkillMatchResult[],
+  catalog: SkillCatalog,
+  scope: TriageScope = {},
+): Finding {
   const best = matches[0];
   const skill = best ? catalog.get(best.name) : undefined;
   if (!best || !skill) return unmatched(question, evidence, scope);
   // The most telling line first: a specific log or event beats a generic waiting reason.
-  const hitLines = distinctLines([...new Map(best.hits.map((hit) => [hit.line, hit])).values()]).sort((a, b) => b.weight - a.weight || Number(a.line.includes('…')) - Number(b.line.includes('…')) || b.line.length - a.line.length);
+  const hitLines = distinctLines([...new Map(best.hits.map((hit) => [hit.line, hit])).values()]).sort(
+    (a, b) =>
+      b.weight - a.weight ||
+      Number(a.line.includes('…')) - Number(b.line.includes('…')) ||
+      b.line.length - a.line.length,
+  );
   // The root-cause line: telling (weight) and complete (long enough to carry the object and the reason).
-  const informativeness = (hit: SkillHit) => hit.weight * Math.min(1, hit.line.length / 150) * (hit.line.includes('…') ? 0.8 : 1);
+  const informativeness = (hit: SkillHit) =>
+    hit.weight * Math.min(1, hit.line.length / 150) * (hit.line.includes('…') ? 0.8 : 1);
   const primary = [...hitLines].sort((a, b) => informativeness(b) - informativeness(a))[0];
   const runnerUp = matches[1];
   const isClearWinner = !runnerUp || best.score >= runnerUp.score * 1.5;
@@ -200,11 +257,25 @@ export function triage(question: string, evidence: EvidenceBundle, matches: read
   const ranked = rankByEvidence(listItems(fixText), hitLines.map((hit) => hit.line).join('\n'));
   const steps = ranked.items;
   // Several cases and nothing in the evidence chose one: offer the skill's first case as such, not as the fix.
-  const fixDescription = steps[0] ? (ranked.isDecided ? steps[0] : `${steps[0].slice(0, 700).replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}`) : fixText ? firstParagraph(fixText) : undefined;
+  const fixDescription = steps[0]
+    ? ranked.isDecided
+      ? steps[0]
+      : `${steps[0].slice(0, 700).replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}`
+    : fixText
+      ? firstParagraph(fixText)
+      : undefined;
   const where = primary ? ` (${primary.source.replace(/^[a-z_]+:/, '')})` : '';
   return {
-    summary: `${primary ? asStatement(primary.line, primary.source, statementOf(primary, evidence)).slice(0, 400) : skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(0, 800),
-    rootCause: `${primary ? asStatement(primary.line, primary.source, statementOf(primary, evidence)) : skill.description}${where}.`.slice(0, 1500),
+    summary:
+      `${primary ? asStatement(primary.line, primary.source, statementOf(primary, evidence)).slice(0, 400) : skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(
+        0,
+        800,
+      ),
+    rootCause:
+      `${primary ? asStatement(primary.line, primary.source, statementOf(primary, evidence)) : skill.description}${where}.`.slice(
+        0,
+        1500,
+      ),
     evidence: distinctLines([
       ...hitLines.map((hit) => ({ line: hit.line, source: hit.source })),
       // Lines the tools flagged as problems on the same objects: the specifics (limits, selectors, diffs).

@@ -42,7 +42,10 @@ export function parseFlags<T extends Options>(
   options: T,
   usage: string,
   allowPositionals = false,
-): { values: ReturnType<typeof parseArgs<{ options: T; allowPositionals: true; strict: true; args: string[] }>>['values']; positionals: string[] } {
+): {
+  values: ReturnType<typeof parseArgs<{ options: T; allowPositionals: true; strict: true; args: string[] }>>['values'];
+  positionals: string[];
+} {
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     if (!allowPositionals && parsed.positionals.length > 0) {

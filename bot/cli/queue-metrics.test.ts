@@ -15,7 +15,9 @@ describe('queue metrics', () => {
         if (seen === 2) resolve();
       });
     });
-    const worker = queue.process((job) => (job.data.n === 1 ? Promise.resolve() : Promise.reject(new Error('down'))), { concurrency: 1 });
+    const worker = queue.process((job) => (job.data.n === 1 ? Promise.resolve() : Promise.reject(new Error('down'))), {
+      concurrency: 1,
+    });
     await queue.enqueue({ n: 1 });
     await queue.enqueue({ n: 2 }, { attempts: 2 });
     await settled;

@@ -4,7 +4,12 @@ import type { JobQueue } from '../queue/queue.js';
 
 /** Job outcomes, queue depth and the age of the oldest waiting job on a role's Prometheus registry. */
 export function registerQueueMetrics<Data>(registry: Registry, queue: JobQueue<Data>): void {
-  const processed = new Counter({ name: MetricName.jobsProcessed, help: 'Investigation jobs by outcome.', labelNames: ['outcome'], registers: [registry] });
+  const processed = new Counter({
+    name: MetricName.jobsProcessed,
+    help: 'Investigation jobs by outcome.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   queue.subscribe((event) => {
     if (event.type === 'completed') processed.inc({ outcome: 'completed' });
     else if (event.type === 'retrying') processed.inc({ outcome: 'retried' });

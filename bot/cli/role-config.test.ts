@@ -3,12 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotError } from '../errors.js';
-import {
-  loadRuntimeConfig,
-  loadServerRoleConfig,
-  loadSlackRoleConfig,
-  loadWorkerRoleConfig,
-} from './role-config.js';
+import { loadRuntimeConfig, loadServerRoleConfig, loadSlackRoleConfig, loadWorkerRoleConfig } from './role-config.js';
 
 /** The error a loader threw; fails the test when it did not throw. */
 function errorOf(load: () => unknown): BotError {
@@ -42,9 +37,10 @@ describe('one config per role', () => {
     const loaders: Array<() => unknown> = [
       () => loadRuntimeConfig({ METRICS_PORT: '99999' }),
       () => loadWorkerRoleConfig({ ...workerEnv, METRICS_PORT: '99999' }, dir),
-      () => loadSlackRoleConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', METRICS_PORT: '99999' }, dir, {
-        withWorker: false,
-      }),
+      () =>
+        loadSlackRoleConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', METRICS_PORT: '99999' }, dir, {
+          withWorker: false,
+        }),
       () => loadServerRoleConfig('gateway', { METRICS_PORT: '99999' }, () => ({})),
     ];
     for (const load of loaders) {
@@ -58,7 +54,12 @@ describe('one config per role', () => {
   it('checks the worker in one pass: its own, the runtime and the gateway variables together', () => {
     const error = errorOf(() => loadWorkerRoleConfig({ SLACK_BOT_TOKEN: 'xoxp-user', LOG_LEVEL: 'loud' }, dir));
     expect(error.message).toMatch(/^invalid worker configuration: /);
-    const expected = ['SLACK_BOT_TOKEN must be a bot token', 'LOG_LEVEL', 'GATEWAY_URL is required', 'GATEWAY_TOKEN is required'];
+    const expected = [
+      'SLACK_BOT_TOKEN must be a bot token',
+      'LOG_LEVEL',
+      'GATEWAY_URL is required',
+      'GATEWAY_TOKEN is required',
+    ];
     for (const variable of expected) {
       expect(error.message).toContain(variable);
     }

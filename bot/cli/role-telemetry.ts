@@ -23,7 +23,10 @@ export async function startRoleTelemetry(
 ): Promise<RoleTelemetry> {
   const sdk = startTelemetry(config, role);
   const registry = createMetricsRegistry(role);
-  const server = config.METRICS_PORT > 0 ? await startMetricsServer({ port: config.METRICS_PORT, registry, ...(health ? { health } : {}) }) : undefined;
+  const server =
+    config.METRICS_PORT > 0
+      ? await startMetricsServer({ port: config.METRICS_PORT, registry, ...(health ? { health } : {}) })
+      : undefined;
   if (server) writeLine(io.stderr, `${role}: metrics at ${server.url}/metrics`);
   return {
     registry,

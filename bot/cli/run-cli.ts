@@ -16,7 +16,12 @@ export function formatUsage(program: string, commands: readonly Command[], prefi
  * Dispatches argv to a command and turns errors into exit codes: 2 for usage mistakes (one line
  * plus usage), 1 for failures (one plain sentence), the command's own code otherwise.
  */
-export async function runCli(argv: string[], commands: readonly Command[], io: CliIo, program = 'sre-bot'): Promise<number> {
+export async function runCli(
+  argv: string[],
+  commands: readonly Command[],
+  io: CliIo,
+  program = 'sre-bot',
+): Promise<number> {
   let group = commands;
   let prefix = '';
   let rest = argv;

@@ -57,12 +57,25 @@ export async function openRuntime(io: CliIo, options: OpenRuntimeOptions): Promi
   const core: CoreConfig = config;
   const agent: AgentConfig = config;
   // Interactive commands keep stderr for progress lines unless LOG_LEVEL asks for more.
-  const logger = createLogger({ level: io.env.LOG_LEVEL ? core.LOG_LEVEL : (options.defaultLogLevel ?? 'info'), destination: io.stderr });
-  const db = await openDatabase({ databaseUrl: options.inMemoryStore ? undefined : core.DATABASE_URL, home: options.inMemoryStore ? '' : core.SRE_BOT_HOME, cwd: io.cwd, ...(options.inMemoryStore ? { inMemory: true } : {}) });
+  const logger = createLogger({
+    level: io.env.LOG_LEVEL ? core.LOG_LEVEL : (options.defaultLogLevel ?? 'info'),
+    destination: io.stderr,
+  });
+  const db = await openDatabase({
+    databaseUrl: options.inMemoryStore ? undefined : core.DATABASE_URL,
+    home: options.inMemoryStore ? '' : core.SRE_BOT_HOME,
+    cwd: io.cwd,
+    ...(options.inMemoryStore ? { inMemory: true } : {}),
+  });
   await migrate(db);
   const store = createStore(db);
   const skills = resolveSkillRoots(config, io.cwd);
-  const disk = await createSkillCatalog({ roots: skills.roots, urlAllowList: skills.urlAllowList, watch: options.watchSkills ?? false, logger });
+  const disk = await createSkillCatalog({
+    roots: skills.roots,
+    urlAllowList: skills.urlAllowList,
+    watch: options.watchSkills ?? false,
+    logger,
+  });
   const model =
     options.useModel && agent.ANTHROPIC_API_KEY
       ? createAnthropicModelClient({

@@ -10,8 +10,13 @@ export function scenariosDirectory(): string {
 }
 
 /** Loads `--scenario NAME` or `--scenario-file PATH` (at most one of them). */
-export async function loadScenarioFlag(values: { scenario?: string | undefined; 'scenario-file'?: string | undefined }, io: CliIo, usage: string): Promise<Scenario | undefined> {
-  if (values.scenario && values['scenario-file']) throw new UsageError('use either --scenario or --scenario-file, not both', usage);
+export async function loadScenarioFlag(
+  values: { scenario?: string | undefined; 'scenario-file'?: string | undefined },
+  io: CliIo,
+  usage: string,
+): Promise<Scenario | undefined> {
+  if (values.scenario && values['scenario-file'])
+    throw new UsageError('use either --scenario or --scenario-file, not both', usage);
   if (values.scenario) return loadScenarioByName(scenariosDirectory(), values.scenario);
   if (values['scenario-file']) return loadScenarioFile(resolve(io.cwd, values['scenario-file']));
   return undefined;

@@ -22,7 +22,12 @@ export function startTelemetry(config: CoreConfig, role: string): Telemetry {
   const sdk = new NodeSDK({
     serviceName: `${config.OTEL_SERVICE_NAME}-${role}`,
     traceExporter: new OTLPTraceExporter({ url: `${base}/v1/traces` }),
-    metricReaders: [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }), exportIntervalMillis: 15_000 })],
+    metricReaders: [
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }),
+        exportIntervalMillis: 15_000,
+      }),
+    ],
     instrumentations: [],
   });
   sdk.start();

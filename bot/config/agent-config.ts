@@ -2,13 +2,24 @@ import { z } from 'zod';
 import { booleanVariable, integerVariable, parseEnv, urlVariable, type Env } from './parse-env.js';
 
 /** Default price table, USD per million tokens (override with SRE_BOT_MODEL_PRICES). */
-export const defaultModelPrices: Record<string, { input: number; output: number; cacheRead: number; cacheWrite: number }> = {
+export const defaultModelPrices: Record<
+  string,
+  { input: number; output: number; cacheRead: number; cacheWrite: number }
+> = {
   'claude-sonnet-4-5': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
   'claude-haiku-4-5': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
   'claude-opus-4-1': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
 };
 
-const priceSchema = z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0), cacheRead: z.number().min(0), cacheWrite: z.number().min(0) }));
+const priceSchema = z.record(
+  z.string(),
+  z.object({
+    input: z.number().min(0),
+    output: z.number().min(0),
+    cacheRead: z.number().min(0),
+    cacheWrite: z.number().min(0),
+  }),
+);
 
 /** The investigation pipeline's settings: model, budgets, skills, gateway. */
 export const agentConfigSchema = z.object({
@@ -17,7 +28,12 @@ export const agentConfigSchema = z.object({
   SRE_BOT_MODELS: z
     .string()
     .default('claude-sonnet-4-5,claude-haiku-4-5')
-    .transform((value) => value.split(',').map((model) => model.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((model) => model.trim())
+        .filter(Boolean),
+    )
     .refine((models) => models.length > 0, 'must name at least one model'),
   SRE_BOT_MODEL_PRICES: z
     .string()
@@ -30,7 +46,10 @@ export const agentConfigSchema = z.object({
       } catch {
         // fall through to the issue below
       }
-      context.addIssue({ code: 'custom', message: 'must be JSON like {"model":{"input":3,"output":15,"cacheRead":0.3,"cacheWrite":3.75}}' });
+      context.addIssue({
+        code: 'custom',
+        message: 'must be JSON like {"model":{"input":3,"output":15,"cacheRead":0.3,"cacheWrite":3.75}}',
+      });
       return z.NEVER;
     }),
   SRE_BOT_MAX_TURNS: integerVariable(10),

@@ -9,7 +9,10 @@ export const coreConfigSchema = z.object({
   DATABASE_URL: urlVariable(['postgres:', 'postgresql:']).optional(),
   SRE_BOT_HOME: z.string().default('.sre-bot'),
   REDIS_URL: urlVariable(['redis:', 'rediss:']).optional(),
-  QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase letters, digits and hyphens').default('sre-bot'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'must be lowercase letters, digits and hyphens')
+    .default('sre-bot'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlVariable(['http:', 'https:']).optional(),
   OTEL_SERVICE_NAME: z.string().default('sre-bot'),

@@ -45,13 +45,16 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env, deployable:
 
 /** A URL-valued variable restricted to the given protocols. */
 export function urlVariable(protocols: readonly string[]) {
-  return z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  return z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 }
 
 /** A boolean-valued variable accepting true/false/1/0/yes/no. */

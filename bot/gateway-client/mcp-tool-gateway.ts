@@ -45,7 +45,11 @@ export class McpToolGateway implements ToolGateway {
         await client.connect(transport);
       } catch (error) {
         this.connecting = undefined;
-        throw new BotError('upstream_unavailable', `cannot reach the MCP gateway at ${new URL(this.options.url).origin}: ${errorMessage(error)}`, { cause: error, isRetryable: true });
+        throw new BotError(
+          'upstream_unavailable',
+          `cannot reach the MCP gateway at ${new URL(this.options.url).origin}: ${errorMessage(error)}`,
+          { cause: error, isRetryable: true },
+        );
       }
       this.client = client;
       return client;
@@ -83,20 +87,34 @@ export class McpToolGateway implements ToolGateway {
         { timeout: this.options.timeoutMs ?? 30_000, ...(options.signal ? { signal: options.signal } : {}) },
       );
       const content = (result.content ?? []) as ContentBlock[];
-      const text = content.filter((block) => block.type === 'text').map((block) => block.text ?? '').join('\n');
-      return { text, ...(result.structuredContent ? { structured: result.structuredContent } : {}), isError: result.isError === true };
+      const text = content
+        .filter((block) => block.type === 'text')
+        .map((block) => block.text ?? '')
+        .join('\n');
+      return {
+        text,
+        ...(result.structuredContent ? { structured: result.structuredContent } : {}),
+        isError: result.isError === true,
+      };
     } catch (error) {
       if (error instanceof McpError && error.code !== ErrorCode.RequestTimeout) {
         // The gateway reports an upstream fault as InternalError with `data: {code, isRetryable}`:
         // keep both, so the pipeline can tell a dead instance from a wrong call.
         const data = upstreamFault.safeParse(error.data);
         if (error.code === ErrorCode.InternalError && data.success) {
-          return { text: errorMessage(error), isError: true, failure: { code: data.data.code, isRetryable: data.data.isRetryable } };
+          return {
+            text: errorMessage(error),
+            isError: true,
+            failure: { code: data.data.code, isRetryable: data.data.isRetryable },
+          };
         }
         // Protocol errors (unknown tool, bad arguments, denied) are for the caller to act on.
         return { text: errorMessage(error), isError: true, failure: { code: 'protocol_error', isRetryable: false } };
       }
-      throw new BotError('upstream_unavailable', `the MCP gateway call ${name} failed: ${errorMessage(error)}`, { cause: error, isRetryable: true });
+      throw new BotError('upstream_unavailable', `the MCP gateway call ${name} failed: ${errorMessage(error)}`, {
+        cause: error,
+        isRetryable: true,
+      });
     }
   }
 

@@ -41,14 +41,21 @@ function toApiMessages(messages: readonly ModelMessage[]): Anthropic.MessagePara
     const isLast = index === messages.length - 1;
     const blocks = message.content.map((block, blockIndex): Anthropic.ContentBlockParam => {
       // Incremental conversation caching: a breakpoint on the newest block.
-      const cache = isLast && blockIndex === message.content.length - 1 ? { cache_control: { type: 'ephemeral' as const } } : {};
+      const cache =
+        isLast && blockIndex === message.content.length - 1 ? { cache_control: { type: 'ephemeral' as const } } : {};
       switch (block.type) {
         case 'text':
           return { type: 'text', text: block.text, ...cache };
         case 'tool_use':
           return { type: 'tool_use', id: block.id, name: block.name, input: block.input, ...cache };
         case 'tool_result':
-          return { type: 'tool_result', tool_use_id: block.toolUseId, content: block.content, ...(block.isError ? { is_error: true } : {}), ...cache };
+          return {
+            type: 'tool_result',
+            tool_use_id: block.toolUseId,
+            content: block.content,
+            ...(block.isError ? { is_error: true } : {}),
+            ...cache,
+          };
         case 'server':
           // Server-side tool blocks (native tool search) go back exactly as received.
           return block.raw as unknown as Anthropic.ContentBlockParam;
@@ -61,7 +68,13 @@ function toApiMessages(messages: readonly ModelMessage[]): Anthropic.MessagePara
 function fromApiContent(content: readonly Anthropic.ContentBlock[]): ModelContentBlock[] {
   return content.map((block): ModelContentBlock => {
     if (block.type === 'text') return { type: 'text', text: block.text };
-    if (block.type === 'tool_use') return { type: 'tool_use', id: block.id, name: block.name, input: (block.input ?? {}) as Record<string, unknown> };
+    if (block.type === 'tool_use')
+      return {
+        type: 'tool_use',
+        id: block.id,
+        name: block.name,
+        input: (block.input ?? {}) as Record<string, unknown>,
+      };
     return { type: 'server', raw: block as unknown as Record<string, unknown> };
   });
 }
@@ -75,7 +88,8 @@ function toApiParams(request: ModelRequest, model: string): ApiParams {
     // Cache breakpoint after the tool definitions: tools + system form the stable prefix.
     ...(index === request.tools.length - 1 ? { cache_control: { type: 'ephemeral' as const } } : {}),
   }));
-  if (request.useNativeToolSearch) tools.unshift({ type: 'tool_search_tool_bm25_20251119', name: 'tool_search_tool_bm25' } as ApiTool);
+  if (request.useNativeToolSearch)
+    tools.unshift({ type: 'tool_search_tool_bm25_20251119', name: 'tool_search_tool_bm25' } as ApiTool);
   return {
     model,
     max_tokens: request.maxTokens,
@@ -93,7 +107,11 @@ function toApiParams(request: ModelRequest, model: string): ApiParams {
  * completions. The SDK's own span is switched off where the client is built, so a call has
  * exactly one model span.
  */
-function tracedCreate(client: Anthropic, params: ApiParams, signal: AbortSignal | undefined): Promise<Anthropic.Message> {
+function tracedCreate(
+  client: Anthropic,
+  params: ApiParams,
+  signal: AbortSignal | undefined,
+): Promise<Anthropic.Message> {
   const attributes = {
     [Attr.genAiProvider]: 'anthropic',
     [Attr.genAiOperation]: 'chat',
@@ -101,29 +119,36 @@ function tracedCreate(client: Anthropic, params: ApiParams, signal: AbortSignal 
     [Attr.genAiRequestMaxTokens]: params.max_tokens,
     [Attr.serverAddress]: new URL(client.baseURL).hostname,
   };
-  return botTracer().startActiveSpan(`${SpanName.modelCall} ${params.model}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-    try {
-      const message = await client.messages.create(params, { signal });
-      span.setAttributes({
-        [Attr.genAiResponseModel]: message.model,
-        [Attr.genAiResponseId]: message.id,
-        [Attr.genAiFinishReasons]: [message.stop_reason ?? 'end_turn'],
-        [Attr.genAiInputTokens]: message.usage.input_tokens,
-        [Attr.genAiOutputTokens]: message.usage.output_tokens,
-        [Attr.genAiCacheReadTokens]: message.usage.cache_read_input_tokens ?? 0,
-        [Attr.genAiCacheCreationTokens]: message.usage.cache_creation_input_tokens ?? 0,
-      });
-      return message;
-    } catch (error) {
-      const status = error instanceof Anthropic.APIError ? error.status : undefined;
-      span.setAttribute(Attr.errorType, status !== undefined ? String(status) : error instanceof Error ? error.name : 'error');
-      span.recordException(error instanceof Error ? error : new Error(String(error)));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return botTracer().startActiveSpan(
+    `${SpanName.modelCall} ${params.model}`,
+    { kind: SpanKind.CLIENT, attributes },
+    async (span) => {
+      try {
+        const message = await client.messages.create(params, { signal });
+        span.setAttributes({
+          [Attr.genAiResponseModel]: message.model,
+          [Attr.genAiResponseId]: message.id,
+          [Attr.genAiFinishReasons]: [message.stop_reason ?? 'end_turn'],
+          [Attr.genAiInputTokens]: message.usage.input_tokens,
+          [Attr.genAiOutputTokens]: message.usage.output_tokens,
+          [Attr.genAiCacheReadTokens]: message.usage.cache_read_input_tokens ?? 0,
+          [Attr.genAiCacheCreationTokens]: message.usage.cache_creation_input_tokens ?? 0,
+        });
+        return message;
+      } catch (error) {
+        const status = error instanceof Anthropic.APIError ? error.status : undefined;
+        span.setAttribute(
+          Attr.errorType,
+          status !== undefined ? String(status) : error instanceof Error ? error.name : 'error',
+        );
+        span.recordException(error instanceof Error ? error : new Error(String(error)));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /**
@@ -151,11 +176,23 @@ export function createAnthropicModelClient(options: AnthropicModelClientOptions)
             retries: options.retriesPerModel,
             minTimeout: options.minRetryDelayMs,
             factor: 2,
-            shouldRetry: ({ error }) => error instanceof Anthropic.APIError ? isRetryableStatus(error.status) : error instanceof Anthropic.APIConnectionError,
+            shouldRetry: ({ error }) =>
+              error instanceof Anthropic.APIError
+                ? isRetryableStatus(error.status)
+                : error instanceof Anthropic.APIConnectionError,
             onFailedAttempt: async ({ error, attemptNumber }) => {
-              options.logger?.warn({ event: 'model-call-retry', model, attempt: attemptNumber, status: (error as { status?: number }).status }, 'model call failed');
+              options.logger?.warn(
+                {
+                  event: 'model-call-retry',
+                  model,
+                  attempt: attemptNumber,
+                  status: (error as { status?: number }).status,
+                },
+                'model call failed',
+              );
               const wait = retryAfterMs(error);
-              if (wait !== undefined && wait > options.minRetryDelayMs) await new Promise((resolve) => setTimeout(resolve, wait));
+              if (wait !== undefined && wait > options.minRetryDelayMs)
+                await new Promise((resolve) => setTimeout(resolve, wait));
             },
           });
           return {
@@ -174,14 +211,22 @@ export function createAnthropicModelClient(options: AnthropicModelClientOptions)
           const status = error instanceof Anthropic.APIError ? error.status : undefined;
           // A request the API rejects as invalid fails the same way on every model: stop here.
           if (status !== undefined && !isRetryableStatus(status)) {
-            throw new BotError('model_unavailable', `the model rejected the request (${status}): ${errorMessage(error)}`, { cause: error });
+            throw new BotError(
+              'model_unavailable',
+              `the model rejected the request (${status}): ${errorMessage(error)}`,
+              { cause: error },
+            );
           }
           lastError = error;
           failedModels.push(model);
           options.logger?.warn({ event: 'model-fallback', model, status }, 'model unavailable, trying the next one');
         }
       }
-      throw new BotError('model_unavailable', `every model failed (${failedModels.join(', ')}): ${errorMessage(lastError)}`, { cause: lastError, isRetryable: true });
+      throw new BotError(
+        'model_unavailable',
+        `every model failed (${failedModels.join(', ')}): ${errorMessage(lastError)}`,
+        { cause: lastError, isRetryable: true },
+      );
     },
   };
 }

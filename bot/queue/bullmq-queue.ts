@@ -96,7 +96,9 @@ export function createBullmqQueue<Data>(name: string, options: BullmqQueueOption
       }
       const id = jobIdFor(enqueueOptions.idempotencyKey);
       // The marker outlives the job record, so a retried Slack event after completion is still a duplicate.
-      const marker = await redis.set(`${prefix}:${name}:idempotency:${id}`, '1', 'PX', settings.idempotencyWindowMs, 'NX').catch(unavailable);
+      const marker = await redis
+        .set(`${prefix}:${name}:idempotency:${id}`, '1', 'PX', settings.idempotencyWindowMs, 'NX')
+        .catch(unavailable);
       if (marker === null) return { id, isDuplicate: true };
       await queue.add(name, data, { ...jobOptions, jobId: id }).catch(unavailable);
       return { id, isDuplicate: false };
@@ -128,7 +130,13 @@ export function createBullmqQueue<Data>(name: string, options: BullmqQueueOption
               throw error instanceof Error ? error : new Error(message);
             }
             await processOptions.onDeadLetter?.(view, error).catch(() => undefined);
-            const letter: DeadLetterData<Data> = { jobId: view.id, data, attempts: attempt, error: message, failedAt: new Date().toISOString() };
+            const letter: DeadLetterData<Data> = {
+              jobId: view.id,
+              data,
+              attempts: attempt,
+              error: message,
+              failedAt: new Date().toISOString(),
+            };
             await deadLetterQueue.add('dead-letter', letter);
             emit({ type: 'dead-lettered', jobId: view.id, error: message, data });
             throw new UnrecoverableError(message);
@@ -153,7 +161,9 @@ export function createBullmqQueue<Data>(name: string, options: BullmqQueueOption
     },
 
     async counts() {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'prioritized').catch(unavailable);
+      const counts = await queue
+        .getJobCounts('waiting', 'active', 'delayed', 'completed', 'prioritized')
+        .catch(unavailable);
       const dead = await deadLetterQueue.getJobCounts('waiting').catch(unavailable);
       return {
         waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
@@ -175,7 +185,13 @@ export function createBullmqQueue<Data>(name: string, options: BullmqQueueOption
       const jobs = await deadLetterQueue.getJobs(['waiting'], 0, limit - 1, false);
       return jobs.map((job) => {
         const letter = job.data as DeadLetterData<Data>;
-        return { id: letter.jobId, data: letter.data, attempts: letter.attempts, error: letter.error, failedAt: new Date(letter.failedAt) };
+        return {
+          id: letter.jobId,
+          data: letter.data,
+          attempts: letter.attempts,
+          error: letter.error,
+          failedAt: new Date(letter.failedAt),
+        };
       });
     },
 
@@ -190,5 +206,8 @@ export function createBullmqQueue<Data>(name: string, options: BullmqQueueOption
 }
 
 function unavailable(error: unknown): never {
-  throw new BotError('queue_unavailable', 'Redis is unavailable for the job queue', { cause: error, isRetryable: true });
+  throw new BotError('queue_unavailable', 'Redis is unavailable for the job queue', {
+    cause: error,
+    isRetryable: true,
+  });
 }

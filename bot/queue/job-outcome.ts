@@ -14,7 +14,11 @@ export class UnrecoverableJobError extends BotError {
  * Decides what a failed attempt means. A BotError that says it is not retryable is final at
  * once; anything else is retried until attempts run out (unknown errors may be transient).
  */
-export function classifyFailure(error: unknown, attempt: number, maxAttempts: number): { isFinal: boolean; message: string } {
+export function classifyFailure(
+  error: unknown,
+  attempt: number,
+  maxAttempts: number,
+): { isFinal: boolean; message: string } {
   const isKnownPermanent = error instanceof BotError && !isRetryableError(error);
   return { isFinal: isKnownPermanent || attempt >= maxAttempts, message: errorMessage(error) };
 }

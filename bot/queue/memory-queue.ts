@@ -68,7 +68,10 @@ export function createMemoryQueue<Data>(name: string, settings: Partial<QueueSet
       }
       const id = randomUUID();
       if (key) keys.set(key, { id, expiresAt: now + options.idempotencyWindowMs });
-      schedule({ id, data, attempt: 0, maxAttempts: enqueueOptions.attempts ?? options.attempts, enqueuedAt: Date.now() }, 0);
+      schedule(
+        { id, data, attempt: 0, maxAttempts: enqueueOptions.attempts ?? options.attempts, enqueuedAt: Date.now() },
+        0,
+      );
       return Promise.resolve({ id, isDuplicate: false });
     },
 
@@ -143,7 +146,10 @@ export function createMemoryQueue<Data>(name: string, settings: Partial<QueueSet
     },
 
     oldestWaitingSince() {
-      const oldest = waiting.reduce<number | undefined>((min, job) => (min === undefined || job.enqueuedAt < min ? job.enqueuedAt : min), undefined);
+      const oldest = waiting.reduce<number | undefined>(
+        (min, job) => (min === undefined || job.enqueuedAt < min ? job.enqueuedAt : min),
+        undefined,
+      );
       return Promise.resolve(oldest === undefined ? undefined : new Date(oldest));
     },
 

@@ -15,13 +15,28 @@ interface Payload {
 const implementations = [
   { kind: 'in-process', open: (name: string) => createMemoryQueue<Payload>(name, { backoffMs: 20 }) },
   // A unique prefix per queue keeps runs isolated on the shared Redis.
-  { kind: 'bullmq', open: (name: string) => createBullmqQueue<Payload>(name, { redisUrl: REDIS_URL, prefix: `test-${randomBytes(4).toString('hex')}`, backoffMs: 20 }) },
+  {
+    kind: 'bullmq',
+    open: (name: string) =>
+      createBullmqQueue<Payload>(name, {
+        redisUrl: REDIS_URL,
+        prefix: `test-${randomBytes(4).toString('hex')}`,
+        backoffMs: 20,
+      }),
+  },
 ] as const;
 
-function waitFor(queue: JobQueue<Payload>, predicate: (event: QueueEvent<Payload>) => boolean, count = 1): Promise<Array<QueueEvent<Payload>>> {
+function waitFor(
+  queue: JobQueue<Payload>,
+  predicate: (event: QueueEvent<Payload>) => boolean,
+  count = 1,
+): Promise<Array<QueueEvent<Payload>>> {
   return new Promise((resolve, reject) => {
     const seen: Array<QueueEvent<Payload>> = [];
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for queue events (saw ${seen.length}/${count})`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for queue events (saw ${seen.length}/${count})`)),
+      15_000,
+    );
     const unsubscribe = queue.subscribe((event) => {
       if (!predicate(event)) return;
       seen.push(event);
@@ -49,9 +64,12 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
     const { queue } = make();
     const seen: number[] = [];
     const done = waitFor(queue, (event) => event.type === 'completed');
-    queue.process(async (job) => {
-      seen.push(job.data.n);
-    }, { concurrency: 1 });
+    queue.process(
+      async (job) => {
+        seen.push(job.data.n);
+      },
+      { concurrency: 1 },
+    );
     await queue.enqueue({ n: 7 });
     await done;
     expect(seen).toEqual([7]);
@@ -64,9 +82,12 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
     const second = await queue.enqueue({ n: 2 }, { idempotencyKey: 'slack:Ev123' });
     expect(second).toEqual({ id: first.id, isDuplicate: true });
     const done = waitFor(queue, (event) => event.type === 'completed');
-    queue.process(async (job) => {
-      runs.push(job.data.n);
-    }, { concurrency: 2 });
+    queue.process(
+      async (job) => {
+        runs.push(job.data.n);
+      },
+      { concurrency: 2 },
+    );
     await done;
     expect((await queue.enqueue({ n: 3 }, { idempotencyKey: 'slack:Ev123' })).isDuplicate).toBe(true);
     expect(runs).toEqual([1]);
@@ -77,12 +98,15 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
     let active = 0;
     let peak = 0;
     const done = waitFor(queue, (event) => event.type === 'completed', 6);
-    queue.process(async () => {
-      active += 1;
-      peak = Math.max(peak, active);
-      await new Promise((resolve) => setTimeout(resolve, 60));
-      active -= 1;
-    }, { concurrency: 3 });
+    queue.process(
+      async () => {
+        active += 1;
+        peak = Math.max(peak, active);
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        active -= 1;
+      },
+      { concurrency: 3 },
+    );
     for (let n = 0; n < 6; n += 1) await queue.enqueue({ n });
     await done;
     expect(peak).toBe(3);
@@ -93,10 +117,13 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
     const attempts: number[] = [];
     const retries = waitFor(queue, (event) => event.type === 'retrying', 2);
     const done = waitFor(queue, (event) => event.type === 'completed');
-    queue.process(async (job) => {
-      attempts.push(job.attempt);
-      if (job.attempt < 3) throw new BotError('upstream_unavailable', 'argocd-eu-1 timed out', { isRetryable: true });
-    }, { concurrency: 1 });
+    queue.process(
+      async (job) => {
+        attempts.push(job.attempt);
+        if (job.attempt < 3) throw new BotError('upstream_unavailable', 'argocd-eu-1 timed out', { isRetryable: true });
+      },
+      { concurrency: 1 },
+    );
     await queue.enqueue({ n: 1 }, { attempts: 3 });
     await done;
     expect(attempts).toEqual([1, 2, 3]);
@@ -127,10 +154,13 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
     const { queue } = make();
     let runs = 0;
     const dead = waitFor(queue, (event) => event.type === 'dead-lettered');
-    queue.process(() => {
-      runs += 1;
-      return Promise.reject(new UnrecoverableJobError('question is empty'));
-    }, { concurrency: 1 });
+    queue.process(
+      () => {
+        runs += 1;
+        return Promise.reject(new UnrecoverableJobError('question is empty'));
+      },
+      { concurrency: 1 },
+    );
     await queue.enqueue({ n: 0 }, { attempts: 5 });
     await dead;
     expect(runs).toBe(1);
@@ -139,13 +169,19 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
   it('publishes progress events to subscribers', async () => {
     const { queue } = make();
     const progress = waitFor(queue, (event) => event.type === 'progress', 2);
-    queue.process(async (job) => {
-      await job.reportProgress({ step: 'resolve', message: 'resolving checkout' });
-      await job.reportProgress({ step: 'gather', message: 'gathering 1/5' });
-    }, { concurrency: 1 });
+    queue.process(
+      async (job) => {
+        await job.reportProgress({ step: 'resolve', message: 'resolving checkout' });
+        await job.reportProgress({ step: 'gather', message: 'gathering 1/5' });
+      },
+      { concurrency: 1 },
+    );
     await queue.enqueue({ n: 1 });
     const events = await progress;
-    expect(events.map((event) => (event.type === 'progress' ? (event.progress as JobProgress).step : ''))).toEqual(['resolve', 'gather']);
+    expect(events.map((event) => (event.type === 'progress' ? (event.progress as JobProgress).step : ''))).toEqual([
+      'resolve',
+      'gather',
+    ]);
   });
 
   it('tells when the job waiting longest was enqueued, and nothing once none waits', async () => {

@@ -88,4 +88,8 @@ export interface QueueSettings {
   idempotencyWindowMs: number;
 }
 
-export const defaultQueueSettings: QueueSettings = { attempts: 3, backoffMs: 1_000, idempotencyWindowMs: 24 * 60 * 60 * 1_000 };
+export const defaultQueueSettings: QueueSettings = {
+  attempts: 3,
+  backoffMs: 1_000,
+  idempotencyWindowMs: 24 * 60 * 60 * 1_000,
+};

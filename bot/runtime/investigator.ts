@@ -68,7 +68,11 @@ export function investigationSettings(config: AgentConfig): InvestigationSetting
     ...defaultInvestigationSettings,
     reason: {
       ...defaultInvestigationSettings.reason,
-      limits: { ...defaultInvestigationSettings.reason.limits, maxTurns: config.SRE_BOT_MAX_TURNS, tokenBudget: config.SRE_BOT_TOKEN_BUDGET },
+      limits: {
+        ...defaultInvestigationSettings.reason.limits,
+        maxTurns: config.SRE_BOT_MAX_TURNS,
+        tokenBudget: config.SRE_BOT_TOKEN_BUDGET,
+      },
       useNativeToolSearch: config.SRE_BOT_NATIVE_TOOL_SEARCH,
       prices: config.SRE_BOT_MODEL_PRICES,
     },
@@ -90,12 +94,16 @@ export function createInvestigator(deps: {
   metrics?: BotMetrics;
 }): Investigator {
   const now = deps.now ?? (() => Date.now());
-  const open = (job: InvestigationJob): Promise<Investigation> => deps.store.investigations.create(newInvestigation(job));
+  const open = (job: InvestigationJob): Promise<Investigation> =>
+    deps.store.investigations.create(newInvestigation(job));
   return {
     open,
     async run(job, onProgress, opened) {
       const row = opened ?? (await open(job));
-      const attributes = { [Attr.investigationId]: row.id, ...(job.channel ? { [Attr.slackChannel]: job.channel } : {}) };
+      const attributes = {
+        [Attr.investigationId]: row.id,
+        ...(job.channel ? { [Attr.slackChannel]: job.channel } : {}),
+      };
       // One trace from the Slack event through the worker, the pipeline and the gateway.
       const parent = contextFromTraceparent(job.traceparent);
       return inSpan(SpanName.investigation, attributes, () => runInvestigation(row.id, job, onProgress), parent);
@@ -113,7 +121,12 @@ export function createInvestigator(deps: {
     const hadModel = deps.model !== undefined;
     try {
       const outcome = await investigate(
-        { question: job.question, ...(job.defaults ? { defaults: job.defaults } : {}), ...(job.traceId ? { traceId: job.traceId } : {}), ...(job.traceparent ? { traceparent: job.traceparent } : {}) },
+        {
+          question: job.question,
+          ...(job.defaults ? { defaults: job.defaults } : {}),
+          ...(job.traceId ? { traceId: job.traceId } : {}),
+          ...(job.traceparent ? { traceparent: job.traceparent } : {}),
+        },
         {
           gateway: deps.gateway,
           catalog: deps.catalog,
@@ -129,11 +142,28 @@ export function createInvestigator(deps: {
         await deps.store.investigations.finish(id, {
           status: 'answered',
           answer: outcome.answer,
-          usage: { ...(usage.model ? { model: usage.model } : {}), inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedTokens, costUsd: usage.costUsd },
+          usage: {
+            ...(usage.model ? { model: usage.model } : {}),
+            inputTokens: usage.inputTokens,
+            outputTokens: usage.outputTokens,
+            cachedTokens: usage.cachedTokens,
+            costUsd: usage.costUsd,
+          },
         });
-        deps.metrics?.investigation({ outcome: 'answered', mode: outcome.answer.mode, seconds: seconds(), hadModel, ...(usage.model ? { model: usage.model } : {}), costUsd: usage.costUsd });
+        deps.metrics?.investigation({
+          outcome: 'answered',
+          mode: outcome.answer.mode,
+          seconds: seconds(),
+          hadModel,
+          ...(usage.model ? { model: usage.model } : {}),
+          costUsd: usage.costUsd,
+        });
       } else {
-        await deps.store.investigations.finish(id, { status: 'clarifying', answer: outcome, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 } });
+        await deps.store.investigations.finish(id, {
+          status: 'clarifying',
+          answer: outcome,
+          usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 },
+        });
         deps.metrics?.investigation({ outcome: 'clarified', mode: 'none', seconds: seconds(), hadModel });
       }
       return { id, outcome };
@@ -150,7 +180,12 @@ function meteredRecorder(recorder: ToolCallRecorder, metrics: BotMetrics | undef
   if (!metrics) return recorder;
   return {
     record(call) {
-      metrics.toolCall({ tool: call.tool, ...(call.instance ? { instance: call.instance } : {}), outcome: call.outcome, seconds: call.durationMs / 1_000 });
+      metrics.toolCall({
+        tool: call.tool,
+        ...(call.instance ? { instance: call.instance } : {}),
+        outcome: call.outcome,
+        seconds: call.durationMs / 1_000,
+      });
       return recorder.record(call);
     },
   };

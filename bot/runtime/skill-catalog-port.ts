@@ -10,7 +10,13 @@ export function skillCatalogPort(catalog: SkillCatalog): AgentSkillCatalog {
       const skill = catalog.get(name);
       if (!skill) return undefined;
       const fix = skill.sections.find((section) => section.title.trim().toLowerCase() === 'fix')?.markdown;
-      return { name: skill.name, description: skill.description, body: skill.body, ...(fix ? { fix } : {}), references: [] };
+      return {
+        name: skill.name,
+        description: skill.description,
+        body: skill.body,
+        ...(fix ? { fix } : {}),
+        references: [],
+      };
     },
     async readFile(name, path) {
       try {
@@ -23,8 +29,11 @@ export function skillCatalogPort(catalog: SkillCatalog): AgentSkillCatalog {
       catalog.match(evidence).map((match) => ({
         name: match.name,
         score: match.score,
-        hits: match.hits.filter((hit) => !hit.isCounter).map((hit) => ({ signal: hit.signal, line: hit.line, source: hit.source, weight: hit.weight })),
+        hits: match.hits
+          .filter((hit) => !hit.isCounter)
+          .map((hit) => ({ signal: hit.signal, line: hit.line, source: hit.source, weight: hit.weight })),
       })),
-    search: (query, limit) => catalog.search(query, { limit }).map((hit) => ({ name: hit.name, description: hit.description })),
+    search: (query, limit) =>
+      catalog.search(query, { limit }).map((hit) => ({ name: hit.name, description: hit.description })),
   };
 }

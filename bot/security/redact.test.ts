@@ -3,8 +3,14 @@ import { REDACTED, redactSecrets, redactText } from './redact.js';
 
 describe('secret redaction', () => {
   it('blanks values of secret-named keys at any depth', () => {
-    const redacted = redactSecrets({ name: 'checkout', auth: { token: 'abc', apiKey: 'k', nested: [{ password: 'p' }] } });
-    expect(redacted).toEqual({ name: 'checkout', auth: { token: REDACTED, apiKey: REDACTED, nested: [{ password: REDACTED }] } });
+    const redacted = redactSecrets({
+      name: 'checkout',
+      auth: { token: 'abc', apiKey: 'k', nested: [{ password: 'p' }] },
+    });
+    expect(redacted).toEqual({
+      name: 'checkout',
+      auth: { token: REDACTED, apiKey: REDACTED, nested: [{ password: REDACTED }] },
+    });
   });
 
   it.each([
@@ -20,7 +26,17 @@ describe('secret redaction', () => {
   ])('removes a %s from text', (_kind, text) => {
     const redacted = redactText(text);
     expect(redacted).toContain(REDACTED);
-    for (const secret of ['xoxb-1234567890', 'ghp_abc', 'AKIAIOSFODNN7', 'sk-ant-api03', 'eyJpc3Mi', 'abcdef0123456789xyz', 'hunter2', 's3cretpass', 'MIIEow']) {
+    for (const secret of [
+      'xoxb-1234567890',
+      'ghp_abc',
+      'AKIAIOSFODNN7',
+      'sk-ant-api03',
+      'eyJpc3Mi',
+      'abcdef0123456789xyz',
+      'hunter2',
+      's3cretpass',
+      'MIIEow',
+    ]) {
       expect(redacted).not.toContain(secret);
     }
   });

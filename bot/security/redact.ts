@@ -7,7 +7,8 @@
 
 export const REDACTED = '[redacted]';
 
-const SECRET_KEY = /(pass(word|wd)?|secret|token|api[-_]?key|authori[sz]ation|credential|private[-_]?key|client[-_]?secret|cookie|session[-_]?id)$/i;
+const SECRET_KEY =
+  /(pass(word|wd)?|secret|token|api[-_]?key|authori[sz]ation|credential|private[-_]?key|client[-_]?secret|cookie|session[-_]?id)$/i;
 
 type Replacement = (match: string, ...groups: string[]) => string;
 
@@ -25,7 +26,10 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, Replacement]> = [
   [/\bsk-[A-Za-z0-9]{32,}/g, whole],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, whole], // JWTs (service account tokens)
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/gi, (_match, scheme = '') => `${scheme} ${REDACTED}`],
-  [/\b([A-Za-z_]*?(?:password|passwd|pwd|secret|token|api[-_]?key))(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi, (_match, key = '', separator = '') => `${key}${separator}${REDACTED}`],
+  [
+    /\b([A-Za-z_]*?(?:password|passwd|pwd|secret|token|api[-_]?key))(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi,
+    (_match, key = '', separator = '') => `${key}${separator}${REDACTED}`,
+  ],
   [/(:\/\/[^:/\s@]+:)[^@\s/]+@/g, (_match, prefix = '') => `${prefix}${REDACTED}@`], // credentials in URLs
 ];
 
@@ -48,7 +52,8 @@ function redactValue(value: unknown, depth: number): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) && item !== null && typeof item !== 'object' ? REDACTED : redactValue(item, depth + 1);
+      out[key] =
+        SECRET_KEY.test(key) && item !== null && typeof item !== 'object' ? REDACTED : redactValue(item, depth + 1);
     }
     return out;
   }

@@ -46,7 +46,11 @@ afterAll(() => {
 describe('createSkillCatalog', () => {
   it('serves the index, bodies with AST sections, provenance and search', async () => {
     const root = join(base, 'serve');
-    const path = writeSkill(root, { name: 'disk-full', description: 'Diagnose volumes that run out of space. Use when writes fail with ENOSPC.', signals: 'log~"no space left on device"' });
+    const path = writeSkill(root, {
+      name: 'disk-full',
+      description: 'Diagnose volumes that run out of space. Use when writes fail with ENOSPC.',
+      signals: 'log~"no space left on device"',
+    });
     writeSkill(root, { name: 'demo-skill' });
     const catalog = await catalogOf([root]);
     expect(catalog.list().map((skill) => skill.name)).toEqual(['demo-skill', 'disk-full']);
@@ -60,14 +64,20 @@ describe('createSkillCatalog', () => {
     expect(skill?.provenance).toEqual({ path, root, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), shadows: [] });
     expect(catalog.search('ENOSPC space')[0]?.name).toBe('disk-full');
     expect(catalog.search('demo-skill')[0]?.name).toBe('demo-skill');
-    expect(catalog.match([{ kind: 'log', source: 'pod/x', text: 'write /data/x: no space left on device' }])[0]?.name).toBe('disk-full');
+    expect(
+      catalog.match([{ kind: 'log', source: 'pod/x', text: 'write /data/x: no space left on device' }])[0]?.name,
+    ).toBe('disk-full');
     expect(catalog.get('nope')).toBeUndefined();
   });
 
   it('lists only the most relevant skills (and points at search) when the catalog is large', async () => {
     const root = join(base, 'large');
     for (let index = 0; index < 12; index += 1) writeSkill(root, { name: `skill-${index}` });
-    writeSkill(root, { name: 'disk-full', description: 'Diagnose volumes out of space (ENOSPC).', signals: 'log~"no space left"' });
+    writeSkill(root, {
+      name: 'disk-full',
+      description: 'Diagnose volumes out of space (ENOSPC).',
+      signals: 'log~"no space left"',
+    });
     const catalog = await catalogOf([root]);
     const index = catalog.index({ query: 'volume out of space', limit: 5 });
     expect(index.isComplete).toBe(false);
@@ -75,7 +85,10 @@ describe('createSkillCatalog', () => {
     expect(index.included[0]).toBe('disk-full');
     expect(index.included.length).toBeLessThanOrEqual(5);
     expect(index.text).toContain('search_skills');
-    const byEvidence = catalog.index({ evidence: [{ kind: 'log', source: 'p', text: 'no space left on device' }], limit: 5 });
+    const byEvidence = catalog.index({
+      evidence: [{ kind: 'log', source: 'p', text: 'no space left on device' }],
+      limit: 5,
+    });
     expect(byEvidence.included[0]).toBe('disk-full');
   });
 
@@ -86,7 +99,10 @@ describe('createSkillCatalog', () => {
     const catalog = await catalogOf([root]);
     expect(catalog.list().map((skill) => skill.name)).toEqual(['good-skill']);
     expect(catalog.errors()).toEqual([
-      expect.objectContaining({ name: 'bad-skill', issues: [expect.objectContaining({ rule: 'prompt-injection', line: 3 })] }),
+      expect.objectContaining({
+        name: 'bad-skill',
+        issues: [expect.objectContaining({ rule: 'prompt-injection', line: 3 })],
+      }),
     ]);
   });
 
@@ -98,7 +114,9 @@ describe('createSkillCatalog', () => {
     const teamPath = writeSkill(team, { name: 'demo-skill', description: 'Team version. Use when testing.' });
     const catalog = await catalogOf([shared, team]);
     expect(catalog.get('demo-skill')?.description).toBe('Team version. Use when testing.');
-    expect(catalog.get('demo-skill')?.provenance).toEqual(expect.objectContaining({ path: teamPath, shadows: [sharedPath] }));
+    expect(catalog.get('demo-skill')?.provenance).toEqual(
+      expect.objectContaining({ path: teamPath, shadows: [sharedPath] }),
+    );
     expect(catalog.get('only-shared')).toBeDefined();
   });
 
@@ -114,10 +132,16 @@ describe('createSkillCatalog', () => {
     expect(await catalog.listReferences('demo-skill')).toEqual(['references/sizing.md']);
     expect(await catalog.readReference('demo-skill', 'references/sizing.md')).toBe('# Sizing\n');
     expect(await catalog.readReference('demo-skill', 'sizing.md')).toBe('# Sizing\n');
-    await expect(catalog.readReference('demo-skill', '../../outside.txt')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(catalog.readReference('demo-skill', '../../outside.txt')).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     await expect(catalog.readReference('demo-skill', '/etc/passwd')).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(catalog.readReference('demo-skill', 'references/escape.md')).rejects.toThrow(/outside the skill folder/);
-    await expect(catalog.readReference('demo-skill', 'missing.md')).rejects.toThrow(/has no reference 'missing.md'; it has references\/sizing.md/);
+    await expect(catalog.readReference('demo-skill', 'references/escape.md')).rejects.toThrow(
+      /outside the skill folder/,
+    );
+    await expect(catalog.readReference('demo-skill', 'missing.md')).rejects.toThrow(
+      /has no reference 'missing.md'; it has references\/sizing.md/,
+    );
     await expect(catalog.readReference('nope', 'x.md')).rejects.toMatchObject({ code: 'not_found' });
   });
 
@@ -130,7 +154,12 @@ describe('createSkillCatalog', () => {
     git('-c', 'user.name=Lena Fischer', '-c', 'user.email=lena@example.com', 'commit', '-q', '-m', 'add demo skill');
     const catalog = await catalogOf([root]);
     expect(await catalog.lastCommit('demo-skill')).toEqual(
-      expect.objectContaining({ author: 'Lena Fischer', authorEmail: 'lena@example.com', subject: 'add demo skill', sha: expect.stringMatching(/^[0-9a-f]{40}$/) }),
+      expect.objectContaining({
+        author: 'Lena Fischer',
+        authorEmail: 'lena@example.com',
+        subject: 'add demo skill',
+        sha: expect.stringMatching(/^[0-9a-f]{40}$/),
+      }),
     );
     const plain = join(base, 'plain');
     writeSkill(plain, { name: 'demo-skill' });
@@ -168,6 +197,8 @@ describe('createSkillCatalog', () => {
   });
 
   it('refuses a root that does not exist', async () => {
-    await expect(createSkillCatalog({ roots: [join(base, 'missing-root')] })).rejects.toMatchObject({ code: 'config_invalid' });
+    await expect(createSkillCatalog({ roots: [join(base, 'missing-root')] })).rejects.toMatchObject({
+      code: 'config_invalid',
+    });
   });
 });

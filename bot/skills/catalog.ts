@@ -66,7 +66,10 @@ class FileSkillCatalog implements SkillCatalog {
   async start(): Promise<void> {
     for (const root of this.roots) {
       if (!existsSync(root) || !statSync(root).isDirectory()) {
-        throw new BotError('config_invalid', `skills root '${root}' is not a directory; create it or fix the skills path`);
+        throw new BotError(
+          'config_invalid',
+          `skills root '${root}' is not a directory; create it or fix the skills path`,
+        );
       }
     }
     await Promise.all(this.roots.map((_, rootIndex) => this.scanRoot(rootIndex, false)));
@@ -93,7 +96,9 @@ class FileSkillCatalog implements SkillCatalog {
   }
 
   list(): SkillSummary[] {
-    return [...this.served.values()].map((skill) => this.summary(skill)).sort((left, right) => left.name.localeCompare(right.name));
+    return [...this.served.values()]
+      .map((skill) => this.summary(skill))
+      .sort((left, right) => left.name.localeCompare(right.name));
   }
 
   index(options: IndexOptions = {}): PromptIndex {
@@ -111,7 +116,8 @@ class FileSkillCatalog implements SkillCatalog {
     if (all.length > limit) {
       if (options.evidence) for (const match of this.match(options.evidence, { limit })) add(match.name);
       if (options.query) for (const hit of this.searchIndex.search(options.query, limit)) add(hit.name);
-      if (!options.evidence && !options.query) for (const skill of all.sort((l, r) => l.name.localeCompare(r.name))) add(skill.name);
+      if (!options.evidence && !options.query)
+        for (const skill of all.sort((l, r) => l.name.localeCompare(r.name))) add(skill.name);
     }
     return renderPromptIndex(all, ranked, limit);
   }
@@ -154,14 +160,18 @@ class FileSkillCatalog implements SkillCatalog {
     if (wanted.startsWith('/') || wanted.split('/').includes('..') || wanted.includes('\0')) {
       throw new BotError('invalid_input', `reference '${path}' must be a relative path inside the skill folder`);
     }
-    const relativePath = wanted.startsWith(`${REFERENCES_DIR}/`) || wanted === SKILL_FILE ? wanted : `${REFERENCES_DIR}/${wanted}`;
+    const relativePath =
+      wanted.startsWith(`${REFERENCES_DIR}/`) || wanted === SKILL_FILE ? wanted : `${REFERENCES_DIR}/${wanted}`;
     const target = resolve(skill.folder, relativePath);
     let real: string;
     try {
       real = await realpath(target);
     } catch {
       const available = await this.listReferences(name);
-      throw new BotError('not_found', `skill '${name}' has no reference '${path}'${available.length ? `; it has ${available.join(', ')}` : ''}`);
+      throw new BotError(
+        'not_found',
+        `skill '${name}' has no reference '${path}'${available.length ? `; it has ${available.join(', ')}` : ''}`,
+      );
     }
     const folder = await realpath(skill.folder);
     // A symlink inside references/ must not lead out of the skill folder.
@@ -171,7 +181,10 @@ class FileSkillCatalog implements SkillCatalog {
     const info = await stat(real);
     if (!info.isFile()) throw new BotError('invalid_input', `reference '${path}' is not a file`);
     if (info.size > MAX_REFERENCE_BYTES) {
-      throw new BotError('invalid_input', `reference '${path}' is ${info.size} bytes; at most ${MAX_REFERENCE_BYTES} are served`);
+      throw new BotError(
+        'invalid_input',
+        `reference '${path}' is ${info.size} bytes; at most ${MAX_REFERENCE_BYTES} are served`,
+      );
     }
     return readFile(real, 'utf8');
   }
@@ -299,16 +312,26 @@ class FileSkillCatalog implements SkillCatalog {
     if ('skill' in result) {
       slots.set(folderName, { current: result.skill });
       if (announce && previous?.failure) {
-        this.options.logger?.info({ event: 'skill-error-resolved', skill: folderName, path: result.skill.path }, 'skill valid again');
+        this.options.logger?.info(
+          { event: 'skill-error-resolved', skill: folderName, path: result.skill.path },
+          'skill valid again',
+        );
       }
-      if (announce && previousSha !== result.skill.sha256) this.options.logger?.info({ event: 'skill-reload', skill: folderName }, 'skill reloaded');
+      if (announce && previousSha !== result.skill.sha256)
+        this.options.logger?.info({ event: 'skill-reload', skill: folderName }, 'skill reloaded');
     } else {
       const slot: Slot = { failure: result.failure };
       if (previous?.current) slot.current = previous.current;
       slots.set(folderName, slot);
       const error = this.describeFailure(folderName, slot);
       this.options.logger?.warn(
-        { event: 'skill-load-error', skill: folderName, path: error.path, issues: error.issues.length, servedSha256: error.servedSha256 },
+        {
+          event: 'skill-load-error',
+          skill: folderName,
+          path: error.path,
+          issues: error.issues.length,
+          servedSha256: error.servedSha256,
+        },
         'skill failed validation',
       );
       if (announce) for (const listener of this.listeners['skill-error']) listener(error);

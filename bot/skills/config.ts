@@ -27,7 +27,11 @@ export function loadSkillsConfig(env: Env, cwd: string): SkillsConfig {
 
 /** The skill settings from already-parsed variables (a role config holding the skills slice). */
 export function skillsSettings(parsed: z.infer<typeof skillsConfigSchema>, cwd: string): SkillsConfig {
-  const roots = parsed.SKILLS_DIRS.split(delimiter).filter(Boolean).map((root) => resolve(cwd, root));
-  const extra = parsed.SKILLS_URL_ALLOW_LIST.split(',').map((host) => host.trim()).filter(Boolean);
+  const roots = parsed.SKILLS_DIRS.split(delimiter)
+    .filter(Boolean)
+    .map((root) => resolve(cwd, root));
+  const extra = parsed.SKILLS_URL_ALLOW_LIST.split(',')
+    .map((host) => host.trim())
+    .filter(Boolean);
   return Object.freeze({ roots, urlAllowList: [...DEFAULT_URL_ALLOW_LIST, ...extra] });
 }

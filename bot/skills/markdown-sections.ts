@@ -30,7 +30,8 @@ const processor = remark();
 function collect(node: Nodes, lineOffset: number, section: Pick<SkillSection, 'inlineCode' | 'links'>): void {
   const line = (node.position?.start.line ?? 1) + lineOffset;
   if (node.type === 'inlineCode') section.inlineCode.push({ value: node.value, line });
-  if (node.type === 'link' || node.type === 'image' || node.type === 'definition') section.links.push({ url: node.url, line });
+  if (node.type === 'link' || node.type === 'image' || node.type === 'definition')
+    section.links.push({ url: node.url, line });
   if ('children' in node) for (const child of node.children) collect(child, lineOffset, section);
 }
 
@@ -57,7 +58,10 @@ export function parseBodyStructure(body: string, bodyStartLine: number): SkillBo
     if (!current) return;
     const { section } = current;
     section.endLine = endBodyLine + offset;
-    section.markdown = lines.slice(section.line - offset, endBodyLine).join('\n').trim();
+    section.markdown = lines
+      .slice(section.line - offset, endBodyLine)
+      .join('\n')
+      .trim();
     structure.sections.push(section);
     current = undefined;
   };
@@ -71,7 +75,14 @@ export function parseBodyStructure(body: string, bodyStartLine: number): SkillBo
     if (node.type === 'heading' && node.depth === 2) {
       close(start - 1);
       current = {
-        section: { title: plainText(node).trim(), line: start + offset, endLine: start + offset, markdown: '', inlineCode: [], links: [] },
+        section: {
+          title: plainText(node).trim(),
+          line: start + offset,
+          endLine: start + offset,
+          markdown: '',
+          inlineCode: [],
+          links: [],
+        },
         startOffset: start,
       };
       continue;

@@ -31,10 +31,16 @@ function line(entry: IndexEntry): string {
  * description of everything); large ones list `ranked` (most relevant first, cut at `limit`)
  * and point the model at `search_skills`, so the prompt stays the same size at 2,000 skills.
  */
-export function renderPromptIndex(all: readonly IndexEntry[], ranked: readonly IndexEntry[], limit = DEFAULT_INDEX_LIMIT): PromptIndex {
+export function renderPromptIndex(
+  all: readonly IndexEntry[],
+  ranked: readonly IndexEntry[],
+  limit = DEFAULT_INDEX_LIMIT,
+): PromptIndex {
   const total = all.length;
   const isComplete = total <= limit;
-  const listed = isComplete ? [...all].sort((left, right) => left.name.localeCompare(right.name)) : ranked.slice(0, limit);
+  const listed = isComplete
+    ? [...all].sort((left, right) => left.name.localeCompare(right.name))
+    : ranked.slice(0, limit);
   const header = isComplete
     ? `Skills (${total}). Call load_skill(name) to read one before you follow it.`
     : `Skills: ${total} in the catalog; the ${listed.length} most relevant to this question are listed. ` +

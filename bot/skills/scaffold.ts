@@ -20,7 +20,10 @@ export function skillNameProblem(name: string): string | undefined {
  * sections with prompts for what goes in each.
  */
 export function renderSkillTemplate(input: ScaffoldInput): string {
-  const title = input.name.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+  const title = input.name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
   const description =
     input.description ??
     `Diagnose ${input.name.replace(/-/g, ' ')} on Kubernetes. Use when a workload shows this fault; replace this line with what the skill covers and when to use it.`;

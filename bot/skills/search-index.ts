@@ -23,7 +23,9 @@ const K1 = 1.2;
 const B = 0.75;
 
 const STOPWORDS = new Set(
-  'a an and are as at be but by do does for from has have how i if in into is it its my no not of on or our so that the their then there these this to was were what when where which who why will with you your'.split(' '),
+  'a an and are as at be but by do does for from has have how i if in into is it its my no not of on or our so that the their then there these this to was were what when where which who why will with you your'.split(
+    ' ',
+  ),
 );
 
 /** A light stemmer: enough that "evicted", "evictions" and "eviction" meet. */
@@ -128,7 +130,8 @@ export class SearchIndex {
       const last = top[top.length - 1];
       if (top.length === limit && last && ranksBefore(last, score, document.name)) continue;
       let at = top.length;
-      for (let previous = top[at - 1]; previous && !ranksBefore(previous, score, document.name); previous = top[at - 1]) at -= 1;
+      for (let previous = top[at - 1]; previous && !ranksBefore(previous, score, document.name); previous = top[at - 1])
+        at -= 1;
       top.splice(at, 0, { name: document.name, score });
       if (top.length > limit) top.pop();
     }

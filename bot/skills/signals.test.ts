@@ -16,8 +16,16 @@ describe('parseSignals', () => {
     expect(errors).toEqual([]);
     expect(signals).toEqual([
       expect.objectContaining({ kind: 'reason', value: 'CrashLoopBackOff', weight: 1, isCounter: false }),
-      expect.objectContaining({ kind: 'event', value: 'FailedScheduling', pattern: { type: 'substring', text: "didn't match" } }),
-      expect.objectContaining({ kind: 'log', pattern: { type: 'regex', source: 'no such host', flags: 'i' }, weight: 2 }),
+      expect.objectContaining({
+        kind: 'event',
+        value: 'FailedScheduling',
+        pattern: { type: 'substring', text: "didn't match" },
+      }),
+      expect.objectContaining({
+        kind: 'log',
+        pattern: { type: 'regex', source: 'no such host', flags: 'i' },
+        weight: 2,
+      }),
       expect.objectContaining({ kind: 'kyverno', value: 'fail', isCounter: true }),
       expect.objectContaining({ kind: 'argocd', pattern: { type: 'substring', text: 'a;b' } }),
     ]);
@@ -63,12 +71,23 @@ describe('matchSignals', () => {
   it('needs value and pattern in the same item, and returns the matched line', () => {
     const skills = [skill('sched', 'event:FailedScheduling~"didn\'t match"')];
     const evidence = [
-      { kind: 'event' as const, source: 'e1', text: 'Warning FailedScheduling: 0/3 nodes are available: 3 Insufficient cpu.' },
-      { kind: 'event' as const, source: 'e2', text: "Warning FailedScheduling\n0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector." },
+      {
+        kind: 'event' as const,
+        source: 'e1',
+        text: 'Warning FailedScheduling: 0/3 nodes are available: 3 Insufficient cpu.',
+      },
+      {
+        kind: 'event' as const,
+        source: 'e2',
+        text: "Warning FailedScheduling\n0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
+      },
     ];
     const [match] = matchSignals(skills, evidence);
     expect(match?.hits).toEqual([
-      expect.objectContaining({ source: 'e2', line: "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector." }),
+      expect.objectContaining({
+        source: 'e2',
+        line: "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
+      }),
     ]);
   });
 
@@ -86,9 +105,16 @@ describe('matchSignals', () => {
   });
 
   it('subtracts counter-signals and drops skills with no positive hit', () => {
-    const skills = [skill('probe', 'event:Unhealthy~"Liveness probe failed"; !reason:OOMKilled ^10'), skill('counter-only', 'log~"zzz"; !reason:OOMKilled')];
+    const skills = [
+      skill('probe', 'event:Unhealthy~"Liveness probe failed"; !reason:OOMKilled ^10'),
+      skill('counter-only', 'log~"zzz"; !reason:OOMKilled'),
+    ];
     const evidence = [
-      { kind: 'event' as const, source: 'e', text: 'Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500' },
+      {
+        kind: 'event' as const,
+        source: 'e',
+        text: 'Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500',
+      },
       { kind: 'container_state' as const, source: 'c', text: 'last terminated reason=OOMKilled exitCode=137' },
     ];
     expect(matchSignals(skills, evidence)).toEqual([]);

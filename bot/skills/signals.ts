@@ -28,9 +28,7 @@ export const SIGNAL_KINDS = {
 export type SignalKind = keyof typeof SIGNAL_KINDS;
 
 /** A text pattern: a case-insensitive substring or a regular expression. */
-export type SignalPattern =
-  | { type: 'substring'; text: string }
-  | { type: 'regex'; source: string; flags: string };
+export type SignalPattern = { type: 'substring'; text: string } | { type: 'regex'; source: string; flags: string };
 
 /** One parsed clause. `raw` is its text as written (for reports). */
 export interface Signal {

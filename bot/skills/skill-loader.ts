@@ -58,9 +58,14 @@ export function validateForCatalog(
   const sink = new IssueSink(path);
   const source = parseSkillSource(text);
   checkFrontmatter({ path, folderName, source, structure: EMPTY_STRUCTURE, options: {} }, sink);
-  const titles = new Set(scanHeadings(source).filter((heading) => heading.depth === 2).map((heading) => heading.title.toLowerCase()));
+  const titles = new Set(
+    scanHeadings(source)
+      .filter((heading) => heading.depth === 2)
+      .map((heading) => heading.title.toLowerCase()),
+  );
   for (const title of REQUIRED_SECTIONS) {
-    if (!titles.has(title.toLowerCase())) sink.error(source.bodyStartLine, 'section-missing', `missing section \`## ${title}\``);
+    if (!titles.has(title.toLowerCase()))
+      sink.error(source.bodyStartLine, 'section-missing', `missing section \`## ${title}\``);
   }
   scanSecurity(text, sink, urlAllowList);
   return { issues: sink.issues, source };

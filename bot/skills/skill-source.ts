@@ -67,7 +67,7 @@ export function parseSkillSource(raw: string): SkillSource {
     return { raw, frontmatter: parsed.data as Record<string, unknown>, body, bodyStartLine, frontmatterLines };
   } catch (error) {
     const line = error instanceof YAMLParseError && error.linePos ? error.linePos[0].line + 1 : 2;
-    const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
     return {
       raw,
       frontmatter: undefined,

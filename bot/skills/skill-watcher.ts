@@ -29,7 +29,9 @@ export class SkillWatcher {
   watchRoot(rootIndex: number): void {
     const root = this.roots[rootIndex];
     if (root === undefined) return;
-    this.open(`root:${rootIndex}`, root, () => this.debounce(`root:${rootIndex}`, () => this.handlers.onRootChange(rootIndex)));
+    this.open(`root:${rootIndex}`, root, () =>
+      this.debounce(`root:${rootIndex}`, () => this.handlers.onRootChange(rootIndex)),
+    );
   }
 
   watchFolder(rootIndex: number, folderName: string): void {
@@ -37,7 +39,9 @@ export class SkillWatcher {
     if (root === undefined) return;
     const key = `folder:${rootIndex}:${folderName}`;
     if (this.watchers.has(key)) return;
-    this.open(key, join(root, folderName), () => this.debounce(key, () => this.handlers.onFolderChange(rootIndex, folderName)));
+    this.open(key, join(root, folderName), () =>
+      this.debounce(key, () => this.handlers.onFolderChange(rootIndex, folderName)),
+    );
   }
 
   unwatchFolder(rootIndex: number, folderName: string): void {

@@ -43,7 +43,9 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*Root cause:* ${escapeMrkdwn(answer.rootCause)}`) } },
     { type: 'section', text: { type: 'mrkdwn', text: clip(escapeMrkdwn(answer.summary)) } },
   ];
-  const evidence = answer.evidence.map((item) => `• ${escapeMrkdwn(item.text)}  _${escapeMrkdwn(item.source)}_`).join('\n');
+  const evidence = answer.evidence
+    .map((item) => `• ${escapeMrkdwn(item.text)}  _${escapeMrkdwn(item.source)}_`)
+    .join('\n');
   blocks.push({ type: 'section', expand: false, text: { type: 'mrkdwn', text: clip(`*Evidence*\n${evidence}`) } });
   if (answer.nextSteps.length > 0) {
     const steps = answer.nextSteps.map((step, index) => `${index + 1}. ${escapeMrkdwn(step)}`).join('\n');
@@ -52,7 +54,10 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
   if (answer.fix) {
     const change = answer.fix.change ? `\n\`\`\`${clip(answer.fix.change, 1_500)}\`\`\`` : '';
     const path = answer.fix.path ? ` (\`${escapeMrkdwn(answer.fix.path)}\`)` : '';
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Fix*${path}: ${escapeMrkdwn(answer.fix.description)}${change}`) } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(`*Fix*${path}: ${escapeMrkdwn(answer.fix.description)}${change}`) },
+    });
   }
   const context = [
     `${CONFIDENCE_ICON[answer.confidence]} confidence ${answer.confidence}`,
@@ -61,7 +66,11 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
     usageLine(answer),
   ].filter(Boolean);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(escapeMrkdwn(context.join(' · '))) }] });
-  for (const note of answer.notes) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`:information_source: ${escapeMrkdwn(note)}`) }] });
+  for (const note of answer.notes)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: clip(`:information_source: ${escapeMrkdwn(note)}`) }],
+    });
 
   const buttons: Block[] = [];
   const button = (text: string, actionId: string, style?: 'primary' | 'danger') => ({
@@ -73,9 +82,14 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
   });
   if (actions.proposeFix && answer.fix) buttons.push(button('Propose fix', ActionId.proposeFix, 'primary'));
   if (actions.draftRca) buttons.push(button('Draft RCA', ActionId.draftRca));
-  if (actions.feedback) buttons.push(button(':thumbsup: Helpful', ActionId.helpful), button(':thumbsdown: Not helpful', ActionId.notHelpful));
+  if (actions.feedback)
+    buttons.push(
+      button(':thumbsup: Helpful', ActionId.helpful),
+      button(':thumbsdown: Not helpful', ActionId.notHelpful),
+    );
   if (actions.correct) buttons.push(button('Correct this', ActionId.correct));
-  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: `answer-actions-${investigationId}`.slice(0, 255), elements: buttons });
+  if (buttons.length > 0)
+    blocks.push({ type: 'actions', block_id: `answer-actions-${investigationId}`.slice(0, 255), elements: buttons });
   return blocks;
 }
 

@@ -1,7 +1,13 @@
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Answer, InvestigationOutcome } from '../agent/answer.js';
-import { answerFallbackText, escapeMrkdwn, renderAnswerBlocks, type AnswerActions, type Block } from './answer-blocks.js';
+import {
+  answerFallbackText,
+  escapeMrkdwn,
+  renderAnswerBlocks,
+  type AnswerActions,
+  type Block,
+} from './answer-blocks.js';
 import type { Logger } from '../telemetry/logger.js';
 import { slackErrorCode } from './slack-api-error.js';
 
@@ -25,7 +31,8 @@ export interface AnswerPlace {
 /** The answer as markdown chunks for chat streaming (root cause, summary, next steps). */
 export function answerMarkdownChunks(answer: Answer): string[] {
   const chunks = [`**Root cause:** ${answer.rootCause}\n\n`, `${answer.summary}\n\n`];
-  if (answer.nextSteps.length > 0) chunks.push(`**Next steps**\n${answer.nextSteps.map((step, index) => `${index + 1}. ${step}`).join('\n')}\n`);
+  if (answer.nextSteps.length > 0)
+    chunks.push(`**Next steps**\n${answer.nextSteps.map((step, index) => `${index + 1}. ${step}`).join('\n')}\n`);
   return chunks;
 }
 
@@ -60,14 +67,28 @@ export function createAnswerPoster(deps: { client: WebClient; streaming: boolean
 
   async function replaceOrPost(place: AnswerPlace, message: { text: string; blocks?: Block[] }): Promise<string> {
     if (place.statusTs && !place.isAssistantThread) {
-      await client.chat.update({ channel: place.channel, ts: place.statusTs, text: message.text, ...(message.blocks ? { blocks: slackBlocks(message.blocks) } : {}) });
+      await client.chat.update({
+        channel: place.channel,
+        ts: place.statusTs,
+        text: message.text,
+        ...(message.blocks ? { blocks: slackBlocks(message.blocks) } : {}),
+      });
       return place.statusTs;
     }
-    const posted = await client.chat.postMessage({ channel: place.channel, thread_ts: place.thread, text: message.text, ...(message.blocks ? { blocks: slackBlocks(message.blocks) } : {}) });
+    const posted = await client.chat.postMessage({
+      channel: place.channel,
+      thread_ts: place.thread,
+      text: message.text,
+      ...(message.blocks ? { blocks: slackBlocks(message.blocks) } : {}),
+    });
     return posted.ts ?? '';
   }
 
-  async function stream(answer: Answer, place: AnswerPlace, final: { text: string; blocks: Block[] }): Promise<string | undefined> {
+  async function stream(
+    answer: Answer,
+    place: AnswerPlace,
+    final: { text: string; blocks: Block[] },
+  ): Promise<string | undefined> {
     const isDm = place.channel.startsWith('D');
     if (!isStreamingAvailable || (!isDm && !place.team)) return undefined;
     const [first, ...rest] = answerMarkdownChunks(answer);
@@ -84,8 +105,20 @@ export function createAnswerPoster(deps: { client: WebClient; streaming: boolean
       const code = slackErrorCode(error);
       if (code === undefined) throw error;
       // Streaming is a nicety: any refusal of startStream falls back to a plain update.
-      if (['unknown_method', 'missing_scope', 'not_allowed_token_type', 'feature_not_enabled', 'method_deprecated'].includes(code)) isStreamingAvailable = false;
-      deps.logger.info({ event: 'slack-stream-unavailable', code }, 'chat streaming unavailable; updating the status message instead');
+      if (
+        [
+          'unknown_method',
+          'missing_scope',
+          'not_allowed_token_type',
+          'feature_not_enabled',
+          'method_deprecated',
+        ].includes(code)
+      )
+        isStreamingAvailable = false;
+      deps.logger.info(
+        { event: 'slack-stream-unavailable', code },
+        'chat streaming unavailable; updating the status message instead',
+      );
       return undefined;
     }
     if (!ts) return undefined;
@@ -109,7 +142,10 @@ export function createAnswerPoster(deps: { client: WebClient; streaming: boolean
   return {
     async post(outcome, investigationId, place) {
       if (outcome.kind === 'clarify') return replaceOrPost(place, { text: clarifyText(outcome) });
-      const final = { text: answerFallbackText(outcome.answer), blocks: renderAnswerBlocks(outcome.answer, investigationId, ANSWER_ACTIONS) };
+      const final = {
+        text: answerFallbackText(outcome.answer),
+        blocks: renderAnswerBlocks(outcome.answer, investigationId, ANSWER_ACTIONS),
+      };
       const streamed = await stream(outcome.answer, place, final);
       return streamed ?? replaceOrPost(place, final);
     },

@@ -28,9 +28,16 @@ function slackDate(date: Date): string {
 }
 
 function investigationLine(investigation: Investigation): string {
-  const where = investigation.channel ? (investigation.channel.startsWith('D') ? 'DM' : `<#${investigation.channel}>`) : investigation.source;
+  const where = investigation.channel
+    ? investigation.channel.startsWith('D')
+      ? 'DM'
+      : `<#${investigation.channel}>`
+    : investigation.source;
   const answer = investigation.answer as { rootCause?: unknown } | undefined;
-  const finding = investigation.status === 'answered' && typeof answer?.rootCause === 'string' ? `\n      _${escapeMrkdwn(clip(answer.rootCause, 160))}_` : '';
+  const finding =
+    investigation.status === 'answered' && typeof answer?.rootCause === 'string'
+      ? `\n      _${escapeMrkdwn(clip(answer.rootCause, 160))}_`
+      : '';
   return `${STATUS_ICON[investigation.status]} ${slackDate(investigation.startedAt)} ${where}: ${escapeMrkdwn(clip(investigation.question, 120))}${finding}`;
 }
 
@@ -55,8 +62,14 @@ function sections(lines: string[]): HomeBlock[] {
 }
 
 /** The Home tab: health line, recent investigations in the support channels, open corrections. */
-export function homeView(input: { health: HealthSummary; investigations: Investigation[]; corrections: Correction[]; supportChannels: string[] }): types.HomeView {
-  const scope = input.supportChannels.length > 0 ? `in ${input.supportChannels.map((id) => `<#${id}>`).join(', ')}` : 'everywhere';
+export function homeView(input: {
+  health: HealthSummary;
+  investigations: Investigation[];
+  corrections: Correction[];
+  supportChannels: string[];
+}): types.HomeView {
+  const scope =
+    input.supportChannels.length > 0 ? `in ${input.supportChannels.map((id) => `<#${id}>`).join(', ')}` : 'everywhere';
   const blocks: HomeBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'sre-bot' } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: healthLine(input.health) }] },
@@ -64,12 +77,28 @@ export function homeView(input: { health: HealthSummary; investigations: Investi
     { type: 'section', text: { type: 'mrkdwn', text: `*Recent investigations* ${scope}` } },
     ...(input.investigations.length > 0
       ? sections(input.investigations.map(investigationLine))
-      : [{ type: 'section', text: { type: 'mrkdwn', text: 'None yet. Mention @sre-bot in a support channel, or send me a direct message.' } } satisfies HomeBlock]),
+      : [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: 'None yet. Mention @sre-bot in a support channel, or send me a direct message.',
+            },
+          } satisfies HomeBlock,
+        ]),
     { type: 'divider' },
     { type: 'section', text: { type: 'mrkdwn', text: '*Open corrections*' } },
     ...(input.corrections.length > 0
       ? sections(input.corrections.map(correctionLine))
-      : [{ type: 'section', text: { type: 'mrkdwn', text: 'None open. Press *Correct this* under an answer when sre-bot gets it wrong.' } } satisfies HomeBlock]),
+      : [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: 'None open. Press *Correct this* under an answer when sre-bot gets it wrong.',
+            },
+          } satisfies HomeBlock,
+        ]),
   ];
   return { type: 'home', blocks };
 }
@@ -92,9 +121,15 @@ export function registerAppHome(app: App, deps: AppHomeDeps): void {
     const supportChannels = deps.channels.supportChannelIds();
     const [health, investigations, corrections] = await Promise.all([
       deps.health(),
-      deps.store.investigations.listRecent({ ...(supportChannels.length > 0 ? { channels: supportChannels } : {}), limit }),
+      deps.store.investigations.listRecent({
+        ...(supportChannels.length > 0 ? { channels: supportChannels } : {}),
+        limit,
+      }),
       deps.store.corrections.listOpen(limit),
     ]);
-    await client.views.publish({ user_id: event.user, view: homeView({ health, investigations, corrections, supportChannels }) });
+    await client.views.publish({
+      user_id: event.user,
+      view: homeView({ health, investigations, corrections, supportChannels }),
+    });
   });
 }

@@ -5,7 +5,9 @@ import type { ChannelDefaults } from '../agent/entities.js';
 import { BotError, errorMessage } from '../errors.js';
 
 const channelSchema = z.strictObject({
-  id: z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel id like C0123456789 (channel details → About → Channel ID)'),
+  id: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel id like C0123456789 (channel details → About → Channel ID)'),
   name: z.string().min(1).optional(),
   team: z.string().min(1),
   /** `all`: every top-level message is a question; `mentions`: only @sre-bot mentions. */
@@ -20,7 +22,9 @@ const channelSchema = z.strictObject({
   gateway: z
     .strictObject({
       principal: z.string().min(1),
-      tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name like GATEWAY_TOKEN_PAYMENTS'),
+      tokenEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name like GATEWAY_TOKEN_PAYMENTS'),
     })
     .optional(),
 });
@@ -82,9 +86,13 @@ export function loadChannelConfig(path: string | undefined): ChannelDirectory {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new BotError('config_invalid', `SRE_BOT_CHANNELS_FILE ${path} cannot be read (${errorMessage(error)}); point it at a file like deploy/channels.example.yaml or unset it`, {
-      cause: error,
-    });
+    throw new BotError(
+      'config_invalid',
+      `SRE_BOT_CHANNELS_FILE ${path} cannot be read (${errorMessage(error)}); point it at a file like deploy/channels.example.yaml or unset it`,
+      {
+        cause: error,
+      },
+    );
   }
   return parseChannelConfig(text, path);
 }

@@ -5,7 +5,8 @@ import type { QuestionIntake } from './question-intake.js';
 /** The slash command sre-bot registers (also in deploy/slack-app-manifest.yaml). */
 export const SLASH_COMMAND = '/sre';
 
-const USAGE = 'Ask me what is wrong, e.g. `/sre why is checkout failing in prod?` — I answer in this channel, in a thread.';
+const USAGE =
+  'Ask me what is wrong, e.g. `/sre why is checkout failing in prod?` — I answer in this channel, in a thread.';
 
 /**
  * `/sre <question>`: acknowledges with a private note and enqueues the question; the worker
@@ -22,13 +23,26 @@ export function registerCommandListener(app: App, deps: { intake: QuestionIntake
     }
     try {
       await deps.intake.enqueue(
-        { question, channel: command.channel_id, user: command.user_id, team: command.team_id, eventId: `command:${command.trigger_id}`, trigger: 'slash_command' },
+        {
+          question,
+          channel: command.channel_id,
+          user: command.user_id,
+          team: command.team_id,
+          eventId: `command:${command.trigger_id}`,
+          trigger: 'slash_command',
+        },
         `slack-command:${command.team_id}:${command.trigger_id}`,
         { retryNum: context.retryNum },
       );
     } catch (error) {
-      deps.logger.error({ event: 'slack-command-failed', err: error, channel: command.channel_id }, 'could not enqueue /sre');
-      await ack({ response_type: 'ephemeral', text: 'Sorry — I could not take that question right now. Please try again in a minute.' });
+      deps.logger.error(
+        { event: 'slack-command-failed', err: error, channel: command.channel_id },
+        'could not enqueue /sre',
+      );
+      await ack({
+        response_type: 'ephemeral',
+        text: 'Sorry — I could not take that question right now. Please try again in a minute.',
+      });
       return;
     }
     await ack({ response_type: 'ephemeral', text: 'Looking into it — I will post the answer in this channel.' });

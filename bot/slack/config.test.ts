@@ -6,19 +6,31 @@ import { questionFrom } from './message-text.js';
 
 describe('Slack configuration', () => {
   it('names every missing variable in one error, with where to find it', () => {
-    expect(() => loadSlackConfig({})).toThrow(/SLACK_BOT_TOKEN is required.*SLACK_SIGNING_SECRET is required in HTTP mode \(Basic Information → App Credentials → Signing Secret\)/);
+    expect(() => loadSlackConfig({})).toThrow(
+      /SLACK_BOT_TOKEN is required.*SLACK_SIGNING_SECRET is required in HTTP mode \(Basic Information → App Credentials → Signing Secret\)/,
+    );
   });
 
   it('chooses Socket Mode when an app token is given and defaults the API URL to Slack', () => {
     const config = loadSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
     expect(config.mode).toBe('socket');
     expect(config.SLACK_API_URL).toBe(DEFAULT_SLACK_API_URL);
-    expect(() => loadSlackConfig({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_MODE: 'socket' })).toThrow(/SLACK_BOT_TOKEN must be a bot token starting with xoxb-.*SLACK_APP_TOKEN is required in Socket Mode/);
+    expect(() => loadSlackConfig({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_MODE: 'socket' })).toThrow(
+      /SLACK_BOT_TOKEN must be a bot token starting with xoxb-.*SLACK_APP_TOKEN is required in Socket Mode/,
+    );
   });
 
   it('validates the worker variables', () => {
-    expect(() => loadWorkerConfig({ SLACK_BOT_TOKEN: 'xoxb-1', WORKER_CONCURRENCY: '0', SLACK_STREAMING: 'maybe' })).toThrow(/SLACK_STREAMING must be true or false.*WORKER_CONCURRENCY must be at least 1|WORKER_CONCURRENCY must be at least 1.*SLACK_STREAMING must be true or false/);
-    expect(loadWorkerConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({ SLACK_STREAMING: true, WORKER_CONCURRENCY: 4, SLACK_STATUS_INTERVAL_MS: 1000 });
+    expect(() =>
+      loadWorkerConfig({ SLACK_BOT_TOKEN: 'xoxb-1', WORKER_CONCURRENCY: '0', SLACK_STREAMING: 'maybe' }),
+    ).toThrow(
+      /SLACK_STREAMING must be true or false.*WORKER_CONCURRENCY must be at least 1|WORKER_CONCURRENCY must be at least 1.*SLACK_STREAMING must be true or false/,
+    );
+    expect(loadWorkerConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({
+      SLACK_STREAMING: true,
+      WORKER_CONCURRENCY: 4,
+      SLACK_STATUS_INTERVAL_MS: 1000,
+    });
   });
 });
 
@@ -35,10 +47,12 @@ describe('channel configuration', () => {
   });
 
   it('says which entry is wrong and how to fix it', () => {
-    expect(() => parseChannelConfig('channels:\n  - id: incidents\n    team: sre\n    colour: red\n', 'channels.yaml')).toThrow(
-      /channels.yaml: channels.0.id must be a Slack channel id like C0123456789.*Unrecognized key.*colour/,
-    );
-    expect(() => parseChannelConfig('channels:\n  - { id: C0123456789, team: a }\n  - { id: C0123456789, team: b }\n', 'c.yaml')).toThrow(/listed twice/);
+    expect(() =>
+      parseChannelConfig('channels:\n  - id: incidents\n    team: sre\n    colour: red\n', 'channels.yaml'),
+    ).toThrow(/channels.yaml: channels.0.id must be a Slack channel id like C0123456789.*Unrecognized key.*colour/);
+    expect(() =>
+      parseChannelConfig('channels:\n  - { id: C0123456789, team: a }\n  - { id: C0123456789, team: b }\n', 'c.yaml'),
+    ).toThrow(/listed twice/);
   });
 });
 
@@ -60,10 +74,14 @@ describe('deploy/slack-app-manifest.yaml', () => {
       settings: { event_subscriptions: { bot_events: string[] } };
       features: { slash_commands: Array<{ command: string }> };
     };
-    const sources = ['event-listeners.ts', 'app-home.ts'].map((file) => readFileSync(join(packageRoot(), 'bot/slack', file), 'utf8')).join('\n');
+    const sources = ['event-listeners.ts', 'app-home.ts']
+      .map((file) => readFileSync(join(packageRoot(), 'bot/slack', file), 'utf8'))
+      .join('\n');
     const handled = [...sources.matchAll(/app\.event\('([a-z_]+)'/g)].map((match) => match[1] ?? '');
     // One `message` listener covers public and private channels and DMs.
-    const expected = handled.flatMap((event) => (event === 'message' ? ['message.channels', 'message.groups', 'message.im'] : [event]));
+    const expected = handled.flatMap((event) =>
+      event === 'message' ? ['message.channels', 'message.groups', 'message.im'] : [event],
+    );
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(expected.sort());
     expect(manifest.features.slash_commands.map((command) => command.command)).toEqual(['/sre']);
   });

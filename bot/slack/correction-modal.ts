@@ -30,25 +30,43 @@ function clip(text: string, limit: number): string {
  * The modal: what sre-bot said, the correct root cause (required), details, and the skill that
  * should learn from it (the answer's skills first, then the catalog, at most 100 options).
  */
-export function correctionModal(target: CorrectionTarget, context: { rootCause?: string; answerSkills: readonly string[]; catalogSkills: readonly string[] }): View {
+export function correctionModal(
+  target: CorrectionTarget,
+  context: { rootCause?: string; answerSkills: readonly string[]; catalogSkills: readonly string[] },
+): View {
   const skills = [...new Set([...context.answerSkills, ...[...context.catalogSkills].sort()])].slice(0, MAX_OPTIONS);
   const blocks: NonNullable<View['blocks']>[number][] = [];
   if (context.rootCause) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`*sre-bot said:* ${escapeMrkdwn(context.rootCause)}`, 2_900) }] });
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: clip(`*sre-bot said:* ${escapeMrkdwn(context.rootCause)}`, 2_900) }],
+    });
   }
   blocks.push(
     {
       type: 'input',
       block_id: CorrectionField.rootCause.block,
       label: { type: 'plain_text', text: 'Correct root cause' },
-      element: { type: 'plain_text_input', action_id: CorrectionField.rootCause.action, multiline: true, max_length: 1_500, placeholder: { type: 'plain_text', text: 'What was actually wrong, naming the object and field' } },
+      element: {
+        type: 'plain_text_input',
+        action_id: CorrectionField.rootCause.action,
+        multiline: true,
+        max_length: 1_500,
+        placeholder: { type: 'plain_text', text: 'What was actually wrong, naming the object and field' },
+      },
     },
     {
       type: 'input',
       block_id: CorrectionField.details.block,
       optional: true,
       label: { type: 'plain_text', text: 'Details' },
-      element: { type: 'plain_text_input', action_id: CorrectionField.details.action, multiline: true, max_length: 3_000, placeholder: { type: 'plain_text', text: 'How you found it, what the bot missed' } },
+      element: {
+        type: 'plain_text_input',
+        action_id: CorrectionField.details.action,
+        multiline: true,
+        max_length: 3_000,
+        placeholder: { type: 'plain_text', text: 'How you found it, what the bot missed' },
+      },
     },
   );
   if (skills.length > 0) {
@@ -81,21 +99,36 @@ export type CorrectionSubmission =
   | { ok: true; target: CorrectionTarget; rootCause: string; details?: string; skillName?: string }
   | { ok: false; errors: Record<string, string> };
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
+type StateValues = Record<
+  string,
+  Record<string, { value?: string | null; selected_option?: { value?: string } | null }>
+>;
 
 /** Reads and validates the modal state; errors are keyed by block id, as `response_action: errors` wants. */
 export function parseCorrectionSubmission(privateMetadata: string, values: StateValues): CorrectionSubmission {
   let target: CorrectionTarget | undefined;
   try {
     const parsed = JSON.parse(privateMetadata) as Partial<CorrectionTarget>;
-    if (typeof parsed.investigationId === 'string' && parsed.investigationId !== '') target = parsed as CorrectionTarget;
+    if (typeof parsed.investigationId === 'string' && parsed.investigationId !== '')
+      target = parsed as CorrectionTarget;
   } catch {
     target = undefined;
   }
   const rootCause = values[CorrectionField.rootCause.block]?.[CorrectionField.rootCause.action]?.value?.trim() ?? '';
   const details = values[CorrectionField.details.block]?.[CorrectionField.details.action]?.value?.trim() ?? '';
   const skillName = values[CorrectionField.skill.block]?.[CorrectionField.skill.action]?.selected_option?.value ?? '';
-  if (!target) return { ok: false, errors: { [CorrectionField.rootCause.block]: 'This form lost track of its answer; close it and press "Correct this" again.' } };
-  if (rootCause.length < 3) return { ok: false, errors: { [CorrectionField.rootCause.block]: 'Write the correct root cause (a few words at least).' } };
+  if (!target)
+    return {
+      ok: false,
+      errors: {
+        [CorrectionField.rootCause.block]:
+          'This form lost track of its answer; close it and press "Correct this" again.',
+      },
+    };
+  if (rootCause.length < 3)
+    return {
+      ok: false,
+      errors: { [CorrectionField.rootCause.block]: 'Write the correct root cause (a few words at least).' },
+    };
   return { ok: true, target, rootCause, ...(details ? { details } : {}), ...(skillName ? { skillName } : {}) };
 }

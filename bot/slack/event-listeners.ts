@@ -48,10 +48,17 @@ export function registerEventListeners(app: App, deps: EventListenerDeps): void 
     const asked = questionFrom(event.text, context.botUserId);
     if (!event.user) return;
     if (!asked) {
-      await client.chat.postEphemeral({ channel: event.channel, user: event.user, ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}), text: EMPTY_MENTION_HINT });
+      await client.chat.postEphemeral({
+        channel: event.channel,
+        user: event.user,
+        ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
+        text: EMPTY_MENTION_HINT,
+      });
       return;
     }
-    const clarified = event.thread_ts ? await intake.clarifiedQuestion(event.channel, event.thread_ts, asked) : undefined;
+    const clarified = event.thread_ts
+      ? await intake.clarifiedQuestion(event.channel, event.thread_ts, asked)
+      : undefined;
     await intake.enqueue(
       {
         question: clarified ?? asked,
@@ -72,16 +79,31 @@ export function registerEventListeners(app: App, deps: EventListenerDeps): void 
     const message = event as unknown as IncomingMessage;
     if (isIgnoredMessage(message, context) || !message.channel || !message.ts || !message.user) return;
     const team = teamOf(body);
-    const common = { channel: message.channel, user: message.user, eventId: eventIdOf(body), ...(team ? { team } : {}) };
+    const common = {
+      channel: message.channel,
+      user: message.user,
+      eventId: eventIdOf(body),
+      ...(team ? { team } : {}),
+    };
     const key = `slack-event:${eventIdOf(body)}`;
 
     if (message.channel_type === 'im') {
       const asked = questionFrom(message.text, context.botUserId);
       if (!asked) return;
       const isAssistantThread = message.thread_ts !== undefined;
-      await intake.enqueue({ ...common, question: asked, thread: message.thread_ts ?? message.ts, trigger: 'direct_message', ...(isAssistantThread ? { isAssistantThread } : {}) }, key, {
-        retryNum: context.retryNum,
-      });
+      await intake.enqueue(
+        {
+          ...common,
+          question: asked,
+          thread: message.thread_ts ?? message.ts,
+          trigger: 'direct_message',
+          ...(isAssistantThread ? { isAssistantThread } : {}),
+        },
+        key,
+        {
+          retryNum: context.retryNum,
+        },
+      );
       return;
     }
 
@@ -92,12 +114,19 @@ export function registerEventListeners(app: App, deps: EventListenerDeps): void 
     const isThreadReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
     if (isThreadReply && message.thread_ts) {
       const clarified = await intake.clarifiedQuestion(message.channel, message.thread_ts, asked);
-      if (clarified) await intake.enqueue({ ...common, question: clarified, thread: message.thread_ts, trigger: 'clarification' }, key, { retryNum: context.retryNum });
+      if (clarified)
+        await intake.enqueue(
+          { ...common, question: clarified, thread: message.thread_ts, trigger: 'clarification' },
+          key,
+          { retryNum: context.retryNum },
+        );
       return;
     }
     const support = channels.get(message.channel);
     if (support?.respond !== 'all') return;
-    await intake.enqueue({ ...common, question: asked, thread: message.ts, trigger: 'channel_message' }, key, { retryNum: context.retryNum });
+    await intake.enqueue({ ...common, question: asked, thread: message.ts, trigger: 'channel_message' }, key, {
+      retryNum: context.retryNum,
+    });
   });
 
   app.event('assistant_thread_started', async ({ event, client }) => {

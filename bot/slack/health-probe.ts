@@ -13,13 +13,20 @@ export type HealthProbe = () => Promise<HealthSummary>;
  * Probes the gateway's `/readyz` (same origin as GATEWAY_URL; it reports healthy and total
  * upstreams) and the queue's counts, each bounded by `timeoutMs` so App Home stays fast.
  */
-export function createHealthProbe(options: { gatewayUrl?: string | undefined; queueCounts?: () => Promise<QueueCounts>; timeoutMs?: number; fetch?: typeof fetch }): HealthProbe {
+export function createHealthProbe(options: {
+  gatewayUrl?: string | undefined;
+  queueCounts?: () => Promise<QueueCounts>;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}): HealthProbe {
   const timeoutMs = options.timeoutMs ?? 1_000;
   const fetchFn = options.fetch ?? fetch;
   const gateway = async (): Promise<HealthSummary['gateway']> => {
     if (!options.gatewayUrl) return undefined;
     try {
-      const response = await fetchFn(new URL('/readyz', options.gatewayUrl), { signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetchFn(new URL('/readyz', options.gatewayUrl), {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       const body = (await response.json().catch(() => ({}))) as { healthyUpstreams?: unknown; upstreams?: unknown };
       return {
         reachable: true,
@@ -48,8 +55,15 @@ export function healthLine(health: HealthSummary): string {
     const { reachable, healthyUpstreams, upstreams } = health.gateway;
     if (!reachable) parts.push(':red_circle: Gateway: unreachable');
     else if (healthyUpstreams !== undefined && upstreams !== undefined) {
-      const icon = healthyUpstreams === upstreams ? ':large_green_circle:' : healthyUpstreams === 0 ? ':red_circle:' : ':large_yellow_circle:';
-      parts.push(`${icon} Gateway: ${healthyUpstreams}/${upstreams} upstreams up${upstreams > healthyUpstreams ? ` (${upstreams - healthyUpstreams} down)` : ''}`);
+      const icon =
+        healthyUpstreams === upstreams
+          ? ':large_green_circle:'
+          : healthyUpstreams === 0
+            ? ':red_circle:'
+            : ':large_yellow_circle:';
+      parts.push(
+        `${icon} Gateway: ${healthyUpstreams}/${upstreams} upstreams up${upstreams > healthyUpstreams ? ` (${upstreams - healthyUpstreams} down)` : ''}`,
+      );
     } else parts.push(':large_green_circle: Gateway: reachable');
   } else parts.push(':white_circle: Gateway: not configured');
   if (health.queue) {

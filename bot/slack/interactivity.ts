@@ -21,7 +21,10 @@ const GONE = 'I cannot find that investigation any more, so I could not record t
 function messagePlace(body: BlockAction): { channel?: string; thread?: string } {
   const message = body.message as { ts?: string; thread_ts?: string } | undefined;
   const thread = message?.thread_ts ?? message?.ts ?? body.container?.thread_ts ?? body.container?.message_ts;
-  return { ...(body.channel?.id ? { channel: body.channel.id } : {}), ...(typeof thread === 'string' ? { thread } : {}) };
+  return {
+    ...(body.channel?.id ? { channel: body.channel.id } : {}),
+    ...(typeof thread === 'string' ? { thread } : {}),
+  };
 }
 
 /**
@@ -32,8 +35,19 @@ function messagePlace(body: BlockAction): { channel?: string; thread?: string } 
 export function registerInteractivity(app: App, deps: InteractivityDeps): void {
   const newId = deps.newId ?? randomUUID;
 
-  const feedback = (rating: FeedbackRating) =>
-    async ({ ack, body, action, client }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: App['client'] }) => {
+  const feedback =
+    (rating: FeedbackRating) =>
+    async ({
+      ack,
+      body,
+      action,
+      client,
+    }: {
+      ack: () => Promise<void>;
+      body: BlockAction;
+      action: ButtonAction;
+      client: App['client'];
+    }) => {
       await ack();
       const investigationId = action.value ?? '';
       const { channel, thread } = messagePlace(body);
@@ -43,7 +57,11 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
         deps.logger.info({ event: 'feedback-recorded', investigationId, rating }, 'feedback recorded');
       }
       if (!channel) return;
-      const text = !exists ? GONE : rating === 'helpful' ? 'Thanks — glad it helped. Your vote is recorded.' : 'Thanks — recorded. "Correct this" tells me what the right answer was.';
+      const text = !exists
+        ? GONE
+        : rating === 'helpful'
+          ? 'Thanks — glad it helped. Your vote is recorded.'
+          : 'Thanks — recorded. "Correct this" tells me what the right answer was.';
       await client.chat.postEphemeral({ channel, user: body.user.id, ...(thread ? { thread_ts: thread } : {}), text });
     };
 
@@ -65,7 +83,11 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
       trigger_id: body.trigger_id,
       view: correctionModal(
         { investigationId, ...(channel ? { channel } : {}), ...(thread ? { thread } : {}) },
-        { ...(answer?.rootCause ? { rootCause: answer.rootCause } : {}), answerSkills: answer?.skills ?? [], catalogSkills: deps.skillNames() },
+        {
+          ...(answer?.rootCause ? { rootCause: answer.rootCause } : {}),
+          answerSkills: answer?.skills ?? [],
+          catalogSkills: deps.skillNames(),
+        },
       ),
     });
   });
@@ -90,7 +112,10 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
       ...(submission.skillName ? { skillName: submission.skillName } : {}),
     });
     await ack();
-    deps.logger.info({ event: 'correction-recorded', investigationId: target.investigationId, correctionId: correction.id }, 'correction recorded');
+    deps.logger.info(
+      { event: 'correction-recorded', investigationId: target.investigationId, correctionId: correction.id },
+      'correction recorded',
+    );
     if (target.channel) {
       const skill = submission.skillName ? ` for skill \`${submission.skillName}\`` : '';
       await client.chat.postMessage({

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appMentionEvent, FAKE_WORKSPACE, sendSignedEvent, startFakeSlack, type FakeSlack } from '../../test/fakes/slack/index.js';
+import {
+  appMentionEvent,
+  FAKE_WORKSPACE,
+  sendSignedEvent,
+  startFakeSlack,
+  type FakeSlack,
+} from '../../test/fakes/slack/index.js';
 import type { Answer } from '../agent/answer.js';
 import { createBullmqQueue } from '../queue/bullmq-queue.js';
 import type { JobQueue, JobWorker } from '../queue/queue.js';
@@ -54,7 +60,11 @@ const investigator: Investigator = {
       durationMs: 10,
       ...(job.traceId ? { traceId: job.traceId } : {}),
     };
-    await store.investigations.finish(id, { status: 'answered', answer, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 } });
+    await store.investigations.finish(id, {
+      status: 'answered',
+      answer,
+      usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 },
+    });
     return { id, outcome: { kind: 'answer', answer } };
   },
 };
@@ -66,18 +76,34 @@ beforeAll(async () => {
   store = createStore(db);
   // Receiver and worker are separate clients of the same Redis queue, as in production.
   const prefix = `test-slack-${randomBytes(4).toString('hex')}`;
-  receiverQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: REDIS_URL, prefix, backoffMs: 20 });
-  workerQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: REDIS_URL, prefix, backoffMs: 20 });
-  service = createSlackApp(loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }), {
-    queue: receiverQueue,
-    store,
-    channels: createChannelDirectory([]),
-    skillNames: () => [],
-    logger,
+  receiverQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, {
+    redisUrl: REDIS_URL,
+    prefix,
+    backoffMs: 20,
   });
+  workerQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, {
+    redisUrl: REDIS_URL,
+    prefix,
+    backoffMs: 20,
+  });
+  service = createSlackApp(
+    loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }),
+    {
+      queue: receiverQueue,
+      store,
+      channels: createChannelDirectory([]),
+      skillNames: () => [],
+      logger,
+    },
+  );
   url = (await service.start({ port: 0, host: '127.0.0.1' })).eventsUrl ?? '';
-  const client = new WebClient(slack.botToken, webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }));
-  running = createInvestigationWorker({ client, store, investigator, logger, statusIntervalMs: 0 }).start(workerQueue, { concurrency: 2 });
+  const client = new WebClient(
+    slack.botToken,
+    webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }),
+  );
+  running = createInvestigationWorker({ client, store, investigator, logger, statusIntervalMs: 0 }).start(workerQueue, {
+    concurrency: 2,
+  });
 });
 
 afterAll(async () => {
@@ -112,8 +138,12 @@ describe('Slack receiver → BullMQ on Redis → worker', () => {
     ];
     expect(statuses).toEqual([200, 200, 200]);
     await answerRecorded(FAKE_WORKSPACE.channelId, thread);
-    const replies = slack.messages(FAKE_WORKSPACE.channelId, thread).filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
-    expect(replies.map((message) => message.text)).toEqual(['Root cause: namespace checkout-prod does not exist (asked: why is checkout failing?)']);
+    const replies = slack
+      .messages(FAKE_WORKSPACE.channelId, thread)
+      .filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
+    expect(replies.map((message) => message.text)).toEqual([
+      'Root cause: namespace checkout-prod does not exist (asked: why is checkout failing?)',
+    ]);
     expect(runs).toHaveLength(1);
     const row = await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread);
     expect(row?.status).toBe('answered');

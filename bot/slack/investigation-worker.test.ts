@@ -1,6 +1,12 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_WORKSPACE, nextEventTs, startFakeSlack, type FakeSlack, type SlackMessage } from '../../test/fakes/slack/index.js';
+import {
+  FAKE_WORKSPACE,
+  nextEventTs,
+  startFakeSlack,
+  type FakeSlack,
+  type SlackMessage,
+} from '../../test/fakes/slack/index.js';
 import type { Answer, InvestigationOutcome } from '../agent/answer.js';
 import type { ProgressListener } from '../agent/ports.js';
 import { ActionId } from './answer-blocks.js';
@@ -32,7 +38,10 @@ beforeAll(async () => {
   const db = await createPgliteDatabase();
   await migrate(db);
   store = createStore(db);
-  client = new WebClient(slack.botToken, webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }));
+  client = new WebClient(
+    slack.botToken,
+    webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }),
+  );
 });
 
 afterAll(async () => {
@@ -82,7 +91,11 @@ function investigatorDouble(
       const id = (opened ?? (await store.investigations.create(newInvestigation(job)))).id;
       try {
         const outcome = await behaviour(job, onProgress ?? (() => undefined), calls.length);
-        await store.investigations.finish(id, { status: outcome.kind === 'answer' ? 'answered' : 'clarifying', answer: outcome.kind === 'answer' ? outcome.answer : outcome, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 } });
+        await store.investigations.finish(id, {
+          status: outcome.kind === 'answer' ? 'answered' : 'clarifying',
+          answer: outcome.kind === 'answer' ? outcome.answer : outcome,
+          usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 },
+        });
         return { id, outcome };
       } catch (error) {
         await store.investigations.fail(id, String(error));
@@ -95,9 +108,13 @@ function investigatorDouble(
 /** Progress the way the pipeline reports it, waiting until the status line shows each step. */
 const answering: Behaviour = async (job, onProgress) => {
   onProgress('resolve', 'looking for checkout across 2 Argo CD instances');
-  await slack.waitForCall('chat.update', { where: (call) => String(call.args['text']).includes('Finding what you mean') && call.status === 200 });
+  await slack.waitForCall('chat.update', {
+    where: (call) => String(call.args['text']).includes('Finding what you mean') && call.status === 200,
+  });
   onProgress('gather', 'checking Argo CD app checkout on argocd-eu-1');
-  await slack.waitForCall('chat.update', { where: (call) => String(call.args['text']).includes('checking Argo CD app checkout') && call.status === 200 });
+  await slack.waitForCall('chat.update', {
+    where: (call) => String(call.args['text']).includes('checking Argo CD app checkout') && call.status === 200,
+  });
   return { kind: 'answer', answer: sampleAnswer(job.question) };
 };
 
@@ -105,7 +122,12 @@ function jobData(overrides: Partial<SlackInvestigationJob> = {}): SlackInvestiga
   sequence += 1;
   const thread = overrides.thread ?? nextEventTs();
   const channel = overrides.channel ?? CHANNEL;
-  if (!('thread' in overrides) || overrides.thread) slack.addMessage(channel, { text: 'why is checkout failing in prod?', ts: thread, user: FAKE_WORKSPACE.humanUserId });
+  if (!('thread' in overrides) || overrides.thread)
+    slack.addMessage(channel, {
+      text: 'why is checkout failing in prod?',
+      ts: thread,
+      user: FAKE_WORKSPACE.humanUserId,
+    });
   return {
     source: 'slack',
     investigationId: `inv-worker-${sequence}-${Date.now()}`,
@@ -121,7 +143,10 @@ function jobData(overrides: Partial<SlackInvestigationJob> = {}): SlackInvestiga
   };
 }
 
-function waitFor(queue: JobQueue<SlackInvestigationJob>, type: QueueEvent<SlackInvestigationJob>['type']): Promise<QueueEvent<SlackInvestigationJob>> {
+function waitFor(
+  queue: JobQueue<SlackInvestigationJob>,
+  type: QueueEvent<SlackInvestigationJob>['type'],
+): Promise<QueueEvent<SlackInvestigationJob>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${type} event`)), 20_000);
     const stop = queue.subscribe((event) => {
@@ -134,7 +159,11 @@ function waitFor(queue: JobQueue<SlackInvestigationJob>, type: QueueEvent<SlackI
 }
 
 /** Runs one job through a real in-process queue with the worker attached; resolves on completion or dead letter. */
-async function runJob(data: SlackInvestigationJob, deps: Partial<InvestigationWorkerDeps> & Pick<InvestigationWorkerDeps, 'investigator'>, options: { attempts?: number; expect?: 'completed' | 'dead-lettered' } = {}) {
+async function runJob(
+  data: SlackInvestigationJob,
+  deps: Partial<InvestigationWorkerDeps> & Pick<InvestigationWorkerDeps, 'investigator'>,
+  options: { attempts?: number; expect?: 'completed' | 'dead-lettered' } = {},
+) {
   const queue = createMemoryQueue<SlackInvestigationJob>(`investigation-${sequence}`, { backoffMs: 5 });
   const worker = createInvestigationWorker({ client, store, logger, statusIntervalMs: 0, ...deps });
   const running = worker.start(queue, { concurrency: 1 });
@@ -145,12 +174,15 @@ async function runJob(data: SlackInvestigationJob, deps: Partial<InvestigationWo
   await queue.close();
 }
 
-const botMessages = (channel: string, thread: string): SlackMessage[] => slack.messages(channel, thread).filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
+const botMessages = (channel: string, thread: string): SlackMessage[] =>
+  slack.messages(channel, thread).filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
 const callsSince = (index: number, method: string) => slack.callsTo(method).filter((call) => call.index >= index);
 
 function actionIds(message: SlackMessage | undefined): string[] {
   const blocks = (message?.['blocks'] ?? []) as Array<{ type: string; elements?: Array<{ action_id?: string }> }>;
-  return blocks.filter((block) => block.type === 'actions').flatMap((block) => (block.elements ?? []).map((element) => element.action_id ?? ''));
+  return blocks
+    .filter((block) => block.type === 'actions')
+    .flatMap((block) => (block.elements ?? []).map((element) => element.action_id ?? ''));
 }
 
 describe('investigation worker', () => {
@@ -167,9 +199,17 @@ describe('investigation worker', () => {
     const statusPost = callsSince(start, 'chat.postMessage')[0];
     expect(statusPost?.args['text']).toBe(':mag: Looking into it…');
     expect(callsSince(start, 'chat.update').map((call) => call.args['text'])).toEqual(
-      expect.arrayContaining([expect.stringContaining('Finding what you mean'), expect.stringContaining('Gathering evidence: checking Argo CD app checkout on argocd-eu-1')]),
+      expect.arrayContaining([
+        expect.stringContaining('Finding what you mean'),
+        expect.stringContaining('Gathering evidence: checking Argo CD app checkout on argocd-eu-1'),
+      ]),
     );
-    expect(callsSince(start, 'chat.startStream')[0]?.args).toMatchObject({ channel: CHANNEL, thread_ts: data.thread, recipient_user_id: FAKE_WORKSPACE.humanUserId, recipient_team_id: FAKE_WORKSPACE.teamId });
+    expect(callsSince(start, 'chat.startStream')[0]?.args).toMatchObject({
+      channel: CHANNEL,
+      thread_ts: data.thread,
+      recipient_user_id: FAKE_WORKSPACE.humanUserId,
+      recipient_team_id: FAKE_WORKSPACE.teamId,
+    });
     expect(callsSince(start, 'chat.appendStream').length).toBeGreaterThan(0);
     expect(callsSince(start, 'chat.stopStream')).toHaveLength(1);
 
@@ -180,7 +220,10 @@ describe('investigation worker', () => {
     expect(JSON.stringify(answer?.['blocks'])).toContain('*Root cause:*');
     // Only built features get buttons: no Propose fix / Draft RCA yet.
     expect(actionIds(answer)).toEqual([ActionId.helpful, ActionId.notHelpful, ActionId.correct]);
-    expect(await createSlackMessagesRepository(store.db).get(data.investigationId)).toEqual({ statusTs: statusPost?.response['ts'], answerTs: answer?.ts });
+    expect(await createSlackMessagesRepository(store.db).get(data.investigationId)).toEqual({
+      statusTs: statusPost?.response['ts'],
+      answerTs: answer?.ts,
+    });
     expect((await store.investigations.get(data.investigationId))?.status).toBe('answered');
   });
 
@@ -224,12 +267,16 @@ describe('investigation worker', () => {
 
   it('after the last failed attempt posts one plain sentence with the trace id', async () => {
     const data = jobData();
-    const investigator = investigatorDouble(() => Promise.reject(new BotError('upstream_unavailable', 'gateway down', { isRetryable: true })));
+    const investigator = investigatorDouble(() =>
+      Promise.reject(new BotError('upstream_unavailable', 'gateway down', { isRetryable: true })),
+    );
     await runJob(data, { investigator }, { attempts: 2, expect: 'dead-lettered' });
     expect(investigator.calls).toHaveLength(2);
     const replies = botMessages(CHANNEL, data.thread ?? '');
     expect(replies.map((message) => message.text)).toEqual([failureSentence(TRACE_ID)]);
-    expect(failureSentence(TRACE_ID)).toBe(`Sorry — I couldn't finish investigating this (trace ${TRACE_ID}). The on-call SRE can look it up.`);
+    expect(failureSentence(TRACE_ID)).toBe(
+      `Sorry — I couldn't finish investigating this (trace ${TRACE_ID}). The on-call SRE can look it up.`,
+    );
     expect((await store.investigations.get(data.investigationId))?.status).toBe('failed');
   });
 
@@ -246,7 +293,14 @@ describe('investigation worker', () => {
 
   it('posts the clarifying question when the question is ambiguous', async () => {
     const data = jobData();
-    const investigator = investigatorDouble(() => Promise.resolve({ kind: 'clarify', question: 'Which checkout do you mean?', options: ['checkout on argocd-eu-1', 'checkout on argocd-us-1'], notes: [] }));
+    const investigator = investigatorDouble(() =>
+      Promise.resolve({
+        kind: 'clarify',
+        question: 'Which checkout do you mean?',
+        options: ['checkout on argocd-eu-1', 'checkout on argocd-us-1'],
+        notes: [],
+      }),
+    );
     await runJob(data, { investigator });
     const replies = botMessages(CHANNEL, data.thread ?? '');
     expect(replies).toHaveLength(1);
@@ -264,7 +318,11 @@ describe('investigation worker', () => {
     expect(anchor?.args['thread_ts']).toBeUndefined();
     expect(anchor?.args['text']).toBe(`<@${FAKE_WORKSPACE.humanUserId}> asked: why is checkout failing in prod?`);
     const thread = String(anchor?.response['ts']);
-    expect(botMessages(CHANNEL, thread).filter((message) => message.ts !== thread).map((message) => message.text)).toEqual([expect.stringContaining('Root cause:')]);
+    expect(
+      botMessages(CHANNEL, thread)
+        .filter((message) => message.ts !== thread)
+        .map((message) => message.text),
+    ).toEqual([expect.stringContaining('Root cause:')]);
     expect((await store.investigations.get(data.investigationId))?.thread).toBe(thread);
   });
 
@@ -272,7 +330,9 @@ describe('investigation worker', () => {
     const data = jobData({ channel: DM, isAssistantThread: true, trigger: 'direct_message' });
     const investigator = investigatorDouble(async (job, onProgress) => {
       onProgress('gather', 'checking Argo CD app checkout on argocd-eu-1');
-      await slack.waitForCall('assistant.threads.setStatus', { where: (call) => String(call.args['status']).includes('gathering evidence') });
+      await slack.waitForCall('assistant.threads.setStatus', {
+        where: (call) => String(call.args['status']).includes('gathering evidence'),
+      });
       return { kind: 'answer', answer: sampleAnswer(job.question) };
     });
     const start = slack.calls.length;

@@ -46,7 +46,11 @@ export function failureSentence(traceId: string | undefined): string {
 function storedOutcome(investigation: Investigation | undefined): InvestigationOutcome | undefined {
   if (!investigation?.answer) return undefined;
   // Rows written by the investigator: an Answer when answered, the clarify outcome when clarifying.
-  if (investigation.status === 'answered') return { kind: 'answer', answer: investigation.answer as Extract<InvestigationOutcome, { kind: 'answer' }>['answer'] };
+  if (investigation.status === 'answered')
+    return {
+      kind: 'answer',
+      answer: investigation.answer as Extract<InvestigationOutcome, { kind: 'answer' }>['answer'],
+    };
   if (investigation.status === 'clarifying') return investigation.answer as InvestigationOutcome;
   return undefined;
 }
@@ -62,7 +66,8 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
   const now = deps.clock ? () => deps.clock?.now() ?? Date.now() : () => Date.now();
   const messages = createSlackMessagesRepository(store.db);
   const poster = createAnswerPoster({ client, streaming: deps.streaming ?? true, logger });
-  const investigatorFor = (data: SlackInvestigationJob): Investigator => (typeof deps.investigator === 'function' ? deps.investigator(data) : deps.investigator);
+  const investigatorFor = (data: SlackInvestigationJob): Investigator =>
+    typeof deps.investigator === 'function' ? deps.investigator(data) : deps.investigator;
 
   /** The thread to answer in; a `/sre` question gets a visible anchor message first. */
   async function threadFor(data: SlackInvestigationJob, row: Investigation): Promise<string> {
@@ -79,7 +84,13 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
     const data = job.data;
     const id = data.investigationId;
     const traceId = traceIdOf(data.traceparent);
-    const log = logger.child({ investigationId: id, jobId: job.id, attempt: job.attempt, traceId, channel: data.channel });
+    const log = logger.child({
+      investigationId: id,
+      jobId: job.id,
+      attempt: job.attempt,
+      traceId,
+      channel: data.channel,
+    });
     let status: StatusReporter | undefined;
     try {
       // The job is the pipeline's InvestigationJob; jobs enqueued before traceId travelled get it here.
@@ -89,7 +100,10 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
       const row = await investigator.open(pipelineJob);
       const recorded = await messages.get(id);
       if (recorded.answerTs) {
-        log.info({ event: 'investigation-already-answered', answerTs: recorded.answerTs }, 'answer already posted; nothing to do');
+        log.info(
+          { event: 'investigation-already-answered', answerTs: recorded.answerTs },
+          'answer already posted; nothing to do',
+        );
         return;
       }
       const thread = await threadFor(data, row);
@@ -131,8 +145,12 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
     } catch (error) {
       await status?.settle();
       const mapped = toJobError(error);
-      log.warn({ event: 'investigation-attempt-failed', err: error, attempt: job.attempt, maxAttempts: job.maxAttempts }, `attempt failed: ${errorMessage(error)}`);
-      if (job.attempt < job.maxAttempts && status) await status.note('Still on it — retrying after a hiccup…').catch(() => undefined);
+      log.warn(
+        { event: 'investigation-attempt-failed', err: error, attempt: job.attempt, maxAttempts: job.maxAttempts },
+        `attempt failed: ${errorMessage(error)}`,
+      );
+      if (job.attempt < job.maxAttempts && status)
+        await status.note('Still on it — retrying after a hiccup…').catch(() => undefined);
       throw mapped;
     }
   }
@@ -141,14 +159,28 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
     const data = job.data;
     const traceId = traceIdOf(data.traceparent);
     const text = failureSentence(traceId);
-    logger.error({ event: 'investigation-dead-lettered', investigationId: data.investigationId, jobId: job.id, traceId, err: error }, 'investigation failed for good');
+    logger.error(
+      {
+        event: 'investigation-dead-lettered',
+        investigationId: data.investigationId,
+        jobId: job.id,
+        traceId,
+        err: error,
+      },
+      'investigation failed for good',
+    );
     const row = await store.investigations.get(data.investigationId).catch(() => undefined);
-    if (row && row.status !== 'answered' && row.status !== 'clarifying') await store.investigations.fail(data.investigationId, errorMessage(error)).catch(() => undefined);
-    const recorded = await messages.get(data.investigationId).catch(() => ({}) as { statusTs?: string; answerTs?: string });
+    if (row && row.status !== 'answered' && row.status !== 'clarifying')
+      await store.investigations.fail(data.investigationId, errorMessage(error)).catch(() => undefined);
+    const recorded = await messages
+      .get(data.investigationId)
+      .catch(() => ({}) as { statusTs?: string; answerTs?: string });
     if (recorded.answerTs) return;
     const thread = data.thread ?? row?.thread;
     if (data.isAssistantThread && thread) {
-      await client.assistant.threads.setStatus({ channel_id: data.channel, thread_ts: thread, status: '' }).catch(() => undefined);
+      await client.assistant.threads
+        .setStatus({ channel_id: data.channel, thread_ts: thread, status: '' })
+        .catch(() => undefined);
     }
     if (recorded.statusTs && !data.isAssistantThread) {
       await client.chat.update({ channel: data.channel, ts: recorded.statusTs, text });

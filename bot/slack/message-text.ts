@@ -44,10 +44,5 @@ export function mentionsUser(text: string | undefined, userId: string | undefine
 export function questionFrom(text: string | undefined, botUserId: string | undefined): string {
   let question = text ?? '';
   if (botUserId) question = question.replace(new RegExp(`<@${botUserId}(?:\\|[^>]*)?>[,:]?`, 'g'), ' ');
-  return question
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return question.replace(/\s+/g, ' ').trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

@@ -7,7 +7,10 @@ import type { SlackInvestigationJob } from './investigation-job.js';
 import { startTraceparent, traceIdOf } from './traceparent.js';
 
 /** A question as a listener saw it, before channel settings and trace context are added. */
-export type IncomingQuestion = Pick<SlackInvestigationJob, 'question' | 'channel' | 'thread' | 'user' | 'team' | 'eventId' | 'isAssistantThread' | 'trigger'>;
+export type IncomingQuestion = Pick<
+  SlackInvestigationJob,
+  'question' | 'channel' | 'thread' | 'user' | 'team' | 'eventId' | 'isAssistantThread' | 'trigger'
+>;
 
 /** Turns listener input into `investigation` jobs: the only thing Slack listeners do with a question. */
 export interface QuestionIntake {
@@ -15,7 +18,11 @@ export interface QuestionIntake {
    * Enqueues once per idempotency key (Slack redeliveries and double submits become no-ops).
    * Throws when the queue is down, so the HTTP answer is an error and Slack delivers again.
    */
-  enqueue(question: IncomingQuestion, idempotencyKey: string, context?: { retryNum?: number | undefined }): Promise<EnqueueResult>;
+  enqueue(
+    question: IncomingQuestion,
+    idempotencyKey: string,
+    context?: { retryNum?: number | undefined },
+  ): Promise<EnqueueResult>;
   /**
    * A reply in a thread where sre-bot asked a clarifying question, rewritten as the original
    * question plus the answer; undefined when the thread is not waiting for one.
@@ -58,7 +65,10 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
         ...(channel ? { defaults: deps.channels.defaultsFor(question.channel) } : {}),
         ...(channel?.gateway ? { principal: channel.gateway.principal } : {}),
       };
-      const result = await deps.queue.enqueue(job, { idempotencyKey, ...(deps.attempts ? { attempts: deps.attempts } : {}) });
+      const result = await deps.queue.enqueue(job, {
+        idempotencyKey,
+        ...(deps.attempts ? { attempts: deps.attempts } : {}),
+      });
       deps.logger.info(
         {
           event: result.isDuplicate ? 'slack-event-duplicate' : 'slack-event-enqueued',

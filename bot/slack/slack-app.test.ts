@@ -72,14 +72,22 @@ beforeAll(async () => {
       return result;
     },
   };
-  const config = loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl });
+  const config = loadSlackConfig({
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+  });
   service = createSlackApp(config, {
     queue,
     store,
     channels: parseChannelConfig(CHANNELS, 'channels.yaml'),
     skillNames: () => ['argocd-sync-failed'],
     logger: createLogger({ level: 'silent' }),
-    health: () => Promise.resolve({ gateway: { reachable: true, healthyUpstreams: 5, upstreams: 6 }, queue: { waiting: 2, active: 1, delayed: 0, completed: 9, deadLettered: 0 } }),
+    health: () =>
+      Promise.resolve({
+        gateway: { reachable: true, healthyUpstreams: 5, upstreams: 6 },
+        queue: { waiting: 2, active: 1, delayed: 0, completed: 9, deadLettered: 0 },
+      }),
   });
   url = (await service.start({ port: 0, host: '127.0.0.1' })).eventsUrl ?? '';
 });
@@ -144,14 +152,20 @@ describe('Slack receiver: questions become investigation jobs', () => {
     failEnqueues = 1;
     expect((await sendSignedEvent(url, payload, signed)).status).toBe(500);
     expect(jobs).toHaveLength(0);
-    expect((await sendSignedEvent(url, payload, { ...signed, retryNum: 1, retryReason: 'http_error' })).status).toBe(200);
+    expect((await sendSignedEvent(url, payload, { ...signed, retryNum: 1, retryReason: 'http_error' })).status).toBe(
+      200,
+    );
     expect(jobs.map((job) => job.question)).toEqual(['why is orders down?']);
   });
 
   it('ignores its own posts, other bots and integrations, and edits', async () => {
     await sendSignedEvent(url, botMessageEvent({ text: 'Looking into it…' }), signed);
     await sendSignedEvent(url, botMessageEvent({ style: 'bot_message', text: 'deploy finished' }), signed);
-    await sendSignedEvent(url, botMessageEvent({ botId: 'B0OTHER0002', user: 'U0OTHERBOT1', text: 'alert: checkout 5xx' }), signed);
+    await sendSignedEvent(
+      url,
+      botMessageEvent({ botId: 'B0OTHER0002', user: 'U0OTHERBOT1', text: 'alert: checkout 5xx' }),
+      signed,
+    );
     const edit = channelMessageEvent({ text: 'edited' });
     edit.event['subtype'] = 'message_changed';
     await sendSignedEvent(url, edit, signed);
@@ -164,15 +178,29 @@ describe('Slack receiver: questions become investigation jobs', () => {
     await sendSignedEvent(url, channelMessageEvent({ text: 'me too', threadTs: nextEventTs() }), signed);
     // A mention arrives as both app_mention and message; only the app_mention one counts.
     await sendSignedEvent(url, channelMessageEvent({ text: `<@${BOT}> why is payments slow?` }), signed);
-    expect(jobs.map((job) => [job.trigger, job.question, job.channel])).toEqual([['channel_message', 'is checkout-api down?', SUPPORT]]);
+    expect(jobs.map((job) => [job.trigger, job.question, job.channel])).toEqual([
+      ['channel_message', 'is checkout-api down?', SUPPORT],
+    ]);
   });
 
   it('folds a reply to a clarifying question into the original question', async () => {
     const thread = nextEventTs();
-    await store.investigations.create({ id: 'inv-clarify', source: 'slack', question: 'why is checkout failing?', channel: SUPPORT, thread });
-    await store.investigations.finish('inv-clarify', { status: 'clarifying', answer: { kind: 'clarify', question: 'Which one?', options: ['checkout-eu', 'checkout-us'] }, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 } });
+    await store.investigations.create({
+      id: 'inv-clarify',
+      source: 'slack',
+      question: 'why is checkout failing?',
+      channel: SUPPORT,
+      thread,
+    });
+    await store.investigations.finish('inv-clarify', {
+      status: 'clarifying',
+      answer: { kind: 'clarify', question: 'Which one?', options: ['checkout-eu', 'checkout-us'] },
+      usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 },
+    });
     await sendSignedEvent(url, channelMessageEvent({ text: 'checkout-eu', threadTs: thread }), signed);
-    expect(jobs.map((job) => [job.trigger, job.question, job.thread])).toEqual([['clarification', 'why is checkout failing? (checkout-eu)', thread]]);
+    expect(jobs.map((job) => [job.trigger, job.question, job.thread])).toEqual([
+      ['clarification', 'why is checkout failing? (checkout-eu)', thread],
+    ]);
   });
 
   it('answers direct messages, marking AI-app threads so the worker uses the assistant status', async () => {
@@ -199,9 +227,17 @@ describe('Slack receiver: questions become investigation jobs', () => {
     const fields = slashCommandFields({ text: '  why is checkout-api   crashlooping? ' });
     const response = await sendSignedSlashCommand(url, fields, signed);
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Looking into it') });
+    expect(JSON.parse(response.body)).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('Looking into it'),
+    });
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ trigger: 'slash_command', question: 'why is checkout-api crashlooping?', channel: SUPPORT, eventId: `command:${fields['trigger_id']}` });
+    expect(jobs[0]).toMatchObject({
+      trigger: 'slash_command',
+      question: 'why is checkout-api crashlooping?',
+      channel: SUPPORT,
+      eventId: `command:${fields['trigger_id']}`,
+    });
     expect(jobs[0]?.thread).toBeUndefined();
     // The same request replayed does not start a second investigation.
     await sendSignedSlashCommand(url, fields, signed);
@@ -213,15 +249,43 @@ describe('Slack receiver: questions become investigation jobs', () => {
   });
 
   it('fails to start with a wrong bot token and says where to get the right one', async () => {
-    const config = loadSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl });
-    const wrong = createSlackApp(config, { queue, store, channels: parseChannelConfig('', 'empty.yaml'), skillNames: () => [], logger: createLogger({ level: 'silent' }) });
-    await expect(wrong.start({ port: 0, host: '127.0.0.1' })).rejects.toThrow(/SLACK_BOT_TOKEN was refused by Slack \(invalid_auth\): copy the Bot User OAuth Token/);
+    const config = loadSlackConfig({
+      SLACK_BOT_TOKEN: 'xoxb-revoked',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+    });
+    const wrong = createSlackApp(config, {
+      queue,
+      store,
+      channels: parseChannelConfig('', 'empty.yaml'),
+      skillNames: () => [],
+      logger: createLogger({ level: 'silent' }),
+    });
+    await expect(wrong.start({ port: 0, host: '127.0.0.1' })).rejects.toThrow(
+      /SLACK_BOT_TOKEN was refused by Slack \(invalid_auth\): copy the Bot User OAuth Token/,
+    );
   });
 
   it('publishes App Home with the health line, recent investigations and open corrections', async () => {
-    await store.investigations.create({ id: 'inv-home', source: 'slack', question: 'why is payments degraded?', channel: SUPPORT, thread: nextEventTs() });
-    await store.corrections.create({ id: 'corr-home', investigationId: 'inv-home', userId: FAKE_WORKSPACE.humanUserId, correctRootCause: 'the memory limit in values-prod.yaml' });
-    await store.investigations.create({ id: 'inv-elsewhere', source: 'slack', question: 'secret question elsewhere', channel: OTHER });
+    await store.investigations.create({
+      id: 'inv-home',
+      source: 'slack',
+      question: 'why is payments degraded?',
+      channel: SUPPORT,
+      thread: nextEventTs(),
+    });
+    await store.corrections.create({
+      id: 'corr-home',
+      investigationId: 'inv-home',
+      userId: FAKE_WORKSPACE.humanUserId,
+      correctRootCause: 'the memory limit in values-prod.yaml',
+    });
+    await store.investigations.create({
+      id: 'inv-elsewhere',
+      source: 'slack',
+      question: 'secret question elsewhere',
+      channel: OTHER,
+    });
     expect((await sendSignedEvent(url, appHomeOpenedEvent({ tab: 'home' }), signed)).status).toBe(200);
     const publish = await slack.waitForCall('views.publish');
     const view = JSON.stringify(publish.args['view']);

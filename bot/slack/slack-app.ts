@@ -49,9 +49,17 @@ async function verifyBotToken(app: App, config: SlackConfig, logger: Logger): Pr
   } catch (error) {
     const code = slackErrorCode(error);
     if (code) {
-      throw new BotError('config_invalid', `SLACK_BOT_TOKEN was refused by Slack (${code}): copy the Bot User OAuth Token from OAuth & Permissions (reinstall the app if it was rotated)`, { cause: error });
+      throw new BotError(
+        'config_invalid',
+        `SLACK_BOT_TOKEN was refused by Slack (${code}): copy the Bot User OAuth Token from OAuth & Permissions (reinstall the app if it was rotated)`,
+        { cause: error },
+      );
     }
-    throw new BotError('upstream_unavailable', `cannot reach the Slack Web API at ${config.SLACK_API_URL} (${errorMessage(error)}); check SLACK_API_URL and outbound network access`, { cause: error, isRetryable: true });
+    throw new BotError(
+      'upstream_unavailable',
+      `cannot reach the Slack Web API at ${config.SLACK_API_URL} (${errorMessage(error)}); check SLACK_API_URL and outbound network access`,
+      { cause: error, isRetryable: true },
+    );
   }
 }
 
@@ -95,10 +103,18 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
   const app =
     config.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: config.SLACK_APP_TOKEN })
-      : new App({ ...common, signingSecret: config.SLACK_SIGNING_SECRET ?? '', processBeforeResponse: true, customRoutes: routes });
+      : new App({
+          ...common,
+          signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+          processBeforeResponse: true,
+          customRoutes: routes,
+        });
 
   app.error(async (error) => {
-    deps.logger.error({ event: 'slack-listener-failed', err: error }, 'a Slack listener failed; Slack will redeliver events');
+    deps.logger.error(
+      { event: 'slack-listener-failed', err: error },
+      'a Slack listener failed; Slack will redeliver events',
+    );
     // Rethrown so the HTTP receiver answers 500 and Slack retries the delivery.
     throw error;
   });
@@ -113,11 +129,17 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
   });
   registerEventListeners(app, { intake, channels: deps.channels, logger: deps.logger });
   registerCommandListener(app, { intake, logger: deps.logger });
-  registerInteractivity(app, { store: deps.store, skillNames: deps.skillNames, logger: deps.logger, ...(deps.newId ? { newId: deps.newId } : {}) });
+  registerInteractivity(app, {
+    store: deps.store,
+    skillNames: deps.skillNames,
+    logger: deps.logger,
+    ...(deps.newId ? { newId: deps.newId } : {}),
+  });
   registerAppHome(app, {
     store: deps.store,
     channels: deps.channels,
-    health: deps.health ?? createHealthProbe({ gatewayUrl: config.GATEWAY_URL, queueCounts: () => deps.queue.counts() }),
+    health:
+      deps.health ?? createHealthProbe({ gatewayUrl: config.GATEWAY_URL, queueCounts: () => deps.queue.counts() }),
     logger: deps.logger,
   });
 

@@ -23,7 +23,6 @@ const PERMANENT_SLACK_ERRORS = new Set([
   'user_not_in_channel',
 ]);
 
-
 /**
  * Maps a failure to a queue outcome: permanent Slack refusals become unrecoverable (straight to
  * the dead-letter list); rate limits that outlasted the client's retries, network and HTTP
@@ -33,10 +32,19 @@ const PERMANENT_SLACK_ERRORS = new Set([
 export function toJobError(error: unknown): unknown {
   const code = slackErrorCode(error);
   if (code !== undefined) {
-    if (PERMANENT_SLACK_ERRORS.has(code)) return new UnrecoverableJobError(`Slack refused the request: ${code}`, { cause: error });
+    if (PERMANENT_SLACK_ERRORS.has(code))
+      return new UnrecoverableJobError(`Slack refused the request: ${code}`, { cause: error });
     return new BotError('upstream_unavailable', `Slack answered ${code}`, { cause: error, isRetryable: true });
   }
-  if (error instanceof WebAPIRateLimitedError) return new BotError('upstream_unavailable', `Slack rate limit (retry after ${error.retryAfter} s)`, { cause: error, isRetryable: true });
-  if (error instanceof WebAPIRequestError || error instanceof WebAPIHTTPError) return new BotError('upstream_unavailable', `Slack Web API unreachable: ${error.message}`, { cause: error, isRetryable: true });
+  if (error instanceof WebAPIRateLimitedError)
+    return new BotError('upstream_unavailable', `Slack rate limit (retry after ${error.retryAfter} s)`, {
+      cause: error,
+      isRetryable: true,
+    });
+  if (error instanceof WebAPIRequestError || error instanceof WebAPIHTTPError)
+    return new BotError('upstream_unavailable', `Slack Web API unreachable: ${error.message}`, {
+      cause: error,
+      isRetryable: true,
+    });
   return error;
 }

@@ -14,7 +14,9 @@ export interface SlackMessages {
 export function createSlackMessagesRepository(db: SqlClient) {
   return {
     async get(investigationId: string): Promise<SlackMessages> {
-      const { rows } = await db.query(`SELECT slack_status_ts, slack_answer_ts FROM investigations WHERE id = $1`, [investigationId]);
+      const { rows } = await db.query(`SELECT slack_status_ts, slack_answer_ts FROM investigations WHERE id = $1`, [
+        investigationId,
+      ]);
       const row = rows[0];
       if (!row) return {};
       const statusTs = toOptionalString(row.slack_status_ts);

@@ -69,7 +69,11 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
 
   const send = async (step: PipelineStep, message: string): Promise<void> => {
     if (options.isAssistantThread) {
-      await client.assistant.threads.setStatus({ channel_id: channel, thread_ts: thread, status: clip(`is ${STEP_LABEL[step].toLowerCase()}: ${message}`, 100) });
+      await client.assistant.threads.setStatus({
+        channel_id: channel,
+        thread_ts: thread,
+        status: clip(`is ${STEP_LABEL[step].toLowerCase()}: ${message}`, 100),
+      });
     } else if (statusTs) {
       await client.chat.update({ channel, ts: statusTs, text: statusText(step, message) });
     }
@@ -87,7 +91,9 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
     pending = undefined;
     lastSentAt = options.now();
     inFlight = send(step, message)
-      .catch((error: unknown) => options.logger.warn({ event: 'slack-status-failed', err: error, channel }, 'status update failed; continuing'))
+      .catch((error: unknown) =>
+        options.logger.warn({ event: 'slack-status-failed', err: error, channel }, 'status update failed; continuing'),
+      )
       .finally(() => {
         inFlight = undefined;
         if (pending && !settled && !timer) flush();
@@ -100,7 +106,11 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
     },
     async begin() {
       if (options.isAssistantThread) {
-        await client.assistant.threads.setStatus({ channel_id: channel, thread_ts: thread, status: 'is looking into it…' });
+        await client.assistant.threads.setStatus({
+          channel_id: channel,
+          thread_ts: thread,
+          status: 'is looking into it…',
+        });
         return;
       }
       if (statusTs) {
@@ -119,7 +129,8 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
     },
     async note(text) {
       await this.settle();
-      if (options.isAssistantThread) await client.assistant.threads.setStatus({ channel_id: channel, thread_ts: thread, status: clip(text, 100) });
+      if (options.isAssistantThread)
+        await client.assistant.threads.setStatus({ channel_id: channel, thread_ts: thread, status: clip(text, 100) });
       else if (statusTs) await client.chat.update({ channel, ts: statusTs, text: `:mag: ${text}` });
     },
     async settle() {

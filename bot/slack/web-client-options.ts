@@ -1,7 +1,12 @@
 import { LogLevel, type Logger as SlackLogger, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from '../telemetry/logger.js';
 
-const levelOrder: Record<LogLevel, number> = { [LogLevel.DEBUG]: 0, [LogLevel.INFO]: 1, [LogLevel.WARN]: 2, [LogLevel.ERROR]: 3 };
+const levelOrder: Record<LogLevel, number> = {
+  [LogLevel.DEBUG]: 0,
+  [LogLevel.INFO]: 1,
+  [LogLevel.WARN]: 2,
+  [LogLevel.ERROR]: 3,
+};
 
 /**
  * The Slack SDK's logger interface over pino. SDK lines go out as `event: slack-sdk-log`; their
@@ -13,7 +18,9 @@ export function slackLogger(logger: Logger): SlackLogger {
   let name = 'slack';
   const write = (at: LogLevel, parts: unknown[]) => {
     if (levelOrder[at] < levelOrder[level]) return;
-    const message = parts.map((part) => (part instanceof Error ? part.message : typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+    const message = parts
+      .map((part) => (part instanceof Error ? part.message : typeof part === 'string' ? part : JSON.stringify(part)))
+      .join(' ');
     logger[at]({ event: 'slack-sdk-log', component: name }, message);
   };
   return {
@@ -37,11 +44,22 @@ export function slackLogger(logger: Logger): SlackLogger {
  * out HTTP 429 for as long as Retry-After says before trying again (never rejecting rate-limited
  * calls outright), plus exponential backoff for network and 5xx failures.
  */
-export function webClientOptions(settings: { slackApiUrl: string; retries: number; logger: Logger; minRetryTimeoutMs?: number }): WebClientOptions {
+export function webClientOptions(settings: {
+  slackApiUrl: string;
+  retries: number;
+  logger: Logger;
+  minRetryTimeoutMs?: number;
+}): WebClientOptions {
   return {
     slackApiUrl: settings.slackApiUrl,
     logger: slackLogger(settings.logger),
     rejectRateLimitedCalls: false,
-    retryConfig: { retries: settings.retries, factor: 2, minTimeout: settings.minRetryTimeoutMs ?? 1_000, maxTimeout: 30_000, randomize: true },
+    retryConfig: {
+      retries: settings.retries,
+      factor: 2,
+      minTimeout: settings.minRetryTimeoutMs ?? 1_000,
+      maxTimeout: 30_000,
+      randomize: true,
+    },
   };
 }

@@ -4,7 +4,9 @@ import { DEFAULT_SLACK_API_URL } from './config.js';
 
 /** Variables the worker (`sre-bot worker`) reads besides the shared core and agent ones. */
 export const workerConfigSchema = z.object({
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)'),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)'),
   SLACK_API_URL: urlVariable(['http:', 'https:']).default(DEFAULT_SLACK_API_URL),
   SLACK_API_RETRIES: integerVariable(5),
   SLACK_STREAMING: booleanVariable(true),

@@ -35,19 +35,37 @@ function fromRow(row: Record<string, unknown>): Approval {
  */
 export function createApprovalsRepository(db: SqlClient, now: () => Date) {
   return {
-    async request(input: { id: string; investigationId?: string; action: string; target: Record<string, unknown>; requestedBy: string; ttlMs: number }): Promise<Approval> {
+    async request(input: {
+      id: string;
+      investigationId?: string;
+      action: string;
+      target: Record<string, unknown>;
+      requestedBy: string;
+      ttlMs: number;
+    }): Promise<Approval> {
       const created = now();
       const { rows } = await db.query(
         `INSERT INTO approvals (id, investigation_id, action, target, requested_by, expires_at, created_at)
          VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) RETURNING *`,
-        [input.id, input.investigationId ?? null, input.action, JSON.stringify(input.target), input.requestedBy, new Date(created.getTime() + input.ttlMs), created],
+        [
+          input.id,
+          input.investigationId ?? null,
+          input.action,
+          JSON.stringify(input.target),
+          input.requestedBy,
+          new Date(created.getTime() + input.ttlMs),
+          created,
+        ],
       );
       return fromRow(rows[0] ?? {});
     },
 
     /** When the oldest request still waiting for a decision was made; undefined when none waits. */
     async oldestPendingSince(): Promise<Date | undefined> {
-      const { rows } = await db.query(`SELECT min(created_at) AS oldest FROM approvals WHERE status = 'pending' AND expires_at > $1`, [now()]);
+      const { rows } = await db.query(
+        `SELECT min(created_at) AS oldest FROM approvals WHERE status = 'pending' AND expires_at > $1`,
+        [now()],
+      );
       const oldest = rows[0]?.['oldest'];
       return oldest ? new Date(oldest as string | Date) : undefined;
     },

@@ -34,26 +34,49 @@ function fromRow(row: Record<string, unknown>): Correction {
 /** Corrections people submit ("Correct this"): the input of the skill-PR and regression loop. */
 export function createCorrectionsRepository(db: SqlClient, now: () => Date) {
   return {
-    async create(input: { id: string; investigationId: string; userId: string; correctRootCause: string; details?: string; skillName?: string }): Promise<Correction> {
+    async create(input: {
+      id: string;
+      investigationId: string;
+      userId: string;
+      correctRootCause: string;
+      details?: string;
+      skillName?: string;
+    }): Promise<Correction> {
       const { rows } = await db.query(
         `INSERT INTO corrections (id, investigation_id, user_id, correct_root_cause, details, skill_name, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *`,
-        [input.id, input.investigationId, input.userId, input.correctRootCause, input.details ?? null, input.skillName ?? null, now()],
+        [
+          input.id,
+          input.investigationId,
+          input.userId,
+          input.correctRootCause,
+          input.details ?? null,
+          input.skillName ?? null,
+          now(),
+        ],
       );
       return fromRow(rows[0] ?? {});
     },
 
     async listForInvestigation(investigationId: string): Promise<Correction[]> {
-      const { rows } = await db.query(`SELECT * FROM corrections WHERE investigation_id = $1 ORDER BY created_at`, [investigationId]);
+      const { rows } = await db.query(`SELECT * FROM corrections WHERE investigation_id = $1 ORDER BY created_at`, [
+        investigationId,
+      ]);
       return rows.map(fromRow);
     },
 
     async listOpen(limit = 20): Promise<Correction[]> {
-      const { rows } = await db.query(`SELECT * FROM corrections WHERE status IN ('open', 'skill_pr_opened') ORDER BY created_at DESC LIMIT $1`, [limit]);
+      const { rows } = await db.query(
+        `SELECT * FROM corrections WHERE status IN ('open', 'skill_pr_opened') ORDER BY created_at DESC LIMIT $1`,
+        [limit],
+      );
       return rows.map(fromRow);
     },
 
-    async update(id: string, change: { status: CorrectionStatus; skillPrUrl?: string; scenarioPath?: string }): Promise<void> {
+    async update(
+      id: string,
+      change: { status: CorrectionStatus; skillPrUrl?: string; scenarioPath?: string },
+    ): Promise<void> {
       await db.query(
         `UPDATE corrections SET status = $2, skill_pr_url = COALESCE($3, skill_pr_url), scenario_path = COALESCE($4, scenario_path), updated_at = $5 WHERE id = $1`,
         [id, change.status, change.skillPrUrl ?? null, change.scenarioPath ?? null, now()],

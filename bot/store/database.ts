@@ -1,6 +1,9 @@
 /** A row-returning SQL client: the same SQL runs on PostgreSQL (pg) and PGlite. */
 export interface SqlClient {
-  query<Row extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<{ rows: Row[] }>;
 }
 
 /** A database handle: queries, multi-statement scripts, transactions. */

@@ -64,7 +64,16 @@ export function createInvestigationsRepository(db: SqlClient, now: () => Date) {
       await db.query(
         `INSERT INTO investigations (id, source, channel, thread, user_id, question, trace_id, started_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-        [input.id, input.source, input.channel ?? null, input.thread ?? null, input.userId ?? null, input.question, input.traceId ?? null, now()],
+        [
+          input.id,
+          input.source,
+          input.channel ?? null,
+          input.thread ?? null,
+          input.userId ?? null,
+          input.question,
+          input.traceId ?? null,
+          now(),
+        ],
       );
       const created = await this.get(input.id);
       if (!created) throw new BotError('internal', `investigation ${input.id} vanished after insert`);
@@ -82,35 +91,60 @@ export function createInvestigationsRepository(db: SqlClient, now: () => Date) {
     },
 
     async markRunning(id: string): Promise<void> {
-      await db.query(`UPDATE investigations SET status = 'running' WHERE id = $1 AND status IN ('queued', 'running')`, [id]);
+      await db.query(`UPDATE investigations SET status = 'running' WHERE id = $1 AND status IN ('queued', 'running')`, [
+        id,
+      ]);
     },
 
     /** Stores the final answer and what it cost. */
-    async finish(id: string, result: { status: 'answered' | 'clarifying'; answer: unknown; usage: InvestigationUsage }): Promise<void> {
+    async finish(
+      id: string,
+      result: { status: 'answered' | 'clarifying'; answer: unknown; usage: InvestigationUsage },
+    ): Promise<void> {
       await db.query(
         `UPDATE investigations SET status = $2, answer = $3::jsonb, finished_at = $4, model = $5,
            input_tokens = $6, output_tokens = $7, cached_tokens = $8, cost_usd = $9, error = NULL
          WHERE id = $1`,
-        [id, result.status, JSON.stringify(result.answer), now(), result.usage.model ?? null, result.usage.inputTokens, result.usage.outputTokens, result.usage.cachedTokens, result.usage.costUsd],
+        [
+          id,
+          result.status,
+          JSON.stringify(result.answer),
+          now(),
+          result.usage.model ?? null,
+          result.usage.inputTokens,
+          result.usage.outputTokens,
+          result.usage.cachedTokens,
+          result.usage.costUsd,
+        ],
       );
     },
 
     async fail(id: string, error: string): Promise<void> {
-      await db.query(`UPDATE investigations SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1`, [id, error, now()]);
+      await db.query(`UPDATE investigations SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1`, [
+        id,
+        error,
+        now(),
+      ]);
     },
 
     /** Most recent first; optionally only the given channels. */
     async listRecent(options: { channels?: readonly string[]; limit?: number } = {}): Promise<Investigation[]> {
       const limit = Math.min(Math.max(options.limit ?? 20, 1), 200);
       const { rows } = options.channels
-        ? await db.query(`SELECT ${COLUMNS} FROM investigations WHERE channel = ANY($1::text[]) ORDER BY started_at DESC LIMIT $2`, [options.channels, limit])
+        ? await db.query(
+            `SELECT ${COLUMNS} FROM investigations WHERE channel = ANY($1::text[]) ORDER BY started_at DESC LIMIT $2`,
+            [options.channels, limit],
+          )
         : await db.query(`SELECT ${COLUMNS} FROM investigations ORDER BY started_at DESC LIMIT $1`, [limit]);
       return rows.map(fromRow);
     },
 
     /** The investigation answered in a Slack thread, if any. */
     async findByThread(channel: string, thread: string): Promise<Investigation | undefined> {
-      const { rows } = await db.query(`SELECT ${COLUMNS} FROM investigations WHERE channel = $1 AND thread = $2 ORDER BY started_at DESC LIMIT 1`, [channel, thread]);
+      const { rows } = await db.query(
+        `SELECT ${COLUMNS} FROM investigations WHERE channel = $1 AND thread = $2 ORDER BY started_at DESC LIMIT 1`,
+        [channel, thread],
+      );
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
   };

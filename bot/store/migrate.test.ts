@@ -20,7 +20,11 @@ describe('migrations', () => {
     const testDb = await createPostgresTestDatabase();
     try {
       const migrations = loadMigrations();
-      const results = await Promise.all([migrate(testDb.db, migrations), migrate(testDb.db, migrations), migrate(testDb.db, migrations)]);
+      const results = await Promise.all([
+        migrate(testDb.db, migrations),
+        migrate(testDb.db, migrations),
+        migrate(testDb.db, migrations),
+      ]);
       expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, migrations.length]);
       const { rows } = await testDb.db.query('SELECT count(*)::int AS n FROM schema_migrations');
       expect(rows[0]?.n).toBe(migrations.length);
@@ -33,7 +37,9 @@ describe('migrations', () => {
     const testDb = await createPgliteTestDatabase();
     try {
       await migrate(testDb.db, loadMigrations(migrationsDir({ '0001_a.sql': 'CREATE TABLE a (id int);' })));
-      const edited = loadMigrations(migrationsDir({ '0001_a.sql': 'CREATE TABLE a (id bigint);', '0002_b.sql': 'CREATE TABLE b (id int);' }));
+      const edited = loadMigrations(
+        migrationsDir({ '0001_a.sql': 'CREATE TABLE a (id bigint);', '0002_b.sql': 'CREATE TABLE b (id int);' }),
+      );
       await expect(migrate(testDb.db, edited)).rejects.toThrow(/0001_a.sql was changed after it was applied/);
       expect((await migrationStatus(testDb.db, edited)).map((s) => s.state)).toEqual(['changed', 'pending']);
     } finally {
@@ -44,7 +50,12 @@ describe('migrations', () => {
   it('rolls back a failing migration completely', async () => {
     const testDb = await createPgliteTestDatabase();
     try {
-      const bad = loadMigrations(migrationsDir({ '0001_ok.sql': 'CREATE TABLE ok (id int);', '0002_bad.sql': 'CREATE TABLE broken (id nosuchtype);' }));
+      const bad = loadMigrations(
+        migrationsDir({
+          '0001_ok.sql': 'CREATE TABLE ok (id int);',
+          '0002_bad.sql': 'CREATE TABLE broken (id nosuchtype);',
+        }),
+      );
       await expect(migrate(testDb.db, bad)).rejects.toThrow(/migration failed/);
       expect((await migrationStatus(testDb.db, bad)).map((s) => s.state)).toEqual(['pending', 'pending']);
     } finally {

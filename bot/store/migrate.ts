@@ -32,7 +32,9 @@ export function defaultMigrationsDir(): string {
 /** Reads `NNNN_name.sql` files in version order; rejects duplicate versions and bad names. */
 export function loadMigrations(dir: string = defaultMigrationsDir()): Migration[] {
   const migrations: Migration[] = [];
-  for (const file of readdirSync(dir).filter((entry) => entry.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((entry) => entry.endsWith('.sql'))
+    .sort()) {
     const match = /^(\d+)_([a-z0-9_]+)\.sql$/.exec(file);
     if (!match?.[1] || !match[2]) {
       throw new BotError('migration_failed', `migration file ${file} must be named NNNN_name.sql`);
@@ -78,12 +80,19 @@ export async function migrate(db: Database, migrations: readonly Migration[] = l
         const existing = applied.get(migration.version);
         if (existing) {
           if (existing.checksum !== migration.checksum) {
-            throw new BotError('migration_failed', `migration ${migration.file} was changed after it was applied; add a new migration instead`);
+            throw new BotError(
+              'migration_failed',
+              `migration ${migration.file} was changed after it was applied; add a new migration instead`,
+            );
           }
           continue;
         }
         await tx.exec(migration.sql);
-        await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [migration.version, migration.name, migration.checksum]);
+        await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          migration.checksum,
+        ]);
         done.push(migration);
       }
       return done;
@@ -95,7 +104,10 @@ export async function migrate(db: Database, migrations: readonly Migration[] = l
 }
 
 /** Every known migration with its state, plus applied versions the code does not know. */
-export async function migrationStatus(db: Database, migrations: readonly Migration[] = loadMigrations()): Promise<MigrationStatus[]> {
+export async function migrationStatus(
+  db: Database,
+  migrations: readonly Migration[] = loadMigrations(),
+): Promise<MigrationStatus[]> {
   await db.exec(CREATE_TABLE);
   const applied = await readApplied(db);
   const statuses: MigrationStatus[] = migrations.map((migration) => {
@@ -108,6 +120,8 @@ export async function migrationStatus(db: Database, migrations: readonly Migrati
 }
 
 async function readApplied(db: Database): Promise<Map<number, AppliedRow>> {
-  const { rows } = await db.query<AppliedRow>('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version');
+  const { rows } = await db.query<AppliedRow>(
+    'SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version',
+  );
   return new Map(rows.map((row) => [Number(row.version), row]));
 }

@@ -34,7 +34,10 @@ export function createPgDatabase(connectionString: string, options: { max?: numb
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle client erroring (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const query: SqlClient['query'] = async <Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []) => {
+  const query: SqlClient['query'] = async <Row extends Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+  ) => {
     const result = await pool.query<Row>(sql, params as unknown[]).catch(wrapError);
     return { rows: result.rows };
   };

@@ -39,11 +39,26 @@ function fromRow(row: Record<string, unknown>): PullRequestRecord {
 /** Fix PRs to the GitOps repo and skill PRs to the skills repo that sre-bot opened. */
 export function createPullRequestsRepository(db: SqlClient, now: () => Date) {
   return {
-    async create(input: Omit<PullRequestRecord, 'status' | 'createdAt'> & { status?: PullRequestStatus }): Promise<PullRequestRecord> {
+    async create(
+      input: Omit<PullRequestRecord, 'status' | 'createdAt'> & { status?: PullRequestStatus },
+    ): Promise<PullRequestRecord> {
       const { rows } = await db.query(
         `INSERT INTO pull_requests (id, investigation_id, approval_id, kind, provider, repository, branch, number, url, title, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING *`,
-        [input.id, input.investigationId ?? null, input.approvalId ?? null, input.kind, input.provider, input.repository, input.branch, input.number ?? null, input.url ?? null, input.title, input.status ?? 'open', now()],
+        [
+          input.id,
+          input.investigationId ?? null,
+          input.approvalId ?? null,
+          input.kind,
+          input.provider,
+          input.repository,
+          input.branch,
+          input.number ?? null,
+          input.url ?? null,
+          input.title,
+          input.status ?? 'open',
+          now(),
+        ],
       );
       return fromRow(rows[0] ?? {});
     },
@@ -53,7 +68,9 @@ export function createPullRequestsRepository(db: SqlClient, now: () => Date) {
     },
 
     async listForInvestigation(investigationId: string): Promise<PullRequestRecord[]> {
-      const { rows } = await db.query(`SELECT * FROM pull_requests WHERE investigation_id = $1 ORDER BY created_at`, [investigationId]);
+      const { rows } = await db.query(`SELECT * FROM pull_requests WHERE investigation_id = $1 ORDER BY created_at`, [
+        investigationId,
+      ]);
       return rows.map(fromRow);
     },
   };

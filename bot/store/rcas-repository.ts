@@ -34,7 +34,15 @@ export function createRcasRepository(db: SqlClient, now: () => Date) {
          ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, body_markdown = EXCLUDED.body_markdown,
            status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
          RETURNING *`,
-        [input.id, input.investigationId, input.title, input.bodyMarkdown, input.status ?? 'draft', input.author, now()],
+        [
+          input.id,
+          input.investigationId,
+          input.title,
+          input.bodyMarkdown,
+          input.status ?? 'draft',
+          input.author,
+          now(),
+        ],
       );
       return fromRow(rows[0] ?? {});
     },
@@ -45,7 +53,9 @@ export function createRcasRepository(db: SqlClient, now: () => Date) {
     },
 
     async listForInvestigation(investigationId: string): Promise<Rca[]> {
-      const { rows } = await db.query(`SELECT * FROM rcas WHERE investigation_id = $1 ORDER BY updated_at DESC`, [investigationId]);
+      const { rows } = await db.query(`SELECT * FROM rcas WHERE investigation_id = $1 ORDER BY updated_at DESC`, [
+        investigationId,
+      ]);
       return rows.map(fromRow);
     },
   };

@@ -25,7 +25,15 @@ describe.each(databaseBackends)('store on $backend', ({ create }) => {
   });
 
   it('stores an investigation from queued to answered with usage and cost', async () => {
-    await store.investigations.create({ id: 'inv-1', source: 'slack', question: 'why is checkout failing?', channel: 'C1', thread: '1.2', userId: 'U1', traceId: 't1' });
+    await store.investigations.create({
+      id: 'inv-1',
+      source: 'slack',
+      question: 'why is checkout failing?',
+      channel: 'C1',
+      thread: '1.2',
+      userId: 'U1',
+      traceId: 't1',
+    });
     await store.investigations.create({ id: 'inv-1', source: 'slack', question: 'retry of the same job' });
     await store.investigations.markRunning('inv-1');
     clock = new Date('2026-11-24T10:00:05Z');
@@ -55,7 +63,11 @@ describe.each(databaseBackends)('store on $backend', ({ create }) => {
       server: 'argocd',
       instance: 'argocd-eu-1',
       tool: 'get_application',
-      arguments: { name: 'checkout', token: 'abc123', note: 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N' },
+      arguments: {
+        name: 'checkout',
+        token: 'abc123',
+        note: 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N',
+      },
       outcome: 'ok',
       durationMs: 12.6,
     });
@@ -73,14 +85,30 @@ describe.each(databaseBackends)('store on $backend', ({ create }) => {
   });
 
   it('links corrections to the investigation and tracks their status', async () => {
-    await store.corrections.create({ id: 'cor-1', investigationId: 'inv-1', userId: 'U2', correctRootCause: 'the registry was down', skillName: 'image-pull-errors' });
+    await store.corrections.create({
+      id: 'cor-1',
+      investigationId: 'inv-1',
+      userId: 'U2',
+      correctRootCause: 'the registry was down',
+      skillName: 'image-pull-errors',
+    });
     expect((await store.corrections.listOpen()).map((c) => c.id)).toContain('cor-1');
     await store.corrections.update('cor-1', { status: 'skill_pr_opened', skillPrUrl: 'https://git.example/pr/1' });
-    expect((await store.corrections.listForInvestigation('inv-1'))[0]).toMatchObject({ status: 'skill_pr_opened', skillPrUrl: 'https://git.example/pr/1' });
+    expect((await store.corrections.listForInvestigation('inv-1'))[0]).toMatchObject({
+      status: 'skill_pr_opened',
+      skillPrUrl: 'https://git.example/pr/1',
+    });
   });
 
   it('consumes an approval once, only after approval and before expiry', async () => {
-    await store.approvals.request({ id: 'ap-1', investigationId: 'inv-1', action: 'merge_fix_pr', target: { pr: 1 }, requestedBy: 'U1', ttlMs: 60_000 });
+    await store.approvals.request({
+      id: 'ap-1',
+      investigationId: 'inv-1',
+      action: 'merge_fix_pr',
+      target: { pr: 1 },
+      requestedBy: 'U1',
+      ttlMs: 60_000,
+    });
     expect(await store.approvals.consume('ap-1', 'merge_fix_pr')).toBe(false);
     expect(await store.approvals.decide('ap-1', { approved: true, decidedBy: 'U-oncall' })).toBe(true);
     expect(await store.approvals.decide('ap-1', { approved: false, decidedBy: 'U-other' })).toBe(false);
@@ -94,11 +122,31 @@ describe.each(databaseBackends)('store on $backend', ({ create }) => {
   });
 
   it('stores pull requests and RCA drafts', async () => {
-    await store.pullRequests.create({ id: 'pr-1', investigationId: 'inv-1', kind: 'fix', provider: 'github', repository: 'org/gitops', branch: 'sre-bot/fix-1', title: 'Fix checkout image tag' });
+    await store.pullRequests.create({
+      id: 'pr-1',
+      investigationId: 'inv-1',
+      kind: 'fix',
+      provider: 'github',
+      repository: 'org/gitops',
+      branch: 'sre-bot/fix-1',
+      title: 'Fix checkout image tag',
+    });
     await store.pullRequests.setStatus('pr-1', 'merged');
     expect((await store.pullRequests.listForInvestigation('inv-1'))[0]?.status).toBe('merged');
-    await store.rcas.save({ id: 'rca-1', investigationId: 'inv-1', title: 'Checkout outage', bodyMarkdown: '# Summary', author: 'sre-bot' });
-    await store.rcas.save({ id: 'rca-1', investigationId: 'inv-1', title: 'Checkout outage', bodyMarkdown: '# Summary v2', author: 'sre-bot' });
+    await store.rcas.save({
+      id: 'rca-1',
+      investigationId: 'inv-1',
+      title: 'Checkout outage',
+      bodyMarkdown: '# Summary',
+      author: 'sre-bot',
+    });
+    await store.rcas.save({
+      id: 'rca-1',
+      investigationId: 'inv-1',
+      title: 'Checkout outage',
+      bodyMarkdown: '# Summary v2',
+      author: 'sre-bot',
+    });
     expect((await store.rcas.get('rca-1'))?.bodyMarkdown).toBe('# Summary v2');
   });
 });

@@ -10,14 +10,22 @@ describe('metrics server', () => {
 
   it('serves Prometheus metrics with the role label, and health endpoints', async () => {
     const registry = createMetricsRegistry('worker');
-    const counter = new Counter({ name: 'sre_bot_jobs_processed_total', help: 'jobs', labelNames: ['outcome'], registers: [registry] });
+    const counter = new Counter({
+      name: 'sre_bot_jobs_processed_total',
+      help: 'jobs',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
     counter.inc({ outcome: 'completed' }, 3);
     let isReady = false;
     const server = await startMetricsServer({
       port: 0,
       host: '127.0.0.1',
       registry,
-      health: { isAlive: () => true, readiness: () => Promise.resolve(isReady ? { isReady } : { isReady, detail: 'redis unreachable' }) },
+      health: {
+        isAlive: () => true,
+        readiness: () => Promise.resolve(isReady ? { isReady } : { isReady, detail: 'redis unreachable' }),
+      },
     });
     closers.push(server.close);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();

@@ -25,7 +25,12 @@ export interface HealthCheck {
  * Serves `/metrics` (Prometheus text), `/healthz` and `/readyz` for long-running roles. Port 0
  * picks a free port (tests); the bound URL is returned.
  */
-export async function startMetricsServer(options: { port: number; host?: string; registry: Registry; health?: HealthCheck }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function startMetricsServer(options: {
+  port: number;
+  host?: string;
+  registry: Registry;
+  health?: HealthCheck;
+}): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/metrics') {
@@ -46,10 +51,13 @@ export async function startMetricsServer(options: { port: number; host?: string;
       return;
     }
     if (path === '/readyz') {
-      const check: Promise<{ isReady: boolean; detail?: string }> = options.health?.readiness() ?? Promise.resolve({ isReady: true });
+      const check: Promise<{ isReady: boolean; detail?: string }> =
+        options.health?.readiness() ?? Promise.resolve({ isReady: true });
       check
         .then(({ isReady, detail }) => {
-          response.writeHead(isReady ? 200 : 503, { 'content-type': 'text/plain' }).end(isReady ? 'ready\n' : `not ready: ${detail ?? 'unknown'}\n`);
+          response
+            .writeHead(isReady ? 200 : 503, { 'content-type': 'text/plain' })
+            .end(isReady ? 'ready\n' : `not ready: ${detail ?? 'unknown'}\n`);
         })
         .catch(() => response.writeHead(503).end('not ready\n'));
       return;

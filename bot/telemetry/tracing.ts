@@ -21,7 +21,12 @@ export function activeTraceparent(fallback?: string): string | undefined {
  * Runs `fn` in a span named `name` (a child of `parent`, or of the active context), recording
  * an exception and error status when it throws.
  */
-export async function inSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>, parent?: Context): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: () => Promise<T>,
+  parent?: Context,
+): Promise<T> {
   return botTracer().startActiveSpan(name, { attributes }, parent ?? context.active(), async (span) => {
     try {
       return await fn();

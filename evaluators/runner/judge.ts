@@ -13,7 +13,14 @@ export interface Verdict {
 
 /** Everything an answer says, as one lowercase text to look facts up in. */
 export function answerText(answer: Answer): string {
-  return [answer.summary, answer.rootCause, ...answer.evidence.map((item) => item.text), ...answer.nextSteps, answer.fix?.description ?? '', answer.fix?.change ?? '']
+  return [
+    answer.summary,
+    answer.rootCause,
+    ...answer.evidence.map((item) => item.text),
+    ...answer.nextSteps,
+    answer.fix?.description ?? '',
+    answer.fix?.change ?? '',
+  ]
     .join('\n')
     .toLowerCase();
 }
@@ -24,7 +31,13 @@ export function answerText(answer: Answer): string {
  */
 export function judge(outcome: InvestigationOutcome, expect: ScenarioExpect): Verdict {
   if (outcome.kind !== 'answer') {
-    return { isPassed: false, factsFound: [], factsMissing: expect.rootCause, isSkillMatched: false, reason: `asked back instead of answering: ${outcome.question}` };
+    return {
+      isPassed: false,
+      factsFound: [],
+      factsMissing: expect.rootCause,
+      isSkillMatched: false,
+      reason: `asked back instead of answering: ${outcome.question}`,
+    };
   }
   const text = answerText(outcome.answer);
   const factsFound = expect.rootCause.filter((fact) => text.includes(fact.toLowerCase()));
@@ -34,5 +47,11 @@ export function judge(outcome: InvestigationOutcome, expect: ScenarioExpect): Ve
     ...(factsMissing.length > 0 ? [`missing facts: ${factsMissing.map((fact) => `"${fact}"`).join(', ')}`] : []),
     ...(isSkillMatched ? [] : [`expected skill ${expect.skill}, used ${outcome.answer.skills.join(', ') || 'none'}`]),
   ];
-  return { isPassed: problems.length === 0, factsFound, factsMissing, isSkillMatched, reason: problems.join('; ') || 'ok' };
+  return {
+    isPassed: problems.length === 0,
+    factsFound,
+    factsMissing,
+    isSkillMatched,
+    reason: problems.join('; ') || 'ok',
+  };
 }

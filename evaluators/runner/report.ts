@@ -24,8 +24,11 @@ export function renderReport(results: readonly ScenarioResult[]): string {
     `${result.inputTokens}/${result.outputTokens}`,
     result.error ?? result.verdict.reason,
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
   const passed = results.filter((result) => result.verdict.isPassed).length;
   return [line(header), ...rows.map(line), '', `${passed} passed, ${results.length - passed} failed`].join('\n');
 }

@@ -22,12 +22,21 @@ export interface RunScenarioDeps {
  * servers, gateway, investigation, then judges the answer against the scenario's `expect`.
  * Wall time counts the investigation only, not starting the estate.
  */
-export async function runScenario(scenario: Scenario, deps: RunScenarioDeps): Promise<ScenarioResult & { answerId?: string }> {
+export async function runScenario(
+  scenario: Scenario,
+  deps: RunScenarioDeps,
+): Promise<ScenarioResult & { answerId?: string }> {
   const estate = await openScenarioEstate(scenario);
   const gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
   const started = performance.now();
   try {
-    const investigator = createInvestigator({ store: deps.store, gateway, catalog: deps.catalog, ...(deps.model ? { model: deps.model } : {}), ...(deps.settings ? { settings: deps.settings } : {}) });
+    const investigator = createInvestigator({
+      store: deps.store,
+      gateway,
+      catalog: deps.catalog,
+      ...(deps.model ? { model: deps.model } : {}),
+      ...(deps.settings ? { settings: deps.settings } : {}),
+    });
     const { id, outcome } = await investigator.run({ source: 'eval', question: scenario.question }, deps.onProgress);
     const wallMs = performance.now() - started;
     const verdict = judge(outcome, scenario.expect);
@@ -45,7 +54,13 @@ export async function runScenario(scenario: Scenario, deps: RunScenarioDeps): Pr
   } catch (error) {
     return {
       scenario: scenario.name,
-      verdict: { isPassed: false, factsFound: [], factsMissing: scenario.expect.rootCause, isSkillMatched: false, reason: 'investigation failed' },
+      verdict: {
+        isPassed: false,
+        factsFound: [],
+        factsMissing: scenario.expect.rootCause,
+        isSkillMatched: false,
+        reason: 'investigation failed',
+      },
       mode: 'none',
       wallMs: performance.now() - started,
       toolCalls: 0,

@@ -10,11 +10,17 @@ export interface ScenarioEstate {
 }
 
 /** Starts the sandbox for a scenario and the MCP servers + gateway over it, all on loopback. */
-export async function openScenarioEstate(scenario: Scenario, options: { callTimeoutMs?: number } = {}): Promise<ScenarioEstate> {
+export async function openScenarioEstate(
+  scenario: Scenario,
+  options: { callTimeoutMs?: number } = {},
+): Promise<ScenarioEstate> {
   const sandbox = await startSandbox({ scenario });
   let gateway: SandboxGateway;
   try {
-    gateway = await startGatewayOverSandbox(sandbox, { healthCheckIntervalMs: 0, ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}) });
+    gateway = await startGatewayOverSandbox(sandbox, {
+      healthCheckIntervalMs: 0,
+      ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
+    });
   } catch (error) {
     await sandbox.close();
     throw error;

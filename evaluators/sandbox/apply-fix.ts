@@ -10,5 +10,10 @@ export async function commitScenarioFix(repo: GitRepo, scenario: Scenario, now: 
   const fix = scenario.expect.fix;
   if (!fix) throw new Error(`scenario ${scenario.name} declares no fix`);
   if (fix.edits.length === 0) return repo.resolve('HEAD');
-  return commitFileEdits(repo, { message: fix.message, author: 'sre-bot <sre-bot@example.com>', date: now, edits: fix.edits });
+  return commitFileEdits(repo, {
+    message: fix.message,
+    author: 'sre-bot <sre-bot@example.com>',
+    date: now,
+    edits: fix.edits,
+  });
 }

@@ -40,19 +40,25 @@ describe('a committed fix plus a sync heals the estate', () => {
         const read = async (): Promise<any> => (await fetch(`${appUrl}?refresh=normal`, { headers })).json();
 
         const broken = await read();
-        const isBroken = broken.status.sync.status !== 'Synced' || broken.status.health.status !== 'Healthy' || broken.status.operationState?.phase !== 'Succeeded';
+        const isBroken =
+          broken.status.sync.status !== 'Synced' ||
+          broken.status.health.status !== 'Healthy' ||
+          broken.status.operationState?.phase !== 'Succeeded';
         expect(isBroken).toBe(true);
 
         const sha = await commitScenarioFix(sandbox.repo, scenario);
         const sync = await fetch(`${appUrl}/sync`, { method: 'POST', headers, body: JSON.stringify({}) });
         expect(sync.status).toBe(200);
-        const healed = await until(read, (app) => app.status.sync.status === 'Synced' && app.status.health.status === 'Healthy');
+        const healed = await until(
+          read,
+          (app) => app.status.sync.status === 'Synced' && app.status.health.status === 'Healthy',
+        );
         expect(healed.status.sync).toMatchObject({ status: 'Synced', revision: sha });
         expect(healed.status.health.status).toBe('Healthy');
         expect(healed.status.operationState.phase).toBe('Succeeded');
         expect(healed.status.history.at(-1).revision).toBe(sha);
 
-        const tree = await (await fetch(`${appUrl}/resource-tree`, { headers })).json() as any;
+        const tree = (await (await fetch(`${appUrl}/resource-tree`, { headers })).json()) as any;
         const pods = tree.nodes.filter((node: any) => node.kind === 'Pod');
         expect(pods.length).toBeGreaterThan(0);
         for (const pod of pods) {
@@ -73,14 +79,22 @@ describe('rollback', () => {
     try {
       const endpoint = sandbox.argocd.find((instance) => instance.name === 'argocd-eu-1');
       const headers = { authorization: `Bearer ${endpoint?.token ?? ''}`, 'content-type': 'application/json' };
-      const response = await fetch(`${endpoint?.url ?? ''}/api/v1/applications/pricing/rollback`, { method: 'POST', headers, body: JSON.stringify({ id: 0 }) });
+      const response = await fetch(`${endpoint?.url ?? ''}/api/v1/applications/pricing/rollback`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ id: 0 }),
+      });
       expect(response.status).toBe(200);
       const app = (await response.json()) as any;
       expect(app.status.history.map((entry: any) => entry.id)).toEqual([0, 1]);
       expect(app.status.history[1].revision).toBe(app.status.history[0].revision);
       expect(app.status.operationState.operation.initiatedBy).toEqual({ username: 'admin' });
       expect(app.status.sync.status).toBe('Synced');
-      const missing = await fetch(`${endpoint?.url ?? ''}/api/v1/applications/pricing/rollback`, { method: 'POST', headers, body: JSON.stringify({ id: 7 }) });
+      const missing = await fetch(`${endpoint?.url ?? ''}/api/v1/applications/pricing/rollback`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ id: 7 }),
+      });
       expect(missing.status).toBe(400);
     } finally {
       await sandbox.close();

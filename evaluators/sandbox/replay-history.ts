@@ -16,7 +16,12 @@ const DEPLOY_DELAY_MS = 60_000;
  * gives real history entries (ids, SHAs, deployedAt) and live objects created at the right time;
  * a bad last commit leaves a failed operation on top of the last good deployment.
  */
-export async function replayHistory(commits: readonly ReplayCommit[], instances: readonly ArgoInstance[], clock: SandboxClock, appNames?: ReadonlySet<string>): Promise<void> {
+export async function replayHistory(
+  commits: readonly ReplayCommit[],
+  instances: readonly ArgoInstance[],
+  clock: SandboxClock,
+  appNames?: ReadonlySet<string>,
+): Promise<void> {
   const lastRendered = new Map<string, string>();
   for (const commit of commits) {
     clock.pin(new Date(commit.date.getTime() + DEPLOY_DELAY_MS));
@@ -34,7 +39,10 @@ export async function replayHistory(commits: readonly ReplayCommit[], instances:
         if (lastRendered.get(key) === rendered) continue;
         lastRendered.set(key, rendered);
         const isAutomated = record.definition.syncPolicy?.automated !== undefined;
-        await instance.sync(name, { revision: commit.sha, initiatedBy: isAutomated ? { automated: true } : { username: 'admin' } });
+        await instance.sync(name, {
+          revision: commit.sha,
+          initiatedBy: isAutomated ? { automated: true } : { username: 'admin' },
+        });
         if (isAutomated) record.lastAutoSyncRevision = commit.sha;
       }
     }

@@ -29,7 +29,8 @@ const UNIT_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000
 export function resolveScenarioTime(value: string, start: Date): Date {
   if (value.startsWith('-')) {
     let offset = 0;
-    for (const [, amount = '0', unit = 's'] of value.slice(1).matchAll(/(\d+)([dhms])/g)) offset += Number(amount) * (UNIT_MS[unit] ?? 0);
+    for (const [, amount = '0', unit = 's'] of value.slice(1).matchAll(/(\d+)([dhms])/g))
+      offset += Number(amount) * (UNIT_MS[unit] ?? 0);
     return new Date(start.getTime() - offset);
   }
   return new Date(value);

@@ -7,7 +7,14 @@ describe('startSandbox with a synthetic estate', () => {
   let sandbox: RunningSandbox;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ clusters: 2, argocdInstances: 3, apps: 30, pods: 120, down: ['argocd-3', 'cluster-2'], latencyMs: 5 });
+    sandbox = await startSandbox({
+      clusters: 2,
+      argocdInstances: 3,
+      apps: 30,
+      pods: 120,
+      down: ['argocd-3', 'cluster-2'],
+      latencyMs: 5,
+    });
   });
 
   afterAll(async () => {
@@ -19,7 +26,15 @@ describe('startSandbox with a synthetic estate', () => {
     const endpoint = sandbox.argocd[1];
     const headers = { authorization: `Bearer ${endpoint?.token ?? ''}` };
     const list = (await (await fetch(`${endpoint?.url ?? ''}/api/v1/applications`, { headers })).json()) as {
-      items: Array<{ spec: { destination: { name: string } }; status: { sync: { status: string }; health: { status: string }; history: unknown[]; conditions?: Array<{ type: string; message: string }> } }>;
+      items: Array<{
+        spec: { destination: { name: string } };
+        status: {
+          sync: { status: string };
+          health: { status: string };
+          history: unknown[];
+          conditions?: Array<{ type: string; message: string }>;
+        };
+      }>;
     };
     expect(list.items).toHaveLength(10);
     for (const app of list.items) {
@@ -33,14 +48,23 @@ describe('startSandbox with a synthetic estate', () => {
         expect(app.status.conditions?.[0]?.message).toContain('i/o timeout');
       }
     }
-    const clusters = (await (await fetch(`${endpoint?.url ?? ''}/api/v1/clusters`, { headers })).json()) as { items: Array<{ name: string; connectionState: { status: string } }> };
-    expect(clusters.items.map((cluster) => `${cluster.name}=${cluster.connectionState.status}`)).toEqual(['cluster-1=Successful', 'cluster-2=Failed']);
+    const clusters = (await (await fetch(`${endpoint?.url ?? ''}/api/v1/clusters`, { headers })).json()) as {
+      items: Array<{ name: string; connectionState: { status: string } }>;
+    };
+    expect(clusters.items.map((cluster) => `${cluster.name}=${cluster.connectionState.status}`)).toEqual([
+      'cluster-1=Successful',
+      'cluster-2=Failed',
+    ]);
   });
 
   it('runs the requested number of pods', () => {
     let running = 0;
     for (const cluster of sandbox.simulatedClusters.values()) {
-      running += cluster.list('v1', 'Pod').filter((pod) => pod.metadata.labels?.synthetic === 'true' && (pod.status as { phase?: string }).phase === 'Running').length;
+      running += cluster
+        .list('v1', 'Pod')
+        .filter(
+          (pod) => pod.metadata.labels?.synthetic === 'true' && (pod.status as { phase?: string }).phase === 'Running',
+        ).length;
     }
     expect(running).toBe(120);
   });
@@ -52,13 +76,19 @@ describe('startSandbox with a synthetic estate', () => {
 
   it('makes a --down instance or cluster accept connections and never answer', async () => {
     const down = sandbox.argocd[2];
-    await expect(fetch(`${down?.url ?? ''}/api/version`, { signal: AbortSignal.timeout(300) })).rejects.toThrow(/abort|timeout/i);
+    await expect(fetch(`${down?.url ?? ''}/api/version`, { signal: AbortSignal.timeout(300) })).rejects.toThrow(
+      /abort|timeout/i,
+    );
     const cluster = sandbox.clusters.find((entry) => entry.name === 'cluster-2');
-    await expect(fetch(`${(cluster?.url ?? '').replace('https:', 'http:')}/version`, { signal: AbortSignal.timeout(300) })).rejects.toThrow(/abort|timeout/i);
+    await expect(
+      fetch(`${(cluster?.url ?? '').replace('https:', 'http:')}/version`, { signal: AbortSignal.timeout(300) }),
+    ).rejects.toThrow(/abort|timeout/i);
   });
 
   it('rejects an unknown --down name and leaves nothing behind', async () => {
-    await expect(startSandbox({ down: ['argocd-eu-9'] })).rejects.toThrow(/--down argocd-eu-9: no such Argo CD instance or cluster/);
+    await expect(startSandbox({ down: ['argocd-eu-9'] })).rejects.toThrow(
+      /--down argocd-eu-9: no such Argo CD instance or cluster/,
+    );
   });
 
   it('removes its temp dir on close', async () => {

@@ -37,10 +37,46 @@ const PODS_PER_CLUSTER = 5_000;
 const SYNTHETIC_IMAGE = 'registry.example.com/platform/service-template';
 
 const WORDS = [
-  'accounts', 'audit', 'billing', 'booking', 'cache', 'chat', 'coupons', 'crm', 'delivery', 'docs', 'email', 'feeds',
-  'forecast', 'geo', 'gifts', 'identity', 'imaging', 'invoices', 'kyc', 'ledger', 'loyalty', 'maps', 'media', 'metering',
-  'offers', 'partners', 'payouts', 'pdf', 'quotes', 'ratings', 'refunds', 'returns', 'reviews', 'routing', 'sessions',
-  'sms', 'stock', 'tax', 'tickets', 'wallet',
+  'accounts',
+  'audit',
+  'billing',
+  'booking',
+  'cache',
+  'chat',
+  'coupons',
+  'crm',
+  'delivery',
+  'docs',
+  'email',
+  'feeds',
+  'forecast',
+  'geo',
+  'gifts',
+  'identity',
+  'imaging',
+  'invoices',
+  'kyc',
+  'ledger',
+  'loyalty',
+  'maps',
+  'media',
+  'metering',
+  'offers',
+  'partners',
+  'payouts',
+  'pdf',
+  'quotes',
+  'ratings',
+  'refunds',
+  'returns',
+  'reviews',
+  'routing',
+  'sessions',
+  'sms',
+  'stock',
+  'tax',
+  'tickets',
+  'wallet',
 ];
 
 /** The synthetic app's manifests, stored as JSON (valid manifests that render fast at scale). */
@@ -83,17 +119,27 @@ function manifests(app: SyntheticApp): { deployment: string; service: string } {
  * (and enough clusters for the pods), then `apps` apps round-robin over every instance and the
  * synthetic clusters, with `pods` replicas in total.
  */
-export function planSyntheticEstate(options: ScaleOptions, existingClusters: readonly string[], existingInstances: readonly string[]): SyntheticEstatePlan {
+export function planSyntheticEstate(
+  options: ScaleOptions,
+  existingClusters: readonly string[],
+  existingInstances: readonly string[],
+): SyntheticEstatePlan {
   const appCount = options.apps ?? (options.pods ? Math.max(1, Math.ceil(options.pods / 25)) : 0);
   const pods = options.pods ?? appCount * 2;
   // Synthetic apps only run on synthetic clusters, so scenario clusters keep their node sizing.
-  const wantedClusters = Math.max((options.clusters ?? 0) - existingClusters.length, appCount > 0 ? Math.ceil(pods / PODS_PER_CLUSTER) : 0);
+  const wantedClusters = Math.max(
+    (options.clusters ?? 0) - existingClusters.length,
+    appCount > 0 ? Math.ceil(pods / PODS_PER_CLUSTER) : 0,
+  );
   const clusters: string[] = [];
   for (let index = 1; clusters.length < wantedClusters; index++) {
     const name = `cluster-${index}`;
     if (!existingClusters.includes(name)) clusters.push(name);
   }
-  const wantedInstances = Math.max((options.argocdInstances ?? 0) - existingInstances.length, appCount > 0 && existingInstances.length === 0 ? 1 : 0);
+  const wantedInstances = Math.max(
+    (options.argocdInstances ?? 0) - existingInstances.length,
+    appCount > 0 && existingInstances.length === 0 ? 1 : 0,
+  );
   const instances: string[] = [];
   for (let index = 1; instances.length < wantedInstances; index++) {
     const name = `argocd-${index}`;
@@ -119,7 +165,18 @@ export function planSyntheticEstate(options: ScaleOptions, existingClusters: rea
     files[`${app.path}/deployment.json`] = deployment;
     files[`${app.path}/service.json`] = service;
   }
-  const images: ImageBehaviour[] = appCount > 0 ? [{ repository: SYNTHETIC_IMAGE, tags: ['1.0.0'], listenPort: 8080, memoryMiB: 40, startupLog: ['level=info msg="service-template ready" port=8080'] }] : [];
+  const images: ImageBehaviour[] =
+    appCount > 0
+      ? [
+          {
+            repository: SYNTHETIC_IMAGE,
+            tags: ['1.0.0'],
+            listenPort: 8080,
+            memoryMiB: 40,
+            startupLog: ['level=info msg="service-template ready" port=8080'],
+          },
+        ]
+      : [];
   return { clusters, instances, apps, files, images };
 }
 

@@ -4,7 +4,10 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
  * A loopback TCP server that accepts connections and never answers: what a client sees when an
  * instance is down behind a load balancer (the request hangs until the client's timeout).
  */
-export async function startUnreachableServer(): Promise<{ url: (scheme: 'http' | 'https') => string; close(): Promise<void> }> {
+export async function startUnreachableServer(): Promise<{
+  url: (scheme: 'http' | 'https') => string;
+  close(): Promise<void>;
+}> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);

@@ -91,7 +91,11 @@ export async function startGatewayOverSandbox(
   };
 
   try {
-    const serve = async (kind: SandboxUpstream['kind'], instance: string, createServer: () => Server): Promise<SandboxUpstream> => {
+    const serve = async (
+      kind: SandboxUpstream['kind'],
+      instance: string,
+      createServer: () => Server,
+    ): Promise<SandboxUpstream> => {
       const token = secret();
       const server = await startHttpTransport({ createServer, authToken: token, port: 0, logger: serverLogger });
       running.push(server);
@@ -101,14 +105,31 @@ export async function startGatewayOverSandbox(
     for (const endpoint of sandbox.argocd) {
       const config = { url: endpoint.url, token: endpoint.token, requestTimeoutMs: callTimeoutMs, logLevel: 'silent' };
       const deps = createArgocdDeps(config);
-      upstreams.push(await serve('argocd', endpoint.name, () => createArgocdServer(config, { ...deps, enableWrites, logger: serverLogger })));
+      upstreams.push(
+        await serve('argocd', endpoint.name, () =>
+          createArgocdServer(config, { ...deps, enableWrites, logger: serverLogger }),
+        ),
+      );
     }
     for (const cluster of sandbox.clusters) {
-      const config = { kubeconfigPath: sandbox.kubeconfigPath, context: cluster.name, requestTimeoutMs: callTimeoutMs, logLevel: 'silent' };
+      const config = {
+        kubeconfigPath: sandbox.kubeconfigPath,
+        context: cluster.name,
+        requestTimeoutMs: callTimeoutMs,
+        logLevel: 'silent',
+      };
       const kubeDeps = createKubernetesDeps(config);
-      upstreams.push(await serve('kubernetes', cluster.name, () => createKubernetesServer(config, { ...kubeDeps, enableWrites, logger: serverLogger })));
+      upstreams.push(
+        await serve('kubernetes', cluster.name, () =>
+          createKubernetesServer(config, { ...kubeDeps, enableWrites, logger: serverLogger }),
+        ),
+      );
       const kyvernoDeps = createKyvernoDeps(config);
-      upstreams.push(await serve('kyverno', cluster.name, () => createKyvernoServer(config, { ...kyvernoDeps, logger: serverLogger })));
+      upstreams.push(
+        await serve('kyverno', cluster.name, () =>
+          createKyvernoServer(config, { ...kyvernoDeps, logger: serverLogger }),
+        ),
+      );
     }
 
     const readerToken = secret();
@@ -125,11 +146,17 @@ export async function startGatewayOverSandbox(
           instance: upstream.instance,
           url: upstream.url,
           auth: { bearerTokenEnv: envName(upstream.kind, upstream.instance) },
-          labels: upstream.kind === 'argocd' ? { env: 'sandbox' } : ({ env: 'sandbox', cluster: upstream.instance } as Record<string, string>),
+          labels:
+            upstream.kind === 'argocd'
+              ? { env: 'sandbox' }
+              : ({ env: 'sandbox', cluster: upstream.instance } as Record<string, string>),
         })),
         ...(options.extraUpstreams ?? []),
       ],
-      callers: [{ principal: 'sandbox-reader', tokenSha256: sha256Hex(readerToken), writes: false }, ...(options.extraCallers ?? [])],
+      callers: [
+        { principal: 'sandbox-reader', tokenSha256: sha256Hex(readerToken), writes: false },
+        ...(options.extraCallers ?? []),
+      ],
     };
     const config = parseGatewayConfig(raw, { env, baseDir: process.cwd() });
     gateway = createGateway(config, {

@@ -27,7 +27,12 @@ export function describeDestination(app: Application): string {
 export function applicationLine(app: Application, now: Date): string {
   const status = app.status ?? {};
   const operation = status.operationState;
-  const failedOp = operation && operation.phase !== 'Succeeded' && operation.phase !== 'Running' ? `  op=${operation.phase} ${formatAge(operation.finishedAt ?? operation.startedAt, now)} ago` : operation?.phase === 'Running' ? '  op=Running' : '';
+  const failedOp =
+    operation && operation.phase !== 'Succeeded' && operation.phase !== 'Running'
+      ? `  op=${operation.phase} ${formatAge(operation.finishedAt ?? operation.startedAt, now)} ago`
+      : operation?.phase === 'Running'
+        ? '  op=Running'
+        : '';
   const conditions = (status.conditions ?? []).map((condition) => condition.type).filter(Boolean);
   return `${app.metadata.name}  ${status.sync?.status ?? 'Unknown'}/${status.health?.status ?? 'Unknown'}  project=${app.spec?.project ?? 'default'}  rev=${shortRevision(status.sync?.revision)}${failedOp}${conditions.length ? `  conditions=${conditions.join(',')}` : ''}`;
 }
@@ -43,7 +48,10 @@ export interface HistoryLine {
 }
 
 /** Joins history entries with commit metadata (author, first message line). */
-export function historyLines(history: readonly RevisionHistory[], metadata: ReadonlyMap<string, RevisionMetadata>): HistoryLine[] {
+export function historyLines(
+  history: readonly RevisionHistory[],
+  metadata: ReadonlyMap<string, RevisionMetadata>,
+): HistoryLine[] {
   return history.map((entry) => {
     const meta = entry.revision ? metadata.get(entry.revision) : undefined;
     const by = entry.initiatedBy?.automated ? 'automated' : entry.initiatedBy?.username;
@@ -65,30 +73,63 @@ export function formatHistoryLine(line: HistoryLine, now: Date, current?: string
 }
 
 /** Everything get_application reports, in order of usefulness. */
-export function formatApplication(app: Application, history: HistoryLine[], now: Date, operationCommit?: RevisionMetadata): string[] {
+export function formatApplication(
+  app: Application,
+  history: HistoryLine[],
+  now: Date,
+  operationCommit?: RevisionMetadata,
+): string[] {
   const status = app.status ?? {};
   const lines: string[] = [];
   const automated = app.spec?.syncPolicy?.automated;
-  lines.push(`Application ${app.metadata.name} (project ${app.spec?.project ?? 'default'}): sync=${status.sync?.status ?? 'Unknown'} health=${status.health?.status ?? 'Unknown'}${status.health?.message ? ` — ${clip(status.health.message, 200)}` : ''}`);
+  lines.push(
+    `Application ${app.metadata.name} (project ${app.spec?.project ?? 'default'}): sync=${status.sync?.status ?? 'Unknown'} health=${status.health?.status ?? 'Unknown'}${status.health?.message ? ` — ${clip(status.health.message, 200)}` : ''}`,
+  );
   lines.push(`source: ${describeSource(app)} (synced to ${shortRevision(status.sync?.revision)})`);
-  lines.push(`destination: ${describeDestination(app)}; auto-sync=${automated ? `on${automated.prune ? ' prune' : ''}${automated.selfHeal ? ' selfHeal' : ''}` : 'off'}`);
+  lines.push(
+    `destination: ${describeDestination(app)}; auto-sync=${automated ? `on${automated.prune ? ' prune' : ''}${automated.selfHeal ? ' selfHeal' : ''}` : 'off'}`,
+  );
   const operation = status.operationState;
   if (operation) {
-    lines.push(`last operation: ${operation.phase ?? '?'} ${formatAge(operation.finishedAt ?? operation.startedAt, now)} ago (sync to ${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)}${operation.retryCount ? `, retries ${operation.retryCount}` : ''}): ${clip(redactSecrets(operation.message ?? ''), 600)}`);
-    if (operationCommit) lines.push(`  commit ${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)} (not in deploy history): ${operationCommit.author ?? '?'} "${clip(redactSecrets(operationCommit.message?.split('\n')[0] ?? ''), 120)}"`);
-    const failed = (operation.syncResult?.resources ?? []).filter((resource) => resource.status && resource.status !== 'Synced' && resource.status !== 'Pruned');
+    lines.push(
+      `last operation: ${operation.phase ?? '?'} ${formatAge(operation.finishedAt ?? operation.startedAt, now)} ago (sync to ${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)}${operation.retryCount ? `, retries ${operation.retryCount}` : ''}): ${clip(redactSecrets(operation.message ?? ''), 600)}`,
+    );
+    if (operationCommit)
+      lines.push(
+        `  commit ${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)} (not in deploy history): ${operationCommit.author ?? '?'} "${clip(redactSecrets(operationCommit.message?.split('\n')[0] ?? ''), 120)}"`,
+      );
+    const failed = (operation.syncResult?.resources ?? []).filter(
+      (resource) => resource.status && resource.status !== 'Synced' && resource.status !== 'Pruned',
+    );
     for (const resource of failed.slice(0, 6)) {
-      lines.push(`  ! ${resource.kind}/${resource.name}${resource.namespace ? ` (${resource.namespace})` : ''} ${resource.status}: ${clip(redactSecrets(resource.message ?? ''), 400)}`);
+      lines.push(
+        `  ! ${resource.kind}/${resource.name}${resource.namespace ? ` (${resource.namespace})` : ''} ${resource.status}: ${clip(redactSecrets(resource.message ?? ''), 400)}`,
+      );
     }
     if (failed.length > 6) lines.push(`  … ${failed.length - 6} more failed resources; call get_application_tree`);
   }
-  for (const condition of status.conditions ?? []) lines.push(`condition ${condition.type ?? '?'}: ${clip(redactSecrets(condition.message ?? ''), 400)}`);
+  for (const condition of status.conditions ?? [])
+    lines.push(`condition ${condition.type ?? '?'}: ${clip(redactSecrets(condition.message ?? ''), 400)}`);
   const resources = status.resources ?? [];
   const unhealthy = resources.filter((resource) => resource.health?.status && resource.health.status !== 'Healthy');
   const outOfSync = resources.filter((resource) => resource.status && resource.status !== 'Synced');
   lines.push(`resources: ${resources.length} total, ${unhealthy.length} not healthy, ${outOfSync.length} out of sync`);
-  for (const resource of unhealthy.slice(0, 6)) lines.push(`  ! ${resource.kind}/${resource.name} ${resource.health?.status}${resource.health?.message ? `: ${clip(resource.health.message, 200)}` : ''}`);
-  if (outOfSync.length > 0) lines.push(`  out of sync: ${outOfSync.slice(0, 8).map((resource) => `${resource.kind}/${resource.name}${resource.namespace && resource.namespace !== app.spec?.destination?.namespace ? ` (ns ${resource.namespace})` : ''}${resource.requiresPruning ? ' (prune)' : ''}`).join(', ')}${outOfSync.length > 8 ? ` +${outOfSync.length - 8}` : ''} (get_application_diff shows the changes)`);
+  for (const resource of unhealthy.slice(0, 6))
+    lines.push(
+      `  ! ${resource.kind}/${resource.name} ${resource.health?.status}${resource.health?.message ? `: ${clip(resource.health.message, 200)}` : ''}`,
+    );
+  if (outOfSync.length > 0)
+    lines.push(
+      `  out of sync: ${outOfSync
+        .slice(0, 8)
+        .map(
+          (resource) =>
+            `${resource.kind}/${resource.name}${resource.namespace && resource.namespace !== app.spec?.destination?.namespace ? ` (ns ${resource.namespace})` : ''}${resource.requiresPruning ? ' (prune)' : ''}`,
+        )
+        .join(
+          ', ',
+        )}${outOfSync.length > 8 ? ` +${outOfSync.length - 8}` : ''} (get_application_diff shows the changes)`,
+    );
   if (status.summary?.images?.length) lines.push(`images: ${status.summary.images.slice(0, 6).join(', ')}`);
   if (history.length > 0) {
     lines.push(`history (newest first):`);

@@ -19,8 +19,13 @@ beforeAll(async () => {
     // A server that drops a kept-alive connection as the next request arrives (its idle timeout
     // racing the client): the second request on a socket is cut off unanswered.
     if (req.url === '/api/v1/applications/stale' && served > 0) return void req.socket.destroy();
-    if (req.url === '/api/v1/applications/stale') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ metadata: { name: 'stale' } }));
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [{ metadata: { name: 'checkout' } }] }));
+    if (req.url === '/api/v1/applications/stale')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ metadata: { name: 'stale' } }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ items: [{ metadata: { name: 'checkout' } }] }));
   });
   argo.on('connection', (socket) => Object.assign(socket, { connectionId: ++nextConnection }));
   await new Promise<void>((resolve) => argo.listen(0, '127.0.0.1', resolve));
@@ -36,7 +41,8 @@ describe('argocd client transport', () => {
   it('reuses one kept-alive connection for consecutive requests', async () => {
     const client = createArgocdClient({ url, token: 't' });
     connections.clear();
-    for (let index = 0; index < 5; index++) expect((await client.listApplications()).map((app) => app.metadata.name)).toEqual(['checkout']);
+    for (let index = 0; index < 5; index++)
+      expect((await client.listApplications()).map((app) => app.metadata.name)).toEqual(['checkout']);
     expect(connections.size).toBe(1);
   });
 

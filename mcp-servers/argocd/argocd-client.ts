@@ -1,6 +1,13 @@
 import { createBackendHttp, type BackendRequest, type BackendResponse } from '../common/backend-http.js';
 import { McpServerError, errorMessage, isNetworkError } from '../common/errors.js';
-import type { Application, ArgoEvent, LogEntry, ResourceDiff, ResourceTree, RevisionMetadata } from './argocd-shapes.js';
+import type {
+  Application,
+  ArgoEvent,
+  LogEntry,
+  ResourceDiff,
+  ResourceTree,
+  RevisionMetadata,
+} from './argocd-shapes.js';
 
 /** Options of the application logs endpoint. */
 export interface ApplicationLogOptions {
@@ -24,7 +31,10 @@ export interface ArgocdClient {
   getApplication(name: string): Promise<Application | undefined>;
   resourceTree(name: string): Promise<ResourceTree>;
   managedResources(name: string): Promise<ResourceDiff[]>;
-  events(name: string, query?: { resourceName?: string; resourceNamespace?: string; resourceUID?: string }): Promise<ArgoEvent[]>;
+  events(
+    name: string,
+    query?: { resourceName?: string; resourceNamespace?: string; resourceUID?: string },
+  ): Promise<ArgoEvent[]>;
   logs(name: string, options: ApplicationLogOptions): Promise<LogEntry[]>;
   revisionMetadata(name: string, revision: string): Promise<RevisionMetadata | undefined>;
   sync(name: string, request: { dryRun: boolean; revision?: string; prune?: boolean }): Promise<Application>;
@@ -63,7 +73,12 @@ function createPooledTransport(baseUrl: string): Transport {
 function fetchTransport(baseUrl: string, doFetch: typeof fetch): Transport {
   return async (path, init) => {
     const signal = AbortSignal.timeout(init.timeoutMs);
-    const response = await doFetch(`${baseUrl}${path}`, { method: init.method, headers: init.headers, ...(init.body === undefined ? {} : { body: init.body }), signal });
+    const response = await doFetch(`${baseUrl}${path}`, {
+      method: init.method,
+      headers: init.headers,
+      ...(init.body === undefined ? {} : { body: init.body }),
+      signal,
+    });
     return { status: response.status, statusText: response.statusText, text: await response.text() };
   };
 }
@@ -72,7 +87,18 @@ function fetchTransport(baseUrl: string, doFetch: typeof fetch): Transport {
 export class ArgocdStatusError extends McpServerError {
   readonly status: number;
   constructor(status: number, message: string) {
-    super(status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 409 ? 'conflict' : status === 400 ? 'invalid_input' : 'backend_error', message);
+    super(
+      status === 404
+        ? 'not_found'
+        : status === 403
+          ? 'forbidden'
+          : status === 409
+            ? 'conflict'
+            : status === 400
+              ? 'invalid_input'
+              : 'backend_error',
+      message,
+    );
     this.status = status;
   }
 }
@@ -97,8 +123,15 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
         timeoutMs: timeout,
       });
     } catch (error) {
-      if (isNetworkError(error) || (error instanceof Error && (error.name === 'TimeoutError' || error.message === 'fetch failed'))) {
-        throw new McpServerError('backend_unavailable', `Argo CD at ${host} is unreachable: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`, { cause: error });
+      if (
+        isNetworkError(error) ||
+        (error instanceof Error && (error.name === 'TimeoutError' || error.message === 'fetch failed'))
+      ) {
+        throw new McpServerError(
+          'backend_unavailable',
+          `Argo CD at ${host} is unreachable: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`,
+          { cause: error },
+        );
       }
       throw new McpServerError('backend_error', `Argo CD request failed: ${errorMessage(error)}`, { cause: error });
     }
@@ -112,9 +145,16 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
       // Non-JSON error page: keep the text.
     }
     if (response.status >= 500 || response.status === 429) {
-      throw new McpServerError('backend_unavailable', `Argo CD at ${host} answered ${response.status}: ${message || response.statusText}`);
+      throw new McpServerError(
+        'backend_unavailable',
+        `Argo CD at ${host} answered ${response.status}: ${message || response.statusText}`,
+      );
     }
-    if (response.status === 401) throw new McpServerError('backend_error', `Argo CD at ${host} rejected the configured token (401); the operator must renew ARGOCD_TOKEN`);
+    if (response.status === 401)
+      throw new McpServerError(
+        'backend_error',
+        `Argo CD at ${host} rejected the configured token (401); the operator must renew ARGOCD_TOKEN`,
+      );
     throw new ArgocdStatusError(response.status, message || `HTTP ${response.status}`);
   }
 
@@ -123,7 +163,11 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
     try {
       return JSON.parse(text) as T;
     } catch (error) {
-      throw new McpServerError('backend_error', `Argo CD at ${host} answered ${method} ${path.split('?')[0] ?? path} with a body that is not JSON`, { cause: error });
+      throw new McpServerError(
+        'backend_error',
+        `Argo CD at ${host} answered ${method} ${path.split('?')[0] ?? path} with a body that is not JSON`,
+        { cause: error },
+      );
     }
   }
 
@@ -144,7 +188,10 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
       const params = new URLSearchParams();
       if (query.project) params.append('projects', query.project);
       if (query.selector) params.set('selector', query.selector);
-      const list = await json<{ items?: Application[] | null }>('GET', `/api/v1/applications${params.size ? `?${params.toString()}` : ''}`);
+      const list = await json<{ items?: Application[] | null }>(
+        'GET',
+        `/api/v1/applications${params.size ? `?${params.toString()}` : ''}`,
+      );
       return list.items ?? [];
     },
     getApplication: (name) => maybe(json<Application>('GET', app(name))),
@@ -153,8 +200,17 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
       return (await json<{ items?: ResourceDiff[] | null }>('GET', `${app(name)}/managed-resources`)).items ?? [];
     },
     async events(name, query = {}) {
-      const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-      return (await json<{ items?: ArgoEvent[] | null }>('GET', `${app(name)}/events${params.size ? `?${params.toString()}` : ''}`)).items ?? [];
+      const params = new URLSearchParams(
+        Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      );
+      return (
+        (
+          await json<{ items?: ArgoEvent[] | null }>(
+            'GET',
+            `${app(name)}/events${params.size ? `?${params.toString()}` : ''}`,
+          )
+        ).items ?? []
+      );
     },
     async logs(name, options) {
       const params = new URLSearchParams({ follow: 'false' });
@@ -165,7 +221,8 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
         if (!line.trim()) continue;
         try {
           const parsed = JSON.parse(line) as { result?: LogEntry; error?: { message?: string } };
-          if (parsed.error?.message) throw new McpServerError('backend_error', `Argo CD log stream error: ${parsed.error.message}`);
+          if (parsed.error?.message)
+            throw new McpServerError('backend_error', `Argo CD log stream error: ${parsed.error.message}`);
           if (parsed.result && !parsed.result.last) entries.push(parsed.result);
         } catch (error) {
           if (error instanceof McpServerError) throw error;
@@ -175,7 +232,8 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
       return entries;
     },
     version: () => json<{ Version?: string }>('GET', '/api/version'),
-    revisionMetadata: (name, revision) => maybe(json<RevisionMetadata>('GET', `${app(name)}/revisions/${encodeURIComponent(revision)}/metadata`)),
+    revisionMetadata: (name, revision) =>
+      maybe(json<RevisionMetadata>('GET', `${app(name)}/revisions/${encodeURIComponent(revision)}/metadata`)),
     sync: (name, body) => json<Application>('POST', `${app(name)}/sync`, { name, ...body }),
     rollback: (name, body) => json<Application>('POST', `${app(name)}/rollback`, { name, ...body }),
   };

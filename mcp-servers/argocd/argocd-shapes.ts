@@ -59,7 +59,10 @@ export interface Application {
       startedAt?: string;
       finishedAt?: string;
       retryCount?: number;
-      operation?: { sync?: { revision?: string; dryRun?: boolean }; initiatedBy?: { username?: string; automated?: boolean } };
+      operation?: {
+        sync?: { revision?: string; dryRun?: boolean };
+        initiatedBy?: { username?: string; automated?: boolean };
+      };
       syncResult?: { revision?: string; resources?: SyncResultResource[] };
     };
     conditions?: Array<{ type?: string; message?: string; lastTransitionTime?: string }>;

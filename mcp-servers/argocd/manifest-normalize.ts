@@ -34,7 +34,10 @@ export function comparableYaml(manifest: Record<string, unknown> | undefined): s
     for (const field of ['data', 'stringData']) {
       const values = copy[field] as Record<string, string> | undefined;
       // Hash-free masking: a changed value shows as changed length only, never the value.
-      if (values) copy[field] = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, `<${String(value).length} chars>`]));
+      if (values)
+        copy[field] = Object.fromEntries(
+          Object.entries(values).map(([key, value]) => [key, `<${String(value).length} chars>`]),
+        );
     }
   }
   return stringify(copy, { lineWidth: 0, sortMapEntries: true });
@@ -46,7 +49,8 @@ export function comparableYaml(manifest: Record<string, unknown> | undefined): s
  * Array elements are matched by index; extra live elements stay, they are real differences.
  */
 export function projectOnto(live: unknown, desired: unknown): unknown {
-  if (Array.isArray(live) && Array.isArray(desired)) return live.map((item, index) => (index < desired.length ? projectOnto(item, desired[index]) : item));
+  if (Array.isArray(live) && Array.isArray(desired))
+    return live.map((item, index) => (index < desired.length ? projectOnto(item, desired[index]) : item));
   if (isPlainObject(live) && isPlainObject(desired)) {
     const projected: Record<string, unknown> = {};
     for (const key of Object.keys(desired)) if (key in live) projected[key] = projectOnto(live[key], desired[key]);

@@ -25,7 +25,9 @@ const INSTRUCTIONS =
 /** Builds the tool dependencies (one Argo CD client for the configured instance). */
 export function createArgocdDeps(config: ArgocdServerConfig, overrides: ArgocdServerDeps = {}): ArgocdDeps {
   return {
-    argocd: overrides.argocd ?? createArgocdClient({ url: config.url, token: config.token, requestTimeoutMs: config.requestTimeoutMs }),
+    argocd:
+      overrides.argocd ??
+      createArgocdClient({ url: config.url, token: config.token, requestTimeoutMs: config.requestTimeoutMs }),
     now: overrides.now ?? (() => new Date()),
   };
 }
@@ -40,7 +42,10 @@ export function createArgocdServer(config: ArgocdServerConfig, deps: ArgocdServe
     instructions: INSTRUCTIONS,
     tools: argocdTools,
     deps: toolDeps,
-    backendProbe: { backend: 'argocd', check: async () => `Argo CD ${(await toolDeps.argocd.version()).Version ?? '(version not reported)'} at ${host}` },
+    backendProbe: {
+      backend: 'argocd',
+      check: async () => `Argo CD ${(await toolDeps.argocd.version()).Version ?? '(version not reported)'} at ${host}`,
+    },
     enableWrites: deps.enableWrites ?? false,
     logger: deps.logger ?? createSilentServerLogger(),
     ...(deps.tracer ? { tracer: deps.tracer } : {}),

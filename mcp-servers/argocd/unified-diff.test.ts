@@ -32,7 +32,13 @@ describe('comparableYaml', () => {
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Secret',
-        metadata: { name: 's', uid: '1', resourceVersion: '9', managedFields: [{}], annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } },
+        metadata: {
+          name: 's',
+          uid: '1',
+          resourceVersion: '9',
+          managedFields: [{}],
+          annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+        },
         data: { password: 'aHVudGVyMg==' },
         status: {},
       }),
@@ -43,17 +49,51 @@ describe('comparableYaml', () => {
   });
 
   it('shows a replica change between live and desired as a two-line diff', () => {
-    const live = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', generation: 4 }, spec: { replicas: 5, template: { spec: { containers: [{ name: 'api', image: 'api:1.2' }] } } } };
+    const live = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', generation: 4 },
+      spec: { replicas: 5, template: { spec: { containers: [{ name: 'api', image: 'api:1.2' }] } } },
+    };
     const desired = { ...live, spec: { ...live.spec, replicas: 3 } };
     const diff = unifiedDiff(comparableYaml(live), comparableYaml(desired), { context: 0 });
-    expect(diff.filter((line) => line.startsWith('-') || line.startsWith('+'))).toEqual(['-  replicas: 5', '+  replicas: 3']);
+    expect(diff.filter((line) => line.startsWith('-') || line.startsWith('+'))).toEqual([
+      '-  replicas: 5',
+      '+  replicas: 3',
+    ]);
   });
 });
 
 describe('projectOnto', () => {
   it('drops server-defaulted fields but keeps changed values and extra list items', () => {
     const desired = { spec: { replicas: 3, template: { spec: { containers: [{ name: 'api', image: 'api:1.3' }] } } } };
-    const live = { spec: { replicas: 3, progressDeadlineSeconds: 600, template: { spec: { dnsPolicy: 'ClusterFirst', containers: [{ name: 'api', image: 'api:1.2', imagePullPolicy: 'IfNotPresent' }, { name: 'sidecar', image: 'envoy:1' }] } } } };
-    expect(projectOnto(live, desired)).toEqual({ spec: { replicas: 3, template: { spec: { containers: [{ name: 'api', image: 'api:1.2' }, { name: 'sidecar', image: 'envoy:1' }] } } } });
+    const live = {
+      spec: {
+        replicas: 3,
+        progressDeadlineSeconds: 600,
+        template: {
+          spec: {
+            dnsPolicy: 'ClusterFirst',
+            containers: [
+              { name: 'api', image: 'api:1.2', imagePullPolicy: 'IfNotPresent' },
+              { name: 'sidecar', image: 'envoy:1' },
+            ],
+          },
+        },
+      },
+    };
+    expect(projectOnto(live, desired)).toEqual({
+      spec: {
+        replicas: 3,
+        template: {
+          spec: {
+            containers: [
+              { name: 'api', image: 'api:1.2' },
+              { name: 'sidecar', image: 'envoy:1' },
+            ],
+          },
+        },
+      },
+    });
   });
 });

@@ -4,7 +4,11 @@ import { z } from 'zod';
  * A small line diff (LCS) rendered as unified-diff hunks with a little context. Manifests are
  * short, so quadratic time is fine; inputs beyond `maxLines` are compared line by line.
  */
-export function unifiedDiff(before: string, after: string, options: { context?: number; maxLines?: number } = {}): string[] {
+export function unifiedDiff(
+  before: string,
+  after: string,
+  options: { context?: number; maxLines?: number } = {},
+): string[] {
   const context = options.context ?? 2;
   const maxLines = options.maxLines ?? 1_500;
   const left = before === '' ? [] : before.replace(/\n$/, '').split('\n');
@@ -13,7 +17,8 @@ export function unifiedDiff(before: string, after: string, options: { context?: 
   if (left.length > maxLines || right.length > maxLines) {
     const length = Math.max(left.length, right.length);
     for (let index = 0; index < length; index += 1) {
-      if (left[index] === right[index]) ops.push({ kind: ' ', text: left[index] ?? '', leftLine: index, rightLine: index });
+      if (left[index] === right[index])
+        ops.push({ kind: ' ', text: left[index] ?? '', leftLine: index, rightLine: index });
       else {
         if (index < left.length) ops.push({ kind: '-', text: left[index] ?? '', leftLine: index, rightLine: index });
         if (index < right.length) ops.push({ kind: '+', text: right[index] ?? '', leftLine: index, rightLine: index });
@@ -25,7 +30,10 @@ export function unifiedDiff(before: string, after: string, options: { context?: 
     const table = new Uint32Array(rows * cols);
     for (let i = left.length - 1; i >= 0; i -= 1) {
       for (let j = right.length - 1; j >= 0; j -= 1) {
-        table[i * cols + j] = left[i] === right[j] ? (table[(i + 1) * cols + j + 1] ?? 0) + 1 : Math.max(table[(i + 1) * cols + j] ?? 0, table[i * cols + j + 1] ?? 0);
+        table[i * cols + j] =
+          left[i] === right[j]
+            ? (table[(i + 1) * cols + j + 1] ?? 0) + 1
+            : Math.max(table[(i + 1) * cols + j] ?? 0, table[i * cols + j + 1] ?? 0);
       }
     }
     let i = 0;
@@ -35,7 +43,10 @@ export function unifiedDiff(before: string, after: string, options: { context?: 
         ops.push({ kind: ' ', text: left[i] ?? '', leftLine: i, rightLine: j });
         i += 1;
         j += 1;
-      } else if (i < left.length && (j >= right.length || (table[(i + 1) * cols + j] ?? 0) >= (table[i * cols + j + 1] ?? 0))) {
+      } else if (
+        i < left.length &&
+        (j >= right.length || (table[(i + 1) * cols + j] ?? 0) >= (table[i * cols + j + 1] ?? 0))
+      ) {
         // Deletions before insertions, as diff(1) prints them.
         ops.push({ kind: '-', text: left[i] ?? '', leftLine: i, rightLine: j });
         i += 1;
@@ -91,7 +102,14 @@ export function diffHunks(lines: readonly string[]): DiffHunk[] {
   const hunks: DiffHunk[] = [];
   for (const line of lines) {
     const header = HUNK_HEADER.exec(line);
-    if (header) hunks.push({ oldStart: Number(header[1]), oldLines: Number(header[2]), newStart: Number(header[3]), newLines: Number(header[4]), lines: [] });
+    if (header)
+      hunks.push({
+        oldStart: Number(header[1]),
+        oldLines: Number(header[2]),
+        newStart: Number(header[3]),
+        newLines: Number(header[4]),
+        lines: [],
+      });
     else hunks.at(-1)?.lines.push(line);
   }
   return hunks;

@@ -38,7 +38,18 @@ export interface BackendHttp {
 /** Error codes of a pooled connection the server closed just as it was reused. */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 function timeoutError(ms: number): Error {
   const error = Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' });
@@ -68,7 +79,10 @@ export function createBackendHttp(origin: URL, tls: BackendTls = {}): BackendHtt
         origin: base,
         path: request.path,
         method: request.method as Dispatcher.HttpMethod,
-        headers: request.body === undefined ? request.headers : { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+        headers:
+          request.body === undefined
+            ? request.headers
+            : { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
         ...(request.body === undefined ? {} : { body: request.body }),
         signal: controller.signal,
       });

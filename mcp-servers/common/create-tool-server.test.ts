@@ -16,11 +16,15 @@ const countTool = toolBuilder<Deps>()({
   title: 'Count things',
   description: 'test tool',
   inputSchema: z.strictObject({ name: z.string().optional() }),
-  outputSchema: z.object({ count: z.number().int(), owners: z.array(z.object({ kind: z.string(), name: z.string() })).optional() }),
+  outputSchema: z.object({
+    count: z.number().int(),
+    owners: z.array(z.object({ kind: z.string(), name: z.string() })).optional(),
+  }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
-    if (input.name === 'missing') throw new McpServerError('not_found', "No thing 'missing'. Call count_things without a name.");
+    if (input.name === 'missing')
+      throw new McpServerError('not_found', "No thing 'missing'. Call count_things without a name.");
     const structured = deps.answer();
     return { text: 'counted', ...(structured ? { structured } : {}) };
   },
@@ -30,7 +34,8 @@ async function connect(answer: Deps['answer']): Promise<{ client: Client; logs: 
   const logs: Array<Record<string, unknown>> = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        logs.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -66,16 +71,28 @@ describe('createToolServer output schemas', () => {
 
   it.each([
     ['a mistyped field', { count: 'two' }, /count/],
-    ['a field the schema does not declare (the client would reject it)', { count: 2, extra: true }, /additional properties/],
+    [
+      'a field the schema does not declare (the client would reject it)',
+      { count: 2, extra: true },
+      /additional properties/,
+    ],
     ['no structured output at all', undefined, /no structured output/],
   ])('turns %s into a logged, non-retryable server error naming the tool', async (_case, answer, problem) => {
     const { client, logs } = await connect(() => answer);
-    const error = (await client.callTool({ name: 'count_things', arguments: {} }).catch((caught: unknown) => caught)) as McpError;
+    const error = (await client
+      .callTool({ name: 'count_things', arguments: {} })
+      .catch((caught: unknown) => caught)) as McpError;
     expect(error).toBeInstanceOf(McpError);
     expect(error.message).toMatch(/count_things failed: structured output does not match the tool's outputSchema/);
     expect(error.message).toMatch(problem);
     expect(error.data).toMatchObject({ code: 'output_invalid', isRetryable: false });
-    expect(logs).toContainEqual(expect.objectContaining({ event: 'tool-output-invalid', tool: 'count_things', problem: expect.stringMatching(problem) }));
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        event: 'tool-output-invalid',
+        tool: 'count_things',
+        problem: expect.stringMatching(problem),
+      }),
+    );
   });
 
   it('answers a model-actionable error with its data as the advertised error shape, which the client schema check accepts', async () => {

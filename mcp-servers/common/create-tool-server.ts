@@ -55,12 +55,18 @@ export interface ToolServerOptions<Deps> {
 }
 
 /** The tools a server offers with the given write setting (writes only when enabled). */
-export function offeredTools<Deps>(tools: readonly AnyToolDefinition<Deps>[], enableWrites: boolean): AnyToolDefinition<Deps>[] {
+export function offeredTools<Deps>(
+  tools: readonly AnyToolDefinition<Deps>[],
+  enableWrites: boolean,
+): AnyToolDefinition<Deps>[] {
   return tools.filter((tool) => enableWrites || !tool.isWrite);
 }
 
 function jsonSchemaOf(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputSchema'] {
-  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return { ...jsonSchema, type: 'object' } as Tool['inputSchema'];
 }
 
@@ -131,10 +137,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The checks the SDK `Server` applies to tools/call params, for the stateless path. */
-function checkCallParams(params: Record<string, unknown>): { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> } {
-  if (typeof params.name !== 'string') throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.name must be a string');
-  if (params.arguments !== undefined && !isObject(params.arguments)) throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.arguments must be an object');
-  if (params._meta !== undefined && !isObject(params._meta)) throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params._meta must be an object');
+function checkCallParams(params: Record<string, unknown>): {
+  name: string;
+  arguments?: Record<string, unknown>;
+  _meta?: Record<string, unknown>;
+} {
+  if (typeof params.name !== 'string')
+    throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.name must be a string');
+  if (params.arguments !== undefined && !isObject(params.arguments))
+    throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.arguments must be an object');
+  if (params._meta !== undefined && !isObject(params._meta))
+    throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params._meta must be an object');
   return params as { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> };
 }
 
@@ -142,14 +155,18 @@ function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.join('.') || '(arguments)';
-      if (issue.code === 'unrecognized_keys') return `unknown argument(s) ${issue.keys.map((key) => `'${key}'`).join(', ')}: this tool accepts only the arguments in its schema`;
+      if (issue.code === 'unrecognized_keys')
+        return `unknown argument(s) ${issue.keys.map((key) => `'${key}'`).join(', ')}: this tool accepts only the arguments in its schema`;
       return `${path}: ${issue.message}`;
     })
     .join('; ');
 }
 
 /** resources/list and resources/read for the backend-health resource of a server with a probe. */
-function backendHealthHandlers(probe: BackendProbe, logger: Logger): { list: () => ListResourcesResult; read: (params: Record<string, unknown>) => Promise<ReadResourceResult> } {
+function backendHealthHandlers(
+  probe: BackendProbe,
+  logger: Logger,
+): { list: () => ListResourcesResult; read: (params: Record<string, unknown>) => Promise<ReadResourceResult> } {
   const listed: ListResourcesResult = {
     resources: [
       {
@@ -162,18 +179,30 @@ function backendHealthHandlers(probe: BackendProbe, logger: Logger): { list: () 
     ],
   };
   const read = async (params: Record<string, unknown>): Promise<ReadResourceResult> => {
-    if (params.uri !== BACKEND_HEALTH_URI) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${typeof params.uri === 'string' ? params.uri : '(no uri)'}`);
+    if (params.uri !== BACKEND_HEALTH_URI)
+      throw new McpError(
+        RESOURCE_NOT_FOUND,
+        `Resource not found: ${typeof params.uri === 'string' ? params.uri : '(no uri)'}`,
+      );
     const started = performance.now();
     try {
       const detail = await probe.check();
-      const health: BackendHealth = { reachable: true, backend: probe.backend, detail, latencyMs: Math.round(performance.now() - started) };
+      const health: BackendHealth = {
+        reachable: true,
+        backend: probe.backend,
+        detail,
+        latencyMs: Math.round(performance.now() - started),
+      };
       return { contents: [{ uri: BACKEND_HEALTH_URI, mimeType: 'application/json', text: JSON.stringify(health) }] };
     } catch (error) {
       const code = error instanceof McpServerError ? error.code : 'backend_unavailable';
       const message = redactSecrets(errorMessage(error));
       logger.warn({ event: 'backend-health-fail', code, err: message }, 'backend health check failed');
       // Unreachable or refusing: the same retryable error a tool call gets during an outage.
-      throw new McpError(ErrorCode.InternalError, `${probe.backend} backend check failed: ${message}`, { code, isRetryable: true });
+      throw new McpError(ErrorCode.InternalError, `${probe.backend} backend check failed: ${message}`, {
+        code,
+        isRetryable: true,
+      });
     }
   };
   return { list: () => listed, read };
@@ -194,24 +223,31 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const writeNames = new Set(options.tools.filter((tool) => tool.isWrite).map((tool) => tool.name));
   const tracer = options.tracer ?? trace.getTracer('sre-bot-mcp');
-  const capabilities: ServerCapabilities = { tools: { listChanged: false }, ...(options.backendProbe ? { resources: {} } : {}) };
-  const server = new Server({ name: options.name, version: options.version }, { capabilities, instructions: options.instructions, jsonSchemaValidator: sharedValidator });
+  const capabilities: ServerCapabilities = {
+    tools: { listChanged: false },
+    ...(options.backendProbe ? { resources: {} } : {}),
+  };
+  const server = new Server(
+    { name: options.name, version: options.version },
+    { capabilities, instructions: options.instructions, jsonSchemaValidator: sharedValidator },
+  );
 
   // Tool schemas never change while the server runs: convert them to JSON schema once, not per tools/list.
   const listed = {
-    tools: tools.map(
-      (tool): Tool => ({
-        name: tool.name,
-        title: tool.title,
-        description: tool.description,
-        inputSchema: jsonSchemaOf(tool.inputSchema, 'input'),
-        ...(tool.outputSchema ? { outputSchema: advertisedOutputSchema(tool.outputSchema) } : {}),
-        annotations: { title: tool.title, ...tool.annotations },
-      }),
-    ),
+    tools: tools.map((tool): Tool => ({
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: jsonSchemaOf(tool.inputSchema, 'input'),
+      ...(tool.outputSchema ? { outputSchema: advertisedOutputSchema(tool.outputSchema) } : {}),
+      annotations: { title: tool.title, ...tool.annotations },
+    })),
   };
 
-  const callTool = async (params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> }, signal: AbortSignal): Promise<CallToolResult> => {
+  const callTool = async (
+    params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> },
+    signal: AbortSignal,
+  ): Promise<CallToolResult> => {
     const name = params.name;
     const tool = byName.get(name);
     if (!tool) {
@@ -229,7 +265,12 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
       `execute_tool ${name}`,
       {
         kind: SpanKind.SERVER,
-        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': name, 'mcp.method.name': 'tools/call', 'mcp.server.name': options.name },
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': name,
+          'mcp.method.name': 'tools/call',
+          'mcp.server.name': options.name,
+        },
       },
       parentContext,
       async (span) => {
@@ -238,34 +279,73 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
         const logger = options.logger.child({ tool: name, traceId });
         try {
           const answer = await tool.handler(parsed.data, { deps: options.deps, logger, signal });
-          const output = tool.outputSchema && answer.structured && !answer.isError ? { ...answer, structured: wireForm(answer.structured) } : answer;
+          const output =
+            tool.outputSchema && answer.structured && !answer.isError
+              ? { ...answer, structured: wireForm(answer.structured) }
+              : answer;
           if (tool.outputSchema && !output.isError) {
-            const problem = output.structured ? outputProblem(tool.outputSchema, output.structured) : 'no structured output';
+            const problem = output.structured
+              ? outputProblem(tool.outputSchema, output.structured)
+              : 'no structured output';
             if (problem) {
               // A server bug, not the caller's: say which tool and field, and never hand clients an untruthful result.
-              logger.error({ event: 'tool-output-invalid', problem }, 'structured output does not match the outputSchema');
-              throw new McpServerError('output_invalid', `structured output does not match the tool's outputSchema: ${problem}`, { isRetryable: false });
+              logger.error(
+                { event: 'tool-output-invalid', problem },
+                'structured output does not match the outputSchema',
+              );
+              throw new McpServerError(
+                'output_invalid',
+                `structured output does not match the tool's outputSchema: ${problem}`,
+                { isRetryable: false },
+              );
             }
           }
           span.setAttribute('mcp.tool.is_error', output.isError === true);
-          logger.info({ event: 'tool-call-end', isError: output.isError === true, durationMs: Math.round(performance.now() - started), chars: output.text.length }, 'tool call finished');
-          recordToolCall(options.name, name, output.isError ? 'tool_error' : 'ok', (performance.now() - started) / 1_000);
+          logger.info(
+            {
+              event: 'tool-call-end',
+              isError: output.isError === true,
+              durationMs: Math.round(performance.now() - started),
+              chars: output.text.length,
+            },
+            'tool call finished',
+          );
+          recordToolCall(
+            options.name,
+            name,
+            output.isError ? 'tool_error' : 'ok',
+            (performance.now() - started) / 1_000,
+          );
           return toResult(output);
         } catch (error) {
           if (isModelActionable(error)) {
             span.setAttribute('mcp.tool.is_error', true);
-            logger.info({ event: 'tool-call-end', isError: true, code: error.code }, 'tool call answered with an error the model can act on');
+            logger.info(
+              { event: 'tool-call-end', isError: true, code: error.code },
+              'tool call answered with an error the model can act on',
+            );
             recordToolCall(options.name, name, 'tool_error', (performance.now() - started) / 1_000);
-            return toResult({ text: error.message, structured: { error: error.message, code: error.code }, isError: true });
+            return toResult({
+              text: error.message,
+              structured: { error: error.message, code: error.code },
+              isError: true,
+            });
           }
           span.recordException(error instanceof Error ? error : new Error(errorMessage(error)));
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
           if (error instanceof McpError) throw error;
           const isRetryable = error instanceof McpServerError && error.isRetryable;
           const code = error instanceof McpServerError ? error.code : 'internal';
-          logger.warn({ event: 'tool-call-fail', code, isRetryable, err: redactSecrets(errorMessage(error)) }, 'tool call failed');
+          logger.warn(
+            { event: 'tool-call-fail', code, isRetryable, err: redactSecrets(errorMessage(error)) },
+            'tool call failed',
+          );
           recordToolCall(options.name, name, 'failed', (performance.now() - started) / 1_000);
-          throw new McpError(ErrorCode.InternalError, `${name} failed: ${errorMessage(error)}`, { code, isRetryable, traceId });
+          throw new McpError(ErrorCode.InternalError, `${name} failed: ${errorMessage(error)}`, {
+            code,
+            isRetryable,
+            traceId,
+          });
         } finally {
           span.end();
         }
@@ -286,6 +366,11 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
     handlers.set('resources/list', health.list);
     handlers.set('resources/read', health.read);
   }
-  statelessForms.set(server, { serverInfo: { name: options.name, version: options.version }, capabilities, instructions: options.instructions, handlers });
+  statelessForms.set(server, {
+    serverInfo: { name: options.name, version: options.version },
+    capabilities,
+    instructions: options.instructions,
+    handlers,
+  });
   return server;
 }

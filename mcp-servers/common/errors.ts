@@ -36,12 +36,26 @@ export class McpServerError extends Error {
 export function isModelActionable(error: unknown): error is McpServerError {
   return (
     error instanceof McpServerError &&
-    (error.code === 'not_found' || error.code === 'invalid_input' || error.code === 'forbidden' || error.code === 'conflict' || error.code === 'writes_disabled')
+    (error.code === 'not_found' ||
+      error.code === 'invalid_input' ||
+      error.code === 'forbidden' ||
+      error.code === 'conflict' ||
+      error.code === 'writes_disabled')
   );
 }
 
 /** Network failures that mean "backend down, try later" (connection refused, reset, timeout, DNS). */
-const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** True when a thrown value is a transport failure reaching a backend. */
 export function isNetworkError(error: unknown): boolean {

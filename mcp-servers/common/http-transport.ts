@@ -1,4 +1,9 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { statelessFormOf } from './create-tool-server.js';
@@ -66,7 +71,10 @@ class BodyRejected extends Error {}
 export async function startHttpTransport(options: HttpTransportOptions): Promise<RunningHttpServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const stateless = statelessFormOf(options.createServer());
-  if (!stateless) throw new TypeError('startHttpTransport serves servers built by createToolServer (their stateless form); this one is not');
+  if (!stateless)
+    throw new TypeError(
+      'startHttpTransport serves servers built by createToolServer (their stateless form); this one is not',
+    );
   const isAuthorized = createBearerCheck(options.authToken);
   collectProcessMetrics();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -89,7 +97,9 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       return;
     }
     if (req.method !== 'POST') {
-      sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: this server is stateless, use POST'), { allow: 'POST' });
+      sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: this server is stateless, use POST'), {
+        allow: 'POST',
+      });
       return;
     }
     try {
@@ -97,7 +107,11 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
         try {
           return await readJsonBody(req, maxBodyBytes);
         } catch (error) {
-          sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, jsonRpcError(-32700, `parse error: ${errorMessage(error)}`));
+          sendJson(
+            res,
+            error instanceof BodyTooLargeError ? 413 : 400,
+            jsonRpcError(-32700, `parse error: ${errorMessage(error)}`),
+          );
           throw new BodyRejected('answered', { cause: error });
         }
       });

@@ -83,7 +83,8 @@ export function createOwnershipResolver(kube: KubeClient): OwnershipResolver {
   const keyOf = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
   const store = (kind: string | undefined, object: KubeObject) => {
     const objectKind = object.kind ?? kind;
-    if (objectKind) objects.set(keyOf(objectKind, object.metadata.namespace, object.metadata.name), { ...object, kind: objectKind });
+    if (objectKind)
+      objects.set(keyOf(objectKind, object.metadata.namespace, object.metadata.name), { ...object, kind: objectKind });
   };
 
   const lookup = async (kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> => {

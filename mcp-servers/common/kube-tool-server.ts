@@ -26,7 +26,13 @@ export interface KubeToolDeps {
 /** Builds the tool dependencies: one kube client for the configured context, unless one is given. */
 export function createKubeToolDeps(config: KubeServerConfig, overrides: KubeServerDeps = {}): KubeToolDeps {
   return {
-    kube: overrides.kube ?? createKubeClient({ ...(config.kubeconfigPath ? { kubeconfigPath: config.kubeconfigPath } : {}), ...(config.context ? { context: config.context } : {}), requestTimeoutMs: config.requestTimeoutMs }),
+    kube:
+      overrides.kube ??
+      createKubeClient({
+        ...(config.kubeconfigPath ? { kubeconfigPath: config.kubeconfigPath } : {}),
+        ...(config.context ? { context: config.context } : {}),
+        requestTimeoutMs: config.requestTimeoutMs,
+      }),
     now: overrides.now ?? (() => new Date()),
   };
 }
@@ -42,7 +48,11 @@ export interface KubeToolServerIdentity {
  * Creates a cluster-backed MCP server. Cheap enough to call per HTTP request when `deps.kube` is
  * shared; tests and the gateway run it in-process.
  */
-export function createKubeToolServer(identity: KubeToolServerIdentity, config: KubeServerConfig, deps: KubeServerDeps = {}): Server {
+export function createKubeToolServer(
+  identity: KubeToolServerIdentity,
+  config: KubeServerConfig,
+  deps: KubeServerDeps = {},
+): Server {
   const toolDeps = createKubeToolDeps(config, deps);
   const { kube } = toolDeps;
   return createToolServer({
@@ -51,7 +61,11 @@ export function createKubeToolServer(identity: KubeToolServerIdentity, config: K
     instructions: identity.instructions,
     tools: identity.tools,
     deps: toolDeps,
-    backendProbe: { backend: 'kubernetes', check: async () => `Kubernetes ${(await kube.version()).gitVersion ?? '(version not reported)'} at ${kube.server} (context ${kube.contextName})` },
+    backendProbe: {
+      backend: 'kubernetes',
+      check: async () =>
+        `Kubernetes ${(await kube.version()).gitVersion ?? '(version not reported)'} at ${kube.server} (context ${kube.contextName})`,
+    },
     enableWrites: deps.enableWrites ?? false,
     logger: deps.logger ?? createSilentServerLogger(),
     ...(deps.tracer ? { tracer: deps.tracer } : {}),

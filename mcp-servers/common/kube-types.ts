@@ -84,10 +84,31 @@ export const WELL_KNOWN_TYPES: readonly ResourceType[] = [
 
 /** Common short names (as kubectl accepts them). */
 const SHORT_NAMES: Record<string, string> = {
-  po: 'pods', svc: 'services', cm: 'configmaps', ev: 'events', ep: 'endpoints', pvc: 'persistentvolumeclaims', sa: 'serviceaccounts',
-  ns: 'namespaces', no: 'nodes', pv: 'persistentvolumes', deploy: 'deployments', sts: 'statefulsets', ds: 'daemonsets', rs: 'replicasets',
-  cj: 'cronjobs', ing: 'ingresses', netpol: 'networkpolicies', hpa: 'horizontalpodautoscalers', pdb: 'poddisruptionbudgets',
-  cpol: 'clusterpolicies', pol: 'policies', polr: 'policyreports', cpolr: 'clusterpolicyreports', app: 'applications', apps: 'applications',
+  po: 'pods',
+  svc: 'services',
+  cm: 'configmaps',
+  ev: 'events',
+  ep: 'endpoints',
+  pvc: 'persistentvolumeclaims',
+  sa: 'serviceaccounts',
+  ns: 'namespaces',
+  no: 'nodes',
+  pv: 'persistentvolumes',
+  deploy: 'deployments',
+  sts: 'statefulsets',
+  ds: 'daemonsets',
+  rs: 'replicasets',
+  cj: 'cronjobs',
+  ing: 'ingresses',
+  netpol: 'networkpolicies',
+  hpa: 'horizontalpodautoscalers',
+  pdb: 'poddisruptionbudgets',
+  cpol: 'clusterpolicies',
+  pol: 'policies',
+  polr: 'policyreports',
+  cpolr: 'clusterpolicyreports',
+  app: 'applications',
+  apps: 'applications',
 };
 
 /**

@@ -12,7 +12,11 @@ export interface ListeningMcpEndpoint {
  * Binds an HTTP server that serves MCP at `/mcp` (port 0 picks a free port) and returns its URL
  * and a close that also drops kept-alive connections, so shutdown never hangs on idle clients.
  */
-export async function listenMcpEndpoint(httpServer: HttpServer, port: number, host: string): Promise<ListeningMcpEndpoint> {
+export async function listenMcpEndpoint(
+  httpServer: HttpServer,
+  port: number,
+  host: string,
+): Promise<ListeningMcpEndpoint> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => {

@@ -10,7 +10,8 @@ export interface CondensedLog {
   matchedLines?: number;
 }
 
-const TIMESTAMP = /^\s*(\d{4}-\d{2}-\d{2}[T ][\d:.,]+(Z|[+-]\d{2}:?\d{2})?|\[\d{4}-\d{2}-\d{2}[^\]]*\]|\d{2}:\d{2}:\d{2}(\.\d+)?)\s*/;
+const TIMESTAMP =
+  /^\s*(\d{4}-\d{2}-\d{2}[T ][\d:.,]+(Z|[+-]\d{2}:?\d{2})?|\[\d{4}-\d{2}-\d{2}[^\]]*\]|\d{2}:\d{2}:\d{2}(\.\d+)?)\s*/;
 
 /** A line's identity for collapsing: no leading timestamp, digits folded. */
 function shapeOf(line: string): string {
@@ -58,5 +59,10 @@ export function condenseLog(text: string, options: { grep?: string; maxLineChars
     lines.push(clean.length > maxLineChars ? `${clean.slice(0, maxLineChars)} …[line truncated]` : clean);
   }
   flush();
-  return { lines, totalLines: raw.length, collapsedLines: collapsed, ...(matcher ? { matchedLines: selected.length } : {}) };
+  return {
+    lines,
+    totalLines: raw.length,
+    collapsedLines: collapsed,
+    ...(matcher ? { matchedLines: selected.length } : {}),
+  };
 }

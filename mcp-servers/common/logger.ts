@@ -3,13 +3,29 @@ import { pino, type Logger } from 'pino';
 export type { Logger } from 'pino';
 
 /** Fields pino blanks out wherever they appear in a log object. */
-const REDACT_PATHS = ['token', 'authorization', 'password', 'secret', '*.token', '*.authorization', '*.password', '*.secret', 'headers.authorization', 'config.argocdToken', 'config.mcpAuthToken'];
+const REDACT_PATHS = [
+  'token',
+  'authorization',
+  'password',
+  'secret',
+  '*.token',
+  '*.authorization',
+  '*.password',
+  '*.secret',
+  'headers.authorization',
+  'config.argocdToken',
+  'config.mcpAuthToken',
+];
 
 /**
  * The JSON logger of an MCP server process. Writes to stderr by default: over stdio, stdout is
  * the MCP channel and must carry nothing else.
  */
-export function createServerLogger(settings: { level: string; server: string; destination?: NodeJS.WritableStream }): Logger {
+export function createServerLogger(settings: {
+  level: string;
+  server: string;
+  destination?: NodeJS.WritableStream;
+}): Logger {
   return pino(
     {
       level: settings.level,

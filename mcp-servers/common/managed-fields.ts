@@ -17,5 +17,7 @@ export function summarizeManagers(managedFields: unknown, now: Date): string | u
     .filter((entry) => entry.manager && entry.subresource !== 'status')
     .sort((left, right) => (right.time ?? '').localeCompare(left.time ?? ''));
   if (entries.length === 0) return undefined;
-  return entries.map((entry) => `${entry.manager} (${entry.operation ?? '?'}, ${formatAge(entry.time, now)} ago)`).join(', ');
+  return entries
+    .map((entry) => `${entry.manager} (${entry.operation ?? '?'}, ${formatAge(entry.time, now)} ago)`)
+    .join(', ');
 }

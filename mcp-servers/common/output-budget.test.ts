@@ -8,7 +8,9 @@ describe('paginate', () => {
     const items = Array.from({ length: 7 }, (_, index) => index);
     const first = paginate(items, 3);
     expect(first.items).toEqual([0, 1, 2]);
-    expect(pageFooter(first, 'pods')).toBe(`… 4 more pods not shown (showing 1-3 of 7); next cursor: ${first.nextCursor}`);
+    expect(pageFooter(first, 'pods')).toBe(
+      `… 4 more pods not shown (showing 1-3 of 7); next cursor: ${first.nextCursor}`,
+    );
     const second = paginate(items, 3, first.nextCursor);
     expect(second.items).toEqual([3, 4, 5]);
     const last = paginate(items, 3, second.nextCursor);
@@ -24,7 +26,11 @@ describe('paginate', () => {
 
 describe('fitLines', () => {
   it('stops at the budget and says how many lines were left out', () => {
-    const text = fitLines(Array.from({ length: 100 }, (_, index) => `line ${index} ${'x'.repeat(90)}`), 1_000, 'use grep');
+    const text = fitLines(
+      Array.from({ length: 100 }, (_, index) => `line ${index} ${'x'.repeat(90)}`),
+      1_000,
+      'use grep',
+    );
     expect(text.length).toBeLessThan(1_200);
     expect(text).toMatch(/… 90 more lines left out to stay within the output budget; use grep\.$/);
   });
@@ -71,6 +77,8 @@ describe('condenseLog', () => {
       '2026-03-02T10:00:05Z level=fatal msg="missing PAYMENTS_DB_URL"',
     ]);
     expect(condensed.collapsedLines).toBe(2);
-    expect(condenseLog(log, { grep: '/fatal|panic/' }).lines).toEqual(['2026-03-02T10:00:05Z level=fatal msg="missing PAYMENTS_DB_URL"']);
+    expect(condenseLog(log, { grep: '/fatal|panic/' }).lines).toEqual([
+      '2026-03-02T10:00:05Z level=fatal msg="missing PAYMENTS_DB_URL"',
+    ]);
   });
 });

@@ -11,7 +11,11 @@ export const limitSchema = (defaultLimit: number, max = 500) =>
   z.number().int().min(1).max(max).default(defaultLimit).describe(`Maximum items to return (default ${defaultLimit}).`);
 
 /** `cursor` input shared by list-like tools: the opaque value a previous result printed. */
-export const cursorSchema = z.string().max(64).optional().describe('Opaque cursor from a previous result ("next cursor: ...") to continue the list.');
+export const cursorSchema = z
+  .string()
+  .max(64)
+  .optional()
+  .describe('Opaque cursor from a previous result ("next cursor: ...") to continue the list.');
 
 /** One page of a list plus what is needed to say what was left out. */
 export interface Page<T> {
@@ -38,7 +42,12 @@ export function paginate<T>(items: readonly T[], limit: number, cursor?: string)
   const offset = Math.min(decodeCursor(cursor), items.length);
   const page = items.slice(offset, offset + limit);
   const next = offset + page.length;
-  return { items: page, total: items.length, offset, ...(next < items.length ? { nextCursor: encodeCursor(next) } : {}) };
+  return {
+    items: page,
+    total: items.length,
+    offset,
+    ...(next < items.length ? { nextCursor: encodeCursor(next) } : {}),
+  };
 }
 
 /** The "left out" line of a page, or undefined when nothing was left out. */
@@ -53,7 +62,11 @@ export function pageFooter(page: Page<unknown>, noun: string): string | undefine
  * Joins lines until the character budget is spent; the rest is replaced by one line saying how
  * many lines were dropped and what to pass to see them.
  */
-export function fitLines(lines: readonly string[], maxChars = DEFAULT_MAX_CHARS, hint = 'narrow the query or pass a smaller limit'): string {
+export function fitLines(
+  lines: readonly string[],
+  maxChars = DEFAULT_MAX_CHARS,
+  hint = 'narrow the query or pass a smaller limit',
+): string {
   const kept: string[] = [];
   let used = 0;
   for (const [index, line] of lines.entries()) {

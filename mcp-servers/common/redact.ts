@@ -8,9 +8,15 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // JWTs.
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[redacted-jwt]'],
   // Well-known token prefixes (GitHub, Slack, AWS access keys, Anthropic/OpenAI style keys).
-  [/\b(gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9_-]{20,})\b/g, '[redacted-token]'],
+  [
+    /\b(gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9_-]{20,})\b/g,
+    '[redacted-token]',
+  ],
   // key=value / key: value pairs whose key names a secret.
-  [/\b([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)(?![<[]redacted)([^\s"',;&]{3,})/gi, '$1$2[redacted]'],
+  [
+    /\b([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)(?![<[]redacted)([^\s"',;&]{3,})/gi,
+    '$1$2[redacted]',
+  ],
   // Credentials inside URLs (scheme://user:password@host).
   [/([a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@\s/]+@/gi, '$1:[redacted]@'],
 ];

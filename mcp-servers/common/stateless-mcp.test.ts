@@ -20,13 +20,27 @@ const echo = defineTool<undefined, z.ZodObject<{ text: z.ZodString }>>({
 describe('stateless MCP over HTTP (servers built by createToolServer)', () => {
   let http: RunningHttpServer;
   const authToken = 'stateless-token-0123456789';
-  const headers = { authorization: `Bearer ${authToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-  const post = (body: unknown, extra: Record<string, string> = {}) => fetch(http.url, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify(body) });
+  const headers = {
+    authorization: `Bearer ${authToken}`,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+  };
+  const post = (body: unknown, extra: Record<string, string> = {}) =>
+    fetch(http.url, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     const logger = createSilentServerLogger();
     http = await startHttpTransport({
-      createServer: () => createToolServer({ name: 'test', version: '1.0.0', instructions: 'Test server.', tools: [echo], deps: undefined, enableWrites: false, logger }),
+      createServer: () =>
+        createToolServer({
+          name: 'test',
+          version: '1.0.0',
+          instructions: 'Test server.',
+          tools: [echo],
+          deps: undefined,
+          enableWrites: false,
+          logger,
+        }),
       authToken,
       port: 0,
       logger,
@@ -38,12 +52,21 @@ describe('stateless MCP over HTTP (servers built by createToolServer)', () => {
 
   it('serves the SDK client: initialize, tools/list, tools/call, ping', async () => {
     const client = new Client({ name: 'test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { authorization: `Bearer ${authToken}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(http.url), {
+        requestInit: { headers: { authorization: `Bearer ${authToken}` } },
+      }),
+    );
     expect(client.getServerVersion()).toMatchObject({ name: 'test', version: '1.0.0' });
     expect(client.getInstructions()).toBe('Test server.');
     expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['echo_text']);
-    expect(await client.callTool({ name: 'echo_text', arguments: { text: 'hi' } })).toMatchObject({ content: [{ type: 'text', text: 'echo: hi' }], structuredContent: { text: 'hi' } });
-    await expect(client.callTool({ name: 'echo_text', arguments: { nope: 1 } })).rejects.toThrow(/invalid arguments for echo_text/);
+    expect(await client.callTool({ name: 'echo_text', arguments: { text: 'hi' } })).toMatchObject({
+      content: [{ type: 'text', text: 'echo: hi' }],
+      structuredContent: { text: 'hi' },
+    });
+    await expect(client.callTool({ name: 'echo_text', arguments: { nope: 1 } })).rejects.toThrow(
+      /invalid arguments for echo_text/,
+    );
     await expect(client.ping()).resolves.toEqual({});
     await client.close();
   });
@@ -61,9 +84,19 @@ describe('stateless MCP over HTTP (servers built by createToolServer)', () => {
       { id: 1, result: { tools: [{ name: 'echo_text' }] } },
       { id: 'b', error: { code: -32601 } },
     ]);
-    const bad = (await (await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 7 } })).json()) as { error: { code: number } };
+    const bad = (await (await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 7 } })).json()) as {
+      error: { code: number };
+    };
     expect(bad.error.code).toBe(-32602);
-    const init = await post([{ jsonrpc: '2.0', id: 3, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }, list]);
+    const init = await post([
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+      },
+      list,
+    ]);
     expect(init.status).toBe(400);
   });
 });

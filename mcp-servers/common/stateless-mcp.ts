@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, type Implementation, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type Implementation,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
 
 /** Answers one MCP request method; throw an error with a numeric `code` (e.g. McpError) for a JSON-RPC error. */
 export type StatelessMethodHandler = (params: Record<string, unknown>, signal: AbortSignal) => unknown;
@@ -27,7 +33,9 @@ interface JsonRpcRequest {
 }
 
 function sendError(res: ServerResponse, status: number, code: number, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+  res
+    .writeHead(status, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -39,7 +47,8 @@ function kindOf(message: unknown): 'request' | 'notification' | 'response' | und
   if (!isObject(message) || message.jsonrpc !== '2.0') return undefined;
   if (message.params !== undefined && !isObject(message.params)) return undefined;
   const hasId = typeof message.id === 'string' || (typeof message.id === 'number' && Number.isInteger(message.id));
-  if (typeof message.method === 'string') return hasId ? 'request' : message.id === undefined ? 'notification' : undefined;
+  if (typeof message.method === 'string')
+    return hasId ? 'request' : message.id === undefined ? 'notification' : undefined;
   if (hasId && (isObject(message.result) || isObject(message.error))) return 'response';
   return undefined;
 }
@@ -49,7 +58,11 @@ function isJsonContentType(header: string | undefined): boolean {
 }
 
 function errorResponse(id: JsonRpcId, error: unknown): unknown {
-  const { code, message, data } = (isObject(error) ? error : {}) as { code?: unknown; message?: unknown; data?: unknown };
+  const { code, message, data } = (isObject(error) ? error : {}) as {
+    code?: unknown;
+    message?: unknown;
+    data?: unknown;
+  };
   return {
     jsonrpc: '2.0',
     id,
@@ -66,7 +79,10 @@ async function answer(server: StatelessMcpServer, request: JsonRpcRequest, signa
     let result: unknown;
     if (request.method === 'initialize') {
       const requested = request.params.protocolVersion;
-      if (typeof requested !== 'string') throw Object.assign(new Error('Invalid initialize request: protocolVersion must be a string'), { code: ErrorCode.InvalidParams });
+      if (typeof requested !== 'string')
+        throw Object.assign(new Error('Invalid initialize request: protocolVersion must be a string'), {
+          code: ErrorCode.InvalidParams,
+        });
       result = {
         protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION,
         capabilities: server.capabilities,
@@ -77,7 +93,12 @@ async function answer(server: StatelessMcpServer, request: JsonRpcRequest, signa
       result = {};
     } else {
       const handler = server.handlers.get(request.method);
-      if (!handler) return { jsonrpc: '2.0', id: request.id, error: { code: ErrorCode.MethodNotFound, message: 'Method not found' } };
+      if (!handler)
+        return {
+          jsonrpc: '2.0',
+          id: request.id,
+          error: { code: ErrorCode.MethodNotFound, message: 'Method not found' },
+        };
       result = await handler(request.params, signal);
     }
     return { jsonrpc: '2.0', id: request.id, result };
@@ -98,15 +119,27 @@ async function answer(server: StatelessMcpServer, request: JsonRpcRequest, signa
  * `readBody` is called after the header checks; it may throw to let the caller answer
  * (size limits), in which case this function rethrows.
  */
-export async function answerStatelessPost(req: IncomingMessage, res: ServerResponse, server: StatelessMcpServer, readBody: () => Promise<unknown>): Promise<void> {
+export async function answerStatelessPost(
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: StatelessMcpServer,
+  readBody: () => Promise<unknown>,
+): Promise<void> {
   const accept = req.headers.accept ?? '';
   if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
-    return sendError(res, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+    return sendError(
+      res,
+      406,
+      -32000,
+      'Not Acceptable: Client must accept both application/json and text/event-stream',
+    );
   }
-  if (!isJsonContentType(req.headers['content-type'])) return sendError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+  if (!isJsonContentType(req.headers['content-type']))
+    return sendError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
   const body = await readBody();
   const messages = Array.isArray(body) ? body : [body];
-  if (messages.length > MAX_BATCH_SIZE) return sendError(res, 400, -32600, `Invalid Request: Batch must not exceed ${MAX_BATCH_SIZE} messages`);
+  if (messages.length > MAX_BATCH_SIZE)
+    return sendError(res, 400, -32600, `Invalid Request: Batch must not exceed ${MAX_BATCH_SIZE} messages`);
   const requests: JsonRpcRequest[] = [];
   let initializes = 0;
   for (const message of messages) {
@@ -117,10 +150,16 @@ export async function answerStatelessPost(req: IncomingMessage, res: ServerRespo
     if (method === 'initialize') initializes += 1;
     requests.push({ id, method, params: params ?? {} });
   }
-  if (initializes > 0 && messages.length > 1) return sendError(res, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
+  if (initializes > 0 && messages.length > 1)
+    return sendError(res, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
   const version = req.headers['mcp-protocol-version'];
   if (initializes === 0 && typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-    return sendError(res, 400, -32000, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+    return sendError(
+      res,
+      400,
+      -32000,
+      `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+    );
   }
   // Notifications (initialized, cancelled) and responses have nothing to act on in a stateless server.
   if (requests.length === 0) {
@@ -133,7 +172,9 @@ export async function answerStatelessPost(req: IncomingMessage, res: ServerRespo
   };
   res.once('close', onClose);
   const only = requests.length === 1 ? requests[0] : undefined;
-  const answers = only ? await answer(server, only, controller.signal) : await Promise.all(requests.map((request) => answer(server, request, controller.signal)));
+  const answers = only
+    ? await answer(server, only, controller.signal)
+    : await Promise.all(requests.map((request) => answer(server, request, controller.signal)));
   // A client that went away gets nothing, as with the SDK transport.
   if (controller.signal.aborted || res.destroyed) return;
   res.off('close', onClose);

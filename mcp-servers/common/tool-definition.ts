@@ -25,7 +25,11 @@ export interface ToolContext<Deps> {
 }
 
 /** One MCP tool: one file exports one of these; a server registers a list of them. */
-export interface ToolDefinition<Deps, Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
+export interface ToolDefinition<
+  Deps,
+  Input extends z.ZodObject = z.ZodObject,
+  Output extends z.ZodObject = z.ZodObject,
+> {
   /** snake_case, verb first. */
   name: string;
   title: string;
@@ -49,10 +53,14 @@ export interface AnyToolDefinition<Deps> extends Omit<ToolDefinition<Deps>, 'han
 }
 
 /** A list-friendly definition that still knows its output schema's type (for typed consumers and tests). */
-export type DefinedTool<Deps, Output extends z.ZodObject = z.ZodObject> = AnyToolDefinition<Deps> & { outputSchema?: Output };
+export type DefinedTool<Deps, Output extends z.ZodObject = z.ZodObject> = AnyToolDefinition<Deps> & {
+  outputSchema?: Output;
+};
 
 /** Keeps the handler's input typed against its schema while returning a list-friendly definition. */
-export function defineTool<Deps, Input extends z.ZodObject, Output extends z.ZodObject = z.ZodObject>(definition: ToolDefinition<Deps, Input, Output>): DefinedTool<Deps, Output> {
+export function defineTool<Deps, Input extends z.ZodObject, Output extends z.ZodObject = z.ZodObject>(
+  definition: ToolDefinition<Deps, Input, Output>,
+): DefinedTool<Deps, Output> {
   // The server parses arguments with `inputSchema` before calling, so `input` has the schema's output type.
   return definition as unknown as DefinedTool<Deps, Output>;
 }
@@ -72,6 +80,7 @@ export function toolError(text: string, structured?: Record<string, unknown>): T
 
 /** `defineTool` with the dependency type fixed, so each server's tools infer their input types. */
 export function toolBuilder<Deps>() {
-  return <Input extends z.ZodObject, Output extends z.ZodObject = z.ZodObject>(definition: ToolDefinition<Deps, Input, Output>): DefinedTool<Deps, Output> =>
-    defineTool<Deps, Input, Output>(definition);
+  return <Input extends z.ZodObject, Output extends z.ZodObject = z.ZodObject>(
+    definition: ToolDefinition<Deps, Input, Output>,
+  ): DefinedTool<Deps, Output> => defineTool<Deps, Input, Output>(definition);
 }

@@ -38,7 +38,8 @@ export function createLogAuditSink(logger: Logger): AuditSink {
   return { record: (event) => logger.info({ event: 'tool-call-audit', audit: event }, 'tool call audit') };
 }
 
-const SECRET_KEY = /(token|secret|password|passwd|authorization|api[-_]?key|credential|private[-_]?key|cookie|session)/i;
+const SECRET_KEY =
+  /(token|secret|password|passwd|authorization|api[-_]?key|credential|private[-_]?key|cookie|session)/i;
 const MAX_STRING = 2000;
 
 /**
@@ -49,12 +50,16 @@ export function redactArguments(args: Record<string, unknown>, scrubber: SecretS
   const walk = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') {
       const clean = scrubber.text(value);
-      return clean.length > MAX_STRING ? `${clean.slice(0, MAX_STRING)}… [${clean.length - MAX_STRING} more chars]` : clean;
+      return clean.length > MAX_STRING
+        ? `${clean.slice(0, MAX_STRING)}… [${clean.length - MAX_STRING} more chars]`
+        : clean;
     }
     if (value === null || typeof value !== 'object') return value;
     if (depth > 8) return '[nested too deep]';
     if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) ? '[redacted]' : walk(item, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) ? '[redacted]' : walk(item, depth + 1)]),
+    );
   };
   return walk(args, 0) as Record<string, unknown>;
 }

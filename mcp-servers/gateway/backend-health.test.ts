@@ -32,15 +32,30 @@ beforeAll(async () => {
     // A dead Argo CD: the connection is cut before any answer.
     if (argoIsDown) return req.socket.destroy();
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const send = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (path === '/api/version') return send(200, { Version: 'v3.5.1+test' });
-    if (path === '/api/v1/applications') return send(200, { items: [{ metadata: { name: 'checkout' }, spec: { project: 'shop' }, status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } } }] });
+    if (path === '/api/v1/applications')
+      return send(200, {
+        items: [
+          {
+            metadata: { name: 'checkout' },
+            spec: { project: 'shop' },
+            status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } },
+          },
+        ],
+      });
     return send(404, { code: 5, message: 'not found' });
   });
   await new Promise<void>((resolve) => argo.listen(0, '127.0.0.1', resolve));
   const argoUrl = `http://127.0.0.1:${(argo.address() as AddressInfo).port}`;
   const config = { url: argoUrl, token: ARGO_TOKEN, requestTimeoutMs: 2_000, logLevel: 'silent' };
-  argocdMcp = await startHttpTransport({ createServer: () => createArgocdServer(config), authToken: MCP_TOKEN, port: 0, logger: createSilentServerLogger() });
+  argocdMcp = await startHttpTransport({
+    createServer: () => createArgocdServer(config),
+    authToken: MCP_TOKEN,
+    port: 0,
+    logger: createSilentServerLogger(),
+  });
   noProbe = await startFakeUpstream({ token: MCP_TOKEN, things: ['payments'], backend: 'absent' });
   other = await startFakeUpstream({ token: MCP_TOKEN, things: ['x'], backend: 'down' });
   started = await startTestGateway(
@@ -53,7 +68,14 @@ beforeAll(async () => {
       upstreams: [
         { kind: 'argocd', instance: 'argocd-eu', url: argocdMcp.url, auth: { bearerTokenEnv: 'MCP_TOKEN' } },
         // The same server over stdio (the SDK client's path in the gateway).
-        { kind: 'argocd', instance: 'argocd-stdio', command: process.execPath, args: [join(process.cwd(), 'bin', 'sre-bot.js'), 'mcp', 'argocd', '--stdio'], env: { ARGOCD_URL: argoUrl }, auth: { bearerTokenEnv: 'ARGO_TOKEN', childEnv: 'ARGOCD_TOKEN' } },
+        {
+          kind: 'argocd',
+          instance: 'argocd-stdio',
+          command: process.execPath,
+          args: [join(process.cwd(), 'bin', 'sre-bot.js'), 'mcp', 'argocd', '--stdio'],
+          env: { ARGOCD_URL: argoUrl },
+          auth: { bearerTokenEnv: 'ARGO_TOKEN', childEnv: 'ARGOCD_TOKEN' },
+        },
         { kind: 'argocd', instance: 'argocd-legacy', url: noProbe.url, auth: { bearerTokenEnv: 'MCP_TOKEN' } },
         { kind: 'other', instance: 'tools-1', url: other.url, auth: { bearerTokenEnv: 'MCP_TOKEN' } },
       ],
@@ -94,20 +116,34 @@ describe('health checks see the backend behind our MCP servers', () => {
 
   it('keeps the circuit of an instance with a dead backend open across health checks, and closes it once the backend is back', async () => {
     argoIsDown = true;
-    const first = await admin.callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } }).catch((error: unknown) => error);
+    const first = await admin
+      .callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } })
+      .catch((error: unknown) => error);
     expect(first).toMatchObject({ data: { code: 'upstream_unavailable', isRetryable: true } });
     expect(statusOf('argocd-eu')?.circuit).toBe('open');
 
     // Cool-down over: the health check is the half-open probe. tools/list succeeds; the backend read does not.
     clock += 30_000;
     await started.gateway.checkHealth();
-    expect(statusOf('argocd-eu')).toMatchObject({ healthy: false, circuit: 'open', lastError: expect.stringMatching(/^argocd-eu: its MCP server answers but its backend does not: argocd backend check failed: Argo CD at 127\.0\.0\.1:\d+ is unreachable/) as unknown });
+    expect(statusOf('argocd-eu')).toMatchObject({
+      healthy: false,
+      circuit: 'open',
+      lastError: expect.stringMatching(
+        /^argocd-eu: its MCP server answers but its backend does not: argocd backend check failed: Argo CD at 127\.0\.0\.1:\d+ is unreachable/,
+      ) as unknown,
+    });
     expect(statusOf('argocd-eu')?.lastError).not.toContain(ARGO_TOKEN);
-    expect(statusOf('argocd-stdio')).toMatchObject({ healthy: false, circuit: 'open', lastError: expect.stringContaining('its MCP server answers but its backend does not') as unknown });
+    expect(statusOf('argocd-stdio')).toMatchObject({
+      healthy: false,
+      circuit: 'open',
+      lastError: expect.stringContaining('its MCP server answers but its backend does not') as unknown,
+    });
 
     // So a call right after the health check is refused at once instead of waiting on the dead backend.
     const requestsBefore = argoRequests;
-    await expect(admin.callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } })).rejects.toThrow(/circuit open: argocd-eu/);
+    await expect(admin.callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } })).rejects.toThrow(
+      /circuit open: argocd-eu/,
+    );
     expect(argoRequests).toBe(requestsBefore);
 
     argoIsDown = false;

@@ -72,12 +72,25 @@ function isValidTraceId(traceId: string): boolean {
 export class CallRouter {
   constructor(private readonly deps: CallRouterDeps) {}
 
-  async call(caller: CallerConfig, view: ReadonlyMap<string, CallerTool>, params: Params, signal: AbortSignal): Promise<CallToolResult> {
+  async call(
+    caller: CallerConfig,
+    view: ReadonlyMap<string, CallerTool>,
+    params: Params,
+    signal: AbortSignal,
+  ): Promise<CallToolResult> {
     const { deps } = this;
     const parent = contextFromTraceparent(params._meta?.traceparent, otelContext.active());
     const span = deps.tracer.startSpan(
       `tools/call ${params.name}`,
-      { kind: SpanKind.SERVER, attributes: { [SpanAttributes.operationName]: 'execute_tool', [SpanAttributes.toolName]: params.name, [SpanAttributes.mcpMethod]: 'tools/call', [SpanAttributes.principal]: caller.principal } },
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          [SpanAttributes.operationName]: 'execute_tool',
+          [SpanAttributes.toolName]: params.name,
+          [SpanAttributes.mcpMethod]: 'tools/call',
+          [SpanAttributes.principal]: caller.principal,
+        },
+      },
       parent,
     );
     const spanContext = trace.setSpan(parent, span);
@@ -96,9 +109,13 @@ export class CallRouter {
     };
     try {
       const size = Buffer.byteLength(JSON.stringify(args));
-      audit.arguments = size > deps.maxArgumentBytes ? { omitted: `${size} bytes` } : redactArguments(args, deps.scrubber);
+      audit.arguments =
+        size > deps.maxArgumentBytes ? { omitted: `${size} bytes` } : redactArguments(args, deps.scrubber);
       if (size > deps.maxArgumentBytes) {
-        throw new McpError(ErrorCode.InvalidParams, `arguments of ${params.name} are ${size} bytes; the gateway accepts at most ${deps.maxArgumentBytes}`);
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `arguments of ${params.name} are ${size} bytes; the gateway accepts at most ${deps.maxArgumentBytes}`,
+        );
       }
       const tool = view.get(params.name);
       if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool '${params.name}'`);
@@ -119,14 +136,21 @@ export class CallRouter {
         span.setStatus({ code: SpanStatusCode.ERROR, message: audit.reason });
         throw protocolError(error.code, deps.scrubber.text(stripCodePrefix(error.message)), error.data);
       }
-      const gatewayError = error instanceof GatewayError ? error : new GatewayError('internal', errorMessage(error), { cause: error });
+      const gatewayError =
+        error instanceof GatewayError ? error : new GatewayError('internal', errorMessage(error), { cause: error });
       const message = deps.scrubber.text(gatewayError.message);
       audit.outcome = 'upstream_error';
       audit.reason = message;
       span.recordException(new Error(message));
       span.setStatus({ code: SpanStatusCode.ERROR, message });
-      if (gatewayError.code === 'internal') deps.logger.error({ event: 'tool-call-fail', tool: params.name, err: message }, 'gateway failed a call');
-      throw protocolError(ErrorCode.InternalError, message, { code: gatewayError.code, isRetryable: gatewayError.isRetryable, instance: audit.instance, traceId: audit.traceId });
+      if (gatewayError.code === 'internal')
+        deps.logger.error({ event: 'tool-call-fail', tool: params.name, err: message }, 'gateway failed a call');
+      throw protocolError(ErrorCode.InternalError, message, {
+        code: gatewayError.code,
+        isRetryable: gatewayError.isRetryable,
+        instance: audit.instance,
+        traceId: audit.traceId,
+      });
     } finally {
       audit.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       span.setAttribute(SpanAttributes.outcome, audit.outcome);
@@ -139,7 +163,10 @@ export class CallRouter {
   private emitAudit(event: AuditEvent): void {
     try {
       const pending = this.deps.auditSink.record(event);
-      if (pending) pending.catch((error: unknown) => this.deps.logger.error({ event: 'audit-fail', err: errorMessage(error) }, 'audit sink failed'));
+      if (pending)
+        pending.catch((error: unknown) =>
+          this.deps.logger.error({ event: 'audit-fail', err: errorMessage(error) }, 'audit sink failed'),
+        );
     } catch (error) {
       this.deps.logger.error({ event: 'audit-fail', err: errorMessage(error) }, 'audit sink failed');
     }
@@ -165,15 +192,22 @@ export class CallRouter {
     const forwarded: Record<string, unknown> = { ...args };
     const blocked = Object.keys(forwarded).filter((key) => entry.blockedArguments.has(key));
     if (blocked.length > 0) {
-      throw new McpError(ErrorCode.InvalidParams, `argument(s) ${blocked.map((key) => `'${key}'`).join(', ')} of ${entry.name} are not accepted: the gateway decides which backend a call reaches`);
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `argument(s) ${blocked.map((key) => `'${key}'`).join(', ')} of ${entry.name} are not accepted: the gateway decides which backend a call reaches`,
+      );
     }
     let instance: string | undefined;
     if (entry.shape === 'federated') {
       const requested = forwarded[INSTANCE_ARGUMENT];
       delete forwarded[INSTANCE_ARGUMENT];
-      if (requested !== undefined && typeof requested !== 'string') throw new McpError(ErrorCode.InvalidParams, `'instance' must be a string`);
+      if (requested !== undefined && typeof requested !== 'string')
+        throw new McpError(ErrorCode.InvalidParams, `'instance' must be a string`);
       if (requested !== undefined && !tool.instances.includes(requested)) {
-        throw new Refusal(`instance '${requested}' is not available to ${caller.principal} for ${entry.name}; use one of: ${tool.instances.join(', ')}`, 'denied');
+        throw new Refusal(
+          `instance '${requested}' is not available to ${caller.principal} for ${entry.name}; use one of: ${tool.instances.join(', ')}`,
+          'denied',
+        );
       }
       instance = requested ?? (tool.instances.length === 1 ? tool.instances[0] : undefined);
     } else {
@@ -183,26 +217,55 @@ export class CallRouter {
       const approvalId = forwarded[APPROVAL_ARGUMENT];
       delete forwarded[APPROVAL_ARGUMENT];
       if (!caller.writes) throw new Refusal(`${caller.principal} may not call write tools`, 'denied');
-      if (instance === undefined) throw new Refusal(`${entry.name} changes live state: name the instance (one of ${tool.instances.join(', ')})`, 'denied');
+      if (instance === undefined)
+        throw new Refusal(
+          `${entry.name} changes live state: name the instance (one of ${tool.instances.join(', ')})`,
+          'denied',
+        );
       if (typeof approvalId !== 'string' || approvalId === '') {
-        throw new Refusal(`${entry.name} changes live state and needs an approval: ask a person to approve this exact change, then call again with approval_id`, 'denied');
+        throw new Refusal(
+          `${entry.name} changes live state and needs an approval: ask a person to approve this exact change, then call again with approval_id`,
+          'denied',
+        );
       }
       let approved: boolean;
       try {
-        approved = await this.deps.approvalChecker(approvalId, { principal: caller.principal, instance, tool: entry.name, arguments: forwarded });
+        approved = await this.deps.approvalChecker(approvalId, {
+          principal: caller.principal,
+          instance,
+          tool: entry.name,
+          arguments: forwarded,
+        });
       } catch (error) {
-        throw new GatewayError('internal', `could not check approval ${approvalId}: ${errorMessage(error)}`, { cause: error });
+        throw new GatewayError('internal', `could not check approval ${approvalId}: ${errorMessage(error)}`, {
+          cause: error,
+        });
       }
-      if (!approved) throw new Refusal(`approval '${approvalId}' does not approve ${entry.name} on ${instance} with these arguments for ${caller.principal}; request a new approval`, 'denied');
+      if (!approved)
+        throw new Refusal(
+          `approval '${approvalId}' does not approve ${entry.name} on ${instance} with these arguments for ${caller.principal}; request a new approval`,
+          'denied',
+        );
     }
 
     const callOne = (target: string): Promise<CallToolResult> => {
       const upstream = this.deps.upstreams.get(upstreamKey(entry.kind, target));
       if (!upstream) return Promise.reject(new GatewayError('internal', `no upstream named ${target}`));
-      const child = this.deps.tracer.startSpan(`tools/call ${entry.upstreamName}`, { kind: SpanKind.CLIENT, attributes: { [SpanAttributes.instance]: target, [SpanAttributes.toolName]: entry.upstreamName } }, spanContext);
+      const child = this.deps.tracer.startSpan(
+        `tools/call ${entry.upstreamName}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { [SpanAttributes.instance]: target, [SpanAttributes.toolName]: entry.upstreamName },
+        },
+        spanContext,
+      );
       const traceparent = traceparentOf(trace.setSpan(spanContext, child));
       return upstream
-        .callTool(entry.upstreamName, forwarded, { signal, isReadOnly: !entry.isWrite, ...(traceparent ? { traceparent } : {}) })
+        .callTool(entry.upstreamName, forwarded, {
+          signal,
+          isReadOnly: !entry.isWrite,
+          ...(traceparent ? { traceparent } : {}),
+        })
         .then(
           (result) => {
             child.setAttribute(SpanAttributes.isError, result.isError === true);
@@ -227,9 +290,15 @@ export class CallRouter {
     audit.instances = [...tool.instances];
     // Every upstream call of the fan-out listens for the caller's cancellation on this one signal.
     setMaxListeners(tool.instances.length + 10, signal);
-    span.setAttributes({ [SpanAttributes.fanOutMode]: entry.fanOut, [SpanAttributes.fanOutInstances]: tool.instances.length });
+    span.setAttributes({
+      [SpanAttributes.fanOutMode]: entry.fanOut,
+      [SpanAttributes.fanOutInstances]: tool.instances.length,
+    });
     const answers = await askEvery(tool.instances, this.deps.maxFanOutConcurrency, callOne);
-    const outcome: FanOutOutcome = entry.fanOut === 'merge' ? mergeAnswers(entry.name, answers, this.describer(entry.kind)) : resolveAnswers(entry.name, answers, this.describer(entry.kind));
+    const outcome: FanOutOutcome =
+      entry.fanOut === 'merge'
+        ? mergeAnswers(entry.name, answers, this.describer(entry.kind))
+        : resolveAnswers(entry.name, answers, this.describer(entry.kind));
     if (outcome.unreachable.length > 0) {
       audit.unreachable = outcome.unreachable;
       span.setAttribute(SpanAttributes.unreachable, outcome.unreachable.join(','));

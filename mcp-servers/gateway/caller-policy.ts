@@ -12,7 +12,9 @@ export function sha256Hex(token: string): string {
  * and compared with every configured hash in constant time (no early exit), so neither timing nor
  * the config reveal tokens. Returns undefined for a missing or unknown token.
  */
-export function createCallerAuthenticator(callers: readonly CallerConfig[]): (authorization: string | undefined) => CallerConfig | undefined {
+export function createCallerAuthenticator(
+  callers: readonly CallerConfig[],
+): (authorization: string | undefined) => CallerConfig | undefined {
   const hashes = callers.map((caller) => ({ caller, hash: Buffer.from(caller.tokenSha256, 'hex') }));
   return (authorization) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
@@ -33,7 +35,9 @@ function matchesSelector(selector: string, upstream: UpstreamConfig): boolean {
     const negated = term.includes('!=');
     const [key = '', value = ''] = term.split(negated ? '!=' : '=').map((part) => part.trim());
     const actual = labels[key];
-    return negated ? actual === undefined || !matchesGlob(value, actual) : actual !== undefined && matchesGlob(value, actual);
+    return negated
+      ? actual === undefined || !matchesGlob(value, actual)
+      : actual !== undefined && matchesGlob(value, actual);
   });
 }
 
@@ -41,7 +45,9 @@ function matchesSelector(selector: string, upstream: UpstreamConfig): boolean {
 export function isInstanceAllowed(caller: CallerConfig, upstream: UpstreamConfig): boolean {
   const allowed = caller.allow.instances;
   if (allowed === undefined) return true;
-  return allowed.some((entry) => (entry.includes('=') ? matchesSelector(entry, upstream) : matchesGlob(entry, upstream.instance)));
+  return allowed.some((entry) =>
+    entry.includes('=') ? matchesSelector(entry, upstream) : matchesGlob(entry, upstream.instance),
+  );
 }
 
 /** True when `allow.tools` is absent or one of its globs matches the gateway tool name. */

@@ -26,7 +26,11 @@ export function describeInstance(upstream: UpstreamConfig): string {
 
 type JsonSchema = Tool['inputSchema'];
 
-function instanceHelp(entry: CatalogEntry, instances: readonly string[], upstreams: ReadonlyMap<string, UpstreamConfig>): string {
+function instanceHelp(
+  entry: CatalogEntry,
+  instances: readonly string[],
+  upstreams: ReadonlyMap<string, UpstreamConfig>,
+): string {
   const listed = instances.slice(0, MAX_LISTED_INSTANCES).map((name) => {
     const upstream = upstreams.get(upstreamKey(entry.kind, name));
     return upstream ? describeInstance(upstream) : name;
@@ -41,24 +45,42 @@ function instanceHelp(entry: CatalogEntry, instances: readonly string[], upstrea
   return `The ${entry.kind} instance to use: ${listed.join('; ')}${more}. ${omit}`;
 }
 
-function exposedSchema(entry: CatalogEntry, instances: readonly string[], upstreams: ReadonlyMap<string, UpstreamConfig>): JsonSchema {
+function exposedSchema(
+  entry: CatalogEntry,
+  instances: readonly string[],
+  upstreams: ReadonlyMap<string, UpstreamConfig>,
+): JsonSchema {
   const source = entry.definition.inputSchema;
   const properties: Record<string, unknown> = { ...(source.properties ?? {}) };
   let required = (source.required ?? []).filter((name) => !entry.blockedArguments.has(name));
   for (const blocked of entry.blockedArguments) delete properties[blocked];
   if (entry.shape === 'federated') {
-    properties[INSTANCE_ARGUMENT] = { type: 'string', enum: [...instances], description: instanceHelp(entry, instances, upstreams) };
+    properties[INSTANCE_ARGUMENT] = {
+      type: 'string',
+      enum: [...instances],
+      description: instanceHelp(entry, instances, upstreams),
+    };
     const mayOmit = entry.fanOut !== 'none' || instances.length === 1;
-    if (!mayOmit || entry.isWrite) required = [...required.filter((name) => name !== INSTANCE_ARGUMENT), INSTANCE_ARGUMENT];
+    if (!mayOmit || entry.isWrite)
+      required = [...required.filter((name) => name !== INSTANCE_ARGUMENT), INSTANCE_ARGUMENT];
   }
   if (entry.isWrite) {
-    properties[APPROVAL_ARGUMENT] = { type: 'string', minLength: 1, description: 'Id of the approval a person gave for exactly this change; the gateway refuses writes without a valid one.' };
+    properties[APPROVAL_ARGUMENT] = {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Id of the approval a person gave for exactly this change; the gateway refuses writes without a valid one.',
+    };
     required = [...required.filter((name) => name !== APPROVAL_ARGUMENT), APPROVAL_ARGUMENT];
   }
   return { ...source, type: 'object', properties, ...(required.length > 0 ? { required } : {}) } as JsonSchema;
 }
 
-function exposedDefinition(entry: CatalogEntry, instances: readonly string[], upstreams: ReadonlyMap<string, UpstreamConfig>): Tool {
+function exposedDefinition(
+  entry: CatalogEntry,
+  instances: readonly string[],
+  upstreams: ReadonlyMap<string, UpstreamConfig>,
+): Tool {
   const { definition } = entry;
   const notes: string[] = [];
   if (entry.shape === 'prefixed') notes.push(`Served by ${entry.instances[0] ?? ''} through the sre-bot gateway.`);
@@ -79,7 +101,11 @@ function exposedDefinition(entry: CatalogEntry, instances: readonly string[], up
  * and only with at least one instance allowed by `allow.instances`. The `instance` enum lists
  * exactly the permitted instances.
  */
-export function buildCallerView(catalog: ReadonlyMap<string, CatalogEntry>, caller: CallerConfig, upstreams: ReadonlyMap<string, UpstreamConfig>): Map<string, CallerTool> {
+export function buildCallerView(
+  catalog: ReadonlyMap<string, CatalogEntry>,
+  caller: CallerConfig,
+  upstreams: ReadonlyMap<string, UpstreamConfig>,
+): Map<string, CallerTool> {
   // `upstreams` is keyed by upstreamKey(kind, instance).
   const view = new Map<string, CallerTool>();
   for (const entry of catalog.values()) {

@@ -28,12 +28,18 @@ export interface CallerViewsOptions {
  * a tools/list costs a map lookup until a health check sees a tool list change.
  */
 export function createCallerViews(upstreams: UpstreamSet, options: CallerViewsOptions): CallerViews {
-  const configs = new Map<string, UpstreamConfig>(options.upstreamConfigs.map((upstream) => [upstreamKey(upstream.kind, upstream.instance), upstream]));
+  const configs = new Map<string, UpstreamConfig>(
+    options.upstreamConfigs.map((upstream) => [upstreamKey(upstream.kind, upstream.instance), upstream]),
+  );
   let catalog: { version: number; entries: Map<string, CatalogEntry> } | undefined;
   const views = new Map<string, CallerViewEntry & { version: number }>();
   const currentCatalog = (version: number): Map<string, CatalogEntry> => {
     if (catalog?.version !== version) {
-      const entries = buildCatalog([...upstreams.byKey.values()], { knownWriteTools: options.knownWriteTools, fanOutOverrides: options.fanOutOverrides, onSkip: options.onSkip });
+      const entries = buildCatalog([...upstreams.byKey.values()], {
+        knownWriteTools: options.knownWriteTools,
+        fanOutOverrides: options.fanOutOverrides,
+        onSkip: options.onSkip,
+      });
       catalog = { version, entries };
     }
     return catalog.entries;

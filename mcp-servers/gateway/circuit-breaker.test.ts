@@ -4,7 +4,12 @@ import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 function breaker(threshold = 3, cooldownMs = 1000) {
   let now = 0;
   const changes: CircuitState[] = [];
-  const circuit = new CircuitBreaker({ failureThreshold: threshold, cooldownMs, now: () => now, onStateChange: (state) => changes.push(state) });
+  const circuit = new CircuitBreaker({
+    failureThreshold: threshold,
+    cooldownMs,
+    now: () => now,
+    onStateChange: (state) => changes.push(state),
+  });
   return { circuit, changes, advance: (ms: number) => (now += ms) };
 }
 

@@ -18,7 +18,10 @@ const authSchema = z
     message: 'give exactly one of bearerTokenEnv or bearerTokenFile',
   });
 
-const labelsSchema = z.record(z.string().regex(/^[A-Za-z0-9._/-]{1,63}$/, 'label keys use letters, digits, . _ / -'), z.string().max(128));
+const labelsSchema = z.record(
+  z.string().regex(/^[A-Za-z0-9._/-]{1,63}$/, 'label keys use letters, digits, . _ / -'),
+  z.string().max(128),
+);
 
 /** One upstream MCP server: an instance of a kind, reached over streamable HTTP or stdio. */
 export const upstreamSchema = z
@@ -45,10 +48,13 @@ export const upstreamSchema = z
     message: 'auth.childEnv applies to stdio upstreams only',
     path: ['auth', 'childEnv'],
   })
-  .refine((upstream) => upstream.command === undefined || upstream.auth === undefined || upstream.auth.childEnv !== undefined, {
-    message: 'stdio upstreams pass their token to the child: set auth.childEnv (e.g. ARGOCD_API_TOKEN)',
-    path: ['auth', 'childEnv'],
-  });
+  .refine(
+    (upstream) => upstream.command === undefined || upstream.auth === undefined || upstream.auth.childEnv !== undefined,
+    {
+      message: 'stdio upstreams pass their token to the child: set auth.childEnv (e.g. ARGOCD_API_TOKEN)',
+      path: ['auth', 'childEnv'],
+    },
+  );
 
 /** One caller of the gateway (the bot, a developer's IDE, a channel) and what it may do. */
 export const callerSchema = z.strictObject({
@@ -112,11 +118,19 @@ export const gatewayConfigSchema = z
       .default({ retries: 1, minDelayMs: 50 }),
     limits: z
       .strictObject({
-        maxArgumentBytes: z.number().int().positive().default(64 * 1024),
+        maxArgumentBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(64 * 1024),
         /** Instances at most called at once by one fan-out. */
         maxFanOutConcurrency: z.number().int().positive().default(64),
         /** Largest answer read from one upstream (a bigger one is refused, not buffered). */
-        maxResponseBytes: z.number().int().positive().default(16 * 1024 * 1024),
+        maxResponseBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(16 * 1024 * 1024),
       })
       .default({ maxArgumentBytes: 64 * 1024, maxFanOutConcurrency: 64, maxResponseBytes: 16 * 1024 * 1024 }),
     /** Per-tool override of the fan-out rule (see tool-routing.ts). */
@@ -130,14 +144,22 @@ export const gatewayConfigSchema = z
       const key = `${upstream.kind}/${upstream.instance}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['upstreams', index, 'instance'], message: `duplicate ${upstream.kind} instance '${upstream.instance}' (also upstreams[${first}])` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['upstreams', index, 'instance'],
+          message: `duplicate ${upstream.kind} instance '${upstream.instance}' (also upstreams[${first}])`,
+        });
       } else seen.set(key, index);
     });
     const tokens = new Map<string, number>();
     config.callers.forEach((caller, index) => {
       const first = tokens.get(caller.tokenSha256);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['callers', index, 'tokenSha256'], message: `same token as callers[${first}]: every caller needs its own token` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['callers', index, 'tokenSha256'],
+          message: `same token as callers[${first}]: every caller needs its own token`,
+        });
       } else tokens.set(caller.tokenSha256, index);
     });
   });

@@ -30,7 +30,8 @@ export async function* eventData(stream: AsyncIterable<Buffer>, maxBytes: number
   };
   for await (const chunk of stream) {
     size += chunk.length;
-    if (size > maxBytes) throw new ResponseTooLargeError(`event stream is over the gateway's limit of ${maxBytes} bytes`);
+    if (size > maxBytes)
+      throw new ResponseTooLargeError(`event stream is over the gateway's limit of ${maxBytes} bytes`);
     pending += decoder.decode(chunk, { stream: true });
     for (let match = LINE_END.exec(pending); match; match = LINE_END.exec(pending)) {
       // A CR at the very end may be the first half of a CRLF split across chunks: wait for more.

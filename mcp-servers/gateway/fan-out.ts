@@ -12,7 +12,11 @@ export interface FanOutOutcome {
 }
 
 /** Calls `callOne` for every instance, at most `concurrency` at a time; never rejects except for caller mistakes. */
-export async function askEvery(instances: readonly string[], concurrency: number, callOne: (instance: string) => Promise<CallToolResult>): Promise<InstanceAnswer[]> {
+export async function askEvery(
+  instances: readonly string[],
+  concurrency: number,
+  callOne: (instance: string) => Promise<CallToolResult>,
+): Promise<InstanceAnswer[]> {
   const answers: InstanceAnswer[] = new Array<InstanceAnswer>(instances.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -73,11 +77,15 @@ export function mergeAnswers(tool: string, answers: readonly InstanceAnswer[], d
   }
   const summary = [`${tool} on ${answers.length} instance${answers.length === 1 ? '' : 's'}: ${answered} answered`];
   if (results.length > answered) summary.push(`${results.length - answered} returned an error`);
-  if (unreachable.length > 0) summary.push(`${unreachable.length} unreachable (${unreachable.map((item) => item.instance).join(', ')})`);
+  if (unreachable.length > 0)
+    summary.push(`${unreachable.length} unreachable (${unreachable.map((item) => item.instance).join(', ')})`);
   const unreachableText = unreachable.map((item) => `## unreachable: ${item.instance}\n${item.error}`);
   return {
     result: {
-      content: [{ type: 'text', text: [`${summary.join(', ')}.`, ...sections, ...unreachableText].join('\n\n') }, ...extra],
+      content: [
+        { type: 'text', text: [`${summary.join(', ')}.`, ...sections, ...unreachableText].join('\n\n') },
+        ...extra,
+      ],
       structuredContent: { results, unreachable },
       ...(answered === 0 ? { isError: true } : {}),
     },
@@ -94,28 +102,52 @@ export function mergeAnswers(tool: string, answers: readonly InstanceAnswer[], d
  * live there.
  */
 export function resolveAnswers(tool: string, answers: readonly InstanceAnswer[], describe: Describe): FanOutOutcome {
-  const found = answers.filter((answer): answer is { instance: string; result: CallToolResult } => 'result' in answer && answer.result.isError !== true);
-  const missing = answers.filter((answer): answer is { instance: string; result: CallToolResult } => 'result' in answer && answer.result.isError === true);
+  const found = answers.filter(
+    (answer): answer is { instance: string; result: CallToolResult } =>
+      'result' in answer && answer.result.isError !== true,
+  );
+  const missing = answers.filter(
+    (answer): answer is { instance: string; result: CallToolResult } =>
+      'result' in answer && answer.result.isError === true,
+  );
   const unreachable = answers.filter((answer): answer is { instance: string; error: string } => 'error' in answer);
   const unreachableNote =
-    unreachable.length > 0 ? `Not checked (unreachable): ${unreachable.map((item) => `${item.instance}: ${item.error}`).join('; ')}.` : '';
+    unreachable.length > 0
+      ? `Not checked (unreachable): ${unreachable.map((item) => `${item.instance}: ${item.error}`).join('; ')}.`
+      : '';
   const unreachableList = unreachable.map((item) => ({ instance: item.instance, error: item.error }));
-  const outcome = (result: CallToolResult): FanOutOutcome => ({ result, unreachable: unreachable.map((item) => item.instance), answered: found.length });
+  const outcome = (result: CallToolResult): FanOutOutcome => ({
+    result,
+    unreachable: unreachable.map((item) => item.instance),
+    answered: found.length,
+  });
 
   const [only] = found;
   if (only && found.length === 1) {
-    const text = [`Found on ${describe(only.instance)}.`, unreachableNote, textOf(only.result)].filter(Boolean).join('\n');
+    const text = [`Found on ${describe(only.instance)}.`, unreachableNote, textOf(only.result)]
+      .filter(Boolean)
+      .join('\n');
     return outcome({
       content: [{ type: 'text', text }, ...nonText(only.result)],
-      structuredContent: { ...structuredOf(only.result), instance: only.instance, ...(unreachable.length > 0 ? { unreachable: unreachableList } : {}) },
+      structuredContent: {
+        ...structuredOf(only.result),
+        instance: only.instance,
+        ...(unreachable.length > 0 ? { unreachable: unreachableList } : {}),
+      },
     });
   }
   if (found.length > 1) {
     const names = found.map((answer) => answer.instance);
     const text = `${tool} matches on ${found.length} instances: ${found.map((answer) => describe(answer.instance)).join('; ')}. Call ${tool} again with "instance" set to one of ${names.join(', ')}.${unreachableNote ? ` ${unreachableNote}` : ''}`;
-    return outcome({ content: [{ type: 'text', text }], structuredContent: { error: text, candidates: names, unreachable: unreachableList }, isError: true });
+    return outcome({
+      content: [{ type: 'text', text }],
+      structuredContent: { error: text, candidates: names, unreachable: unreachableList },
+      isError: true,
+    });
   }
-  const answersText = missing.map((answer) => `- ${answer.instance}: ${textOf(answer.result).split('\n').slice(0, 6).join(' ')}`);
+  const answersText = missing.map(
+    (answer) => `- ${answer.instance}: ${textOf(answer.result).split('\n').slice(0, 6).join(' ')}`,
+  );
   const text = [
     unreachable.length > 0 && missing.length === 0
       ? `${tool}: no instance could be asked.`
@@ -127,7 +159,11 @@ export function resolveAnswers(tool: string, answers: readonly InstanceAnswer[],
     .join('\n');
   return outcome({
     content: [{ type: 'text', text }],
-    structuredContent: { error: text, notFound: missing.map((answer) => ({ instance: answer.instance, ...structuredOf(answer.result) })), unreachable: unreachableList },
+    structuredContent: {
+      error: text,
+      notFound: missing.map((answer) => ({ instance: answer.instance, ...structuredOf(answer.result) })),
+      unreachable: unreachableList,
+    },
     isError: true,
   });
 }

@@ -14,7 +14,9 @@ let started: StartedGateway;
 let admin: Client;
 let clock = 0;
 const spans = new InMemorySpanExporter();
-const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }).getTracer('gateway-test');
+const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }).getTracer(
+  'gateway-test',
+);
 
 function text(result: Awaited<ReturnType<Client['callTool']>>): string {
   return (result as CallToolResult).content.map((item) => (item.type === 'text' ? item.text : '')).join('\n');
@@ -35,9 +37,27 @@ beforeAll(async () => {
       circuitBreaker: { failureThreshold: 2, cooldownMs: 60_000 },
       retry: { retries: 0, minDelayMs: 0 },
       upstreams: [
-        { kind: 'argocd', instance: 'argocd-eu', url: eu?.url, auth: { bearerTokenEnv: 'UPSTREAM_TOKEN' }, labels: { env: 'prod', region: 'eu' } },
-        { kind: 'argocd', instance: 'argocd-us', url: us?.url, auth: { bearerTokenEnv: 'UPSTREAM_TOKEN' }, labels: { env: 'prod', region: 'us' } },
-        { kind: 'argocd', instance: 'argocd-dev', url: dev?.url, auth: { bearerTokenEnv: 'UPSTREAM_TOKEN' }, labels: { env: 'dev' } },
+        {
+          kind: 'argocd',
+          instance: 'argocd-eu',
+          url: eu?.url,
+          auth: { bearerTokenEnv: 'UPSTREAM_TOKEN' },
+          labels: { env: 'prod', region: 'eu' },
+        },
+        {
+          kind: 'argocd',
+          instance: 'argocd-us',
+          url: us?.url,
+          auth: { bearerTokenEnv: 'UPSTREAM_TOKEN' },
+          labels: { env: 'prod', region: 'us' },
+        },
+        {
+          kind: 'argocd',
+          instance: 'argocd-dev',
+          url: dev?.url,
+          auth: { bearerTokenEnv: 'UPSTREAM_TOKEN' },
+          labels: { env: 'dev' },
+        },
         { kind: 'other', instance: 'tools-1', url: other?.url, auth: { bearerTokenEnv: 'UPSTREAM_TOKEN' } },
       ],
       callers: [{ principal: 'admin', tokenSha256: hashOf(ADMIN), writes: true }],
@@ -57,7 +77,16 @@ describe('federation', () => {
   it('lists each federated tool once with an instance enum, and other upstreams as instance__tool', async () => {
     const { tools } = await admin.listTools();
     const names = tools.map((tool) => tool.name).sort();
-    expect(names).toEqual(['echo_request', 'get_thing', 'list_things', 'set_thing', 'tools-1__echo_request', 'tools-1__get_thing', 'tools-1__list_things', 'tools-1__set_thing']);
+    expect(names).toEqual([
+      'echo_request',
+      'get_thing',
+      'list_things',
+      'set_thing',
+      'tools-1__echo_request',
+      'tools-1__get_thing',
+      'tools-1__list_things',
+      'tools-1__set_thing',
+    ]);
     for (const name of names) expect(name).toMatch(TOOL_NAME);
     const list = tools.find((tool) => tool.name === 'list_things');
     const instance = list?.inputSchema.properties?.instance as { enum: string[]; description: string };
@@ -66,7 +95,9 @@ describe('federation', () => {
     expect(list?.inputSchema.required ?? []).not.toContain('instance');
     const write = tools.find((tool) => tool.name === 'set_thing');
     expect(write?.inputSchema.required).toEqual(expect.arrayContaining(['name', 'instance', 'approval_id']));
-    expect(tools.find((tool) => tool.name === 'tools-1__list_things')?.inputSchema.properties).not.toHaveProperty('instance');
+    expect(tools.find((tool) => tool.name === 'tools-1__list_things')?.inputSchema.properties).not.toHaveProperty(
+      'instance',
+    );
   });
 
   it('calls one instance when instance is given, and strips the instance argument', async () => {
@@ -112,7 +143,11 @@ describe('federation', () => {
 
   it('propagates the caller traceparent upstream in _meta', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    await admin.callTool({ name: 'list_things', arguments: { instance: 'argocd-eu' }, _meta: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    await admin.callTool({
+      name: 'list_things',
+      arguments: { instance: 'argocd-eu' },
+      _meta: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
     const sent = fakes[0]?.calls.at(-1)?.traceparent ?? '';
     expect(sent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     expect(started.audit.at(-1)?.traceId).toBe(traceId);
@@ -121,7 +156,11 @@ describe('federation', () => {
     const server = finished.find((span) => span.kind === SpanKind.SERVER);
     const client = finished.find((span) => span.kind === SpanKind.CLIENT);
     expect(server?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
-    expect(server?.attributes).toMatchObject({ 'gen_ai.tool.name': 'list_things', 'sre_bot.gateway.principal': 'admin', 'sre_bot.gateway.instance': 'argocd-eu' });
+    expect(server?.attributes).toMatchObject({
+      'gen_ai.tool.name': 'list_things',
+      'sre_bot.gateway.principal': 'admin',
+      'sre_bot.gateway.instance': 'argocd-eu',
+    });
     expect(client?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
     expect(sent.split('-')[2]).toBe(client?.spanContext().spanId);
   });
@@ -130,11 +169,26 @@ describe('federation', () => {
 describe('output schemas', () => {
   it('advertises each upstream output schema per federated tool, with the instance field added', async () => {
     const { tools } = await admin.listTools();
-    const schemaOf = (name: string) => tools.find((tool) => tool.name === name)?.outputSchema as { anyOf?: unknown[] } | undefined;
-    const single = { type: 'object', properties: expect.objectContaining({ things: expect.anything(), instance: expect.objectContaining({ type: 'string' }) }) as unknown, required: ['things', 'instance'] };
-    expect(schemaOf('list_things')?.anyOf).toEqual(expect.arrayContaining([expect.objectContaining(single), expect.objectContaining({ required: ['results', 'unreachable'] })]));
+    const schemaOf = (name: string) =>
+      tools.find((tool) => tool.name === name)?.outputSchema as { anyOf?: unknown[] } | undefined;
+    const single = {
+      type: 'object',
+      properties: expect.objectContaining({
+        things: expect.anything(),
+        instance: expect.objectContaining({ type: 'string' }),
+      }) as unknown,
+      required: ['things', 'instance'],
+    };
+    expect(schemaOf('list_things')?.anyOf).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining(single),
+        expect.objectContaining({ required: ['results', 'unreachable'] }),
+      ]),
+    );
     expect(schemaOf('get_thing')?.anyOf).toHaveLength(2);
-    expect(schemaOf('tools-1__list_things')?.anyOf?.[0]).toEqual(expect.objectContaining({ required: ['things'], additionalProperties: false }));
+    expect(schemaOf('tools-1__list_things')?.anyOf?.[0]).toEqual(
+      expect.objectContaining({ required: ['things'], additionalProperties: false }),
+    );
     // Upstreams that declare none get none.
     expect(schemaOf('echo_request')).toBeUndefined();
   });
@@ -159,7 +213,9 @@ describe('output schemas', () => {
         expect({ call, isError: result.isError === true }).toEqual({ call, isError: call.isError });
         expect(result.structuredContent).toBeDefined();
       }
-      expect((await client.callTool({ name: 'tools-1__list_things', arguments: {} })).structuredContent).toEqual({ things: ['x'] });
+      expect((await client.callTool({ name: 'tools-1__list_things', arguments: {} })).structuredContent).toEqual({
+        things: ['x'],
+      });
     } finally {
       await client.close();
     }
@@ -173,9 +229,16 @@ describe('output schemas', () => {
     try {
       await client.listTools();
       const listed = await client.callTool({ name: 'list_things', arguments: {} });
-      expect((listed.structuredContent as { unreachable: Array<{ instance: string }> }).unreachable.map((item) => item.instance)).toEqual(['argocd-dev']);
+      expect(
+        (listed.structuredContent as { unreachable: Array<{ instance: string }> }).unreachable.map(
+          (item) => item.instance,
+        ),
+      ).toEqual(['argocd-dev']);
       const found = await client.callTool({ name: 'get_thing', arguments: { name: 'cart' } });
-      expect(found.structuredContent).toMatchObject({ instance: 'argocd-eu', unreachable: [{ instance: 'argocd-dev' }] });
+      expect(found.structuredContent).toMatchObject({
+        instance: 'argocd-eu',
+        unreachable: [{ instance: 'argocd-dev' }],
+      });
     } finally {
       await client.close();
       await dev.start();
@@ -192,9 +255,14 @@ describe('failures', () => {
     await dev.stop();
     const first = await admin.callTool({ name: 'list_things', arguments: {} });
     expect(first.isError).toBeFalsy();
-    const structured = first.structuredContent as { results: Array<{ instance: string }>; unreachable: Array<{ instance: string; error: string }> };
+    const structured = first.structuredContent as {
+      results: Array<{ instance: string }>;
+      unreachable: Array<{ instance: string; error: string }>;
+    };
     expect(structured.results.map((item) => item.instance)).toEqual(['argocd-eu', 'argocd-us']);
-    expect(structured.unreachable).toEqual([{ instance: 'argocd-dev', error: expect.stringContaining('argocd-dev is unreachable') as unknown }]);
+    expect(structured.unreachable).toEqual([
+      { instance: 'argocd-dev', error: expect.stringContaining('argocd-dev is unreachable') as unknown },
+    ]);
     expect(text(first)).toContain('1 unreachable (argocd-dev)');
     expect(started.audit.at(-1)).toMatchObject({ outcome: 'partial', unreachable: ['argocd-dev'] });
 
@@ -203,7 +271,9 @@ describe('failures', () => {
     await dev.start();
     const callsBefore = dev.calls.length;
     const skipped = await admin.callTool({ name: 'list_things', arguments: {} });
-    expect((skipped.structuredContent as { unreachable: Array<{ error: string }> }).unreachable[0]?.error).toContain('circuit open');
+    expect((skipped.structuredContent as { unreachable: Array<{ error: string }> }).unreachable[0]?.error).toContain(
+      'circuit open',
+    );
     expect(dev.calls.length).toBe(callsBefore);
 
     clock += 60_000;
@@ -218,7 +288,9 @@ describe('failures', () => {
     if (!us) throw new Error('fixture missing');
     await us.stop();
     try {
-      await expect(admin.callTool({ name: 'list_things', arguments: { instance: 'argocd-us' } })).rejects.toMatchObject({ code: -32603, data: { code: 'upstream_unavailable', isRetryable: true } });
+      await expect(admin.callTool({ name: 'list_things', arguments: { instance: 'argocd-us' } })).rejects.toMatchObject(
+        { code: -32603, data: { code: 'upstream_unavailable', isRetryable: true } },
+      );
     } finally {
       await us.start();
       clock += 60_000;
@@ -233,9 +305,13 @@ describe('failures', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ healthyUpstreams: 4, upstreams: 4 });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/sre_bot_gateway_upstream_calls_total\{upstream="argocd\/argocd-dev",outcome="unavailable"\} [1-9]/);
+    expect(metrics).toMatch(
+      /sre_bot_gateway_upstream_calls_total\{upstream="argocd\/argocd-dev",outcome="unavailable"\} [1-9]/,
+    );
     expect(metrics).toMatch(/sre_bot_gateway_upstream_circuit_state\{upstream="argocd\/argocd-dev"\} 0/);
-    expect(metrics).toMatch(/sre_bot_gateway_upstream_call_duration_seconds_bucket\{le="[^"]+",upstream="argocd\/argocd-eu"\}/);
+    expect(metrics).toMatch(
+      /sre_bot_gateway_upstream_call_duration_seconds_bucket\{le="[^"]+",upstream="argocd\/argocd-eu"\}/,
+    );
     expect(metrics).toMatch(/sre_bot_gateway_calls_total\{tool="list_things",outcome="partial"\} [1-9]/);
   });
 });

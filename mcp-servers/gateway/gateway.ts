@@ -48,14 +48,22 @@ export interface Gateway {
 }
 
 /** Serves the HTTP front and runs periodic health checks; `listen` and `close` of the gateway. */
-function createLifecycle(config: GatewayConfig, upstreams: UpstreamSet, front: Omit<Parameters<typeof startHttpFront>[0], 'readiness'>, logger: Logger) {
+function createLifecycle(
+  config: GatewayConfig,
+  upstreams: UpstreamSet,
+  front: Omit<Parameters<typeof startHttpFront>[0], 'readiness'>,
+  logger: Logger,
+) {
   let server: ListeningServer | undefined;
   let timer: NodeJS.Timeout | undefined;
   let healthInFlight: Promise<void> | undefined;
   const readiness = () => {
     const healthy = upstreams.status().filter((item) => item.healthy).length;
     const ready = upstreams.healthRounds() > 0 && healthy > 0;
-    return { ready, body: { status: ready ? 'ready' : 'not ready', healthyUpstreams: healthy, upstreams: upstreams.byKey.size } };
+    return {
+      ready,
+      body: { status: ready ? 'ready' : 'not ready', healthyUpstreams: healthy, upstreams: upstreams.byKey.size },
+    };
   };
   return {
     url: () => server?.url,
@@ -71,7 +79,10 @@ function createLifecycle(config: GatewayConfig, upstreams: UpstreamSet, front: O
         }, config.healthCheck.intervalMs);
         timer.unref();
       }
-      logger.info({ event: 'gateway-start', url: server.url, upstreams: upstreams.byKey.size, callers: config.callers.length }, 'gateway listening');
+      logger.info(
+        { event: 'gateway-start', url: server.url, upstreams: upstreams.byKey.size, callers: config.callers.length },
+        'gateway listening',
+      );
       return { url: server.url, port: server.port };
     },
     close: async (): Promise<void> => {
@@ -95,9 +106,18 @@ function createLifecycle(config: GatewayConfig, upstreams: UpstreamSet, front: O
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const logger = deps.logger ?? createSilentGatewayLogger();
   const version = deps.version ?? '0.1.0';
-  const metrics = new GatewayMetrics({ defaultMetrics: deps.defaultMetrics ?? false, droppedLogLines: () => droppedLogLines(logger) });
+  const metrics = new GatewayMetrics({
+    defaultMetrics: deps.defaultMetrics ?? false,
+    droppedLogLines: () => droppedLogLines(logger),
+  });
   const scrubber = createSecretScrubber(config.upstreams.map((upstream) => upstream.token));
-  const upstreams = createUpstreamSet(config, { logger, scrubber, metrics, clientVersion: version, ...(deps.now ? { now: deps.now } : {}) });
+  const upstreams = createUpstreamSet(config, {
+    logger,
+    scrubber,
+    metrics,
+    clientVersion: version,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const views = createCallerViews(upstreams, {
     knownWriteTools: new Set(deps.knownWriteTools ?? []),
     fanOutOverrides: config.fanOut,

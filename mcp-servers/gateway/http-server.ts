@@ -24,7 +24,6 @@ export interface ListeningServer {
   close: () => Promise<void>;
 }
 
-
 /**
  * The gateway's HTTP front: `POST /mcp` (stateless streamable HTTP answered with JSON, bearer
  * token required, unknown token → 401), `GET /healthz` (process alive),
@@ -45,8 +44,14 @@ export async function startHttpFront(options: HttpFrontOptions, host: string, po
     }
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found: the MCP endpoint is /mcp' });
     const caller = options.authenticate(req.headers.authorization);
-    if (!caller) return sendJson(res, 401, jsonRpcError(-32001, 'missing or unknown bearer token'), { 'www-authenticate': 'Bearer' });
-    if (req.method !== 'POST') return sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: the gateway is stateless, use POST'), { allow: 'POST' });
+    if (!caller)
+      return sendJson(res, 401, jsonRpcError(-32001, 'missing or unknown bearer token'), {
+        'www-authenticate': 'Bearer',
+      });
+    if (req.method !== 'POST')
+      return sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: the gateway is stateless, use POST'), {
+        allow: 'POST',
+      });
     let rejected = false;
     await answerStatelessPost(req, res, options.mcpServerFor(caller), async () => {
       try {

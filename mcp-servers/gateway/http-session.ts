@@ -72,7 +72,11 @@ export function parseJson(text: string, what: string): unknown {
 export function settle(message: Message): Record<string, unknown> {
   if (isObject(message.error)) {
     const { code, message: text, data } = message.error;
-    throw new McpError(Number.isSafeInteger(code) ? (code as number) : ErrorCode.InternalError, typeof text === 'string' ? text : 'upstream error without a message', data);
+    throw new McpError(
+      Number.isSafeInteger(code) ? (code as number) : ErrorCode.InternalError,
+      typeof text === 'string' ? text : 'upstream error without a message',
+      data,
+    );
   }
   if (isObject(message.result)) return message.result;
   throw new MalformedReplyError('JSON-RPC response has neither a result nor an error');
@@ -80,7 +84,9 @@ export function settle(message: Message): Record<string, unknown> {
 
 /** Whether `message` is the JSON-RPC response to request `id`. */
 export function isResponseTo(message: unknown, id: JsonRpcId): message is Message {
-  return isObject(message) && message.id === id && ('result' in message || 'error' in message) && !('method' in message);
+  return (
+    isObject(message) && message.id === id && ('result' in message || 'error' in message) && !('method' in message)
+  );
 }
 
 /** A tools/call result as the protocol requires it (content items are objects with a type; text is a string). */
@@ -88,20 +94,28 @@ export function checkCallToolResult(result: Record<string, unknown>): CallToolRe
   const { content, isError, structuredContent } = result;
   if (!Array.isArray(content)) throw new MalformedReplyError('tools/call result has no content array');
   for (const item of content as unknown[]) {
-    if (!isObject(item) || typeof item.type !== 'string') throw new MalformedReplyError('tools/call result has a content item without a type');
-    if (item.type === 'text' && typeof item.text !== 'string') throw new MalformedReplyError('tools/call result has a text item without text');
+    if (!isObject(item) || typeof item.type !== 'string')
+      throw new MalformedReplyError('tools/call result has a content item without a type');
+    if (item.type === 'text' && typeof item.text !== 'string')
+      throw new MalformedReplyError('tools/call result has a text item without text');
   }
-  if (isError !== undefined && typeof isError !== 'boolean') throw new MalformedReplyError('tools/call result has a non-boolean isError');
-  if (structuredContent !== undefined && !isObject(structuredContent)) throw new MalformedReplyError('tools/call result has non-object structuredContent');
+  if (isError !== undefined && typeof isError !== 'boolean')
+    throw new MalformedReplyError('tools/call result has a non-boolean isError');
+  if (structuredContent !== undefined && !isObject(structuredContent))
+    throw new MalformedReplyError('tools/call result has non-object structuredContent');
   return result as CallToolResult;
 }
 
 /** An initialize result the gateway can work with: a supported protocol version and capabilities. */
-export function checkInitializeResult(result: Record<string, unknown>): { version: string; capabilities: ServerCapabilities } {
+export function checkInitializeResult(result: Record<string, unknown>): {
+  version: string;
+  capabilities: ServerCapabilities;
+} {
   const parsed = InitializeResultSchema.safeParse(result);
   if (!parsed.success) throw new MalformedReplyError('initialize result is not an MCP InitializeResult');
   const version = parsed.data.protocolVersion;
-  if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) throw new MalformedReplyError(`upstream speaks MCP ${version}, which the gateway does not support`);
+  if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version))
+    throw new MalformedReplyError(`upstream speaks MCP ${version}, which the gateway does not support`);
   return { version, capabilities: parsed.data.capabilities };
 }
 
@@ -124,7 +138,11 @@ export function answerToServer(message: Record<string, unknown>): Record<string,
   const method = String(message.method);
   return method === 'ping'
     ? { jsonrpc: '2.0', id: message.id, result: {} }
-    : { jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.MethodNotFound, message: `the gateway does not serve ${method}` } };
+    : {
+        jsonrpc: '2.0',
+        id: message.id,
+        error: { code: ErrorCode.MethodNotFound, message: `the gateway does not serve ${method}` },
+      };
 }
 
 /**
@@ -155,10 +173,17 @@ export class HttpMcpSession {
   /** Opens a session: initialize, check the answer, send `notifications/initialized`. */
   static async open(options: HttpSessionOptions, signal: AbortSignal): Promise<HttpMcpSession> {
     const target = httpTarget(options.url);
-    const base: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const base: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    };
     if (options.token) base.authorization = `Bearer ${options.token}`;
     const opening = new HttpMcpSession(options, target, base, LATEST_PROTOCOL_VERSION, undefined, {});
-    const { result, reply } = await opening.exchange('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: options.clientInfo }, signal);
+    const { result, reply } = await opening.exchange(
+      'initialize',
+      { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: options.clientInfo },
+      signal,
+    );
     const { version, capabilities } = checkInitializeResult(result);
     const sessionHeader = reply.headers['mcp-session-id'];
     const sessionId = typeof sessionHeader === 'string' && sessionHeader !== '' ? sessionHeader : undefined;
@@ -183,12 +208,23 @@ export class HttpMcpSession {
   /** Ends a stateful session (DELETE); servers that keep none answer 405, which is fine. */
   async close(): Promise<void> {
     if (!this.sessionId) return;
-    const reply = await this.options.http.send(this.target, { method: 'DELETE', headers: this.headers, signal: AbortSignal.timeout(2000), maxBytes: 64 * 1024 });
+    const reply = await this.options.http.send(this.target, {
+      method: 'DELETE',
+      headers: this.headers,
+      signal: AbortSignal.timeout(2000),
+      maxBytes: 64 * 1024,
+    });
     reply.events?.destroy();
   }
 
   private post(body: unknown, signal: AbortSignal): Promise<HttpReply> {
-    return this.options.http.send(this.target, { method: 'POST', headers: this.headers, body: JSON.stringify(body), signal, maxBytes: this.options.maxResponseBytes });
+    return this.options.http.send(this.target, {
+      method: 'POST',
+      headers: this.headers,
+      body: JSON.stringify(body),
+      signal,
+      maxBytes: this.options.maxResponseBytes,
+    });
   }
 
   private async notify(method: string, signal: AbortSignal): Promise<void> {
@@ -198,7 +234,11 @@ export class HttpMcpSession {
   }
 
   /** One request and its response. */
-  private async exchange(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<{ result: Record<string, unknown>; reply: HttpReply }> {
+  private async exchange(
+    method: string,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<{ result: Record<string, unknown>; reply: HttpReply }> {
     const id = ++this.nextId;
     // A stateful upstream keeps working on a request whose connection closed: tell it we gave up.
     const onAbort = (): void => this.cancel(id, signal.reason);
@@ -213,13 +253,21 @@ export class HttpMcpSession {
   /** Best effort `notifications/cancelled` for request `id` (its own short deadline; failures ignored). */
   private cancel(id: JsonRpcId, reason: unknown): void {
     const text = reason instanceof Error ? reason.message : 'the gateway stopped waiting';
-    this.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: text.slice(0, 200) } }, AbortSignal.timeout(2000)).then(
+    this.post(
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: text.slice(0, 200) } },
+      AbortSignal.timeout(2000),
+    ).then(
       (reply) => reply.events?.destroy(),
       () => undefined,
     );
   }
 
-  private async settleExchange(method: string, id: JsonRpcId, params: Record<string, unknown>, signal: AbortSignal): Promise<{ result: Record<string, unknown>; reply: HttpReply }> {
+  private async settleExchange(
+    method: string,
+    id: JsonRpcId,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<{ result: Record<string, unknown>; reply: HttpReply }> {
     const reply = await this.post({ jsonrpc: '2.0', id, method, params }, signal);
     if (reply.status === 200 && reply.events) return { result: await this.fromStream(reply.events, id, signal), reply };
     reply.events?.destroy();
@@ -231,7 +279,11 @@ export class HttpMcpSession {
   }
 
   /** Reads a response stream until the response to `id`; answers the upstream's own requests on the way. */
-  private async fromStream(stream: IncomingMessage, id: JsonRpcId, signal: AbortSignal): Promise<Record<string, unknown>> {
+  private async fromStream(
+    stream: IncomingMessage,
+    id: JsonRpcId,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>> {
     try {
       for await (const data of eventData(stream, this.options.maxResponseBytes)) {
         const message = parseJson(data, 'event stream message');
@@ -265,7 +317,8 @@ export class HttpMcpSession {
   /** Turns a non-200 answer into the error it means. */
   private fail(reply: HttpReply): never {
     if (reply.status === 404 && this.sessionId) throw new SessionExpiredError('the upstream ended our session');
-    if (reply.status === 401 || reply.status === 403) throw new UpstreamHttpError(reply.status, `refused the gateway's credentials (HTTP ${reply.status})`);
+    if (reply.status === 401 || reply.status === 403)
+      throw new UpstreamHttpError(reply.status, `refused the gateway's credentials (HTTP ${reply.status})`);
     if (reply.status === 202) throw new MalformedReplyError('upstream accepted a request without answering it');
     let body: unknown;
     try {

@@ -20,12 +20,28 @@ describe('gateway config', () => {
     const config = parseGatewayConfig(
       {
         upstreams: [
-          { kind: 'argocd', instance: 'argocd-eu-1', url: 'http://127.0.0.1:1/mcp', auth: { bearerTokenEnv: 'EU_TOKEN' }, labels: { env: 'prod' } },
-          { kind: 'other', instance: 'argocd-mcp', command: 'argocd-mcp', args: ['stdio'], auth: { bearerTokenFile: 'token.txt', childEnv: 'ARGOCD_API_TOKEN' } },
+          {
+            kind: 'argocd',
+            instance: 'argocd-eu-1',
+            url: 'http://127.0.0.1:1/mcp',
+            auth: { bearerTokenEnv: 'EU_TOKEN' },
+            labels: { env: 'prod' },
+          },
+          {
+            kind: 'other',
+            instance: 'argocd-mcp',
+            command: 'argocd-mcp',
+            args: ['stdio'],
+            auth: { bearerTokenFile: 'token.txt', childEnv: 'ARGOCD_API_TOKEN' },
+          },
         ],
         callers: [caller],
       },
-      { env: { EU_TOKEN: 'from-env-token' }, baseDir: '/etc/gw', readFile: (path) => (path === '/etc/gw/token.txt' ? 'from-file-token\n' : '') },
+      {
+        env: { EU_TOKEN: 'from-env-token' },
+        baseDir: '/etc/gw',
+        readFile: (path) => (path === '/etc/gw/token.txt' ? 'from-file-token\n' : ''),
+      },
     );
     expect(config.upstreams.map((upstream) => upstream.token)).toEqual(['from-env-token', 'from-file-token']);
     expect(config.timeouts.callMs).toBe(10_000);
@@ -40,7 +56,13 @@ describe('gateway config', () => {
           upstreams: [
             { kind: 'argo', instance: 'a', url: 'http://x/mcp' },
             { kind: 'kubernetes', instance: 'bad name!', url: 'http://x/mcp', command: 'x' },
-            { kind: 'kyverno', instance: 'k', url: 'http://x/mcp', auth: { bearerTokenEnv: 'A', bearerTokenFile: 'b' }, timeoutMs: -1 },
+            {
+              kind: 'kyverno',
+              instance: 'k',
+              url: 'http://x/mcp',
+              auth: { bearerTokenEnv: 'A', bearerTokenFile: 'b' },
+              timeoutMs: -1,
+            },
           ],
           callers: [{ principal: 'bot', tokenSha256: 'not-a-hash', allow: { instance: ['x'] } }],
           extra: true,
@@ -65,9 +87,17 @@ describe('gateway config', () => {
 
   it('names a missing token variable and the upstream it belongs to, without any value', () => {
     const error = errorOf(() =>
-      parseGatewayConfig({ upstreams: [{ kind: 'argocd', instance: 'eu', url: 'http://x/mcp', auth: { bearerTokenEnv: 'EU_TOKEN' } }], callers: [caller] }, { env: {}, baseDir: '.' }),
+      parseGatewayConfig(
+        {
+          upstreams: [{ kind: 'argocd', instance: 'eu', url: 'http://x/mcp', auth: { bearerTokenEnv: 'EU_TOKEN' } }],
+          callers: [caller],
+        },
+        { env: {}, baseDir: '.' },
+      ),
     );
-    expect(error.message).toContain("upstreams[0].auth.bearerTokenEnv: environment variable EU_TOKEN is not set (token of upstream 'eu')");
+    expect(error.message).toContain(
+      "upstreams[0].auth.bearerTokenEnv: environment variable EU_TOKEN is not set (token of upstream 'eu')",
+    );
   });
 
   it('rejects duplicate instances and callers sharing a token', () => {
@@ -89,13 +119,21 @@ describe('gateway config', () => {
 
   it('requires stdio upstreams with a token to say which child variable receives it', () => {
     const error = errorOf(() =>
-      parseGatewayConfig({ upstreams: [{ kind: 'other', instance: 'x', command: 'x', auth: { bearerTokenEnv: 'T' } }], callers: [caller] }, { env: { T: 'token-value' }, baseDir: '.' }),
+      parseGatewayConfig(
+        {
+          upstreams: [{ kind: 'other', instance: 'x', command: 'x', auth: { bearerTokenEnv: 'T' } }],
+          callers: [caller],
+        },
+        { env: { T: 'token-value' }, baseDir: '.' },
+      ),
     );
     expect(error.message).toContain('upstreams[0].auth.childEnv: stdio upstreams pass their token to the child');
   });
 
   it('points at the line of a YAML syntax error', () => {
-    const error = errorOf(() => parseGatewayConfigYaml('upstreams:\n  - kind: argocd\n   instance: [oops\n', { env: {}, baseDir: '.' }));
+    const error = errorOf(() =>
+      parseGatewayConfigYaml('upstreams:\n  - kind: argocd\n   instance: [oops\n', { env: {}, baseDir: '.' }),
+    );
     expect(error.message).toMatch(/not valid YAML at line \d+, column \d+/);
   });
 });

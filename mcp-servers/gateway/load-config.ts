@@ -25,12 +25,17 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') return `${formatPath(issue.path)}: unknown key(s) ${issue.keys.map((key) => `'${key}'`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      return `${formatPath(issue.path)}: unknown key(s) ${issue.keys.map((key) => `'${key}'`).join(', ')}`;
     return `${formatPath(issue.path)}: ${issue.message}`;
   });
 }
 
-function resolveSecrets(config: z.output<typeof gatewayConfigSchema>, sources: ConfigSources, problems: string[]): ResolvedUpstream[] {
+function resolveSecrets(
+  config: z.output<typeof gatewayConfigSchema>,
+  sources: ConfigSources,
+  problems: string[],
+): ResolvedUpstream[] {
   const readFile = sources.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   return config.upstreams.map((upstream, index): ResolvedUpstream => {
     const auth = upstream.auth;
@@ -38,7 +43,9 @@ function resolveSecrets(config: z.output<typeof gatewayConfigSchema>, sources: C
     if (auth.bearerTokenEnv !== undefined) {
       const token = sources.env[auth.bearerTokenEnv];
       if (!token) {
-        problems.push(`upstreams[${index}].auth.bearerTokenEnv: environment variable ${auth.bearerTokenEnv} is not set (token of upstream '${upstream.instance}')`);
+        problems.push(
+          `upstreams[${index}].auth.bearerTokenEnv: environment variable ${auth.bearerTokenEnv} is not set (token of upstream '${upstream.instance}')`,
+        );
         return { ...upstream };
       }
       return { ...upstream, token };
@@ -47,7 +54,10 @@ function resolveSecrets(config: z.output<typeof gatewayConfigSchema>, sources: C
     const path = isAbsolute(file) ? file : resolve(sources.baseDir, file);
     try {
       const token = readFile(path).trim();
-      if (!token) problems.push(`upstreams[${index}].auth.bearerTokenFile: ${path} is empty (token of upstream '${upstream.instance}')`);
+      if (!token)
+        problems.push(
+          `upstreams[${index}].auth.bearerTokenFile: ${path} is empty (token of upstream '${upstream.instance}')`,
+        );
       return { ...upstream, token };
     } catch (error) {
       // The file system error names the path and the reason, never the content.
@@ -68,7 +78,8 @@ export function parseGatewayConfig(raw: unknown, sources: ConfigSources): Gatewa
   }
   const problems: string[] = [];
   const upstreams = resolveSecrets(parsed.data, sources, problems);
-  if (problems.length > 0) throw new GatewayError('config_invalid', `invalid gateway config:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new GatewayError('config_invalid', `invalid gateway config:\n  ${problems.join('\n  ')}`);
   return Object.freeze({ ...parsed.data, upstreams });
 }
 
@@ -78,8 +89,15 @@ export function parseGatewayConfigYaml(text: string, sources: ConfigSources): Ga
   try {
     raw = parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
-    throw new GatewayError('config_invalid', `gateway config is not valid YAML${where}: ${errorMessage(error).split('\n')[0] ?? ''}`, { cause: error });
+    const where =
+      error instanceof YAMLParseError && error.linePos
+        ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
+        : '';
+    throw new GatewayError(
+      'config_invalid',
+      `gateway config is not valid YAML${where}: ${errorMessage(error).split('\n')[0] ?? ''}`,
+      { cause: error },
+    );
   }
   return parseGatewayConfig(raw, sources);
 }
@@ -90,7 +108,9 @@ export function loadGatewayConfig(path: string, env: Readonly<Record<string, str
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new GatewayError('config_invalid', `cannot read gateway config ${path}: ${errorMessage(error)}`, { cause: error });
+    throw new GatewayError('config_invalid', `cannot read gateway config ${path}: ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   return parseGatewayConfigYaml(text, { env, baseDir: dirname(resolve(path)) });
 }

@@ -32,7 +32,8 @@ describe('gateway logger backlog', () => {
     const logger = createGatewayLogger({ destination: fd, maxBacklogBytes: 4096 });
     // One synchronous burst: the first write is in flight and cannot finish before the loop ends,
     // so everything past 4 KiB of backlog must be dropped.
-    for (let index = 0; index < 200; index++) logger.info({ event: 'tool-call-audit', index, padding: 'x'.repeat(60) }, 'audit');
+    for (let index = 0; index < 200; index++)
+      logger.info({ event: 'tool-call-audit', index, padding: 'x'.repeat(60) }, 'audit');
     const dropped = droppedLogLines(logger);
     expect(dropped).toBeGreaterThan(100);
     expect(dropped).toBeLessThan(200);
@@ -43,7 +44,11 @@ describe('gateway logger backlog', () => {
     expect(audit).toHaveLength(200 - dropped);
     // The lines kept are the oldest, in order; the notice counts exactly the lost ones.
     expect(audit.map((line) => line.index)).toEqual(Array.from({ length: 200 - dropped }, (_, index) => index));
-    expect(lines.find((line) => line.event === 'log-lines-dropped')).toMatchObject({ level: 40, dropped, droppedTotal: dropped });
+    expect(lines.find((line) => line.event === 'log-lines-dropped')).toMatchObject({
+      level: 40,
+      dropped,
+      droppedTotal: dropped,
+    });
 
     // Once drained, logging goes on.
     logger.info({ event: 'after-burst' }, 'later');

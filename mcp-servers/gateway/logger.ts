@@ -3,7 +3,18 @@ import { pino, type Logger } from 'pino';
 export type { Logger } from 'pino';
 
 /** Fields pino blanks out wherever they appear in a gateway log object. */
-const REDACT_PATHS = ['token', 'authorization', 'password', 'secret', '*.token', '*.authorization', '*.password', '*.secret', 'headers.authorization', '*.headers.authorization'];
+const REDACT_PATHS = [
+  'token',
+  'authorization',
+  'password',
+  'secret',
+  '*.token',
+  '*.authorization',
+  '*.password',
+  '*.secret',
+  'headers.authorization',
+  '*.headers.authorization',
+];
 
 /** Default cap of log bytes waiting to be written (8 MiB: ~25,000 audit lines). */
 export const DEFAULT_LOG_BACKLOG_BYTES = 8 * 1024 * 1024;
@@ -59,7 +70,15 @@ export function createGatewayLogger(settings: GatewayLoggerSettings = {}): Logge
   destination.on('drain', () => {
     // Once the backlog is written out, one notice, straight to the destination (whatever the level).
     if (count.unreported === 0) return;
-    const line = { level: 40, time: new Date().toISOString(), service: 'sre-bot-gateway', event: 'log-lines-dropped', dropped: count.unreported, droppedTotal: count.lines, msg: 'log destination fell behind; lines dropped' };
+    const line = {
+      level: 40,
+      time: new Date().toISOString(),
+      service: 'sre-bot-gateway',
+      event: 'log-lines-dropped',
+      dropped: count.unreported,
+      droppedTotal: count.lines,
+      msg: 'log destination fell behind; lines dropped',
+    };
     count.unreported = 0;
     destination.write(`${JSON.stringify(line)}\n`);
   });

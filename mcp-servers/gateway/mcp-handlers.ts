@@ -14,9 +14,12 @@ const INSTRUCTIONS = [
 /** The shape checks the SDK applies to tools/call params (name, arguments, _meta). */
 function checkCallParams(params: Record<string, unknown>): CallToolRequest['params'] {
   const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (typeof params.name !== 'string') throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.name must be a string');
-  if (params.arguments !== undefined && !isObject(params.arguments)) throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.arguments must be an object');
-  if (params._meta !== undefined && !isObject(params._meta)) throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params._meta must be an object');
+  if (typeof params.name !== 'string')
+    throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.name must be a string');
+  if (params.arguments !== undefined && !isObject(params.arguments))
+    throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.arguments must be an object');
+  if (params._meta !== undefined && !isObject(params._meta))
+    throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params._meta must be an object');
   return params as CallToolRequest['params'];
 }
 
@@ -25,7 +28,11 @@ function checkCallParams(params: Record<string, unknown>): CallToolRequest['para
  * router), built once per caller and reused by all its requests: no SDK Server or transport per
  * request.
  */
-export function createMcpHandlers(views: CallerViews, router: CallRouter, version: string): (caller: CallerConfig) => StatelessMcpServer {
+export function createMcpHandlers(
+  views: CallerViews,
+  router: CallRouter,
+  version: string,
+): (caller: CallerConfig) => StatelessMcpServer {
   const servers = new Map<string, StatelessMcpServer>();
   return (caller) => {
     let server = servers.get(caller.tokenSha256);
@@ -36,7 +43,10 @@ export function createMcpHandlers(views: CallerViews, router: CallRouter, versio
         instructions: INSTRUCTIONS,
         handlers: new Map<string, StatelessMethodHandler>([
           ['tools/list', () => views.for(caller).listed],
-          ['tools/call', (params, signal) => router.call(caller, views.for(caller).view, checkCallParams(params), signal)],
+          [
+            'tools/call',
+            (params, signal) => router.call(caller, views.for(caller).view, checkCallParams(params), signal),
+          ],
         ]),
       };
       servers.set(caller.tokenSha256, server);

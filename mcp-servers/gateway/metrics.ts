@@ -11,9 +11,24 @@ const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1,
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly calls = new Counter({ name: 'sre_bot_gateway_calls_total', help: 'tools/call requests by gateway tool and outcome', labelNames: ['tool', 'outcome'], registers: [this.registry] });
-  private readonly upstreamCalls = new Counter({ name: 'sre_bot_gateway_upstream_calls_total', help: 'Calls to upstream MCP servers by instance and outcome', labelNames: ['upstream', 'outcome'], registers: [this.registry] });
-  private readonly upstreamErrors = new Counter({ name: 'sre_bot_gateway_upstream_errors_total', help: 'Failed upstream calls (unavailable, timeout, circuit open, error)', labelNames: ['upstream', 'reason'], registers: [this.registry] });
+  private readonly calls = new Counter({
+    name: 'sre_bot_gateway_calls_total',
+    help: 'tools/call requests by gateway tool and outcome',
+    labelNames: ['tool', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly upstreamCalls = new Counter({
+    name: 'sre_bot_gateway_upstream_calls_total',
+    help: 'Calls to upstream MCP servers by instance and outcome',
+    labelNames: ['upstream', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly upstreamErrors = new Counter({
+    name: 'sre_bot_gateway_upstream_errors_total',
+    help: 'Failed upstream calls (unavailable, timeout, circuit open, error)',
+    labelNames: ['upstream', 'reason'],
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'sre_bot_gateway_upstream_call_duration_seconds',
     help: 'Upstream call latency, retries included',
@@ -21,8 +36,18 @@ export class GatewayMetrics {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  private readonly circuit = new Gauge({ name: 'sre_bot_gateway_upstream_circuit_state', help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open', labelNames: ['upstream'], registers: [this.registry] });
-  private readonly up = new Gauge({ name: 'sre_bot_gateway_upstream_up', help: '1 when the last health check of the upstream succeeded', labelNames: ['upstream'], registers: [this.registry] });
+  private readonly circuit = new Gauge({
+    name: 'sre_bot_gateway_upstream_circuit_state',
+    help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open',
+    labelNames: ['upstream'],
+    registers: [this.registry],
+  });
+  private readonly up = new Gauge({
+    name: 'sre_bot_gateway_upstream_up',
+    help: '1 when the last health check of the upstream succeeded',
+    labelNames: ['upstream'],
+    registers: [this.registry],
+  });
 
   /** @param options.droppedLogLines reads the logger's count of lines dropped by its bounded destination. */
   constructor(options: { defaultMetrics?: boolean; droppedLogLines?: () => number } = {}) {
@@ -50,7 +75,8 @@ export class GatewayMetrics {
 
   recordUpstreamCall(upstream: string, outcome: UpstreamOutcome, seconds: number): void {
     this.upstreamCalls.inc({ upstream, outcome });
-    if (outcome !== 'ok' && outcome !== 'tool_error' && outcome !== 'rejected') this.upstreamErrors.inc({ upstream, reason: outcome });
+    if (outcome !== 'ok' && outcome !== 'tool_error' && outcome !== 'rejected')
+      this.upstreamErrors.inc({ upstream, reason: outcome });
     if (outcome !== 'circuit_open') this.latency.observe({ upstream }, seconds);
   }
 

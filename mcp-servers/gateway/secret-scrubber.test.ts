@@ -5,7 +5,10 @@ describe('createSecretScrubber', () => {
   const scrubber = createSecretScrubber(['tok-"quoted"-0123456789', 'plain-token-0123456789', undefined, 'short']);
 
   it('returns a clean value as the same object (no copy, no re-serialisation)', () => {
-    const clean = { content: [{ type: 'text', text: 'nothing here, short is too short to count' }], structuredContent: { items: [1, 'a'] } };
+    const clean = {
+      content: [{ type: 'text', text: 'nothing here, short is too short to count' }],
+      structuredContent: { items: [1, 'a'] },
+    };
     expect(scrubber.value(clean)).toBe(clean);
   });
 

@@ -14,7 +14,9 @@ export interface SecretScrubber {
  */
 export function createSecretScrubber(secrets: readonly (string | undefined)[]): SecretScrubber {
   // Very short values would redact ordinary words; real tokens are long.
-  const values = [...new Set(secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 8))].sort((a, b) => b.length - a.length);
+  const values = [
+    ...new Set(secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 8)),
+  ].sort((a, b) => b.length - a.length);
   const text = (input: string): string => {
     let out = input;
     for (const secret of values) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -23,7 +25,10 @@ export function createSecretScrubber(secrets: readonly (string | undefined)[]): 
   // A secret may also sit JSON-escaped inside a string (a JSON document returned as text).
   const needles = [...new Set(values.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
   // One alternation scans a string once for every needle: ~2.5 × faster than a search per needle with 40 upstream tokens.
-  const anyNeedle = needles.length > 0 ? new RegExp(needles.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')) : undefined;
+  const anyNeedle =
+    needles.length > 0
+      ? new RegExp(needles.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
+      : undefined;
   const isDirty = (input: string): boolean => anyNeedle?.test(input) === true;
   const scrubText = (input: string): string => {
     let out = text(input);

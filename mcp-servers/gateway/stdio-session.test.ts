@@ -64,8 +64,13 @@ describe('StdioMcpSession', () => {
 
   it('skips stray stdout lines, and fails calls in flight with ConnectionClosed when the child exits', async () => {
     let closed = 0;
-    const session = await StdioMcpSession.open(scripted('process.exit(3);', { onClose: () => (closed += 1) }), AbortSignal.timeout(10_000));
-    const error = await session.callTool({ name: 'x', arguments: {} }, AbortSignal.timeout(5000)).catch((caught: unknown) => caught);
+    const session = await StdioMcpSession.open(
+      scripted('process.exit(3);', { onClose: () => (closed += 1) }),
+      AbortSignal.timeout(10_000),
+    );
+    const error = await session
+      .callTool({ name: 'x', arguments: {} }, AbortSignal.timeout(5000))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(McpError);
     expect((error as McpError).message).toContain('exited (code 3)');
     expect(closed).toBe(1);
@@ -76,7 +81,9 @@ describe('StdioMcpSession', () => {
     const big = `console.log(JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'x'.repeat(8192) }] } }));`;
     const session = await StdioMcpSession.open(scripted(big, { maxResponseBytes: 1024 }), AbortSignal.timeout(10_000));
     try {
-      await expect(session.callTool({ name: 'x', arguments: {} }, AbortSignal.timeout(5000))).rejects.toBeInstanceOf(ResponseTooLargeError);
+      await expect(session.callTool({ name: 'x', arguments: {} }, AbortSignal.timeout(5000))).rejects.toBeInstanceOf(
+        ResponseTooLargeError,
+      );
     } finally {
       await session.close();
     }
@@ -85,7 +92,9 @@ describe('StdioMcpSession', () => {
   it('gives up on a child that never answers once the signal aborts', async () => {
     const session = await StdioMcpSession.open(scripted('/* never answers */'), AbortSignal.timeout(10_000));
     try {
-      const error = await session.callTool({ name: 'x', arguments: {} }, AbortSignal.timeout(100)).catch((caught: unknown) => caught);
+      const error = await session
+        .callTool({ name: 'x', arguments: {} }, AbortSignal.timeout(100))
+        .catch((caught: unknown) => caught);
       expect((error as Error).name).toMatch(/AbortError|TimeoutError/);
     } finally {
       await session.close();

@@ -71,16 +71,30 @@ export class StdioMcpSession {
     child.stderr?.on('data', (chunk: Buffer) => options.onStderr(chunk.toString('utf8').trimEnd()));
     // A write to a child that just exited fails with EPIPE; the exit handler reports it.
     child.stdin?.on('error', () => undefined);
-    child.once('error', (error) => this.end(new McpError(ErrorCode.ConnectionClosed, `upstream process failed: ${error.message}`)));
-    child.once('exit', (code, signal) => this.end(new McpError(ErrorCode.ConnectionClosed, `upstream process exited (${signal ?? `code ${code ?? '?'}`})`)));
+    child.once('error', (error) =>
+      this.end(new McpError(ErrorCode.ConnectionClosed, `upstream process failed: ${error.message}`)),
+    );
+    child.once('exit', (code, signal) =>
+      this.end(
+        new McpError(ErrorCode.ConnectionClosed, `upstream process exited (${signal ?? `code ${code ?? '?'}`})`),
+      ),
+    );
   }
 
   /** Starts the child and opens the session: initialize, check the answer, send `notifications/initialized`. */
   static async open(options: StdioSessionOptions, signal: AbortSignal): Promise<StdioMcpSession> {
-    const child = spawn(options.command, [...options.args], { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(options.command, [...options.args], {
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     const session = new StdioMcpSession(child, options);
     try {
-      const result = await session.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: options.clientInfo }, signal);
+      const result = await session.request(
+        'initialize',
+        { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: options.clientInfo },
+        signal,
+      );
       const { version, capabilities } = checkInitializeResult(result);
       session.protocolVersion = version;
       session.capabilities = capabilities;
@@ -123,7 +137,11 @@ export class StdioMcpSession {
   }
 
   /** One request and the result of its response. */
-  private request(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
+  private request(
+    method: string,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>> {
     if (this.ended) return Promise.reject(this.ended);
     if (signal.aborted) return Promise.reject(signal.reason);
     const id = ++this.nextId;
@@ -131,7 +149,11 @@ export class StdioMcpSession {
       const onAbort = (): void => {
         this.pending.delete(id);
         const reason = signal.reason instanceof Error ? signal.reason.message : 'the gateway stopped waiting';
-        this.write({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: reason.slice(0, 200) } });
+        this.write({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId: id, reason: reason.slice(0, 200) },
+        });
         reject(signal.reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -172,7 +194,11 @@ export class StdioMcpSession {
   /** A message too large to read cannot be skipped reliably: end the session, the next call opens a new one. */
   private tooLarge(): void {
     this.partial = '';
-    this.end(new ResponseTooLargeError(`a message of the upstream is over the gateway's limit of ${this.options.maxResponseBytes} bytes`));
+    this.end(
+      new ResponseTooLargeError(
+        `a message of the upstream is over the gateway's limit of ${this.options.maxResponseBytes} bytes`,
+      ),
+    );
     this.child.kill('SIGTERM');
   }
 

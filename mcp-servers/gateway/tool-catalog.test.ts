@@ -9,11 +9,30 @@ import { Upstream } from './upstream.js';
 import { createUpstreamHttp } from './upstream-http.js';
 
 function tool(name: string, readOnly?: boolean): Tool {
-  return { name, inputSchema: { type: 'object' }, ...(readOnly === undefined ? {} : { annotations: { readOnlyHint: readOnly } }) };
+  return {
+    name,
+    inputSchema: { type: 'object' },
+    ...(readOnly === undefined ? {} : { annotations: { readOnlyHint: readOnly } }),
+  };
 }
 
-function upstream(kind: UpstreamKind, instance: string, tools: Tool[] | undefined, extra: Partial<ResolvedUpstream> = {}): Upstream {
-  const config: ResolvedUpstream = { kind, instance, url: 'http://127.0.0.1:1/mcp', args: [], env: {}, labels: {}, readOnlyTools: [], blockedArguments: [], ...extra };
+function upstream(
+  kind: UpstreamKind,
+  instance: string,
+  tools: Tool[] | undefined,
+  extra: Partial<ResolvedUpstream> = {},
+): Upstream {
+  const config: ResolvedUpstream = {
+    kind,
+    instance,
+    url: 'http://127.0.0.1:1/mcp',
+    args: [],
+    env: {},
+    labels: {},
+    readOnlyTools: [],
+    blockedArguments: [],
+    ...extra,
+  };
   const created = new Upstream(config, {
     callTimeoutMs: 1000,
     connectTimeoutMs: 1000,
@@ -38,7 +57,9 @@ describe('tool routing rules', () => {
     expect(isWriteTool(tool('list_applications', true), argocd, new Set())).toBe(false);
     expect(isWriteTool(tool('list_applications'), argocd, new Set())).toBe(true);
     expect(isWriteTool(tool('sync_application', true), argocd, new Set(['sync_application']))).toBe(true);
-    expect(isWriteTool(tool('list_clusters'), { ...argocd, kind: 'other', readOnlyTools: ['list_*'] }, new Set())).toBe(false);
+    expect(isWriteTool(tool('list_clusters'), { ...argocd, kind: 'other', readOnlyTools: ['list_*'] }, new Set())).toBe(
+      false,
+    );
   });
 
   it('merges list/find/health look-ups, resolves get/describe/check, never fans out writes', () => {
@@ -65,9 +86,18 @@ describe('buildCatalog', () => {
       ],
       { knownWriteTools: new Set(), fanOutOverrides: {} },
     );
-    expect([...catalog.keys()].sort()).toEqual(['argocd-mcp__list_applications', 'argocd.list_events', 'kubernetes.list_events', 'list_applications']);
+    expect([...catalog.keys()].sort()).toEqual([
+      'argocd-mcp__list_applications',
+      'argocd.list_events',
+      'kubernetes.list_events',
+      'list_applications',
+    ]);
     expect(catalog.get('list_applications')?.instances).toEqual(['eu', 'us']);
     expect(catalog.get('kubernetes.list_events')).toMatchObject({ upstreamName: 'list_events', instances: ['c1'] });
-    expect(catalog.get('argocd-mcp__list_applications')).toMatchObject({ shape: 'prefixed', isWrite: false, fanOut: 'none' });
+    expect(catalog.get('argocd-mcp__list_applications')).toMatchObject({
+      shape: 'prefixed',
+      isWrite: false,
+      fanOut: 'none',
+    });
   });
 });

@@ -51,7 +51,9 @@ export function buildCatalog(upstreams: readonly Upstream[], options: CatalogOpt
       return;
     }
     if (catalog.has(entry.name)) {
-      options.onSkip?.(`tool '${entry.name}' of ${entry.instances.join(', ')} clashes with an exposed tool of the same name and is not exposed`);
+      options.onSkip?.(
+        `tool '${entry.name}' of ${entry.instances.join(', ')} clashes with an exposed tool of the same name and is not exposed`,
+      );
       return;
     }
     catalog.set(entry.name, entry);

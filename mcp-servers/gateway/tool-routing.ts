@@ -26,7 +26,11 @@ export function isWriteTool(tool: Tool, upstream: ResolvedUpstream, knownWriteTo
  * - every other read tool (`list_*`, `find_*`, `search_*`, `explain_*`): `merge` — results of
  *   every permitted instance, tagged with the instance, unreachable instances listed.
  */
-export function fanOutModeOf(name: string, isWrite: boolean, overrides: Readonly<Record<string, FanOutMode>>): FanOutMode {
+export function fanOutModeOf(
+  name: string,
+  isWrite: boolean,
+  overrides: Readonly<Record<string, FanOutMode>>,
+): FanOutMode {
   const override = overrides[name];
   if (override !== undefined) return isWrite ? 'none' : override;
   if (isWrite) return 'none';

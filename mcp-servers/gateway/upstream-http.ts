@@ -1,4 +1,10 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /** Where requests of one upstream go, parsed once from its URL. */
@@ -86,7 +92,9 @@ export function createUpstreamHttp(): UpstreamHttp {
         const declared = Number(res.headers['content-length'] ?? 0);
         if (declared > call.maxBytes) {
           res.destroy();
-          reject(new ResponseTooLargeError(`response of ${declared} bytes is over the gateway's limit of ${call.maxBytes}`));
+          reject(
+            new ResponseTooLargeError(`response of ${declared} bytes is over the gateway's limit of ${call.maxBytes}`),
+          );
           return;
         }
         const chunks: Buffer[] = [];
@@ -101,7 +109,13 @@ export function createUpstreamHttp(): UpstreamHttp {
           chunks.push(chunk);
         });
         res.once('error', reject);
-        res.once('end', () => resolve({ status, headers: res.headers, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) }));
+        res.once('end', () =>
+          resolve({
+            status,
+            headers: res.headers,
+            body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+          }),
+        );
       };
       const req = target.isHttps ? httpsRequest(requestOptions, onResponse) : httpRequest(requestOptions, onResponse);
       req.once('error', reject);

@@ -11,8 +11,32 @@ let failing: FakeUpstream;
 
 function upstreamOver(fake: FakeUpstream, settings: Partial<UpstreamSettings>): Upstream {
   return new Upstream(
-    { kind: 'argocd', instance: 'flaky', url: fake.url, token: TOKEN, args: [], env: {}, labels: {}, readOnlyTools: [], blockedArguments: [] },
-    { callTimeoutMs: 5000, connectTimeoutMs: 5000, healthCheckTimeoutMs: 5000, failureThreshold: 100, cooldownMs: 1000, retries: 0, retryMinDelayMs: 0, clientVersion: 'test', logger: createSilentGatewayLogger(), scrubber: createSecretScrubber([TOKEN]), http, maxResponseBytes: 1 << 20, ...settings },
+    {
+      kind: 'argocd',
+      instance: 'flaky',
+      url: fake.url,
+      token: TOKEN,
+      args: [],
+      env: {},
+      labels: {},
+      readOnlyTools: [],
+      blockedArguments: [],
+    },
+    {
+      callTimeoutMs: 5000,
+      connectTimeoutMs: 5000,
+      healthCheckTimeoutMs: 5000,
+      failureThreshold: 100,
+      cooldownMs: 1000,
+      retries: 0,
+      retryMinDelayMs: 0,
+      clientVersion: 'test',
+      logger: createSilentGatewayLogger(),
+      scrubber: createSecretScrubber([TOKEN]),
+      http,
+      maxResponseBytes: 1 << 20,
+      ...settings,
+    },
   );
 }
 
@@ -30,7 +54,10 @@ describe('Upstream retries', () => {
     const upstream = upstreamOver(failing, { retries: 3, retryMinDelayMs: 20 });
     const before = failing.calls.length;
     const started = performance.now();
-    await expect(upstream.callTool('list_things', {}, { isReadOnly: true })).rejects.toMatchObject({ code: 'upstream_unavailable', isRetryable: true });
+    await expect(upstream.callTool('list_things', {}, { isReadOnly: true })).rejects.toMatchObject({
+      code: 'upstream_unavailable',
+      isRetryable: true,
+    });
     const elapsed = performance.now() - started;
     expect(failing.calls.length - before).toBe(4);
     // Back-offs of 20, 40 and 80 ms between the four attempts.
@@ -42,13 +69,17 @@ describe('Upstream retries', () => {
   it('never retries a write, and stops retrying at the deadline', async () => {
     const writes = upstreamOver(failing, { retries: 3, retryMinDelayMs: 20 });
     const before = failing.calls.length;
-    await expect(writes.callTool('set_thing', { name: 'a' }, { isReadOnly: false })).rejects.toMatchObject({ code: 'upstream_unavailable' });
+    await expect(writes.callTool('set_thing', { name: 'a' }, { isReadOnly: false })).rejects.toMatchObject({
+      code: 'upstream_unavailable',
+    });
     expect(failing.calls.length - before).toBe(1);
     await writes.close();
 
     const short = upstreamOver(failing, { retries: 5, retryMinDelayMs: 200, callTimeoutMs: 300 });
     const again = failing.calls.length;
-    await expect(short.callTool('list_things', {}, { isReadOnly: true })).rejects.toMatchObject({ code: 'upstream_timeout' });
+    await expect(short.callTool('list_things', {}, { isReadOnly: true })).rejects.toMatchObject({
+      code: 'upstream_timeout',
+    });
     // 0 ms, then 200 ms; the next back-off (400 ms) would pass the 300 ms deadline.
     expect(failing.calls.length - again).toBe(2);
     await short.close();

@@ -1,5 +1,12 @@
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ErrorCode, McpError, type CallToolResult, type ListToolsResult, type ReadResourceResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  McpError,
+  type CallToolResult,
+  type ListToolsResult,
+  type ReadResourceResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
@@ -139,10 +146,18 @@ export class Upstream {
   private async openSession(signal: AbortSignal): Promise<UpstreamSession> {
     const { config, settings } = this;
     const clientInfo = { name: 'sre-bot-gateway', version: settings.clientVersion };
-    const onServerMessage = (method: string): void => this.logger.debug({ event: 'upstream-message', method }, 'upstream sent a message');
+    const onServerMessage = (method: string): void =>
+      this.logger.debug({ event: 'upstream-message', method }, 'upstream sent a message');
     if (config.url !== undefined) {
       const session = await HttpMcpSession.open(
-        { url: new URL(config.url), ...(config.token ? { token: config.token } : {}), clientInfo, http: settings.http, maxResponseBytes: settings.maxResponseBytes, onServerMessage },
+        {
+          url: new URL(config.url),
+          ...(config.token ? { token: config.token } : {}),
+          clientInfo,
+          http: settings.http,
+          maxResponseBytes: settings.maxResponseBytes,
+          onServerMessage,
+        },
         signal,
       );
       return sessionOf(session);
@@ -159,7 +174,11 @@ export class Upstream {
         clientInfo,
         maxResponseBytes: settings.maxResponseBytes,
         // The child's stderr is its log; keep it (scrubbed, at debug) rather than mixing it into ours.
-        onStderr: (text) => this.logger.debug({ event: 'upstream-stderr', line: settings.scrubber.text(text).slice(0, 2000) }, 'upstream stderr'),
+        onStderr: (text) =>
+          this.logger.debug(
+            { event: 'upstream-stderr', line: settings.scrubber.text(text).slice(0, 2000) },
+            'upstream stderr',
+          ),
         onServerMessage,
         onClose: () => {
           if (opened.session !== undefined && this.session === opened.session) this.session = undefined;
@@ -206,42 +225,100 @@ export class Upstream {
   }
 
   /** Maps any failure to a GatewayError (scrubbed) and says whether it counts against the circuit. */
-  private classify(error: unknown, deadline: AbortSignal, callerSignal: AbortSignal | undefined): { error: Error; isFailure: boolean; outcome: UpstreamOutcome } {
+  private classify(
+    error: unknown,
+    deadline: AbortSignal,
+    callerSignal: AbortSignal | undefined,
+  ): { error: Error; isFailure: boolean; outcome: UpstreamOutcome } {
     const scrub = this.settings.scrubber.text;
-    if (error instanceof GatewayError && error.code === 'circuit_open') return { error, isFailure: false, outcome: 'circuit_open' };
+    if (error instanceof GatewayError && error.code === 'circuit_open')
+      return { error, isFailure: false, outcome: 'circuit_open' };
     if (error instanceof McpError && CALLER_MISTAKES.has(error.code)) {
-      return { error: new McpError(error.code, scrub(stripCodePrefix(error.message))), isFailure: false, outcome: 'rejected' };
+      return {
+        error: new McpError(error.code, scrub(stripCodePrefix(error.message))),
+        isFailure: false,
+        outcome: 'rejected',
+      };
     }
     if (callerSignal?.aborted) {
-      return { error: new GatewayError('upstream_error', `call to ${this.instance} cancelled by the caller`, { isRetryable: false }), isFailure: false, outcome: 'error' };
+      return {
+        error: new GatewayError('upstream_error', `call to ${this.instance} cancelled by the caller`, {
+          isRetryable: false,
+        }),
+        isFailure: false,
+        outcome: 'error',
+      };
     }
     if (deadline.aborted || (error instanceof McpError && error.code === ErrorCode.RequestTimeout)) {
-      return { error: new GatewayError('upstream_timeout', `${this.instance} did not answer within ${this.timeoutMs} ms`), isFailure: true, outcome: 'timeout' };
+      return {
+        error: new GatewayError('upstream_timeout', `${this.instance} did not answer within ${this.timeoutMs} ms`),
+        isFailure: true,
+        outcome: 'timeout',
+      };
     }
     if (error instanceof GatewayError) {
-      return { error, isFailure: error.isRetryable, outcome: error.code === 'upstream_unavailable' ? 'unavailable' : 'error' };
+      return {
+        error,
+        isFailure: error.isRetryable,
+        outcome: error.code === 'upstream_unavailable' ? 'unavailable' : 'error',
+      };
     }
     if (error instanceof UpstreamHttpError) {
       const message = `${this.instance} ${scrub(error.message)}`;
-      if (error.status === 401 || error.status === 403) return { error: new GatewayError('upstream_unavailable', message, { isRetryable: false }), isFailure: true, outcome: 'unavailable' };
-      if (error.status >= 500 || error.status === 429) return { error: new GatewayError('upstream_unavailable', message), isFailure: true, outcome: 'unavailable' };
-      return { error: new GatewayError('upstream_error', message, { isRetryable: false }), isFailure: false, outcome: 'error' };
+      if (error.status === 401 || error.status === 403)
+        return {
+          error: new GatewayError('upstream_unavailable', message, { isRetryable: false }),
+          isFailure: true,
+          outcome: 'unavailable',
+        };
+      if (error.status >= 500 || error.status === 429)
+        return { error: new GatewayError('upstream_unavailable', message), isFailure: true, outcome: 'unavailable' };
+      return {
+        error: new GatewayError('upstream_error', message, { isRetryable: false }),
+        isFailure: false,
+        outcome: 'error',
+      };
     }
     if (error instanceof SessionExpiredError) {
-      return { error: new GatewayError('upstream_unavailable', `${this.instance} ended the gateway's session twice in a row`), isFailure: true, outcome: 'unavailable' };
+      return {
+        error: new GatewayError('upstream_unavailable', `${this.instance} ended the gateway's session twice in a row`),
+        isFailure: true,
+        outcome: 'unavailable',
+      };
     }
     if (error instanceof MalformedReplyError || error instanceof ResponseTooLargeError) {
-      return { error: new GatewayError('upstream_error', `${this.instance}: ${scrub(error.message)}`, { isRetryable: false }), isFailure: false, outcome: 'error' };
+      return {
+        error: new GatewayError('upstream_error', `${this.instance}: ${scrub(error.message)}`, { isRetryable: false }),
+        isFailure: false,
+        outcome: 'error',
+      };
     }
     if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
-      return { error: new GatewayError('upstream_unavailable', `${this.instance} closed the connection`), isFailure: true, outcome: 'unavailable' };
+      return {
+        error: new GatewayError('upstream_unavailable', `${this.instance} closed the connection`),
+        isFailure: true,
+        outcome: 'unavailable',
+      };
     }
     if (error instanceof McpError) {
       const message = scrub(stripCodePrefix(error.message));
-      if (isRetryableMcpError(error)) return { error: new GatewayError('upstream_unavailable', `${this.instance}: ${message}`), isFailure: true, outcome: 'unavailable' };
-      return { error: new GatewayError('upstream_error', `${this.instance}: ${message}`, { isRetryable: false }), isFailure: false, outcome: 'error' };
+      if (isRetryableMcpError(error))
+        return {
+          error: new GatewayError('upstream_unavailable', `${this.instance}: ${message}`),
+          isFailure: true,
+          outcome: 'unavailable',
+        };
+      return {
+        error: new GatewayError('upstream_error', `${this.instance}: ${message}`, { isRetryable: false }),
+        isFailure: false,
+        outcome: 'error',
+      };
     }
-    return { error: new GatewayError('upstream_unavailable', `${this.instance} is unreachable: ${scrub(errorMessage(error))}`), isFailure: true, outcome: 'unavailable' };
+    return {
+      error: new GatewayError('upstream_unavailable', `${this.instance} is unreachable: ${scrub(errorMessage(error))}`),
+      isFailure: true,
+      outcome: 'unavailable',
+    };
   }
 
   /**
@@ -251,20 +328,40 @@ export class Upstream {
    */
   async callTool(name: string, args: Record<string, unknown>, options: UpstreamCallOptions): Promise<CallToolResult> {
     const started = performance.now();
-    const end = (outcome: UpstreamOutcome): void => this.settings.onCallEnd?.({ instance: this.key, tool: name, outcome, seconds: (performance.now() - started) / 1000 });
+    const end = (outcome: UpstreamOutcome): void =>
+      this.settings.onCallEnd?.({
+        instance: this.key,
+        tool: name,
+        outcome,
+        seconds: (performance.now() - started) / 1000,
+      });
     if (!this.breaker.tryAcquire()) {
       end('circuit_open');
-      throw new GatewayError('circuit_open', `circuit open: ${this.instance} failed ${this.breaker.consecutiveFailures} times in a row; next probe in ${Math.ceil(this.breaker.retryInMs() / 1000)} s`, { isRetryable: false });
+      throw new GatewayError(
+        'circuit_open',
+        `circuit open: ${this.instance} failed ${this.breaker.consecutiveFailures} times in a row; next probe in ${Math.ceil(this.breaker.retryInMs() / 1000)} s`,
+        { isRetryable: false },
+      );
     }
     // A plain controller and timer: cheaper than AbortSignal.timeout/any on the hot path, and cleared on return.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new GatewayError('upstream_timeout', `${this.instance} did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new GatewayError('upstream_timeout', `${this.instance} did not answer within ${this.timeoutMs} ms`),
+        ),
+      this.timeoutMs,
+    );
     const onCallerAbort = (): void => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const deadline = controller.signal;
     const attempt = async (): Promise<CallToolResult> => {
       try {
-        const params = { name, arguments: args, ...(options.traceparent ? { _meta: { traceparent: options.traceparent } } : {}) };
+        const params = {
+          name,
+          arguments: args,
+          ...(options.traceparent ? { _meta: { traceparent: options.traceparent } } : {}),
+        };
         return await this.withSession(deadline, (session) => session.callTool(params, deadline));
       } catch (error) {
         const classified = this.classify(error, deadline, options.signal);
@@ -273,7 +370,8 @@ export class Upstream {
       }
     };
     const { retries, retryMinDelayMs } = this.settings;
-    const isRetryable = (error: unknown): boolean => (error as { isRetryable?: unknown }).isRetryable === true && !deadline.aborted;
+    const isRetryable = (error: unknown): boolean =>
+      (error as { isRetryable?: unknown }).isRetryable === true && !deadline.aborted;
     /**
      * The first attempt runs bare: almost every call is answered by it, and p-retry's bookkeeping
      * per call showed in the fan-out profile. A retryable failure of a read waits the first back-off,
@@ -285,7 +383,13 @@ export class Upstream {
       } catch (error) {
         if (!options.isReadOnly || retries === 0 || !isRetryable(error)) throw error;
         await sleep(retryMinDelayMs, undefined, { signal: deadline });
-        return pRetry(attempt, { retries: retries - 1, minTimeout: retryMinDelayMs * 2, factor: 2, signal: deadline, shouldRetry: ({ error: next }) => isRetryable(next) });
+        return pRetry(attempt, {
+          retries: retries - 1,
+          minTimeout: retryMinDelayMs * 2,
+          factor: 2,
+          signal: deadline,
+          shouldRetry: ({ error: next }) => isRetryable(next),
+        });
       }
     };
     try {
@@ -295,7 +399,9 @@ export class Upstream {
       end(result.isError ? 'tool_error' : 'ok');
       return result;
     } catch (error) {
-      const classified = (error as { classified?: ReturnType<Upstream['classify']> }).classified ?? this.classify(error, deadline, options.signal);
+      const classified =
+        (error as { classified?: ReturnType<Upstream['classify']> }).classified ??
+        this.classify(error, deadline, options.signal);
       if (classified.isFailure) {
         this.breaker.recordFailure();
         this.lastError = classified.error.message;
@@ -344,7 +450,9 @@ export class Upstream {
       if (error instanceof BackendCheckError) {
         this.lastError = `${this.instance}: its MCP server answers but its backend does not: ${message}`;
       } else {
-        this.lastError = signal.aborted ? `${this.instance} did not answer a health check within ${this.settings.healthCheckTimeoutMs} ms` : `${this.instance} is unreachable: ${message}`;
+        this.lastError = signal.aborted
+          ? `${this.instance} did not answer a health check within ${this.settings.healthCheckTimeoutMs} ms`
+          : `${this.instance} is unreachable: ${message}`;
         await this.dropSession();
       }
       this.logger.warn({ event: 'health-check-fail', err: this.lastError }, 'upstream health check failed');

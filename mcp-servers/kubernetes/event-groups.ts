@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { objectRefSchema, ownershipFields, type ObjectRef, type Ownership, type OwnershipResolver } from '../common/kube-ownership.js';
+import {
+  objectRefSchema,
+  ownershipFields,
+  type ObjectRef,
+  type Ownership,
+  type OwnershipResolver,
+} from '../common/kube-ownership.js';
 import { clip, formatAge } from '../common/output-budget.js';
 import { redactSecrets } from '../common/redact.js';
 import type { EventShape } from './kube-shapes.js';
@@ -34,7 +40,10 @@ export function objectLabel(object: ObjectRef): string {
 }
 
 /** Adds owners and Argo CD app of each group's involved object (lookups cached by the resolver). */
-export async function withEventOwnership(groups: readonly EventGroup[], resolver: OwnershipResolver): Promise<EventGroup[]> {
+export async function withEventOwnership(
+  groups: readonly EventGroup[],
+  resolver: OwnershipResolver,
+): Promise<EventGroup[]> {
   return Promise.all(groups.map(async (group) => ({ ...group, ...(await resolver.ownershipOfRef(group.object)) })));
 }
 
@@ -45,7 +54,13 @@ function involvedRef(event: EventShape): ObjectRef {
 }
 
 function lastSeenOf(event: EventShape): string | undefined {
-  return event.series?.lastObservedTime ?? event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? event.firstTimestamp;
+  return (
+    event.series?.lastObservedTime ??
+    event.lastTimestamp ??
+    event.eventTime ??
+    event.metadata.creationTimestamp ??
+    event.firstTimestamp
+  );
 }
 
 /** The object an event is about, as `Kind/name`. */
@@ -77,10 +92,20 @@ export function groupEvents(events: readonly EventShape[]): EventGroup[] {
       if (lastSeen && (!existing.lastSeen || lastSeen > existing.lastSeen)) existing.lastSeen = lastSeen;
       if (firstSeen && (!existing.firstSeen || firstSeen < existing.firstSeen)) existing.firstSeen = firstSeen;
     } else {
-      groups.set(key, { type, reason, object: ref, message, count, ...(lastSeen ? { lastSeen } : {}), ...(firstSeen ? { firstSeen } : {}) });
+      groups.set(key, {
+        type,
+        reason,
+        object: ref,
+        message,
+        count,
+        ...(lastSeen ? { lastSeen } : {}),
+        ...(firstSeen ? { firstSeen } : {}),
+      });
     }
   }
-  return [...groups.values()].sort((left, right) => (right.lastSeen ?? '').localeCompare(left.lastSeen ?? '') || right.count - left.count);
+  return [...groups.values()].sort(
+    (left, right) => (right.lastSeen ?? '').localeCompare(left.lastSeen ?? '') || right.count - left.count,
+  );
 }
 
 /** One compact line per group: `x12 Warning BackOff Pod/web-1 (2m ago): Back-off restarting ...`. */

@@ -4,7 +4,14 @@ import type { KubeObject } from '../common/kube-types.js';
 export interface ContainerStateShape {
   running?: { startedAt?: string };
   waiting?: { reason?: string; message?: string };
-  terminated?: { reason?: string; message?: string; exitCode?: number; signal?: number; finishedAt?: string; startedAt?: string };
+  terminated?: {
+    reason?: string;
+    message?: string;
+    exitCode?: number;
+    signal?: number;
+    finishedAt?: string;
+    startedAt?: string;
+  };
 }
 
 export interface ContainerStatusShape {
@@ -46,7 +53,12 @@ export interface VolumeShape {
   configMap?: { name: string; optional?: boolean };
   secret?: { secretName: string; optional?: boolean };
   persistentVolumeClaim?: { claimName: string };
-  projected?: { sources?: Array<{ configMap?: { name: string; optional?: boolean }; secret?: { name: string; optional?: boolean } }> };
+  projected?: {
+    sources?: Array<{
+      configMap?: { name: string; optional?: boolean };
+      secret?: { name: string; optional?: boolean };
+    }>;
+  };
 }
 
 export interface PodSpecShape {
@@ -91,7 +103,10 @@ export interface WorkloadShape extends KubeObject {
   spec?: {
     replicas?: number;
     selector?: LabelSelectorShape;
-    template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: PodSpecShape };
+    template?: {
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec?: PodSpecShape;
+    };
     paused?: boolean;
     completions?: number;
     parallelism?: number;
@@ -166,7 +181,10 @@ export function selectorToQuery(selector: LabelSelectorShape | undefined): strin
 }
 
 /** True when `labels` satisfy the equality part of a selector (matchLabels / Service selector). */
-export function labelsMatch(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+export function labelsMatch(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!selector || Object.keys(selector).length === 0) return false;
   return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 }

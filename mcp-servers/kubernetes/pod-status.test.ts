@@ -6,7 +6,8 @@ import { comparePods, formatPodSummary, summarizePod } from './pod-status.js';
 import { missingKeys, referencedObjects } from './references.js';
 import { rolloutState } from './rollout-state.js';
 
-const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+const fixture = <T>(name: string): T =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
 const now = new Date('2026-03-02T10:05:00Z');
 
 describe('summarizePod', () => {
@@ -32,7 +33,16 @@ describe('summarizePod', () => {
   });
 
   it('ranks unhealthy pods before healthy ones', () => {
-    const healthy = summarizePod({ ...fixture<PodShape>('image-pull-pod.json'), status: { phase: 'Running', containerStatuses: [{ name: 'checkout', ready: true, restartCount: 0, state: { running: {} } }] } }, now);
+    const healthy = summarizePod(
+      {
+        ...fixture<PodShape>('image-pull-pod.json'),
+        status: {
+          phase: 'Running',
+          containerStatuses: [{ name: 'checkout', ready: true, restartCount: 0, state: { running: {} } }],
+        },
+      },
+      now,
+    );
     const sick = summarizePod(fixture<PodShape>('crashloop-pod.json'), now);
     expect(healthy.isHealthy).toBe(true);
     expect([healthy, sick].sort(comparePods)[0]?.name).toBe(sick.name);
@@ -45,7 +55,9 @@ describe('groupEvents', () => {
     expect(groups).toHaveLength(2);
     expect(groups[0]).toMatchObject({ reason: 'BackOff', count: 15, lastSeen: '2026-03-02T10:04:00Z' });
     expect(groups[1]).toMatchObject({ reason: 'FailedMount', count: 4 });
-    expect(formatEventGroup(groups[0]!, now)).toBe('  x15 BackOff Pod/payments-api-7c9f8b6d4-x2k8p (60s ago): Back-off restarting failed container api in pod payments-api-7c9f8b6d4-x2k8p_payments(1d2e)');
+    expect(formatEventGroup(groups[0]!, now)).toBe(
+      '  x15 BackOff Pod/payments-api-7c9f8b6d4-x2k8p (60s ago): Back-off restarting failed container api in pod payments-api-7c9f8b6d4-x2k8p_payments(1d2e)',
+    );
   });
 });
 
@@ -63,8 +75,23 @@ describe('referencedObjects / missingKeys', () => {
 
   it('flags a secretKeyRef whose key the Secret lacks', () => {
     const spec = fixture<PodShape>('crashloop-pod.json').spec;
-    const missing = missingKeys(spec, new Map([['Secret/payments-db', ['username']], ['Secret/psp-credentials', ['api-key']]]));
-    expect(missing).toEqual([{ kind: 'Secret', name: 'payments-db', key: 'password', usedBy: 'env DB_PASSWORD (api)', container: 'api', envVar: 'DB_PASSWORD' }]);
+    const missing = missingKeys(
+      spec,
+      new Map([
+        ['Secret/payments-db', ['username']],
+        ['Secret/psp-credentials', ['api-key']],
+      ]),
+    );
+    expect(missing).toEqual([
+      {
+        kind: 'Secret',
+        name: 'payments-db',
+        key: 'password',
+        usedBy: 'env DB_PASSWORD (api)',
+        container: 'api',
+        envVar: 'DB_PASSWORD',
+      },
+    ]);
   });
 });
 
@@ -73,7 +100,9 @@ describe('rolloutState', () => {
     const state = rolloutState(fixture<WorkloadShape>('degraded-deployment.json'));
     expect(state.isHealthy).toBe(false);
     expect(state.summary).toBe('2/3 ready, 1 updated, 2 available, 2 unavailable');
-    expect(state.problems).toContain('Progressing=False ProgressDeadlineExceeded: ReplicaSet "payments-api-7c9f8b6d4" has timed out progressing.');
+    expect(state.problems).toContain(
+      'Progressing=False ProgressDeadlineExceeded: ReplicaSet "payments-api-7c9f8b6d4" has timed out progressing.',
+    );
   });
 });
 
@@ -82,7 +111,15 @@ describe('OOM kills', () => {
     const now = new Date('2026-11-24T10:00:00Z');
     const pod = {
       metadata: { name: 'reporting-5295xlhxfg-hhjgh', namespace: 'reports', creationTimestamp: '2026-11-24T07:00:00Z' },
-      spec: { containers: [{ name: 'reporting', image: 'registry.example.com/data/reporting:4.0.1', resources: { limits: { memory: '512Mi' } } }] },
+      spec: {
+        containers: [
+          {
+            name: 'reporting',
+            image: 'registry.example.com/data/reporting:4.0.1',
+            resources: { limits: { memory: '512Mi' } },
+          },
+        ],
+      },
       status: {
         phase: 'Running',
         containerStatuses: [
@@ -96,6 +133,8 @@ describe('OOM kills', () => {
         ],
       },
     };
-    expect(summarizePod(pod as never, now).problems).toContain('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)');
+    expect(summarizePod(pod as never, now).problems).toContain(
+      'reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)',
+    );
   });
 });

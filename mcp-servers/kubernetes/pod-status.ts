@@ -61,14 +61,20 @@ function summarizeContainer(status: ContainerStatusShape, now: Date): ContainerS
     ready: status.ready === true,
     restarts: status.restartCount ?? 0,
     state: describeState(status.state),
-    ...(last ? { lastTermination: `${last.reason ?? 'terminated'} (exit ${last.exitCode ?? '?'}) ${formatAge(last.finishedAt, now)} ago` } : {}),
+    ...(last
+      ? {
+          lastTermination: `${last.reason ?? 'terminated'} (exit ${last.exitCode ?? '?'}) ${formatAge(last.finishedAt, now)} ago`,
+        }
+      : {}),
     ...(message ? { message } : {}),
     ...facts(status),
   };
 }
 
 /** Reason and exit codes of the current and previous run, the numbers behind `state` and `lastTermination`. */
-function facts(status: ContainerStatusShape): Pick<ContainerSummary, 'reason' | 'exitCode' | 'lastTerminationReason' | 'lastExitCode' | 'lastFinishedAt'> {
+function facts(
+  status: ContainerStatusShape,
+): Pick<ContainerSummary, 'reason' | 'exitCode' | 'lastTerminationReason' | 'lastExitCode' | 'lastFinishedAt'> {
   const reason = status.state?.waiting?.reason ?? status.state?.terminated?.reason;
   const exitCode = status.state?.terminated?.exitCode;
   const last = status.lastState?.terminated;
@@ -83,7 +89,8 @@ function facts(status: ContainerStatusShape): Pick<ContainerSummary, 'reason' | 
 
 /** The memory limit of a container in the pod spec, as written (`512Mi`). */
 function memoryLimitOf(pod: PodShape, containerName: string): string | undefined {
-  const container = pod.spec?.containers?.find((candidate) => candidate.name === containerName) as { resources?: { limits?: Record<string, string> } } | undefined;
+  const container = pod.spec?.containers?.find((candidate) => candidate.name === containerName) as
+    { resources?: { limits?: Record<string, string> } } | undefined;
   return container?.resources?.limits?.memory;
 }
 
@@ -97,12 +104,20 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
   const problems: string[] = [];
   for (const condition of status.conditions ?? []) {
     if (condition.type === 'PodScheduled' && condition.status !== 'True') {
-      const selector = Object.entries(pod.spec?.nodeSelector ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
-      problems.push(`not scheduled: ${condition.reason ?? ''} ${condition.message ?? ''}${selector ? ` (nodeSelector ${selector})` : ''}`.trim());
+      const selector = Object.entries(pod.spec?.nodeSelector ?? {})
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',');
+      problems.push(
+        `not scheduled: ${condition.reason ?? ''} ${condition.message ?? ''}${selector ? ` (nodeSelector ${selector})` : ''}`.trim(),
+      );
     }
   }
   for (const container of [...initContainers.map((c) => ({ ...c, name: `init:${c.name}` })), ...containers]) {
-    if (container.state.startsWith('waiting') && container.state !== 'waiting: PodInitializing' && container.state !== 'waiting: ContainerCreating') {
+    if (
+      container.state.startsWith('waiting') &&
+      container.state !== 'waiting: PodInitializing' &&
+      container.state !== 'waiting: ContainerCreating'
+    ) {
       problems.push(`${container.name} ${container.state}${container.message ? ` — ${container.message}` : ''}`);
     } else if (container.state.startsWith('terminated') && !container.state.includes('Completed')) {
       problems.push(`${container.name} ${container.state}${container.message ? ` — ${container.message}` : ''}`);
@@ -110,14 +125,17 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
     if (container.lastTermination && container.restarts > 0) {
       // An OOM kill is about the memory limit: name it next to the kill so one line tells the story.
       const limit = container.lastTermination.startsWith('OOMKilled') ? memoryLimitOf(pod, container.name) : undefined;
-      problems.push(`${container.name} last terminated ${container.lastTermination}, ${container.restarts} restarts${limit ? ` (memory limit ${limit})` : ''}`);
-    }
-    else if (container.state === 'running' && !container.ready && !container.name.startsWith('init:')) problems.push(`${container.name} running but not ready (readiness probe failing?)`);
+      problems.push(
+        `${container.name} last terminated ${container.lastTermination}, ${container.restarts} restarts${limit ? ` (memory limit ${limit})` : ''}`,
+      );
+    } else if (container.state === 'running' && !container.ready && !container.name.startsWith('init:'))
+      problems.push(`${container.name} running but not ready (readiness probe failing?)`);
   }
   if (status.phase === 'Failed') problems.unshift(`pod failed: ${status.reason ?? ''} ${status.message ?? ''}`.trim());
   if (status.reason === 'Evicted') problems.unshift(`evicted: ${status.message ?? ''}`);
   const phase = status.phase ?? 'Unknown';
-  const isHealthy = problems.length === 0 && (phase === 'Succeeded' || (phase === 'Running' && readyCount === specCount));
+  const isHealthy =
+    problems.length === 0 && (phase === 'Succeeded' || (phase === 'Running' && readyCount === specCount));
   if (!isHealthy && problems.length === 0) problems.push(`phase ${phase}, ${readyCount}/${specCount} containers ready`);
   return {
     name: pod.metadata.name,
@@ -146,7 +164,11 @@ export function formatPodSummary(pod: PodSummary, indent = '  '): string[] {
 
 /** Sort key: unhealthy pods first, then most restarts, then name. */
 export function comparePods(left: PodSummary, right: PodSummary): number {
-  return Number(left.isHealthy) - Number(right.isHealthy) || right.restarts - left.restarts || left.name.localeCompare(right.name);
+  return (
+    Number(left.isHealthy) - Number(right.isHealthy) ||
+    right.restarts - left.restarts ||
+    left.name.localeCompare(right.name)
+  );
 }
 
 /** Output schema of one container summary. */
@@ -184,6 +206,10 @@ export const podSummarySchema = z.object({
 });
 
 /** Summarizes pods and names the controller chain and Argo CD app of each. */
-export async function summarizePodsWithOwnership(pods: readonly PodShape[], now: Date, resolver: OwnershipResolver): Promise<PodSummary[]> {
+export async function summarizePodsWithOwnership(
+  pods: readonly PodShape[],
+  now: Date,
+  resolver: OwnershipResolver,
+): Promise<PodSummary[]> {
   return Promise.all(pods.map(async (pod) => ({ ...summarizePod(pod, now), ...(await resolver.ownershipOf(pod)) })));
 }

@@ -10,7 +10,10 @@ const secret = {
     name: 'payments-db',
     namespace: 'payments',
     managedFields: [{ manager: 'kubectl-client-side-apply', operation: 'Update' }],
-    annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"aHVudGVyMg=="}}', team: 'payments' },
+    annotations: {
+      'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"aHVudGVyMg=="}}',
+      team: 'payments',
+    },
   },
   data: { username: 'cGF5bWVudHM=', password: 'aHVudGVyMg==' },
   stringData: { url: 'postgres://payments:hunter2@db/payments' },
@@ -32,7 +35,12 @@ describe('Secret handling', () => {
 
 describe('kubernetes loadConfig', () => {
   it('reads the cluster only from KUBECONFIG and KUBE_CONTEXT, with defaults', () => {
-    expect(loadConfig({ KUBECONFIG: '/etc/sre-bot/kubeconfig', KUBE_CONTEXT: 'prod-eu' })).toEqual({ kubeconfigPath: '/etc/sre-bot/kubeconfig', context: 'prod-eu', requestTimeoutMs: 15_000, logLevel: 'info' });
+    expect(loadConfig({ KUBECONFIG: '/etc/sre-bot/kubeconfig', KUBE_CONTEXT: 'prod-eu' })).toEqual({
+      kubeconfigPath: '/etc/sre-bot/kubeconfig',
+      context: 'prod-eu',
+      requestTimeoutMs: 15_000,
+      logLevel: 'info',
+    });
   });
   it('names every bad variable at once', () => {
     expect(() => loadConfig({ KUBE_REQUEST_TIMEOUT_MS: 'soon', MCP_AUTH_TOKEN: 'short', LOG_LEVEL: 'loud' })).toThrow(

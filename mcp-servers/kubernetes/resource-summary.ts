@@ -12,46 +12,76 @@ export function summarizeResource(object: KubeObject, now: Date): { status: stri
     case 'Pod': {
       const pod = summarizePod(object as PodShape, now);
       const problem = pod.problems[0] ? `  ! ${pod.problems[0]}` : '';
-      return { status: `${pod.phase} ${pod.ready} restarts=${pod.restarts} ${age}${problem}`, isHealthy: pod.isHealthy };
+      return {
+        status: `${pod.phase} ${pod.ready} restarts=${pod.restarts} ${age}${problem}`,
+        isHealthy: pod.isHealthy,
+      };
     }
     case 'Deployment':
     case 'StatefulSet':
     case 'DaemonSet':
     case 'Job': {
       const state = rolloutState(object as WorkloadShape);
-      return { status: `${state.summary} ${age}${state.problems[0] ? `  ! ${state.problems[0]}` : ''}`, isHealthy: state.isHealthy };
+      return {
+        status: `${state.summary} ${age}${state.problems[0] ? `  ! ${state.problems[0]}` : ''}`,
+        isHealthy: state.isHealthy,
+      };
     }
     case 'Service': {
       const spec = (object as ServiceShape).spec ?? {};
-      const ports = (spec.ports ?? []).map((port) => `${port.port}->${port.targetPort ?? port.port}/${port.protocol ?? 'TCP'}`).join(',');
-      const selector = Object.entries(spec.selector ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
-      return { status: `${spec.type ?? 'ClusterIP'} ${spec.clusterIP ?? ''} ports=${ports || 'none'} selector=${selector || 'none'}` };
+      const ports = (spec.ports ?? [])
+        .map((port) => `${port.port}->${port.targetPort ?? port.port}/${port.protocol ?? 'TCP'}`)
+        .join(',');
+      const selector = Object.entries(spec.selector ?? {})
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',');
+      return {
+        status: `${spec.type ?? 'ClusterIP'} ${spec.clusterIP ?? ''} ports=${ports || 'none'} selector=${selector || 'none'}`,
+      };
     }
     case 'ConfigMap':
     case 'Secret': {
       // Key names only; values (Secret or not) never leave the server through this path.
-      const data = { ...((object as { data?: object }).data ?? {}), ...((object as { binaryData?: object }).binaryData ?? {}) };
+      const data = {
+        ...((object as { data?: object }).data ?? {}),
+        ...((object as { binaryData?: object }).binaryData ?? {}),
+      };
       const keys = Object.keys(data);
       const type = object.kind === 'Secret' ? `${(object as { type?: string }).type ?? 'Opaque'} ` : '';
-      return { status: `${type}keys=[${keys.slice(0, 12).join(',')}${keys.length > 12 ? `,…+${keys.length - 12}` : ''}] ${age}` };
+      return {
+        status: `${type}keys=[${keys.slice(0, 12).join(',')}${keys.length > 12 ? `,…+${keys.length - 12}` : ''}] ${age}`,
+      };
     }
     case 'PersistentVolumeClaim': {
       const phase = (object.status as { phase?: string } | undefined)?.phase ?? 'Unknown';
       return { status: `${phase} ${age}`, isHealthy: phase === 'Bound' };
     }
     case 'Node': {
-      const conditions = (object.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
+      const conditions =
+        (object.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
       const ready = conditions.find((condition) => condition.type === 'Ready')?.status === 'True';
-      const pressure = conditions.filter((condition) => condition.type !== 'Ready' && condition.status === 'True').map((condition) => condition.type);
-      const unschedulable = (object.spec as { unschedulable?: boolean } | undefined)?.unschedulable ? ' SchedulingDisabled' : '';
-      return { status: `${ready ? 'Ready' : 'NotReady'}${unschedulable}${pressure.length ? ` ${pressure.join(',')}` : ''} ${age}`, isHealthy: ready && pressure.length === 0 };
+      const pressure = conditions
+        .filter((condition) => condition.type !== 'Ready' && condition.status === 'True')
+        .map((condition) => condition.type);
+      const unschedulable = (object.spec as { unschedulable?: boolean } | undefined)?.unschedulable
+        ? ' SchedulingDisabled'
+        : '';
+      return {
+        status: `${ready ? 'Ready' : 'NotReady'}${unschedulable}${pressure.length ? ` ${pressure.join(',')}` : ''} ${age}`,
+        isHealthy: ready && pressure.length === 0,
+      };
     }
     case 'Namespace':
       return { status: `${(object.status as { phase?: string } | undefined)?.phase ?? 'Active'} ${age}` };
     default: {
-      const conditions = (object.status as { conditions?: Array<{ type: string; status: string; reason?: string }> } | undefined)?.conditions;
+      const conditions = (
+        object.status as { conditions?: Array<{ type: string; status: string; reason?: string }> } | undefined
+      )?.conditions;
       const ready = conditions?.find((condition) => condition.type === 'Ready');
-      return { status: `${ready ? `Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''} ` : ''}${age}`, ...(ready ? { isHealthy: ready.status === 'True' } : {}) };
+      return {
+        status: `${ready ? `Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''} ` : ''}${age}`,
+        ...(ready ? { isHealthy: ready.status === 'True' } : {}),
+      };
     }
   }
 }
@@ -64,13 +94,23 @@ const NOISY_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
  * Secret values replaced by their byte length (keys stay, values never leave the server).
  */
 export function sanitizeObject(object: KubeObject): KubeObject {
-  const { managedFields: _managed, ...metadata } = object.metadata as KubeObject['metadata'] & { managedFields?: unknown };
-  const annotations = metadata.annotations ? Object.fromEntries(Object.entries(metadata.annotations).filter(([key]) => !NOISY_ANNOTATIONS.includes(key))) : undefined;
+  const { managedFields: _managed, ...metadata } = object.metadata as KubeObject['metadata'] & {
+    managedFields?: unknown;
+  };
+  const annotations = metadata.annotations
+    ? Object.fromEntries(Object.entries(metadata.annotations).filter(([key]) => !NOISY_ANNOTATIONS.includes(key)))
+    : undefined;
   const copy: KubeObject = { ...object, metadata: { ...metadata, ...(annotations ? { annotations } : {}) } };
   if (object.kind === 'Secret') {
     for (const field of ['data', 'stringData'] as const) {
       const values = object[field] as Record<string, string> | undefined;
-      if (values) copy[field] = Object.fromEntries(Object.keys(values).map((key) => [key, `<redacted: ${field === 'data' ? Buffer.from(values[key] ?? '', 'base64').length : (values[key] ?? '').length} bytes>`]));
+      if (values)
+        copy[field] = Object.fromEntries(
+          Object.keys(values).map((key) => [
+            key,
+            `<redacted: ${field === 'data' ? Buffer.from(values[key] ?? '', 'base64').length : (values[key] ?? '').length} bytes>`,
+          ]),
+        );
     }
   }
   return copy;

@@ -40,14 +40,24 @@ export function rolloutState(workload: WorkloadShape): RolloutState {
       const ready = status.numberReady ?? 0;
       summary = `${ready}/${desired} ready, ${status.updatedNumberScheduled ?? 0} updated, ${status.numberUnavailable ?? 0} unavailable`;
       isHealthy = ready === desired;
-      counts = { desired, ready, updated: status.updatedNumberScheduled ?? 0, unavailable: status.numberUnavailable ?? 0 };
+      counts = {
+        desired,
+        ready,
+        updated: status.updatedNumberScheduled ?? 0,
+        unavailable: status.numberUnavailable ?? 0,
+      };
       break;
     }
     case 'Job': {
       const completions = spec.completions ?? 1;
       summary = `${status.succeeded ?? 0}/${completions} succeeded, ${status.active ?? 0} active, ${status.failed ?? 0} failed (backoffLimit ${spec.backoffLimit ?? 6})`;
       isHealthy = (status.failed ?? 0) === 0 || (status.succeeded ?? 0) >= completions;
-      counts = { desired: completions, succeeded: status.succeeded ?? 0, active: status.active ?? 0, failed: status.failed ?? 0 };
+      counts = {
+        desired: completions,
+        succeeded: status.succeeded ?? 0,
+        active: status.active ?? 0,
+        failed: status.failed ?? 0,
+      };
       break;
     }
     default: {
@@ -60,7 +70,12 @@ export function rolloutState(workload: WorkloadShape): RolloutState {
       isHealthy = ready >= desired && updated >= desired;
       counts = { desired, ready, updated, available, unavailable: status.unavailableReplicas ?? 0 };
       if (desired === 0) problems.push('scaled to 0 replicas');
-      if (workload.kind === 'StatefulSet' && status.currentRevision && status.updateRevision && status.currentRevision !== status.updateRevision) {
+      if (
+        workload.kind === 'StatefulSet' &&
+        status.currentRevision &&
+        status.updateRevision &&
+        status.currentRevision !== status.updateRevision
+      ) {
         problems.push(`rolling update in progress: ${status.currentRevision} -> ${status.updateRevision}`);
       }
     }
@@ -73,15 +88,25 @@ export function rolloutState(workload: WorkloadShape): RolloutState {
   for (const condition of status.conditions ?? []) {
     const isBad = BAD_WHEN_TRUE.has(condition.type) ? condition.status === 'True' : condition.status !== 'True';
     const stalled = condition.type === 'Progressing' && condition.reason === 'ProgressDeadlineExceeded';
-    if (isBad || stalled) problems.push(`${condition.type}=${condition.status} ${condition.reason ?? ''}: ${condition.message ?? ''}`.trim());
+    if (isBad || stalled)
+      problems.push(
+        `${condition.type}=${condition.status} ${condition.reason ?? ''}: ${condition.message ?? ''}`.trim(),
+      );
   }
-  return { summary, isHealthy: isHealthy && problems.every((problem) => problem.startsWith('rolling update')), problems, counts };
+  return {
+    summary,
+    isHealthy: isHealthy && problems.every((problem) => problem.startsWith('rolling update')),
+    problems,
+    counts,
+  };
 }
 
 /** Container images of a pod template, `name=image`. */
 export function templateImages(workload: WorkloadShape): string[] {
   return (workload.spec?.template?.spec?.containers ?? []).map((container) => {
-    const limits = Object.entries(container.resources?.limits ?? {}).map(([resource, value]) => `${resource}=${value}`).join(' ');
+    const limits = Object.entries(container.resources?.limits ?? {})
+      .map(([resource, value]) => `${resource}=${value}`)
+      .join(' ');
     return `${container.name}=${container.image ?? '?'}${limits ? ` (limits ${limits})` : ''}`;
   });
 }

@@ -12,7 +12,10 @@ const INSTRUCTIONS =
   '(one call: rollout, pods, events, missing ConfigMaps/Secrets, crash logs), get_pod_logs (previous=true for crashes), check_service, get_rollout_history.';
 
 /** Builds the tool dependencies (one kube client for the configured context). */
-export function createKubernetesDeps(config: KubernetesServerConfig, overrides: KubernetesServerDeps = {}): KubernetesDeps {
+export function createKubernetesDeps(
+  config: KubernetesServerConfig,
+  overrides: KubernetesServerDeps = {},
+): KubernetesDeps {
   return createKubeToolDeps(config, overrides);
 }
 
@@ -21,5 +24,9 @@ export function createKubernetesDeps(config: KubernetesServerConfig, overrides: 
  * shared; tests and the gateway run it in-process.
  */
 export function createKubernetesServer(config: KubernetesServerConfig, deps: KubernetesServerDeps = {}): Server {
-  return createKubeToolServer({ name: 'sre-bot-kubernetes', instructions: INSTRUCTIONS, tools: kubernetesTools }, config, deps);
+  return createKubeToolServer(
+    { name: 'sre-bot-kubernetes', instructions: INSTRUCTIONS, tools: kubernetesTools },
+    config,
+    deps,
+  );
 }

@@ -20,7 +20,12 @@ export interface WorkloadReport extends Ownership {
   revision?: string;
   images: string[];
   /** Template containers with image and resources, the facts of `images` as data. */
-  containers: Array<{ name: string; image?: string; limits?: Record<string, string>; requests?: Record<string, string> }>;
+  containers: Array<{
+    name: string;
+    image?: string;
+    limits?: Record<string, string>;
+    requests?: Record<string, string>;
+  }>;
   rollout?: RolloutState;
   pods: PodSummary[];
   warningEvents: EventGroup[];
@@ -37,9 +42,17 @@ export async function podsOfWorkload(kube: KubeClient, match: WorkloadMatch): Pr
   if (match.kind === 'Pod') return [match.object as PodShape];
   if (match.kind === 'CronJob') {
     const jobs = await kube.list(type('Job'), { namespace: match.namespace });
-    const owned = new Set(jobs.filter((job) => (job.metadata.ownerReferences ?? []).some((owner) => owner.kind === 'CronJob' && owner.name === match.name)).map((job) => job.metadata.name));
+    const owned = new Set(
+      jobs
+        .filter((job) =>
+          (job.metadata.ownerReferences ?? []).some((owner) => owner.kind === 'CronJob' && owner.name === match.name),
+        )
+        .map((job) => job.metadata.name),
+    );
     const pods = (await kube.list(type('Pod'), { namespace: match.namespace })) as PodShape[];
-    return pods.filter((pod) => (pod.metadata.ownerReferences ?? []).some((owner) => owner.kind === 'Job' && owned.has(owner.name)));
+    return pods.filter((pod) =>
+      (pod.metadata.ownerReferences ?? []).some((owner) => owner.kind === 'Job' && owned.has(owner.name)),
+    );
   }
   const selector = selectorToQuery(match.object.spec?.selector);
   if (!selector) return [];
@@ -47,7 +60,12 @@ export async function podsOfWorkload(kube: KubeClient, match: WorkloadMatch): Pr
 }
 
 /** Warning events about the workload, its ReplicaSets/Jobs and its pods. */
-export async function warningEventsFor(kube: KubeClient, namespace: string, names: ReadonlySet<string>, prefix: string): Promise<EventGroup[]> {
+export async function warningEventsFor(
+  kube: KubeClient,
+  namespace: string,
+  names: ReadonlySet<string>,
+  prefix: string,
+): Promise<EventGroup[]> {
   const events = (await kube.list(type('Event'), { namespace })) as EventShape[];
   const relevant = events.filter((event) => {
     if ((event.type ?? 'Normal') !== 'Warning') return false;
@@ -61,7 +79,11 @@ export async function warningEventsFor(kube: KubeClient, namespace: string, name
  * Gets a referenced object; a Secret this server may not read (the shipped RBAC grants no Secret
  * access, since reading one returns its values) counts as present with unknown keys.
  */
-async function getUnlessForbidden(kube: KubeClient, reference: ObjectReference, namespace: string): Promise<KubeObject | undefined | 'forbidden'> {
+async function getUnlessForbidden(
+  kube: KubeClient,
+  reference: ObjectReference,
+  namespace: string,
+): Promise<KubeObject | undefined | 'forbidden'> {
   try {
     return await kube.get(type(reference.kind), namespace, reference.name);
   } catch (error) {
@@ -70,7 +92,11 @@ async function getUnlessForbidden(kube: KubeClient, reference: ObjectReference, 
   }
 }
 
-async function checkReferences(kube: KubeClient, namespace: string, references: ObjectReference[]): Promise<{ missing: ObjectReference[]; keys: Map<string, string[]>; unbound: WorkloadReport['unboundClaims'] }> {
+async function checkReferences(
+  kube: KubeClient,
+  namespace: string,
+  references: ObjectReference[],
+): Promise<{ missing: ObjectReference[]; keys: Map<string, string[]>; unbound: WorkloadReport['unboundClaims'] }> {
   const unique = new Map(references.map((reference) => [`${reference.kind}/${reference.name}`, reference]));
   const keys = new Map<string, string[]>();
   const missing: ObjectReference[] = [];
@@ -80,17 +106,25 @@ async function checkReferences(kube: KubeClient, namespace: string, references: 
       const object = await getUnlessForbidden(kube, reference, namespace);
       if (object === 'forbidden') return;
       if (!object) {
-        if (!reference.optional) missing.push(...references.filter((candidate) => candidate.kind === reference.kind && candidate.name === reference.name));
+        if (!reference.optional)
+          missing.push(
+            ...references.filter((candidate) => candidate.kind === reference.kind && candidate.name === reference.name),
+          );
         return;
       }
       if (reference.kind === 'PersistentVolumeClaim') {
         const phase = (object.status as { phase?: string } | undefined)?.phase ?? 'Unknown';
         const storageClassName = (object.spec as { storageClassName?: string } | undefined)?.storageClassName;
-        if (phase !== 'Bound') unbound.push({ name: reference.name, phase, ...(storageClassName ? { storageClassName } : {}) });
+        if (phase !== 'Bound')
+          unbound.push({ name: reference.name, phase, ...(storageClassName ? { storageClassName } : {}) });
         return;
       }
       // Key names only: Secret and ConfigMap values are never read into the answer.
-      const data = { ...((object as { data?: Record<string, unknown> }).data ?? {}), ...((object as { binaryData?: Record<string, unknown> }).binaryData ?? {}), ...((object as { stringData?: Record<string, unknown> }).stringData ?? {}) };
+      const data = {
+        ...((object as { data?: Record<string, unknown> }).data ?? {}),
+        ...((object as { binaryData?: Record<string, unknown> }).binaryData ?? {}),
+        ...((object as { stringData?: Record<string, unknown> }).stringData ?? {}),
+      };
       keys.set(`${reference.kind}/${reference.name}`, Object.keys(data));
     }),
   );
@@ -98,15 +132,36 @@ async function checkReferences(kube: KubeClient, namespace: string, references: 
 }
 
 /** Reads the last few log lines of up to `maxPods` crashing pods. Log failures are skipped, not fatal. */
-async function crashLogsOf(kube: KubeClient, namespace: string, pods: PodSummary[], maxPods: number, tailLines: number): Promise<WorkloadReport['crashLogs']> {
+async function crashLogsOf(
+  kube: KubeClient,
+  namespace: string,
+  pods: PodSummary[],
+  maxPods: number,
+  tailLines: number,
+): Promise<WorkloadReport['crashLogs']> {
   const crashing = pods
-    .flatMap((pod) => pod.containers.filter((container) => container.restarts > 0 || container.state.startsWith('terminated') || container.state.includes('CrashLoopBackOff') || container.state.includes('Error')).map((container) => ({ pod: pod.name, container })))
+    .flatMap((pod) =>
+      pod.containers
+        .filter(
+          (container) =>
+            container.restarts > 0 ||
+            container.state.startsWith('terminated') ||
+            container.state.includes('CrashLoopBackOff') ||
+            container.state.includes('Error'),
+        )
+        .map((container) => ({ pod: pod.name, container })),
+    )
     .slice(0, maxPods);
   const results = await Promise.all(
     crashing.map(async ({ pod, container }) => {
       const previous = container.restarts > 0;
       try {
-        const text = await kube.podLogs(namespace, pod, { container: container.name, previous, tailLines, limitBytes: 4_000 });
+        const text = await kube.podLogs(namespace, pod, {
+          container: container.name,
+          previous,
+          tailLines,
+          limitBytes: 4_000,
+        });
         const lines = condenseLog(text, { maxLineChars: 240 }).lines.slice(-tailLines);
         return lines.length > 0 ? { pod, container: container.name, previous, lines } : undefined;
       } catch {
@@ -127,17 +182,29 @@ export async function buildWorkloadReport(kube: KubeClient, match: WorkloadMatch
   const pods = (await summarizePodsWithOwnership(podObjects, now, resolver)).sort(comparePods);
   const rawPods = match.kind === 'Pod' ? [match.object as PodShape] : [];
   const ownerNames = new Set<string>([match.name, ...pods.map((pod) => pod.name)]);
-  const podSpec = match.kind === 'Pod' ? (rawPods[0]?.spec ?? {}) : match.kind === 'CronJob' ? (workload.spec as { jobTemplate?: { spec?: WorkloadShape['spec'] } } | undefined)?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec;
+  const podSpec =
+    match.kind === 'Pod'
+      ? (rawPods[0]?.spec ?? {})
+      : match.kind === 'CronJob'
+        ? (workload.spec as { jobTemplate?: { spec?: WorkloadShape['spec'] } } | undefined)?.jobTemplate?.spec?.template
+            ?.spec
+        : workload.spec?.template?.spec;
   const references = referencedObjects(podSpec);
   // Events about the PVCs/ConfigMaps it uses explain stuck pods too (ProvisioningFailed, ...).
   for (const reference of references) ownerNames.add(reference.name);
-  const [events, referenceCheck] = await Promise.all([warningEventsFor(kube, match.namespace, ownerNames, match.name), checkReferences(kube, match.namespace, references)]);
+  const [events, referenceCheck] = await Promise.all([
+    warningEventsFor(kube, match.namespace, ownerNames, match.name),
+    checkReferences(kube, match.namespace, references),
+  ]);
   const [crashLogs, ownedEvents, ownership] = await Promise.all([
     crashLogsOf(kube, match.namespace, pods, 2, 6),
     withEventOwnership(events, resolver),
     resolver.ownershipOf({ ...match.object, kind: match.kind }),
   ]);
-  const images = match.kind === 'Pod' ? (podSpec?.containers ?? []).map((container) => `${container.name}=${container.image ?? '?'}`) : templateImages(workload);
+  const images =
+    match.kind === 'Pod'
+      ? (podSpec?.containers ?? []).map((container) => `${container.name}=${container.image ?? '?'}`)
+      : templateImages(workload);
   const revision = workload.metadata.annotations?.['deployment.kubernetes.io/revision'];
   return {
     kind: match.kind,

@@ -19,20 +19,44 @@ describe('parseAdmissionDenial', () => {
     const parsed = parseAdmissionDenial(DENIAL);
     expect(parsed?.resource).toBe('Deployment/payments/payments-api');
     expect(parsed?.denials).toEqual([
-      { policy: 'require-resource-limits', rule: 'check-memory-limit', message: 'validation error: Memory limits are required for every container. rule check-memory-limit failed at path /spec/template/spec/containers/0/resources/limits/' },
-      { policy: 'disallow-latest-tag', rule: 'require-image-tag', message: 'validation error: An image tag is required. rule require-image-tag failed at path /spec/template/spec/containers/0/image/' },
+      {
+        policy: 'require-resource-limits',
+        rule: 'check-memory-limit',
+        message:
+          'validation error: Memory limits are required for every container. rule check-memory-limit failed at path /spec/template/spec/containers/0/resources/limits/',
+      },
+      {
+        policy: 'disallow-latest-tag',
+        rule: 'require-image-tag',
+        message:
+          'validation error: An image tag is required. rule require-image-tag failed at path /spec/template/spec/containers/0/image/',
+      },
     ]);
   });
 
   it('parses the message when flattened onto one line', () => {
     const parsed = parseAdmissionDenial(DENIAL.replace(/\n+/g, ' '));
-    expect(parsed?.denials.map((denial) => `${denial.policy}/${denial.rule}`)).toEqual(['require-resource-limits/check-memory-limit', 'disallow-latest-tag/require-image-tag']);
+    expect(parsed?.denials.map((denial) => `${denial.policy}/${denial.rule}`)).toEqual([
+      'require-resource-limits/check-memory-limit',
+      'disallow-latest-tag/require-image-tag',
+    ]);
   });
 
   it('parses the PolicyViolation event Kyverno records for a blocked request', () => {
-    expect(parseAdmissionDenial('Deployment shop/checkout: [check-team] fail (blocked); validation error: Deployments need a team label. rule check-team failed at path /metadata/labels/team/')).toEqual({
+    expect(
+      parseAdmissionDenial(
+        'Deployment shop/checkout: [check-team] fail (blocked); validation error: Deployments need a team label. rule check-team failed at path /metadata/labels/team/',
+      ),
+    ).toEqual({
       resource: 'Deployment/shop/checkout',
-      denials: [{ policy: '?', rule: 'check-team', message: 'validation error: Deployments need a team label. rule check-team failed at path /metadata/labels/team/' }],
+      denials: [
+        {
+          policy: '?',
+          rule: 'check-team',
+          message:
+            'validation error: Deployments need a team label. rule check-team failed at path /metadata/labels/team/',
+        },
+      ],
     });
   });
 
@@ -47,7 +71,21 @@ describe('parseAdmissionDenial', () => {
 
 describe('requirements', () => {
   it('flattens a pattern into field paths with what each must be', () => {
-    const lines = patternRequirements({ spec: { template: { spec: { containers: [{ 'resources': { limits: { memory: '?*' } }, '=(securityContext)': { runAsNonRoot: true }, 'image': '!*:latest' }] } } } });
+    const lines = patternRequirements({
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                resources: { limits: { memory: '?*' } },
+                '=(securityContext)': { runAsNonRoot: true },
+                image: '!*:latest',
+              },
+            ],
+          },
+        },
+      },
+    });
     expect(lines).toEqual([
       'spec.template.spec.containers[*].resources.limits.memory must be set (any non-empty value)',
       'spec.template.spec.containers[*].securityContext.runAsNonRoot must be true (if present)',
@@ -56,10 +94,19 @@ describe('requirements', () => {
   });
 
   it('describes deny conditions and pod security', () => {
-    expect(ruleRequirements({ name: 'r', validate: { deny: { conditions: { any: [{ key: '{{ request.object.spec.replicas }}', operator: 'GreaterThan', value: 10 }] } } } })).toEqual([
-      'denied when any of: {{ request.object.spec.replicas }} GreaterThan 10',
-    ]);
-    expect(ruleRequirements({ name: 'r', validate: { podSecurity: { level: 'restricted', version: 'latest' } } })).toEqual(["pods must meet Pod Security Standard 'restricted' (latest)"]);
+    expect(
+      ruleRequirements({
+        name: 'r',
+        validate: {
+          deny: {
+            conditions: { any: [{ key: '{{ request.object.spec.replicas }}', operator: 'GreaterThan', value: 10 }] },
+          },
+        },
+      }),
+    ).toEqual(['denied when any of: {{ request.object.spec.replicas }} GreaterThan 10']);
+    expect(
+      ruleRequirements({ name: 'r', validate: { podSecurity: { level: 'restricted', version: 'latest' } } }),
+    ).toEqual(["pods must meet Pod Security Standard 'restricted' (latest)"]);
   });
 
   it('takes the rule failureAction over the policy default', () => {
@@ -67,7 +114,13 @@ describe('requirements', () => {
       apiVersion: 'kyverno.io/v1',
       kind: 'ClusterPolicy',
       metadata: { name: 'p' },
-      spec: { validationFailureAction: 'Audit', rules: [{ name: 'a', validate: { failureAction: 'Enforce' } }, { name: 'b', validate: {} }] },
+      spec: {
+        validationFailureAction: 'Audit',
+        rules: [
+          { name: 'a', validate: { failureAction: 'Enforce' } },
+          { name: 'b', validate: {} },
+        ],
+      },
     };
     expect(ruleMode(policy, policy.spec!.rules![0]!)).toBe('Enforce');
     expect(ruleMode(policy, policy.spec!.rules![1]!)).toBe('Audit');

@@ -31,7 +31,9 @@ export function parseAdmissionDenial(text: string): ParsedRejection | undefined 
   const isDenial = /denied the request/i.test(text) || BLOCKED.test(text);
   if (!isDenial) return undefined;
   const resource = BLOCKED.exec(text)?.[1];
-  const after = BLOCKED.test(text) ? text.slice((BLOCKED.exec(text)?.index ?? 0) + (BLOCKED.exec(text)?.[0].length ?? 0)) : text.slice(text.search(/denied the request:?/i) + 'denied the request'.length).replace(/^:/, '');
+  const after = BLOCKED.test(text)
+    ? text.slice((BLOCKED.exec(text)?.index ?? 0) + (BLOCKED.exec(text)?.[0].length ?? 0))
+    : text.slice(text.search(/denied the request:?/i) + 'denied the request'.length).replace(/^:/, '');
   const denials: ParsedDenial[] = [];
   const lines = after.split(/\r?\n|\\n/);
   if (lines.filter((line) => line.trim()).length > 1) {
@@ -41,12 +43,15 @@ export function parseAdmissionDenial(text: string): ParsedRejection | undefined 
       const policyLine = /^(\S[^:]*):\s*$/.exec(line);
       const ruleLine = /^\s+([^:\s][^:]*):\s*(.+)$/.exec(line);
       if (policyLine?.[1]) policy = policyLine[1].trim();
-      else if (ruleLine?.[1] && policy) denials.push({ policy, rule: ruleLine[1].trim(), message: unquote(ruleLine[2] ?? '') });
+      else if (ruleLine?.[1] && policy)
+        denials.push({ policy, rule: ruleLine[1].trim(), message: unquote(ruleLine[2] ?? '') });
     }
   }
   if (denials.length === 0) {
     // Flattened form: "policy: rule: 'message'" repeated.
-    for (const match of after.matchAll(/([a-z0-9][-a-z0-9.]*):\s+([a-z0-9][-a-z0-9.]*):\s+('(?:[^']|'')*'|"[^"]*"|[^\n]+?)(?=\s+[a-z0-9][-a-z0-9.]*:\s+[a-z0-9][-a-z0-9.]*:\s|$)/g)) {
+    for (const match of after.matchAll(
+      /([a-z0-9][-a-z0-9.]*):\s+([a-z0-9][-a-z0-9.]*):\s+('(?:[^']|'')*'|"[^"]*"|[^\n]+?)(?=\s+[a-z0-9][-a-z0-9.]*:\s+[a-z0-9][-a-z0-9.]*:\s|$)/g,
+    )) {
       if (match[1] && match[2]) denials.push({ policy: match[1], rule: match[2], message: unquote(match[3] ?? '') });
     }
   }
@@ -57,7 +62,8 @@ export function parseAdmissionDenial(text: string): ParsedRejection | undefined 
   return { ...(resource ? { resource } : {}), denials };
 }
 
-const POLICY_EVENT = /^(?:policy\s+(\S+)\/(\S+)\s+fail:\s*)?(\w+)\s+(\S+):\s+\[([^\]]+)\]\s+fail\s+\(blocked\);\s*([\s\S]*)$/;
+const POLICY_EVENT =
+  /^(?:policy\s+(\S+)\/(\S+)\s+fail:\s*)?(\w+)\s+(\S+):\s+\[([^\]]+)\]\s+fail\s+\(blocked\);\s*([\s\S]*)$/;
 
 /**
  * Parses the PolicyViolation event Kyverno records on a policy when it blocks a request:
@@ -68,5 +74,8 @@ function parsePolicyViolationEvent(text: string): ParsedRejection | undefined {
   const match = POLICY_EVENT.exec(text.trim());
   if (!match) return undefined;
   const [, policy, , kind, resource, rules = '', message = ''] = match;
-  return { resource: `${kind}/${resource}`, denials: rules.split(',').map((rule) => ({ policy: policy ?? '?', rule: rule.trim(), message: message.trim() })) };
+  return {
+    resource: `${kind}/${resource}`,
+    denials: rules.split(',').map((rule) => ({ policy: policy ?? '?', rule: rule.trim(), message: message.trim() })),
+  };
 }

@@ -28,7 +28,11 @@ export function failedPathOf(message: string): string | undefined {
 }
 
 /** Looks up each denial's policy and rule to say what must change. */
-export async function explainDenials(kube: KubeClient, denials: readonly ParsedDenial[], namespace?: string): Promise<ExplainedDenial[]> {
+export async function explainDenials(
+  kube: KubeClient,
+  denials: readonly ParsedDenial[],
+  namespace?: string,
+): Promise<ExplainedDenial[]> {
   const cache = new Map<string, Awaited<ReturnType<typeof resolvePolicy>> | undefined>();
   const explained: ExplainedDenial[] = [];
   for (const denial of denials) {
@@ -44,9 +48,14 @@ export async function explainDenials(kube: KubeClient, denials: readonly ParsedD
     // Kyverno generates `autogen-<rule>` (pod controllers, under spec.template) and
     // `autogen-cronjob-<rule>` (under spec.jobTemplate.spec.template) from Pod rules.
     const autogen = /^autogen-(cronjob-)?(.+)$/.exec(denial.rule);
-    const rule = policy?.spec?.rules?.find((candidate) => candidate.name === denial.rule) ?? (autogen ? policy?.spec?.rules?.find((candidate) => candidate.name === autogen[2]) : undefined);
-    const prefix = autogen && rule?.name !== denial.rule ? (autogen[1] ? 'spec.jobTemplate.spec.template.' : 'spec.template.') : '';
-    const requirements = rule ? ruleRequirements(rule).map((line) => (prefix && line.startsWith('spec.') ? `${prefix}${line}` : line)) : [];
+    const rule =
+      policy?.spec?.rules?.find((candidate) => candidate.name === denial.rule) ??
+      (autogen ? policy?.spec?.rules?.find((candidate) => candidate.name === autogen[2]) : undefined);
+    const prefix =
+      autogen && rule?.name !== denial.rule ? (autogen[1] ? 'spec.jobTemplate.spec.template.' : 'spec.template.') : '';
+    const requirements = rule
+      ? ruleRequirements(rule).map((line) => (prefix && line.startsWith('spec.') ? `${prefix}${line}` : line))
+      : [];
     const failedPath = failedPathOf(denial.message);
     explained.push({
       ...denial,
@@ -63,10 +72,15 @@ export async function explainDenials(kube: KubeClient, denials: readonly ParsedD
 export function formatExplainedDenials(denials: readonly ExplainedDenial[], indent = '  '): string[] {
   const lines: string[] = [];
   for (const denial of denials) {
-    lines.push(`${indent}policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ${denial.message}`);
+    lines.push(
+      `${indent}policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ${denial.message}`,
+    );
     if (denial.failedPath) lines.push(`${indent}  failed at: ${denial.failedPath}`);
     for (const requirement of denial.requirements.slice(0, 8)) lines.push(`${indent}  fix: ${requirement}`);
-    if (!denial.policyFound && denial.policy !== '?') lines.push(`${indent}  (policy ${denial.policy} not found in this cluster now; it may have been changed or removed)`);
+    if (!denial.policyFound && denial.policy !== '?')
+      lines.push(
+        `${indent}  (policy ${denial.policy} not found in this cluster now; it may have been changed or removed)`,
+      );
   }
   return lines;
 }
@@ -85,7 +99,8 @@ export const explainedDenialSchema = z.object({
 /** `Deployment/shop/api` or `Namespace/shop` (as Kyverno names a rejected resource) as kind, namespace and name. */
 export function parseResourceRef(resource: string | undefined): ObjectRef | undefined {
   const parts = resource?.split('/') ?? [];
-  if (parts.length === 3 && parts[0] && parts[2]) return { kind: parts[0], ...(parts[1] ? { namespace: parts[1] } : {}), name: parts[2] };
+  if (parts.length === 3 && parts[0] && parts[2])
+    return { kind: parts[0], ...(parts[1] ? { namespace: parts[1] } : {}), name: parts[2] };
   if (parts.length === 2 && parts[0] && parts[1]) return { kind: parts[0], name: parts[1] };
   return undefined;
 }

@@ -28,7 +28,11 @@ function describeValue(value: unknown): string {
   if (value === '?*') return 'must be set (any non-empty value)';
   if (value === '*') return 'may be anything';
   if (value === '!*') return 'must not be set';
-  if (value.includes('|')) return `must be one of ${value.split('|').map((part) => part.trim()).join(', ')}`;
+  if (value.includes('|'))
+    return `must be one of ${value
+      .split('|')
+      .map((part) => part.trim())
+      .join(', ')}`;
   if (value.startsWith('!')) return `must not be ${value.slice(1)}`;
   if (/^[<>]=?/.test(value)) return `must be ${value}`;
   if (value.includes('*') || value.includes('?')) return `must match ${value}`;
@@ -42,8 +46,13 @@ export function patternRequirements(pattern: unknown, path = ''): string[] {
     return Object.entries(pattern as Record<string, unknown>).flatMap(([key, value]) => {
       const { name, note } = anchorOf(key);
       const child = path ? `${path}.${name}` : name;
-      if (value && typeof value === 'object') return patternRequirements(value, child).map((line) => (note && !line.includes(note) ? `${line}${note}` : line));
-      return [`${child} ${note === ' (must be absent)' ? 'must be absent' : describeValue(value)}${note === ' (must be absent)' ? '' : note}`];
+      if (value && typeof value === 'object')
+        return patternRequirements(value, child).map((line) =>
+          note && !line.includes(note) ? `${line}${note}` : line,
+        );
+      return [
+        `${child} ${note === ' (must be absent)' ? 'must be absent' : describeValue(value)}${note === ' (must be absent)' ? '' : note}`,
+      ];
     });
   }
   return [`${path || '(value)'} ${describeValue(pattern)}`];
@@ -62,7 +71,9 @@ export function ruleRequirements(rule: PolicyRule): string[] {
   if (validate.pattern !== undefined) lines.push(...patternRequirements(validate.pattern));
   if (validate.anyPattern?.length) {
     lines.push(`one of ${validate.anyPattern.length} alternatives:`);
-    validate.anyPattern.forEach((alternative, index) => lines.push(...patternRequirements(alternative).map((line) => `  alt ${index + 1}: ${line}`)));
+    validate.anyPattern.forEach((alternative, index) =>
+      lines.push(...patternRequirements(alternative).map((line) => `  alt ${index + 1}: ${line}`)),
+    );
   }
   const deny = validate.deny?.conditions;
   if (deny) {
@@ -71,8 +82,12 @@ export function ruleRequirements(rule: PolicyRule): string[] {
     if (any.length) lines.push(`denied when any of: ${any.map(describeCondition).join('; ')}`);
     if (all.length) lines.push(`denied when all of: ${all.map(describeCondition).join('; ')}`);
   }
-  if (validate.podSecurity) lines.push(`pods must meet Pod Security Standard '${validate.podSecurity.level ?? '?'}' (${validate.podSecurity.version ?? 'latest'})`);
-  for (const expression of validate.cel?.expressions ?? []) lines.push(`CEL must hold: ${expression.expression ?? '?'}${expression.message ? ` (${expression.message})` : ''}`);
+  if (validate.podSecurity)
+    lines.push(
+      `pods must meet Pod Security Standard '${validate.podSecurity.level ?? '?'}' (${validate.podSecurity.version ?? 'latest'})`,
+    );
+  for (const expression of validate.cel?.expressions ?? [])
+    lines.push(`CEL must hold: ${expression.expression ?? '?'}${expression.message ? ` (${expression.message})` : ''}`);
   if (validate.foreach) lines.push('per-element (foreach) checks; see the rule message');
   return lines;
 }

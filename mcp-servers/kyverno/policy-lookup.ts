@@ -16,7 +16,11 @@ export async function listAllPolicies(kube: KubeClient, namespace?: string): Pro
     return [...cluster, ...namespaced];
   } catch (error) {
     if (error instanceof McpServerError && error.code === 'not_found') {
-      throw new McpServerError('not_found', 'Kyverno policy CRDs (kyverno.io/v1) are not installed in this cluster, so no Kyverno policy can apply here.', { cause: error });
+      throw new McpServerError(
+        'not_found',
+        'Kyverno policy CRDs (kyverno.io/v1) are not installed in this cluster, so no Kyverno policy can apply here.',
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -33,8 +37,14 @@ export async function resolvePolicy(kube: KubeClient, name: string, namespace?: 
   const all = await listAllPolicies(kube, namespace);
   const same = all.filter((policy) => policy.metadata.name === name);
   if (same.length === 1 && same[0]) return same[0];
-  const closest = closestMatches(name, all.map((policy) => policy.metadata.name));
-  throw new McpServerError('not_found', `No Kyverno policy named '${name}'${namespace ? ` (cluster-wide or in ${namespace})` : ''}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_policies to see the policies.`);
+  const closest = closestMatches(
+    name,
+    all.map((policy) => policy.metadata.name),
+  );
+  throw new McpServerError(
+    'not_found',
+    `No Kyverno policy named '${name}'${namespace ? ` (cluster-wide or in ${namespace})` : ''}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_policies to see the policies.`,
+  );
 }
 
 /** PolicyReports (namespace or all) plus ClusterPolicyReports; an absent CRD counts as no reports. */
@@ -47,6 +57,9 @@ export async function listReports(kube: KubeClient, namespace?: string): Promise
       throw error;
     }
   };
-  const [reports, clusterReports] = await Promise.all([safeList('PolicyReport', namespace ? { namespace } : {}), namespace ? Promise.resolve([]) : safeList('ClusterPolicyReport', {})]);
+  const [reports, clusterReports] = await Promise.all([
+    safeList('PolicyReport', namespace ? { namespace } : {}),
+    namespace ? Promise.resolve([]) : safeList('ClusterPolicyReport', {}),
+  ]);
   return [...reports, ...clusterReports];
 }

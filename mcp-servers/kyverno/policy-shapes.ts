@@ -2,7 +2,13 @@ import type { KubeObject } from '../common/kube-types.js';
 
 /** A Kyverno resource filter (match/exclude). */
 export interface ResourceFilter {
-  resources?: { kinds?: string[]; names?: string[]; namespaces?: string[]; selector?: unknown; namespaceSelector?: unknown };
+  resources?: {
+    kinds?: string[];
+    names?: string[];
+    namespaces?: string[];
+    selector?: unknown;
+    namespaceSelector?: unknown;
+  };
   subjects?: unknown;
   roles?: string[];
 }
@@ -74,14 +80,25 @@ export function ruleMode(policy: KyvernoPolicy, rule: PolicyRule): 'Enforce' | '
 
 /** The policy-level mode: Enforce when any validate rule enforces, else Audit. */
 export function policyMode(policy: KyvernoPolicy): 'Enforce' | 'Audit' | 'Mixed' {
-  const modes = new Set((policy.spec?.rules ?? []).filter((rule) => rule.validate).map((rule) => ruleMode(policy, rule)));
-  if (modes.size === 0) return (policy.spec?.validationFailureAction ?? 'Audit').toLowerCase() === 'enforce' ? 'Enforce' : 'Audit';
+  const modes = new Set(
+    (policy.spec?.rules ?? []).filter((rule) => rule.validate).map((rule) => ruleMode(policy, rule)),
+  );
+  if (modes.size === 0)
+    return (policy.spec?.validationFailureAction ?? 'Audit').toLowerCase() === 'enforce' ? 'Enforce' : 'Audit';
   return modes.size > 1 ? 'Mixed' : ([...modes][0] ?? 'Audit');
 }
 
 /** What kind of rule this is: validate, mutate, generate or verifyImages. */
 export function ruleType(rule: PolicyRule): string {
-  return rule.validate ? 'validate' : rule.mutate ? 'mutate' : rule.generate ? 'generate' : rule.verifyImages ? 'verifyImages' : 'other';
+  return rule.validate
+    ? 'validate'
+    : rule.mutate
+      ? 'mutate'
+      : rule.generate
+        ? 'generate'
+        : rule.verifyImages
+          ? 'verifyImages'
+          : 'other';
 }
 
 /** Kinds (and namespaces) a rule matches, in words. */
@@ -100,7 +117,11 @@ export function describeMatch(block: MatchBlock | undefined): string {
 
 /** The kinds a match block names (empty: any kind), the data behind `describeMatch`. */
 export function matchedKinds(block: MatchBlock | undefined): string[] {
-  const filters = [...(block?.any ?? []), ...(block?.all ?? []), ...(block?.resources ? [block as ResourceFilter] : [])];
+  const filters = [
+    ...(block?.any ?? []),
+    ...(block?.all ?? []),
+    ...(block?.resources ? [block as ResourceFilter] : []),
+  ];
   return [...new Set(filters.flatMap((filter) => filter.resources?.kinds ?? []))];
 }
 

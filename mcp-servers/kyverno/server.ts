@@ -18,5 +18,9 @@ export function createKyvernoDeps(config: KyvernoServerConfig, overrides: Kyvern
 
 /** Creates the kyverno MCP server; tests and the gateway run it in-process. */
 export function createKyvernoServer(config: KyvernoServerConfig, deps: KyvernoServerDeps = {}): Server {
-  return createKubeToolServer({ name: 'sre-bot-kyverno', instructions: INSTRUCTIONS, tools: kyvernoTools }, config, deps);
+  return createKubeToolServer(
+    { name: 'sre-bot-kyverno', instructions: INSTRUCTIONS, tools: kyvernoTools },
+    config,
+    deps,
+  );
 }

@@ -90,7 +90,8 @@ describe('import boundaries', () => {
   it('fails when an MCP server imports bot code', async () => {
     const result = await cruise({
       'bot/errors.ts': 'export const e = 1;\n',
-      'mcp-servers/argocd/tools/get-application.ts': "import { e } from '../../../bot/errors.js';\nexport const x = e;\n",
+      'mcp-servers/argocd/tools/get-application.ts':
+        "import { e } from '../../../bot/errors.js';\nexport const x = e;\n",
     });
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('mcp-servers-never-import-bot');

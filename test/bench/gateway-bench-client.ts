@@ -16,7 +16,12 @@ export interface Stats {
 export function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  return { p50: at(0.5), p99: at(0.99), mean: sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length), count: sorted.length };
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    mean: sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length),
+    count: sorted.length,
+  };
 }
 
 let rpcId = 0;
@@ -53,20 +58,31 @@ function parseRpcBody(text: string): { result?: CallResult; error?: { message: s
  * One JSON-RPC request over node:http (cheaper for the load generator than fetch, which shares
  * the two cores with what it measures); resolves with the response headers and body.
  */
-function post(target: Target, body: string, agent: Agent): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+function post(
+  target: Target,
+  body: string,
+  agent: Agent,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       target.url,
       {
         method: 'POST',
         agent,
-        headers: { ...target.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          ...target.headers,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.once('error', reject);
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.once('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     );
     req.once('error', reject);
@@ -75,28 +91,52 @@ function post(target: Target, body: string, agent: Agent): Promise<{ status: num
 }
 
 /** One tools/call; resolves with the milliseconds it took and its result, rejects on a JSON-RPC error. */
-export async function timedCall(target: Target, name: string, args: Record<string, unknown>, agent: Agent = sharedAgent): Promise<{ ms: number; result: CallResult }> {
+export async function timedCall(
+  target: Target,
+  name: string,
+  args: Record<string, unknown>,
+  agent: Agent = sharedAgent,
+): Promise<{ ms: number; result: CallResult }> {
   const body = JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method: 'tools/call', params: { name, arguments: args } });
   const started = performance.now();
   const response = await post(target, body, agent);
   const ms = performance.now() - started;
   const json = parseRpcBody(response.text);
-  if (json.error || !json.result) throw new Error(`${name} failed: ${json.error?.message ?? `HTTP ${response.status}`}`);
+  if (json.error || !json.result)
+    throw new Error(`${name} failed: ${json.error?.message ?? `HTTP ${response.status}`}`);
   return { ms, result: json.result };
 }
 
 /** Opens an MCP session (initialize + initialized) and returns a target carrying its session id. */
 export async function openSession(target: Target, protocolVersion = '2025-06-18'): Promise<Target> {
-  const init = await post(target, JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 'gateway-bench', version: '1' } } }), sharedAgent);
+  const init = await post(
+    target,
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: ++rpcId,
+      method: 'initialize',
+      params: { protocolVersion, capabilities: {}, clientInfo: { name: 'gateway-bench', version: '1' } },
+    }),
+    sharedAgent,
+  );
   const session = init.headers['mcp-session-id'];
-  if (typeof session !== 'string') throw new Error(`initialize gave no session (HTTP ${init.status}): ${init.text.slice(0, 300)}`);
+  if (typeof session !== 'string')
+    throw new Error(`initialize gave no session (HTTP ${init.status}): ${init.text.slice(0, 300)}`);
   const headers = { ...target.headers, 'mcp-session-id': session, 'mcp-protocol-version': protocolVersion };
-  await post({ url: target.url, headers }, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), sharedAgent);
+  await post(
+    { url: target.url, headers },
+    JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    sharedAgent,
+  );
   return { url: target.url, headers };
 }
 
 /** Closed loop: `concurrency` callers, each starting its next call when the last one ends, `total` calls in all. */
-export async function load(concurrency: number, total: number, call: () => Promise<number>): Promise<{ samples: number[]; seconds: number }> {
+export async function load(
+  concurrency: number,
+  total: number,
+  call: () => Promise<number>,
+): Promise<{ samples: number[]; seconds: number }> {
   const samples: number[] = [];
   let issued = 0;
   const started = performance.now();
@@ -117,7 +157,12 @@ export async function load(concurrency: number, total: number, call: () => Promi
  * calls have finished. Latency runs from the scheduled start, so a call that waits for its
  * client's busy connection, or for a late timer, is charged that wait (no coordinated omission).
  */
-export async function openLoop(clients: number, rate: number, seconds: number, call: (agent: Agent) => Promise<unknown>): Promise<{ samples: number[]; seconds: number; maxLagMs: number }> {
+export async function openLoop(
+  clients: number,
+  rate: number,
+  seconds: number,
+  call: (agent: Agent) => Promise<unknown>,
+): Promise<{ samples: number[]; seconds: number; maxLagMs: number }> {
   const agents = Array.from({ length: clients }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
   // Open every client's connection first, as long-lived clients would have.
   await Promise.all(agents.map((agent) => call(agent)));
@@ -159,7 +204,13 @@ export async function freePort(): Promise<number> {
 }
 
 /** Spawns a process and resolves with the first stdout/stderr line matching `pattern`. */
-export function spawnUntil(command: string, args: string[], env: NodeJS.ProcessEnv, stream: 'stdout' | 'stderr', pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+export function spawnUntil(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stream: 'stdout' | 'stderr',
+  pattern: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines = createInterface({ input: stream === 'stdout' ? child.stdout : child.stderr });
@@ -177,12 +228,20 @@ export function spawnUntil(command: string, args: string[], env: NodeJS.ProcessE
         resolve({ child, match });
       } else seen = `${seen}${line}\n`.slice(-4000);
     });
-    child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${seen.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${seen.slice(-2000)}`)),
+    );
   });
 }
 
 /** Spawns a process whose stderr goes to `logPath`, resolving once a line of it matches `pattern`. */
-export async function spawnLoggingToFile(command: string, args: string[], env: NodeJS.ProcessEnv, logPath: string, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+export async function spawnLoggingToFile(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logPath: string,
+  pattern: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const fd = openSync(logPath, 'w');
   const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', fd] });
   closeSync(fd);
@@ -193,7 +252,8 @@ export async function spawnLoggingToFile(command: string, args: string[], env: N
   for (let waited = 0; waited < 120_000; waited += 50) {
     const match = pattern.exec(readFileSync(logPath, 'utf8'));
     if (match) return { child, match };
-    if (exited !== undefined) throw new Error(`${args.join(' ')} exited with ${exited}:\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
+    if (exited !== undefined)
+      throw new Error(`${args.join(' ')} exited with ${exited}:\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   child.kill('SIGTERM');
@@ -225,7 +285,11 @@ export function timedGet(target: Target, agent: Agent = sharedAgent): Promise<nu
     const req = request(target.url, { agent, headers: target.headers }, (res) => {
       res.resume();
       res.once('error', reject);
-      res.once('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`GET ${target.url}: HTTP ${res.statusCode}`))));
+      res.once('end', () =>
+        res.statusCode === 200
+          ? resolve(performance.now() - started)
+          : reject(new Error(`GET ${target.url}: HTTP ${res.statusCode}`)),
+      );
     });
     req.once('error', reject);
     req.end();

@@ -20,12 +20,17 @@ export interface LoopbackCalibration {
 }
 
 /** Sequential round trips and rounds of `parallel` concurrent requests against a bare node:http server in its own process. */
-export async function measureLoopback(runtime: Runtime, parallel: number, counts: { sequential: number; rounds: number } = { sequential: 2000, rounds: 200 }): Promise<LoopbackCalibration> {
+export async function measureLoopback(
+  runtime: Runtime,
+  parallel: number,
+  counts: { sequential: number; rounds: number } = { sequential: 2000, rounds: 200 },
+): Promise<LoopbackCalibration> {
   const command = tsCommand(runtime, join(packageRoot(), 'test', 'bench', 'gateway-loopback-server.ts'));
   const started = await spawnUntil(command.command, command.args, process.env, 'stdout', /^(\{"url".*)$/);
   try {
     const target = { url: (JSON.parse(started.match[1] ?? '{}') as { url: string }).url, headers: {} };
-    for (let warm = 0; warm < counts.rounds; warm++) await Promise.all(Array.from({ length: parallel }, () => timedGet(target)));
+    for (let warm = 0; warm < counts.rounds; warm++)
+      await Promise.all(Array.from({ length: parallel }, () => timedGet(target)));
     const sequential: number[] = [];
     for (let call = 0; call < counts.sequential; call++) sequential.push(await timedGet(target));
     const rounds: number[] = [];

@@ -9,8 +9,16 @@ import { startSandbox } from '../../evaluators/sandbox/start-sandbox.js';
  */
 const instances = Number(process.env.BENCH_INSTANCES ?? 40);
 const down = (process.env.BENCH_DOWN ?? '').split(',').filter(Boolean);
-const sandbox = await startSandbox({ argocdInstances: instances, clusters: 1, apps: instances * 2, latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 20), down });
-process.stdout.write(`${JSON.stringify({ argocd: sandbox.argocd.map(({ name, url, token }) => ({ name, url, token })) })}\n`);
+const sandbox = await startSandbox({
+  argocdInstances: instances,
+  clusters: 1,
+  apps: instances * 2,
+  latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 20),
+  down,
+});
+process.stdout.write(
+  `${JSON.stringify({ argocd: sandbox.argocd.map(({ name, url, token }) => ({ name, url, token })) })}\n`,
+);
 process.on('SIGTERM', () => {
   void sandbox.close().then(() => process.exit(0));
 });

@@ -18,7 +18,12 @@ for (const endpoint of endpoints) {
   const config = { url: endpoint.url, token: endpoint.token, requestTimeoutMs, logLevel: 'silent' };
   const deps = createArgocdDeps(config);
   const token = randomBytes(24).toString('base64url');
-  const server = await startHttpTransport({ createServer: () => createArgocdServer(config, { ...deps, logger }), authToken: token, port: 0, logger });
+  const server = await startHttpTransport({
+    createServer: () => createArgocdServer(config, { ...deps, logger }),
+    authToken: token,
+    port: 0,
+    logger,
+  });
   running.push(server);
   servers.push({ instance: endpoint.name, url: server.url, token });
 }

@@ -9,7 +9,9 @@ import { createServer } from 'node:http';
 const body = Buffer.from('{"ok":true}');
 const server = createServer((req, res) => {
   req.resume();
-  req.once('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body));
+  req.once('end', () =>
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body),
+  );
 });
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();

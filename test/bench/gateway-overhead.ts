@@ -7,7 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../bot/package-root.js';
 import { sha256Hex } from '../../mcp-servers/gateway/index.js';
-import { bearerTarget, freePort, load, openLoop, openSession, spawnLoggingToFile, spawnUntil, stats, stopAll, timedCall, type Stats, type Target } from './gateway-bench-client.js';
+import {
+  bearerTarget,
+  freePort,
+  load,
+  openLoop,
+  openSession,
+  spawnLoggingToFile,
+  spawnUntil,
+  stats,
+  stopAll,
+  timedCall,
+  type Stats,
+  type Target,
+} from './gateway-bench-client.js';
 import { cliCommand, findNode24, majorOf, tsCommand, type Runtime } from './gateway-runtime.js';
 
 /** One measured path of the overhead benchmark in one load mode. */
@@ -57,20 +70,42 @@ const STDIO_UPSTREAM = join(packageRoot(), 'test', 'bench', 'gateway-upstream-st
 
 /** A Node ≥ 22 binary for mcp-proxy (its dependency pipenet requires it), or why there is none. */
 function findProxyNode(option: string | undefined, runtime: Runtime): { node?: string; reason?: string } {
-  if (!existsSync(join(packageRoot(), 'node_modules', 'mcp-proxy', 'package.json'))) return { reason: 'mcp-proxy is not installed (npm ci)' };
+  if (!existsSync(join(packageRoot(), 'node_modules', 'mcp-proxy', 'package.json')))
+    return { reason: 'mcp-proxy is not installed (npm ci)' };
   if (option === '') return { reason: 'skipped (--proxy-node "")' };
   if (option) return { node: option };
   if (majorOf(runtime.version) >= 22) return { node: runtime.node };
   const found = findNode24();
-  return found.node ? found : { reason: `no Node ≥ 22 for mcp-proxy (${found.reason ?? 'unknown'}); pass --proxy-node PATH` };
+  return found.node
+    ? found
+    : { reason: `no Node ≥ 22 for mcp-proxy (${found.reason ?? 'unknown'}); pass --proxy-node PATH` };
 }
 
 /** Starts mcp-proxy (streamable HTTP, API key) over the stdio fake upstream; resolves once it answers a call. */
-async function startMcpProxy(node: string, runtime: Runtime, mode: OverheadOptions['proxyMode'], apiKey: string): Promise<{ child: ChildProcess; target: Target }> {
+async function startMcpProxy(
+  node: string,
+  runtime: Runtime,
+  mode: OverheadOptions['proxyMode'],
+  apiKey: string,
+): Promise<{ child: ChildProcess; target: Target }> {
   const port = await freePort();
   const bin = join(packageRoot(), 'node_modules', 'mcp-proxy', 'dist', 'bin', 'mcp-proxy.mjs');
   const stdio = tsCommand(runtime, STDIO_UPSTREAM);
-  const args = [bin, '--port', String(port), '--host', '127.0.0.1', '--server', 'stream', '--apiKey', apiKey, ...(mode === 'stateless' ? ['--stateless'] : []), '--', stdio.command, ...stdio.args];
+  const args = [
+    bin,
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--server',
+    'stream',
+    '--apiKey',
+    apiKey,
+    ...(mode === 'stateless' ? ['--stateless'] : []),
+    '--',
+    stdio.command,
+    ...stdio.args,
+  ];
   const { child } = await spawnUntil(node, args, { ...process.env }, 'stdout', /starting server on port/);
   let target: Target = { url: `http://127.0.0.1:${port}/mcp`, headers: { 'x-api-key': apiKey } };
   // It prints before it listens: retry until the port answers.
@@ -106,7 +141,13 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
   const children: ChildProcess[] = [];
   try {
     const upstreamCommand = tsCommand(runtime, join(packageRoot(), 'test', 'bench', 'gateway-upstream-process.ts'));
-    const upstream = await spawnUntil(upstreamCommand.command, upstreamCommand.args, { ...process.env, UPSTREAM_TOKEN: upstreamToken }, 'stdout', /^\{"url":"([^"]+)"\}$/);
+    const upstream = await spawnUntil(
+      upstreamCommand.command,
+      upstreamCommand.args,
+      { ...process.env, UPSTREAM_TOKEN: upstreamToken },
+      'stdout',
+      /^\{"url":"([^"]+)"\}$/,
+    );
     const stdio = tsCommand(runtime, STDIO_UPSTREAM);
     children.push(upstream.child);
     const upstreamUrl = upstream.match[1] ?? '';
@@ -139,13 +180,20 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     const proxyNode = findProxyNode(options.proxyNode, runtime);
     if (proxyNode.node) {
       report.proxyNodeVersion = execFileSync(proxyNode.node, ['--version'], { encoding: 'utf8' }).trim();
-      const proxy = await startMcpProxy(proxyNode.node, runtime, options.proxyMode, randomBytes(24).toString('base64url'));
+      const proxy = await startMcpProxy(
+        proxyNode.node,
+        runtime,
+        options.proxyMode,
+        randomBytes(24).toString('base64url'),
+      );
       children.push(proxy.child);
       paths.push({ name: `mcp-proxy (${options.proxyMode}) → stdio upstream`, target: proxy.target, args: {} });
     } else report.proxySkipped = proxyNode.reason ?? 'unknown';
 
     const closedAgent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
-    const callers = paths.map((path) => async () => (await timedCall(path.target, 'list_things', path.args, closedAgent)).ms);
+    const callers = paths.map(
+      (path) => async () => (await timedCall(path.target, 'list_things', path.args, closedAgent)).ms,
+    );
     // Warm every path (JIT, connection pools) before measuring.
     for (const call of callers) await load(50, 1000, call);
     for (const [mode, width, total] of [
@@ -173,7 +221,9 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     let maxLagMs = 0;
     for (let round = 0; round < 2; round++) {
       for (const [index, path] of paths.entries()) {
-        const run = await openLoop(concurrency, rate, openSeconds / 2, (agent) => timedCall(path.target, 'list_things', path.args, agent));
+        const run = await openLoop(concurrency, rate, openSeconds / 2, (agent) =>
+          timedCall(path.target, 'list_things', path.args, agent),
+        );
         maxLagMs = Math.max(maxLagMs, run.maxLagMs);
         open[index]?.push(run);
       }

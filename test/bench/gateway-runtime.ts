@@ -24,10 +24,16 @@ function versionOf(node: string): string {
 /** A Node 24 binary from the npm registry (`npx -y node@24`, cached after the first run), or why there is none. */
 export function findNode24(): { node?: string; reason?: string } {
   try {
-    const node = execFileSync('npx', ['-y', 'node@24', '-e', 'process.stdout.write(process.execPath)'], { encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const node = execFileSync('npx', ['-y', 'node@24', '-e', 'process.stdout.write(process.execPath)'], {
+      encoding: 'utf8',
+      timeout: 180_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return node ? { node } : { reason: 'npx node@24 printed no path' };
   } catch (error) {
-    return { reason: `npx -y node@24 failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}` };
+    return {
+      reason: `npx -y node@24 failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
+    };
   }
 }
 
@@ -42,7 +48,11 @@ export function resolveRuntime(option: string | undefined): Runtime {
   if (majorOf(process.version) === 24) return { node: process.execPath, version: process.version };
   const found = findNode24();
   if (found.node) return { node: found.node, version: versionOf(found.node) };
-  return { node: process.execPath, version: process.version, note: `Node 24 unavailable (${found.reason ?? 'unknown'}); measured on ${process.version}` };
+  return {
+    node: process.execPath,
+    version: process.version,
+    note: `Node 24 unavailable (${found.reason ?? 'unknown'}); measured on ${process.version}`,
+  };
 }
 
 /** Command and arguments that run a TypeScript entry of this repo on `runtime` (tsx as an import hook). */

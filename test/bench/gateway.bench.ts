@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
 import { sharedAgent } from './gateway-bench-client.js';
 import { measureLoopback, type LoopbackCalibration } from './gateway-calibration.js';
-import { measureDown, measureFanOutInProcess, measureFanOutProcesses, type DownResult, type FanOutResult } from './gateway-fan-out.js';
+import {
+  measureDown,
+  measureFanOutInProcess,
+  measureFanOutProcesses,
+  type DownResult,
+  type FanOutResult,
+} from './gateway-fan-out.js';
 import { measureOverhead, type OverheadReport } from './gateway-overhead.js';
 import { resolveRuntime } from './gateway-runtime.js';
 
@@ -57,12 +63,15 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
   const rounds = Number(values.rounds ?? 50);
   const serverProcesses = Number(values['server-processes'] ?? 2);
   const proxyMode = values['proxy-mode'] ?? 'session';
-  if (proxyMode !== 'session' && proxyMode !== 'stateless') throw new Error(`--proxy-mode must be session or stateless, not ${proxyMode}`);
+  if (proxyMode !== 'session' && proxyMode !== 'stateless')
+    throw new Error(`--proxy-mode must be session or stateless, not ${proxyMode}`);
   const out = (line = '') => io.stdout.write(`${line}\n`);
 
   const only = new Set(values.only ?? ['overhead', 'fan-out', 'down']);
   const runtime = resolveRuntime(values.node);
-  out(`Measured processes run on Node ${runtime.version}${runtime.note ? ` (${runtime.note})` : ''}; the load generator on ${process.version}.`);
+  out(
+    `Measured processes run on Node ${runtime.version}${runtime.note ? ` (${runtime.note})` : ''}; the load generator on ${process.version}.`,
+  );
   out();
   try {
     const calibration = await measureLoopback(runtime, instances);
@@ -82,7 +91,9 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
     const fanOut = only.has('fan-out')
       ? [
           await measureFanOutProcesses(runtime, instances, rounds, serverProcesses),
-          ...(runtime.version === process.version ? [] : [await measureFanOutProcesses(current, instances, rounds, serverProcesses)]),
+          ...(runtime.version === process.version
+            ? []
+            : [await measureFanOutProcesses(current, instances, rounds, serverProcesses)]),
           await measureFanOutInProcess(instances, rounds),
         ]
       : undefined;
@@ -119,29 +130,59 @@ function printOverhead(out: Out, report: OverheadReport): void {
   for (const row of report.results) {
     const [direct] = row.paths;
     for (const path of row.paths) {
-      const added = path === direct || !direct ? '| | ' : `| ${ms(path.latency.p50 - direct.latency.p50)} | ${ms(path.latency.p99 - direct.latency.p99)} `;
-      out(`| ${row.mode} | ${path.path} | ${ms(path.latency.p50)} | ${ms(path.latency.p99)} ${added}| ${path.rps.toFixed(0)} |`);
+      const added =
+        path === direct || !direct
+          ? '| | '
+          : `| ${ms(path.latency.p50 - direct.latency.p50)} | ${ms(path.latency.p99 - direct.latency.p99)} `;
+      out(
+        `| ${row.mode} | ${path.path} | ${ms(path.latency.p50)} | ${ms(path.latency.p99)} ${added}| ${path.rps.toFixed(0)} |`,
+      );
     }
   }
   const open = report.results.find((row) => row.offeredRps !== undefined);
-  if (open) out(`Open loop: latency from each call's scheduled start; worst generator timer lag ${ms(open.maxLagMs ?? 0)}. Saturated req/s is each path's capacity with the load generator on the same 2 cores.`);
-  out(report.proxySkipped ? `mcp-proxy not measured: ${report.proxySkipped}` : `mcp-proxy ran on Node ${report.proxyNodeVersion ?? '?'}; added latency is against the direct HTTP upstream.`);
+  if (open)
+    out(
+      `Open loop: latency from each call's scheduled start; worst generator timer lag ${ms(open.maxLagMs ?? 0)}. Saturated req/s is each path's capacity with the load generator on the same 2 cores.`,
+    );
+  out(
+    report.proxySkipped
+      ? `mcp-proxy not measured: ${report.proxySkipped}`
+      : `mcp-proxy ran on Node ${report.proxyNodeVersion ?? '?'}; added latency is against the direct HTTP upstream.`,
+  );
   out();
 }
 
 function printFanOut(out: Out, results: FanOutResult[], rounds: number): void {
   for (const result of results) {
-    out(`Fan-out: list_applications over ${result.instances} sandbox Argo CD instances (20 ms API latency), ${rounds} rounds; ${result.topology}; Node ${result.runtime}`);
+    out(
+      `Fan-out: list_applications over ${result.instances} sandbox Argo CD instances (20 ms API latency), ${rounds} rounds; ${result.topology}; Node ${result.runtime}`,
+    );
     out('| measure | p50 | p99 |');
     out('|---|---|---|');
-    out(`| single direct call: median instance / slowest instance (median of 5 each) | ${ms(result.medianSingle)} | ${ms(result.slowestSingle)} |`);
-    out(`| all ${result.instances} Argo CD API list calls in parallel from the client (no MCP: the backends' floor) | ${ms(result.parallelBackend.p50)} | ${ms(result.parallelBackend.p99)} |`);
-    out(`| all ${result.instances} direct MCP calls, in parallel from the client | ${ms(result.parallelDirect.p50)} | ${ms(result.parallelDirect.p99)} |`);
-    out(`| gateway fan-out (${result.answered} instances answered) | ${ms(result.fanOut.p50)} | ${ms(result.fanOut.p99)} |`);
-    out(`| gateway fan-out / slowest single | ${(result.fanOut.p50 / result.slowestSingle).toFixed(2)} × | ${(result.fanOut.p99 / result.slowestSingle).toFixed(2)} × |`);
-    out(`| all direct MCP in parallel / slowest single | ${(result.parallelDirect.p50 / result.slowestSingle).toFixed(2)} × | ${(result.parallelDirect.p99 / result.slowestSingle).toFixed(2)} × |`);
-    out(`| Argo CD APIs in parallel / slowest single | ${(result.parallelBackend.p50 / result.slowestSingle).toFixed(2)} × | ${(result.parallelBackend.p99 / result.slowestSingle).toFixed(2)} × |`);
-    out(`| gateway fan-out / all direct in parallel | ${(result.fanOut.p50 / result.parallelDirect.p50).toFixed(2)} × | |`);
+    out(
+      `| single direct call: median instance / slowest instance (median of 5 each) | ${ms(result.medianSingle)} | ${ms(result.slowestSingle)} |`,
+    );
+    out(
+      `| all ${result.instances} Argo CD API list calls in parallel from the client (no MCP: the backends' floor) | ${ms(result.parallelBackend.p50)} | ${ms(result.parallelBackend.p99)} |`,
+    );
+    out(
+      `| all ${result.instances} direct MCP calls, in parallel from the client | ${ms(result.parallelDirect.p50)} | ${ms(result.parallelDirect.p99)} |`,
+    );
+    out(
+      `| gateway fan-out (${result.answered} instances answered) | ${ms(result.fanOut.p50)} | ${ms(result.fanOut.p99)} |`,
+    );
+    out(
+      `| gateway fan-out / slowest single | ${(result.fanOut.p50 / result.slowestSingle).toFixed(2)} × | ${(result.fanOut.p99 / result.slowestSingle).toFixed(2)} × |`,
+    );
+    out(
+      `| all direct MCP in parallel / slowest single | ${(result.parallelDirect.p50 / result.slowestSingle).toFixed(2)} × | ${(result.parallelDirect.p99 / result.slowestSingle).toFixed(2)} × |`,
+    );
+    out(
+      `| Argo CD APIs in parallel / slowest single | ${(result.parallelBackend.p50 / result.slowestSingle).toFixed(2)} × | ${(result.parallelBackend.p99 / result.slowestSingle).toFixed(2)} × |`,
+    );
+    out(
+      `| gateway fan-out / all direct in parallel | ${(result.fanOut.p50 / result.parallelDirect.p50).toFixed(2)} × | |`,
+    );
     if (result.cpu) {
       const line = (cpu: Record<string, number>) => {
         const total = Object.values(cpu).reduce((sum, value) => sum + value, 0);
@@ -149,18 +190,28 @@ function printFanOut(out: Out, results: FanOutResult[], rounds: number): void {
           .map(([name, value]) => `${name} ${value.toFixed(1)}`)
           .join(' + ')} = ${total.toFixed(1)} ms`;
       };
-      out(`CPU per gateway fan-out: ${line(result.cpu.fanOut)}; per round of the ${result.instances} direct calls: ${line(result.cpu.direct)} (2 cores).`);
+      out(
+        `CPU per gateway fan-out: ${line(result.cpu.fanOut)}; per round of the ${result.instances} direct calls: ${line(result.cpu.direct)} (2 cores).`,
+      );
     }
     out();
   }
 }
 
 function printDown(out: Out, down: DownResult, fanOut: FanOutResult | undefined): void {
-  out(`One instance down (accepts connections, never answers), per-upstream timeout ${down.timeoutMs} ms, circuit opens after 1 failure; separate processes`);
+  out(
+    `One instance down (accepts connections, never answers), per-upstream timeout ${down.timeoutMs} ms, circuit opens after 1 failure; separate processes`,
+  );
   out('| measure | latency | vs timeout |');
   out('|---|---|---|');
-  out(`| first fan-out (unreachable: ${down.firstUnreachable.join(', ') || 'none'}) | ${ms(down.first)} | ${(down.first / down.timeoutMs).toFixed(3)} × |`);
-  out(`| fan-out with the circuit open, p50 | ${ms(down.afterOpen.p50)} | ${(down.afterOpen.p50 / down.timeoutMs).toFixed(3)} × |`);
-  out(`| fan-out with the circuit open, p99 | ${ms(down.afterOpen.p99)} | ${(down.afterOpen.p99 / down.timeoutMs).toFixed(3)} × |`);
+  out(
+    `| first fan-out (unreachable: ${down.firstUnreachable.join(', ') || 'none'}) | ${ms(down.first)} | ${(down.first / down.timeoutMs).toFixed(3)} × |`,
+  );
+  out(
+    `| fan-out with the circuit open, p50 | ${ms(down.afterOpen.p50)} | ${(down.afterOpen.p50 / down.timeoutMs).toFixed(3)} × |`,
+  );
+  out(
+    `| fan-out with the circuit open, p99 | ${ms(down.afterOpen.p99)} | ${(down.afterOpen.p99 / down.timeoutMs).toFixed(3)} × |`,
+  );
   if (fanOut) out(`| healthy fan-out p50 (first fan-out table) | ${ms(fanOut.fanOut.p50)} | |`);
 }

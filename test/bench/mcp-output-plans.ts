@@ -40,7 +40,12 @@ const appStatus = (t: Target): ScenarioPlan => ({
 /** A workload's health: rollout, pods and why they fail, events (ours: one describe_workload). */
 const workload = (t: Target, options: { logs?: boolean } = {}): ScenarioPlan => {
   const name = t.workload ?? t.app;
-  const kube = (tool: string, args: Record<string, unknown>, podOf?: string): TheirCall => ({ server: 'mcp-server-kubernetes', tool, args: { ...args, namespace: t.namespace, context: t.cluster }, ...(podOf ? { podOf } : {}) });
+  const kube = (tool: string, args: Record<string, unknown>, podOf?: string): TheirCall => ({
+    server: 'mcp-server-kubernetes',
+    tool,
+    args: { ...args, namespace: t.namespace, context: t.cluster },
+    ...(podOf ? { podOf } : {}),
+  });
   return {
     ours: [{ server: 'kubernetes', tool: 'describe_workload', args: { name, namespace: t.namespace } }],
     theirs: [
@@ -53,18 +58,29 @@ const workload = (t: Target, options: { logs?: boolean } = {}): ScenarioPlan => 
   };
 };
 
-const join = (...plans: ScenarioPlan[]): ScenarioPlan => ({ ours: plans.flatMap((plan) => plan.ours), theirs: plans.flatMap((plan) => plan.theirs) });
+const join = (...plans: ScenarioPlan[]): ScenarioPlan => ({
+  ours: plans.flatMap((plan) => plan.ours),
+  theirs: plans.flatMap((plan) => plan.theirs),
+});
 
 /** Plans by scenario name. */
 export function planFor(scenario: string, t: Target): ScenarioPlan {
-  const kube = (tool: string, args: Record<string, unknown>, podOf?: string): TheirCall => ({ server: 'mcp-server-kubernetes', tool, args: { ...args, context: t.cluster }, ...(podOf ? { podOf } : {}) });
+  const kube = (tool: string, args: Record<string, unknown>, podOf?: string): TheirCall => ({
+    server: 'mcp-server-kubernetes',
+    tool,
+    args: { ...args, context: t.cluster },
+    ...(podOf ? { podOf } : {}),
+  });
   switch (scenario) {
     case 'crash-missing-env':
     case 'oomkilled':
     case 'wrong-probe-port':
       return join(appStatus(t), workload(t, { logs: true }));
     case 'missing-storage-class':
-      return join(appStatus(t), workload(t), { ours: [], theirs: [kube('kubectl_describe', { resourceType: 'pvc', name: 'ledger-journal', namespace: t.namespace })] });
+      return join(appStatus(t), workload(t), {
+        ours: [],
+        theirs: [kube('kubectl_describe', { resourceType: 'pvc', name: 'ledger-journal', namespace: t.namespace })],
+      });
     case 'service-selector-mismatch':
       return join(appStatus(t), {
         ours: [{ server: 'kubernetes', tool: 'check_service', args: { name: t.app, namespace: t.namespace } }],
@@ -85,12 +101,27 @@ export function planFor(scenario: string, t: Target): ScenarioPlan {
       });
     case 'bad-service-hostname':
       return join(appStatus(t), {
-        ours: [{ server: 'kubernetes', tool: 'get_pod_logs', args: { name: 'checkout', namespace: t.namespace, tailLines: 80 } }],
-        theirs: [kube('kubectl_logs', { resourceType: 'deployment', name: 'checkout', namespace: t.namespace, tail: 80 })],
+        ours: [
+          {
+            server: 'kubernetes',
+            tool: 'get_pod_logs',
+            args: { name: 'checkout', namespace: t.namespace, tailLines: 80 },
+          },
+        ],
+        theirs: [
+          kube('kubectl_logs', { resourceType: 'deployment', name: 'checkout', namespace: t.namespace, tail: 80 }),
+        ],
       });
     case 'kyverno-enforce-blocks-sync':
       return join(appStatus(t), {
-        ours: [{ server: 'kyverno', tool: 'explain_admission_denial', args: {}, fromPrevious: { message: 'operation.message' } }],
+        ours: [
+          {
+            server: 'kyverno',
+            tool: 'explain_admission_denial',
+            args: {},
+            fromPrevious: { message: 'operation.message' },
+          },
+        ],
         theirs: [kube('kubectl_get', { resourceType: 'clusterpolicies', name: 'disallow-latest-tag', output: 'yaml' })],
       });
     case 'kyverno-audit-report':

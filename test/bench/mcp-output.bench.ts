@@ -46,7 +46,13 @@ function textOf(result: CallToolResult): string {
 }
 
 function pick(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((current, key) => (current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (current, key) =>
+        current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined,
+      value,
+    );
 }
 
 function missing(text: string, facts: readonly string[]): string[] {
@@ -64,7 +70,14 @@ async function inMemory(server: Server): Promise<Client> {
 
 async function stdio(script: string, args: string[], env: Record<string, string>): Promise<Client> {
   const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [script, ...args], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stderr: 'ignore' }));
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [script, ...args],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stderr: 'ignore',
+    }),
+  );
   return client;
 }
 
@@ -86,17 +99,29 @@ export async function measureScenario(scenario: Scenario): Promise<McpOutputRow>
   const clients: Client[] = [];
   try {
     const instance = scenario.expect.app.instance;
-    const app = scenario.argocd.find((candidate) => candidate.name === instance)?.apps.find((candidate) => candidate.name === scenario.expect.app.name);
+    const app = scenario.argocd
+      .find((candidate) => candidate.name === instance)
+      ?.apps.find((candidate) => candidate.name === scenario.expect.app.name);
     const cluster = app?.destination.cluster ?? 'prod-eu';
     const namespace = app?.destination.namespace ?? 'default';
     const endpoint = sandbox.argocd.find((candidate) => candidate.name === instance);
     if (!endpoint) throw new Error(`scenario ${scenario.name}: no Argo CD ${instance}`);
     const plan = planFor(scenario.name, { app: scenario.expect.app.name, namespace, cluster });
-    const kubeConfig = { kubeconfigPath: sandbox.kubeconfigPath, context: cluster, requestTimeoutMs: 10_000, logLevel: 'silent' };
+    const kubeConfig = {
+      kubeconfigPath: sandbox.kubeconfigPath,
+      context: cluster,
+      requestTimeoutMs: 10_000,
+      logLevel: 'silent',
+    };
     const now = () => sandbox.clock.now();
     const ours = {
       kubernetes: await inMemory(createKubernetesServer(kubeConfig, { now })),
-      argocd: await inMemory(createArgocdServer({ url: endpoint.url, token: endpoint.token, requestTimeoutMs: 10_000, logLevel: 'silent' }, { now })),
+      argocd: await inMemory(
+        createArgocdServer(
+          { url: endpoint.url, token: endpoint.token, requestTimeoutMs: 10_000, logLevel: 'silent' },
+          { now },
+        ),
+      ),
       kyverno: await inMemory(createKyvernoServer(kubeConfig, { now })),
     };
     clients.push(...Object.values(ours));
@@ -106,8 +131,15 @@ export async function measureScenario(scenario: Scenario): Promise<McpOutputRow>
     const parsed = parse(await readFile(kubeconfig, 'utf8')) as Record<string, unknown>;
     await writeFile(kubeconfig, stringify({ ...parsed, 'current-context': cluster }));
     const theirs = {
-      'argocd-mcp': await stdio(join(root, 'node_modules', 'argocd-mcp', 'dist', 'index.js'), ['stdio'], { ARGOCD_BASE_URL: endpoint.url, ARGOCD_API_TOKEN: endpoint.token }),
-      'mcp-server-kubernetes': await stdio(join(root, 'node_modules', 'mcp-server-kubernetes', 'dist', 'index.js'), [], { KUBECONFIG: kubeconfig }),
+      'argocd-mcp': await stdio(join(root, 'node_modules', 'argocd-mcp', 'dist', 'index.js'), ['stdio'], {
+        ARGOCD_BASE_URL: endpoint.url,
+        ARGOCD_API_TOKEN: endpoint.token,
+      }),
+      'mcp-server-kubernetes': await stdio(
+        join(root, 'node_modules', 'mcp-server-kubernetes', 'dist', 'index.js'),
+        [],
+        { KUBECONFIG: kubeconfig },
+      ),
     };
     clients.push(...Object.values(theirs));
 
@@ -149,13 +181,44 @@ export async function measureScenario(scenario: Scenario): Promise<McpOutputRow>
 
 /** Renders the side-by-side table with totals. */
 export function formatTable(rows: readonly McpOutputRow[]): string {
-  const header = ['scenario', 'ours calls', 'ours tokens', 'peers calls', 'peers tokens', 'ours/peers', 'root cause (ours)', 'root cause (peers)'];
+  const header = [
+    'scenario',
+    'ours calls',
+    'ours tokens',
+    'peers calls',
+    'peers tokens',
+    'ours/peers',
+    'root cause (ours)',
+    'root cause (peers)',
+  ];
   const facts = (missed: string[]) => (missed.length === 0 ? 'all' : `missing ${missed.join(', ')}`);
-  const body = rows.map((row) => [row.scenario, String(row.ourCalls), String(row.ourTokens), String(row.theirCalls), String(row.theirTokens), `${Math.round((100 * row.ourTokens) / Math.max(1, row.theirTokens))}%`, facts(row.ourMissing), facts(row.theirMissing)]);
+  const body = rows.map((row) => [
+    row.scenario,
+    String(row.ourCalls),
+    String(row.ourTokens),
+    String(row.theirCalls),
+    String(row.theirTokens),
+    `${Math.round((100 * row.ourTokens) / Math.max(1, row.theirTokens))}%`,
+    facts(row.ourMissing),
+    facts(row.theirMissing),
+  ]);
   const ours = rows.reduce((sum, row) => sum + row.ourTokens, 0);
   const peers = rows.reduce((sum, row) => sum + row.theirTokens, 0);
-  body.push(['TOTAL', String(rows.reduce((sum, row) => sum + row.ourCalls, 0)), String(ours), String(rows.reduce((sum, row) => sum + row.theirCalls, 0)), String(peers), `${Math.round((100 * ours) / Math.max(1, peers))}%`, `${rows.filter((row) => row.ourMissing.length === 0).length}/${rows.length}`, `${rows.filter((row) => row.theirMissing.length === 0).length}/${rows.length}`]);
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...body.map((cells) => `| ${cells.join(' | ')} |`)];
+  body.push([
+    'TOTAL',
+    String(rows.reduce((sum, row) => sum + row.ourCalls, 0)),
+    String(ours),
+    String(rows.reduce((sum, row) => sum + row.theirCalls, 0)),
+    String(peers),
+    `${Math.round((100 * ours) / Math.max(1, peers))}%`,
+    `${rows.filter((row) => row.ourMissing.length === 0).length}/${rows.length}`,
+    `${rows.filter((row) => row.theirMissing.length === 0).length}/${rows.length}`,
+  ]);
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...body.map((cells) => `| ${cells.join(' | ')} |`),
+  ];
   return lines.join('\n');
 }
 
@@ -175,11 +238,15 @@ export async function runMcpOutputBenchmark(io: BenchIo, argv: string[]): Promis
     rows.push(await measureScenario(scenario));
     io.stderr.write(`measured ${scenario.name}\n`);
   }
-  io.stdout.write(`MCP output tokens per scenario (js-tiktoken cl100k_base; text content the model reads)\n\n${formatTable(rows)}\n`);
+  io.stdout.write(
+    `MCP output tokens per scenario (js-tiktoken cl100k_base; text content the model reads)\n\n${formatTable(rows)}\n`,
+  );
   const ours = rows.reduce((sum, row) => sum + row.ourTokens, 0);
   const peers = rows.reduce((sum, row) => sum + row.theirTokens, 0);
   const isWithinTarget = ours <= peers * 0.25;
   const isComplete = rows.every((row) => row.ourMissing.length === 0);
-  io.stdout.write(`\nours ${ours} tokens vs peers ${peers} tokens = ${Math.round((100 * ours) / Math.max(1, peers))}% (target <= 25%: ${isWithinTarget ? 'met' : 'NOT met'}); root-cause facts in ours: ${isComplete ? 'all scenarios' : 'MISSING in some'}\n`);
+  io.stdout.write(
+    `\nours ${ours} tokens vs peers ${peers} tokens = ${Math.round((100 * ours) / Math.max(1, peers))}% (target <= 25%: ${isWithinTarget ? 'met' : 'NOT met'}); root-cause facts in ours: ${isComplete ? 'all scenarios' : 'MISSING in some'}\n`,
+  );
   return isWithinTarget && isComplete ? 0 : 1;
 }

@@ -18,7 +18,16 @@ const WORDS = (
   'latency memory cpu disk eviction scheduler affinity taint toleration rollout replica deployment statefulset job ' +
   'cron hook sync drift policy admission webhook label annotation namespace network timeout retry backoff restart'
 ).split(' ');
-const REASONS = ['CrashLoopBackOff', 'ImagePullBackOff', 'OOMKilled', 'FailedScheduling', 'FailedMount', 'Unhealthy', 'BackOff', 'Evicted'];
+const REASONS = [
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'OOMKilled',
+  'FailedScheduling',
+  'FailedMount',
+  'Unhealthy',
+  'BackOff',
+  'Evicted',
+];
 const QUERIES = [
   'pod stuck pending node affinity',
   'image pull back-off private registry secret',
@@ -96,9 +105,21 @@ function percentile(samples: number[], fraction: number): number {
 }
 
 const EVIDENCE: EvidenceBundle = [
-  { kind: 'container_state', source: 'kubernetes/prod/pod/shop/checkout-1', text: 'container checkout: waiting reason=CrashLoopBackOff; last terminated reason=OOMKilled exitCode=137' },
-  { kind: 'event', source: 'kubernetes/prod/pod/shop/checkout-1', text: 'Warning BackOff (x12): Back-off restarting failed container checkout' },
-  { kind: 'log', source: 'kubernetes/prod/pod/shop/checkout-1', text: 'java.lang.OutOfMemoryError: Java heap space\nmemory pressure on node volume' },
+  {
+    kind: 'container_state',
+    source: 'kubernetes/prod/pod/shop/checkout-1',
+    text: 'container checkout: waiting reason=CrashLoopBackOff; last terminated reason=OOMKilled exitCode=137',
+  },
+  {
+    kind: 'event',
+    source: 'kubernetes/prod/pod/shop/checkout-1',
+    text: 'Warning BackOff (x12): Back-off restarting failed container checkout',
+  },
+  {
+    kind: 'log',
+    source: 'kubernetes/prod/pod/shop/checkout-1',
+    text: 'java.lang.OutOfMemoryError: Java heap space\nmemory pressure on node volume',
+  },
 ];
 
 interface SizeResult {
@@ -176,10 +197,18 @@ function formatTable(small: SizeResult, large: SizeResult): string {
     const left = read(small);
     const right = read(large);
     const ratio = left === 0 ? 'n/a' : `${(right / left).toFixed(2)}x`;
-    return [label, `${left.toFixed(digits)}${unit ? ` ${unit}` : ''}`, `${right.toFixed(digits)}${unit ? ` ${unit}` : ''}`, ratio];
+    return [
+      label,
+      `${left.toFixed(digits)}${unit ? ` ${unit}` : ''}`,
+      `${right.toFixed(digits)}${unit ? ` ${unit}` : ''}`,
+      ratio,
+    ];
   });
   const widths = header.map((_, column) => Math.max(...[header, ...body].map((row) => (row[column] ?? '').length)));
-  const render = (row: string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+  const render = (row: string[]) =>
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ');
   return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(render)].join('\n');
 }
 

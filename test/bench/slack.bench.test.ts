@@ -7,12 +7,28 @@ describe('slack burst benchmark', () => {
     const stdout = new PassThrough();
     let output = '';
     stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await runSlackBenchmark({ stdout, stderr: new PassThrough(), env: process.env }, ['--events', '60', '--rate', '300', '--retry-share', '0.2', '--json']);
+    const code = await runSlackBenchmark({ stdout, stderr: new PassThrough(), env: process.env }, [
+      '--events',
+      '60',
+      '--rate',
+      '300',
+      '--retry-share',
+      '0.2',
+      '--json',
+    ]);
     const { results } = JSON.parse(output) as { results: SlackBurstResult[] };
     expect(code).toBe(0);
     expect(results.map((result) => result.queue)).toEqual(['memory', 'redis']);
     for (const result of results) {
-      expect(result).toMatchObject({ events: 60, retries: 12, requests: 72, non200: 0, jobs: 60, lost: 0, duplicated: 0 });
+      expect(result).toMatchObject({
+        events: 60,
+        retries: 12,
+        requests: 72,
+        non200: 0,
+        jobs: 60,
+        lost: 0,
+        duplicated: 0,
+      });
     }
   });
 });

@@ -10,7 +10,13 @@ import { migrate } from '../../bot/store/migrate.js';
 import { createPgliteDatabase } from '../../bot/store/pglite-database.js';
 import { createStore } from '../../bot/store/store.js';
 import { createLogger } from '../../bot/telemetry/logger.js';
-import { appMentionEvent, FAKE_WORKSPACE, sendSignedEvent, startFakeSlack, type EventCallbackPayload } from '../fakes/slack/index.js';
+import {
+  appMentionEvent,
+  FAKE_WORKSPACE,
+  sendSignedEvent,
+  startFakeSlack,
+  type EventCallbackPayload,
+} from '../fakes/slack/index.js';
 
 /**
  * `npm run bench -- slack`: a burst of signed `app_mention` events at a fixed rate into the real
@@ -54,7 +60,10 @@ function percentile(sorted: number[], p: number): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(ms, 0)));
 
-async function burst(kind: 'memory' | 'redis', options: { events: number; rate: number; retryShare: number; redisUrl: string }): Promise<SlackBurstResult> {
+async function burst(
+  kind: 'memory' | 'redis',
+  options: { events: number; rate: number; retryShare: number; redisUrl: string },
+): Promise<SlackBurstResult> {
   const slack = await startFakeSlack();
   const db = await createPgliteDatabase();
   await migrate(db);
@@ -62,7 +71,10 @@ async function burst(kind: 'memory' | 'redis', options: { events: number; rate: 
   const inner =
     kind === 'memory'
       ? createMemoryQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE)
-      : createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: options.redisUrl, prefix: `bench-slack-${randomBytes(4).toString('hex')}` });
+      : createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, {
+          redisUrl: options.redisUrl,
+          prefix: `bench-slack-${randomBytes(4).toString('hex')}`,
+        });
   // Counts what the real queue accepted per event (its idempotency keys refuse duplicates).
   const accepted = new Map<string, number>();
   const queue: JobQueue<SlackInvestigationJob> = {
@@ -73,13 +85,16 @@ async function burst(kind: 'memory' | 'redis', options: { events: number; rate: 
       return result;
     },
   };
-  const service = createSlackApp(loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }), {
-    queue,
-    store,
-    channels: createChannelDirectory([]),
-    skillNames: () => [],
-    logger: createLogger({ level: 'silent' }),
-  });
+  const service = createSlackApp(
+    loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }),
+    {
+      queue,
+      store,
+      channels: createChannelDirectory([]),
+      skillNames: () => [],
+      logger: createLogger({ level: 'silent' }),
+    },
+  );
   try {
     const url = (await service.start({ port: 0, host: '127.0.0.1' })).eventsUrl ?? '';
     const payloads: EventCallbackPayload[] = [];
@@ -153,7 +168,12 @@ function round(value: number, digits = 2): number {
 
 async function isRedisReachable(redisUrl: string): Promise<boolean> {
   const { Redis } = await import('ioredis');
-  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, retryStrategy: () => null });
+  const client = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -167,9 +187,39 @@ async function isRedisReachable(redisUrl: string): Promise<boolean> {
 }
 
 function formatTable(results: SlackBurstResult[]): string {
-  const header = ['queue', 'events', 'retries', 'non-200', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'p99 / 3 s', 'send s', 'jobs', 'lost', 'duplicated'];
-  const rows = results.map((r) => [r.queue, r.events, r.retries, r.non200, r.ackP50Ms, r.ackP99Ms, r.ackMaxMs, `${(r.p99ShareOf3sBudget * 100).toFixed(2)}%`, r.sendSeconds, r.jobs, r.lost, r.duplicated].map(String));
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const header = [
+    'queue',
+    'events',
+    'retries',
+    'non-200',
+    'ack p50 ms',
+    'ack p99 ms',
+    'ack max ms',
+    'p99 / 3 s',
+    'send s',
+    'jobs',
+    'lost',
+    'duplicated',
+  ];
+  const rows = results.map((r) =>
+    [
+      r.queue,
+      r.events,
+      r.retries,
+      r.non200,
+      r.ackP50Ms,
+      r.ackP99Ms,
+      r.ackMaxMs,
+      `${(r.p99ShareOf3sBudget * 100).toFixed(2)}%`,
+      r.sendSeconds,
+      r.jobs,
+      r.lost,
+      r.duplicated,
+    ].map(String),
+  );
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  ');
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
@@ -185,12 +235,21 @@ export async function runSlackBenchmark(io: BenchmarkIo, argv: string[] = []): P
   const rate = Number(flag(argv, '--rate') ?? 200);
   const retryShare = Number(flag(argv, '--retry-share') ?? 0.1);
   const queueChoice = flag(argv, '--queue') ?? 'both';
-  if (!Number.isInteger(events) || events < 1 || !(rate > 0) || !(retryShare >= 0 && retryShare <= 1) || !['memory', 'redis', 'both'].includes(queueChoice)) {
-    io.stderr.write('error: --events must be a positive whole number, --rate > 0, --retry-share between 0 and 1, --queue memory|redis|both\n');
+  if (
+    !Number.isInteger(events) ||
+    events < 1 ||
+    !(rate > 0) ||
+    !(retryShare >= 0 && retryShare <= 1) ||
+    !['memory', 'redis', 'both'].includes(queueChoice)
+  ) {
+    io.stderr.write(
+      'error: --events must be a positive whole number, --rate > 0, --retry-share between 0 and 1, --queue memory|redis|both\n',
+    );
     return 2;
   }
   const redisUrl = io.env?.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const kinds: Array<'memory' | 'redis'> = queueChoice === 'both' ? ['memory', 'redis'] : [queueChoice as 'memory' | 'redis'];
+  const kinds: Array<'memory' | 'redis'> =
+    queueChoice === 'both' ? ['memory', 'redis'] : [queueChoice as 'memory' | 'redis'];
   const results: SlackBurstResult[] = [];
   for (const kind of kinds) {
     if (kind === 'redis' && !(await isRedisReachable(redisUrl))) {
@@ -206,9 +265,13 @@ export async function runSlackBenchmark(io: BenchmarkIo, argv: string[] = []): P
   const isClean = results.every((result) => result.lost === 0 && result.duplicated === 0 && result.non200 === 0);
   if (argv.includes('--json')) io.stdout.write(`${JSON.stringify({ results, isClean })}\n`);
   else {
-    io.stdout.write(`Slack burst: ${events} signed app_mention events at ${rate}/s into the Bolt HTTP receiver, ${Math.round(retryShare * 100)}% redelivered with X-Slack-Retry-Num\n\n`);
+    io.stdout.write(
+      `Slack burst: ${events} signed app_mention events at ${rate}/s into the Bolt HTTP receiver, ${Math.round(retryShare * 100)}% redelivered with X-Slack-Retry-Num\n\n`,
+    );
     io.stdout.write(`${formatTable(results)}\n\n`);
-    io.stdout.write(`${isClean ? 'ok' : 'FAILED'}: every event acked with 200 and enqueued exactly once (lost 0, duplicated 0)\n`);
+    io.stdout.write(
+      `${isClean ? 'ok' : 'FAILED'}: every event acked with 200 and enqueued exactly once (lost 0, duplicated 0)\n`,
+    );
   }
   return isClean ? 0 : 1;
 }

@@ -34,7 +34,9 @@ function inputTokens(fake: FakeAnthropic, from: number): number {
     .slice(from)
     .reduce((sum, request) => {
       const body = request.body as { system?: unknown; tools?: unknown; messages?: unknown };
-      return sum + encoder.encode(JSON.stringify({ system: body.system, tools: body.tools, messages: body.messages })).length;
+      return (
+        sum + encoder.encode(JSON.stringify({ system: body.system, tools: body.tools, messages: body.messages })).length
+      );
     }, 0);
 }
 
@@ -46,7 +48,9 @@ function script(scenario: Scenario) {
     anthropicSteps.toolUse('submit_answer', {
       summary: `${app.name} is failing.`,
       rootCause: scenario.expect.rootCause.join('; '),
-      evidence: [{ text: scenario.expect.rootCause[0] ?? 'evidence', source: `argocd/${app.instance}/app/${app.name}` }],
+      evidence: [
+        { text: scenario.expect.rootCause[0] ?? 'evidence', source: `argocd/${app.instance}/app/${app.name}` },
+      ],
       confidence: 'high',
       nextSteps: ['Fix it in git.'],
     }),
@@ -58,11 +62,21 @@ function script(scenario: Scenario) {
  * core tools, the rest through search_tools) vs the naive one (every gateway tool and every
  * skill body in the prompt), with identical scripted model turns, over every scenario.
  */
-export async function measureTokens(names: readonly string[], onProgress?: (line: string) => void): Promise<TokenRow[]> {
+export async function measureTokens(
+  names: readonly string[],
+  onProgress?: (line: string) => void,
+): Promise<TokenRow[]> {
   const fake = await startFakeAnthropic();
   const disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
   const catalog = skillCatalogPort(disk);
-  const model = createAnthropicModelClient({ apiKey: 'bench', baseURL: fake.url, models: [MODEL], retriesPerModel: 0, minRetryDelayMs: 1, timeoutMs: 10_000 });
+  const model = createAnthropicModelClient({
+    apiKey: 'bench',
+    baseURL: fake.url,
+    models: [MODEL],
+    retriesPerModel: 0,
+    minRetryDelayMs: 1,
+    timeoutMs: 10_000,
+  });
   const rows: TokenRow[] = [];
   try {
     for (const name of names) {
@@ -73,8 +87,19 @@ export async function measureTokens(names: readonly string[], onProgress?: (line
         const run = async (settings: InvestigationSettings) => {
           fake.setScript(script(scenario));
           const before = fake.messageRequests().length;
-          const outcome = await investigate({ question: scenario.question }, { gateway, catalog, model, recorder: { record: () => Promise.resolve() }, clock: { now: () => Date.now() } }, settings);
-          if (outcome.kind !== 'answer' || outcome.answer.mode !== 'model') throw new Error(`${name}: the scripted model run did not complete`);
+          const outcome = await investigate(
+            { question: scenario.question },
+            {
+              gateway,
+              catalog,
+              model,
+              recorder: { record: () => Promise.resolve() },
+              clock: { now: () => Date.now() },
+            },
+            settings,
+          );
+          if (outcome.kind !== 'answer' || outcome.answer.mode !== 'model')
+            throw new Error(`${name}: the scripted model run did not complete`);
           return inputTokens(fake, before);
         };
         const ours = await run(defaultInvestigationSettings);
@@ -95,7 +120,8 @@ export async function measureTokens(names: readonly string[], onProgress?: (line
 
 export function formatTokenTable(rows: readonly TokenRow[]): string {
   const lines = ['| scenario | ours (input tokens) | naive | ours / naive |', '|---|---:|---:|---:|'];
-  for (const row of rows) lines.push(`| ${row.scenario} | ${row.ours} | ${row.naive} | ${(row.ratio * 100).toFixed(0)}% |`);
+  for (const row of rows)
+    lines.push(`| ${row.scenario} | ${row.ours} | ${row.naive} | ${(row.ratio * 100).toFixed(0)}% |`);
   const ours = rows.reduce((sum, row) => sum + row.ours, 0);
   const naive = rows.reduce((sum, row) => sum + row.naive, 0);
   lines.push(`| **total** | **${ours}** | **${naive}** | **${((ours / naive) * 100).toFixed(0)}%** |`);
@@ -104,10 +130,14 @@ export function formatTokenTable(rows: readonly TokenRow[]): string {
 
 /** `npm run bench -- tokens [SCENARIO...]` */
 export async function runTokensBenchmark(io: TokensBenchIo, argv: string[] = []): Promise<number> {
-  const all = readdirSync(join(repositoryRoot, 'evaluators', 'scenarios')).filter((file) => file.endsWith('.yaml')).map((file) => file.replace(/\.yaml$/, ''));
+  const all = readdirSync(join(repositoryRoot, 'evaluators', 'scenarios'))
+    .filter((file) => file.endsWith('.yaml'))
+    .map((file) => file.replace(/\.yaml$/, ''));
   const names = argv.length > 0 ? argv : all;
   const rows = await measureTokens(names, (line) => io.stderr.write(`${line}\n`));
-  io.stdout.write(`Input tokens per investigation, identical scripted model turns (js-tiktoken cl100k_base over each request's system + tools + messages)\n\n${formatTokenTable(rows)}\n`);
+  io.stdout.write(
+    `Input tokens per investigation, identical scripted model turns (js-tiktoken cl100k_base over each request's system + tools + messages)\n\n${formatTokenTable(rows)}\n`,
+  );
   const ratio = rows.reduce((sum, row) => sum + row.ours, 0) / rows.reduce((sum, row) => sum + row.naive, 0);
   io.stdout.write(`\ntarget ours/naive <= 30%: ${ratio <= 0.3 ? 'met' : 'NOT met'} (${(ratio * 100).toFixed(1)}%)\n`);
   return 0;

@@ -20,8 +20,17 @@ describe('model path over the sandbox', () => {
     anthropic = await startFakeAnthropic();
     const scenario = await bundledScenario('crash-missing-env');
     const image = scenario.images.find((candidate) => candidate.repository.endsWith('payments-api'));
-    image?.crashLog?.push(`{"level":"error","msg":"db login failed","dsn":"postgres://payments:${CANARY_PASSWORD}@db:5432/payments","slackToken":"${CANARY_TOKEN}"}`);
-    const model = createAnthropicModelClient({ apiKey: 'e2e', baseURL: anthropic.url, models: [PRIMARY, FALLBACK], retriesPerModel: 1, minRetryDelayMs: 1, timeoutMs: 10_000 });
+    image?.crashLog?.push(
+      `{"level":"error","msg":"db login failed","dsn":"postgres://payments:${CANARY_PASSWORD}@db:5432/payments","slackToken":"${CANARY_TOKEN}"}`,
+    );
+    const model = createAnthropicModelClient({
+      apiKey: 'e2e',
+      baseURL: anthropic.url,
+      models: [PRIMARY, FALLBACK],
+      retriesPerModel: 1,
+      minRetryDelayMs: 1,
+      timeoutMs: 10_000,
+    });
     pipeline = await startPipeline(scenario, { model });
   });
   afterAll(async () => {
@@ -36,15 +45,28 @@ describe('model path over the sandbox', () => {
       anthropicSteps.toolUse('submit_answer', {
         summary: 'payments-api crashes at start: PAYMENTS_DB_URL is not set.',
         rootCause: 'The payments-api Deployment in prod-eu lacks the PAYMENTS_DB_URL env var.',
-        evidence: [{ text: 'config: required key PAYMENTS_DB_URL missing value', source: 'describe_workload:prod-eu/deployment/payments/payments-api' }],
+        evidence: [
+          {
+            text: 'config: required key PAYMENTS_DB_URL missing value',
+            source: 'describe_workload:prod-eu/deployment/payments/payments-api',
+          },
+        ],
         confidence: 'high',
         nextSteps: ['Restore PAYMENTS_DB_URL in apps/payments-api/prod-eu/deployment.yaml.'],
       }),
     ]);
     const before = anthropic.messageRequests().length;
-    const { outcome } = await pipeline.investigator.run({ source: 'eval', question: 'payments-api keeps restarting in prod-eu since this morning, what is wrong?' });
+    const { outcome } = await pipeline.investigator.run({
+      source: 'eval',
+      question: 'payments-api keeps restarting in prod-eu since this morning, what is wrong?',
+    });
     expect(outcome.kind === 'answer' && outcome.answer.mode).toBe('model');
-    const sent = JSON.stringify(anthropic.messageRequests().slice(before).map((request) => request.body));
+    const sent = JSON.stringify(
+      anthropic
+        .messageRequests()
+        .slice(before)
+        .map((request) => request.body),
+    );
     // The crash log did reach the model (redacted), so the test would notice a leak.
     expect(sent).toContain('db login failed');
     expect(sent).not.toContain(CANARY_PASSWORD);
@@ -53,13 +75,19 @@ describe('model path over the sandbox', () => {
 
   it('falls back to the second model, then to triage when both are down, and says so', async () => {
     anthropic.setScript([anthropicSteps.overloaded({ times: Infinity, retryAfterMs: 1 })]);
-    const { outcome } = await pipeline.investigator.run({ source: 'eval', question: 'payments-api keeps restarting in prod-eu since this morning, what is wrong?' });
+    const { outcome } = await pipeline.investigator.run({
+      source: 'eval',
+      question: 'payments-api keeps restarting in prod-eu since this morning, what is wrong?',
+    });
     expect(outcome.kind).toBe('answer');
     if (outcome.kind !== 'answer') return;
     expect(outcome.answer.mode).toBe('triage');
     expect(outcome.answer.rootCause).toContain('PAYMENTS_DB_URL');
     expect(outcome.answer.notes.join(' ')).toMatch(/model was unavailable/);
-    const models = anthropic.messageRequests().slice(-4).map((request) => request.model);
+    const models = anthropic
+      .messageRequests()
+      .slice(-4)
+      .map((request) => request.model);
     expect(models).toEqual([PRIMARY, PRIMARY, FALLBACK, FALLBACK]);
   });
 });

@@ -25,7 +25,17 @@ import { createLogger } from '../../bot/telemetry/logger.js';
 import { createInvestigationWorker } from '../../bot/slack/investigation-worker.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
-import { appMentionEvent, blockActionsPayload, FAKE_WORKSPACE, plainTextValue, sendSignedEvent, sendSignedInteraction, startFakeSlack, viewSubmissionPayload, type FakeSlack } from '../fakes/slack/index.js';
+import {
+  appMentionEvent,
+  blockActionsPayload,
+  FAKE_WORKSPACE,
+  plainTextValue,
+  sendSignedEvent,
+  sendSignedInteraction,
+  startFakeSlack,
+  viewSubmissionPayload,
+  type FakeSlack,
+} from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
 
@@ -77,21 +87,50 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
     gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
     const catalog = skillCatalogPort(disk);
     const triage = createInvestigator({ store, gateway, catalog });
-    const model = createAnthropicModelClient({ apiKey: 'e2e', baseURL: anthropic.url, models: [MODEL], retriesPerModel: 0, minRetryDelayMs: 1, timeoutMs: 10_000 });
+    const model = createAnthropicModelClient({
+      apiKey: 'e2e',
+      baseURL: anthropic.url,
+      models: [MODEL],
+      retriesPerModel: 0,
+      minRetryDelayMs: 1,
+      timeoutMs: 10_000,
+    });
     const reasoning = createInvestigator({ store, gateway, catalog, model });
     const prefix = `e2e-${randomBytes(4).toString('hex')}`;
-    receiverQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: REDIS_URL, prefix, backoffMs: 50 });
-    workerQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: REDIS_URL, prefix, backoffMs: 50 });
-    service = createSlackApp(loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }), {
-      queue: receiverQueue,
-      store,
-      channels: createChannelDirectory([{ id: FAKE_WORKSPACE.channelId, team: 'shop', respond: 'mentions', defaults: {} }]),
-      skillNames: () => catalog.names(),
-      logger,
+    receiverQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, {
+      redisUrl: REDIS_URL,
+      prefix,
+      backoffMs: 50,
     });
+    workerQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, {
+      redisUrl: REDIS_URL,
+      prefix,
+      backoffMs: 50,
+    });
+    service = createSlackApp(
+      loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }),
+      {
+        queue: receiverQueue,
+        store,
+        channels: createChannelDirectory([
+          { id: FAKE_WORKSPACE.channelId, team: 'shop', respond: 'mentions', defaults: {} },
+        ]),
+        skillNames: () => catalog.names(),
+        logger,
+      },
+    );
     eventsUrl = (await service.start({ port: 0, host: '127.0.0.1' })).eventsUrl ?? '';
-    const client = new WebClient(slack.botToken, webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }));
-    worker = createInvestigationWorker({ client, store, investigator: () => (useModel ? reasoning : triage), logger, statusIntervalMs: 0 }).start(workerQueue, { concurrency: 2 });
+    const client = new WebClient(
+      slack.botToken,
+      webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }),
+    );
+    worker = createInvestigationWorker({
+      client,
+      store,
+      investigator: () => (useModel ? reasoning : triage),
+      logger,
+      statusIntervalMs: 0,
+    }).start(workerQueue, { concurrency: 2 });
   });
 
   afterAll(async () => {
@@ -124,23 +163,36 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
     return { payload, thread };
   }
 
-  const botReplies = (thread: string) => slack.messages(FAKE_WORKSPACE.channelId, thread).filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
+  const botReplies = (thread: string) =>
+    slack.messages(FAKE_WORKSPACE.channelId, thread).filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
 
   it('acks a mention before investigating, shows progress, and answers once in the thread with the root cause — even delivered three times', async () => {
     const { payload, thread } = mention('why is checkout failing in prod? the new release never came up');
     const first = await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET });
     expect(first.status).toBe(200);
     // The ack did not wait for the investigation: nothing is answered yet.
-    expect(await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread).then((row) => row?.status)).not.toBe('answered');
-    expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 1, retryReason: 'http_timeout' })).status).toBe(200);
-    expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 2, retryReason: 'http_timeout' })).status).toBe(200);
+    expect(
+      await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread).then((row) => row?.status),
+    ).not.toBe('answered');
+    expect(
+      (await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 1, retryReason: 'http_timeout' }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 2, retryReason: 'http_timeout' }))
+        .status,
+    ).toBe(200);
 
     const answer = await answered(thread);
     expect(answer.mode).toBe('triage');
     expect(answer.rootCause).toContain('1.8.3');
     expect(answer.skills).toEqual(['image-pull-errors']);
     // Progress was shown in the thread while it worked.
-    const progressCalls = slack.calls.filter((call) => ['chat.update', 'chat.appendStream', 'assistant.threads.setStatus'].includes(call.method) || (call.method === 'chat.postMessage' && call.args['thread_ts'] === thread));
+    const progressCalls = slack.calls.filter(
+      (call) =>
+        ['chat.update', 'chat.appendStream', 'assistant.threads.setStatus'].includes(call.method) ||
+        (call.method === 'chat.postMessage' && call.args['thread_ts'] === thread),
+    );
     expect(progressCalls.length).toBeGreaterThan(1);
     const replies = botReplies(thread);
     expect(replies).toHaveLength(1);
@@ -180,11 +232,20 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
       anthropicSteps.toolUse('describe_workload', { name: 'checkout', namespace: 'shop', instance: 'prod-eu' }),
       anthropicSteps.toolUse('submit_answer', {
         summary: 'checkout 1.8.3 was never pushed, so the new pods cannot pull their image.',
-        rootCause: 'apps/checkout/overlays/prod-eu sets newTag 1.8.3, which is not found in registry.example.com/shop/checkout.',
-        evidence: [{ text: 'registry.example.com/shop/checkout:1.8.3: not found', source: 'describe_workload:prod-eu/deployment/shop/checkout' }],
+        rootCause:
+          'apps/checkout/overlays/prod-eu sets newTag 1.8.3, which is not found in registry.example.com/shop/checkout.',
+        evidence: [
+          {
+            text: 'registry.example.com/shop/checkout:1.8.3: not found',
+            source: 'describe_workload:prod-eu/deployment/shop/checkout',
+          },
+        ],
         confidence: 'high',
         nextSteps: ['Set newTag back to 1.8.2 in apps/checkout/overlays/prod-eu/kustomization.yaml.'],
-        fix: { description: 'Roll the image tag back to 1.8.2 in the prod-eu overlay.', path: 'apps/checkout/overlays/prod-eu/kustomization.yaml' },
+        fix: {
+          description: 'Roll the image tag back to 1.8.2 in the prod-eu overlay.',
+          path: 'apps/checkout/overlays/prod-eu/kustomization.yaml',
+        },
       }),
     ]);
     try {
@@ -209,14 +270,36 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
     await answered(thread);
     const row = await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread);
     const answerMessage = botReplies(thread)[0];
-    const press = await sendSignedInteraction(eventsUrl, blockActionsPayload({ actionId: ActionId.correct, value: row?.id ?? '', message: { ts: String(answerMessage?.['ts']), thread_ts: thread } }), { signingSecret: SECRET });
+    const press = await sendSignedInteraction(
+      eventsUrl,
+      blockActionsPayload({
+        actionId: ActionId.correct,
+        value: row?.id ?? '',
+        message: { ts: String(answerMessage?.['ts']), thread_ts: thread },
+      }),
+      { signingSecret: SECRET },
+    );
     expect(press.status).toBe(200);
     const opened = await slack.waitForCall('views.open');
     const view = opened.response['view'] as Record<string, unknown>;
-    const values = { [CorrectionField.rootCause.block]: { [CorrectionField.rootCause.action]: plainTextValue('CI never pushed 1.8.3 because the release pipeline failed') } };
-    const submit = await sendSignedInteraction(eventsUrl, viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }), { signingSecret: SECRET });
+    const values = {
+      [CorrectionField.rootCause.block]: {
+        [CorrectionField.rootCause.action]: plainTextValue('CI never pushed 1.8.3 because the release pipeline failed'),
+      },
+    };
+    const submit = await sendSignedInteraction(
+      eventsUrl,
+      viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }),
+      { signingSecret: SECRET },
+    );
     expect(submit.status).toBe(200);
     const corrections = await store.corrections.listForInvestigation(row?.id ?? '');
-    expect(corrections).toMatchObject([{ investigationId: row?.id, correctRootCause: 'CI never pushed 1.8.3 because the release pipeline failed', status: 'open' }]);
+    expect(corrections).toMatchObject([
+      {
+        investigationId: row?.id,
+        correctRootCause: 'CI never pushed 1.8.3 because the release pipeline failed',
+        status: 'open',
+      },
+    ]);
   });
 });

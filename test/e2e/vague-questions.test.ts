@@ -29,7 +29,11 @@ afterAll(async () => {
   await closeAll();
 });
 
-async function ask(gatewayUrl: string, token: string, question: string): Promise<{ answer: Answer; progress: string[] }> {
+async function ask(
+  gatewayUrl: string,
+  token: string,
+  question: string,
+): Promise<{ answer: Answer; progress: string[] }> {
   const gateway = new McpToolGateway({ url: gatewayUrl, token });
   try {
     const investigator = createInvestigator({ store, gateway, catalog: skillCatalogPort(disk) });
@@ -52,7 +56,9 @@ describe('questions that name no app', () => {
     const estate = await openScenarioEstate(scenario);
     try {
       const { answer, progress } = await ask(estate.gateway.url, estate.gateway.token, question);
-      expect(progress.find((line) => line.startsWith('resolved:'))).toContain('the question names no app, so every instance was checked');
+      expect(progress.find((line) => line.startsWith('resolved:'))).toContain(
+        'the question names no app, so every instance was checked',
+      );
       expect(judge({ kind: 'answer', answer }, scenario.expect).reason).toBe('ok');
     } finally {
       await estate.close();
@@ -63,9 +69,13 @@ describe('questions that name no app', () => {
     const estate = await openScenarioEstate(await bundledScenario('oomkilled'));
     try {
       const { answer } = await ask(estate.gateway.url, estate.gateway.token, 'why is foobar failing?');
-      expect(answer.rootCause).toBe('Undetermined: no Argo CD app, workload or namespace matching "foobar" was found, so nothing was checked.');
+      expect(answer.rootCause).toBe(
+        'Undetermined: no Argo CD app, workload or namespace matching "foobar" was found, so nothing was checked.',
+      );
       expect(answer.confidence).toBe('low');
-      expect(answer.notes).toContain('No model was used, and no skill matched: this answer only reports what was looked at.');
+      expect(answer.notes).toContain(
+        'No model was used, and no skill matched: this answer only reports what was looked at.',
+      );
     } finally {
       await estate.close();
     }
@@ -79,7 +89,9 @@ describe('questions that name no app', () => {
       expect(progress.find((line) => line.startsWith('resolved:'))).toBe(
         'resolved: nothing broken found (the question names no app, so every instance was checked: 0 unhealthy Argo CD app(s), 0 workload(s) not ready, 0 failing policy result(s))',
       );
-      expect(answer.rootCause).toBe('Nothing found: no Argo CD app is unhealthy or out of sync, every Deployment and StatefulSet is ready, and no policy result fails.');
+      expect(answer.rootCause).toBe(
+        'Nothing found: no Argo CD app is unhealthy or out of sync, every Deployment and StatefulSet is ready, and no policy result fails.',
+      );
     } finally {
       await started.close();
       await sandbox.close();

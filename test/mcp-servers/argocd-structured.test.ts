@@ -10,7 +10,15 @@ import { listApplicationsTool } from '../../mcp-servers/argocd/tools/list-applic
 import { call, loadScenario, startMcpSandbox, type McpSandbox } from './sandbox-harness.js';
 import { expectOutputSchemaForEveryReadTool, structuredCall } from './structured-results.js';
 
-const READ_TOOLS = ['get_application', 'get_application_diff', 'get_application_events', 'get_application_history', 'get_application_logs', 'get_application_tree', 'list_applications'];
+const READ_TOOLS = [
+  'get_application',
+  'get_application_diff',
+  'get_application_events',
+  'get_application_history',
+  'get_application_logs',
+  'get_application_tree',
+  'list_applications',
+];
 
 describe('argocd server structured results (missing-image-tag: app checkout is Degraded)', () => {
   let estate: McpSandbox;
@@ -26,14 +34,24 @@ describe('argocd server structured results (missing-image-tag: app checkout is D
 
   it('list_applications and get_application: status, destination, source and history as data', async () => {
     const listed = await structuredCall(argocd, listApplicationsTool, { nameContains: 'checkout' });
-    expect(listed.data.applications[0]).toMatchObject({ name: 'checkout', health: 'Degraded', destinationNamespace: 'shop', source: { path: expect.any(String) } });
+    expect(listed.data.applications[0]).toMatchObject({
+      name: 'checkout',
+      health: 'Degraded',
+      destinationNamespace: 'shop',
+      source: { path: expect.any(String) },
+    });
     const app = await structuredCall(argocd, getApplicationTool, { name: 'checkout' });
     expect(app.data).toMatchObject({ name: 'checkout', health: 'Degraded', destination: { namespace: 'shop' } });
     expect(app.data.fullRevision).toMatch(/^[0-9a-f]{40}$/);
-    expect(app.data.history[0]).toMatchObject({ id: expect.any(String), revision: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(app.data.history[0]).toMatchObject({
+      id: expect.any(String),
+      revision: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
     expect(app.data.unhealthyResources.some((resource) => resource.kind === 'Deployment')).toBe(true);
     expect(app.data.resourceCounts.notHealthy).toBe(app.data.unhealthyResources.length);
-    expect(app.text).toContain(`resources: ${app.data.resourceCounts.total} total, ${app.data.resourceCounts.notHealthy} not healthy`);
+    expect(app.text).toContain(
+      `resources: ${app.data.resourceCounts.total} total, ${app.data.resourceCounts.notHealthy} not healthy`,
+    );
     const history = await structuredCall(argocd, getApplicationHistoryTool, { name: 'checkout' });
     expect(history.data.history.some((entry) => entry.revision === history.data.currentRevision)).toBe(true);
   });
@@ -52,7 +70,11 @@ describe('argocd server structured results (missing-image-tag: app checkout is D
   it('get_application_events: groups name the involved object and the app', async () => {
     const { data } = await structuredCall(argocd, getApplicationEventsTool, { name: 'checkout' });
     expect(data.total).toBeGreaterThan(0);
-    for (const group of data.groups) expect(group).toMatchObject({ object: { kind: expect.any(String), name: expect.any(String) }, argocdApp: 'checkout' });
+    for (const group of data.groups)
+      expect(group).toMatchObject({
+        object: { kind: expect.any(String), name: expect.any(String) },
+        argocdApp: 'checkout',
+      });
   });
 
   it('an unknown application is an isError answer whose data (code, closest names) passes the client schema check', async () => {
@@ -71,7 +93,11 @@ describe('argocd server structured results (argocd-drift, crash-missing-env)', (
       await argocd.listTools();
       const { data } = await structuredCall(argocd, getApplicationDiffTool, { name: 'pricing' });
       const deployment = data.diffs.find((diff) => diff.kind === 'Deployment');
-      expect(deployment).toMatchObject({ name: 'pricing', change: 'modified', lastWrittenBy: expect.stringContaining('kubectl-edit') });
+      expect(deployment).toMatchObject({
+        name: 'pricing',
+        change: 'modified',
+        lastWrittenBy: expect.stringContaining('kubectl-edit'),
+      });
       expect(deployment?.hunks.length).toBeGreaterThan(0);
       const changed = deployment?.hunks.flatMap((hunk) => hunk.lines) ?? [];
       expect(changed).toContain('-  replicas: 4');
@@ -88,7 +114,12 @@ describe('argocd server structured results (argocd-drift, crash-missing-env)', (
       const argocd = await estate.argocd('argocd-eu-1');
       await argocd.listTools();
       const { data } = await structuredCall(argocd, getApplicationLogsTool, { name: 'payments-api', previous: true });
-      expect(data).toMatchObject({ application: 'payments-api', argocdApp: 'payments-api', previous: true, pod: expect.stringMatching(/^payments-api-/) });
+      expect(data).toMatchObject({
+        application: 'payments-api',
+        argocdApp: 'payments-api',
+        previous: true,
+        pod: expect.stringMatching(/^payments-api-/),
+      });
       expect(data.lines.join('\n')).toContain('PAYMENTS_DB_URL');
       expect(data.pods).toEqual([data.pod]);
     } finally {

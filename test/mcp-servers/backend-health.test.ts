@@ -23,13 +23,25 @@ describe('backend-health resource over the sandbox', () => {
     if (!cluster) throw new Error('sandbox has no cluster');
     const host = new URL(cluster.url).host;
     for (const client of [await estate.kubernetes(cluster.name), await estate.kyverno(cluster.name)]) {
-      expect(await health(client)).toMatchObject({ reachable: true, backend: 'kubernetes', detail: expect.stringMatching(new RegExp(`^Kubernetes v\\d+\\.\\d+\\.\\d+\\S* at ${host.replace(/\./g, '\\.')} \\(context ${cluster.name}\\)$`)) as unknown });
+      expect(await health(client)).toMatchObject({
+        reachable: true,
+        backend: 'kubernetes',
+        detail: expect.stringMatching(
+          new RegExp(
+            `^Kubernetes v\\d+\\.\\d+\\.\\d+\\S* at ${host.replace(/\./g, '\\.')} \\(context ${cluster.name}\\)$`,
+          ),
+        ) as unknown,
+      });
     }
   });
 
   it('reports the Argo CD version a fake Argo CD instance gives', async () => {
     const instance = estate.sandbox.argocd[0];
     if (!instance) throw new Error('sandbox has no Argo CD');
-    expect(await health(await estate.argocd(instance.name))).toMatchObject({ reachable: true, backend: 'argocd', detail: expect.stringMatching(/^Argo CD v3\.\d+\.\d+\S* at 127\.0\.0\.1:\d+$/) as unknown });
+    expect(await health(await estate.argocd(instance.name))).toMatchObject({
+      reachable: true,
+      backend: 'argocd',
+      detail: expect.stringMatching(/^Argo CD v3\.\d+\.\d+\S* at 127\.0\.0\.1:\d+$/) as unknown,
+    });
   });
 });

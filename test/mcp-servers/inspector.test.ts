@@ -13,7 +13,16 @@ import { loadScenario } from './sandbox-harness.js';
 
 const run = promisify(execFile);
 const root = packageRoot();
-const inspector = join(root, 'node_modules', '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js');
+const inspector = join(
+  root,
+  'node_modules',
+  '@modelcontextprotocol',
+  'inspector',
+  'clients',
+  'launcher',
+  'build',
+  'index.js',
+);
 
 /**
  * The Inspector needs Node ≥ 22. On an older Node (this machine runs 20), the `node` package
@@ -26,7 +35,11 @@ async function modernNode(): Promise<string> {
 }
 
 async function inspect(node: string, args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(node, [inspector, '--cli', ...args], { cwd: root, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(node, [inspector, '--cli', ...args], {
+    cwd: root,
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
@@ -37,7 +50,11 @@ describe('MCP Inspector against our servers', () => {
   const servers: RunningHttpServer[] = [];
   const env: Record<McpServerName, Record<string, string>> = { kubernetes: {}, kyverno: {}, argocd: {} };
   const calls: Record<McpServerName, { tool: string; args: string[]; expect: string }> = {
-    kubernetes: { tool: 'describe_workload', args: ['name=fraud-check', 'namespace=payments'], expect: 'Deployment payments/fraud-check' },
+    kubernetes: {
+      tool: 'describe_workload',
+      args: ['name=fraud-check', 'namespace=payments'],
+      expect: 'Deployment payments/fraud-check',
+    },
     kyverno: { tool: 'list_policies', args: [], expect: 'require-team-label' },
     argocd: { tool: 'get_application', args: ['name=fraud-check'], expect: 'Application fraud-check' },
   };
@@ -64,32 +81,66 @@ describe('MCP Inspector against our servers', () => {
     const listed = await inspect(node, [...envArgs, '--method', 'tools/list', ...target]);
     const tools = (listed.tools as Array<{ name: string }>).map((tool) => tool.name);
     expect(tools).toContain(call.tool);
-    const called = await inspect(node, [...envArgs, '--method', 'tools/call', '--tool-name', call.tool, ...call.args.flatMap((arg) => ['--tool-arg', arg]), ...target]);
+    const called = await inspect(node, [
+      ...envArgs,
+      '--method',
+      'tools/call',
+      '--tool-name',
+      call.tool,
+      ...call.args.flatMap((arg) => ['--tool-arg', arg]),
+      ...target,
+    ]);
     expect(JSON.stringify(called.content)).toContain(call.expect);
   });
 
   it.each(names)('%s over streamable HTTP with a bearer token: tools/list and tools/call', async (name) => {
     const call = calls[name];
     const token = `inspector-${name}-token`;
-    const prepared = mcpServerCatalog[name].prepare({ ...env[name], MCP_AUTH_TOKEN: token, LOG_LEVEL: 'silent' }, { logger: createSilentServerLogger(), enableWrites: false });
-    const server = await startHttpTransport({ createServer: prepared.createServer, authToken: token, port: 0, host: '127.0.0.1', logger: createSilentServerLogger() });
+    const prepared = mcpServerCatalog[name].prepare(
+      { ...env[name], MCP_AUTH_TOKEN: token, LOG_LEVEL: 'silent' },
+      { logger: createSilentServerLogger(), enableWrites: false },
+    );
+    const server = await startHttpTransport({
+      createServer: prepared.createServer,
+      authToken: token,
+      port: 0,
+      host: '127.0.0.1',
+      logger: createSilentServerLogger(),
+    });
     servers.push(server);
     const target = [server.url, '--transport', 'http', '--header', `Authorization: Bearer ${token}`];
     const listed = await inspect(node, [...target, '--method', 'tools/list']);
     expect((listed.tools as Array<{ name: string }>).map((tool) => tool.name)).toContain(call.tool);
-    const called = await inspect(node, [...target, '--method', 'tools/call', '--tool-name', call.tool, ...call.args.flatMap((arg) => ['--tool-arg', arg])]);
+    const called = await inspect(node, [
+      ...target,
+      '--method',
+      'tools/call',
+      '--tool-name',
+      call.tool,
+      ...call.args.flatMap((arg) => ['--tool-arg', arg]),
+    ]);
     expect(JSON.stringify(called.content)).toContain(call.expect);
   });
 
   describe('through the gateway', () => {
-    type ListedTool = { name: string; outputSchema?: { type?: string; anyOf?: unknown[] }; annotations?: { readOnlyHint?: boolean } };
+    type ListedTool = {
+      name: string;
+      outputSchema?: { type?: string; anyOf?: unknown[] };
+      annotations?: { readOnlyHint?: boolean };
+    };
     let readTools: ListedTool[] = [];
     let closeGateway: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
       const started = await startGatewayOverSandbox(sandbox, { healthCheckIntervalMs: 0 });
       closeGateway = started.close;
-      const target = [started.gateway.url, '--transport', 'http', '--header', `Authorization: Bearer ${started.gateway.token}`];
+      const target = [
+        started.gateway.url,
+        '--transport',
+        'http',
+        '--header',
+        `Authorization: Bearer ${started.gateway.token}`,
+      ];
       const listed = await inspect(node, [...target, '--method', 'tools/list']);
       readTools = (listed.tools as ListedTool[]).filter((tool) => tool.annotations?.readOnlyHint === true);
     }, 120_000);

@@ -6,26 +6,57 @@ describeScenarioCases('kubernetes server against sandbox scenarios (scheduling, 
     scenario: 'insufficient-cpu',
     calls: [
       { server: 'kubernetes', tool: 'describe_workload', args: { name: 'recommendations' }, shows: ['not scheduled'] },
-      { server: 'kubernetes', tool: 'list_resources', args: { kind: 'pods', unhealthyOnly: true }, shows: ['recommendations-', 'Pending'] },
+      {
+        server: 'kubernetes',
+        tool: 'list_resources',
+        args: { kind: 'pods', unhealthyOnly: true },
+        shows: ['recommendations-', 'Pending'],
+      },
     ],
   },
   {
     scenario: 'unmatched-node-selector',
-    calls: [{ server: 'kubernetes', tool: 'describe_workload', args: { name: 'inventory' }, shows: ['nodeSelector node-pool=highmem'] }],
+    calls: [
+      {
+        server: 'kubernetes',
+        tool: 'describe_workload',
+        args: { name: 'inventory' },
+        shows: ['nodeSelector node-pool=highmem'],
+      },
+    ],
   },
   {
     scenario: 'resource-quota-exceeded',
-    calls: [{ server: 'kubernetes', tool: 'describe_workload', args: { name: 'events-ingest' }, shows: ['FailedCreate'] }],
+    calls: [
+      { server: 'kubernetes', tool: 'describe_workload', args: { name: 'events-ingest' }, shows: ['FailedCreate'] },
+    ],
   },
   {
     scenario: 'missing-storage-class',
-    calls: [{ server: 'kubernetes', tool: 'describe_workload', args: { name: 'ledger' }, shows: ['PersistentVolumeClaim ledger-journal is Pending', 'storageClassName fast-ssd'] }],
+    calls: [
+      {
+        server: 'kubernetes',
+        tool: 'describe_workload',
+        args: { name: 'ledger' },
+        shows: ['PersistentVolumeClaim ledger-journal is Pending', 'storageClassName fast-ssd'],
+      },
+    ],
   },
   {
     scenario: 'service-selector-mismatch',
     calls: [
-      { server: 'kubernetes', tool: 'check_service', args: { name: 'cart', namespace: 'shop' }, shows: ['selector matches no pods', "service wants 'cart', pod has '<unset>'", '0 ready'] },
-      { server: 'kubernetes', tool: 'get_resource', args: { kind: 'Service', name: 'cart', namespace: 'shop', section: 'spec' }, shows: ['app.kubernetes.io/name: cart'] },
+      {
+        server: 'kubernetes',
+        tool: 'check_service',
+        args: { name: 'cart', namespace: 'shop' },
+        shows: ['selector matches no pods', "service wants 'cart', pod has '<unset>'", '0 ready'],
+      },
+      {
+        server: 'kubernetes',
+        tool: 'get_resource',
+        args: { kind: 'Service', name: 'cart', namespace: 'shop', section: 'spec' },
+        shows: ['app.kubernetes.io/name: cart'],
+      },
     ],
   },
 ]);

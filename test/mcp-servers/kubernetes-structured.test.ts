@@ -12,7 +12,17 @@ import { listResourcesTool } from '../../mcp-servers/kubernetes/tools/list-resou
 import { loadScenario, startMcpSandbox, type McpSandbox } from './sandbox-harness.js';
 import { expectOutputSchemaForEveryReadTool, structuredCall } from './structured-results.js';
 
-const READ_TOOLS = ['check_service', 'describe_workload', 'find_workloads', 'get_namespace_health', 'get_pod_logs', 'get_resource', 'get_rollout_history', 'list_events', 'list_resources'];
+const READ_TOOLS = [
+  'check_service',
+  'describe_workload',
+  'find_workloads',
+  'get_namespace_health',
+  'get_pod_logs',
+  'get_resource',
+  'get_rollout_history',
+  'list_events',
+  'list_resources',
+];
 
 // Every read tool's structuredContent must match its outputSchema (checked by the SDK client
 // too, since each client lists tools first) and carry ownership: which ReplicaSet, Deployment
@@ -30,12 +40,18 @@ describe('kubernetes server structured results (missing-image-tag: Deployment sh
   });
 
   it('describe_workload: pods name their ReplicaSet, Deployment and Argo CD app; events name the object and its owners', async () => {
-    const { data } = await structuredCall(kube, describeWorkloadTool, { name: 'checkout', namespace: 'shop', kind: 'Deployment' });
+    const { data } = await structuredCall(kube, describeWorkloadTool, {
+      name: 'checkout',
+      namespace: 'shop',
+      kind: 'Deployment',
+    });
     expect(data).toMatchObject({ kind: 'Deployment', namespace: 'shop', name: 'checkout', argocdApp: 'checkout' });
     expect(data.pods.length).toBeGreaterThan(0);
     expect(data.rollout?.counts).toMatchObject({ desired: expect.any(Number), ready: expect.any(Number) });
     expect(data.containers[0]).toMatchObject({ name: 'checkout', image: expect.stringContaining('checkout:1.8.3') });
-    const waiting = data.pods.flatMap((pod) => pod.containers).find((container) => container.reason === 'ImagePullBackOff' || container.reason === 'ErrImagePull');
+    const waiting = data.pods
+      .flatMap((pod) => pod.containers)
+      .find((container) => container.reason === 'ImagePullBackOff' || container.reason === 'ErrImagePull');
     expect(waiting, 'a container waiting on its image, as data').toBeDefined();
     for (const pod of data.pods) {
       expect(pod.namespace).toBe('shop');
@@ -52,18 +68,31 @@ describe('kubernetes server structured results (missing-image-tag: Deployment sh
 
   it('find_workloads and get_rollout_history name the Argo CD app', async () => {
     const found = await structuredCall(kube, findWorkloadsTool, { nameContains: 'checkout' });
-    expect(found.data.workloads).toContainEqual(expect.objectContaining({ kind: 'Deployment', namespace: 'shop', name: 'checkout', argocdApp: 'checkout', isHealthy: false }));
+    expect(found.data.workloads).toContainEqual(
+      expect.objectContaining({
+        kind: 'Deployment',
+        namespace: 'shop',
+        name: 'checkout',
+        argocdApp: 'checkout',
+        isHealthy: false,
+      }),
+    );
     const history = await structuredCall(kube, getRolloutHistoryTool, { name: 'checkout', namespace: 'shop' });
     expect(history.data).toMatchObject({ kind: 'Deployment', argocdApp: 'checkout' });
     const current = history.data.revisions.find((revision) => revision.isCurrent);
-    expect(current?.containerImages[0]).toMatchObject({ container: 'checkout', image: expect.stringContaining('checkout:') });
+    expect(current?.containerImages[0]).toMatchObject({
+      container: 'checkout',
+      image: expect.stringContaining('checkout:'),
+    });
     expect(current).toMatchObject({ readyReplicas: expect.any(Number), desiredReplicas: expect.any(Number) });
   });
 
-  it('list_events: each group names its involved object, that object\'s owners and the app', async () => {
+  it("list_events: each group names its involved object, that object's owners and the app", async () => {
     const { data } = await structuredCall(kube, listEventsTool, { namespace: 'shop' });
     expect(data.total).toBeGreaterThan(0);
-    const onPod = data.groups.filter((group) => group.object.kind === 'Pod' && group.object.name.startsWith('checkout-'));
+    const onPod = data.groups.filter(
+      (group) => group.object.kind === 'Pod' && group.object.name.startsWith('checkout-'),
+    );
     expect(onPod.length).toBeGreaterThan(0);
     for (const group of onPod) {
       expect(group.object.namespace).toBe('shop');
@@ -77,21 +106,52 @@ describe('kubernetes server structured results (missing-image-tag: Deployment sh
   it('get_namespace_health: findings carry kind and name, pod findings their owners', async () => {
     const { data } = await structuredCall(kube, getNamespaceHealthTool, { namespace: 'shop' });
     expect(data.isHealthy).toBe(false);
-    expect(data.findings).toContainEqual(expect.objectContaining({ object: 'Deployment/checkout', kind: 'Deployment', name: 'checkout', argocdApp: 'checkout' }));
+    expect(data.findings).toContainEqual(
+      expect.objectContaining({
+        object: 'Deployment/checkout',
+        kind: 'Deployment',
+        name: 'checkout',
+        argocdApp: 'checkout',
+      }),
+    );
     const pod = data.findings.find((finding) => finding.kind === 'Pod');
     expect(pod?.owners?.at(-1)).toEqual({ kind: 'Deployment', name: 'checkout' });
   });
 
   it('list_resources and get_resource: pods carry owners and app', async () => {
-    const listed = await structuredCall(kube, listResourcesTool, { kind: 'Pod', namespace: 'shop', nameContains: 'checkout' });
+    const listed = await structuredCall(kube, listResourcesTool, {
+      kind: 'Pod',
+      namespace: 'shop',
+      nameContains: 'checkout',
+    });
     expect(listed.data).toMatchObject({ kind: 'Pod', apiVersion: 'v1' });
     expect(listed.data.items.length).toBeGreaterThan(0);
-    for (const item of listed.data.items) expect(item).toMatchObject({ owners: [{ kind: 'ReplicaSet' }, { kind: 'Deployment', name: 'checkout' }], argocdApp: 'checkout' });
+    for (const item of listed.data.items)
+      expect(item).toMatchObject({
+        owners: [{ kind: 'ReplicaSet' }, { kind: 'Deployment', name: 'checkout' }],
+        argocdApp: 'checkout',
+      });
     const podName = listed.data.items[0]?.name ?? '';
-    const got = await structuredCall(kube, getResourceTool, { kind: 'Pod', name: podName, namespace: 'shop', section: 'status' });
-    expect(got.data).toMatchObject({ kind: 'Pod', apiVersion: 'v1', name: podName, namespace: 'shop', argocdApp: 'checkout', owners: [{ kind: 'ReplicaSet' }, { kind: 'Deployment' }] });
+    const got = await structuredCall(kube, getResourceTool, {
+      kind: 'Pod',
+      name: podName,
+      namespace: 'shop',
+      section: 'status',
+    });
+    expect(got.data).toMatchObject({
+      kind: 'Pod',
+      apiVersion: 'v1',
+      name: podName,
+      namespace: 'shop',
+      argocdApp: 'checkout',
+      owners: [{ kind: 'ReplicaSet' }, { kind: 'Deployment' }],
+    });
     expect(Object.keys(got.data.object)).toEqual(['status']);
-    const empty = await structuredCall(kube, listResourcesTool, { kind: 'Pod', namespace: 'shop', nameContains: 'no-such-pod' });
+    const empty = await structuredCall(kube, listResourcesTool, {
+      kind: 'Pod',
+      namespace: 'shop',
+      nameContains: 'no-such-pod',
+    });
     expect(empty.data).toMatchObject({ items: [], total: 0 });
   });
 
@@ -129,7 +189,9 @@ describe('kubernetes server structured results (service-selector-mismatch, missi
       await kube.listTools();
       const { data } = await structuredCall(kube, describeWorkloadTool, { name: 'auth' });
       const missing = data.missingReferences.filter((reference) => reference.name === 'auth-db-credentials');
-      expect(missing.map((reference) => ({ kind: reference.kind, envVar: reference.envVar, key: reference.key }))).toEqual([
+      expect(
+        missing.map((reference) => ({ kind: reference.kind, envVar: reference.envVar, key: reference.key })),
+      ).toEqual([
         { kind: 'Secret', envVar: 'DB_USER', key: 'username' },
         { kind: 'Secret', envVar: 'DB_PASSWORD', key: 'password' },
       ]);
@@ -139,18 +201,32 @@ describe('kubernetes server structured results (service-selector-mismatch, missi
     }
   });
 
-  it('get_pod_logs previous=true: crash log lines are data, with the pod\'s owners', async () => {
+  it("get_pod_logs previous=true: crash log lines are data, with the pod's owners", async () => {
     const estate = await startMcpSandbox(await loadScenario('crash-missing-env'));
     try {
       const kube = await estate.kubernetes('prod-eu');
       await kube.listTools();
-      const { data } = await structuredCall(kube, getPodLogsTool, { name: 'payments-api', namespace: 'payments', previous: true, grep: 'fatal' });
+      const { data } = await structuredCall(kube, getPodLogsTool, {
+        name: 'payments-api',
+        namespace: 'payments',
+        previous: true,
+        grep: 'fatal',
+      });
       expect(data.lines.join('\n')).toContain('PAYMENTS_DB_URL missing');
-      expect(data).toMatchObject({ previous: true, matchedLines: expect.any(Number), workload: { kind: 'Deployment', name: 'payments-api' } });
-      expect(data).toMatchObject({ owners: [{ kind: 'ReplicaSet' }, { kind: 'Deployment', name: 'payments-api' }], argocdApp: 'payments-api' });
+      expect(data).toMatchObject({
+        previous: true,
+        matchedLines: expect.any(Number),
+        workload: { kind: 'Deployment', name: 'payments-api' },
+      });
+      expect(data).toMatchObject({
+        owners: [{ kind: 'ReplicaSet' }, { kind: 'Deployment', name: 'payments-api' }],
+        argocdApp: 'payments-api',
+      });
       expect(data.restarts).toBeGreaterThan(0);
       const report = await structuredCall(kube, describeWorkloadTool, { name: 'payments-api', namespace: 'payments' });
-      const crashed = report.data.pods.flatMap((pod) => pod.containers).find((container) => container.lastExitCode !== undefined);
+      const crashed = report.data.pods
+        .flatMap((pod) => pod.containers)
+        .find((container) => container.lastExitCode !== undefined);
       expect(crashed).toMatchObject({ lastExitCode: 1, lastTerminationReason: 'Error', memoryLimit: '384Mi' });
     } finally {
       await estate.close();

@@ -29,7 +29,10 @@ describe('kyverno server against sandbox scenarios', () => {
       const message = (app.result.structuredContent as { operation?: { message?: string } }).operation?.message ?? '';
       const explained = await call(kyverno, 'explain_admission_denial', { message });
       expect(explained.result.isError ?? false).toBe(false);
-      expect(missingFacts(explained.text, ['policy disallow-latest-tag', '(Enforce)', 'fix:', ...scenario.expect.rootCause]), explained.text).toEqual([]);
+      expect(
+        missingFacts(explained.text, ['policy disallow-latest-tag', '(Enforce)', 'fix:', ...scenario.expect.rootCause]),
+        explained.text,
+      ).toEqual([]);
       const policies = await call(kyverno, 'list_policies', { mode: 'Enforce' });
       expect(policies.text).toMatch(/disallow-latest-tag \[cluster\] Enforce/);
       const policy = await call(kyverno, 'get_policy', { name: 'disallow-latest-tag' });
@@ -41,7 +44,9 @@ describe('kyverno server against sandbox scenarios', () => {
       expect(denied.text).toContain('DENIED Deployment/identity/profile-check');
       expect(denied.text).toContain('disallow-latest-tag');
       expect((denied.result.structuredContent as { isAllowed: boolean }).isAllowed).toBe(false);
-      const allowed = await call(kyverno, 'check_manifest', { manifest: LATEST_DEPLOYMENT.replace(':latest', ':2.4.1') });
+      const allowed = await call(kyverno, 'check_manifest', {
+        manifest: LATEST_DEPLOYMENT.replace(':latest', ':2.4.1'),
+      });
       expect(allowed.text).toContain('ALLOWED Deployment/identity/profile-check');
     } finally {
       await estate.close();
@@ -56,7 +61,10 @@ describe('kyverno server against sandbox scenarios', () => {
       const violations = await call(kyverno, 'list_policy_violations', { namespace: 'payments' });
       expect(missingFacts(violations.text, scenario.expect.rootCause), violations.text).toEqual([]);
       expect(violations.text).not.toMatch(/payment-gateway.*require-team-label/);
-      const filtered = await call(kyverno, 'list_policy_violations', { namespace: 'payments', policy: 'require-team-label' });
+      const filtered = await call(kyverno, 'list_policy_violations', {
+        namespace: 'payments',
+        policy: 'require-team-label',
+      });
       expect(filtered.text).not.toContain('require-resource-limits');
     } finally {
       await estate.close();
@@ -69,10 +77,17 @@ describe('write tools against the sandbox', () => {
     const estate = await startMcpSandbox(await loadScenario('argocd-drift'));
     try {
       const readOnlyArgo = await estate.argocd('argocd-eu-1');
-      await expect(readOnlyArgo.callTool({ name: 'sync_application', arguments: { name: 'pricing', dryRun: false } })).rejects.toThrow(/--enable-writes/);
+      await expect(
+        readOnlyArgo.callTool({ name: 'sync_application', arguments: { name: 'pricing', dryRun: false } }),
+      ).rejects.toThrow(/--enable-writes/);
       const readOnlyKube = await estate.kubernetes('prod-eu');
       expect((await readOnlyKube.listTools()).tools.map((tool) => tool.name)).not.toContain('scale_workload');
-      await expect(readOnlyKube.callTool({ name: 'scale_workload', arguments: { name: 'pricing', namespace: 'shop', replicas: 1 } })).rejects.toThrow(/--enable-writes/);
+      await expect(
+        readOnlyKube.callTool({
+          name: 'scale_workload',
+          arguments: { name: 'pricing', namespace: 'shop', replicas: 1 },
+        }),
+      ).rejects.toThrow(/--enable-writes/);
 
       const argo = await estate.argocd('argocd-eu-1', { enableWrites: true });
       const dryRun = await call(argo, 'sync_application', { name: 'pricing' });
@@ -87,16 +102,29 @@ describe('write tools against the sandbox', () => {
       const kube = await estate.kubernetes('prod-eu', { enableWrites: true });
       const scaled = await call(kube, 'scale_workload', { name: 'pricing', namespace: 'shop', replicas: 3 });
       expect(scaled.text).toContain('replicas 2 -> 3');
-      expect((await call(kube, 'get_resource', { kind: 'Deployment', name: 'pricing', namespace: 'shop', section: 'spec' })).text).toContain('replicas: 3');
+      expect(
+        (await call(kube, 'get_resource', { kind: 'Deployment', name: 'pricing', namespace: 'shop', section: 'spec' }))
+          .text,
+      ).toContain('replicas: 3');
       // Secret values never leave the server, even on a direct read.
-      estate.sandbox.simulatedClusters.get('prod-eu')?.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pricing-db', namespace: 'shop' }, data: { password: Buffer.from('hunter2-prod').toString('base64') } });
+      estate.sandbox.simulatedClusters
+        .get('prod-eu')
+        ?.apply({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'pricing-db', namespace: 'shop' },
+          data: { password: Buffer.from('hunter2-prod').toString('base64') },
+        });
       const secret = await call(kube, 'get_resource', { kind: 'Secret', name: 'pricing-db', namespace: 'shop' });
       expect(secret.text).toContain('password: "<redacted: 12 bytes>"');
       expect(secret.text).not.toContain('hunter2-prod');
       expect(JSON.stringify(secret.result)).not.toContain(Buffer.from('hunter2-prod').toString('base64'));
       const restarted = await call(kube, 'rollout_restart', { name: 'pricing', namespace: 'shop' });
       expect(restarted.text).toContain('restarting all pods');
-      expect((await call(kube, 'get_resource', { kind: 'Deployment', name: 'pricing', namespace: 'shop', section: 'spec' })).text).toContain('kubectl.kubernetes.io/restartedAt');
+      expect(
+        (await call(kube, 'get_resource', { kind: 'Deployment', name: 'pricing', namespace: 'shop', section: 'spec' }))
+          .text,
+      ).toContain('kubectl.kubernetes.io/restartedAt');
     } finally {
       await estate.close();
     }

@@ -7,7 +7,13 @@ import { listPolicyViolationsTool } from '../../mcp-servers/kyverno/tools/list-p
 import { call, loadScenario, startMcpSandbox } from './sandbox-harness.js';
 import { expectOutputSchemaForEveryReadTool, structuredCall } from './structured-results.js';
 
-const READ_TOOLS = ['check_manifest', 'explain_admission_denial', 'get_policy', 'list_policies', 'list_policy_violations'];
+const READ_TOOLS = [
+  'check_manifest',
+  'explain_admission_denial',
+  'get_policy',
+  'list_policies',
+  'list_policy_violations',
+];
 
 const LATEST = `apiVersion: apps/v1
 kind: Deployment
@@ -35,17 +41,38 @@ describe('kyverno server structured results', () => {
       expect(data.total).toBeGreaterThan(0);
       expect(data.results.length).toBe(data.groups.reduce((sum, group) => sum + group.resourceRefs.length, 0));
       for (const result of data.results) {
-        expect(result).toMatchObject({ policy: expect.any(String), rule: expect.any(String), message: expect.any(String), resource: { kind: expect.any(String), name: expect.any(String), namespace: 'payments' } });
+        expect(result).toMatchObject({
+          policy: expect.any(String),
+          rule: expect.any(String),
+          message: expect.any(String),
+          resource: { kind: expect.any(String), name: expect.any(String), namespace: 'payments' },
+        });
       }
       const pod = data.results.find((result) => result.resource.kind === 'Pod');
-      expect(pod).toMatchObject({ policy: 'require-resource-limits', rule: 'validate-resources', argocdApp: 'fraud-check' });
-      expect(pod?.owners).toEqual([{ kind: 'ReplicaSet', name: expect.stringMatching(/^fraud-check-/) }, { kind: 'Deployment', name: 'fraud-check' }]);
-      const deployment = data.results.find((result) => result.resource.kind === 'Deployment' && result.policy === 'require-team-label');
-      expect(deployment).toMatchObject({ resource: { name: 'fraud-check', namespace: 'payments' }, argocdApp: 'fraud-check' });
+      expect(pod).toMatchObject({
+        policy: 'require-resource-limits',
+        rule: 'validate-resources',
+        argocdApp: 'fraud-check',
+      });
+      expect(pod?.owners).toEqual([
+        { kind: 'ReplicaSet', name: expect.stringMatching(/^fraud-check-/) },
+        { kind: 'Deployment', name: 'fraud-check' },
+      ]);
+      const deployment = data.results.find(
+        (result) => result.resource.kind === 'Deployment' && result.policy === 'require-team-label',
+      );
+      expect(deployment).toMatchObject({
+        resource: { name: 'fraud-check', namespace: 'payments' },
+        argocdApp: 'fraud-check',
+      });
       expect(deployment?.owners).toBeUndefined();
       for (const group of data.groups) expect(group.resourceRefs.length).toBe(group.resources.length);
       const policies = await structuredCall(kyverno, listPoliciesTool, {});
-      expect(policies.data.policies[0]).toMatchObject({ kind: 'ClusterPolicy', scope: 'cluster', failing: expect.any(Number) });
+      expect(policies.data.policies[0]).toMatchObject({
+        kind: 'ClusterPolicy',
+        scope: 'cluster',
+        failing: expect.any(Number),
+      });
       const name = policies.data.policies[0]?.name ?? '';
       const policy = await structuredCall(kyverno, getPolicyTool, { name });
       expect(policy.data).toMatchObject({ name, mode: expect.stringMatching(/Enforce|Audit|Mixed/) });
@@ -65,12 +92,27 @@ describe('kyverno server structured results', () => {
       const app = await call(await estate.argocd('argocd-eu-1'), 'get_application', { name: 'profile' });
       const message = (app.result.structuredContent as { operation?: { message?: string } }).operation?.message ?? '';
       const explained = await structuredCall(kyverno, explainAdmissionDenialTool, { message });
-      expect(explained.data.denials[0]).toMatchObject({ policy: 'disallow-latest-tag', mode: 'Enforce', policyFound: true, source: 'given message' });
+      expect(explained.data.denials[0]).toMatchObject({
+        policy: 'disallow-latest-tag',
+        mode: 'Enforce',
+        policyFound: true,
+        source: 'given message',
+      });
       const { resource, resourceRef } = explained.data.denials[0] ?? {};
-      expect(resourceRef).toEqual({ kind: resource?.split('/')[0], namespace: 'identity', name: resource?.split('/')[2] });
+      expect(resourceRef).toEqual({
+        kind: resource?.split('/')[0],
+        namespace: 'identity',
+        name: resource?.split('/')[2],
+      });
       const denied = await structuredCall(kyverno, checkManifestTool, { manifest: LATEST });
       expect(denied.data.isAllowed).toBe(false);
-      expect(denied.data.documents[0]).toMatchObject({ kind: 'Deployment', namespace: 'identity', name: 'profile-check', verdict: 'denied', argocdApp: 'profile' });
+      expect(denied.data.documents[0]).toMatchObject({
+        kind: 'Deployment',
+        namespace: 'identity',
+        name: 'profile-check',
+        verdict: 'denied',
+        argocdApp: 'profile',
+      });
       expect(denied.data.documents[0]?.denials?.[0]).toMatchObject({ policy: 'disallow-latest-tag' });
       const none = await structuredCall(kyverno, explainAdmissionDenialTool, { namespace: 'kube-system' });
       expect(none.data).toEqual({ denials: [] });

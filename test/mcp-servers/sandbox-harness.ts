@@ -39,16 +39,35 @@ export async function startMcpSandbox(scenario?: Scenario): Promise<McpSandbox> 
     clients.push(client);
     return client;
   };
-  const kubeConfig = (cluster: string) => ({ kubeconfigPath: sandbox.kubeconfigPath, context: cluster, requestTimeoutMs: 10_000, logLevel: 'silent' });
+  const kubeConfig = (cluster: string) => ({
+    kubeconfigPath: sandbox.kubeconfigPath,
+    context: cluster,
+    requestTimeoutMs: 10_000,
+    logLevel: 'silent',
+  });
   return {
     sandbox,
     ...(scenario ? { scenario } : {}),
-    kubernetes: (cluster, options = {}) => connect(createKubernetesServer(kubeConfig(cluster), { enableWrites: options.enableWrites ?? false, now: () => sandbox.clock.now() })),
+    kubernetes: (cluster, options = {}) =>
+      connect(
+        createKubernetesServer(kubeConfig(cluster), {
+          enableWrites: options.enableWrites ?? false,
+          now: () => sandbox.clock.now(),
+        }),
+      ),
     kyverno: (cluster) => connect(createKyvernoServer(kubeConfig(cluster), { now: () => sandbox.clock.now() })),
     argocd: (instance, options = {}) => {
       const endpoint = sandbox.argocd.find((candidate) => candidate.name === instance);
-      if (!endpoint) throw new Error(`no Argo CD instance ${instance} (have ${sandbox.argocd.map((candidate) => candidate.name).join(', ')})`);
-      return connect(createArgocdServer({ url: endpoint.url, token: endpoint.token, requestTimeoutMs: 10_000, logLevel: 'silent' }, { enableWrites: options.enableWrites ?? false, now: () => sandbox.clock.now() }));
+      if (!endpoint)
+        throw new Error(
+          `no Argo CD instance ${instance} (have ${sandbox.argocd.map((candidate) => candidate.name).join(', ')})`,
+        );
+      return connect(
+        createArgocdServer(
+          { url: endpoint.url, token: endpoint.token, requestTimeoutMs: 10_000, logLevel: 'silent' },
+          { enableWrites: options.enableWrites ?? false, now: () => sandbox.clock.now() },
+        ),
+      );
     },
     close: async () => {
       for (const client of clients) await client.close();
@@ -58,7 +77,11 @@ export async function startMcpSandbox(scenario?: Scenario): Promise<McpSandbox> 
 }
 
 /** Calls a tool and returns its text and result (throws on protocol errors). */
-export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ text: string; result: CallToolResult }> {
+export async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<{ text: string; result: CallToolResult }> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
   return { text, result };

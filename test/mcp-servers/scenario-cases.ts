@@ -30,7 +30,9 @@ export function describeScenarioCases(title: string, cases: readonly ScenarioCas
         const estate = await startMcpSandbox(scenario);
         try {
           const instance = scenario.expect.app.instance;
-          const app = scenario.argocd.find((candidate) => candidate.name === instance)?.apps.find((candidate) => candidate.name === scenario.expect.app.name);
+          const app = scenario.argocd
+            .find((candidate) => candidate.name === instance)
+            ?.apps.find((candidate) => candidate.name === scenario.expect.app.name);
           const cluster = app?.destination.cluster ?? scenario.clusters[0]?.name ?? 'prod-eu';
           const clients = {
             kubernetes: await estate.kubernetes(cluster),

@@ -30,7 +30,8 @@ export async function expectOutputSchemaForEveryReadTool(client: Client, readToo
   for (const tool of listed.filter((candidate) => readTools.includes(candidate.name))) {
     expect(tool.outputSchema, `${tool.name} lists an outputSchema`).toMatchObject({ type: 'object' });
     // Advertised as anyOf [success shape, error shape]: the success branch names the tool's fields.
-    const [success, failure] = (tool.outputSchema as { anyOf?: Array<{ properties?: object; required?: string[] }> }).anyOf ?? [];
+    const [success, failure] =
+      (tool.outputSchema as { anyOf?: Array<{ properties?: object; required?: string[] }> }).anyOf ?? [];
     expect(Object.keys(success?.properties ?? {}).length, tool.name).toBeGreaterThan(0);
     expect(failure?.required, `${tool.name} error shape`).toEqual(['error']);
   }

@@ -6,7 +6,9 @@ import { packageRoot } from '../../bot/package-root.js';
 import { listScenarioFiles } from '../../evaluators/sandbox/scenario/load-scenario.js';
 import { call, loadScenario, startMcpSandbox } from './sandbox-harness.js';
 
-const scenarioNames = (await listScenarioFiles(join(packageRoot(), 'evaluators', 'scenarios'))).map((file) => basename(file, '.yaml'));
+const scenarioNames = (await listScenarioFiles(join(packageRoot(), 'evaluators', 'scenarios'))).map((file) =>
+  basename(file, '.yaml'),
+);
 
 /**
  * Calls a tool and says why its result is not truthful, if it is not. The client listed tools
@@ -14,7 +16,11 @@ const scenarioNames = (await listScenarioFiles(join(packageRoot(), 'evaluators',
  * server checks it too (`output_invalid`). An isError answer carries the error shape (`{error, code}`). Other failures (a retryable backend
  * error such as logs of a container that never started) are the tool's normal exits.
  */
-async function contractProblem(client: Client, tool: string, args: Record<string, unknown>): Promise<string | undefined> {
+async function contractProblem(
+  client: Client,
+  tool: string,
+  args: Record<string, unknown>,
+): Promise<string | undefined> {
   try {
     const { result } = await call(client, tool, args);
     if (!result.isError && result.structuredContent === undefined) return `${tool}: no structuredContent`;
@@ -22,7 +28,10 @@ async function contractProblem(client: Client, tool: string, args: Record<string
     if (result.isError && typeof failure?.error !== 'string') return `${tool}: isError result without the error shape`;
     return undefined;
   } catch (error) {
-    const isContract = error instanceof McpError && (/output schema|outputSchema/i.test(error.message) || (error.data as { code?: string } | undefined)?.code === 'output_invalid');
+    const isContract =
+      error instanceof McpError &&
+      (/output schema|outputSchema/i.test(error.message) ||
+        (error.data as { code?: string } | undefined)?.code === 'output_invalid');
     if (isContract) return `${tool} ${JSON.stringify(args)}: ${error.message}`;
     if (error instanceof McpError) return undefined;
     throw error;
@@ -36,11 +45,17 @@ describe('structured results hold to their outputSchema on every bundled scenari
     const scenario = await loadScenario(name);
     const estate = await startMcpSandbox(scenario);
     try {
-      const app = scenario.argocd.find((instance) => instance.name === scenario.expect.app.instance)?.apps.find((candidate) => candidate.name === scenario.expect.app.name);
+      const app = scenario.argocd
+        .find((instance) => instance.name === scenario.expect.app.instance)
+        ?.apps.find((candidate) => candidate.name === scenario.expect.app.name);
       const cluster = app?.destination.cluster ?? scenario.clusters[0]?.name ?? 'prod-eu';
       const namespace = app?.destination.namespace ?? 'default';
       const appName = scenario.expect.app.name;
-      const [kube, argocd, kyverno] = [await estate.kubernetes(cluster), await estate.argocd(scenario.expect.app.instance), await estate.kyverno(cluster)];
+      const [kube, argocd, kyverno] = [
+        await estate.kubernetes(cluster),
+        await estate.argocd(scenario.expect.app.instance),
+        await estate.kyverno(cluster),
+      ];
       for (const client of [kube, argocd, kyverno]) await client.listTools();
       const calls: Array<[Client, string, Record<string, unknown>]> = [
         [kube, 'find_workloads', { nameContains: appName }],

@@ -46,11 +46,19 @@ export interface PipelineHarness {
  * The whole investigation path for tests: sandbox estate, MCP servers and gateway on loopback,
  * the real gateway client, the bundled skills, PGlite, and optionally a model client.
  */
-export async function startPipeline(scenario: Scenario, options: { model?: ModelClient } = {}): Promise<PipelineHarness> {
+export async function startPipeline(
+  scenario: Scenario,
+  options: { model?: ModelClient } = {},
+): Promise<PipelineHarness> {
   const estate = await openScenarioEstate(scenario);
   const { store, skills: disk, close: closeStoreAndSkills } = await openStoreAndSkills();
   const gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
-  const investigator = createInvestigator({ store, gateway, catalog: skillCatalogPort(disk), ...(options.model ? { model: options.model } : {}) });
+  const investigator = createInvestigator({
+    store,
+    gateway,
+    catalog: skillCatalogPort(disk),
+    ...(options.model ? { model: options.model } : {}),
+  });
   return {
     estate,
     store,

@@ -31,7 +31,12 @@ export const askCommand: Command = {
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(
       argv,
-      { scenario: { type: 'string' }, 'scenario-file': { type: 'string' }, json: { type: 'boolean' }, 'no-model': { type: 'boolean' } },
+      {
+        scenario: { type: 'string' },
+        'scenario-file': { type: 'string' },
+        json: { type: 'boolean' },
+        'no-model': { type: 'boolean' },
+      },
       usage,
       true,
     );
@@ -49,14 +54,30 @@ export const askCommand: Command = {
         gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
       } else {
         if (!runtime.agent.GATEWAY_URL || !runtime.agent.GATEWAY_TOKEN) {
-          throw new BotError('config_invalid', 'without --scenario, set GATEWAY_URL and GATEWAY_TOKEN to the MCP gateway to investigate');
+          throw new BotError(
+            'config_invalid',
+            'without --scenario, set GATEWAY_URL and GATEWAY_TOKEN to the MCP gateway to investigate',
+          );
         }
         gateway = new McpToolGateway({ url: runtime.agent.GATEWAY_URL, token: runtime.agent.GATEWAY_TOKEN });
       }
-      if (!runtime.model) progress('reason', values['no-model'] ? 'model disabled (--no-model): triage only' : 'no ANTHROPIC_API_KEY: triage only');
-      const investigator = createInvestigator({ store: runtime.store, gateway, catalog: runtime.catalog, ...(runtime.model ? { model: runtime.model } : {}), settings: investigationSettings(runtime.agent) });
+      if (!runtime.model)
+        progress(
+          'reason',
+          values['no-model'] ? 'model disabled (--no-model): triage only' : 'no ANTHROPIC_API_KEY: triage only',
+        );
+      const investigator = createInvestigator({
+        store: runtime.store,
+        gateway,
+        catalog: runtime.catalog,
+        ...(runtime.model ? { model: runtime.model } : {}),
+        settings: investigationSettings(runtime.agent),
+      });
       const traceId = randomBytes(16).toString('hex');
-      const { outcome } = await investigator.run({ source: 'cli', question, traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` }, progress);
+      const { outcome } = await investigator.run(
+        { source: 'cli', question, traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+        progress,
+      );
       printOutcome(io, outcome, values.json === true);
       return 0;
     } finally {

@@ -3,7 +3,10 @@ import { describeDatabase, openDatabase } from '../../store/open-database.js';
 import { migrate, migrationStatus } from '../../store/migrate.js';
 import { parseFlags, writeLine, type CliIo, type Command } from '../command.js';
 
-async function withDatabase<T>(io: CliIo, fn: (db: Awaited<ReturnType<typeof openDatabase>>, where: string) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  io: CliIo,
+  fn: (db: Awaited<ReturnType<typeof openDatabase>>, where: string) => Promise<T>,
+): Promise<T> {
   const config = loadCoreConfig(io.env);
   const settings = { databaseUrl: config.DATABASE_URL, home: config.SRE_BOT_HOME, cwd: io.cwd };
   const db = await openDatabase(settings);

@@ -32,36 +32,71 @@ export const demoCommand: Command = {
   run: async (argv, io) => {
     const { values } = parseFlags(
       argv,
-      { scenario: { type: 'string' }, 'scenario-file': { type: 'string' }, question: { type: 'string' }, slack: { type: 'boolean' }, 'no-model': { type: 'boolean' }, json: { type: 'boolean' } },
+      {
+        scenario: { type: 'string' },
+        'scenario-file': { type: 'string' },
+        question: { type: 'string' },
+        slack: { type: 'boolean' },
+        'no-model': { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
       USAGE,
     );
-    const scenario = (await loadScenarioFlag(values, io, USAGE)) ?? (await loadScenarioFlag({ scenario: DEFAULT_SCENARIO }, io, USAGE));
+    const scenario =
+      (await loadScenarioFlag(values, io, USAGE)) ??
+      (await loadScenarioFlag({ scenario: DEFAULT_SCENARIO }, io, USAGE));
     if (!scenario) return 2;
-    writeLine(io.stderr, `sre-bot demo: starting the sandbox estate "${scenario.name}" (simulated clusters, Kyverno, Argo CD instances, git) with its MCP servers and gateway…`);
+    writeLine(
+      io.stderr,
+      `sre-bot demo: starting the sandbox estate "${scenario.name}" (simulated clusters, Kyverno, Argo CD instances, git) with its MCP servers and gateway…`,
+    );
     const estate = await openScenarioEstate(scenario);
     try {
-      writeLine(io.stderr, `  ${estate.sandbox.clusters.length} clusters, ${estate.sandbox.argocd.length} Argo CD instances, gateway at ${estate.gateway.url}`);
+      writeLine(
+        io.stderr,
+        `  ${estate.sandbox.clusters.length} clusters, ${estate.sandbox.argocd.length} Argo CD instances, gateway at ${estate.gateway.url}`,
+      );
       if (values.slack) {
         const { slackCommand } = await import('./slack.js');
         writeLine(io.stderr, '  serving this estate to Slack; mention the bot in a channel, Ctrl-C to stop');
-        return await (slackCommand.run ?? (() => Promise.resolve(2)))([], { ...io, env: { ...io.env, GATEWAY_URL: estate.gateway.url, GATEWAY_TOKEN: estate.gateway.token } });
+        return await (slackCommand.run ?? (() => Promise.resolve(2)))([], {
+          ...io,
+          env: { ...io.env, GATEWAY_URL: estate.gateway.url, GATEWAY_TOKEN: estate.gateway.token },
+        });
       }
-      return await askInTerminal(io, estate.gateway, values.question ?? scenario.question, { useModel: !values['no-model'], isJson: values.json === true });
+      return await askInTerminal(io, estate.gateway, values.question ?? scenario.question, {
+        useModel: !values['no-model'],
+        isJson: values.json === true,
+      });
     } finally {
       await estate.close();
     }
   },
 };
 
-async function askInTerminal(io: Parameters<NonNullable<Command['run']>>[1], endpoint: { url: string; token: string }, question: string, options: { useModel: boolean; isJson: boolean }): Promise<number> {
+async function askInTerminal(
+  io: Parameters<NonNullable<Command['run']>>[1],
+  endpoint: { url: string; token: string },
+  question: string,
+  options: { useModel: boolean; isJson: boolean },
+): Promise<number> {
   const runtime = await openRuntime(io, { useModel: options.useModel, defaultLogLevel: 'warn' });
   const gateway = new McpToolGateway(endpoint);
   const queue = openQueue<InvestigationJob>('investigation', {});
   const progress = progressPrinter(io);
   try {
-    writeLine(io.stderr, `  model: ${runtime.model ? runtime.model.models.join(' → ') : 'none (deterministic triage; set ANTHROPIC_API_KEY to use a model)'}`);
+    writeLine(
+      io.stderr,
+      `  model: ${runtime.model ? runtime.model.models.join(' → ') : 'none (deterministic triage; set ANTHROPIC_API_KEY to use a model)'}`,
+    );
     writeLine(io.stderr, `\nQuestion: ${question}\n`);
-    const investigator = createInvestigator({ store: runtime.store, gateway, catalog: runtime.catalog, ...(runtime.model ? { model: runtime.model } : {}), settings: investigationSettings(runtime.agent) });
+    const investigator = createInvestigator({
+      store: runtime.store,
+      gateway,
+      catalog: runtime.catalog,
+      ...(runtime.model ? { model: runtime.model } : {}),
+      settings: investigationSettings(runtime.agent),
+    });
     // The same path as Slack: enqueue an investigation job, a worker takes it from the queue.
     const done = new Promise<number>((resolve) => {
       queue.process(
@@ -74,14 +109,20 @@ async function askInTerminal(io: Parameters<NonNullable<Command['run']>>[1], end
         {
           concurrency: 1,
           onDeadLetter: async (job, error) => {
-            writeLine(io.stderr, `Sorry — the investigation failed (trace ${job.data.traceId ?? 'unknown'}): ${error instanceof Error ? error.message : String(error)}`);
+            writeLine(
+              io.stderr,
+              `Sorry — the investigation failed (trace ${job.data.traceId ?? 'unknown'}): ${error instanceof Error ? error.message : String(error)}`,
+            );
             resolve(1);
           },
         },
       );
     });
     const traceId = randomBytes(16).toString('hex');
-    await queue.enqueue({ source: 'cli', question, traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` }, { idempotencyKey: `demo:${traceId}`, attempts: 1 });
+    await queue.enqueue(
+      { source: 'cli', question, traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      { idempotencyKey: `demo:${traceId}`, attempts: 1 },
+    );
     const code = await done;
     if (!options.isJson) writeLine(io.stderr, `\n${SLACK_HINT}`);
     return code;

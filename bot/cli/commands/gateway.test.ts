@@ -69,14 +69,28 @@ describe('sre-bot gateway', () => {
 
   it('serves the gateway until stopped', async () => {
     const run = io({ UPSTREAM_TOKEN, LOG_LEVEL: 'silent' });
-    const exit = runCli(['gateway', '--config', 'gateway.yaml', '--port', '0', '--host', '127.0.0.1'], commands, run.io);
-    for (let attempt = 0; attempt < 200 && !/listening on (\S+)/.test(run.err()); attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const exit = runCli(
+      ['gateway', '--config', 'gateway.yaml', '--port', '0', '--host', '127.0.0.1'],
+      commands,
+      run.io,
+    );
+    for (let attempt = 0; attempt < 200 && !/listening on (\S+)/.test(run.err()); attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     const url = /listening on (http:\/\/\S+\/mcp)/.exec(run.err())?.[1] ?? '';
     expect(run.err()).toContain('1 upstream healthy');
     const response = await fetch(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${CALLER_TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_things', arguments: {} } }),
+      headers: {
+        authorization: `Bearer ${CALLER_TOKEN}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'list_things', arguments: {} },
+      }),
     });
     const body = (await response.json()) as { result: { structuredContent: unknown } };
     expect(body.result.structuredContent).toEqual({ things: ['payments'], instance: 'argocd-1' });

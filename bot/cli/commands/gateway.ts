@@ -3,7 +3,13 @@ import { loadServerRoleConfig } from '../role-config.js';
 import { startTelemetry } from '../start-telemetry.js';
 import { parseFlags, parseIntegerFlag, UsageError, writeLine, type Command } from '../command.js';
 import { BotError } from '../../errors.js';
-import { createGateway, createGatewayLogger, GatewayError, loadGatewayConfig, type GatewayConfig } from '../../../mcp-servers/gateway/index.js';
+import {
+  createGateway,
+  createGatewayLogger,
+  GatewayError,
+  loadGatewayConfig,
+  type GatewayConfig,
+} from '../../../mcp-servers/gateway/index.js';
 import { listMcpTools } from '../../../mcp-servers/tool-names.js';
 import { readVersion } from './version.js';
 
@@ -13,7 +19,8 @@ function loadConfig(path: string, env: Readonly<Record<string, string | undefine
   try {
     return loadGatewayConfig(path, env);
   } catch (error) {
-    if (error instanceof GatewayError && error.code === 'config_invalid') throw new BotError('config_invalid', error.message, { cause: error });
+    if (error instanceof GatewayError && error.code === 'config_invalid')
+      throw new BotError('config_invalid', error.message, { cause: error });
     throw error;
   }
 }
@@ -39,7 +46,11 @@ export const gatewayCommand: Command = {
   summary: 'Run the MCP gateway: one endpoint over every Argo CD, Kubernetes and Kyverno MCP server.',
   usage: USAGE,
   run: async (argv, io) => {
-    const { values } = parseFlags(argv, { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, check: { type: 'boolean' } }, USAGE);
+    const { values } = parseFlags(
+      argv,
+      { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, check: { type: 'boolean' } },
+      USAGE,
+    );
     if (!values.config) throw new UsageError('--config is required (see deploy/gateway.yaml for an example)', USAGE);
     const configPath = resolve(io.cwd, values.config);
     // One parse at start: the shared variables (telemetry) and the gateway file, reported together.
@@ -64,7 +75,10 @@ export const gatewayCommand: Command = {
       const { url } = await gateway.listen(port, values.host ?? config.listen.host);
       const status = gateway.status();
       const down = status.filter((item) => !item.healthy).map((item) => `${item.kind}/${item.instance}`);
-      writeLine(io.stderr, `sre-bot gateway listening on ${url}: ${describeConfig(config)}; ${count(status.length - down.length, 'upstream')} healthy${down.length > 0 ? `, not answering: ${down.join(', ')}` : ''}`);
+      writeLine(
+        io.stderr,
+        `sre-bot gateway listening on ${url}: ${describeConfig(config)}; ${count(status.length - down.length, 'upstream')} healthy${down.length > 0 ? `, not answering: ${down.join(', ')}` : ''}`,
+      );
       await io.stopSignal;
     } finally {
       await gateway.close();

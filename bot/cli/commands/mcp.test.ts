@@ -17,9 +17,15 @@ let argo: HttpServer;
 let argoUrl = '';
 beforeAll(async () => {
   argo = createServer((req, res) => {
-    const app = { metadata: { name: 'checkout' }, spec: { project: 'shop' }, status: { sync: { status: 'OutOfSync' }, health: { status: 'Degraded' } } };
+    const app = {
+      metadata: { name: 'checkout' },
+      spec: { project: 'shop' },
+      status: { sync: { status: 'OutOfSync' }, health: { status: 'Degraded' } },
+    };
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(path === '/api/v1/applications' ? { items: [app] } : app));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify(path === '/api/v1/applications' ? { items: [app] } : app));
   });
   await new Promise<void>((resolve) => argo.listen(0, '127.0.0.1', resolve));
   argoUrl = `http://127.0.0.1:${(argo.address() as AddressInfo).port}`;
@@ -57,13 +63,23 @@ describe('sre-bot mcp', () => {
   });
 
   it('serves over HTTP until stopped, with write tools only under --enable-writes', async () => {
-    const run = io({ ARGOCD_URL: argoUrl, ARGOCD_TOKEN: 'x', MCP_AUTH_TOKEN: 'inbound-token-0123456789', LOG_LEVEL: 'silent' });
+    const run = io({
+      ARGOCD_URL: argoUrl,
+      ARGOCD_TOKEN: 'x',
+      MCP_AUTH_TOKEN: 'inbound-token-0123456789',
+      LOG_LEVEL: 'silent',
+    });
     const exit = runCli(['mcp', 'argocd', '--http', '--port', '0', '--enable-writes'], commands, run.io);
-    for (let attempt = 0; attempt < 200 && !/listening on (\S+)/.test(run.stderr()); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let attempt = 0; attempt < 200 && !/listening on (\S+)/.test(run.stderr()); attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const url = /listening on (\S+)/.exec(run.stderr())?.[1] ?? '';
     expect(run.stderr()).toContain('(writes enabled)');
     const client = new Client({ name: 'test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: 'Bearer inbound-token-0123456789' } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), {
+        requestInit: { headers: { authorization: 'Bearer inbound-token-0123456789' } },
+      }),
+    );
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('sync_application');
     await client.close();
     run.stop();
@@ -74,7 +90,13 @@ describe('sre-bot mcp', () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [join(packageRoot(), 'bin', 'sre-bot.js'), 'mcp', 'argocd', '--stdio'],
-      env: { PATH: process.env.PATH ?? '', ARGOCD_URL: argoUrl, ARGOCD_TOKEN: 'x', LOG_LEVEL: 'silent', SRE_BOT_FROM_SOURCE: '1' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ARGOCD_URL: argoUrl,
+        ARGOCD_TOKEN: 'x',
+        LOG_LEVEL: 'silent',
+        SRE_BOT_FROM_SOURCE: '1',
+      },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'test', version: '1.0.0' });

@@ -23,20 +23,32 @@ export const mcpCommand: Command = {
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(
       argv,
-      { stdio: { type: 'boolean' }, http: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, 'enable-writes': { type: 'boolean' } },
+      {
+        stdio: { type: 'boolean' },
+        http: { type: 'boolean' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'enable-writes': { type: 'boolean' },
+      },
       USAGE,
       true,
     );
     const [name, extra] = positionals;
     if (!name) throw new UsageError('name the server: kubernetes, argocd or kyverno', USAGE);
     if (extra) throw new UsageError(`unexpected argument '${extra}'`, USAGE);
-    if (!(name in mcpServerCatalog)) throw new UsageError(`unknown MCP server '${name}' (kubernetes, argocd or kyverno)`, USAGE);
+    if (!(name in mcpServerCatalog))
+      throw new UsageError(`unknown MCP server '${name}' (kubernetes, argocd or kyverno)`, USAGE);
     if (values.stdio && values.http) throw new UsageError('choose one of --stdio and --http', USAGE);
-    if (!values.http && (values.port !== undefined || values.host !== undefined)) throw new UsageError('--port and --host need --http', USAGE);
+    if (!values.http && (values.port !== undefined || values.host !== undefined))
+      throw new UsageError('--port and --host need --http', USAGE);
     const port = parseIntegerFlag(values.port, 'port', USAGE) ?? 8080;
     const entry = mcpServerCatalog[name as McpServerName];
     const enableWrites = values['enable-writes'] === true;
-    const bootLogger = createServerLogger({ level: io.env.LOG_LEVEL ?? 'info', server: entry.name, destination: io.stderr });
+    const bootLogger = createServerLogger({
+      level: io.env.LOG_LEVEL ?? 'info',
+      server: entry.name,
+      destination: io.stderr,
+    });
     // One parse at start: the shared variables (telemetry) and the server's own, reported together.
     const { core, own: prepared } = loadServerRoleConfig(`${entry.name} MCP server`, io.env, () => {
       try {
@@ -60,20 +72,48 @@ export const mcpCommand: Command = {
 async function serve(
   prepared: ReturnType<(typeof mcpServerCatalog)[McpServerName]['prepare']>,
   values: { http?: boolean | undefined; host?: string | undefined },
-  options: { io: CliIo; port: number; enableWrites: boolean; bootLogger: ReturnType<typeof createServerLogger>; name: string },
+  options: {
+    io: CliIo;
+    port: number;
+    enableWrites: boolean;
+    bootLogger: ReturnType<typeof createServerLogger>;
+    name: string;
+  },
 ): Promise<number> {
   const { io, port, enableWrites, bootLogger } = options;
   if (values.http) {
-    if (!prepared.settings.authToken) throw new BotError('config_invalid', `invalid ${options.name} MCP server configuration: MCP_AUTH_TOKEN is required with --http (callers must send it as a bearer token)`);
-    const server = await startHttpTransport({ createServer: prepared.createServer, authToken: prepared.settings.authToken, port, ...(values.host ? { host: values.host } : {}), logger: bootLogger });
-    bootLogger.info({ event: 'mcp-server-start', server: options.name, transport: 'http', url: server.url, enableWrites }, 'MCP server listening');
-    writeLine(io.stderr, `sre-bot mcp ${options.name} listening on ${server.url} (writes ${enableWrites ? 'enabled' : 'disabled'})`);
+    if (!prepared.settings.authToken)
+      throw new BotError(
+        'config_invalid',
+        `invalid ${options.name} MCP server configuration: MCP_AUTH_TOKEN is required with --http (callers must send it as a bearer token)`,
+      );
+    const server = await startHttpTransport({
+      createServer: prepared.createServer,
+      authToken: prepared.settings.authToken,
+      port,
+      ...(values.host ? { host: values.host } : {}),
+      logger: bootLogger,
+    });
+    bootLogger.info(
+      { event: 'mcp-server-start', server: options.name, transport: 'http', url: server.url, enableWrites },
+      'MCP server listening',
+    );
+    writeLine(
+      io.stderr,
+      `sre-bot mcp ${options.name} listening on ${server.url} (writes ${enableWrites ? 'enabled' : 'disabled'})`,
+    );
     await io.stopSignal;
     await server.close();
     return 0;
   }
-  bootLogger.info({ event: 'mcp-server-start', server: options.name, transport: 'stdio', enableWrites }, 'MCP server on stdio');
+  bootLogger.info(
+    { event: 'mcp-server-start', server: options.name, transport: 'stdio', enableWrites },
+    'MCP server on stdio',
+  );
   // stdio is this process's MCP channel: the CLI is a composition root, so it may bind process streams.
-  await runStdioTransport(prepared.createServer(), io.stopSignal, { stdin: process.stdin as Readable, stdout: io.stdout as Writable });
+  await runStdioTransport(prepared.createServer(), io.stopSignal, {
+    stdin: process.stdin as Readable,
+    stdout: io.stdout as Writable,
+  });
   return 0;
 }

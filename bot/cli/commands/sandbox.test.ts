@@ -16,7 +16,13 @@ describe('sre-bot sandbox', () => {
     const stdout = new PassThrough();
     const chunks: string[] = [];
     stdout.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-    const code = await runCli(['sandbox', 'list'], [sandboxCommand], { stdout, stderr: new PassThrough(), env: {}, cwd: process.cwd(), stopSignal: new Promise(() => undefined) });
+    const code = await runCli(['sandbox', 'list'], [sandboxCommand], {
+      stdout,
+      stderr: new PassThrough(),
+      env: {},
+      cwd: process.cwd(),
+      stopSignal: new Promise(() => undefined),
+    });
     expect(code).toBe(0);
     const lines = chunks.join('').trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(16);
@@ -28,16 +34,26 @@ describe('sre-bot sandbox', () => {
     const stderr = new PassThrough();
     const chunks: string[] = [];
     stderr.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-    const code = await runCli(['sandbox', 'up', '--scenario', 'a', '--scenario-file', 'b'], [sandboxCommand], { stdout: new PassThrough(), stderr, env: {}, cwd: process.cwd(), stopSignal: Promise.resolve() });
+    const code = await runCli(['sandbox', 'up', '--scenario', 'a', '--scenario-file', 'b'], [sandboxCommand], {
+      stdout: new PassThrough(),
+      stderr,
+      env: {},
+      cwd: process.cwd(),
+      stopSignal: Promise.resolve(),
+    });
     expect(code).toBe(2);
     expect(chunks.join('')).toContain('use either --scenario or --scenario-file');
   });
 
   it('up --json prints one JSON line, serves until SIGTERM, then cleans up', async () => {
-    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'sre-bot.js'), 'sandbox', 'up', '--scenario', 'missing-image-tag', '--json'], {
-      cwd: packageRoot(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(packageRoot(), 'bin', 'sre-bot.js'), 'sandbox', 'up', '--scenario', 'missing-image-tag', '--json'],
+      {
+        cwd: packageRoot(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const lines = createInterface({ input: child.stdout });
@@ -57,9 +73,23 @@ describe('sre-bot sandbox', () => {
       expect(info.argocd.map((instance) => instance.name)).toEqual(['argocd-eu-1', 'argocd-us-1']);
 
       const eu = info.argocd[0];
-      const apps = (await (await fetch(`${eu?.url ?? ''}/api/v1/applications?name=checkout`, { headers: { authorization: `Bearer ${eu?.token ?? ''}` } })).json()) as { items: unknown[] };
+      const apps = (await (
+        await fetch(`${eu?.url ?? ''}/api/v1/applications?name=checkout`, {
+          headers: { authorization: `Bearer ${eu?.token ?? ''}` },
+        })
+      ).json()) as { items: unknown[] };
       expect(apps.items).toHaveLength(1);
-      const pods = await run('kubectl', ['--kubeconfig', info.kubeconfig, '--context', 'prod-eu', 'get', 'pods', '-n', 'shop', '--no-headers']);
+      const pods = await run('kubectl', [
+        '--kubeconfig',
+        info.kubeconfig,
+        '--context',
+        'prod-eu',
+        'get',
+        'pods',
+        '-n',
+        'shop',
+        '--no-headers',
+      ]);
       expect(pods.stdout).toContain('ImagePullBackOff');
       const log = await run('git', ['--git-dir', info.git, 'log', '--format=%s', '-1']);
       expect(log.stdout.trim()).toBe('checkout: release 1.8.3 to prod-eu');

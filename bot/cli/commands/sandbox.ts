@@ -16,7 +16,10 @@ const listCommand: Command = {
         const scenario = await loadScenarioFile(file);
         writeLine(io.stdout, `${scenario.name} — ${scenario.summary}`);
       } catch (error) {
-        writeLine(io.stdout, `${basename(file).replace(/\.ya?ml$/, '')} — (invalid: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)})`);
+        writeLine(
+          io.stdout,
+          `${basename(file).replace(/\.ya?ml$/, '')} — (invalid: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)})`,
+        );
       }
     }
     return 0;
@@ -75,8 +78,10 @@ const upCommand: Command = {
       } else {
         writeLine(io.stderr, `sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         writeLine(io.stderr, `  kubeconfig: ${sandbox.kubeconfigPath}   (export KUBECONFIG=${sandbox.kubeconfigPath})`);
-        for (const cluster of sandbox.clusters) writeLine(io.stderr, `  cluster  ${cluster.name.padEnd(16)} ${cluster.url}`);
-        for (const instance of sandbox.argocd) writeLine(io.stderr, `  argocd   ${instance.name.padEnd(16)} ${instance.url}  token ${instance.token}`);
+        for (const cluster of sandbox.clusters)
+          writeLine(io.stderr, `  cluster  ${cluster.name.padEnd(16)} ${cluster.url}`);
+        for (const instance of sandbox.argocd)
+          writeLine(io.stderr, `  argocd   ${instance.name.padEnd(16)} ${instance.url}  token ${instance.token}`);
         writeLine(io.stderr, `  git: ${sandbox.gitPath}`);
         if (gateway) writeLine(io.stderr, `  gateway: ${gateway.gateway.url}  token ${gateway.gateway.token}`);
         if (sandbox.scenario) writeLine(io.stderr, `  question: ${sandbox.scenario.question}`);

@@ -10,7 +10,10 @@ import { skillsCommand } from './skills.js';
 
 let cwd: string;
 
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const chunks = { stdout: '', stderr: '' };
@@ -24,7 +27,10 @@ async function run(argv: string[], env: Record<string, string> = {}): Promise<{ 
 beforeAll(() => {
   cwd = mkdtempSync(join(tmpdir(), 'skills-cli-'));
   mkdirSync(join(cwd, 'skills', 'demo-skill'), { recursive: true });
-  writeFileSync(join(cwd, 'skills', 'demo-skill', 'SKILL.md'), skillFixture({ description: 'Diagnose the demo fault. Use when the boom log appears.' }));
+  writeFileSync(
+    join(cwd, 'skills', 'demo-skill', 'SKILL.md'),
+    skillFixture({ description: 'Diagnose the demo fault. Use when the boom log appears.' }),
+  );
 });
 afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
@@ -44,10 +50,15 @@ describe('sre-bot skills', () => {
     expect(result.stderr).toMatch(/broken\/Bad_Name\/SKILL\.md:20: unknown-tool: .*get_pod_logz/);
     expect(result.stderr).toMatch(/broken\/Bad_Name\/SKILL\.md:\d+: fix-kubectl-write: /);
     const json = await run(['lint', 'broken', '--json']);
-    const report = JSON.parse(json.stdout) as { errors: number; issues: Array<{ rule: string; line: number; path: string }> };
+    const report = JSON.parse(json.stdout) as {
+      errors: number;
+      issues: Array<{ rule: string; line: number; path: string }>;
+    };
     expect(json.code).toBe(1);
     expect(report.errors).toBeGreaterThanOrEqual(3);
-    expect(report.issues.map((issue) => issue.rule)).toEqual(expect.arrayContaining(['name-format', 'unknown-tool', 'fix-kubectl-write']));
+    expect(report.issues.map((issue) => issue.rule)).toEqual(
+      expect.arrayContaining(['name-format', 'unknown-tool', 'fix-kubectl-write']),
+    );
   });
 
   it('new scaffolds a skill that passes lint, and refuses bad or taken names', async () => {
@@ -71,7 +82,10 @@ describe('sre-bot skills', () => {
     expect(show.stdout).toContain('file:        skills/demo-skill/SKILL.md');
     expect(show.stdout).toMatch(/sha256: {6}[0-9a-f]{64}/);
     expect(show.stdout).toContain('## Investigate');
-    const json = JSON.parse((await run(['show', 'demo-skill', '--json'])).stdout) as { name: string; lastCommit: unknown };
+    const json = JSON.parse((await run(['show', 'demo-skill', '--json'])).stdout) as {
+      name: string;
+      lastCommit: unknown;
+    };
     expect(json).toMatchObject({ name: 'demo-skill', lastCommit: null });
     const missing = await run(['show', 'demo']);
     expect(missing.code).toBe(1);

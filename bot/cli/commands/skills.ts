@@ -19,12 +19,22 @@ function resolveRoots(io: CliIo, dirs: string[] | undefined): string[] {
   return [join(packageRoot(), 'skills')];
 }
 
-async function withCatalog<T>(io: CliIo, dirs: string[] | undefined, fn: (catalog: SkillCatalog) => Promise<T>): Promise<T> {
-  const catalog = await createSkillCatalog({ roots: resolveRoots(io, dirs), urlAllowList: loadSkillsConfig(io.env, io.cwd).urlAllowList });
+async function withCatalog<T>(
+  io: CliIo,
+  dirs: string[] | undefined,
+  fn: (catalog: SkillCatalog) => Promise<T>,
+): Promise<T> {
+  const catalog = await createSkillCatalog({
+    roots: resolveRoots(io, dirs),
+    urlAllowList: loadSkillsConfig(io.env, io.cwd).urlAllowList,
+  });
   try {
     for (const error of catalog.errors()) {
       const first = error.issues[0];
-      writeLine(io.stderr, `warning: ${relative(io.cwd, error.path)}:${first?.line ?? 1}: ${first?.rule ?? 'invalid'}: ${first?.message ?? 'invalid skill'} (not served; run 'sre-bot skills lint')`);
+      writeLine(
+        io.stderr,
+        `warning: ${relative(io.cwd, error.path)}:${first?.line ?? 1}: ${first?.rule ?? 'invalid'}: ${first?.message ?? 'invalid skill'} (not served; run 'sre-bot skills lint')`,
+      );
     }
     return await fn(catalog);
   } finally {
@@ -40,7 +50,10 @@ const lintCommand: Command = {
     const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' } }, lintCommand.usage, true);
     const config = loadSkillsConfig(io.env, io.cwd);
     const paths = positionals.length > 0 ? positionals : resolveRoots(io, undefined);
-    const report = lintPaths(paths, io.cwd, { knownTools: new Set(listMcpToolNames()), urlAllowList: config.urlAllowList });
+    const report = lintPaths(paths, io.cwd, {
+      knownTools: new Set(listMcpToolNames()),
+      urlAllowList: config.urlAllowList,
+    });
     if (values.json) writeLine(io.stdout, JSON.stringify(report));
     else writeLine(report.errors > 0 ? io.stderr : io.stdout, formatLintReport(report));
     return Promise.resolve(report.errors > 0 ? 1 : 0);
@@ -65,7 +78,9 @@ const newCommand: Command = {
     if (values.description !== undefined && /[<>]/.test(values.description)) {
       throw new UsageError('--description must not contain < or >', newCommand.usage);
     }
-    const root = values.dir ? resolve(io.cwd, values.dir) : (resolveRoots(io, undefined).at(-1) ?? resolve(io.cwd, 'skills'));
+    const root = values.dir
+      ? resolve(io.cwd, values.dir)
+      : (resolveRoots(io, undefined).at(-1) ?? resolve(io.cwd, 'skills'));
     const folder = join(root, name);
     if (existsSync(folder)) {
       writeLine(io.stderr, `error: ${relative(io.cwd, folder)} already exists`);
@@ -76,7 +91,10 @@ const newCommand: Command = {
     if (values.description !== undefined) input.description = values.description;
     if (values.owner !== undefined) input.owner = values.owner;
     await writeFile(join(folder, SKILL_FILE), renderSkillTemplate(input), 'utf8');
-    writeLine(io.stdout, `created ${relative(io.cwd, join(folder, SKILL_FILE))}: fill in the sections, then run 'sre-bot skills lint ${relative(io.cwd, folder)}'`);
+    writeLine(
+      io.stdout,
+      `created ${relative(io.cwd, join(folder, SKILL_FILE))}: fill in the sections, then run 'sre-bot skills lint ${relative(io.cwd, folder)}'`,
+    );
     return 0;
   },
 };
@@ -128,7 +146,10 @@ const showCommand: Command = {
       const skill = catalog.get(name);
       if (!skill) {
         const near = catalog.search(name, { limit: 3 }).map((hit) => hit.name);
-        writeLine(io.stderr, `error: no skill named '${name}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`);
+        writeLine(
+          io.stderr,
+          `error: no skill named '${name}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`,
+        );
         return 1;
       }
       const commit = await catalog.lastCommit(name);
@@ -145,7 +166,10 @@ const showCommand: Command = {
       writeLine(io.stdout, `signals:     ${skill.signals.replace(/\s*\n\s*/g, '; ') || '(none)'}`);
       writeLine(io.stdout, `file:        ${relative(io.cwd, skill.provenance.path)}`);
       writeLine(io.stdout, `sha256:      ${skill.provenance.sha256}`);
-      writeLine(io.stdout, `last commit: ${commit ? `${commit.sha.slice(0, 12)} ${commit.date} ${commit.author}: ${commit.subject}` : '(not committed)'}`);
+      writeLine(
+        io.stdout,
+        `last commit: ${commit ? `${commit.sha.slice(0, 12)} ${commit.date} ${commit.author}: ${commit.subject}` : '(not committed)'}`,
+      );
       for (const shadow of skill.provenance.shadows) writeLine(io.stdout, `overrides:   ${relative(io.cwd, shadow)}`);
       if (references.length > 0) writeLine(io.stdout, `references:  ${references.join(', ')}`);
       writeLine(io.stdout, '');

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appMentionEvent, FAKE_WORKSPACE, sendSignedEvent, startFakeSlack, type FakeSlack } from '../../../test/fakes/slack/index.js';
+import {
+  appMentionEvent,
+  FAKE_WORKSPACE,
+  sendSignedEvent,
+  startFakeSlack,
+  type FakeSlack,
+} from '../../../test/fakes/slack/index.js';
 import type { CliIo } from '../command.js';
 import { commands } from '../commands.js';
 import { runCli } from '../run-cli.js';
@@ -14,7 +20,11 @@ function cliIo(env: Record<string, string>): { io: CliIo; stderr: () => string; 
   stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
   let stop = () => {};
   const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-  return { io: { stdout: new PassThrough(), stderr, env, cwd: process.cwd(), stopSignal }, stderr: () => text, stop: () => stop() };
+  return {
+    io: { stdout: new PassThrough(), stderr, env, cwd: process.cwd(), stopSignal },
+    stderr: () => text,
+    stop: () => stop(),
+  };
 }
 
 let slack: FakeSlack;
@@ -39,13 +49,21 @@ describe('sre-bot slack / worker', () => {
   it('refuses a separate worker without Redis and says what to run instead', async () => {
     const { io, stderr } = cliIo({ SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(await runCli(['worker'], commands, io)).not.toBe(0);
-    expect(stderr()).toMatch(/REDIS_URL is required for a separate worker.*sre-bot slack` runs the worker in the same process/);
+    expect(stderr()).toMatch(
+      /REDIS_URL is required for a separate worker.*sre-bot slack` runs the worker in the same process/,
+    );
   });
 
   it('names METRICS_PORT=99999 with every other bad variable in one config error before listening', async () => {
-    const { io, stderr } = cliIo({ SLACK_BOT_TOKEN: 'xoxb-1', METRICS_PORT: '99999', REDIS_URL: 'redis://127.0.0.1:9' });
+    const { io, stderr } = cliIo({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      METRICS_PORT: '99999',
+      REDIS_URL: 'redis://127.0.0.1:9',
+    });
     expect(await runCli(['worker'], commands, io)).not.toBe(0);
-    expect(stderr()).toMatch(/invalid worker configuration: .*METRICS_PORT must be a port number.*GATEWAY_URL is required/);
+    expect(stderr()).toMatch(
+      /invalid worker configuration: .*METRICS_PORT must be a port number.*GATEWAY_URL is required/,
+    );
   });
 
   it('serves signed events and, without Redis, runs the worker in-process (status posted in the thread)', async () => {
@@ -69,7 +87,10 @@ describe('sre-bot slack / worker', () => {
     const payload = appMentionEvent({ text: `<@${FAKE_WORKSPACE.botUserId}> why is checkout failing?` });
     slack.addMessage(FAKE_WORKSPACE.channelId, { text: 'why is checkout failing?', ts: String(payload.event['ts']) });
     expect((await sendSignedEvent(url, payload, { signingSecret: 'cli-secret' })).status).toBe(200);
-    const status = await slack.waitForCall('chat.postMessage', { where: (call) => call.args['thread_ts'] === payload.event['ts'], timeoutMs: 15_000 });
+    const status = await slack.waitForCall('chat.postMessage', {
+      where: (call) => call.args['thread_ts'] === payload.event['ts'],
+      timeoutMs: 15_000,
+    });
     expect(status.args['text']).toBe(':mag: Looking into it…');
     stop();
     expect(await exit).toBe(0);

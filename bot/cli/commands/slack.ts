@@ -21,15 +21,27 @@ export const slackCommand: Command = {
   summary: 'Run the Slack app: mentions, support channels, DMs, /sre, buttons and App Home (HTTP or Socket Mode).',
   usage: USAGE,
   run: async (argv, io) => {
-    const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, 'no-worker': { type: 'boolean' } }, USAGE);
+    const { values } = parseFlags(
+      argv,
+      { port: { type: 'string' }, host: { type: 'string' }, 'no-worker': { type: 'boolean' } },
+      USAGE,
+    );
     const port = parseIntegerFlag(values.port, 'port', USAGE);
     const isInProcess = !io.env.REDIS_URL;
     // One parse for the role: the worker's settings too when it runs here, so every problem shows at once.
     const role = loadSlackRoleConfig(io.env, io.cwd, { withWorker: isInProcess && !values['no-worker'] });
     const { slack: config, channels, worker: workerConfig } = role;
     const telemetry = await startRoleTelemetry(io, 'slack', role.runtime);
-    const runtime = await openRuntime(io, { useModel: workerConfig !== undefined, watchSkills: true, config: role.runtime });
-    const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: runtime.core.REDIS_URL, prefix: runtime.core.QUEUE_PREFIX, attempts: config.SRE_BOT_JOB_ATTEMPTS });
+    const runtime = await openRuntime(io, {
+      useModel: workerConfig !== undefined,
+      watchSkills: true,
+      config: role.runtime,
+    });
+    const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, {
+      redisUrl: runtime.core.REDIS_URL,
+      prefix: runtime.core.QUEUE_PREFIX,
+      attempts: config.SRE_BOT_JOB_ATTEMPTS,
+    });
     registerQueueMetrics(telemetry.registry, queue);
     const service = createSlackApp(config, {
       queue,
@@ -45,9 +57,16 @@ export const slackCommand: Command = {
         const metrics = createBotMetrics(telemetry.registry);
         worker = startWorkerRole(io, runtime, queue, { config: workerConfig, channels }, { metrics });
       }
-      const { eventsUrl } = await service.start({ ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}) });
+      const { eventsUrl } = await service.start({
+        ...(port !== undefined ? { port } : {}),
+        ...(values.host ? { host: values.host } : {}),
+      });
       const where = config.mode === 'socket' ? 'connected over Socket Mode' : `listening on ${eventsUrl ?? ''}`;
-      const queueLine = isInProcess ? (worker ? 'in-process queue, worker in this process' : 'in-process queue, NO worker (--no-worker)') : 'Redis queue; run `sre-bot worker` to answer';
+      const queueLine = isInProcess
+        ? worker
+          ? 'in-process queue, worker in this process'
+          : 'in-process queue, NO worker (--no-worker)'
+        : 'Redis queue; run `sre-bot worker` to answer';
       writeLine(io.stderr, `sre-bot slack ${where}: ${channels.list().length} support channels, ${queueLine}`);
       await io.stopSignal;
     } finally {

@@ -137,7 +137,10 @@ export const workerCommand: Command = {
     if (!redisUrl) throw new BotError('config_invalid', 'invalid worker configuration: REDIS_URL is required');
     const telemetry = await startRoleTelemetry(io, 'worker', config);
     const runtime = await openRuntime(io, { useModel: true, watchSkills: true, config });
-    const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl, prefix: runtime.core.QUEUE_PREFIX });
+    const queue = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, {
+      redisUrl,
+      prefix: runtime.core.QUEUE_PREFIX,
+    });
     let role: RunningWorker | undefined;
     try {
       registerQueueMetrics(telemetry.registry, queue);

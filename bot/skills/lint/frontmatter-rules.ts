@@ -53,7 +53,11 @@ function checkDescription(context: LintContext, sink: IssueSink, value: unknown)
     sink.error(line, 'description-length', `\`description\` is ${value.length} characters; at most ${DESCRIPTION_MAX}`);
   }
   if (/[<>]/.test(value)) {
-    sink.error(line, 'description-angle-brackets', '`description` must not contain < or > (it is pasted into prompts as plain text)');
+    sink.error(
+      line,
+      'description-angle-brackets',
+      '`description` must not contain < or > (it is pasted into prompts as plain text)',
+    );
   }
 }
 
@@ -61,14 +65,22 @@ function checkAllowedTools(context: LintContext, sink: IssueSink, value: unknown
   if (value === undefined) return;
   const line = frontmatterKeyLine(context.source, 'allowed-tools');
   if (typeof value !== 'string') {
-    sink.error(line, 'allowed-tools-format', '`allowed-tools` must be one space-separated string, e.g. "get_pod_logs list_events"');
+    sink.error(
+      line,
+      'allowed-tools-format',
+      '`allowed-tools` must be one space-separated string, e.g. "get_pod_logs list_events"',
+    );
     return;
   }
   const tools = value.split(/\s+/).filter(Boolean);
   for (const tool of tools) {
     const bare = tool.replace(/\(.*\)$/, '');
     if (WRITE_TOOLS.includes(bare)) {
-      sink.error(line, 'write-tool-allowed', `\`allowed-tools\` pre-approves '${bare}', a write tool; writes need an on-call approval each time`);
+      sink.error(
+        line,
+        'write-tool-allowed',
+        `\`allowed-tools\` pre-approves '${bare}', a write tool; writes need an on-call approval each time`,
+      );
     } else if (context.options.knownTools && !context.options.knownTools.has(bare)) {
       sink.error(line, 'unknown-tool', `\`allowed-tools\` names '${bare}', which no MCP server offers`);
     }
@@ -85,7 +97,11 @@ function signalLine(context: LintContext, offset: number, signals: string): numb
 function checkMetadata(context: LintContext, sink: IssueSink, value: unknown): void {
   const line = frontmatterKeyLine(context.source, 'metadata');
   if (value === undefined) {
-    sink.warning(1, 'signals-missing', '`metadata.signals` is missing: the skill can only be found by search, never by evidence');
+    sink.warning(
+      1,
+      'signals-missing',
+      '`metadata.signals` is missing: the skill can only be found by search, never by evidence',
+    );
     return;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -104,18 +120,34 @@ function checkMetadata(context: LintContext, sink: IssueSink, value: unknown): v
   }
   const signals = metadata[METADATA_SIGNALS];
   if (signals === undefined) {
-    sink.warning(line, 'signals-missing', '`metadata.signals` is missing: the skill can only be found by search, never by evidence');
+    sink.warning(
+      line,
+      'signals-missing',
+      '`metadata.signals` is missing: the skill can only be found by search, never by evidence',
+    );
   } else if (typeof signals === 'string') {
     const parsed = parseSignals(signals);
     for (const error of parsed.errors) {
-      sink.error(signalLine(context, error.offset, signals), 'signal-syntax', `${error.message} (in '${error.clause}')`);
+      sink.error(
+        signalLine(context, error.offset, signals),
+        'signal-syntax',
+        `${error.message} (in '${error.clause}')`,
+      );
     }
     if (parsed.errors.length === 0 && parsed.signals.every((signal) => signal.isCounter)) {
-      sink.error(frontmatterKeyLine(context.source, METADATA_SIGNALS, true), 'signal-syntax', 'signals need at least one positive clause');
+      sink.error(
+        frontmatterKeyLine(context.source, METADATA_SIGNALS, true),
+        'signal-syntax',
+        'signals need at least one positive clause',
+      );
     }
   }
   if (metadata[METADATA_OWNER] === undefined) {
-    sink.warning(line, 'owner-missing', '`metadata.owner` is missing: name the team that reviews changes to this skill');
+    sink.warning(
+      line,
+      'owner-missing',
+      '`metadata.owner` is missing: name the team that reviews changes to this skill',
+    );
   }
   const severity = metadata[METADATA_SEVERITY];
   if (typeof severity === 'string' && !SEVERITIES.includes(severity)) {
@@ -131,7 +163,11 @@ function checkMetadata(context: LintContext, sink: IssueSink, value: unknown): v
 export function checkFrontmatter(context: LintContext, sink: IssueSink): void {
   const { source } = context;
   if (source.frontmatterError || !source.frontmatter) {
-    sink.error(source.frontmatterError?.line ?? 1, 'frontmatter', source.frontmatterError?.message ?? 'missing frontmatter');
+    sink.error(
+      source.frontmatterError?.line ?? 1,
+      'frontmatter',
+      source.frontmatterError?.message ?? 'missing frontmatter',
+    );
     return;
   }
   const data = source.frontmatter;
@@ -147,7 +183,11 @@ export function checkFrontmatter(context: LintContext, sink: IssueSink): void {
   checkName(context, sink, data.name);
   checkDescription(context, sink, data.description);
   if (data.license !== undefined && typeof data.license !== 'string') {
-    sink.error(frontmatterKeyLine(source, 'license'), 'license-type', '`license` must be a string (a licence name or a bundled file)');
+    sink.error(
+      frontmatterKeyLine(source, 'license'),
+      'license-type',
+      '`license` must be a string (a licence name or a bundled file)',
+    );
   }
   const compatibility = data.compatibility;
   if (compatibility !== undefined) {
@@ -155,7 +195,11 @@ export function checkFrontmatter(context: LintContext, sink: IssueSink): void {
     if (typeof compatibility !== 'string' || compatibility.trim().length === 0) {
       sink.error(line, 'compatibility-length', '`compatibility` must be a non-empty string');
     } else if (compatibility.length > COMPATIBILITY_MAX) {
-      sink.error(line, 'compatibility-length', `\`compatibility\` is ${compatibility.length} characters; at most ${COMPATIBILITY_MAX}`);
+      sink.error(
+        line,
+        'compatibility-length',
+        `\`compatibility\` is ${compatibility.length} characters; at most ${COMPATIBILITY_MAX}`,
+      );
     }
   }
   checkAllowedTools(context, sink, data['allowed-tools']);

@@ -106,8 +106,11 @@ export function lintPaths(paths: readonly string[], cwd: string, options: LintOp
 /** Renders issues as `file:line: rule: message` lines, warnings marked, plus a summary line. */
 export function formatLintReport(report: LintReport): string {
   const lines = report.issues.map(
-    (issue) => `${issue.path}:${issue.line}: ${issue.rule}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`,
+    (issue) =>
+      `${issue.path}:${issue.line}: ${issue.rule}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`,
   );
-  lines.push(`${report.skills} skill${report.skills === 1 ? '' : 's'} checked: ${report.errors} error${report.errors === 1 ? '' : 's'}, ${report.warnings} warning${report.warnings === 1 ? '' : 's'}`);
+  lines.push(
+    `${report.skills} skill${report.skills === 1 ? '' : 's'} checked: ${report.errors} error${report.errors === 1 ? '' : 's'}, ${report.warnings} warning${report.warnings === 1 ? '' : 's'}`,
+  );
   return lines.join('\n');
 }

@@ -19,7 +19,8 @@ export interface LintSkillInput {
 /** Orders issues by file, then line, then rule, so output is stable and diff-friendly. */
 export function sortIssues(issues: LintIssue[]): LintIssue[] {
   return issues.sort(
-    (left, right) => left.path.localeCompare(right.path) || left.line - right.line || left.rule.localeCompare(right.rule),
+    (left, right) =>
+      left.path.localeCompare(right.path) || left.line - right.line || left.rule.localeCompare(right.rule),
   );
 }
 

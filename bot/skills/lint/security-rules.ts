@@ -22,8 +22,14 @@ const INJECTION: readonly RegExp[] = [
 
 const SENSITIVE = String.raw`(?:secrets?|tokens?|credentials?|passwords?|kubeconfigs?|api[ _-]?keys?|private keys?|env(?:ironment)? variables?|cookies?|session)`;
 const EXFILTRATION: readonly RegExp[] = [
-  new RegExp(String.raw`\b(?:send|post|upload|forward|exfiltrate|transmit|email|paste|copy|push|share)\b[^\n]{0,80}\b${SENSITIVE}\b[^\n]{0,80}\b(?:to|into|at)\s+(?:https?://|\S+@\S+|an?\s+(?:external|remote|public)|the\s+(?:webhook|url|endpoint|following)|this\s+(?:url|webhook|endpoint)|webhook|pastebin|gist)`, 'i'),
-  new RegExp(String.raw`\b(?:include|embed|put|append|encode)\b[^\n]{0,40}\b${SENSITIVE}\b[^\n]{0,60}\b(?:in|into)\b[^\n]{0,20}\b(?:url|link|query string|image|dns|answer|reply|response|slack message)\b`, 'i'),
+  new RegExp(
+    String.raw`\b(?:send|post|upload|forward|exfiltrate|transmit|email|paste|copy|push|share)\b[^\n]{0,80}\b${SENSITIVE}\b[^\n]{0,80}\b(?:to|into|at)\s+(?:https?://|\S+@\S+|an?\s+(?:external|remote|public)|the\s+(?:webhook|url|endpoint|following)|this\s+(?:url|webhook|endpoint)|webhook|pastebin|gist)`,
+    'i',
+  ),
+  new RegExp(
+    String.raw`\b(?:include|embed|put|append|encode)\b[^\n]{0,40}\b${SENSITIVE}\b[^\n]{0,60}\b(?:in|into)\b[^\n]{0,20}\b(?:url|link|query string|image|dns|answer|reply|response|slack message)\b`,
+    'i',
+  ),
   /\bcurl\b[^\n]*(?:\s-d\b|\s--data\S*|\s-F\b|\s--form\b|\s-T\b|\s--upload-file\b)[^\n]*(?:\$\{?[A-Z_]*(?:TOKEN|SECRET|KEY|PASS)|secret|token|kubeconfig|\/var\/run\/secrets)/i,
   /\b(?:webhook\.site|requestbin|pipedream\.net|ngrok\.io|ngrok-free\.app|pastebin\.com|transfer\.sh|interact\.sh|oast\.(?:fun|me|pro|live|site)|burpcollaborator\.net|hookbin\.com)\b/i,
   /\bkubectl\b[^\n]*\bget\s+secrets?\b[^\n]*(?:-o\s*(?:yaml|json|jsonpath|go-template)|--output)/i,
@@ -71,7 +77,11 @@ function codePoint(char: string): string {
 }
 
 /** Scans one file's text, line by line; issue lines are the file's own. */
-export function scanSecurity(text: string, sink: IssueSink, urlAllowList: readonly string[] = DEFAULT_URL_ALLOW_LIST): void {
+export function scanSecurity(
+  text: string,
+  sink: IssueSink,
+  urlAllowList: readonly string[] = DEFAULT_URL_ALLOW_LIST,
+): void {
   // Every pattern stays within a line, so one pass over the whole text tells which checks can
   // hit at all; clean files (the usual case) never pay for the line-by-line pass.
   const wants = {
@@ -87,22 +97,40 @@ export function scanSecurity(text: string, sink: IssueSink, urlAllowList: readon
   lines.forEach((line, index) => {
     const lineNumber = index + 1;
     if (wants.hidden) {
-      const hidden = [...line.matchAll(HIDDEN)].filter((match) => !(index === 0 && match.index === 0 && match[0] === '\uFEFF'));
+      const hidden = [...line.matchAll(HIDDEN)].filter(
+        (match) => !(index === 0 && match.index === 0 && match[0] === '\uFEFF'),
+      );
       if (hidden.length > 0) {
         const points = [...new Set(hidden.map((match) => codePoint(match[0])))].join(', ');
-        sink.error(lineNumber, 'hidden-unicode', `invisible or bidirectional control characters (${points}) can hide text from reviewers; remove them`);
+        sink.error(
+          lineNumber,
+          'hidden-unicode',
+          `invisible or bidirectional control characters (${points}) can hide text from reviewers; remove them`,
+        );
       }
     }
     if (wants.injection && INJECTION.some((pattern) => pattern.test(line))) {
-      sink.error(lineNumber, 'prompt-injection', "text that tries to override the agent's instructions; skills give troubleshooting steps, not orders about the prompt");
+      sink.error(
+        lineNumber,
+        'prompt-injection',
+        "text that tries to override the agent's instructions; skills give troubleshooting steps, not orders about the prompt",
+      );
     }
     if (wants.exfiltration && EXFILTRATION.some((pattern) => pattern.test(line))) {
-      sink.error(lineNumber, 'exfiltration', 'instruction that reads secret values or moves data out of the platform; skills must never do either');
+      sink.error(
+        lineNumber,
+        'exfiltration',
+        'instruction that reads secret values or moves data out of the platform; skills must never do either',
+      );
     }
     if (wants.secret) {
       for (const secret of SECRETS) {
         if (secret.pattern.test(line)) {
-          sink.error(lineNumber, 'secret', `looks like a ${secret.name}; remove it and rotate it (never commit credentials)`);
+          sink.error(
+            lineNumber,
+            'secret',
+            `looks like a ${secret.name}; remove it and rotate it (never commit credentials)`,
+          );
         }
       }
     }
@@ -110,7 +138,11 @@ export function scanSecurity(text: string, sink: IssueSink, urlAllowList: readon
       for (const match of line.matchAll(URL_PATTERN)) {
         const url = match[0].replace(/[.,;:!?]+$/, '');
         if (!isUrlAllowed(url, urlAllowList)) {
-          sink.error(lineNumber, 'url-not-allowed', `link to '${url}' is outside the allow-list (documentation of Kubernetes, Argo CD, Kyverno and friends)`);
+          sink.error(
+            lineNumber,
+            'url-not-allowed',
+            `link to '${url}' is outside the allow-list (documentation of Kubernetes, Argo CD, Kyverno and friends)`,
+          );
         }
       }
     }

@@ -2,8 +2,29 @@ import type { IssueSink, LintContext } from './lint-types.js';
 
 /** Verbs MCP tool names start with (docs/architecture.md: snake_case, verb first). */
 const TOOL_VERBS = [
-  'get', 'list', 'describe', 'find', 'check', 'explain', 'search', 'load', 'sync', 'rollback', 'rollout',
-  'scale', 'delete', 'create', 'update', 'patch', 'apply', 'restart', 'watch', 'query', 'diff', 'show', 'read',
+  'get',
+  'list',
+  'describe',
+  'find',
+  'check',
+  'explain',
+  'search',
+  'load',
+  'sync',
+  'rollback',
+  'rollout',
+  'scale',
+  'delete',
+  'create',
+  'update',
+  'patch',
+  'apply',
+  'restart',
+  'watch',
+  'query',
+  'diff',
+  'show',
+  'read',
 ];
 const TOOL_REFERENCE = new RegExp(`^(?:(${TOOL_VERBS.join('|')})_[a-z0-9]+(?:_[a-z0-9]+)*)(?:\\(.*\\))?$`);
 
@@ -27,11 +48,19 @@ export function checkInvestigateTools(context: LintContext, sink: IssueSink): vo
     if (!tool) continue;
     named += 1;
     if (known && !known.has(tool)) {
-      sink.error(code.line, 'unknown-tool', `\`## Investigate\` names '${tool}', which no MCP server offers${suggest(tool, known)}`);
+      sink.error(
+        code.line,
+        'unknown-tool',
+        `\`## Investigate\` names '${tool}', which no MCP server offers${suggest(tool, known)}`,
+      );
     }
   }
   if (named === 0) {
-    sink.warning(section.line, 'investigate-no-tools', '`## Investigate` names no MCP tool; write each step as the tool to call, e.g. `list_events`');
+    sink.warning(
+      section.line,
+      'investigate-no-tools',
+      '`## Investigate` names no MCP tool; write each step as the tool to call, e.g. `list_events`',
+    );
   }
 }
 

@@ -18,7 +18,11 @@ describe('fake Argo CD API (scenario missing-image-tag)', () => {
     const response = await fetch(`${endpoint.url}${path}`, { headers: { authorization: `Bearer ${endpoint.token}` } });
     return { status: response.status, body: await response.json() };
   };
-  const post = async (endpoint: SandboxEndpoint, path: string, body: unknown): Promise<{ status: number; body: any }> => {
+  const post = async (
+    endpoint: SandboxEndpoint,
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; body: any }> => {
     const response = await fetch(`${endpoint.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
@@ -30,9 +34,13 @@ describe('fake Argo CD API (scenario missing-image-tag)', () => {
   beforeAll(async () => {
     const root = packageRoot();
     // The Argo CD v3.5 swagger definitions these responses must satisfy (a subset of the spec).
-    const spec = JSON.parse(await readFile(join(import.meta.dirname, 'testdata', 'argocd-swagger-definitions.json'), 'utf8')) as SwaggerDocument;
+    const spec = JSON.parse(
+      await readFile(join(import.meta.dirname, 'testdata', 'argocd-swagger-definitions.json'), 'utf8'),
+    ) as SwaggerDocument;
     validate = createSwaggerValidator(spec);
-    sandbox = await startSandbox({ scenario: await loadScenarioByName(join(root, 'evaluators', 'scenarios'), 'missing-image-tag') });
+    sandbox = await startSandbox({
+      scenario: await loadScenarioByName(join(root, 'evaluators', 'scenarios'), 'missing-image-tag'),
+    });
     eu = sandbox.argocd.find((instance) => instance.name === 'argocd-eu-1') as SandboxEndpoint;
     us = sandbox.argocd.find((instance) => instance.name === 'argocd-us-1') as SandboxEndpoint;
   });
@@ -44,8 +52,14 @@ describe('fake Argo CD API (scenario missing-image-tag)', () => {
   it('rejects requests without the instance token, in Argo CD error shape', async () => {
     const anonymous = await fetch(`${eu.url}/api/v1/applications`);
     expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toEqual({ error: 'no session information', code: 16, message: 'no session information' });
-    const otherToken = await fetch(`${eu.url}/api/v1/applications`, { headers: { authorization: `Bearer ${us.token}` } });
+    expect(await anonymous.json()).toEqual({
+      error: 'no session information',
+      code: 16,
+      message: 'no session information',
+    });
+    const otherToken = await fetch(`${eu.url}/api/v1/applications`, {
+      headers: { authorization: `Bearer ${us.token}` },
+    });
     expect(otherToken.status).toBe(401);
     const missing = await get(eu, '/api/v1/applications/nope');
     expect(missing.status).toBe(404);
@@ -57,11 +71,17 @@ describe('fake Argo CD API (scenario missing-image-tag)', () => {
     expect(validate('v1alpha1ApplicationList', all.body)).toEqual([]);
     expect(all.body.items.map((app: any) => app.metadata.name).sort()).toEqual(['catalog', 'checkout', 'search-api']);
     expect((await get(eu, '/api/v1/applications?name=checkout')).body.items).toHaveLength(1);
-    expect((await get(eu, '/api/v1/applications?projects=search')).body.items.map((app: any) => app.metadata.name)).toEqual(['search-api']);
+    expect(
+      (await get(eu, '/api/v1/applications?projects=search')).body.items.map((app: any) => app.metadata.name),
+    ).toEqual(['search-api']);
     expect((await get(eu, '/api/v1/applications?projects=shop&projects=search')).body.items).toHaveLength(3);
-    expect((await get(eu, '/api/v1/applications?selector=tier%3Dfrontend')).body.items.map((app: any) => app.metadata.name)).toEqual(['checkout']);
+    expect(
+      (await get(eu, '/api/v1/applications?selector=tier%3Dfrontend')).body.items.map((app: any) => app.metadata.name),
+    ).toEqual(['checkout']);
     expect((await get(eu, '/api/v1/applications?selector=team%20in%20(search)')).body.items).toHaveLength(1);
-    expect((await get(eu, '/api/v1/applications?repo=https://git.example.com/platform/gitops.git')).body.items).toHaveLength(3);
+    expect(
+      (await get(eu, '/api/v1/applications?repo=https://git.example.com/platform/gitops.git')).body.items,
+    ).toHaveLength(3);
     expect((await get(eu, '/api/v1/applications?repo=https://git.example.com/other.git')).body.items).toHaveLength(0);
     expect((await get(eu, '/api/v1/applications?appNamespace=argocd')).body.items).toHaveLength(3);
     expect((await get(eu, '/api/v1/applications?appNamespace=team-a')).body.items).toHaveLength(0);
@@ -79,7 +99,9 @@ describe('fake Argo CD API (scenario missing-image-tag)', () => {
     expect(app.status.history.map((entry: any) => entry.revision)).toEqual([log[2]?.sha, log[0]?.sha]);
     expect(app.status.sync.revision).toBe(log[0]?.sha);
     expect(app.status.operationState.phase).toBe('Succeeded');
-    expect(app.status.operationState.syncResult.resources.map((resource: any) => resource.message)).toContain('deployment.apps/checkout configured');
+    expect(app.status.operationState.syncResult.resources.map((resource: any) => resource.message)).toContain(
+      'deployment.apps/checkout configured',
+    );
     const twin = await get(us, '/api/v1/applications/checkout');
     expect(twin.body.status.health.status).toBe('Healthy');
     expect(twin.body.spec.destination).toEqual({ name: 'prod-us', namespace: 'shop' });
@@ -92,7 +114,9 @@ describe('fake Argo CD API (scenario missing-image-tag)', () => {
     const failing = pods.find((node: any) => node.health?.status === 'Degraded');
     expect(failing.info).toContainEqual({ name: 'Status Reason', value: 'ImagePullBackOff' });
     expect(failing.parentRefs[0].kind).toBe('ReplicaSet');
-    expect(tree.nodes.some((node: any) => node.kind === 'ReplicaSet' && node.parentRefs[0].name === 'checkout')).toBe(true);
+    expect(tree.nodes.some((node: any) => node.kind === 'ReplicaSet' && node.parentRefs[0].name === 'checkout')).toBe(
+      true,
+    );
   });
 
   it('serves managed resources with live/target state and diffs, and rendered manifests', async () => {
@@ -100,12 +124,20 @@ describe('fake Argo CD API (scenario missing-image-tag)', () => {
     expect(body.items).toHaveLength(1);
     const item = body.items[0];
     expect(item.modified).toBe(false);
-    expect(JSON.parse(item.targetState).spec.template.spec.containers[0].image).toBe('registry.example.com/shop/checkout:1.8.3');
+    expect(JSON.parse(item.targetState).spec.template.spec.containers[0].image).toBe(
+      'registry.example.com/shop/checkout:1.8.3',
+    );
     expect(JSON.parse(item.liveState).status).toBeDefined();
     const manifests = await get(eu, '/api/v1/applications/checkout/manifests');
     expect(manifests.body.sourceType).toBe('Kustomize');
-    expect(manifests.body.manifests.map((text: string) => JSON.parse(text).kind).sort()).toEqual(['Deployment', 'Service']);
-    const older = await get(eu, `/api/v1/applications/checkout/manifests?revision=${(await sandbox.repo.log())[2]?.sha ?? ''}`);
+    expect(manifests.body.manifests.map((text: string) => JSON.parse(text).kind).sort()).toEqual([
+      'Deployment',
+      'Service',
+    ]);
+    const older = await get(
+      eu,
+      `/api/v1/applications/checkout/manifests?revision=${(await sandbox.repo.log())[2]?.sha ?? ''}`,
+    );
     expect(older.body.manifests.join('\n')).toContain('checkout:1.8.2');
   });
 
@@ -115,20 +147,31 @@ describe('fake Argo CD API (scenario missing-image-tag)', () => {
     expect(appEvents.items.map((event: any) => event.reason)).toContain('OperationCompleted');
     const { body: tree } = await get(eu, '/api/v1/applications/checkout/resource-tree');
     const pod = tree.nodes.find((node: any) => node.kind === 'Pod' && node.health?.status === 'Degraded');
-    const { body: podEvents } = await get(eu, `/api/v1/applications/checkout/events?resourceNamespace=shop&resourceName=${pod.name}&resourceUID=${pod.uid}`);
+    const { body: podEvents } = await get(
+      eu,
+      `/api/v1/applications/checkout/events?resourceNamespace=shop&resourceName=${pod.name}&resourceUID=${pod.uid}`,
+    );
     expect(validate('eventsEventList', podEvents)).toEqual([]);
     expect(podEvents.items.map((event: any) => event.reason)).toEqual(expect.arrayContaining(['Failed', 'BackOff']));
   });
 
   it('streams logs as newline-delimited results ending with last: true', async () => {
-    const response = await fetch(`${us.url}/api/v1/applications/checkout/logs?namespace=shop&kind=Deployment&resourceName=checkout&tailLines=5`, {
-      headers: { authorization: `Bearer ${us.token}` },
-    });
-    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as { result: any });
+    const response = await fetch(
+      `${us.url}/api/v1/applications/checkout/logs?namespace=shop&kind=Deployment&resourceName=checkout&tailLines=5`,
+      {
+        headers: { authorization: `Bearer ${us.token}` },
+      },
+    );
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { result: any });
     expect(lines.at(-1)?.result.last).toBe(true);
     expect(lines.some((line) => String(line.result.content).includes('checkout starting'))).toBe(true);
     const podName = lines[0]?.result.podName as string;
-    const podLogs = await fetch(`${us.url}/api/v1/applications/checkout/pods/${podName}/logs?tailLines=1`, { headers: { authorization: `Bearer ${us.token}` } });
+    const podLogs = await fetch(`${us.url}/api/v1/applications/checkout/pods/${podName}/logs?tailLines=1`, {
+      headers: { authorization: `Bearer ${us.token}` },
+    });
     const podLines = (await podLogs.text()).trim().split('\n');
     expect(podLines).toHaveLength(2);
     expect(JSON.parse(podLines[0] ?? '{}').result.podName).toBe(podName);
@@ -137,7 +180,11 @@ describe('fake Argo CD API (scenario missing-image-tag)', () => {
   it('answers revision metadata from git', async () => {
     const head = (await sandbox.repo.log())[0];
     const { body } = await get(eu, `/api/v1/applications/checkout/revisions/${head?.sha ?? ''}/metadata`);
-    expect(body).toMatchObject({ author: 'Sam Ortiz <sam.ortiz@example.com>', message: 'checkout: release 1.8.3 to prod-eu', date: head?.date.toISOString() });
+    expect(body).toMatchObject({
+      author: 'Sam Ortiz <sam.ortiz@example.com>',
+      message: 'checkout: release 1.8.3 to prod-eu',
+      date: head?.date.toISOString(),
+    });
     expect(validate('v1alpha1RevisionMetadata', body)).toEqual([]);
   });
 

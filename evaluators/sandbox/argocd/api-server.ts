@@ -44,10 +44,12 @@ interface Route {
 
 function route(method: string, path: string, handler: Handler, isStream = false): Route {
   const keys: string[] = [];
-  const pattern = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_, key: string) => {
-    keys.push(key);
-    return '([^/]+)';
-  })}/?$`);
+  const pattern = new RegExp(
+    `^${path.replace(/\{(\w+)\}/g, (_, key: string) => {
+      keys.push(key);
+      return '([^/]+)';
+    })}/?$`,
+  );
   return { method, pattern, keys, handler, isStream };
 }
 
@@ -95,16 +97,34 @@ function routes(instance: ArgoInstance): Route[] {
   };
   const bool = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
   return [
-    route('GET', '/api/version', () => ({ Version: FAKE_ARGOCD_VERSION, BuildDate: '2025-01-01T00:00:00Z', GitCommit: 'sandbox', GitTreeState: 'clean', GoVersion: 'go1.24', Compiler: 'gc', Platform: 'linux/amd64', KustomizeVersion: 'v5.5.0' })),
+    route('GET', '/api/version', () => ({
+      Version: FAKE_ARGOCD_VERSION,
+      BuildDate: '2025-01-01T00:00:00Z',
+      GitCommit: 'sandbox',
+      GitTreeState: 'clean',
+      GoVersion: 'go1.24',
+      Compiler: 'gc',
+      Platform: 'linux/amd64',
+      KustomizeVersion: 'v5.5.0',
+    })),
     route('GET', '/api/v1/session/userinfo', () => ({ loggedIn: true, username: 'admin', iss: 'argocd' })),
     route('GET', '/api/v1/clusters', (_, query) => {
       const list = clusterList(instance);
       const server = query.get('server');
       const name = query.get('name');
-      return { ...list, items: list.items.filter((item) => (!server || (item as { server: string }).server === server) && (!name || (item as { name: string }).name === name)) };
+      return {
+        ...list,
+        items: list.items.filter(
+          (item) =>
+            (!server || (item as { server: string }).server === server) &&
+            (!name || (item as { name: string }).name === name),
+        ),
+      };
     }),
     route('GET', '/api/v1/clusters/{id}', ({ id = '' }) => {
-      const item = clusterList(instance).items.find((candidate) => (candidate as { server: string }).server === id || (candidate as { name: string }).name === id);
+      const item = clusterList(instance).items.find(
+        (candidate) => (candidate as { server: string }).server === id || (candidate as { name: string }).name === id,
+      );
       if (!item) throw new ArgoApiError(404, GrpcCode.notFound, `cluster "${id}" not found`);
       return item;
     }),
@@ -125,8 +145,12 @@ function routes(instance: ArgoInstance): Route[] {
         refresh: query.has('refresh') && query.get('refresh') !== '',
       }),
     ),
-    route('GET', '/api/v1/applications/{name}', ({ name = '' }, query) => instance.application(name, query.has('refresh') && query.get('refresh') !== '')),
-    route('GET', '/api/v1/applications/{name}/resource-tree', async ({ name = '' }) => buildResourceTree(await instance.comparison(name), instance.clusterOf(name))),
+    route('GET', '/api/v1/applications/{name}', ({ name = '' }, query) =>
+      instance.application(name, query.has('refresh') && query.get('refresh') !== ''),
+    ),
+    route('GET', '/api/v1/applications/{name}/resource-tree', async ({ name = '' }) =>
+      buildResourceTree(await instance.comparison(name), instance.clusterOf(name)),
+    ),
     route('GET', '/api/v1/applications/{name}/managed-resources', ({ name = '' }, query) =>
       managedResources(instance, name, {
         namespace: query.get('namespace') || undefined,
@@ -143,12 +167,23 @@ function routes(instance: ArgoInstance): Route[] {
       const resourceNamespace = query.get('resourceNamespace') || undefined;
       if (!resourceName && !resourceUID) return applicationEventList(record, instance.controllerNamespace);
       const cluster = instance.clusterOf(name);
-      return cluster ? resourceEventList(cluster, { resourceName, resourceUID, resourceNamespace }) : { metadata: {}, items: [] };
+      return cluster
+        ? resourceEventList(cluster, { resourceName, resourceUID, resourceNamespace })
+        : { metadata: {}, items: [] };
     }),
     route('GET', '/api/v1/applications/{name}/logs', ({ name = '' }, query) => logs(name, query), true),
-    route('GET', '/api/v1/applications/{name}/pods/{pod}/logs', ({ name = '', pod = '' }, query) => logs(name, query, pod), true),
-    route('GET', '/api/v1/applications/{name}/revisions/{revision}/metadata', ({ name = '', revision = '' }) => revisionMetadata(instance, name, revision)),
-    route('GET', '/api/v1/applications/{name}/manifests', ({ name = '' }, query) => applicationManifests(instance, name, query.get('revision') || undefined)),
+    route(
+      'GET',
+      '/api/v1/applications/{name}/pods/{pod}/logs',
+      ({ name = '', pod = '' }, query) => logs(name, query, pod),
+      true,
+    ),
+    route('GET', '/api/v1/applications/{name}/revisions/{revision}/metadata', ({ name = '', revision = '' }) =>
+      revisionMetadata(instance, name, revision),
+    ),
+    route('GET', '/api/v1/applications/{name}/manifests', ({ name = '' }, query) =>
+      applicationManifests(instance, name, query.get('revision') || undefined),
+    ),
     route('GET', '/api/v1/applications/{name}/resource', async ({ name = '' }, query) => {
       const comparison = await instance.comparison(name);
       const match = comparison.resources.find(
@@ -158,15 +193,25 @@ function routes(instance: ArgoInstance): Route[] {
           resource.status.kind === query.get('kind') &&
           (!query.get('namespace') || resource.status.namespace === query.get('namespace')),
       );
-      if (!match?.live) throw new ArgoApiError(404, GrpcCode.notFound, `${query.get('kind') ?? 'resource'} "${query.get('resourceName') ?? ''}" not found as part of application "${name}"`);
+      if (!match?.live)
+        throw new ArgoApiError(
+          404,
+          GrpcCode.notFound,
+          `${query.get('kind') ?? 'resource'} "${query.get('resourceName') ?? ''}" not found as part of application "${name}"`,
+        );
       return { manifest: JSON.stringify(match.live) };
     }),
     route('POST', '/api/v1/applications/{name}/sync', ({ name = '' }, _, body) => {
-      const request = (body ?? {}) as { revision?: unknown; dryRun?: unknown; prune?: unknown; syncOptions?: { items?: unknown } | unknown };
+      const request = (body ?? {}) as {
+        revision?: unknown;
+        dryRun?: unknown;
+        prune?: unknown;
+        syncOptions?: { items?: unknown } | unknown;
+      };
       const options = Array.isArray(request.syncOptions)
         ? (request.syncOptions as unknown[])
         : Array.isArray((request.syncOptions as { items?: unknown } | undefined)?.items)
-          ? ((request.syncOptions as { items: unknown[] }).items)
+          ? (request.syncOptions as { items: unknown[] }).items
           : undefined;
       return instance.sync(name, {
         ...(typeof request.revision === 'string' && request.revision !== '' ? { revision: request.revision } : {}),
@@ -179,7 +224,8 @@ function routes(instance: ArgoInstance): Route[] {
     route('POST', '/api/v1/applications/{name}/rollback', ({ name = '' }, _, body) => {
       const request = (body ?? {}) as { id?: unknown; dryRun?: unknown };
       const id = typeof request.id === 'string' ? Number(request.id) : request.id;
-      if (typeof id !== 'number' || !Number.isInteger(id)) throw new ArgoApiError(400, GrpcCode.invalidArgument, 'rollback requires a history id');
+      if (typeof id !== 'number' || !Number.isInteger(id))
+        throw new ArgoApiError(400, GrpcCode.invalidArgument, 'rollback requires a history id');
       return instance.rollback(name, id, bool(request.dryRun));
     }),
   ];
@@ -226,7 +272,12 @@ export async function startArgoApiServer(options: ArgoApiServerOptions): Promise
           const params: Record<string, string> = {};
           entry.keys.forEach((key, index) => (params[key] = decodeURIComponent(match[index + 1] ?? '')));
           const appNamespace = url.searchParams.get('appNamespace');
-          if (params.name !== undefined && url.pathname.startsWith('/api/v1/applications/') && appNamespace && appNamespace !== options.instance.controllerNamespace) {
+          if (
+            params.name !== undefined &&
+            url.pathname.startsWith('/api/v1/applications/') &&
+            appNamespace &&
+            appNamespace !== options.instance.controllerNamespace
+          ) {
             throw applicationNotFound(params.name);
           }
           const body = method === 'POST' ? await readBody(request) : undefined;

@@ -12,7 +12,9 @@ export function recordApplicationEvent(
   now: Date,
 ): void {
   const at = now.toISOString();
-  const existing = record.events.find((candidate) => candidate.reason === event.reason && candidate.message === event.message);
+  const existing = record.events.find(
+    (candidate) => candidate.reason === event.reason && candidate.message === event.message,
+  );
   if (existing) {
     existing.count += 1;
     existing.lastTimestamp = at;
@@ -36,7 +38,10 @@ function eventName(base: string, sequence: number): string {
 }
 
 /** The app's own events as an `eventsEventList` (what `GET .../events` returns without filters). */
-export function applicationEventList(record: ApplicationRecord, controllerNamespace: string): { metadata: Record<string, never>; items: unknown[] } {
+export function applicationEventList(
+  record: ApplicationRecord,
+  controllerNamespace: string,
+): { metadata: Record<string, never>; items: unknown[] } {
   const name = record.definition.name;
   return {
     metadata: {},
@@ -44,7 +49,10 @@ export function applicationEventList(record: ApplicationRecord, controllerNamesp
       metadata: {
         name: eventName(name, event.sequence),
         namespace: controllerNamespace,
-        uid: createHash('sha1').update(`${record.uid}/${event.sequence}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
+        uid: createHash('sha1')
+          .update(`${record.uid}/${event.sequence}`)
+          .digest('hex')
+          .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
         resourceVersion: String(event.sequence),
         creationTimestamp: event.firstTimestamp,
       },
@@ -77,9 +85,15 @@ export function resourceEventList(
   cluster: SimulatedCluster,
   filter: { resourceNamespace?: string; resourceName?: string; resourceUID?: string },
 ): { metadata: Record<string, never>; items: unknown[] } {
-  const events = cluster.list('v1', 'Event', filter.resourceNamespace || undefined) as Array<KubeObject & { involvedObject?: { name?: string; uid?: string } }>;
+  const events = cluster.list('v1', 'Event', filter.resourceNamespace || undefined) as Array<
+    KubeObject & { involvedObject?: { name?: string; uid?: string } }
+  >;
   const items = events
-    .filter((event) => (!filter.resourceName || event.involvedObject?.name === filter.resourceName) && (!filter.resourceUID || !event.involvedObject?.uid || event.involvedObject.uid === filter.resourceUID))
+    .filter(
+      (event) =>
+        (!filter.resourceName || event.involvedObject?.name === filter.resourceName) &&
+        (!filter.resourceUID || !event.involvedObject?.uid || event.involvedObject.uid === filter.resourceUID),
+    )
     .map((event) => {
       const copy: Record<string, unknown> = { ...event };
       delete copy.apiVersion;

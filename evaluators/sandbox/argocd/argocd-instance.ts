@@ -98,7 +98,8 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
   const pending = new Set<ApplicationRecord>();
   /** `cluster\0namespace` → apps whose last comparison looked there (change → stale). */
   const watchers = new Map<string, Set<ApplicationRecord>>();
-  const destinationName = (record: ApplicationRecord): string => record.definition.destination.name ?? record.definition.destination.server ?? '';
+  const destinationName = (record: ApplicationRecord): string =>
+    record.definition.destination.name ?? record.definition.destination.server ?? '';
   const watch = (record: ApplicationRecord, previous: ComparisonResult | undefined, next: ComparisonResult): void => {
     const cluster = destinationName(record);
     for (const namespace of previous?.watchedNamespaces ?? []) watchers.get(`${cluster}\0${namespace}`)?.delete(record);
@@ -126,11 +127,14 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
     return record;
   };
 
-  const destinationCluster = (record: ApplicationRecord): SimulatedCluster | undefined => context.cluster(destinationName(record));
+  const destinationCluster = (record: ApplicationRecord): SimulatedCluster | undefined =>
+    context.cluster(destinationName(record));
 
   const syncNow = async (record: ApplicationRecord, request: SyncRequest): Promise<OperationState> => {
     const revision = request.revision ?? record.definition.source.targetRevision;
-    const who = request.initiatedBy.automated ? 'automated sync' : `${request.initiatedBy.username ?? 'admin'} initiated sync`;
+    const who = request.initiatedBy.automated
+      ? 'automated sync'
+      : `${request.initiatedBy.username ?? 'admin'} initiated sync`;
     recordApplicationEvent(
       record,
       request.initiatedBy.automated
@@ -144,9 +148,21 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
     record.isDirty = true;
     const target = state.syncResult?.revision ?? state.operation.sync.revision;
     if (state.phase === 'Succeeded') {
-      recordApplicationEvent(record, { reason: 'OperationCompleted', message: `Sync operation to ${target} succeeded` }, now());
+      recordApplicationEvent(
+        record,
+        { reason: 'OperationCompleted', message: `Sync operation to ${target} succeeded` },
+        now(),
+      );
     } else {
-      recordApplicationEvent(record, { reason: 'OperationCompleted', message: `Sync operation to ${target} failed: ${state.message}`, type: 'Warning' }, now());
+      recordApplicationEvent(
+        record,
+        {
+          reason: 'OperationCompleted',
+          message: `Sync operation to ${target} failed: ${state.message}`,
+          type: 'Warning',
+        },
+        now(),
+      );
     }
     return state;
   };
@@ -165,7 +181,10 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
     if (!isPaused && isAutomated(definition) && revision && comparison.status.sync.status === 'OutOfSync') {
       const lastSync = record.operationState;
       const isNewRevision = record.lastAutoSyncRevision !== revision;
-      const canSelfHeal = definition.syncPolicy?.automated?.selfHeal === true && lastSync?.phase === 'Succeeded' && Date.parse(lastSync.finishedAt ?? '') < now().getTime() - 5_000;
+      const canSelfHeal =
+        definition.syncPolicy?.automated?.selfHeal === true &&
+        lastSync?.phase === 'Succeeded' &&
+        Date.parse(lastSync.finishedAt ?? '') < now().getTime() - 5_000;
       if (isNewRevision || canSelfHeal) {
         record.lastAutoSyncRevision = revision;
         await syncNow(record, { revision, initiatedBy: { automated: true } });
@@ -175,15 +194,39 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
     }
     const stamp = now().toISOString();
     const operation = record.operationState;
-    if (isAutomated(definition) && operation && operation.phase !== 'Succeeded' && operation.syncResult?.revision === comparison.revision && record.lastAutoSyncRevision === comparison.revision) {
-      comparison.conditions.push({ type: 'SyncError', message: `Failed last sync attempt to ${comparison.revision ?? ''}: ${operation.message}`, lastTransitionTime: stamp });
+    if (
+      isAutomated(definition) &&
+      operation &&
+      operation.phase !== 'Succeeded' &&
+      operation.syncResult?.revision === comparison.revision &&
+      record.lastAutoSyncRevision === comparison.revision
+    ) {
+      comparison.conditions.push({
+        type: 'SyncError',
+        message: `Failed last sync attempt to ${comparison.revision ?? ''}: ${operation.message}`,
+        lastTransitionTime: stamp,
+      });
     }
     const sync = comparison.status.sync.status;
     const health = comparison.status.health.status;
     const previous = record.reported;
-    if (previous && previous.sync !== sync) recordApplicationEvent(record, { reason: 'ResourceUpdated', message: `Updated sync status: ${previous.sync} -> ${sync}` }, now());
-    if (previous && previous.health !== health) recordApplicationEvent(record, { reason: 'ResourceUpdated', message: `Updated health status: ${previous.health} -> ${health}` }, now());
-    record.reported = { sync, health, healthSince: previous && previous.health === health ? previous.healthSince : stamp };
+    if (previous && previous.sync !== sync)
+      recordApplicationEvent(
+        record,
+        { reason: 'ResourceUpdated', message: `Updated sync status: ${previous.sync} -> ${sync}` },
+        now(),
+      );
+    if (previous && previous.health !== health)
+      recordApplicationEvent(
+        record,
+        { reason: 'ResourceUpdated', message: `Updated health status: ${previous.health} -> ${health}` },
+        now(),
+      );
+    record.reported = {
+      sync,
+      health,
+      healthSince: previous && previous.health === health ? previous.healthSince : stamp,
+    };
     if (!previous || previous.sync !== sync || previous.health !== health) record.resourceVersion += 1;
     watch(record, record.comparison, comparison);
     record.comparison = comparison;
@@ -211,7 +254,10 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
   const unsubscribes = options.clusters.map((entry) =>
     entry.cluster.subscribe((event) => {
       const namespace = event.object.metadata.namespace ?? '';
-      const affected = [...(watchers.get(`${entry.name}\0${namespace}`) ?? []), ...(watchers.get(`${entry.server}\0${namespace}`) ?? [])];
+      const affected = [
+        ...(watchers.get(`${entry.name}\0${namespace}`) ?? []),
+        ...(watchers.get(`${entry.server}\0${namespace}`) ?? []),
+      ];
       for (const record of affected) {
         if (record.isDirty) continue;
         record.isDirty = true;
@@ -249,7 +295,10 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
       },
       status: {
         ...status,
-        health: { status: status.health.status, ...(record.reported ? { lastTransitionTime: record.reported.healthSince } : {}) },
+        health: {
+          status: status.health.status,
+          ...(record.reported ? { lastTransitionTime: record.reported.healthSince } : {}),
+        },
         ...(record.history.length > 0 ? { history: record.history } : {}),
         ...(comparison.conditions.length > 0 ? { conditions: comparison.conditions } : {}),
         ...(record.operationState ? { operationState: record.operationState } : {}),
@@ -266,7 +315,8 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
     now,
     render,
     addApplication: (definition, createdAt) => {
-      if (records.has(definition.name)) throw new Error(`${options.name}: application '${definition.name}' is declared twice`);
+      if (records.has(definition.name))
+        throw new Error(`${options.name}: application '${definition.name}' is declared twice`);
       records.set(definition.name, {
         definition,
         uid: stableUid(`${options.name}/${definition.name}`),
@@ -297,11 +347,27 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
     rollback: async (name, id, dryRun) => {
       const record = get(name);
       if (isAutomated(record.definition)) {
-        throw new ArgoApiError(400, GrpcCode.failedPrecondition, 'rollback cannot be initiated when auto-sync is enabled');
+        throw new ArgoApiError(
+          400,
+          GrpcCode.failedPrecondition,
+          'rollback cannot be initiated when auto-sync is enabled',
+        );
       }
       const entry = record.history.find((candidate) => candidate.id === id);
-      if (!entry) throw new ArgoApiError(400, GrpcCode.invalidArgument, `application ${name} does not have deployment with id ${id}`);
-      await withLock(record, () => syncNow(record, { revision: entry.revision, source: entry.source, initiatedBy: { username: 'admin' }, ...(dryRun ? { dryRun } : {}) }));
+      if (!entry)
+        throw new ArgoApiError(
+          400,
+          GrpcCode.invalidArgument,
+          `application ${name} does not have deployment with id ${id}`,
+        );
+      await withLock(record, () =>
+        syncNow(record, {
+          revision: entry.revision,
+          source: entry.source,
+          initiatedBy: { username: 'admin' },
+          ...(dryRun ? { dryRun } : {}),
+        }),
+      );
       return view(record);
     },
     adoptDeployment: async (name, revision, deployedAt) => {
@@ -309,11 +375,25 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
       const rendered = await render(revision, record.definition.source.path);
       const targets = prepareTargets(record.definition.name, record.definition.destination.namespace, rendered.objects);
       for (const target of targets) {
-        record.applied.set(resourceKey(target), { apiVersion: target.apiVersion, kind: target.kind, ...(target.metadata.namespace ? { namespace: target.metadata.namespace } : {}), name: target.metadata.name });
+        record.applied.set(resourceKey(target), {
+          apiVersion: target.apiVersion,
+          kind: target.kind,
+          ...(target.metadata.namespace ? { namespace: target.metadata.namespace } : {}),
+          name: target.metadata.name,
+        });
       }
       const at = deployedAt.toISOString();
       const initiatedBy = isAutomated(record.definition) ? { automated: true } : { username: 'admin' };
-      record.history = [{ id: 0, revision: rendered.revision, deployStartedAt: at, deployedAt: at, source: record.definition.source, initiatedBy }];
+      record.history = [
+        {
+          id: 0,
+          revision: rendered.revision,
+          deployStartedAt: at,
+          deployedAt: at,
+          source: record.definition.source,
+          initiatedBy,
+        },
+      ];
       record.lastAutoSyncRevision = rendered.revision;
       record.operationState = {
         operation: { sync: { revision: rendered.revision, syncStrategy: { hook: {} } }, initiatedBy, retry: {} },

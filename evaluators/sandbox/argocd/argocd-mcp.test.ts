@@ -14,19 +14,29 @@ describe('argocd-mcp over stdio against the fake Argo CD (scenario crash-missing
   let client: Client;
 
   const call = async (name: string, args: Record<string, unknown>): Promise<any> => {
-    const result = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: Array<{ type: string; text: string }> };
+    const result = (await client.callTool({ name, arguments: args })) as {
+      isError?: boolean;
+      content: Array<{ type: string; text: string }>;
+    };
     expect(result.isError, result.content[0]?.text).toBeFalsy();
     return JSON.parse(result.content[0]?.text ?? 'null');
   };
 
   beforeAll(async () => {
     const root = packageRoot();
-    sandbox = await startSandbox({ scenario: await loadScenarioByName(join(root, 'evaluators', 'scenarios'), 'crash-missing-env') });
+    sandbox = await startSandbox({
+      scenario: await loadScenarioByName(join(root, 'evaluators', 'scenarios'), 'crash-missing-env'),
+    });
     const eu = sandbox.argocd.find((instance) => instance.name === 'argocd-eu-1');
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [join(root, 'node_modules', 'argocd-mcp', 'dist', 'index.js'), 'stdio'],
-      env: { PATH: process.env.PATH ?? '', ARGOCD_BASE_URL: eu?.url ?? '', ARGOCD_API_TOKEN: eu?.token ?? '', MCP_READ_ONLY: 'true' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ARGOCD_BASE_URL: eu?.url ?? '',
+        ARGOCD_API_TOKEN: eu?.token ?? '',
+        MCP_READ_ONLY: 'true',
+      },
       stderr: 'ignore',
     });
     client = new Client({ name: 'sandbox-test', version: '1.0.0' });
@@ -52,7 +62,10 @@ describe('argocd-mcp over stdio against the fake Argo CD (scenario crash-missing
     expect(app.spec.destination).toEqual({ name: 'prod-eu', namespace: 'payments' });
     expect(app.status.history).toHaveLength(2);
     expect(app.status.operationState.phase).toBe('Succeeded');
-    expect(app.status.resources.map((resource: any) => `${resource.kind}/${resource.name}`).sort()).toEqual(['Deployment/payments-api', 'Service/payments-api']);
+    expect(app.status.resources.map((resource: any) => `${resource.kind}/${resource.name}`).sort()).toEqual([
+      'Deployment/payments-api',
+      'Service/payments-api',
+    ]);
   });
 
   it('get_application_resource_tree shows the crash-looping pod', async () => {
@@ -72,7 +85,14 @@ describe('argocd-mcp over stdio against the fake Argo CD (scenario crash-missing
     const logs = await call('get_application_workload_logs', {
       applicationName: 'payments-api',
       applicationNamespace: 'argocd',
-      resourceRef: { uid: '', kind: 'Deployment', namespace: 'payments', name: 'payments-api', version: 'v1', group: 'apps' },
+      resourceRef: {
+        uid: '',
+        kind: 'Deployment',
+        namespace: 'payments',
+        name: 'payments-api',
+        version: 'v1',
+        group: 'apps',
+      },
       container: 'payments-api',
     });
     const contents = logs.filter((entry: any) => entry && !entry.last).map((entry: any) => entry.content as string);

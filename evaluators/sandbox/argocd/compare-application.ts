@@ -30,10 +30,33 @@ export function prepareTargets(appName: string, namespace: string, objects: read
 
 /** Argo CD's kind order for syncs (namespaces and config before workloads). */
 const KIND_ORDER = [
-  'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'ServiceAccount', 'Secret', 'ConfigMap',
-  'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding',
-  'Role', 'RoleBinding', 'Service', 'DaemonSet', 'Pod', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet',
-  'Job', 'CronJob', 'IngressClass', 'Ingress',
+  'Namespace',
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'ConfigMap',
+  'StorageClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Role',
+  'RoleBinding',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'IngressClass',
+  'Ingress',
 ];
 
 /** Sorts objects in the order Argo CD syncs them (unknown kinds last, then by name). */
@@ -42,7 +65,10 @@ export function sortForSync<T extends { kind: string; metadata: { name: string }
     const index = KIND_ORDER.indexOf(kind);
     return index < 0 ? KIND_ORDER.length : index;
   };
-  return [...objects].sort((a, b) => rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
+  return [...objects].sort(
+    (a, b) =>
+      rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name),
+  );
 }
 
 function describeHealth(object: KubeObject | undefined, cluster: SimulatedCluster): ReturnType<typeof resourceHealth> {
@@ -54,7 +80,10 @@ function describeHealth(object: KubeObject | undefined, cluster: SimulatedCluste
  * Reconciles one app: renders its target revision, compares every desired object with the live
  * one, and derives per-resource and app sync/health like Argo CD's controller.
  */
-export async function compareApplication(record: ApplicationRecord, context: CompareContext): Promise<ComparisonResult> {
+export async function compareApplication(
+  record: ApplicationRecord,
+  context: CompareContext,
+): Promise<ComparisonResult> {
   const { definition } = record;
   const now = context.now().toISOString();
   const comparedTo = { source: definition.source, destination: definition.destination };
@@ -64,7 +93,13 @@ export async function compareApplication(record: ApplicationRecord, context: Com
     const message = `Application destination {${definition.destination.server ?? ''} ${definition.destination.name ?? ''}} is invalid: there are no clusters with this name: ${definition.destination.name ?? ''}`;
     return {
       resources: [],
-      status: { resources: [], sync: { status: 'Unknown', comparedTo }, health: { status: 'Unknown' }, reconciledAt: now, summary: {} },
+      status: {
+        resources: [],
+        sync: { status: 'Unknown', comparedTo },
+        health: { status: 'Unknown' },
+        reconciledAt: now,
+        summary: {},
+      },
       conditions: [{ type: 'InvalidSpecError', message, lastTransitionTime: now }],
       watchedNamespaces,
     };
@@ -96,7 +131,13 @@ export async function compareApplication(record: ApplicationRecord, context: Com
     const message = `Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = ${reason}`;
     return {
       resources: [],
-      status: { resources: [], sync: { status: 'Unknown', comparedTo }, health: { status: 'Healthy' }, reconciledAt: now, summary: {} },
+      status: {
+        resources: [],
+        sync: { status: 'Unknown', comparedTo },
+        health: { status: 'Healthy' },
+        reconciledAt: now,
+        summary: {},
+      },
       conditions: [{ type: 'ComparisonError', message, lastTransitionTime: now }],
       watchedNamespaces,
     };
@@ -124,7 +165,9 @@ export async function compareApplication(record: ApplicationRecord, context: Com
         namespace: target.metadata.namespace ?? '',
         name: target.metadata.name,
         status: live && differences.length === 0 ? 'Synced' : 'OutOfSync',
-        ...(health ? { health: { status: health.status, ...(health.message ? { message: health.message } : {}) } } : {}),
+        ...(health
+          ? { health: { status: health.status, ...(health.message ? { message: health.message } : {}) } }
+          : {}),
       },
     });
   }
@@ -146,7 +189,9 @@ export async function compareApplication(record: ApplicationRecord, context: Com
         name: applied.name,
         status: 'OutOfSync',
         requiresPruning: true,
-        ...(health ? { health: { status: health.status, ...(health.message ? { message: health.message } : {}) } } : {}),
+        ...(health
+          ? { health: { status: health.status, ...(health.message ? { message: health.message } : {}) } }
+          : {}),
       },
     });
   }

@@ -7,7 +7,10 @@ const target: KubeObject = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
-  spec: { replicas: 2, template: { spec: { containers: [{ name: 'web', image: 'web:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }] } } },
+  spec: {
+    replicas: 2,
+    template: { spec: { containers: [{ name: 'web', image: 'web:1', env: [{ name: 'LOG_LEVEL', value: 'info' }] }] } },
+  },
 };
 
 describe('compareWithTarget', () => {
@@ -16,7 +19,8 @@ describe('compareWithTarget', () => {
     live.metadata.labels = { app: 'web', 'pod-template-hash': 'x' };
     (live.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds = 600;
     live.status = { replicas: 2 };
-    const containers = (live.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template.spec.containers;
+    const containers = (live.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template
+      .spec.containers;
     if (containers[0]) containers[0].imagePullPolicy = 'IfNotPresent';
     expect(compareWithTarget(target, live)).toEqual([]);
   });
@@ -24,10 +28,14 @@ describe('compareWithTarget', () => {
   it('reports drift in fields git sets, as a readable diff', () => {
     const live = structuredClone(target);
     (live.spec as { replicas: number }).replicas = 4;
-    const env = (live.spec as { template: { spec: { containers: Array<{ env: Array<{ value: string }> }> } } }).template.spec.containers[0]?.env[0];
+    const env = (live.spec as { template: { spec: { containers: Array<{ env: Array<{ value: string }> }> } } }).template
+      .spec.containers[0]?.env[0];
     if (env) env.value = 'debug';
     const differences = compareWithTarget(target, live);
-    expect(differences.map((difference) => difference.path)).toEqual(['spec.replicas', 'spec.template.spec.containers[0].env[0].value']);
+    expect(differences.map((difference) => difference.path)).toEqual([
+      'spec.replicas',
+      'spec.template.spec.containers[0].env[0].value',
+    ]);
     expect(formatDifferences(differences)).toContain('- spec.replicas: 4\n+ spec.replicas: 2');
   });
 });

@@ -13,7 +13,9 @@ export const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 /** Splits `apps/v1` into group `apps` and version `v1`; core `v1` has group ''. */
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 /** Stable identity of a resource: `group/Kind/namespace/name`. */
@@ -34,7 +36,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function scalarEqual(live: unknown, target: unknown): boolean {
   if (live === target) return true;
   // Quantities and ports are often written as numbers in git and strings live (or the reverse).
-  if ((typeof live === 'number' || typeof live === 'string') && (typeof target === 'number' || typeof target === 'string')) {
+  if (
+    (typeof live === 'number' || typeof live === 'string') &&
+    (typeof target === 'number' || typeof target === 'string')
+  ) {
     return String(live) === String(target);
   }
   return false;

@@ -31,7 +31,10 @@ interface ContainerStatus {
   name?: string;
   ready?: boolean;
   restartCount?: number;
-  state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number; message?: string } };
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    terminated?: { reason?: string; exitCode?: number; message?: string };
+  };
   lastState?: { terminated?: { reason?: string; exitCode?: number } };
 }
 
@@ -54,7 +57,10 @@ function num(value: unknown, fallback = 0): number {
 export function podHealth(pod: KubeObject): ResourceHealth {
   const status = record(pod.status);
   const phase = typeof status.phase === 'string' ? status.phase : 'Pending';
-  const containers = [...((status.initContainerStatuses as ContainerStatus[] | undefined) ?? []), ...((status.containerStatuses as ContainerStatus[] | undefined) ?? [])];
+  const containers = [
+    ...((status.initContainerStatuses as ContainerStatus[] | undefined) ?? []),
+    ...((status.containerStatuses as ContainerStatus[] | undefined) ?? []),
+  ];
   for (const container of containers) {
     const waiting = container.state?.waiting;
     if (waiting?.reason && FAILING_WAITING_REASONS.has(waiting.reason)) {
@@ -74,8 +80,13 @@ export function podHealth(pod: KubeObject): ResourceHealth {
     }
     default: {
       const conditions = (status.conditions as Condition[] | undefined) ?? [];
-      const scheduled = conditions.find((condition) => condition.type === 'PodScheduled' && condition.status === 'False');
-      return { status: 'Progressing', message: scheduled?.message ?? (typeof status.message === 'string' ? status.message : undefined) };
+      const scheduled = conditions.find(
+        (condition) => condition.type === 'PodScheduled' && condition.status === 'False',
+      );
+      return {
+        status: 'Progressing',
+        message: scheduled?.message ?? (typeof status.message === 'string' ? status.message : undefined),
+      };
     }
   }
 }
@@ -96,19 +107,31 @@ function rolloutHealth(object: KubeObject, kindLabel: string, pods: readonly Kub
   const generation = num(object.metadata.generation, 0);
   const observed = num(status.observedGeneration, generation);
   if (generation > observed) {
-    return { status: 'Progressing', message: 'Waiting for rollout to finish: observed deployment generation less than desired generation' };
+    return {
+      status: 'Progressing',
+      message: 'Waiting for rollout to finish: observed deployment generation less than desired generation',
+    };
   }
   const updated = num(status.updatedReplicas, num(status.replicas));
   const current = num(status.replicas);
   const available = num(status.availableReplicas);
   if (updated < replicas) {
-    return { status: 'Progressing', message: `Waiting for rollout to finish: ${updated} out of ${replicas} new replicas have been updated...` };
+    return {
+      status: 'Progressing',
+      message: `Waiting for rollout to finish: ${updated} out of ${replicas} new replicas have been updated...`,
+    };
   }
   if (current > updated) {
-    return { status: 'Progressing', message: `Waiting for rollout to finish: ${current - updated} old replicas are pending termination...` };
+    return {
+      status: 'Progressing',
+      message: `Waiting for rollout to finish: ${current - updated} old replicas are pending termination...`,
+    };
   }
   if (available < updated) {
-    return { status: 'Progressing', message: `Waiting for rollout to finish: ${available} of ${updated} updated replicas are available...` };
+    return {
+      status: 'Progressing',
+      message: `Waiting for rollout to finish: ${available} of ${updated} updated replicas are available...`,
+    };
   }
   return { status: 'Healthy' };
 }
@@ -119,7 +142,10 @@ function rolloutHealth(object: KubeObject, kindLabel: string, pods: readonly Kub
  * crash-loop or cannot pull is Degraded before its progress deadline passes. Returns undefined
  * for kinds Argo CD has no health check for (ConfigMap, Secret, ...).
  */
-export function resourceHealth(object: KubeObject | undefined, pods: readonly KubeObject[] = []): ResourceHealth | undefined {
+export function resourceHealth(
+  object: KubeObject | undefined,
+  pods: readonly KubeObject[] = [],
+): ResourceHealth | undefined {
   if (!object) return { status: 'Missing' };
   const status = record(object.status);
   switch (object.kind) {
@@ -131,7 +157,8 @@ export function resourceHealth(object: KubeObject | undefined, pods: readonly Ku
       if (failing) return failing;
       const replicas = num(record(object.spec).replicas, 1);
       const ready = num(status.readyReplicas);
-      if (ready < replicas) return { status: 'Progressing', message: `Waiting for ${replicas - ready} pods to be ready...` };
+      if (ready < replicas)
+        return { status: 'Progressing', message: `Waiting for ${replicas - ready} pods to be ready...` };
       return { status: 'Healthy' };
     }
     case 'DaemonSet': {
@@ -139,7 +166,11 @@ export function resourceHealth(object: KubeObject | undefined, pods: readonly Ku
       if (failing) return failing;
       const desired = num(status.desiredNumberScheduled);
       const available = num(status.numberAvailable);
-      if (available < desired) return { status: 'Progressing', message: `Waiting for daemon set "${object.metadata.name}" rollout to finish: ${available} of ${desired} updated pods are available...` };
+      if (available < desired)
+        return {
+          status: 'Progressing',
+          message: `Waiting for daemon set "${object.metadata.name}" rollout to finish: ${available} of ${desired} updated pods are available...`,
+        };
       return { status: 'Healthy' };
     }
     case 'Pod':

@@ -15,7 +15,9 @@ export function parseLabelSelector(selector: string): (labels: Readonly<Record<s
     if ((match = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part))) {
       const [, key = '', operator, list = ''] = match;
       const values = new Set(list.split(',').map((value) => value.trim()));
-      requirements.push(operator === 'in' ? (labels) => values.has(labels[key] ?? '\0') : (labels) => !values.has(labels[key] ?? '\0'));
+      requirements.push(
+        operator === 'in' ? (labels) => values.has(labels[key] ?? '\0') : (labels) => !values.has(labels[key] ?? '\0'),
+      );
     } else if ((match = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(part))) {
       const [, key = '', operator, value = ''] = match;
       requirements.push(operator === '!=' ? (labels) => labels[key] !== value : (labels) => labels[key] === value);

@@ -49,9 +49,17 @@ export function podsOfWorkload(cluster: SimulatedCluster, workload: KubeObject):
 
 /** Container images a live workload or pod declares (deduplicated, in order). */
 export function imagesOf(object: KubeObject): string[] {
-  const spec = object.spec as { template?: { spec?: PodSpecLike }; jobTemplate?: { spec?: { template?: { spec?: PodSpecLike } } } } & PodSpecLike | undefined;
-  const podSpec: PodSpecLike | undefined = object.kind === 'Pod' ? spec : (spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec);
-  const images = [...(podSpec?.initContainers ?? []), ...(podSpec?.containers ?? [])].map((container) => container.image).filter((image): image is string => typeof image === 'string');
+  const spec = object.spec as
+    | ({
+        template?: { spec?: PodSpecLike };
+        jobTemplate?: { spec?: { template?: { spec?: PodSpecLike } } };
+      } & PodSpecLike)
+    | undefined;
+  const podSpec: PodSpecLike | undefined =
+    object.kind === 'Pod' ? spec : (spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec);
+  const images = [...(podSpec?.initContainers ?? []), ...(podSpec?.containers ?? [])]
+    .map((container) => container.image)
+    .filter((image): image is string => typeof image === 'string');
   return [...new Set(images)];
 }
 

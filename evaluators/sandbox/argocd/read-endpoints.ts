@@ -18,7 +18,10 @@ export interface ApplicationQuery {
 }
 
 /** `v1alpha1ApplicationList` of an instance, filtered like Argo CD filters it. */
-export async function listApplications(instance: ArgoInstance, query: ApplicationQuery): Promise<{ metadata: { resourceVersion: string }; items: Application[] }> {
+export async function listApplications(
+  instance: ArgoInstance,
+  query: ApplicationQuery,
+): Promise<{ metadata: { resourceVersion: string }; items: Application[] }> {
   let matches: (labels: Readonly<Record<string, string>>) => boolean = () => true;
   if (query.selector) {
     try {
@@ -57,7 +60,11 @@ export interface ManagedResourceFilter {
  * `applicationManagedResourcesResponse`: target and live state of each managed resource as
  * JSON strings (`"null"` when absent), whether it is modified, and a field-level diff.
  */
-export async function managedResources(instance: ArgoInstance, name: string, filter: ManagedResourceFilter): Promise<{ items: unknown[] }> {
+export async function managedResources(
+  instance: ArgoInstance,
+  name: string,
+  filter: ManagedResourceFilter,
+): Promise<{ items: unknown[] }> {
   const comparison = await instance.comparison(name);
   const items = comparison.resources
     .filter(
@@ -98,13 +105,20 @@ export async function applicationManifests(instance: ArgoInstance, name: string,
   try {
     rendered = await instance.render(revision || definition.source.targetRevision, definition.source.path);
   } catch (error) {
-    throw new ArgoApiError(500, 2, `failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = ${error instanceof Error ? error.message : String(error)}`);
+    throw new ArgoApiError(
+      500,
+      2,
+      `failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const targets = prepareTargets(definition.name, definition.destination.namespace, rendered.objects);
   return {
     manifests: targets.map((object) => JSON.stringify(object)),
     namespace: definition.destination.namespace,
-    server: instance.clusters.find((cluster) => cluster.name === definition.destination.name)?.server ?? definition.destination.server ?? '',
+    server:
+      instance.clusters.find((cluster) => cluster.name === definition.destination.name)?.server ??
+      definition.destination.server ??
+      '',
     revision: rendered.revision,
     sourceType: rendered.sourceType,
   };
@@ -117,7 +131,11 @@ export async function revisionMetadata(instance: ArgoInstance, name: string, rev
     const commit = await instance.repo.show(revision);
     return { author: commit.author, date: commit.date.toISOString(), message: commit.message };
   } catch {
-    throw new ArgoApiError(404, GrpcCode.notFound, `rpc error: code = NotFound desc = unable to resolve git revision ${revision}: revision not found`);
+    throw new ArgoApiError(
+      404,
+      GrpcCode.notFound,
+      `rpc error: code = NotFound desc = unable to resolve git revision ${revision}: revision not found`,
+    );
   }
 }
 
@@ -133,7 +151,11 @@ export function clusterList(instances: ArgoInstance): { metadata: Record<string,
     metadata: {},
     items: instances.clusters.map((entry) => {
       const connectionState = entry.isUnreachable
-        ? { status: 'Failed', message: `failed to sync cluster ${entry.server}: dial tcp ${entry.server.replace(/^https?:\/\//, '')}: i/o timeout`, attemptedAt: at }
+        ? {
+            status: 'Failed',
+            message: `failed to sync cluster ${entry.server}: dial tcp ${entry.server.replace(/^https?:\/\//, '')}: i/o timeout`,
+            attemptedAt: at,
+          }
         : { status: 'Successful', message: '', attemptedAt: at };
       return {
         server: entry.server,
@@ -153,7 +175,10 @@ export function clusterList(instances: ArgoInstance): { metadata: Record<string,
 }
 
 /** The AppProjects apps refer to (plus `default`), permissive like a fresh install. */
-export function projectList(instance: ArgoInstance): { metadata: Record<string, never>; items: Array<{ metadata: { name: string; namespace: string }; spec: unknown; status: Record<string, never> }> } {
+export function projectList(instance: ArgoInstance): {
+  metadata: Record<string, never>;
+  items: Array<{ metadata: { name: string; namespace: string }; spec: unknown; status: Record<string, never> }>;
+} {
   const names = new Set(['default', ...instance.names().map((name) => instance.record(name).definition.project)]);
   return {
     metadata: {},

@@ -30,7 +30,11 @@ const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
 function isKubeObject(value: unknown): value is KubeObject {
   if (!value || typeof value !== 'object') return false;
   const candidate = value as Partial<KubeObject>;
-  return typeof candidate.apiVersion === 'string' && typeof candidate.kind === 'string' && typeof candidate.metadata?.name === 'string';
+  return (
+    typeof candidate.apiVersion === 'string' &&
+    typeof candidate.kind === 'string' &&
+    typeof candidate.metadata?.name === 'string'
+  );
 }
 
 /** Parses multi-document YAML (or JSON) into Kubernetes objects, expanding `kind: List`. */
@@ -57,9 +61,11 @@ export function parseManifests(text: string, file: string): KubeObject[] {
 /** One parsed document as objects: nothing for an empty document, items of a `kind: List`. */
 function expandList(value: unknown, file: string): KubeObject[] {
   if (value === null || value === undefined) return [];
-  const items = (value as { kind?: unknown }).kind === 'List' ? ((value as { items?: unknown[] }).items ?? []) : [value];
+  const items =
+    (value as { kind?: unknown }).kind === 'List' ? ((value as { items?: unknown[] }).items ?? []) : [value];
   return items.map((item) => {
-    if (!isKubeObject(item)) throw new ManifestGenerationError(`${file}: Object 'Kind' is missing in '${JSON.stringify(item).slice(0, 120)}'`);
+    if (!isKubeObject(item))
+      throw new ManifestGenerationError(`${file}: Object 'Kind' is missing in '${JSON.stringify(item).slice(0, 120)}'`);
     return item;
   });
 }
@@ -110,7 +116,9 @@ const KUSTOMIZE_FILE_FIELDS = ['patchesStrategicMerge', 'crds'];
 function kustomizeInputs(files: ReadonlyMap<string, string>, root: string): Set<string> | undefined {
   const inputs = new Set<string>();
   const visit = (dir: string): boolean => {
-    const name = KUSTOMIZATION_FILES.map((candidate) => (dir === '' ? candidate : `${dir}/${candidate}`)).find((candidate) => files.has(candidate));
+    const name = KUSTOMIZATION_FILES.map((candidate) => (dir === '' ? candidate : `${dir}/${candidate}`)).find(
+      (candidate) => files.has(candidate),
+    );
     if (!name) return false;
     if (inputs.has(name)) return true;
     inputs.add(name);
@@ -121,13 +129,18 @@ function kustomizeInputs(files: ReadonlyMap<string, string>, root: string): Set<
       return false;
     }
     const references: string[] = [];
-    const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+    const strings = (value: unknown): string[] =>
+      Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
     references.push(...strings(spec.resources), ...strings(spec.bases), ...strings(spec.components));
     for (const field of KUSTOMIZE_FILE_FIELDS) references.push(...strings(spec[field]));
     for (const patch of Array.isArray(spec.patches) ? spec.patches : []) {
-      if (patch && typeof patch === 'object' && typeof (patch as { path?: unknown }).path === 'string') references.push((patch as { path: string }).path);
+      if (patch && typeof patch === 'object' && typeof (patch as { path?: unknown }).path === 'string')
+        references.push((patch as { path: string }).path);
     }
-    for (const generator of [...(Array.isArray(spec.configMapGenerator) ? spec.configMapGenerator : []), ...(Array.isArray(spec.secretGenerator) ? spec.secretGenerator : [])]) {
+    for (const generator of [
+      ...(Array.isArray(spec.configMapGenerator) ? spec.configMapGenerator : []),
+      ...(Array.isArray(spec.secretGenerator) ? spec.secretGenerator : []),
+    ]) {
       const entry = (generator ?? {}) as { files?: unknown; envs?: unknown; env?: unknown };
       references.push(...strings(entry.files).map((file) => file.slice(file.indexOf('=') + 1)), ...strings(entry.envs));
       if (typeof entry.env === 'string') references.push(entry.env);
@@ -175,11 +188,17 @@ function directoryIndex(files: ReadonlyMap<string, string>): DirectoryIndex {
 
 type KustomizeRenderer = (files: ReadonlyMap<string, string>, prefix: string) => Promise<KubeObject[]>;
 
-async function renderAt(repo: GitRepo, sha: string, sourcePath: string, kustomize: KustomizeRenderer): Promise<RenderedSource> {
+async function renderAt(
+  repo: GitRepo,
+  sha: string,
+  sourcePath: string,
+  kustomize: KustomizeRenderer,
+): Promise<RenderedSource> {
   const files = await repo.snapshot(sha);
   const prefix = sourcePath.replace(/^\.\/?/, '').replace(/\/+$/, '');
   const isKustomize = KUSTOMIZATION_FILES.some((name) => files.has(prefix === '' ? name : `${prefix}/${name}`));
-  if (isKustomize) return { revision: sha, sourceType: 'Kustomize', objects: structuredClone(await kustomize(files, prefix)) };
+  if (isKustomize)
+    return { revision: sha, sourceType: 'Kustomize', objects: structuredClone(await kustomize(files, prefix)) };
 
   const index = directoryIndex(files);
   if (!index.hasTree.has(prefix)) throw new ManifestGenerationError(`${sourcePath}: app path does not exist`);
@@ -200,12 +219,16 @@ async function renderKustomize(files: ReadonlyMap<string, string>, prefix: strin
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, content);
     }
-    const { stdout } = await execFileAsync('kubectl', ['kustomize', join(dir, prefix)], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await execFileAsync('kubectl', ['kustomize', join(dir, prefix)], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return parseManifests(stdout, `${prefix}/kustomization.yaml`);
   } catch (error) {
     if (error instanceof ManifestGenerationError) throw error;
     const stderr = (error as { stderr?: string }).stderr ?? (error instanceof Error ? error.message : String(error));
-    throw new ManifestGenerationError(`kustomize build ${prefix} failed: ${stderr.trim().split(dir).join('')}`, { cause: error });
+    throw new ManifestGenerationError(`kustomize build ${prefix} failed: ${stderr.trim().split(dir).join('')}`, {
+      cause: error,
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

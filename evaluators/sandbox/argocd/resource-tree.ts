@@ -18,7 +18,11 @@ export interface ResourceNode {
   health?: { status: string; message?: string };
   images?: string[];
   info?: Array<{ name: string; value: string }>;
-  networkingInfo?: { labels?: Record<string, string>; targetLabels?: Record<string, string>; targetRefs?: Array<{ kind: string; namespace: string; name: string }> };
+  networkingInfo?: {
+    labels?: Record<string, string>;
+    targetLabels?: Record<string, string>;
+    targetRefs?: Array<{ kind: string; namespace: string; name: string }>;
+  };
 }
 
 /** A `v1alpha1ApplicationTree`. */
@@ -31,7 +35,11 @@ export interface ApplicationTree {
 interface PodStatusLike {
   phase?: string;
   reason?: string;
-  containerStatuses?: Array<{ ready?: boolean; restartCount?: number; state?: { waiting?: { reason?: string }; terminated?: { reason?: string } } }>;
+  containerStatuses?: Array<{
+    ready?: boolean;
+    restartCount?: number;
+    state?: { waiting?: { reason?: string }; terminated?: { reason?: string } };
+  }>;
 }
 
 /** The info column Argo CD shows for pods: status reason, node, containers ready, restarts. */
@@ -39,7 +47,9 @@ function podInfo(pod: KubeObject): Array<{ name: string; value: string }> {
   const status = (pod.status ?? {}) as PodStatusLike;
   const containers = status.containerStatuses ?? [];
   const total = ((pod.spec as { containers?: unknown[] } | undefined)?.containers ?? []).length;
-  const waiting = containers.map((container) => container.state?.waiting?.reason ?? container.state?.terminated?.reason).find((reason) => reason);
+  const waiting = containers
+    .map((container) => container.state?.waiting?.reason ?? container.state?.terminated?.reason)
+    .find((reason) => reason);
   const ready = containers.filter((container) => container.ready).length;
   const restarts = containers.reduce((sum, container) => sum + (container.restartCount ?? 0), 0);
   const info = [{ name: 'Status Reason', value: waiting ?? status.reason ?? status.phase ?? 'Pending' }];
@@ -63,7 +73,15 @@ function toNode(object: KubeObject, health: ResourceHealth | undefined, parent?:
     ...(object.metadata.creationTimestamp ? { createdAt: object.metadata.creationTimestamp } : {}),
   };
   if (parent) {
-    node.parentRefs = [{ group: splitApiVersion(parent.apiVersion).group, kind: parent.kind, namespace: parent.metadata.namespace ?? '', name: parent.metadata.name, uid: parent.metadata.uid ?? '' }];
+    node.parentRefs = [
+      {
+        group: splitApiVersion(parent.apiVersion).group,
+        kind: parent.kind,
+        namespace: parent.metadata.namespace ?? '',
+        name: parent.metadata.name,
+        uid: parent.metadata.uid ?? '',
+      },
+    ];
   }
   if (health) node.health = { status: health.status, ...(health.message ? { message: health.message } : {}) };
   const images = imagesOf(object);
@@ -81,9 +99,21 @@ function toNode(object: KubeObject, health: ResourceHealth | undefined, parent?:
     if (selector) node.networkingInfo = { targetLabels: selector };
   }
   if (object.kind === 'Ingress') {
-    const rules = ((object.spec as { rules?: Array<{ http?: { paths?: Array<{ backend?: { service?: { name?: string } } }> } }> } | undefined)?.rules ?? []);
-    const services = rules.flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend?.service?.name)).filter((name): name is string => !!name);
-    node.networkingInfo = { targetRefs: [...new Set(services)].map((name) => ({ kind: 'Service', namespace: object.metadata.namespace ?? '', name })) };
+    const rules =
+      (
+        object.spec as
+          { rules?: Array<{ http?: { paths?: Array<{ backend?: { service?: { name?: string } } }> } }> } | undefined
+      )?.rules ?? [];
+    const services = rules
+      .flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend?.service?.name))
+      .filter((name): name is string => !!name);
+    node.networkingInfo = {
+      targetRefs: [...new Set(services)].map((name) => ({
+        kind: 'Service',
+        namespace: object.metadata.namespace ?? '',
+        name,
+      })),
+    };
   }
   return node;
 }
@@ -92,7 +122,10 @@ function toNode(object: KubeObject, health: ResourceHealth | undefined, parent?:
  * The resource tree Argo CD shows: every managed live resource plus what it owns
  * (Deployment → ReplicaSet → Pod, StatefulSet/DaemonSet/Job → Pod, Service → Endpoints).
  */
-export function buildResourceTree(comparison: ComparisonResult | undefined, cluster: SimulatedCluster | undefined): ApplicationTree {
+export function buildResourceTree(
+  comparison: ComparisonResult | undefined,
+  cluster: SimulatedCluster | undefined,
+): ApplicationTree {
   const nodes: ResourceNode[] = [];
   if (!comparison || !cluster) return { nodes, orphanedNodes: [], hosts: [] };
   const seen = new Set<string>();
@@ -105,7 +138,11 @@ export function buildResourceTree(comparison: ComparisonResult | undefined, clus
     if (!namespace) return;
     if (object.kind === 'Deployment') {
       for (const replicaSet of childrenOf(object, cluster.list('apps/v1', 'ReplicaSet', namespace))) {
-        add(replicaSet, resourceHealth(replicaSet, childrenOf(replicaSet, cluster.list('v1', 'Pod', namespace))), object);
+        add(
+          replicaSet,
+          resourceHealth(replicaSet, childrenOf(replicaSet, cluster.list('v1', 'Pod', namespace))),
+          object,
+        );
       }
     } else if (['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job'].includes(object.kind)) {
       for (const pod of childrenOf(object, cluster.list('v1', 'Pod', namespace))) add(pod, podHealth(pod), object);
@@ -117,6 +154,13 @@ export function buildResourceTree(comparison: ComparisonResult | undefined, clus
   for (const resource of comparison.resources) {
     if (resource.live) add(resource.live, resource.health);
   }
-  const hosts = [...new Set(nodes.filter((node) => node.kind === 'Pod').map((node) => node.info?.find((item) => item.name === 'Node')?.value).filter((name): name is string => !!name))].sort();
+  const hosts = [
+    ...new Set(
+      nodes
+        .filter((node) => node.kind === 'Pod')
+        .map((node) => node.info?.find((item) => item.name === 'Node')?.value)
+        .filter((name): name is string => !!name),
+    ),
+  ].sort();
   return { nodes, orphanedNodes: [], hosts: hosts.map((name) => ({ name })) };
 }

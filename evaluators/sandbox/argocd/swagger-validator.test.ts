@@ -5,9 +5,14 @@ import { createSwaggerValidator, type SwaggerDocument } from './swagger-validato
 
 describe('createSwaggerValidator', () => {
   it('accepts valid shapes and names each wrong type, unknown field and bad int64', async () => {
-    const spec = JSON.parse(await readFile(join(import.meta.dirname, 'testdata', 'argocd-swagger-definitions.json'), 'utf8')) as SwaggerDocument;
+    const spec = JSON.parse(
+      await readFile(join(import.meta.dirname, 'testdata', 'argocd-swagger-definitions.json'), 'utf8'),
+    ) as SwaggerDocument;
     const validate = createSwaggerValidator(spec);
-    const app = { metadata: { name: 'a', generation: 1 }, status: { health: { status: 'Healthy' }, history: [{ id: '3', revision: 'abc' }] } };
+    const app = {
+      metadata: { name: 'a', generation: 1 },
+      status: { health: { status: 'Healthy' }, history: [{ id: '3', revision: 'abc' }] },
+    };
     expect(validate('v1alpha1Application', app)).toEqual([]);
     const broken = { metadata: { name: 'a', generation: 1.5 }, status: { health: { status: 5 }, histroy: [] } };
     expect(validate('v1alpha1Application', broken)).toEqual([

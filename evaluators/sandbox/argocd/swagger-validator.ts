@@ -48,7 +48,8 @@ export function createSwaggerValidator(document: SwaggerDocument): SwaggerValida
   const check = (node: SchemaNode, value: unknown, path: string, out: string[]): void => {
     const schema = resolve(node);
     if (value === null || value === undefined) return;
-    if (schema.enum && !schema.enum.includes(value)) out.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
+    if (schema.enum && !schema.enum.includes(value))
+      out.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
     const type = schema.type ?? (schema.properties ? 'object' : undefined);
     switch (type) {
       case 'object': {
@@ -61,8 +62,10 @@ export function createSwaggerValidator(document: SwaggerDocument): SwaggerValida
         for (const [key, item] of Object.entries(record)) {
           const property = schema.properties?.[key];
           if (property) check(property, item, `${path}.${key}`, out);
-          else if (typeof schema.additionalProperties === 'object') check(schema.additionalProperties, item, `${path}.${key}`, out);
-          else if (schema.properties && schema.additionalProperties !== true) out.push(`${path}.${key}: not declared in the schema`);
+          else if (typeof schema.additionalProperties === 'object')
+            check(schema.additionalProperties, item, `${path}.${key}`, out);
+          else if (schema.properties && schema.additionalProperties !== true)
+            out.push(`${path}.${key}: not declared in the schema`);
         }
         return;
       }
@@ -80,7 +83,10 @@ export function createSwaggerValidator(document: SwaggerDocument): SwaggerValida
         if (typeof value !== 'boolean') out.push(`${path}: expected boolean, got ${typeof value}`);
         return;
       case 'integer': {
-        const isInteger = typeof value === 'number' ? Number.isInteger(value) : schema.format === 'int64' && typeof value === 'string' && /^-?\d+$/.test(value);
+        const isInteger =
+          typeof value === 'number'
+            ? Number.isInteger(value)
+            : schema.format === 'int64' && typeof value === 'string' && /^-?\d+$/.test(value);
         if (!isInteger) out.push(`${path}: expected integer, got ${JSON.stringify(value)}`);
         return;
       }

@@ -3,7 +3,13 @@ import type { ApplicationRecord } from './application-record.js';
 import { resourceKey, splitApiVersion } from './compare.js';
 import { prepareTargets, sortForSync, type CompareContext } from './compare-application.js';
 import { imagesOf } from './live-objects.js';
-import type { ApplicationSource, OperationInitiator, OperationState, ResourceResult, RevisionHistory } from './types.js';
+import type {
+  ApplicationSource,
+  OperationInitiator,
+  OperationState,
+  ResourceResult,
+  RevisionHistory,
+} from './types.js';
 
 /** A sync as the API or the auto-sync loop requests it. */
 export interface SyncRequest {
@@ -29,7 +35,12 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function result(object: KubeObject, status: ResourceResult['status'], message: string, hookPhase: ResourceResult['hookPhase']): ResourceResult {
+function result(
+  object: KubeObject,
+  status: ResourceResult['status'],
+  message: string,
+  hookPhase: ResourceResult['hookPhase'],
+): ResourceResult {
   const { group, version } = splitApiVersion(object.apiVersion);
   const images = imagesOf(object);
   return {
@@ -48,7 +59,10 @@ function result(object: KubeObject, status: ResourceResult['status'], message: s
 
 function ensureNamespace(cluster: SimulatedCluster, namespace: string): void {
   if (cluster.get('v1', 'Namespace', undefined, namespace)) return;
-  cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'argocd-controller' });
+  cluster.apply(
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    { fieldManager: 'argocd-controller' },
+  );
 }
 
 /**
@@ -57,7 +71,11 @@ function ensureNamespace(cluster: SimulatedCluster, namespace: string): void {
  * order with the `argocd-controller` field manager (admission denials fail their resource), prune
  * when asked, and record history on success. Mutates `record` and returns the operation state.
  */
-export async function runSync(record: ApplicationRecord, request: SyncRequest, context: CompareContext): Promise<OperationState> {
+export async function runSync(
+  record: ApplicationRecord,
+  request: SyncRequest,
+  context: CompareContext,
+): Promise<OperationState> {
   const { definition } = record;
   const source = request.source ?? definition.source;
   const startedAt = context.now().toISOString();
@@ -75,7 +93,12 @@ export async function runSync(record: ApplicationRecord, request: SyncRequest, c
     initiatedBy: request.initiatedBy,
     retry: {},
   };
-  const finish = (phase: OperationState['phase'], message: string, resources: ResourceResult[], revision: string): OperationState => ({
+  const finish = (
+    phase: OperationState['phase'],
+    message: string,
+    resources: ResourceResult[],
+    revision: string,
+  ): OperationState => ({
     operation,
     phase,
     message,
@@ -86,11 +109,23 @@ export async function runSync(record: ApplicationRecord, request: SyncRequest, c
 
   const cluster = context.cluster(definition.destination.name ?? definition.destination.server ?? '');
   if (!cluster) {
-    return { operation, phase: 'Error', message: `there are no clusters with this name: ${definition.destination.name ?? ''}`, startedAt, finishedAt: startedAt };
+    return {
+      operation,
+      phase: 'Error',
+      message: `there are no clusters with this name: ${definition.destination.name ?? ''}`,
+      startedAt,
+      finishedAt: startedAt,
+    };
   }
   const downServer = context.unreachableServer?.(definition.destination.name ?? definition.destination.server ?? '');
   if (downServer) {
-    return { operation, phase: 'Error', message: `failed to sync cluster ${downServer}: dial tcp ${downServer.replace(/^https?:\/\//, '')}: i/o timeout`, startedAt, finishedAt: context.now().toISOString() };
+    return {
+      operation,
+      phase: 'Error',
+      message: `failed to sync cluster ${downServer}: dial tcp ${downServer.replace(/^https?:\/\//, '')}: i/o timeout`,
+      startedAt,
+      finishedAt: context.now().toISOString(),
+    };
   }
   let revision: string;
   let targets: KubeObject[];
@@ -109,7 +144,8 @@ export async function runSync(record: ApplicationRecord, request: SyncRequest, c
   }
   operation.sync.revision = revision;
 
-  if (!request.dryRun && syncOptions?.includes('CreateNamespace=true')) ensureNamespace(cluster, definition.destination.namespace);
+  if (!request.dryRun && syncOptions?.includes('CreateNamespace=true'))
+    ensureNamespace(cluster, definition.destination.namespace);
 
   // Validation (dry run): errors here mean no task runs at all.
   const invalid: ResourceResult[] = [];
@@ -127,9 +163,17 @@ export async function runSync(record: ApplicationRecord, request: SyncRequest, c
   const failures: string[] = [];
   const targetKeys = new Set(targets.map(resourceKey));
   for (const target of targets) {
-    const exists = cluster.get(target.apiVersion, target.kind, target.metadata.namespace, target.metadata.name) !== undefined;
+    const exists =
+      cluster.get(target.apiVersion, target.kind, target.metadata.namespace, target.metadata.name) !== undefined;
     if (request.dryRun) {
-      results.push(result(target, 'Synced', `${kubectlReference(target)} ${exists ? 'configured' : 'created'} (dry run)`, 'Running'));
+      results.push(
+        result(
+          target,
+          'Synced',
+          `${kubectlReference(target)} ${exists ? 'configured' : 'created'} (dry run)`,
+          'Running',
+        ),
+      );
       continue;
     }
     try {
@@ -167,7 +211,8 @@ export async function runSync(record: ApplicationRecord, request: SyncRequest, c
     results.push(result(live, 'Pruned', request.dryRun ? 'pruned (dry run)' : 'pruned', 'Succeeded'));
   }
 
-  if (failures.length > 0) return finish('Failed', `one or more objects failed to apply, reason: ${failures.join(',')}`, results, revision);
+  if (failures.length > 0)
+    return finish('Failed', `one or more objects failed to apply, reason: ${failures.join(',')}`, results, revision);
   const state = finish('Succeeded', 'successfully synced (all tasks run)', results, revision);
   if (!request.dryRun) {
     const entry: RevisionHistory = {

@@ -107,7 +107,11 @@ export interface ApplicationCondition {
 
 export interface ApplicationStatus {
   resources: ResourceStatus[];
-  sync: { status: 'Synced' | 'OutOfSync' | 'Unknown'; comparedTo: { source: ApplicationSource; destination: ApplicationDestination }; revision?: string };
+  sync: {
+    status: 'Synced' | 'OutOfSync' | 'Unknown';
+    comparedTo: { source: ApplicationSource; destination: ApplicationDestination };
+    revision?: string;
+  };
   health: { status: string; lastTransitionTime?: string };
   history?: RevisionHistory[];
   conditions?: ApplicationCondition[];

@@ -2,9 +2,7 @@ import type { GitRepo } from './git-repo.js';
 
 /** One change to a file in the GitOps repo: replace a string, or write the whole file. */
 export type FileEdit =
-  | { path: string; find: string; replace: string }
-  | { path: string; content: string }
-  | { path: string; delete: true };
+  { path: string; find: string; replace: string } | { path: string; content: string } | { path: string; delete: true };
 
 /** A commit that edits files at the branch head (a fix, a bad change, a PR merge). */
 export interface FileEditCommit {
@@ -33,7 +31,8 @@ export async function commitFileEdits(repo: GitRepo, commit: FileEditCommit): Pr
     }
     const current = files[edit.path] ?? head.get(edit.path);
     if (current === undefined) throw new Error(`${edit.path}: no such file at HEAD`);
-    if (!current.includes(edit.find)) throw new Error(`${edit.path}: text to replace not found: ${JSON.stringify(edit.find)}`);
+    if (!current.includes(edit.find))
+      throw new Error(`${edit.path}: text to replace not found: ${JSON.stringify(edit.find)}`);
     files[edit.path] = current.split(edit.find).join(edit.replace);
   }
   return repo.commit({ message: commit.message, author: commit.author, date: commit.date, files, delete: deleted });

@@ -19,7 +19,10 @@ describe('createGitRepo', () => {
         message: 'checkout: initial manifests',
         author: 'Dana Lee <dana@example.com>',
         date: new Date('2025-03-01T09:00:00Z'),
-        files: { 'apps/checkout/deployment.yaml': 'image: checkout:1.4.2\n', 'apps/cart/deployment.yaml': 'image: cart:2.0.0\n' },
+        files: {
+          'apps/checkout/deployment.yaml': 'image: checkout:1.4.2\n',
+          'apps/cart/deployment.yaml': 'image: cart:2.0.0\n',
+        },
       },
       {
         message: 'checkout: bump to 1.4.3',
@@ -67,7 +70,12 @@ describe('createGitRepo', () => {
     expect((await repo.show(sha)).message).toBe('checkout: roll back to 1.4.2');
     expect((await repo.snapshot(sha)).get('apps/checkout/deployment.yaml')).toBe('image: checkout:1.4.2\n');
     await expect(
-      commitFileEdits(repo, { message: 'x', author: 'a <a@b>', date: new Date(), edits: [{ path: 'apps/cart/deployment.yaml', find: 'nope', replace: 'x' }] }),
+      commitFileEdits(repo, {
+        message: 'x',
+        author: 'a <a@b>',
+        date: new Date(),
+        edits: [{ path: 'apps/cart/deployment.yaml', find: 'nope', replace: 'x' }],
+      }),
     ).rejects.toThrow(/text to replace not found/);
   });
 
@@ -76,7 +84,13 @@ describe('createGitRepo', () => {
     const clone = join(dir, 'clone');
     await run('git', ['clone', '-q', repo.path, clone]);
     await writeFile(join(clone, 'apps', 'cart', 'deployment.yaml'), 'image: cart:2.0.1\n');
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Dev',
+      GIT_AUTHOR_EMAIL: 'dev@example.com',
+      GIT_COMMITTER_NAME: 'Dev',
+      GIT_COMMITTER_EMAIL: 'dev@example.com',
+    };
     await run('git', ['-C', clone, 'commit', '-qam', 'cart: 2.0.1'], { env });
     await run('git', ['-C', clone, 'push', '-q', 'origin', 'main'], { env });
     const pushed = (await run('git', ['-C', clone, 'rev-parse', 'HEAD'])).stdout.trim();
@@ -89,6 +103,8 @@ describe('createGitRepo', () => {
   });
 
   it('refuses paths outside the work tree', async () => {
-    await expect(repo.commit({ message: 'x', author: 'a <a@b>', date: new Date(), files: { '../escape.yaml': 'x' } })).rejects.toThrow(/inside the repository/);
+    await expect(
+      repo.commit({ message: 'x', author: 'a <a@b>', date: new Date(), files: { '../escape.yaml': 'x' } }),
+    ).rejects.toThrow(/inside the repository/);
   });
 });

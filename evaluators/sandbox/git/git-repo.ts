@@ -120,7 +120,12 @@ function epochSeconds(date: Date): number {
 }
 
 /** Writes many commits with one `git fast-import` (spawning git per commit is slow); returns their SHAs. */
-async function fastImport(dir: string, branch: string, commits: readonly GitCommitSpec[], parent?: string): Promise<string[]> {
+async function fastImport(
+  dir: string,
+  branch: string,
+  commits: readonly GitCommitSpec[],
+  parent?: string,
+): Promise<string[]> {
   const chunks: Buffer[] = [];
   const push = (text: string | Buffer): void => {
     chunks.push(typeof text === 'string' ? Buffer.from(text) : text);
@@ -147,19 +152,29 @@ async function fastImport(dir: string, branch: string, commits: readonly GitComm
   });
   const marks = join(dir, `sandbox-marks-${process.pid}`);
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('git', ['fast-import', '--quiet', `--export-marks=${marks}`], { cwd: dir, env: gitEnvironment() });
+    const child = spawn('git', ['fast-import', '--quiet', `--export-marks=${marks}`], {
+      cwd: dir,
+      env: gitEnvironment(),
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import failed: ${stderr.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`git fast-import failed: ${stderr.trim()}`)),
+    );
     child.stdin.end(Buffer.concat(chunks));
   });
   const exported = await readFile(marks, 'utf8');
   await rm(marks, { force: true });
-  const byMark = new Map(exported.trim().split('\n').map((line) => {
-    const [mark = '', sha = ''] = line.split(' ');
-    return [mark, sha] as const;
-  }));
+  const byMark = new Map(
+    exported
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [mark = '', sha = ''] = line.split(' ');
+        return [mark, sha] as const;
+      }),
+  );
   return commits.map((_, index) => byMark.get(`:${index + 1}`) ?? '');
 }
 
@@ -168,7 +183,11 @@ async function fastImport(dir: string, branch: string, commits: readonly GitComm
  * order, each with its own author and date, so SHAs, `git log` and Argo CD revision metadata are
  * real. Commits go through `git fast-import`: no work tree, one process for the whole history.
  */
-export async function createGitRepo(dir: string, commits: readonly GitCommitSpec[] = [], branch = 'main'): Promise<GitRepo> {
+export async function createGitRepo(
+  dir: string,
+  commits: readonly GitCommitSpec[] = [],
+  branch = 'main',
+): Promise<GitRepo> {
   await mkdir(dir, { recursive: true });
   await git(dir, ['init', '-q', '--bare', '-b', branch]);
 

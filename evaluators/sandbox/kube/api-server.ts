@@ -57,7 +57,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
 
 function sendJson(response: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
@@ -67,9 +71,14 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function handle(options: KubeApiServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  options: KubeApiServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   try {
-    if (options.latencyMs && options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    if (options.latencyMs && options.latencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const authorization = request.headers.authorization ?? '';
     if (authorization !== `Bearer ${options.token}`) {
       sendJson(response, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
@@ -82,7 +91,8 @@ async function handle(options: KubeApiServerOptions, request: IncomingMessage, r
     if (method === 'GET') {
       const discovery = discoveryDocument(path, host);
       if (discovery !== undefined) {
-        if (discovery === null) sendJson(response, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+        if (discovery === null)
+          sendJson(response, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
         else sendJson(response, 200, discovery);
         return;
       }
@@ -94,7 +104,16 @@ async function handle(options: KubeApiServerOptions, request: IncomingMessage, r
       return;
     }
     const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(request);
-    const context: RequestContext = { cluster: options.cluster, method, path, query: url.searchParams, headers: request.headers, body, request, response };
+    const context: RequestContext = {
+      cluster: options.cluster,
+      method,
+      path,
+      query: url.searchParams,
+      headers: request.headers,
+      body,
+      request,
+      response,
+    };
     await handleResourceRequest(context);
   } catch (error) {
     if (response.headersSent) {
@@ -109,7 +128,15 @@ async function handle(options: KubeApiServerOptions, request: IncomingMessage, r
       sendJson(response, error.status, statusBody(error.status, error.reason, error.message));
       return;
     }
-    sendJson(response, 500, statusBody(500, 'InternalError', `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`));
+    sendJson(
+      response,
+      500,
+      statusBody(
+        500,
+        'InternalError',
+        `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
   }
 }
 
@@ -130,7 +157,8 @@ function discoveryDocument(path: string, host: string): unknown {
   if (path === '/api/v1') return apiResourceList('', 'v1') ?? null;
   const segments = path.split('/').filter(Boolean);
   if (segments[0] === 'apis' && segments.length === 2) return apiGroup(segments[1] ?? '') ?? null;
-  if (segments[0] === 'apis' && segments.length === 3) return apiResourceList(segments[1] ?? '', segments[2] ?? '') ?? null;
+  if (segments[0] === 'apis' && segments.length === 3)
+    return apiResourceList(segments[1] ?? '', segments[2] ?? '') ?? null;
   if (segments[0] === 'openapi') {
     if (segments[1] !== 'v3') return null;
     return segments.length === 2 ? openApiIndex() : (openApiDocument(segments.slice(2).join('/')) ?? null);

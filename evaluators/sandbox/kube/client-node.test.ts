@@ -21,11 +21,17 @@ let apps: AppsV1Api;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kube-client-'));
   const tls = await createTlsMaterial(dir);
-  const cluster = createSimulatedCluster({ name: 'prod-us-1', images: FIXTURE_IMAGES, now: () => new Date(FIXTURE_NOW) });
+  const cluster = createSimulatedCluster({
+    name: 'prod-us-1',
+    images: FIXTURE_IMAGES,
+    now: () => new Date(FIXTURE_NOW),
+  });
   cluster.load(fixtureObjects());
   server = await startKubeApiServer({ cluster, token: 'client-token', tls });
   const config = new KubeConfig();
-  config.loadFromString(renderKubeconfig([{ name: 'prod-us-1', url: server.url, token: 'client-token', caPem: tls.caPem }]));
+  config.loadFromString(
+    renderKubeconfig([{ name: 'prod-us-1', url: server.url, token: 'client-token', caPem: tls.caPem }]),
+  );
   core = config.makeApiClient(CoreV1Api);
   apps = config.makeApiClient(AppsV1Api);
 });
@@ -53,17 +59,29 @@ describe('@kubernetes/client-node against the simulated cluster', () => {
   it('reads deployments, events by involved object, and logs', async () => {
     const deployment = await apps.readNamespacedDeployment({ name: 'checkout', namespace: 'shop' });
     expect(deployment.status?.availableReplicas).toBe(0);
-    expect(deployment.status?.conditions?.find((c) => c.type === 'Available')?.reason).toBe('MinimumReplicasUnavailable');
+    expect(deployment.status?.conditions?.find((c) => c.type === 'Available')?.reason).toBe(
+      'MinimumReplicasUnavailable',
+    );
     const pod = (await core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=gpu' })).items[0];
-    const events = await core.listNamespacedEvent({ namespace: 'shop', fieldSelector: `involvedObject.name=${pod?.metadata?.name ?? ''}` });
+    const events = await core.listNamespacedEvent({
+      namespace: 'shop',
+      fieldSelector: `involvedObject.name=${pod?.metadata?.name ?? ''}`,
+    });
     expect(events.items.map((e) => e.reason)).toEqual(['FailedScheduling']);
     expect(events.items[0]?.source?.component).toBe('default-scheduler');
     const crashing = (await core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=checkout' })).items[0];
-    const log = await core.readNamespacedPodLog({ name: crashing?.metadata?.name ?? '', namespace: 'shop', previous: true, tailLines: 1 });
+    const log = await core.readNamespacedPodLog({
+      name: crashing?.metadata?.name ?? '',
+      namespace: 'shop',
+      previous: true,
+      tailLines: 1,
+    });
     expect(log).toBe('FATAL: required environment variable DATABASE_URL is not set\n');
   });
 
   it('returns a NotFound error for a missing object', async () => {
-    await expect(core.readNamespacedPod({ name: 'nope', namespace: 'shop' })).rejects.toThrow(/pods "nope" not found|404/);
+    await expect(core.readNamespacedPod({ name: 'nope', namespace: 'shop' })).rejects.toThrow(
+      /pods "nope" not found|404/,
+    );
   });
 });

@@ -51,9 +51,16 @@ export function createWorkerNodes(clusterName: string, count = 3, options: Worke
           'topology.kubernetes.io/region': region,
           'topology.kubernetes.io/zone': zone,
         },
-        annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+        annotations: {
+          'node.alpha.kubernetes.io/ttl': '0',
+          'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        },
       },
-      spec: { podCIDR: `10.244.${index}.0/24`, podCIDRs: [`10.244.${index}.0/24`], providerID: `sandbox://${clusterName}/${name}` },
+      spec: {
+        podCIDR: `10.244.${index}.0/24`,
+        podCIDRs: [`10.244.${index}.0/24`],
+        providerID: `sandbox://${clusterName}/${name}`,
+      },
       status: {
         capacity: { cpu: String(cpu), 'ephemeral-storage': '104845292Ki', memory: `${memoryKi}Ki`, pods: String(pods) },
         allocatable: {
@@ -63,7 +70,12 @@ export function createWorkerNodes(clusterName: string, count = 3, options: Worke
           pods: String(pods),
         },
         conditions: [
-          nodeCondition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+          nodeCondition(
+            'MemoryPressure',
+            'False',
+            'KubeletHasSufficientMemory',
+            'kubelet has sufficient memory available',
+          ),
           nodeCondition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
           nodeCondition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
           nodeCondition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
@@ -114,13 +126,25 @@ export function systemObjects(): KubeObject[] {
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { component: 'apiserver', provider: 'kubernetes' },
+      },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: '10.96.0.1',
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+      },
     },
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' } },
+      metadata: {
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' },
+      },
       spec: {
         type: 'ClusterIP',
         clusterIP: '10.96.0.10',

@@ -23,7 +23,11 @@ export function versionInfo(): Record<string, string> {
 
 /** `/api`: the core group's versions. */
 export function coreApiVersions(serverAddress: string): Record<string, unknown> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 /** Named groups with their (single) served version, in discovery order. */
@@ -50,7 +54,13 @@ export function apiGroup(group: string): Record<string, unknown> | undefined {
   const found = groups().find((g) => g.name === group);
   if (!found) return undefined;
   const groupVersion = { groupVersion: `${found.name}/${found.version}`, version: found.version };
-  return { kind: 'APIGroup', apiVersion: 'v1', name: found.name, versions: [groupVersion], preferredVersion: groupVersion };
+  return {
+    kind: 'APIGroup',
+    apiVersion: 'v1',
+    name: found.name,
+    versions: [groupVersion],
+    preferredVersion: groupVersion,
+  };
 }
 
 function resourceEntry(type: ResourceType): Record<string, unknown> {
@@ -67,7 +77,12 @@ function resourceEntry(type: ResourceType): Record<string, unknown> {
 }
 
 function subresourceEntry(type: ResourceType, subresource: string): Record<string, unknown> {
-  const verbs = subresource === 'log' ? ['get'] : subresource === 'scale' || subresource === 'status' ? ['get', 'patch', 'update'] : ['get'];
+  const verbs =
+    subresource === 'log'
+      ? ['get']
+      : subresource === 'scale' || subresource === 'status'
+        ? ['get', 'patch', 'update']
+        : ['get'];
   const kind = subresource === 'scale' ? 'Scale' : type.kind;
   return {
     name: `${type.plural}/${subresource}`,
@@ -88,5 +103,10 @@ export function apiResourceList(group: string, version: string): Record<string, 
     resources.push(resourceEntry(type));
     for (const subresource of type.subresources ?? []) resources.push(subresourceEntry(type, subresource));
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group === '' ? version : `${group}/${version}`,
+    resources,
+  };
 }

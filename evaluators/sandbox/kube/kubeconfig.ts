@@ -18,9 +18,15 @@ export function renderKubeconfig(clusters: KubeconfigCluster[], currentContext?:
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: clusters.map((c) => ({ name: c.name, cluster: { server: c.url, 'certificate-authority-data': Buffer.from(c.caPem).toString('base64') } })),
+    clusters: clusters.map((c) => ({
+      name: c.name,
+      cluster: { server: c.url, 'certificate-authority-data': Buffer.from(c.caPem).toString('base64') },
+    })),
     users: clusters.map((c) => ({ name: `${c.name}-admin`, user: { token: c.token } })),
-    contexts: clusters.map((c) => ({ name: c.name, context: { cluster: c.name, user: `${c.name}-admin`, namespace: 'default' } })),
+    contexts: clusters.map((c) => ({
+      name: c.name,
+      context: { cluster: c.name, user: `${c.name}-admin`, namespace: 'default' },
+    })),
     'current-context': currentContext ?? clusters[0]?.name ?? '',
   });
 }

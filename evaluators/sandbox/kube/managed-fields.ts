@@ -61,7 +61,11 @@ function isPlainObject(value: unknown): value is Json {
 function mergeKeysOf(field: string, items: unknown[]): string[] | undefined {
   if (!items.every(isPlainObject)) return undefined;
   if (field === 'ports') {
-    const key = items.every((item) => 'containerPort' in item) ? 'containerPort' : items.every((item) => 'port' in item) ? 'port' : undefined;
+    const key = items.every((item) => 'containerPort' in item)
+      ? 'containerPort'
+      : items.every((item) => 'port' in item)
+        ? 'port'
+        : undefined;
     return key ? [key, 'protocol'] : undefined;
   }
   const keys = MERGE_KEYS[field];
@@ -69,7 +73,12 @@ function mergeKeysOf(field: string, items: unknown[]): string[] | undefined {
 }
 
 function itemKey(item: Json, keys: string[]): string {
-  const fields = Object.fromEntries([...keys].sort().filter((key) => item[key] !== undefined).map((key) => [key, item[key]]));
+  const fields = Object.fromEntries(
+    [...keys]
+      .sort()
+      .filter((key) => item[key] !== undefined)
+      .map((key) => [key, item[key]]),
+  );
   return `k:${JSON.stringify(fields)}`;
 }
 
@@ -146,13 +155,19 @@ function entryKey(entry: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'sub
  * The managedFields of `next` after `write` replaced `existing` (undefined on create). Pure:
  * returns a new list and leaves the objects untouched.
  */
-export function updateManagedFields(existing: KubeObject | undefined, next: KubeObject, write: FieldManagerWrite): ManagedFieldsEntry[] {
+export function updateManagedFields(
+  existing: KubeObject | undefined,
+  next: KubeObject,
+  write: FieldManagerWrite,
+): ManagedFieldsEntry[] {
   const before = existing ? fieldLeaves(existing) : new Map<string, string>();
   const after = fieldLeaves(next);
   const changed = new Set<string>();
   for (const [path, value] of after) if (before.get(path) !== value) changed.add(path);
   for (const path of before.keys()) if (!after.has(path)) changed.add(path);
-  const previous = ((existing?.metadata.managedFields ?? []) as ManagedFieldsEntry[]).filter((entry) => isPlainObject(entry) && typeof entry.manager === 'string');
+  const previous = ((existing?.metadata.managedFields ?? []) as ManagedFieldsEntry[]).filter(
+    (entry) => isPlainObject(entry) && typeof entry.manager === 'string',
+  );
   const key = entryKey(write);
   const own = previous.find((entry) => entryKey(entry) === key);
   let owned: Set<string>;
@@ -166,16 +181,21 @@ export function updateManagedFields(existing: KubeObject | undefined, next: Kube
   if (owned.size > 0) {
     const fieldsV1 = toFieldsV1(owned);
     // The time moves only when this manager's fields or their values changed.
-    const isUnchanged = own !== undefined && JSON.stringify(own.fieldsV1) === JSON.stringify(fieldsV1) && ![...owned].some((path) => changed.has(path));
-    entry = isUnchanged ? own : {
-      manager: write.manager,
-      operation: write.operation,
-      apiVersion: next.apiVersion,
-      time: write.time,
-      fieldsType: 'FieldsV1',
-      fieldsV1,
-      ...(write.subresource ? { subresource: write.subresource } : {}),
-    };
+    const isUnchanged =
+      own !== undefined &&
+      JSON.stringify(own.fieldsV1) === JSON.stringify(fieldsV1) &&
+      ![...owned].some((path) => changed.has(path));
+    entry = isUnchanged
+      ? own
+      : {
+          manager: write.manager,
+          operation: write.operation,
+          apiVersion: next.apiVersion,
+          time: write.time,
+          fieldsType: 'FieldsV1',
+          fieldsV1,
+          ...(write.subresource ? { subresource: write.subresource } : {}),
+        };
   }
   // Entries keep their place; a new manager goes last, as the API server lists them.
   const result: ManagedFieldsEntry[] = [];

@@ -10,7 +10,9 @@ type Json = Record<string, unknown>;
 function defaultContainer(container: Json): Json {
   const image = String(container.image ?? '');
   const tag = image.includes('@') ? 'digest' : (/:([^/]+)$/.exec(image)?.[1] ?? 'latest');
-  const ports = Array.isArray(container.ports) ? (container.ports as Json[]).map((p) => ({ protocol: 'TCP', ...p })) : undefined;
+  const ports = Array.isArray(container.ports)
+    ? (container.ports as Json[]).map((p) => ({ protocol: 'TCP', ...p }))
+    : undefined;
   return {
     imagePullPolicy: tag === 'latest' ? 'Always' : 'IfNotPresent',
     resources: {},
@@ -37,7 +39,9 @@ export function defaultPodSpec(spec: Json): Json {
     serviceAccountName: account,
     serviceAccount: account,
     containers: ((spec.containers as Json[] | undefined) ?? []).map(defaultContainer),
-    ...(Array.isArray(spec.initContainers) ? { initContainers: (spec.initContainers as Json[]).map(defaultContainer) } : {}),
+    ...(Array.isArray(spec.initContainers)
+      ? { initContainers: (spec.initContainers as Json[]).map(defaultContainer) }
+      : {}),
   };
 }
 
@@ -69,25 +73,64 @@ export function defaultObject(object: KubeObject): KubeObject {
     case 'StatefulSet':
       return {
         ...object,
-        spec: { replicas: 1, podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, ...spec, template: defaultTemplate(spec.template) },
+        spec: {
+          replicas: 1,
+          podManagementPolicy: 'OrderedReady',
+          revisionHistoryLimit: 10,
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+          ...spec,
+          template: defaultTemplate(spec.template),
+        },
       };
     case 'DaemonSet':
-      return { ...object, spec: { revisionHistoryLimit: 10, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }, ...spec, template: defaultTemplate(spec.template) } };
+      return {
+        ...object,
+        spec: {
+          revisionHistoryLimit: 10,
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+          ...spec,
+          template: defaultTemplate(spec.template),
+        },
+      };
     case 'Job':
-      return { ...object, spec: { backoffLimit: 6, completions: 1, parallelism: 1, completionMode: 'NonIndexed', suspend: false, ...spec, template: defaultTemplate(spec.template) } };
+      return {
+        ...object,
+        spec: {
+          backoffLimit: 6,
+          completions: 1,
+          parallelism: 1,
+          completionMode: 'NonIndexed',
+          suspend: false,
+          ...spec,
+          template: defaultTemplate(spec.template),
+        },
+      };
     case 'Service': {
-      const ports = Array.isArray(spec.ports) ? (spec.ports as Json[]).map((p) => ({ protocol: 'TCP', targetPort: p.port, ...p })) : undefined;
+      const ports = Array.isArray(spec.ports)
+        ? (spec.ports as Json[]).map((p) => ({ protocol: 'TCP', targetPort: p.port, ...p }))
+        : undefined;
       const type = (spec.type as string | undefined) ?? 'ClusterIP';
       return {
         ...object,
-        spec: { type, sessionAffinity: 'None', internalTrafficPolicy: 'Cluster', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ...spec, ...(ports ? { ports } : {}) },
+        spec: {
+          type,
+          sessionAffinity: 'None',
+          internalTrafficPolicy: 'Cluster',
+          ipFamilies: ['IPv4'],
+          ipFamilyPolicy: 'SingleStack',
+          ...spec,
+          ...(ports ? { ports } : {}),
+        },
         status: { loadBalancer: {} },
       };
     }
     case 'Namespace':
       return {
         ...object,
-        metadata: { ...object.metadata, labels: { ...(object.metadata.labels ?? {}), 'kubernetes.io/metadata.name': object.metadata.name } },
+        metadata: {
+          ...object.metadata,
+          labels: { ...(object.metadata.labels ?? {}), 'kubernetes.io/metadata.name': object.metadata.name },
+        },
         spec: { finalizers: ['kubernetes'], ...spec },
         status: { phase: 'Active' },
       };

@@ -37,7 +37,10 @@ export class ObjectStore {
   }
 
   get(typeKey: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.buckets.get(typeKey)?.get(namespace ?? '')?.get(name);
+    return this.buckets
+      .get(typeKey)
+      ?.get(namespace ?? '')
+      ?.get(name);
   }
 
   /** Objects of a type, in one namespace or all; sorted by namespace then name like the API server. */

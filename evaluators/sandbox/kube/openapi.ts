@@ -46,7 +46,17 @@ export function openApiDocument(path: string): Record<string, unknown> | undefin
       responses: { '200': { description: 'OK' } },
     });
     paths[base] = { get: operation('list'), post: operation('post') };
-    paths[`${base}/{name}`] = { get: operation('get'), put: operation('put'), patch: operation('patch'), delete: operation('delete') };
+    paths[`${base}/{name}`] = {
+      get: operation('get'),
+      put: operation('put'),
+      patch: operation('patch'),
+      delete: operation('delete'),
+    };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: KUBE_VERSION.gitVersion }, paths, components: { schemas: {} } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: KUBE_VERSION.gitVersion },
+    paths,
+    components: { schemas: {} },
+  };
 }

@@ -95,7 +95,10 @@ function mergeList(target: unknown, patch: unknown[], field: string, order: unkn
   }
   if (Array.isArray(order)) {
     const position = new Map((order as JsonObject[]).map((entry, i) => [entry[mergeKey], i]));
-    merged.sort((a, b) => (position.get(a[mergeKey]) ?? Number.MAX_SAFE_INTEGER) - (position.get(b[mergeKey]) ?? Number.MAX_SAFE_INTEGER));
+    merged.sort(
+      (a, b) =>
+        (position.get(a[mergeKey]) ?? Number.MAX_SAFE_INTEGER) - (position.get(b[mergeKey]) ?? Number.MAX_SAFE_INTEGER),
+    );
   }
   return merged;
 }
@@ -109,8 +112,16 @@ interface JsonPatchOperation {
 
 function pointer(path: string): string[] {
   if (path === '') return [];
-  if (!path.startsWith('/')) throw new KubeApiError(422, 'Invalid', `the server rejected our request due to an error in our request: invalid JSON pointer ${path}`);
-  return path.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  if (!path.startsWith('/'))
+    throw new KubeApiError(
+      422,
+      'Invalid',
+      `the server rejected our request due to an error in our request: invalid JSON pointer ${path}`,
+    );
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 function getAt(document: unknown, segments: string[]): unknown {
@@ -141,19 +152,30 @@ function setAt(document: unknown, segments: string[], value: unknown, op: 'add' 
   const object: JsonObject = isObject(document) ? { ...document } : {};
   if (rest.length === 0) {
     if (op === 'remove') {
-      if (!(head in object)) throw new KubeApiError(422, 'Invalid', `the server rejected our request due to an error in our request: unable to remove nonexistent key: ${head}`);
+      if (!(head in object))
+        throw new KubeApiError(
+          422,
+          'Invalid',
+          `the server rejected our request due to an error in our request: unable to remove nonexistent key: ${head}`,
+        );
       delete object[head];
     } else object[head] = value;
     return object;
   }
-  if (!(head in object) && op !== 'add') throw new KubeApiError(422, 'Invalid', `the server rejected our request due to an error in our request: doc is missing path: /${segments.join('/')}`);
+  if (!(head in object) && op !== 'add')
+    throw new KubeApiError(
+      422,
+      'Invalid',
+      `the server rejected our request due to an error in our request: doc is missing path: /${segments.join('/')}`,
+    );
   object[head] = setAt(object[head], rest, value, op);
   return object;
 }
 
 /** RFC 6902 JSON patch. */
 export function jsonPatch(document: Json, operations: unknown): Json {
-  if (!Array.isArray(operations)) throw new KubeApiError(400, 'BadRequest', 'json patch must be an array of operations');
+  if (!Array.isArray(operations))
+    throw new KubeApiError(400, 'BadRequest', 'json patch must be an array of operations');
   let current = document;
   for (const operation of operations as JsonPatchOperation[]) {
     const path = pointer(operation.path);
@@ -175,7 +197,11 @@ export function jsonPatch(document: Json, operations: unknown): Json {
       }
       case 'test':
         if (JSON.stringify(getAt(current, path)) !== JSON.stringify(operation.value)) {
-          throw new KubeApiError(422, 'Invalid', `the server rejected our request due to an error in our request: testing value ${operation.path} failed`);
+          throw new KubeApiError(
+            422,
+            'Invalid',
+            `the server rejected our request due to an error in our request: testing value ${operation.path} failed`,
+          );
         }
         break;
     }

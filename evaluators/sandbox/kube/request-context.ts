@@ -33,8 +33,13 @@ export function selectObjects(cluster: SimulatedCluster, target: ResourceTarget,
   const fields = query.get('fieldSelector');
   const requirements = labels ? parseLabelSelector(labels) : [];
   const fieldRequirements = fields ? parseFieldSelector(fields) : [];
-  const objects = cluster.list(apiVersionOf(target.type), target.type.kind, target.type.namespaced ? target.namespace : undefined);
+  const objects = cluster.list(
+    apiVersionOf(target.type),
+    target.type.kind,
+    target.type.namespaced ? target.namespace : undefined,
+  );
   if (requirements.length === 0 && fieldRequirements.length === 0) return objects;
-  return objects.filter((o) => matchesRequirements(o.metadata.labels, requirements) && matchesFields(o, fieldRequirements));
+  return objects.filter(
+    (o) => matchesRequirements(o.metadata.labels, requirements) && matchesFields(o, fieldRequirements),
+  );
 }
-

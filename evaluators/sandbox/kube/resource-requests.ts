@@ -41,18 +41,31 @@ export function parseResourcePath(path: string): ResourceTarget | undefined {
     rest = segments.slice(3);
   } else return undefined;
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && ['status', 'finalize'].includes(rest[2] ?? ''))) {
+  if (
+    rest[0] === 'namespaces' &&
+    rest.length >= 3 &&
+    !(rest.length === 3 && ['status', 'finalize'].includes(rest[2] ?? ''))
+  ) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
   const type = typeForPlural(group, version, rest[0] ?? '');
   if (!type) return undefined;
-  return { type, ...(namespace !== undefined ? { namespace } : {}), ...(rest[1] !== undefined ? { name: rest[1] } : {}), ...(rest[2] !== undefined ? { subresource: rest[2] } : {}) };
+  return {
+    type,
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(rest[1] !== undefined ? { name: rest[1] } : {}),
+    ...(rest[2] !== undefined ? { subresource: rest[2] } : {}),
+  };
 }
 
 function send(context: RequestContext, code: number, body: unknown): void {
   const text = JSON.stringify(body);
-  context.response.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text) });
+  context.response.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': Buffer.byteLength(text),
+  });
   context.response.end(text);
 }
 
@@ -70,7 +83,11 @@ function parseBody(context: RequestContext): unknown {
   try {
     return /yaml/.test(context.headers['content-type'] ?? '') ? parseYaml(context.body) : JSON.parse(context.body);
   } catch (error) {
-    throw new KubeApiError(400, 'BadRequest', `the object provided is unrecognized: ${error instanceof Error ? error.message : String(error)}`);
+    throw new KubeApiError(
+      400,
+      'BadRequest',
+      `the object provided is unrecognized: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -95,7 +112,13 @@ export async function handleResourceRequest(context: RequestContext): Promise<vo
     if (target.subresource === 'scale') return send(context, 200, scaleOf(target.type, current(context, target)));
     const object = current(context, target);
     if (wantsTable(context.headers) && !target.subresource) {
-      send(context, 200, buildTable(target.type.kind, [object], now(context), includeObjectOf(query), { resourceVersion: object.metadata.resourceVersion }));
+      send(
+        context,
+        200,
+        buildTable(target.type.kind, [object], now(context), includeObjectOf(query), {
+          resourceVersion: object.metadata.resourceVersion,
+        }),
+      );
       return;
     }
     send(context, 200, object);
@@ -105,7 +128,11 @@ export async function handleResourceRequest(context: RequestContext): Promise<vo
   if ((method === 'PUT' || method === 'PATCH') && target.name) return modify(context, target);
   if (method === 'DELETE' && target.name) return remove(context, target);
   if (method === 'DELETE') return removeCollection(context, target);
-  send(context, 405, statusBody(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+  send(
+    context,
+    405,
+    statusBody(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`),
+  );
 }
 
 function now(context: RequestContext): Date {
@@ -123,7 +150,13 @@ function list(context: RequestContext, target: ResourceTarget): void {
   let objects = selectObjects(context.cluster, target, query);
   const resourceVersion = context.cluster.currentResourceVersion?.() ?? '1';
   const limit = Number(query.get('limit') ?? 0);
-  const offset = query.get('continue') ? Number(Buffer.from(query.get('continue') ?? '', 'base64url').toString('utf8').split(':')[1] ?? 0) : 0;
+  const offset = query.get('continue')
+    ? Number(
+        Buffer.from(query.get('continue') ?? '', 'base64url')
+          .toString('utf8')
+          .split(':')[1] ?? 0,
+      )
+    : 0;
   const metadata: Record<string, unknown> = { resourceVersion };
   if (limit > 0 || offset > 0) {
     const page = objects.slice(offset, limit > 0 ? offset + limit : undefined);
@@ -137,7 +170,12 @@ function list(context: RequestContext, target: ResourceTarget): void {
     send(context, 200, buildTable(target.type.kind, objects, now(context), includeObjectOf(query), metadata));
     return;
   }
-  send(context, 200, { kind: `${target.type.kind}List`, apiVersion: apiVersionOf(target.type), metadata, items: objects });
+  send(context, 200, {
+    kind: `${target.type.kind}List`,
+    apiVersion: apiVersionOf(target.type),
+    metadata,
+    items: objects,
+  });
 }
 
 function isDryRun(query: URLSearchParams): boolean {
@@ -147,7 +185,12 @@ function isDryRun(query: URLSearchParams): boolean {
 /** How a write is recorded in managedFields besides its manager. */
 type WriteKind = Pick<ApplyOptions, 'operation' | 'applied' | 'subresource'>;
 
-function write(context: RequestContext, object: KubeObject, mode: 'create' | 'update', kind: WriteKind = {}): KubeObject {
+function write(
+  context: RequestContext,
+  object: KubeObject,
+  mode: 'create' | 'update',
+  kind: WriteKind = {},
+): KubeObject {
   const fieldManager = fieldManagerOf(context.query, context.headers);
   const options: ApplyOptions = { dryRun: isDryRun(context.query), ...(fieldManager ? { fieldManager } : {}), ...kind };
   if (context.cluster.write) return context.cluster.write(object, { ...options, mode }).object;
@@ -156,18 +199,32 @@ function write(context: RequestContext, object: KubeObject, mode: 'create' | 'up
 
 function create(context: RequestContext, target: ResourceTarget): void {
   const body = parseBody(context) as KubeObject;
-  if (!body || typeof body !== 'object') throw new KubeApiError(400, 'BadRequest', 'the object provided is unrecognized');
+  if (!body || typeof body !== 'object')
+    throw new KubeApiError(400, 'BadRequest', 'the object provided is unrecognized');
   const metadata = { ...(body.metadata ?? {}) } as KubeObject['metadata'];
   if (target.type.namespaced) {
     if (metadata.namespace && target.namespace && metadata.namespace !== target.namespace) {
-      throw new KubeApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+      throw new KubeApiError(
+        400,
+        'BadRequest',
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     metadata.namespace = target.namespace ?? metadata.namespace ?? 'default';
   }
   if (!metadata.name && typeof metadata.generateName === 'string') {
     metadata.name = `${metadata.generateName}${stableSuffix(`${metadata.generateName}|${context.cluster.currentResourceVersion?.() ?? ''}`)}`;
   }
-  const object = write(context, { ...body, apiVersion: body.apiVersion ?? apiVersionOf(target.type), kind: body.kind ?? target.type.kind, metadata }, 'create');
+  const object = write(
+    context,
+    {
+      ...body,
+      apiVersion: body.apiVersion ?? apiVersionOf(target.type),
+      kind: body.kind ?? target.type.kind,
+      metadata,
+    },
+    'create',
+  );
   send(context, 201, object);
 }
 
@@ -178,9 +235,14 @@ function modify(context: RequestContext, target: ResourceTarget): void {
   if (target.subresource === 'scale') {
     if (!existing) throw notFound(target.type, name);
     const body = parseBody(context) as { spec?: { replicas?: number } };
-    const patched = context.method === 'PUT' ? body : (mergePatch(scaleOf(target.type, existing), body) as { spec?: { replicas?: number } });
+    const patched =
+      context.method === 'PUT'
+        ? body
+        : (mergePatch(scaleOf(target.type, existing), body) as { spec?: { replicas?: number } });
     const replicas = patched.spec?.replicas ?? Number((existing.spec as { replicas?: number }).replicas ?? 1);
-    const updated = write(context, { ...existing, spec: { ...(existing.spec as object), replicas } }, 'update', { subresource: 'scale' });
+    const updated = write(context, { ...existing, spec: { ...(existing.spec as object), replicas } }, 'update', {
+      subresource: 'scale',
+    });
     send(context, 200, scaleOf(target.type, updated));
     return;
   }
@@ -196,79 +258,169 @@ function modify(context: RequestContext, target: ResourceTarget): void {
     if (!existing) throw notFound(target.type, name);
   } else if (contentType.startsWith('application/apply-patch')) {
     if (!context.query.get('fieldManager')) {
-      throw new KubeApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      throw new KubeApiError(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      );
     }
     const body = parseBody(context) as KubeObject;
     next = existing ? (mergePatch(existing, body) as KubeObject) : body;
     const apply: WriteKind = { operation: 'Apply', applied: body };
-    const object = existing ? write(context, { ...next, metadata: { ...next.metadata, resourceVersion: undefined } as KubeObject['metadata'] }, 'update', apply) : write(context, { ...body, metadata: { ...body.metadata, namespace: target.namespace } as KubeObject['metadata'] }, 'create', apply);
+    const object = existing
+      ? write(
+          context,
+          { ...next, metadata: { ...next.metadata, resourceVersion: undefined } as KubeObject['metadata'] },
+          'update',
+          apply,
+        )
+      : write(
+          context,
+          { ...body, metadata: { ...body.metadata, namespace: target.namespace } as KubeObject['metadata'] },
+          'create',
+          apply,
+        );
     send(context, existing ? 200 : 201, object);
     return;
   } else {
     if (!existing) throw notFound(target.type, name);
     const body = parseBody(context);
     if (contentType.startsWith('application/json-patch+json')) next = jsonPatch(existing, body) as KubeObject;
-    else if (contentType.startsWith('application/strategic-merge-patch+json')) next = strategicMergePatch(existing, body) as KubeObject;
+    else if (contentType.startsWith('application/strategic-merge-patch+json'))
+      next = strategicMergePatch(existing, body) as KubeObject;
     else if (contentType.startsWith('application/merge-patch+json')) next = mergePatch(existing, body) as KubeObject;
-    else throw new KubeApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+    else
+      throw new KubeApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+      );
     // A patch applies to the latest version unless it names a resourceVersion itself.
     const patchedVersion = (body as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;
     next = { ...next, metadata: { ...next.metadata, resourceVersion: patchedVersion } as KubeObject['metadata'] };
   }
-  if (next.metadata?.name && next.metadata.name !== name) throw new KubeApiError(400, 'BadRequest', `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
-  const object = write(context, { ...next, metadata: { ...next.metadata, name, ...(target.type.namespaced ? { namespace: target.namespace } : {}) } }, 'update');
+  if (next.metadata?.name && next.metadata.name !== name)
+    throw new KubeApiError(
+      400,
+      'BadRequest',
+      `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`,
+    );
+  const object = write(
+    context,
+    {
+      ...next,
+      metadata: { ...next.metadata, name, ...(target.type.namespaced ? { namespace: target.namespace } : {}) },
+    },
+    'update',
+  );
   send(context, 200, object);
 }
 
 function remove(context: RequestContext, target: ResourceTarget): void {
   const object = current(context, target);
-  if (!isDryRun(context.query)) context.cluster.delete(apiVersionOf(target.type), target.type.kind, target.namespace, target.name ?? '');
+  if (!isDryRun(context.query))
+    context.cluster.delete(apiVersionOf(target.type), target.type.kind, target.namespace, target.name ?? '');
   if (target.type.kind === 'Pod' || target.type.kind === 'Namespace') {
-    send(context, 200, { ...object, metadata: { ...object.metadata, deletionTimestamp: now(context).toISOString().replace(/\.\d+Z$/, 'Z') } });
+    send(context, 200, {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        deletionTimestamp: now(context)
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
+      },
+    });
     return;
   }
-  send(context, 200, statusBody(200, '', '', { name: object.metadata.name, ...(target.type.group ? { group: target.type.group } : {}), kind: target.type.plural, uid: object.metadata.uid }));
+  send(
+    context,
+    200,
+    statusBody(200, '', '', {
+      name: object.metadata.name,
+      ...(target.type.group ? { group: target.type.group } : {}),
+      kind: target.type.plural,
+      uid: object.metadata.uid,
+    }),
+  );
 }
 
 function removeCollection(context: RequestContext, target: ResourceTarget): void {
   const objects = selectObjects(context.cluster, target, context.query);
   if (!isDryRun(context.query)) {
-    for (const object of objects) context.cluster.delete(apiVersionOf(target.type), target.type.kind, object.metadata.namespace, object.metadata.name);
+    for (const object of objects)
+      context.cluster.delete(
+        apiVersionOf(target.type),
+        target.type.kind,
+        object.metadata.namespace,
+        object.metadata.name,
+      );
   }
-  send(context, 200, { kind: `${target.type.kind}List`, apiVersion: apiVersionOf(target.type), metadata: {}, items: objects });
+  send(context, 200, {
+    kind: `${target.type.kind}List`,
+    apiVersion: apiVersionOf(target.type),
+    metadata: {},
+    items: objects,
+  });
 }
 
 function scaleOf(type: ResourceType, object: KubeObject): Record<string, unknown> {
-  if (!['Deployment', 'ReplicaSet', 'StatefulSet'].includes(type.kind)) throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
+  if (!['Deployment', 'ReplicaSet', 'StatefulSet'].includes(type.kind))
+    throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
   const spec = object.spec as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
-  const selector = Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(spec.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: object.metadata.name, namespace: object.metadata.namespace, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion, creationTimestamp: object.metadata.creationTimestamp },
+    metadata: {
+      name: object.metadata.name,
+      namespace: object.metadata.namespace,
+      uid: object.metadata.uid,
+      resourceVersion: object.metadata.resourceVersion,
+      creationTimestamp: object.metadata.creationTimestamp,
+    },
     spec: { replicas: spec.replicas ?? 1 },
     status: { replicas: Number((object.status as { replicas?: number } | undefined)?.replicas ?? 0), selector },
   };
 }
 
 function logs(context: RequestContext, target: ResourceTarget): void {
-  if (target.type.kind !== 'Pod') throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
+  if (target.type.kind !== 'Pod')
+    throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
   const { query, cluster } = context;
-  const options = { ...(query.get('container') ? { container: query.get('container') ?? '' } : {}), previous: query.get('previous') === 'true' };
+  const options = {
+    ...(query.get('container') ? { container: query.get('container') ?? '' } : {}),
+    previous: query.get('previous') === 'true',
+  };
   const namespace = target.namespace ?? 'default';
   let lines = cluster.podLogLines
     ? cluster.podLogLines(namespace, target.name ?? '', options)
-    : cluster.podLogs(namespace, target.name ?? '', options).split('\n').filter((l) => l !== '').map((text) => ({ time: now(context), text }));
+    : cluster
+        .podLogs(namespace, target.name ?? '', options)
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((text) => ({ time: now(context), text }));
   const sinceSeconds = Number(query.get('sinceSeconds') ?? 0);
   const sinceTime = query.get('sinceTime');
-  const cutoff = sinceSeconds > 0 ? now(context).getTime() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined;
+  const cutoff =
+    sinceSeconds > 0 ? now(context).getTime() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined;
   if (cutoff !== undefined) lines = lines.filter((line) => line.time.getTime() >= cutoff);
   const tail = query.get('tailLines');
   if (tail !== null && Number(tail) >= 0) lines = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
   const withTimestamps = query.get('timestamps') === 'true';
-  let text = lines.map((line) => `${withTimestamps ? `${line.time.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${line.text}\n`).join('');
+  let text = lines
+    .map(
+      (line) =>
+        `${withTimestamps ? `${line.time.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${line.text}\n`,
+    )
+    .join('');
   const limitBytes = Number(query.get('limitBytes') ?? 0);
   if (limitBytes > 0) text = Buffer.from(text).subarray(0, limitBytes).toString('utf8');
-  context.response.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text) });
+  context.response.writeHead(200, {
+    'Content-Type': 'text/plain',
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': Buffer.byteLength(text),
+  });
   context.response.end(text);
 }

@@ -25,13 +25,20 @@ export function parseLabelSelector(text: string): Requirement[] {
     if (term === '') continue;
     let match = /^([A-Za-z0-9_./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
     if (match) {
-      const values = (match[3] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+      const values = (match[3] ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
       requirements.push({ key: match[1] ?? '', operator: match[2] === 'in' ? 'In' : 'NotIn', values });
       continue;
     }
     match = /^([A-Za-z0-9_./-]+)\s*(==|=|!=)\s*([A-Za-z0-9_.-]*)$/.exec(term);
     if (match) {
-      requirements.push({ key: match[1] ?? '', operator: match[2] === '!=' ? 'NotIn' : 'In', values: [match[3] ?? ''] });
+      requirements.push({
+        key: match[1] ?? '',
+        operator: match[2] === '!=' ? 'NotIn' : 'In',
+        values: [match[3] ?? ''],
+      });
       continue;
     }
     match = /^(!?)([A-Za-z0-9_./-]+)$/.exec(term);
@@ -47,9 +54,14 @@ export function parseLabelSelector(text: string): Requirement[] {
 /** Converts a structured LabelSelector to requirements. */
 export function selectorRequirements(selector: LabelSelector | undefined): Requirement[] {
   const requirements: Requirement[] = [];
-  for (const [key, value] of Object.entries(selector?.matchLabels ?? {})) requirements.push({ key, operator: 'In', values: [value] });
+  for (const [key, value] of Object.entries(selector?.matchLabels ?? {}))
+    requirements.push({ key, operator: 'In', values: [value] });
   for (const expression of selector?.matchExpressions ?? []) {
-    requirements.push({ key: expression.key, operator: expression.operator as Requirement['operator'], values: expression.values ?? [] });
+    requirements.push({
+      key: expression.key,
+      operator: expression.operator as Requirement['operator'],
+      values: expression.values ?? [],
+    });
   }
   return requirements;
 }
@@ -85,12 +97,18 @@ export function matchesRequirements(labels: Record<string, string> | undefined, 
 }
 
 /** True when the labels match a structured selector; an empty selector matches everything. */
-export function matchesLabelSelector(labels: Record<string, string> | undefined, selector: LabelSelector | undefined): boolean {
+export function matchesLabelSelector(
+  labels: Record<string, string> | undefined,
+  selector: LabelSelector | undefined,
+): boolean {
   return matchesRequirements(labels, selectorRequirements(selector));
 }
 
 /** True when every key/value of a map selector (Service.spec.selector) is in the labels. */
-export function matchesMapSelector(labels: Record<string, string> | undefined, selector: Record<string, string> | undefined): boolean {
+export function matchesMapSelector(
+  labels: Record<string, string> | undefined,
+  selector: Record<string, string> | undefined,
+): boolean {
   if (!selector) return false;
   for (const [key, value] of Object.entries(selector)) if (labels?.[key] !== value) return false;
   return true;

@@ -72,7 +72,12 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
 
   function typeOf(apiVersion: string, kind: string): ResourceType {
     const type = typeForKind(apiVersion, kind);
-    if (!type) throw new KubeApiError(404, 'NotFound', `the server could not find the requested resource (no matches for kind "${kind}" in version "${apiVersion}")`);
+    if (!type)
+      throw new KubeApiError(
+        404,
+        'NotFound',
+        `the server could not find the requested resource (no matches for kind "${kind}" in version "${apiVersion}")`,
+      );
     return type;
   }
 
@@ -81,17 +86,30 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
   }
 
   /** Fills server-managed metadata and defaults; keeps what the server owns from `existing`. */
-  function prepare(type: ResourceType, object: KubeObject, existing: KubeObject | undefined, createdMs: number): KubeObject {
+  function prepare(
+    type: ResourceType,
+    object: KubeObject,
+    existing: KubeObject | undefined,
+    createdMs: number,
+  ): KubeObject {
     const namespace = type.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
     const metadata = { ...object.metadata };
     delete metadata.resourceVersion;
     // managedFields belong to the server: write() computes them; otherwise the stored ones stay.
-    if (metadata.managedFields === undefined && existing?.metadata.managedFields !== undefined) metadata.managedFields = existing.metadata.managedFields;
+    if (metadata.managedFields === undefined && existing?.metadata.managedFields !== undefined)
+      metadata.managedFields = existing.metadata.managedFields;
     if (namespace === undefined) delete metadata.namespace;
     else metadata.namespace = namespace;
-    metadata.uid = existing?.metadata.uid ?? stableUid(`${options.name}|${typeKey(type)}|${namespace ?? ''}|${object.metadata.name}|${createdMs}`);
-    metadata.creationTimestamp = existing?.metadata.creationTimestamp ?? (typeof object.metadata.creationTimestamp === 'string' ? object.metadata.creationTimestamp : isoSeconds(createdMs));
-    if (existing?.metadata.ownerReferences && !metadata.ownerReferences) metadata.ownerReferences = existing.metadata.ownerReferences;
+    metadata.uid =
+      existing?.metadata.uid ??
+      stableUid(`${options.name}|${typeKey(type)}|${namespace ?? ''}|${object.metadata.name}|${createdMs}`);
+    metadata.creationTimestamp =
+      existing?.metadata.creationTimestamp ??
+      (typeof object.metadata.creationTimestamp === 'string'
+        ? object.metadata.creationTimestamp
+        : isoSeconds(createdMs));
+    if (existing?.metadata.ownerReferences && !metadata.ownerReferences)
+      metadata.ownerReferences = existing.metadata.ownerReferences;
     let next = defaultObject({ ...object, apiVersion: apiVersionOf(type), metadata });
     if (existing && existing.status !== undefined && type.kind !== 'Namespace') {
       // Status belongs to the server: writes of the main resource keep the stored one.
@@ -125,21 +143,47 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
         return ip;
       }
     }
-    throw new KubeApiError(500, 'InternalError', 'Internal error occurred: failed to allocate a serviceIP: range is full');
+    throw new KubeApiError(
+      500,
+      'InternalError',
+      'Internal error occurred: failed to allocate a serviceIP: range is full',
+    );
   }
 
   /** Stores a new or replaced object and the objects that come with it (service accounts). */
   function storeNew(type: ResourceType, object: KubeObject, createdMs: number): KubeObject {
     const existing = store.get(typeKey(type), object.metadata.namespace, object.metadata.name);
     const next = prepare(type, object, existing, createdMs);
-    const isSame = existing !== undefined && sameContent(existing, next) && JSON.stringify(existing.metadata.managedFields) === JSON.stringify(next.metadata.managedFields);
+    const isSame =
+      existing !== undefined &&
+      sameContent(existing, next) &&
+      JSON.stringify(existing.metadata.managedFields) === JSON.stringify(next.metadata.managedFields);
     const stored = isSame ? existing : store.put(typeKey(type), next);
     if (type.kind === 'Namespace' && !existing) {
       const name = stored.metadata.name;
-      store.put('/ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name, uid: stableUid(`${options.name}|sa|${name}`), creationTimestamp: stored.metadata.creationTimestamp } });
+      store.put('/ServiceAccount', {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: {
+          name: 'default',
+          namespace: name,
+          uid: stableUid(`${options.name}|sa|${name}`),
+          creationTimestamp: stored.metadata.creationTimestamp,
+        },
+      });
       store.put('/ConfigMap', {
-        apiVersion: 'v1', kind: 'ConfigMap',
-        metadata: { name: 'kube-root-ca.crt', namespace: name, uid: stableUid(`${options.name}|ca|${name}`), creationTimestamp: stored.metadata.creationTimestamp, annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } },
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'kube-root-ca.crt',
+          namespace: name,
+          uid: stableUid(`${options.name}|ca|${name}`),
+          creationTimestamp: stored.metadata.creationTimestamp,
+          annotations: {
+            'kubernetes.io/description':
+              'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.',
+          },
+        },
         data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n' },
       });
     }
@@ -151,34 +195,55 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
     return new Set([namespace ?? 'default']);
   }
 
-  function write(object: KubeObject, mode: 'create' | 'update' | 'apply', writeOptions: ApplyOptions = {}): ApplyResult {
+  function write(
+    object: KubeObject,
+    mode: 'create' | 'update' | 'apply',
+    writeOptions: ApplyOptions = {},
+  ): ApplyResult {
     tick();
-    if (!object || typeof object !== 'object' || !object.metadata) throw new KubeApiError(400, 'BadRequest', 'the object has no metadata');
+    if (!object || typeof object !== 'object' || !object.metadata)
+      throw new KubeApiError(400, 'BadRequest', 'the object has no metadata');
     const type = typeOf(object.apiVersion, object.kind);
     if (!object.metadata.name) {
-      throw new KubeApiError(422, 'Invalid', `${type.kind}${type.group ? `.${type.group}` : ''} "" is invalid: metadata.name: Required value: name or generateName is required`);
+      throw new KubeApiError(
+        422,
+        'Invalid',
+        `${type.kind}${type.group ? `.${type.group}` : ''} "" is invalid: metadata.name: Required value: name or generateName is required`,
+      );
     }
     const namespace = type.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
     if (namespace !== undefined && !store.get('/Namespace', undefined, namespace)) {
       throw new KubeApiError(404, 'NotFound', `namespaces "${namespace}" not found`);
     }
     const { managedFields: _sent, ...sentMetadata } = object.metadata;
-    const input: KubeObject = { ...object, metadata: { ...sentMetadata, name: object.metadata.name, ...(namespace !== undefined ? { namespace } : {}) } };
+    const input: KubeObject = {
+      ...object,
+      metadata: { ...sentMetadata, name: object.metadata.name, ...(namespace !== undefined ? { namespace } : {}) },
+    };
     const existing = store.get(typeKey(type), namespace, object.metadata.name);
     if (mode === 'create' && existing) {
       throw new KubeApiError(409, 'AlreadyExists', `${resourceName(type)} "${object.metadata.name}" already exists`);
     }
     if (mode === 'update') {
-      if (!existing) throw new KubeApiError(404, 'NotFound', `${resourceName(type)} "${object.metadata.name}" not found`);
+      if (!existing)
+        throw new KubeApiError(404, 'NotFound', `${resourceName(type)} "${object.metadata.name}" not found`);
       const expected = object.metadata.resourceVersion;
       if (expected && expected !== existing.metadata.resourceVersion) {
-        throw new KubeApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(type)} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
+        throw new KubeApiError(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${resourceName(type)} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        );
       }
     }
     let next = prepare(type, input, existing, now().getTime());
     const denials = kyverno.admit(next, existing ? 'UPDATE' : 'CREATE');
     if (denials.length > 0) {
-      throw new AdmissionDeniedError(`${type.kind}/${namespace ?? ''}/${next.metadata.name}`, denials, formatAdmissionDenial(next, denials));
+      throw new AdmissionDeniedError(
+        `${type.kind}/${namespace ?? ''}/${next.metadata.name}`,
+        denials,
+        formatAdmissionDenial(next, denials),
+      );
     }
     let changed = !existing || !sameContent(existing, next);
     // An Apply that changes no value can still take (shared) ownership of fields.
@@ -195,7 +260,17 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
       next = { ...next, metadata: { ...next.metadata, managedFields } };
     }
     if (writeOptions.dryRun) {
-      return { object: { ...next, metadata: { ...next.metadata, resourceVersion: existing?.metadata.resourceVersion ?? String(store.currentRevision()) } }, created: !existing, changed };
+      return {
+        object: {
+          ...next,
+          metadata: {
+            ...next.metadata,
+            resourceVersion: existing?.metadata.resourceVersion ?? String(store.currentRevision()),
+          },
+        },
+        created: !existing,
+        changed,
+      };
     }
     if (!changed && existing) return { object: existing, created: false, changed: false };
     storeNew(type, input, now().getTime());
@@ -238,7 +313,11 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
     if (!existing) return false;
     if (type.kind === 'Namespace') {
       if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name)) {
-        throw new KubeApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+        throw new KubeApiError(
+          403,
+          'Forbidden',
+          `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+        );
       }
       for (const resource of allTypeKeys()) {
         for (const object of [...store.iterate(resource, name)]) store.remove(resource, name, object.metadata.name);
@@ -261,7 +340,9 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
     for (const object of objects) {
       const type = typeOf(object.apiVersion, object.kind);
       if (type.namespaced) ensureNamespaceAt(object.metadata.namespace ?? 'default', createdMs);
-      const withNamespace = type.namespaced ? { ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? 'default' } } : object;
+      const withNamespace = type.namespaced
+        ? { ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? 'default' } }
+        : object;
       storeNew(type, withNamespace, createdMs);
     }
     kyverno.onPolicyChange();
@@ -277,7 +358,8 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
   {
     const createdMs = now().getTime() - initialAgeMs;
     const nodes = options.nodes ?? createWorkerNodes(options.name);
-    const initial = options.hasSystemComponents === false ? systemObjects().filter((o) => o.kind === 'Namespace') : systemObjects();
+    const initial =
+      options.hasSystemComponents === false ? systemObjects().filter((o) => o.kind === 'Namespace') : systemObjects();
     for (const object of [...nodes, ...initial]) storeNew(typeOf(object.apiVersion, object.kind), object, createdMs);
     kyverno.installCustomResourceDefinitions(createdMs);
     reconcile(context, 'all', kyverno);
@@ -300,7 +382,9 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
     delete: remove,
     podLogs(namespace, pod, logOptions) {
       tick();
-      return podLogLines(context, namespace, pod, logOptions ?? {}).map((line) => `${line.text}\n`).join('');
+      return podLogLines(context, namespace, pod, logOptions ?? {})
+        .map((line) => `${line.text}\n`)
+        .join('');
     },
     podLogLines(namespace, pod, logOptions): PodLogLine[] {
       tick();
@@ -323,11 +407,35 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
 }
 
 function hasControllerStatus(kind: string): boolean {
-  return ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Pod', 'PersistentVolumeClaim', 'HorizontalPodAutoscaler', 'ClusterPolicy', 'Policy'].includes(kind);
+  return [
+    'Deployment',
+    'ReplicaSet',
+    'StatefulSet',
+    'DaemonSet',
+    'Job',
+    'Pod',
+    'PersistentVolumeClaim',
+    'HorizontalPodAutoscaler',
+    'ClusterPolicy',
+    'Policy',
+  ].includes(kind);
 }
 
 function hasGeneration(type: ResourceType): boolean {
-  return ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy', 'ClusterPolicy', 'Policy', 'CustomResourceDefinition'].includes(type.kind);
+  return [
+    'Deployment',
+    'ReplicaSet',
+    'StatefulSet',
+    'DaemonSet',
+    'Job',
+    'CronJob',
+    'HorizontalPodAutoscaler',
+    'Ingress',
+    'NetworkPolicy',
+    'ClusterPolicy',
+    'Policy',
+    'CustomResourceDefinition',
+  ].includes(type.kind);
 }
 
 function allTypeKeys(): string[] {

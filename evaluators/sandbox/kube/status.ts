@@ -3,7 +3,12 @@
  */
 
 /** A v1 Status body; an empty reason is left out (kubectl then prints `Error from server: ...`). */
-export function statusBody(code: number, reason: string, message: string, details?: Record<string, unknown>): Record<string, unknown> {
+export function statusBody(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     kind: 'Status',
     apiVersion: 'v1',

@@ -30,7 +30,13 @@ function col(name: string, type = 'string', priority = 0, format = ''): TableCol
 
 const none = '<none>';
 
-function podStatusReason(pod: KubeObject): { reason: string; ready: number; total: number; restarts: number; lastRestartMs?: number } {
+function podStatusReason(pod: KubeObject): {
+  reason: string;
+  ready: number;
+  total: number;
+  restarts: number;
+  lastRestartMs?: number;
+} {
   const status = (pod.status ?? {}) as J;
   let reason: string = status.reason ?? status.phase ?? 'Pending';
   const containers: J[] = status.containerStatuses ?? [];
@@ -44,8 +50,10 @@ function podStatusReason(pod: KubeObject): { reason: string; ready: number; tota
     restarts += init.restartCount ?? 0;
     if (init.state?.terminated?.exitCode === 0) continue;
     initializing = true;
-    if (init.state?.terminated) reason = `Init:${init.state.terminated.reason ?? `ExitCode:${init.state.terminated.exitCode}`}`;
-    else if (init.state?.waiting?.reason && init.state.waiting.reason !== 'PodInitializing') reason = `Init:${init.state.waiting.reason}`;
+    if (init.state?.terminated)
+      reason = `Init:${init.state.terminated.reason ?? `ExitCode:${init.state.terminated.exitCode}`}`;
+    else if (init.state?.waiting?.reason && init.state.waiting.reason !== 'PodInitializing')
+      reason = `Init:${init.state.waiting.reason}`;
     else reason = `Init:${i}/${inits.length}`;
     break;
   }
@@ -57,7 +65,10 @@ function podStatusReason(pod: KubeObject): { reason: string; ready: number; tota
     if (initializing) continue;
     if (container.state?.waiting?.reason) reason = container.state.waiting.reason;
     else if (container.state?.terminated?.reason) reason = container.state.terminated.reason;
-    else if (container.state?.terminated) reason = container.state.terminated.signal ? `Signal:${container.state.terminated.signal}` : `ExitCode:${container.state.terminated.exitCode}`;
+    else if (container.state?.terminated)
+      reason = container.state.terminated.signal
+        ? `Signal:${container.state.terminated.signal}`
+        : `ExitCode:${container.state.terminated.exitCode}`;
     else if (container.state?.running && container.ready) {
       hasRunning = true;
       ready += 1;
@@ -73,7 +84,9 @@ function podStatusReason(pod: KubeObject): { reason: string; ready: number; tota
 
 function selectorText(selector: J | undefined): string {
   if (!selector) return none;
-  const parts = Object.entries(selector.matchLabels ?? selector).filter(([, v]) => typeof v === 'string').map(([k, v]) => `${k}=${String(v)}`);
+  const parts = Object.entries(selector.matchLabels ?? selector)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([k, v]) => `${k}=${String(v)}`);
   return parts.length ? parts.join(',') : none;
 }
 
@@ -89,36 +102,100 @@ function servicePorts(spec: J): string {
 }
 
 function accessModes(modes: string[] | undefined): string {
-  const short: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+  const short: Record<string, string> = {
+    ReadWriteOnce: 'RWO',
+    ReadOnlyMany: 'ROX',
+    ReadWriteMany: 'RWX',
+    ReadWriteOncePod: 'RWOP',
+  };
   return (modes ?? []).map((m) => short[m] ?? m).join(',');
 }
 
 const PRINTERS: Record<string, Printer> = {
   Pod: {
-    columns: [col('Name'), col('Ready'), col('Status'), col('Restarts'), col('Age'), col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
+    columns: [
+      col('Name'),
+      col('Ready'),
+      col('Status'),
+      col('Restarts'),
+      col('Age'),
+      col('IP', 'string', 1),
+      col('Node', 'string', 1),
+      col('Nominated Node', 'string', 1),
+      col('Readiness Gates', 'string', 1),
+    ],
     cells(pod, now) {
       const info = podStatusReason(pod);
-      const restarts = info.lastRestartMs !== undefined && info.restarts > 0 ? `${info.restarts} (${humanDuration(now.getTime() - info.lastRestartMs)} ago)` : info.restarts;
+      const restarts =
+        info.lastRestartMs !== undefined && info.restarts > 0
+          ? `${info.restarts} (${humanDuration(now.getTime() - info.lastRestartMs)} ago)`
+          : info.restarts;
       const status = pod.status as J | undefined;
-      return [pod.metadata.name, `${info.ready}/${info.total}`, info.reason, restarts, ageSince(pod.metadata.creationTimestamp, now), status?.podIP ?? none, (pod.spec as J).nodeName ?? none, status?.nominatedNodeName ?? none, none];
+      return [
+        pod.metadata.name,
+        `${info.ready}/${info.total}`,
+        info.reason,
+        restarts,
+        ageSince(pod.metadata.creationTimestamp, now),
+        status?.podIP ?? none,
+        (pod.spec as J).nodeName ?? none,
+        status?.nominatedNodeName ?? none,
+        none,
+      ];
     },
   },
   Deployment: {
-    columns: [col('Name'), col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      col('Name'),
+      col('Ready'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
     cells(d, now) {
       const spec = d.spec as J;
       const status = (d.status ?? {}) as J;
       const c = containersOf(spec.template);
-      return [d.metadata.name, `${status.readyReplicas ?? 0}/${spec.replicas ?? 1}`, status.updatedReplicas ?? 0, status.availableReplicas ?? 0, ageSince(d.metadata.creationTimestamp, now), c.names, c.images, selectorText(spec.selector)];
+      return [
+        d.metadata.name,
+        `${status.readyReplicas ?? 0}/${spec.replicas ?? 1}`,
+        status.updatedReplicas ?? 0,
+        status.availableReplicas ?? 0,
+        ageSince(d.metadata.creationTimestamp, now),
+        c.names,
+        c.images,
+        selectorText(spec.selector),
+      ];
     },
   },
   ReplicaSet: {
-    columns: [col('Name'), col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      col('Name'),
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
     cells(rs, now) {
       const spec = rs.spec as J;
       const status = (rs.status ?? {}) as J;
       const c = containersOf(spec.template);
-      return [rs.metadata.name, spec.replicas ?? 1, status.replicas ?? 0, status.readyReplicas ?? 0, ageSince(rs.metadata.creationTimestamp, now), c.names, c.images, selectorText(spec.selector)];
+      return [
+        rs.metadata.name,
+        spec.replicas ?? 1,
+        status.replicas ?? 0,
+        status.readyReplicas ?? 0,
+        ageSince(rs.metadata.creationTimestamp, now),
+        c.names,
+        c.images,
+        selectorText(spec.selector),
+      ];
     },
   },
   StatefulSet: {
@@ -126,46 +203,121 @@ const PRINTERS: Record<string, Printer> = {
     cells(s, now) {
       const spec = s.spec as J;
       const c = containersOf(spec.template);
-      return [s.metadata.name, `${(s.status as J | undefined)?.readyReplicas ?? 0}/${spec.replicas ?? 1}`, ageSince(s.metadata.creationTimestamp, now), c.names, c.images];
+      return [
+        s.metadata.name,
+        `${(s.status as J | undefined)?.readyReplicas ?? 0}/${spec.replicas ?? 1}`,
+        ageSince(s.metadata.creationTimestamp, now),
+        c.names,
+        c.images,
+      ];
     },
   },
   DaemonSet: {
-    columns: [col('Name'), col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Node Selector'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      col('Name'),
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      col('Node Selector'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
     cells(ds, now) {
       const spec = ds.spec as J;
       const st = (ds.status ?? {}) as J;
       const c = containersOf(spec.template);
-      return [ds.metadata.name, st.desiredNumberScheduled ?? 0, st.currentNumberScheduled ?? 0, st.numberReady ?? 0, st.updatedNumberScheduled ?? 0, st.numberAvailable ?? 0, selectorText(spec.template?.spec?.nodeSelector), ageSince(ds.metadata.creationTimestamp, now), c.names, c.images, selectorText(spec.selector)];
+      return [
+        ds.metadata.name,
+        st.desiredNumberScheduled ?? 0,
+        st.currentNumberScheduled ?? 0,
+        st.numberReady ?? 0,
+        st.updatedNumberScheduled ?? 0,
+        st.numberAvailable ?? 0,
+        selectorText(spec.template?.spec?.nodeSelector),
+        ageSince(ds.metadata.creationTimestamp, now),
+        c.names,
+        c.images,
+        selectorText(spec.selector),
+      ];
     },
   },
   Job: {
-    columns: [col('Name'), col('Status'), col('Completions'), col('Duration'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      col('Name'),
+      col('Status'),
+      col('Completions'),
+      col('Duration'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
     cells(job, now) {
       const spec = job.spec as J;
       const st = (job.status ?? {}) as J;
       const conditions: J[] = st.conditions ?? [];
-      const status = conditions.some((c) => c.type === 'Complete' && c.status === 'True') ? 'Complete' : conditions.some((c) => c.type === 'Failed' && c.status === 'True') ? 'Failed' : 'Running';
+      const status = conditions.some((c) => c.type === 'Complete' && c.status === 'True')
+        ? 'Complete'
+        : conditions.some((c) => c.type === 'Failed' && c.status === 'True')
+          ? 'Failed'
+          : 'Running';
       const end = st.completionTime ? Date.parse(st.completionTime) : now.getTime();
       const duration = st.startTime ? humanDuration(end - Date.parse(st.startTime)) : '';
       const c = containersOf(spec.template);
-      return [job.metadata.name, status, `${st.succeeded ?? 0}/${spec.completions ?? 1}`, duration, ageSince(job.metadata.creationTimestamp, now), c.names, c.images, selectorText(spec.selector)];
+      return [
+        job.metadata.name,
+        status,
+        `${st.succeeded ?? 0}/${spec.completions ?? 1}`,
+        duration,
+        ageSince(job.metadata.creationTimestamp, now),
+        c.names,
+        c.images,
+        selectorText(spec.selector),
+      ];
     },
   },
   Service: {
-    columns: [col('Name'), col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 'string', 1)],
+    columns: [
+      col('Name'),
+      col('Type'),
+      col('Cluster-IP'),
+      col('External-IP'),
+      col('Port(s)'),
+      col('Age'),
+      col('Selector', 'string', 1),
+    ],
     cells(svc, now) {
       const spec = svc.spec as J;
       const ingress: J[] = (svc.status as J | undefined)?.loadBalancer?.ingress ?? [];
-      const external = spec.type === 'LoadBalancer' ? (ingress.map((i) => i.ip ?? i.hostname).join(',') || '<pending>') : spec.type === 'ExternalName' ? spec.externalName : (spec.externalIPs ?? []).join(',') || none;
-      return [svc.metadata.name, spec.type ?? 'ClusterIP', spec.clusterIP ?? none, external, servicePorts(spec), ageSince(svc.metadata.creationTimestamp, now), selectorText(spec.selector)];
+      const external =
+        spec.type === 'LoadBalancer'
+          ? ingress.map((i) => i.ip ?? i.hostname).join(',') || '<pending>'
+          : spec.type === 'ExternalName'
+            ? spec.externalName
+            : (spec.externalIPs ?? []).join(',') || none;
+      return [
+        svc.metadata.name,
+        spec.type ?? 'ClusterIP',
+        spec.clusterIP ?? none,
+        external,
+        servicePorts(spec),
+        ageSince(svc.metadata.creationTimestamp, now),
+        selectorText(spec.selector),
+      ];
     },
   },
   Endpoints: {
     columns: [col('Name'), col('Endpoints'), col('Age')],
     cells(ep, now) {
       const pairs: string[] = [];
-      for (const subset of ((ep.subsets as J[] | undefined) ?? [])) {
-        for (const address of (subset.addresses ?? []) as J[]) for (const port of (subset.ports ?? [{}]) as J[]) pairs.push(port.port ? `${address.ip}:${port.port}` : address.ip);
+      for (const subset of (ep.subsets as J[] | undefined) ?? []) {
+        for (const address of (subset.addresses ?? []) as J[])
+          for (const port of (subset.ports ?? [{}]) as J[])
+            pairs.push(port.port ? `${address.ip}:${port.port}` : address.ip);
       }
       const shown = pairs.length > 3 ? `${pairs.slice(0, 3).join(',')} + ${pairs.length - 3} more...` : pairs.join(',');
       return [ep.metadata.name, shown || none, ageSince(ep.metadata.creationTimestamp, now)];
@@ -177,69 +329,201 @@ const PRINTERS: Record<string, Printer> = {
       const s = slice as J;
       const ports: J[] = s.ports ?? [];
       const addresses: string[] = ((s.endpoints ?? []) as J[]).flatMap((e) => (e.addresses ?? []) as string[]);
-      const shown = addresses.length > 3 ? `${addresses.slice(0, 3).join(',')} + ${addresses.length - 3} more...` : addresses.join(',');
-      return [slice.metadata.name, s.addressType, ports.map((p) => p.port).join(',') || '<unset>', shown || '<unset>', ageSince(slice.metadata.creationTimestamp, now)];
+      const shown =
+        addresses.length > 3
+          ? `${addresses.slice(0, 3).join(',')} + ${addresses.length - 3} more...`
+          : addresses.join(',');
+      return [
+        slice.metadata.name,
+        s.addressType,
+        ports.map((p) => p.port).join(',') || '<unset>',
+        shown || '<unset>',
+        ageSince(slice.metadata.creationTimestamp, now),
+      ];
     },
   },
   Event: {
-    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('Message'), col('First Seen', 'string', 1), col('Count', 'string', 1), col('Name', 'string', 1)],
+    columns: [
+      col('Last Seen'),
+      col('Type'),
+      col('Reason'),
+      col('Object'),
+      col('Subobject', 'string', 1),
+      col('Source', 'string', 1),
+      col('Message'),
+      col('First Seen', 'string', 1),
+      col('Count', 'string', 1),
+      col('Name', 'string', 1),
+    ],
     cells(event, now) {
       const e = event as J;
       const last = ageSince(e.lastTimestamp ?? e.eventTime, now);
       const lastSeen = (e.count ?? 1) > 1 ? `${last} (x${e.count} over ${ageSince(e.firstTimestamp, now)})` : last;
-      const source = e.source?.host ? `${e.source.component}, ${e.source.host}` : (e.source?.component ?? e.reportingComponent ?? '');
-      return [lastSeen, e.type, e.reason, `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`, e.involvedObject?.fieldPath ?? '', source, e.message, ageSince(e.firstTimestamp, now), e.count ?? 1, event.metadata.name];
+      const source = e.source?.host
+        ? `${e.source.component}, ${e.source.host}`
+        : (e.source?.component ?? e.reportingComponent ?? '');
+      return [
+        lastSeen,
+        e.type,
+        e.reason,
+        `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`,
+        e.involvedObject?.fieldPath ?? '',
+        source,
+        e.message,
+        ageSince(e.firstTimestamp, now),
+        e.count ?? 1,
+        event.metadata.name,
+      ];
     },
   },
   Node: {
-    columns: [col('Name'), col('Status'), col('Roles'), col('Age'), col('Version'), col('Internal-IP', 'string', 1), col('External-IP', 'string', 1), col('OS-Image', 'string', 1), col('Kernel-Version', 'string', 1), col('Container-Runtime', 'string', 1)],
+    columns: [
+      col('Name'),
+      col('Status'),
+      col('Roles'),
+      col('Age'),
+      col('Version'),
+      col('Internal-IP', 'string', 1),
+      col('External-IP', 'string', 1),
+      col('OS-Image', 'string', 1),
+      col('Kernel-Version', 'string', 1),
+      col('Container-Runtime', 'string', 1),
+    ],
     cells(node, now) {
       const st = (node.status ?? {}) as J;
       const ready = (st.conditions ?? []).find((c: J) => c.type === 'Ready');
       let status = ready?.status === 'True' ? 'Ready' : 'NotReady';
       if ((node.spec as J | undefined)?.unschedulable) status += ',SchedulingDisabled';
-      const roles = Object.keys(node.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.split('/')[1]).join(',') || none;
+      const roles =
+        Object.keys(node.metadata.labels ?? {})
+          .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+          .map((k) => k.split('/')[1])
+          .join(',') || none;
       const address = (type: string): string => (st.addresses ?? []).find((a: J) => a.type === type)?.address ?? none;
-      return [node.metadata.name, status, roles, ageSince(node.metadata.creationTimestamp, now), st.nodeInfo?.kubeletVersion ?? '', address('InternalIP'), address('ExternalIP'), st.nodeInfo?.osImage ?? '', st.nodeInfo?.kernelVersion ?? '', st.nodeInfo?.containerRuntimeVersion ?? ''];
+      return [
+        node.metadata.name,
+        status,
+        roles,
+        ageSince(node.metadata.creationTimestamp, now),
+        st.nodeInfo?.kubeletVersion ?? '',
+        address('InternalIP'),
+        address('ExternalIP'),
+        st.nodeInfo?.osImage ?? '',
+        st.nodeInfo?.kernelVersion ?? '',
+        st.nodeInfo?.containerRuntimeVersion ?? '',
+      ];
     },
   },
   Namespace: {
     columns: [col('Name'), col('Status'), col('Age')],
-    cells: (ns, now) => [ns.metadata.name, (ns.status as J | undefined)?.phase ?? 'Active', ageSince(ns.metadata.creationTimestamp, now)],
+    cells: (ns, now) => [
+      ns.metadata.name,
+      (ns.status as J | undefined)?.phase ?? 'Active',
+      ageSince(ns.metadata.creationTimestamp, now),
+    ],
   },
   ConfigMap: {
     columns: [col('Name'), col('Data', 'integer'), col('Age')],
-    cells: (cm, now) => [cm.metadata.name, Object.keys((cm.data as J | undefined) ?? {}).length + Object.keys((cm.binaryData as J | undefined) ?? {}).length, ageSince(cm.metadata.creationTimestamp, now)],
+    cells: (cm, now) => [
+      cm.metadata.name,
+      Object.keys((cm.data as J | undefined) ?? {}).length + Object.keys((cm.binaryData as J | undefined) ?? {}).length,
+      ageSince(cm.metadata.creationTimestamp, now),
+    ],
   },
   Secret: {
     columns: [col('Name'), col('Type'), col('Data', 'integer'), col('Age')],
-    cells: (s, now) => [s.metadata.name, (s.type as string | undefined) ?? 'Opaque', Object.keys((s.data as J | undefined) ?? {}).length, ageSince(s.metadata.creationTimestamp, now)],
+    cells: (s, now) => [
+      s.metadata.name,
+      (s.type as string | undefined) ?? 'Opaque',
+      Object.keys((s.data as J | undefined) ?? {}).length,
+      ageSince(s.metadata.creationTimestamp, now),
+    ],
   },
   ServiceAccount: {
     columns: [col('Name'), col('Secrets', 'integer'), col('Age')],
-    cells: (sa, now) => [sa.metadata.name, ((sa.secrets as unknown[] | undefined) ?? []).length, ageSince(sa.metadata.creationTimestamp, now)],
+    cells: (sa, now) => [
+      sa.metadata.name,
+      ((sa.secrets as unknown[] | undefined) ?? []).length,
+      ageSince(sa.metadata.creationTimestamp, now),
+    ],
   },
   PersistentVolumeClaim: {
-    columns: [col('Name'), col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), col('VolumeAttributesClass'), col('Age'), col('VolumeMode', 'string', 1)],
+    columns: [
+      col('Name'),
+      col('Status'),
+      col('Volume'),
+      col('Capacity'),
+      col('Access Modes'),
+      col('StorageClass'),
+      col('VolumeAttributesClass'),
+      col('Age'),
+      col('VolumeMode', 'string', 1),
+    ],
     cells(pvc, now) {
       const spec = pvc.spec as J;
       const st = (pvc.status ?? {}) as J;
-      return [pvc.metadata.name, st.phase ?? 'Pending', spec.volumeName ?? '', st.capacity?.storage ?? '', accessModes(st.accessModes), spec.storageClassName ?? '', spec.volumeAttributesClassName ?? '<unset>', ageSince(pvc.metadata.creationTimestamp, now), spec.volumeMode ?? 'Filesystem'];
+      return [
+        pvc.metadata.name,
+        st.phase ?? 'Pending',
+        spec.volumeName ?? '',
+        st.capacity?.storage ?? '',
+        accessModes(st.accessModes),
+        spec.storageClassName ?? '',
+        spec.volumeAttributesClassName ?? '<unset>',
+        ageSince(pvc.metadata.creationTimestamp, now),
+        spec.volumeMode ?? 'Filesystem',
+      ];
     },
   },
   PersistentVolume: {
-    columns: [col('Name'), col('Capacity'), col('Access Modes'), col('Reclaim Policy'), col('Status'), col('Claim'), col('StorageClass'), col('VolumeAttributesClass'), col('Reason'), col('Age')],
+    columns: [
+      col('Name'),
+      col('Capacity'),
+      col('Access Modes'),
+      col('Reclaim Policy'),
+      col('Status'),
+      col('Claim'),
+      col('StorageClass'),
+      col('VolumeAttributesClass'),
+      col('Reason'),
+      col('Age'),
+    ],
     cells(pv, now) {
       const spec = pv.spec as J;
       const claim = spec.claimRef ? `${spec.claimRef.namespace}/${spec.claimRef.name}` : '';
-      return [pv.metadata.name, spec.capacity?.storage ?? '', accessModes(spec.accessModes), spec.persistentVolumeReclaimPolicy ?? 'Delete', (pv.status as J | undefined)?.phase ?? 'Available', claim, spec.storageClassName ?? '', '<unset>', '', ageSince(pv.metadata.creationTimestamp, now)];
+      return [
+        pv.metadata.name,
+        spec.capacity?.storage ?? '',
+        accessModes(spec.accessModes),
+        spec.persistentVolumeReclaimPolicy ?? 'Delete',
+        (pv.status as J | undefined)?.phase ?? 'Available',
+        claim,
+        spec.storageClassName ?? '',
+        '<unset>',
+        '',
+        ageSince(pv.metadata.creationTimestamp, now),
+      ];
     },
   },
   StorageClass: {
-    columns: [col('Name'), col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion'), col('Age')],
+    columns: [
+      col('Name'),
+      col('Provisioner'),
+      col('ReclaimPolicy'),
+      col('VolumeBindingMode'),
+      col('AllowVolumeExpansion'),
+      col('Age'),
+    ],
     cells(sc, now) {
       const isDefault = sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true';
-      return [`${sc.metadata.name}${isDefault ? ' (default)' : ''}`, sc.provisioner, sc.reclaimPolicy ?? 'Delete', sc.volumeBindingMode ?? 'Immediate', String(sc.allowVolumeExpansion ?? false), ageSince(sc.metadata.creationTimestamp, now)];
+      return [
+        `${sc.metadata.name}${isDefault ? ' (default)' : ''}`,
+        sc.provisioner,
+        sc.reclaimPolicy ?? 'Delete',
+        sc.volumeBindingMode ?? 'Immediate',
+        String(sc.allowVolumeExpansion ?? false),
+        ageSince(sc.metadata.creationTimestamp, now),
+      ];
     },
   },
   Ingress: {
@@ -247,8 +531,17 @@ const PRINTERS: Record<string, Printer> = {
     cells(ing, now) {
       const spec = ing.spec as J;
       const hosts = ((spec.rules ?? []) as J[]).map((r) => r.host ?? '*').join(',') || '*';
-      const address = (((ing.status as J | undefined)?.loadBalancer?.ingress ?? []) as J[]).map((i) => i.ip ?? i.hostname).join(',');
-      return [ing.metadata.name, spec.ingressClassName ?? none, hosts, address, spec.tls ? '80, 443' : '80', ageSince(ing.metadata.creationTimestamp, now)];
+      const address = (((ing.status as J | undefined)?.loadBalancer?.ingress ?? []) as J[])
+        .map((i) => i.ip ?? i.hostname)
+        .join(',');
+      return [
+        ing.metadata.name,
+        spec.ingressClassName ?? none,
+        hosts,
+        address,
+        spec.tls ? '80, 443' : '80',
+        ageSince(ing.metadata.creationTimestamp, now),
+      ];
     },
   },
   ResourceQuota: {
@@ -259,15 +552,39 @@ const PRINTERS: Record<string, Printer> = {
       const used: Record<string, string> = st.used ?? {};
       const entries = Object.keys(hard).sort();
       const format = (keys: string[]): string => keys.map((k) => `${k}: ${used[k] ?? '0'}/${hard[k]}`).join(', ');
-      return [quota.metadata.name, ageSince(quota.metadata.creationTimestamp, now), format(entries.filter((k) => !k.startsWith('limits.'))), format(entries.filter((k) => k.startsWith('limits.')))];
+      return [
+        quota.metadata.name,
+        ageSince(quota.metadata.creationTimestamp, now),
+        format(entries.filter((k) => !k.startsWith('limits.'))),
+        format(entries.filter((k) => k.startsWith('limits.'))),
+      ];
     },
   },
   HorizontalPodAutoscaler: {
-    columns: [col('Name'), col('Reference'), col('Targets'), col('MinPods', 'integer'), col('MaxPods', 'integer'), col('Replicas', 'integer'), col('Age')],
+    columns: [
+      col('Name'),
+      col('Reference'),
+      col('Targets'),
+      col('MinPods', 'integer'),
+      col('MaxPods', 'integer'),
+      col('Replicas', 'integer'),
+      col('Age'),
+    ],
     cells(hpa, now) {
       const spec = hpa.spec as J;
-      const metrics = ((spec.metrics ?? []) as J[]).map((m) => `cpu: <unknown>/${m.resource?.target?.averageUtilization ?? '?'}%`).join(', ') || '<none>';
-      return [hpa.metadata.name, `${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}`, metrics, spec.minReplicas ?? 1, spec.maxReplicas, (hpa.status as J | undefined)?.currentReplicas ?? 0, ageSince(hpa.metadata.creationTimestamp, now)];
+      const metrics =
+        ((spec.metrics ?? []) as J[])
+          .map((m) => `cpu: <unknown>/${m.resource?.target?.averageUtilization ?? '?'}%`)
+          .join(', ') || '<none>';
+      return [
+        hpa.metadata.name,
+        `${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}`,
+        metrics,
+        spec.minReplicas ?? 1,
+        spec.maxReplicas,
+        (hpa.status as J | undefined)?.currentReplicas ?? 0,
+        ageSince(hpa.metadata.creationTimestamp, now),
+      ];
     },
   },
 };
@@ -299,7 +616,13 @@ function printerFor(kind: string): Printer {
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 /** Builds a Table for the objects of one kind. */
-export function buildTable(kind: string, objects: KubeObject[], now: Date, includeObject: IncludeObject, metadata: Record<string, unknown>): Record<string, unknown> {
+export function buildTable(
+  kind: string,
+  objects: KubeObject[],
+  now: Date,
+  includeObject: IncludeObject,
+  metadata: Record<string, unknown>,
+): Record<string, unknown> {
   const printer = printerFor(kind);
   return {
     kind: 'Table',
@@ -310,7 +633,12 @@ export function buildTable(kind: string, objects: KubeObject[], now: Date, inclu
       cells: printer.cells(object, now),
       ...(includeObject === 'None'
         ? {}
-        : { object: includeObject === 'Object' ? object : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata } }),
+        : {
+            object:
+              includeObject === 'Object'
+                ? object
+                : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata },
+          }),
     })),
   };
 }

@@ -19,29 +19,46 @@ export async function serveWatch(context: RequestContext, target: ResourceTarget
   const asTable = /as=Table/.test(context.headers.accept ?? '');
   const matches = (object: KubeObject): boolean => {
     if (object.kind !== target.type.kind) return false;
-    if (target.type.namespaced && target.namespace !== undefined && object.metadata.namespace !== target.namespace) return false;
+    if (target.type.namespaced && target.namespace !== undefined && object.metadata.namespace !== target.namespace)
+      return false;
     if (target.name !== undefined && object.metadata.name !== target.name) return false;
     return matchesRequirements(object.metadata.labels, requirements) && matchesFields(object, fieldRequirements);
   };
   const requestedVersion = query.get('resourceVersion');
   let backlog: WatchEvent[];
   if (!requestedVersion || requestedVersion === '0') {
-    backlog = selectObjects(cluster, target, query).filter(matches).map((object) => ({ type: 'ADDED', object }));
+    backlog = selectObjects(cluster, target, query)
+      .filter(matches)
+      .map((object) => ({ type: 'ADDED', object }));
   } else {
     const changes = cluster.changesSince?.(requestedVersion);
     if (!changes) {
-      const gone = JSON.stringify(statusBody(410, 'Expired', `too old resource version: ${requestedVersion} (${cluster.currentResourceVersion?.() ?? ''})`));
+      const gone = JSON.stringify(
+        statusBody(
+          410,
+          'Expired',
+          `too old resource version: ${requestedVersion} (${cluster.currentResourceVersion?.() ?? ''})`,
+        ),
+      );
       response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
       response.end(`${JSON.stringify({ type: 'ERROR', object: JSON.parse(gone) as unknown })}\n`);
       return;
     }
     backlog = changes.filter((event) => matches(event.object));
   }
-  response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  response.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   // Clients wait for the headers before they consider the watch established (and cancellable).
   response.flushHeaders();
   const emit = (event: WatchEvent): void => {
-    const object = asTable ? buildTable(target.type.kind, [event.object], cluster.now?.() ?? new Date(), 'Metadata', { resourceVersion: event.object.metadata.resourceVersion }) : event.object;
+    const object = asTable
+      ? buildTable(target.type.kind, [event.object], cluster.now?.() ?? new Date(), 'Metadata', {
+          resourceVersion: event.object.metadata.resourceVersion,
+        })
+      : event.object;
     response.write(`${JSON.stringify({ type: event.type, object })}\n`);
   };
   for (const event of backlog) emit(event);

@@ -39,15 +39,38 @@ const REPORT_COLUMNS: Column[] = [
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
 ];
 
-function crd(group: string, version: string, kind: string, plural: string, singular: string, scope: 'Namespaced' | 'Cluster', shortNames: string[], columns: Column[], categories: string[], createdAt: string): KubeObject {
+function crd(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  singular: string,
+  scope: 'Namespaced' | 'Cluster',
+  shortNames: string[],
+  columns: Column[],
+  categories: string[],
+  createdAt: string,
+): KubeObject {
   const name = `${plural}.${group}`;
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name, uid: stableUid(`crd|${name}`), creationTimestamp: createdAt, labels: { 'app.kubernetes.io/part-of': 'kyverno' } },
+    metadata: {
+      name,
+      uid: stableUid(`crd|${name}`),
+      creationTimestamp: createdAt,
+      labels: { 'app.kubernetes.io/part-of': 'kyverno' },
+    },
     spec: {
       group,
-      names: { kind, listKind: `${kind}List`, plural, singular, shortNames, ...(categories.length ? { categories } : {}) },
+      names: {
+        kind,
+        listKind: `${kind}List`,
+        plural,
+        singular,
+        shortNames,
+        ...(categories.length ? { categories } : {}),
+      },
       scope,
       versions: [
         {
@@ -63,8 +86,20 @@ function crd(group: string, version: string, kind: string, plural: string, singu
     status: {
       acceptedNames: { kind, listKind: `${kind}List`, plural, singular, shortNames },
       conditions: [
-        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: createdAt },
-        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: createdAt },
+        {
+          type: 'NamesAccepted',
+          status: 'True',
+          reason: 'NoConflicts',
+          message: 'no conflicts found',
+          lastTransitionTime: createdAt,
+        },
+        {
+          type: 'Established',
+          status: 'True',
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+          lastTransitionTime: createdAt,
+        },
       ],
       storedVersions: [version],
     },
@@ -74,10 +109,54 @@ function crd(group: string, version: string, kind: string, plural: string, singu
 /** The four CRDs, created at `createdAt`. */
 export function kyvernoCustomResourceDefinitions(createdAt: string): KubeObject[] {
   return [
-    crd('kyverno.io', 'v1', 'ClusterPolicy', 'clusterpolicies', 'clusterpolicy', 'Cluster', ['cpol'], POLICY_COLUMNS, ['kyverno'], createdAt),
-    crd('kyverno.io', 'v1', 'Policy', 'policies', 'policy', 'Namespaced', ['pol'], POLICY_COLUMNS, ['kyverno'], createdAt),
-    crd('wgpolicyk8s.io', 'v1alpha2', 'PolicyReport', 'policyreports', 'policyreport', 'Namespaced', ['polr'], REPORT_COLUMNS, [], createdAt),
-    crd('wgpolicyk8s.io', 'v1alpha2', 'ClusterPolicyReport', 'clusterpolicyreports', 'clusterpolicyreport', 'Cluster', ['cpolr'], REPORT_COLUMNS, [], createdAt),
+    crd(
+      'kyverno.io',
+      'v1',
+      'ClusterPolicy',
+      'clusterpolicies',
+      'clusterpolicy',
+      'Cluster',
+      ['cpol'],
+      POLICY_COLUMNS,
+      ['kyverno'],
+      createdAt,
+    ),
+    crd(
+      'kyverno.io',
+      'v1',
+      'Policy',
+      'policies',
+      'policy',
+      'Namespaced',
+      ['pol'],
+      POLICY_COLUMNS,
+      ['kyverno'],
+      createdAt,
+    ),
+    crd(
+      'wgpolicyk8s.io',
+      'v1alpha2',
+      'PolicyReport',
+      'policyreports',
+      'policyreport',
+      'Namespaced',
+      ['polr'],
+      REPORT_COLUMNS,
+      [],
+      createdAt,
+    ),
+    crd(
+      'wgpolicyk8s.io',
+      'v1alpha2',
+      'ClusterPolicyReport',
+      'clusterpolicyreports',
+      'clusterpolicyreport',
+      'Cluster',
+      ['cpolr'],
+      REPORT_COLUMNS,
+      [],
+      createdAt,
+    ),
   ];
 }
 

@@ -49,8 +49,11 @@ export function createKyverno(options: KyvernoOptions): Kyverno {
     scannedKinds = new Set();
     for (const rule of rules) {
       if (!rule.isBackground) continue;
-      const filters = [...(rule.match.any ?? []), ...(rule.match.all ?? [])].map((f) => f.resources).concat(rule.match.resources ? [rule.match.resources] : []);
-      for (const filter of filters) for (const kind of filter?.kinds ?? []) scannedKinds.add(kind.split('/').pop() ?? kind);
+      const filters = [...(rule.match.any ?? []), ...(rule.match.all ?? [])]
+        .map((f) => f.resources)
+        .concat(rule.match.resources ? [rule.match.resources] : []);
+      for (const filter of filters)
+        for (const kind of filter?.kinds ?? []) scannedKinds.add(kind.split('/').pop() ?? kind);
     }
   }
 
@@ -60,16 +63,45 @@ export function createKyverno(options: KyvernoOptions): Kyverno {
         const compiled = compilePolicy(policy);
         const own = compiled.filter((r) => !r.name.startsWith('autogen-'));
         const autogen = compiled.filter((r) => r.name.startsWith('autogen-'));
-        const previous = (policy.status as { conditions?: Array<{ type: string; lastTransitionTime?: string }> } | undefined)?.conditions?.find((c) => c.type === 'Ready');
+        const previous = (
+          policy.status as { conditions?: Array<{ type: string; lastTransitionTime?: string }> } | undefined
+        )?.conditions?.find((c) => c.type === 'Ready');
         const status = {
-          autogen: { rules: autogen.map((r) => ({ name: r.name, match: r.match, validate: { message: r.message, ...(r.pattern !== undefined ? { pattern: r.pattern } : {}), ...(r.anyPattern ? { anyPattern: r.anyPattern } : {}) } })) },
-          conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: 'Ready', lastTransitionTime: previous?.lastTransitionTime ?? policy.metadata.creationTimestamp ?? iso(now().getTime()) }],
+          autogen: {
+            rules: autogen.map((r) => ({
+              name: r.name,
+              match: r.match,
+              validate: {
+                message: r.message,
+                ...(r.pattern !== undefined ? { pattern: r.pattern } : {}),
+                ...(r.anyPattern ? { anyPattern: r.anyPattern } : {}),
+              },
+            })),
+          },
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'Succeeded',
+              message: 'Ready',
+              lastTransitionTime:
+                previous?.lastTransitionTime ?? policy.metadata.creationTimestamp ?? iso(now().getTime()),
+            },
+          ],
           ready: true,
           rulecount: { generate: 0, mutate: 0, validate: own.length, verifyimages: 0 },
           validatingadmissionpolicy: { generated: false, message: '' },
         };
-        const spec = { admission: true, background: true, validationFailureAction: 'Audit', ...(policy.spec as object) };
-        if (JSON.stringify(policy.status) !== JSON.stringify(status) || JSON.stringify(policy.spec) !== JSON.stringify(spec)) {
+        const spec = {
+          admission: true,
+          background: true,
+          validationFailureAction: 'Audit',
+          ...(policy.spec as object),
+        };
+        if (
+          JSON.stringify(policy.status) !== JSON.stringify(status) ||
+          JSON.stringify(policy.spec) !== JSON.stringify(spec)
+        ) {
           store.put(key, { ...policy, spec, status });
         }
       }
@@ -83,7 +115,8 @@ export function createKyverno(options: KyvernoOptions): Kyverno {
       if (!rule.isEnforce || (rule.policy.spec as { admission?: boolean }).admission === false) continue;
       if (!ruleApplies(store, rule, object, operation)) continue;
       const outcome = evaluateRule(rule, object, operation);
-      if (outcome.result === 'fail') denials.push({ policy: rule.policyName, rule: rule.name, message: outcome.message });
+      if (outcome.result === 'fail')
+        denials.push({ policy: rule.policyName, rule: rule.name, message: outcome.message });
     }
     return denials;
   }
@@ -116,7 +149,8 @@ export function createKyverno(options: KyvernoOptions): Kyverno {
     }
     const cleaned = results.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
     const previousResults = (existing?.results as Array<Record<string, unknown>> | undefined) ?? [];
-    const isSame = JSON.stringify(previousResults.map(({ timestamp: _t, ...rest }) => rest)) === JSON.stringify(cleaned);
+    const isSame =
+      JSON.stringify(previousResults.map(({ timestamp: _t, ...rest }) => rest)) === JSON.stringify(cleaned);
     if (existing && isSame) return;
     const seconds = Math.floor(timestamp / 1000);
     const summary = { error: 0, fail: 0, pass: 0, skip: 0, warn: 0 };
@@ -130,9 +164,22 @@ export function createKyverno(options: KyvernoOptions): Kyverno {
         uid: existing?.metadata.uid ?? `${name.slice(0, 8)}-report-${name.slice(-12)}`,
         creationTimestamp: existing?.metadata.creationTimestamp ?? iso(timestamp),
         labels: { 'app.kubernetes.io/managed-by': 'kyverno' },
-        ownerReferences: [{ apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, uid: object.metadata.uid ?? '' }],
+        ownerReferences: [
+          {
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            name: object.metadata.name,
+            uid: object.metadata.uid ?? '',
+          },
+        ],
       },
-      scope: { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, ...(isNamespaced ? { namespace: object.metadata.namespace } : {}), uid: object.metadata.uid },
+      scope: {
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        name: object.metadata.name,
+        ...(isNamespaced ? { namespace: object.metadata.namespace } : {}),
+        uid: object.metadata.uid,
+      },
       results: cleaned.map((r) => ({ ...r, timestamp: { nanos: 0, seconds } })),
       summary,
     });
@@ -173,7 +220,8 @@ export function createKyverno(options: KyvernoOptions): Kyverno {
       compile();
     },
     installCustomResourceDefinitions(createdMs) {
-      for (const crd of kyvernoCustomResourceDefinitions(iso(createdMs))) store.put('apiextensions.k8s.io/CustomResourceDefinition', crd);
+      for (const crd of kyvernoCustomResourceDefinitions(iso(createdMs)))
+        store.put('apiextensions.k8s.io/CustomResourceDefinition', crd);
     },
     scan,
   };

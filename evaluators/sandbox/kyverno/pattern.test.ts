@@ -21,38 +21,61 @@ describe('matchValue', () => {
 });
 
 describe('matchPattern', () => {
-  const pod = (containers: unknown[], labels: Record<string, string> = {}) => ({ metadata: { name: 'p', labels }, spec: { containers } });
+  const pod = (containers: unknown[], labels: Record<string, string> = {}) => ({
+    metadata: { name: 'p', labels },
+    spec: { containers },
+  });
 
   it('fails with the path of the first offending element', () => {
-    const result = matchPattern(pod([{ name: 'a', image: 'x:1' }, { name: 'b', image: 'x:latest' }]), { spec: { containers: [{ image: '!*:latest' }] } });
+    const result = matchPattern(
+      pod([
+        { name: 'a', image: 'x:1' },
+        { name: 'b', image: 'x:latest' },
+      ]),
+      { spec: { containers: [{ image: '!*:latest' }] } },
+    );
     expect(result).toEqual({ status: 'fail', path: '/spec/containers/1/image/' });
   });
 
   it('requires fields that the pattern names and treats ?* as non-empty', () => {
-    expect(matchPattern(pod([]), { metadata: { labels: { team: '?*' } } })).toEqual({ status: 'fail', path: '/metadata/labels/team/' });
+    expect(matchPattern(pod([]), { metadata: { labels: { team: '?*' } } })).toEqual({
+      status: 'fail',
+      path: '/metadata/labels/team/',
+    });
     expect(matchPattern(pod([], { team: 'shop' }), { metadata: { labels: { team: '?*' } } }).status).toBe('pass');
   });
 
   it('checks equality anchors only when the field is present', () => {
     const pattern = { spec: { containers: [{ '=(securityContext)': { runAsNonRoot: true } }] } };
     expect(matchPattern(pod([{ name: 'a' }]), pattern).status).toBe('pass');
-    expect(matchPattern(pod([{ name: 'a', securityContext: { runAsNonRoot: false } }]), pattern)).toEqual({ status: 'fail', path: '/spec/containers/0/securityContext/runAsNonRoot/' });
+    expect(matchPattern(pod([{ name: 'a', securityContext: { runAsNonRoot: false } }]), pattern)).toEqual({
+      status: 'fail',
+      path: '/spec/containers/0/securityContext/runAsNonRoot/',
+    });
   });
 
   it('skips elements whose conditional anchor does not match', () => {
     const pattern = { spec: { containers: [{ '(name)': 'app*', resources: { limits: { memory: '?*' } } }] } };
     expect(matchPattern(pod([{ name: 'sidecar' }]), pattern).status).toBe('pass');
-    expect(matchPattern(pod([{ name: 'app-1' }]), pattern)).toEqual({ status: 'fail', path: '/spec/containers/0/resources/' });
+    expect(matchPattern(pod([{ name: 'app-1' }]), pattern)).toEqual({
+      status: 'fail',
+      path: '/spec/containers/0/resources/',
+    });
   });
 
   it('rejects fields a negation anchor forbids', () => {
-    expect(matchPattern({ spec: { hostNetwork: true } }, { spec: { 'X(hostNetwork)': 'null' } })).toEqual({ status: 'fail', path: '/spec/hostNetwork/' });
+    expect(matchPattern({ spec: { hostNetwork: true } }, { spec: { 'X(hostNetwork)': 'null' } })).toEqual({
+      status: 'fail',
+      path: '/spec/hostNetwork/',
+    });
     expect(matchPattern({ spec: {} }, { spec: { 'X(hostNetwork)': 'null' } }).status).toBe('pass');
   });
 
   it('needs one matching element for an existence anchor', () => {
     const pattern = { spec: { '^(containers)': [{ image: 'registry.example.com/*' }] } };
-    expect(matchPattern(pod([{ image: 'docker.io/x' }, { image: 'registry.example.com/y' }]), pattern).status).toBe('pass');
+    expect(matchPattern(pod([{ image: 'docker.io/x' }, { image: 'registry.example.com/y' }]), pattern).status).toBe(
+      'pass',
+    );
     expect(matchPattern(pod([{ image: 'docker.io/x' }]), pattern).status).toBe('fail');
   });
 });

@@ -19,7 +19,18 @@ export function parseAnchor(key: string): { anchor: Anchor; key: string } {
   const match = /^([=X^<+]?)\((.+)\)$/.exec(key);
   if (!match) return { anchor: 'none', key };
   const prefix = match[1] ?? '';
-  const anchor: Anchor = prefix === '' ? 'condition' : prefix === '=' ? 'equality' : prefix === 'X' ? 'negation' : prefix === '^' ? 'existence' : prefix === '<' ? 'global' : 'add';
+  const anchor: Anchor =
+    prefix === ''
+      ? 'condition'
+      : prefix === '='
+        ? 'equality'
+        : prefix === 'X'
+          ? 'negation'
+          : prefix === '^'
+            ? 'existence'
+            : prefix === '<'
+              ? 'global'
+              : 'add';
   return { anchor, key: match[2] ?? key };
 }
 
@@ -27,7 +38,8 @@ const PASS: PatternResult = { status: 'pass' };
 
 /** Matches `resource` against `pattern`; `path` is the JSON-pointer-like path with a trailing slash. */
 export function matchPattern(resource: unknown, pattern: unknown, path = '/'): PatternResult {
-  if (pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern)) return matchObject(resource, pattern as Record<string, unknown>, path);
+  if (pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern))
+    return matchObject(resource, pattern as Record<string, unknown>, path);
   if (Array.isArray(pattern)) return matchArray(resource, pattern, path);
   return matchValue(resource, pattern) ? PASS : { status: 'fail', path };
 }
@@ -66,7 +78,8 @@ function matchObject(resource: unknown, pattern: Record<string, unknown>, path: 
         const list = object[entry.key];
         if (!Array.isArray(list)) return { status: 'fail', path: childPath };
         const element = Array.isArray(entry.value) ? entry.value[0] : entry.value;
-        if (!list.some((item, i) => matchPattern(item, element, `${childPath}${i}/`).status === 'pass')) return { status: 'fail', path: childPath };
+        if (!list.some((item, i) => matchPattern(item, element, `${childPath}${i}/`).status === 'pass'))
+          return { status: 'fail', path: childPath };
         break;
       }
       case 'none': {
@@ -107,7 +120,9 @@ export function matchValue(value: unknown, pattern: unknown): boolean {
   if (typeof pattern === 'number') return Number(value) === pattern || parseQuantity(value) === pattern;
   if (typeof pattern !== 'string') return false;
   if (value !== null && typeof value === 'object') return false;
-  return pattern.split('|').some((alternative) => alternative.split('&').every((operand) => matchOperand(value, operand.trim())));
+  return pattern
+    .split('|')
+    .some((alternative) => alternative.split('&').every((operand) => matchOperand(value, operand.trim())));
 }
 
 function matchOperand(value: unknown, operand: string): boolean {
@@ -142,13 +157,20 @@ function matchOperand(value: unknown, operand: string): boolean {
   if (value === undefined) return false;
   const expectedQuantity = /^[0-9]/.test(operand) ? parseQuantity(operand) : undefined;
   const actualQuantity = typeof value === 'number' || /^[0-9]/.test(text) ? parseQuantity(value) : undefined;
-  if (expectedQuantity !== undefined && actualQuantity !== undefined && !/[*?]/.test(operand)) return expectedQuantity === actualQuantity;
+  if (expectedQuantity !== undefined && actualQuantity !== undefined && !/[*?]/.test(operand))
+    return expectedQuantity === actualQuantity;
   return wildcardMatch(text, operand);
 }
 
 /** Shell-style wildcard match: `*` any run, `?` one character. */
 export function wildcardMatch(text: string, pattern: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return text === pattern;
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`, 's');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+    's',
+  );
   return regex.test(text);
 }

@@ -53,7 +53,17 @@ const POD_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'Repli
 
 /** Namespaces and kinds Kyverno's default resourceFilters leave alone. */
 const FILTERED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'kyverno']);
-const FILTERED_KINDS = new Set(['Event', 'Node', 'ReplicaSet', 'PolicyReport', 'ClusterPolicyReport', 'EndpointSlice', 'Endpoints', 'CustomResourceDefinition', 'PersistentVolume']);
+const FILTERED_KINDS = new Set([
+  'Event',
+  'Node',
+  'ReplicaSet',
+  'PolicyReport',
+  'ClusterPolicyReport',
+  'EndpointSlice',
+  'Endpoints',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+]);
 
 /** True when Kyverno's default resource filters skip the object. */
 export function isFiltered(object: KubeObject): boolean {
@@ -68,12 +78,22 @@ function failureAction(policy: KubeObject, rule: Record<string, unknown>): boole
 
 /** Rules of a policy that match only Pods get autogen rules (unless disabled by annotation). */
 function matchesOnlyPods(match: MatchBlock): boolean {
-  const filters = [...(match.any ?? []), ...(match.all ?? [])].map((f) => f.resources).concat(match.resources ? [match.resources] : []);
-  return filters.length > 0 && filters.every((f) => (f?.kinds ?? []).length > 0 && (f?.kinds ?? []).every((k) => k === 'Pod' || k.endsWith('/Pod')));
+  const filters = [...(match.any ?? []), ...(match.all ?? [])]
+    .map((f) => f.resources)
+    .concat(match.resources ? [match.resources] : []);
+  return (
+    filters.length > 0 &&
+    filters.every(
+      (f) => (f?.kinds ?? []).length > 0 && (f?.kinds ?? []).every((k) => k === 'Pod' || k.endsWith('/Pod')),
+    )
+  );
 }
 
 function withKinds(match: MatchBlock, kinds: string[]): MatchBlock {
-  const swap = (filter: { resources?: ResourceFilter }): { resources?: ResourceFilter } => ({ ...filter, resources: { ...(filter.resources ?? {}), kinds } });
+  const swap = (filter: { resources?: ResourceFilter }): { resources?: ResourceFilter } => ({
+    ...filter,
+    resources: { ...(filter.resources ?? {}), kinds },
+  });
   return {
     ...(match.any ? { any: match.any.map(swap) } : {}),
     ...(match.all ? { all: match.all.map(swap) } : {}),
@@ -91,7 +111,8 @@ export function compilePolicy(policy: KubeObject): CompiledRule[] {
   const spec = (policy.spec ?? {}) as { rules?: Array<Record<string, unknown>>; background?: boolean };
   const annotations = policy.metadata.annotations ?? {};
   const autogen = annotations['pod-policies.kyverno.io/autogen-controllers'];
-  const controllers = autogen === undefined ? POD_CONTROLLERS : autogen === 'none' ? [] : autogen.split(',').map((c) => c.trim());
+  const controllers =
+    autogen === undefined ? POD_CONTROLLERS : autogen === 'none' ? [] : autogen.split(',').map((c) => c.trim());
   const out: CompiledRule[] = [];
   for (const rule of spec.rules ?? []) {
     const validate = rule.validate as { message?: string; pattern?: unknown; anyPattern?: unknown[] } | undefined;
@@ -144,15 +165,23 @@ function kindMatches(object: KubeObject, kind: string): boolean {
   if (!wildcardMatch(object.kind, plainKind)) return false;
   if (parts.length === 1) return true;
   const groupVersion = parts.slice(0, -1).join('/');
-  return wildcardMatch(object.apiVersion, groupVersion) || wildcardMatch(object.apiVersion.split('/')[0] ?? '', groupVersion);
+  return (
+    wildcardMatch(object.apiVersion, groupVersion) || wildcardMatch(object.apiVersion.split('/')[0] ?? '', groupVersion)
+  );
 }
 
-function filterMatches(store: ObjectStore, object: KubeObject, filter: ResourceFilter | undefined, operation: string): boolean {
+function filterMatches(
+  store: ObjectStore,
+  object: KubeObject,
+  filter: ResourceFilter | undefined,
+  operation: string,
+): boolean {
   if (!filter) return false;
   if (filter.kinds && !filter.kinds.some((k) => kindMatches(object, k))) return false;
   const names = filter.names ?? (filter.name ? [filter.name] : undefined);
   if (names && !names.some((n) => wildcardMatch(object.metadata.name, n))) return false;
-  if (filter.namespaces && !filter.namespaces.some((n) => wildcardMatch(object.metadata.namespace ?? '', n))) return false;
+  if (filter.namespaces && !filter.namespaces.some((n) => wildcardMatch(object.metadata.namespace ?? '', n)))
+    return false;
   if (filter.selector && !matchesLabelSelector(object.metadata.labels, filter.selector)) return false;
   if (filter.operations && !filter.operations.includes(operation)) return false;
   if (filter.namespaceSelector) {
@@ -162,10 +191,17 @@ function filterMatches(store: ObjectStore, object: KubeObject, filter: ResourceF
   return true;
 }
 
-function blockMatches(store: ObjectStore, object: KubeObject, block: MatchBlock | undefined, operation: string): boolean {
+function blockMatches(
+  store: ObjectStore,
+  object: KubeObject,
+  block: MatchBlock | undefined,
+  operation: string,
+): boolean {
   if (!block) return false;
-  if (block.any && block.any.length > 0) return block.any.some((f) => filterMatches(store, object, f.resources, operation));
-  if (block.all && block.all.length > 0) return block.all.every((f) => filterMatches(store, object, f.resources, operation));
+  if (block.any && block.any.length > 0)
+    return block.any.some((f) => filterMatches(store, object, f.resources, operation));
+  if (block.all && block.all.length > 0)
+    return block.all.every((f) => filterMatches(store, object, f.resources, operation));
   if (block.resources) return filterMatches(store, object, block.resources, operation);
   return false;
 }
@@ -195,18 +231,29 @@ export function evaluateRule(rule: CompiledRule, object: KubeObject, operation: 
   if (rule.pattern !== undefined) {
     const result = matchPattern(object, rule.pattern);
     if (result.status === 'pass') return { rule, result: 'pass', message: `validation rule '${rule.name}' passed.` };
-    if (result.status === 'skip') return { rule, result: 'skip', message: `rule ${rule.name} skipped due to conditional anchor mismatch at path ${result.path}` };
-    return { rule, result: 'fail', message: `validation error: ${sentence(message)} rule ${rule.name} failed at path ${result.path}` };
+    if (result.status === 'skip')
+      return {
+        rule,
+        result: 'skip',
+        message: `rule ${rule.name} skipped due to conditional anchor mismatch at path ${result.path}`,
+      };
+    return {
+      rule,
+      result: 'fail',
+      message: `validation error: ${sentence(message)} rule ${rule.name} failed at path ${result.path}`,
+    };
   }
   const failures: string[] = [];
   let skipped = 0;
   for (const [i, pattern] of (rule.anyPattern ?? []).entries()) {
     const result = matchPattern(object, pattern);
-    if (result.status === 'pass') return { rule, result: 'pass', message: `validation rule '${rule.name}' anyPattern[${i}] passed.` };
+    if (result.status === 'pass')
+      return { rule, result: 'pass', message: `validation rule '${rule.name}' anyPattern[${i}] passed.` };
     if (result.status === 'skip') skipped += 1;
     else failures.push(`rule ${rule.name}[${i}] failed at path ${result.path}`);
   }
-  if (failures.length === 0 && skipped > 0) return { rule, result: 'skip', message: `rule ${rule.name} skipped due to conditional anchor mismatch` };
+  if (failures.length === 0 && skipped > 0)
+    return { rule, result: 'skip', message: `rule ${rule.name} skipped due to conditional anchor mismatch` };
   return { rule, result: 'fail', message: `validation error: ${sentence(message)} ${failures.join(' ')}` };
 }
 

@@ -59,16 +59,27 @@ describe('loadScenarioFile', () => {
   });
 
   it('reports schema errors with file, line and path', async () => {
-    const file = await write('bad.yaml', VALID.replace('skill: argocd-drift', 'skill: not-a-skill').replace('date: -1h', 'date: yesterday'));
+    const file = await write(
+      'bad.yaml',
+      VALID.replace('skill: argocd-drift', 'skill: not-a-skill').replace('date: -1h', 'date: yesterday'),
+    );
     const error = await loadScenarioFile(file).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ScenarioError);
     const problems = (error as ScenarioError).problems;
     expect(problems).toContainEqual(expect.stringMatching(/bad\.yaml:\d+: expect\.skill: /));
-    expect(problems).toContainEqual(expect.stringMatching(/bad\.yaml:\d+: git\.commits\[0\]\.date: must be an RFC 3339 date or a relative offset/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/bad\.yaml:\d+: git\.commits\[0\]\.date: must be an RFC 3339 date or a relative offset/),
+    );
   });
 
   it('reports broken references and fixes that no longer apply', async () => {
-    const file = await write('refs.yaml', VALID.replace('cluster: c1, namespace', 'cluster: c9, namespace').replace('find: "mode: broken"', 'find: "mode: other"'));
+    const file = await write(
+      'refs.yaml',
+      VALID.replace('cluster: c1, namespace', 'cluster: c9, namespace').replace(
+        'find: "mode: broken"',
+        'find: "mode: other"',
+      ),
+    );
     const error = (await loadScenarioFile(file).catch((caught: unknown) => caught)) as ScenarioError;
     expect(error.problems).toEqual([
       `${file}: argocd.a1.apps.web.destination.cluster: unknown cluster 'c9'`,
@@ -77,7 +88,9 @@ describe('loadScenarioFile', () => {
   });
 
   it('reports YAML syntax errors with a line number', async () => {
-    const error = (await loadScenarioFile(await write('syntax.yaml', 'name: [unclosed\n')).catch((caught: unknown) => caught)) as ScenarioError;
+    const error = (await loadScenarioFile(await write('syntax.yaml', 'name: [unclosed\n')).catch(
+      (caught: unknown) => caught,
+    )) as ScenarioError;
     expect(error.problems[0]).toMatch(/syntax\.yaml:\d+: /);
   });
 });

@@ -40,14 +40,18 @@ async function parseFile(file: string): Promise<ParsedFile> {
     );
   }
   const value: unknown = document.toJSON();
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ScenarioError([`${file}: expected a mapping at the top level`]);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new ScenarioError([`${file}: expected a mapping at the top level`]);
   return { file, value: value as Record<string, unknown>, document, lines };
 }
 
 function locate(parsed: ParsedFile | undefined, path: readonly PropertyKey[]): string {
   if (!parsed) return '';
   for (let length = path.length; length >= 0; length--) {
-    const node: unknown = parsed.document.getIn(path.slice(0, length).map((key) => (typeof key === 'symbol' ? String(key) : key)), true);
+    const node: unknown = parsed.document.getIn(
+      path.slice(0, length).map((key) => (typeof key === 'symbol' ? String(key) : key)),
+      true,
+    );
     if (isNode(node) && node.range) return `:${parsed.lines.linePos(node.range[0]).line}`;
   }
   return '';
@@ -55,7 +59,10 @@ function locate(parsed: ParsedFile | undefined, path: readonly PropertyKey[]): s
 
 function formatIssues(issues: readonly z.core.$ZodIssue[], file: string, parsed: ParsedFile | undefined): string[] {
   return issues.map((issue) => {
-    const path = issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '');
+    const path = issue.path
+      .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
+      .join('')
+      .replace(/^\./, '');
     return `${file}${locate(parsed, issue.path)}: ${path || '(top level)'}: ${issue.message}`;
   });
 }
@@ -85,24 +92,37 @@ function asRecord(value: unknown): Record<string, unknown> {
  * inside concatenate), base commits come first, images with the same repository are overridden.
  */
 function mergeWithBase(base: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
-  const clusters = mergeByName(asArray(base.clusters) as unknown as Named[], asArray(own.clusters) as unknown as Named[], (a, b) => {
-    const left = a as unknown as Record<string, unknown>;
-    const right = b as unknown as Record<string, unknown>;
-    return {
-      ...left,
-      ...right,
-      namespaces: [...new Set([...asArray(left.namespaces), ...asArray(right.namespaces)])],
-      objects: [...asArray(left.objects), ...asArray(right.objects)],
-      policies: [...asArray(left.policies), ...asArray(right.policies)],
-    } as unknown as Named;
-  });
-  const argocd = mergeByName(asArray(base.argocd) as unknown as Named[], asArray(own.argocd) as unknown as Named[], (a, b) => {
-    const left = a as unknown as Record<string, unknown>;
-    const right = b as unknown as Record<string, unknown>;
-    return { ...left, ...right, apps: [...asArray(left.apps), ...asArray(right.apps)] } as unknown as Named;
-  });
+  const clusters = mergeByName(
+    asArray(base.clusters) as unknown as Named[],
+    asArray(own.clusters) as unknown as Named[],
+    (a, b) => {
+      const left = a as unknown as Record<string, unknown>;
+      const right = b as unknown as Record<string, unknown>;
+      return {
+        ...left,
+        ...right,
+        namespaces: [...new Set([...asArray(left.namespaces), ...asArray(right.namespaces)])],
+        objects: [...asArray(left.objects), ...asArray(right.objects)],
+        policies: [...asArray(left.policies), ...asArray(right.policies)],
+      } as unknown as Named;
+    },
+  );
+  const argocd = mergeByName(
+    asArray(base.argocd) as unknown as Named[],
+    asArray(own.argocd) as unknown as Named[],
+    (a, b) => {
+      const left = a as unknown as Record<string, unknown>;
+      const right = b as unknown as Record<string, unknown>;
+      return { ...left, ...right, apps: [...asArray(left.apps), ...asArray(right.apps)] } as unknown as Named;
+    },
+  );
   const ownImages = asArray(own.images);
-  const images = [...asArray(base.images).filter((image) => !ownImages.some((candidate) => candidate.repository === image.repository)), ...ownImages];
+  const images = [
+    ...asArray(base.images).filter(
+      (image) => !ownImages.some((candidate) => candidate.repository === image.repository),
+    ),
+    ...ownImages,
+  ];
   const baseGit = asRecord(base.git);
   const ownGit = asRecord(own.git);
   return {
@@ -126,19 +146,26 @@ function checkReferences(scenario: Scenario, file: string): string[] {
   for (const instance of scenario.argocd) {
     const names = new Set<string>();
     for (const app of instance.apps) {
-      if (names.has(app.name)) problems.push(`${file}: argocd.${instance.name}.apps.${app.name}: declared twice on this instance`);
+      if (names.has(app.name))
+        problems.push(`${file}: argocd.${instance.name}.apps.${app.name}: declared twice on this instance`);
       names.add(app.name);
-      if (!clusters.has(app.destination.cluster)) problems.push(`${file}: argocd.${instance.name}.apps.${app.name}.destination.cluster: unknown cluster '${app.destination.cluster}'`);
+      if (!clusters.has(app.destination.cluster))
+        problems.push(
+          `${file}: argocd.${instance.name}.apps.${app.name}.destination.cluster: unknown cluster '${app.destination.cluster}'`,
+        );
     }
   }
   for (const [index, event] of scenario.noise.events.entries()) {
-    if (!clusters.has(event.cluster)) problems.push(`${file}: noise.events[${index}].cluster: unknown cluster '${event.cluster}'`);
+    if (!clusters.has(event.cluster))
+      problems.push(`${file}: noise.events[${index}].cluster: unknown cluster '${event.cluster}'`);
   }
   for (const [index, change] of scenario.changes.entries()) {
-    if (!clusters.has(change.cluster)) problems.push(`${file}: changes[${index}].cluster: unknown cluster '${change.cluster}'`);
+    if (!clusters.has(change.cluster))
+      problems.push(`${file}: changes[${index}].cluster: unknown cluster '${change.cluster}'`);
   }
   const expected = instances.get(scenario.expect.app.instance);
-  if (!expected) problems.push(`${file}: expect.app.instance: unknown Argo CD instance '${scenario.expect.app.instance}'`);
+  if (!expected)
+    problems.push(`${file}: expect.app.instance: unknown Argo CD instance '${scenario.expect.app.instance}'`);
   else if (!expected.apps.some((app) => app.name === scenario.expect.app.name)) {
     problems.push(`${file}: expect.app.name: no app '${scenario.expect.app.name}' on ${scenario.expect.app.instance}`);
   }
@@ -147,8 +174,10 @@ function checkReferences(scenario: Scenario, file: string): string[] {
   for (const [index, edit] of (scenario.expect.fix?.edits ?? []).entries()) {
     if (!('find' in edit)) continue;
     const content = head.get(edit.path);
-    if (content === undefined) problems.push(`${file}: expect.fix.edits[${index}].path: '${edit.path}' does not exist at the last commit`);
-    else if (!content.includes(edit.find)) problems.push(`${file}: expect.fix.edits[${index}].find: text not found in ${edit.path} at the last commit`);
+    if (content === undefined)
+      problems.push(`${file}: expect.fix.edits[${index}].path: '${edit.path}' does not exist at the last commit`);
+    else if (!content.includes(edit.find))
+      problems.push(`${file}: expect.fix.edits[${index}].find: text not found in ${edit.path} at the last commit`);
     else head.set(edit.path, content.split(edit.find).join(edit.replace));
   }
   for (const edit of scenario.expect.fix?.edits ?? []) {
@@ -156,7 +185,9 @@ function checkReferences(scenario: Scenario, file: string): string[] {
     const fixed = head.get(edit.path) ?? '';
     const broken = parseAllDocuments(fixed).flatMap((document) => document.errors);
     if (/\.ya?ml$/.test(edit.path) && broken.length > 0) {
-      problems.push(`${file}: expect.fix: ${edit.path} is not valid YAML after the fix: ${broken[0]?.message.split('\n')[0] ?? ''}`);
+      problems.push(
+        `${file}: expect.fix: ${edit.path} is not valid YAML after the fix: ${broken[0]?.message.split('\n')[0] ?? ''}`,
+      );
     }
   }
   return problems;
@@ -165,12 +196,15 @@ function checkReferences(scenario: Scenario, file: string): string[] {
 /** Files at the newest commit (commits ordered by time, like the sandbox writes them). */
 export function filesAtHead(scenario: Scenario): Map<string, string> {
   const reference = new Date('2030-01-01T00:00:00Z');
-  const commits = [...scenario.git.commits].sort((a, b) => resolveScenarioTime(a.date, reference).getTime() - resolveScenarioTime(b.date, reference).getTime());
+  const commits = [...scenario.git.commits].sort(
+    (a, b) => resolveScenarioTime(a.date, reference).getTime() - resolveScenarioTime(b.date, reference).getTime(),
+  );
   const files = new Map<string, string>();
   for (const commit of commits) {
     for (const [path, content] of Object.entries(commit.files)) files.set(path, content);
     for (const path of commit.delete) {
-      for (const existing of [...files.keys()]) if (existing === path || existing.startsWith(`${path}/`)) files.delete(existing);
+      for (const existing of [...files.keys()])
+        if (existing === path || existing.startsWith(`${path}/`)) files.delete(existing);
     }
   }
   return files;
@@ -182,7 +216,8 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
   let merged = own.value;
   const baseRef = own.value.base;
   if (baseRef !== undefined) {
-    if (typeof baseRef !== 'string') throw new ScenarioError([`${file}${locate(own, ['base'])}: base: must be a path relative to the scenario file`]);
+    if (typeof baseRef !== 'string')
+      throw new ScenarioError([`${file}${locate(own, ['base'])}: base: must be a path relative to the scenario file`]);
     const baseFile = resolve(dirname(file), baseRef);
     const base = await parseFile(baseFile);
     const checked = estateSchema.safeParse(base.value);

@@ -35,11 +35,18 @@ export function scenarioObjects(scenario: Scenario, clusterName: string, start: 
   for (const event of scenario.noise.events.filter((candidate) => candidate.cluster === clusterName)) {
     const first = resolveScenarioTime(event.firstSeen, start).toISOString();
     const last = resolveScenarioTime(event.lastSeen, start).toISOString();
-    const suffix = createHash('sha1').update(`${event.namespace}/${event.involvedObject.name}/${event.reason}`).digest('hex').slice(0, 16);
+    const suffix = createHash('sha1')
+      .update(`${event.namespace}/${event.involvedObject.name}/${event.reason}`)
+      .digest('hex')
+      .slice(0, 16);
     objects.push({
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${event.involvedObject.name}.${suffix}`, namespace: event.namespace, creationTimestamp: first },
+      metadata: {
+        name: `${event.involvedObject.name}.${suffix}`,
+        namespace: event.namespace,
+        creationTimestamp: first,
+      },
       involvedObject: {
         kind: event.involvedObject.kind,
         name: event.involvedObject.name,
@@ -79,8 +86,15 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
  * Applies the scenario's out-of-band changes (a `kubectl edit`, a manual scale) at their times:
  * each change is merge-patched onto the live object (or created) under its own field manager.
  */
-export function applyScenarioChanges(scenario: Scenario, clusters: ReadonlyMap<string, SimulatedCluster>, clock: SandboxClock, start: Date): void {
-  const changes = [...scenario.changes].sort((a, b) => resolveScenarioTime(a.at, start).getTime() - resolveScenarioTime(b.at, start).getTime());
+export function applyScenarioChanges(
+  scenario: Scenario,
+  clusters: ReadonlyMap<string, SimulatedCluster>,
+  clock: SandboxClock,
+  start: Date,
+): void {
+  const changes = [...scenario.changes].sort(
+    (a, b) => resolveScenarioTime(a.at, start).getTime() - resolveScenarioTime(b.at, start).getTime(),
+  );
   for (const change of changes) {
     const cluster = clusters.get(change.cluster);
     if (!cluster) continue;

@@ -24,7 +24,10 @@ const dnsName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a l
  */
 export const timeSchema = z
   .string()
-  .refine((value) => /^-(\d+[dhms])+$/.test(value) || !Number.isNaN(Date.parse(value)), 'must be an RFC 3339 date or a relative offset like -2h30m');
+  .refine(
+    (value) => /^-(\d+[dhms])+$/.test(value) || !Number.isNaN(Date.parse(value)),
+    'must be an RFC 3339 date or a relative offset like -2h30m',
+  );
 
 const kubeObjectSchema = z.looseObject({
   apiVersion: z.string().min(1),

@@ -12,12 +12,15 @@ const files = await listScenarioFiles(directory);
 /** Everything an investigator could read about the expected app: Argo CD, cluster, logs, reports, git. */
 async function gatherEvidence(sandbox: RunningSandbox, scenario: Scenario): Promise<string> {
   const endpoint = sandbox.argocd.find((instance) => instance.name === scenario.expect.app.instance);
-  const app = scenario.argocd.find((instance) => instance.name === scenario.expect.app.instance)?.apps.find((candidate) => candidate.name === scenario.expect.app.name);
+  const app = scenario.argocd
+    .find((instance) => instance.name === scenario.expect.app.instance)
+    ?.apps.find((candidate) => candidate.name === scenario.expect.app.name);
   if (!endpoint || !app) throw new Error('expected app missing');
   const headers = { authorization: `Bearer ${endpoint.token}` };
   const base = `${endpoint.url}/api/v1/applications/${app.name}`;
   const parts: string[] = [];
-  for (const path of ['', '/managed-resources', '/events', '/resource-tree']) parts.push(await (await fetch(`${base}${path}`, { headers })).text());
+  for (const path of ['', '/managed-resources', '/events', '/resource-tree'])
+    parts.push(await (await fetch(`${base}${path}`, { headers })).text());
   const cluster = sandbox.simulatedClusters.get(app.destination.cluster);
   if (!cluster) throw new Error('cluster missing');
   const namespace = app.destination.namespace;
@@ -57,7 +60,9 @@ describe('bundled scenarios', () => {
   for (const file of files) {
     it(`${file.split('/').at(-1) ?? file} loads, starts, carries noise and shows its root cause`, async () => {
       const scenario = await loadScenarioFile(file);
-      const twins = scenario.argocd.filter((instance) => instance.apps.some((app) => app.name === scenario.expect.app.name));
+      const twins = scenario.argocd.filter((instance) =>
+        instance.apps.some((app) => app.name === scenario.expect.app.name),
+      );
       expect(twins.length).toBeGreaterThanOrEqual(2);
       expect(scenario.noise.events.some((event) => event.type === 'Warning')).toBe(true);
 
@@ -66,14 +71,27 @@ describe('bundled scenarios', () => {
         expect(sandbox.scenario).toEqual({ name: scenario.name, question: scenario.question });
         // Noise: some other app on the same instance is Synced and Healthy.
         const endpoint = sandbox.argocd.find((instance) => instance.name === scenario.expect.app.instance);
-        const list = (await (await fetch(`${endpoint?.url ?? ''}/api/v1/applications`, { headers: { authorization: `Bearer ${endpoint?.token ?? ''}` } })).json()) as {
-          items: Array<{ metadata: { name: string }; status: { sync: { status: string }; health: { status: string } } }>;
+        const list = (await (
+          await fetch(`${endpoint?.url ?? ''}/api/v1/applications`, {
+            headers: { authorization: `Bearer ${endpoint?.token ?? ''}` },
+          })
+        ).json()) as {
+          items: Array<{
+            metadata: { name: string };
+            status: { sync: { status: string }; health: { status: string } };
+          }>;
         };
-        const healthyOthers = list.items.filter((app) => app.metadata.name !== scenario.expect.app.name && app.status.sync.status === 'Synced' && app.status.health.status === 'Healthy');
+        const healthyOthers = list.items.filter(
+          (app) =>
+            app.metadata.name !== scenario.expect.app.name &&
+            app.status.sync.status === 'Synced' &&
+            app.status.health.status === 'Healthy',
+        );
         expect(healthyOthers.length).toBeGreaterThan(0);
 
         const evidence = await gatherEvidence(sandbox, scenario);
-        for (const fact of scenario.expect.rootCause) expect(evidence, `root-cause fact '${fact}'`).toContain(fact.toLowerCase());
+        for (const fact of scenario.expect.rootCause)
+          expect(evidence, `root-cause fact '${fact}'`).toContain(fact.toLowerCase());
       } finally {
         await sandbox.close();
       }

@@ -27,7 +27,12 @@ export const getApplicationEventsTool = defineArgocdTool({
     'resourceNamespace are given — grouped by reason and message with counts, newest first. Warnings only with warningsOnly=true.',
   inputSchema: z.strictObject({
     name: applicationNameSchema,
-    resourceName: z.string().min(1).max(253).optional().describe('A managed resource (e.g. a pod) whose events to read instead.'),
+    resourceName: z
+      .string()
+      .min(1)
+      .max(253)
+      .optional()
+      .describe('A managed resource (e.g. a pod) whose events to read instead.'),
     resourceNamespace: z.string().min(1).max(63).optional(),
     warningsOnly: z.boolean().default(false),
     limit: limitSchema(20, 200),
@@ -38,11 +43,16 @@ export const getApplicationEventsTool = defineArgocdTool({
       z.object({
         type: z.string(),
         reason: z.string(),
-        object: z.object({ kind: z.string(), name: z.string(), namespace: z.string().optional() }).describe('The involved object.'),
+        object: z
+          .object({ kind: z.string(), name: z.string(), namespace: z.string().optional() })
+          .describe('The involved object.'),
         message: z.string(),
         count: z.number().int(),
         lastSeen: z.string().optional(),
-        owners: z.array(z.object({ kind: z.string(), name: z.string() })).optional().describe('Controllers above the object, nearest first.'),
+        owners: z
+          .array(z.object({ kind: z.string(), name: z.string() }))
+          .optional()
+          .describe('Controllers above the object, nearest first.'),
         argocdApp: z.string(),
       }),
     ),
@@ -54,31 +64,66 @@ export const getApplicationEventsTool = defineArgocdTool({
   handler: async (input, { deps }) => {
     const now = deps.now();
     await resolveApplication(deps.argocd, input.name);
-    const events = await deps.argocd.events(input.name, { ...(input.resourceName ? { resourceName: input.resourceName } : {}), ...(input.resourceNamespace ? { resourceNamespace: input.resourceNamespace } : {}) });
+    const events = await deps.argocd.events(input.name, {
+      ...(input.resourceName ? { resourceName: input.resourceName } : {}),
+      ...(input.resourceNamespace ? { resourceNamespace: input.resourceNamespace } : {}),
+    });
     const groups = new Map<string, EventGroup>();
     for (const event of events) {
       if (input.warningsOnly && event.type !== 'Warning') continue;
       const message = redactSecrets(event.message ?? '');
       const object = `${event.involvedObject?.kind ?? '?'}/${event.involvedObject?.name ?? '?'}`;
       const namespace = event.involvedObject?.namespace;
-      const ref = { kind: event.involvedObject?.kind ?? '?', name: event.involvedObject?.name ?? '?', ...(namespace ? { namespace } : {}) };
+      const ref = {
+        kind: event.involvedObject?.kind ?? '?',
+        name: event.involvedObject?.name ?? '?',
+        ...(namespace ? { namespace } : {}),
+      };
       const key = `${event.type}|${event.reason}|${object}|${message}`;
-      const lastSeen = event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? event.firstTimestamp;
+      const lastSeen =
+        event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? event.firstTimestamp;
       const group = groups.get(key);
       if (group) {
         group.count += event.count ?? 1;
         if (lastSeen && (!group.lastSeen || lastSeen > group.lastSeen)) group.lastSeen = lastSeen;
-      } else groups.set(key, { type: event.type ?? 'Normal', reason: event.reason ?? '', object: ref, message, count: event.count ?? 1, ...(lastSeen ? { lastSeen } : {}), argocdApp: input.name });
+      } else
+        groups.set(key, {
+          type: event.type ?? 'Normal',
+          reason: event.reason ?? '',
+          object: ref,
+          message,
+          count: event.count ?? 1,
+          ...(lastSeen ? { lastSeen } : {}),
+          argocdApp: input.name,
+        });
     }
-    const sorted = [...groups.values()].sort((left, right) => (right.lastSeen ?? '').localeCompare(left.lastSeen ?? ''));
-    const subject = input.resourceName ? `resource ${input.resourceName} of application ${input.name}` : `application ${input.name}`;
-    if (sorted.length === 0) return { text: `No ${input.warningsOnly ? 'warning ' : ''}events for ${subject} (events expire after about an hour).`, structured: { groups: [], total: 0 } };
+    const sorted = [...groups.values()].sort((left, right) =>
+      (right.lastSeen ?? '').localeCompare(left.lastSeen ?? ''),
+    );
+    const subject = input.resourceName
+      ? `resource ${input.resourceName} of application ${input.name}`
+      : `application ${input.name}`;
+    if (sorted.length === 0)
+      return {
+        text: `No ${input.warningsOnly ? 'warning ' : ''}events for ${subject} (events expire after about an hour).`,
+        structured: { groups: [], total: 0 },
+      };
     const page = paginate(sorted, input.limit, input.cursor);
     const lines = [`${sorted.length} event group(s) for ${subject}, newest first:`];
-    for (const group of page.items) lines.push(`  x${group.count} ${group.type === 'Warning' ? 'Warning ' : ''}${group.reason} ${group.object.kind}/${group.object.name} (${formatAge(group.lastSeen, now)} ago): ${clip(group.message, 300)}`);
+    for (const group of page.items)
+      lines.push(
+        `  x${group.count} ${group.type === 'Warning' ? 'Warning ' : ''}${group.reason} ${group.object.kind}/${group.object.name} (${formatAge(group.lastSeen, now)} ago): ${clip(group.message, 300)}`,
+      );
     const footer = pageFooter(page, 'event groups');
     if (footer) lines.push(footer);
-    return { text: lines.join('\n'), structured: { groups: await withOwners(deps.argocd, input.name, page.items), total: sorted.length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    return {
+      text: lines.join('\n'),
+      structured: {
+        groups: await withOwners(deps.argocd, input.name, page.items),
+        total: sorted.length,
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      },
+    };
   },
 });
 
@@ -86,7 +131,11 @@ export const getApplicationEventsTool = defineArgocdTool({
  * Adds each group's controller chain from the application's resource tree (one extra read, only
  * when some event is about a resource rather than the Application). Without a tree, no owners.
  */
-async function withOwners(argocd: ArgocdDeps['argocd'], name: string, groups: readonly EventGroup[]): Promise<EventGroup[]> {
+async function withOwners(
+  argocd: ArgocdDeps['argocd'],
+  name: string,
+  groups: readonly EventGroup[],
+): Promise<EventGroup[]> {
   if (!groups.some((group) => group.object.kind !== 'Application')) return [...groups];
   const nodes: ResourceNode[] = await argocd.resourceTree(name).then(
     (tree) => tree.nodes ?? [],
@@ -94,7 +143,12 @@ async function withOwners(argocd: ArgocdDeps['argocd'], name: string, groups: re
   );
   const byUid = new Map(nodes.filter((node) => node.uid).map((node) => [node.uid as string, node]));
   return groups.map((group) => {
-    const node = nodes.find((candidate) => candidate.kind === group.object.kind && candidate.name === group.object.name && (!group.object.namespace || candidate.namespace === group.object.namespace));
+    const node = nodes.find(
+      (candidate) =>
+        candidate.kind === group.object.kind &&
+        candidate.name === group.object.name &&
+        (!group.object.namespace || candidate.namespace === group.object.namespace),
+    );
     const owners = node ? ownersOf(node, byUid) : [];
     return owners.length > 0 ? { ...group, owners } : group;
   });

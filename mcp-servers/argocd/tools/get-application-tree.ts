@@ -23,7 +23,10 @@ function ancestry(node: ResourceNode, byUid: ReadonlyMap<string, ResourceNode>):
 }
 
 /** Controllers above a node, nearest first (`[ReplicaSet/api-7d9, Deployment/api]`), from its parentRefs. */
-export function ownersOf(node: ResourceNode, byUid: ReadonlyMap<string, ResourceNode>): Array<{ kind: string; name: string }> {
+export function ownersOf(
+  node: ResourceNode,
+  byUid: ReadonlyMap<string, ResourceNode>,
+): Array<{ kind: string; name: string }> {
   const owners: Array<{ kind: string; name: string }> = [];
   let current: ResourceNode | undefined = node;
   for (let depth = 0; current && depth < 5; depth += 1) {
@@ -44,7 +47,9 @@ const treeNodeSchema = z.object({
   info: z.array(z.looseObject({ name: z.string().optional(), value: z.string().optional() })).optional(),
   images: z.array(z.string()).optional(),
   parents: z.string().describe('`Deployment/api > ReplicaSet/api-7d9` (outermost first), as the text shows it.'),
-  owners: z.array(z.object({ kind: z.string(), name: z.string() })).describe('Controllers above the node, nearest first.'),
+  owners: z
+    .array(z.object({ kind: z.string(), name: z.string() }))
+    .describe('Controllers above the node, nearest first.'),
   argocdApp: z.string(),
 });
 
@@ -55,7 +60,11 @@ export const getApplicationTreeTool = defineArgocdTool({
   description:
     'Live resource tree of an Argo CD application (Deployments, ReplicaSets, Pods, Services, ...), unhealthy nodes first with health message, ' +
     'parent chain and pod info (status, restarts, images); healthy nodes are counted per kind unless all=true.',
-  inputSchema: z.strictObject({ name: applicationNameSchema, all: z.boolean().default(false).describe('Also list healthy nodes.'), limit: z.number().int().min(1).max(300).default(40) }),
+  inputSchema: z.strictObject({
+    name: applicationNameSchema,
+    all: z.boolean().default(false).describe('Also list healthy nodes.'),
+    limit: z.number().int().min(1).max(300).default(40),
+  }),
   outputSchema: z.object({
     name: z.string(),
     total: z.number().int(),
@@ -75,22 +84,33 @@ export const getApplicationTreeTool = defineArgocdTool({
     const byUid = new Map(nodes.filter((node) => node.uid).map((node) => [node.uid as string, node]));
     const isUnhealthy = (node: ResourceNode) => Boolean(node.health?.status && node.health.status !== 'Healthy');
     const rank: Record<string, number> = { Degraded: 0, Missing: 1, Unknown: 2, Progressing: 3, Suspended: 4 };
-    const unhealthy = nodes.filter(isUnhealthy).sort((left, right) => (rank[left.health?.status ?? ''] ?? 5) - (rank[right.health?.status ?? ''] ?? 5) || nodeLabel(left).localeCompare(nodeLabel(right)));
+    const unhealthy = nodes
+      .filter(isUnhealthy)
+      .sort(
+        (left, right) =>
+          (rank[left.health?.status ?? ''] ?? 5) - (rank[right.health?.status ?? ''] ?? 5) ||
+          nodeLabel(left).localeCompare(nodeLabel(right)),
+      );
     const healthy = nodes.filter((node) => !isUnhealthy(node));
-    const lines = [`Application ${input.name}: ${nodes.length} live resources, ${unhealthy.length} not healthy${tree.orphanedNodes?.length ? `, ${tree.orphanedNodes.length} orphaned` : ''}`];
+    const lines = [
+      `Application ${input.name}: ${nodes.length} live resources, ${unhealthy.length} not healthy${tree.orphanedNodes?.length ? `, ${tree.orphanedNodes.length} orphaned` : ''}`,
+    ];
     const describe = (node: ResourceNode) => {
       const info = (node.info ?? []).map((entry) => `${entry.name}=${entry.value}`).join(' ');
       const parents = ancestry(node, byUid);
       return `  ${node.health?.status ? `${node.health.status} ` : ''}${nodeLabel(node)}${node.namespace ? ` (${node.namespace})` : ''}${parents ? ` ← ${parents}` : ''}${info ? `  ${info}` : ''}${node.health?.message ? `: ${clip(node.health.message, 240)}` : ''}${node.images?.length ? `  images=${node.images.join(',')}` : ''}`;
     };
     for (const node of unhealthy.slice(0, input.limit)) lines.push(describe(node));
-    if (unhealthy.length > input.limit) lines.push(`  … ${unhealthy.length - input.limit} more unhealthy nodes; raise limit`);
+    if (unhealthy.length > input.limit)
+      lines.push(`  … ${unhealthy.length - input.limit} more unhealthy nodes; raise limit`);
     if (input.all) {
       for (const node of healthy.slice(0, Math.max(0, input.limit - unhealthy.length))) lines.push(describe(node));
     } else if (healthy.length > 0) {
       const counts = new Map<string, number>();
       for (const node of healthy) counts.set(node.kind ?? '?', (counts.get(node.kind ?? '?') ?? 0) + 1);
-      lines.push(`  healthy/no health: ${[...counts].map(([kind, count]) => `${count} ${kind}`).join(', ')} (all=true lists them)`);
+      lines.push(
+        `  healthy/no health: ${[...counts].map(([kind, count]) => `${count} ${kind}`).join(', ')} (all=true lists them)`,
+      );
     }
     const asData = (node: ResourceNode) => ({
       ...(node.group ? { group: node.group } : {}),
@@ -116,7 +136,11 @@ export const getApplicationTreeTool = defineArgocdTool({
         ...(input.all ? { healthy: healthy.slice(0, Math.max(0, input.limit - unhealthy.length)).map(asData) } : {}),
         healthyCounts,
         orphaned: (tree.orphanedNodes ?? []).map(nodeLabel),
-        orphanedRefs: (tree.orphanedNodes ?? []).map((node) => ({ kind: node.kind ?? '?', name: node.name ?? '?', ...(node.namespace ? { namespace: node.namespace } : {}) })),
+        orphanedRefs: (tree.orphanedNodes ?? []).map((node) => ({
+          kind: node.kind ?? '?',
+          name: node.name ?? '?',
+          ...(node.namespace ? { namespace: node.namespace } : {}),
+        })),
       },
     };
   },

@@ -11,14 +11,23 @@ const SYNC = ['Synced', 'OutOfSync', 'Unknown'] as const;
 /** Sort key: problems first (not healthy before progressing before healthy, out of sync before synced). */
 function rank(app: Application): number {
   const health = app.status?.health?.status;
-  return (health === 'Healthy' ? 2 : health === 'Progressing' ? 1 : 0) * 2 + (app.status?.sync?.status === 'Synced' ? 1 : 0);
+  return (
+    (health === 'Healthy' ? 2 : health === 'Progressing' ? 1 : 0) * 2 + (app.status?.sync?.status === 'Synced' ? 1 : 0)
+  );
 }
 
-function sourceOf(app: Application): { repoURL?: string; path?: string; chart?: string; targetRevision?: string } | undefined {
+function sourceOf(
+  app: Application,
+): { repoURL?: string; path?: string; chart?: string; targetRevision?: string } | undefined {
   const source = primarySource(app);
   if (!source) return undefined;
   const { repoURL, path, chart, targetRevision } = source;
-  return { ...(repoURL ? { repoURL } : {}), ...(path ? { path } : {}), ...(chart ? { chart } : {}), ...(targetRevision ? { targetRevision } : {}) };
+  return {
+    ...(repoURL ? { repoURL } : {}),
+    ...(path ? { path } : {}),
+    ...(chart ? { chart } : {}),
+    ...(targetRevision ? { targetRevision } : {}),
+  };
 }
 
 /** Lists applications with filters, unhealthy and out-of-sync first. */
@@ -29,11 +38,20 @@ export const listApplicationsTool = defineArgocdTool({
     'List Argo CD applications, one line each (sync/health, project, revision, failed operation, conditions), problems first. ' +
     'Filters: project, health, sync status, name fragment, label selector. Use it to find the app behind a service before get_application.',
   inputSchema: z.strictObject({
-    project: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a project name').optional(),
+    project: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a project name')
+      .optional(),
     health: z.enum(HEALTH).optional(),
     sync: z.enum(SYNC).optional(),
     nameContains: z.string().min(1).max(253).optional(),
-    labelSelector: z.string().max(500).regex(/^[A-Za-z0-9_./=!,()\s-]*$/, 'must be a label selector like team=payments').optional(),
+    labelSelector: z
+      .string()
+      .max(500)
+      .regex(/^[A-Za-z0-9_./=!,()\s-]*$/, 'must be a label selector like team=payments')
+      .optional(),
     limit: limitSchema(40, 500),
     cursor: cursorSchema,
   }),
@@ -51,7 +69,14 @@ export const listApplicationsTool = defineArgocdTool({
         destinationServer: z.string().optional(),
         destinationName: z.string().optional().describe('Destination cluster name, when the app names one.'),
         conditions: z.array(z.string()).optional().describe('Condition types, e.g. SyncError.'),
-        source: z.object({ repoURL: z.string().optional(), path: z.string().optional(), chart: z.string().optional(), targetRevision: z.string().optional() }).optional(),
+        source: z
+          .object({
+            repoURL: z.string().optional(),
+            path: z.string().optional(),
+            chart: z.string().optional(),
+            targetRevision: z.string().optional(),
+          })
+          .optional(),
       }),
     ),
     total: z.number().int(),
@@ -61,7 +86,10 @@ export const listApplicationsTool = defineArgocdTool({
   isWrite: false,
   handler: async (input, { deps }) => {
     const now = deps.now();
-    const apps = await deps.argocd.listApplications({ ...(input.project ? { project: input.project } : {}), ...(input.labelSelector ? { selector: input.labelSelector } : {}) });
+    const apps = await deps.argocd.listApplications({
+      ...(input.project ? { project: input.project } : {}),
+      ...(input.labelSelector ? { selector: input.labelSelector } : {}),
+    });
     const nameFragment = input.nameContains?.toLowerCase();
     const matching = apps
       .filter((app) => !input.project || app.spec?.project === input.project)
@@ -70,11 +98,19 @@ export const listApplicationsTool = defineArgocdTool({
       .filter((app) => !nameFragment || app.metadata.name.toLowerCase().includes(nameFragment))
       .sort((left, right) => rank(left) - rank(right) || left.metadata.name.localeCompare(right.metadata.name));
     if (matching.length === 0) {
-      return { text: `No applications match${apps.length > 0 ? ` (${apps.length} exist; loosen the filters)` : ' (this Argo CD has none visible to the token)'}.`, structured: { applications: [], total: 0 } };
+      return {
+        text: `No applications match${apps.length > 0 ? ` (${apps.length} exist; loosen the filters)` : ' (this Argo CD has none visible to the token)'}.`,
+        structured: { applications: [], total: 0 },
+      };
     }
     const page = paginate(matching, input.limit, input.cursor);
-    const unhealthy = matching.filter((app) => app.status?.health?.status !== 'Healthy' || app.status?.sync?.status !== 'Synced').length;
-    const lines = [`${matching.length} application(s), ${unhealthy} not Synced/Healthy:`, ...page.items.map((app) => `  ${applicationLine(app, now)}`)];
+    const unhealthy = matching.filter(
+      (app) => app.status?.health?.status !== 'Healthy' || app.status?.sync?.status !== 'Synced',
+    ).length;
+    const lines = [
+      `${matching.length} application(s), ${unhealthy} not Synced/Healthy:`,
+      ...page.items.map((app) => `  ${applicationLine(app, now)}`),
+    ];
     const footer = pageFooter(page, 'applications');
     if (footer) lines.push(footer);
     return {
@@ -91,7 +127,9 @@ export const listApplicationsTool = defineArgocdTool({
           destinationNamespace: app.spec?.destination?.namespace,
           destinationServer: app.spec?.destination?.server,
           destinationName: app.spec?.destination?.name,
-          conditions: (app.status?.conditions ?? []).map((condition) => condition.type).filter((type): type is string => Boolean(type)),
+          conditions: (app.status?.conditions ?? [])
+            .map((condition) => condition.type)
+            .filter((type): type is string => Boolean(type)),
           source: sourceOf(app),
         })),
         total: matching.length,

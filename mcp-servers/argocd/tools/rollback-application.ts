@@ -25,17 +25,36 @@ export const rollbackApplicationTool = defineArgocdTool({
     const history = app.status?.history ?? [];
     const target = history.find((entry) => Number(entry.id) === input.historyId);
     if (!target) {
-      throw new McpServerError('not_found', `Application ${input.name} has no history id ${input.historyId}; ids: ${history.map((entry) => entry.id).join(', ') || 'none'}. Call get_application_history.`);
+      throw new McpServerError(
+        'not_found',
+        `Application ${input.name} has no history id ${input.historyId}; ids: ${history.map((entry) => entry.id).join(', ') || 'none'}. Call get_application_history.`,
+      );
     }
     if (app.spec?.syncPolicy?.automated) {
-      throw new McpServerError('conflict', `Application ${input.name} has auto-sync enabled, so Argo CD refuses a rollback (it would sync back to git at once). Revert the commit in git instead, or have an operator disable auto-sync.`);
+      throw new McpServerError(
+        'conflict',
+        `Application ${input.name} has auto-sync enabled, so Argo CD refuses a rollback (it would sync back to git at once). Revert the commit in git instead, or have an operator disable auto-sync.`,
+      );
     }
-    const result = await deps.argocd.rollback(input.name, { id: input.historyId, dryRun: input.dryRun, prune: input.prune });
-    logger.info({ event: 'application-rollback', application: input.name, historyId: input.historyId, dryRun: input.dryRun }, 'rollback requested');
+    const result = await deps.argocd.rollback(input.name, {
+      id: input.historyId,
+      dryRun: input.dryRun,
+      prune: input.prune,
+    });
+    logger.info(
+      { event: 'application-rollback', application: input.name, historyId: input.historyId, dryRun: input.dryRun },
+      'rollback requested',
+    );
     const operation = result.status?.operationState;
     return {
       text: `${input.dryRun ? 'Dry-run rollback' : 'Rollback'} of ${input.name} to history #${input.historyId} (${shortRevision(target.revision)}): operation ${operation?.phase ?? 'started'}${operation?.message ? ` — ${clip(operation.message, 400)}` : ''}.${input.dryRun ? ' Nothing changed.' : ' The app is now OutOfSync with git until git is reverted too.'}`,
-      structured: { name: input.name, historyId: input.historyId, revision: target.revision, dryRun: input.dryRun, phase: operation?.phase },
+      structured: {
+        name: input.name,
+        historyId: input.historyId,
+        revision: target.revision,
+        dryRun: input.dryRun,
+        phase: operation?.phase,
+      },
     };
   },
 });

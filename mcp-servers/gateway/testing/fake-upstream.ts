@@ -3,7 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, ReadResourceRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { BACKEND_HEALTH_URI, RESOURCE_NOT_FOUND } from '../../common/backend-health.js';
 
 /** Settings of a fake upstream MCP server used by gateway tests and benchmarks. */
@@ -48,20 +56,40 @@ const TOOLS: Tool[] = [
     name: 'list_things',
     description: 'Lists things.',
     inputSchema: { type: 'object', properties: { filter: { type: 'string' } }, additionalProperties: false },
-    outputSchema: { type: 'object', properties: { things: { type: 'array', items: { type: 'string' } } }, required: ['things'], additionalProperties: false },
+    outputSchema: {
+      type: 'object',
+      properties: { things: { type: 'array', items: { type: 'string' } } },
+      required: ['things'],
+      additionalProperties: false,
+    },
     annotations: { readOnlyHint: true },
   },
   {
     name: 'get_thing',
     description: 'Gets one thing by name.',
-    inputSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false },
-    outputSchema: { type: 'object', properties: { name: { type: 'string' }, state: { type: 'string' } }, required: ['name', 'state'], additionalProperties: false },
+    inputSchema: {
+      type: 'object',
+      properties: { name: { type: 'string' } },
+      required: ['name'],
+      additionalProperties: false,
+    },
+    outputSchema: {
+      type: 'object',
+      properties: { name: { type: 'string' }, state: { type: 'string' } },
+      required: ['name', 'state'],
+      additionalProperties: false,
+    },
     annotations: { readOnlyHint: true },
   },
   {
     name: 'set_thing',
     description: 'Changes a thing.',
-    inputSchema: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string' } }, required: ['name'], additionalProperties: false },
+    inputSchema: {
+      type: 'object',
+      properties: { name: { type: 'string' }, value: { type: 'string' } },
+      required: ['name'],
+      additionalProperties: false,
+    },
     annotations: { readOnlyHint: false, destructiveHint: true },
   },
   {
@@ -89,42 +117,74 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
  * the transport saw (the HTTP header, or nothing over stdio). Also served over stdio by the
  * gateway benchmark, so the gateway and mcp-proxy can front the same server.
  */
-export function createFakeUpstreamServer(options: Omit<FakeUpstreamOptions, 'token'>, calls: RecordedCall[], headers: Record<string, unknown> = {}, resourceReads: string[] = []): Server {
+export function createFakeUpstreamServer(
+  options: Omit<FakeUpstreamOptions, 'token'>,
+  calls: RecordedCall[],
+  headers: Record<string, unknown> = {},
+  resourceReads: string[] = [],
+): Server {
   const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
-  const server = new Server({ name: 'fake-upstream', version: '1.0.0' }, { capabilities: { tools: {}, ...(options.backend ? { resources: {} } : {}) }, jsonSchemaValidator });
+  const server = new Server(
+    { name: 'fake-upstream', version: '1.0.0' },
+    { capabilities: { tools: {}, ...(options.backend ? { resources: {} } : {}) }, jsonSchemaValidator },
+  );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
   if (options.backend) {
     server.setRequestHandler(ReadResourceRequestSchema, (request) => {
       const { uri } = request.params;
       resourceReads.push(uri);
-      if (options.backend === 'absent' || uri !== BACKEND_HEALTH_URI) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
-      if (options.backend === 'down') throw new McpError(ErrorCode.InternalError, 'argocd backend check failed: Argo CD at argocd.test is unreachable: connect ECONNREFUSED', { code: 'backend_unavailable', isRetryable: true });
-      return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify({ reachable: true, backend: 'argocd', detail: 'fake', latencyMs: 0 }) }] };
+      if (options.backend === 'absent' || uri !== BACKEND_HEALTH_URI)
+        throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
+      if (options.backend === 'down')
+        throw new McpError(
+          ErrorCode.InternalError,
+          'argocd backend check failed: Argo CD at argocd.test is unreachable: connect ECONNREFUSED',
+          { code: 'backend_unavailable', isRetryable: true },
+        );
+      return {
+        contents: [
+          {
+            uri,
+            mimeType: 'application/json',
+            text: JSON.stringify({ reachable: true, backend: 'argocd', detail: 'fake', latencyMs: 0 }),
+          },
+        ],
+      };
     });
   }
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const args = request.params.arguments ?? {};
-    const traceparent = typeof request.params._meta?.traceparent === 'string' ? request.params._meta.traceparent : undefined;
+    const traceparent =
+      typeof request.params._meta?.traceparent === 'string' ? request.params._meta.traceparent : undefined;
     calls.push({ name: request.params.name, arguments: args, traceparent, authorization });
     if (options.delayMs) await delay(options.delayMs, extra.signal);
-    if (options.failing) throw new McpError(ErrorCode.InternalError, 'backend unavailable: connection refused', { isRetryable: true });
+    if (options.failing)
+      throw new McpError(ErrorCode.InternalError, 'backend unavailable: connection refused', { isRetryable: true });
     const things = options.things ?? [];
     switch (request.params.name) {
       case 'list_things': {
         const filter = typeof args.filter === 'string' ? args.filter : '';
         const names = things.filter((thing) => thing.includes(filter));
-        return { content: [{ type: 'text', text: names.join('\n') || '(none)' }], structuredContent: { things: names } };
+        return {
+          content: [{ type: 'text', text: names.join('\n') || '(none)' }],
+          structuredContent: { things: names },
+        };
       }
       case 'get_thing': {
         const name = String(args.name);
-        if (!things.includes(name)) return { content: [{ type: 'text', text: `thing '${name}' not found; call list_things` }], isError: true };
+        if (!things.includes(name))
+          return { content: [{ type: 'text', text: `thing '${name}' not found; call list_things` }], isError: true };
         return { content: [{ type: 'text', text: `thing ${name}: fine` }], structuredContent: { name, state: 'fine' } };
       }
       case 'set_thing':
         return { content: [{ type: 'text', text: `set ${String(args.name)}` }] };
       case 'echo_request':
-        if (args.fail === true) throw new McpError(ErrorCode.InternalError, `refused request with authorization ${authorization ?? ''}`);
-        return { content: [{ type: 'text', text: `authorization: ${authorization ?? ''}` }], structuredContent: { headers: { ...headers } } };
+        if (args.fail === true)
+          throw new McpError(ErrorCode.InternalError, `refused request with authorization ${authorization ?? ''}`);
+        return {
+          content: [{ type: 'text', text: `authorization: ${authorization ?? ''}` }],
+          structuredContent: { headers: { ...headers } },
+        };
       default:
         throw new McpError(ErrorCode.InvalidParams, `unknown tool ${request.params.name}`);
     }
@@ -136,7 +196,8 @@ export function createFakeUpstreamServer(options: Omit<FakeUpstreamOptions, 'tok
 export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<FakeUpstream> {
   const calls: RecordedCall[] = [];
   const resourceReads: string[] = [];
-  const buildServer = (req: IncomingMessage): Server => createFakeUpstreamServer(options, calls, req.headers, resourceReads);
+  const buildServer = (req: IncomingMessage): Server =>
+    createFakeUpstreamServer(options, calls, req.headers, resourceReads);
 
   let httpServer: HttpServer | undefined;
   let port = 0;
@@ -144,7 +205,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
     const server = createServer((req, res) => {
       void (async () => {
         if (req.headers.authorization !== `Bearer ${options.token}`) {
-          res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'unauthorized' }, id: null }));
+          res
+            .writeHead(401, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'unauthorized' }, id: null }));
           return;
         }
         if (req.method !== 'POST') {
@@ -154,7 +217,10 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);
         const mcp = buildServer(req);
-        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+        const transport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: undefined,
+          enableJsonResponse: true,
+        });
         res.on('close', () => {
           void transport.close();
           void mcp.close();

@@ -32,7 +32,11 @@ export interface StartedGateway {
 }
 
 /** Starts a gateway on 127.0.0.1:0 from a config object whose secrets come from `env`. */
-export async function startTestGateway(raw: GatewayConfigInput, env: Record<string, string>, deps: GatewayDeps = {}): Promise<StartedGateway> {
+export async function startTestGateway(
+  raw: GatewayConfigInput,
+  env: Record<string, string>,
+  deps: GatewayDeps = {},
+): Promise<StartedGateway> {
   const config = parseGatewayConfig(raw, { env, baseDir: process.cwd() });
   const audit: AuditEvent[] = [];
   const { logger, lines } = createCapturingLogger();
@@ -46,7 +50,11 @@ export async function startTestGateway(raw: GatewayConfigInput, env: Record<stri
     logLines: lines,
     connect: async (token) => {
       const client = new Client({ name: 'gateway-test', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url), {
+          requestInit: { headers: { authorization: `Bearer ${token}` } },
+        }),
+      );
       clients.push(client);
       return client;
     },

@@ -3,7 +3,12 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, EmptyResultSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  EmptyResultSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
 
 /** A running stateful upstream: sessions it holds, requests it saw, and a way to forget sessions. */
 export interface StatefulUpstream {
@@ -46,12 +51,30 @@ export async function startStatefulUpstream(token: string): Promise<StatefulUpst
   const state = { cancelled: 0 };
   const requestIds = new Map<string, Array<string | number>>();
   const buildServer = (): Server => {
-    const server = new Server({ name: 'stateful-upstream', version: '1.0.0' }, { capabilities: { tools: {}, logging: {} } });
+    const server = new Server(
+      { name: 'stateful-upstream', version: '1.0.0' },
+      { capabilities: { tools: {}, logging: {} } },
+    );
     server.setRequestHandler(ListToolsRequestSchema, () => ({
       tools: [
-        { name: 'slow_echo', description: 'Echoes text after a log line and a ping.', inputSchema: { type: 'object', properties: { text: { type: 'string' } } }, annotations: { readOnlyHint: true } },
-        { name: 'boom', description: 'Always fails.', inputSchema: { type: 'object' }, annotations: { readOnlyHint: true } },
-        { name: 'hang', description: 'Never answers until cancelled.', inputSchema: { type: 'object' }, annotations: { readOnlyHint: true } },
+        {
+          name: 'slow_echo',
+          description: 'Echoes text after a log line and a ping.',
+          inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
+          annotations: { readOnlyHint: true },
+        },
+        {
+          name: 'boom',
+          description: 'Always fails.',
+          inputSchema: { type: 'object' },
+          annotations: { readOnlyHint: true },
+        },
+        {
+          name: 'hang',
+          description: 'Never answers until cancelled.',
+          inputSchema: { type: 'object' },
+          annotations: { readOnlyHint: true },
+        },
       ],
     }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
@@ -86,7 +109,9 @@ export async function startStatefulUpstream(token: string): Promise<StatefulUpst
       if (typeof sessionId === 'string') {
         const transport = sessions.get(sessionId);
         if (!transport) {
-          res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }));
+          res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }));
           return;
         }
         await transport.handleRequest(req, res, body);

@@ -22,10 +22,15 @@ export const checkServiceOutputSchema = z.object({
   argocdApp: z.string().optional(),
   selector: z.record(z.string(), z.string()),
   selectedPods: z.array(z.string()),
-  pods: z.array(z.object({ name: z.string(), isHealthy: z.boolean(), ...ownershipFields })).describe('Selected pods with their owners.'),
+  pods: z
+    .array(z.object({ name: z.string(), isHealthy: z.boolean(), ...ownershipFields }))
+    .describe('Selected pods with their owners.'),
   readyEndpoints: z.number().int(),
   notReadyEndpoints: z.number().int(),
-  endpoints: z.object({ ready: z.array(endpointSchema), notReady: z.array(endpointSchema.extend({ problem: z.string().optional() })) }),
+  endpoints: z.object({
+    ready: z.array(endpointSchema),
+    notReady: z.array(endpointSchema.extend({ problem: z.string().optional() })),
+  }),
   ports: z.array(
     z.object({
       name: z.string().optional(),
@@ -37,7 +42,11 @@ export const checkServiceOutputSchema = z.object({
     }),
   ),
   nearMisses: z.array(
-    z.object({ pod: z.string(), differing: z.array(z.object({ key: z.string(), wanted: z.string(), actual: z.string().optional() })), labels: z.record(z.string(), z.string()) }),
+    z.object({
+      pod: z.string(),
+      differing: z.array(z.object({ key: z.string(), wanted: z.string(), actual: z.string().optional() })),
+      labels: z.record(z.string(), z.string()),
+    }),
   ),
   problems: z.array(z.string()),
   isHealthy: z.boolean(),
@@ -59,8 +68,14 @@ export const checkServiceTool = defineKubernetesTool({
     const service = (await deps.kube.get(type('Service'), input.namespace, input.name)) as ServiceShape | undefined;
     if (!service) {
       const services = await deps.kube.list(type('Service'), { namespace: input.namespace });
-      const closest = closestMatches(input.name, services.map((candidate) => candidate.metadata.name));
-      throw new McpServerError('not_found', `Service '${input.name}' not found in ${input.namespace}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_resources kind=Service namespace=${input.namespace}.`);
+      const closest = closestMatches(
+        input.name,
+        services.map((candidate) => candidate.metadata.name),
+      );
+      throw new McpServerError(
+        'not_found',
+        `Service '${input.name}' not found in ${input.namespace}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_resources kind=Service namespace=${input.namespace}.`,
+      );
     }
     const spec = service.spec ?? {};
     const selector = spec.selector ?? {};
@@ -73,33 +88,65 @@ export const checkServiceTool = defineKubernetesTool({
     const lines: string[] = [];
     const nearMissData: z.infer<typeof checkServiceOutputSchema>['nearMisses'] = [];
     const portData: z.infer<typeof checkServiceOutputSchema>['ports'] = [];
-    const selectorText = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
-    lines.push(`Service ${input.namespace}/${input.name} ${spec.type ?? 'ClusterIP'} ${spec.clusterIP ?? ''} selector: ${selectorText || '(none: endpoints managed manually)'}`);
+    const selectorText = Object.entries(selector)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
+    lines.push(
+      `Service ${input.namespace}/${input.name} ${spec.type ?? 'ClusterIP'} ${spec.clusterIP ?? ''} selector: ${selectorText || '(none: endpoints managed manually)'}`,
+    );
     if (Object.keys(selector).length > 0 && selected.length === 0) {
       // Near misses: pods sharing at least one selector label, with the labels that differ.
       // Near misses: pods sharing a selector key or value, or named after the Service.
       const selectorValues = new Set(Object.values(selector));
       const nearMisses = pods
-        .map((pod) => ({ pod, differing: Object.entries(selector).filter(([key, value]) => pod.metadata.labels?.[key] !== value) }))
-        .filter(({ pod, differing }) => differing.length < Object.keys(selector).length || Object.values(pod.metadata.labels ?? {}).some((value) => selectorValues.has(value)) || pod.metadata.name.startsWith(`${input.name}-`))
+        .map((pod) => ({
+          pod,
+          differing: Object.entries(selector).filter(([key, value]) => pod.metadata.labels?.[key] !== value),
+        }))
+        .filter(
+          ({ pod, differing }) =>
+            differing.length < Object.keys(selector).length ||
+            Object.values(pod.metadata.labels ?? {}).some((value) => selectorValues.has(value)) ||
+            pod.metadata.name.startsWith(`${input.name}-`),
+        )
         .slice(0, 3);
       problems.push(`selector matches no pods in ${input.namespace}`);
       for (const { pod, differing } of nearMisses) {
         const podLabels = pod.metadata.labels ?? {};
-        nearMissData.push({ pod: pod.metadata.name, differing: differing.map(([key, wanted]) => ({ key, wanted, ...(podLabels[key] === undefined ? {} : { actual: podLabels[key] }) })), labels: podLabels });
-        const labels = Object.entries(pod.metadata.labels ?? {}).filter(([key]) => key !== 'pod-template-hash').map(([key, value]) => `${key}=${value}`).join(',');
-        problems.push(`pod ${pod.metadata.name} differs on ${differing.map(([key, value]) => `${key} (service wants '${value}', pod has '${pod.metadata.labels?.[key] ?? '<unset>'}')`).join(', ')}; pod labels: ${labels || 'none'}`);
+        nearMissData.push({
+          pod: pod.metadata.name,
+          differing: differing.map(([key, wanted]) => ({
+            key,
+            wanted,
+            ...(podLabels[key] === undefined ? {} : { actual: podLabels[key] }),
+          })),
+          labels: podLabels,
+        });
+        const labels = Object.entries(pod.metadata.labels ?? {})
+          .filter(([key]) => key !== 'pod-template-hash')
+          .map(([key, value]) => `${key}=${value}`)
+          .join(',');
+        problems.push(
+          `pod ${pod.metadata.name} differs on ${differing.map(([key, value]) => `${key} (service wants '${value}', pod has '${pod.metadata.labels?.[key] ?? '<unset>'}')`).join(', ')}; pod labels: ${labels || 'none'}`,
+        );
       }
     }
     const ready = (endpoints?.subsets ?? []).flatMap((subset) => subset.addresses ?? []);
     const notReady = (endpoints?.subsets ?? []).flatMap((subset) => subset.notReadyAddresses ?? []);
-    lines.push(`pods selected: ${selected.length} (${selected.filter((pod) => summarizePod(pod, now).isHealthy).length} healthy); endpoints: ${ready.length} ready, ${notReady.length} not ready`);
-    if (selected.length > 0 && ready.length === 0) problems.push('no ready endpoints: selected pods are not passing readiness');
+    lines.push(
+      `pods selected: ${selected.length} (${selected.filter((pod) => summarizePod(pod, now).isHealthy).length} healthy); endpoints: ${ready.length} ready, ${notReady.length} not ready`,
+    );
+    if (selected.length > 0 && ready.length === 0)
+      problems.push('no ready endpoints: selected pods are not passing readiness');
     const notReadyData: z.infer<typeof checkServiceOutputSchema>['endpoints']['notReady'] = [];
     for (const address of notReady) {
       const pod = pods.find((candidate) => candidate.metadata.name === address.targetRef?.name);
       const why = pod ? summarizePod(pod, now).problems[0] : undefined;
-      notReadyData.push({ ip: address.ip, ...(address.targetRef?.name ? { pod: address.targetRef.name } : {}), ...(why ? { problem: why } : {}) });
+      notReadyData.push({
+        ip: address.ip,
+        ...(address.targetRef?.name ? { pod: address.targetRef.name } : {}),
+        ...(why ? { problem: why } : {}),
+      });
     }
     for (const address of notReady.slice(0, 5)) {
       const pod = pods.find((candidate) => candidate.metadata.name === address.targetRef?.name);
@@ -110,20 +157,52 @@ export const checkServiceTool = defineKubernetesTool({
     for (const port of spec.ports ?? []) {
       const target = port.targetPort ?? port.port;
       const exposing = selected.filter((pod) =>
-        (pod.spec?.containers ?? []).some((container) => (container.ports ?? []).some((containerPort) => (typeof target === 'number' ? containerPort.containerPort === target : containerPort.name === target))),
+        (pod.spec?.containers ?? []).some((container) =>
+          (container.ports ?? []).some((containerPort) =>
+            typeof target === 'number' ? containerPort.containerPort === target : containerPort.name === target,
+          ),
+        ),
       );
-      const declared = [...new Set(selected.flatMap((pod) => (pod.spec?.containers ?? []).flatMap((container) => (container.ports ?? []).map((containerPort) => `${containerPort.containerPort}${containerPort.name ? `(${containerPort.name})` : ''}`))))];
-      portData.push({ ...(port.name ? { name: port.name } : {}), port: port.port, targetPort: target, protocol: port.protocol ?? 'TCP', declaredBy: exposing.length, containerPorts: declared });
-      portLines.push(`  ${port.name ? `${port.name} ` : ''}${port.port} -> ${target}/${port.protocol ?? 'TCP'}: ${selected.length === 0 ? 'no pods to check' : exposing.length > 0 ? `declared by ${exposing.length}/${selected.length} pods` : `NOT declared by any selected container (containers declare ${declared.join(', ') || 'no ports'})`}`);
-      if (selected.length > 0 && exposing.length === 0 && typeof target === 'string') problems.push(`targetPort '${target}' is a name no selected container declares`);
-      else if (selected.length > 0 && exposing.length === 0 && declared.length > 0) problems.push(`targetPort ${target} is not among the container ports ${declared.join(', ')}`);
+      const declared = [
+        ...new Set(
+          selected.flatMap((pod) =>
+            (pod.spec?.containers ?? []).flatMap((container) =>
+              (container.ports ?? []).map(
+                (containerPort) =>
+                  `${containerPort.containerPort}${containerPort.name ? `(${containerPort.name})` : ''}`,
+              ),
+            ),
+          ),
+        ),
+      ];
+      portData.push({
+        ...(port.name ? { name: port.name } : {}),
+        port: port.port,
+        targetPort: target,
+        protocol: port.protocol ?? 'TCP',
+        declaredBy: exposing.length,
+        containerPorts: declared,
+      });
+      portLines.push(
+        `  ${port.name ? `${port.name} ` : ''}${port.port} -> ${target}/${port.protocol ?? 'TCP'}: ${selected.length === 0 ? 'no pods to check' : exposing.length > 0 ? `declared by ${exposing.length}/${selected.length} pods` : `NOT declared by any selected container (containers declare ${declared.join(', ') || 'no ports'})`}`,
+      );
+      if (selected.length > 0 && exposing.length === 0 && typeof target === 'string')
+        problems.push(`targetPort '${target}' is a name no selected container declares`);
+      else if (selected.length > 0 && exposing.length === 0 && declared.length > 0)
+        problems.push(`targetPort ${target} is not among the container ports ${declared.join(', ')}`);
     }
     lines.push('ports:', ...portLines);
     lines.push(problems.length > 0 ? 'problems:' : 'verdict: selector, endpoints and ports look consistent');
     for (const problem of problems) lines.push(`  ! ${problem}`);
     const resolver = createOwnershipResolver(deps.kube);
     resolver.rememberList('Pod', input.namespace, pods);
-    const podData = await Promise.all(selected.map(async (pod) => ({ name: pod.metadata.name, isHealthy: summarizePod(pod, now).isHealthy, ...(await resolver.ownershipOf(pod)) })));
+    const podData = await Promise.all(
+      selected.map(async (pod) => ({
+        name: pod.metadata.name,
+        isHealthy: summarizePod(pod, now).isHealthy,
+        ...(await resolver.ownershipOf(pod)),
+      })),
+    );
     const argocdApp = argocdAppOf(service.metadata);
     return {
       text: lines.join('\n'),
@@ -138,7 +217,13 @@ export const checkServiceTool = defineKubernetesTool({
         pods: podData,
         readyEndpoints: ready.length,
         notReadyEndpoints: notReady.length,
-        endpoints: { ready: ready.map((address) => ({ ip: address.ip, ...(address.targetRef?.name ? { pod: address.targetRef.name } : {}) })), notReady: notReadyData },
+        endpoints: {
+          ready: ready.map((address) => ({
+            ip: address.ip,
+            ...(address.targetRef?.name ? { pod: address.targetRef.name } : {}),
+          })),
+          notReady: notReadyData,
+        },
         ports: portData,
         nearMisses: nearMissData,
         problems,

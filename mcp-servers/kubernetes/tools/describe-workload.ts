@@ -12,7 +12,9 @@ import { namespaceSchema, objectNameSchema, resolveWorkload, workloadKindSchema 
 export function formatWorkloadReport(report: WorkloadReport, now: Date, maxPods: number): string {
   const lines: string[] = [];
   const unhealthy = report.pods.filter((pod) => !pod.isHealthy).length;
-  lines.push(`${report.kind} ${report.namespace}/${report.name}${report.revision ? ` (revision ${report.revision})` : ''}`);
+  lines.push(
+    `${report.kind} ${report.namespace}/${report.name}${report.revision ? ` (revision ${report.revision})` : ''}`,
+  );
   if (report.images.length > 0) lines.push(`images: ${report.images.join(', ')}`);
   if (report.rollout) {
     lines.push(`rollout: ${report.rollout.summary}${report.rollout.isHealthy ? ' — healthy' : ''}`);
@@ -20,20 +22,29 @@ export function formatWorkloadReport(report: WorkloadReport, now: Date, maxPods:
   }
   lines.push(`pods: ${report.pods.length} total, ${unhealthy} unhealthy`);
   for (const pod of report.pods.slice(0, maxPods)) lines.push(...formatPodSummary(pod));
-  if (report.pods.length > maxPods) lines.push(`  … ${report.pods.length - maxPods} more pods (${report.pods.slice(maxPods).filter((pod) => !pod.isHealthy).length} unhealthy); call list_resources kind=Pod for all`);
+  if (report.pods.length > maxPods)
+    lines.push(
+      `  … ${report.pods.length - maxPods} more pods (${report.pods.slice(maxPods).filter((pod) => !pod.isHealthy).length} unhealthy); call list_resources kind=Pod for all`,
+    );
   if (report.missingReferences.length > 0) {
     lines.push('missing references (pods cannot start until these exist):');
-    for (const reference of report.missingReferences) lines.push(`  ! ${reference.kind} ${reference.name} — used by ${reference.usedBy}`);
+    for (const reference of report.missingReferences)
+      lines.push(`  ! ${reference.kind} ${reference.name} — used by ${reference.usedBy}`);
   }
-  for (const claim of report.unboundClaims) lines.push(`  ! PersistentVolumeClaim ${claim.name} is ${claim.phase}${claim.storageClassName ? ` (storageClassName ${claim.storageClassName})` : ''}: pods using it cannot start`);
+  for (const claim of report.unboundClaims)
+    lines.push(
+      `  ! PersistentVolumeClaim ${claim.name} is ${claim.phase}${claim.storageClassName ? ` (storageClassName ${claim.storageClassName})` : ''}: pods using it cannot start`,
+    );
   if (report.missingKeys.length > 0) {
     lines.push('missing keys:');
-    for (const key of report.missingKeys) lines.push(`  ! ${key.kind} ${key.name} has no key '${key.key}' — used by ${key.usedBy}`);
+    for (const key of report.missingKeys)
+      lines.push(`  ! ${key.kind} ${key.name} has no key '${key.key}' — used by ${key.usedBy}`);
   }
   if (report.warningEvents.length > 0) {
     lines.push(`warning events (${report.warningEvents.length} groups, newest first):`);
     for (const group of report.warningEvents.slice(0, 8)) lines.push(formatEventGroup(group, now));
-    if (report.warningEvents.length > 8) lines.push(`  … ${report.warningEvents.length - 8} more groups; call list_events`);
+    if (report.warningEvents.length > 8)
+      lines.push(`  … ${report.warningEvents.length - 8} more groups; call list_events`);
   } else {
     lines.push('warning events: none');
   }
@@ -52,9 +63,16 @@ export const workloadReportSchema = z.object({
   ...ownershipFields,
   revision: z.string().optional(),
   images: z.array(z.string()).describe('`container=image (limits ...)` per template container.'),
-  containers: z.array(
-    z.object({ name: z.string(), image: z.string().optional(), limits: z.record(z.string(), z.string()).optional(), requests: z.record(z.string(), z.string()).optional() }),
-  ).describe('The pod template containers: the facts of `images` as data.'),
+  containers: z
+    .array(
+      z.object({
+        name: z.string(),
+        image: z.string().optional(),
+        limits: z.record(z.string(), z.string()).optional(),
+        requests: z.record(z.string(), z.string()).optional(),
+      }),
+    )
+    .describe('The pod template containers: the facts of `images` as data.'),
   rollout: z
     .object({
       summary: z.string(),
@@ -72,7 +90,9 @@ export const workloadReportSchema = z.object({
       }),
     })
     .optional(),
-  pods: z.array(podSummarySchema).describe('Unhealthy first; each names its ReplicaSet/Deployment (owners) and Argo CD app.'),
+  pods: z
+    .array(podSummarySchema)
+    .describe('Unhealthy first; each names its ReplicaSet/Deployment (owners) and Argo CD app.'),
   podCount: z.number().int(),
   warningEvents: z.array(eventGroupSchema),
   missingReferences: z.array(
@@ -88,10 +108,19 @@ export const workloadReportSchema = z.object({
     }),
   ),
   missingKeys: z.array(
-    z.object({ kind: z.enum(['ConfigMap', 'Secret']), name: z.string(), key: z.string(), usedBy: z.string(), container: z.string(), envVar: z.string() }),
+    z.object({
+      kind: z.enum(['ConfigMap', 'Secret']),
+      name: z.string(),
+      key: z.string(),
+      usedBy: z.string(),
+      container: z.string(),
+      envVar: z.string(),
+    }),
   ),
   unboundClaims: z.array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() })),
-  crashLogs: z.array(z.object({ pod: z.string(), container: z.string(), previous: z.boolean(), lines: z.array(z.string()) })),
+  crashLogs: z.array(
+    z.object({ pod: z.string(), container: z.string(), previous: z.boolean(), lines: z.array(z.string()) }),
+  ),
 });
 
 /** One call that explains a workload's health. */
@@ -116,6 +145,9 @@ export const describeWorkloadTool = defineKubernetesTool({
     const match = await resolveWorkload(deps.kube, input);
     const now = deps.now();
     const report = await buildWorkloadReport(deps.kube, match, now);
-    return { text: formatWorkloadReport(report, now, input.maxPods), structured: { ...report, pods: report.pods.slice(0, input.maxPods), podCount: report.pods.length } };
+    return {
+      text: formatWorkloadReport(report, now, input.maxPods),
+      structured: { ...report, pods: report.pods.slice(0, input.maxPods), podCount: report.pods.length },
+    };
   },
 });

@@ -51,21 +51,50 @@ export const findWorkloadsTool = defineKubernetesTool({
   handler: async (input, { deps }) => {
     const now = deps.now();
     const needle = input.nameContains.toLowerCase();
-    const all = await listWorkloads(deps.kube, { ...(input.namespace ? { namespace: input.namespace } : {}), ...(input.kinds ? { kinds: input.kinds } : {}) });
+    const all = await listWorkloads(deps.kube, {
+      ...(input.namespace ? { namespace: input.namespace } : {}),
+      ...(input.kinds ? { kinds: input.kinds } : {}),
+    });
     const found = all
       .filter((match) => match.name.toLowerCase().includes(needle))
       .map((match) => {
         const argocdApp = argocdAppOf(match.object.metadata);
-        return { kind: match.kind, namespace: match.namespace, name: match.name, ...readiness(match, now), ...(argocdApp ? { argocdApp } : {}) };
+        return {
+          kind: match.kind,
+          namespace: match.namespace,
+          name: match.name,
+          ...readiness(match, now),
+          ...(argocdApp ? { argocdApp } : {}),
+        };
       })
-      .sort((left, right) => Number(left.isHealthy) - Number(right.isHealthy) || left.namespace.localeCompare(right.namespace) || left.name.localeCompare(right.name));
+      .sort(
+        (left, right) =>
+          Number(left.isHealthy) - Number(right.isHealthy) ||
+          left.namespace.localeCompare(right.namespace) ||
+          left.name.localeCompare(right.name),
+      );
     if (found.length === 0) {
-      return { text: `No workload name contains '${input.nameContains}'${input.namespace ? ` in namespace ${input.namespace}` : ' in any namespace'}. Try a shorter fragment, or list_resources kind=Namespace to see namespaces.`, structured: { workloads: [], total: 0 } };
+      return {
+        text: `No workload name contains '${input.nameContains}'${input.namespace ? ` in namespace ${input.namespace}` : ' in any namespace'}. Try a shorter fragment, or list_resources kind=Namespace to see namespaces.`,
+        structured: { workloads: [], total: 0 },
+      };
     }
     const page = paginate(found, input.limit, input.cursor);
-    const lines = [`${found.length} workload(s) matching '${input.nameContains}':`, ...page.items.map((item) => `  ${item.kind} ${item.namespace}/${item.name}  ${item.ready}${item.isHealthy ? '' : '  UNHEALTHY'}`)];
+    const lines = [
+      `${found.length} workload(s) matching '${input.nameContains}':`,
+      ...page.items.map(
+        (item) => `  ${item.kind} ${item.namespace}/${item.name}  ${item.ready}${item.isHealthy ? '' : '  UNHEALTHY'}`,
+      ),
+    ];
     const footer = pageFooter(page, 'workloads');
     if (footer) lines.push(footer);
-    return { text: lines.join('\n'), structured: { workloads: page.items, total: found.length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    return {
+      text: lines.join('\n'),
+      structured: {
+        workloads: page.items,
+        total: found.length,
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      },
+    };
   },
 });

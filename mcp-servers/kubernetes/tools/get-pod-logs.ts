@@ -24,17 +24,32 @@ export const getPodLogsTool = defineKubernetesTool({
   inputSchema: z.strictObject({
     name: objectNameSchema.describe('Pod name, or a workload name (its least healthy pod is used).'),
     namespace: namespaceSchema,
-    container: objectNameSchema.optional().describe('Container; default: the first unhealthy container, else the first.'),
+    container: objectNameSchema
+      .optional()
+      .describe('Container; default: the first unhealthy container, else the first.'),
     previous: z.boolean().default(false).describe('Logs of the previous (crashed) container run.'),
     tailLines: z.number().int().min(1).max(2_000).default(80),
-    grep: z.string().min(1).max(200).optional().describe('Keep only matching lines: substring (case-insensitive) or /regex/.'),
-    sinceMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+    grep: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Keep only matching lines: substring (case-insensitive) or /regex/.'),
+    sinceMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .optional(),
   }),
   outputSchema: z.object({
     pod: z.string(),
     namespace: z.string(),
     ...ownershipFields,
-    workload: z.object({ kind: z.string(), name: z.string() }).optional().describe('Set when a workload name was given: its least healthy pod was read.'),
+    workload: z
+      .object({ kind: z.string(), name: z.string() })
+      .optional()
+      .describe('Set when a workload name was given: its least healthy pod was read.'),
     container: z.string().optional(),
     state: z.string().optional().describe('Container state: running, waiting: CrashLoopBackOff, ...'),
     restarts: z.number().int().optional(),
@@ -54,17 +69,34 @@ export const getPodLogsTool = defineKubernetesTool({
     if (!pod) {
       const workload = await resolveWorkload(deps.kube, { name: input.name, namespace: input.namespace });
       const pods = await podsOfWorkload(deps.kube, workload);
-      const ranked = pods.map((candidate) => ({ candidate, summary: summarizePod(candidate, now) })).sort((left, right) => comparePods(left.summary, right.summary));
+      const ranked = pods
+        .map((candidate) => ({ candidate, summary: summarizePod(candidate, now) }))
+        .sort((left, right) => comparePods(left.summary, right.summary));
       pod = ranked[0]?.candidate;
-      if (!pod) throw new McpServerError('not_found', `${workload.kind} ${input.namespace}/${input.name} has no pods. Call describe_workload to see why (scheduling, quota, missing references).`);
+      if (!pod)
+        throw new McpServerError(
+          'not_found',
+          `${workload.kind} ${input.namespace}/${input.name} has no pods. Call describe_workload to see why (scheduling, quota, missing references).`,
+        );
       via = ` (least healthy pod of ${workload.kind} ${input.name}; ${pods.length} pods)`;
       workloadRef = { kind: workload.kind, name: workload.name };
     }
     const summary = summarizePod(pod, now);
-    const containers = summary.containers.length > 0 ? summary.containers : (pod.spec?.containers ?? []).map((container) => ({ name: container.name, restarts: 0, ready: false, state: 'unknown' }));
+    const containers =
+      summary.containers.length > 0
+        ? summary.containers
+        : (pod.spec?.containers ?? []).map((container) => ({
+            name: container.name,
+            restarts: 0,
+            ready: false,
+            state: 'unknown',
+          }));
     const container = input.container ?? (containers.find((candidate) => !candidate.ready) ?? containers[0])?.name;
     if (input.container && !containers.some((candidate) => candidate.name === input.container)) {
-      throw new McpServerError('invalid_input', `Pod ${pod.metadata.name} has no container '${input.container}'; containers: ${containers.map((candidate) => candidate.name).join(', ')}.`);
+      throw new McpServerError(
+        'invalid_input',
+        `Pod ${pod.metadata.name} has no container '${input.container}'; containers: ${containers.map((candidate) => candidate.name).join(', ')}.`,
+      );
     }
     const state = containers.find((candidate) => candidate.name === container);
     const text = await deps.kube.podLogs(input.namespace, pod.metadata.name, {
@@ -77,12 +109,20 @@ export const getPodLogsTool = defineKubernetesTool({
     const condensed = condenseLog(text, input.grep ? { grep: input.grep } : {});
     const header = `logs of ${input.namespace}/${pod.metadata.name}${container ? ` container ${container}` : ''}${input.previous ? ' (previous run)' : ''}${via}; state: ${state?.state ?? 'unknown'}, restarts ${state?.restarts ?? 0}`;
     const stats = `${condensed.totalLines} lines read (tail ${input.tailLines})${condensed.matchedLines !== undefined ? `, ${condensed.matchedLines} match '${input.grep}'` : ''}${condensed.collapsedLines ? `, ${condensed.collapsedLines} repeats collapsed` : ''}`;
-    const hint = !input.previous && (state?.restarts ?? 0) > 0 ? 'container has restarted: previous=true shows the crashed run' : undefined;
+    const hint =
+      !input.previous && (state?.restarts ?? 0) > 0
+        ? 'container has restarted: previous=true shows the crashed run'
+        : undefined;
     const body = condensed.lines.length > 0 ? condensed.lines : ['(no log lines)'];
     // Keep the newest lines when over budget: the end of a log explains a crash.
     const budgetText = fitLines([...body].reverse(), 7_000, 'lower tailLines or use grep');
     const kept = budgetText.split('\n').reverse();
-    const lines = [header, stats, ...(hint ? [hint] : []), ...kept.map((line) => (line.startsWith('… ') ? line : `| ${line}`))];
+    const lines = [
+      header,
+      stats,
+      ...(hint ? [hint] : []),
+      ...kept.map((line) => (line.startsWith('… ') ? line : `| ${line}`)),
+    ];
     return {
       text: lines.join('\n'),
       structured: {

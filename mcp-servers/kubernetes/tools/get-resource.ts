@@ -32,26 +32,53 @@ export const getResourceTool = defineKubernetesTool({
     name: z.string(),
     namespace: z.string().optional(),
     ...ownershipFields,
-    object: z.record(z.string(), z.unknown()).describe('The object (or the requested section), managedFields dropped, Secret values replaced by sizes.'),
+    object: z
+      .record(z.string(), z.unknown())
+      .describe('The object (or the requested section), managedFields dropped, Secret values replaced by sizes.'),
   }),
   annotations: readOnlyAnnotations,
   isWrite: false,
   handler: async (input, { deps }) => {
     const type = await deps.kube.resolveType(input.kind, input.apiVersion);
-    if (!type) throw new McpServerError('not_found', `Unknown kind '${input.kind}'. Use a kind such as Deployment, Service, ConfigMap, or give apiVersion for custom resources.`);
-    if (type.namespaced && !input.namespace) throw new McpServerError('invalid_input', `${type.kind} is namespaced: pass namespace (find_workloads or list_resources can tell you which).`);
+    if (!type)
+      throw new McpServerError(
+        'not_found',
+        `Unknown kind '${input.kind}'. Use a kind such as Deployment, Service, ConfigMap, or give apiVersion for custom resources.`,
+      );
+    if (type.namespaced && !input.namespace)
+      throw new McpServerError(
+        'invalid_input',
+        `${type.kind} is namespaced: pass namespace (find_workloads or list_resources can tell you which).`,
+      );
     const object = await deps.kube.get(type, input.namespace, input.name);
     if (!object) {
       const siblings = await deps.kube.list(type, input.namespace ? { namespace: input.namespace } : {});
-      const closest = closestMatches(input.name, siblings.map((sibling) => sibling.metadata.name));
-      throw new McpServerError('not_found', `${type.kind} '${input.name}' not found${input.namespace ? ` in namespace ${input.namespace}` : ''}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_resources kind=${type.kind} to see what exists.`);
+      const closest = closestMatches(
+        input.name,
+        siblings.map((sibling) => sibling.metadata.name),
+      );
+      throw new McpServerError(
+        'not_found',
+        `${type.kind} '${input.name}' not found${input.namespace ? ` in namespace ${input.namespace}` : ''}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_resources kind=${type.kind} to see what exists.`,
+      );
     }
     const clean = sanitizeObject(object);
-    const selected = input.section === 'all' ? clean : { [input.section]: clean[input.section] ?? (input.section === 'data' ? undefined : null) };
+    const selected =
+      input.section === 'all'
+        ? clean
+        : { [input.section]: clean[input.section] ?? (input.section === 'data' ? undefined : null) };
     const yaml = redactSecrets(stringify(selected, { lineWidth: 0 }));
     const managers = managedFieldsLine(object, deps.now());
     return {
-      text: fitLines([`# ${type.kind} ${input.namespace ? `${input.namespace}/` : ''}${input.name}`, ...(managers ? [`# ${managers}`] : []), ...yaml.trimEnd().split('\n')], undefined, 'ask for one section (spec, status, metadata)'),
+      text: fitLines(
+        [
+          `# ${type.kind} ${input.namespace ? `${input.namespace}/` : ''}${input.name}`,
+          ...(managers ? [`# ${managers}`] : []),
+          ...yaml.trimEnd().split('\n'),
+        ],
+        undefined,
+        'ask for one section (spec, status, metadata)',
+      ),
       structured: {
         kind: type.kind,
         apiVersion: apiVersionOf(type),

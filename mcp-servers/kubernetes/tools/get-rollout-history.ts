@@ -28,23 +28,40 @@ export interface RolloutRevision {
 }
 
 function ownedBy(object: KubeObject, owner: WorkloadShape): boolean {
-  return (object.metadata.ownerReferences ?? []).some((reference) => reference.uid === owner.metadata.uid || (reference.kind === owner.kind && reference.name === owner.metadata.name));
+  return (object.metadata.ownerReferences ?? []).some(
+    (reference) =>
+      reference.uid === owner.metadata.uid || (reference.kind === owner.kind && reference.name === owner.metadata.name),
+  );
 }
 
 function envNames(template: WorkloadShape['spec']): string[] {
-  return (template?.template?.spec?.containers ?? []).flatMap((container) => [...(container.env ?? []).map((variable) => variable.name), ...(container.envFrom ?? []).map((source) => `envFrom:${source.configMapRef?.name ?? source.secretRef?.name ?? '?'}`)]);
+  return (template?.template?.spec?.containers ?? []).flatMap((container) => [
+    ...(container.env ?? []).map((variable) => variable.name),
+    ...(container.envFrom ?? []).map(
+      (source) => `envFrom:${source.configMapRef?.name ?? source.secretRef?.name ?? '?'}`,
+    ),
+  ]);
 }
 
 function containerImagesOf(spec: WorkloadShape['spec']): Array<{ container: string; image?: string }> {
-  return (spec?.template?.spec?.containers ?? []).map((container) => ({ container: container.name, ...(container.image ? { image: container.image } : {}) }));
+  return (spec?.template?.spec?.containers ?? []).map((container) => ({
+    container: container.name,
+    ...(container.image ? { image: container.image } : {}),
+  }));
 }
 
 /** Revisions of a Deployment (its ReplicaSets) or StatefulSet/DaemonSet (ControllerRevisions), newest first. */
-export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadShape, namespace: string): Promise<RolloutRevision[]> {
+export async function rolloutRevisions(
+  deps: KubernetesDeps,
+  workload: WorkloadShape,
+  namespace: string,
+): Promise<RolloutRevision[]> {
   const revisions: Array<Omit<RolloutRevision, 'changes'> & { env: string[] }> = [];
   if (workload.kind === 'Deployment') {
     const current = workload.metadata.annotations?.['deployment.kubernetes.io/revision'];
-    const sets = ((await deps.kube.list(type('ReplicaSet'), { namespace })) as WorkloadShape[]).filter((set) => ownedBy(set, workload));
+    const sets = ((await deps.kube.list(type('ReplicaSet'), { namespace })) as WorkloadShape[]).filter((set) =>
+      ownedBy(set, workload),
+    );
     for (const set of sets) {
       const revision = Number(set.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
       const cause = set.metadata.annotations?.['kubernetes.io/change-cause'];
@@ -62,7 +79,9 @@ export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadS
       });
     }
   } else {
-    const controllerRevisions = (await deps.kube.list(type('ControllerRevision'), { namespace })).filter((revision) => ownedBy(revision, workload));
+    const controllerRevisions = (await deps.kube.list(type('ControllerRevision'), { namespace })).filter((revision) =>
+      ownedBy(revision, workload),
+    );
     for (const controllerRevision of controllerRevisions) {
       const data = (controllerRevision as { data?: { spec?: WorkloadShape['spec'] } }).data;
       const asWorkload = { metadata: { name: '' }, spec: data?.spec } as WorkloadShape;
@@ -70,7 +89,9 @@ export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadS
         revision: Number((controllerRevision as { revision?: number }).revision ?? 0),
         images: templateImages(asWorkload),
         containerImages: containerImagesOf(data?.spec),
-        ...(controllerRevision.metadata.creationTimestamp ? { createdAt: controllerRevision.metadata.creationTimestamp } : {}),
+        ...(controllerRevision.metadata.creationTimestamp
+          ? { createdAt: controllerRevision.metadata.creationTimestamp }
+          : {}),
         isCurrent: controllerRevision.metadata.name === workload.status?.updateRevision,
         env: envNames(data?.spec),
       });
@@ -81,12 +102,14 @@ export async function rolloutRevisions(deps: KubernetesDeps, workload: WorkloadS
     const older = revisions[index + 1];
     const changes: string[] = [];
     if (older) {
-      if (older.images.join() !== revision.images.join()) changes.push(`images ${older.images.join(', ')} -> ${revision.images.join(', ')}`);
+      if (older.images.join() !== revision.images.join())
+        changes.push(`images ${older.images.join(', ')} -> ${revision.images.join(', ')}`);
       const added = env.filter((name) => !older.env.includes(name));
       const removed = older.env.filter((name) => !env.includes(name));
       if (added.length) changes.push(`env added: ${added.join(', ')}`);
       if (removed.length) changes.push(`env removed: ${removed.join(', ')}`);
-      if (changes.length === 0) changes.push('pod template changed (no image or env-name change; config, probes, resources or annotations)');
+      if (changes.length === 0)
+        changes.push('pod template changed (no image or env-name change; config, probes, resources or annotations)');
     }
     return { ...revision, changes };
   });
@@ -135,18 +158,38 @@ export const getRolloutHistoryTool = defineKubernetesTool({
   isWrite: false,
   handler: async (input, { deps }) => {
     const now = deps.now();
-    const match = await resolveWorkload(deps.kube, { name: input.name, ...(input.namespace ? { namespace: input.namespace } : {}), ...(input.kind ? { kind: input.kind } : {}) });
+    const match = await resolveWorkload(deps.kube, {
+      name: input.name,
+      ...(input.namespace ? { namespace: input.namespace } : {}),
+      ...(input.kind ? { kind: input.kind } : {}),
+    });
     if (match.kind !== 'Deployment' && match.kind !== 'StatefulSet' && match.kind !== 'DaemonSet') {
-      return { text: `${match.kind} ${match.namespace}/${match.name} has no rollout history (only Deployments, StatefulSets and DaemonSets do). Call describe_workload instead.`, isError: true };
+      return {
+        text: `${match.kind} ${match.namespace}/${match.name} has no rollout history (only Deployments, StatefulSets and DaemonSets do). Call describe_workload instead.`,
+        isError: true,
+      };
     }
     const revisions = await rolloutRevisions(deps, match.object, match.namespace);
     const shown = revisions.slice(0, input.limit);
     const lines = [`${match.kind} ${match.namespace}/${match.name}: ${revisions.length} revision(s), newest first`];
     for (const revision of shown) {
-      lines.push(`  rev ${revision.revision}${revision.isCurrent ? ' (current)' : ''}  ${formatAge(revision.createdAt, now)} ago  ${revision.replicas ?? ''}  ${revision.images.join(', ')}${revision.changeCause ? `  cause: ${revision.changeCause}` : ''}`);
+      lines.push(
+        `  rev ${revision.revision}${revision.isCurrent ? ' (current)' : ''}  ${formatAge(revision.createdAt, now)} ago  ${revision.replicas ?? ''}  ${revision.images.join(', ')}${revision.changeCause ? `  cause: ${revision.changeCause}` : ''}`,
+      );
       for (const change of revision.changes) lines.push(`    ${change}`);
     }
-    if (revisions.length > shown.length) lines.push(`  … ${revisions.length - shown.length} older revisions not shown; raise limit`);
-    return { text: lines.join('\n'), structured: { kind: match.kind, namespace: match.namespace, name: match.name, ...appOf(match.object), revisions: shown, total: revisions.length } };
+    if (revisions.length > shown.length)
+      lines.push(`  … ${revisions.length - shown.length} older revisions not shown; raise limit`);
+    return {
+      text: lines.join('\n'),
+      structured: {
+        kind: match.kind,
+        namespace: match.namespace,
+        name: match.name,
+        ...appOf(match.object),
+        revisions: shown,
+        total: revisions.length,
+      },
+    };
   },
 });

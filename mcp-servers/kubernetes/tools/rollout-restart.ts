@@ -19,14 +19,32 @@ export const rolloutRestartTool = defineKubernetesTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   isWrite: true,
   handler: async (input, { deps, logger }) => {
-    const match = await resolveWorkload(deps.kube, { name: input.name, namespace: input.namespace, ...(input.kind ? { kind: input.kind } : {}) });
+    const match = await resolveWorkload(deps.kube, {
+      name: input.name,
+      namespace: input.namespace,
+      ...(input.kind ? { kind: input.kind } : {}),
+    });
     if (match.kind !== 'Deployment' && match.kind !== 'StatefulSet' && match.kind !== 'DaemonSet') {
-      throw new McpServerError('invalid_input', `${match.kind} ${input.namespace}/${input.name} cannot be rollout-restarted; only Deployments, StatefulSets and DaemonSets can.`);
+      throw new McpServerError(
+        'invalid_input',
+        `${match.kind} ${input.namespace}/${input.name} cannot be rollout-restarted; only Deployments, StatefulSets and DaemonSets can.`,
+      );
     }
     const restartedAt = deps.now().toISOString();
-    const patch = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } } };
+    const patch = {
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } },
+    };
     await deps.kube.patch(workloadType(match.kind), input.namespace, input.name, patch, { dryRun: input.dryRun });
-    logger.info({ event: 'workload-restart', kind: match.kind, namespace: input.namespace, name: input.name, dryRun: input.dryRun }, 'rollout restart requested');
+    logger.info(
+      {
+        event: 'workload-restart',
+        kind: match.kind,
+        namespace: input.namespace,
+        name: input.name,
+        dryRun: input.dryRun,
+      },
+      'rollout restart requested',
+    );
     const verb = input.dryRun ? 'would restart' : 'restarting';
     return {
       text: `${match.kind} ${input.namespace}/${input.name}: ${verb} all pods (restartedAt=${restartedAt}). ${input.dryRun ? 'Dry run: nothing changed.' : 'Follow progress with describe_workload.'}`,

@@ -20,17 +20,50 @@ export const scaleWorkloadTool = defineKubernetesTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   isWrite: true,
   handler: async (input, { deps, logger }) => {
-    const match = await resolveWorkload(deps.kube, { name: input.name, namespace: input.namespace, ...(input.kind ? { kind: input.kind } : {}) });
+    const match = await resolveWorkload(deps.kube, {
+      name: input.name,
+      namespace: input.namespace,
+      ...(input.kind ? { kind: input.kind } : {}),
+    });
     if (match.kind !== 'Deployment' && match.kind !== 'StatefulSet') {
-      throw new McpServerError('invalid_input', `${match.kind} ${input.namespace}/${input.name} cannot be scaled; only Deployments and StatefulSets can.`);
+      throw new McpServerError(
+        'invalid_input',
+        `${match.kind} ${input.namespace}/${input.name} cannot be scaled; only Deployments and StatefulSets can.`,
+      );
     }
     const before = match.object.spec?.replicas ?? 1;
-    await deps.kube.patch(workloadType(match.kind), input.namespace, input.name, { spec: { replicas: input.replicas } }, { dryRun: input.dryRun });
-    logger.info({ event: 'workload-scale', kind: match.kind, namespace: input.namespace, name: input.name, from: before, to: input.replicas, dryRun: input.dryRun }, 'scale requested');
-    const managed = match.object.metadata.labels?.['argocd.argoproj.io/instance'] ?? match.object.metadata.annotations?.['argocd.argoproj.io/tracking-id'];
+    await deps.kube.patch(
+      workloadType(match.kind),
+      input.namespace,
+      input.name,
+      { spec: { replicas: input.replicas } },
+      { dryRun: input.dryRun },
+    );
+    logger.info(
+      {
+        event: 'workload-scale',
+        kind: match.kind,
+        namespace: input.namespace,
+        name: input.name,
+        from: before,
+        to: input.replicas,
+        dryRun: input.dryRun,
+      },
+      'scale requested',
+    );
+    const managed =
+      match.object.metadata.labels?.['argocd.argoproj.io/instance'] ??
+      match.object.metadata.annotations?.['argocd.argoproj.io/tracking-id'];
     return {
       text: `${match.kind} ${input.namespace}/${input.name}: replicas ${before} -> ${input.replicas}${input.dryRun ? ' (dry run: nothing changed)' : ''}.${managed ? ' Managed by Argo CD: self-heal or the next sync will restore the git value.' : ''}`,
-      structured: { kind: match.kind, namespace: input.namespace, name: input.name, from: before, to: input.replicas, dryRun: input.dryRun },
+      structured: {
+        kind: match.kind,
+        namespace: input.namespace,
+        name: input.name,
+        from: before,
+        to: input.replicas,
+        dryRun: input.dryRun,
+      },
     };
   },
 });

@@ -5,8 +5,19 @@ import { McpServerError } from '../../common/errors.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { parseAdmissionDenial, type ParsedRejection } from '../admission-denial.js';
 import { defineKyvernoTool } from '../deps.js';
-import { createOwnershipResolver, objectRefSchema, ownershipFields, type Ownership } from '../../common/kube-ownership.js';
-import { explainDenials, explainedDenialSchema, formatExplainedDenials, parseResourceRef, type ExplainedDenial } from '../denial-explanation.js';
+import {
+  createOwnershipResolver,
+  objectRefSchema,
+  ownershipFields,
+  type Ownership,
+} from '../../common/kube-ownership.js';
+import {
+  explainDenials,
+  explainedDenialSchema,
+  formatExplainedDenials,
+  parseResourceRef,
+  type ExplainedDenial,
+} from '../denial-explanation.js';
 
 const type = (kind: string): ResourceType => findWellKnownType(kind) as ResourceType; // well-known kinds only
 
@@ -21,7 +32,16 @@ interface EventLike extends KubeObject {
 
 interface ApplicationLike extends KubeObject {
   spec?: { destination?: { namespace?: string } };
-  status?: { operationState?: { phase?: string; message?: string; finishedAt?: string; syncResult?: { resources?: Array<{ kind?: string; name?: string; namespace?: string; status?: string; message?: string }> } } };
+  status?: {
+    operationState?: {
+      phase?: string;
+      message?: string;
+      finishedAt?: string;
+      syncResult?: {
+        resources?: Array<{ kind?: string; name?: string; namespace?: string; status?: string; message?: string }>;
+      };
+    };
+  };
 }
 
 /** Where a denial was found. */
@@ -52,9 +72,25 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
     'denial text you pass), and maps each to policy, rule, Enforce/Audit mode, the failing field path and what the manifest must change. ' +
     'Use it when a sync failed with "admission webhook ... denied the request".',
   inputSchema: z.strictObject({
-    namespace: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').optional().describe('Namespace of the rejected resource (omit to search all).'),
-    name: z.string().min(1).max(253).optional().describe('Name fragment of the rejected resource or Argo CD application.'),
-    message: z.string().min(1).max(20_000).optional().describe('Denial text to explain (e.g. from get_application); skips the search.'),
+    namespace: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
+      .optional()
+      .describe('Namespace of the rejected resource (omit to search all).'),
+    name: z
+      .string()
+      .min(1)
+      .max(253)
+      .optional()
+      .describe('Name fragment of the rejected resource or Argo CD application.'),
+    message: z
+      .string()
+      .min(1)
+      .max(20_000)
+      .optional()
+      .describe('Denial text to explain (e.g. from get_application); skips the search.'),
   }),
   outputSchema: z.object({
     denials: z.array(
@@ -74,7 +110,11 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
     const sources: DenialSource[] = [];
     if (input.message) {
       const rejection = parseAdmissionDenial(input.message);
-      if (!rejection) return { text: 'The text is not a Kyverno admission denial (no "denied the request" / "was blocked due to the following policies"). Pass the full sync or kubectl error message.', isError: true };
+      if (!rejection)
+        return {
+          text: 'The text is not a Kyverno admission denial (no "denied the request" / "was blocked due to the following policies"). Pass the full sync or kubectl error message.',
+          isError: true,
+        };
       sources.push({ source: 'given message', rejection });
     } else {
       const fragment = input.name?.toLowerCase();
@@ -87,22 +127,50 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
         if (!parsed) continue;
         // Kyverno's own PolicyViolation events sit on the policy: its name is the event's object.
         const policyName = /Policy$/.test(event.involvedObject?.kind ?? '') ? event.involvedObject?.name : undefined;
-        const rejection = policyName ? { ...parsed, denials: parsed.denials.map((denial) => (denial.policy === '?' ? { ...denial, policy: policyName } : denial)) } : parsed;
+        const rejection = policyName
+          ? {
+              ...parsed,
+              denials: parsed.denials.map((denial) =>
+                denial.policy === '?' ? { ...denial, policy: policyName } : denial,
+              ),
+            }
+          : parsed;
         const subject = `${event.involvedObject?.kind ?? '?'}/${event.involvedObject?.name ?? '?'}`;
-        if (fragment && !subject.toLowerCase().includes(fragment) && !(rejection.resource ?? '').toLowerCase().includes(fragment)) continue;
+        if (
+          fragment &&
+          !subject.toLowerCase().includes(fragment) &&
+          !(rejection.resource ?? '').toLowerCase().includes(fragment)
+        )
+          continue;
         const seenAt = event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp;
-        sources.push({ source: `event ${event.reason ?? ''} on ${event.metadata.namespace ?? ''}:${subject}`, ...(seenAt ? { seenAt } : {}), rejection });
+        sources.push({
+          source: `event ${event.reason ?? ''} on ${event.metadata.namespace ?? ''}:${subject}`,
+          ...(seenAt ? { seenAt } : {}),
+          rejection,
+        });
       }
       for (const app of applications) {
         const operation = app.status?.operationState;
         if (!operation) continue;
         if (input.namespace && app.spec?.destination?.namespace !== input.namespace) continue;
-        const texts = [operation.message ?? '', ...(operation.syncResult?.resources ?? []).map((resource) => resource.message ?? '')];
-        const matchesName = !fragment || app.metadata.name.toLowerCase().includes(fragment) || texts.some((text) => text.toLowerCase().includes(fragment));
+        const texts = [
+          operation.message ?? '',
+          ...(operation.syncResult?.resources ?? []).map((resource) => resource.message ?? ''),
+        ];
+        const matchesName =
+          !fragment ||
+          app.metadata.name.toLowerCase().includes(fragment) ||
+          texts.some((text) => text.toLowerCase().includes(fragment));
         if (!matchesName) continue;
         for (const text of new Set(texts)) {
           const rejection = parseAdmissionDenial(text);
-          if (rejection) sources.push({ source: `Argo CD application ${app.metadata.name} sync ${operation.phase ?? ''}`, application: app.metadata.name, ...(operation.finishedAt ? { seenAt: operation.finishedAt } : {}), rejection });
+          if (rejection)
+            sources.push({
+              source: `Argo CD application ${app.metadata.name} sync ${operation.phase ?? ''}`,
+              application: app.metadata.name,
+              ...(operation.finishedAt ? { seenAt: operation.finishedAt } : {}),
+              rejection,
+            });
         }
       }
     }
@@ -121,14 +189,28 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
       }
     }
     const entries = [...unique.values()].slice(0, 10);
-    const explained = await explainDenials(deps.kube, entries.map((entry) => entry.denial), input.namespace);
+    const explained = await explainDenials(
+      deps.kube,
+      entries.map((entry) => entry.denial),
+      input.namespace,
+    );
     const lines = [`${unique.size} distinct denial(s):`];
-    const structured: Array<ExplainedDenial & Ownership & { resource?: string; resourceRef?: ReturnType<typeof parseResourceRef>; source: string; seenAt?: string }> = [];
+    const structured: Array<
+      ExplainedDenial &
+        Ownership & {
+          resource?: string;
+          resourceRef?: ReturnType<typeof parseResourceRef>;
+          source: string;
+          seenAt?: string;
+        }
+    > = [];
     const resolver = createOwnershipResolver(deps.kube);
     for (const [index, entry] of entries.entries()) {
       const explanation = explained[index];
       if (!explanation) continue;
-      lines.push(`resource ${entry.source.rejection.resource ?? '?'} — from ${entry.source.source}${entry.source.seenAt ? `, ${formatAge(entry.source.seenAt, now)} ago` : ''}`);
+      lines.push(
+        `resource ${entry.source.rejection.resource ?? '?'} — from ${entry.source.source}${entry.source.seenAt ? `, ${formatAge(entry.source.seenAt, now)} ago` : ''}`,
+      );
       lines.push(...formatExplainedDenials([explanation]));
       const resourceRef = parseResourceRef(entry.source.rejection.resource);
       // A denied create never reached the cluster: then only the denied sync's app names the owner.
@@ -144,8 +226,11 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
         ...(argocdApp ? { argocdApp } : {}),
       });
     }
-    if (unique.size > entries.length) lines.push(`… ${unique.size - entries.length} more denials; pass namespace or name to narrow`);
-    lines.push('Change the manifest in git to satisfy the rule (or get a policy exception); check_manifest verifies a fixed manifest before merging.');
+    if (unique.size > entries.length)
+      lines.push(`… ${unique.size - entries.length} more denials; pass namespace or name to narrow`);
+    lines.push(
+      'Change the manifest in git to satisfy the rule (or get a policy exception); check_manifest verifies a fixed manifest before merging.',
+    );
     return { text: fitLines(lines), structured: { denials: structured } };
   },
 });

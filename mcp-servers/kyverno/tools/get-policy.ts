@@ -15,8 +15,18 @@ export const getPolicyTool = defineKyvernoTool({
     'One Kyverno policy rule by rule: mode (Enforce/Audit), what each rule matches and excludes, its message, and what a resource must satisfy ' +
     '(pattern flattened to field paths, deny conditions, Pod Security level), plus how many report results fail it now.',
   inputSchema: z.strictObject({
-    name: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a policy name'),
-    namespace: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').optional().describe('For a namespaced Policy.'),
+    name: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a policy name'),
+    namespace: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
+      .optional()
+      .describe('For a namespaced Policy.'),
   }),
   outputSchema: z.object({
     name: z.string(),
@@ -61,7 +71,9 @@ export const getPolicyTool = defineKyvernoTool({
     const description = policy.metadata.annotations?.['policies.kyverno.io/description'];
     if (description) lines.push(`description: ${clip(description, 300)}`);
     for (const rule of rules) {
-      lines.push(`rule ${rule.name} (${rule.type}${rule.mode ? `, ${rule.mode}` : ''}) matches ${rule.matches}${rule.excludes ? `, excludes ${rule.excludes}` : ''}`);
+      lines.push(
+        `rule ${rule.name} (${rule.type}${rule.mode ? `, ${rule.mode}` : ''}) matches ${rule.matches}${rule.excludes ? `, excludes ${rule.excludes}` : ''}`,
+      );
       if (rule.message) lines.push(`  message: ${clip(rule.message, 300)}`);
       for (const requirement of rule.requirements) lines.push(`  requires: ${requirement}`);
     }

@@ -32,7 +32,12 @@ const USAGE_KEYS = [
 let fake: FakeAnthropic;
 
 function client(maxRetries = 0, extra: { timeout?: number; apiKey?: string } = {}): Anthropic {
-  return new Anthropic({ baseURL: fake.url, apiKey: extra.apiKey ?? 'test', maxRetries, timeout: extra.timeout ?? 10_000 });
+  return new Anthropic({
+    baseURL: fake.url,
+    apiKey: extra.apiKey ?? 'test',
+    maxRetries,
+    timeout: extra.timeout ?? 10_000,
+  });
 }
 
 beforeAll(async () => {
@@ -48,20 +53,38 @@ afterEach(() => {
 describe('fake Anthropic Messages API with the real SDK', () => {
   it('plays a tool_use turn then an end_turn answer, with usage and cache numbers', async () => {
     fake.enqueue(
-      anthropicSteps.toolUse('get_pod_status', { deployment: 'checkout-api' }, { toolUseId: 'toolu_01Fixed', text: 'Let me look.' }),
+      anthropicSteps.toolUse(
+        'get_pod_status',
+        { deployment: 'checkout-api' },
+        { toolUseId: 'toolu_01Fixed', text: 'Let me look.' },
+      ),
       anthropicSteps.text('checkout-api is OOMKilled.', {
-        usage: { input_tokens: 42, output_tokens: 57, cache_read_input_tokens: 18240, cache_creation_input_tokens: 100 },
+        usage: {
+          input_tokens: 42,
+          output_tokens: 57,
+          cache_read_input_tokens: 18240,
+          cache_creation_input_tokens: 100,
+        },
       }),
     );
     const sdk = client();
     const question = { role: 'user' as const, content: 'Why is checkout-api crashlooping?' };
-    const first = await sdk.messages.create({ model: PRIMARY, max_tokens: 1024, tools: [WEATHER_TOOL], messages: [question] });
+    const first = await sdk.messages.create({
+      model: PRIMARY,
+      max_tokens: 1024,
+      tools: [WEATHER_TOOL],
+      messages: [question],
+    });
     expect(first.stop_reason).toBe('tool_use');
     expect(Object.keys(first).sort()).toEqual(MESSAGE_KEYS);
     expect(Object.keys(first.usage).sort()).toEqual(USAGE_KEYS);
     expect(first.id).toMatch(/^msg_01[0-9A-Za-z]{22}$/);
     const toolUse = first.content.find((block) => block.type === 'tool_use');
-    expect(toolUse).toMatchObject({ id: 'toolu_01Fixed', name: 'get_pod_status', input: { deployment: 'checkout-api' } });
+    expect(toolUse).toMatchObject({
+      id: 'toolu_01Fixed',
+      name: 'get_pod_status',
+      input: { deployment: 'checkout-api' },
+    });
 
     const second = await sdk.messages.create({
       model: PRIMARY,
@@ -92,17 +115,29 @@ describe('fake Anthropic Messages API with the real SDK', () => {
   });
 
   it('streams the recorded SSE event sequence and the SDK assembles the final message', async () => {
-    const step = anthropicSteps.toolUse('get_pod_status', { deployment: 'checkout-api', namespace: 'prod' }, { text: "I'll check the pods of checkout-api now." });
+    const step = anthropicSteps.toolUse(
+      'get_pod_status',
+      { deployment: 'checkout-api', namespace: 'prod' },
+      { text: "I'll check the pods of checkout-api now." },
+    );
     fake.enqueue(step, step);
 
     const raw = await fetch(`${fake.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': 'test', 'anthropic-version': '2023-06-01' },
-      body: JSON.stringify({ model: PRIMARY, max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({
+        model: PRIMARY,
+        max_tokens: 64,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     });
     expect(raw.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(raw.headers.get('request-id')).toMatch(/^req_011C/);
-    const events = (await raw.text()).split('\n\n').filter(Boolean).map((frame) => frame.split('\n')[0]?.replace('event: ', ''));
+    const events = (await raw.text())
+      .split('\n\n')
+      .filter(Boolean)
+      .map((frame) => frame.split('\n')[0]?.replace('event: ', ''));
     const collapsed = events.filter((name, index) => name !== events[index - 1]);
     expect(collapsed).toEqual([
       'message_start',
@@ -118,36 +153,55 @@ describe('fake Anthropic Messages API with the real SDK', () => {
     ]);
 
     const texts: string[] = [];
-    const stream = client().messages.stream({ model: PRIMARY, max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = client().messages.stream({
+      model: PRIMARY,
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     stream.on('text', (delta) => texts.push(delta));
     const final = await stream.finalMessage();
     expect(texts.join('')).toBe("I'll check the pods of checkout-api now.");
     expect(texts.length).toBeGreaterThan(1);
     expect(final.stop_reason).toBe('tool_use');
-    expect(final.content[1]).toMatchObject({ type: 'tool_use', input: { deployment: 'checkout-api', namespace: 'prod' } });
+    expect(final.content[1]).toMatchObject({
+      type: 'tool_use',
+      input: { deployment: 'checkout-api', namespace: 'prod' },
+    });
     expect(Object.keys(final)).toEqual(expect.arrayContaining(MESSAGE_KEYS)); // the stream helper adds its own keys
     expect(fake.messageRequests().at(-1)?.stream).toBe(true);
   });
 
   it('streams the same message the non-streaming call returns (accumulation rule)', async () => {
-    const step = anthropicSteps.toolUse('get_pod_status', { deployment: 'checkout-api' }, {
-      id: 'msg_01SameForBoth',
-      toolUseId: 'toolu_01SameForBoth',
-      text: 'Checking.',
-      usage: { input_tokens: 500, output_tokens: 40, cache_read_input_tokens: 1200 },
-    });
+    const step = anthropicSteps.toolUse(
+      'get_pod_status',
+      { deployment: 'checkout-api' },
+      {
+        id: 'msg_01SameForBoth',
+        toolUseId: 'toolu_01SameForBoth',
+        text: 'Checking.',
+        usage: { input_tokens: 500, output_tokens: 40, cache_read_input_tokens: 1200 },
+      },
+    );
     fake.enqueue({ ...step, times: 2 });
     const request = { model: PRIMARY, max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
     const plain = await client().messages.create(request);
     const streamed = await client().messages.stream(request).finalMessage();
-    const { parsed_output: _parsed, stop_details: _details, ...comparable } = streamed as typeof streamed & { parsed_output?: unknown };
+    const {
+      parsed_output: _parsed,
+      stop_details: _details,
+      ...comparable
+    } = streamed as typeof streamed & { parsed_output?: unknown };
     expect(comparable).toEqual(plain);
   });
 
   it('has the SDK retry a 429 and records both attempts', async () => {
     fake.enqueue(anthropicSteps.rateLimited({ retryAfterMs: 5 }), anthropicSteps.text('ok after retry'));
     const before = fake.messageRequests().length;
-    const message = await client(2).messages.create({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const message = await client(2).messages.create({
+      model: PRIMARY,
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(message.content).toEqual([{ type: 'text', text: 'ok after retry' }]);
     const attempts = fake.messageRequests().slice(before);
     expect(attempts.map((attempt) => [attempt.status, attempt.retryCount])).toEqual([
@@ -157,7 +211,10 @@ describe('fake Anthropic Messages API with the real SDK', () => {
   });
 
   it('surfaces an always-529 primary as OverloadedError while the fallback model answers', async () => {
-    fake.enqueue(anthropicSteps.overloaded({ model: PRIMARY, times: Infinity, retryAfterMs: 1 }), anthropicSteps.text('fallback answer', { model: FALLBACK }));
+    fake.enqueue(
+      anthropicSteps.overloaded({ model: PRIMARY, times: Infinity, retryAfterMs: 1 }),
+      anthropicSteps.text('fallback answer', { model: FALLBACK }),
+    );
     const sdk = client(1);
     const before = fake.messageRequests().length;
     const failure: unknown = await sdk.messages
@@ -167,10 +224,18 @@ describe('fake Anthropic Messages API with the real SDK', () => {
     expect(failure).toBeInstanceOf(OverloadedError);
     const apiError = failure as APIError;
     expect(apiError.status).toBe(529);
-    expect(apiError.error).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: apiError.requestID });
+    expect(apiError.error).toEqual({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+      request_id: apiError.requestID,
+    });
     expect(fake.messageRequests().length - before).toBe(2);
 
-    const answer = await sdk.messages.create({ model: FALLBACK, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const answer = await sdk.messages.create({
+      model: FALLBACK,
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(answer.content).toEqual([{ type: 'text', text: 'fallback answer' }]);
     expect(fake.pendingSteps).toBe(1); // the always-529 step stays for later requests
   });
@@ -183,7 +248,11 @@ describe('fake Anthropic Messages API with the real SDK', () => {
       body: JSON.stringify({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(response.status).toBe(429);
-    const body = (await response.json()) as { type: string; error: { type: string; message: string }; request_id: string };
+    const body = (await response.json()) as {
+      type: string;
+      error: { type: string; message: string };
+      request_id: string;
+    };
     expect(Object.keys(body)).toEqual(['type', 'error', 'request_id']);
     expect(body.error.type).toBe('rate_limit_error');
     expect(response.headers.get('request-id')).toBe(body.request_id);
@@ -207,13 +276,19 @@ describe('fake Anthropic Messages API with the real SDK', () => {
     expect(failure).toBeInstanceOf(BadRequestError);
     const error = (failure as BadRequestError).error as { error: { type: string; message: string } };
     expect(error.error.type).toBe('invalid_request_error');
-    expect(error.error.message).toMatch(/^messages\.0\.content\.1: unexpected `tool_use_id` found in `tool_result` blocks: toolu_01Missing\./);
+    expect(error.error.message).toMatch(
+      /^messages\.0\.content\.1: unexpected `tool_use_id` found in `tool_result` blocks: toolu_01Missing\./,
+    );
     expect(fake.messageRequests().at(-1)?.outcome).toBe('rejected');
   });
 
   it('fails a stream half-way with an error event', async () => {
     fake.enqueue(anthropicSteps.streamError());
-    const stream = client().messages.stream({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = client().messages.stream({
+      model: PRIMARY,
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     const texts: string[] = [];
     stream.on('text', (delta) => texts.push(delta));
     await expect(stream.finalMessage()).rejects.toThrow(/Overloaded/);
@@ -221,22 +296,31 @@ describe('fake Anthropic Messages API with the real SDK', () => {
   });
 
   it('answers count_tokens, times out slow responses, drops connections, checks the key', async () => {
-    const counted = await client().messages.countTokens({ model: PRIMARY, messages: [{ role: 'user', content: 'Why is checkout-api crashlooping?' }] });
+    const counted = await client().messages.countTokens({
+      model: PRIMARY,
+      messages: [{ role: 'user', content: 'Why is checkout-api crashlooping?' }],
+    });
     expect(counted.input_tokens).toBeGreaterThan(0);
     expect(fake.requests.at(-1)?.path).toBe('/v1/messages/count_tokens');
 
     fake.enqueue(anthropicSteps.text('too late', { delayMs: 5_000 }));
-    const slow = await client(0, { timeout: 100 }).messages.create({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    const slow = await client(0, { timeout: 100 })
+      .messages.create({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
     expect(slow).toBeInstanceOf(APIConnectionTimeoutError);
 
     fake.setScript([anthropicSteps.disconnect()]);
-    const dropped = await client().messages.create({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    const dropped = await client()
+      .messages.create({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
     expect(dropped).toBeInstanceOf(APIConnectionError);
 
     const strict = await startFakeAnthropic({ apiKey: 'sk-right', script: [anthropicSteps.text('hello')] });
     try {
       const sdk = new Anthropic({ baseURL: strict.url, apiKey: 'sk-wrong', maxRetries: 0 });
-      await expect(sdk.messages.create({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(AuthenticationError);
+      await expect(
+        sdk.messages.create({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+      ).rejects.toBeInstanceOf(AuthenticationError);
       expect(strict.pendingSteps).toBe(1);
     } finally {
       await strict.close();
@@ -245,9 +329,9 @@ describe('fake Anthropic Messages API with the real SDK', () => {
 
   it('says so when the script has nothing left for a model', async () => {
     fake.enqueue(anthropicSteps.text('only for the fallback', { model: FALLBACK }));
-    await expect(client(2).messages.create({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(
-      /no scripted step left for model claude-sonnet-4-5/,
-    );
+    await expect(
+      client(2).messages.create({ model: PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toThrow(/no scripted step left for model claude-sonnet-4-5/);
     expect(fake.messageRequests().at(-1)?.outcome).toBe('unscripted');
   });
 });

@@ -33,14 +33,7 @@ export interface RecordedMessagesBody {
 
 /** What happened to a request. */
 export type RequestOutcome =
-  | 'message'
-  | 'error'
-  | 'stream_error'
-  | 'disconnect'
-  | 'unscripted'
-  | 'rejected'
-  | 'count_tokens'
-  | 'not_found';
+  'message' | 'error' | 'stream_error' | 'disconnect' | 'unscripted' | 'rejected' | 'count_tokens' | 'not_found';
 
 /** One request as the fake saw it (credentials removed). */
 export interface RecordedAnthropicRequest {
@@ -125,7 +118,9 @@ function sanitizeHeaders(request: IncomingMessage): Record<string, string> {
 function parseJson(text: string): RecordedMessagesBody | null {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as RecordedMessagesBody) : null;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as RecordedMessagesBody)
+      : null;
   } catch {
     return null; // Not JSON: the handler answers 400, as the API does.
   }
@@ -156,15 +151,30 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     return headers;
   }
 
-  function send(response: ServerResponse, record: RecordedAnthropicRequest, status: number, body: unknown, headers: Record<string, string>): void {
+  function send(
+    response: ServerResponse,
+    record: RecordedAnthropicRequest,
+    status: number,
+    body: unknown,
+    headers: Record<string, string>,
+  ): void {
     record.status = status;
     if (response.destroyed) return;
     const text = JSON.stringify(body);
-    response.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+    response.writeHead(status, {
+      ...headers,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(text)),
+    });
     response.end(text);
   }
 
-  function sendProblem(response: ServerResponse, record: RecordedAnthropicRequest, problem: RequestProblem, extraHeaders: Record<string, string> = {}): void {
+  function sendProblem(
+    response: ServerResponse,
+    record: RecordedAnthropicRequest,
+    problem: RequestProblem,
+    extraHeaders: Record<string, string> = {},
+  ): void {
     const requestId = createApiId('req_011C', 20);
     const status = ERROR_STATUS[problem.type];
     const headers = { ...baseHeaders(requestId), 'x-should-retry': String(isRetryableStatus(status)), ...extraHeaders };
@@ -183,10 +193,21 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       ...(step.retryAfterMs === undefined ? {} : { 'retry-after-ms': String(step.retryAfterMs) }),
       ...step.headers,
     };
-    send(response, record, step.status, buildErrorBody(type, step.message ?? defaultErrorMessage(type), requestId), headers);
+    send(
+      response,
+      record,
+      step.status,
+      buildErrorBody(type, step.message ?? defaultErrorMessage(type), requestId),
+      headers,
+    );
   }
 
-  async function writeStream(response: ServerResponse, record: RecordedAnthropicRequest, events: SseEvent[], eventDelayMs: number): Promise<void> {
+  async function writeStream(
+    response: ServerResponse,
+    record: RecordedAnthropicRequest,
+    events: SseEvent[],
+    eventDelayMs: number,
+  ): Promise<void> {
     record.status = 200;
     if (response.destroyed) return;
     response.writeHead(200, {
@@ -203,8 +224,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     response.end();
   }
 
-  async function playStep(response: ServerResponse, record: RecordedAnthropicRequest, body: RecordedMessagesBody, step: Step): Promise<void> {
-    if (step.delayMs !== undefined && step.delayMs > 0) await sleep(step.delayMs, undefined, { signal: lifetime.signal });
+  async function playStep(
+    response: ServerResponse,
+    record: RecordedAnthropicRequest,
+    body: RecordedMessagesBody,
+    step: Step,
+  ): Promise<void> {
+    if (step.delayMs !== undefined && step.delayMs > 0)
+      await sleep(step.delayMs, undefined, { signal: lifetime.signal });
     if (response.destroyed) return;
     switch (step.kind) {
       case 'disconnect':
@@ -225,7 +252,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           return;
         }
         const started = buildResponseMessage({ kind: 'message', content: [] }, body);
-        await writeStream(response, record, encodeMidstreamError(started, step.partialText ?? 'Looking at the', type, message), 0);
+        await writeStream(
+          response,
+          record,
+          encodeMidstreamError(started, step.partialText ?? 'Looking at the', type, message),
+          0,
+        );
         return;
       }
       case 'message': {
@@ -236,7 +268,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           await writeStream(response, record, encodeMessageStream(message), step.eventDelayMs ?? 0);
           return;
         }
-        send(response, record, 200, message, { ...baseHeaders(createApiId('req_011C', 20)), ...rateLimitHeaders(undefined) });
+        send(response, record, 200, message, {
+          ...baseHeaders(createApiId('req_011C', 20)),
+          ...rateLimitHeaders(undefined),
+        });
         return;
       }
     }
@@ -271,7 +306,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const problem =
       checkHeaders(request.headers, options.apiKey) ??
       (body === null
-        ? { type: 'invalid_request_error' as const, message: 'There was an error parsing the body of your request: expected a JSON object' }
+        ? {
+            type: 'invalid_request_error' as const,
+            message: 'There was an error parsing the body of your request: expected a JSON object',
+          }
         : checkBody(body, { requireMaxTokens: isMessages, validateToolPairs: options.validateToolPairs ?? true }));
     if (problem || body === null) {
       record.outcome = 'rejected';
@@ -290,7 +328,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       sendProblem(
         response,
         record,
-        { type: 'api_error', message: `fake-anthropic: no scripted step left for model ${String(record.model)} (request #${record.index})` },
+        {
+          type: 'api_error',
+          message: `fake-anthropic: no scripted step left for model ${String(record.model)} (request #${record.index})`,
+        },
         { 'x-should-retry': 'false' },
       );
       return;
@@ -306,7 +347,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       }
       console.error('fake-anthropic: handler failed', error);
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(buildErrorBody('api_error', 'fake-anthropic internal error', createApiId('req_011C', 20))));
+      response.end(
+        JSON.stringify(buildErrorBody('api_error', 'fake-anthropic internal error', createApiId('req_011C', 20))),
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {

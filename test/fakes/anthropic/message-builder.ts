@@ -56,7 +56,13 @@ export function estimatePromptTokens(body: Record<string, unknown>): number {
 
 function toResponseBlock(block: ContentBlockSpec): ResponseContentBlock {
   if (block.type === 'text') return { type: 'text', text: block.text };
-  return { type: 'tool_use', id: block.id ?? createApiId('toolu_01'), name: block.name, input: block.input, caller: { type: 'direct' } };
+  return {
+    type: 'tool_use',
+    id: block.id ?? createApiId('toolu_01'),
+    name: block.name,
+    input: block.input,
+    caller: { type: 'direct' },
+  };
 }
 
 /** Turns a scripted message step into the response body for a request. */
@@ -79,7 +85,8 @@ export function buildResponseMessage(step: MessageStep, body: Record<string, unk
       cache_creation_input_tokens: cacheCreation,
       cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
       cache_creation: {
-        ephemeral_5m_input_tokens: usage.ephemeral_5m_input_tokens ?? cacheCreation - (usage.ephemeral_1h_input_tokens ?? 0),
+        ephemeral_5m_input_tokens:
+          usage.ephemeral_5m_input_tokens ?? cacheCreation - (usage.ephemeral_1h_input_tokens ?? 0),
         ephemeral_1h_input_tokens: usage.ephemeral_1h_input_tokens ?? 0,
       },
       output_tokens: usage.output_tokens ?? estimateTokens(content),

@@ -13,7 +13,10 @@ export interface RequestProblem {
 }
 
 /** Checks `x-api-key` (or `Authorization: Bearer`) and `anthropic-version`. */
-export function checkHeaders(headers: IncomingHttpHeaders, expectedApiKey: string | undefined): RequestProblem | undefined {
+export function checkHeaders(
+  headers: IncomingHttpHeaders,
+  expectedApiKey: string | undefined,
+): RequestProblem | undefined {
   const apiKey = headers['x-api-key'];
   const bearer = headers.authorization?.replace(/^Bearer\s+/i, '');
   const credential = typeof apiKey === 'string' ? apiKey : bearer;
@@ -21,7 +24,8 @@ export function checkHeaders(headers: IncomingHttpHeaders, expectedApiKey: strin
   if (expectedApiKey !== undefined && credential !== expectedApiKey) {
     return { type: 'authentication_error', message: 'invalid x-api-key' };
   }
-  if (!headers['anthropic-version']) return { type: 'invalid_request_error', message: 'anthropic-version: header is required' };
+  if (!headers['anthropic-version'])
+    return { type: 'invalid_request_error', message: 'anthropic-version: header is required' };
   return undefined;
 }
 
@@ -60,7 +64,9 @@ function checkToolPairs(messages: unknown[]): RequestProblem | undefined {
   for (const [index, turn] of turns.entries()) {
     const previous = turns[index - 1];
     const offered = new Set(
-      previous?.role === 'assistant' ? previous.content.filter((block) => block.type === 'tool_use').map((block) => block.id) : [],
+      previous?.role === 'assistant'
+        ? previous.content.filter((block) => block.type === 'tool_use').map((block) => block.id)
+        : [],
     );
     for (const [blockIndex, block] of turn.content.entries()) {
       if (block.type !== 'tool_result') continue;
@@ -73,8 +79,12 @@ function checkToolPairs(messages: unknown[]): RequestProblem | undefined {
     }
     const next = turns[index + 1];
     if (turn.role !== 'assistant' || !next) continue;
-    const answered = new Set(next.content.filter((block) => block.type === 'tool_result').map((block) => block.tool_use_id));
-    const missing = turn.content.filter((block) => block.type === 'tool_use' && !answered.has(block.id)).map((block) => String(block.id));
+    const answered = new Set(
+      next.content.filter((block) => block.type === 'tool_result').map((block) => block.tool_use_id),
+    );
+    const missing = turn.content
+      .filter((block) => block.type === 'tool_use' && !answered.has(block.id))
+      .map((block) => String(block.id));
     if (missing.length > 0) {
       return {
         type: 'invalid_request_error',
@@ -90,12 +100,14 @@ export function checkBody(
   body: Record<string, unknown>,
   options: { requireMaxTokens: boolean; validateToolPairs: boolean },
 ): RequestProblem | undefined {
-  if (typeof body['model'] !== 'string' || body['model'] === '') return { type: 'invalid_request_error', message: 'model: Field required' };
+  if (typeof body['model'] !== 'string' || body['model'] === '')
+    return { type: 'invalid_request_error', message: 'model: Field required' };
   if (options.requireMaxTokens && typeof body['max_tokens'] !== 'number') {
     return { type: 'invalid_request_error', message: 'max_tokens: Field required' };
   }
   const messages = body['messages'];
   if (!Array.isArray(messages)) return { type: 'invalid_request_error', message: 'messages: Field required' };
-  if (messages.length === 0) return { type: 'invalid_request_error', message: 'messages: at least one message is required' };
+  if (messages.length === 0)
+    return { type: 'invalid_request_error', message: 'messages: at least one message is required' };
   return options.validateToolPairs ? checkToolPairs(messages) : undefined;
 }

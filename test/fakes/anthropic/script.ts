@@ -22,13 +22,7 @@ export type ContentBlockSpec = TextBlockSpec | ToolUseBlockSpec;
 
 /** Every `stop_reason` the Messages API documents. */
 export type StopReason =
-  | 'end_turn'
-  | 'tool_use'
-  | 'max_tokens'
-  | 'stop_sequence'
-  | 'pause_turn'
-  | 'refusal'
-  | 'model_context_window_exceeded';
+  'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
 
 /** Error `type`s of the Messages API (`error.type` in the body). */
 export type AnthropicErrorType =

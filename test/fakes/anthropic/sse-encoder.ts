@@ -39,7 +39,13 @@ function messageStart(message: ResponseMessage): SseEvent {
     event: 'message_start',
     data: {
       type: 'message_start',
-      message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...message.usage, output_tokens: 1 } },
+      message: {
+        ...message,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...message.usage, output_tokens: 1 },
+      },
     },
   };
 }
@@ -52,7 +58,10 @@ function blockEvents(message: ResponseMessage): SseEvent[] {
     if (index === 0) events.push(PING);
     if (block.type === 'text') {
       for (const text of splitIntoChunks(block.text, 24)) {
-        events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'text_delta', text } } });
+        events.push({
+          event: 'content_block_delta',
+          data: { type: 'content_block_delta', index, delta: { type: 'text_delta', text } },
+        });
       }
     } else {
       // The API's first input_json_delta is an empty string; the rest concatenate to the input.
@@ -103,9 +112,15 @@ export function encodeMidstreamError(
 ): SseEvent[] {
   return [
     messageStart(message),
-    { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } },
+    {
+      event: 'content_block_start',
+      data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    },
     PING,
-    { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: partialText } } },
+    {
+      event: 'content_block_delta',
+      data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: partialText } },
+    },
     { event: 'error', data: { type: 'error', error: { type: errorType, message: errorMessage } } },
   ];
 }

@@ -70,47 +70,73 @@ describe('signed requests into a real Bolt HTTP receiver', () => {
     const payload = appMentionEvent({ text: `<@${FAKE_WORKSPACE.botUserId}> why is payments degraded?` });
     const response = await sendSignedEvent(eventsUrl, payload, { signingSecret: SIGNING_SECRET });
     expect(response.status).toBe(200);
-    expect(mentions.at(-1)).toEqual({ text: `<@${FAKE_WORKSPACE.botUserId}> why is payments degraded?`, retryNum: undefined });
-    const reply = await slack.waitForCall('chat.postMessage', { where: (call) => call.args['thread_ts'] === payload.event['ts'] });
+    expect(mentions.at(-1)).toEqual({
+      text: `<@${FAKE_WORKSPACE.botUserId}> why is payments degraded?`,
+      retryNum: undefined,
+    });
+    const reply = await slack.waitForCall('chat.postMessage', {
+      where: (call) => call.args['thread_ts'] === payload.event['ts'],
+    });
     expect(reply.response['ok']).toBe(true);
     expect(slack.callsTo('auth.test').length).toBeGreaterThan(0); // Bolt resolved its bot identity from the fake
 
-    const retry = await sendSignedEvent(eventsUrl, payload, { signingSecret: SIGNING_SECRET, retryNum: 1, retryReason: 'http_timeout' });
+    const retry = await sendSignedEvent(eventsUrl, payload, {
+      signingSecret: SIGNING_SECRET,
+      retryNum: 1,
+      retryReason: 'http_timeout',
+    });
     expect(retry.status).toBe(200);
     expect(mentions.at(-1)?.retryNum).toBe(1);
   });
 
   it('rejects a bad signature and a stale timestamp with 401 and runs no listener', async () => {
     const before = mentions.length;
-    const bad = await sendSignedEvent(eventsUrl, appMentionEvent(), { signingSecret: SIGNING_SECRET, badSignature: true });
+    const bad = await sendSignedEvent(eventsUrl, appMentionEvent(), {
+      signingSecret: SIGNING_SECRET,
+      badSignature: true,
+    });
     const stale = await sendSignedEvent(eventsUrl, appMentionEvent(), { signingSecret: SIGNING_SECRET, stale: true });
     expect([bad.status, stale.status]).toEqual([401, 401]);
     expect(mentions.length).toBe(before);
   });
 
   it('answers url_verification and drops the app’s own messages while passing human ones', async () => {
-    const challenge = await sendSignedEvent(eventsUrl, urlVerificationPayload('abc123'), { signingSecret: SIGNING_SECRET });
+    const challenge = await sendSignedEvent(eventsUrl, urlVerificationPayload('abc123'), {
+      signingSecret: SIGNING_SECRET,
+    });
     expect(challenge.status).toBe(200);
     expect(challenge.body).toContain('abc123');
 
     await sendSignedEvent(eventsUrl, botMessageEvent({ text: 'my own answer' }), { signingSecret: SIGNING_SECRET });
-    await sendSignedEvent(eventsUrl, channelMessageEvent({ text: 'is checkout down?' }), { signingSecret: SIGNING_SECRET });
+    await sendSignedEvent(eventsUrl, channelMessageEvent({ text: 'is checkout down?' }), {
+      signingSecret: SIGNING_SECRET,
+    });
     expect(channelMessages).toEqual(['is checkout down?']);
   });
 
   it('delivers form-encoded block_actions, view_submission and slash commands', async () => {
-    const click = await sendSignedInteraction(eventsUrl, blockActionsPayload({ actionId: 'helpful', value: 'inv-42' }), { signingSecret: SIGNING_SECRET });
+    const click = await sendSignedInteraction(
+      eventsUrl,
+      blockActionsPayload({ actionId: 'helpful', value: 'inv-42' }),
+      { signingSecret: SIGNING_SECRET },
+    );
     expect(click.status).toBe(200);
     expect(clicks).toEqual(['inv-42']);
 
     const values = { correction: { correction_input: plainTextValue('the limit is in values-prod.yaml') } };
-    const submit = await sendSignedInteraction(eventsUrl, viewSubmissionPayload({ callbackId: 'correct_this', values, privateMetadata: 'inv-42' }), {
-      signingSecret: SIGNING_SECRET,
-    });
+    const submit = await sendSignedInteraction(
+      eventsUrl,
+      viewSubmissionPayload({ callbackId: 'correct_this', values, privateMetadata: 'inv-42' }),
+      {
+        signingSecret: SIGNING_SECRET,
+      },
+    );
     expect(submit.status).toBe(200);
     expect(submissions).toEqual([values]);
 
-    const command = await sendSignedSlashCommand(eventsUrl, slashCommandFields({ text: 'status checkout-api' }), { signingSecret: SIGNING_SECRET });
+    const command = await sendSignedSlashCommand(eventsUrl, slashCommandFields({ text: 'status checkout-api' }), {
+      signingSecret: SIGNING_SECRET,
+    });
     expect(command.status).toBe(200);
     expect(JSON.parse(command.body)).toEqual({ response_type: 'ephemeral', text: 'looking into status checkout-api' });
   });

@@ -27,10 +27,15 @@ function blocksArgument(args: MethodArgs): unknown[] | undefined {
   const blocks = args.json('blocks');
   if (blocks === undefined) return undefined;
   if (!Array.isArray(blocks)) throw new SlackApiError('invalid_blocks_format');
-  if (blocks.length > 50) throw new SlackApiError('invalid_blocks', { response_metadata: { messages: ['[ERROR] no more than 50 items allowed [json-pointer:/blocks]'] } });
+  if (blocks.length > 50)
+    throw new SlackApiError('invalid_blocks', {
+      response_metadata: { messages: ['[ERROR] no more than 50 items allowed [json-pointer:/blocks]'] },
+    });
   // Slack gives every block without a block_id a short random one.
   return blocks.map((block: unknown) =>
-    block !== null && typeof block === 'object' && !('block_id' in block) ? { ...block, block_id: randomBytes(3).toString('base64url').slice(0, 4) } : block,
+    block !== null && typeof block === 'object' && !('block_id' in block)
+      ? { ...block, block_id: randomBytes(3).toString('base64url').slice(0, 4) }
+      : block,
   );
 }
 
@@ -53,7 +58,10 @@ function streamedText(args: MethodArgs): string | undefined {
   const chunks = args.json('chunks');
   const chunkText = Array.isArray(chunks)
     ? chunks
-        .filter((chunk): chunk is { type: 'markdown_text'; text: string } => (chunk as { type?: unknown }).type === 'markdown_text')
+        .filter(
+          (chunk): chunk is { type: 'markdown_text'; text: string } =>
+            (chunk as { type?: unknown }).type === 'markdown_text',
+        )
         .map((chunk) => chunk.text)
         .join('')
     : '';
@@ -93,7 +101,8 @@ const update: MethodHandler = ({ args, state }) => {
   const message = ownMessage(state, channel, ts, 'cant_update_message');
   const text = args.string('text') ?? args.string('markdown_text');
   const blocks = blocksArgument(args);
-  if (text === undefined && blocks === undefined && args.json('attachments') === undefined) throw new SlackApiError('no_text');
+  if (text === undefined && blocks === undefined && args.json('attachments') === undefined)
+    throw new SlackApiError('no_text');
   if (text !== undefined) message.text = text;
   if (blocks !== undefined) message['blocks'] = blocks;
   const metadata = args.json('metadata');
@@ -126,7 +135,10 @@ const deleteMessage: MethodHandler = ({ args, state }) => {
 const startStream: MethodHandler = ({ args, state }) => {
   const conversation = state.resolveChannel(args.string('channel'));
   const threadTs = args.required('thread_ts');
-  if (conversation.is_im !== true && (args.string('recipient_user_id') === undefined || args.string('recipient_team_id') === undefined)) {
+  if (
+    conversation.is_im !== true &&
+    (args.string('recipient_user_id') === undefined || args.string('recipient_team_id') === undefined)
+  ) {
     throw invalidArguments('[ERROR] recipient_user_id and recipient_team_id are required outside a DM');
   }
   const ts = state.nextTs();
@@ -164,7 +176,11 @@ const addReaction: MethodHandler = ({ args, state }) => {
   if (timestamp === undefined) throw new SlackApiError('no_item_specified');
   const name = args.string('name');
   if (name === undefined) throw new SlackApiError('invalid_name');
-  if (state.reactions.some((reaction) => reaction.channel === channel && reaction.timestamp === timestamp && reaction.name === name)) {
+  if (
+    state.reactions.some(
+      (reaction) => reaction.channel === channel && reaction.timestamp === timestamp && reaction.name === name,
+    )
+  ) {
     throw new SlackApiError('already_reacted');
   }
   state.reactions.push({ channel, timestamp, name });

@@ -19,7 +19,13 @@ export interface EventCallbackPayload {
   type: 'event_callback';
   event_id: string;
   event_time: number;
-  authorizations: { enterprise_id: string | null; team_id: string; user_id: string; is_bot: boolean; is_enterprise_install: boolean }[];
+  authorizations: {
+    enterprise_id: string | null;
+    team_id: string;
+    user_id: string;
+    is_bot: boolean;
+    is_enterprise_install: boolean;
+  }[];
   is_ext_shared_channel: boolean;
   event_context: string;
 }
@@ -68,9 +74,14 @@ export function richTextBlocks(text: string): Record<string, unknown>[] {
 }
 
 /** Wraps an inner event in the `event_callback` envelope. */
-export function eventCallback(event: Record<string, unknown> & { type: string }, options: EnvelopeOptions = {}): EventCallbackPayload {
+export function eventCallback(
+  event: Record<string, unknown> & { type: string },
+  options: EnvelopeOptions = {},
+): EventCallbackPayload {
   const eventTs = typeof event['event_ts'] === 'string' ? event['event_ts'] : nextEventTs();
-  const context = Buffer.from(JSON.stringify({ et: event.type, tid: FAKE_WORKSPACE.teamId, aid: FAKE_WORKSPACE.appId })).toString('base64');
+  const context = Buffer.from(
+    JSON.stringify({ et: event.type, tid: FAKE_WORKSPACE.teamId, aid: FAKE_WORKSPACE.appId }),
+  ).toString('base64');
   return {
     token: FAKE_WORKSPACE.verificationToken,
     team_id: FAKE_WORKSPACE.teamId,
@@ -82,7 +93,13 @@ export function eventCallback(event: Record<string, unknown> & { type: string },
     event_id: options.eventId ?? nextEventId(),
     event_time: options.eventTime ?? Math.floor(Number(eventTs)),
     authorizations: [
-      { enterprise_id: null, team_id: FAKE_WORKSPACE.teamId, user_id: FAKE_WORKSPACE.botUserId, is_bot: true, is_enterprise_install: false },
+      {
+        enterprise_id: null,
+        team_id: FAKE_WORKSPACE.teamId,
+        user_id: FAKE_WORKSPACE.botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
     ],
     is_ext_shared_channel: false,
     event_context: `4-${context}`,
@@ -98,7 +115,9 @@ function messageFields(options: MessageOptions, defaultText: string, defaultChan
     client_msg_id: randomUUID(),
     text,
     team: FAKE_WORKSPACE.teamId,
-    ...(options.threadTs === undefined ? {} : { thread_ts: options.threadTs, parent_user_id: options.parentUserId ?? FAKE_WORKSPACE.humanUserId }),
+    ...(options.threadTs === undefined
+      ? {}
+      : { thread_ts: options.threadTs, parent_user_id: options.parentUserId ?? FAKE_WORKSPACE.humanUserId }),
     blocks: richTextBlocks(text),
     channel: options.channel ?? defaultChannel,
     event_ts: ts,
@@ -107,12 +126,18 @@ function messageFields(options: MessageOptions, defaultText: string, defaultChan
 
 /** `app_mention` in a channel (or in a thread with `threadTs`), like `event_callback.app_mention.json`. */
 export function appMentionEvent(options: MessageOptions = {}): EventCallbackPayload {
-  const fields = messageFields(options, `<@${FAKE_WORKSPACE.botUserId}> why is checkout-api crashlooping?`, FAKE_WORKSPACE.channelId);
+  const fields = messageFields(
+    options,
+    `<@${FAKE_WORKSPACE.botUserId}> why is checkout-api crashlooping?`,
+    FAKE_WORKSPACE.channelId,
+  );
   return eventCallback({ type: 'app_mention', ...fields }, options);
 }
 
 /** A plain user `message` in a channel (`channel_type: "channel"`), like `event_callback.message.channel.json`. */
-export function channelMessageEvent(options: MessageOptions & { channelType?: 'channel' | 'group' } = {}): EventCallbackPayload {
+export function channelMessageEvent(
+  options: MessageOptions & { channelType?: 'channel' | 'group' } = {},
+): EventCallbackPayload {
   const fields = messageFields(options, 'is checkout-api down?', FAKE_WORKSPACE.channelId);
   return eventCallback({ type: 'message', ...fields, channel_type: options.channelType ?? 'channel' }, options);
 }
@@ -127,14 +152,33 @@ export function imMessageEvent(options: MessageOptions = {}): EventCallbackPaylo
  * A message posted by a bot: `app_bot` is what an app's own posts look like (bot_id, bot_profile,
  * no subtype; `from_app_bot_in_thread.json`), `bot_message` is other integrations (`subtype_bot_message.json`).
  */
-export function botMessageEvent(options: MessageOptions & { style?: 'app_bot' | 'bot_message'; botId?: string } = {}): EventCallbackPayload {
+export function botMessageEvent(
+  options: MessageOptions & { style?: 'app_bot' | 'bot_message'; botId?: string } = {},
+): EventCallbackPayload {
   const ts = options.ts ?? nextEventTs();
   const text = options.text ?? 'Investigating checkout-api…';
   const channel = options.channel ?? FAKE_WORKSPACE.channelId;
-  const thread = options.threadTs === undefined ? {} : { thread_ts: options.threadTs, parent_user_id: options.parentUserId ?? FAKE_WORKSPACE.humanUserId };
+  const thread =
+    options.threadTs === undefined
+      ? {}
+      : { thread_ts: options.threadTs, parent_user_id: options.parentUserId ?? FAKE_WORKSPACE.humanUserId };
   const event =
     options.style === 'bot_message'
-      ? { type: 'message', subtype: 'bot_message', text, username: 'Reacji Channeler', icons: { emoji: 'bulb' }, ts, bot_id: options.botId ?? 'B0OTHER0001', app_id: 'A0OTHER0001', blocks: richTextBlocks(text), channel, event_ts: ts, channel_type: 'channel', ...thread }
+      ? {
+          type: 'message',
+          subtype: 'bot_message',
+          text,
+          username: 'Reacji Channeler',
+          icons: { emoji: 'bulb' },
+          ts,
+          bot_id: options.botId ?? 'B0OTHER0001',
+          app_id: 'A0OTHER0001',
+          blocks: richTextBlocks(text),
+          channel,
+          event_ts: ts,
+          channel_type: 'channel',
+          ...thread,
+        }
       : {
           type: 'message',
           bot_id: options.botId ?? FAKE_WORKSPACE.botId,
@@ -163,7 +207,11 @@ export function assistantThreadStartedEvent(
       type: 'assistant_thread_started',
       assistant_thread: {
         user_id: options.user ?? FAKE_WORKSPACE.humanUserId,
-        context: { channel_id: options.contextChannel ?? FAKE_WORKSPACE.channelId, team_id: FAKE_WORKSPACE.teamId, enterprise_id: null },
+        context: {
+          channel_id: options.contextChannel ?? FAKE_WORKSPACE.channelId,
+          team_id: FAKE_WORKSPACE.teamId,
+          enterprise_id: null,
+        },
         channel_id: options.channel ?? FAKE_WORKSPACE.dmChannelId,
         thread_ts: threadTs,
       },
@@ -174,14 +222,24 @@ export function assistantThreadStartedEvent(
 }
 
 /** `app_home_opened` for the Home or Messages tab, like `event_callback.app_home_opened.*.json`. */
-export function appHomeOpenedEvent(options: EnvelopeOptions & { user?: string; channel?: string; tab?: 'home' | 'messages' } = {}): EventCallbackPayload {
+export function appHomeOpenedEvent(
+  options: EnvelopeOptions & { user?: string; channel?: string; tab?: 'home' | 'messages' } = {},
+): EventCallbackPayload {
   return eventCallback(
-    { type: 'app_home_opened', user: options.user ?? FAKE_WORKSPACE.humanUserId, channel: options.channel ?? FAKE_WORKSPACE.dmChannelId, tab: options.tab ?? 'home', event_ts: nextEventTs() },
+    {
+      type: 'app_home_opened',
+      user: options.user ?? FAKE_WORKSPACE.humanUserId,
+      channel: options.channel ?? FAKE_WORKSPACE.dmChannelId,
+      tab: options.tab ?? 'home',
+      event_ts: nextEventTs(),
+    },
     options,
   );
 }
 
 /** The `url_verification` challenge Slack sends when the Request URL is saved. */
-export function urlVerificationPayload(challenge = 'p7Xz2KqLm9RtV4sWc8NbYh3JdF6gA1eU0oIiQwEr5TyZuMnB'): Record<string, string> {
+export function urlVerificationPayload(
+  challenge = 'p7Xz2KqLm9RtV4sWc8NbYh3JdF6gA1eU0oIiQwEr5TyZuMnB',
+): Record<string, string> {
   return { token: FAKE_WORKSPACE.verificationToken, challenge, type: 'url_verification' };
 }

@@ -63,7 +63,10 @@ export interface FakeSlack {
   /** The calls of one method. */
   callsTo(method: string): RecordedSlackCall[];
   /** Resolves with the first call (past or future) of `method` that matches; rejects after `timeoutMs`. */
-  waitForCall(method: string, options?: { where?: (call: RecordedSlackCall) => boolean; timeoutMs?: number }): Promise<RecordedSlackCall>;
+  waitForCall(
+    method: string,
+    options?: { where?: (call: RecordedSlackCall) => boolean; timeoutMs?: number },
+  ): Promise<RecordedSlackCall>;
   /** Workspace state for seeding and inspection (messages, views, reactions, assistant threads…). */
   readonly state: SlackState;
   /** Messages of a thread (parent first) or, without `threadTs`, the whole channel in ts order. */
@@ -117,7 +120,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const faults = new Map<string, Fault[]>();
   const waiters = new Set<{ onCall: (call: RecordedSlackCall) => void; cancel: () => void }>();
 
-  function reply(response: ServerResponse, status: number, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): void {
+  function reply(
+    response: ServerResponse,
+    status: number,
+    body: Record<string, unknown>,
+    extraHeaders: Record<string, string> = {},
+  ): void {
     const text = JSON.stringify(body);
     response.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
@@ -130,19 +138,38 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     response.end(text);
   }
 
-  function record(method: string, args: Record<string, unknown>, contentType: string | undefined, status: number, body: Record<string, unknown>): void {
-    const call: RecordedSlackCall = { index: calls.length, method, args: decodeForRecord(args), contentType, status, response: body };
+  function record(
+    method: string,
+    args: Record<string, unknown>,
+    contentType: string | undefined,
+    status: number,
+    body: Record<string, unknown>,
+  ): void {
+    const call: RecordedSlackCall = {
+      index: calls.length,
+      method,
+      args: decodeForRecord(args),
+      contentType,
+      status,
+      response: body,
+    };
     calls.push(call);
     for (const waiter of [...waiters]) waiter.onCall(call);
   }
 
   /** Answers one call: the status, body and extra headers to send. */
-  function answer(method: string, args: Record<string, unknown>, authorization: string | undefined): [number, Record<string, unknown>, Record<string, string>] {
-    const token = authorization?.replace(/^Bearer\s+/i, '') ?? (typeof args['token'] === 'string' ? args['token'] : undefined);
+  function answer(
+    method: string,
+    args: Record<string, unknown>,
+    authorization: string | undefined,
+  ): [number, Record<string, unknown>, Record<string, string>] {
+    const token =
+      authorization?.replace(/^Bearer\s+/i, '') ?? (typeof args['token'] === 'string' ? args['token'] : undefined);
     if (!token) return [200, { ok: false, error: 'not_authed' }, {}];
     if (!tokens.has(token)) return [200, { ok: false, error: 'invalid_auth' }, {}];
     const fault = faults.get(method)?.shift();
-    if (fault?.kind === 'ratelimited') return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) }];
+    if (fault?.kind === 'ratelimited')
+      return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) }];
     if (fault?.kind === 'error') return [fault.status, { ok: false, error: fault.error }, {}];
     const handler = METHODS[method];
     if (!handler) return [200, { ok: false, error: 'unknown_method', req_method: method }, {}];
@@ -208,7 +235,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     callsTo: (method) => calls.filter((call) => call.method === method),
     waitForCall: (method, waitOptions = {}) =>
       new Promise<RecordedSlackCall>((resolve, reject) => {
-        const matches = (call: RecordedSlackCall): boolean => call.method === method && (waitOptions.where?.(call) ?? true);
+        const matches = (call: RecordedSlackCall): boolean =>
+          call.method === method && (waitOptions.where?.(call) ?? true);
         const existing = calls.find(matches);
         if (existing) {
           resolve(existing);
@@ -233,7 +261,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const timer = setTimeout(() => fail(`within ${timeoutMs} ms`), timeoutMs);
         waiters.add(waiter);
       }),
-    messages: (channel, threadTs) => (threadTs === undefined ? [...(state.messages.get(channel) ?? [])] : (state.thread(channel, threadTs) ?? [])),
+    messages: (channel, threadTs) =>
+      threadTs === undefined ? [...(state.messages.get(channel) ?? [])] : (state.thread(channel, threadTs) ?? []),
     addMessage: (channel, seed) => {
       const ts = seed.ts ?? state.nextTs();
       const { text, user, thread_ts: threadTs, ...rest } = seed;
@@ -250,8 +279,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     addUser: (user) => void state.users.set(user.id, user),
     addChannel: (channel) => void state.channels.set(channel.id, channel),
-    rateLimit: (method, limit = {}) => pushFaults(method, limit.times ?? 1, { kind: 'ratelimited', retryAfterSeconds: limit.retryAfterSeconds ?? 1 }),
-    failNext: (method, error, failure = {}) => pushFaults(method, failure.times ?? 1, { kind: 'error', error, status: failure.status ?? 200 }),
+    rateLimit: (method, limit = {}) =>
+      pushFaults(method, limit.times ?? 1, { kind: 'ratelimited', retryAfterSeconds: limit.retryAfterSeconds ?? 1 }),
+    failNext: (method, error, failure = {}) =>
+      pushFaults(method, failure.times ?? 1, { kind: 'error', error, status: failure.status ?? 200 }),
     close: async () => {
       for (const waiter of [...waiters]) waiter.cancel();
       server.closeAllConnections();

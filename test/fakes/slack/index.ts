@@ -1,8 +1,34 @@
 /** Public entry of the fake Slack: Web API server, signed sender, payload builders (see test/fakes/README.md). */
-export { startFakeSlack, type FakeSlack, type FakeSlackOptions, type RecordedSlackCall, type SeedMessage } from './fake-slack.js';
-export type { SlackMessage, SlackState, SlackView, AssistantThreadState, EphemeralMessage, Reaction } from './slack-state.js';
-export { FAKE_WORKSPACE, createChannel, createImChannel, createUser, type SlackChannel, type SlackUser } from './workspace.js';
-export { checkSlackSignature, computeSlackSignature, slackFormEncode, slackFormEncodeValue, type SignatureProblem } from './signing.js';
+export {
+  startFakeSlack,
+  type FakeSlack,
+  type FakeSlackOptions,
+  type RecordedSlackCall,
+  type SeedMessage,
+} from './fake-slack.js';
+export type {
+  SlackMessage,
+  SlackState,
+  SlackView,
+  AssistantThreadState,
+  EphemeralMessage,
+  Reaction,
+} from './slack-state.js';
+export {
+  FAKE_WORKSPACE,
+  createChannel,
+  createImChannel,
+  createUser,
+  type SlackChannel,
+  type SlackUser,
+} from './workspace.js';
+export {
+  checkSlackSignature,
+  computeSlackSignature,
+  slackFormEncode,
+  slackFormEncodeValue,
+  type SignatureProblem,
+} from './signing.js';
 export {
   sendSignedEvent,
   sendSignedInteraction,

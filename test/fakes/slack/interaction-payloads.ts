@@ -50,15 +50,32 @@ export function blockActionsPayload(options: BlockActionsOptions): Record<string
     user: userObject(options.user, options.userName),
     api_app_id: FAKE_WORKSPACE.appId,
     token: FAKE_WORKSPACE.verificationToken,
-    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) },
+    container: {
+      type: 'message',
+      message_ts: messageTs,
+      channel_id: channel,
+      is_ephemeral: false,
+      ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+    },
     trigger_id: options.triggerId ?? nextTriggerId(),
     team: { id: FAKE_WORKSPACE.teamId, domain: FAKE_WORKSPACE.domain },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: channel, name: options.channelName ?? FAKE_WORKSPACE.channelName },
-    message: { type: 'message', ts: messageTs, user: FAKE_WORKSPACE.botUserId, bot_id: FAKE_WORKSPACE.botId, app_id: FAKE_WORKSPACE.appId, text: '', team: FAKE_WORKSPACE.teamId, ...options.message },
+    message: {
+      type: 'message',
+      ts: messageTs,
+      user: FAKE_WORKSPACE.botUserId,
+      bot_id: FAKE_WORKSPACE.botId,
+      app_id: FAKE_WORKSPACE.appId,
+      text: '',
+      team: FAKE_WORKSPACE.teamId,
+      ...options.message,
+    },
     state: { values: {} },
-    response_url: options.responseUrl ?? `https://hooks.slack.com/actions/${FAKE_WORKSPACE.teamId}/${Date.now()}/${randomBytes(12).toString('base64url')}`,
+    response_url:
+      options.responseUrl ??
+      `https://hooks.slack.com/actions/${FAKE_WORKSPACE.teamId}/${Date.now()}/${randomBytes(12).toString('base64url')}`,
     actions: [button],
   };
 }
@@ -155,7 +172,9 @@ export function slashCommandFields(options: SlashCommandOptions = {}): Record<st
     text: options.text ?? 'status checkout-api',
     api_app_id: FAKE_WORKSPACE.appId,
     is_enterprise_install: 'false',
-    response_url: options.responseUrl ?? `https://hooks.slack.com/commands/${FAKE_WORKSPACE.teamId}/${Date.now()}/${randomBytes(12).toString('base64url')}`,
+    response_url:
+      options.responseUrl ??
+      `https://hooks.slack.com/commands/${FAKE_WORKSPACE.teamId}/${Date.now()}/${randomBytes(12).toString('base64url')}`,
     trigger_id: options.triggerId ?? nextTriggerId(),
   };
 }

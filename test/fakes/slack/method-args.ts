@@ -60,10 +60,23 @@ export class MethodArgs {
 }
 
 /** Form fields Slack clients JSON-encode; recorded calls show them decoded. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view', 'prompts', 'chunks', 'unfurls', 'loading_messages']);
+const JSON_FIELDS = new Set([
+  'blocks',
+  'attachments',
+  'metadata',
+  'view',
+  'prompts',
+  'chunks',
+  'unfurls',
+  'loading_messages',
+]);
 
 /** Parses a request body into arguments; query-string arguments are merged underneath. */
-export function parseArguments(contentType: string | undefined, body: string, query: URLSearchParams): Record<string, unknown> {
+export function parseArguments(
+  contentType: string | undefined,
+  body: string,
+  query: URLSearchParams,
+): Record<string, unknown> {
   const args: Record<string, unknown> = Object.fromEntries(query.entries());
   if (body.length === 0) return args;
   if (contentType?.startsWith('application/json')) {

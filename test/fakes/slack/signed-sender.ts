@@ -31,12 +31,21 @@ export interface SignedResponse {
 }
 
 /** The headers Slack would send with `body` (signature over the exact string given). */
-export function signedHeaders(body: string, contentType: string, options: SignedRequestOptions): Record<string, string> {
+export function signedHeaders(
+  body: string,
+  contentType: string,
+  options: SignedRequestOptions,
+): Record<string, string> {
   const now = options.timestampSeconds ?? Math.floor(Date.now() / 1000);
   const timestamp = options.stale ? now - 600 : now;
   const secret = options.badSignature ? `${options.signingSecret}-wrong` : options.signingSecret;
   const retry: Record<string, string> =
-    options.retryNum === undefined ? {} : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': options.retryReason ?? 'http_timeout' };
+    options.retryNum === undefined
+      ? {}
+      : {
+          'x-slack-retry-num': String(options.retryNum),
+          'x-slack-retry-reason': options.retryReason ?? 'http_timeout',
+        };
   return {
     'content-type': contentType,
     'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
@@ -48,7 +57,12 @@ export function signedHeaders(body: string, contentType: string, options: Signed
 }
 
 /** POSTs a raw body, signed, and returns the receiver's answer. */
-export async function sendSignedRequest(url: string, body: string, contentType: string, options: SignedRequestOptions): Promise<SignedResponse> {
+export async function sendSignedRequest(
+  url: string,
+  body: string,
+  contentType: string,
+  options: SignedRequestOptions,
+): Promise<SignedResponse> {
   const response = await fetch(url, { method: 'POST', headers: signedHeaders(body, contentType, options), body });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
@@ -59,11 +73,24 @@ export function sendSignedEvent(url: string, payload: object, options: SignedReq
 }
 
 /** POSTs an interactivity payload (`block_actions`, `view_submission`…) as the form field `payload`. */
-export function sendSignedInteraction(url: string, payload: object, options: SignedRequestOptions): Promise<SignedResponse> {
-  return sendSignedRequest(url, slackFormEncode({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded', options);
+export function sendSignedInteraction(
+  url: string,
+  payload: object,
+  options: SignedRequestOptions,
+): Promise<SignedResponse> {
+  return sendSignedRequest(
+    url,
+    slackFormEncode({ payload: JSON.stringify(payload) }),
+    'application/x-www-form-urlencoded',
+    options,
+  );
 }
 
 /** POSTs slash-command fields form-encoded. */
-export function sendSignedSlashCommand(url: string, fields: Readonly<Record<string, string>>, options: SignedRequestOptions): Promise<SignedResponse> {
+export function sendSignedSlashCommand(
+  url: string,
+  fields: Readonly<Record<string, string>>,
+  options: SignedRequestOptions,
+): Promise<SignedResponse> {
   return sendSignedRequest(url, slackFormEncode(fields), 'application/x-www-form-urlencoded', options);
 }

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkSlackSignature, computeSlackSignature, signedHeaders, slackFormEncode, slashCommandFields } from './index.js';
+import {
+  checkSlackSignature,
+  computeSlackSignature,
+  signedHeaders,
+  slackFormEncode,
+  slashCommandFields,
+} from './index.js';
 
 /** The two vectors of test/fixtures/slack/signing/test-vectors.json, spelled out so a reader sees them. */
 const SECRET = '8f7c3b2a1d0e9f8a7b6c5d4e3f2a1b0c';
@@ -19,7 +25,12 @@ describe('Slack request signing', () => {
   it('reproduces the signing test vectors', () => {
     expect(computeSlackSignature(SECRET, TIMESTAMP, EVENT_BODY)).toBe(EVENT_SIGNATURE);
     expect(computeSlackSignature(SECRET, String(TIMESTAMP), SLASH_BODY)).toBe(SLASH_SIGNATURE);
-    expect(signedHeaders(SLASH_BODY, 'application/x-www-form-urlencoded', { signingSecret: SECRET, timestampSeconds: TIMESTAMP })).toMatchObject({
+    expect(
+      signedHeaders(SLASH_BODY, 'application/x-www-form-urlencoded', {
+        signingSecret: SECRET,
+        timestampSeconds: TIMESTAMP,
+      }),
+    ).toMatchObject({
       'x-slack-request-timestamp': String(TIMESTAMP),
       'x-slack-signature': SLASH_SIGNATURE,
     });
@@ -34,15 +45,31 @@ describe('Slack request signing', () => {
   });
 
   it('refuses bad signatures and stale timestamps, and honours retry headers', () => {
-    const base = { signingSecret: SECRET, timestampHeader: String(TIMESTAMP), body: EVENT_BODY, nowSeconds: TIMESTAMP + 10 };
+    const base = {
+      signingSecret: SECRET,
+      timestampHeader: String(TIMESTAMP),
+      body: EVENT_BODY,
+      nowSeconds: TIMESTAMP + 10,
+    };
     expect(checkSlackSignature({ ...base, signatureHeader: EVENT_SIGNATURE })).toBeUndefined();
     expect(checkSlackSignature({ ...base, signatureHeader: EVENT_SIGNATURE.replace('c', 'd') })).toBe('bad_signature');
-    expect(checkSlackSignature({ ...base, signatureHeader: EVENT_SIGNATURE, nowSeconds: TIMESTAMP + 301 })).toBe('stale_timestamp');
+    expect(checkSlackSignature({ ...base, signatureHeader: EVENT_SIGNATURE, nowSeconds: TIMESTAMP + 301 })).toBe(
+      'stale_timestamp',
+    );
 
-    const bad = signedHeaders(EVENT_BODY, 'application/json', { signingSecret: SECRET, timestampSeconds: TIMESTAMP, badSignature: true, retryNum: 2 });
+    const bad = signedHeaders(EVENT_BODY, 'application/json', {
+      signingSecret: SECRET,
+      timestampSeconds: TIMESTAMP,
+      badSignature: true,
+      retryNum: 2,
+    });
     expect(bad['x-slack-signature']).not.toBe(EVENT_SIGNATURE);
     expect(bad).toMatchObject({ 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' });
-    const stale = signedHeaders(EVENT_BODY, 'application/json', { signingSecret: SECRET, timestampSeconds: TIMESTAMP, stale: true });
+    const stale = signedHeaders(EVENT_BODY, 'application/json', {
+      signingSecret: SECRET,
+      timestampSeconds: TIMESTAMP,
+      stale: true,
+    });
     expect(Number(stale['x-slack-request-timestamp'])).toBe(TIMESTAMP - 600);
   });
 
@@ -51,7 +78,9 @@ describe('Slack request signing', () => {
       vectors: { signing_secret: string; body: string; headers: Record<string, string> }[];
     };
     for (const vector of vectors) {
-      expect(computeSlackSignature(vector.signing_secret, vector.headers['X-Slack-Request-Timestamp'] ?? '', vector.body)).toBe(vector.headers['X-Slack-Signature']);
+      expect(
+        computeSlackSignature(vector.signing_secret, vector.headers['X-Slack-Request-Timestamp'] ?? '', vector.body),
+      ).toBe(vector.headers['X-Slack-Signature']);
     }
     const payload: unknown = JSON.parse(readFileSync(`${SPECS}interactivity/block_actions.button.json`, 'utf8'));
     const formBody = readFileSync(`${SPECS}interactivity/block_actions.button.form-body.txt`, 'utf8').trim();

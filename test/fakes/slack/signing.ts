@@ -6,7 +6,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The `X-Slack-Signature` value for a raw body sent at `timestampSeconds`. */
 export function computeSlackSignature(signingSecret: string, timestampSeconds: number | string, body: string): string {
-  const digest = createHmac('sha256', signingSecret).update(`v0:${String(timestampSeconds)}:${body}`).digest('hex');
+  const digest = createHmac('sha256', signingSecret)
+    .update(`v0:${String(timestampSeconds)}:${body}`)
+    .digest('hex');
   return `v0=${digest}`;
 }
 

@@ -8,7 +8,13 @@ import { claimTs } from './timestamps.js';
 import { createImChannel, defaultDirectory, FAKE_WORKSPACE, type SlackChannel, type SlackUser } from './workspace.js';
 
 /** A message as Slack returns it (`type: "message"`, string `ts`, optional `thread_ts`). */
-export type SlackMessage = Record<string, unknown> & { type: 'message'; ts: string; text?: string; thread_ts?: string; user?: string };
+export type SlackMessage = Record<string, unknown> & {
+  type: 'message';
+  ts: string;
+  text?: string;
+  thread_ts?: string;
+  user?: string;
+};
 
 /** An ephemeral message (never in history; only the target user saw it). */
 export interface EphemeralMessage {
@@ -83,7 +89,9 @@ export class SlackState {
     const channel = this.channels.get(id);
     if (channel) return channel;
     if (this.users.has(id)) {
-      const existing = [...this.channels.values()].find((candidate) => candidate.is_im === true && candidate.user === id);
+      const existing = [...this.channels.values()].find(
+        (candidate) => candidate.is_im === true && candidate.user === id,
+      );
       if (existing) return existing;
       const im = createImChannel(`D${id.slice(1)}`.slice(0, 11), id);
       this.channels.set(im.id, im);
@@ -126,7 +134,9 @@ export class SlackState {
     if (!parent && replies.length === 0) return undefined;
     if (!parent) return replies;
     if (replies.length === 0) return [parent];
-    const replyUsers = [...new Set(replies.map((reply) => reply.user).filter((user): user is string => typeof user === 'string'))];
+    const replyUsers = [
+      ...new Set(replies.map((reply) => reply.user).filter((user): user is string => typeof user === 'string')),
+    ];
     const enrichedParent: SlackMessage = {
       ...parent,
       thread_ts: threadTs,

@@ -42,7 +42,9 @@ const conversationsReplies: MethodHandler = ({ args, state }) => {
   return {
     messages,
     has_more: hasMore,
-    ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`offset:${offset + limit}`).toString('base64') } } : {}),
+    ...(hasMore
+      ? { response_metadata: { next_cursor: Buffer.from(`offset:${offset + limit}`).toString('base64') } }
+      : {}),
   };
 };
 
@@ -70,7 +72,8 @@ const setSuggestedPrompts: MethodHandler = ({ args, state }) => {
   const { channel, threadTs } = assistantThreadArgs(args);
   state.resolveChannel(channel);
   const prompts = args.json('prompts');
-  if (!Array.isArray(prompts) || prompts.length === 0) throw invalidArguments('[ERROR] missing required field: prompts');
+  if (!Array.isArray(prompts) || prompts.length === 0)
+    throw invalidArguments('[ERROR] missing required field: prompts');
   if (prompts.length > 4) throw invalidArguments('[ERROR] no more than 4 items allowed [json-pointer:/prompts]');
   for (const prompt of prompts as { title?: unknown; message?: unknown }[]) {
     if (typeof prompt.title !== 'string' || typeof prompt.message !== 'string') {
@@ -92,16 +95,23 @@ const setTitle: MethodHandler = ({ args, state }) => {
 function viewArgument(args: MethodArgs, expectedType: 'modal' | 'home' | undefined): Record<string, unknown> {
   const view = args.json('view');
   if (view === null || typeof view !== 'object' || Array.isArray(view)) {
-    throw invalidArguments('[ERROR] failed to match all allowed schemas [json-pointer:/view]', '[ERROR] must provide an object [json-pointer:/view]');
+    throw invalidArguments(
+      '[ERROR] failed to match all allowed schemas [json-pointer:/view]',
+      '[ERROR] must provide an object [json-pointer:/view]',
+    );
   }
   const record = view as Record<string, unknown>;
   const problems: string[] = [];
   if (typeof record['type'] !== 'string') problems.push('[ERROR] missing required field: type [json-pointer:/view]');
-  else if (expectedType !== undefined && record['type'] !== expectedType) problems.push(`[ERROR] must be "${expectedType}" [json-pointer:/view/type]`);
+  else if (expectedType !== undefined && record['type'] !== expectedType)
+    problems.push(`[ERROR] must be "${expectedType}" [json-pointer:/view/type]`);
   if (!Array.isArray(record['blocks'])) problems.push('[ERROR] missing required field: blocks [json-pointer:/view]');
-  else if (record['blocks'].length > 100) problems.push('[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]');
-  if (record['type'] === 'modal' && record['title'] === undefined) problems.push('[ERROR] missing required field: title [json-pointer:/view]');
-  if (problems.length > 0) throw invalidArguments('[ERROR] failed to match all allowed schemas [json-pointer:/view]', ...problems);
+  else if (record['blocks'].length > 100)
+    problems.push('[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]');
+  if (record['type'] === 'modal' && record['title'] === undefined)
+    problems.push('[ERROR] missing required field: title [json-pointer:/view]');
+  if (problems.length > 0)
+    throw invalidArguments('[ERROR] failed to match all allowed schemas [json-pointer:/view]', ...problems);
   return record;
 }
 
@@ -130,8 +140,12 @@ const viewsPublish: MethodHandler = ({ args, state }) => {
 const viewsUpdate: MethodHandler = ({ args, state }) => {
   const viewId = args.string('view_id');
   const externalId = args.string('external_id');
-  if (viewId === undefined && externalId === undefined) throw invalidArguments('[ERROR] either view_id or external_id is required');
-  const current = viewId !== undefined ? state.views.get(viewId) : [...state.views.values()].find((view) => view['external_id'] === externalId);
+  if (viewId === undefined && externalId === undefined)
+    throw invalidArguments('[ERROR] either view_id or external_id is required');
+  const current =
+    viewId !== undefined
+      ? state.views.get(viewId)
+      : [...state.views.values()].find((view) => view['external_id'] === externalId);
   if (!current) throw new SlackApiError('not_found');
   checkHash(args, current);
   return { view: state.storeView(viewArgument(args, undefined), current) };

@@ -45,11 +45,17 @@ export type SlackChannel = Record<string, unknown> & { id: string; is_im?: boole
 
 function avatarImages(userId: string): Record<string, string> {
   const url = (size: string): string => `https://avatars.slack-edge.com/fake/${userId}_${size}.png`;
-  return Object.fromEntries(['24', '32', '48', '72', '192', '512', 'original'].map((size) => [`image_${size}`, url(size)]));
+  return Object.fromEntries(
+    ['24', '32', '48', '72', '192', '512', 'original'].map((size) => [`image_${size}`, url(size)]),
+  );
 }
 
 /** Builds a human (or bot) user record like `web-api/users.info.json`. */
-export function createUser(id: string, name: string, options: { realName?: string; isBot?: boolean; email?: string } = {}): SlackUser {
+export function createUser(
+  id: string,
+  name: string,
+  options: { realName?: string; isBot?: boolean; email?: string } = {},
+): SlackUser {
   const realName = options.realName ?? name;
   return {
     id,
@@ -87,7 +93,11 @@ export function createUser(id: string, name: string, options: { realName?: strin
 }
 
 /** Builds a public or private channel record like `web-api/conversations.info.channel.json`. */
-export function createChannel(id: string, name: string, options: { isPrivate?: boolean; isMember?: boolean } = {}): SlackChannel {
+export function createChannel(
+  id: string,
+  name: string,
+  options: { isPrivate?: boolean; isMember?: boolean } = {},
+): SlackChannel {
   return {
     id,
     name,

@@ -11,7 +11,11 @@ export interface ContainerSpec {
   name: string;
   image?: string;
   env?: Array<{ name: string; value?: string; valueFrom?: Record<string, Record<string, unknown> | undefined> }>;
-  envFrom?: Array<{ prefix?: string; configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }>;
+  envFrom?: Array<{
+    prefix?: string;
+    configMapRef?: { name: string; optional?: boolean };
+    secretRef?: { name: string; optional?: boolean };
+  }>;
   ports?: Array<{ name?: string; containerPort: number; protocol?: string }>;
   volumeMounts?: Array<{ name: string; mountPath: string; subPath?: string }>;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -70,7 +74,8 @@ export function parseImage(image: string): { repository: string; tag: string; di
   }
   const lastSlash = rest.lastIndexOf('/');
   const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) return { repository: rest.slice(0, colon), tag: rest.slice(colon + 1), ...(digest ? { digest } : {}) };
+  if (colon > lastSlash)
+    return { repository: rest.slice(0, colon), tag: rest.slice(colon + 1), ...(digest ? { digest } : {}) };
   return { repository: rest, tag: 'latest', ...(digest ? { digest } : {}) };
 }
 
@@ -78,12 +83,19 @@ export function parseImage(image: string): { repository: string; tag: string; di
 export function qualifiedImage(repository: string, tag: string): string {
   const first = repository.split('/')[0] ?? '';
   const hasRegistry = repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const full = hasRegistry ? repository : repository.includes('/') ? `docker.io/${repository}` : `docker.io/library/${repository}`;
+  const full = hasRegistry
+    ? repository
+    : repository.includes('/')
+      ? `docker.io/${repository}`
+      : `docker.io/library/${repository}`;
   return `${full}:${tag}`;
 }
 
 /** Finds the behaviour of an image repository, tolerating `docker.io/library/` prefixes. */
-export function findBehaviour(images: ReadonlyMap<string, ImageBehaviour>, repository: string): ImageBehaviour | undefined {
+export function findBehaviour(
+  images: ReadonlyMap<string, ImageBehaviour>,
+  repository: string,
+): ImageBehaviour | undefined {
   return images.get(repository) ?? images.get(repository.replace(/^docker\.io\/(library\/)?/, ''));
 }
 
@@ -113,12 +125,15 @@ export function decideOutcome(input: OutcomeInput): ContainerOutcome {
   const calls = behaviour?.calls ?? [];
   const missingEnv = (behaviour?.requiredEnv ?? []).filter((name) => !env.has(name));
   if (missingEnv.length > 0) {
-    const crash = behaviour?.crashLog ?? missingEnv.map((name) => `FATAL: required environment variable ${name} is not set`);
+    const crash =
+      behaviour?.crashLog ?? missingEnv.map((name) => `FATAL: required environment variable ${name} is not set`);
     return runOutcome(`crash-env|${missingEnv.join(',')}`, 1, 1, 'Error', [...logLines, ...crash], calls);
   }
   const missingFiles = (behaviour?.requiredFiles ?? []).filter((file) => !fileIsMounted(input, file));
   if (missingFiles.length > 0) {
-    const crash = behaviour?.crashLog ?? [`FATAL: failed to load configuration: open ${missingFiles[0] ?? ''}: no such file or directory`];
+    const crash = behaviour?.crashLog ?? [
+      `FATAL: failed to load configuration: open ${missingFiles[0] ?? ''}: no such file or directory`,
+    ];
     return runOutcome(`crash-file|${missingFiles.join(',')}`, 1, 1, 'Error', [...logLines, ...crash], calls);
   }
   const limit = parseQuantity(container.resources?.limits?.memory);
@@ -126,7 +141,9 @@ export function decideOutcome(input: OutcomeInput): ContainerOutcome {
     return runOutcome(`oom|${limit}`, 6, 137, 'OOMKilled', logLines, calls);
   }
   const listenPort = behaviour?.listenPort;
-  const liveness = probeFailure('Liveness', container.livenessProbe, container, listenPort) ?? probeFailure('Startup', container.startupProbe, container, listenPort);
+  const liveness =
+    probeFailure('Liveness', container.livenessProbe, container, listenPort) ??
+    probeFailure('Startup', container.startupProbe, container, listenPort);
   const readiness = probeFailure('Readiness', container.readinessProbe, container, listenPort);
   if (liveness) {
     const runSeconds = liveness.initialDelaySeconds + liveness.periodSeconds * liveness.failureThreshold;
@@ -146,7 +163,14 @@ export function decideOutcome(input: OutcomeInput): ContainerOutcome {
 
 type RunOutcome = Extract<ContainerOutcome, { kind: 'run' }>;
 
-function runOutcome(key: string, runSeconds: number, exitCode: number, exitReason: string, logLines: string[], calls: string[]): RunOutcome {
+function runOutcome(
+  key: string,
+  runSeconds: number,
+  exitCode: number,
+  exitReason: string,
+  logLines: string[],
+  calls: string[],
+): RunOutcome {
   return { kind: 'run', key, runSeconds, exitCode, exitReason, logLines, calls };
 }
 
@@ -200,12 +224,17 @@ interface VolumeSpec {
   name: string;
   configMap?: { name: string; items?: Array<{ key: string; path: string }> };
   secret?: { secretName: string; items?: Array<{ key: string; path: string }> };
-  projected?: { sources?: Array<{ configMap?: VolumeSpec['configMap']; secret?: { name: string; items?: Array<{ key: string; path: string }> } }> };
+  projected?: {
+    sources?: Array<{
+      configMap?: VolumeSpec['configMap'];
+      secret?: { name: string; items?: Array<{ key: string; path: string }> };
+    }>;
+  };
 }
 
 /** True when a file path inside the container is provided by a mounted ConfigMap/Secret. */
 function fileIsMounted(input: OutcomeInput, file: string): boolean {
-  const volumes = ((input.pod.spec as { volumes?: VolumeSpec[] } | undefined)?.volumes ?? []);
+  const volumes = (input.pod.spec as { volumes?: VolumeSpec[] } | undefined)?.volumes ?? [];
   for (const mount of input.container.volumeMounts ?? []) {
     const volume = volumes.find((v) => v.name === mount.name);
     if (!volume) continue;
@@ -222,11 +251,27 @@ function fileIsMounted(input: OutcomeInput, file: string): boolean {
 
 function volumeFiles(input: OutcomeInput, volume: VolumeSpec): string[] {
   const sources: Array<{ object: KubeObject | undefined; items?: Array<{ key: string; path: string }> }> = [];
-  if (volume.configMap) sources.push({ object: input.getConfigMap(volume.configMap.name), ...(volume.configMap.items ? { items: volume.configMap.items } : {}) });
-  if (volume.secret) sources.push({ object: input.getSecret(volume.secret.secretName), ...(volume.secret.items ? { items: volume.secret.items } : {}) });
+  if (volume.configMap)
+    sources.push({
+      object: input.getConfigMap(volume.configMap.name),
+      ...(volume.configMap.items ? { items: volume.configMap.items } : {}),
+    });
+  if (volume.secret)
+    sources.push({
+      object: input.getSecret(volume.secret.secretName),
+      ...(volume.secret.items ? { items: volume.secret.items } : {}),
+    });
   for (const source of volume.projected?.sources ?? []) {
-    if (source.configMap) sources.push({ object: input.getConfigMap(source.configMap.name), ...(source.configMap.items ? { items: source.configMap.items } : {}) });
-    if (source.secret) sources.push({ object: input.getSecret(source.secret.name), ...(source.secret.items ? { items: source.secret.items } : {}) });
+    if (source.configMap)
+      sources.push({
+        object: input.getConfigMap(source.configMap.name),
+        ...(source.configMap.items ? { items: source.configMap.items } : {}),
+      });
+    if (source.secret)
+      sources.push({
+        object: input.getSecret(source.secret.name),
+        ...(source.secret.items ? { items: source.secret.items } : {}),
+      });
   }
   const files: string[] = [];
   for (const { object, items } of sources) {
@@ -247,7 +292,12 @@ function resolvePort(port: number | string | undefined, container: ContainerSpec
   return container.ports?.find((p) => p.name === port)?.containerPort;
 }
 
-function probeFailure(kind: ProbeFailure['kind'], probe: ProbeSpec | undefined, container: ContainerSpec, listenPort: number | undefined): ProbeFailure | undefined {
+function probeFailure(
+  kind: ProbeFailure['kind'],
+  probe: ProbeSpec | undefined,
+  container: ContainerSpec,
+  listenPort: number | undefined,
+): ProbeFailure | undefined {
   if (!probe || listenPort === undefined) return undefined;
   const port = resolvePort(probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port, container);
   if (port === undefined || port === listenPort) return undefined;

@@ -60,7 +60,11 @@ export function keyOf(object: KubeObject): string {
  * Writes `next` unless it equals the stored object apart from resourceVersion, so steady
  * state produces no watch events. Returns the stored object.
  */
-export function putIfChanged(context: ControllerContext, existing: KubeObject | undefined, next: KubeObject): KubeObject {
+export function putIfChanged(
+  context: ControllerContext,
+  existing: KubeObject | undefined,
+  next: KubeObject,
+): KubeObject {
   if (existing && sameContent(existing, next)) return existing;
   return context.store.put(keyOf(next), next);
 }
@@ -70,8 +74,10 @@ export function putIfChanged(context: ControllerContext, existing: KubeObject | 
  * bookkeeping of a write, which changes only when the content does).
  */
 export function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return JSON.stringify({ ...a, metadata: { ...a.metadata, resourceVersion: undefined, managedFields: undefined } }) ===
-    JSON.stringify({ ...b, metadata: { ...b.metadata, resourceVersion: undefined, managedFields: undefined } });
+  return (
+    JSON.stringify({ ...a, metadata: { ...a.metadata, resourceVersion: undefined, managedFields: undefined } }) ===
+    JSON.stringify({ ...b, metadata: { ...b.metadata, resourceVersion: undefined, managedFields: undefined } })
+  );
 }
 
 /** RFC 3339 timestamp with second precision, as the API server serialises metav1.Time. */
@@ -80,13 +86,24 @@ export function isoSeconds(ms: number): string {
 }
 
 /** A controller owner reference to `owner`. */
-export function controllerRef(owner: KubeObject): NonNullable<KubeObject['metadata']['ownerReferences']>[number] & { blockOwnerDeletion: boolean } {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+export function controllerRef(
+  owner: KubeObject,
+): NonNullable<KubeObject['metadata']['ownerReferences']>[number] & { blockOwnerDeletion: boolean } {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** True when `object` is controlled by `owner`. */
 export function isControlledBy(object: KubeObject, owner: KubeObject): boolean {
-  return (object.metadata.ownerReferences ?? []).some((ref) => ref.controller === true && ref.uid === owner.metadata.uid);
+  return (object.metadata.ownerReferences ?? []).some(
+    (ref) => ref.controller === true && ref.uid === owner.metadata.uid,
+  );
 }
 
 /** Key of a pod's per-container (or per-concern, e.g. `#scheduler`) simulation memory. */

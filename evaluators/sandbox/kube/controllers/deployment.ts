@@ -17,7 +17,10 @@ interface DeploymentSpec {
   revisionHistoryLimit?: number;
   selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
   strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
-  template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+  template?: {
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: Record<string, unknown>;
+  };
 }
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -27,7 +30,12 @@ export function templateHash(template: unknown): string {
   return stableSuffix(JSON.stringify(template ?? {}), 10);
 }
 
-function resolveIntOrPercent(value: number | string | undefined, total: number, roundUp: boolean, fallback: string): number {
+function resolveIntOrPercent(
+  value: number | string | undefined,
+  total: number,
+  roundUp: boolean,
+  fallback: string,
+): number {
   const raw = value ?? fallback;
   if (typeof raw === 'number') return raw;
   if (raw.endsWith('%')) {
@@ -58,7 +66,13 @@ export function syncDeployment(context: ControllerContext, deployment: KubeObjec
     changed = true;
   } else if (Number(newRs.metadata.annotations?.[REVISION] ?? 0) < maxRevision) {
     // Rolling back to an older template re-uses its ReplicaSet under a new revision.
-    newRs = context.store.put('apps/ReplicaSet', { ...newRs, metadata: { ...newRs.metadata, annotations: { ...newRs.metadata.annotations, [REVISION]: String(maxRevision + 1) } } });
+    newRs = context.store.put('apps/ReplicaSet', {
+      ...newRs,
+      metadata: {
+        ...newRs.metadata,
+        annotations: { ...newRs.metadata.annotations, [REVISION]: String(maxRevision + 1) },
+      },
+    });
     changed = true;
   }
   const olds = owned.filter((rs) => rs !== newRs && rs.metadata.name !== newRs?.metadata.name);
@@ -90,7 +104,9 @@ export function syncDeployment(context: ControllerContext, deployment: KubeObjec
     const minAvailable = desired - unavailable;
     let allowed = Math.max(0, oldReady + newReady - minAvailable) + oldUnready;
     // Scale down the oldest ReplicaSets first.
-    const byAge = [...olds].sort((a, b) => Number(a.metadata.annotations?.[REVISION] ?? 0) - Number(b.metadata.annotations?.[REVISION] ?? 0));
+    const byAge = [...olds].sort(
+      (a, b) => Number(a.metadata.annotations?.[REVISION] ?? 0) - Number(b.metadata.annotations?.[REVISION] ?? 0),
+    );
     for (const rs of byAge) {
       const current = replicasOf(rs);
       const cut = Math.min(current, allowed);
@@ -111,19 +127,37 @@ function scale(context: ControllerContext, deployment: KubeObject, rs: KubeObjec
   const desired = Number((deployment.spec as DeploymentSpec).replicas ?? 1);
   context.store.put('apps/ReplicaSet', {
     ...current,
-    metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + 1) } },
+    metadata: {
+      ...current.metadata,
+      annotations: {
+        ...current.metadata.annotations,
+        'deployment.kubernetes.io/desired-replicas': String(desired),
+        'deployment.kubernetes.io/max-replicas': String(desired + 1),
+      },
+    },
     spec: { ...(current.spec as object), replicas: target },
   });
   const atMs = current.status === undefined ? childCreationMs(context, deployment) : context.now().getTime();
   context.events.record({
-    involved: deployment, type: 'Normal', reason: 'ScalingReplicaSet', component: 'deployment-controller',
+    involved: deployment,
+    type: 'Normal',
+    reason: 'ScalingReplicaSet',
+    component: 'deployment-controller',
     message: `Scaled ${target > from ? 'up' : 'down'} replica set ${current.metadata.name} from ${from} to ${target}`,
-    firstMs: atMs, lastMs: atMs, count: 1,
+    firstMs: atMs,
+    lastMs: atMs,
+    count: 1,
   });
   return true;
 }
 
-function createReplicaSet(context: ControllerContext, deployment: KubeObject, hash: string, revision: number, createdMs: number): KubeObject {
+function createReplicaSet(
+  context: ControllerContext,
+  deployment: KubeObject,
+  hash: string,
+  revision: number,
+  createdMs: number,
+): KubeObject {
   const spec = deployment.spec as DeploymentSpec;
   const namespace = deployment.metadata.namespace ?? 'default';
   const name = `${deployment.metadata.name}-${hash}`;
@@ -140,12 +174,19 @@ function createReplicaSet(context: ControllerContext, deployment: KubeObject, ha
       creationTimestamp: isoSeconds(at),
       generation: 1,
       labels,
-      annotations: { [REVISION]: String(revision), 'deployment.kubernetes.io/desired-replicas': String(spec.replicas ?? 1), 'deployment.kubernetes.io/max-replicas': String(Number(spec.replicas ?? 1) + 1) },
+      annotations: {
+        [REVISION]: String(revision),
+        'deployment.kubernetes.io/desired-replicas': String(spec.replicas ?? 1),
+        'deployment.kubernetes.io/max-replicas': String(Number(spec.replicas ?? 1) + 1),
+      },
       ownerReferences: [controllerRef(deployment)],
     },
     spec: {
       replicas: 0,
-      selector: { ...(spec.selector ?? {}), matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+      selector: {
+        ...(spec.selector ?? {}),
+        matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash },
+      },
       template: { ...template, metadata: { ...(template.metadata ?? {}), labels } },
     },
   });
@@ -156,7 +197,8 @@ function pruneHistory(context: ControllerContext, olds: KubeObject[], limit: num
     .map((rs) => context.store.get('apps/ReplicaSet', rs.metadata.namespace, rs.metadata.name))
     .filter((rs): rs is KubeObject => rs !== undefined && replicasOf(rs) === 0)
     .sort((a, b) => Number(a.metadata.annotations?.[REVISION] ?? 0) - Number(b.metadata.annotations?.[REVISION] ?? 0));
-  for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) context.store.remove('apps/ReplicaSet', rs.metadata.namespace, rs.metadata.name);
+  for (const rs of idle.slice(0, Math.max(0, idle.length - limit)))
+    context.store.remove('apps/ReplicaSet', rs.metadata.namespace, rs.metadata.name);
 }
 
 /** Writes the Deployment's status and conditions from its ReplicaSets and pods. */
@@ -181,7 +223,11 @@ export function deploymentStatus(context: ControllerContext, deployment: KubeObj
   const isAvailable = ready >= desired - (spec.strategy?.type === 'Recreate' ? 0 : unavailableAllowed);
   const previous = (deployment.status as { conditions?: Array<Record<string, string>> } | undefined)?.conditions ?? [];
   const nowIso = isoSeconds(context.now().getTime());
-  const since = (type: string, status: string, reason?: string): { lastTransitionTime: string; lastUpdateTime: string } => {
+  const since = (
+    type: string,
+    status: string,
+    reason?: string,
+  ): { lastTransitionTime: string; lastUpdateTime: string } => {
     const old = previous.find((c) => c.type === type);
     const baseline = deployment.status === undefined ? isoSeconds(childCreationMs(context, deployment)) : nowIso;
     const transition = old && old.status === status ? (old.lastTransitionTime ?? baseline) : baseline;
@@ -189,29 +235,71 @@ export function deploymentStatus(context: ControllerContext, deployment: KubeObj
     return { lastTransitionTime: transition, lastUpdateTime: update };
   };
   const conditions: Array<Record<string, string>> = [];
-  conditions.push(isAvailable
-    ? { type: 'Available', status: 'True', ...since('Available', 'True', 'MinimumReplicasAvailable'), reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-    : { type: 'Available', status: 'False', ...since('Available', 'False', 'MinimumReplicasUnavailable'), reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' });
+  conditions.push(
+    isAvailable
+      ? {
+          type: 'Available',
+          status: 'True',
+          ...since('Available', 'True', 'MinimumReplicasAvailable'),
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        }
+      : {
+          type: 'Available',
+          status: 'False',
+          ...since('Available', 'False', 'MinimumReplicasUnavailable'),
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        },
+  );
   const rsName = newRs?.metadata.name ?? deployment.metadata.name;
   const isComplete = updated === desired && newReady === desired && replicas === desired;
   if (isComplete) {
-    conditions.push({ type: 'Progressing', status: 'True', ...since('Progressing', 'True', 'NewReplicaSetAvailable'), reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` });
+    conditions.push({
+      type: 'Progressing',
+      status: 'True',
+      ...since('Progressing', 'True', 'NewReplicaSetAvailable'),
+      reason: 'NewReplicaSetAvailable',
+      message: `ReplicaSet "${rsName}" has successfully progressed.`,
+    });
   } else {
     const progressing = since('Progressing', 'True', 'ReplicaSetUpdated');
     const oldProgress = previous.find((c) => c.type === 'Progressing');
-    const startedMs = oldProgress?.reason === 'ReplicaSetUpdated' || oldProgress?.reason === 'ProgressDeadlineExceeded'
-      ? Date.parse(oldProgress.lastUpdateTime ?? progressing.lastUpdateTime)
-      : Date.parse(newRs?.metadata.creationTimestamp ?? progressing.lastUpdateTime);
+    const startedMs =
+      oldProgress?.reason === 'ReplicaSetUpdated' || oldProgress?.reason === 'ProgressDeadlineExceeded'
+        ? Date.parse(oldProgress.lastUpdateTime ?? progressing.lastUpdateTime)
+        : Date.parse(newRs?.metadata.creationTimestamp ?? progressing.lastUpdateTime);
     const deadlineMs = startedMs + (spec.progressDeadlineSeconds ?? 600) * 1000;
     if (context.now().getTime() >= deadlineMs) {
       const old = previous.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
-      conditions.push({ type: 'Progressing', status: 'False', lastTransitionTime: old?.lastTransitionTime ?? isoSeconds(deadlineMs), lastUpdateTime: old?.lastUpdateTime ?? isoSeconds(deadlineMs), reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` });
+      conditions.push({
+        type: 'Progressing',
+        status: 'False',
+        lastTransitionTime: old?.lastTransitionTime ?? isoSeconds(deadlineMs),
+        lastUpdateTime: old?.lastUpdateTime ?? isoSeconds(deadlineMs),
+        reason: 'ProgressDeadlineExceeded',
+        message: `ReplicaSet "${rsName}" has timed out progressing.`,
+      });
     } else {
-      conditions.push({ type: 'Progressing', status: 'True', lastTransitionTime: isoSeconds(startedMs), lastUpdateTime: oldProgress?.reason === 'ReplicaSetUpdated' ? (oldProgress.lastUpdateTime ?? isoSeconds(startedMs)) : isoSeconds(startedMs), reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` });
+      conditions.push({
+        type: 'Progressing',
+        status: 'True',
+        lastTransitionTime: isoSeconds(startedMs),
+        lastUpdateTime:
+          oldProgress?.reason === 'ReplicaSetUpdated'
+            ? (oldProgress.lastUpdateTime ?? isoSeconds(startedMs))
+            : isoSeconds(startedMs),
+        reason: 'ReplicaSetUpdated',
+        message: `ReplicaSet "${rsName}" is progressing.`,
+      });
       context.memory.timeDependentNamespaces.add(namespace);
     }
   }
-  const failure = newRs ? (newRs.status as { conditions?: Array<Record<string, string>> } | undefined)?.conditions?.find((c) => c.type === 'ReplicaFailure') : undefined;
+  const failure = newRs
+    ? (newRs.status as { conditions?: Array<Record<string, string>> } | undefined)?.conditions?.find(
+        (c) => c.type === 'ReplicaFailure',
+      )
+    : undefined;
   if (failure) conditions.push({ ...failure, lastUpdateTime: failure.lastTransitionTime ?? nowIso });
   const status: Record<string, unknown> = {
     observedGeneration: deployment.metadata.generation ?? 1,
@@ -219,12 +307,22 @@ export function deploymentStatus(context: ControllerContext, deployment: KubeObj
     updatedReplicas: updated,
     readyReplicas: ready,
     availableReplicas: ready,
-    ...(replicas - ready > 0 || desired - ready > 0 ? { unavailableReplicas: Math.max(replicas, desired) - ready } : {}),
+    ...(replicas - ready > 0 || desired - ready > 0
+      ? { unavailableReplicas: Math.max(replicas, desired) - ready }
+      : {}),
     conditions,
   };
   const revision = newRs?.metadata.annotations?.[REVISION];
-  const next: KubeObject = revision && deployment.metadata.annotations?.[REVISION] !== revision
-    ? { ...deployment, metadata: { ...deployment.metadata, annotations: { ...deployment.metadata.annotations, [REVISION]: revision } }, status }
-    : { ...deployment, status };
+  const next: KubeObject =
+    revision && deployment.metadata.annotations?.[REVISION] !== revision
+      ? {
+          ...deployment,
+          metadata: {
+            ...deployment.metadata,
+            annotations: { ...deployment.metadata.annotations, [REVISION]: revision },
+          },
+          status,
+        }
+      : { ...deployment, status };
   return putIfChanged(context, deployment, next);
 }

@@ -28,7 +28,9 @@ function resolveTargetPort(pod: KubeObject, port: ServicePort): number | undefin
   const target = port.targetPort ?? port.port;
   if (typeof target === 'number') return target;
   if (/^[0-9]+$/.test(target)) return Number(target);
-  for (const container of ((pod.spec as { containers?: Array<{ ports?: Array<{ name?: string; containerPort: number }> }> }).containers ?? [])) {
+  for (const container of (
+    pod.spec as { containers?: Array<{ ports?: Array<{ name?: string; containerPort: number }> }> }
+  ).containers ?? []) {
     const found = container.ports?.find((p) => p.name === target);
     if (found) return found.containerPort;
   }
@@ -36,7 +38,10 @@ function resolveTargetPort(pod: KubeObject, port: ServicePort): number | undefin
 }
 
 /** Ready pods backing a Service (used by caller logs as well). */
-export function serviceBackends(context: ControllerContext, service: KubeObject): { ready: KubeObject[]; notReady: KubeObject[] } {
+export function serviceBackends(
+  context: ControllerContext,
+  service: KubeObject,
+): { ready: KubeObject[]; notReady: KubeObject[] } {
   const selector = (service.spec as { selector?: Record<string, string> } | undefined)?.selector;
   const ready: KubeObject[] = [];
   const notReady: KubeObject[] = [];
@@ -71,9 +76,16 @@ export function reconcileEndpoints(context: ControllerContext, namespace: string
       nodeName: (pod.spec as { nodeName?: string }).nodeName,
       targetRef: { kind: 'Pod', name: pod.metadata.name, namespace, uid: pod.metadata.uid },
     });
-    const subsets = ready.length + notReady.length > 0
-      ? [{ ...(ready.length ? { addresses: ready.map(address) } : {}), ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}), ports }]
-      : undefined;
+    const subsets =
+      ready.length + notReady.length > 0
+        ? [
+            {
+              ...(ready.length ? { addresses: ready.map(address) } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}),
+              ports,
+            },
+          ]
+        : undefined;
     const existing = context.store.get('/Endpoints', namespace, name);
     putIfChanged(context, existing, {
       apiVersion: 'v1',
@@ -81,7 +93,9 @@ export function reconcileEndpoints(context: ControllerContext, namespace: string
       metadata: {
         name,
         namespace,
-        uid: existing?.metadata.uid ?? stableUid(`${context.clusterName}|ep|${namespace}|${name}|${service.metadata.uid ?? ''}`),
+        uid:
+          existing?.metadata.uid ??
+          stableUid(`${context.clusterName}|ep|${namespace}|${name}|${service.metadata.uid ?? ''}`),
         creationTimestamp: existing?.metadata.creationTimestamp ?? service.metadata.creationTimestamp,
         labels: { ...(service.metadata.labels ?? {}), 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' },
       },
@@ -91,7 +105,9 @@ export function reconcileEndpoints(context: ControllerContext, namespace: string
     const slice = context.store.get('discovery.k8s.io/EndpointSlice', namespace, sliceName);
     const endpoint = (pod: KubeObject, isReady: boolean): Record<string, unknown> => {
       const nodeName = (pod.spec as { nodeName?: string }).nodeName;
-      const zone = nodeName ? context.store.get('/Node', undefined, nodeName)?.metadata.labels?.['topology.kubernetes.io/zone'] : undefined;
+      const zone = nodeName
+        ? context.store.get('/Node', undefined, nodeName)?.metadata.labels?.['topology.kubernetes.io/zone']
+        : undefined;
       return {
         addresses: [(pod.status as { podIP: string }).podIP],
         conditions: { ready: isReady, serving: isReady, terminating: false },
@@ -110,23 +126,34 @@ export function reconcileEndpoints(context: ControllerContext, namespace: string
         namespace,
         uid: slice?.metadata.uid ?? stableUid(`${context.clusterName}|eps|${namespace}|${sliceName}`),
         creationTimestamp: slice?.metadata.creationTimestamp ?? service.metadata.creationTimestamp,
-        labels: { ...(service.metadata.labels ?? {}), 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': name },
+        labels: {
+          ...(service.metadata.labels ?? {}),
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+          'kubernetes.io/service-name': name,
+        },
         ownerReferences: [controllerRef(service)],
       },
       addressType: 'IPv4',
       // The real controller's placeholder slice (no backends) has neither endpoints nor ports.
       endpoints: endpoints.length ? endpoints : null,
-      ports: endpoints.length && ports.length ? ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol })) : null,
+      ports:
+        endpoints.length && ports.length
+          ? ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol }))
+          : null,
     });
   }
   // Endpoints of deleted Services go away with them.
   for (const endpoints of context.store.list('/Endpoints', namespace)) {
-    if (!wanted.has(endpoints.metadata.name) && endpoints.metadata.labels?.['endpoints.kubernetes.io/managed-by'] === 'endpoint-controller') {
+    if (
+      !wanted.has(endpoints.metadata.name) &&
+      endpoints.metadata.labels?.['endpoints.kubernetes.io/managed-by'] === 'endpoint-controller'
+    ) {
       context.store.remove('/Endpoints', namespace, endpoints.metadata.name);
     }
   }
   for (const slice of context.store.list('discovery.k8s.io/EndpointSlice', namespace)) {
     const service = slice.metadata.labels?.['kubernetes.io/service-name'];
-    if (service && !wanted.has(service)) context.store.remove('discovery.k8s.io/EndpointSlice', namespace, slice.metadata.name);
+    if (service && !wanted.has(service))
+      context.store.remove('discovery.k8s.io/EndpointSlice', namespace, slice.metadata.name);
   }
 }

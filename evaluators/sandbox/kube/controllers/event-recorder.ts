@@ -29,7 +29,10 @@ export interface EventSpec {
 
 /** Records events into the store. */
 export class EventRecorder {
-  constructor(private readonly store: ObjectStore, private readonly now: () => Date) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly now: () => Date,
+  ) {}
 
   /** Creates or updates the event; events already past their TTL are not stored. */
   record(spec: EventSpec): void {
@@ -41,7 +44,13 @@ export class EventRecorder {
     const existing = this.store.get(EVENT_KEY, namespace, name);
     const first = iso(spec.firstMs);
     const last = iso(spec.lastMs);
-    if (existing && existing.count === spec.count && existing.lastTimestamp === last && existing.firstTimestamp === first) return;
+    if (
+      existing &&
+      existing.count === spec.count &&
+      existing.lastTimestamp === last &&
+      existing.firstTimestamp === first
+    )
+      return;
     const event: KubeObject = {
       apiVersion: 'v1',
       kind: 'Event',

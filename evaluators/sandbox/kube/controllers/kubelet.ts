@@ -6,7 +6,14 @@
 import type { KubeObject } from '../cluster-api.js';
 import { stableHex, stableNumber } from '../stable-id.js';
 import { type ControllerContext, type ContainerMemory, containerMemoryKey, isoSeconds } from './context.js';
-import { type ContainerOutcome, type ContainerSpec, decideOutcome, findBehaviour, parseImage, qualifiedImage } from './container-outcome.js';
+import {
+  type ContainerOutcome,
+  type ContainerSpec,
+  decideOutcome,
+  findBehaviour,
+  parseImage,
+  qualifiedImage,
+} from './container-outcome.js';
 import { crashLoop, periodic, retries } from './timeline.js';
 
 interface VolumeSource {
@@ -26,13 +33,19 @@ interface ContainerResult {
 
 /** The scheduled time of a pod (PodScheduled condition), falling back to its creation. */
 export function scheduledAtMs(pod: KubeObject): number {
-  const conditions = ((pod.status as { conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }> } | undefined)?.conditions) ?? [];
+  const conditions =
+    (pod.status as { conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }> } | undefined)
+      ?.conditions ?? [];
   const scheduled = conditions.find((c) => c.type === 'PodScheduled' && c.status === 'True');
   return Date.parse(scheduled?.lastTransitionTime ?? pod.metadata.creationTimestamp ?? new Date(0).toISOString());
 }
 
 /** The outcome of a container right now (also used by the logs endpoint). */
-export function containerOutcome(context: ControllerContext, pod: KubeObject, container: ContainerSpec): ContainerOutcome {
+export function containerOutcome(
+  context: ControllerContext,
+  pod: KubeObject,
+  container: ContainerSpec,
+): ContainerOutcome {
   const namespace = pod.metadata.namespace ?? 'default';
   return decideOutcome({
     pod,
@@ -47,7 +60,13 @@ export function containerOutcome(context: ControllerContext, pod: KubeObject, co
  * Remembers when the container's current outcome began; a changed outcome (a fix landed, a
  * ConfigMap appeared) starts a new epoch and carries restarts and the last termination over.
  */
-export function containerMemory(context: ControllerContext, pod: KubeObject, name: string, outcomeKey: string, previousStatus: Record<string, unknown> | undefined): ContainerMemory {
+export function containerMemory(
+  context: ControllerContext,
+  pod: KubeObject,
+  name: string,
+  outcomeKey: string,
+  previousStatus: Record<string, unknown> | undefined,
+): ContainerMemory {
   const key = containerMemoryKey(pod, name);
   const existing = context.memory.containers.get(key);
   if (existing && existing.outcomeKey === outcomeKey) return existing;
@@ -57,7 +76,9 @@ export function containerMemory(context: ControllerContext, pod: KubeObject, nam
         outcomeKey,
         since: nowMs,
         // A container that had run restarts into the new outcome; one that never started does not.
-        baseRestarts: Number(previousStatus?.restartCount ?? existing.baseRestarts) + (typeof previousStatus?.containerID === 'string' ? 1 : 0),
+        baseRestarts:
+          Number(previousStatus?.restartCount ?? existing.baseRestarts) +
+          (typeof previousStatus?.containerID === 'string' ? 1 : 0),
         ...(lastTermination(previousStatus) ? { lastTerminated: lastTermination(previousStatus) } : {}),
       }
     : { outcomeKey, since: scheduledAtMs(pod), baseRestarts: 0 };
@@ -74,14 +95,22 @@ function lastTermination(status: Record<string, unknown> | undefined): Record<st
 
 /** Derives the pod's status (the pod must have spec.nodeName). Returns the next pod object. */
 export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: string): KubeObject {
-  const spec = pod.spec as { containers?: ContainerSpec[]; initContainers?: ContainerSpec[]; volumes?: VolumeSource[]; restartPolicy?: string; nodeName?: string };
+  const spec = pod.spec as {
+    containers?: ContainerSpec[];
+    initContainers?: ContainerSpec[];
+    volumes?: VolumeSource[];
+    restartPolicy?: string;
+    nodeName?: string;
+  };
   const status = (pod.status ?? {}) as Record<string, unknown>;
   const nowMs = context.now().getTime();
   const namespace = pod.metadata.namespace ?? 'default';
   const node = spec.nodeName ?? '';
   const scheduledMs = scheduledAtMs(pod);
   const containers = spec.containers ?? [];
-  const previousStatuses = new Map(((status.containerStatuses as Array<Record<string, unknown>> | undefined) ?? []).map((s) => [String(s.name), s]));
+  const previousStatuses = new Map(
+    ((status.containerStatuses as Array<Record<string, unknown>> | undefined) ?? []).map((s) => [String(s.name), s]),
+  );
 
   // Volumes first: a missing ConfigMap/Secret volume keeps every container in ContainerCreating.
   const mountError = missingVolume(context, namespace, spec.volumes ?? []);
@@ -89,20 +118,44 @@ export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: 
     const memory = containerMemory(context, pod, '', `mount|${mountError.message}`, undefined);
     const attempts = retries(memory.since, nowMs, 500, 122_000);
     context.events.record({
-      involved: pod, type: 'Warning', reason: 'FailedMount', component: 'kubelet', host: node,
+      involved: pod,
+      type: 'Warning',
+      reason: 'FailedMount',
+      component: 'kubelet',
+      host: node,
       message: `MountVolume.SetUp failed for volume "${mountError.volume}" : ${mountError.message}`,
-      firstMs: memory.since, lastMs: attempts.lastAttemptMs, count: attempts.attempts,
+      firstMs: memory.since,
+      lastMs: attempts.lastAttemptMs,
+      count: attempts.attempts,
     });
     context.memory.timeDependentNamespaces.add(namespace);
     const statuses = containers.map((c) => waitingStatus(c, 'ContainerCreating'));
-    return withStatus(pod, buildPodStatus(pod, { phase: 'Pending', statuses, isReady: false, allStarted: false, scheduledMs, nodeIp, podIp: undefined }));
+    return withStatus(
+      pod,
+      buildPodStatus(pod, {
+        phase: 'Pending',
+        statuses,
+        isReady: false,
+        allStarted: false,
+        scheduledMs,
+        nodeIp,
+        podIp: undefined,
+      }),
+    );
   }
 
   const podIp = typeof status.podIP === 'string' ? status.podIP : allocatePodIp(context, pod);
   let isTimeDependent = false;
   const results: ContainerResult[] = [];
   for (const container of containers) {
-    const result = containerStatus(context, pod, container, previousStatuses.get(container.name), podIp, spec.restartPolicy ?? 'Always');
+    const result = containerStatus(
+      context,
+      pod,
+      container,
+      previousStatuses.get(container.name),
+      podIp,
+      spec.restartPolicy ?? 'Always',
+    );
     isTimeDependent ||= result.isTimeDependent;
     results.push(result);
   }
@@ -111,28 +164,58 @@ export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: 
   const allStarted = results.every((r) => r.hasStarted);
   let phase = allStarted ? 'Running' : 'Pending';
   if (results.length > 0 && results.every((r) => r.isTerminal)) {
-    phase = results.every((r) => (r.status.state as { terminated?: { exitCode?: number } }).terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
+    phase = results.every((r) => (r.status.state as { terminated?: { exitCode?: number } }).terminated?.exitCode === 0)
+      ? 'Succeeded'
+      : 'Failed';
   }
-  return withStatus(pod, buildPodStatus(pod, { phase, statuses: results.map((r) => r.status), isReady, allStarted, scheduledMs, nodeIp, podIp }));
+  return withStatus(
+    pod,
+    buildPodStatus(pod, {
+      phase,
+      statuses: results.map((r) => r.status),
+      isReady,
+      allStarted,
+      scheduledMs,
+      nodeIp,
+      podIp,
+    }),
+  );
 }
 
 function withStatus(pod: KubeObject, status: Record<string, unknown>): KubeObject {
   return { ...pod, status };
 }
 
-function missingVolume(context: ControllerContext, namespace: string, volumes: VolumeSource[]): { volume: string; message: string } | undefined {
+function missingVolume(
+  context: ControllerContext,
+  namespace: string,
+  volumes: VolumeSource[],
+): { volume: string; message: string } | undefined {
   for (const volume of volumes) {
-    if (volume.configMap && !volume.configMap.optional && !context.store.get('/ConfigMap', namespace, volume.configMap.name)) {
+    if (
+      volume.configMap &&
+      !volume.configMap.optional &&
+      !context.store.get('/ConfigMap', namespace, volume.configMap.name)
+    ) {
       return { volume: volume.name, message: `configmap "${volume.configMap.name}" not found` };
     }
-    if (volume.secret && !volume.secret.optional && !context.store.get('/Secret', namespace, volume.secret.secretName)) {
+    if (
+      volume.secret &&
+      !volume.secret.optional &&
+      !context.store.get('/Secret', namespace, volume.secret.secretName)
+    ) {
       return { volume: volume.name, message: `secret "${volume.secret.secretName}" not found` };
     }
   }
   return undefined;
 }
 
-function waitingStatus(container: ContainerSpec, reason: string, message?: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function waitingStatus(
+  container: ContainerSpec,
+  reason: string,
+  message?: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     name: container.name,
     image: container.image ?? '',
@@ -146,42 +229,107 @@ function waitingStatus(container: ContainerSpec, reason: string, message?: strin
   };
 }
 
-function containerStatus(context: ControllerContext, pod: KubeObject, container: ContainerSpec, previous: Record<string, unknown> | undefined, podIp: string, restartPolicy: string): ContainerResult {
+function containerStatus(
+  context: ControllerContext,
+  pod: KubeObject,
+  container: ContainerSpec,
+  previous: Record<string, unknown> | undefined,
+  podIp: string,
+  restartPolicy: string,
+): ContainerResult {
   const decided = containerOutcome(context, pod, container);
   // A Job's healthy container does its work and exits 0 instead of serving forever.
-  const outcome = decided.kind === 'run' && decided.runSeconds === undefined && restartPolicy !== 'Always' ? { ...decided, runSeconds: 5 } : decided;
+  const outcome =
+    decided.kind === 'run' && decided.runSeconds === undefined && restartPolicy !== 'Always'
+      ? { ...decided, runSeconds: 5 }
+      : decided;
   const memory = containerMemory(context, pod, container.name, outcome.key, previous);
   const nowMs = context.now().getTime();
   const node = (pod.spec as { nodeName?: string }).nodeName ?? '';
   const fieldPath = `spec.containers{${container.name}}`;
   const image = container.image ?? '';
-  const record = (type: 'Normal' | 'Warning', reason: string, message: string, firstMs: number, lastMs: number, count: number): void =>
-    context.events.record({ involved: pod, type, reason, message, component: 'kubelet', host: node, fieldPath, firstMs, lastMs, count });
+  const record = (
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    firstMs: number,
+    lastMs: number,
+    count: number,
+  ): void =>
+    context.events.record({
+      involved: pod,
+      type,
+      reason,
+      message,
+      component: 'kubelet',
+      host: node,
+      fieldPath,
+      firstMs,
+      lastMs,
+      count,
+    });
   const carried = memory.lastTerminated ? { lastState: { terminated: memory.lastTerminated } } : {};
 
   if (outcome.kind === 'image-missing') {
     const pulls = retries(memory.since, nowMs, 10_000, 300_000);
     const isFreshFailure = nowMs - pulls.lastAttemptMs < 5_000;
     record('Normal', 'Pulling', `Pulling image "${image}"`, memory.since, pulls.lastAttemptMs, pulls.attempts);
-    record('Warning', 'Failed', `Failed to pull image "${image}": ${outcome.pullError}`, memory.since, pulls.lastAttemptMs, pulls.attempts);
+    record(
+      'Warning',
+      'Failed',
+      `Failed to pull image "${image}": ${outcome.pullError}`,
+      memory.since,
+      pulls.lastAttemptMs,
+      pulls.attempts,
+    );
     record('Warning', 'Failed', 'Error: ErrImagePull', memory.since, pulls.lastAttemptMs, pulls.attempts);
     if (pulls.attempts > 1 || !isFreshFailure) {
       const backoffCount = pulls.attempts - (isFreshFailure ? 1 : 0);
-      record('Normal', 'BackOff', `Back-off pulling image "${image}"`, memory.since + 1000, Math.max(memory.since + 1000, nowMs - 1000), backoffCount);
-      record('Warning', 'Failed', 'Error: ImagePullBackOff', memory.since + 1000, Math.max(memory.since + 1000, nowMs - 1000), backoffCount);
+      record(
+        'Normal',
+        'BackOff',
+        `Back-off pulling image "${image}"`,
+        memory.since + 1000,
+        Math.max(memory.since + 1000, nowMs - 1000),
+        backoffCount,
+      );
+      record(
+        'Warning',
+        'Failed',
+        'Error: ImagePullBackOff',
+        memory.since + 1000,
+        Math.max(memory.since + 1000, nowMs - 1000),
+        backoffCount,
+      );
     }
     const status = isFreshFailure
       ? waitingStatus(container, 'ErrImagePull', outcome.pullError, { restartCount: memory.baseRestarts, ...carried })
-      : waitingStatus(container, 'ImagePullBackOff', `Back-off pulling image "${image}": ErrImagePull: ${outcome.pullError}`, { restartCount: memory.baseRestarts, ...carried });
+      : waitingStatus(
+          container,
+          'ImagePullBackOff',
+          `Back-off pulling image "${image}": ErrImagePull: ${outcome.pullError}`,
+          { restartCount: memory.baseRestarts, ...carried },
+        );
     return { status, isReady: false, hasStarted: memory.baseRestarts > 0, isTerminal: false, isTimeDependent: true };
   }
 
   const imageId = imageIdOf(image);
   if (outcome.kind === 'config-error') {
     const syncs = periodic(memory.since, nowMs, 15_000);
-    record('Normal', 'Pulled', `Container image "${image}" already present on machine`, memory.since, syncs.lastAttemptMs, syncs.attempts);
+    record(
+      'Normal',
+      'Pulled',
+      `Container image "${image}" already present on machine`,
+      memory.since,
+      syncs.lastAttemptMs,
+      syncs.attempts,
+    );
     record('Warning', 'Failed', `Error: ${outcome.message}`, memory.since, syncs.lastAttemptMs, syncs.attempts);
-    const status = waitingStatus(container, 'CreateContainerConfigError', outcome.message, { imageID: imageId, restartCount: memory.baseRestarts, ...carried });
+    const status = waitingStatus(container, 'CreateContainerConfigError', outcome.message, {
+      imageID: imageId,
+      restartCount: memory.baseRestarts,
+      ...carried,
+    });
     return { status, isReady: false, hasStarted: memory.baseRestarts > 0, isTerminal: false, isTimeDependent: true };
   }
 
@@ -189,7 +337,14 @@ function containerStatus(context: ControllerContext, pod: KubeObject, container:
   const base = { name: container.name, image, imageID: imageId, containerID: containerId, started: false };
   const readiness = outcome.readinessFailure;
   const recordStart = (count: number, lastStartMs: number): void => {
-    record('Normal', 'Pulled', `Container image "${image}" already present on machine`, memory.since, lastStartMs, count);
+    record(
+      'Normal',
+      'Pulled',
+      `Container image "${image}" already present on machine`,
+      memory.since,
+      lastStartMs,
+      count,
+    );
     record('Normal', 'Created', `Created container: ${container.name}`, memory.since, lastStartMs, count);
     record('Normal', 'Started', `Started container ${container.name}`, memory.since, lastStartMs, count);
   };
@@ -198,7 +353,14 @@ function containerStatus(context: ControllerContext, pod: KubeObject, container:
     const first = runStartMs + (readiness.initialDelaySeconds + readiness.periodSeconds) * 1000;
     if (nowMs < first) return true;
     const probes = periodic(first, nowMs, readiness.periodSeconds * 1000);
-    record('Warning', 'Unhealthy', `Readiness probe failed: ${readiness.message.replaceAll('{ip}', podIp)}`, first, probes.lastAttemptMs, probes.attempts);
+    record(
+      'Warning',
+      'Unhealthy',
+      `Readiness probe failed: ${readiness.message.replaceAll('{ip}', podIp)}`,
+      first,
+      probes.lastAttemptMs,
+      probes.attempts,
+    );
     return true;
   };
 
@@ -221,10 +383,29 @@ function containerStatus(context: ControllerContext, pod: KubeObject, container:
     const endMs = memory.since + outcome.runSeconds * 1000;
     recordStart(1, memory.since);
     if (nowMs < endMs) {
-      return { status: { ...base, ready: true, restartCount: 0, started: true, state: { running: { startedAt: isoSeconds(memory.since) } }, lastState: {} }, isReady: true, hasStarted: true, isTerminal: false, isTimeDependent: true };
+      return {
+        status: {
+          ...base,
+          ready: true,
+          restartCount: 0,
+          started: true,
+          state: { running: { startedAt: isoSeconds(memory.since) } },
+          lastState: {},
+        },
+        isReady: true,
+        hasStarted: true,
+        isTerminal: false,
+        isTimeDependent: true,
+      };
     }
     const terminated = terminatedState(outcome.exitCode, outcome.exitReason, memory.since, endMs, containerId);
-    return { status: { ...base, ready: false, restartCount: 0, started: false, state: { terminated }, lastState: {} }, isReady: false, hasStarted: true, isTerminal: true, isTimeDependent: false };
+    return {
+      status: { ...base, ready: false, restartCount: 0, started: false, state: { terminated }, lastState: {} },
+      isReady: false,
+      hasStarted: true,
+      isTerminal: true,
+      isTimeDependent: false,
+    };
   }
 
   // Exits after each run and is restarted with back-off (CrashLoopBackOff).
@@ -233,26 +414,69 @@ function containerStatus(context: ControllerContext, pod: KubeObject, container:
   recordStart(loop.restarts + 1, loop.runStartMs);
   if (loop.backoffCount > 0) {
     const firstBackoff = memory.since + outcome.runSeconds * 1000 * 2 + 1000;
-    record('Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`, firstBackoff, Math.max(firstBackoff, loop.lastBackoffMs), loop.backoffCount);
+    record(
+      'Warning',
+      'BackOff',
+      `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`,
+      firstBackoff,
+      Math.max(firstBackoff, loop.lastBackoffMs),
+      loop.backoffCount,
+    );
   }
   const liveness = outcome.livenessFailure;
   if (liveness) {
     const kills = loop.restarts + (loop.isRunning ? 0 : 1);
     const firstFailure = memory.since + (liveness.initialDelaySeconds + liveness.periodSeconds) * 1000;
     if (nowMs >= firstFailure) {
-      const currentFailures = loop.isRunning ? Math.max(0, Math.min(liveness.failureThreshold, Math.floor((nowMs - loop.runStartMs - liveness.initialDelaySeconds * 1000) / (liveness.periodSeconds * 1000)))) : 0;
-      const failures = loop.restarts * liveness.failureThreshold + (loop.isRunning ? currentFailures : liveness.failureThreshold);
-      const lastFailure = loop.isRunning && currentFailures === 0 ? (loop.previousRun?.endMs ?? firstFailure) : loop.isRunning ? nowMs : (loop.lastEnded?.endMs ?? nowMs);
-      record('Warning', 'Unhealthy', `${liveness.kind} probe failed: ${liveness.message.replaceAll('{ip}', podIp)}`, firstFailure, Math.max(firstFailure, lastFailure), Math.max(1, failures));
+      const currentFailures = loop.isRunning
+        ? Math.max(
+            0,
+            Math.min(
+              liveness.failureThreshold,
+              Math.floor(
+                (nowMs - loop.runStartMs - liveness.initialDelaySeconds * 1000) / (liveness.periodSeconds * 1000),
+              ),
+            ),
+          )
+        : 0;
+      const failures =
+        loop.restarts * liveness.failureThreshold + (loop.isRunning ? currentFailures : liveness.failureThreshold);
+      const lastFailure =
+        loop.isRunning && currentFailures === 0
+          ? (loop.previousRun?.endMs ?? firstFailure)
+          : loop.isRunning
+            ? nowMs
+            : (loop.lastEnded?.endMs ?? nowMs);
+      record(
+        'Warning',
+        'Unhealthy',
+        `${liveness.kind} probe failed: ${liveness.message.replaceAll('{ip}', podIp)}`,
+        firstFailure,
+        Math.max(firstFailure, lastFailure),
+        Math.max(1, failures),
+      );
       if (kills > 0) {
         const verb = liveness.kind === 'Startup' ? 'startup' : 'liveness';
-        record('Normal', 'Killing', `Container ${container.name} failed ${verb} probe, will be restarted`, memory.since + outcome.runSeconds * 1000, loop.lastEnded?.endMs ?? loop.previousRun?.endMs ?? nowMs, kills);
+        record(
+          'Normal',
+          'Killing',
+          `Container ${container.name} failed ${verb} probe, will be restarted`,
+          memory.since + outcome.runSeconds * 1000,
+          loop.lastEnded?.endMs ?? loop.previousRun?.endMs ?? nowMs,
+          kills,
+        );
       }
     }
   }
   recordReadiness(loop.runStartMs, true);
   const previousTermination = loop.previousRun
-    ? terminatedState(outcome.exitCode, outcome.exitReason, loop.previousRun.startMs, loop.previousRun.endMs, containerIdFor(pod, container.name, loop.previousRun.startMs))
+    ? terminatedState(
+        outcome.exitCode,
+        outcome.exitReason,
+        loop.previousRun.startMs,
+        loop.previousRun.endMs,
+        containerIdFor(pod, container.name, loop.previousRun.startMs),
+      )
     : memory.lastTerminated;
   if (loop.isRunning) {
     const status = {
@@ -267,13 +491,35 @@ function containerStatus(context: ControllerContext, pod: KubeObject, container:
     return { status, isReady: false, hasStarted: true, isTerminal: false, isTimeDependent: true };
   }
   const ended = loop.lastEnded ?? { startMs: loop.runStartMs, endMs: nowMs };
-  const endedState = terminatedState(outcome.exitCode, outcome.exitReason, ended.startMs, ended.endMs, containerIdFor(pod, container.name, ended.startMs));
+  const endedState = terminatedState(
+    outcome.exitCode,
+    outcome.exitReason,
+    ended.startMs,
+    ended.endMs,
+    containerIdFor(pod, container.name, ended.startMs),
+  );
   if (loop.isFirstExit) {
-    const status = { ...base, containerID: endedState.containerID, ready: false, restartCount, started: false, state: { terminated: endedState }, lastState: memory.lastTerminated ? { terminated: memory.lastTerminated } : {} };
+    const status = {
+      ...base,
+      containerID: endedState.containerID,
+      ready: false,
+      restartCount,
+      started: false,
+      state: { terminated: endedState },
+      lastState: memory.lastTerminated ? { terminated: memory.lastTerminated } : {},
+    };
     return { status, isReady: false, hasStarted: true, isTerminal: false, isTimeDependent: true };
   }
   const message = `back-off ${humanBackoff(loop.backoffSeconds)} restarting failed container=${container.name} pod=${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`;
-  const status = { ...base, containerID: endedState.containerID, ready: false, restartCount, started: false, state: { waiting: { reason: 'CrashLoopBackOff', message } }, lastState: { terminated: endedState } };
+  const status = {
+    ...base,
+    containerID: endedState.containerID,
+    ready: false,
+    restartCount,
+    started: false,
+    state: { waiting: { reason: 'CrashLoopBackOff', message } },
+    lastState: { terminated: endedState },
+  };
   return { status, isReady: false, hasStarted: true, isTerminal: false, isTimeDependent: true };
 }
 
@@ -288,7 +534,13 @@ function containerIdFor(pod: KubeObject, container: string, startMs: number): st
   return `containerd://${stableHex(`${pod.metadata.uid ?? ''}|${container}|${startMs}`, 64)}`;
 }
 
-function terminatedState(exitCode: number, reason: string, startMs: number, endMs: number, containerId: string): Record<string, unknown> & { containerID: string } {
+function terminatedState(
+  exitCode: number,
+  reason: string,
+  startMs: number,
+  endMs: number,
+  containerId: string,
+): Record<string, unknown> & { containerID: string } {
   return { containerID: containerId, exitCode, reason, startedAt: isoSeconds(startMs), finishedAt: isoSeconds(endMs) };
 }
 
@@ -335,13 +587,25 @@ function buildPodStatus(pod: KubeObject, input: PodStatusInput): Record<string, 
   const readyCondition = (type: string): Record<string, unknown> =>
     input.isReady
       ? { type, status: 'True', lastProbeTime: null, lastTransitionTime: transition(type, 'True') }
-      : { type, status: 'False', lastProbeTime: null, lastTransitionTime: transition(type, 'False'), reason: 'ContainersNotReady', message: `containers with unready status: [${notReady.join(' ')}]` };
+      : {
+          type,
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: transition(type, 'False'),
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${notReady.join(' ')}]`,
+        };
   const sandboxReady = input.podIp !== undefined ? 'True' : 'False';
   const qosClass = qos(pod);
   return {
     phase: input.phase,
     conditions: [
-      { type: 'PodReadyToStartContainers', status: sandboxReady, lastProbeTime: null, lastTransitionTime: transition('PodReadyToStartContainers', sandboxReady) },
+      {
+        type: 'PodReadyToStartContainers',
+        status: sandboxReady,
+        lastProbeTime: null,
+        lastTransitionTime: transition('PodReadyToStartContainers', sandboxReady),
+      },
       { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
       readyCondition('Ready'),
       readyCondition('ContainersReady'),
@@ -366,7 +630,8 @@ function qos(pod: KubeObject): string {
     if (Object.keys(requests).length > 0 || Object.keys(limits).length > 0) hasAny = true;
     for (const resource of ['cpu', 'memory']) {
       const limit = limits[resource];
-      if (limit === undefined || (requests[resource] !== undefined && requests[resource] !== limit)) isGuaranteed = false;
+      if (limit === undefined || (requests[resource] !== undefined && requests[resource] !== limit))
+        isGuaranteed = false;
     }
   }
   if (!hasAny) return 'BestEffort';

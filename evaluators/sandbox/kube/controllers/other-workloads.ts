@@ -14,7 +14,10 @@ interface StatefulSetSpec {
   serviceName?: string;
   podManagementPolicy?: string;
   template?: PodTemplate;
-  volumeClaimTemplates?: Array<{ metadata: { name: string; labels?: Record<string, string> }; spec: Record<string, unknown> }>;
+  volumeClaimTemplates?: Array<{
+    metadata: { name: string; labels?: Record<string, string> };
+    spec: Record<string, unknown>;
+  }>;
 }
 
 /** Creates missing ordinal pods (and their claims) and replaces pods of an old revision. */
@@ -32,7 +35,11 @@ export function syncStatefulSet(context: ControllerContext, sts: KubeObject, ind
     const existing = pods.get(name);
     if (existing && existing.metadata.labels?.['controller-revision-hash'] !== revision) {
       // Rolling update from the highest ordinal down: replace only when all higher ones are done.
-      const higherDone = [...pods.values()].every((p) => Number(p.metadata.name.split('-').pop()) <= ordinal || (p.metadata.labels?.['controller-revision-hash'] === revision && isPodReady(p)));
+      const higherDone = [...pods.values()].every(
+        (p) =>
+          Number(p.metadata.name.split('-').pop()) <= ordinal ||
+          (p.metadata.labels?.['controller-revision-hash'] === revision && isPodReady(p)),
+      );
       if (higherDone) {
         context.store.remove('/Pod', namespace, name);
         pods.delete(name);
@@ -52,18 +59,44 @@ export function syncStatefulSet(context: ControllerContext, sts: KubeObject, ind
         context.store.put('/PersistentVolumeClaim', {
           apiVersion: 'v1',
           kind: 'PersistentVolumeClaim',
-          metadata: { name: claimName, namespace, uid: stableUid(`${context.clusterName}|pvc|${namespace}|${claimName}`), creationTimestamp: isoSeconds(createdMs), labels: { ...(spec.template?.metadata?.labels ?? {}), ...(claimTemplate.metadata.labels ?? {}) } },
+          metadata: {
+            name: claimName,
+            namespace,
+            uid: stableUid(`${context.clusterName}|pvc|${namespace}|${claimName}`),
+            creationTimestamp: isoSeconds(createdMs),
+            labels: { ...(spec.template?.metadata?.labels ?? {}), ...(claimTemplate.metadata.labels ?? {}) },
+          },
           spec: { volumeMode: 'Filesystem', ...claimTemplate.spec },
         });
-        context.events.record({ involved: sts, type: 'Normal', reason: 'SuccessfulCreate', component: 'statefulset-controller', message: `create Claim ${claimName} Pod ${name} in StatefulSet ${sts.metadata.name} success`, firstMs: createdMs, lastMs: createdMs, count: 1 });
+        context.events.record({
+          involved: sts,
+          type: 'Normal',
+          reason: 'SuccessfulCreate',
+          component: 'statefulset-controller',
+          message: `create Claim ${claimName} Pod ${name} in StatefulSet ${sts.metadata.name} success`,
+          firstMs: createdMs,
+          lastMs: createdMs,
+          count: 1,
+        });
       }
     }
     const templateSpec = spec.template?.spec ?? {};
-    const podSpec: Record<string, unknown> = { hostname: name, ...(spec.serviceName ? { subdomain: spec.serviceName } : {}) };
-    if (volumes.length > 0) podSpec.volumes = [...(((templateSpec.volumes as unknown[]) ?? []) as Array<Record<string, unknown>>), ...volumes];
+    const podSpec: Record<string, unknown> = {
+      hostname: name,
+      ...(spec.serviceName ? { subdomain: spec.serviceName } : {}),
+    };
+    if (volumes.length > 0)
+      podSpec.volumes = [
+        ...(((templateSpec.volumes as unknown[]) ?? []) as Array<Record<string, unknown>>),
+        ...volumes,
+      ];
     const result = createPod(context, sts, spec.template ?? {}, name, {
       createdMs,
-      labels: { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) },
+      labels: {
+        'controller-revision-hash': revision,
+        'statefulset.kubernetes.io/pod-name': name,
+        'apps.kubernetes.io/pod-index': String(ordinal),
+      },
       spec: podSpec,
     });
     if (typeof result === 'string') break;
@@ -88,13 +121,25 @@ export function statefulSetStatus(context: ControllerContext, sts: KubeObject, i
   const updated = pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length;
   return putIfChanged(context, sts, {
     ...sts,
-    status: { observedGeneration: sts.metadata.generation ?? 1, replicas: pods.length, readyReplicas: ready, currentReplicas: updated, updatedReplicas: updated, availableReplicas: ready, currentRevision: revision, updateRevision: revision, collisionCount: 0 },
+    status: {
+      observedGeneration: sts.metadata.generation ?? 1,
+      replicas: pods.length,
+      readyReplicas: ready,
+      currentReplicas: updated,
+      updatedReplicas: updated,
+      availableReplicas: ready,
+      currentRevision: revision,
+      updateRevision: revision,
+      collisionCount: 0,
+    },
   });
 }
 
 function eligibleNodes(context: ControllerContext, template: PodTemplate | undefined): KubeObject[] {
   const selector = (template?.spec?.nodeSelector as Record<string, string> | undefined) ?? {};
-  return context.store.list('/Node').filter((node) => Object.entries(selector).every(([k, v]) => node.metadata.labels?.[k] === v));
+  return context.store
+    .list('/Node')
+    .filter((node) => Object.entries(selector).every(([k, v]) => node.metadata.labels?.[k] === v));
 }
 
 /** One pod per eligible node, pinned with a matchFields node affinity like the real controller. */
@@ -106,7 +151,8 @@ export function syncDaemonSet(context: ControllerContext, ds: KubeObject, index:
   let changed = false;
   for (const node of eligibleNodes(context, template)) {
     const nodeName = node.metadata.name;
-    const pinned = (pod: KubeObject): boolean => JSON.stringify((pod.spec as { affinity?: unknown }).affinity ?? {}).includes(`"${nodeName}"`);
+    const pinned = (pod: KubeObject): boolean =>
+      JSON.stringify((pod.spec as { affinity?: unknown }).affinity ?? {}).includes(`"${nodeName}"`);
     const existing = pods.find(pinned);
     if (existing && existing.metadata.labels?.['controller-revision-hash'] === hash) continue;
     if (existing) {
@@ -114,8 +160,18 @@ export function syncDaemonSet(context: ControllerContext, ds: KubeObject, index:
       changed = true;
     }
     const name = generateName(context, ds, `${ds.metadata.name}-`, '/Pod');
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] } } };
-    const result = createPod(context, ds, template, name, { createdMs, labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) }, spec: { affinity } });
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }],
+        },
+      },
+    };
+    const result = createPod(context, ds, template, name, {
+      createdMs,
+      labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
+      spec: { affinity },
+    });
     if (typeof result !== 'string') changed = true;
   }
   return changed;
@@ -151,7 +207,10 @@ interface JobSpec {
   template?: PodTemplate;
 }
 
-function jobCounts(index: PodIndex, job: KubeObject): { active: number; succeeded: number; failed: number; pods: KubeObject[] } {
+function jobCounts(
+  index: PodIndex,
+  job: KubeObject,
+): { active: number; succeeded: number; failed: number; pods: KubeObject[] } {
   const pods = index.get(job.metadata.uid ?? '') ?? [];
   let active = 0;
   let succeeded = 0;
@@ -175,8 +234,16 @@ export function syncJob(context: ControllerContext, job: KubeObject, index: PodI
   let changed = false;
   for (let i = 0; i < wanted; i++) {
     const name = generateName(context, job, `${job.metadata.name}-`, '/Pod');
-    const labels = { 'batch.kubernetes.io/controller-uid': job.metadata.uid ?? '', 'batch.kubernetes.io/job-name': job.metadata.name, 'controller-uid': job.metadata.uid ?? '', 'job-name': job.metadata.name };
-    const result = createPod(context, job, spec.template ?? {}, name, { createdMs: childCreationMs(context, job), labels });
+    const labels = {
+      'batch.kubernetes.io/controller-uid': job.metadata.uid ?? '',
+      'batch.kubernetes.io/job-name': job.metadata.name,
+      'controller-uid': job.metadata.uid ?? '',
+      'job-name': job.metadata.name,
+    };
+    const result = createPod(context, job, spec.template ?? {}, name, {
+      createdMs: childCreationMs(context, job),
+      labels,
+    });
     if (typeof result === 'string') break;
     changed = true;
   }
@@ -189,16 +256,45 @@ export function jobStatus(context: ControllerContext, job: KubeObject, index: Po
   const counts = jobCounts(index, job);
   const completions = Number(spec.completions ?? 1);
   const startTime = job.metadata.creationTimestamp;
-  const finishedAt = counts.pods.map((p) => ((p.status as { containerStatuses?: Array<{ state?: { terminated?: { finishedAt?: string } } }> }).containerStatuses ?? [])[0]?.state?.terminated?.finishedAt).filter((t): t is string => typeof t === 'string').sort().pop();
+  const finishedAt = counts.pods
+    .map(
+      (p) =>
+        ((p.status as { containerStatuses?: Array<{ state?: { terminated?: { finishedAt?: string } } }> })
+          .containerStatuses ?? [])[0]?.state?.terminated?.finishedAt,
+    )
+    .filter((t): t is string => typeof t === 'string')
+    .sort()
+    .pop();
   const conditions: Array<Record<string, string>> = [];
   let completionTime: string | undefined;
   if (counts.succeeded >= completions) {
     completionTime = finishedAt ?? isoSeconds(context.now().getTime());
-    conditions.push({ type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: completionTime, lastTransitionTime: completionTime, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' });
-    conditions.push({ type: 'Complete', status: 'True', lastProbeTime: completionTime, lastTransitionTime: completionTime, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' });
+    conditions.push({
+      type: 'SuccessCriteriaMet',
+      status: 'True',
+      lastProbeTime: completionTime,
+      lastTransitionTime: completionTime,
+      reason: 'CompletionsReached',
+      message: 'Reached expected number of succeeded pods',
+    });
+    conditions.push({
+      type: 'Complete',
+      status: 'True',
+      lastProbeTime: completionTime,
+      lastTransitionTime: completionTime,
+      reason: 'CompletionsReached',
+      message: 'Reached expected number of succeeded pods',
+    });
   } else if (counts.failed > Number(spec.backoffLimit ?? 6)) {
     const at = finishedAt ?? isoSeconds(context.now().getTime());
-    conditions.push({ type: 'Failed', status: 'True', lastProbeTime: at, lastTransitionTime: at, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+    conditions.push({
+      type: 'Failed',
+      status: 'True',
+      lastProbeTime: at,
+      lastTransitionTime: at,
+      reason: 'BackoffLimitExceeded',
+      message: 'Job has reached the specified backoff limit',
+    });
   }
   const status: Record<string, unknown> = {
     ...(startTime ? { startTime } : {}),
@@ -213,4 +309,3 @@ export function jobStatus(context: ControllerContext, job: KubeObject, index: Po
   };
   return putIfChanged(context, job, { ...job, status });
 }
-

@@ -23,7 +23,8 @@ export interface PodTemplate {
  */
 export function childCreationMs(context: ControllerContext, owner: KubeObject): number {
   const nowMs = context.now().getTime();
-  const hasStatus = owner.status !== undefined && owner.status !== null && Object.keys(owner.status as object).length > 0;
+  const hasStatus =
+    owner.status !== undefined && owner.status !== null && Object.keys(owner.status as object).length > 0;
   if (hasStatus) return nowMs;
   const created = Date.parse(owner.metadata.creationTimestamp ?? '');
   return Number.isNaN(created) ? nowMs : Math.min(created, nowMs);
@@ -47,7 +48,13 @@ export function generateName(context: ControllerContext, owner: KubeObject, pref
  * Builds, admits and stores one pod. Returns the stored pod, or the rejection message when
  * admission refused it (the FailedCreate event is then recorded on the owner).
  */
-export function createPod(context: ControllerContext, owner: KubeObject, template: PodTemplate, name: string, extra: { labels?: Record<string, string>; spec?: Record<string, unknown>; createdMs: number }): KubeObject | string {
+export function createPod(
+  context: ControllerContext,
+  owner: KubeObject,
+  template: PodTemplate,
+  name: string,
+  extra: { labels?: Record<string, string>; spec?: Record<string, unknown>; createdMs: number },
+): KubeObject | string {
   const namespace = owner.metadata.namespace ?? 'default';
   const pod: KubeObject = {
     apiVersion: 'v1',
@@ -72,8 +79,14 @@ export function createPod(context: ControllerContext, owner: KubeObject, templat
     return rejection;
   }
   context.events.record({
-    involved: owner, type: 'Normal', reason: 'SuccessfulCreate', component: controllerComponent(owner),
-    message: `Created pod: ${name}`, firstMs: extra.createdMs, lastMs: extra.createdMs, count: 1,
+    involved: owner,
+    type: 'Normal',
+    reason: 'SuccessfulCreate',
+    component: controllerComponent(owner),
+    message: `Created pod: ${name}`,
+    firstMs: extra.createdMs,
+    lastMs: extra.createdMs,
+    count: 1,
   });
   return context.store.put('/Pod', pod);
 }
@@ -81,14 +94,19 @@ export function createPod(context: ControllerContext, owner: KubeObject, templat
 /** Admission for a controller-created pod: returns the rejection message or undefined. */
 function admitPod(context: ControllerContext, pod: KubeObject): string | undefined {
   const namespace = pod.metadata.namespace ?? 'default';
-  const account = ((pod.spec as { serviceAccountName?: string }).serviceAccountName) ?? 'default';
+  const account = (pod.spec as { serviceAccountName?: string }).serviceAccountName ?? 'default';
   if (!context.store.get('/ServiceAccount', namespace, account)) {
     return `pods "${pod.metadata.name}" is forbidden: error looking up service account ${namespace}/${account}: serviceaccount "${account}" not found`;
   }
   const quota = checkPodQuota(context.store, pod);
   if (quota) return `pods "${pod.metadata.name}" is forbidden: ${quota}`;
   const denials = context.admit(pod);
-  if (denials.length > 0) return new AdmissionDeniedError(`Pod/${namespace}/${pod.metadata.name}`, denials, formatAdmissionDenial(pod, denials)).message;
+  if (denials.length > 0)
+    return new AdmissionDeniedError(
+      `Pod/${namespace}/${pod.metadata.name}`,
+      denials,
+      formatAdmissionDenial(pod, denials),
+    ).message;
   return undefined;
 }
 
@@ -104,8 +122,14 @@ export function recordFailedCreate(context: ControllerContext, owner: KubeObject
   }
   const attempts = periodic(memory.since, nowMs, 60_000);
   context.events.record({
-    involved: owner, type: 'Warning', reason: 'FailedCreate', component: controllerComponent(owner),
-    message: memory.outcomeKey, firstMs: memory.since, lastMs: attempts.lastAttemptMs, count: attempts.attempts,
+    involved: owner,
+    type: 'Warning',
+    reason: 'FailedCreate',
+    component: controllerComponent(owner),
+    message: memory.outcomeKey,
+    firstMs: memory.since,
+    lastMs: attempts.lastAttemptMs,
+    count: attempts.attempts,
   });
   context.memory.timeDependentNamespaces.add(owner.metadata.namespace ?? 'default');
 }

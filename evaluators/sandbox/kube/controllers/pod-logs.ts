@@ -18,43 +18,105 @@ const MAX_CALL_LINES = 300;
 interface ContainerStatus {
   name: string;
   restartCount?: number;
-  state?: { running?: { startedAt: string }; waiting?: { reason?: string }; terminated?: { startedAt?: string; finishedAt?: string } };
+  state?: {
+    running?: { startedAt: string };
+    waiting?: { reason?: string };
+    terminated?: { startedAt?: string; finishedAt?: string };
+  };
   lastState?: { terminated?: { startedAt?: string; finishedAt?: string } };
 }
 
 /** Log lines of one container of a pod (see the module comment). */
-export function podLogLines(context: ControllerContext, namespace: string, podName: string, options: { container?: string; previous?: boolean }): PodLogLine[] {
+export function podLogLines(
+  context: ControllerContext,
+  namespace: string,
+  podName: string,
+  options: { container?: string; previous?: boolean },
+): PodLogLine[] {
   const pod = context.store.get('/Pod', namespace, podName);
   if (!pod) throw new KubeApiError(404, 'NotFound', `pods "${podName}" not found`);
-  const containers = ((pod.spec as { containers?: ContainerSpec[] }).containers) ?? [];
+  const containers = (pod.spec as { containers?: ContainerSpec[] }).containers ?? [];
   let containerName = options.container;
   if (!containerName) {
     const preferred = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
     if (containers.length === 1 || preferred) containerName = preferred ?? containers[0]?.name;
-    else throw new KubeApiError(400, 'BadRequest', `a container name must be specified for pod ${podName}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
+    else
+      throw new KubeApiError(
+        400,
+        'BadRequest',
+        `a container name must be specified for pod ${podName}, choose one of: [${containers.map((c) => c.name).join(' ')}]`,
+      );
   }
   const container = containers.find((c) => c.name === containerName);
-  if (!container) throw new KubeApiError(400, 'BadRequest', `container ${containerName ?? ''} is not valid for pod ${podName}`);
-  const status = (((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses) ?? []).find((s) => s.name === container.name);
+  if (!container)
+    throw new KubeApiError(400, 'BadRequest', `container ${containerName ?? ''} is not valid for pod ${podName}`);
+  const status = ((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []).find(
+    (s) => s.name === container.name,
+  );
   const terminated = status?.state?.terminated ?? status?.lastState?.terminated;
   if (options.previous) {
     const previousRun = status?.lastState?.terminated ?? status?.state?.terminated;
-    if (!previousRun?.startedAt) throw new KubeApiError(400, 'BadRequest', `previous terminated container "${container.name}" in pod "${podName}" not found`);
-    return runLines(context, pod, container, Date.parse(previousRun.startedAt), Date.parse(previousRun.finishedAt ?? previousRun.startedAt), true);
+    if (!previousRun?.startedAt)
+      throw new KubeApiError(
+        400,
+        'BadRequest',
+        `previous terminated container "${container.name}" in pod "${podName}" not found`,
+      );
+    return runLines(
+      context,
+      pod,
+      container,
+      Date.parse(previousRun.startedAt),
+      Date.parse(previousRun.finishedAt ?? previousRun.startedAt),
+      true,
+    );
   }
-  if (status?.state?.running) return runLines(context, pod, container, Date.parse(status.state.running.startedAt), context.now().getTime(), false);
-  if (terminated?.startedAt) return runLines(context, pod, container, Date.parse(terminated.startedAt), Date.parse(terminated.finishedAt ?? terminated.startedAt), true);
+  if (status?.state?.running)
+    return runLines(
+      context,
+      pod,
+      container,
+      Date.parse(status.state.running.startedAt),
+      context.now().getTime(),
+      false,
+    );
+  if (terminated?.startedAt)
+    return runLines(
+      context,
+      pod,
+      container,
+      Date.parse(terminated.startedAt),
+      Date.parse(terminated.finishedAt ?? terminated.startedAt),
+      true,
+    );
   const reason = status?.state?.waiting?.reason ?? 'ContainerCreating';
-  const shown = reason === 'ErrImagePull' || reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
-  throw new KubeApiError(400, 'BadRequest', `container "${container.name}" in pod "${podName}" is waiting to start: ${shown}`);
+  const shown =
+    reason === 'ErrImagePull' || reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
+  throw new KubeApiError(
+    400,
+    'BadRequest',
+    `container "${container.name}" in pod "${podName}" is waiting to start: ${shown}`,
+  );
 }
 
-function runLines(context: ControllerContext, pod: KubeObject, container: ContainerSpec, startMs: number, endMs: number, hasExited: boolean): PodLogLine[] {
+function runLines(
+  context: ControllerContext,
+  pod: KubeObject,
+  container: ContainerSpec,
+  startMs: number,
+  endMs: number,
+  hasExited: boolean,
+): PodLogLine[] {
   const outcome = containerOutcome(context, pod, container);
   if (outcome.kind !== 'run') return [];
-  const lines: PodLogLine[] = outcome.logLines.map((text, i) => ({ time: new Date(Math.min(startMs + i * 12, endMs)), text }));
+  const lines: PodLogLine[] = outcome.logLines.map((text, i) => ({
+    time: new Date(Math.min(startMs + i * 12, endMs)),
+    text,
+  }));
   if (hasExited && outcome.runSeconds !== undefined && outcome.exitReason === 'OOMKilled') return lines;
-  const failures = outcome.calls.map((target) => callFailure(context, pod, target)).filter((f): f is string => f !== undefined);
+  const failures = outcome.calls
+    .map((target) => callFailure(context, pod, target))
+    .filter((f): f is string => f !== undefined);
   if (failures.length === 0) return lines;
   const firstMs = startMs + 1000;
   const total = Math.floor((endMs - firstMs) / (CALL_RETRY_SECONDS * 1000)) + 1;
@@ -86,10 +148,16 @@ export function callFailure(context: ControllerContext, pod: KubeObject, target:
   const url = `http://${hostPort}/`;
   const service = context.store.get('/Service', namespace, serviceName);
   if (!service) return `ERROR request failed: Get "${url}": dial tcp: lookup ${host} on 10.96.0.10:53: no such host`;
-  const spec = service.spec as { clusterIP?: string; ports?: Array<{ port: number }>; selector?: Record<string, string>; type?: string };
+  const spec = service.spec as {
+    clusterIP?: string;
+    ports?: Array<{ port: number }>;
+    selector?: Record<string, string>;
+    type?: string;
+  };
   if (spec.type === 'ExternalName') return undefined;
   const port = portText ? Number(portText) : (spec.ports?.[0]?.port ?? 80);
   const { ready } = serviceBackends(context, service);
-  if (ready.length === 0) return `ERROR request failed: Get "${url}": dial tcp ${spec.clusterIP ?? ''}:${port}: connect: connection refused`;
+  if (ready.length === 0)
+    return `ERROR request failed: Get "${url}": dial tcp ${spec.clusterIP ?? ''}:${port}: connect: connection refused`;
   return undefined;
 }

@@ -15,8 +15,11 @@ interface ContainerResources {
 
 /** What one pod adds to each quota resource. */
 function podUsage(pod: KubeObject): Map<string, number> {
-  const containers = ((pod.spec as { containers?: ContainerResources[] } | undefined)?.containers) ?? [];
-  const usage = new Map<string, number>([['pods', 1], ['count/pods', 1]]);
+  const containers = (pod.spec as { containers?: ContainerResources[] } | undefined)?.containers ?? [];
+  const usage = new Map<string, number>([
+    ['pods', 1],
+    ['count/pods', 1],
+  ]);
   const add = (key: string, value: number): void => {
     usage.set(key, (usage.get(key) ?? 0) + value);
   };
@@ -44,13 +47,21 @@ export function namespaceUsage(store: ObjectStore, namespace: string): Map<strin
     for (const [key, value] of podUsage(pod)) usage.set(key, (usage.get(key) ?? 0) + value);
   }
   const counts: Array<[string, string]> = [
-    ['services', '/Service'], ['configmaps', '/ConfigMap'], ['secrets', '/Secret'], ['persistentvolumeclaims', '/PersistentVolumeClaim'],
-    ['count/deployments.apps', 'apps/Deployment'], ['count/replicasets.apps', 'apps/ReplicaSet'], ['count/jobs.batch', 'batch/Job'],
+    ['services', '/Service'],
+    ['configmaps', '/ConfigMap'],
+    ['secrets', '/Secret'],
+    ['persistentvolumeclaims', '/PersistentVolumeClaim'],
+    ['count/deployments.apps', 'apps/Deployment'],
+    ['count/replicasets.apps', 'apps/ReplicaSet'],
+    ['count/jobs.batch', 'batch/Job'],
   ];
   for (const [name, key] of counts) usage.set(name, store.count(key, namespace));
   let storage = 0;
   for (const pvc of store.iterate('/PersistentVolumeClaim', namespace)) {
-    storage += parseQuantity((pvc.spec as { resources?: { requests?: { storage?: string } } } | undefined)?.resources?.requests?.storage) ?? 0;
+    storage +=
+      parseQuantity(
+        (pvc.spec as { resources?: { requests?: { storage?: string } } } | undefined)?.resources?.requests?.storage,
+      ) ?? 0;
   }
   usage.set('requests.storage', storage);
   return usage;
@@ -66,15 +77,18 @@ export function checkPodQuota(store: ObjectStore, pod: KubeObject): string | und
   if (quotas.length === 0) return undefined;
   const requested = podUsage(pod);
   const used = namespaceUsage(store, namespace);
-  const containers = ((pod.spec as { containers?: ContainerResources[] } | undefined)?.containers) ?? [];
+  const containers = (pod.spec as { containers?: ContainerResources[] } | undefined)?.containers ?? [];
   for (const quota of quotas) {
-    const hard = ((quota.spec as { hard?: Record<string, string> } | undefined)?.hard) ?? {};
+    const hard = (quota.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {};
     const missing: string[] = [];
     for (const resource of Object.keys(hard).sort()) {
       const [scope, name] = resource.includes('.') ? resource.split('.', 2) : ['requests', resource];
       if (!name || !['cpu', 'memory'].includes(name) || !['requests', 'limits'].includes(scope ?? '')) continue;
       const without = containers.filter((c) => {
-        const values = scope === 'limits' ? c.resources?.limits : { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
+        const values =
+          scope === 'limits'
+            ? c.resources?.limits
+            : { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
         return values?.[name] === undefined;
       });
       if (without.length > 0) missing.push(`${scope}.${name} for: ${without.map((c) => c.name).join(',')}`);
@@ -101,7 +115,7 @@ export function reconcileQuotas(context: ControllerContext, namespace: string): 
   if (quotas.length === 0) return;
   const usage = namespaceUsage(context.store, namespace);
   for (const quota of quotas) {
-    const hard = ((quota.spec as { hard?: Record<string, string> } | undefined)?.hard) ?? {};
+    const hard = (quota.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {};
     const used: Record<string, string> = {};
     for (const resource of Object.keys(hard)) used[resource] = formatResource(resource, usage.get(resource) ?? 0);
     putIfChanged(context, quota, { ...quota, status: { hard, used } });

@@ -24,7 +24,8 @@ export function indexPods(context: ControllerContext, namespace: string): PodInd
 
 /** True when the pod's Ready condition is True. */
 export function isPodReady(pod: KubeObject): boolean {
-  const conditions = (pod.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
+  const conditions =
+    (pod.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
@@ -50,19 +51,34 @@ export function syncReplicaSet(context: ControllerContext, rs: KubeObject, index
       const name = generateName(context, rs, `${rs.metadata.name}-`, '/Pod');
       const result = createPod(context, rs, template, name, { createdMs });
       if (typeof result === 'string') {
-        context.memory.containers.set(failureKey(rs), { outcomeKey: result, since: context.now().getTime(), baseRestarts: 0 });
+        context.memory.containers.set(failureKey(rs), {
+          outcomeKey: result,
+          since: context.now().getTime(),
+          baseRestarts: 0,
+        });
         break;
       }
       changed = true;
     }
   } else if (pods.length > desired) {
     // Delete the least useful pods first: unscheduled, then not ready, then the newest.
-    const ranked = [...pods].sort((a, b) => rank(a) - rank(b) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) || b.metadata.name.localeCompare(a.metadata.name));
+    const ranked = [...pods].sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) ||
+        b.metadata.name.localeCompare(a.metadata.name),
+    );
     for (const pod of ranked.slice(0, pods.length - desired)) {
       context.store.remove('/Pod', pod.metadata.namespace, pod.metadata.name);
       context.events.record({
-        involved: rs, type: 'Normal', reason: 'SuccessfulDelete', component: 'replicaset-controller',
-        message: `Deleted pod: ${pod.metadata.name}`, firstMs: context.now().getTime(), lastMs: context.now().getTime(), count: 1,
+        involved: rs,
+        type: 'Normal',
+        reason: 'SuccessfulDelete',
+        component: 'replicaset-controller',
+        message: `Deleted pod: ${pod.metadata.name}`,
+        firstMs: context.now().getTime(),
+        lastMs: context.now().getTime(),
+        count: 1,
       });
       changed = true;
     }
@@ -81,10 +97,23 @@ export function replicaSetStatus(context: ControllerContext, rs: KubeObject, ind
   const ready = pods.filter(isPodReady).length;
   const failure = context.memory.containers.get(failureKey(rs));
   const desired = Number((rs.spec as { replicas?: number }).replicas ?? 1);
-  const previous = (rs.status as { conditions?: Array<{ type: string; lastTransitionTime?: string }> } | undefined)?.conditions?.find((c) => c.type === 'ReplicaFailure');
-  const conditions = failure && pods.length < desired
-    ? [{ type: 'ReplicaFailure', status: 'True', lastTransitionTime: previous?.lastTransitionTime ?? new Date(Math.floor(failure.since / 1000) * 1000).toISOString().replace('.000Z', 'Z'), reason: 'FailedCreate', message: failure.outcomeKey }]
-    : undefined;
+  const previous = (
+    rs.status as { conditions?: Array<{ type: string; lastTransitionTime?: string }> } | undefined
+  )?.conditions?.find((c) => c.type === 'ReplicaFailure');
+  const conditions =
+    failure && pods.length < desired
+      ? [
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            lastTransitionTime:
+              previous?.lastTransitionTime ??
+              new Date(Math.floor(failure.since / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+            reason: 'FailedCreate',
+            message: failure.outcomeKey,
+          },
+        ]
+      : undefined;
   const status = {
     replicas: pods.length,
     fullyLabeledReplicas: pods.length,

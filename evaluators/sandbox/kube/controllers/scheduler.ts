@@ -30,7 +30,7 @@ interface ResourceSpec {
 
 /** Sum of container requests; a limit without a request counts as the request (API defaulting). */
 export function podRequests(pod: KubeObject): PodRequests {
-  const containers = ((pod.spec as { containers?: Array<{ resources?: ResourceSpec }> } | undefined)?.containers) ?? [];
+  const containers = (pod.spec as { containers?: Array<{ resources?: ResourceSpec }> } | undefined)?.containers ?? [];
   let cpu = 0;
   let memory = 0;
   for (const container of containers) {
@@ -72,7 +72,9 @@ interface NodeSelectorTerm {
 interface PodSchedulingSpec {
   nodeName?: string;
   nodeSelector?: Record<string, string>;
-  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } } };
+  affinity?: {
+    nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } };
+  };
   tolerations?: Array<{ key?: string; operator?: string; value?: string; effect?: string }>;
   volumes?: Array<{ persistentVolumeClaim?: { claimName: string } }>;
 }
@@ -97,7 +99,9 @@ export function schedulePod(context: ControllerContext, pod: KubeObject, usage: 
       if (failures.reasons.length === 0) {
         const allocatable = allocatableOf(node);
         const used = usage.get(node.metadata.name) ?? { cpu: 0, memory: 0, pods: 0 };
-        const score = (used.cpu + requests.cpu) / Math.max(allocatable.cpu, 0.001) + (used.memory + requests.memory) / Math.max(allocatable.memory, 1);
+        const score =
+          (used.cpu + requests.cpu) / Math.max(allocatable.cpu, 0.001) +
+          (used.memory + requests.memory) / Math.max(allocatable.memory, 1);
         if (!best || score < best.score) best = { node, score };
         continue;
       }
@@ -105,7 +109,9 @@ export function schedulePod(context: ControllerContext, pod: KubeObject, usage: 
       if (!failures.isResourceOnly) notHelpful.count += 1;
     }
   }
-  const previousUnschedulable = (pod.status as { conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }> } | undefined)?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  const previousUnschedulable = (
+    pod.status as { conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }> } | undefined
+  )?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
   if (best) {
     const nodeName = best.node.metadata.name;
     const entry = usage.get(nodeName) ?? { cpu: 0, memory: 0, pods: 0 };
@@ -113,37 +119,69 @@ export function schedulePod(context: ControllerContext, pod: KubeObject, usage: 
     entry.memory += requests.memory;
     entry.pods += 1;
     usage.set(nodeName, entry);
-    const boundMs = previousUnschedulable ? nowMs : Date.parse(pod.metadata.creationTimestamp ?? new Date(nowMs).toISOString());
+    const boundMs = previousUnschedulable
+      ? nowMs
+      : Date.parse(pod.metadata.creationTimestamp ?? new Date(nowMs).toISOString());
     context.events.record({
-      involved: pod, type: 'Normal', reason: 'Scheduled', component: 'default-scheduler',
+      involved: pod,
+      type: 'Normal',
+      reason: 'Scheduled',
+      component: 'default-scheduler',
       message: `Successfully assigned ${namespace}/${pod.metadata.name} to ${nodeName}`,
-      firstMs: boundMs, lastMs: boundMs, count: 1,
+      firstMs: boundMs,
+      lastMs: boundMs,
+      count: 1,
     });
     return {
       ...pod,
       spec: { ...(pod.spec as object), nodeName },
-      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: isoSeconds(boundMs) }], qosClass: (pod.status as { qosClass?: string } | undefined)?.qosClass },
+      status: {
+        phase: 'Pending',
+        conditions: [
+          { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: isoSeconds(boundMs) },
+        ],
+        qosClass: (pod.status as { qosClass?: string } | undefined)?.qosClass,
+      },
     };
   }
   const total = nodes.length;
-  const detail = podLevel ?? [...reasons.entries()].map(([reason, count]) => `${count} ${reason}`).sort().join(', ');
+  const detail =
+    podLevel ??
+    [...reasons.entries()]
+      .map(([reason, count]) => `${count} ${reason}`)
+      .sort()
+      .join(', ');
   const preemptionParts: string[] = [];
   const victims = total - (podLevel ? total : notHelpful.count);
   if (victims > 0) preemptionParts.push(`${victims} No preemption victims found for incoming pod`);
   if (total - victims > 0) preemptionParts.push(`${total - victims} Preemption is not helpful for scheduling`);
-  const message = total === 0
-    ? 'no nodes available to schedule pods'
-    : `0/${total} nodes are available: ${detail}. preemption: 0/${total} nodes are available: ${preemptionParts.join(', ')}.`;
+  const message =
+    total === 0
+      ? 'no nodes available to schedule pods'
+      : `0/${total} nodes are available: ${detail}. preemption: 0/${total} nodes are available: ${preemptionParts.join(', ')}.`;
   const key = containerMemoryKey(pod, '#scheduler');
   let memory = context.memory.containers.get(key);
   if (!memory || memory.outcomeKey !== message) {
-    memory = { outcomeKey: message, since: previousUnschedulable && memory ? nowMs : Date.parse(pod.metadata.creationTimestamp ?? new Date(nowMs).toISOString()), baseRestarts: 0 };
+    memory = {
+      outcomeKey: message,
+      since:
+        previousUnschedulable && memory
+          ? nowMs
+          : Date.parse(pod.metadata.creationTimestamp ?? new Date(nowMs).toISOString()),
+      baseRestarts: 0,
+    };
     context.memory.containers.set(key, memory);
   }
   const attempts = retries(memory.since, nowMs, 10_000, 300_000);
   context.events.record({
-    involved: pod, type: 'Warning', reason: 'FailedScheduling', component: 'default-scheduler',
-    message, firstMs: memory.since, lastMs: attempts.lastAttemptMs, count: attempts.attempts,
+    involved: pod,
+    type: 'Warning',
+    reason: 'FailedScheduling',
+    component: 'default-scheduler',
+    message,
+    firstMs: memory.since,
+    lastMs: attempts.lastAttemptMs,
+    count: attempts.attempts,
   });
   context.memory.timeDependentNamespaces.add(namespace);
   const transitionTime = previousUnschedulable?.lastTransitionTime ?? isoSeconds(memory.since);
@@ -151,7 +189,16 @@ export function schedulePod(context: ControllerContext, pod: KubeObject, usage: 
     ...pod,
     status: {
       phase: 'Pending',
-      conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: transitionTime, reason: 'Unschedulable', message }],
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: transitionTime,
+          reason: 'Unschedulable',
+          message,
+        },
+      ],
       qosClass: (pod.status as { qosClass?: string } | undefined)?.qosClass ?? 'BestEffort',
     },
   };
@@ -163,31 +210,49 @@ function volumeProblem(context: ControllerContext, namespace: string, spec: PodS
     if (!claim) continue;
     const pvc = context.store.get('/PersistentVolumeClaim', namespace, claim);
     if (!pvc) return `persistentvolumeclaim "${claim}" not found`;
-    if ((pvc.status as { phase?: string } | undefined)?.phase !== 'Bound') return 'pod has unbound immediate PersistentVolumeClaims';
+    if ((pvc.status as { phase?: string } | undefined)?.phase !== 'Bound')
+      return 'pod has unbound immediate PersistentVolumeClaims';
   }
   return undefined;
 }
 
 /** Allocatable cpu (cores), memory (bytes) and pods of a node. */
 export function allocatableOf(node: KubeObject): { cpu: number; memory: number; pods: number } {
-  const allocatable = ((node.status as { allocatable?: Record<string, string> } | undefined)?.allocatable) ?? {};
-  return { cpu: parseQuantity(allocatable.cpu) ?? 0, memory: parseQuantity(allocatable.memory) ?? 0, pods: parseQuantity(allocatable.pods) ?? 110 };
+  const allocatable = (node.status as { allocatable?: Record<string, string> } | undefined)?.allocatable ?? {};
+  return {
+    cpu: parseQuantity(allocatable.cpu) ?? 0,
+    memory: parseQuantity(allocatable.memory) ?? 0,
+    pods: parseQuantity(allocatable.pods) ?? 110,
+  };
 }
 
-function nodeFailures(node: KubeObject, spec: PodSchedulingSpec, requests: PodRequests, used: NodeUsage | undefined): { reasons: string[]; isResourceOnly: boolean } {
+function nodeFailures(
+  node: KubeObject,
+  spec: PodSchedulingSpec,
+  requests: PodRequests,
+  used: NodeUsage | undefined,
+): { reasons: string[]; isResourceOnly: boolean } {
   const reasons: string[] = [];
   const labels = node.metadata.labels ?? {};
-  const nodeSpec = (node.spec ?? {}) as { unschedulable?: boolean; taints?: Array<{ key: string; value?: string; effect: string }> };
-  const isReady = ((node.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-  if (!isReady) return { reasons: ["node(s) had untolerated taint {node.kubernetes.io/not-ready: }"], isResourceOnly: false };
+  const nodeSpec = (node.spec ?? {}) as {
+    unschedulable?: boolean;
+    taints?: Array<{ key: string; value?: string; effect: string }>;
+  };
+  const isReady = (
+    (node.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []
+  ).some((c) => c.type === 'Ready' && c.status === 'True');
+  if (!isReady)
+    return { reasons: ['node(s) had untolerated taint {node.kubernetes.io/not-ready: }'], isResourceOnly: false };
   if (nodeSpec.unschedulable) return { reasons: ['node(s) were unschedulable'], isResourceOnly: false };
   if (!matchesNodeSelector(node, labels, spec)) reasons.push("node(s) didn't match Pod's node affinity/selector");
   for (const taint of nodeSpec.taints ?? []) {
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
-    const tolerated = (spec.tolerations ?? []).some((t) =>
-      (t.key === undefined || t.key === '' ? t.operator === 'Exists' : t.key === taint.key) &&
-      (t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '')) &&
-      (t.effect === undefined || t.effect === '' || t.effect === taint.effect));
+    const tolerated = (spec.tolerations ?? []).some(
+      (t) =>
+        (t.key === undefined || t.key === '' ? t.operator === 'Exists' : t.key === taint.key) &&
+        (t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '')) &&
+        (t.effect === undefined || t.effect === '' || t.effect === taint.effect),
+    );
     if (!tolerated) {
       reasons.push(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
       break;
@@ -207,8 +272,14 @@ function matchesNodeSelector(node: KubeObject, labels: Record<string, string>, s
   const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (!terms || terms.length === 0) return true;
   return terms.some((term) => {
-    const expressions = (term.matchExpressions ?? []).map((e) => ({ key: e.key, operator: e.operator, values: e.values ?? [] }) as Requirement);
-    const fields = (term.matchFields ?? []).map((e) => ({ key: e.key, operator: e.operator, values: e.values ?? [] }) as Requirement);
-    return matchesRequirements(labels, expressions) && matchesRequirements({ 'metadata.name': node.metadata.name }, fields);
+    const expressions = (term.matchExpressions ?? []).map(
+      (e) => ({ key: e.key, operator: e.operator, values: e.values ?? [] }) as Requirement,
+    );
+    const fields = (term.matchFields ?? []).map(
+      (e) => ({ key: e.key, operator: e.operator, values: e.values ?? [] }) as Requirement,
+    );
+    return (
+      matchesRequirements(labels, expressions) && matchesRequirements({ 'metadata.name': node.metadata.name }, fields)
+    );
   });
 }

@@ -43,7 +43,16 @@ export function crashLoop(sinceMs: number, runSeconds: number, nowMs: number): C
   for (;;) {
     const end = start + runMs;
     if (nowMs < end) {
-      return { restarts, isRunning: true, runStartMs: start, ...(previous ? { previousRun: previous } : {}), backoffSeconds: 0, isFirstExit: false, backoffCount, lastBackoffMs };
+      return {
+        restarts,
+        isRunning: true,
+        runStartMs: start,
+        ...(previous ? { previousRun: previous } : {}),
+        backoffSeconds: 0,
+        isFirstExit: false,
+        backoffCount,
+        lastBackoffMs,
+      };
     }
     const gapSeconds = restarts === 0 ? 1 : Math.min(10 * 2 ** (restarts - 1), RESTART_BACKOFF_CAP_S);
     if (restarts > 0) {

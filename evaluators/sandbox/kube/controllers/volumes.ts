@@ -17,7 +17,8 @@ interface ClaimSpec {
 
 function defaultClass(context: ControllerContext): KubeObject | undefined {
   for (const storageClass of context.store.iterate('storage.k8s.io/StorageClass')) {
-    if (storageClass.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true') return storageClass;
+    if (storageClass.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
+      return storageClass;
   }
   return undefined;
 }
@@ -29,15 +30,23 @@ export function reconcileClaims(context: ControllerContext, namespace: string): 
     const spec = claim.spec as ClaimSpec;
     if ((claim.status as { phase?: string } | undefined)?.phase === 'Bound') continue;
     const createdMs = Date.parse(claim.metadata.creationTimestamp ?? new Date(nowMs).toISOString());
-    const className = spec.storageClassName === undefined ? defaultClass(context)?.metadata.name : spec.storageClassName;
+    const className =
+      spec.storageClassName === undefined ? defaultClass(context)?.metadata.name : spec.storageClassName;
     const storageClass = className ? context.store.get('storage.k8s.io/StorageClass', undefined, className) : undefined;
     if (!storageClass) {
       const retries = periodic(createdMs, nowMs, 15_000);
       const isMissingClass = Boolean(className);
       context.events.record({
-        involved: claim, type: 'Warning', reason: isMissingClass ? 'ProvisioningFailed' : 'FailedBinding', component: 'persistentvolume-controller',
-        message: isMissingClass ? `storageclass.storage.k8s.io "${className ?? ''}" not found` : 'no persistent volumes available for this claim and no storage class is set',
-        firstMs: createdMs, lastMs: retries.lastAttemptMs, count: retries.attempts,
+        involved: claim,
+        type: 'Warning',
+        reason: isMissingClass ? 'ProvisioningFailed' : 'FailedBinding',
+        component: 'persistentvolume-controller',
+        message: isMissingClass
+          ? `storageclass.storage.k8s.io "${className ?? ''}" not found`
+          : 'no persistent volumes available for this claim and no storage class is set',
+        firstMs: createdMs,
+        lastMs: retries.lastAttemptMs,
+        count: retries.attempts,
       });
       context.memory.timeDependentNamespaces.add(namespace);
       putIfChanged(context, claim, { ...claim, status: { phase: 'Pending' } });
@@ -49,18 +58,39 @@ export function reconcileClaims(context: ControllerContext, namespace: string): 
     const boundMs = Math.max(createdMs, Date.parse(storageClass.metadata.creationTimestamp ?? '0'));
     const atMs = Math.min(boundMs, nowMs);
     context.events.record({
-      involved: claim, type: 'Normal', reason: 'ProvisioningSucceeded', component: `${provisioner}_sandbox-csi-controller`,
-      message: `Successfully provisioned volume ${volumeName}`, firstMs: atMs, lastMs: atMs, count: 1,
+      involved: claim,
+      type: 'Normal',
+      reason: 'ProvisioningSucceeded',
+      component: `${provisioner}_sandbox-csi-controller`,
+      message: `Successfully provisioned volume ${volumeName}`,
+      firstMs: atMs,
+      lastMs: atMs,
+      count: 1,
     });
     context.store.put('/PersistentVolume', {
       apiVersion: 'v1',
       kind: 'PersistentVolume',
-      metadata: { name: volumeName, uid: `${claim.metadata.uid ?? ''}`.replace(/^.{8}/, 'f0f0f0f0'), creationTimestamp: isoSeconds(atMs), annotations: { 'pv.kubernetes.io/provisioned-by': provisioner } },
+      metadata: {
+        name: volumeName,
+        uid: `${claim.metadata.uid ?? ''}`.replace(/^.{8}/, 'f0f0f0f0'),
+        creationTimestamp: isoSeconds(atMs),
+        annotations: { 'pv.kubernetes.io/provisioned-by': provisioner },
+      },
       spec: {
         accessModes: spec.accessModes ?? ['ReadWriteOnce'],
         capacity: { storage },
-        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim.metadata.name, namespace, uid: claim.metadata.uid },
-        csi: { driver: provisioner, volumeHandle: `vol-${(claim.metadata.uid ?? '').replaceAll('-', '').slice(0, 17)}`, fsType: 'ext4' },
+        claimRef: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          name: claim.metadata.name,
+          namespace,
+          uid: claim.metadata.uid,
+        },
+        csi: {
+          driver: provisioner,
+          volumeHandle: `vol-${(claim.metadata.uid ?? '').replaceAll('-', '').slice(0, 17)}`,
+          fsType: 'ext4',
+        },
         persistentVolumeReclaimPolicy: String(storageClass.reclaimPolicy ?? 'Delete'),
         storageClassName: storageClass.metadata.name,
         volumeMode: spec.volumeMode ?? 'Filesystem',
@@ -71,7 +101,13 @@ export function reconcileClaims(context: ControllerContext, namespace: string): 
       ...claim,
       metadata: {
         ...claim.metadata,
-        annotations: { ...(claim.metadata.annotations ?? {}), 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes', 'volume.beta.kubernetes.io/storage-provisioner': provisioner, 'volume.kubernetes.io/storage-provisioner': provisioner },
+        annotations: {
+          ...(claim.metadata.annotations ?? {}),
+          'pv.kubernetes.io/bind-completed': 'yes',
+          'pv.kubernetes.io/bound-by-controller': 'yes',
+          'volume.beta.kubernetes.io/storage-provisioner': provisioner,
+          'volume.kubernetes.io/storage-provisioner': provisioner,
+        },
         finalizers: ['kubernetes.io/pvc-protection'],
       },
       spec: { ...spec, storageClassName: storageClass.metadata.name, volumeName },
