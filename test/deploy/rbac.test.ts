@@ -138,7 +138,7 @@ describe('check_manifest (kyverno)', () => {
     const source = readFileSync(join(ROOT, 'mcp-servers', 'kyverno', 'tools', 'check-manifest.ts'), 'utf8');
     const writes = [...source.matchAll(/kube\.(create|replace)\(([^;]*)\);/g)];
     expect(writes.length).toBe(2);
-    for (const write of writes) expect(write[2]).toMatch(/\{ dryRun: true \}\s*\)?$/);
+    for (const write of writes) expect(write[2]).toMatch(/\{ dryRun: true \},?\s*\)?$/);
   });
 });
 
