@@ -20,5 +20,6 @@ export function eventEvidence(groups: readonly EventGroup[], context: EvidenceCo
     text: eventLine(group, context.now),
     // Counts and ages are evidence detail, not cause.
     statement: clipLine(`${eventObjectLabel(group)}: ${group.message}`),
+    ...(group.type === 'Normal' ? {} : { isProblem: true }),
   }));
 }

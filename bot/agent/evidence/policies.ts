@@ -13,7 +13,9 @@ export function policyViolationEvidence(
     const resources = `${group.resources.slice(0, 8).join(', ')}${more}`;
     const severity = group.severity ? `, ${group.severity}` : '';
     const head = `${group.policy}/${group.rule} [${group.result}${severity}] x${group.resources.length}`;
-    return { kind: 'kyverno', source: context.source, text: clipLine(`${head}: ${group.message} — ${resources}`) };
+    const text = clipLine(`${head}: ${group.message} — ${resources}`);
+    const isProblem = group.result === 'fail' || group.result === 'error';
+    return { kind: 'kyverno', source: context.source, text, ...(isProblem ? { isProblem } : {}) };
   });
 }
 
@@ -26,10 +28,14 @@ export function admissionDenialEvidence(
   context: EvidenceContext,
 ): EvidenceItem[] {
   const items: EvidenceItem[] = [];
-  const push = (text: string) => items.push({ kind: 'kyverno', source: context.source, text: clipLine(text) });
+  const push = (text: string, isProblem = false) =>
+    items.push({ kind: 'kyverno', source: context.source, text: clipLine(text), ...(isProblem ? { isProblem } : {}) });
   for (const denial of result.denials) {
     push(`resource ${denial.resource ?? '?'}${denial.source ? ` — from ${denial.source}` : ''}`);
-    push(`policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ${denial.message}`);
+    push(
+      `policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ${denial.message}`,
+      true,
+    );
     if (denial.failedPath) push(`failed at: ${denial.failedPath}`);
     for (const requirement of denial.requirements.slice(0, 8)) push(`fix: ${requirement}`);
   }
