@@ -174,7 +174,9 @@ describe('/metrics of the worker role after one investigation', () => {
       'one investigation in the metrics',
       async () => {
         const text = await (await fetch(metricsUrl)).text();
-        return sample(text, 'sre_bot_investigations_total') ? text : undefined;
+        // The job counts as processed just after the answer is stored: wait for both.
+        const isDone = sample(text, 'sre_bot_jobs_processed_total', { outcome: 'completed' }) !== undefined;
+        return sample(text, 'sre_bot_investigations_total') && isDone ? text : undefined;
       },
       60_000,
     );
