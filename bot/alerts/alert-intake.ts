@@ -135,19 +135,28 @@ export function createAlertIntake(deps: AlertIntakeDeps): AlertIntake {
   }
 
   async function decide(tx: Database, alert: IncomingAlert, route: AlertRoute): Promise<Decision> {
-    const at = now();
     const existing = await repo.find(alert.source, alert.fingerprint, tx);
-    if (!existing) {
-      const row =
-        (await repo.insert(newId(), alert, route.channel, at, tx)) ??
-        (await repo.find(alert.source, alert.fingerprint, tx));
-      if (!row) throw new Error(`alert ${alert.fingerprint} could not be stored`);
-      if (alert.status === 'resolved') return { action: 'stored', followUp: { kind: 'none' } };
-      return investigateOrSummarise(tx, row, route);
+    if (existing) return decideKnown(tx, existing, alert, route);
+    const row = await repo.insert(newId(), alert, route.channel, now(), tx);
+    if (!row) {
+      // Another replica stored the same alert first: this delivery is a repeat of it.
+      const raced = await repo.find(alert.source, alert.fingerprint, tx);
+      if (!raced) throw new Error(`alert ${alert.fingerprint} could not be stored`);
+      return decideKnown(tx, raced, alert, route);
     }
+    if (alert.status === 'resolved') return { action: 'stored', followUp: { kind: 'none' } };
+    return investigateOrSummarise(tx, row, route);
+  }
+
+  async function decideKnown(
+    tx: Database,
+    existing: StoredAlert,
+    alert: IncomingAlert,
+    route: AlertRoute,
+  ): Promise<Decision> {
     const wasFiring = existing.status === 'firing';
     if (alert.status === 'resolved' && !wasFiring) return { action: 'already-resolved', followUp: { kind: 'none' } };
-    const row = await repo.update(existing.id, alert, at, tx);
+    const row = await repo.update(existing.id, alert, now(), tx);
     if (alert.status === 'resolved') {
       if (!row.investigationId) return { action: 'stored', followUp: { kind: 'none' } };
       const job: AlertNoticeJob = { kind: 'resolved', alertId: row.id, traceparent: startTraceparent() };

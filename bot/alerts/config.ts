@@ -33,7 +33,8 @@ export const alertsConfigSchema = z
     {
       path: ['SRE_BOT_ALERTMANAGER_TOKEN'],
       message:
-        'or SRE_BOT_ALERTMANAGER_BASIC_AUTH or SRE_BOT_PAGERDUTY_SECRETS is required: a receiver nobody can authenticate to',
+        'or SRE_BOT_ALERTMANAGER_BASIC_AUTH or SRE_BOT_PAGERDUTY_SECRETS is required: ' +
+        'a receiver nobody can authenticate to',
       when: () => true,
     },
   );
