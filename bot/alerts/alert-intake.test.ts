@@ -106,7 +106,8 @@ describe('alert intake on PostgreSQL', () => {
         trigger: 'alert',
         defaults: { namespace: 'shop', cluster: 'prod-eu' },
         question:
-          'Why is alert KubePodCrashLooping firing for cart in shop on prod-eu? cart is crash looping; password=[redacted] in the logs',
+          'Why is alert KubePodCrashLooping firing for cart in shop on prod-eu? ' +
+          'cart is crash looping; password=[redacted] in the logs',
       });
       expect(enqueued[0]?.thread).toBeUndefined();
       expect(enqueued[0]?.anchorText).toContain(

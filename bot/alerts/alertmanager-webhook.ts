@@ -29,7 +29,7 @@ export const alertmanagerPayloadSchema = z.looseObject({
 
 export type AlertmanagerPayload = z.output<typeof alertmanagerPayloadSchema>;
 
-/** Alertmanager's own fingerprint when sent (0.19+), else a hash of the sorted label set. */
+/** Alertmanager's own fingerprint when sent (recent releases do), else a hash of the sorted label set. */
 function fingerprintOf(alert: z.output<typeof alertSchema>): string {
   if (alert.fingerprint) return alert.fingerprint;
   const sorted = Object.entries(alert.labels).sort(([a], [b]) => a.localeCompare(b));
