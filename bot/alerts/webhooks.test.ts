@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../package-root.js';
 import { createAlertRouter, parseAlertRoutes } from './alert-routes.js';
 import { alertmanagerPayloadSchema, alertsFromAlertmanager } from './alertmanager-webhook.js';
 import { isPagerdutySignatureValid, pagerdutySignature } from './pagerduty-webhook.js';
@@ -71,6 +74,13 @@ describe('alert routes', () => {
     });
     expect(router.route(alert({ team: 'payments', env: 'dev', namespace: 'shop-eu' }))?.channel).toBe('C0SHOP00001');
     expect(router.route(alert({ team: 'other' }))?.channel).toBe('C0ALL000001');
+  });
+
+  it('accepts the shipped example file', () => {
+    const path = join(packageRoot(), 'deploy', 'alert-routes.example.yaml');
+    const config = parseAlertRoutes(readFileSync(path, 'utf8'), path);
+    expect(config.routes).toHaveLength(3);
+    expect(config.storm.maxInvestigationsPerMinute).toBe(5);
   });
 
   it('names the bad entry of a routes file', () => {
