@@ -53,7 +53,7 @@ export function anchorText(
   const seen =
     alert.status === 'resolved' && alert.resolvedAt
       ? `resolved ${timeOf(alert.resolvedAt)}`
-      : `fired ${alert.fireCount}× · last ${timeOf(alert.lastSeenAt)}`;
+      : `seen ${alert.fireCount}× · last ${timeOf(alert.lastSeenAt)}`;
   return [
     `${head}${place ? ` — ${escapeMrkdwn(place)}` : ''}`,
     ...(summary ? [escapeMrkdwn(summary)] : []),

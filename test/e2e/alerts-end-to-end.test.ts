@@ -255,7 +255,7 @@ describe('alerts → queue → worker → pipeline → the team channel, over th
     expect(answer.rootCause).toContain('1.8.3');
     const anchor = message(SHOP, thread);
     expect(anchor?.text).toContain('*FIRING* KubeDeploymentReplicasMismatch — checkout in shop on prod-eu');
-    expect(anchor?.text).toContain('fired 1×');
+    expect(anchor?.text).toContain('seen 1×');
     const threadReplies = replies(SHOP, thread);
     expect(threadReplies).toHaveLength(1);
     expect(JSON.stringify(threadReplies[0]?.['blocks'])).toContain('1.8.3');
@@ -271,7 +271,7 @@ describe('alerts → queue → worker → pipeline → the team channel, over th
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ alerts: [{ action: 'updated', channel: SHOP }] });
     await eventually('the anchor to show the second firing', () =>
-      message(SHOP, checkoutThread)?.text?.includes('fired 2×') ? true : undefined,
+      message(SHOP, checkoutThread)?.text?.includes('seen 2×') ? true : undefined,
     );
     expect(slack.messages(SHOP)).toHaveLength(before);
     expect(topLevel(SHOP)).toHaveLength(1);
