@@ -42,6 +42,11 @@ export const commands: readonly Command[] = [
     async () => (await import('./commands/worker.js')).workerCommand,
   ),
   lazy(
+    'alerts',
+    'Run the alert receiver: Alertmanager and PagerDuty webhooks start investigations in team channels.',
+    async () => (await import('./commands/alerts.js')).alertsCommand,
+  ),
+  lazy(
     'gateway',
     'Run the MCP gateway: one endpoint over every Argo CD, Kubernetes and Kyverno MCP server.',
     async () => (await import('./commands/gateway.js')).gatewayCommand,

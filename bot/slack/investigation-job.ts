@@ -16,8 +16,10 @@ export interface SlackInvestigationJob extends InvestigationJob {
   /** The question with the bot mention stripped. */
   question: string;
   channel: string;
-  /** Thread to answer in; absent for `/sre` (the worker starts a thread). */
+  /** Thread to answer in; absent for `/sre` and new alerts (the worker starts a thread). */
   thread?: string;
+  /** The top message of the thread the worker starts when `thread` is absent (alerts); mrkdwn. */
+  anchorText?: string;
   /** The person who asked. */
   user: string;
   /** Workspace of the channel (chat.startStream needs it outside DMs). */
@@ -35,5 +37,5 @@ export interface SlackInvestigationJob extends InvestigationJob {
   /** True in the app's Messages tab / AI-app threads: progress goes to the assistant status. */
   isAssistantThread?: boolean;
   /** Where the question came from, for the status line. */
-  trigger: 'mention' | 'channel_message' | 'direct_message' | 'slash_command' | 'clarification';
+  trigger: 'mention' | 'channel_message' | 'direct_message' | 'slash_command' | 'clarification' | 'alert';
 }

@@ -72,12 +72,13 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
   const investigatorFor = (data: SlackInvestigationJob): Investigator =>
     typeof deps.investigator === 'function' ? deps.investigator(data) : deps.investigator;
 
-  /** The thread to answer in; a `/sre` question gets a visible anchor message first. */
+  /** The thread to answer in; a `/sre` question or a new alert gets a visible anchor message first. */
   async function threadFor(data: SlackInvestigationJob, row: Investigation): Promise<string> {
     if (data.thread) return data.thread;
     if (row.thread) return row.thread;
     const question = data.question.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
-    const anchor = await client.chat.postMessage({ channel: data.channel, text: `<@${data.user}> asked: ${question}` });
+    const text = data.anchorText ?? `<@${data.user}> asked: ${question}`;
+    const anchor = await client.chat.postMessage({ channel: data.channel, text });
     const ts = anchor.ts ?? '';
     await store.investigations.setThread(data.investigationId, ts);
     return ts;

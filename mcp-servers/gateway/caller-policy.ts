@@ -15,7 +15,10 @@ export function sha256Hex(token: string): string {
 export function createCallerAuthenticator(
   callers: readonly CallerConfig[],
 ): (authorization: string | undefined) => CallerConfig | undefined {
-  const hashes = callers.map((caller) => ({ caller, hash: Buffer.from(caller.tokenSha256, 'hex') }));
+  // Callers without a static token (OAuth only) are left out.
+  const hashes = callers.flatMap((caller) =>
+    caller.tokenSha256 ? [{ caller, hash: Buffer.from(caller.tokenSha256, 'hex') }] : [],
+  );
   return (authorization) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match?.[1]) return undefined;

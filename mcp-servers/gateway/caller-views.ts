@@ -47,11 +47,11 @@ export function createCallerViews(upstreams: UpstreamSet, options: CallerViewsOp
   return {
     for: (caller) => {
       const version = upstreams.toolsVersion();
-      const cached = views.get(caller.tokenSha256);
+      const cached = views.get(caller.principal);
       if (cached?.version === version) return cached;
       const view = buildCallerView(currentCatalog(version), caller, configs);
       const fresh = { version, view, listed: { tools: [...view.values()].map((tool) => tool.definition) } };
-      views.set(caller.tokenSha256, fresh);
+      views.set(caller.principal, fresh);
       return fresh;
     },
   };

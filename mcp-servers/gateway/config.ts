@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oauthConfigSchema, type OAuthConfig } from './oauth-config.js';
 
 /** Instance names end up in tool names (`instance__tool`), so they follow the MCP name alphabet. */
 export const INSTANCE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -59,11 +60,15 @@ export const upstreamSchema = z
 /** One caller of the gateway (the bot, a developer's IDE, a channel) and what it may do. */
 export const callerSchema = z.strictObject({
   principal: z.string().min(1).max(128),
-  /** Hex SHA-256 of the caller's bearer token; the token itself never appears in config. */
+  /**
+   * Hex SHA-256 of the caller's bearer token; the token itself never appears in config. Omitted:
+   * the caller is reached only through an `oauth.rules` entry.
+   */
   tokenSha256: z
     .string({ error: 'must be a string of 64 hex digits (quote it: YAML reads unquoted digits as a number)' })
     .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit SHA-256 of the token (printf %s "$TOKEN" | sha256sum)')
-    .transform((hex) => hex.toLowerCase()),
+    .transform((hex) => hex.toLowerCase())
+    .optional(),
   allow: z
     .strictObject({
       /** Instance names (globs with `*`) or label selectors `key=value[,key=value]`; omitted = every instance. */
@@ -75,6 +80,41 @@ export const callerSchema = z.strictObject({
   /** May call write tools (each call still needs an approved `approval_id`). */
   writes: z.boolean().default(false),
 });
+
+/** Every caller has a token or an OAuth rule, every rule names a caller, and principals are unique. */
+function checkCallerReachability(
+  config: { callers: Array<z.output<typeof callerSchema>>; oauth?: OAuthConfig | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const principals = new Map<string, number>();
+  config.callers.forEach((caller, index) => {
+    const first = principals.get(caller.principal);
+    if (first !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['callers', index, 'principal'],
+        message: `principal '${caller.principal}' is also callers[${first}]: principals must be unique`,
+      });
+    else principals.set(caller.principal, index);
+  });
+  const ruled = new Set(config.oauth?.rules.map((rule) => rule.principal) ?? []);
+  config.callers.forEach((caller, index) => {
+    if (caller.tokenSha256 === undefined && !ruled.has(caller.principal))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['callers', index, 'tokenSha256'],
+        message: `caller '${caller.principal}' has no tokenSha256 and no oauth.rules entry: nothing could reach it`,
+      });
+  });
+  config.oauth?.rules.forEach((rule, index) => {
+    if (!principals.has(rule.principal))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oauth', 'rules', index, 'principal'],
+        message: `no caller has principal '${rule.principal}' (declare it under callers)`,
+      });
+  });
+}
 
 /** How an instance-less call of a federated read tool is answered. */
 export const fanOutModeSchema = z.enum(['merge', 'resolve', 'none']);
@@ -137,8 +177,11 @@ export const gatewayConfigSchema = z
     fanOut: z.record(z.string(), fanOutModeSchema).default({}),
     upstreams: z.array(upstreamSchema).min(1, 'declare at least one upstream'),
     callers: z.array(callerSchema).min(1, 'declare at least one caller'),
+    /** OAuth 2.1 bearer JWTs from one issuer, mapped to callers by scope and claim rules. */
+    oauth: oauthConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
+    checkCallerReachability(config, ctx);
     const seen = new Map<string, number>();
     config.upstreams.forEach((upstream, index) => {
       const key = `${upstream.kind}/${upstream.instance}`;
@@ -153,6 +196,7 @@ export const gatewayConfigSchema = z
     });
     const tokens = new Map<string, number>();
     config.callers.forEach((caller, index) => {
+      if (caller.tokenSha256 === undefined) return;
       const first = tokens.get(caller.tokenSha256);
       if (first !== undefined) {
         ctx.addIssue({

@@ -2,13 +2,13 @@ import { trace, type Tracer } from '@opentelemetry/api';
 import { denyAllApprovals, type ApprovalChecker } from './approval.js';
 import { createLogAuditSink, type AuditSink } from './audit.js';
 import { CallRouter } from './call-router.js';
-import { createCallerAuthenticator } from './caller-policy.js';
 import type { CallerTool } from './caller-view.js';
 import { createCallerViews } from './caller-views.js';
 import type { CallerConfig, GatewayConfig } from './config.js';
 import { startHttpFront, type ListeningServer } from './http-server.js';
 import { createSilentGatewayLogger, droppedLogLines, type Logger } from './logger.js';
 import { createMcpHandlers } from './mcp-handlers.js';
+import { createRequestAuthenticator } from './request-auth.js';
 import { GatewayMetrics } from './metrics.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { createUpstreamSet, type UpstreamSet, type UpstreamStatus } from './upstream-set.js';
@@ -135,11 +135,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     maxArgumentBytes: config.limits.maxArgumentBytes,
     maxFanOutConcurrency: config.limits.maxFanOutConcurrency,
   });
+  // The OAuth audience: the configured resource, else this gateway's own URL once it listens.
+  const resource = (): string => config.oauth?.resource ?? lifecycle.url() ?? '';
   const lifecycle = createLifecycle(
     config,
     upstreams,
     {
-      authenticate: createCallerAuthenticator(config.callers),
+      auth: createRequestAuthenticator({ callers: config.callers, oauth: config.oauth, resource, logger }),
       mcpServerFor: createMcpHandlers(views, router, version),
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
       // The body carries the JSON-RPC envelope around the arguments; the exact argument limit is checked per call.

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { answerStatelessPost, type StatelessMcpServer } from '../common/stateless-mcp.js';
 import type { CallerConfig } from './config.js';
+import type { RequestAuthenticator } from './request-auth.js';
 import { errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
 import { listenMcpEndpoint } from '../common/listen.js';
@@ -8,7 +9,8 @@ import { BodyTooLargeError, jsonRpcError, readJsonBody, sendJson } from '../comm
 
 /** What the HTTP front needs from the gateway. */
 export interface HttpFrontOptions {
-  authenticate: (authorization: string | undefined) => CallerConfig | undefined;
+  /** Static bearer tokens and, when configured, OAuth access tokens. */
+  auth: RequestAuthenticator;
   /** The MCP handlers one caller is answered with (stateless: nothing survives a request; may be cached per caller). */
   mcpServerFor: (caller: CallerConfig) => StatelessMcpServer;
   readiness: () => { ready: boolean; body: Record<string, unknown> };
@@ -27,7 +29,8 @@ export interface ListeningServer {
 /**
  * The gateway's HTTP front: `POST /mcp` (stateless streamable HTTP answered with JSON, bearer
  * token required, unknown token → 401), `GET /healthz` (process alive),
- * `GET /readyz` (503 until at least one upstream answers) and `GET /metrics` (Prometheus).
+ * `GET /readyz` (503 until at least one upstream answers), `GET /metrics` (Prometheus) and, with
+ * OAuth configured, `GET /.well-known/oauth-protected-resource[/mcp]` (RFC 9728).
  */
 export async function startHttpFront(options: HttpFrontOptions, host: string, port: number): Promise<ListeningServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -42,12 +45,15 @@ export async function startHttpFront(options: HttpFrontOptions, host: string, po
       res.writeHead(200, { 'content-type': contentType }).end(body);
       return;
     }
+    const metadata = options.auth.resourceMetadata(path);
+    if (metadata) return sendJson(res, 200, metadata, { 'cache-control': 'max-age=300' });
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found: the MCP endpoint is /mcp' });
-    const caller = options.authenticate(req.headers.authorization);
-    if (!caller)
-      return sendJson(res, 401, jsonRpcError(-32001, 'missing or unknown bearer token'), {
-        'www-authenticate': 'Bearer',
+    const outcome = await options.auth.authenticate(req.headers.authorization);
+    if (outcome.kind === 'refused')
+      return sendJson(res, outcome.status, jsonRpcError(-32001, outcome.message), {
+        'www-authenticate': outcome.challenge,
       });
+    const { caller } = outcome;
     if (req.method !== 'POST')
       return sendJson(res, 405, jsonRpcError(-32000, 'method not allowed: the gateway is stateless, use POST'), {
         allow: 'POST',

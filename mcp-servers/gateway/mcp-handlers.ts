@@ -36,7 +36,7 @@ export function createMcpHandlers(
 ): (caller: CallerConfig) => StatelessMcpServer {
   const servers = new Map<string, StatelessMcpServer>();
   return (caller) => {
-    let server = servers.get(caller.tokenSha256);
+    let server = servers.get(caller.principal);
     if (!server) {
       server = {
         serverInfo: { name: 'sre-bot-gateway', version },
@@ -50,7 +50,7 @@ export function createMcpHandlers(
           ],
         ]),
       };
-      servers.set(caller.tokenSha256, server);
+      servers.set(caller.principal, server);
     }
     return server;
   };
