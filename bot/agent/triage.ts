@@ -3,6 +3,12 @@ import type { EvidenceBundle } from '../skills/evidence.js';
 import type { Finding } from './answer.js';
 import type { SkillCatalog, SkillHit, SkillMatchResult } from './ports.js';
 import { candidateTerms } from './resolve/question-terms.js';
+import { confidenceOf } from './diagnosis/confidence.js';
+import type { DiagnosisFacts, Since } from './diagnosis/facts.js';
+import { selectFixCase, type FixSelection } from './diagnosis/fix-selection.js';
+import { ageOf } from './evidence/age.js';
+import { asClause, clipWords } from './diagnosis/text.js';
+import { parseFixCases } from '../skills/fix-cases.js';
 
 /** What the investigation covered, so a "nothing found" answer says what was and was not looked at. */
 export interface TriageScope {
@@ -10,6 +16,18 @@ export interface TriageScope {
   swept?: boolean;
   /** Instances that did not answer. */
   unreachable?: readonly string[];
+  /** Names and values for fixes, from the gathered data. */
+  facts?: DiagnosisFacts;
+  /** The revision the failing state came with. */
+  since?: Since;
+  /** The object under investigation, as people name it (`Deployment shop/checkout, Argo CD app checkout`). */
+  where?: string;
+  /** What is broken for users, one clause (`Argo CD app checkout is Degraded; 0/3 pods ready`). */
+  impact?: string;
+  /** Evidence lines about a dependency of the subject rather than the subject itself. */
+  dependencyLines?: ReadonlySet<string>;
+  /** The clock, for "deployed 35m ago". */
+  now?: number;
 }
 
 const MAX_EVIDENCE = 8;
@@ -225,10 +243,121 @@ function unmatched(question: string, evidence: EvidenceBundle, scope: TriageScop
   };
 }
 
+/** The evidence item a hit quotes (the matcher hands back the line, clipped). */
+function itemOf(hit: { line: string; source: string }, evidence: EvidenceBundle): EvidenceBundle[number] | undefined {
+  const stem = hit.line.replace(/\s*…$/, '');
+  return evidence.find(
+    (candidate) => candidate.source === hit.source && (candidate.text === hit.line || candidate.text.startsWith(stem)),
+  );
+}
+
+/** What a line says, without counts and ages, for telling copies apart across tools. */
+function gist(item: { text: string; statement?: string }): string {
+  return (item.statement ?? item.text)
+    .replace(/^x\d+\s+/, '')
+    .replace(/\(\S+ ago\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** `, since revision abc1234 ("checkout: release 1.8.3", Sam Ortiz, 35m ago)`, or the failed sync of it. */
+function sincePhrase(since: Since | undefined, now: number | undefined): string {
+  if (!since) return '';
+  const details = [
+    since.message ? `"${clipWords(asClause(since.message), 120)}"` : undefined,
+    since.author?.replace(/\s*<[^>]*>/, ''),
+    since.at && now !== undefined ? `${ageOf(since.at, now)} ago` : undefined,
+  ].filter(Boolean);
+  const what = `revision ${since.revision.slice(0, 7)}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+  return since.isFailedSync ? `; the sync of ${what} failed` : `, since ${what}`;
+}
+
+/** The root cause as one sentence: what is wrong, in which object, since which revision. */
+function rootCauseSentence(statement: string, scope: TriageScope): string {
+  const clause = clipWords(asClause(statement), 420);
+  const where = scope.where && !clause.toLowerCase().includes(scope.where.toLowerCase()) ? `, in ${scope.where}` : '';
+  return `${clause}${where}${sincePhrase(scope.since, scope.now)}.`;
+}
+
+/** The fix cases of a skill, when its `## Fix` has them. */
+function fixSelection(fix: string | undefined, evidence: EvidenceBundle, facts: DiagnosisFacts): FixSelection | undefined {
+  const cases = parseFixCases(fix ?? '');
+  return cases.length > 0 ? selectFixCase(cases, evidence, facts) : undefined;
+}
+
+/** Next steps and the fix from the skill: its cases as the evidence decides, or its plain items. */
+function fixAndSteps(
+  fixText: string,
+  selection: FixSelection | undefined,
+  hitText: string,
+): { steps: string[]; fix?: string; isDecided: boolean; isConcrete: boolean } {
+  if (selection) {
+    const steps = selection.offered.map((offered) => offered.text);
+    const chosen = selection.chosen;
+    if (chosen) return { steps, fix: chosen.text, isDecided: true, isConcrete: chosen.missingFacts.length === 0 };
+    const [first, ...others] = selection.offered;
+    const alternatives = others.length > 0 ? ` Other cases: ${others.map((other) => other.title).join('; ')}.` : '';
+    return {
+      steps,
+      ...(first ? { fix: `${first.text.replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}${alternatives}` } : {}),
+      isDecided: false,
+      isConcrete: false,
+    };
+  }
+  const ranked = rankByEvidence(listItems(fixText), hitText);
+  const [first] = ranked.items;
+  const fix = first
+    ? ranked.isDecided
+      ? first
+      : `${clipWords(first, 700).replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}`
+    : fixText
+      ? firstParagraph(fixText)
+      : undefined;
+  return { steps: ranked.items, ...(fix ? { fix } : {}), isDecided: ranked.isDecided, isConcrete: ranked.isDecided };
+}
+
+/** The evidence list: the decisive line first and whole, then the other hits and problem lines, each said once. */
+function evidenceList(
+  primary: SkillHit | undefined,
+  hits: readonly SkillHit[],
+  evidence: EvidenceBundle,
+): Finding['evidence'] {
+  const chosen = [primary, ...hits].filter((hit): hit is SkillHit => hit !== undefined);
+  const lines = [
+    ...chosen.map((hit) => {
+      const item = itemOf(hit, evidence);
+      return { text: item?.text ?? hit.line, source: hit.source, gist: gist(item ?? { text: hit.line }) };
+    }),
+    ...problemLines(evidence, chosen).map((item) => {
+      const full = evidence.find((candidate) => candidate.text === item.text && candidate.source === item.source);
+      return { text: item.text, source: item.source, gist: gist(full ?? item) };
+    }),
+  ];
+  const seen = new Set<string>();
+  const distinct = lines.filter((line) => {
+    if (seen.has(line.gist)) return false;
+    seen.add(line.gist);
+    return true;
+  });
+  return distinctLines(distinct.map((line) => ({ line: line.text, source: line.source })))
+    .slice(0, MAX_EVIDENCE)
+    .map((item) => ({ text: clipWords(item.line, 600), source: item.source }));
+}
+
+/** The summary: impact and the case to fix, never a copy of the root cause. */
+function summaryOf(skillName: string, scope: TriageScope, fixTitle: string | undefined): string {
+  const impact = scope.impact ? `${scope.impact.replace(/[.\s]+$/, '')}.` : '';
+  const fix = fixTitle ? ` Most likely fix: ${fixTitle.replace(/[.\s]+$/, '').toLowerCase()}.` : '';
+  return clipWords(`${impact}${fix} This is the pattern of the ${skillName} skill.`.trim(), 800);
+}
+
 /**
  * The deterministic answer when no model is configured or the model is down: the best-matching
- * skill's signal hits are the root cause, the evidence lines prove it, and the skill's Fix
- * section says what to change.
+ * skill's most telling hit, as one sentence naming the object and the revision, is the root
+ * cause; the evidence lines prove it, each said once; the skill's fix case that the evidence
+ * supports is the fix, with the evidence's names and values; confidence follows the documented
+ * rule (diagnosis/confidence.ts).
  */
 export function triage(
   question: string,
@@ -252,39 +381,31 @@ export function triage(
     hit.weight * Math.min(1, hit.line.length / 150) * (hit.line.includes('…') ? 0.8 : 1);
   const primary = [...hitLines].sort((a, b) => informativeness(b) - informativeness(a))[0];
   const runnerUp = matches[1];
-  const isClearWinner = !runnerUp || best.score >= runnerUp.score * 1.5;
-  const fixText = skill.fix ?? '';
-  const ranked = rankByEvidence(listItems(fixText), hitLines.map((hit) => hit.line).join('\n'));
-  const steps = ranked.items;
-  // Several cases and nothing in the evidence chose one: offer the skill's first case as such, not as the fix.
-  const fixDescription = steps[0]
-    ? ranked.isDecided
-      ? steps[0]
-      : `${steps[0].slice(0, 700).replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}`
-    : fixText
-      ? firstParagraph(fixText)
-      : undefined;
-  const where = primary ? ` (${primary.source.replace(/^[a-z_]+:/, '')})` : '';
+  const primaryItem = primary ? itemOf(primary, evidence) : undefined;
+  const statement = primary
+    ? asStatement(primaryItem?.text ?? primary.line, primary.source, primaryItem?.statement ?? statementOf(primary, evidence))
+    : skill.description;
+  const selection = fixSelection(skill.fix, evidence, scope.facts ?? {});
+  const { steps, fix, isDecided, isConcrete } = fixAndSteps(
+    skill.fix ?? '',
+    selection,
+    hitLines.map((hit) => hit.line).join('\n'),
+  );
+  const confidence = confidenceOf({
+    isClearSkill: !runnerUp || best.score >= runnerUp.score * 1.5,
+    hasCases: selection !== undefined,
+    isCaseDecided: isDecided,
+    isFixConcrete: isConcrete,
+    isAboutSubject: !primaryItem || !(scope.dependencyLines?.has(primaryItem.text) ?? false),
+    signalHits: new Set(hitLines.map((hit) => hit.signal)).size,
+    hasBlindSpots: (scope.unreachable?.length ?? 0) > 0,
+  });
   return {
-    summary:
-      `${primary ? asStatement(primary.line, primary.source, statementOf(primary, evidence)).slice(0, 400) : skill.description}${where}. This is the pattern of the ${skill.name} skill.`.slice(
-        0,
-        800,
-      ),
-    rootCause:
-      `${primary ? asStatement(primary.line, primary.source, statementOf(primary, evidence)) : skill.description}${where}.`.slice(
-        0,
-        1500,
-      ),
-    evidence: distinctLines([
-      ...hitLines.map((hit) => ({ line: hit.line, source: hit.source })),
-      // Lines the tools flagged as problems on the same objects: the specifics (limits, selectors, diffs).
-      ...problemLines(evidence, hitLines).map((item) => ({ line: item.text, source: item.source })),
-    ])
-      .slice(0, MAX_EVIDENCE)
-      .map((item) => ({ text: item.line.slice(0, 600), source: item.source })),
-    confidence: isClearWinner && hitLines.length >= 2 ? 'high' : isClearWinner ? 'medium' : 'low',
-    nextSteps: steps.slice(0, 6).map((step) => step.slice(0, 400)),
-    ...(fixDescription ? { fix: { description: fixDescription.slice(0, 800) } } : {}),
+    summary: summaryOf(skill.name, scope, selection?.chosen?.title),
+    rootCause: clipWords(rootCauseSentence(statement, scope), 1500),
+    evidence: evidenceList(primary, hitLines, evidence),
+    confidence,
+    nextSteps: steps.slice(0, 6).map((step) => clipWords(step, 400)),
+    ...(fix ? { fix: { description: clipWords(fix, 800) } } : {}),
   };
 }

@@ -35,6 +35,12 @@ export interface EvidenceItem {
    * count and age: `Pod/checkout-x: Failed to pull image …`).
    */
   statement?: string;
+  /**
+   * What the line is about when a tool reported it for a whole namespace (events, policy
+   * results, namespace findings): the objects (`Kind/name`, with their owner chain) and the Argo
+   * CD app that manages them. Absent when the tool was asked about one object.
+   */
+  about?: { objects: string[]; app?: string };
 }
 
 /** Everything gathered for one question. */
