@@ -154,7 +154,10 @@ function distinctLines<T extends { line: string }>(hits: T[]): T[] {
 }
 
 /** Flagged evidence lines about the objects the hits are about, not already quoted. */
-function problemLines(evidence: EvidenceBundle, hits: readonly SkillHit[]): Array<{ text: string; source: string }> {
+function problemLines(
+  evidence: EvidenceBundle,
+  hits: ReadonlyArray<Pick<SkillHit, 'line' | 'source'>>,
+): Array<{ text: string; source: string }> {
   const quoted = new Set(hits.map((hit) => hit.line));
   const objects = new Set(hits.map((hit) => hit.source.replace(/^[a-z_]+:/, '')));
   const sameObject = (source: string) => objects.has(source.replace(/^[a-z_]+:/, ''));
@@ -274,14 +277,24 @@ function sincePhrase(since: Since | undefined, now: number | undefined): string 
 }
 
 /** The root cause as one sentence: what is wrong, in which object, since which revision. */
-function rootCauseSentence(statement: string, scope: TriageScope): string {
+function rootCauseSentence(statement: string, scope: TriageScope, isDependency: boolean): string {
   const clause = clipWords(asClause(statement), 420);
-  const where = scope.where && !clause.toLowerCase().includes(scope.where.toLowerCase()) ? `, in ${scope.where}` : '';
+  const where = !scope.where
+    ? ''
+    : isDependency
+      ? `, which ${scope.where} depends on`
+      : clause.toLowerCase().includes(scope.where.toLowerCase())
+        ? ''
+        : `, in ${scope.where}`;
   return `${clause}${where}${sincePhrase(scope.since, scope.now)}.`;
 }
 
 /** The fix cases of a skill, when its `## Fix` has them. */
-function fixSelection(fix: string | undefined, evidence: EvidenceBundle, facts: DiagnosisFacts): FixSelection | undefined {
+function fixSelection(
+  fix: string | undefined,
+  evidence: EvidenceBundle,
+  facts: DiagnosisFacts,
+): FixSelection | undefined {
   const cases = parseFixCases(fix ?? '');
   return cases.length > 0 ? selectFixCase(cases, evidence, facts) : undefined;
 }
@@ -319,11 +332,11 @@ function fixAndSteps(
 
 /** The evidence list: the decisive line first and whole, then the other hits and problem lines, each said once. */
 function evidenceList(
-  primary: SkillHit | undefined,
+  primary: Pick<SkillHit, 'line' | 'source'> | undefined,
   hits: readonly SkillHit[],
   evidence: EvidenceBundle,
 ): Finding['evidence'] {
-  const chosen = [primary, ...hits].filter((hit): hit is SkillHit => hit !== undefined);
+  const chosen = [primary, ...hits].filter((hit) => hit !== undefined);
   const lines = [
     ...chosen.map((hit) => {
       const item = itemOf(hit, evidence);
@@ -377,15 +390,25 @@ export function triage(
       b.line.length - a.line.length,
   );
   // The root-cause line: telling (weight) and complete (long enough to carry the object and the reason).
-  const informativeness = (hit: SkillHit) =>
+  const informativeness = (hit: Pick<SkillHit, 'line' | 'weight'>) =>
     hit.weight * Math.min(1, hit.line.length / 150) * (hit.line.includes('…') ? 0.8 : 1);
-  const primary = [...hitLines].sort((a, b) => informativeness(b) - informativeness(a))[0];
+  const selection = fixSelection(skill.fix, evidence, scope.facts ?? {});
+
+  // What singles out the fix case is the cause; without a case, the skill's most telling hit.
+  const caseLines = (selection?.chosen?.support ?? []).filter((hit) => hit.line.length > 0);
+  const primary = [...(caseLines.length > 0 ? caseLines : hitLines)].sort(
+    (a, b) => informativeness(b) - informativeness(a),
+  )[0];
   const runnerUp = matches[1];
   const primaryItem = primary ? itemOf(primary, evidence) : undefined;
   const statement = primary
-    ? asStatement(primaryItem?.text ?? primary.line, primary.source, primaryItem?.statement ?? statementOf(primary, evidence))
+    ? asStatement(
+        primaryItem?.text ?? primary.line,
+        primary.source,
+        primaryItem?.statement ?? statementOf(primary, evidence),
+      )
     : skill.description;
-  const selection = fixSelection(skill.fix, evidence, scope.facts ?? {});
+  const isDependency = primaryItem !== undefined && (scope.dependencyLines?.has(primaryItem.text) ?? false);
   const { steps, fix, isDecided, isConcrete } = fixAndSteps(
     skill.fix ?? '',
     selection,
@@ -396,13 +419,12 @@ export function triage(
     hasCases: selection !== undefined,
     isCaseDecided: isDecided,
     isFixConcrete: isConcrete,
-    isAboutSubject: !primaryItem || !(scope.dependencyLines?.has(primaryItem.text) ?? false),
     signalHits: new Set(hitLines.map((hit) => hit.signal)).size,
     hasBlindSpots: (scope.unreachable?.length ?? 0) > 0,
   });
   return {
     summary: summaryOf(skill.name, scope, selection?.chosen?.title),
-    rootCause: clipWords(rootCauseSentence(statement, scope), 1500),
+    rootCause: clipWords(rootCauseSentence(statement, scope, isDependency), 1500),
     evidence: evidenceList(primary, hitLines, evidence),
     confidence,
     nextSteps: steps.slice(0, 6).map((step) => clipWords(step, 400)),

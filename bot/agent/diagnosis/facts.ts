@@ -20,6 +20,13 @@ export interface Since {
 type Workload = ResultOf<'describe_workload'>;
 type Application = ResultOf<'get_application'>;
 
+/** Labels controllers add to every pod; never what a Service should select on. */
+const GENERATED_LABELS = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'statefulset.kubernetes.io/pod-name',
+]);
+
 const PULL_REASONS = /^(?:ErrImagePull|ImagePullBackOff|InvalidImageName)$/;
 
 /** Every answer's data of one tool's sections. */
@@ -83,15 +90,52 @@ function workloadFacts(workload: Workload): DiagnosisFacts {
 }
 
 function serviceFacts(service: ResultOf<'check_service'>): DiagnosisFacts {
-  const labels = service.nearMisses[0]?.labels;
+  const labels = Object.entries(service.nearMisses[0]?.labels ?? {}).filter(([key]) => !GENERATED_LABELS.has(key));
   const selector = Object.entries(service.selector).map(([key, value]) => `${key}=${value}`);
   const ports = [...new Set(service.ports.flatMap((port) => port.containerPorts))];
   return {
     service: `Service ${service.namespace}/${service.service}`,
     ...(selector.length > 0 ? { serviceSelector: selector.join(',') } : {}),
-    ...(labels ? { podLabels: Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',') } : {}),
+    ...(labels.length > 0 ? { podLabels: labels.map(([key, value]) => `${key}=${value}`).join(',') } : {}),
     ...(ports.length > 0 ? { containerPort: ports.join(', ') } : {}),
   };
+}
+
+/** The ports a container declares and the port its probes check (a probe on an undeclared port first). */
+function portFacts(resource: ResultOf<'get_resource'>): DiagnosisFacts {
+  const containers = resource.object.spec?.template?.spec?.containers ?? [];
+  for (const container of containers) {
+    const declared = container.ports.map((port) => String(port.containerPort));
+    const names = container.ports.map((port) => port.name).filter(Boolean);
+    const probed = [container.livenessProbe, container.readinessProbe, container.startupProbe]
+      .map((probe) => probe?.httpGet?.port ?? probe?.tcpSocket?.port)
+      .filter((port) => port !== undefined)
+      .map(String);
+    const wrong = probed.find((port) => !declared.includes(port) && !names.includes(port));
+    if (wrong || (containers.length === 1 && declared.length > 0))
+      return {
+        container: container.name,
+        ...(declared.length > 0 ? { containerPort: declared.join(', ') } : {}),
+        ...((wrong ?? probed[0]) ? { probePort: wrong ?? probed[0] ?? '' } : {}),
+      };
+  }
+  return {};
+}
+
+/**
+ * The resources that fail policies, each named once, the controllers people edit rather than
+ * the pods they own (a pod whose owner also fails is left out).
+ */
+export function failingResources(results: ReadonlyArray<ResultOf<'list_policy_violations'>>): string[] {
+  const groups = results.flatMap((result) => result.groups);
+  const failingKeys = new Set(groups.flatMap((group) => group.resourceRefs.map((ref) => `${ref.kind}/${ref.name}`)));
+  const labels = groups.flatMap((group) =>
+    group.resources.filter((label, index) => {
+      const ref = group.resourceRefs[index];
+      return !ref?.owners?.some((owner) => failingKeys.has(`${owner.kind}/${owner.name}`));
+    }),
+  );
+  return [...new Set(labels)];
 }
 
 /** Every fact the gathered data holds, first answer of each tool winning. */
@@ -102,15 +146,14 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   };
   if (entities.app) merge({ app: entities.app.name });
   for (const workload of firstData(sections, 'describe_workload')) merge(workloadFacts(workload));
+  for (const resource of firstData(sections, 'get_resource')) merge(portFacts(resource));
   for (const service of firstData(sections, 'check_service')) merge(serviceFacts(service));
   const classes = firstData(sections, 'list_resources').flatMap((list) =>
     list.kind === 'StorageClass' ? list.items.map((item) => item.name) : [],
   );
   if (classes.length > 0) merge({ storageClasses: classes.join(', ') });
-  const failing = firstData(sections, 'list_policy_violations').flatMap((result) =>
-    result.groups.flatMap((group) => group.resources),
-  );
-  if (failing.length > 0) merge({ policyResources: [...new Set(failing)].join(', ') });
+  const failing = failingResources(firstData(sections, 'list_policy_violations'));
+  if (failing.length > 0) merge({ policyResources: failing.join(', ') });
   const since = sinceOf(firstData(sections, 'get_application').find((app) => app.name === entities.app?.name));
   if (since) merge({ revision: since.revision.slice(0, 7) });
   if (entities.namespace) merge({ namespace: entities.namespace });

@@ -9,6 +9,8 @@ export interface OfferedCase {
   /** Placeholders the evidence had no value for (their fallback words stand in). */
   missingFacts: string[];
   score: number;
+  /** The evidence lines whose clauses support the case (what singles it out). */
+  support: Array<{ line: string; source: string; weight: number; signal: string }>;
 }
 
 /** What the evidence says about a skill's fix cases. */
@@ -23,7 +25,13 @@ export interface FixSelection {
 
 function offer(verdict: FixCaseVerdict, facts: DiagnosisFacts): OfferedCase {
   const filled = fillPlaceholders(verdict.case.text, facts);
-  return { title: verdict.case.title, text: filled.text, missingFacts: filled.missing, score: verdict.score };
+  return {
+    title: verdict.case.title,
+    text: filled.text,
+    missingFacts: filled.missing,
+    score: verdict.score,
+    support: verdict.support.map(({ line, source, weight, signal }) => ({ line, source, weight, signal })),
+  };
 }
 
 /**
@@ -45,7 +53,9 @@ export function selectFixCase(
     .sort((left, right) => right.score - left.score);
   const [best, runnerUp] = supported;
   const isDecided = best !== undefined && (runnerUp === undefined || best.score > runnerUp.score);
-  const ordered = isDecided && best ? [best, ...open.filter((verdict) => verdict !== best)] : [...supported, ...open.filter((v) => !supported.includes(v))];
+  // Decided: the chosen case and any other the evidence supports; undecided: every case not contradicted.
+  const ordered =
+    isDecided && best ? supported : [...supported, ...open.filter((verdict) => !supported.includes(verdict))];
   return {
     ...(isDecided && best ? { chosen: offer(best, facts) } : {}),
     offered: ordered.map((verdict) => offer(verdict, facts)),

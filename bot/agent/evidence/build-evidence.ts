@@ -28,6 +28,7 @@ const TOOL_KIND: Record<ReadTool, EvidenceKind> = {
   get_namespace_health: 'container_state',
   get_pod_logs: 'log',
   check_service: 'service',
+  get_resource: 'other',
   list_policy_violations: 'kyverno',
   explain_admission_denial: 'kyverno',
 };
@@ -67,6 +68,9 @@ function sectionEvidence(section: GatheredSection, context: EvidenceContext): Ev
       return each(section.read.answers, (data) => policyViolationEvidence(data, context));
     case 'explain_admission_denial':
       return each(section.read.answers, (data) => admissionDenialEvidence(data, context));
+    case 'get_resource':
+      // Read for the values a fix needs (ports, probes); the findings are in the other tools.
+      return [];
     case 'list_applications':
     case 'find_workloads':
     case 'list_resources':

@@ -129,3 +129,45 @@ export const checkServiceResult = z.object({
   problems: z.array(z.string()).default([]),
   isHealthy: z.boolean(),
 });
+
+const portShape = z.union([z.number(), z.string()]);
+const probeShape = z
+  .object({
+    httpGet: z.object({ port: portShape, path: z.string().optional() }).optional(),
+    tcpSocket: z.object({ port: portShape }).optional(),
+  })
+  .optional();
+
+/** `get_resource` of a workload: the pod template's containers, their ports and probes. */
+export const getResourceResult = z.object({
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  object: z.object({
+    spec: z
+      .object({
+        template: z
+          .object({
+            spec: z
+              .object({
+                containers: z
+                  .array(
+                    z.object({
+                      name: z.string(),
+                      ports: z
+                        .array(z.object({ containerPort: z.number(), name: z.string().optional() }))
+                        .default([]),
+                      livenessProbe: probeShape,
+                      readinessProbe: probeShape,
+                      startupProbe: probeShape,
+                    }),
+                  )
+                  .default([]),
+              })
+              .optional(),
+          })
+          .optional(),
+      })
+      .optional(),
+  }),
+});

@@ -13,6 +13,7 @@ import {
   findWorkloadsResult,
   getNamespaceHealthResult,
   getPodLogsResult,
+  getResourceResult,
   listEventsResult,
   listResourcesResult,
 } from './kubernetes-results.js';
@@ -36,6 +37,7 @@ export const resultSchemas = {
   get_namespace_health: getNamespaceHealthResult,
   get_pod_logs: getPodLogsResult,
   check_service: checkServiceResult,
+  get_resource: getResourceResult,
   list_policy_violations: listPolicyViolationsResult,
   explain_admission_denial: explainAdmissionDenialResult,
 } as const;
