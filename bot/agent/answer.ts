@@ -52,6 +52,11 @@ export interface Answer extends Finding {
   instances: string[];
   /** Plain notes for people: fallbacks taken, instances unreachable, no model used. */
   notes: string[];
+  /**
+   * What else could be investigated (the same app in another environment, the next broken app),
+   * worst first; the Slack wing renders a button each that asks `question` in the thread.
+   */
+  choices?: Array<{ label: string; question: string }>;
   usage: AnswerUsage;
   traceId?: string;
   durationMs: number;

@@ -109,7 +109,9 @@ export async function gatherEvidence(
         const { result, read } = await tools.read(call.tool, call.args);
         done += 1;
         const instance = typeof call.args.instance === 'string' ? call.args.instance : undefined;
-        if (instance) instances.add(instance);
+        // The places the evidence came from: the instance asked, or each instance a fan-out heard from.
+        if (instance && !result.isError) instances.add(instance);
+        for (const answer of read.answers) if (answer.instance) instances.add(answer.instance);
         read.unreachable.forEach((name) => unreachable.add(name));
         if (instance && result.failure?.isRetryable) unreachable.add(instance);
         // `read` was checked against the schema of `call.tool`; TypeScript cannot correlate the two through ReadTool.

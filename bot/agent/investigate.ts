@@ -163,7 +163,12 @@ export async function investigate(
   if (others.length > 0) notes.push(`Also failing nearby, not related by ownership: ${others.join('; ')}.`);
   if (gathered.skipped > 0) notes.push(`${gathered.skipped} look-ups were skipped to stay within the time budget.`);
   const instances = [...new Set([...(entities.app ? [entities.app.instance] : []), ...gathered.instances])];
-  const base = { question: request.question, instances, ...(request.traceId ? { traceId: request.traceId } : {}) };
+  const base = {
+    question: request.question,
+    instances,
+    ...(request.traceId ? { traceId: request.traceId } : {}),
+    ...(entities.choices && entities.choices.length > 0 ? { choices: entities.choices } : {}),
+  };
 
   if (deps.model) {
     try {
