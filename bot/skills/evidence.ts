@@ -38,9 +38,9 @@ export interface EvidenceItem {
   /**
    * What the line is about when a tool reported it for a whole namespace (events, policy
    * results, namespace findings): the objects (`Kind/name`, with their owner chain) and the Argo
-   * CD app that manages them. Absent when the tool was asked about one object.
+   * CD apps that manage them. Absent when the tool was asked about one object.
    */
-  about?: { objects: string[]; app?: string };
+  about?: { objects: string[]; apps?: string[] };
 }
 
 /** Everything gathered for one question. */

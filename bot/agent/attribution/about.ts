@@ -17,19 +17,24 @@ function chain(kind: string, name: string, owners: readonly Owner[] | undefined)
 /** What an event group is about: its involved object, that object's owners, its Argo CD app. */
 export function aboutEvent(group: EventGroup): About {
   const [kind, ...rest] = typeof group.object === 'string' ? group.object.split('/') : [];
-  const object =
-    typeof group.object === 'string' ? { kind: kind ?? '', name: rest.join('/') } : group.object;
-  return { objects: chain(object.kind, object.name, group.owners), ...(group.argocdApp ? { app: group.argocdApp } : {}) };
+  const object = typeof group.object === 'string' ? { kind: kind ?? '', name: rest.join('/') } : group.object;
+  return {
+    objects: chain(object.kind, object.name, group.owners),
+    ...(group.argocdApp ? { apps: [group.argocdApp] } : {}),
+  };
 }
 
-/** What a list of objects (a policy group's resources) is about: every object and owner, the first app. */
+/** What a list of objects (a policy group's resources) is about: every object, owner and app. */
 export function aboutObjects(refs: ReadonlyArray<Owner & { owners?: Owner[]; argocdApp?: string }>): About {
-  const app = refs.find((ref) => ref.argocdApp)?.argocdApp;
-  return { objects: [...new Set(refs.flatMap((ref) => chain(ref.kind, ref.name, ref.owners)))], ...(app ? { app } : {}) };
+  const apps = [...new Set(refs.map((ref) => ref.argocdApp).filter((app) => app !== undefined))];
+  return {
+    objects: [...new Set(refs.flatMap((ref) => chain(ref.kind, ref.name, ref.owners)))],
+    ...(apps.length > 0 ? { apps } : {}),
+  };
 }
 
 /** What a `Kind/name` label with owners (a namespace-health finding) is about. */
 export function aboutLabel(label: string, owners: readonly Owner[] | undefined, app: string | undefined): About {
   const [kind = '', ...rest] = label.split('/');
-  return { objects: chain(kind, rest.join('/'), owners), ...(app ? { app } : {}) };
+  return { objects: chain(kind, rest.join('/'), owners), ...(app ? { apps: [app] } : {}) };
 }

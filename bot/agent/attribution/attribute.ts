@@ -13,12 +13,12 @@ export interface Attributed {
 export function attributionOf(item: EvidenceItem, subject: Subject): 'own' | 'dependency' | 'neighbour' {
   const about = item.about;
   if (!about) return 'own';
-  if (about.app && subject.apps.has(about.app)) return 'own';
+  if (about.apps?.some((app) => subject.apps.has(app))) return 'own';
   if (about.objects.some((key) => subject.objects.has(key))) return 'own';
   if (about.objects.some((key) => subject.dependencies.has(key))) return 'dependency';
   // A known owner that is not the subject's decides (checkout-worker's pods are not checkout's).
   const hasKnownOwners = about.objects.length > 1;
-  if (!hasKnownOwners && !about.app && about.objects.some((key) => isOwnObject(subject, key))) return 'own';
+  if (!hasKnownOwners && !about.apps && about.objects.some((key) => isOwnObject(subject, key))) return 'own';
   return 'neighbour';
 }
 

@@ -62,7 +62,8 @@ function fromWorkload(subject: Subject, section: GatheredSection): void {
     }
     for (const reference of data.missingReferences) add(subject.dependencies, reference);
     for (const key of data.missingKeys) add(subject.dependencies, key);
-    for (const claim of data.unboundClaims) add(subject.dependencies, { kind: 'PersistentVolumeClaim', name: claim.name });
+    for (const claim of data.unboundClaims)
+      add(subject.dependencies, { kind: 'PersistentVolumeClaim', name: claim.name });
   }
 }
 

@@ -146,6 +146,9 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   };
   if (entities.app) merge({ app: entities.app.name });
   for (const workload of firstData(sections, 'describe_workload')) merge(workloadFacts(workload));
+  // Without an Argo CD app, the workload's own manifests are where the change goes.
+  const [described] = firstData(sections, 'describe_workload');
+  if (described) merge({ app: described.name });
   for (const resource of firstData(sections, 'get_resource')) merge(portFacts(resource));
   for (const service of firstData(sections, 'check_service')) merge(serviceFacts(service));
   const classes = firstData(sections, 'list_resources').flatMap((list) =>

@@ -22,5 +22,5 @@ export function clipLine(text: string, max = 800): string {
     .map((part) => part.trim())
     .filter((part) => part.length > 0)
     .join(' ');
-  return clipWords(line, max);
+  return line.length > max ? clipWords(line, max) : line;
 }

@@ -38,7 +38,11 @@ export function checkFixCases(context: LintContext, sink: IssueSink): void {
   for (const fixCase of cases) {
     const line = lineOf(`**${fixCase.title}**`);
     if (items.length > 1 && !fixCase.when)
-      sink.error(line, 'fix-case-when', `case '${fixCase.title}' needs a \`when: ...\` clause of the signals that single it out`);
+      sink.error(
+        line,
+        'fix-case-when',
+        `case '${fixCase.title}' needs a \`when: ...\` clause of the signals that single it out`,
+      );
     for (const error of fixCase.errors)
       sink.error(line, 'fix-case-signal', `case '${fixCase.title}': ${error.message} (in '${error.clause}')`);
     if (fixCase.when && fixCase.signals.length > 0 && fixCase.signals.every((signal) => signal.isCounter))
