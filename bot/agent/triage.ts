@@ -340,11 +340,16 @@ function evidenceList(
   const lines = [
     ...chosen.map((hit) => {
       const item = itemOf(hit, evidence);
-      return { text: item?.text ?? hit.line, source: hit.source, gist: gist(item ?? { text: hit.line }) };
+      return {
+        text: item?.text ?? hit.line,
+        source: hit.source,
+        kind: item?.kind,
+        gist: gist(item ?? { text: hit.line }),
+      };
     }),
     ...problemLines(evidence, chosen).map((item) => {
       const full = evidence.find((candidate) => candidate.text === item.text && candidate.source === item.source);
-      return { text: item.text, source: item.source, gist: gist(full ?? item) };
+      return { text: item.text, source: item.source, kind: full?.kind, gist: gist(full ?? item) };
     }),
   ];
   const seen = new Set<string>();
@@ -353,9 +358,13 @@ function evidenceList(
     seen.add(line.gist);
     return true;
   });
-  return distinctLines(distinct.map((line) => ({ line: line.text, source: line.source })))
+  return distinctLines(distinct.map((line) => ({ line: line.text, source: line.source, kind: line.kind })))
     .slice(0, MAX_EVIDENCE)
-    .map((item) => ({ text: clipWords(item.line, 600), source: item.source }));
+    .map((item) => ({
+      text: clipWords(item.line, 600),
+      source: item.source,
+      ...(item.kind ? { kind: item.kind } : {}),
+    }));
 }
 
 /** The summary: impact and the case to fix, never a copy of the root cause. */

@@ -8,7 +8,7 @@
 export type EvidenceKind = 'container_state' | 'event' | 'argocd' | 'kyverno' | 'log' | 'service' | 'other';
 
 /** Every evidence kind, in a stable order (for validation and reports). */
-export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
+export const EVIDENCE_KINDS = [
   'container_state',
   'event',
   'argocd',
@@ -16,7 +16,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
   'log',
   'service',
   'other',
-];
+] as const satisfies readonly EvidenceKind[];
 
 /**
  * One observation. `source` says where it came from, as a path

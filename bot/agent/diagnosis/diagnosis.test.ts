@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceItem } from '../../skills/evidence.js';
 import { parseFixCases } from '../../skills/fix-cases.js';
+import { answerDefects } from './answer-properties.js';
 import { confidenceOf, type ConfidenceInputs } from './confidence.js';
 import { selectFixCase } from './fix-selection.js';
 import { asClause, clipWords, hasMidWordCut, isOneSentence, sharedRun } from './text.js';
@@ -123,5 +124,42 @@ describe('answer text', () => {
       6,
     );
     expect(sharedRun('Deployment shop/checkout is Degraded', 'no overlap here')).toBe(0);
+  });
+});
+
+describe('answer properties', () => {
+  const answer = {
+    summary: 'Argo CD app checkout is Degraded; 1 pod not healthy.',
+    rootCause: 'Pod/checkout-1: manifest unknown, in Deployment shop/checkout, since revision abc1234.',
+    evidence: [{ text: 'x3 Warning Failed Pod/checkout-1: manifest unknown: not found', source: 'list_events' }],
+    confidence: 'high' as const,
+    nextSteps: ['Tag that does not exist: set the tag back to 1.8.2.'],
+    fix: { description: 'Tag that does not exist: set the tag back to 1.8.2.' },
+  };
+  const cases = parseFixCases(FIX);
+
+  it('finds nothing wrong in an answer that reads right', () => {
+    expect(answerDefects(answer, cases)).toEqual([]);
+  });
+
+  it('names each defect: two sentences, a mid-word cut, a repeated summary, a contradicted case', () => {
+    const defects = answerDefects(
+      {
+        ...answer,
+        rootCause: 'Pod/checkout-1 failed to pull the image. The tag is not fou…',
+        summary: 'Pod/checkout-1 failed to pull the image. The tag is missing.',
+        evidence: [...answer.evidence, ...answer.evidence],
+        nextSteps: ['Missing pull secret: add a pull secret for {{image}}.'],
+      },
+      cases,
+    );
+    expect(defects.map((defect) => defect.split(':')[0])).toEqual([
+      'root cause is more than one sentence',
+      'cut inside a word',
+      'summary repeats 9 words of the root cause',
+      'evidence said twice',
+      'a fix placeholder was left unfilled',
+      "offers 'Missing pull secret', which its evidence contradicts",
+    ]);
   });
 });

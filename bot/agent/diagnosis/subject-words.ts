@@ -67,7 +67,8 @@ export function subjectWords(entities: Entities, sections: readonly GatheredSect
   }
   if (!app && !entities.workload) return placeWords(entities, sections);
   const appLabel = app ? `Argo CD app ${app.name} on ${app.instance}` : undefined;
-  const where = workload ? `${workload}${appLabel ? ` (${appLabel})` : ''}` : appLabel;
+  // The workload where there is one (the summary names the app); the app otherwise.
+  const where = workload ?? appLabel;
   const impact = [appState, rollout].filter(Boolean).join('; ');
   return { ...(where ? { where } : {}), ...(impact ? { impact } : {}) };
 }
