@@ -41,7 +41,8 @@ export function builtInToolDefinitions(catalog: SkillCatalog): ModelToolDefiniti
     {
       name: SEARCH_SKILLS,
       description:
-        'Full-text search of the skill library when the index does not list a fitting skill, e.g. "certificate expired".',
+        'Full-text search of the skill library when the index does not list a fitting skill, e.g. "certificate ' +
+        'expired".',
       inputSchema: jsonSchema(
         z.object({ query: z.string().min(2), limit: z.number().int().min(1).max(10).optional() }),
       ),
@@ -49,7 +50,8 @@ export function builtInToolDefinitions(catalog: SkillCatalog): ModelToolDefiniti
     {
       name: SEARCH_TOOLS,
       description:
-        'Search the platform tools (Kubernetes, Argo CD, Kyverno across every instance) by what you need, e.g. "pod logs", "policy violations", "application diff". Matching tools become callable on your next turn.',
+        'Search the platform tools (Kubernetes, Argo CD, Kyverno across every instance) by what you need, e.g. ' +
+        '"pod logs", "policy violations", "application diff". Matching tools become callable on your next turn.',
       inputSchema: jsonSchema(
         z.object({ query: z.string().min(2), limit: z.number().int().min(1).max(10).optional() }),
       ),
@@ -57,7 +59,8 @@ export function builtInToolDefinitions(catalog: SkillCatalog): ModelToolDefiniti
     {
       name: SUBMIT_ANSWER,
       description:
-        'Submit the final answer. Call exactly once, when the root cause is established from evidence (or you have exhausted what the tools can tell).',
+        'Submit the final answer. Call exactly once, when the root cause is established from evidence (or you ' +
+        'have exhausted what the tools can tell).',
       inputSchema: jsonSchema(FindingSchema),
     },
   ];

@@ -98,13 +98,16 @@ function describeEntities(entities: Entities): string {
   if (entities.app) parts.push(`Argo CD app ${entities.app.name} on ${entities.app.instance}`);
   if (entities.workload)
     parts.push(
-      `${entities.workload.kind} ${entities.workload.namespace}/${entities.workload.name} on cluster ${entities.workload.cluster}`,
+      `${entities.workload.kind} ${entities.workload.namespace}/${entities.workload.name} on cluster ` +
+        `${entities.workload.cluster}`,
     );
   else if (entities.namespace)
     parts.push(`namespace ${entities.namespace}${entities.cluster ? ` on cluster ${entities.cluster}` : ''}`);
   if (entities.swept) {
     const { unhealthyApps, unhealthyWorkloads, policyViolations } = entities.swept;
-    const found = `the question names no app, so every instance was checked: ${unhealthyApps} unhealthy Argo CD app(s), ${unhealthyWorkloads} workload(s) not ready, ${policyViolations} failing policy result(s)`;
+    const found =
+      `the question names no app, so every instance was checked: ${unhealthyApps} unhealthy Argo CD app(s), ` +
+      `${unhealthyWorkloads} workload(s) not ready, ${policyViolations} failing policy result(s)`;
     return parts.length > 0 ? `${parts.join(', ')} (${found})` : `nothing broken found (${found})`;
   }
   return parts.join(', ') || 'nothing specific (no app, workload or namespace matched the question)';
@@ -172,7 +175,9 @@ export async function investigate(
 
   if (deps.model) {
     try {
-      const context = `What the question resolved to: ${describeEntities(entities)}.\n\nEvidence gathered (tool results):\n${renderSections(gathered.sections, settings.maxContextChars, wrapUntrusted)}`;
+      const context =
+        `What the question resolved to: ${describeEntities(entities)}.\n\nEvidence gathered (tool ` +
+        `results):\n${renderSections(gathered.sections, settings.maxContextChars, wrapUntrusted)}`;
       const readOnlyTools = toolList.filter((tool) => tool.isReadOnly);
       const isNaive = settings.contextStrategy === 'naive';
       const result = await reason({
@@ -207,7 +212,8 @@ export async function investigate(
       return { kind: 'answer', answer };
     } catch (error) {
       notes.push(
-        `The model was unavailable (${redactText(errorMessage(error)).slice(0, 160)}); this answer was assembled without it.`,
+        `The model was unavailable (${redactText(errorMessage(error)).slice(0, 160)}); this answer was ` +
+          `assembled without it.`,
       );
     }
   }

@@ -74,11 +74,15 @@ describe('reasoning loop (real SDK against the fake Messages API)', () => {
     calls = [];
     results = {
       describe_workload: {
-        text: `Deployment shop/checkout\n  ! Failed to pull image "registry.example.com/shop/checkout:1.4.3": not found\n  env SLACK_TOKEN=${CANARY}`,
+        text:
+          `Deployment shop/checkout\n  ! Failed to pull image "registry.example.com/shop/checkout:1.4.3": not ` +
+          `found\n  env SLACK_TOKEN=${CANARY}`,
         isError: false,
       },
       get_pod_logs: {
-        text: `container "checkout" in pod "checkout-abc" is waiting to start: image can't be pulled\nAuthorization: Bearer ${CANARY}`,
+        text:
+          `container "checkout" in pod "checkout-abc" is waiting to start: image can't be pulled\nAuthorization: ` +
+          `Bearer ${CANARY}`,
         isError: false,
       },
     };
@@ -222,18 +226,21 @@ describe('reasoning loop (real SDK against the fake Messages API)', () => {
     expect(sent).not.toContain('canarycanary');
   });
 
-  it('with native tool search, offers every gateway tool deferred except the core ones, plus the search tool', async () => {
-    fake.enqueue(anthropicSteps.toolUse('submit_answer', finding));
-    const before = fake.messageRequests().length;
-    await reason(input({ settings: { ...input().settings, useNativeToolSearch: true } }));
-    const body = fake.messageRequests()[before]?.body as {
-      tools: Array<{ name: string; type?: string; defer_loading?: boolean }>;
-    };
-    const byName = new Map(body.tools.map((tool) => [tool.name, tool]));
-    expect(byName.get('tool_search_tool_bm25')?.type).toBe('tool_search_tool_bm25_20251119');
-    expect(byName.get('describe_workload')?.defer_loading).toBeUndefined();
-    expect(byName.get('get_pod_logs')?.defer_loading).toBe(true);
-    expect(byName.get('list_policy_violations')?.defer_loading).toBe(true);
-    expect(byName.has('search_tools')).toBe(false);
-  });
+  it(
+    'with native tool search, offers every gateway tool ' + 'deferred except the core ones, plus the search tool',
+    async () => {
+      fake.enqueue(anthropicSteps.toolUse('submit_answer', finding));
+      const before = fake.messageRequests().length;
+      await reason(input({ settings: { ...input().settings, useNativeToolSearch: true } }));
+      const body = fake.messageRequests()[before]?.body as {
+        tools: Array<{ name: string; type?: string; defer_loading?: boolean }>;
+      };
+      const byName = new Map(body.tools.map((tool) => [tool.name, tool]));
+      expect(byName.get('tool_search_tool_bm25')?.type).toBe('tool_search_tool_bm25_20251119');
+      expect(byName.get('describe_workload')?.defer_loading).toBeUndefined();
+      expect(byName.get('get_pod_logs')?.defer_loading).toBe(true);
+      expect(byName.get('list_policy_violations')?.defer_loading).toBe(true);
+      expect(byName.has('search_tools')).toBe(false);
+    },
+  );
 });

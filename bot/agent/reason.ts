@@ -63,11 +63,14 @@ export interface ReasonResult {
 }
 
 const SYSTEM_RULES = [
-  'You are sre-bot, a senior SRE answering a developer in a Slack support channel about a Kubernetes platform run with Argo CD (GitOps) and Kyverno.',
-  'Find the root cause from evidence. Prefer facts from tool results over guesses; name exact objects, fields and values.',
+  'You are sre-bot, a senior SRE answering a developer in a Slack support channel about a Kubernetes platform ' +
+    'run with Argo CD (GitOps) and Kyverno.',
+  'Find the root cause from evidence. Prefer facts from tool results over guesses; name exact objects, fields ' +
+    'and values.',
   UNTRUSTED_DATA_RULE,
   "Skills are your team's runbooks: follow a loaded skill's Investigate steps and propose its kind of Fix.",
-  'Fixes are changes in git (values file, kustomize overlay, manifest), never edits to the Argo CD Application and never kubectl edits in production. You cannot change anything yourself.',
+  'Fixes are changes in git (values file, kustomize overlay, manifest), never edits to the Argo CD Application ' +
+    'and never kubectl edits in production. You cannot change anything yourself.',
   `When done, call ${SUBMIT_ANSWER} exactly once. Keep evidence to the lines that prove the cause.`,
 ].join('\n');
 
@@ -79,7 +82,8 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
   );
   const skillsLoaded = new Set(input.matchedSkills);
   const notes: string[] = [];
-  const system = `${SYSTEM_RULES}\n\nSkill index (load_skill NAME for the full text):\n${catalog.promptIndex(input.question)}`;
+  const system =
+    `${SYSTEM_RULES}\n\nSkill index (load_skill NAME for the ` + `full text):\n${catalog.promptIndex(input.question)}`;
   // Redact the whole first message: evidence and matched skills could carry a credential.
   const messages: ModelMessage[] = [
     { role: 'user', content: [{ type: 'text', text: redactText(firstMessage(input)) }] },
@@ -134,7 +138,10 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
           type: 'tool_result',
           toolUseId: use.id,
           isError: true,
-          content: `The answer did not validate: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}. Fix these fields and call ${SUBMIT_ANSWER} again.`,
+          content:
+            `The answer did not validate: ` +
+            `${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}. Fix ` +
+            `these fields and call ${SUBMIT_ANSWER} again.`,
         });
         continue;
       }
@@ -240,7 +247,8 @@ async function runTool(
       } catch (error) {
         // Infrastructure failures become data for the model: it can try another instance or tool.
         return reply(
-          `The tool call failed: ${redactText(errorMessage(error))}. Try another tool or instance, or answer with what you have.`,
+          `The tool call failed: ${redactText(errorMessage(error))}. Try another tool or instance, or answer ` +
+            `with what you have.`,
           true,
         );
       }

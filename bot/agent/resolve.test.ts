@@ -53,7 +53,8 @@ describe('hosts behind a refused connection', () => {
   it('reads the host from the URL when the dial names only an IP', () => {
     expect(
       unreachableHosts([
-        'ERROR request failed: Get "http://cart.shop.svc.cluster.local:80/": dial tcp 10.111.206.3:80: connect: connection refused',
+        'ERROR request failed: Get "http://cart.shop.svc.cluster.local:80/": dial tcp 10.111.206.3:80: connect: ' +
+          'connection refused',
       ]),
     ).toEqual(['cart.shop.svc.cluster.local']);
   });

@@ -147,38 +147,41 @@ describe('the tool caller', () => {
     ]);
   });
 
-  it('keeps the retryability of a failure: thrown, reported by the gateway, or every instance unreachable', async () => {
-    const tools = new ToolCaller(
-      gatewayOf({
-        describe_workload: () =>
-          Promise.reject(new BotError('upstream_unavailable', 'gateway down', { isRetryable: true })),
-        get_pod_logs: () => ({
-          text: 'bad container',
-          isError: true,
-          failure: { code: 'backend_error', isRetryable: false },
+  it(
+    'keeps the retryability of a failure: thrown, ' + 'reported by the gateway, or every instance unreachable',
+    async () => {
+      const tools = new ToolCaller(
+        gatewayOf({
+          describe_workload: () =>
+            Promise.reject(new BotError('upstream_unavailable', 'gateway down', { isRetryable: true })),
+          get_pod_logs: () => ({
+            text: 'bad container',
+            isError: true,
+            failure: { code: 'backend_error', isRetryable: false },
+          }),
+          list_events: () => ({
+            text: 'none answered',
+            structured: { results: [], unreachable: [down('prod-eu'), down('prod-us')] },
+            isError: true,
+          }),
         }),
-        list_events: () => ({
-          text: 'none answered',
-          structured: { results: [], unreachable: [down('prod-eu'), down('prod-us')] },
-          isError: true,
-        }),
-      }),
-      recorder(),
-      { now: () => 0 },
-    );
-    await tools.load();
-    expect((await tools.read('describe_workload', { name: 'a' })).result.failure).toEqual({
-      code: 'upstream_unavailable',
-      isRetryable: true,
-    });
-    expect((await tools.read('get_pod_logs', { name: 'a' })).result.failure).toEqual({
-      code: 'backend_error',
-      isRetryable: false,
-    });
-    const events = await tools.read('list_events', { namespace: 'shop' });
-    expect(events.result.failure).toEqual({ code: 'upstream_unavailable', isRetryable: true });
-    expect(events.read.unreachable).toEqual(['prod-eu', 'prod-us']);
-  });
+        recorder(),
+        { now: () => 0 },
+      );
+      await tools.load();
+      expect((await tools.read('describe_workload', { name: 'a' })).result.failure).toEqual({
+        code: 'upstream_unavailable',
+        isRetryable: true,
+      });
+      expect((await tools.read('get_pod_logs', { name: 'a' })).result.failure).toEqual({
+        code: 'backend_error',
+        isRetryable: false,
+      });
+      const events = await tools.read('list_events', { namespace: 'shop' });
+      expect(events.result.failure).toEqual({ code: 'upstream_unavailable', isRetryable: true });
+      expect(events.read.unreachable).toEqual(['prod-eu', 'prod-us']);
+    },
+  );
 });
 
 describe('retryable failures through the investigation', () => {

@@ -68,9 +68,11 @@ describe('root-cause statements', () => {
   it('says who logged a log line, and reduces a JSON log line to its level, message and error', async () => {
     const { asStatement, logMessage } = await import('./triage.js');
     const json =
-      '{"level":"fatal","ts":"2026-11-24T04:00:00Z","msg":"config: required key PAYMENTS_DB_URL missing value","error":"envconfig.Process: PAYMENTS_DB_URL"}';
+      '{"level":"fatal","ts":"2026-11-24T04:00:00Z","msg":"config: required key PAYMENTS_DB_URL missing ' +
+      'value","error":"envconfig.Process: PAYMENTS_DB_URL"}';
     expect(asStatement(json, 'describe_workload:prod-eu/deployment/payments/payments-api')).toBe(
-      'payments-api logged: fatal: config: required key PAYMENTS_DB_URL missing value (envconfig.Process: PAYMENTS_DB_URL)',
+      'payments-api logged: fatal: config: required key PAYMENTS_DB_URL missing value (envconfig.Process: ' +
+        'PAYMENTS_DB_URL)',
     );
     expect(
       asStatement(
@@ -78,7 +80,8 @@ describe('root-cause statements', () => {
         'get_pod_logs:prod-eu/pod/shop/checkout-7d9f-x2',
       ),
     ).toBe('checkout-7d9f-x2 logged: ERROR dial tcp: lookup shipping on 10.96.0.10:53: no such host');
-    // Informational levels are not repeated, an error already in the message is not doubled, stack traces keep their first line.
+    // Informational levels are not repeated, an error already in the message is not doubled, stack traces keep their
+    // first line.
     expect(logMessage('{"level":"info","message":"listening on :8080"}')).toBe('listening on :8080');
     expect(logMessage('{"severity":"ERROR","msg":"db: timeout","err":"db: timeout"}')).toBe('error: db: timeout');
     expect(logMessage('{"level":"error","msg":"boom","stack":"Error: boom\\n    at main (app.js:1)"}')).toBe(
@@ -132,7 +135,8 @@ describe('triage fix', () => {
     const { triage } = await import('./triage.js');
     const finding = triage('why', [], hits(['connection refused']), catalogOf(cases));
     expect(finding.fix?.description).toBe(
-      "wrong hostname: fix the URL in the caller values. (The skill's most common case; nothing in the evidence singled it out, so check that it fits.)",
+      "wrong hostname: fix the URL in the caller values. (The skill's most common case; nothing in the evidence " +
+        'singled it out, so check that it fits.)',
     );
     expect(finding.nextSteps[0]).toBe('wrong hostname: fix the URL in the caller values');
     // A single case is the fix.

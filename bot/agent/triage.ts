@@ -171,13 +171,9 @@ function problemLines(
   ].slice(0, 4);
 }
 
-/** Warning-looking evidence, used when no skill matched. */
+/** The evidence its formatter flagged from the structured result as a problem, used when no skill matched. */
 function notableEvidence(evidence: EvidenceBundle): EvidenceBundle {
-  return evidence.filter((item) =>
-    /warning|error|fail|backoff|denied|outofsync|degraded|pending|refused|not found|oomkilled|crashloop/i.test(
-      item.text,
-    ),
-  );
+  return evidence.filter((item) => item.isProblem === true);
 }
 
 /** The answer when no skill matched: the notable evidence, or an honest account of what was (not) checked. */
@@ -202,17 +198,22 @@ function unmatched(question: string, evidence: EvidenceBundle, scope: TriageScop
   if (scope.swept) {
     return {
       summary: 'Nothing looks broken right now.',
-      rootCause: `Nothing found: no Argo CD app is unhealthy or out of sync, every Deployment and StatefulSet is ready, and no policy result fails.${notChecked}`,
+      rootCause:
+        `Nothing found: no Argo CD app is unhealthy or out of sync, every Deployment and StatefulSet is ready, ` +
+        `and no policy result fails.${notChecked}`,
       evidence: [
         {
-          text: 'Every Argo CD app, every not-ready Deployment and StatefulSet, and the failing policy results of every instance were listed; none was found.',
+          text:
+            'Every Argo CD app, every not-ready Deployment and StatefulSet, and the failing policy results of ' +
+            'every instance were listed; none was found.',
           source: 'sre-bot/triage',
         },
       ],
       confidence: notChecked ? 'low' : 'medium',
       nextSteps: [
         'Name the app or service and what fails (error message, time), and ask again.',
-        'If users see errors, check the ingress or the dependency they call: it may be outside the clusters sre-bot sees.',
+        'If users see errors, check the ingress or the dependency they call: it may be outside the clusters ' +
+          'sre-bot sees.',
       ],
     };
   }
@@ -220,10 +221,15 @@ function unmatched(question: string, evidence: EvidenceBundle, scope: TriageScop
     const terms = candidateTerms(question);
     return {
       summary: 'Nothing the question names was found.',
-      rootCause: `Undetermined: no Argo CD app, workload or namespace matching ${terms.length > 0 ? terms.map((term) => `"${term}"`).join(', ') : 'the question'} was found, so nothing was checked.${notChecked}`,
+      rootCause:
+        `Undetermined: no Argo CD app, workload or namespace matching ` +
+        `${terms.length > 0 ? terms.map((term) => `"${term}"`).join(', ') : 'the question'} was found, so nothing ` +
+        `was checked.${notChecked}`,
       evidence: [
         {
-          text: `Looked up ${terms.length > 0 ? terms.join(', ') : 'the question'} on every Argo CD instance and cluster: no match.`,
+          text:
+            `Looked up ${terms.length > 0 ? terms.join(', ') : 'the question'} on every Argo CD instance and ` +
+            `cluster: no match.`,
           source: 'sre-bot/resolve',
         },
       ],

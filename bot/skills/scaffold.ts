@@ -26,7 +26,8 @@ export function renderSkillTemplate(input: ScaffoldInput): string {
     .join(' ');
   const description =
     input.description ??
-    `Diagnose ${input.name.replace(/-/g, ' ')} on Kubernetes. Use when a workload shows this fault; replace this line with what the skill covers and when to use it.`;
+    `Diagnose ${input.name.replace(/-/g, ' ')} on Kubernetes. Use when a workload shows this fault; replace ` +
+      `this line with what the skill covers and when to use it.`;
   return `---
 name: ${input.name}
 description: ${JSON.stringify(description)}

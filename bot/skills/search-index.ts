@@ -23,9 +23,10 @@ const K1 = 1.2;
 const B = 0.75;
 
 const STOPWORDS = new Set(
-  'a an and are as at be but by do does for from has have how i if in into is it its my no not of on or our so that the their then there these this to was were what when where which who why will with you your'.split(
-    ' ',
-  ),
+  (
+    'a an and are as at be but by do does for from has have how i if in into is it its my no not of on or our so ' +
+    'that the their then there these this to was were what when where which who why will with you your'
+  ).split(' '),
 );
 
 /** A light stemmer: enough that "evicted", "evictions" and "eviction" meet. */

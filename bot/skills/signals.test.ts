@@ -11,7 +11,8 @@ function skill(name: string, signals: string): MatchableSkill {
 describe('parseSignals', () => {
   it('parses kinds, values, substrings, regexes, weights and counter-signals', () => {
     const { signals, errors } = parseSignals(
-      'reason:CrashLoopBackOff; event:FailedScheduling~"didn\'t match"\nlog~/no such host/i ^2; !kyverno:fail; argocd~"a;b"',
+      'reason:CrashLoopBackOff; event:FailedScheduling~"didn\'t match"\nlog~/no such host/i ^2; !kyverno:fail; ' +
+        'argocd~"a;b"',
     );
     expect(errors).toEqual([]);
     expect(signals).toEqual([

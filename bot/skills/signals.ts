@@ -126,7 +126,10 @@ function parseClause(clause: string): Signal | string {
   const kindMatch = /^[a-z_]+/.exec(clause.slice(index));
   const kind = kindMatch?.[0] ?? '';
   if (!(kind in SIGNAL_KINDS)) {
-    return `unknown signal kind '${kind || clause.slice(index, index + 12)}': use ${Object.keys(SIGNAL_KINDS).join(', ')}`;
+    return (
+      `unknown signal kind '${kind || clause.slice(index, index + 12)}': use ` +
+      `${Object.keys(SIGNAL_KINDS).join(', ')}`
+    );
   }
   index += kind.length;
   const signal: Signal = { raw: clause, kind: kind as SignalKind, weight: 1, isCounter };

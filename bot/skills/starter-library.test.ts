@@ -33,11 +33,15 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       state(
         pod('shop', 'checkout-7d9f-x2k4'),
-        'container checkout: waiting reason=ImagePullBackOff message="Back-off pulling image \\"registry.example.com/shop/checkout:1.8.3\\""',
+        'container checkout: waiting reason=ImagePullBackOff message="Back-off pulling image ' +
+          '\\"registry.example.com/shop/checkout:1.8.3\\""',
       ),
       event(
         pod('shop', 'checkout-7d9f-x2k4'),
-        'Warning Failed (x4): Failed to pull image "registry.example.com/shop/checkout:1.8.3": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.com/shop/checkout:1.8.3": failed to resolve reference "registry.example.com/shop/checkout:1.8.3": registry.example.com/shop/checkout:1.8.3: not found',
+        'Warning Failed (x4): Failed to pull image "registry.example.com/shop/checkout:1.8.3": rpc error: code ' +
+          '= NotFound desc = failed to pull and unpack image "registry.example.com/shop/checkout:1.8.3": failed ' +
+          'to resolve reference "registry.example.com/shop/checkout:1.8.3": ' +
+          'registry.example.com/shop/checkout:1.8.3: not found',
       ),
       event(
         pod('shop', 'checkout-7d9f-x2k4'),
@@ -46,7 +50,9 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
       {
         kind: 'other',
         source: 'kubernetes/prod-eu/deployment/shop/checkout',
-        text: 'Deployment shop/checkout: Progressing=False reason=ProgressDeadlineExceeded: ReplicaSet "checkout-7d9f" has timed out progressing.',
+        text:
+          'Deployment shop/checkout: Progressing=False reason=ProgressDeadlineExceeded: ReplicaSet ' +
+          '"checkout-7d9f" has timed out progressing.',
       },
     ],
   },
@@ -56,15 +62,18 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       state(
         pod('payments', 'payments-api-5c8d-q9w2'),
-        'container payments-api: waiting reason=CrashLoopBackOff; last terminated reason=Error exitCode=1 (ran 1s); restarts=9',
+        'container payments-api: waiting reason=CrashLoopBackOff; last terminated reason=Error exitCode=1 (ran ' +
+          '1s); restarts=9',
       ),
       event(
         pod('payments', 'payments-api-5c8d-q9w2'),
-        'Warning BackOff (x40): Back-off restarting failed container payments-api in pod payments-api-5c8d-q9w2_payments',
+        'Warning BackOff (x40): Back-off restarting failed container payments-api in pod ' +
+          'payments-api-5c8d-q9w2_payments',
       ),
       log(
         pod('payments', 'payments-api-5c8d-q9w2'),
-        '{"level":"info","msg":"payments-api 3.2.0 starting","pid":1}\n{"level":"fatal","msg":"config: required key PAYMENTS_DB_URL missing value","error":"envconfig.Process: PAYMENTS_DB_URL"}',
+        '{"level":"info","msg":"payments-api 3.2.0 starting","pid":1}\n{"level":"fatal","msg":"config: required ' +
+          'key PAYMENTS_DB_URL missing value","error":"envconfig.Process: PAYMENTS_DB_URL"}',
       ),
     ],
   },
@@ -75,7 +84,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
       state(pod('notify', 'notifications-6f4b-m2n8'), 'container notifications: waiting reason=ContainerCreating'),
       event(
         pod('notify', 'notifications-6f4b-m2n8'),
-        'Warning FailedMount (x7): MountVolume.SetUp failed for volume "config" : configmap "notifications-config" not found',
+        'Warning FailedMount (x7): MountVolume.SetUp failed for volume "config" : configmap ' +
+          '"notifications-config" not found',
       ),
     ],
   },
@@ -85,7 +95,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       state(
         pod('auth', 'auth-7c9d-p1q2'),
-        'container auth: waiting reason=CreateContainerConfigError message="secret \\"auth-db-credentials\\" not found"',
+        'container auth: waiting reason=CreateContainerConfigError message="secret \\"auth-db-credentials\\" ' +
+          'not found"',
       ),
       event(pod('auth', 'auth-7c9d-p1q2'), 'Warning Failed (x6): Error: secret "auth-db-credentials" not found'),
     ],
@@ -96,7 +107,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       state(
         pod('reports', 'reporting-84c7-z8x7'),
-        'container reporting: waiting reason=CrashLoopBackOff; last terminated reason=OOMKilled exitCode=137 (ran 42s); restarts=6; limits.memory=512Mi',
+        'container reporting: waiting reason=CrashLoopBackOff; last terminated reason=OOMKilled exitCode=137 ' +
+          '(ran 42s); restarts=6; limits.memory=512Mi',
       ),
       event(
         pod('reports', 'reporting-84c7-z8x7'),
@@ -110,11 +122,13 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       state(
         pod('orders', 'orders-5d6f-k3l4'),
-        'container orders: waiting reason=CrashLoopBackOff; last terminated reason=Error exitCode=137 (ran 35s); restarts=5',
+        'container orders: waiting reason=CrashLoopBackOff; last terminated reason=Error exitCode=137 (ran ' +
+          '35s); restarts=5',
       ),
       event(
         pod('orders', 'orders-5d6f-k3l4'),
-        'Warning Unhealthy (x15): Liveness probe failed: Get "http://10.244.1.17:8081/healthz": dial tcp 10.244.1.17:8081: connect: connection refused',
+        'Warning Unhealthy (x15): Liveness probe failed: Get "http://10.244.1.17:8081/healthz": dial tcp ' +
+          '10.244.1.17:8081: connect: connection refused',
       ),
       event(
         pod('orders', 'orders-5d6f-k3l4'),
@@ -133,7 +147,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
       state(pod('analytics', 'spark-driver-0'), 'pod phase=Pending; no container started'),
       event(
         pod('analytics', 'spark-driver-0'),
-        "Warning FailedScheduling (x3): 0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+        "Warning FailedScheduling (x3): 0/3 nodes are available: 3 node(s) didn't match Pod's node " +
+          'affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
       ),
     ],
   },
@@ -143,7 +158,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       event(
         pod('search', 'indexer-6c5b-r5t6'),
-        'Warning FailedScheduling: 0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+        'Warning FailedScheduling: 0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are ' +
+          'available: 3 No preemption victims found for incoming pod.',
       ),
     ],
   },
@@ -153,7 +169,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       event(
         'kubernetes/prod-eu/replicaset/shop/checkout-7d9f',
-        'Warning FailedCreate (x11): Error creating: pods "checkout-7d9f-abcde" is forbidden: exceeded quota: compute-quota, requested: limits.memory=2Gi, used: limits.memory=7Gi, limited: limits.memory=8Gi',
+        'Warning FailedCreate (x11): Error creating: pods "checkout-7d9f-abcde" is forbidden: exceeded quota: ' +
+          'compute-quota, requested: limits.memory=2Gi, used: limits.memory=7Gi, limited: limits.memory=8Gi',
       ),
       {
         kind: 'other',
@@ -172,7 +189,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
       ),
       event(
         pod('db', 'postgres-0'),
-        'Warning FailedScheduling: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+        'Warning FailedScheduling: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. ' +
+          'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
       ),
     ],
   },
@@ -183,7 +201,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
       state(pod('shop', 'checkout-7d9f-x2k4'), 'container checkout: running ready=true restarts=0'),
       log(
         pod('shop', 'checkout-7d9f-x2k4'),
-        'level=error msg="charge failed" err="Post \\"http://paymnets.shop.svc.cluster.local:8080/charge\\": dial tcp: lookup paymnets.shop.svc.cluster.local on 10.96.0.10:53: no such host"',
+        'level=error msg="charge failed" err="Post \\"http://paymnets.shop.svc.cluster.local:8080/charge\\": ' +
+          'dial tcp: lookup paymnets.shop.svc.cluster.local on 10.96.0.10:53: no such host"',
       ),
     ],
   },
@@ -194,7 +213,9 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
       {
         kind: 'service',
         source: 'kubernetes/prod-eu/service/shop/payments',
-        text: 'service shop/payments: selector app=payment matches 0 pods; 0 ready endpoints; near-miss pods: payments-6f7c-abcd (app=payments)',
+        text:
+          'service shop/payments: selector app=payment matches 0 pods; 0 ready endpoints; near-miss pods: ' +
+          'payments-6f7c-abcd (app=payments)',
       },
       log(
         pod('shop', 'checkout-7d9f-x2k4'),
@@ -208,7 +229,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       argocd(
         'payments',
-        'app payments: sync=OutOfSync health=Healthy revision=4f2a9c1\noperation Sync phase=Failed: one or more objects failed to apply, reason: namespaces "paymnets" not found',
+        'app payments: sync=OutOfSync health=Healthy revision=4f2a9c1\noperation Sync phase=Failed: one or more ' +
+          'objects failed to apply, reason: namespaces "paymnets" not found',
       ),
     ],
   },
@@ -218,7 +240,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       argocd(
         'checkout',
-        'app checkout: sync=OutOfSync health=Healthy; last operation Sync Succeeded\nout of sync: apps/Deployment shop/checkout spec.replicas git=3 live=5 (manager: kubectl-scale)',
+        'app checkout: sync=OutOfSync health=Healthy; last operation Sync Succeeded\nout of sync: ' +
+          'apps/Deployment shop/checkout spec.replicas git=3 live=5 (manager: kubectl-scale)',
       ),
     ],
   },
@@ -228,12 +251,19 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       argocd(
         'checkout',
-        'app checkout: sync=OutOfSync health=Healthy\noperation Sync phase=Failed: one or more objects failed to apply, reason: admission webhook "validate.kyverno.svc-fail" denied the request: resource Deployment/shop/checkout was blocked due to the following policies require-requests-limits: validate-resources: \'validation error: CPU and memory resource requests and limits are required. rule validate-resources failed at path /spec/template/spec/containers/0/resources/limits/\'',
+        'app checkout: sync=OutOfSync health=Healthy\noperation Sync phase=Failed: one or more objects failed ' +
+          'to apply, reason: admission webhook "validate.kyverno.svc-fail" denied the request: resource ' +
+          'Deployment/shop/checkout was blocked due to the following policies require-requests-limits: ' +
+          "validate-resources: 'validation error: CPU and memory resource requests and limits are required. rule " +
+          "validate-resources failed at path /spec/template/spec/containers/0/resources/limits/'",
       ),
       {
         kind: 'kyverno',
         source: 'kyverno/prod-eu/policyreport/shop',
-        text: 'policy require-requests-limits rule validate-resources: fail on Deployment/shop/checkout: validation error: CPU and memory resource requests and limits are required. rule validate-resources failed at path /spec/template/spec/containers/0/resources/limits/',
+        text:
+          'policy require-requests-limits rule validate-resources: fail on Deployment/shop/checkout: validation ' +
+          'error: CPU and memory resource requests and limits are required. rule validate-resources failed at ' +
+          'path /spec/template/spec/containers/0/resources/limits/',
       },
     ],
   },
@@ -244,7 +274,9 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
       {
         kind: 'other',
         source: 'kubernetes/prod-eu/deployment/shop/cart',
-        text: 'Deployment shop/cart: Progressing=False reason=ProgressDeadlineExceeded: ReplicaSet "cart-59d8" has timed out progressing.',
+        text:
+          'Deployment shop/cart: Progressing=False reason=ProgressDeadlineExceeded: ReplicaSet "cart-59d8" has ' +
+          'timed out progressing.',
       },
       argocd('cart', 'app cart: sync=Synced health=Progressing'),
     ],
@@ -255,7 +287,9 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       state(
         pod('shop', 'checkout-7d9f-aaaa'),
-        'pod phase=Failed reason=Evicted message="The node was low on resource: memory. Threshold quantity: 100Mi, available: 85Mi. Container checkout was using 1.2Gi, request is 256Mi, has larger consumption of memory."',
+        'pod phase=Failed reason=Evicted message="The node was low on resource: memory. Threshold quantity: ' +
+          '100Mi, available: 85Mi. Container checkout was using 1.2Gi, request is 256Mi, has larger consumption ' +
+          'of memory."',
       ),
       event(
         pod('shop', 'checkout-7d9f-aaaa'),
@@ -270,7 +304,8 @@ const cases: Array<{ fault: string; expected: string; evidence: EvidenceItem[] }
     evidence: [
       event(
         'kubernetes/prod-eu/horizontalpodautoscaler/shop/checkout',
-        'Warning FailedGetResourceMetric (x30): failed to get cpu utilization: missing request for cpu in container istio-proxy of Pod checkout-7d9f-x2k4',
+        'Warning FailedGetResourceMetric (x30): failed to get cpu utilization: missing request for cpu in ' +
+          'container istio-proxy of Pod checkout-7d9f-x2k4',
       ),
     ],
   },

@@ -19,7 +19,8 @@ export function skillFixture(parts: SkillFixtureParts = {}): string {
   const name = parts.name ?? 'demo-skill';
   const metadata =
     parts.metadata ??
-    `metadata:\n  owner: "platform-sre"\n  severity: "medium"\n  signals: '${parts.signals ?? 'reason:CrashLoopBackOff; log~"boom happened"'}'`;
+    `metadata:\n  owner: "platform-sre"\n  severity: "medium"\n  signals: ` +
+      `'${parts.signals ?? 'reason:CrashLoopBackOff; log~"boom happened"'}'`;
   return `---
 name: ${name}
 description: ${parts.description ?? 'Diagnose the demo fault. Use when the demo workload crashes with boom.'}

@@ -39,7 +39,10 @@ export function answerMarkdownChunks(answer: Answer): string[] {
 /** The clarifying question as mrkdwn: the question, the options, and how to answer. */
 export function clarifyText(outcome: Extract<InvestigationOutcome, { kind: 'clarify' }>): string {
   const options = outcome.options.map((option) => `• ${escapeMrkdwn(option)}`).join('\n');
-  return `:grey_question: ${escapeMrkdwn(outcome.question)}${options ? `\n${options}` : ''}\nReply in this thread with the one you mean.`;
+  return (
+    `:grey_question: ${escapeMrkdwn(outcome.question)}${options ? `\n${options}` : ''}\nReply in this thread with ` +
+    `the one you mean.`
+  );
 }
 
 type SlackBlocks = Array<types.KnownBlock | types.Block>;

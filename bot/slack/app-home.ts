@@ -38,12 +38,18 @@ function investigationLine(investigation: Investigation): string {
     investigation.status === 'answered' && typeof answer?.rootCause === 'string'
       ? `\n      _${escapeMrkdwn(clip(answer.rootCause, 160))}_`
       : '';
-  return `${STATUS_ICON[investigation.status]} ${slackDate(investigation.startedAt)} ${where}: ${escapeMrkdwn(clip(investigation.question, 120))}${finding}`;
+  return (
+    `${STATUS_ICON[investigation.status]} ${slackDate(investigation.startedAt)} ${where}: ` +
+    `${escapeMrkdwn(clip(investigation.question, 120))}${finding}`
+  );
 }
 
 function correctionLine(correction: Correction): string {
   const skill = correction.skillName ? ` · skill \`${escapeMrkdwn(correction.skillName)}\`` : '';
-  return `• <@${correction.userId}> ${slackDate(correction.createdAt)}: ${escapeMrkdwn(clip(correction.correctRootCause, 160))}${skill} (${correction.status.replace(/_/g, ' ')})`;
+  return (
+    `• <@${correction.userId}> ${slackDate(correction.createdAt)}: ` +
+    `${escapeMrkdwn(clip(correction.correctRootCause, 160))}${skill} (${correction.status.replace(/_/g, ' ')})`
+  );
 }
 
 /** Splits lines into sections under Slack's 3,000-character section limit. */

@@ -88,7 +88,8 @@ export function loadChannelConfig(path: string | undefined): ChannelDirectory {
   } catch (error) {
     throw new BotError(
       'config_invalid',
-      `SRE_BOT_CHANNELS_FILE ${path} cannot be read (${errorMessage(error)}); point it at a file like deploy/channels.example.yaml or unset it`,
+      `SRE_BOT_CHANNELS_FILE ${path} cannot be read (${errorMessage(error)}); point it at a file like ` +
+        `deploy/channels.example.yaml or unset it`,
       {
         cause: error,
       },

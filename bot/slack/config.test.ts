@@ -37,7 +37,8 @@ describe('Slack configuration', () => {
 describe('channel configuration', () => {
   it('reads channels with defaults and gateway principals', () => {
     const channels = parseChannelConfig(
-      'channels:\n  - id: C0123456789\n    team: payments\n    defaults: { cluster: prod-eu-1, namespace: payments }\n    gateway: { principal: team-payments, tokenEnv: GATEWAY_TOKEN_PAYMENTS }\n',
+      'channels:\n  - id: C0123456789\n    team: payments\n    defaults: { cluster: prod-eu-1, namespace: ' +
+        'payments }\n    gateway: { principal: team-payments, tokenEnv: GATEWAY_TOKEN_PAYMENTS }\n',
       'channels.yaml',
     );
     expect(channels.get('C0123456789')?.respond).toBe('all');

@@ -62,7 +62,8 @@ export function healthLine(health: HealthSummary): string {
             ? ':red_circle:'
             : ':large_yellow_circle:';
       parts.push(
-        `${icon} Gateway: ${healthyUpstreams}/${upstreams} upstreams up${upstreams > healthyUpstreams ? ` (${upstreams - healthyUpstreams} down)` : ''}`,
+        `${icon} Gateway: ${healthyUpstreams}/${upstreams} upstreams ` +
+          `up${upstreams > healthyUpstreams ? ` (${upstreams - healthyUpstreams} down)` : ''}`,
       );
     } else parts.push(':large_green_circle: Gateway: reachable');
   } else parts.push(':white_circle: Gateway: not configured');

@@ -108,70 +108,74 @@ describe('answer buttons and the correction modal', () => {
     expect(slack.state.ephemerals.at(-1)?.text).toContain('cannot find that investigation');
   });
 
-  it('opens the modal from "Correct this", refuses an empty root cause, and stores a valid correction linked to the investigation', async () => {
-    const press = await sendSignedInteraction(
-      url,
-      blockActionsPayload({ actionId: ActionId.correct, value: 'inv-1', message: onAnswer }),
-      signed,
-    );
-    expect(press.status).toBe(200);
-    const opened = await slack.waitForCall('views.open');
-    expect(opened.response['ok']).toBe(true);
-    const view = opened.response['view'] as Record<string, unknown>;
-    expect(view['callback_id']).toBe(CORRECTION_CALLBACK_ID);
-    const modal = JSON.stringify(opened.args['view']);
-    expect(modal).toContain('namespace checkout-prod does not exist');
-    // The answer's own skill is offered first.
-    expect(modal.indexOf('argocd-sync-failed')).toBeLessThan(modal.indexOf('kyverno-policy-blocked'));
+  it(
+    'opens the modal from "Correct this", refuses an empty root cause, and stores a valid correction linked to ' +
+      'the investigation',
+    async () => {
+      const press = await sendSignedInteraction(
+        url,
+        blockActionsPayload({ actionId: ActionId.correct, value: 'inv-1', message: onAnswer }),
+        signed,
+      );
+      expect(press.status).toBe(200);
+      const opened = await slack.waitForCall('views.open');
+      expect(opened.response['ok']).toBe(true);
+      const view = opened.response['view'] as Record<string, unknown>;
+      expect(view['callback_id']).toBe(CORRECTION_CALLBACK_ID);
+      const modal = JSON.stringify(opened.args['view']);
+      expect(modal).toContain('namespace checkout-prod does not exist');
+      // The answer's own skill is offered first.
+      expect(modal.indexOf('argocd-sync-failed')).toBeLessThan(modal.indexOf('kyverno-policy-blocked'));
 
-    const empty = await sendSignedInteraction(
-      url,
-      viewSubmissionPayload({
-        callbackId: CORRECTION_CALLBACK_ID,
-        view,
-        values: { [CorrectionField.rootCause.block]: { [CorrectionField.rootCause.action]: plainTextValue('  ') } },
-      }),
-      signed,
-    );
-    expect(empty.status).toBe(200);
-    expect(JSON.parse(empty.body)).toMatchObject({
-      response_action: 'errors',
-      errors: { [CorrectionField.rootCause.block]: expect.any(String) },
-    });
-    expect(await store.corrections.listForInvestigation('inv-1')).toEqual([]);
+      const empty = await sendSignedInteraction(
+        url,
+        viewSubmissionPayload({
+          callbackId: CORRECTION_CALLBACK_ID,
+          view,
+          values: { [CorrectionField.rootCause.block]: { [CorrectionField.rootCause.action]: plainTextValue('  ') } },
+        }),
+        signed,
+      );
+      expect(empty.status).toBe(200);
+      expect(JSON.parse(empty.body)).toMatchObject({
+        response_action: 'errors',
+        errors: { [CorrectionField.rootCause.block]: expect.any(String) },
+      });
+      expect(await store.corrections.listForInvestigation('inv-1')).toEqual([]);
 
-    const values = {
-      [CorrectionField.rootCause.block]: {
-        [CorrectionField.rootCause.action]: plainTextValue('The Kyverno policy require-limits blocks the Deployment'),
-      },
-      [CorrectionField.details.block]: {
-        [CorrectionField.details.action]: plainTextValue('PolicyReport in checkout-prod shows the fail'),
-      },
-      [CorrectionField.skill.block]: { [CorrectionField.skill.action]: staticSelectValue('kyverno-policy-blocked') },
-    };
-    const submit = await sendSignedInteraction(
-      url,
-      viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }),
-      signed,
-    );
-    expect(submit.status).toBe(200);
-    expect(submit.body).toBe('');
-    const corrections = await store.corrections.listForInvestigation('inv-1');
-    expect(corrections).toMatchObject([
-      {
-        investigationId: 'inv-1',
-        userId: FAKE_WORKSPACE.humanUserId,
-        correctRootCause: 'The Kyverno policy require-limits blocks the Deployment',
-        details: 'PolicyReport in checkout-prod shows the fail',
-        skillName: 'kyverno-policy-blocked',
-        status: 'open',
-      },
-    ]);
-    const confirmation = await slack.waitForCall('chat.postMessage', {
-      where: (call) => call.args['thread_ts'] === thread,
-    });
-    expect(String(confirmation.args['text'])).toContain('corrected this answer');
-  });
+      const values = {
+        [CorrectionField.rootCause.block]: {
+          [CorrectionField.rootCause.action]: plainTextValue('The Kyverno policy require-limits blocks the Deployment'),
+        },
+        [CorrectionField.details.block]: {
+          [CorrectionField.details.action]: plainTextValue('PolicyReport in checkout-prod shows the fail'),
+        },
+        [CorrectionField.skill.block]: { [CorrectionField.skill.action]: staticSelectValue('kyverno-policy-blocked') },
+      };
+      const submit = await sendSignedInteraction(
+        url,
+        viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }),
+        signed,
+      );
+      expect(submit.status).toBe(200);
+      expect(submit.body).toBe('');
+      const corrections = await store.corrections.listForInvestigation('inv-1');
+      expect(corrections).toMatchObject([
+        {
+          investigationId: 'inv-1',
+          userId: FAKE_WORKSPACE.humanUserId,
+          correctRootCause: 'The Kyverno policy require-limits blocks the Deployment',
+          details: 'PolicyReport in checkout-prod shows the fail',
+          skillName: 'kyverno-policy-blocked',
+          status: 'open',
+        },
+      ]);
+      const confirmation = await slack.waitForCall('chat.postMessage', {
+        where: (call) => call.args['thread_ts'] === thread,
+      });
+      expect(String(confirmation.args['text'])).toContain('corrected this answer');
+    },
+  );
 
   it('refuses a submission whose private metadata lost the investigation', async () => {
     const values = {

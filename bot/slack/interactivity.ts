@@ -121,7 +121,9 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
       await client.chat.postMessage({
         channel: target.channel,
         ...(target.thread ? { thread_ts: target.thread } : {}),
-        text: `<@${body.user.id}> corrected this answer${skill} — thank you. Saved for the SREs to fold into the skills.`,
+        text:
+          `<@${body.user.id}> corrected this answer${skill} — thank you. Saved for the SREs to fold into the ` +
+          `skills.`,
       });
     }
   });

@@ -186,46 +186,50 @@ function actionIds(message: SlackMessage | undefined): string[] {
 }
 
 describe('investigation worker', () => {
-  it('shows progress in a status message, streams the answer, and leaves exactly one Block Kit answer in the thread', async () => {
-    const data = jobData();
-    const start = slack.calls.length;
-    const investigator = investigatorDouble(answering);
-    await runJob(data, { investigator });
-    // The row is opened once and the run reuses it; the job reaches the pipeline as enqueued.
-    expect(investigator.opens).toEqual([data.investigationId]);
-    expect(investigator.runsOnOpenedRow).toEqual([true]);
-    expect(investigator.calls[0]).toMatchObject({ ...data, traceId: TRACE_ID });
+  it(
+    'shows progress in a status message, streams the answer, and leaves exactly one Block Kit answer in the ' +
+      'thread',
+    async () => {
+      const data = jobData();
+      const start = slack.calls.length;
+      const investigator = investigatorDouble(answering);
+      await runJob(data, { investigator });
+      // The row is opened once and the run reuses it; the job reaches the pipeline as enqueued.
+      expect(investigator.opens).toEqual([data.investigationId]);
+      expect(investigator.runsOnOpenedRow).toEqual([true]);
+      expect(investigator.calls[0]).toMatchObject({ ...data, traceId: TRACE_ID });
 
-    const statusPost = callsSince(start, 'chat.postMessage')[0];
-    expect(statusPost?.args['text']).toBe(':mag: Looking into it…');
-    expect(callsSince(start, 'chat.update').map((call) => call.args['text'])).toEqual(
-      expect.arrayContaining([
-        expect.stringContaining('Finding what you mean'),
-        expect.stringContaining('Gathering evidence: checking Argo CD app checkout on argocd-eu-1'),
-      ]),
-    );
-    expect(callsSince(start, 'chat.startStream')[0]?.args).toMatchObject({
-      channel: CHANNEL,
-      thread_ts: data.thread,
-      recipient_user_id: FAKE_WORKSPACE.humanUserId,
-      recipient_team_id: FAKE_WORKSPACE.teamId,
-    });
-    expect(callsSince(start, 'chat.appendStream').length).toBeGreaterThan(0);
-    expect(callsSince(start, 'chat.stopStream')).toHaveLength(1);
+      const statusPost = callsSince(start, 'chat.postMessage')[0];
+      expect(statusPost?.args['text']).toBe(':mag: Looking into it…');
+      expect(callsSince(start, 'chat.update').map((call) => call.args['text'])).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('Finding what you mean'),
+          expect.stringContaining('Gathering evidence: checking Argo CD app checkout on argocd-eu-1'),
+        ]),
+      );
+      expect(callsSince(start, 'chat.startStream')[0]?.args).toMatchObject({
+        channel: CHANNEL,
+        thread_ts: data.thread,
+        recipient_user_id: FAKE_WORKSPACE.humanUserId,
+        recipient_team_id: FAKE_WORKSPACE.teamId,
+      });
+      expect(callsSince(start, 'chat.appendStream').length).toBeGreaterThan(0);
+      expect(callsSince(start, 'chat.stopStream')).toHaveLength(1);
 
-    const replies = botMessages(CHANNEL, data.thread ?? '');
-    expect(replies).toHaveLength(1);
-    const [answer] = replies;
-    expect(answer?.text).toContain('Root cause: Argo CD app checkout targets namespace checkout-prod');
-    expect(JSON.stringify(answer?.['blocks'])).toContain('*Root cause:*');
-    // Only built features get buttons: no Propose fix / Draft RCA yet.
-    expect(actionIds(answer)).toEqual([ActionId.helpful, ActionId.notHelpful, ActionId.correct]);
-    expect(await createSlackMessagesRepository(store.db).get(data.investigationId)).toEqual({
-      statusTs: statusPost?.response['ts'],
-      answerTs: answer?.ts,
-    });
-    expect((await store.investigations.get(data.investigationId))?.status).toBe('answered');
-  });
+      const replies = botMessages(CHANNEL, data.thread ?? '');
+      expect(replies).toHaveLength(1);
+      const [answer] = replies;
+      expect(answer?.text).toContain('Root cause: Argo CD app checkout targets namespace checkout-prod');
+      expect(JSON.stringify(answer?.['blocks'])).toContain('*Root cause:*');
+      // Only built features get buttons: no Propose fix / Draft RCA yet.
+      expect(actionIds(answer)).toEqual([ActionId.helpful, ActionId.notHelpful, ActionId.correct]);
+      expect(await createSlackMessagesRepository(store.db).get(data.investigationId)).toEqual({
+        statusTs: statusPost?.response['ts'],
+        answerTs: answer?.ts,
+      });
+      expect((await store.investigations.get(data.investigationId))?.status).toBe('answered');
+    },
+  );
 
   it('falls back to updating the status message in place when Slack refuses chat streaming', async () => {
     const data = jobData();
@@ -280,16 +284,19 @@ describe('investigation worker', () => {
     expect((await store.investigations.get(data.investigationId))?.status).toBe('failed');
   });
 
-  it('does not retry when Slack permanently refuses (not_in_channel) and still tells the dead-letter hook once', async () => {
-    const data = jobData();
-    slack.failNext('chat.postMessage', 'not_in_channel');
-    const investigator = investigatorDouble(answering);
-    const start = slack.calls.length;
-    await runJob(data, { investigator }, { attempts: 3, expect: 'dead-lettered' });
-    expect(investigator.calls).toHaveLength(0);
-    // One refused status post, then the one failure sentence.
-    expect(callsSince(start, 'chat.postMessage').map((call) => call.response['ok'])).toEqual([false, true]);
-  });
+  it(
+    'does not retry when Slack permanently refuses ' + '(not_in_channel) and still tells the dead-letter hook once',
+    async () => {
+      const data = jobData();
+      slack.failNext('chat.postMessage', 'not_in_channel');
+      const investigator = investigatorDouble(answering);
+      const start = slack.calls.length;
+      await runJob(data, { investigator }, { attempts: 3, expect: 'dead-lettered' });
+      expect(investigator.calls).toHaveLength(0);
+      // One refused status post, then the one failure sentence.
+      expect(callsSince(start, 'chat.postMessage').map((call) => call.response['ok'])).toEqual([false, true]);
+    },
+  );
 
   it('posts the clarifying question when the question is ambiguous', async () => {
     const data = jobData();

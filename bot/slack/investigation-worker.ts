@@ -40,7 +40,10 @@ export interface InvestigationWorker {
 
 /** The sentence a person sees when an investigation failed for good. */
 export function failureSentence(traceId: string | undefined): string {
-  return `Sorry — I couldn't finish investigating this${traceId ? ` (trace ${traceId})` : ''}. The on-call SRE can look it up.`;
+  return (
+    `Sorry — I couldn't finish investigating this${traceId ? ` (trace ${traceId})` : ''}. The on-call SRE can ` +
+    `look it up.`
+  );
 }
 
 function storedOutcome(investigation: Investigation | undefined): InvestigationOutcome | undefined {

@@ -172,16 +172,20 @@ describe('Slack receiver: questions become investigation jobs', () => {
     expect(jobs).toHaveLength(0);
   });
 
-  it('answers top-level messages in a support channel, but not elsewhere, not thread chatter, and not a mention twice', async () => {
-    await sendSignedEvent(url, channelMessageEvent({ text: 'is checkout-api down?' }), signed);
-    await sendSignedEvent(url, channelMessageEvent({ channel: OTHER, text: 'lunch anyone?' }), signed);
-    await sendSignedEvent(url, channelMessageEvent({ text: 'me too', threadTs: nextEventTs() }), signed);
-    // A mention arrives as both app_mention and message; only the app_mention one counts.
-    await sendSignedEvent(url, channelMessageEvent({ text: `<@${BOT}> why is payments slow?` }), signed);
-    expect(jobs.map((job) => [job.trigger, job.question, job.channel])).toEqual([
-      ['channel_message', 'is checkout-api down?', SUPPORT],
-    ]);
-  });
+  it(
+    'answers top-level messages in a support channel, but not elsewhere, not thread chatter, and not a mention ' +
+      'twice',
+    async () => {
+      await sendSignedEvent(url, channelMessageEvent({ text: 'is checkout-api down?' }), signed);
+      await sendSignedEvent(url, channelMessageEvent({ channel: OTHER, text: 'lunch anyone?' }), signed);
+      await sendSignedEvent(url, channelMessageEvent({ text: 'me too', threadTs: nextEventTs() }), signed);
+      // A mention arrives as both app_mention and message; only the app_mention one counts.
+      await sendSignedEvent(url, channelMessageEvent({ text: `<@${BOT}> why is payments slow?` }), signed);
+      expect(jobs.map((job) => [job.trigger, job.question, job.channel])).toEqual([
+        ['channel_message', 'is checkout-api down?', SUPPORT],
+      ]);
+    },
+  );
 
   it('folds a reply to a clarifying question into the original question', async () => {
     const thread = nextEventTs();

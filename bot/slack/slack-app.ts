@@ -52,13 +52,15 @@ async function verifyBotToken(app: App, config: SlackConfig, logger: Logger): Pr
     if (code) {
       throw new BotError(
         'config_invalid',
-        `SLACK_BOT_TOKEN was refused by Slack (${code}): copy the Bot User OAuth Token from OAuth & Permissions (reinstall the app if it was rotated)`,
+        `SLACK_BOT_TOKEN was refused by Slack (${code}): copy the Bot User OAuth Token from OAuth & Permissions ` +
+          `(reinstall the app if it was rotated)`,
         { cause: error },
       );
     }
     throw new BotError(
       'upstream_unavailable',
-      `cannot reach the Slack Web API at ${config.SLACK_API_URL} (${errorMessage(error)}); check SLACK_API_URL and outbound network access`,
+      `cannot reach the Slack Web API at ${config.SLACK_API_URL} (${errorMessage(error)}); check SLACK_API_URL ` +
+        `and outbound network access`,
       { cause: error, isRetryable: true },
     );
   }

@@ -20,7 +20,9 @@ function clip(text: string, limit: number): string {
   return flat.length <= limit ? flat : `${flat.slice(0, limit - 1)}…`;
 }
 
-/** Status text for a progress step, e.g. ":mag: Looking into it — Gathering evidence: checking Argo CD app payments". */
+/**
+ * Status text for a progress step, e.g. ":mag: Looking into it — Gathering evidence: checking Argo CD app payments".
+ */
 export function statusText(step: PipelineStep, message: string): string {
   return `:mag: Looking into it — ${STEP_LABEL[step]}: ${escapeMrkdwn(clip(message, 300))}`;
 }

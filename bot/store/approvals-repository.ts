@@ -88,7 +88,8 @@ export function createApprovalsRepository(db: SqlClient, now: () => Date) {
     /** Atomically turns an approved, unexpired approval for `action` into `used`; true if it did. */
     async consume(id: string, action: string): Promise<boolean> {
       const { rows } = await db.query(
-        `UPDATE approvals SET status = 'used' WHERE id = $1 AND action = $2 AND status = 'approved' AND expires_at > $3 RETURNING id`,
+        `UPDATE approvals SET status = 'used' WHERE id = $1 AND action = $2 AND status = 'approved' AND ` +
+          `expires_at > $3 RETURNING id`,
         [id, action, now()],
       );
       return rows.length === 1;

@@ -43,7 +43,8 @@ export function createCorrectionsRepository(db: SqlClient, now: () => Date) {
       skillName?: string;
     }): Promise<Correction> {
       const { rows } = await db.query(
-        `INSERT INTO corrections (id, investigation_id, user_id, correct_root_cause, details, skill_name, created_at, updated_at)
+        `INSERT INTO corrections (id, investigation_id, user_id, correct_root_cause, details, skill_name, ` +
+          `created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *`,
         [
           input.id,
@@ -78,7 +79,8 @@ export function createCorrectionsRepository(db: SqlClient, now: () => Date) {
       change: { status: CorrectionStatus; skillPrUrl?: string; scenarioPath?: string },
     ): Promise<void> {
       await db.query(
-        `UPDATE corrections SET status = $2, skill_pr_url = COALESCE($3, skill_pr_url), scenario_path = COALESCE($4, scenario_path), updated_at = $5 WHERE id = $1`,
+        `UPDATE corrections SET status = $2, skill_pr_url = COALESCE($3, skill_pr_url), scenario_path = ` +
+          `COALESCE($4, scenario_path), updated_at = $5 WHERE id = $1`,
         [id, change.status, change.skillPrUrl ?? null, change.scenarioPath ?? null, now()],
       );
     },

@@ -13,8 +13,10 @@ export function createFeedbackRepository(db: SqlClient, now: () => Date) {
       comment?: string;
     }): Promise<void> {
       await db.query(
-        `INSERT INTO feedback (investigation_id, user_id, rating, comment, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (investigation_id, user_id) DO UPDATE SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, created_at = EXCLUDED.created_at`,
+        `INSERT INTO feedback (investigation_id, user_id, rating, comment, created_at) VALUES ($1, $2, $3, $4, ` +
+          `$5)
+         ON CONFLICT (investigation_id, user_id) DO UPDATE SET rating = EXCLUDED.rating, comment = ` +
+          `EXCLUDED.comment, created_at = EXCLUDED.created_at`,
         [input.investigationId, input.userId, input.rating, input.comment ?? null, now()],
       );
     },

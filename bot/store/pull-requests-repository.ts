@@ -43,7 +43,8 @@ export function createPullRequestsRepository(db: SqlClient, now: () => Date) {
       input: Omit<PullRequestRecord, 'status' | 'createdAt'> & { status?: PullRequestStatus },
     ): Promise<PullRequestRecord> {
       const { rows } = await db.query(
-        `INSERT INTO pull_requests (id, investigation_id, approval_id, kind, provider, repository, branch, number, url, title, status, created_at, updated_at)
+        `INSERT INTO pull_requests (id, investigation_id, approval_id, kind, provider, repository, branch, ` +
+          `number, url, title, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING *`,
         [
           input.id,

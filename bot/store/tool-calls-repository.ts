@@ -27,7 +27,8 @@ export function createToolCallsRepository(db: SqlClient, now: () => Date) {
   return {
     async record(call: ToolCallRecord): Promise<void> {
       await db.query(
-        `INSERT INTO tool_calls (investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms, error, trace_id, called_at)
+        `INSERT INTO tool_calls (investigation_id, principal, server, instance, tool, arguments, outcome, ` +
+          `duration_ms, error, trace_id, called_at)
          VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)`,
         [
           call.investigationId ?? null,
@@ -47,7 +48,8 @@ export function createToolCallsRepository(db: SqlClient, now: () => Date) {
 
     async listForInvestigation(investigationId: string): Promise<StoredToolCall[]> {
       const { rows } = await db.query(
-        `SELECT id, investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms, error, trace_id, called_at
+        `SELECT id, investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms, ` +
+          `error, trace_id, called_at
          FROM tool_calls WHERE investigation_id = $1 ORDER BY id`,
         [investigationId],
       );

@@ -23,6 +23,8 @@ export async function resolveApplication(argocd: ArgocdClient, name: string): Pr
   const closest = closestMatches(name, names);
   throw new McpServerError(
     'not_found',
-    `Argo CD application '${name}' not found.${closest.length > 0 ? ` Closest matches: ${closest.join(', ')}.` : ''} Call list_applications (nameContains filters by fragment) to see the applications that exist.`,
+    `Argo CD application '${name}' not ` +
+      `found.${closest.length > 0 ? ` Closest matches: ${closest.join(', ')}.` : ''} Call list_applications ` +
+      `(nameContains filters by fragment) to see the applications that exist.`,
   );
 }

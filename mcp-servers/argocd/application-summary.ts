@@ -1,6 +1,6 @@
 import { clip, formatAge } from '../common/output-budget.js';
 import { redactSecrets } from '../common/redact.js';
-import type { Application, RevisionHistory, RevisionMetadata } from './argocd-shapes.js';
+import type { Application, ApplicationResourceStatus, RevisionHistory, RevisionMetadata } from './argocd-shapes.js';
 import { primarySource } from './argocd-shapes.js';
 
 /** Short commit id for display. */
@@ -34,7 +34,12 @@ export function applicationLine(app: Application, now: Date): string {
         ? '  op=Running'
         : '';
   const conditions = (status.conditions ?? []).map((condition) => condition.type).filter(Boolean);
-  return `${app.metadata.name}  ${status.sync?.status ?? 'Unknown'}/${status.health?.status ?? 'Unknown'}  project=${app.spec?.project ?? 'default'}  rev=${shortRevision(status.sync?.revision)}${failedOp}${conditions.length ? `  conditions=${conditions.join(',')}` : ''}`;
+  return (
+    `${app.metadata.name}  ${status.sync?.status ?? 'Unknown'}/${status.health?.status ?? 'Unknown'}  ` +
+    `project=${app.spec?.project ?? 'default'}  ` +
+    (`rev=${shortRevision(status.sync?.revision)}${failedOp}` +
+      `${conditions.length ? `  conditions=${conditions.join(',')}` : ''}`)
+  );
 }
 
 /** A history entry with its commit metadata when known. */
@@ -69,7 +74,16 @@ export function historyLines(
 /** One history line of text. */
 export function formatHistoryLine(line: HistoryLine, now: Date, current?: string): string {
   const commit = line.author || line.message ? `  ${line.author ?? '?'}: "${clip(line.message ?? '', 100)}"` : '';
-  return `  #${line.id} ${shortRevision(line.revision)}${line.revision === current ? ' (current)' : ''} deployed ${formatAge(line.deployedAt, now)} ago${line.initiatedBy ? ` by ${line.initiatedBy}` : ''}${commit}`;
+  return (
+    `  #${line.id} ${shortRevision(line.revision)}${line.revision === current ? ' (current)' : ''} deployed ` +
+    `${formatAge(line.deployedAt, now)} ago${line.initiatedBy ? ` by ${line.initiatedBy}` : ''}${commit}`
+  );
+}
+
+/** `Kind/name`, with its namespace when it is not the app's destination and a prune mark. */
+function outOfSyncLabel(resource: ApplicationResourceStatus, destination: string | undefined): string {
+  const namespace = resource.namespace && resource.namespace !== destination ? ` (ns ${resource.namespace})` : '';
+  return `${resource.kind}/${resource.name}${namespace}${resource.requiresPruning ? ' (prune)' : ''}`;
 }
 
 /** Everything get_application reports, in order of usefulness. */
@@ -83,27 +97,38 @@ export function formatApplication(
   const lines: string[] = [];
   const automated = app.spec?.syncPolicy?.automated;
   lines.push(
-    `Application ${app.metadata.name} (project ${app.spec?.project ?? 'default'}): sync=${status.sync?.status ?? 'Unknown'} health=${status.health?.status ?? 'Unknown'}${status.health?.message ? ` — ${clip(status.health.message, 200)}` : ''}`,
+    `Application ${app.metadata.name} (project ${app.spec?.project ?? 'default'}): ` +
+      `sync=${status.sync?.status ?? 'Unknown'} ` +
+      (`health=${status.health?.status ?? 'Unknown'}` +
+        `${status.health?.message ? ` — ${clip(status.health.message, 200)}` : ''}`),
   );
   lines.push(`source: ${describeSource(app)} (synced to ${shortRevision(status.sync?.revision)})`);
   lines.push(
-    `destination: ${describeDestination(app)}; auto-sync=${automated ? `on${automated.prune ? ' prune' : ''}${automated.selfHeal ? ' selfHeal' : ''}` : 'off'}`,
+    `destination: ${describeDestination(app)}; ` +
+      `auto-sync=${automated ? `on${automated.prune ? ' prune' : ''}${automated.selfHeal ? ' selfHeal' : ''}` : 'off'}`,
   );
   const operation = status.operationState;
   if (operation) {
     lines.push(
-      `last operation: ${operation.phase ?? '?'} ${formatAge(operation.finishedAt ?? operation.startedAt, now)} ago (sync to ${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)}${operation.retryCount ? `, retries ${operation.retryCount}` : ''}): ${clip(redactSecrets(operation.message ?? ''), 600)}`,
+      `last operation: ${operation.phase ?? '?'} ${formatAge(operation.finishedAt ?? operation.startedAt, now)} ` +
+        `ago (sync to ` +
+        (`${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)}` +
+          `${operation.retryCount ? `, retries ${operation.retryCount}` : ''}): `) +
+        `${clip(redactSecrets(operation.message ?? ''), 600)}`,
     );
     if (operationCommit)
       lines.push(
-        `  commit ${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)} (not in deploy history): ${operationCommit.author ?? '?'} "${clip(redactSecrets(operationCommit.message?.split('\n')[0] ?? ''), 120)}"`,
+        `  commit ${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)} (not ` +
+          `in deploy history): ${operationCommit.author ?? '?'} ` +
+          `"${clip(redactSecrets(operationCommit.message?.split('\n')[0] ?? ''), 120)}"`,
       );
     const failed = (operation.syncResult?.resources ?? []).filter(
       (resource) => resource.status && resource.status !== 'Synced' && resource.status !== 'Pruned',
     );
     for (const resource of failed.slice(0, 6)) {
       lines.push(
-        `  ! ${resource.kind}/${resource.name}${resource.namespace ? ` (${resource.namespace})` : ''} ${resource.status}: ${clip(redactSecrets(resource.message ?? ''), 400)}`,
+        `  ! ${resource.kind}/${resource.name}${resource.namespace ? ` (${resource.namespace})` : ''} ` +
+          `${resource.status}: ${clip(redactSecrets(resource.message ?? ''), 400)}`,
       );
     }
     if (failed.length > 6) lines.push(`  … ${failed.length - 6} more failed resources; call get_application_tree`);
@@ -116,16 +141,14 @@ export function formatApplication(
   lines.push(`resources: ${resources.length} total, ${unhealthy.length} not healthy, ${outOfSync.length} out of sync`);
   for (const resource of unhealthy.slice(0, 6))
     lines.push(
-      `  ! ${resource.kind}/${resource.name} ${resource.health?.status}${resource.health?.message ? `: ${clip(resource.health.message, 200)}` : ''}`,
+      `  ! ${resource.kind}/${resource.name} ` +
+        `${resource.health?.status}${resource.health?.message ? `: ${clip(resource.health.message, 200)}` : ''}`,
     );
   if (outOfSync.length > 0)
     lines.push(
       `  out of sync: ${outOfSync
         .slice(0, 8)
-        .map(
-          (resource) =>
-            `${resource.kind}/${resource.name}${resource.namespace && resource.namespace !== app.spec?.destination?.namespace ? ` (ns ${resource.namespace})` : ''}${resource.requiresPruning ? ' (prune)' : ''}`,
-        )
+        .map((resource) => outOfSyncLabel(resource, app.spec?.destination?.namespace))
         .join(
           ', ',
         )}${outOfSync.length > 8 ? ` +${outOfSync.length - 8}` : ''} (get_application_diff shows the changes)`,

@@ -24,7 +24,10 @@ export interface ArgocdServerConfig {
   logLevel: string;
 }
 
-/** Reads ARGOCD_URL, ARGOCD_TOKEN, ARGOCD_REQUEST_TIMEOUT_MS, MCP_AUTH_TOKEN and LOG_LEVEL; reports every bad one at once. */
+/**
+ * Reads ARGOCD_URL, ARGOCD_TOKEN, ARGOCD_REQUEST_TIMEOUT_MS, MCP_AUTH_TOKEN and LOG_LEVEL; reports every bad one at
+ * once.
+ */
 export function loadConfig(env: Env): Readonly<ArgocdServerConfig> {
   const parsed = parseServerEnv(schema, env, 'argocd');
   return Object.freeze({

@@ -85,7 +85,8 @@ describe('argocd server contract', () => {
     const result = await client.callTool({ name: 'get_application', arguments: { name: 'chekout' } });
     expect(result.isError).toBe(true);
     expect(text(result)).toBe(
-      "Argo CD application 'chekout' not found. Closest matches: checkout. Call list_applications (nameContains filters by fragment) to see the applications that exist.",
+      "Argo CD application 'chekout' not found. Closest matches: checkout. Call list_applications (nameContains " +
+        'filters by fragment) to see the applications that exist.',
     );
   });
 
@@ -192,22 +193,25 @@ describe('argocd server backend health', () => {
     await client.close();
   });
 
-  it('answers a retryable error naming the outage when Argo CD does not answer, and -32002 for another uri', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const client = await connect({}, deadUrl);
-    const failure = await client.readResource({ uri: BACKEND_HEALTH_URI }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(McpError);
-    expect(failure).toMatchObject({ code: -32603, data: { code: 'backend_unavailable', isRetryable: true } });
-    expect((failure as McpError).message).toMatch(
-      /argocd backend check failed: Argo CD at 127\.0\.0\.1:\d+ is unreachable/,
-    );
-    expect((failure as McpError).message).not.toContain('argo-token-under-test');
-    await expect(client.readResource({ uri: 'sre-bot://other' })).rejects.toMatchObject({ code: -32002 });
-    await client.close();
-  });
+  it(
+    'answers a retryable error naming the outage when ' + 'Argo CD does not answer, and -32002 for another uri',
+    async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const client = await connect({}, deadUrl);
+      const failure = await client.readResource({ uri: BACKEND_HEALTH_URI }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(McpError);
+      expect(failure).toMatchObject({ code: -32603, data: { code: 'backend_unavailable', isRetryable: true } });
+      expect((failure as McpError).message).toMatch(
+        /argocd backend check failed: Argo CD at 127\.0\.0\.1:\d+ is unreachable/,
+      );
+      expect((failure as McpError).message).not.toContain('argo-token-under-test');
+      await expect(client.readResource({ uri: 'sre-bot://other' })).rejects.toMatchObject({ code: -32002 });
+      await client.close();
+    },
+  );
 });
 
 describe('argocd server over streamable HTTP', () => {

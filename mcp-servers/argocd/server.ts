@@ -19,8 +19,10 @@ export interface ArgocdServerDeps {
 }
 
 const INSTRUCTIONS =
-  'Read-only troubleshooting of one Argo CD instance. Find the app with list_applications, then get_application (status, last sync error, history with commits) ' +
-  'answers most questions in one call; get_application_diff shows git vs cluster, get_application_tree the unhealthy resources, get_application_logs pod logs.';
+  'Read-only troubleshooting of one Argo CD instance. Find the app with list_applications, then get_application ' +
+  '(status, last sync error, history with commits) ' +
+  ('answers most questions in one call; get_application_diff shows git vs cluster, get_application_tree the ' +
+    'unhealthy resources, get_application_logs pod logs.');
 
 /** Builds the tool dependencies (one Argo CD client for the configured instance). */
 export function createArgocdDeps(config: ArgocdServerConfig, overrides: ArgocdServerDeps = {}): ArgocdDeps {

@@ -63,11 +63,14 @@ describe('createToolServer output schemas', () => {
     expect(result.structuredContent).toEqual({ count: 2, owners: [{ kind: 'Deployment', name: 'web' }] });
   });
 
-  it('sends null-valued fields as absent, so optional fields stay optional (backends write lastTimestamp: null)', async () => {
-    const { client } = await connect(() => ({ count: 1, owners: null, nested: undefined }));
-    const result = (await client.callTool({ name: 'count_things', arguments: {} })) as CallToolResult;
-    expect(result.structuredContent).toEqual({ count: 1 });
-  });
+  it(
+    'sends null-valued fields as absent, so optional fields ' + 'stay optional (backends write lastTimestamp: null)',
+    async () => {
+      const { client } = await connect(() => ({ count: 1, owners: null, nested: undefined }));
+      const result = (await client.callTool({ name: 'count_things', arguments: {} })) as CallToolResult;
+      expect(result.structuredContent).toEqual({ count: 1 });
+    },
+  );
 
   it.each([
     ['a mistyped field', { count: 'two' }, /count/],
@@ -95,12 +98,21 @@ describe('createToolServer output schemas', () => {
     );
   });
 
-  it('answers a model-actionable error with its data as the advertised error shape, which the client schema check accepts', async () => {
-    const { client } = await connect(() => ({ count: 1 }));
-    const result = (await client.callTool({ name: 'count_things', arguments: { name: 'missing' } })) as CallToolResult;
-    expect(result.isError).toBe(true);
-    expect(result.content).toEqual([{ type: 'text', text: "No thing 'missing'. Call count_things without a name." }]);
-    // The SDK client validated this against the advertised schema (anyOf success, error) before returning it.
-    expect(result.structuredContent).toMatchObject({ error: "No thing 'missing'. Call count_things without a name." });
-  });
+  it(
+    'answers a model-actionable error with its data as the advertised error shape, which the client schema check ' +
+      'accepts',
+    async () => {
+      const { client } = await connect(() => ({ count: 1 }));
+      const result = (await client.callTool({
+        name: 'count_things',
+        arguments: { name: 'missing' },
+      })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect(result.content).toEqual([{ type: 'text', text: "No thing 'missing'. Call count_things without a name." }]);
+      // The SDK client validated this against the advertised schema (anyOf success, error) before returning it.
+      expect(result.structuredContent).toMatchObject({
+        error: "No thing 'missing'. Call count_things without a name.",
+      });
+    },
+  );
 });

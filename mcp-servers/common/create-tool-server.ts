@@ -156,7 +156,10 @@ function describeIssues(error: z.ZodError): string {
     .map((issue) => {
       const path = issue.path.join('.') || '(arguments)';
       if (issue.code === 'unrecognized_keys')
-        return `unknown argument(s) ${issue.keys.map((key) => `'${key}'`).join(', ')}: this tool accepts only the arguments in its schema`;
+        return (
+          `unknown argument(s) ${issue.keys.map((key) => `'${key}'`).join(', ')}: this tool accepts only the ` +
+          `arguments in its schema`
+        );
       return `${path}: ${issue.message}`;
     })
     .join('; ');
@@ -173,7 +176,9 @@ function backendHealthHandlers(
         uri: BACKEND_HEALTH_URI,
         name: 'backend-health',
         title: `${probe.backend} reachability`,
-        description: `Reading it calls the ${probe.backend} API once and says whether it answered (an error when it did not). For health checks, not for troubleshooting.`,
+        description:
+          `Reading it calls the ${probe.backend} API once and says whether it answered (an error when it did ` +
+          `not). For health checks, not for troubleshooting.`,
         mimeType: 'application/json',
       },
     ],

@@ -181,7 +181,8 @@ export function createKubeClient(config: KubeClientConfig): KubeClient {
       if (isNetworkError(error)) {
         throw new McpServerError(
           'backend_unavailable',
-          `Kubernetes API ${server.host} (context ${kubeConfig.getCurrentContext()}) is unreachable: ${errorMessage(error)}`,
+          `Kubernetes API ${server.host} (context ${kubeConfig.getCurrentContext()}) is unreachable: ` +
+            `${errorMessage(error)}`,
           { cause: error },
         );
       }

@@ -90,53 +90,65 @@ const pod = (name: string, ...owners: Array<ReturnType<typeof owner>>): KubeObje
 });
 
 describe('createOwnershipResolver', () => {
-  it('walks Pod → ReplicaSet → Deployment and names the app from the top object, one list per kind and namespace', async () => {
-    const resolver = createOwnershipResolver(kube);
-    const first = await resolver.ownershipOf(pod('web-7d9f8-abcde', owner('ReplicaSet', 'web-7d9f8')));
-    const second = await resolver.ownershipOf(pod('web-7d9f8-fghij', owner('ReplicaSet', 'web-7d9f8')));
-    expect(first).toEqual({
-      owners: [
-        { kind: 'ReplicaSet', name: 'web-7d9f8' },
-        { kind: 'Deployment', name: 'web' },
-      ],
-      argocdApp: 'storefront',
-    });
-    expect(second).toEqual(first);
-    expect(requests).toEqual([
-      '/apis/apps/v1/namespaces/shop/replicasets',
-      '/apis/apps/v1/namespaces/shop/deployments',
-    ]);
-  });
+  it(
+    'walks Pod → ReplicaSet → Deployment and names the app ' + 'from the top object, one list per kind and namespace',
+    async () => {
+      const resolver = createOwnershipResolver(kube);
+      const first = await resolver.ownershipOf(pod('web-7d9f8-abcde', owner('ReplicaSet', 'web-7d9f8')));
+      const second = await resolver.ownershipOf(pod('web-7d9f8-fghij', owner('ReplicaSet', 'web-7d9f8')));
+      expect(first).toEqual({
+        owners: [
+          { kind: 'ReplicaSet', name: 'web-7d9f8' },
+          { kind: 'Deployment', name: 'web' },
+        ],
+        argocdApp: 'storefront',
+      });
+      expect(second).toEqual(first);
+      expect(requests).toEqual([
+        '/apis/apps/v1/namespaces/shop/replicasets',
+        '/apis/apps/v1/namespaces/shop/deployments',
+      ]);
+    },
+  );
 
-  it('walks Pod → Job → CronJob and Pod → StatefulSet, taking the instance label when there is no tracking id', async () => {
-    const resolver = createOwnershipResolver(kube);
-    expect(await resolver.ownershipOf(pod('report-2900-x', owner('Job', 'report-2900')))).toEqual({
-      owners: [
-        { kind: 'Job', name: 'report-2900' },
-        { kind: 'CronJob', name: 'report' },
-      ],
-      argocdApp: 'reports',
-    });
-    expect(await resolver.ownershipOf(pod('db-0', owner('StatefulSet', 'db')))).toEqual({
-      owners: [{ kind: 'StatefulSet', name: 'db' }],
-      argocdApp: 'shop-db',
-    });
-  });
+  it(
+    'walks Pod → Job → CronJob and Pod → StatefulSet, ' + 'taking the instance label when there is no tracking id',
+    async () => {
+      const resolver = createOwnershipResolver(kube);
+      expect(await resolver.ownershipOf(pod('report-2900-x', owner('Job', 'report-2900')))).toEqual({
+        owners: [
+          { kind: 'Job', name: 'report-2900' },
+          { kind: 'CronJob', name: 'report' },
+        ],
+        argocdApp: 'reports',
+      });
+      expect(await resolver.ownershipOf(pod('db-0', owner('StatefulSet', 'db')))).toEqual({
+        owners: [{ kind: 'StatefulSet', name: 'db' }],
+        argocdApp: 'shop-db',
+      });
+    },
+  );
 
-  it("resolves an object known by reference (an event's involved object) and reads nothing seeded lists already hold", async () => {
-    const resolver = createOwnershipResolver(kube);
-    resolver.rememberList('Pod', 'shop', COLLECTIONS['/api/v1/namespaces/shop/pods'] ?? []);
-    resolver.remember(
-      COLLECTIONS['/apis/apps/v1/namespaces/shop/replicasets']?.map((object) => ({ ...object, kind: 'ReplicaSet' })) ??
-        [],
-    );
-    const ownership = await resolver.ownershipOfRef({ kind: 'Pod', name: 'web-7d9f8-abcde', namespace: 'shop' });
-    expect(ownership.owners?.map((entry) => entry.kind)).toEqual(['ReplicaSet', 'Deployment']);
-    expect(requests).toEqual(['/apis/apps/v1/namespaces/shop/deployments']);
-    expect(await resolver.ownershipOfRef({ kind: 'Pod', name: 'gone', namespace: 'shop' })).toEqual({});
-    expect(await resolver.ownershipOfRef({ kind: 'Widget', name: 'x', namespace: 'shop' })).toEqual({});
-    expect(requests).toHaveLength(1);
-  });
+  it(
+    "resolves an object known by reference (an event's involved object) and reads nothing seeded lists already " +
+      'hold',
+    async () => {
+      const resolver = createOwnershipResolver(kube);
+      resolver.rememberList('Pod', 'shop', COLLECTIONS['/api/v1/namespaces/shop/pods'] ?? []);
+      resolver.remember(
+        COLLECTIONS['/apis/apps/v1/namespaces/shop/replicasets']?.map((object) => ({
+          ...object,
+          kind: 'ReplicaSet',
+        })) ?? [],
+      );
+      const ownership = await resolver.ownershipOfRef({ kind: 'Pod', name: 'web-7d9f8-abcde', namespace: 'shop' });
+      expect(ownership.owners?.map((entry) => entry.kind)).toEqual(['ReplicaSet', 'Deployment']);
+      expect(requests).toEqual(['/apis/apps/v1/namespaces/shop/deployments']);
+      expect(await resolver.ownershipOfRef({ kind: 'Pod', name: 'gone', namespace: 'shop' })).toEqual({});
+      expect(await resolver.ownershipOfRef({ kind: 'Widget', name: 'x', namespace: 'shop' })).toEqual({});
+      expect(requests).toHaveLength(1);
+    },
+  );
 
   it('stops the chain where an owner cannot be read, keeping what is known', async () => {
     const resolver = createOwnershipResolver(kube);

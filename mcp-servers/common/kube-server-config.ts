@@ -9,7 +9,9 @@ const schema = z.object({
   LOG_LEVEL: logLevelVariable,
 });
 
-/** Configuration of a server backed by one Kubernetes cluster (kubernetes, kyverno): cluster by kubeconfig/context only. */
+/**
+ * Configuration of a server backed by one Kubernetes cluster (kubernetes, kyverno): cluster by kubeconfig/context only.
+ */
 export interface KubeServerConfig {
   /** Kubeconfig file; unset = the default locations (~/.kube/config or in-cluster). */
   kubeconfigPath?: string;
@@ -21,7 +23,9 @@ export interface KubeServerConfig {
   logLevel: string;
 }
 
-/** Reads KUBECONFIG, KUBE_CONTEXT, KUBE_REQUEST_TIMEOUT_MS, MCP_AUTH_TOKEN and LOG_LEVEL; reports every bad one at once. */
+/**
+ * Reads KUBECONFIG, KUBE_CONTEXT, KUBE_REQUEST_TIMEOUT_MS, MCP_AUTH_TOKEN and LOG_LEVEL; reports every bad one at once.
+ */
 export function loadKubeServerConfig(env: Env, server: string): Readonly<KubeServerConfig> {
   const parsed = parseServerEnv(schema, env, server);
   return Object.freeze({

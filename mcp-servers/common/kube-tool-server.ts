@@ -7,13 +7,18 @@ import { createSilentServerLogger, type Logger } from './logger.js';
 import { SERVER_VERSION } from './server-version.js';
 import type { AnyToolDefinition } from './tool-definition.js';
 
-/** Optional collaborators of a server backed by one cluster (kubernetes, kyverno); anything omitted is built from the config. */
+/**
+ * Optional collaborators of a server backed by one cluster (kubernetes, kyverno); anything omitted is built from the
+ * config.
+ */
 export interface KubeServerDeps {
   kube?: KubeClient;
   now?: () => Date;
   logger?: Logger;
   tracer?: Tracer;
-  /** Offer and allow the server's write tools (servers without any accept it too, so every server takes the same flags). */
+  /**
+   * Offer and allow the server's write tools (servers without any accept it too, so every server takes the same flags).
+   */
   enableWrites?: boolean;
 }
 
@@ -64,7 +69,8 @@ export function createKubeToolServer(
     backendProbe: {
       backend: 'kubernetes',
       check: async () =>
-        `Kubernetes ${(await kube.version()).gitVersion ?? '(version not reported)'} at ${kube.server} (context ${kube.contextName})`,
+        `Kubernetes ${(await kube.version()).gitVersion ?? '(version not reported)'} at ${kube.server} (context ` +
+        `${kube.contextName})`,
     },
     enableWrites: deps.enableWrites ?? false,
     logger: deps.logger ?? createSilentServerLogger(),

@@ -55,7 +55,10 @@ export function pageFooter(page: Page<unknown>, noun: string): string | undefine
   if (page.nextCursor === undefined) return undefined;
   const shown = page.items.length;
   const remaining = page.total - page.offset - shown;
-  return `… ${remaining} more ${noun} not shown (showing ${page.offset + 1}-${page.offset + shown} of ${page.total}); next cursor: ${page.nextCursor}`;
+  return (
+    `… ${remaining} more ${noun} not shown (showing ${page.offset + 1}-${page.offset + shown} of ${page.total}); ` +
+    `next cursor: ${page.nextCursor}`
+  );
 }
 
 /**

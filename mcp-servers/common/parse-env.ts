@@ -18,7 +18,10 @@ export function parseServerEnv<S extends z.ZodObject>(schema: S, env: Env, serve
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const variable = issue.path.join('.') || '(environment)';
-      return `${variable} ${issue.code === 'invalid_type' && input[variable] === undefined ? 'is required' : issue.message}`;
+      return (
+        `${variable} ` +
+        `${issue.code === 'invalid_type' && input[variable] === undefined ? 'is required' : issue.message}`
+      );
     });
     throw new McpServerError('config_invalid', `invalid ${server} MCP server configuration: ${problems.join('; ')}`);
   }

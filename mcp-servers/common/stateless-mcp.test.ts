@@ -71,32 +71,36 @@ describe('stateless MCP over HTTP (servers built by createToolServer)', () => {
     await client.close();
   });
 
-  it('applies the transport rules of the SDK: Accept, Content-Type, notifications, batches, protocol version, unknown methods', async () => {
-    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-    expect((await post(list, { accept: 'application/json' })).status).toBe(406);
-    expect((await post(list, { 'content-type': 'text/plain' })).status).toBe(415);
-    expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(202);
-    expect((await post({ jsonrpc: '1.0', id: 1, method: 'tools/list' })).status).toBe(400);
-    expect((await post(list, { 'mcp-protocol-version': '1999-01-01' })).status).toBe(400);
-    const batch = await post([list, { jsonrpc: '2.0', id: 'b', method: 'no/such' }]);
-    expect(batch.status).toBe(200);
-    expect(await batch.json()).toMatchObject([
-      { id: 1, result: { tools: [{ name: 'echo_text' }] } },
-      { id: 'b', error: { code: -32601 } },
-    ]);
-    const bad = (await (await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 7 } })).json()) as {
-      error: { code: number };
-    };
-    expect(bad.error.code).toBe(-32602);
-    const init = await post([
-      {
-        jsonrpc: '2.0',
-        id: 3,
-        method: 'initialize',
-        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-      },
-      list,
-    ]);
-    expect(init.status).toBe(400);
-  });
+  it(
+    'applies the transport rules of the SDK: Accept, Content-Type, notifications, batches, protocol version, ' +
+      'unknown methods',
+    async () => {
+      const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+      expect((await post(list, { accept: 'application/json' })).status).toBe(406);
+      expect((await post(list, { 'content-type': 'text/plain' })).status).toBe(415);
+      expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(202);
+      expect((await post({ jsonrpc: '1.0', id: 1, method: 'tools/list' })).status).toBe(400);
+      expect((await post(list, { 'mcp-protocol-version': '1999-01-01' })).status).toBe(400);
+      const batch = await post([list, { jsonrpc: '2.0', id: 'b', method: 'no/such' }]);
+      expect(batch.status).toBe(200);
+      expect(await batch.json()).toMatchObject([
+        { id: 1, result: { tools: [{ name: 'echo_text' }] } },
+        { id: 'b', error: { code: -32601 } },
+      ]);
+      const bad = (await (await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 7 } })).json()) as {
+        error: { code: number };
+      };
+      expect(bad.error.code).toBe(-32602);
+      const init = await post([
+        {
+          jsonrpc: '2.0',
+          id: 3,
+          method: 'initialize',
+          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+        },
+        list,
+      ]);
+      expect(init.status).toBe(400);
+    },
+  );
 });

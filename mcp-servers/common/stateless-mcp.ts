@@ -158,7 +158,8 @@ export async function answerStatelessPost(
       res,
       400,
       -32000,
-      `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+      `Bad Request: Unsupported protocol version: ${version} (supported versions: ` +
+        `${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
     );
   }
   // Notifications (initialized, cancelled) and responses have nothing to act on in a stateless server.

@@ -96,62 +96,72 @@ afterAll(async () => {
 });
 
 describe('health checks see the backend behind our MCP servers', () => {
-  it('counts an upstream healthy only when its backend answers, and judges servers without the resource by tools/list', async () => {
-    const before = argoRequests;
-    await started.gateway.checkHealth();
-    expect(argoRequests - before).toBe(2);
-    expect(started.gateway.status().map(({ instance, healthy, circuit }) => ({ instance, healthy, circuit }))).toEqual([
-      { instance: 'argocd-eu', healthy: true, circuit: 'closed' },
-      { instance: 'argocd-stdio', healthy: true, circuit: 'closed' },
-      { instance: 'argocd-legacy', healthy: true, circuit: 'closed' },
-      // A third-party server is never asked for our resource, whatever it would answer.
-      { instance: 'tools-1', healthy: true, circuit: 'closed' },
-    ]);
-    expect(noProbe.resourceReads).toHaveLength(1);
-    expect(other.resourceReads).toHaveLength(0);
-    await started.gateway.checkHealth();
-    // Asked once: a server without the resource is not asked again.
-    expect(noProbe.resourceReads).toHaveLength(1);
-  });
+  it(
+    'counts an upstream healthy only when its backend answers, and judges servers without the resource by ' +
+      'tools/list',
+    async () => {
+      const before = argoRequests;
+      await started.gateway.checkHealth();
+      expect(argoRequests - before).toBe(2);
+      expect(
+        started.gateway.status().map(({ instance, healthy, circuit }) => ({ instance, healthy, circuit })),
+      ).toEqual([
+        { instance: 'argocd-eu', healthy: true, circuit: 'closed' },
+        { instance: 'argocd-stdio', healthy: true, circuit: 'closed' },
+        { instance: 'argocd-legacy', healthy: true, circuit: 'closed' },
+        // A third-party server is never asked for our resource, whatever it would answer.
+        { instance: 'tools-1', healthy: true, circuit: 'closed' },
+      ]);
+      expect(noProbe.resourceReads).toHaveLength(1);
+      expect(other.resourceReads).toHaveLength(0);
+      await started.gateway.checkHealth();
+      // Asked once: a server without the resource is not asked again.
+      expect(noProbe.resourceReads).toHaveLength(1);
+    },
+  );
 
-  it('keeps the circuit of an instance with a dead backend open across health checks, and closes it once the backend is back', async () => {
-    argoIsDown = true;
-    const first = await admin
-      .callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } })
-      .catch((error: unknown) => error);
-    expect(first).toMatchObject({ data: { code: 'upstream_unavailable', isRetryable: true } });
-    expect(statusOf('argocd-eu')?.circuit).toBe('open');
+  it(
+    'keeps the circuit of an instance with a dead backend open across health checks, and closes it once the ' +
+      'backend is back',
+    async () => {
+      argoIsDown = true;
+      const first = await admin
+        .callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } })
+        .catch((error: unknown) => error);
+      expect(first).toMatchObject({ data: { code: 'upstream_unavailable', isRetryable: true } });
+      expect(statusOf('argocd-eu')?.circuit).toBe('open');
 
-    // Cool-down over: the health check is the half-open probe. tools/list succeeds; the backend read does not.
-    clock += 30_000;
-    await started.gateway.checkHealth();
-    expect(statusOf('argocd-eu')).toMatchObject({
-      healthy: false,
-      circuit: 'open',
-      lastError: expect.stringMatching(
-        /^argocd-eu: its MCP server answers but its backend does not: argocd backend check failed: Argo CD at 127\.0\.0\.1:\d+ is unreachable/,
-      ) as unknown,
-    });
-    expect(statusOf('argocd-eu')?.lastError).not.toContain(ARGO_TOKEN);
-    expect(statusOf('argocd-stdio')).toMatchObject({
-      healthy: false,
-      circuit: 'open',
-      lastError: expect.stringContaining('its MCP server answers but its backend does not') as unknown,
-    });
+      // Cool-down over: the health check is the half-open probe. tools/list succeeds; the backend read does not.
+      clock += 30_000;
+      await started.gateway.checkHealth();
+      expect(statusOf('argocd-eu')).toMatchObject({
+        healthy: false,
+        circuit: 'open',
+        lastError: expect.stringMatching(
+          /^argocd-eu: its MCP server answers but its backend does not: argocd backend check failed: Argo CD at 127\.0\.0\.1:\d+ is unreachable/,
+        ) as unknown,
+      });
+      expect(statusOf('argocd-eu')?.lastError).not.toContain(ARGO_TOKEN);
+      expect(statusOf('argocd-stdio')).toMatchObject({
+        healthy: false,
+        circuit: 'open',
+        lastError: expect.stringContaining('its MCP server answers but its backend does not') as unknown,
+      });
 
-    // So a call right after the health check is refused at once instead of waiting on the dead backend.
-    const requestsBefore = argoRequests;
-    await expect(admin.callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } })).rejects.toThrow(
-      /circuit open: argocd-eu/,
-    );
-    expect(argoRequests).toBe(requestsBefore);
+      // So a call right after the health check is refused at once instead of waiting on the dead backend.
+      const requestsBefore = argoRequests;
+      await expect(admin.callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } })).rejects.toThrow(
+        /circuit open: argocd-eu/,
+      );
+      expect(argoRequests).toBe(requestsBefore);
 
-    argoIsDown = false;
-    clock += 30_000;
-    await started.gateway.checkHealth();
-    expect(statusOf('argocd-eu')).toMatchObject({ healthy: true, circuit: 'closed', lastError: undefined });
-    expect(statusOf('argocd-stdio')).toMatchObject({ healthy: true, circuit: 'closed' });
-    const healed = await admin.callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } });
-    expect(healed.isError).toBeFalsy();
-  });
+      argoIsDown = false;
+      clock += 30_000;
+      await started.gateway.checkHealth();
+      expect(statusOf('argocd-eu')).toMatchObject({ healthy: true, circuit: 'closed', lastError: undefined });
+      expect(statusOf('argocd-stdio')).toMatchObject({ healthy: true, circuit: 'closed' });
+      const healed = await admin.callTool({ name: 'list_applications', arguments: { instance: 'argocd-eu' } });
+      expect(healed.isError).toBeFalsy();
+    },
+  );
 });

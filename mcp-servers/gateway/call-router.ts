@@ -194,7 +194,8 @@ export class CallRouter {
     if (blocked.length > 0) {
       throw new McpError(
         ErrorCode.InvalidParams,
-        `argument(s) ${blocked.map((key) => `'${key}'`).join(', ')} of ${entry.name} are not accepted: the gateway decides which backend a call reaches`,
+        `argument(s) ${blocked.map((key) => `'${key}'`).join(', ')} of ${entry.name} are not accepted: the ` +
+          `gateway decides which backend a call reaches`,
       );
     }
     let instance: string | undefined;
@@ -205,7 +206,8 @@ export class CallRouter {
         throw new McpError(ErrorCode.InvalidParams, `'instance' must be a string`);
       if (requested !== undefined && !tool.instances.includes(requested)) {
         throw new Refusal(
-          `instance '${requested}' is not available to ${caller.principal} for ${entry.name}; use one of: ${tool.instances.join(', ')}`,
+          `instance '${requested}' is not available to ${caller.principal} for ${entry.name}; use one of: ` +
+            `${tool.instances.join(', ')}`,
           'denied',
         );
       }
@@ -224,7 +226,8 @@ export class CallRouter {
         );
       if (typeof approvalId !== 'string' || approvalId === '') {
         throw new Refusal(
-          `${entry.name} changes live state and needs an approval: ask a person to approve this exact change, then call again with approval_id`,
+          `${entry.name} changes live state and needs an approval: ask a person to approve this exact change, ` +
+            `then call again with approval_id`,
           'denied',
         );
       }
@@ -243,7 +246,8 @@ export class CallRouter {
       }
       if (!approved)
         throw new Refusal(
-          `approval '${approvalId}' does not approve ${entry.name} on ${instance} with these arguments for ${caller.principal}; request a new approval`,
+          `approval '${approvalId}' does not approve ${entry.name} on ${instance} with these arguments for ` +
+            `${caller.principal}; request a new approval`,
           'denied',
         );
     }

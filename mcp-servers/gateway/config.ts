@@ -164,7 +164,9 @@ export const gatewayConfigSchema = z
     });
   });
 
-/** Key of an upstream: instance names are unique per kind (`kubernetes/prod-eu` and `kyverno/prod-eu` are one cluster). */
+/**
+ * Key of an upstream: instance names are unique per kind (`kubernetes/prod-eu` and `kyverno/prod-eu` are one cluster).
+ */
 export function upstreamKey(kind: string, instance: string): string {
   return `${kind}/${instance}`;
 }

@@ -41,7 +41,8 @@ export async function* eventData(stream: AsyncIterable<Buffer>, maxBytes: number
       if (event !== undefined) yield event;
     }
   }
-  // A CR that ended the stream was a line end after all; an event without its closing blank line is dropped, as the format says.
+  // A CR that ended the stream was a line end after all; an event without its closing blank line is dropped, as the
+  // format says.
   if (pending.endsWith('\r')) {
     const event = line(pending.slice(0, -1));
     if (event !== undefined) yield event;

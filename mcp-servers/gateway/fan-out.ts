@@ -138,7 +138,10 @@ export function resolveAnswers(tool: string, answers: readonly InstanceAnswer[],
   }
   if (found.length > 1) {
     const names = found.map((answer) => answer.instance);
-    const text = `${tool} matches on ${found.length} instances: ${found.map((answer) => describe(answer.instance)).join('; ')}. Call ${tool} again with "instance" set to one of ${names.join(', ')}.${unreachableNote ? ` ${unreachableNote}` : ''}`;
+    const text =
+      `${tool} matches on ${found.length} instances: ` +
+      `${found.map((answer) => describe(answer.instance)).join('; ')}. Call ${tool} again with "instance" set to ` +
+      `one of ${names.join(', ')}.${unreachableNote ? ` ${unreachableNote}` : ''}`;
     return outcome({
       content: [{ type: 'text', text }],
       structuredContent: { error: text, candidates: names, unreachable: unreachableList },

@@ -193,33 +193,36 @@ describe('output schemas', () => {
     expect(schemaOf('echo_request')).toBeUndefined();
   });
 
-  it('returns results the SDK client accepts against those schemas: one instance, fan-outs, refusals and errors', async () => {
-    // A fresh client: listTools caches the validators that callTool then applies to every structuredContent.
-    const client = await started.connect(ADMIN);
-    try {
-      await client.listTools();
-      const calls: Array<{ name: string; arguments: Record<string, unknown>; isError: boolean }> = [
-        { name: 'list_things', arguments: { instance: 'argocd-eu' }, isError: false },
-        { name: 'list_things', arguments: {}, isError: false },
-        { name: 'list_things', arguments: { instance: 'argocd-nowhere' }, isError: true },
-        { name: 'get_thing', arguments: { name: 'cart' }, isError: false },
-        { name: 'get_thing', arguments: { name: 'payments' }, isError: true },
-        { name: 'get_thing', arguments: { name: 'nope' }, isError: true },
-        { name: 'get_thing', arguments: { name: 'billing', instance: 'argocd-dev' }, isError: false },
-        { name: 'tools-1__list_things', arguments: {}, isError: false },
-      ];
-      for (const call of calls) {
-        const result = await client.callTool({ name: call.name, arguments: call.arguments });
-        expect({ call, isError: result.isError === true }).toEqual({ call, isError: call.isError });
-        expect(result.structuredContent).toBeDefined();
+  it(
+    'returns results the SDK client accepts against those ' + 'schemas: one instance, fan-outs, refusals and errors',
+    async () => {
+      // A fresh client: listTools caches the validators that callTool then applies to every structuredContent.
+      const client = await started.connect(ADMIN);
+      try {
+        await client.listTools();
+        const calls: Array<{ name: string; arguments: Record<string, unknown>; isError: boolean }> = [
+          { name: 'list_things', arguments: { instance: 'argocd-eu' }, isError: false },
+          { name: 'list_things', arguments: {}, isError: false },
+          { name: 'list_things', arguments: { instance: 'argocd-nowhere' }, isError: true },
+          { name: 'get_thing', arguments: { name: 'cart' }, isError: false },
+          { name: 'get_thing', arguments: { name: 'payments' }, isError: true },
+          { name: 'get_thing', arguments: { name: 'nope' }, isError: true },
+          { name: 'get_thing', arguments: { name: 'billing', instance: 'argocd-dev' }, isError: false },
+          { name: 'tools-1__list_things', arguments: {}, isError: false },
+        ];
+        for (const call of calls) {
+          const result = await client.callTool({ name: call.name, arguments: call.arguments });
+          expect({ call, isError: result.isError === true }).toEqual({ call, isError: call.isError });
+          expect(result.structuredContent).toBeDefined();
+        }
+        expect((await client.callTool({ name: 'tools-1__list_things', arguments: {} })).structuredContent).toEqual({
+          things: ['x'],
+        });
+      } finally {
+        await client.close();
       }
-      expect((await client.callTool({ name: 'tools-1__list_things', arguments: {} })).structuredContent).toEqual({
-        things: ['x'],
-      });
-    } finally {
-      await client.close();
-    }
-  });
+    },
+  );
 
   it('returns a fan-out with a down instance that the SDK client accepts', async () => {
     const dev = fakes[2];

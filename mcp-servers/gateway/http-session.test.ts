@@ -256,15 +256,11 @@ describe('HttpMcpSession against misbehaving upstreams', () => {
 
   it('stops reading an answer over the byte limit, as JSON and as an event stream', async () => {
     const big = 'x'.repeat(4096);
-    handler = (_req, res, body) =>
-      json(res, 200, { jsonrpc: '2.0', id: body.id, result: { content: [{ type: 'text', text: big }] } });
+    const answer = (id: unknown) => ({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: big }] } });
+    handler = (_req, res, body) => json(res, 200, answer(body.id));
     expect(await call(1024)).toBeInstanceOf(ResponseTooLargeError);
     handler = (_req, res, body) =>
-      res
-        .writeHead(200, { 'content-type': 'text/event-stream' })
-        .end(
-          `data: ${JSON.stringify({ jsonrpc: '2.0', id: body.id, result: { content: [{ type: 'text', text: big }] } })}\n\n`,
-        );
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).end(`data: ${JSON.stringify(answer(body.id))}\n\n`);
     expect(await call(1024)).toBeInstanceOf(ResponseTooLargeError);
     expect(await call(1 << 20)).toEqual({ content: [{ type: 'text', text: big }] });
   });

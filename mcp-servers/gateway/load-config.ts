@@ -44,7 +44,8 @@ function resolveSecrets(
       const token = sources.env[auth.bearerTokenEnv];
       if (!token) {
         problems.push(
-          `upstreams[${index}].auth.bearerTokenEnv: environment variable ${auth.bearerTokenEnv} is not set (token of upstream '${upstream.instance}')`,
+          `upstreams[${index}].auth.bearerTokenEnv: environment variable ${auth.bearerTokenEnv} is not set ` +
+            `(token of upstream '${upstream.instance}')`,
         );
         return { ...upstream };
       }

@@ -7,7 +7,8 @@ import type { CallerConfig } from './config.js';
 const INSTRUCTIONS = [
   'One MCP endpoint over every Argo CD, Kubernetes and Kyverno instance you may use.',
   'Federated tools take an "instance" argument; its description lists the instances and their labels.',
-  'Leave "instance" out on look-ups (list_*, find_*, get_*) to ask every instance at once: results come per instance, and unreachable instances are listed rather than failing the call.',
+  'Leave "instance" out on look-ups (list_*, find_*, get_*) to ask every instance at once: results come per ' +
+    'instance, and unreachable instances are listed rather than failing the call.',
   'Tools named instance__tool belong to one third-party server. Write tools need an approval_id.',
 ].join(' ');
 

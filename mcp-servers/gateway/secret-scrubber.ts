@@ -24,7 +24,8 @@ export function createSecretScrubber(secrets: readonly (string | undefined)[]): 
   };
   // A secret may also sit JSON-escaped inside a string (a JSON document returned as text).
   const needles = [...new Set(values.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
-  // One alternation scans a string once for every needle: ~2.5 × faster than a search per needle with 40 upstream tokens.
+  // One alternation scans a string once for every needle: ~2.5 × faster than a search per needle with 40 upstream
+  // tokens.
   const anyNeedle =
     needles.length > 0
       ? new RegExp(needles.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
@@ -35,7 +36,10 @@ export function createSecretScrubber(secrets: readonly (string | undefined)[]): 
     for (const needle of needles) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
     return out;
   };
-  /** Walks the value; copies only the branches that hold a secret, so a clean result costs no allocation or re-serialisation. */
+  /**
+   * Walks the value; copies only the branches that hold a secret, so a clean result costs no allocation or
+   * re-serialisation.
+   */
   const walk = (input: unknown): unknown => {
     if (typeof input === 'string') return isDirty(input) ? scrubText(input) : input;
     if (input === null || typeof input !== 'object') return input;

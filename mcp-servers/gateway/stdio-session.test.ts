@@ -25,13 +25,15 @@ function fakeUpstream(overrides: Partial<StdioSessionOptions> = {}): StdioSessio
 
 /** A child that answers initialize, then `tools/call` with whatever `reply` prints for the request id. */
 function scripted(reply: string, overrides: Partial<StdioSessionOptions> = {}): StdioSessionOptions {
-  const script = `
+  const script =
+    `
     const rl = require('node:readline').createInterface({ input: process.stdin });
     rl.on('line', (line) => {
       const message = JSON.parse(line);
       if (message.method === 'initialize') {
         console.log('a stray log line on stdout');
-        console.log(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 'scripted', version: '1' } } }));
+        console.log(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { protocolVersion: ` +
+    `'2025-06-18', capabilities: {}, serverInfo: { name: 'scripted', version: '1' } } }));
       } else if (message.method === 'tools/call') {
         const id = message.id;
         ${reply}
@@ -78,7 +80,9 @@ describe('StdioMcpSession', () => {
   });
 
   it('refuses a message over the byte limit and ends the session', async () => {
-    const big = `console.log(JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'x'.repeat(8192) }] } }));`;
+    const big =
+      `console.log(JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: ` +
+      `'x'.repeat(8192) }] } }));`;
     const session = await StdioMcpSession.open(scripted(big, { maxResponseBytes: 1024 }), AbortSignal.timeout(10_000));
     try {
       await expect(session.callTool({ name: 'x', arguments: {} }, AbortSignal.timeout(5000))).rejects.toBeInstanceOf(

@@ -75,29 +75,32 @@ describe('tool routing rules', () => {
 });
 
 describe('buildCatalog', () => {
-  it('federates per kind, keeps never-reached instances, prefixes other upstreams and splits names two kinds share', () => {
-    const catalog = buildCatalog(
-      [
-        upstream('argocd', 'eu', [tool('list_applications', true), tool('list_events', true)]),
-        upstream('argocd', 'us', undefined),
-        upstream('kubernetes', 'c1', [tool('list_events', true)]),
-        upstream('other', 'argocd-mcp', [tool('list_applications')], { readOnlyTools: ['list_*'] }),
-        upstream('other', 'x'.repeat(64), [tool('y'.repeat(70))]),
-      ],
-      { knownWriteTools: new Set(), fanOutOverrides: {} },
-    );
-    expect([...catalog.keys()].sort()).toEqual([
-      'argocd-mcp__list_applications',
-      'argocd.list_events',
-      'kubernetes.list_events',
-      'list_applications',
-    ]);
-    expect(catalog.get('list_applications')?.instances).toEqual(['eu', 'us']);
-    expect(catalog.get('kubernetes.list_events')).toMatchObject({ upstreamName: 'list_events', instances: ['c1'] });
-    expect(catalog.get('argocd-mcp__list_applications')).toMatchObject({
-      shape: 'prefixed',
-      isWrite: false,
-      fanOut: 'none',
-    });
-  });
+  it(
+    'federates per kind, keeps never-reached instances, ' + 'prefixes other upstreams and splits names two kinds share',
+    () => {
+      const catalog = buildCatalog(
+        [
+          upstream('argocd', 'eu', [tool('list_applications', true), tool('list_events', true)]),
+          upstream('argocd', 'us', undefined),
+          upstream('kubernetes', 'c1', [tool('list_events', true)]),
+          upstream('other', 'argocd-mcp', [tool('list_applications')], { readOnlyTools: ['list_*'] }),
+          upstream('other', 'x'.repeat(64), [tool('y'.repeat(70))]),
+        ],
+        { knownWriteTools: new Set(), fanOutOverrides: {} },
+      );
+      expect([...catalog.keys()].sort()).toEqual([
+        'argocd-mcp__list_applications',
+        'argocd.list_events',
+        'kubernetes.list_events',
+        'list_applications',
+      ]);
+      expect(catalog.get('list_applications')?.instances).toEqual(['eu', 'us']);
+      expect(catalog.get('kubernetes.list_events')).toMatchObject({ upstreamName: 'list_events', instances: ['c1'] });
+      expect(catalog.get('argocd-mcp__list_applications')).toMatchObject({
+        shape: 'prefixed',
+        isWrite: false,
+        fanOut: 'none',
+      });
+    },
+  );
 });

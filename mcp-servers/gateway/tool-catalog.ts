@@ -52,7 +52,8 @@ export function buildCatalog(upstreams: readonly Upstream[], options: CatalogOpt
     }
     if (catalog.has(entry.name)) {
       options.onSkip?.(
-        `tool '${entry.name}' of ${entry.instances.join(', ')} clashes with an exposed tool of the same name and is not exposed`,
+        `tool '${entry.name}' of ${entry.instances.join(', ')} clashes with an exposed tool of the same name ` +
+          `and is not exposed`,
       );
       return;
     }

@@ -80,8 +80,11 @@ describe('Upstream retries', () => {
     await expect(short.callTool('list_things', {}, { isReadOnly: true })).rejects.toMatchObject({
       code: 'upstream_timeout',
     });
-    // 0 ms, then 200 ms; the next back-off (400 ms) would pass the 300 ms deadline.
-    expect(failing.calls.length - again).toBe(2);
+    // 0 ms, then 200 ms; the next back-off (400 ms) would pass the 300 ms deadline. On a loaded
+    // machine the first attempt alone can use up enough of it that the second is never sent.
+    const attempts = failing.calls.length - again;
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    expect(attempts).toBeLessThanOrEqual(2);
     await short.close();
   });
 });

@@ -339,7 +339,8 @@ export class Upstream {
       end('circuit_open');
       throw new GatewayError(
         'circuit_open',
-        `circuit open: ${this.instance} failed ${this.breaker.consecutiveFailures} times in a row; next probe in ${Math.ceil(this.breaker.retryInMs() / 1000)} s`,
+        `circuit open: ${this.instance} failed ${this.breaker.consecutiveFailures} times in a row; next probe ` +
+          `in ${Math.ceil(this.breaker.retryInMs() / 1000)} s`,
         { isRetryable: false },
       );
     }

@@ -111,7 +111,10 @@ export function groupEvents(events: readonly EventShape[]): EventGroup[] {
 /** One compact line per group: `x12 Warning BackOff Pod/web-1 (2m ago): Back-off restarting ...`. */
 export function formatEventGroup(group: EventGroup, now: Date, indent = '  '): string {
   const type = group.type === 'Warning' ? '' : `${group.type} `;
-  return `${indent}x${group.count} ${type}${group.reason} ${objectLabel(group.object)} (${formatAge(group.lastSeen, now)} ago): ${clip(group.message, 240)}`;
+  return (
+    `${indent}x${group.count} ${type}${group.reason} ${objectLabel(group.object)} ` +
+    `(${formatAge(group.lastSeen, now)} ago): ${clip(group.message, 240)}`
+  );
 }
 
 /** Events whose last occurrence is within `windowMinutes` of `now`. */

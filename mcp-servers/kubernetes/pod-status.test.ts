@@ -56,7 +56,8 @@ describe('groupEvents', () => {
     expect(groups[0]).toMatchObject({ reason: 'BackOff', count: 15, lastSeen: '2026-03-02T10:04:00Z' });
     expect(groups[1]).toMatchObject({ reason: 'FailedMount', count: 4 });
     expect(formatEventGroup(groups[0]!, now)).toBe(
-      '  x15 BackOff Pod/payments-api-7c9f8b6d4-x2k8p (60s ago): Back-off restarting failed container api in pod payments-api-7c9f8b6d4-x2k8p_payments(1d2e)',
+      '  x15 BackOff Pod/payments-api-7c9f8b6d4-x2k8p (60s ago): Back-off restarting failed container api in ' +
+        'pod payments-api-7c9f8b6d4-x2k8p_payments(1d2e)',
     );
   });
 });

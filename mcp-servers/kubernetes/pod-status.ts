@@ -63,7 +63,8 @@ function summarizeContainer(status: ContainerStatusShape, now: Date): ContainerS
     state: describeState(status.state),
     ...(last
       ? {
-          lastTermination: `${last.reason ?? 'terminated'} (exit ${last.exitCode ?? '?'}) ${formatAge(last.finishedAt, now)} ago`,
+          lastTermination:
+            `${last.reason ?? 'terminated'} (exit ` + `${last.exitCode ?? '?'}) ${formatAge(last.finishedAt, now)} ago`,
         }
       : {}),
     ...(message ? { message } : {}),
@@ -108,7 +109,10 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
         .map(([key, value]) => `${key}=${value}`)
         .join(',');
       problems.push(
-        `not scheduled: ${condition.reason ?? ''} ${condition.message ?? ''}${selector ? ` (nodeSelector ${selector})` : ''}`.trim(),
+        (
+          `not scheduled: ${condition.reason ?? ''} ` +
+          `${condition.message ?? ''}${selector ? ` (nodeSelector ${selector})` : ''}`
+        ).trim(),
       );
     }
   }
@@ -126,7 +130,8 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
       // An OOM kill is about the memory limit: name it next to the kill so one line tells the story.
       const limit = container.lastTermination.startsWith('OOMKilled') ? memoryLimitOf(pod, container.name) : undefined;
       problems.push(
-        `${container.name} last terminated ${container.lastTermination}, ${container.restarts} restarts${limit ? ` (memory limit ${limit})` : ''}`,
+        `${container.name} last terminated ${container.lastTermination}, ${container.restarts} ` +
+          `restarts${limit ? ` (memory limit ${limit})` : ''}`,
       );
     } else if (container.state === 'running' && !container.ready && !container.name.startsWith('init:'))
       problems.push(`${container.name} running but not ready (readiness probe failing?)`);
@@ -158,7 +163,9 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
 
 /** A pod as one line plus indented problem lines. */
 export function formatPodSummary(pod: PodSummary, indent = '  '): string[] {
-  const head = `${indent}${pod.name}  ${pod.phase} ${pod.ready} ready  restarts=${pod.restarts}  age=${pod.age}${pod.node ? `  node=${pod.node}` : ''}`;
+  const head =
+    `${indent}${pod.name}  ${pod.phase} ${pod.ready} ready  restarts=${pod.restarts}  ` +
+    `age=${pod.age}${pod.node ? `  node=${pod.node}` : ''}`;
   return [head, ...pod.problems.map((problem) => `${indent}  ! ${problem}`)];
 }
 

@@ -36,7 +36,9 @@ export function summarizeResource(object: KubeObject, now: Date): { status: stri
         .map(([key, value]) => `${key}=${value}`)
         .join(',');
       return {
-        status: `${spec.type ?? 'ClusterIP'} ${spec.clusterIP ?? ''} ports=${ports || 'none'} selector=${selector || 'none'}`,
+        status:
+          `${spec.type ?? 'ClusterIP'} ${spec.clusterIP ?? ''} ports=${ports || 'none'} ` +
+          `selector=${selector || 'none'}`,
       };
     }
     case 'ConfigMap':
@@ -49,7 +51,8 @@ export function summarizeResource(object: KubeObject, now: Date): { status: stri
       const keys = Object.keys(data);
       const type = object.kind === 'Secret' ? `${(object as { type?: string }).type ?? 'Opaque'} ` : '';
       return {
-        status: `${type}keys=[${keys.slice(0, 12).join(',')}${keys.length > 12 ? `,…+${keys.length - 12}` : ''}] ${age}`,
+        status:
+          `${type}keys=[${keys.slice(0, 12).join(',')}${keys.length > 12 ? `,…+${keys.length - 12}` : ''}] ` + `${age}`,
       };
     }
     case 'PersistentVolumeClaim': {
@@ -67,7 +70,9 @@ export function summarizeResource(object: KubeObject, now: Date): { status: stri
         ? ' SchedulingDisabled'
         : '';
       return {
-        status: `${ready ? 'Ready' : 'NotReady'}${unschedulable}${pressure.length ? ` ${pressure.join(',')}` : ''} ${age}`,
+        status:
+          `${ready ? 'Ready' : 'NotReady'}${unschedulable}${pressure.length ? ` ${pressure.join(',')}` : ''} ` +
+          `${age}`,
         isHealthy: ready && pressure.length === 0,
       };
     }
@@ -108,7 +113,9 @@ export function sanitizeObject(object: KubeObject): KubeObject {
         copy[field] = Object.fromEntries(
           Object.keys(values).map((key) => [
             key,
-            `<redacted: ${field === 'data' ? Buffer.from(values[key] ?? '', 'base64').length : (values[key] ?? '').length} bytes>`,
+            `<redacted: ` +
+              `${field === 'data' ? Buffer.from(values[key] ?? '', 'base64').length : (values[key] ?? '').length} ` +
+              `bytes>`,
           ]),
         );
     }

@@ -38,7 +38,9 @@ export function rolloutState(workload: WorkloadShape): RolloutState {
     case 'DaemonSet': {
       const desired = status.desiredNumberScheduled ?? 0;
       const ready = status.numberReady ?? 0;
-      summary = `${ready}/${desired} ready, ${status.updatedNumberScheduled ?? 0} updated, ${status.numberUnavailable ?? 0} unavailable`;
+      summary =
+        `${ready}/${desired} ready, ${status.updatedNumberScheduled ?? 0} updated, ` +
+        `${status.numberUnavailable ?? 0} unavailable`;
       isHealthy = ready === desired;
       counts = {
         desired,
@@ -50,7 +52,9 @@ export function rolloutState(workload: WorkloadShape): RolloutState {
     }
     case 'Job': {
       const completions = spec.completions ?? 1;
-      summary = `${status.succeeded ?? 0}/${completions} succeeded, ${status.active ?? 0} active, ${status.failed ?? 0} failed (backoffLimit ${spec.backoffLimit ?? 6})`;
+      summary =
+        `${status.succeeded ?? 0}/${completions} succeeded, ${status.active ?? 0} active, ${status.failed ?? 0} ` +
+        `failed (backoffLimit ${spec.backoffLimit ?? 6})`;
       isHealthy = (status.failed ?? 0) === 0 || (status.succeeded ?? 0) >= completions;
       counts = {
         desired: completions,

@@ -4,12 +4,17 @@ import type { KubernetesServerConfig } from './config.js';
 import type { KubernetesDeps } from './deps.js';
 import { kubernetesTools } from './tools/index.js';
 
-/** Optional collaborators; anything omitted is built from the config. `enableWrites` offers rollout_restart and scale_workload. */
+/**
+ * Optional collaborators; anything omitted is built from the config. `enableWrites` offers rollout_restart and
+ * scale_workload.
+ */
 export type KubernetesServerDeps = KubeServerDeps;
 
 const INSTRUCTIONS =
-  'Read-only troubleshooting of one Kubernetes cluster. Start with find_workloads (locate by name) or get_namespace_health, then describe_workload ' +
-  '(one call: rollout, pods, events, missing ConfigMaps/Secrets, crash logs), get_pod_logs (previous=true for crashes), check_service, get_rollout_history.';
+  'Read-only troubleshooting of one Kubernetes cluster. Start with find_workloads (locate by name) or ' +
+  'get_namespace_health, then describe_workload ' +
+  ('(one call: rollout, pods, events, missing ConfigMaps/Secrets, crash logs), get_pod_logs (previous=true for ' +
+    'crashes), check_service, get_rollout_history.');
 
 /** Builds the tool dependencies (one kube client for the configured context). */
 export function createKubernetesDeps(

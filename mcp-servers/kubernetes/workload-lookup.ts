@@ -108,6 +108,7 @@ export async function resolveWorkload(
       : '';
   throw new McpServerError(
     'not_found',
-    `No ${input.kind ?? 'workload'} named '${input.name}' in ${where}.${hint} Call find_workloads with a name fragment to search every namespace.`,
+    `No ${input.kind ?? 'workload'} named '${input.name}' in ${where}.${hint} Call find_workloads with a name ` +
+      `fragment to search every namespace.`,
   );
 }

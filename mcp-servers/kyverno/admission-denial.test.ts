@@ -5,14 +5,18 @@ import { patternRequirements, ruleRequirements } from './pattern-requirements.js
 import { policyMode, ruleMode, type KyvernoPolicy } from './policy-shapes.js';
 
 // The text Kyverno puts in the API error (and Argo CD copies into the sync operation message).
-const DENIAL = `one or more objects failed to apply, reason: admission webhook "validate.kyverno.svc-fail" denied the request: 
+const DENIAL =
+  `one or more objects failed to apply, reason: admission webhook "validate.kyverno.svc-fail" denied the request: ` +
+  `
 
 resource Deployment/payments/payments-api was blocked due to the following policies 
 
 require-resource-limits:
-  check-memory-limit: 'validation error: Memory limits are required for every container. rule check-memory-limit failed at path /spec/template/spec/containers/0/resources/limits/'
+  check-memory-limit: 'validation error: Memory limits are required for every container. rule ` +
+  `check-memory-limit failed at path /spec/template/spec/containers/0/resources/limits/'
 disallow-latest-tag:
-  require-image-tag: 'validation error: An image tag is required. rule require-image-tag failed at path /spec/template/spec/containers/0/image/'`;
+  require-image-tag: 'validation error: An image tag is required. rule require-image-tag failed at path ` +
+  `/spec/template/spec/containers/0/image/'`;
 
 describe('parseAdmissionDenial', () => {
   it('maps every blocked policy and rule with its message', () => {
@@ -23,13 +27,15 @@ describe('parseAdmissionDenial', () => {
         policy: 'require-resource-limits',
         rule: 'check-memory-limit',
         message:
-          'validation error: Memory limits are required for every container. rule check-memory-limit failed at path /spec/template/spec/containers/0/resources/limits/',
+          'validation error: Memory limits are required for every container. rule check-memory-limit failed at ' +
+          'path /spec/template/spec/containers/0/resources/limits/',
       },
       {
         policy: 'disallow-latest-tag',
         rule: 'require-image-tag',
         message:
-          'validation error: An image tag is required. rule require-image-tag failed at path /spec/template/spec/containers/0/image/',
+          'validation error: An image tag is required. rule require-image-tag failed at path ' +
+          '/spec/template/spec/containers/0/image/',
       },
     ]);
   });
@@ -45,7 +51,8 @@ describe('parseAdmissionDenial', () => {
   it('parses the PolicyViolation event Kyverno records for a blocked request', () => {
     expect(
       parseAdmissionDenial(
-        'Deployment shop/checkout: [check-team] fail (blocked); validation error: Deployments need a team label. rule check-team failed at path /metadata/labels/team/',
+        'Deployment shop/checkout: [check-team] fail (blocked); validation error: Deployments need a team ' +
+          'label. rule check-team failed at path /metadata/labels/team/',
       ),
     ).toEqual({
       resource: 'Deployment/shop/checkout',

@@ -73,7 +73,8 @@ export function formatExplainedDenials(denials: readonly ExplainedDenial[], inde
   const lines: string[] = [];
   for (const denial of denials) {
     lines.push(
-      `${indent}policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ${denial.message}`,
+      `${indent}policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ` +
+        `${denial.message}`,
     );
     if (denial.failedPath) lines.push(`${indent}  failed at: ${denial.failedPath}`);
     for (const requirement of denial.requirements.slice(0, 8)) lines.push(`${indent}  fix: ${requirement}`);

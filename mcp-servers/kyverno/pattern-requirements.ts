@@ -51,7 +51,9 @@ export function patternRequirements(pattern: unknown, path = ''): string[] {
           note && !line.includes(note) ? `${line}${note}` : line,
         );
       return [
-        `${child} ${note === ' (must be absent)' ? 'must be absent' : describeValue(value)}${note === ' (must be absent)' ? '' : note}`,
+        `${child} ` +
+          (`${note === ' (must be absent)' ? 'must be absent' : describeValue(value)}` +
+            `${note === ' (must be absent)' ? '' : note}`),
       ];
     });
   }
@@ -84,7 +86,8 @@ export function ruleRequirements(rule: PolicyRule): string[] {
   }
   if (validate.podSecurity)
     lines.push(
-      `pods must meet Pod Security Standard '${validate.podSecurity.level ?? '?'}' (${validate.podSecurity.version ?? 'latest'})`,
+      `pods must meet Pod Security Standard '${validate.podSecurity.level ?? '?'}' ` +
+        `(${validate.podSecurity.version ?? 'latest'})`,
     );
   for (const expression of validate.cel?.expressions ?? [])
     lines.push(`CEL must hold: ${expression.expression ?? '?'}${expression.message ? ` (${expression.message})` : ''}`);

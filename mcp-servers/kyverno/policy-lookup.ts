@@ -43,7 +43,10 @@ export async function resolvePolicy(kube: KubeClient, name: string, namespace?: 
   );
   throw new McpServerError(
     'not_found',
-    `No Kyverno policy named '${name}'${namespace ? ` (cluster-wide or in ${namespace})` : ''}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_policies to see the policies.`,
+    `No Kyverno policy named ` +
+      (`'${name}'${namespace ? ` (cluster-wide or in ${namespace})` : ''}.` +
+        `${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} `) +
+      `Call list_policies to see the policies.`,
   );
 }
 

@@ -8,8 +8,10 @@ import { kyvernoTools } from './tools/index.js';
 export type KyvernoServerDeps = KubeServerDeps;
 
 const INSTRUCTIONS =
-  'Kyverno policies of one cluster. explain_admission_denial maps a rejected sync/apply to policy, rule and the required change; ' +
-  'list_policy_violations reads PolicyReports; list_policies/get_policy show modes and rules; check_manifest dry-runs a manifest through admission.';
+  'Kyverno policies of one cluster. explain_admission_denial maps a rejected sync/apply to policy, rule and the ' +
+  'required change; ' +
+  ('list_policy_violations reads PolicyReports; list_policies/get_policy show modes and rules; check_manifest ' +
+    'dry-runs a manifest through admission.');
 
 /** Builds the tool dependencies (one kube client for the configured context). */
 export function createKyvernoDeps(config: KyvernoServerConfig, overrides: KyvernoServerDeps = {}): KyvernoDeps {

@@ -19,7 +19,10 @@ export interface LoopbackCalibration {
   parallel: number;
 }
 
-/** Sequential round trips and rounds of `parallel` concurrent requests against a bare node:http server in its own process. */
+/**
+ * Sequential round trips and rounds of `parallel` concurrent requests against a bare node:http server in its own
+ * process.
+ */
 export async function measureLoopback(
   runtime: Runtime,
   parallel: number,

@@ -98,13 +98,15 @@ async function measure(
   rounds: number,
 ): Promise<FanOutResult> {
   const { gateway, upstreams, backends } = targets;
-  // Warm every process up (JIT tiers, connection pools) so the rounds measure steady state, as a long-running deployment sees it.
+  // Warm every process up (JIT tiers, connection pools) so the rounds measure steady state, as a long-running
+  // deployment sees it.
   for (let round = 0; round < 20; round++) {
     await timedCall(gateway, 'list_applications', {});
     await Promise.all(upstreams.map((upstream) => timedCall(upstream, 'list_applications', {})));
     await Promise.all(backends.map((backend) => timedGet(backend)));
   }
-  // Slowest single: each instance asked alone, one at a time, 5 times in round-robin (so drift hits every instance alike); the instance with the highest median wins.
+  // Slowest single: each instance asked alone, one at a time, 5 times in round-robin (so drift hits every instance
+  // alike); the instance with the highest median wins.
   const samples: number[][] = upstreams.map(() => []);
   for (let round = 0; round < SINGLE_SAMPLES; round++) {
     for (const [index, upstream] of upstreams.entries())
@@ -323,7 +325,10 @@ export async function measureFanOutInProcess(instances: number, rounds: number):
   }
 }
 
-/** One instance accepts connections but never answers; the gateway's timeout is 2 s and its circuit opens after 1 failure. */
+/**
+ * One instance accepts connections but never answers; the gateway's timeout is 2 s and its circuit opens after 1
+ * failure.
+ */
 export async function measureDown(
   runtime: Runtime,
   instances: number,
@@ -349,7 +354,8 @@ export async function measureDown(
     const firstUnreachable = (
       first.result.structuredContent as { unreachable: Array<{ instance: string }> }
     ).unreachable.map((item) => item.instance);
-    // Warm up as the healthy measurement does (JIT tiers, pools of all 39 live instances), so the open-circuit figure compares with it.
+    // Warm up as the healthy measurement does (JIT tiers, pools of all 39 live instances), so the open-circuit figure
+    // compares with it.
     for (let round = 0; round < 20; round++) await timedCall(gateway, 'list_applications', {});
     const afterOpen: number[] = [];
     for (let round = 0; round < rounds; round++) afterOpen.push((await timedCall(gateway, 'list_applications', {})).ms);

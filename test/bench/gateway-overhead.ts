@@ -47,7 +47,10 @@ export interface OverheadOptions {
   openLoad: number;
   /** What the upstreams and proxies run on. */
   runtime: Runtime;
-  /** Node ≥ 22 binary for mcp-proxy; undefined = the runtime when ≥ 22, else one from `npx node@24`; '' = skip mcp-proxy. */
+  /**
+   * Node ≥ 22 binary for mcp-proxy; undefined = the runtime when ≥ 22, else one from `npx node@24`; '' = skip
+   * mcp-proxy.
+   */
   proxyNode: string | undefined;
   /** How the client talks to mcp-proxy: one MCP session (its default mode) or `--stateless`. */
   proxyMode: 'session' | 'stateless';
@@ -154,8 +157,10 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     const config = [
       'healthCheck: { intervalMs: 0 }',
       'upstreams:',
-      `  - { kind: argocd, instance: argocd-1, url: "${upstreamUrl}", auth: { bearerTokenEnv: UPSTREAM_TOKEN }, labels: { env: bench } }`,
-      `  - { kind: argocd, instance: argocd-stdio, command: ${JSON.stringify(stdio.command)}, args: ${JSON.stringify(stdio.args)}, labels: { env: bench } }`,
+      `  - { kind: argocd, instance: argocd-1, url: "${upstreamUrl}", auth: { bearerTokenEnv: UPSTREAM_TOKEN }, ` +
+        `labels: { env: bench } }`,
+      `  - { kind: argocd, instance: argocd-stdio, command: ${JSON.stringify(stdio.command)}, args: ` +
+        `${JSON.stringify(stdio.args)}, labels: { env: bench } }`,
       'callers:',
       `  - { principal: bench, tokenSha256: "${sha256Hex(callerToken)}" }`,
     ].join('\n');
@@ -229,7 +234,9 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
       }
     }
     report.results.push({
-      mode: `${concurrency} clients, open loop at ${rate} req/s (${Math.round(openLoad * 100)} % of the slowest proxy's capacity)`,
+      mode:
+        `${concurrency} clients, open loop at ${rate} req/s (${Math.round(openLoad * 100)} % of the slowest ` +
+        `proxy's capacity)`,
       paths: paths.map((path, index) => {
         const merged = merge(open[index] ?? []);
         return { path: path.name, latency: stats(merged.samples), rps: merged.samples.length / merged.seconds };

@@ -70,7 +70,8 @@ export async function runGatewayBenchmark(io: { stdout: NodeJS.WritableStream },
   const only = new Set(values.only ?? ['overhead', 'fan-out', 'down']);
   const runtime = resolveRuntime(values.node);
   out(
-    `Measured processes run on Node ${runtime.version}${runtime.note ? ` (${runtime.note})` : ''}; the load generator on ${process.version}.`,
+    `Measured processes run on Node ${runtime.version}${runtime.note ? ` (${runtime.note})` : ''}; the load ` +
+      `generator on ${process.version}.`,
   );
   out();
   try {
@@ -118,7 +119,11 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 function printCalibration(out: Out, calibration: LoopbackCalibration): void {
   const perRequest = (calibration.parallelRound * 1000) / calibration.parallel;
   out(
-    `This box: one bare node:http exchange between two processes on loopback takes ${(calibration.sequential * 1000).toFixed(0)} µs (p50, one at a time); ${calibration.parallel} at once take ${ms(calibration.parallelRound)} (${perRequest.toFixed(0)} µs each). A ${calibration.parallel}-instance fan-out is ${calibration.parallel * 2} such exchanges (gateway → MCP server → Argo CD) on the same cores.`,
+    `This box: one bare node:http exchange between two processes on loopback takes ` +
+      `${(calibration.sequential * 1000).toFixed(0)} µs (p50, one at a time); ${calibration.parallel} at once ` +
+      `take ${ms(calibration.parallelRound)} (${perRequest.toFixed(0)} µs each). A ` +
+      `${calibration.parallel}-instance fan-out is ${calibration.parallel * 2} such exchanges (gateway → MCP ` +
+      `server → Argo CD) on the same cores.`,
   );
   out();
 }
@@ -135,14 +140,17 @@ function printOverhead(out: Out, report: OverheadReport): void {
           ? '| | '
           : `| ${ms(path.latency.p50 - direct.latency.p50)} | ${ms(path.latency.p99 - direct.latency.p99)} `;
       out(
-        `| ${row.mode} | ${path.path} | ${ms(path.latency.p50)} | ${ms(path.latency.p99)} ${added}| ${path.rps.toFixed(0)} |`,
+        `| ${row.mode} | ${path.path} | ${ms(path.latency.p50)} | ${ms(path.latency.p99)} ${added}| ` +
+          `${path.rps.toFixed(0)} |`,
       );
     }
   }
   const open = report.results.find((row) => row.offeredRps !== undefined);
   if (open)
     out(
-      `Open loop: latency from each call's scheduled start; worst generator timer lag ${ms(open.maxLagMs ?? 0)}. Saturated req/s is each path's capacity with the load generator on the same 2 cores.`,
+      `Open loop: latency from each call's scheduled start; worst generator timer lag ` +
+        `${ms(open.maxLagMs ?? 0)}. Saturated req/s is each path's capacity with the load generator on the same 2 ` +
+        `cores.`,
     );
   out(
     report.proxySkipped
@@ -155,33 +163,44 @@ function printOverhead(out: Out, report: OverheadReport): void {
 function printFanOut(out: Out, results: FanOutResult[], rounds: number): void {
   for (const result of results) {
     out(
-      `Fan-out: list_applications over ${result.instances} sandbox Argo CD instances (20 ms API latency), ${rounds} rounds; ${result.topology}; Node ${result.runtime}`,
+      `Fan-out: list_applications over ${result.instances} sandbox Argo CD instances (20 ms API latency), ` +
+        `${rounds} rounds; ${result.topology}; Node ${result.runtime}`,
     );
     out('| measure | p50 | p99 |');
     out('|---|---|---|');
     out(
-      `| single direct call: median instance / slowest instance (median of 5 each) | ${ms(result.medianSingle)} | ${ms(result.slowestSingle)} |`,
+      `| single direct call: median instance / slowest instance (median of 5 each) | ${ms(result.medianSingle)} ` +
+        `| ${ms(result.slowestSingle)} |`,
     );
     out(
-      `| all ${result.instances} Argo CD API list calls in parallel from the client (no MCP: the backends' floor) | ${ms(result.parallelBackend.p50)} | ${ms(result.parallelBackend.p99)} |`,
+      `| all ${result.instances} Argo CD API list calls in parallel from the client (no MCP: the backends' ` +
+        `floor) | ${ms(result.parallelBackend.p50)} | ${ms(result.parallelBackend.p99)} |`,
     );
     out(
-      `| all ${result.instances} direct MCP calls, in parallel from the client | ${ms(result.parallelDirect.p50)} | ${ms(result.parallelDirect.p99)} |`,
+      `| all ${result.instances} direct MCP calls, in parallel from the client | ` +
+        `${ms(result.parallelDirect.p50)} | ${ms(result.parallelDirect.p99)} |`,
     );
     out(
-      `| gateway fan-out (${result.answered} instances answered) | ${ms(result.fanOut.p50)} | ${ms(result.fanOut.p99)} |`,
+      `| gateway fan-out (${result.answered} instances answered) | ${ms(result.fanOut.p50)} | ` +
+        `${ms(result.fanOut.p99)} |`,
     );
     out(
-      `| gateway fan-out / slowest single | ${(result.fanOut.p50 / result.slowestSingle).toFixed(2)} × | ${(result.fanOut.p99 / result.slowestSingle).toFixed(2)} × |`,
+      `| gateway fan-out / slowest single | ${(result.fanOut.p50 / result.slowestSingle).toFixed(2)} × | ` +
+        `${(result.fanOut.p99 / result.slowestSingle).toFixed(2)} × |`,
     );
     out(
-      `| all direct MCP in parallel / slowest single | ${(result.parallelDirect.p50 / result.slowestSingle).toFixed(2)} × | ${(result.parallelDirect.p99 / result.slowestSingle).toFixed(2)} × |`,
+      `| all direct MCP in parallel / slowest single | ` +
+        `${(result.parallelDirect.p50 / result.slowestSingle).toFixed(2)} × | ` +
+        `${(result.parallelDirect.p99 / result.slowestSingle).toFixed(2)} × |`,
     );
     out(
-      `| Argo CD APIs in parallel / slowest single | ${(result.parallelBackend.p50 / result.slowestSingle).toFixed(2)} × | ${(result.parallelBackend.p99 / result.slowestSingle).toFixed(2)} × |`,
+      `| Argo CD APIs in parallel / slowest single | ` +
+        `${(result.parallelBackend.p50 / result.slowestSingle).toFixed(2)} × | ` +
+        `${(result.parallelBackend.p99 / result.slowestSingle).toFixed(2)} × |`,
     );
     out(
-      `| gateway fan-out / all direct in parallel | ${(result.fanOut.p50 / result.parallelDirect.p50).toFixed(2)} × | |`,
+      `| gateway fan-out / all direct in parallel | ` +
+        `${(result.fanOut.p50 / result.parallelDirect.p50).toFixed(2)} × | |`,
     );
     if (result.cpu) {
       const line = (cpu: Record<string, number>) => {
@@ -191,7 +210,8 @@ function printFanOut(out: Out, results: FanOutResult[], rounds: number): void {
           .join(' + ')} = ${total.toFixed(1)} ms`;
       };
       out(
-        `CPU per gateway fan-out: ${line(result.cpu.fanOut)}; per round of the ${result.instances} direct calls: ${line(result.cpu.direct)} (2 cores).`,
+        `CPU per gateway fan-out: ${line(result.cpu.fanOut)}; per round of the ${result.instances} direct ` +
+          `calls: ${line(result.cpu.direct)} (2 cores).`,
       );
     }
     out();
@@ -200,18 +220,22 @@ function printFanOut(out: Out, results: FanOutResult[], rounds: number): void {
 
 function printDown(out: Out, down: DownResult, fanOut: FanOutResult | undefined): void {
   out(
-    `One instance down (accepts connections, never answers), per-upstream timeout ${down.timeoutMs} ms, circuit opens after 1 failure; separate processes`,
+    `One instance down (accepts connections, never answers), per-upstream timeout ${down.timeoutMs} ms, circuit ` +
+      `opens after 1 failure; separate processes`,
   );
   out('| measure | latency | vs timeout |');
   out('|---|---|---|');
   out(
-    `| first fan-out (unreachable: ${down.firstUnreachable.join(', ') || 'none'}) | ${ms(down.first)} | ${(down.first / down.timeoutMs).toFixed(3)} × |`,
+    `| first fan-out (unreachable: ${down.firstUnreachable.join(', ') || 'none'}) | ${ms(down.first)} | ` +
+      `${(down.first / down.timeoutMs).toFixed(3)} × |`,
   );
   out(
-    `| fan-out with the circuit open, p50 | ${ms(down.afterOpen.p50)} | ${(down.afterOpen.p50 / down.timeoutMs).toFixed(3)} × |`,
+    `| fan-out with the circuit open, p50 | ${ms(down.afterOpen.p50)} | ` +
+      `${(down.afterOpen.p50 / down.timeoutMs).toFixed(3)} × |`,
   );
   out(
-    `| fan-out with the circuit open, p99 | ${ms(down.afterOpen.p99)} | ${(down.afterOpen.p99 / down.timeoutMs).toFixed(3)} × |`,
+    `| fan-out with the circuit open, p99 | ${ms(down.afterOpen.p99)} | ` +
+      `${(down.afterOpen.p99 / down.timeoutMs).toFixed(3)} × |`,
   );
   if (fanOut) out(`| healthy fan-out p50 (first fan-out table) | ${ms(fanOut.fanOut.p50)} | |`);
 }

@@ -85,7 +85,8 @@ export function planFor(scenario: string, t: Target): ScenarioPlan {
       return join(appStatus(t), {
         ours: [{ server: 'kubernetes', tool: 'check_service', args: { name: t.app, namespace: t.namespace } }],
         theirs: [
-          // kubectl describe service crashes on the sandbox's EndpointSlices (kubectl bug path), so read the Service and Endpoints.
+          // kubectl describe service crashes on the sandbox's EndpointSlices (kubectl bug path), so read the Service
+          // and Endpoints.
           kube('kubectl_get', { resourceType: 'service', name: t.app, namespace: t.namespace, output: 'yaml' }),
           kube('kubectl_get', { resourceType: 'endpoints', name: t.app, namespace: t.namespace, output: 'yaml' }),
           kube('kubectl_get', { resourceType: 'pods', namespace: t.namespace }),

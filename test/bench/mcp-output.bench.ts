@@ -125,7 +125,8 @@ export async function measureScenario(scenario: Scenario): Promise<McpOutputRow>
       kyverno: await inMemory(createKyvernoServer(kubeConfig, { now })),
     };
     clients.push(...Object.values(ours));
-    // mcp-server-kubernetes shells out to kubectl with the kubeconfig's current context; give it the scenario's cluster.
+    // mcp-server-kubernetes shells out to kubectl with the kubeconfig's current context; give it the scenario's
+    // cluster.
     const kubeconfig = join(sandbox.workDir, `bench-kubeconfig-${cluster}`);
     await copyFile(sandbox.kubeconfigPath, kubeconfig);
     const parsed = parse(await readFile(kubeconfig, 'utf8')) as Record<string, unknown>;
@@ -246,7 +247,9 @@ export async function runMcpOutputBenchmark(io: BenchIo, argv: string[]): Promis
   const isWithinTarget = ours <= peers * 0.25;
   const isComplete = rows.every((row) => row.ourMissing.length === 0);
   io.stdout.write(
-    `\nours ${ours} tokens vs peers ${peers} tokens = ${Math.round((100 * ours) / Math.max(1, peers))}% (target <= 25%: ${isWithinTarget ? 'met' : 'NOT met'}); root-cause facts in ours: ${isComplete ? 'all scenarios' : 'MISSING in some'}\n`,
+    `\nours ${ours} tokens vs peers ${peers} tokens = ${Math.round((100 * ours) / Math.max(1, peers))}% (target ` +
+      `<= 25%: ${isWithinTarget ? 'met' : 'NOT met'}); root-cause facts in ours: ` +
+      `${isComplete ? 'all scenarios' : 'MISSING in some'}\n`,
   );
   return isWithinTarget && isComplete ? 0 : 1;
 }

@@ -243,7 +243,8 @@ export async function runSlackBenchmark(io: BenchmarkIo, argv: string[] = []): P
     !['memory', 'redis', 'both'].includes(queueChoice)
   ) {
     io.stderr.write(
-      'error: --events must be a positive whole number, --rate > 0, --retry-share between 0 and 1, --queue memory|redis|both\n',
+      'error: --events must be a positive whole number, --rate > 0, --retry-share between 0 and 1, --queue ' +
+        'memory|redis|both\n',
     );
     return 2;
   }
@@ -266,7 +267,8 @@ export async function runSlackBenchmark(io: BenchmarkIo, argv: string[] = []): P
   if (argv.includes('--json')) io.stdout.write(`${JSON.stringify({ results, isClean })}\n`);
   else {
     io.stdout.write(
-      `Slack burst: ${events} signed app_mention events at ${rate}/s into the Bolt HTTP receiver, ${Math.round(retryShare * 100)}% redelivered with X-Slack-Retry-Num\n\n`,
+      `Slack burst: ${events} signed app_mention events at ${rate}/s into the Bolt HTTP receiver, ` +
+        `${Math.round(retryShare * 100)}% redelivered with X-Slack-Retry-Num\n\n`,
     );
     io.stdout.write(`${formatTable(results)}\n\n`);
     io.stdout.write(

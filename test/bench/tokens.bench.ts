@@ -136,7 +136,8 @@ export async function runTokensBenchmark(io: TokensBenchIo, argv: string[] = [])
   const names = argv.length > 0 ? argv : all;
   const rows = await measureTokens(names, (line) => io.stderr.write(`${line}\n`));
   io.stdout.write(
-    `Input tokens per investigation, identical scripted model turns (js-tiktoken cl100k_base over each request's system + tools + messages)\n\n${formatTokenTable(rows)}\n`,
+    `Input tokens per investigation, identical scripted model turns (js-tiktoken cl100k_base over each ` +
+      `request's system + tools + messages)\n\n${formatTokenTable(rows)}\n`,
   );
   const ratio = rows.reduce((sum, row) => sum + row.ours, 0) / rows.reduce((sum, row) => sum + row.naive, 0);
   io.stdout.write(`\ntarget ours/naive <= 30%: ${ratio <= 0.3 ? 'met' : 'NOT met'} (${(ratio * 100).toFixed(1)}%)\n`);

@@ -171,34 +171,37 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
     expect(basename(configPath)).toBe('gateway.yaml');
   });
 
-  it('points every upstream at a Service of the install running that MCP server with the token the gateway sends', () => {
-    const objects = objectsOf(overlay);
-    const { config } = gatewayConfigOf(objects);
-    expect(config.upstreams.length).toBeGreaterThan(0);
-    for (const upstream of config.upstreams) {
-      if (!upstream.url) continue;
-      const url = new URL(upstream.url);
-      const service = objects.find((object) => object.kind === 'Service' && object.metadata.name === url.hostname);
-      expect(service, `${upstream.instance}: no Service ${url.hostname}`).toBeDefined();
-      const serviceSpec = service?.spec as {
-        selector: Record<string, string>;
-        ports: Array<{ port: number; targetPort: string }>;
-      };
-      const servicePort = serviceSpec.ports.find((port) => port.port === Number(url.port));
-      expect(servicePort, `${upstream.instance}: Service ${url.hostname} has no port ${url.port}`).toBeDefined();
-      const backend = deployments(objects).find((deployment) =>
-        selects(serviceSpec.selector, deployment.spec.template.metadata.labels),
-      );
-      const container = backend?.spec.template.spec.containers[0];
-      expect(container?.args?.slice(0, 2)).toEqual(['mcp', upstream.kind]);
-      expect(container?.ports?.some((port) => port.name === servicePort?.targetPort)).toBe(true);
-      const serverToken = container?.env?.find((variable) => variable.name === 'MCP_AUTH_TOKEN')?.valueFrom
-        ?.secretKeyRef;
-      const file = upstream.auth?.bearerTokenFile;
-      expect(file, `${upstream.instance}: the install passes tokens as mounted files`).toBeDefined();
-      expect(secretFileAt(objects, file ?? '')).toEqual({ secret: serverToken?.name, key: serverToken?.key });
-    }
-  });
+  it(
+    'points every upstream at a Service of the install ' + 'running that MCP server with the token the gateway sends',
+    () => {
+      const objects = objectsOf(overlay);
+      const { config } = gatewayConfigOf(objects);
+      expect(config.upstreams.length).toBeGreaterThan(0);
+      for (const upstream of config.upstreams) {
+        if (!upstream.url) continue;
+        const url = new URL(upstream.url);
+        const service = objects.find((object) => object.kind === 'Service' && object.metadata.name === url.hostname);
+        expect(service, `${upstream.instance}: no Service ${url.hostname}`).toBeDefined();
+        const serviceSpec = service?.spec as {
+          selector: Record<string, string>;
+          ports: Array<{ port: number; targetPort: string }>;
+        };
+        const servicePort = serviceSpec.ports.find((port) => port.port === Number(url.port));
+        expect(servicePort, `${upstream.instance}: Service ${url.hostname} has no port ${url.port}`).toBeDefined();
+        const backend = deployments(objects).find((deployment) =>
+          selects(serviceSpec.selector, deployment.spec.template.metadata.labels),
+        );
+        const container = backend?.spec.template.spec.containers[0];
+        expect(container?.args?.slice(0, 2)).toEqual(['mcp', upstream.kind]);
+        expect(container?.ports?.some((port) => port.name === servicePort?.targetPort)).toBe(true);
+        const serverToken = container?.env?.find((variable) => variable.name === 'MCP_AUTH_TOKEN')?.valueFrom
+          ?.secretKeyRef;
+        const file = upstream.auth?.bearerTokenFile;
+        expect(file, `${upstream.instance}: the install passes tokens as mounted files`).toBeDefined();
+        expect(secretFileAt(objects, file ?? '')).toEqual({ secret: serverToken?.name, key: serverToken?.key });
+      }
+    },
+  );
 
   it('passes `sre-bot gateway --check` with the token files mounted as the Deployment mounts them', async () => {
     const objects = objectsOf(overlay);

@@ -21,7 +21,8 @@ describe('model path over the sandbox', () => {
     const scenario = await bundledScenario('crash-missing-env');
     const image = scenario.images.find((candidate) => candidate.repository.endsWith('payments-api'));
     image?.crashLog?.push(
-      `{"level":"error","msg":"db login failed","dsn":"postgres://payments:${CANARY_PASSWORD}@db:5432/payments","slackToken":"${CANARY_TOKEN}"}`,
+      `{"level":"error","msg":"db login ` +
+        `failed","dsn":"postgres://payments:${CANARY_PASSWORD}@db:5432/payments","slackToken":"${CANARY_TOKEN}"}`,
     );
     const model = createAnthropicModelClient({
       apiKey: 'e2e',

@@ -166,45 +166,49 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
   const botReplies = (thread: string) =>
     slack.messages(FAKE_WORKSPACE.channelId, thread).filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
 
-  it('acks a mention before investigating, shows progress, and answers once in the thread with the root cause — even delivered three times', async () => {
-    const { payload, thread } = mention('why is checkout failing in prod? the new release never came up');
-    const first = await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET });
-    expect(first.status).toBe(200);
-    // The ack did not wait for the investigation: nothing is answered yet.
-    expect(
-      await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread).then((row) => row?.status),
-    ).not.toBe('answered');
-    expect(
-      (await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 1, retryReason: 'http_timeout' }))
-        .status,
-    ).toBe(200);
-    expect(
-      (await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 2, retryReason: 'http_timeout' }))
-        .status,
-    ).toBe(200);
+  it(
+    'acks a mention before investigating, shows progress, and answers once in the thread with the root cause — ' +
+      'even delivered three times',
+    async () => {
+      const { payload, thread } = mention('why is checkout failing in prod? the new release never came up');
+      const first = await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET });
+      expect(first.status).toBe(200);
+      // The ack did not wait for the investigation: nothing is answered yet.
+      expect(
+        await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread).then((row) => row?.status),
+      ).not.toBe('answered');
+      expect(
+        (await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 1, retryReason: 'http_timeout' }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 2, retryReason: 'http_timeout' }))
+          .status,
+      ).toBe(200);
 
-    const answer = await answered(thread);
-    expect(answer.mode).toBe('triage');
-    expect(answer.rootCause).toContain('1.8.3');
-    expect(answer.skills).toEqual(['image-pull-errors']);
-    // Progress was shown in the thread while it worked.
-    const progressCalls = slack.calls.filter(
-      (call) =>
-        ['chat.update', 'chat.appendStream', 'assistant.threads.setStatus'].includes(call.method) ||
-        (call.method === 'chat.postMessage' && call.args['thread_ts'] === thread),
-    );
-    expect(progressCalls.length).toBeGreaterThan(1);
-    const replies = botReplies(thread);
-    expect(replies).toHaveLength(1);
-    expect(JSON.stringify(replies[0]?.['blocks'])).toContain('1.8.3');
-    expect(JSON.stringify(replies[0]?.['blocks'])).toContain(ActionId.correct);
-    const rows = await store.investigations.listRecent({ channels: [FAKE_WORKSPACE.channelId] });
-    expect(rows.filter((row) => row.thread === thread)).toHaveLength(1);
-    const id = rows.find((row) => row.thread === thread)?.id ?? '';
-    expect((await store.toolCalls.listForInvestigation(id)).length).toBeGreaterThan(5);
-    // Regression: the worker and then the investigator both inserted the row; now only the investigator's open does.
-    expect(rowWrites.get(id)).toBe(1);
-  });
+      const answer = await answered(thread);
+      expect(answer.mode).toBe('triage');
+      expect(answer.rootCause).toContain('1.8.3');
+      expect(answer.skills).toEqual(['image-pull-errors']);
+      // Progress was shown in the thread while it worked.
+      const progressCalls = slack.calls.filter(
+        (call) =>
+          ['chat.update', 'chat.appendStream', 'assistant.threads.setStatus'].includes(call.method) ||
+          (call.method === 'chat.postMessage' && call.args['thread_ts'] === thread),
+      );
+      expect(progressCalls.length).toBeGreaterThan(1);
+      const replies = botReplies(thread);
+      expect(replies).toHaveLength(1);
+      expect(JSON.stringify(replies[0]?.['blocks'])).toContain('1.8.3');
+      expect(JSON.stringify(replies[0]?.['blocks'])).toContain(ActionId.correct);
+      const rows = await store.investigations.listRecent({ channels: [FAKE_WORKSPACE.channelId] });
+      expect(rows.filter((row) => row.thread === thread)).toHaveLength(1);
+      const id = rows.find((row) => row.thread === thread)?.id ?? '';
+      expect((await store.toolCalls.listForInvestigation(id)).length).toBeGreaterThan(5);
+      // Regression: the worker and then the investigator both inserted the row; now only the investigator's open does.
+      expect(rowWrites.get(id)).toBe(1);
+    },
+  );
 
   it('rejects a bad signature and a stale timestamp without queueing anything', async () => {
     const { payload, thread } = mention('why is checkout failing?');

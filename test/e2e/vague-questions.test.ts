@@ -87,10 +87,12 @@ describe('questions that name no app', () => {
     try {
       const { answer, progress } = await ask(started.gateway.url, started.gateway.token, 'is anything wrong?');
       expect(progress.find((line) => line.startsWith('resolved:'))).toBe(
-        'resolved: nothing broken found (the question names no app, so every instance was checked: 0 unhealthy Argo CD app(s), 0 workload(s) not ready, 0 failing policy result(s))',
+        'resolved: nothing broken found (the question names no app, so every instance was checked: 0 unhealthy ' +
+          'Argo CD app(s), 0 workload(s) not ready, 0 failing policy result(s))',
       );
       expect(answer.rootCause).toBe(
-        'Nothing found: no Argo CD app is unhealthy or out of sync, every Deployment and StatefulSet is ready, and no policy result fails.',
+        'Nothing found: no Argo CD app is unhealthy or out of sync, every Deployment and StatefulSet is ready, ' +
+          'and no policy result fails.',
       );
     } finally {
       await started.close();

@@ -56,16 +56,19 @@ describe('argocd server structured results (missing-image-tag: app checkout is D
     expect(history.data.history.some((entry) => entry.revision === history.data.currentRevision)).toBe(true);
   });
 
-  it('get_application_tree: unhealthy pods name their ReplicaSet and Deployment (nearest first) and the app', async () => {
-    const { data } = await structuredCall(argocd, getApplicationTreeTool, { name: 'checkout' });
-    const pod = data.unhealthy.find((node) => node.kind === 'Pod');
-    expect(pod?.owners.map((owner) => owner.kind)).toEqual(['ReplicaSet', 'Deployment']);
-    expect(pod?.owners[1]).toEqual({ kind: 'Deployment', name: 'checkout' });
-    expect(pod?.argocdApp).toBe('checkout');
-    expect(data.unhealthyTotal).toBeGreaterThanOrEqual(data.unhealthy.length);
-    const all = await structuredCall(argocd, getApplicationTreeTool, { name: 'checkout', all: true });
-    expect(all.data.healthy?.some((node) => node.kind === 'Service')).toBe(true);
-  });
+  it(
+    'get_application_tree: unhealthy pods name their ' + 'ReplicaSet and Deployment (nearest first) and the app',
+    async () => {
+      const { data } = await structuredCall(argocd, getApplicationTreeTool, { name: 'checkout' });
+      const pod = data.unhealthy.find((node) => node.kind === 'Pod');
+      expect(pod?.owners.map((owner) => owner.kind)).toEqual(['ReplicaSet', 'Deployment']);
+      expect(pod?.owners[1]).toEqual({ kind: 'Deployment', name: 'checkout' });
+      expect(pod?.argocdApp).toBe('checkout');
+      expect(data.unhealthyTotal).toBeGreaterThanOrEqual(data.unhealthy.length);
+      const all = await structuredCall(argocd, getApplicationTreeTool, { name: 'checkout', all: true });
+      expect(all.data.healthy?.some((node) => node.kind === 'Service')).toBe(true);
+    },
+  );
 
   it('get_application_events: groups name the involved object and the app', async () => {
     const { data } = await structuredCall(argocd, getApplicationEventsTool, { name: 'checkout' });
@@ -77,12 +80,15 @@ describe('argocd server structured results (missing-image-tag: app checkout is D
       });
   });
 
-  it('an unknown application is an isError answer whose data (code, closest names) passes the client schema check', async () => {
-    const { text, result } = await call(argocd, 'get_application', { name: 'chekout' });
-    expect(result.isError).toBe(true);
-    expect(text).toContain('Closest matches: checkout');
-    expect(result.structuredContent).toMatchObject({ error: expect.stringContaining('chekout') });
-  });
+  it(
+    'an unknown application is an isError answer whose data ' + '(code, closest names) passes the client schema check',
+    async () => {
+      const { text, result } = await call(argocd, 'get_application', { name: 'chekout' });
+      expect(result.isError).toBe(true);
+      expect(text).toContain('Closest matches: checkout');
+      expect(result.structuredContent).toMatchObject({ error: expect.stringContaining('chekout') });
+    },
+  );
 });
 
 describe('argocd server structured results (argocd-drift, crash-missing-env)', () => {

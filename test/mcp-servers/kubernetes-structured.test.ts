@@ -39,32 +39,36 @@ describe('kubernetes server structured results (missing-image-tag: Deployment sh
     await estate.close();
   });
 
-  it('describe_workload: pods name their ReplicaSet, Deployment and Argo CD app; events name the object and its owners', async () => {
-    const { data } = await structuredCall(kube, describeWorkloadTool, {
-      name: 'checkout',
-      namespace: 'shop',
-      kind: 'Deployment',
-    });
-    expect(data).toMatchObject({ kind: 'Deployment', namespace: 'shop', name: 'checkout', argocdApp: 'checkout' });
-    expect(data.pods.length).toBeGreaterThan(0);
-    expect(data.rollout?.counts).toMatchObject({ desired: expect.any(Number), ready: expect.any(Number) });
-    expect(data.containers[0]).toMatchObject({ name: 'checkout', image: expect.stringContaining('checkout:1.8.3') });
-    const waiting = data.pods
-      .flatMap((pod) => pod.containers)
-      .find((container) => container.reason === 'ImagePullBackOff' || container.reason === 'ErrImagePull');
-    expect(waiting, 'a container waiting on its image, as data').toBeDefined();
-    for (const pod of data.pods) {
-      expect(pod.namespace).toBe('shop');
-      expect(pod.owners?.map((owner) => owner.kind)).toEqual(['ReplicaSet', 'Deployment']);
-      expect(pod.owners?.[0]?.name).toMatch(/^checkout-[a-z0-9]+$/);
-      expect(pod.owners?.[1]?.name).toBe('checkout');
-      expect(pod.argocdApp).toBe('checkout');
-    }
-    const podEvent = data.warningEvents.find((group) => group.object.kind === 'Pod');
-    expect(podEvent?.object).toMatchObject({ namespace: 'shop', name: expect.stringMatching(/^checkout-/) });
-    expect(podEvent?.owners?.at(-1)).toEqual({ kind: 'Deployment', name: 'checkout' });
-    expect(podEvent?.argocdApp).toBe('checkout');
-  });
+  it(
+    'describe_workload: pods name their ReplicaSet, Deployment and Argo CD app; events name the object and its ' +
+      'owners',
+    async () => {
+      const { data } = await structuredCall(kube, describeWorkloadTool, {
+        name: 'checkout',
+        namespace: 'shop',
+        kind: 'Deployment',
+      });
+      expect(data).toMatchObject({ kind: 'Deployment', namespace: 'shop', name: 'checkout', argocdApp: 'checkout' });
+      expect(data.pods.length).toBeGreaterThan(0);
+      expect(data.rollout?.counts).toMatchObject({ desired: expect.any(Number), ready: expect.any(Number) });
+      expect(data.containers[0]).toMatchObject({ name: 'checkout', image: expect.stringContaining('checkout:1.8.3') });
+      const waiting = data.pods
+        .flatMap((pod) => pod.containers)
+        .find((container) => container.reason === 'ImagePullBackOff' || container.reason === 'ErrImagePull');
+      expect(waiting, 'a container waiting on its image, as data').toBeDefined();
+      for (const pod of data.pods) {
+        expect(pod.namespace).toBe('shop');
+        expect(pod.owners?.map((owner) => owner.kind)).toEqual(['ReplicaSet', 'Deployment']);
+        expect(pod.owners?.[0]?.name).toMatch(/^checkout-[a-z0-9]+$/);
+        expect(pod.owners?.[1]?.name).toBe('checkout');
+        expect(pod.argocdApp).toBe('checkout');
+      }
+      const podEvent = data.warningEvents.find((group) => group.object.kind === 'Pod');
+      expect(podEvent?.object).toMatchObject({ namespace: 'shop', name: expect.stringMatching(/^checkout-/) });
+      expect(podEvent?.owners?.at(-1)).toEqual({ kind: 'Deployment', name: 'checkout' });
+      expect(podEvent?.argocdApp).toBe('checkout');
+    },
+  );
 
   it('find_workloads and get_rollout_history name the Argo CD app', async () => {
     const found = await structuredCall(kube, findWorkloadsTool, { nameContains: 'checkout' });

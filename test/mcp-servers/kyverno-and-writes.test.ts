@@ -18,40 +18,48 @@ spec:
 `;
 
 describe('kyverno server against sandbox scenarios', () => {
-  it('kyverno-enforce-blocks-sync: the failed sync message is mapped to policy, rule and the required change', async () => {
-    const scenario = await loadScenario('kyverno-enforce-blocks-sync');
-    const estate = await startMcpSandbox(scenario);
-    try {
-      const argocd = await estate.argocd('argocd-eu-1');
-      const kyverno = await estate.kyverno('prod-eu');
-      const app = await call(argocd, 'get_application', { name: 'profile' });
-      expect(app.text).toContain('denied the request');
-      const message = (app.result.structuredContent as { operation?: { message?: string } }).operation?.message ?? '';
-      const explained = await call(kyverno, 'explain_admission_denial', { message });
-      expect(explained.result.isError ?? false).toBe(false);
-      expect(
-        missingFacts(explained.text, ['policy disallow-latest-tag', '(Enforce)', 'fix:', ...scenario.expect.rootCause]),
-        explained.text,
-      ).toEqual([]);
-      const policies = await call(kyverno, 'list_policies', { mode: 'Enforce' });
-      expect(policies.text).toMatch(/disallow-latest-tag \[cluster\] Enforce/);
-      const policy = await call(kyverno, 'get_policy', { name: 'disallow-latest-tag' });
-      expect(policy.text).toContain('requires:');
-      const unknown = await call(kyverno, 'get_policy', { name: 'disallow-latest-tags' });
-      expect(unknown.result.isError).toBe(true);
-      expect(unknown.text).toContain('Closest: disallow-latest-tag');
-      const denied = await call(kyverno, 'check_manifest', { manifest: LATEST_DEPLOYMENT });
-      expect(denied.text).toContain('DENIED Deployment/identity/profile-check');
-      expect(denied.text).toContain('disallow-latest-tag');
-      expect((denied.result.structuredContent as { isAllowed: boolean }).isAllowed).toBe(false);
-      const allowed = await call(kyverno, 'check_manifest', {
-        manifest: LATEST_DEPLOYMENT.replace(':latest', ':2.4.1'),
-      });
-      expect(allowed.text).toContain('ALLOWED Deployment/identity/profile-check');
-    } finally {
-      await estate.close();
-    }
-  });
+  it(
+    'kyverno-enforce-blocks-sync: the failed sync message ' + 'is mapped to policy, rule and the required change',
+    async () => {
+      const scenario = await loadScenario('kyverno-enforce-blocks-sync');
+      const estate = await startMcpSandbox(scenario);
+      try {
+        const argocd = await estate.argocd('argocd-eu-1');
+        const kyverno = await estate.kyverno('prod-eu');
+        const app = await call(argocd, 'get_application', { name: 'profile' });
+        expect(app.text).toContain('denied the request');
+        const message = (app.result.structuredContent as { operation?: { message?: string } }).operation?.message ?? '';
+        const explained = await call(kyverno, 'explain_admission_denial', { message });
+        expect(explained.result.isError ?? false).toBe(false);
+        expect(
+          missingFacts(explained.text, [
+            'policy disallow-latest-tag',
+            '(Enforce)',
+            'fix:',
+            ...scenario.expect.rootCause,
+          ]),
+          explained.text,
+        ).toEqual([]);
+        const policies = await call(kyverno, 'list_policies', { mode: 'Enforce' });
+        expect(policies.text).toMatch(/disallow-latest-tag \[cluster\] Enforce/);
+        const policy = await call(kyverno, 'get_policy', { name: 'disallow-latest-tag' });
+        expect(policy.text).toContain('requires:');
+        const unknown = await call(kyverno, 'get_policy', { name: 'disallow-latest-tags' });
+        expect(unknown.result.isError).toBe(true);
+        expect(unknown.text).toContain('Closest: disallow-latest-tag');
+        const denied = await call(kyverno, 'check_manifest', { manifest: LATEST_DEPLOYMENT });
+        expect(denied.text).toContain('DENIED Deployment/identity/profile-check');
+        expect(denied.text).toContain('disallow-latest-tag');
+        expect((denied.result.structuredContent as { isAllowed: boolean }).isAllowed).toBe(false);
+        const allowed = await call(kyverno, 'check_manifest', {
+          manifest: LATEST_DEPLOYMENT.replace(':latest', ':2.4.1'),
+        });
+        expect(allowed.text).toContain('ALLOWED Deployment/identity/profile-check');
+      } finally {
+        await estate.close();
+      }
+    },
+  );
 
   it('kyverno-audit-report: violations are grouped by policy/rule with the violating resources', async () => {
     const scenario = await loadScenario('kyverno-audit-report');
@@ -107,14 +115,12 @@ describe('write tools against the sandbox', () => {
           .text,
       ).toContain('replicas: 3');
       // Secret values never leave the server, even on a direct read.
-      estate.sandbox.simulatedClusters
-        .get('prod-eu')
-        ?.apply({
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name: 'pricing-db', namespace: 'shop' },
-          data: { password: Buffer.from('hunter2-prod').toString('base64') },
-        });
+      estate.sandbox.simulatedClusters.get('prod-eu')?.apply({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'pricing-db', namespace: 'shop' },
+        data: { password: Buffer.from('hunter2-prod').toString('base64') },
+      });
       const secret = await call(kube, 'get_resource', { kind: 'Secret', name: 'pricing-db', namespace: 'shop' });
       expect(secret.text).toContain('password: "<redacted: 12 bytes>"');
       expect(secret.text).not.toContain('hunter2-prod');

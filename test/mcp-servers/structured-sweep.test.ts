@@ -13,7 +13,8 @@ const scenarioNames = (await listScenarioFiles(join(packageRoot(), 'evaluators',
 /**
  * Calls a tool and says why its result is not truthful, if it is not. The client listed tools
  * first, so the SDK client checked structuredContent against the advertised outputSchema; the
- * server checks it too (`output_invalid`). An isError answer carries the error shape (`{error, code}`). Other failures (a retryable backend
+ * server checks it too (`output_invalid`). An isError answer carries the error shape (`{error, code}`). Other failures
+ * (a retryable backend
  * error such as logs of a container that never started) are the tool's normal exits.
  */
 async function contractProblem(

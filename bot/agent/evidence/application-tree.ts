@@ -3,7 +3,7 @@ import type { ResultOf } from '../tool-results/result-schemas.js';
 import { clipLine } from './age.js';
 import type { EvidenceContext } from './section.js';
 
-/** get_application_tree's unhealthy nodes as `argocd` lines: health, object, parents, info, message. */
+/** get_application_tree's unhealthy nodes as flagged `argocd` lines: health, object, parents, info, message. */
 export function applicationTreeEvidence(
   tree: ResultOf<'get_application_tree'>,
   context: EvidenceContext,
@@ -17,6 +17,6 @@ export function applicationTreeEvidence(
       info ? `  ${info}` : '',
       node.health?.message ? `: ${node.health.message}` : '',
     ].join('');
-    return { kind: 'argocd', source: context.source, text: clipLine(text) };
+    return { kind: 'argocd', source: context.source, text: clipLine(text), isProblem: true };
   });
 }

@@ -12,8 +12,9 @@ function label(resource: Resource): string {
 
 /**
  * get_application as `argocd` lines: sync and health, the last operation and its failed
- * resources, conditions, unhealthy and out-of-sync resources. Failed and unhealthy resources are
- * flagged as problems.
+ * resources, conditions, unhealthy and out-of-sync resources. Flagged as problems: an app that is
+ * not Synced and Healthy, a failed operation and its failed resources, error and warning
+ * conditions, unhealthy and out-of-sync resources.
  */
 export function applicationEvidence(app: Application, context: EvidenceContext): EvidenceItem[] {
   const items: EvidenceItem[] = [];
@@ -22,18 +23,24 @@ export function applicationEvidence(app: Application, context: EvidenceContext):
   push(
     `Application ${app.name}: sync=${app.sync ?? 'Unknown'} health=${app.health ?? 'Unknown'}` +
       (app.healthMessage ? ` — ${app.healthMessage}` : ''),
+    app.sync !== 'Synced' || app.health !== 'Healthy',
   );
   const destination = app.destination;
   if (destination)
     push(`destination: ${destination.name ?? destination.server ?? '?'} ns=${destination.namespace ?? '?'}`);
   const operation = app.operation;
   if (operation) {
-    push(`last operation: ${operation.phase ?? '?'}${operation.message ? `: ${operation.message}` : ''}`);
+    const hasFailed = operation.phase === 'Failed' || operation.phase === 'Error';
+    push(`last operation: ${operation.phase ?? '?'}${operation.message ? `: ${operation.message}` : ''}`, hasFailed);
     for (const resource of operation.failedResources.filter((candidate) => candidate.status !== 'Pruned')) {
       push(`${label(resource)} ${resource.status ?? '?'}: ${resource.message ?? ''}`, true);
     }
   }
-  for (const condition of app.conditions) push(`condition ${condition.type ?? '?'}: ${condition.message ?? ''}`);
+  for (const condition of app.conditions) {
+    const type = condition.type ?? '';
+    const isProblem = type.endsWith('Error') || type.endsWith('Warning');
+    push(`condition ${condition.type ?? '?'}: ${condition.message ?? ''}`, isProblem);
+  }
   for (const resource of app.unhealthyResources) {
     push(
       `${resource.kind ?? '?'}/${resource.name ?? '?'} ${resource.health?.status ?? '?'}` +
@@ -41,6 +48,6 @@ export function applicationEvidence(app: Application, context: EvidenceContext):
       true,
     );
   }
-  if (app.outOfSyncResources.length > 0) push(`out of sync: ${app.outOfSyncResources.slice(0, 8).join(', ')}`);
+  if (app.outOfSyncResources.length > 0) push(`out of sync: ${app.outOfSyncResources.slice(0, 8).join(', ')}`, true);
   return items;
 }

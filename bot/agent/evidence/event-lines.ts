@@ -30,5 +30,6 @@ export function eventEvidence(
     // Counts and ages are evidence detail, not cause.
     statement: clipLine(`${eventObjectLabel(group)}: ${group.message}`),
     ...(isScoped ? {} : { about: aboutEvent(group) }),
+    ...(group.type === 'Normal' ? {} : { isProblem: true }),
   }));
 }

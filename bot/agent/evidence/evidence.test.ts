@@ -28,45 +28,48 @@ const texts = (sections: GatheredSection[]) =>
   evidenceFromSections(sections, NOW).map((item) => `${item.kind}${item.isProblem ? '!' : ''} ${item.text}`);
 
 describe('get_application', () => {
-  it('states sync and health, the failed operation and its failed resources, conditions and unhealthy resources', () => {
-    const app = {
-      name: 'profile',
-      sync: 'OutOfSync',
-      health: 'Degraded',
-      destination: { name: 'prod-eu', namespace: 'identity' },
-      operation: {
-        phase: 'Failed',
-        message: 'one or more objects failed to apply,\nreason: denied',
-        failedResources: [
+  it(
+    'states sync and health, the failed operation and its ' + 'failed resources, conditions and unhealthy resources',
+    () => {
+      const app = {
+        name: 'profile',
+        sync: 'OutOfSync',
+        health: 'Degraded',
+        destination: { name: 'prod-eu', namespace: 'identity' },
+        operation: {
+          phase: 'Failed',
+          message: 'one or more objects failed to apply,\nreason: denied',
+          failedResources: [
+            {
+              kind: 'Deployment',
+              name: 'profile',
+              namespace: 'identity',
+              status: 'SyncFailed',
+              message: 'admission webhook denied',
+            },
+          ],
+        },
+        conditions: [{ type: 'SyncError', message: 'failed' }],
+        unhealthyResources: [
           {
             kind: 'Deployment',
             name: 'profile',
-            namespace: 'identity',
-            status: 'SyncFailed',
-            message: 'admission webhook denied',
+            health: { status: 'Degraded', message: 'exceeded its progress deadline' },
           },
         ],
-      },
-      conditions: [{ type: 'SyncError', message: 'failed' }],
-      unhealthyResources: [
-        {
-          kind: 'Deployment',
-          name: 'profile',
-          health: { status: 'Degraded', message: 'exceeded its progress deadline' },
-        },
-      ],
-      outOfSyncResources: ['Deployment/profile'],
-    };
-    expect(texts([section('get_application', app)])).toEqual([
-      'argocd Application profile: sync=OutOfSync health=Degraded',
-      'argocd destination: prod-eu ns=identity',
-      'argocd last operation: Failed: one or more objects failed to apply, reason: denied',
-      'argocd! Deployment/profile (identity) SyncFailed: admission webhook denied',
-      'argocd condition SyncError: failed',
-      'argocd! Deployment/profile Degraded: exceeded its progress deadline',
-      'argocd out of sync: Deployment/profile',
-    ]);
-  });
+        outOfSyncResources: ['Deployment/profile'],
+      };
+      expect(texts([section('get_application', app)])).toEqual([
+        'argocd! Application profile: sync=OutOfSync health=Degraded',
+        'argocd destination: prod-eu ns=identity',
+        'argocd! last operation: Failed: one or more objects failed to apply, reason: denied',
+        'argocd! Deployment/profile (identity) SyncFailed: admission webhook denied',
+        'argocd! condition SyncError: failed',
+        'argocd! Deployment/profile Degraded: exceeded its progress deadline',
+        'argocd! out of sync: Deployment/profile',
+      ]);
+    },
+  );
 });
 
 describe('get_application_diff', () => {
@@ -94,8 +97,10 @@ describe('get_application_diff', () => {
       ],
     };
     expect(texts([section('get_application_diff', diff)])).toEqual([
-      'argocd! Deployment/pricing (shop) (live last written by kubectl-edit (Update, 3h ago)) live vs git: namespace: shop | spec: | -replicas: 4 | +replicas: 2',
-      'argocd! Deployment/pricing (shop) (live last written by kubectl-edit (Update, 3h ago)) live vs git: - name: LOG_LEVEL | -value: debug | +value: info',
+      'argocd! Deployment/pricing (shop) (live last written by kubectl-edit (Update, 3h ago)) live vs git: ' +
+        'namespace: shop | spec: | -replicas: 4 | +replicas: 2',
+      'argocd! Deployment/pricing (shop) (live last written by kubectl-edit (Update, 3h ago)) live vs git: - ' +
+        'name: LOG_LEVEL | -value: debug | +value: info',
       'argocd! ConfigMap/pricing-flags (shop): in git, missing from the cluster (sync would create it)',
     ]);
   });
@@ -117,65 +122,71 @@ describe('get_application_tree', () => {
       ],
     };
     expect(texts([section('get_application_tree', tree)])).toEqual([
-      'argocd Progressing Pod/ledger-1 (finance) ← Deployment/ledger > ReplicaSet/ledger-8s  Status Reason=Pending: pending',
+      'argocd! Progressing Pod/ledger-1 (finance) ← Deployment/ledger > ReplicaSet/ledger-8s  Status ' +
+        'Reason=Pending: pending',
     ]);
   });
 });
 
 describe('describe_workload', () => {
-  it('yields the pods’ container reasons and exit codes, missing references, warning events and crash log lines', () => {
-    const report = {
-      kind: 'Deployment',
-      namespace: 'payments',
-      name: 'payments-api',
-      rollout: { summary: '0/1 ready', isHealthy: false, problems: ['Progressing=False ProgressDeadlineExceeded'] },
-      pods: [
-        {
-          name: 'payments-api-7d-x1',
-          phase: 'Running',
-          ready: '0/1',
-          restarts: 28,
-          isHealthy: false,
-          problems: ['app last terminated Error (exit 1) 3m ago, 28 restarts'],
-          containers: [],
-        },
-      ],
-      missingReferences: [{ kind: 'Secret', name: 'db', usedBy: 'env DB_PASSWORD key password (app)' }],
-      unboundClaims: [{ name: 'data', phase: 'Pending', storageClassName: 'fast-ssd' }],
-      missingKeys: [{ kind: 'ConfigMap', name: 'cfg', key: 'URL', usedBy: 'env URL (app)' }],
-      warningEvents: [
-        {
-          type: 'Warning',
-          reason: 'BackOff',
-          object: 'Pod/payments-api-7d-x1',
-          message: 'Back-off restarting failed container',
-          count: 12,
-          lastSeen: minutesAgo(2),
-        },
-      ],
-      crashLogs: [
-        {
-          pod: 'payments-api-7d-x1',
-          container: 'app',
-          previous: true,
-          lines: ['starting', 'PAYMENTS_DB_URL is required'],
-        },
-      ],
-    };
-    expect(texts([section('describe_workload', report)])).toEqual([
-      'container_state Deployment payments/payments-api',
-      'container_state rollout: 0/1 ready',
-      'container_state! Progressing=False ProgressDeadlineExceeded',
-      'container_state payments-api-7d-x1  Running 0/1 ready  restarts=28',
-      'container_state! app last terminated Error (exit 1) 3m ago, 28 restarts',
-      'container_state! missing Secret db — used by env DB_PASSWORD key password (app) (pods cannot start until it exists)',
-      'container_state! PersistentVolumeClaim data is Pending (storageClassName fast-ssd): pods using it cannot start',
-      "container_state! ConfigMap cfg has no key 'URL' — used by env URL (app)",
-      'event x12 Warning BackOff Pod/payments-api-7d-x1 (2m ago): Back-off restarting failed container',
-      'log starting',
-      'log PAYMENTS_DB_URL is required',
-    ]);
-  });
+  it(
+    'yields the pods’ container reasons and exit codes, ' + 'missing references, warning events and crash log lines',
+    () => {
+      const report = {
+        kind: 'Deployment',
+        namespace: 'payments',
+        name: 'payments-api',
+        rollout: { summary: '0/1 ready', isHealthy: false, problems: ['Progressing=False ProgressDeadlineExceeded'] },
+        pods: [
+          {
+            name: 'payments-api-7d-x1',
+            phase: 'Running',
+            ready: '0/1',
+            restarts: 28,
+            isHealthy: false,
+            problems: ['app last terminated Error (exit 1) 3m ago, 28 restarts'],
+            containers: [],
+          },
+        ],
+        missingReferences: [{ kind: 'Secret', name: 'db', usedBy: 'env DB_PASSWORD key password (app)' }],
+        unboundClaims: [{ name: 'data', phase: 'Pending', storageClassName: 'fast-ssd' }],
+        missingKeys: [{ kind: 'ConfigMap', name: 'cfg', key: 'URL', usedBy: 'env URL (app)' }],
+        warningEvents: [
+          {
+            type: 'Warning',
+            reason: 'BackOff',
+            object: 'Pod/payments-api-7d-x1',
+            message: 'Back-off restarting failed container',
+            count: 12,
+            lastSeen: minutesAgo(2),
+          },
+        ],
+        crashLogs: [
+          {
+            pod: 'payments-api-7d-x1',
+            container: 'app',
+            previous: true,
+            lines: ['starting', 'PAYMENTS_DB_URL is required'],
+          },
+        ],
+      };
+      expect(texts([section('describe_workload', report)])).toEqual([
+        'container_state Deployment payments/payments-api',
+        'container_state rollout: 0/1 ready',
+        'container_state! Progressing=False ProgressDeadlineExceeded',
+        'container_state payments-api-7d-x1  Running 0/1 ready  restarts=28',
+        'container_state! app last terminated Error (exit 1) 3m ago, 28 restarts',
+        'container_state! missing Secret db — used by env DB_PASSWORD key password (app) (pods cannot start until ' +
+          'it exists)',
+        'container_state! PersistentVolumeClaim data is Pending (storageClassName fast-ssd): pods using it ' +
+          'cannot start',
+        "container_state! ConfigMap cfg has no key 'URL' — used by env URL (app)",
+        'event! x12 Warning BackOff Pod/payments-api-7d-x1 (2m ago): Back-off restarting failed container',
+        'log starting',
+        'log PAYMENTS_DB_URL is required',
+      ]);
+    },
+  );
 });
 
 describe('events, namespace health, logs, services and policies', () => {
@@ -198,7 +209,7 @@ describe('events, namespace health, logs, services and policies', () => {
       },
     ];
     expect(texts([section('list_events', { groups, total: 2 })])).toEqual([
-      'event x5 Warning FailedScheduling Pod/a-1 (4m ago): 0/3 nodes are available: 3 Insufficient cpu.',
+      'event! x5 Warning FailedScheduling Pod/a-1 (4m ago): 0/3 nodes are available: 3 Insufficient cpu.',
       'event x1 Pulled Pod/a-2 (? ago): pulled',
     ]);
   });
@@ -237,42 +248,46 @@ describe('events, namespace health, logs, services and policies', () => {
     ]);
   });
 
-  it('folds each policy group onto one line with its resources, and each denial into its message, field and requirements', () => {
-    const violations = {
-      groups: [
-        {
-          policy: 'require-limits',
-          rule: 'check',
-          result: 'fail',
-          message: 'limits are required',
-          resources: ['Deployment shop/a', 'Deployment shop/b'],
-        },
-      ],
-    };
-    const denials = {
-      denials: [
-        {
-          policy: 'disallow-latest-tag',
-          rule: 'validate-image-tag',
-          mode: 'Enforce',
-          message: 'mutable tag',
-          requirements: ['image must not end in :latest'],
-          failedPath: 'spec.containers[0].image',
-          resource: 'Deployment/identity/profile',
-          source: 'Argo CD application profile sync Failed',
-        },
-      ],
-    };
-    expect(
-      texts([section('list_policy_violations', violations), section('explain_admission_denial', denials)]),
-    ).toEqual([
-      'kyverno require-limits/check [fail] x2: limits are required — Deployment shop/a, Deployment shop/b',
-      'kyverno resource Deployment/identity/profile — from Argo CD application profile sync Failed',
-      'kyverno policy disallow-latest-tag rule validate-image-tag (Enforce): mutable tag',
-      'kyverno failed at: spec.containers[0].image',
-      'kyverno fix: image must not end in :latest',
-    ]);
-  });
+  it(
+    'folds each policy group onto one line with its resources, and each denial into its message, field and ' +
+      'requirements',
+    () => {
+      const violations = {
+        groups: [
+          {
+            policy: 'require-limits',
+            rule: 'check',
+            result: 'fail',
+            message: 'limits are required',
+            resources: ['Deployment shop/a', 'Deployment shop/b'],
+          },
+        ],
+      };
+      const denials = {
+        denials: [
+          {
+            policy: 'disallow-latest-tag',
+            rule: 'validate-image-tag',
+            mode: 'Enforce',
+            message: 'mutable tag',
+            requirements: ['image must not end in :latest'],
+            failedPath: 'spec.containers[0].image',
+            resource: 'Deployment/identity/profile',
+            source: 'Argo CD application profile sync Failed',
+          },
+        ],
+      };
+      expect(
+        texts([section('list_policy_violations', violations), section('explain_admission_denial', denials)]),
+      ).toEqual([
+        'kyverno! require-limits/check [fail] x2: limits are required — Deployment shop/a, Deployment shop/b',
+        'kyverno resource Deployment/identity/profile — from Argo CD application profile sync Failed',
+        'kyverno! policy disallow-latest-tag rule validate-image-tag (Enforce): mutable tag',
+        'kyverno failed at: spec.containers[0].image',
+        'kyverno fix: image must not end in :latest',
+      ]);
+    },
+  );
 });
 
 describe('error results and empty look-ups', () => {

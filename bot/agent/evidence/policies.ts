@@ -21,10 +21,13 @@ export function policyViolationEvidence(
     const severity = group.severity ? `, ${group.severity}` : '';
     const head = `${group.policy}/${group.rule} [${group.result}${severity}] x${group.resources.length}`;
     const refs = group.resourceRefs.length > 0 ? group.resourceRefs : group.resources.map(refOfLabel);
+    const text = clipLine(`${head}: ${group.message} — ${resources}`);
+    const isProblem = group.result === 'fail' || group.result === 'error';
     return {
       kind: 'kyverno',
       source: context.source,
-      text: clipLine(`${head}: ${group.message} — ${resources}`),
+      text,
+      ...(isProblem ? { isProblem } : {}),
       about: aboutObjects(refs),
     };
   });
@@ -39,10 +42,14 @@ export function admissionDenialEvidence(
   context: EvidenceContext,
 ): EvidenceItem[] {
   const items: EvidenceItem[] = [];
-  const push = (text: string) => items.push({ kind: 'kyverno', source: context.source, text: clipLine(text) });
+  const push = (text: string, isProblem = false) =>
+    items.push({ kind: 'kyverno', source: context.source, text: clipLine(text), ...(isProblem ? { isProblem } : {}) });
   for (const denial of result.denials) {
     push(`resource ${denial.resource ?? '?'}${denial.source ? ` — from ${denial.source}` : ''}`);
-    push(`policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ${denial.message}`);
+    push(
+      `policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ${denial.message}`,
+      true,
+    );
     if (denial.failedPath) push(`failed at: ${denial.failedPath}`);
     for (const requirement of denial.requirements.slice(0, 8)) push(`fix: ${requirement}`);
   }

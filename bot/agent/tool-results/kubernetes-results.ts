@@ -121,7 +121,13 @@ export const checkServiceResult = z.object({
   selector: z.record(z.string(), z.string()).default({}),
   pods: z.array(z.object({ name: z.string(), owners: ownersShape, argocdApp: z.string().optional() })).default([]),
   ports: z
-    .array(z.object({ port: z.number(), targetPort: z.union([z.number(), z.string()]), containerPorts: z.array(z.string()) }))
+    .array(
+      z.object({
+        port: z.number(),
+        targetPort: z.union([z.number(), z.string()]),
+        containerPorts: z.array(z.string()),
+      }),
+    )
     .default([]),
   nearMisses: z.array(z.object({ pod: z.string(), labels: z.record(z.string(), z.string()) })).default([]),
   readyEndpoints: z.number().optional(),
@@ -154,9 +160,7 @@ export const getResourceResult = z.object({
                   .array(
                     z.object({
                       name: z.string(),
-                      ports: z
-                        .array(z.object({ containerPort: z.number(), name: z.string().optional() }))
-                        .default([]),
+                      ports: z.array(z.object({ containerPort: z.number(), name: z.string().optional() })).default([]),
                       livenessProbe: probeShape,
                       readinessProbe: probeShape,
                       startupProbe: probeShape,

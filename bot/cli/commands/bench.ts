@@ -32,28 +32,32 @@ export const benchmarkSuites: readonly BenchmarkSuite[] = [
   {
     name: 'slack',
     summary:
-      'Slack receiver: 2,000 signed events at 200/s (10% Slack retries), ack latency p50/p99, lost and duplicated jobs (in-process queue and BullMQ).',
+      'Slack receiver: 2,000 signed events at 200/s (10% Slack retries), ack latency p50/p99, lost and ' +
+      'duplicated jobs (in-process queue and BullMQ).',
     module: 'test/bench/slack.bench.ts',
     exportName: 'runSlackBenchmark',
   },
   {
     name: 'mcp-output',
     summary:
-      'MCP output tokens per sandbox scenario: our servers vs argocd-mcp + mcp-server-kubernetes, root-cause facts checked.',
+      'MCP output tokens per sandbox scenario: our servers vs argocd-mcp + mcp-server-kubernetes, root-cause ' +
+      'facts checked.',
     module: 'test/bench/mcp-output.bench.ts',
     exportName: 'runMcpOutputBenchmark',
   },
   {
     name: 'gateway',
     summary:
-      'MCP gateway: added latency direct vs through it (and vs mcp-proxy), open and closed loop at 200 clients, fan-out over 40 Argo CD instances, one instance down vs circuit open.',
+      'MCP gateway: added latency direct vs through it (and vs mcp-proxy), open and closed loop at 200 clients, ' +
+      'fan-out over 40 Argo CD instances, one instance down vs circuit open.',
     module: 'test/bench/gateway.bench.ts',
     exportName: 'runGatewayBenchmark',
   },
   {
     name: 'tokens',
     summary:
-      'Model input tokens per investigation: our context strategy vs every tool and skill in the prompt, identical scripted turns, every scenario.',
+      'Model input tokens per investigation: our context strategy vs every tool and skill in the prompt, ' +
+      'identical scripted turns, every scenario.',
     module: 'test/bench/tokens.bench.ts',
     exportName: 'runTokensBenchmark',
   },
@@ -63,7 +67,8 @@ async function loadRunner(suite: BenchmarkSuite): Promise<BenchmarkRunner> {
   const file = join(packageRoot(), suite.module);
   if (!existsSync(file)) {
     throw new Error(
-      `benchmark '${suite.name}' needs the source tree (${suite.module} is missing); run it from a checkout with 'npm run bench -- ${suite.name}'`,
+      `benchmark '${suite.name}' needs the source tree (${suite.module} is missing); run it from a checkout ` +
+        `with 'npm run bench -- ${suite.name}'`,
     );
   }
   const loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;

@@ -8,6 +8,8 @@ import { openRuntime } from '../runtime.js';
 import { loadScenarioFlag } from '../scenario-flags.js';
 import { printOutcome, progressPrinter } from './ask.js';
 
+const NO_MODEL = 'none (deterministic triage; set ANTHROPIC_API_KEY to use a model)';
+
 const USAGE = 'demo [--scenario NAME | --scenario-file PATH] [--question "..."] [--slack] [--no-model] [--json]';
 const DEFAULT_SCENARIO = 'missing-image-tag';
 
@@ -48,13 +50,15 @@ export const demoCommand: Command = {
     if (!scenario) return 2;
     writeLine(
       io.stderr,
-      `sre-bot demo: starting the sandbox estate "${scenario.name}" (simulated clusters, Kyverno, Argo CD instances, git) with its MCP servers and gateway…`,
+      `sre-bot demo: starting the sandbox estate "${scenario.name}" (simulated clusters, Kyverno, Argo CD ` +
+        `instances, git) with its MCP servers and gateway…`,
     );
     const estate = await openScenarioEstate(scenario);
     try {
       writeLine(
         io.stderr,
-        `  ${estate.sandbox.clusters.length} clusters, ${estate.sandbox.argocd.length} Argo CD instances, gateway at ${estate.gateway.url}`,
+        `  ${estate.sandbox.clusters.length} clusters, ${estate.sandbox.argocd.length} Argo CD instances, ` +
+          `gateway at ${estate.gateway.url}`,
       );
       if (values.slack) {
         const { slackCommand } = await import('./slack.js');
@@ -85,10 +89,7 @@ async function askInTerminal(
   const queue = openQueue<InvestigationJob>('investigation', {});
   const progress = progressPrinter(io);
   try {
-    writeLine(
-      io.stderr,
-      `  model: ${runtime.model ? runtime.model.models.join(' → ') : 'none (deterministic triage; set ANTHROPIC_API_KEY to use a model)'}`,
-    );
+    writeLine(io.stderr, `  model: ${runtime.model ? runtime.model.models.join(' → ') : NO_MODEL}`);
     writeLine(io.stderr, `\nQuestion: ${question}\n`);
     const investigator = createInvestigator({
       store: runtime.store,
@@ -111,7 +112,8 @@ async function askInTerminal(
           onDeadLetter: async (job, error) => {
             writeLine(
               io.stderr,
-              `Sorry — the investigation failed (trace ${job.data.traceId ?? 'unknown'}): ${error instanceof Error ? error.message : String(error)}`,
+              `Sorry — the investigation failed (trace ${job.data.traceId ?? 'unknown'}): ` +
+                `${error instanceof Error ? error.message : String(error)}`,
             );
             resolve(1);
           },

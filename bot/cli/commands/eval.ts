@@ -54,7 +54,9 @@ export const evalCommand: Command = {
         });
         writeLine(
           io.stderr,
-          `  ${result.verdict.isPassed ? 'PASS' : 'FAIL'} in ${(result.wallMs / 1_000).toFixed(2)} s, ${result.toolCalls} tool calls${result.verdict.isPassed ? '' : ` — ${result.error ?? result.verdict.reason}`}`,
+          `  ${result.verdict.isPassed ? 'PASS' : 'FAIL'} in ${(result.wallMs / 1_000).toFixed(2)} s, ` +
+            `${result.toolCalls} tool ` +
+            `calls${result.verdict.isPassed ? '' : ` — ${result.error ?? result.verdict.reason}`}`,
         );
         results.push(result);
       }

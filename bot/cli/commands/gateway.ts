@@ -77,7 +77,9 @@ export const gatewayCommand: Command = {
       const down = status.filter((item) => !item.healthy).map((item) => `${item.kind}/${item.instance}`);
       writeLine(
         io.stderr,
-        `sre-bot gateway listening on ${url}: ${describeConfig(config)}; ${count(status.length - down.length, 'upstream')} healthy${down.length > 0 ? `, not answering: ${down.join(', ')}` : ''}`,
+        `sre-bot gateway listening on ${url}: ${describeConfig(config)}; ` +
+          `${count(status.length - down.length, 'upstream')} ` +
+          `healthy${down.length > 0 ? `, not answering: ${down.join(', ')}` : ''}`,
       );
       await io.stopSignal;
     } finally {

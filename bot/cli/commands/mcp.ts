@@ -85,7 +85,8 @@ async function serve(
     if (!prepared.settings.authToken)
       throw new BotError(
         'config_invalid',
-        `invalid ${options.name} MCP server configuration: MCP_AUTH_TOKEN is required with --http (callers must send it as a bearer token)`,
+        `invalid ${options.name} MCP server configuration: MCP_AUTH_TOKEN is required with --http (callers must ` +
+          `send it as a bearer token)`,
       );
     const server = await startHttpTransport({
       createServer: prepared.createServer,

@@ -18,7 +18,8 @@ const listCommand: Command = {
       } catch (error) {
         writeLine(
           io.stdout,
-          `${basename(file).replace(/\.ya?ml$/, '')} — (invalid: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)})`,
+          `${basename(file).replace(/\.ya?ml$/, '')} — (invalid: ` +
+            `${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)})`,
         );
       }
     }
@@ -27,7 +28,8 @@ const listCommand: Command = {
 };
 
 const UP_USAGE =
-  'sandbox up [--scenario NAME | --scenario-file PATH] [--clusters N] [--argocd-instances N] [--apps N] [--pods N] [--latency-ms N] [--down INSTANCE]... [--with-gateway] [--json]';
+  'sandbox up [--scenario NAME | --scenario-file PATH] [--clusters N] [--argocd-instances N] [--apps N] [--pods ' +
+  'N] [--latency-ms N] [--down INSTANCE]... [--with-gateway] [--json]';
 
 const upCommand: Command = {
   name: 'up',

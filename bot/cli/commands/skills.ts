@@ -33,7 +33,8 @@ async function withCatalog<T>(
       const first = error.issues[0];
       writeLine(
         io.stderr,
-        `warning: ${relative(io.cwd, error.path)}:${first?.line ?? 1}: ${first?.rule ?? 'invalid'}: ${first?.message ?? 'invalid skill'} (not served; run 'sre-bot skills lint')`,
+        `warning: ${relative(io.cwd, error.path)}:${first?.line ?? 1}: ${first?.rule ?? 'invalid'}: ` +
+          `${first?.message ?? 'invalid skill'} (not served; run 'sre-bot skills lint')`,
       );
     }
     return await fn(catalog);
@@ -93,7 +94,8 @@ const newCommand: Command = {
     await writeFile(join(folder, SKILL_FILE), renderSkillTemplate(input), 'utf8');
     writeLine(
       io.stdout,
-      `created ${relative(io.cwd, join(folder, SKILL_FILE))}: fill in the sections, then run 'sre-bot skills lint ${relative(io.cwd, folder)}'`,
+      `created ${relative(io.cwd, join(folder, SKILL_FILE))}: fill in the sections, then run 'sre-bot skills ` +
+        `lint ${relative(io.cwd, folder)}'`,
     );
     return 0;
   },
@@ -166,10 +168,10 @@ const showCommand: Command = {
       writeLine(io.stdout, `signals:     ${skill.signals.replace(/\s*\n\s*/g, '; ') || '(none)'}`);
       writeLine(io.stdout, `file:        ${relative(io.cwd, skill.provenance.path)}`);
       writeLine(io.stdout, `sha256:      ${skill.provenance.sha256}`);
-      writeLine(
-        io.stdout,
-        `last commit: ${commit ? `${commit.sha.slice(0, 12)} ${commit.date} ${commit.author}: ${commit.subject}` : '(not committed)'}`,
-      );
+      const commitLine = commit
+        ? `${commit.sha.slice(0, 12)} ${commit.date} ${commit.author}: ${commit.subject}`
+        : undefined;
+      writeLine(io.stdout, `last commit: ${commitLine ?? '(not committed)'}`);
       for (const shadow of skill.provenance.shadows) writeLine(io.stdout, `overrides:   ${relative(io.cwd, shadow)}`);
       if (references.length > 0) writeLine(io.stdout, `references:  ${references.join(', ')}`);
       writeLine(io.stdout, '');

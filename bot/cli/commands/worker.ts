@@ -149,7 +149,9 @@ export const workerCommand: Command = {
       role = startWorkerRole(io, runtime, queue, settings, { metrics, ...(concurrency ? { concurrency } : {}) });
       writeLine(
         io.stderr,
-        `sre-bot worker: draining '${INVESTIGATION_QUEUE}' on Redis (concurrency ${concurrency ?? config.WORKER_CONCURRENCY}, ${runtime.model ? 'model configured' : 'no model: triage answers'})`,
+        `sre-bot worker: draining '${INVESTIGATION_QUEUE}' on Redis (concurrency ` +
+          `${concurrency ?? config.WORKER_CONCURRENCY}, ` +
+          `${runtime.model ? 'model configured' : 'no model: triage answers'})`,
       );
       await io.stopSignal;
     } finally {

@@ -58,7 +58,8 @@ export function checkFixSection(context: LintContext, sink: IssueSink): void {
       sink.error(
         line,
         'fix-kubectl-write',
-        '`## Fix` must not change production with kubectl; change the manifest, values file or overlay in git and let Argo CD sync it',
+        '`## Fix` must not change production with kubectl; change the manifest, values file or overlay in git ' +
+          'and let Argo CD sync it',
       );
     }
     const previous = bodyLines[line - context.source.bodyStartLine - 1] ?? '';
@@ -69,7 +70,8 @@ export function checkFixSection(context: LintContext, sink: IssueSink): void {
       sink.error(
         line,
         'fix-argocd-application',
-        '`## Fix` must not edit the Argo CD Application; change the source it points at (values file, overlay, manifest in git)',
+        '`## Fix` must not edit the Argo CD Application; change the source it points at (values file, overlay, ' +
+          'manifest in git)',
       );
     }
   }

@@ -31,7 +31,8 @@ function checkName(context: LintContext, sink: IssueSink, value: unknown): void 
     sink.error(
       line,
       'name-format',
-      `\`name\` '${value}' must be lowercase a-z and 0-9 joined by single hyphens, without a leading or trailing hyphen`,
+      `\`name\` '${value}' must be lowercase a-z and 0-9 joined by single hyphens, without a leading or ` +
+        `trailing hyphen`,
     );
   }
   if (value !== context.folderName) {
@@ -114,7 +115,8 @@ function checkMetadata(context: LintContext, sink: IssueSink, value: unknown): v
       sink.error(
         frontmatterKeyLine(context.source, key, true),
         'metadata-type',
-        `\`metadata.${key}\` must be a string (quote it in YAML), got ${Array.isArray(entry) ? 'a list' : typeof entry}`,
+        `\`metadata.${key}\` must be a string (quote it in YAML), got ` +
+          `${Array.isArray(entry) ? 'a list' : typeof entry}`,
       );
     }
   }
@@ -176,7 +178,8 @@ export function checkFrontmatter(context: LintContext, sink: IssueSink): void {
       sink.error(
         frontmatterKeyLine(source, key),
         'unknown-key',
-        `unknown frontmatter key '${key}': the spec allows ${ALLOWED_FRONTMATTER_KEYS.join(', ')}; put extras under metadata`,
+        `unknown frontmatter key '${key}': the spec allows ${ALLOWED_FRONTMATTER_KEYS.join(', ')}; put extras ` +
+          `under metadata`,
       );
     }
   }

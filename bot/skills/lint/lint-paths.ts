@@ -110,7 +110,8 @@ export function formatLintReport(report: LintReport): string {
       `${issue.path}:${issue.line}: ${issue.rule}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`,
   );
   lines.push(
-    `${report.skills} skill${report.skills === 1 ? '' : 's'} checked: ${report.errors} error${report.errors === 1 ? '' : 's'}, ${report.warnings} warning${report.warnings === 1 ? '' : 's'}`,
+    `${report.skills} skill${report.skills === 1 ? '' : 's'} checked: ${report.errors} ` +
+      `error${report.errors === 1 ? '' : 's'}, ${report.warnings} warning${report.warnings === 1 ? '' : 's'}`,
   );
   return lines.join('\n');
 }

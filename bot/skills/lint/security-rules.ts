@@ -20,14 +20,29 @@ const INJECTION: readonly RegExp[] = [
   /<\|?(?:im_start|im_end|system|endoftext)\|?>/i,
 ];
 
-const SENSITIVE = String.raw`(?:secrets?|tokens?|credentials?|passwords?|kubeconfigs?|api[ _-]?keys?|private keys?|env(?:ironment)? variables?|cookies?|session)`;
+const SENSITIVE = `(?:${[
+  'secrets?',
+  'tokens?',
+  'credentials?',
+  'passwords?',
+  'kubeconfigs?',
+  'api[ _-]?keys?',
+  'private keys?',
+  'env(?:ironment)? variables?',
+  'cookies?',
+  'session',
+].join('|')})`;
 const EXFILTRATION: readonly RegExp[] = [
   new RegExp(
-    String.raw`\b(?:send|post|upload|forward|exfiltrate|transmit|email|paste|copy|push|share)\b[^\n]{0,80}\b${SENSITIVE}\b[^\n]{0,80}\b(?:to|into|at)\s+(?:https?://|\S+@\S+|an?\s+(?:external|remote|public)|the\s+(?:webhook|url|endpoint|following)|this\s+(?:url|webhook|endpoint)|webhook|pastebin|gist)`,
+    String.raw`\b(?:send|post|upload|forward|exfiltrate|transmit|email|paste|copy|push|share)\b[^\n]{0,80}` +
+      String.raw`\b${SENSITIVE}\b[^\n]{0,80}\b(?:to|into|at)\s+` +
+      String.raw`(?:https?://|\S+@\S+|an?\s+(?:external|remote|public)|the\s+(?:webhook|url|endpoint|following)|` +
+      String.raw`this\s+(?:url|webhook|endpoint)|webhook|pastebin|gist)`,
     'i',
   ),
   new RegExp(
-    String.raw`\b(?:include|embed|put|append|encode)\b[^\n]{0,40}\b${SENSITIVE}\b[^\n]{0,60}\b(?:in|into)\b[^\n]{0,20}\b(?:url|link|query string|image|dns|answer|reply|response|slack message)\b`,
+    String.raw`\b(?:include|embed|put|append|encode)\b[^\n]{0,40}\b${SENSITIVE}\b[^\n]{0,60}\b(?:in|into)\b` +
+      String.raw`[^\n]{0,20}\b(?:url|link|query string|image|dns|answer|reply|response|slack message)\b`,
     'i',
   ),
   /\bcurl\b[^\n]*(?:\s-d\b|\s--data\S*|\s-F\b|\s--form\b|\s-T\b|\s--upload-file\b)[^\n]*(?:\$\{?[A-Z_]*(?:TOKEN|SECRET|KEY|PASS)|secret|token|kubeconfig|\/var\/run\/secrets)/i,
@@ -113,7 +128,8 @@ export function scanSecurity(
       sink.error(
         lineNumber,
         'prompt-injection',
-        "text that tries to override the agent's instructions; skills give troubleshooting steps, not orders about the prompt",
+        "text that tries to override the agent's instructions; skills give troubleshooting steps, not orders " +
+          'about the prompt',
       );
     }
     if (wants.exfiltration && EXFILTRATION.some((pattern) => pattern.test(line))) {
@@ -151,7 +167,8 @@ export function scanSecurity(
       sink.error(
         lineNumber,
         'write-tool-approval',
-        `'${writeTool[0]}' changes the estate; say in the same sentence that it runs only after an on-call engineer approves it`,
+        `'${writeTool[0]}' changes the estate; say in the same sentence that it runs only after an on-call ` +
+          `engineer approves it`,
       );
     }
   });

@@ -197,7 +197,8 @@ function routes(instance: ArgoInstance): Route[] {
         throw new ArgoApiError(
           404,
           GrpcCode.notFound,
-          `${query.get('kind') ?? 'resource'} "${query.get('resourceName') ?? ''}" not found as part of application "${name}"`,
+          `${query.get('kind') ?? 'resource'} "${query.get('resourceName') ?? ''}" not found as part of ` +
+            `application "${name}"`,
         );
       return { manifest: JSON.stringify(match.live) };
     }),

@@ -90,7 +90,9 @@ export async function compareApplication(
   const watchedNamespaces = new Set<string>([definition.destination.namespace]);
   const cluster = context.cluster(definition.destination.name ?? definition.destination.server ?? '');
   if (!cluster) {
-    const message = `Application destination {${definition.destination.server ?? ''} ${definition.destination.name ?? ''}} is invalid: there are no clusters with this name: ${definition.destination.name ?? ''}`;
+    const message =
+      `Application destination {${definition.destination.server ?? ''} ${definition.destination.name ?? ''}} is ` +
+      `invalid: there are no clusters with this name: ${definition.destination.name ?? ''}`;
     return {
       resources: [],
       status: {
@@ -108,7 +110,10 @@ export async function compareApplication(
   const downServer = context.unreachableServer?.(definition.destination.name ?? definition.destination.server ?? '');
   if (downServer) {
     const host = downServer.replace(/^https?:\/\//, '');
-    const message = `Failed to load live state: failed to get cluster info for "${downServer}": error synchronizing cache state : failed to sync cluster ${downServer}: failed to load initial state of resource Pod: Get "${downServer}/api/v1/pods?limit=500": dial tcp ${host}: i/o timeout`;
+    const message =
+      `Failed to load live state: failed to get cluster info for "${downServer}": error synchronizing cache state ` +
+      `: failed to sync cluster ${downServer}: failed to load initial state of resource Pod: Get ` +
+      `"${downServer}/api/v1/pods?limit=500": dial tcp ${host}: i/o timeout`;
     return {
       resources: record.comparison?.resources ?? [],
       status: {
@@ -128,7 +133,9 @@ export async function compareApplication(
     rendered = await context.render(definition.source.targetRevision, definition.source.path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const message = `Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = ${reason}`;
+    const message =
+      `Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc ` +
+      `= ${reason}`;
     return {
       resources: [],
       status: {

@@ -20,7 +20,10 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 
 /** Stable identity of a resource: `group/Kind/namespace/name`. */
 export function resourceKey(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
-  return `${splitApiVersion(object.apiVersion).group}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+  return (
+    `${splitApiVersion(object.apiVersion).group}/${object.kind}/${object.metadata.namespace ?? ''}/` +
+    `${object.metadata.name}`
+  );
 }
 
 /** The tracking id Argo CD writes on every object an app manages. */

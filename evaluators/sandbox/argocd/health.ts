@@ -169,7 +169,9 @@ export function resourceHealth(
       if (available < desired)
         return {
           status: 'Progressing',
-          message: `Waiting for daemon set "${object.metadata.name}" rollout to finish: ${available} of ${desired} updated pods are available...`,
+          message:
+            `Waiting for daemon set "${object.metadata.name}" rollout to finish: ${available} of ${desired} ` +
+            `updated pods are available...`,
         };
       return { status: 'Healthy' };
     }

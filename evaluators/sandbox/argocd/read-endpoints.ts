@@ -108,7 +108,8 @@ export async function applicationManifests(instance: ArgoInstance, name: string,
     throw new ArgoApiError(
       500,
       2,
-      `failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = ${error instanceof Error ? error.message : String(error)}`,
+      `failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = ` +
+        `${error instanceof Error ? error.message : String(error)}`,
     );
   }
   const targets = prepareTargets(definition.name, definition.destination.namespace, rendered.objects);
@@ -153,7 +154,9 @@ export function clusterList(instances: ArgoInstance): { metadata: Record<string,
       const connectionState = entry.isUnreachable
         ? {
             status: 'Failed',
-            message: `failed to sync cluster ${entry.server}: dial tcp ${entry.server.replace(/^https?:\/\//, '')}: i/o timeout`,
+            message:
+              `failed to sync cluster ${entry.server}: dial tcp ${entry.server.replace(/^https?:\/\//, '')}: i/o ` +
+              `timeout`,
             attemptedAt: at,
           }
         : { status: 'Successful', message: '', attemptedAt: at };

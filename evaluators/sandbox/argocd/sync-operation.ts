@@ -137,7 +137,9 @@ export async function runSync(
     return {
       operation,
       phase: 'Error',
-      message: `ComparisonError: Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = ${errorText(error)}`,
+      message:
+        `ComparisonError: Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: ` +
+        `code = Unknown desc = ${errorText(error)}`,
       startedAt,
       finishedAt: context.now().toISOString(),
     };

@@ -99,7 +99,8 @@ async function handle(
     }
     const resource = resourceOf(path);
     if (resource && options.deniedResources?.includes(resource)) {
-      const message = `${resource} is forbidden: the sandbox token cannot ${method.toLowerCase()} resource "${resource}"`;
+      const message =
+        `${resource} is forbidden: the sandbox token cannot ` + `${method.toLowerCase()} resource "${resource}"`;
       sendJson(response, 403, statusBody(403, 'Forbidden', message));
       return;
     }

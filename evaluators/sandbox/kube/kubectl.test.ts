@@ -160,7 +160,8 @@ describe('kubectl against the simulated cluster', () => {
         'apiVersion: v1',
         'kind: Service',
         'metadata: {name: web-admin, namespace: shop}',
-        'spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}, {name: metrics, port: 9090, targetPort: 9090}]}',
+        'spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}, {name: metrics, port: ' +
+          '9090, targetPort: 9090}]}',
         '',
       ].join('\n'),
     );
@@ -298,7 +299,8 @@ describe('kubectl against the simulated cluster', () => {
     expect(denial).toContain('admission webhook "validate.kyverno.svc-fail" denied the request');
     expect(denial).toContain('resource Deployment/shop/nightly was blocked due to the following policies');
     expect(denial).toContain(
-      "autogen-validate-image-tag: 'validation error: Using a mutable image tag e.g. ''latest'' is not allowed. rule autogen-validate-image-tag failed at path /spec/template/spec/containers/0/image/'",
+      "autogen-validate-image-tag: 'validation error: Using a mutable image tag e.g. ''latest'' is not allowed. " +
+        "rule autogen-validate-image-tag failed at path /spec/template/spec/containers/0/image/'",
     );
     await writeFile(file, (await readFile(file, 'utf8')).replace(':latest', ':3.0.0'));
     expect(await kubectl('apply', '--dry-run=server', '-f', file)).toContain(

@@ -213,7 +213,9 @@ function create(context: RequestContext, target: ResourceTarget): void {
     metadata.namespace = target.namespace ?? metadata.namespace ?? 'default';
   }
   if (!metadata.name && typeof metadata.generateName === 'string') {
-    metadata.name = `${metadata.generateName}${stableSuffix(`${metadata.generateName}|${context.cluster.currentResourceVersion?.() ?? ''}`)}`;
+    metadata.name =
+      `${metadata.generateName}` +
+      `${stableSuffix(`${metadata.generateName}|${context.cluster.currentResourceVersion?.() ?? ''}`)}`;
   }
   const object = write(
     context,
@@ -293,7 +295,9 @@ function modify(context: RequestContext, target: ResourceTarget): void {
       throw new KubeApiError(
         415,
         'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+        `the body of the request was in an unknown format - accepted media types include: ` +
+          `application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, ` +
+          `application/strategic-merge-patch+json`,
       );
     // A patch applies to the latest version unless it names a resourceVersion itself.
     const patchedVersion = (body as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;

@@ -181,7 +181,9 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
           creationTimestamp: stored.metadata.creationTimestamp,
           annotations: {
             'kubernetes.io/description':
-              'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.',
+              'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints ' +
+              'such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across ' +
+              'distributions of Kubernetes clusters.',
           },
         },
         data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n' },
@@ -208,7 +210,8 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
       throw new KubeApiError(
         422,
         'Invalid',
-        `${type.kind}${type.group ? `.${type.group}` : ''} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        `${type.kind}${type.group ? `.${type.group}` : ''} "" is invalid: metadata.name: Required value: name ` +
+          `or generateName is required`,
       );
     }
     const namespace = type.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
@@ -232,7 +235,8 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
         throw new KubeApiError(
           409,
           'Conflict',
-          `Operation cannot be fulfilled on ${resourceName(type)} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+          `Operation cannot be fulfilled on ${resourceName(type)} "${object.metadata.name}": the object has ` +
+            `been modified; please apply your changes to the latest version and try again`,
         );
       }
     }

@@ -22,7 +22,8 @@ interface Printer {
   cells(object: KubeObject, now: Date): unknown[];
 }
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- printers read deep, schemaless status fields
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- printers read deep, schemaless status fields
+type J = Record<string, any>;
 
 function col(name: string, type = 'string', priority = 0, format = ''): TableColumn {
   return { name, type, format: name === 'Name' ? 'name' : format, description: `${name} of the object`, priority };

@@ -6,7 +6,8 @@
  *   resource Deployment/shop/checkout was blocked due to the following policies
  *
  *   disallow-latest-tag:
- *     autogen-validate-image-tag: 'validation error: ... rule autogen-validate-image-tag failed at path /spec/template/spec/containers/0/image/'
+ * autogen-validate-image-tag: 'validation error: ... rule autogen-validate-image-tag failed at path
+ * /spec/template/spec/containers/0/image/'
  */
 import type { AdmissionDenial, KubeObject } from '../kube/cluster-api.js';
 
@@ -20,7 +21,8 @@ export function formatAdmissionDenial(object: KubeObject, denials: AdmissionDeni
   const lines = [
     `admission webhook "${KYVERNO_WEBHOOK}" denied the request: `,
     '',
-    `resource ${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name} was blocked due to the following policies `,
+    `resource ${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name} was blocked due to the ` +
+      `following policies `,
     '',
   ];
   for (const [policy, entries] of byPolicy) {

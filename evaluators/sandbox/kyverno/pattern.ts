@@ -1,6 +1,7 @@
 /**
  * Kyverno `validate.pattern` matching (the subset documented in README.md): anchors `(k)`
- * condition, `=(k)` equality, `X(k)` negation, `^(k)` existence, `<(k)` global, `+(k)` add; value operators `*`, `?`, `!`, `|`, `&`, `>`, `>=`,
+ * condition, `=(k)` equality, `X(k)` negation, `^(k)` existence, `<(k)` global, `+(k)` add; value operators `*`, `?`,
+ * `!`, `|`, `&`, `>`, `>=`,
  * `<`, `<=`, ranges `a-b` / `a!-b`, quantities; arrays matched element by element.
  */
 import { parseQuantity } from '../kube/quantity.js';

@@ -151,7 +151,8 @@ function checkReferences(scenario: Scenario, file: string): string[] {
       names.add(app.name);
       if (!clusters.has(app.destination.cluster))
         problems.push(
-          `${file}: argocd.${instance.name}.apps.${app.name}.destination.cluster: unknown cluster '${app.destination.cluster}'`,
+          `${file}: argocd.${instance.name}.apps.${app.name}.destination.cluster: unknown cluster ` +
+            `'${app.destination.cluster}'`,
         );
     }
   }

@@ -13,8 +13,10 @@ export const getApplicationDiffTool = defineArgocdTool({
   name: 'get_application_diff',
   title: 'Get application diff',
   description:
-    'What differs between git (desired) and the cluster (live) for an Argo CD application: one compact unified diff per OutOfSync resource ' +
-    '(--- live, +++ desired), status and server-managed fields ignored, Secret values masked. Resources missing from the cluster or to be pruned are listed.',
+    'What differs between git (desired) and the cluster (live) for an Argo CD application: one compact unified ' +
+    'diff per OutOfSync resource ' +
+    ('(--- live, +++ desired), status and server-managed fields ignored, Secret values masked. Resources missing ' +
+      'from the cluster or to be pruned are listed.'),
   inputSchema: z.strictObject({
     name: applicationNameSchema,
     kind: z.string().min(1).max(63).optional().describe('Only resources of this kind.'),
@@ -116,12 +118,21 @@ export const getApplicationDiffTool = defineArgocdTool({
     };
     if (diffs.length === 0) {
       return {
-        text: `Application ${input.name}: no differences between git and the cluster${outOfSync ? ` in the manifests compared (status lists ${outOfSync} OutOfSync; they may be ignored-difference or hook resources)` : ''} (sync=${app.status?.sync?.status ?? '?'}).`,
+        text:
+          `Application ${input.name}: no differences between git and the ` +
+          'cluster' +
+          (outOfSync
+            ? ` in the manifests compared (status lists ${outOfSync} OutOfSync; ` +
+              'they may be ignored-difference or hook resources)'
+            : '') +
+          ' ' +
+          `(sync=${app.status?.sync?.status ?? '?'}).`,
         structured: { name: input.name, ...state, diffs: [] },
       };
     }
     const lines = [
-      `Application ${input.name}: ${diffs.length} resource(s) differ (--- live, +++ desired from git @ ${app.status?.sync?.revision?.slice(0, 7) ?? '?'})`,
+      `Application ${input.name}: ${diffs.length} resource(s) differ (--- live, +++ desired from git @ ` +
+        `${app.status?.sync?.revision?.slice(0, 7) ?? '?'})`,
     ];
     for (const diff of diffs) {
       if (diff.change === 'missing-in-cluster')

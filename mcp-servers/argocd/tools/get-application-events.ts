@@ -23,8 +23,10 @@ export const getApplicationEventsTool = defineArgocdTool({
   name: 'get_application_events',
   title: 'Get application events',
   description:
-    'Kubernetes events of an Argo CD application (sync started/failed/succeeded, health changes) — or of one managed resource when resourceName and ' +
-    'resourceNamespace are given — grouped by reason and message with counts, newest first. Warnings only with warningsOnly=true.',
+    'Kubernetes events of an Argo CD application (sync started/failed/succeeded, health changes) — or of one ' +
+    'managed resource when resourceName and ' +
+    ('resourceNamespace are given — grouped by reason and message with counts, newest first. Warnings only with ' +
+      'warningsOnly=true.'),
   inputSchema: z.strictObject({
     name: applicationNameSchema,
     resourceName: z
@@ -112,7 +114,9 @@ export const getApplicationEventsTool = defineArgocdTool({
     const lines = [`${sorted.length} event group(s) for ${subject}, newest first:`];
     for (const group of page.items)
       lines.push(
-        `  x${group.count} ${group.type === 'Warning' ? 'Warning ' : ''}${group.reason} ${group.object.kind}/${group.object.name} (${formatAge(group.lastSeen, now)} ago): ${clip(group.message, 300)}`,
+        `  x${group.count} ${group.type === 'Warning' ? 'Warning ' : ''}${group.reason} ` +
+          `${group.object.kind}/${group.object.name} (${formatAge(group.lastSeen, now)} ago): ` +
+          `${clip(group.message, 300)}`,
       );
     const footer = pageFooter(page, 'event groups');
     if (footer) lines.push(footer);

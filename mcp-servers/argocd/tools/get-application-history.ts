@@ -10,7 +10,8 @@ export const getApplicationHistoryTool = defineArgocdTool({
   name: 'get_application_history',
   title: 'Get application history',
   description:
-    'Deployment history of an Argo CD application, newest first: history id (for rollback_application), revision, when, who/what initiated it, ' +
+    'Deployment history of an Argo CD application, newest first: history id (for rollback_application), ' +
+    'revision, when, who/what initiated it, ' +
     'and the commit author and message. Use it to tie a regression to the deployment that introduced it.',
   inputSchema: z.strictObject({ name: applicationNameSchema, limit: z.number().int().min(1).max(50).default(10) }),
   outputSchema: z.object({
@@ -36,7 +37,8 @@ export const getApplicationHistoryTool = defineArgocdTool({
         structured: { name: input.name, ...current, history: [], total: 0 },
       };
     const lines = [
-      `Application ${input.name}: ${total} deployment(s), newest first (current revision ${app.status?.sync?.revision?.slice(0, 7) ?? '?'}):`,
+      `Application ${input.name}: ${total} deployment(s), newest first (current revision ` +
+        `${app.status?.sync?.revision?.slice(0, 7) ?? '?'}):`,
       ...history.map((entry) => formatHistoryLine(entry, now, app.status?.sync?.revision)),
     ];
     if (total > history.length) lines.push(`… ${total - history.length} older deployments not shown; raise limit`);

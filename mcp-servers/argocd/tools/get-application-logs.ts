@@ -17,8 +17,10 @@ export const getApplicationLogsTool = defineArgocdTool({
   name: 'get_application_logs',
   title: 'Get application logs',
   description:
-    "Container logs of an Argo CD application's pods through Argo CD: one pod (podName) or all pods of a workload (kind + resourceName, e.g. Deployment api). " +
-    'Without either, the least healthy pod in the resource tree is used. Tail-bounded, grep-able, repeated lines collapsed, token-like strings redacted.',
+    "Container logs of an Argo CD application's pods through Argo CD: one pod (podName) or all pods of a " +
+    'workload (kind + resourceName, e.g. Deployment api). ' +
+    ('Without either, the least healthy pod in the resource tree is used. Tail-bounded, grep-able, repeated ' +
+      'lines collapsed, token-like strings redacted.'),
   inputSchema: z.strictObject({
     name: applicationNameSchema,
     podName: objectName.optional(),
@@ -63,7 +65,8 @@ export const getApplicationLogsTool = defineArgocdTool({
       if (!worst?.name)
         throw new McpServerError(
           'not_found',
-          `Application ${input.name} has no pods in its resource tree; check get_application for sync errors or get_application_tree.`,
+          `Application ${input.name} has no pods in its resource tree; check get_application for sync errors or ` +
+            `get_application_tree.`,
         );
       podName = worst.name;
       namespace = worst.namespace ?? namespace;
@@ -83,7 +86,13 @@ export const getApplicationLogsTool = defineArgocdTool({
       .join('\n');
     const condensed = condenseLog(text, input.grep ? { grep: input.grep } : {});
     const target = podName ? `pod ${podName}` : `${input.kind ?? 'workload'} ${input.resourceName}`;
-    const header = `logs of ${target} (application ${input.name})${input.container ? ` container ${input.container}` : ''}${input.previous ? ' (previous run)' : ''}: ${condensed.totalLines} lines${condensed.matchedLines !== undefined ? `, ${condensed.matchedLines} match '${input.grep}'` : ''}${condensed.collapsedLines ? `, ${condensed.collapsedLines} repeats collapsed` : ''}`;
+    const header =
+      `logs of ${target} (application ` +
+      (`${input.name})${input.container ? ` container ${input.container}` : ''}` +
+        `${input.previous ? ' (previous run)' : ''}: `) +
+      `${condensed.totalLines} ` +
+      (`lines${condensed.matchedLines !== undefined ? `, ${condensed.matchedLines} match '${input.grep}'` : ''}` +
+        `${condensed.collapsedLines ? `, ${condensed.collapsedLines} repeats collapsed` : ''}`);
     const body = condensed.lines.length ? condensed.lines : ['(no log lines)'];
     const kept = fitLines([...body].reverse(), 7_000, 'lower tailLines or use grep')
       .split('\n')

@@ -58,7 +58,8 @@ export const getApplicationTreeTool = defineArgocdTool({
   name: 'get_application_tree',
   title: 'Get application tree',
   description:
-    'Live resource tree of an Argo CD application (Deployments, ReplicaSets, Pods, Services, ...), unhealthy nodes first with health message, ' +
+    'Live resource tree of an Argo CD application (Deployments, ReplicaSets, Pods, Services, ...), unhealthy ' +
+    'nodes first with health message, ' +
     'parent chain and pod info (status, restarts, images); healthy nodes are counted per kind unless all=true.',
   inputSchema: z.strictObject({
     name: applicationNameSchema,
@@ -93,12 +94,19 @@ export const getApplicationTreeTool = defineArgocdTool({
       );
     const healthy = nodes.filter((node) => !isUnhealthy(node));
     const lines = [
-      `Application ${input.name}: ${nodes.length} live resources, ${unhealthy.length} not healthy${tree.orphanedNodes?.length ? `, ${tree.orphanedNodes.length} orphaned` : ''}`,
+      `Application ${input.name}: ${nodes.length} live resources, ${unhealthy.length} not ` +
+        `healthy${tree.orphanedNodes?.length ? `, ${tree.orphanedNodes.length} orphaned` : ''}`,
     ];
     const describe = (node: ResourceNode) => {
       const info = (node.info ?? []).map((entry) => `${entry.name}=${entry.value}`).join(' ');
       const parents = ancestry(node, byUid);
-      return `  ${node.health?.status ? `${node.health.status} ` : ''}${nodeLabel(node)}${node.namespace ? ` (${node.namespace})` : ''}${parents ? ` ← ${parents}` : ''}${info ? `  ${info}` : ''}${node.health?.message ? `: ${clip(node.health.message, 240)}` : ''}${node.images?.length ? `  images=${node.images.join(',')}` : ''}`;
+      return (
+        `  ` +
+        (`${node.health?.status ? `${node.health.status} ` : ''}${nodeLabel(node)}` +
+          `${node.namespace ? ` (${node.namespace})` : ''}${parents ? ` ← ${parents}` : ''}` +
+          `${info ? `  ${info}` : ''}${node.health?.message ? `: ${clip(node.health.message, 240)}` : ''}` +
+          `${node.images?.length ? `  images=${node.images.join(',')}` : ''}`)
+      );
     };
     for (const node of unhealthy.slice(0, input.limit)) lines.push(describe(node));
     if (unhealthy.length > input.limit)
@@ -109,7 +117,8 @@ export const getApplicationTreeTool = defineArgocdTool({
       const counts = new Map<string, number>();
       for (const node of healthy) counts.set(node.kind ?? '?', (counts.get(node.kind ?? '?') ?? 0) + 1);
       lines.push(
-        `  healthy/no health: ${[...counts].map(([kind, count]) => `${count} ${kind}`).join(', ')} (all=true lists them)`,
+        `  healthy/no health: ${[...counts].map(([kind, count]) => `${count} ${kind}`).join(', ')} (all=true ` +
+          `lists them)`,
       );
     }
     const asData = (node: ResourceNode) => ({

@@ -110,8 +110,10 @@ export const getApplicationTool = defineArgocdTool({
   name: 'get_application',
   title: 'Get application',
   description:
-    'One Argo CD application in one call: sync and health status, last operation phase and message (sync errors, admission denials) with the failed resources, ' +
-    'conditions, source repo/path/revision, destination, unhealthy and out-of-sync resources, and the last 5 deployments with commit author and message.',
+    'One Argo CD application in one call: sync and health status, last operation phase and message (sync ' +
+    'errors, admission denials) with the failed resources, ' +
+    ('conditions, source repo/path/revision, destination, unhealthy and out-of-sync resources, and the last 5 ' +
+      'deployments with commit author and message.'),
   inputSchema: z.strictObject({
     name: applicationNameSchema,
     historyCount: z.number().int().min(0).max(20).default(5),

@@ -35,8 +35,10 @@ export const listApplicationsTool = defineArgocdTool({
   name: 'list_applications',
   title: 'List applications',
   description:
-    'List Argo CD applications, one line each (sync/health, project, revision, failed operation, conditions), problems first. ' +
-    'Filters: project, health, sync status, name fragment, label selector. Use it to find the app behind a service before get_application.',
+    'List Argo CD applications, one line each (sync/health, project, revision, failed operation, conditions), ' +
+    'problems first. ' +
+    ('Filters: project, health, sync status, name fragment, label selector. Use it to find the app behind a ' +
+      'service before get_application.'),
   inputSchema: z.strictObject({
     project: z
       .string()
@@ -99,7 +101,11 @@ export const listApplicationsTool = defineArgocdTool({
       .sort((left, right) => rank(left) - rank(right) || left.metadata.name.localeCompare(right.metadata.name));
     if (matching.length === 0) {
       return {
-        text: `No applications match${apps.length > 0 ? ` (${apps.length} exist; loosen the filters)` : ' (this Argo CD has none visible to the token)'}.`,
+        text:
+          'No applications match' +
+          (apps.length > 0
+            ? ` (${apps.length} exist; loosen the filters).`
+            : ' (this Argo CD has none visible to the token).'),
         structured: { applications: [], total: 0 },
       };
     }

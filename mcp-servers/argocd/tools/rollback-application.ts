@@ -10,8 +10,10 @@ export const rollbackApplicationTool = defineArgocdTool({
   name: 'rollback_application',
   title: 'Roll back application',
   description:
-    'WRITE: roll an Argo CD application back to a previous deployment (history id from get_application_history). Argo CD refuses while auto-sync is on. ' +
-    'dryRun=true (the default) validates only. Prefer a git revert through a fix PR for a lasting change. Only offered when writes are enabled.',
+    'WRITE: roll an Argo CD application back to a previous deployment (history id from ' +
+    'get_application_history). Argo CD refuses while auto-sync is on. ' +
+    ('dryRun=true (the default) validates only. Prefer a git revert through a fix PR for a lasting change. Only ' +
+      'offered when writes are enabled.'),
   inputSchema: z.strictObject({
     name: applicationNameSchema,
     historyId: z.number().int().min(0).describe('History id to roll back to (get_application_history shows them).'),
@@ -27,13 +29,15 @@ export const rollbackApplicationTool = defineArgocdTool({
     if (!target) {
       throw new McpServerError(
         'not_found',
-        `Application ${input.name} has no history id ${input.historyId}; ids: ${history.map((entry) => entry.id).join(', ') || 'none'}. Call get_application_history.`,
+        `Application ${input.name} has no history id ${input.historyId}; ids: ` +
+          `${history.map((entry) => entry.id).join(', ') || 'none'}. Call get_application_history.`,
       );
     }
     if (app.spec?.syncPolicy?.automated) {
       throw new McpServerError(
         'conflict',
-        `Application ${input.name} has auto-sync enabled, so Argo CD refuses a rollback (it would sync back to git at once). Revert the commit in git instead, or have an operator disable auto-sync.`,
+        `Application ${input.name} has auto-sync enabled, so Argo CD refuses a rollback (it would sync back to ` +
+          `git at once). Revert the commit in git instead, or have an operator disable auto-sync.`,
       );
     }
     const result = await deps.argocd.rollback(input.name, {
@@ -47,7 +51,11 @@ export const rollbackApplicationTool = defineArgocdTool({
     );
     const operation = result.status?.operationState;
     return {
-      text: `${input.dryRun ? 'Dry-run rollback' : 'Rollback'} of ${input.name} to history #${input.historyId} (${shortRevision(target.revision)}): operation ${operation?.phase ?? 'started'}${operation?.message ? ` — ${clip(operation.message, 400)}` : ''}.${input.dryRun ? ' Nothing changed.' : ' The app is now OutOfSync with git until git is reverted too.'}`,
+      text:
+        `${input.dryRun ? 'Dry-run rollback' : 'Rollback'} of ${input.name} to history #${input.historyId} ` +
+        `(${shortRevision(target.revision)}): operation ` +
+        (`${operation?.phase ?? 'started'}${operation?.message ? ` — ${clip(operation.message, 400)}` : ''}.` +
+          `${input.dryRun ? ' Nothing changed.' : ' The app is now OutOfSync with git until git is reverted too.'}`),
       structured: {
         name: input.name,
         historyId: input.historyId,

@@ -9,8 +9,10 @@ export const syncApplicationTool = defineArgocdTool({
   name: 'sync_application',
   title: 'Sync application',
   description:
-    'WRITE: sync an Argo CD application to its git target revision (or a given revision). dryRun=true (the default) only validates: ' +
-    'manifests are applied with server-side dry-run, so admission denials show without changing anything. Only offered when writes are enabled.',
+    'WRITE: sync an Argo CD application to its git target revision (or a given revision). dryRun=true (the ' +
+    'default) only validates: ' +
+    ('manifests are applied with server-side dry-run, so admission denials show without changing anything. Only ' +
+      'offered when writes are enabled.'),
   inputSchema: z.strictObject({
     name: applicationNameSchema,
     dryRun: z.boolean().default(true),
@@ -40,7 +42,9 @@ export const syncApplicationTool = defineArgocdTool({
       (resource) => resource.status && resource.status !== 'Synced',
     );
     const lines = [
-      `${input.dryRun ? 'Dry-run sync' : 'Sync'} of ${input.name} to ${input.revision ?? result.spec?.source?.targetRevision ?? 'target revision'}: operation ${operation?.phase ?? 'started'}${operation?.message ? ` — ${clip(operation.message, 400)}` : ''}`,
+      `${input.dryRun ? 'Dry-run sync' : 'Sync'} of ${input.name} to ` +
+        `${input.revision ?? result.spec?.source?.targetRevision ?? 'target revision'}: operation ` +
+        `${operation?.phase ?? 'started'}${operation?.message ? ` — ${clip(operation.message, 400)}` : ''}`,
       ...failed.map(
         (resource) => `  ! ${resource.kind}/${resource.name} ${resource.status}: ${clip(resource.message ?? '', 300)}`,
       ),

@@ -57,7 +57,8 @@ export const checkServiceTool = defineKubernetesTool({
   name: 'check_service',
   title: 'Check service',
   description:
-    'Check why a Service does (not) route traffic: does its selector match any pods (and which labels differ on near-miss pods), ' +
+    'Check why a Service does (not) route traffic: does its selector match any pods (and which labels differ on ' +
+    'near-miss pods), ' +
     'how many endpoints are ready vs not ready, and does each targetPort exist on the selected containers.',
   inputSchema: z.strictObject({ name: objectNameSchema, namespace: namespaceSchema }),
   outputSchema: checkServiceOutputSchema,
@@ -74,7 +75,9 @@ export const checkServiceTool = defineKubernetesTool({
       );
       throw new McpServerError(
         'not_found',
-        `Service '${input.name}' not found in ${input.namespace}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_resources kind=Service namespace=${input.namespace}.`,
+        `Service '${input.name}' not found in ` +
+          `${input.namespace}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_resources ` +
+          `kind=Service namespace=${input.namespace}.`,
       );
     }
     const spec = service.spec ?? {};
@@ -92,7 +95,8 @@ export const checkServiceTool = defineKubernetesTool({
       .map(([key, value]) => `${key}=${value}`)
       .join(',');
     lines.push(
-      `Service ${input.namespace}/${input.name} ${spec.type ?? 'ClusterIP'} ${spec.clusterIP ?? ''} selector: ${selectorText || '(none: endpoints managed manually)'}`,
+      `Service ${input.namespace}/${input.name} ${spec.type ?? 'ClusterIP'} ${spec.clusterIP ?? ''} selector: ` +
+        `${selectorText || '(none: endpoints managed manually)'}`,
     );
     if (Object.keys(selector).length > 0 && selected.length === 0) {
       // Near misses: pods sharing at least one selector label, with the labels that differ.
@@ -127,14 +131,23 @@ export const checkServiceTool = defineKubernetesTool({
           .map(([key, value]) => `${key}=${value}`)
           .join(',');
         problems.push(
-          `pod ${pod.metadata.name} differs on ${differing.map(([key, value]) => `${key} (service wants '${value}', pod has '${pod.metadata.labels?.[key] ?? '<unset>'}')`).join(', ')}; pod labels: ${labels || 'none'}`,
+          `pod ${pod.metadata.name} differs on ` +
+            differing
+              .map(
+                ([key, value]) =>
+                  `${key} (service wants '${value}', pod has '${pod.metadata.labels?.[key] ?? '<unset>'}')`,
+              )
+              .join(', ') +
+            '; ' +
+            `pod labels: ${labels || 'none'}`,
         );
       }
     }
     const ready = (endpoints?.subsets ?? []).flatMap((subset) => subset.addresses ?? []);
     const notReady = (endpoints?.subsets ?? []).flatMap((subset) => subset.notReadyAddresses ?? []);
     lines.push(
-      `pods selected: ${selected.length} (${selected.filter((pod) => summarizePod(pod, now).isHealthy).length} healthy); endpoints: ${ready.length} ready, ${notReady.length} not ready`,
+      `pods selected: ${selected.length} (${selected.filter((pod) => summarizePod(pod, now).isHealthy).length} ` +
+        `healthy); endpoints: ${ready.length} ready, ${notReady.length} not ready`,
     );
     if (selected.length > 0 && ready.length === 0)
       problems.push('no ready endpoints: selected pods are not passing readiness');
@@ -184,7 +197,12 @@ export const checkServiceTool = defineKubernetesTool({
         containerPorts: declared,
       });
       portLines.push(
-        `  ${port.name ? `${port.name} ` : ''}${port.port} -> ${target}/${port.protocol ?? 'TCP'}: ${selected.length === 0 ? 'no pods to check' : exposing.length > 0 ? `declared by ${exposing.length}/${selected.length} pods` : `NOT declared by any selected container (containers declare ${declared.join(', ') || 'no ports'})`}`,
+        `  ${port.name ? `${port.name} ` : ''}${port.port} -> ${target}/${port.protocol ?? 'TCP'}: ` +
+          (selected.length === 0
+            ? 'no pods to check'
+            : exposing.length > 0
+              ? `declared by ${exposing.length}/${selected.length} pods`
+              : `NOT declared by any selected container (containers declare ${declared.join(', ') || 'no ports'})`),
       );
       if (selected.length > 0 && exposing.length === 0 && typeof target === 'string')
         problems.push(`targetPort '${target}' is a name no selected container declares`);

@@ -24,7 +24,9 @@ export function formatWorkloadReport(report: WorkloadReport, now: Date, maxPods:
   for (const pod of report.pods.slice(0, maxPods)) lines.push(...formatPodSummary(pod));
   if (report.pods.length > maxPods)
     lines.push(
-      `  … ${report.pods.length - maxPods} more pods (${report.pods.slice(maxPods).filter((pod) => !pod.isHealthy).length} unhealthy); call list_resources kind=Pod for all`,
+      `  … ${report.pods.length - maxPods} more pods ` +
+        `(${report.pods.slice(maxPods).filter((pod) => !pod.isHealthy).length} unhealthy); call list_resources ` +
+        `kind=Pod for all`,
     );
   if (report.missingReferences.length > 0) {
     lines.push('missing references (pods cannot start until these exist):');
@@ -33,7 +35,9 @@ export function formatWorkloadReport(report: WorkloadReport, now: Date, maxPods:
   }
   for (const claim of report.unboundClaims)
     lines.push(
-      `  ! PersistentVolumeClaim ${claim.name} is ${claim.phase}${claim.storageClassName ? ` (storageClassName ${claim.storageClassName})` : ''}: pods using it cannot start`,
+      `  ! PersistentVolumeClaim ${claim.name} is ` +
+        `${claim.phase}${claim.storageClassName ? ` (storageClassName ${claim.storageClassName})` : ''}: pods ` +
+        `using it cannot start`,
     );
   if (report.missingKeys.length > 0) {
     lines.push('missing keys:');
@@ -128,9 +132,12 @@ export const describeWorkloadTool = defineKubernetesTool({
   name: 'describe_workload',
   title: 'Describe workload',
   description:
-    'Explain the health of one Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod in a single call: rollout state and stuck conditions, ' +
-    'pods with container states, restart counts and last termination reason/exit code, scheduling problems, recent Warning events grouped with counts, ' +
-    'ConfigMaps/Secrets/PVCs (and keys) the pods reference but that do not exist, and the last log lines of crashing containers. ' +
+    'Explain the health of one Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod in a single call: ' +
+    'rollout state and stuck conditions, ' +
+    ('pods with container states, restart counts and last termination reason/exit code, scheduling problems, ' +
+      'recent Warning events grouped with counts, ') +
+    ('ConfigMaps/Secrets/PVCs (and keys) the pods reference but that do not exist, and the last log lines of ' +
+      'crashing containers. ') +
     'Omit namespace to search all namespaces. Start here for "why is X failing".',
   inputSchema: z.strictObject({
     name: objectNameSchema.describe('Workload name, e.g. checkout.'),

@@ -23,8 +23,10 @@ export const findWorkloadsTool = defineKubernetesTool({
   name: 'find_workloads',
   title: 'Find workloads',
   description:
-    'Find Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and standalone Pods whose name contains a fragment, across all namespaces ' +
-    '(or one). Returns kind, namespace/name and readiness, unhealthy first. Use it to locate "checkout" before describe_workload.',
+    'Find Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and standalone Pods whose name contains a ' +
+    'fragment, across all namespaces ' +
+    ('(or one). Returns kind, namespace/name and readiness, unhealthy first. Use it to locate "checkout" before ' +
+      'describe_workload.'),
   inputSchema: z.strictObject({
     nameContains: z.string().min(1).max(253).describe('Case-insensitive name fragment, e.g. "checkout".'),
     namespace: namespaceSchema.optional().describe('Limit to one namespace.'),
@@ -75,7 +77,10 @@ export const findWorkloadsTool = defineKubernetesTool({
       );
     if (found.length === 0) {
       return {
-        text: `No workload name contains '${input.nameContains}'${input.namespace ? ` in namespace ${input.namespace}` : ' in any namespace'}. Try a shorter fragment, or list_resources kind=Namespace to see namespaces.`,
+        text:
+          `No workload name contains ` +
+          `'${input.nameContains}'${input.namespace ? ` in namespace ${input.namespace}` : ' in any namespace'}. ` +
+          `Try a shorter fragment, or list_resources kind=Namespace to see namespaces.`,
         structured: { workloads: [], total: 0 },
       };
     }

@@ -30,8 +30,10 @@ export const getNamespaceHealthTool = defineKubernetesTool({
   name: 'get_namespace_health',
   title: 'Get namespace health',
   description:
-    'Everything unhealthy in one namespace in one call, ranked worst first: workloads below desired replicas or stuck rollouts, pods crashing / pending / ' +
-    'not ready (with reason), unbound PVCs, Services without ready endpoints, failed Jobs, and the top Warning event groups. Healthy objects are only counted.',
+    'Everything unhealthy in one namespace in one call, ranked worst first: workloads below desired replicas or ' +
+    'stuck rollouts, pods crashing / pending / ' +
+    ('not ready (with reason), unbound PVCs, Services without ready endpoints, failed Jobs, and the top Warning ' +
+      'event groups. Healthy objects are only counted.'),
   inputSchema: z.strictObject({
     namespace: namespaceSchema,
     sinceMinutes: z
@@ -141,7 +143,10 @@ export const getNamespaceHealthTool = defineKubernetesTool({
           !finding.object.startsWith('PersistentVolumeClaim/'),
       ).length;
     const lines = [
-      `namespace ${namespace}: ${findings.length === 0 ? 'healthy' : `${findings.length} problem(s)`} — ${workloads.length} workloads (${healthyWorkloads} healthy), ${pods.length} pods (${podSummaries.filter((pod) => pod.isHealthy).length} healthy), ${services.length} services, ${claims.length} PVCs`,
+      `namespace ${namespace}: ${findings.length === 0 ? 'healthy' : `${findings.length} problem(s)`} — ` +
+        `${workloads.length} workloads (${healthyWorkloads} healthy), ${pods.length} pods ` +
+        `(${podSummaries.filter((pod) => pod.isHealthy).length} healthy), ${services.length} services, ` +
+        `${claims.length} PVCs`,
     ];
     for (const finding of findings.slice(0, input.limit)) lines.push(`  ! ${finding.object}: ${finding.problem}`);
     if (findings.length > input.limit) lines.push(`  … ${findings.length - input.limit} more findings; raise limit`);
@@ -165,12 +170,10 @@ export const getNamespaceHealthTool = defineKubernetesTool({
     for (const [kind, objects] of lists) resolver.rememberList(kind, namespace, objects);
     const [shownFindings, shownWarnings] = await Promise.all([
       Promise.all(
-        findings
-          .slice(0, input.limit)
-          .map(async (finding) => ({
-            ...finding,
-            ...(await resolver.ownershipOfRef({ kind: finding.kind, name: finding.name, namespace })),
-          })),
+        findings.slice(0, input.limit).map(async (finding) => ({
+          ...finding,
+          ...(await resolver.ownershipOfRef({ kind: finding.kind, name: finding.name, namespace })),
+        })),
       ),
       withEventOwnership(warnings.slice(0, 8), resolver),
     ]);

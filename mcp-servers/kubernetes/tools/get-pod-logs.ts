@@ -18,8 +18,10 @@ export const getPodLogsTool = defineKubernetesTool({
   name: 'get_pod_logs',
   title: 'Get pod logs',
   description:
-    'Read the log tail of a pod, or of the least healthy pod of a workload when given a Deployment/StatefulSet/Job name. ' +
-    'previous=true reads the crashed run (use it for CrashLoopBackOff). grep filters lines (substring or /regex/); repeated lines are collapsed; ' +
+    'Read the log tail of a pod, or of the least healthy pod of a workload when given a ' +
+    'Deployment/StatefulSet/Job name. ' +
+    ('previous=true reads the crashed run (use it for CrashLoopBackOff). grep filters lines (substring or ' +
+      '/regex/); repeated lines are collapsed; ') +
     'output is byte-bounded and token-like strings are redacted.',
   inputSchema: z.strictObject({
     name: objectNameSchema.describe('Pod name, or a workload name (its least healthy pod is used).'),
@@ -76,7 +78,8 @@ export const getPodLogsTool = defineKubernetesTool({
       if (!pod)
         throw new McpServerError(
           'not_found',
-          `${workload.kind} ${input.namespace}/${input.name} has no pods. Call describe_workload to see why (scheduling, quota, missing references).`,
+          `${workload.kind} ${input.namespace}/${input.name} has no pods. Call describe_workload to see why ` +
+            `(scheduling, quota, missing references).`,
         );
       via = ` (least healthy pod of ${workload.kind} ${input.name}; ${pods.length} pods)`;
       workloadRef = { kind: workload.kind, name: workload.name };
@@ -95,7 +98,8 @@ export const getPodLogsTool = defineKubernetesTool({
     if (input.container && !containers.some((candidate) => candidate.name === input.container)) {
       throw new McpServerError(
         'invalid_input',
-        `Pod ${pod.metadata.name} has no container '${input.container}'; containers: ${containers.map((candidate) => candidate.name).join(', ')}.`,
+        `Pod ${pod.metadata.name} has no container '${input.container}'; containers: ` +
+          `${containers.map((candidate) => candidate.name).join(', ')}.`,
       );
     }
     const state = containers.find((candidate) => candidate.name === container);
@@ -107,8 +111,16 @@ export const getPodLogsTool = defineKubernetesTool({
       ...(input.sinceMinutes ? { sinceSeconds: input.sinceMinutes * 60 } : {}),
     });
     const condensed = condenseLog(text, input.grep ? { grep: input.grep } : {});
-    const header = `logs of ${input.namespace}/${pod.metadata.name}${container ? ` container ${container}` : ''}${input.previous ? ' (previous run)' : ''}${via}; state: ${state?.state ?? 'unknown'}, restarts ${state?.restarts ?? 0}`;
-    const stats = `${condensed.totalLines} lines read (tail ${input.tailLines})${condensed.matchedLines !== undefined ? `, ${condensed.matchedLines} match '${input.grep}'` : ''}${condensed.collapsedLines ? `, ${condensed.collapsedLines} repeats collapsed` : ''}`;
+    const header =
+      `logs of ` +
+      (`${input.namespace}/${pod.metadata.name}${container ? ` container ${container}` : ''}` +
+        `${input.previous ? ' (previous run)' : ''}${via}; `) +
+      `state: ${state?.state ?? 'unknown'}, restarts ${state?.restarts ?? 0}`;
+    const stats =
+      `${condensed.totalLines} lines read (tail ` +
+      (`${input.tailLines})` +
+        `${condensed.matchedLines !== undefined ? `, ${condensed.matchedLines} match '${input.grep}'` : ''}` +
+        `${condensed.collapsedLines ? `, ${condensed.collapsedLines} repeats collapsed` : ''}`);
     const hint =
       !input.previous && (state?.restarts ?? 0) > 0
         ? 'container has restarted: previous=true shows the crashed run'

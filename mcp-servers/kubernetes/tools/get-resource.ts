@@ -17,7 +17,8 @@ export const getResourceTool = defineKubernetesTool({
   name: 'get_resource',
   title: 'Get resource',
   description:
-    'Get one object of any kind as YAML, without managedFields and last-applied noise. Secret values are never returned (key names and sizes only). ' +
+    'Get one object of any kind as YAML, without managedFields and last-applied noise. Secret values are never ' +
+    'returned (key names and sizes only). ' +
     'Use section=spec or section=status to keep the answer short.',
   inputSchema: z.strictObject({
     kind: kindSchema,
@@ -43,7 +44,8 @@ export const getResourceTool = defineKubernetesTool({
     if (!type)
       throw new McpServerError(
         'not_found',
-        `Unknown kind '${input.kind}'. Use a kind such as Deployment, Service, ConfigMap, or give apiVersion for custom resources.`,
+        `Unknown kind '${input.kind}'. Use a kind such as Deployment, Service, ConfigMap, or give apiVersion ` +
+          `for custom resources.`,
       );
     if (type.namespaced && !input.namespace)
       throw new McpServerError(
@@ -59,7 +61,10 @@ export const getResourceTool = defineKubernetesTool({
       );
       throw new McpServerError(
         'not_found',
-        `${type.kind} '${input.name}' not found${input.namespace ? ` in namespace ${input.namespace}` : ''}.${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} Call list_resources kind=${type.kind} to see what exists.`,
+        `${type.kind} '${input.name}' not ` +
+          (`found${input.namespace ? ` in namespace ${input.namespace}` : ''}.` +
+            `${closest.length ? ` Closest: ${closest.join(', ')}.` : ''} `) +
+          `Call list_resources kind=${type.kind} to see what exists.`,
       );
     }
     const clean = sanitizeObject(object);

@@ -125,8 +125,10 @@ export const getRolloutHistoryTool = defineKubernetesTool({
   name: 'get_rollout_history',
   title: 'Get rollout history',
   description:
-    'Rollout history of a Deployment (ReplicaSets), StatefulSet or DaemonSet (ControllerRevisions), newest first: revision, age, images, change-cause, ' +
-    'ready replicas and what changed from the previous revision (image, env). Use it to tie a failure to the rollout that introduced it.',
+    'Rollout history of a Deployment (ReplicaSets), StatefulSet or DaemonSet (ControllerRevisions), newest ' +
+    'first: revision, age, images, change-cause, ' +
+    ('ready replicas and what changed from the previous revision (image, env). Use it to tie a failure to the ' +
+      'rollout that introduced it.'),
   inputSchema: z.strictObject({
     name: objectNameSchema,
     namespace: namespaceSchema.optional(),
@@ -165,7 +167,9 @@ export const getRolloutHistoryTool = defineKubernetesTool({
     });
     if (match.kind !== 'Deployment' && match.kind !== 'StatefulSet' && match.kind !== 'DaemonSet') {
       return {
-        text: `${match.kind} ${match.namespace}/${match.name} has no rollout history (only Deployments, StatefulSets and DaemonSets do). Call describe_workload instead.`,
+        text:
+          `${match.kind} ${match.namespace}/${match.name} has no rollout history (only Deployments, StatefulSets ` +
+          `and DaemonSets do). Call describe_workload instead.`,
         isError: true,
       };
     }
@@ -174,7 +178,9 @@ export const getRolloutHistoryTool = defineKubernetesTool({
     const lines = [`${match.kind} ${match.namespace}/${match.name}: ${revisions.length} revision(s), newest first`];
     for (const revision of shown) {
       lines.push(
-        `  rev ${revision.revision}${revision.isCurrent ? ' (current)' : ''}  ${formatAge(revision.createdAt, now)} ago  ${revision.replicas ?? ''}  ${revision.images.join(', ')}${revision.changeCause ? `  cause: ${revision.changeCause}` : ''}`,
+        `  rev ${revision.revision}${revision.isCurrent ? ' (current)' : ''}  ` +
+          `${formatAge(revision.createdAt, now)} ago  ${revision.replicas ?? ''}  ` +
+          `${revision.images.join(', ')}${revision.changeCause ? `  cause: ${revision.changeCause}` : ''}`,
       );
       for (const change of revision.changes) lines.push(`    ${change}`);
     }

@@ -20,8 +20,10 @@ export const listEventsTool = defineKubernetesTool({
   name: 'list_events',
   title: 'List events',
   description:
-    'List Kubernetes events grouped (identical type, reason, object and message folded into one line with a count), newest first. ' +
-    'Warning events only unless type=all. Filter by namespace (omit for all namespaces), object name fragment and time window.',
+    'List Kubernetes events grouped (identical type, reason, object and message folded into one line with a ' +
+    'count), newest first. ' +
+    ('Warning events only unless type=all. Filter by namespace (omit for all namespaces), object name fragment ' +
+      'and time window.'),
   inputSchema: z.strictObject({
     namespace: namespaceSchema.optional().describe('Namespace; omit for all namespaces.'),
     objectName: z.string().min(1).max(253).optional().describe('Only events whose involved object name contains this.'),
@@ -69,7 +71,9 @@ export const listEventsTool = defineKubernetesTool({
       return true;
     });
     const groups = groupEvents(filtered);
-    const scope = `${input.type === 'all' ? '' : `${input.type} `}events${input.namespace ? ` in ${input.namespace}` : ''} (last ${input.sinceMinutes}m)`;
+    const scope =
+      `${input.type === 'all' ? '' : `${input.type} `}events${input.namespace ? ` in ${input.namespace}` : ''} ` +
+      `(last ${input.sinceMinutes}m)`;
     if (groups.length === 0)
       return {
         text: `No ${scope}${fragment ? ` for objects matching '${input.objectName}'` : ''}.`,
@@ -84,7 +88,8 @@ export const listEventsTool = defineKubernetesTool({
       const namespace = withNamespace
         ? filtered.find(
             (event) =>
-              `${(event.involvedObject ?? event.regarding)?.kind}/${(event.involvedObject ?? event.regarding)?.name}` ===
+              `${(event.involvedObject ?? event.regarding)?.kind}/` +
+                `${(event.involvedObject ?? event.regarding)?.name}` ===
               label,
           )?.metadata.namespace
         : undefined;

@@ -25,8 +25,10 @@ export const listResourcesTool = defineKubernetesTool({
   name: 'list_resources',
   title: 'List resources',
   description:
-    'List objects of any kind (Pod, Deployment, Service, ConfigMap, Secret (key names only), PVC, Node, Ingress, CRDs, ...) with one status line each ' +
-    '(pods: phase, ready, restarts, first problem). Filter by namespace (omit for all), label selector, name fragment, or unhealthy only.',
+    'List objects of any kind (Pod, Deployment, Service, ConfigMap, Secret (key names only), PVC, Node, ' +
+    'Ingress, CRDs, ...) with one status line each ' +
+    ('(pods: phase, ready, restarts, first problem). Filter by namespace (omit for all), label selector, name ' +
+      'fragment, or unhealthy only.'),
   inputSchema: z.strictObject({
     kind: kindSchema.describe('Kind, plural or short name: Pod, deployments, svc, cm, pvc, nodes, ...'),
     apiVersion: apiVersionSchema.optional().describe('Only needed for ambiguous or custom kinds.'),
@@ -63,7 +65,8 @@ export const listResourcesTool = defineKubernetesTool({
     if (!type)
       throw new McpServerError(
         'not_found',
-        `Unknown kind '${input.kind}'${input.apiVersion ? ` in ${input.apiVersion}` : ''}. Use a kind such as Pod, Deployment, Service, ConfigMap, Ingress, or give apiVersion for custom resources.`,
+        `Unknown kind '${input.kind}'${input.apiVersion ? ` in ${input.apiVersion}` : ''}. Use a kind such as ` +
+          `Pod, Deployment, Service, ConfigMap, Ingress, or give apiVersion for custom resources.`,
       );
     const now = deps.now();
     const objects = await deps.kube.list(type, {
@@ -88,10 +91,16 @@ export const listResourcesTool = defineKubernetesTool({
           (left.namespace ?? '').localeCompare(right.namespace ?? '') ||
           left.name.localeCompare(right.name),
       );
-    const what = `${type.kind} (${apiVersionOf(type)})${input.namespace ? ` in ${input.namespace}` : type.namespaced ? ' in all namespaces' : ''}`;
+    const what =
+      `${type.kind} ` +
+      (`(${apiVersionOf(type)})` +
+        `${input.namespace ? ` in ${input.namespace}` : type.namespaced ? ' in all namespaces' : ''}`);
     if (rows.length === 0)
       return {
-        text: `No ${what}${input.labelSelector ? ` matching ${input.labelSelector}` : ''}${input.unhealthyOnly ? ' that is unhealthy' : ''}.`,
+        text:
+          `No ` +
+          (`${what}${input.labelSelector ? ` matching ${input.labelSelector}` : ''}` +
+            `${input.unhealthyOnly ? ' that is unhealthy' : ''}.`),
         structured: { kind: type.kind, items: [], total: 0 },
       };
     const page = paginate(rows, input.limit, input.cursor);

@@ -8,8 +8,10 @@ export const rolloutRestartTool = defineKubernetesTool({
   name: 'rollout_restart',
   title: 'Restart rollout',
   description:
-    'WRITE: restart all pods of a Deployment, StatefulSet or DaemonSet with a rolling update (sets the restartedAt template annotation, ' +
-    'like kubectl rollout restart). dryRun=true validates without changing anything. Only offered when the server runs with writes enabled.',
+    'WRITE: restart all pods of a Deployment, StatefulSet or DaemonSet with a rolling update (sets the ' +
+    'restartedAt template annotation, ' +
+    ('like kubectl rollout restart). dryRun=true validates without changing anything. Only offered when the ' +
+      'server runs with writes enabled.'),
   inputSchema: z.strictObject({
     name: objectNameSchema,
     namespace: namespaceSchema,
@@ -27,7 +29,8 @@ export const rolloutRestartTool = defineKubernetesTool({
     if (match.kind !== 'Deployment' && match.kind !== 'StatefulSet' && match.kind !== 'DaemonSet') {
       throw new McpServerError(
         'invalid_input',
-        `${match.kind} ${input.namespace}/${input.name} cannot be rollout-restarted; only Deployments, StatefulSets and DaemonSets can.`,
+        `${match.kind} ${input.namespace}/${input.name} cannot be rollout-restarted; only Deployments, ` +
+          `StatefulSets and DaemonSets can.`,
       );
     }
     const restartedAt = deps.now().toISOString();
@@ -47,7 +50,9 @@ export const rolloutRestartTool = defineKubernetesTool({
     );
     const verb = input.dryRun ? 'would restart' : 'restarting';
     return {
-      text: `${match.kind} ${input.namespace}/${input.name}: ${verb} all pods (restartedAt=${restartedAt}). ${input.dryRun ? 'Dry run: nothing changed.' : 'Follow progress with describe_workload.'}`,
+      text:
+        `${match.kind} ${input.namespace}/${input.name}: ${verb} all pods (restartedAt=${restartedAt}). ` +
+        `${input.dryRun ? 'Dry run: nothing changed.' : 'Follow progress with describe_workload.'}`,
       structured: { kind: match.kind, namespace: input.namespace, name: input.name, restartedAt, dryRun: input.dryRun },
     };
   },

@@ -8,8 +8,10 @@ export const scaleWorkloadTool = defineKubernetesTool({
   name: 'scale_workload',
   title: 'Scale workload',
   description:
-    'WRITE: set spec.replicas of a Deployment or StatefulSet (0-100). dryRun=true validates without changing anything. ' +
-    'An HPA or Argo CD auto-sync may revert it: fix replicas in git for a lasting change. Only offered when writes are enabled.',
+    'WRITE: set spec.replicas of a Deployment or StatefulSet (0-100). dryRun=true validates without changing ' +
+    'anything. ' +
+    ('An HPA or Argo CD auto-sync may revert it: fix replicas in git for a lasting change. Only offered when ' +
+      'writes are enabled.'),
   inputSchema: z.strictObject({
     name: objectNameSchema,
     namespace: namespaceSchema,
@@ -55,7 +57,10 @@ export const scaleWorkloadTool = defineKubernetesTool({
       match.object.metadata.labels?.['argocd.argoproj.io/instance'] ??
       match.object.metadata.annotations?.['argocd.argoproj.io/tracking-id'];
     return {
-      text: `${match.kind} ${input.namespace}/${input.name}: replicas ${before} -> ${input.replicas}${input.dryRun ? ' (dry run: nothing changed)' : ''}.${managed ? ' Managed by Argo CD: self-heal or the next sync will restore the git value.' : ''}`,
+      text:
+        `${match.kind} ${input.namespace}/${input.name}: replicas ${before} -> ` +
+        (`${input.replicas}${input.dryRun ? ' (dry run: nothing changed)' : ''}.` +
+          `${managed ? ' Managed by Argo CD: self-heal or the next sync will restore the git value.' : ''}`),
       structured: {
         kind: match.kind,
         namespace: input.namespace,

@@ -27,13 +27,17 @@ interface DocumentVerdict extends Ownership {
   denials?: ExplainedDenial[];
 }
 
-/** Dry-runs a manifest against the cluster's admission chain (Kyverno included): allowed, or denied with rule messages. */
+/**
+ * Dry-runs a manifest against the cluster's admission chain (Kyverno included): allowed, or denied with rule messages.
+ */
 export const checkManifestTool = defineKyvernoTool({
   name: 'check_manifest',
   title: 'Check manifest',
   description:
-    'Test a YAML manifest (one or more documents) against the cluster with a server-side dry-run: nothing is stored, but validation and admission ' +
-    '(Kyverno policies) run. Returns allowed, or denied with policy, rule, message and what to change. Use it to verify a fix before proposing it.',
+    'Test a YAML manifest (one or more documents) against the cluster with a server-side dry-run: nothing is ' +
+    'stored, but validation and admission ' +
+    ('(Kyverno policies) run. Returns allowed, or denied with policy, rule, message and what to change. Use it ' +
+      'to verify a fix before proposing it.'),
   inputSchema: z.strictObject({
     manifest: z.string().min(1).max(200_000).describe('YAML manifest; several documents separated by ---.'),
     namespace: z
@@ -154,11 +158,15 @@ export const checkManifestTool = defineKyvernoTool({
     }
     const denied = verdicts.filter((verdict) => verdict.verdict !== 'allowed');
     const lines = [
-      `${verdicts.length} document(s): ${verdicts.length - denied.length} allowed, ${verdicts.filter((verdict) => verdict.verdict === 'denied').length} denied, ${verdicts.filter((verdict) => verdict.verdict === 'invalid').length} invalid (server-side dry-run, nothing stored)`,
+      `${verdicts.length} document(s): ${verdicts.length - denied.length} allowed, ` +
+        `${verdicts.filter((verdict) => verdict.verdict === 'denied').length} denied, ` +
+        `${verdicts.filter((verdict) => verdict.verdict === 'invalid').length} invalid (server-side dry-run, ` +
+        `nothing stored)`,
     ];
     for (const verdict of verdicts) {
       lines.push(
-        `${verdict.verdict.toUpperCase()} ${verdict.resource}${verdict.verdict === 'invalid' && verdict.message ? `: ${verdict.message}` : ''}`,
+        `${verdict.verdict.toUpperCase()} ` +
+          `${verdict.resource}${verdict.verdict === 'invalid' && verdict.message ? `: ${verdict.message}` : ''}`,
       );
       if (verdict.denials) lines.push(...formatExplainedDenials(verdict.denials));
     }

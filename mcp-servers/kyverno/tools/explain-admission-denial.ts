@@ -68,8 +68,10 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
   name: 'explain_admission_denial',
   title: 'Explain admission denial',
   description:
-    'Explain why Kubernetes rejected a resource: finds recent Kyverno admission denials in events and in failed Argo CD sync operations (or parses the ' +
-    'denial text you pass), and maps each to policy, rule, Enforce/Audit mode, the failing field path and what the manifest must change. ' +
+    'Explain why Kubernetes rejected a resource: finds recent Kyverno admission denials in events and in failed ' +
+    'Argo CD sync operations (or parses the ' +
+    ('denial text you pass), and maps each to policy, rule, Enforce/Audit mode, the failing field path and what ' +
+      'the manifest must change. ') +
     'Use it when a sync failed with "admission webhook ... denied the request".',
   inputSchema: z.strictObject({
     namespace: z
@@ -112,7 +114,9 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
       const rejection = parseAdmissionDenial(input.message);
       if (!rejection)
         return {
-          text: 'The text is not a Kyverno admission denial (no "denied the request" / "was blocked due to the following policies"). Pass the full sync or kubectl error message.',
+          text:
+            'The text is not a Kyverno admission denial (no "denied the request" / "was blocked due to the ' +
+            'following policies"). Pass the full sync or kubectl error message.',
           isError: true,
         };
       sources.push({ source: 'given message', rejection });
@@ -176,7 +180,11 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
     }
     if (sources.length === 0) {
       return {
-        text: `No Kyverno admission denials found${input.namespace ? ` in ${input.namespace}` : ''}${input.name ? ` for '${input.name}'` : ''} in events or Argo CD sync results. If a sync failed, pass its message; check_manifest tests a manifest against the policies.`,
+        text:
+          `No Kyverno admission denials ` +
+          `found${input.namespace ? ` in ${input.namespace}` : ''}${input.name ? ` for '${input.name}'` : ''} in ` +
+          `events or Argo CD sync results. If a sync failed, pass its message; check_manifest tests a manifest ` +
+          `against the policies.`,
         structured: { denials: [] },
       };
     }
@@ -209,7 +217,8 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
       const explanation = explained[index];
       if (!explanation) continue;
       lines.push(
-        `resource ${entry.source.rejection.resource ?? '?'} — from ${entry.source.source}${entry.source.seenAt ? `, ${formatAge(entry.source.seenAt, now)} ago` : ''}`,
+        `resource ${entry.source.rejection.resource ?? '?'} — from ` +
+          `${entry.source.source}${entry.source.seenAt ? `, ${formatAge(entry.source.seenAt, now)} ago` : ''}`,
       );
       lines.push(...formatExplainedDenials([explanation]));
       const resourceRef = parseResourceRef(entry.source.rejection.resource);
@@ -229,7 +238,8 @@ export const explainAdmissionDenialTool = defineKyvernoTool({
     if (unique.size > entries.length)
       lines.push(`… ${unique.size - entries.length} more denials; pass namespace or name to narrow`);
     lines.push(
-      'Change the manifest in git to satisfy the rule (or get a policy exception); check_manifest verifies a fixed manifest before merging.',
+      'Change the manifest in git to satisfy the rule (or get a policy exception); check_manifest verifies a ' +
+        'fixed manifest before merging.',
     );
     return { text: fitLines(lines), structured: { denials: structured } };
   },

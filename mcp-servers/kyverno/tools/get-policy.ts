@@ -12,8 +12,10 @@ export const getPolicyTool = defineKyvernoTool({
   name: 'get_policy',
   title: 'Get policy',
   description:
-    'One Kyverno policy rule by rule: mode (Enforce/Audit), what each rule matches and excludes, its message, and what a resource must satisfy ' +
-    '(pattern flattened to field paths, deny conditions, Pod Security level), plus how many report results fail it now.',
+    'One Kyverno policy rule by rule: mode (Enforce/Audit), what each rule matches and excludes, its message, ' +
+    'and what a resource must satisfy ' +
+    ('(pattern flattened to field paths, deny conditions, Pod Security level), plus how many report results fail ' +
+      'it now.'),
   inputSchema: z.strictObject({
     name: z
       .string()
@@ -66,13 +68,17 @@ export const getPolicyTool = defineKyvernoTool({
       requirements: ruleRequirements(rule),
     }));
     const lines = [
-      `${policy.kind} ${policy.metadata.namespace ? `${policy.metadata.namespace}/` : ''}${policy.metadata.name}: ${policyMode(policy)}, background=${policy.spec?.background ?? true}, ready=${policyReady(policy) ?? 'unknown'}, failing results now: ${fails.get(policy.metadata.name) ?? 0}`,
+      `${policy.kind} ` +
+        `${policy.metadata.namespace ? `${policy.metadata.namespace}/` : ''}${policy.metadata.name}: ` +
+        `${policyMode(policy)}, background=${policy.spec?.background ?? true}, ` +
+        `ready=${policyReady(policy) ?? 'unknown'}, failing results now: ${fails.get(policy.metadata.name) ?? 0}`,
     ];
     const description = policy.metadata.annotations?.['policies.kyverno.io/description'];
     if (description) lines.push(`description: ${clip(description, 300)}`);
     for (const rule of rules) {
       lines.push(
-        `rule ${rule.name} (${rule.type}${rule.mode ? `, ${rule.mode}` : ''}) matches ${rule.matches}${rule.excludes ? `, excludes ${rule.excludes}` : ''}`,
+        `rule ${rule.name} (${rule.type}${rule.mode ? `, ${rule.mode}` : ''}) matches ` +
+          `${rule.matches}${rule.excludes ? `, excludes ${rule.excludes}` : ''}`,
       );
       if (rule.message) lines.push(`  message: ${clip(rule.message, 300)}`);
       for (const requirement of rule.requirements) lines.push(`  requires: ${requirement}`);

@@ -21,7 +21,8 @@ export const listPoliciesTool = defineKyvernoTool({
   name: 'list_policies',
   title: 'List policies',
   description:
-    'List Kyverno ClusterPolicies and Policies: mode (Enforce blocks admission, Audit only reports), background scanning, readiness, each rule with its type ' +
+    'List Kyverno ClusterPolicies and Policies: mode (Enforce blocks admission, Audit only reports), background ' +
+    'scanning, readiness, each rule with its type ' +
     'and matched kinds, and how many PolicyReport results currently fail. Filter by mode or namespace.',
   inputSchema: z.strictObject({
     namespace: z
@@ -91,7 +92,8 @@ export const listPoliciesTool = defineKyvernoTool({
     const lines = [`${rows.length} Kyverno policies (${rows.filter((row) => row.mode !== 'Audit').length} enforcing):`];
     for (const row of page.items) {
       lines.push(
-        `  ${row.name} [${row.scope}] ${row.mode} background=${row.background}${row.ready === false ? ' NOT READY' : ''} failing=${row.failing}`,
+        `  ${row.name} [${row.scope}] ${row.mode} ` +
+          `background=${row.background}${row.ready === false ? ' NOT READY' : ''} failing=${row.failing}`,
       );
       for (const rule of row.rules.slice(0, 6)) lines.push(`    - ${rule.name} (${rule.type}) on ${rule.matches}`);
       if (row.rules.length > 6) lines.push(`    … ${row.rules.length - 6} more rules (get_policy)`);

@@ -11,6 +11,11 @@ import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKyvernoTool } from '../deps.js';
 import { listReports } from '../policy-lookup.js';
 
+/** `namespace/` before a namespaced name, nothing for a cluster-scoped one. */
+function namespacePrefix(namespace: string | undefined): string {
+  return namespace ? `${namespace}/` : '';
+}
+
 /** Violations of one policy rule, with the resources that violate it. */
 interface ViolationGroup {
   policy: string;
@@ -42,7 +47,8 @@ export const listPolicyViolationsTool = defineKyvernoTool({
   name: 'list_policy_violations',
   title: 'List policy violations',
   description:
-    'Current Kyverno policy violations from PolicyReports/ClusterPolicyReports, grouped by policy and rule (one message per group) with the violating resources listed. ' +
+    'Current Kyverno policy violations from PolicyReports/ClusterPolicyReports, grouped by policy and rule (one ' +
+    'message per group) with the violating resources listed. ' +
     'Filters: namespace, policy, resource name fragment, kind, result (fail by default; warn/error too).',
   inputSchema: z.strictObject({
     namespace: z
@@ -112,10 +118,8 @@ export const listPolicyViolationsTool = defineKyvernoTool({
           resourceRefs: [],
         };
         for (const resource of resources) {
-          group.resources.push(
-            `${resource.kind ?? '?'} ${(resource.namespace ?? report.metadata.namespace) ? `${resource.namespace ?? report.metadata.namespace}/` : ''}${resource.name ?? '?'}`,
-          );
           const namespace = resource.namespace ?? report.metadata.namespace;
+          group.resources.push(`${resource.kind ?? '?'} ${namespacePrefix(namespace)}${resource.name ?? '?'}`);
           group.resourceRefs.push({
             kind: resource.kind ?? '?',
             name: resource.name ?? '?',
@@ -130,7 +134,12 @@ export const listPolicyViolationsTool = defineKyvernoTool({
     );
     if (sorted.length === 0) {
       return {
-        text: `No ${input.results.join('/')} results in policy reports${input.namespace ? ` for namespace ${input.namespace}` : ''}${input.policy ? ` for policy ${input.policy}` : ''} (${reports.length} reports read). Admission denials of Enforce policies never reach reports: use explain_admission_denial.`,
+        text:
+          `No ${input.results.join('/')} results in policy ` +
+          (`reports${input.namespace ? ` for namespace ${input.namespace}` : ''}` +
+            `${input.policy ? ` for policy ${input.policy}` : ''} `) +
+          `(${reports.length} reports read). Admission denials of Enforce policies never reach reports: use ` +
+          `explain_admission_denial.`,
         structured: { groups: [], results: [], total: 0, violations: 0 },
       };
     }
@@ -138,10 +147,13 @@ export const listPolicyViolationsTool = defineKyvernoTool({
     const lines = [`${count} violation(s) in ${sorted.length} policy/rule group(s):`];
     for (const group of page.items) {
       lines.push(
-        `  ${group.policy}/${group.rule} [${group.result}${group.severity ? `, ${group.severity}` : ''}] x${group.resources.length}: ${clip(group.message, 240)}`,
+        `  ${group.policy}/${group.rule} [${group.result}${group.severity ? `, ${group.severity}` : ''}] ` +
+          `x${group.resources.length}: ${clip(group.message, 240)}`,
       );
       lines.push(
-        `    ${group.resources.slice(0, 8).join(', ')}${group.resources.length > 8 ? `, … +${group.resources.length - 8}` : ''}`,
+        `    ` +
+          (`${group.resources.slice(0, 8).join(', ')}` +
+            `${group.resources.length > 8 ? `, … +${group.resources.length - 8}` : ''}`),
       );
     }
     const footer = pageFooter(page, 'groups');

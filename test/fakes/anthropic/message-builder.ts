@@ -125,7 +125,9 @@ const DEFAULT_ERROR_MESSAGES: Readonly<Record<AnthropicErrorType, string>> = {
   not_found_error: 'Not found',
   request_too_large: 'Request exceeds the maximum allowed number of bytes.',
   rate_limit_error:
-    'This request would exceed the rate limit for your organization of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.',
+    'This request would exceed the rate limit for your organization of 50 requests per minute. For details, ' +
+    'refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. ' +
+    'Please reduce the prompt length or the maximum tokens requested, or try again later.',
   api_error: 'Internal server error',
   timeout_error: 'Request timed out',
   overloaded_error: 'Overloaded',

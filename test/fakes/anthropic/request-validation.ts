@@ -73,7 +73,10 @@ function checkToolPairs(messages: unknown[]): RequestProblem | undefined {
       if (turn.role !== 'user' || !offered.has(block.tool_use_id)) {
         return {
           type: 'invalid_request_error',
-          message: `messages.${index}.content.${blockIndex}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(block.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+          message:
+            `messages.${index}.content.${blockIndex}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ` +
+            `${String(block.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` ` +
+            `block in the previous message.`,
         };
       }
     }
@@ -88,7 +91,10 @@ function checkToolPairs(messages: unknown[]): RequestProblem | undefined {
     if (missing.length > 0) {
       return {
         type: 'invalid_request_error',
-        message: `messages.${index + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+        message:
+          `messages.${index + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ` +
+          `${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the ` +
+          `next message.`,
       };
     }
   }

@@ -58,7 +58,8 @@ beforeAll(async () => {
     await ack({ response_type: 'ephemeral', text: `looking into ${command.text}` });
   });
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
-  eventsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`; // a TCP listener always has AddressInfo
+  // a TCP listener always has AddressInfo
+  eventsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
 });
 afterAll(async () => {
   await app.stop();

@@ -54,7 +54,8 @@ export function nextEventTs(): string {
 }
 
 /** Per-process prefix, so ids stay unique when test files share a database or queue. */
-const EVENT_ID_PREFIX = `Ev0${Array.from(randomBytes(4), (byte) => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[byte % 32]).join('')}`;
+const EVENT_ID_PREFIX =
+  `Ev0` + `${Array.from(randomBytes(4), (byte) => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[byte % 32]).join('')}`;
 
 /** A fresh `Ev…` event id (12 characters, like Slack's). */
 export function nextEventId(): string {
@@ -197,7 +198,9 @@ export function botMessageEvent(
   return eventCallback(event, options);
 }
 
-/** `assistant_thread_started` when a user opens the AI-app pane, like `event_callback.assistant_thread_started.json`. */
+/**
+ * `assistant_thread_started` when a user opens the AI-app pane, like `event_callback.assistant_thread_started.json`.
+ */
 export function assistantThreadStartedEvent(
   options: EnvelopeOptions & { user?: string; channel?: string; threadTs?: string; contextChannel?: string } = {},
 ): EventCallbackPayload {

@@ -60,7 +60,8 @@ describe('fake Slack Web API with the real WebClient', () => {
       message: { bot_id: FAKE_WORKSPACE.botId, thread_ts: parent.ts, parent_user_id: FAKE_WORKSPACE.humanUserId },
     });
     expect(posted.ts).toMatch(/^\d{10}\.\d{6}$/);
-    expect(slack.callsTo('chat.postMessage').at(-1)?.args['blocks']).toEqual(blocks); // decoded from the form's JSON string
+    // decoded from the form's JSON string
+    expect(slack.callsTo('chat.postMessage').at(-1)?.args['blocks']).toEqual(blocks);
 
     const updated = await client.chat.update({ channel: CHANNEL, ts: posted.ts ?? '', text: 'Root cause: OOMKilled' });
     expect(updated).toMatchObject({

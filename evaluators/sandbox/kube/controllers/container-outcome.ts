@@ -115,7 +115,9 @@ export function decideOutcome(input: OutcomeInput): ContainerOutcome {
   const ref = parseImage(image);
   if (behaviour && !ref.digest && !behaviour.tags.includes(ref.tag)) {
     const full = qualifiedImage(ref.repository, ref.tag);
-    const pullError = `rpc error: code = NotFound desc = failed to pull and unpack image "${full}": failed to resolve reference "${full}": ${full}: not found`;
+    const pullError =
+      `rpc error: code = NotFound desc = failed to pull and unpack image "${full}": failed to resolve reference ` +
+      `"${full}": ${full}: not found`;
     return { kind: 'image-missing', key: `image|${image}`, image, pullError };
   }
   const env = resolveEnv(input);
@@ -203,7 +205,10 @@ function resolveEnv(input: OutcomeInput): Set<string> | string {
       }
       if (!dataKeys(object).includes(ref.key ?? '')) {
         if (ref.optional) continue;
-        return `couldn't find key ${ref.key ?? ''} in ${isSecret ? 'Secret' : 'ConfigMap'} ${namespace}/${ref.name ?? ''}`;
+        return (
+          `couldn't find key ${ref.key ?? ''} in ${isSecret ? 'Secret' : 'ConfigMap'} ` +
+          `${namespace}/${ref.name ?? ''}`
+        );
       }
     }
     names.add(variable.name);
@@ -304,7 +309,9 @@ function probeFailure(
   let message: string;
   if (probe.httpGet) {
     const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
-    message = `Get "${scheme}://{ip}:${port}${probe.httpGet.path ?? '/'}": dial tcp {ip}:${port}: connect: connection refused`;
+    message =
+      `Get "${scheme}://{ip}:${port}${probe.httpGet.path ?? '/'}": dial tcp {ip}:${port}: connect: connection ` +
+      `refused`;
   } else if (probe.grpc) {
     message = `timeout: failed to connect service "{ip}:${port}" within 1s: context deadline exceeded`;
   } else message = `dial tcp {ip}:${port}: connect: connection refused`;

@@ -8,7 +8,8 @@ import { createWorkerNodes } from '../default-objects.js';
 import { createSimulatedCluster } from '../simulated-cluster.js';
 import { FIXTURE_IMAGES, FIXTURE_NOW, fixtureObjects } from '../test-fixtures.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- reading status fields in assertions
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reading status fields in assertions
+type Json = Record<string, any>;
 
 function deployment(name: string, container: Json, podSpec: Json = {}, replicas = 1): KubeObject {
   return {
@@ -128,7 +129,8 @@ describe('simulated controllers', () => {
     );
     expect(all).toContain('ProvisioningFailed: storageclass.storage.k8s.io "fast-ssd" not found');
     expect(all).toContain(
-      'FailedScheduling: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+      'FailedScheduling: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: ' +
+        '0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
     );
   });
 
@@ -144,7 +146,8 @@ describe('simulated controllers', () => {
     now += 1000;
     const events = cluster.list('v1', 'Event', 'shop').map((e) => String(e.message));
     expect(events).toContain(
-      '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+      '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption ' +
+        'victims found for incoming pod.',
     );
   });
 

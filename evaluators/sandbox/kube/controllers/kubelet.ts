@@ -417,7 +417,8 @@ function containerStatus(
     record(
       'Warning',
       'BackOff',
-      `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`,
+      `Back-off restarting failed container ${container.name} in pod ` +
+        `${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`,
       firstBackoff,
       Math.max(firstBackoff, loop.lastBackoffMs),
       loop.backoffCount,
@@ -510,7 +511,9 @@ function containerStatus(
     };
     return { status, isReady: false, hasStarted: true, isTerminal: false, isTimeDependent: true };
   }
-  const message = `back-off ${humanBackoff(loop.backoffSeconds)} restarting failed container=${container.name} pod=${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`;
+  const message =
+    `back-off ${humanBackoff(loop.backoffSeconds)} restarting failed container=${container.name} ` +
+    `pod=${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`;
   const status = {
     ...base,
     containerID: endedState.containerID,

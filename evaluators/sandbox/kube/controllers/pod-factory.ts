@@ -96,7 +96,10 @@ function admitPod(context: ControllerContext, pod: KubeObject): string | undefin
   const namespace = pod.metadata.namespace ?? 'default';
   const account = (pod.spec as { serviceAccountName?: string }).serviceAccountName ?? 'default';
   if (!context.store.get('/ServiceAccount', namespace, account)) {
-    return `pods "${pod.metadata.name}" is forbidden: error looking up service account ${namespace}/${account}: serviceaccount "${account}" not found`;
+    return (
+      `pods "${pod.metadata.name}" is forbidden: error looking up service account ${namespace}/${account}: ` +
+      `serviceaccount "${account}" not found`
+    );
   }
   const quota = checkPodQuota(context.store, pod);
   if (quota) return `pods "${pod.metadata.name}" is forbidden: ${quota}`;

@@ -44,7 +44,8 @@ export function podLogLines(
       throw new KubeApiError(
         400,
         'BadRequest',
-        `a container name must be specified for pod ${podName}, choose one of: [${containers.map((c) => c.name).join(' ')}]`,
+        `a container name must be specified for pod ${podName}, choose one of: ` +
+          `[${containers.map((c) => c.name).join(' ')}]`,
       );
   }
   const container = containers.find((c) => c.name === containerName);

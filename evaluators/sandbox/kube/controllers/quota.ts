@@ -103,7 +103,11 @@ export function checkPodQuota(store: ObjectStore, pod: KubeObject): string | und
     }
     if (exceeded.length > 0) {
       const list = (values: (resource: string) => string): string => exceeded.map((r) => `${r}=${values(r)}`).join(',');
-      return `exceeded quota: ${quota.metadata.name}, requested: ${list((r) => formatResource(r, requested.get(r) ?? 0))}, used: ${list((r) => formatResource(r, used.get(r) ?? 0))}, limited: ${list((r) => hard[r] ?? '0')}`;
+      return (
+        `exceeded quota: ${quota.metadata.name}, requested: ` +
+        `${list((r) => formatResource(r, requested.get(r) ?? 0))}, used: ` +
+        `${list((r) => formatResource(r, used.get(r) ?? 0))}, limited: ${list((r) => hard[r] ?? '0')}`
+      );
     }
   }
   return undefined;

@@ -138,7 +138,8 @@ function reconcileAutoscalers(context: ControllerContext, namespace: string): vo
                 lastTransitionTime: at,
                 reason: 'FailedGetResourceMetric',
                 message:
-                  'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API',
+                  'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to ' +
+                  'get metrics for resource cpu: no metrics returned from resource metrics API',
               },
             ]
           : [
@@ -147,7 +148,9 @@ function reconcileAutoscalers(context: ControllerContext, namespace: string): vo
                 status: 'False',
                 lastTransitionTime: at,
                 reason: 'FailedGetScale',
-                message: `the HPA controller was unable to get the target's current scale: deployments/scale.apps "${spec.scaleTargetRef?.name ?? ''}" not found`,
+                message:
+                  `the HPA controller was unable to get the target's current scale: deployments/scale.apps ` +
+                  `"${spec.scaleTargetRef?.name ?? ''}" not found`,
               },
             ],
       },

@@ -158,7 +158,8 @@ export function schedulePod(context: ControllerContext, pod: KubeObject, usage: 
   const message =
     total === 0
       ? 'no nodes available to schedule pods'
-      : `0/${total} nodes are available: ${detail}. preemption: 0/${total} nodes are available: ${preemptionParts.join(', ')}.`;
+      : `0/${total} nodes are available: ${detail}. preemption: 0/${total} nodes are available: ` +
+        `${preemptionParts.join(', ')}.`;
   const key = containerMemoryKey(pod, '#scheduler');
   let memory = context.memory.containers.get(key);
   if (!memory || memory.outcomeKey !== message) {
