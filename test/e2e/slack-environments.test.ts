@@ -144,52 +144,60 @@ describe('Slack answers about names in several environments', () => {
       .filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId)
       .map((message) => (message['blocks'] ?? []) as Array<Record<string, unknown>>);
 
-  it('investigates a name that exists in two environments instead of asking, and offers the other as a button that investigates it', async () => {
-    const thread = await ask(FAKE_WORKSPACE.channelId, 'is catalog healthy?');
-    const first = await answered(FAKE_WORKSPACE.channelId, thread);
-    const row = await store.investigations.get(first.id);
-    expect(row?.status).toBe('answered');
-    expect(first.answer.usage.toolCalls).toBeGreaterThan(0);
-    expect(first.answer.choices?.map((choice) => choice.label).join(' ')).toMatch(/argocd-(eu|us)-1\/catalog/);
-    const [answerBlocks] = replyBlocks(FAKE_WORKSPACE.channelId, thread);
-    const buttons = (answerBlocks ?? [])
-      .filter((block) => block['type'] === 'actions')
-      .flatMap((block) => block['elements'] as Array<Record<string, unknown>>)
-      .filter((element) => String(element['action_id']).startsWith(CHOICE_ACTION_PREFIX));
-    expect(buttons).toHaveLength(first.answer.choices?.length ?? -1);
-    const investigated = first.answer.instances.find((instance) => instance.startsWith('argocd-'));
-    const other = investigated === 'argocd-eu-1' ? 'argocd-us-1' : 'argocd-eu-1';
-    expect(String(buttons[0]?.['value'])).toContain(other);
+  it(
+    'investigates a name that exists in two environments instead of asking, and offers the other as a button that ' +
+      'investigates it',
+    async () => {
+      const thread = await ask(FAKE_WORKSPACE.channelId, 'is catalog healthy?');
+      const first = await answered(FAKE_WORKSPACE.channelId, thread);
+      const row = await store.investigations.get(first.id);
+      expect(row?.status).toBe('answered');
+      expect(first.answer.usage.toolCalls).toBeGreaterThan(0);
+      expect(first.answer.choices?.map((choice) => choice.label).join(' ')).toMatch(/argocd-(eu|us)-1\/catalog/);
+      const [answerBlocks] = replyBlocks(FAKE_WORKSPACE.channelId, thread);
+      const buttons = (answerBlocks ?? [])
+        .filter((block) => block['type'] === 'actions')
+        .flatMap((block) => block['elements'] as Array<Record<string, unknown>>)
+        .filter((element) => String(element['action_id']).startsWith(CHOICE_ACTION_PREFIX));
+      expect(buttons).toHaveLength(first.answer.choices?.length ?? -1);
+      const investigated = first.answer.instances.find((instance) => instance.startsWith('argocd-'));
+      const other = investigated === 'argocd-eu-1' ? 'argocd-us-1' : 'argocd-eu-1';
+      expect(String(buttons[0]?.['value'])).toContain(other);
 
-    const answerTs = String(
-      slack.messages(FAKE_WORKSPACE.channelId, thread).find((message) => message['bot_id'] === FAKE_WORKSPACE.botId)?.[
-        'ts'
-      ],
-    );
-    const press = await sendSignedInteraction(
-      eventsUrl,
-      blockActionsPayload({
-        actionId: String(buttons[0]?.['action_id']),
-        value: String(buttons[0]?.['value']),
-        message: { ts: answerTs, thread_ts: thread },
-      }),
-      { signingSecret: SECRET },
-    );
-    expect(press.status).toBe(200);
-    const second = await answered(FAKE_WORKSPACE.channelId, thread, first.id);
-    expect(second.answer.question).toContain(other);
-    expect(second.answer.instances).toContain(other);
-    expect(second.answer.instances).not.toContain(investigated);
-  });
+      const answerTs = String(
+        slack
+          .messages(FAKE_WORKSPACE.channelId, thread)
+          .find((message) => message['bot_id'] === FAKE_WORKSPACE.botId)?.['ts'],
+      );
+      const press = await sendSignedInteraction(
+        eventsUrl,
+        blockActionsPayload({
+          actionId: String(buttons[0]?.['action_id']),
+          value: String(buttons[0]?.['value']),
+          message: { ts: answerTs, thread_ts: thread },
+        }),
+        { signingSecret: SECRET },
+      );
+      expect(press.status).toBe(200);
+      const second = await answered(FAKE_WORKSPACE.channelId, thread, first.id);
+      expect(second.answer.question).toContain(other);
+      expect(second.answer.instances).toContain(other);
+      expect(second.answer.instances).not.toContain(investigated);
+    },
+  );
 
-  it('answers for the place the question names, not the channel default, and names only where its evidence came from', async () => {
-    const thread = await ask(EU_CHANNEL, 'is catalog healthy on argocd-us-1?');
-    const { answer } = await answered(EU_CHANNEL, thread);
-    expect(answer.instances).toContain('argocd-us-1');
-    expect(answer.instances.some((instance) => instance.includes('eu'))).toBe(false);
-    const said = `${answer.rootCause} ${answer.summary}`;
-    expect(said).not.toMatch(/checkout/i);
-    expect(answer.evidence.every((item) => !item.source.includes('eu'))).toBe(true);
-    expect(answer.confidence).not.toBe('high');
-  });
+  it(
+    'answers for the place the question names, not the channel default, and names only where its evidence came ' +
+      'from',
+    async () => {
+      const thread = await ask(EU_CHANNEL, 'is catalog healthy on argocd-us-1?');
+      const { answer } = await answered(EU_CHANNEL, thread);
+      expect(answer.instances).toContain('argocd-us-1');
+      expect(answer.instances.some((instance) => instance.includes('eu'))).toBe(false);
+      const said = `${answer.rootCause} ${answer.summary}`;
+      expect(said).not.toMatch(/checkout/i);
+      expect(answer.evidence.every((item) => !item.source.includes('eu'))).toBe(true);
+      expect(answer.confidence).not.toBe('high');
+    },
+  );
 });

@@ -18,7 +18,9 @@ Some advice that is not a case.
 const pullEvent = (message: string): EvidenceItem => ({
   kind: 'event',
   source: 'list_events:prod-eu/namespace/shop',
-  text: `x3 Warning Failed Pod/checkout-1 (1m ago): Failed to pull image "r.example.com/shop/checkout:1.8.3": ${message}`,
+  text:
+    `x3 Warning Failed Pod/checkout-1 (1m ago): Failed to pull image "r.example.com/shop/checkout:1.8.3": ` +
+    `${message}`,
 });
 
 describe('fix-case selection', () => {
@@ -55,16 +57,19 @@ describe('fix-case selection', () => {
     expect(selection.contradicted).toEqual(['Tag that does not exist']);
   });
 
-  it('decides nothing when nothing in the evidence singles a case out, and offers every case in the skill order', () => {
-    const selection = selectFixCase(cases, [pullEvent('i/o timeout')], {});
-    expect(selection.chosen).toBeUndefined();
-    expect(selection.contradicted).toEqual([]);
-    expect(selection.offered.map((offered) => offered.title)).toEqual([
-      'Tag that does not exist',
-      'Missing pull secret',
-      'Rate limit',
-    ]);
-  });
+  it(
+    'decides nothing when nothing in the evidence singles a ' + 'case out, and offers every case in the skill order',
+    () => {
+      const selection = selectFixCase(cases, [pullEvent('i/o timeout')], {});
+      expect(selection.chosen).toBeUndefined();
+      expect(selection.contradicted).toEqual([]);
+      expect(selection.offered.map((offered) => offered.title)).toEqual([
+        'Tag that does not exist',
+        'Missing pull secret',
+        'Rate limit',
+      ]);
+    },
+  );
 
   it('decides nothing when two cases are supported as strongly', () => {
     const selection = selectFixCase(cases, [pullEvent('toomanyrequests'), pullEvent('manifest unknown')], {});

@@ -37,7 +37,9 @@ function placeWords(entities: Entities, sections: readonly GatheredSection[]): S
   if (groups.length === 0) return where ? { where } : {};
   const rules = groups.map((group) => `${group.policy} (${group.resources.length} resource(s))`);
   const resources = failingResources([{ groups }]);
-  const impact = `${rules.length} policy rule(s) fail${where ? ` in ${where}` : ''}: ${rules.join(', ')}; failing resources: ${resources.join(', ')}`;
+  const impact =
+    `${rules.length} policy rule(s) fail${where ? ` in ${where}` : ''}: ${rules.join(', ')}; failing resources: ` +
+    `${resources.join(', ')}`;
   return { ...(where ? { where } : {}), impact };
 }
 
@@ -54,7 +56,9 @@ export function subjectWords(entities: Entities, sections: readonly GatheredSect
         workload = `${data.kind} ${data.namespace}/${data.name}${section.instance ? ` on ${section.instance}` : ''}`;
         const states = podStates(data);
         if (data.rollout || states)
-          rollout = `${data.kind} ${data.namespace}/${data.name}: ${[data.rollout?.summary, states].filter(Boolean).join(', ')}`;
+          rollout =
+            `${data.kind} ${data.namespace}/${data.name}: ` +
+            `${[data.rollout?.summary, states].filter(Boolean).join(', ')}`;
       }
     }
     if (section.tool === 'get_application' && app && section.target === `app/${app.name}`) {

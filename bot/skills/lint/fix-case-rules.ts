@@ -31,7 +31,8 @@ export function checkFixCases(context: LintContext, sink: IssueSink): void {
         sink.error(
           lineOf(item.replace(LIST_ITEM, '').slice(0, 30)),
           'fix-case-title',
-          'each item of `## Fix` is a case: start it with a bold title (`- **Tag that does not exist** `when: ...`: ...`)',
+          'each item of `## Fix` is a case: start it with a bold title (`- **Tag that does not exist** `when: ' +
+            '...`: ...`)',
         );
     }
   }
