@@ -175,3 +175,19 @@ export const getResourceResult = z.object({
       .optional(),
   }),
 });
+
+/** `get_rollout_history`: the workload's revisions, newest first, each with what changed from the older one. */
+export const getRolloutHistoryResult = z.object({
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  revisions: z.array(
+    z.object({
+      revision: z.number(),
+      images: z.array(z.string()).default([]),
+      createdAt: z.string().optional(),
+      isCurrent: z.boolean(),
+      changes: z.array(z.string()).default([]),
+    }),
+  ),
+});

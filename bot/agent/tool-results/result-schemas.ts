@@ -14,6 +14,7 @@ import {
   getNamespaceHealthResult,
   getPodLogsResult,
   getResourceResult,
+  getRolloutHistoryResult,
   listEventsResult,
   listResourcesResult,
 } from './kubernetes-results.js';
@@ -38,6 +39,7 @@ export const resultSchemas = {
   get_pod_logs: getPodLogsResult,
   check_service: checkServiceResult,
   get_resource: getResourceResult,
+  get_rollout_history: getRolloutHistoryResult,
   list_policy_violations: listPolicyViolationsResult,
   explain_admission_denial: explainAdmissionDenialResult,
 } as const;
