@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVIDENCE_KINDS } from '../skills/evidence.js';
 
 /**
  * The answer an investigation produces, whether a model reasoned it or triage assembled it.
@@ -12,6 +13,7 @@ export const FindingSchema = z.object({
       z.object({
         text: z.string().min(1).max(600).describe('The observed fact, quoted from a tool result.'),
         source: z.string().min(1).max(200).describe('Where it came from, e.g. argocd/argocd-eu-1/app/checkout.'),
+        kind: z.enum(EVIDENCE_KINDS).optional().describe('What the line is: event, log, container_state, argocd, ...'),
       }),
     )
     .min(1)
@@ -52,6 +54,11 @@ export interface Answer extends Finding {
   instances: string[];
   /** Plain notes for people: fallbacks taken, instances unreachable, no model used. */
   notes: string[];
+  /**
+   * What else could be investigated (the same app in another environment, the next broken app),
+   * worst first; the Slack wing renders a button each that asks `question` in the thread.
+   */
+  choices?: Array<{ label: string; question: string }>;
   usage: AnswerUsage;
   traceId?: string;
   durationMs: number;

@@ -2,6 +2,7 @@ import { BotError } from '../errors.js';
 import type { Entities } from './entities.js';
 import type { GatheredSection } from './evidence/section.js';
 import { planFirstRound, ESSENTIAL_FIRST_ROUND_TOOLS } from './gather/plan-first-round.js';
+import { planFactsRound } from './gather/plan-facts-round.js';
 import { planLogsRound } from './gather/plan-logs-round.js';
 import { planSecondRound, scopeAfterFirstRound } from './gather/plan-second-round.js';
 import { planServicesRound } from './gather/plan-services-round.js';
@@ -108,7 +109,9 @@ export async function gatherEvidence(
         const { result, read } = await tools.read(call.tool, call.args);
         done += 1;
         const instance = typeof call.args.instance === 'string' ? call.args.instance : undefined;
-        if (instance) instances.add(instance);
+        // The places the evidence came from: the instance asked, or each instance a fan-out heard from.
+        if (instance && !result.isError) instances.add(instance);
+        for (const answer of read.answers) if (answer.instance) instances.add(answer.instance);
         read.unreachable.forEach((name) => unreachable.add(name));
         if (instance && result.failure?.isRetryable) unreachable.add(instance);
         // `read` was checked against the schema of `call.tool`; TypeScript cannot correlate the two through ReadTool.
@@ -144,7 +147,10 @@ export async function gatherEvidence(
   const application = applicationOf(sections, entities);
   const scope = scopeAfterFirstRound(entities, application, places);
   await runRound(planSecondRound(entities, application, scope));
-  await runRound(planLogsRound(entities, workloadOf(sections), scope));
+  await runRound([
+    ...planLogsRound(entities, workloadOf(sections), scope),
+    ...planFactsRound(entities, workloadOf(sections), scope),
+  ]);
   await runRound(planServicesRound(logLinesOf(sections), scope));
 
   sections.sort((left, right) => SECTION_ORDER.indexOf(left.tool) - SECTION_ORDER.indexOf(right.tool));

@@ -19,6 +19,12 @@ import { reason, type ReasonSettings } from './reason.js';
 import { resolveEntities } from './resolve.js';
 import { ToolCaller } from './tool-caller.js';
 import { triage } from './triage.js';
+import { attribute, attributionOf } from './attribution/attribute.js';
+import { subjectOf } from './attribution/subject.js';
+import { factsOf, sinceOf, type Since } from './diagnosis/facts.js';
+import { subjectWords } from './diagnosis/subject-words.js';
+import type { GatheredSection } from './evidence/section.js';
+import type { EvidenceItem } from '../skills/evidence.js';
 import { wrapUntrusted } from './untrusted.js';
 
 export interface InvestigationRequest {
@@ -60,6 +66,25 @@ export const defaultInvestigationSettings: InvestigationSettings = {
   },
   maxContextChars: 24_000,
 };
+
+/** The revision the app's failing state came with, when the app was read. */
+function sinceFor(entities: Entities, sections: readonly GatheredSection[]): { since?: Since } {
+  const section = sections.find(
+    (candidate) => candidate.tool === 'get_application' && candidate.target === `app/${entities.app?.name ?? ''}`,
+  );
+  const data = section?.tool === 'get_application' ? section.read.answers[0]?.data : undefined;
+  const since = sinceOf(data);
+  return since ? { since } : {};
+}
+
+/** Objects of other workloads with problems (warnings, failing policies), at most four, for the notes. */
+function otherFailures(neighbours: readonly EvidenceItem[]): string[] {
+  const objects = neighbours
+    .filter((item) => item.isProblem === true || item.kind === 'event' || item.kind === 'kyverno')
+    .map((item) => item.about?.objects.at(-1))
+    .filter((key): key is string => key !== undefined);
+  return [...new Set(objects)].slice(0, 4);
+}
 
 /** The matched skills whose bodies go in the prompt: the best, plus the runner-up only when it is close. */
 function promptSkills(matches: readonly SkillMatchResult[]): string[] {
@@ -118,7 +143,11 @@ export async function investigate(
     now: () => deps.clock.now(),
     onProgress: progress,
   });
-  const evidence = evidenceFromSections(gathered.sections, deps.clock.now());
+  const subject = subjectOf(entities, gathered.sections);
+  const { relevant: evidence, neighbours } = attribute(
+    evidenceFromSections(gathered.sections, deps.clock.now()),
+    subject,
+  );
 
   const matches = deps.catalog.match(evidence);
   progress(
@@ -133,9 +162,16 @@ export async function investigate(
   if (unreachable.length > 0) notes.push(`Unreachable while investigating: ${unreachable.join(', ')}.`);
   if (entities.alternatives.length > 0)
     notes.push(`Also found: ${entities.alternatives.slice(0, 4).join('; ')} — not investigated.`);
+  const others = otherFailures(neighbours);
+  if (others.length > 0) notes.push(`Also failing nearby, not related by ownership: ${others.join('; ')}.`);
   if (gathered.skipped > 0) notes.push(`${gathered.skipped} look-ups were skipped to stay within the time budget.`);
   const instances = [...new Set([...(entities.app ? [entities.app.instance] : []), ...gathered.instances])];
-  const base = { question: request.question, instances, ...(request.traceId ? { traceId: request.traceId } : {}) };
+  const base = {
+    question: request.question,
+    instances,
+    ...(request.traceId ? { traceId: request.traceId } : {}),
+    ...(entities.choices && entities.choices.length > 0 ? { choices: entities.choices } : {}),
+  };
 
   if (deps.model) {
     try {
@@ -186,6 +222,13 @@ export async function investigate(
   const finding = triage(request.question, evidence, matches, deps.catalog, {
     swept: entities.swept !== undefined,
     unreachable,
+    facts: factsOf(entities, gathered.sections),
+    ...sinceFor(entities, gathered.sections),
+    ...subjectWords(entities, gathered.sections),
+    dependencyLines: new Set(
+      subject ? evidence.filter((item) => attributionOf(item, subject) === 'dependency').map((item) => item.text) : [],
+    ),
+    now: deps.clock.now(),
   });
   if (!deps.model)
     notes.push(

@@ -1,6 +1,7 @@
 import { BotError } from '../errors.js';
-import type { ChannelDefaults, Entities } from './entities.js';
+import type { ChannelDefaults, Choice, Entities } from './entities.js';
 import {
+  appSeverity,
   describeApp,
   isAppHealthy,
   narrow,
@@ -70,6 +71,36 @@ async function lookUpTerms(terms: readonly string[], tools: ToolCaller, defaults
   return found;
 }
 
+/** The question without its final punctuation, to append "on <instance>" to. */
+function questionWithout(question: string): string {
+  return question.trim().replace(/[?.!\s]+$/, '');
+}
+
+/**
+ * The channel's defaults, minus what the question overrides: a place the question names (an Argo
+ * CD instance, a cluster) always beats the default for that place.
+ */
+export function effectiveDefaults(
+  question: string,
+  defaults: ChannelDefaults,
+  places: { argocd: readonly string[]; clusters: readonly string[] },
+): ChannelDefaults {
+  const pick = (current: string | undefined, known: readonly string[]): string | undefined => {
+    const named = known.filter((place) => matchesLocation(place, question));
+    if (named.length === 0 || (current !== undefined && named.includes(current))) return current;
+    return named.length === 1 ? named[0] : undefined;
+  };
+  const argocdInstance = pick(defaults.argocdInstance, places.argocd);
+  const cluster = pick(defaults.cluster, places.clusters);
+  // A namespace default belongs to the channel's cluster; another cluster drops it.
+  const namespace = cluster === defaults.cluster ? defaults.namespace : undefined;
+  return {
+    ...(argocdInstance ? { argocdInstance } : {}),
+    ...(cluster ? { cluster } : {}),
+    ...(namespace ? { namespace } : {}),
+  };
+}
+
 /** The ranks of a name among the question's terms (first named first). */
 function termRanks(terms: readonly string[]) {
   return {
@@ -91,9 +122,7 @@ export function chooseApp(
   terms: readonly string[],
   question: string,
   defaults: ChannelDefaults,
-):
-  | { kind: 'ambiguous'; question: string; options: string[] }
-  | { kind: 'chosen'; app?: AppCandidate; related: AppCandidate[]; alternatives: string[] } {
+): { kind: 'chosen'; app?: AppCandidate; related: AppCandidate[]; alternatives: string[]; choices: Choice[] } {
   const environment = environmentOf(question);
   const { isExact, mentionIndex } = termRanks(terms);
   const choices = narrow(
@@ -112,23 +141,22 @@ export function chooseApp(
     (left, right) =>
       Number(isAppHealthy(left)) - Number(isAppHealthy(right)) || mentionIndex(left.name) - mentionIndex(right.name),
   );
-  const app = distinct[0];
-  const sameName = app ? distinct.filter((candidate) => candidate.name === app.name) : [];
-  if (app && sameName.length > 1) {
-    const options = sameName.map((candidate) => `${candidate.instance}/${candidate.name}`);
-    return {
-      kind: 'ambiguous',
-      question:
-        `${app.name} exists on ${options.length} Argo CD instances (${options.join(', ')}). ` +
-        'Which environment do you mean?',
-      options,
-    };
-  }
-  const related = distinct.filter((candidate) => candidate !== app && candidate.instance === app?.instance).slice(0, 2);
-  const alternatives = app
-    ? apps.filter((other) => other.name === app.name && other.instance !== app.instance).map(describeApp)
-    : [];
-  return { kind: 'chosen', ...(app ? { app } : {}), related, alternatives };
+  // The same name in several environments and nothing in the question chooses: investigate the
+  // worst (unhealthy before healthy, then by severity) and offer the others, instead of asking.
+  const [app] = [...distinct].sort(
+    (left, right) =>
+      Number(isAppHealthy(left)) - Number(isAppHealthy(right)) ||
+      (left.name === right.name ? appSeverity(right) - appSeverity(left) : 0) ||
+      mentionIndex(left.name) - mentionIndex(right.name),
+  );
+  const related = distinct
+    .filter((candidate) => candidate !== app && candidate.instance === app?.instance && candidate.name !== app?.name)
+    .slice(0, 2);
+  const others = app ? apps.filter((other) => other.name === app.name && other.instance !== app.instance) : [];
+  const offered = others
+    .sort((left, right) => appSeverity(right) - appSeverity(left))
+    .map((other) => ({ label: describeApp(other), question: `${questionWithout(question)} on ${other.instance}` }));
+  return { kind: 'chosen', ...(app ? { app } : {}), related, alternatives: others.map(describeApp), choices: offered };
 }
 
 /**
@@ -198,14 +226,17 @@ function failedRetryably(what: string): BotError {
 export async function resolveEntities(
   question: string,
   tools: ToolCaller,
-  defaults: ChannelDefaults = {},
+  channelDefaults: ChannelDefaults = {},
 ): Promise<Resolution> {
+  const defaults = effectiveDefaults(question, channelDefaults, {
+    argocd: tools.instancesOf('list_applications'),
+    clusters: tools.instancesOf('find_workloads'),
+  });
   const terms = candidateTerms(question);
   const found = await lookUpTerms(terms, tools, defaults);
   if (found.isAllFailedRetryably) throw failedRetryably('name look-up');
 
   const appChoice = chooseApp(found.apps, terms, question, defaults);
-  if (appChoice.kind === 'ambiguous') return appChoice;
   const { app } = appChoice;
   const namespace = explicitNamespace(question) ?? app?.namespace ?? defaults.namespace;
   const workloadChoice = chooseWorkload(found.workloads, {
@@ -252,6 +283,7 @@ export async function resolveEntities(
     ...(namespaceGuess ? { namespace: namespaceGuess } : {}),
     ...(clusterGuess ? { cluster: clusterGuess } : {}),
     alternatives: [...appChoice.alternatives, ...workloadChoice.alternatives],
+    ...(appChoice.choices.length > 0 ? { choices: appChoice.choices } : {}),
     unreachable: [...found.unreachable],
   };
   return { kind: 'resolved', entities };

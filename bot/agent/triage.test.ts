@@ -8,6 +8,7 @@ import type { GatheredSection } from './evidence/section.js';
 import type { SkillCatalog } from './ports.js';
 import { readToolResult } from './tool-results/read-result.js';
 import type { ReadTool } from './tool-results/result-schemas.js';
+import { factsOf } from './diagnosis/facts.js';
 import { triage } from './triage.js';
 
 describe('root-cause statements', () => {
@@ -228,12 +229,19 @@ describe('triage on small structured evidence', () => {
         },
       ],
     };
-    const evidence = evidenceFromSections([section('describe_workload', 'deployment/identity/auth', report)], NOW);
+    const sections = [section('describe_workload', 'deployment/identity/auth', report)];
+    const evidence = evidenceFromSections(sections, NOW);
     const matches = catalog.match(evidence);
     expect(matches[0]?.name).toBe('missing-configmap-or-secret');
-    const finding = triage('why is auth down?', evidence, matches, catalog);
+    const facts = factsOf({ related: [], alternatives: [], unreachable: [] }, sections);
+    const finding = triage('why is auth down?', evidence, matches, catalog, { facts });
     expect(finding.rootCause).toContain('auth-db-credentials');
+    // The Secret case, with the Secret's name; no ConfigMap advice beside it.
+    expect(finding.fix?.description).toMatch(/^Missing Secret: .*Secret auth-db-credentials/);
+    expect(finding.nextSteps.join(' ')).not.toMatch(/ConfigMap/);
     expect(finding.confidence).toBe('high');
+    // Without the facts, the fix cannot name the Secret: one step less sure, by the rule.
+    expect(triage('why is auth down?', evidence, matches, catalog).confidence).toBe('medium');
   });
 
   it('says what was checked when the structured results show nothing wrong', () => {

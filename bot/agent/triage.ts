@@ -3,6 +3,12 @@ import type { EvidenceBundle } from '../skills/evidence.js';
 import type { Finding } from './answer.js';
 import type { SkillCatalog, SkillHit, SkillMatchResult } from './ports.js';
 import { candidateTerms } from './resolve/question-terms.js';
+import { confidenceOf } from './diagnosis/confidence.js';
+import type { DiagnosisFacts, Since } from './diagnosis/facts.js';
+import { selectFixCase, type FixSelection } from './diagnosis/fix-selection.js';
+import { ageOf } from './evidence/age.js';
+import { asClause, clipWords } from './diagnosis/text.js';
+import { parseFixCases } from '../skills/fix-cases.js';
 
 /** What the investigation covered, so a "nothing found" answer says what was and was not looked at. */
 export interface TriageScope {
@@ -10,6 +16,18 @@ export interface TriageScope {
   swept?: boolean;
   /** Instances that did not answer. */
   unreachable?: readonly string[];
+  /** Names and values for fixes, from the gathered data. */
+  facts?: DiagnosisFacts;
+  /** The revision the failing state came with. */
+  since?: Since;
+  /** The object under investigation, as people name it (`Deployment shop/checkout, Argo CD app checkout`). */
+  where?: string;
+  /** What is broken for users, one clause (`Argo CD app checkout is Degraded; 0/3 pods ready`). */
+  impact?: string;
+  /** Evidence lines about a dependency of the subject rather than the subject itself. */
+  dependencyLines?: ReadonlySet<string>;
+  /** The clock, for "deployed 35m ago". */
+  now?: number;
 }
 
 const MAX_EVIDENCE = 8;
@@ -136,7 +154,10 @@ function distinctLines<T extends { line: string }>(hits: T[]): T[] {
 }
 
 /** Flagged evidence lines about the objects the hits are about, not already quoted. */
-function problemLines(evidence: EvidenceBundle, hits: readonly SkillHit[]): Array<{ text: string; source: string }> {
+function problemLines(
+  evidence: EvidenceBundle,
+  hits: ReadonlyArray<Pick<SkillHit, 'line' | 'source'>>,
+): Array<{ text: string; source: string }> {
   const quoted = new Set(hits.map((hit) => hit.line));
   const objects = new Set(hits.map((hit) => hit.source.replace(/^[a-z_]+:/, '')));
   const sameObject = (source: string) => objects.has(source.replace(/^[a-z_]+:/, ''));
@@ -231,10 +252,140 @@ function unmatched(question: string, evidence: EvidenceBundle, scope: TriageScop
   };
 }
 
+/** The evidence item a hit quotes (the matcher hands back the line, clipped). */
+function itemOf(hit: { line: string; source: string }, evidence: EvidenceBundle): EvidenceBundle[number] | undefined {
+  const stem = hit.line.replace(/\s*…$/, '');
+  return evidence.find(
+    (candidate) => candidate.source === hit.source && (candidate.text === hit.line || candidate.text.startsWith(stem)),
+  );
+}
+
+/** What a line says, without counts and ages, for telling copies apart across tools. */
+function gist(item: { text: string; statement?: string }): string {
+  return (item.statement ?? item.text)
+    .replace(/^x\d+\s+/, '')
+    .replace(/\(\S+ ago\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** `, since revision abc1234 ("checkout: release 1.8.3", Sam Ortiz, 35m ago)`, or the failed sync of it. */
+function sincePhrase(since: Since | undefined, now: number | undefined): string {
+  if (!since) return '';
+  const details = [
+    since.message ? `"${clipWords(asClause(since.message), 120)}"` : undefined,
+    since.author?.replace(/\s*<[^>]*>/, ''),
+    since.at && now !== undefined ? `${ageOf(since.at, now)} ago` : undefined,
+  ].filter(Boolean);
+  const what = `revision ${since.revision.slice(0, 7)}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+  return since.isFailedSync ? `; the sync of ${what} failed` : `, since ${what}`;
+}
+
+/** The root cause as one sentence: what is wrong, in which object, since which revision. */
+function rootCauseSentence(statement: string, scope: TriageScope, isDependency: boolean): string {
+  const clause = clipWords(asClause(statement), 420);
+  const where = !scope.where
+    ? ''
+    : isDependency
+      ? `, which ${scope.where} depends on`
+      : clause.toLowerCase().includes(scope.where.toLowerCase())
+        ? ''
+        : `, in ${scope.where}`;
+  return `${clause}${where}${sincePhrase(scope.since, scope.now)}.`;
+}
+
+/** The fix cases of a skill, when its `## Fix` has them. */
+function fixSelection(
+  fix: string | undefined,
+  evidence: EvidenceBundle,
+  facts: DiagnosisFacts,
+): FixSelection | undefined {
+  const cases = parseFixCases(fix ?? '');
+  return cases.length > 0 ? selectFixCase(cases, evidence, facts) : undefined;
+}
+
+/** Next steps and the fix from the skill: its cases as the evidence decides, or its plain items. */
+function fixAndSteps(
+  fixText: string,
+  selection: FixSelection | undefined,
+  hitText: string,
+): { steps: string[]; fix?: string; isDecided: boolean; isConcrete: boolean } {
+  if (selection) {
+    const steps = selection.offered.map((offered) => offered.text);
+    const chosen = selection.chosen;
+    if (chosen) return { steps, fix: chosen.text, isDecided: true, isConcrete: chosen.missingFacts.length === 0 };
+    const [first, ...others] = selection.offered;
+    const alternatives = others.length > 0 ? ` Other cases: ${others.map((other) => other.title).join('; ')}.` : '';
+    return {
+      steps,
+      ...(first ? { fix: `${first.text.replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}${alternatives}` } : {}),
+      isDecided: false,
+      isConcrete: false,
+    };
+  }
+  const ranked = rankByEvidence(listItems(fixText), hitText);
+  const [first] = ranked.items;
+  const fix = first
+    ? ranked.isDecided
+      ? first
+      : `${clipWords(first, 700).replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}`
+    : fixText
+      ? firstParagraph(fixText)
+      : undefined;
+  return { steps: ranked.items, ...(fix ? { fix } : {}), isDecided: ranked.isDecided, isConcrete: ranked.isDecided };
+}
+
+/** The evidence list: the decisive line first and whole, then the other hits and problem lines, each said once. */
+function evidenceList(
+  primary: Pick<SkillHit, 'line' | 'source'> | undefined,
+  hits: readonly SkillHit[],
+  evidence: EvidenceBundle,
+): Finding['evidence'] {
+  const chosen = [primary, ...hits].filter((hit) => hit !== undefined);
+  const lines = [
+    ...chosen.map((hit) => {
+      const item = itemOf(hit, evidence);
+      return {
+        text: item?.text ?? hit.line,
+        source: hit.source,
+        kind: item?.kind,
+        gist: gist(item ?? { text: hit.line }),
+      };
+    }),
+    ...problemLines(evidence, chosen).map((item) => {
+      const full = evidence.find((candidate) => candidate.text === item.text && candidate.source === item.source);
+      return { text: item.text, source: item.source, kind: full?.kind, gist: gist(full ?? item) };
+    }),
+  ];
+  const seen = new Set<string>();
+  const distinct = lines.filter((line) => {
+    if (seen.has(line.gist)) return false;
+    seen.add(line.gist);
+    return true;
+  });
+  return distinctLines(distinct.map((line) => ({ line: line.text, source: line.source, kind: line.kind })))
+    .slice(0, MAX_EVIDENCE)
+    .map((item) => ({
+      text: clipWords(item.line, 600),
+      source: item.source,
+      ...(item.kind ? { kind: item.kind } : {}),
+    }));
+}
+
+/** The summary: impact and the case to fix, never a copy of the root cause. */
+function summaryOf(skillName: string, scope: TriageScope, fixTitle: string | undefined): string {
+  const impact = scope.impact ? `${scope.impact.replace(/[.\s]+$/, '')}.` : '';
+  const fix = fixTitle ? ` Most likely fix: ${fixTitle.replace(/[.\s]+$/, '').toLowerCase()}.` : '';
+  return clipWords(`${impact}${fix} This is the pattern of the ${skillName} skill.`.trim(), 800);
+}
+
 /**
  * The deterministic answer when no model is configured or the model is down: the best-matching
- * skill's signal hits are the root cause, the evidence lines prove it, and the skill's Fix
- * section says what to change.
+ * skill's most telling hit, as one sentence naming the object and the revision, is the root
+ * cause; the evidence lines prove it, each said once; the skill's fix case that the evidence
+ * supports is the fix, with the evidence's names and values; confidence follows the documented
+ * rule (diagnosis/confidence.ts).
  */
 export function triage(
   question: string,
@@ -254,44 +405,44 @@ export function triage(
       b.line.length - a.line.length,
   );
   // The root-cause line: telling (weight) and complete (long enough to carry the object and the reason).
-  const informativeness = (hit: SkillHit) =>
+  const informativeness = (hit: Pick<SkillHit, 'line' | 'weight'>) =>
     hit.weight * Math.min(1, hit.line.length / 150) * (hit.line.includes('…') ? 0.8 : 1);
-  const primary = [...hitLines].sort((a, b) => informativeness(b) - informativeness(a))[0];
+  const selection = fixSelection(skill.fix, evidence, scope.facts ?? {});
+
+  // What singles out the fix case is the cause; without a case, the skill's most telling hit.
+  const caseLines = (selection?.chosen?.support ?? []).filter((hit) => hit.line.length > 0);
+  const primary = [...(caseLines.length > 0 ? caseLines : hitLines)].sort(
+    (a, b) => informativeness(b) - informativeness(a),
+  )[0];
   const runnerUp = matches[1];
-  const isClearWinner = !runnerUp || best.score >= runnerUp.score * 1.5;
-  const fixText = skill.fix ?? '';
-  const ranked = rankByEvidence(listItems(fixText), hitLines.map((hit) => hit.line).join('\n'));
-  const steps = ranked.items;
-  // Several cases and nothing in the evidence chose one: offer the skill's first case as such, not as the fix.
-  const fixDescription = steps[0]
-    ? ranked.isDecided
-      ? steps[0]
-      : `${steps[0].slice(0, 700).replace(/[;,.]?\s*$/, '.')} ${UNDECIDED_FIX}`
-    : fixText
-      ? firstParagraph(fixText)
-      : undefined;
-  const where = primary ? ` (${primary.source.replace(/^[a-z_]+:/, '')})` : '';
+  const primaryItem = primary ? itemOf(primary, evidence) : undefined;
+  const statement = primary
+    ? asStatement(
+        primaryItem?.text ?? primary.line,
+        primary.source,
+        primaryItem?.statement ?? statementOf(primary, evidence),
+      )
+    : skill.description;
+  const isDependency = primaryItem !== undefined && (scope.dependencyLines?.has(primaryItem.text) ?? false);
+  const { steps, fix, isDecided, isConcrete } = fixAndSteps(
+    skill.fix ?? '',
+    selection,
+    hitLines.map((hit) => hit.line).join('\n'),
+  );
+  const confidence = confidenceOf({
+    isClearSkill: !runnerUp || best.score >= runnerUp.score * 1.5,
+    hasCases: selection !== undefined,
+    isCaseDecided: isDecided,
+    isFixConcrete: isConcrete,
+    signalHits: new Set(hitLines.map((hit) => hit.signal)).size,
+    hasBlindSpots: (scope.unreachable?.length ?? 0) > 0,
+  });
   return {
-    summary: (
-      (primary
-        ? asStatement(primary.line, primary.source, statementOf(primary, evidence)).slice(0, 400)
-        : skill.description) +
-      `${where}. ` +
-      `This is the pattern of the ${skill.name} skill.`
-    ).slice(0, 800),
-    rootCause: (
-      `${primary ? asStatement(primary.line, primary.source, statementOf(primary, evidence)) : skill.description}` +
-      `${where}.`
-    ).slice(0, 1500),
-    evidence: distinctLines([
-      ...hitLines.map((hit) => ({ line: hit.line, source: hit.source })),
-      // Lines the tools flagged as problems on the same objects: the specifics (limits, selectors, diffs).
-      ...problemLines(evidence, hitLines).map((item) => ({ line: item.text, source: item.source })),
-    ])
-      .slice(0, MAX_EVIDENCE)
-      .map((item) => ({ text: item.line.slice(0, 600), source: item.source })),
-    confidence: isClearWinner && hitLines.length >= 2 ? 'high' : isClearWinner ? 'medium' : 'low',
-    nextSteps: steps.slice(0, 6).map((step) => step.slice(0, 400)),
-    ...(fixDescription ? { fix: { description: fixDescription.slice(0, 800) } } : {}),
+    summary: summaryOf(skill.name, scope, selection?.chosen?.title),
+    rootCause: clipWords(rootCauseSentence(statement, scope, isDependency), 1500),
+    evidence: evidenceList(primary, hitLines, evidence),
+    confidence,
+    nextSteps: steps.slice(0, 6).map((step) => clipWords(step, 400)),
+    ...(fix ? { fix: { description: clipWords(fix, 800) } } : {}),
   };
 }

@@ -8,7 +8,7 @@
 export type EvidenceKind = 'container_state' | 'event' | 'argocd' | 'kyverno' | 'log' | 'service' | 'other';
 
 /** Every evidence kind, in a stable order (for validation and reports). */
-export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
+export const EVIDENCE_KINDS = [
   'container_state',
   'event',
   'argocd',
@@ -16,7 +16,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
   'log',
   'service',
   'other',
-];
+] as const satisfies readonly EvidenceKind[];
 
 /**
  * One observation. `source` says where it came from, as a path
@@ -35,6 +35,12 @@ export interface EvidenceItem {
    * count and age: `Pod/checkout-x: Failed to pull image …`).
    */
   statement?: string;
+  /**
+   * What the line is about when a tool reported it for a whole namespace (events, policy
+   * results, namespace findings): the objects (`Kind/name`, with their owner chain) and the Argo
+   * CD apps that manage them. Absent when the tool was asked about one object.
+   */
+  about?: { objects: string[]; apps?: string[] };
 }
 
 /** Everything gathered for one question. */

@@ -55,6 +55,13 @@ const MAX_LINE = 240;
 /** Hits reported per clause (the score counts a clause once). */
 const HITS_PER_SIGNAL = 6;
 
+/** A line cut at the last word boundary within `max`, marked ` …` (never mid-word). */
+function clipAtWord(line: string, max: number): string {
+  const room = line.slice(0, max - 2);
+  const boundary = room.search(/\s\S*$/);
+  return `${(boundary > 0 ? room.slice(0, boundary) : room).trimEnd()} …`;
+}
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -115,7 +122,7 @@ function findLine(prepared: PreparedItem, compiled: CompiledSignal): string | un
     const line = prepared.lines[index] ?? '';
     if (test(line, prepared.lowerLines[index] ?? '')) {
       const trimmed = line.trim();
-      return trimmed.length > MAX_LINE ? `${trimmed.slice(0, MAX_LINE - 1)}…` : trimmed;
+      return trimmed.length > MAX_LINE ? clipAtWord(trimmed, MAX_LINE) : trimmed;
     }
   }
   // A value can sit on one line and the pattern on another line of the same item.

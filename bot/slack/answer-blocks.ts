@@ -1,5 +1,6 @@
 import type { Answer } from '../agent/answer.js';
 import { usageLine } from '../agent/render/render-text.js';
+import { choiceBlocks } from './choice-buttons.js';
 
 /** A Block Kit block as plain JSON (the Slack SDK types stay out of the pipeline). */
 export type Block = Record<string, unknown>;
@@ -71,6 +72,7 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
       type: 'context',
       elements: [{ type: 'mrkdwn', text: clip(`:information_source: ${escapeMrkdwn(note)}`) }],
     });
+  blocks.push(...choiceBlocks(answer, investigationId));
 
   const buttons: Block[] = [];
   const button = (text: string, actionId: string, style?: 'primary' | 'danger') => ({

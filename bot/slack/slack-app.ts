@@ -11,6 +11,7 @@ import { registerCommandListener } from './command-listener.js';
 import type { SlackConfig } from './config.js';
 import { registerEventListeners } from './event-listeners.js';
 import { createHealthProbe, type HealthProbe } from './health-probe.js';
+import { registerChoiceButtons } from './choice-buttons.js';
 import { registerInteractivity } from './interactivity.js';
 import { slackErrorCode } from './slack-api-error.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
@@ -137,6 +138,7 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     logger: deps.logger,
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
+  registerChoiceButtons(app, { intake, logger: deps.logger });
   registerAppHome(app, {
     store: deps.store,
     channels: deps.channels,

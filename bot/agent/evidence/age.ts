@@ -1,3 +1,5 @@
+import { clipWords } from '../diagnosis/text.js';
+
 /** How long ago an ISO timestamp was, compactly (`45s`, `12m`, `3h`, `2d`); `?` when unknown. */
 export function ageOf(timestamp: string | undefined, now: number): string {
   const at = timestamp ? Date.parse(timestamp) : Number.NaN;
@@ -20,5 +22,5 @@ export function clipLine(text: string, max = 800): string {
     .map((part) => part.trim())
     .filter((part) => part.length > 0)
     .join(' ');
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return line.length > max ? clipWords(line, max) : line;
 }

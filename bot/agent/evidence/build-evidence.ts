@@ -11,6 +11,7 @@ import { namespaceHealthEvidence } from './namespace-health.js';
 import { admissionDenialEvidence, policyViolationEvidence } from './policies.js';
 import type { EvidenceContext, GatheredSection } from './section.js';
 import { serviceEvidence } from './service.js';
+import { rolloutChangeEvidence } from './rollout-history.js';
 import { workloadEvidence } from './workload.js';
 
 /** The evidence kind of what a tool reports when it reports one thing (an error, say). */
@@ -28,6 +29,8 @@ const TOOL_KIND: Record<ReadTool, EvidenceKind> = {
   get_namespace_health: 'container_state',
   get_pod_logs: 'log',
   check_service: 'service',
+  get_resource: 'other',
+  get_rollout_history: 'other',
   list_policy_violations: 'kyverno',
   explain_admission_denial: 'kyverno',
 };
@@ -67,6 +70,11 @@ function sectionEvidence(section: GatheredSection, context: EvidenceContext): Ev
       return each(section.read.answers, (data) => policyViolationEvidence(data, context));
     case 'explain_admission_denial':
       return each(section.read.answers, (data) => admissionDenialEvidence(data, context));
+    case 'get_rollout_history':
+      return each(section.read.answers, (data) => rolloutChangeEvidence(data, context));
+    case 'get_resource':
+      // Read for the values a fix needs (ports, probes); the findings are in the other tools.
+      return [];
     case 'list_applications':
     case 'find_workloads':
     case 'list_resources':

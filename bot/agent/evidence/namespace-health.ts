@@ -1,5 +1,6 @@
 import type { EvidenceItem } from '../../skills/evidence.js';
 import type { ResultOf } from '../tool-results/result-schemas.js';
+import { aboutLabel } from '../attribution/about.js';
 import { clipLine } from './age.js';
 import { eventEvidence } from './event-lines.js';
 import type { EvidenceContext } from './section.js';
@@ -14,6 +15,7 @@ export function namespaceHealthEvidence(
     source: context.source,
     text: clipLine(`${finding.object}: ${finding.problem}`),
     isProblem: true,
+    about: aboutLabel(finding.object, finding.owners, finding.argocdApp),
   }));
   return [...findings, ...eventEvidence(health.warningEvents, context)];
 }

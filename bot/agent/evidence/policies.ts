@@ -1,7 +1,14 @@
 import type { EvidenceItem } from '../../skills/evidence.js';
 import type { ResultOf } from '../tool-results/result-schemas.js';
+import { aboutObjects } from '../attribution/about.js';
 import { clipLine } from './age.js';
 import type { EvidenceContext } from './section.js';
+
+/** `Deployment shop/checkout` → `{kind: Deployment, name: checkout}`. */
+function refOfLabel(label: string): { kind: string; name: string } {
+  const [kind = '', qualified = ''] = label.split(' ');
+  return { kind, name: qualified.split('/').pop() ?? qualified };
+}
 
 /** list_policy_violations: one `kyverno` line per policy/rule group, with its message and resources. */
 export function policyViolationEvidence(
@@ -9,13 +16,20 @@ export function policyViolationEvidence(
   context: EvidenceContext,
 ): EvidenceItem[] {
   return result.groups.map((group) => {
-    const more = group.resources.length > 8 ? `, … +${group.resources.length - 8}` : '';
-    const resources = `${group.resources.slice(0, 8).join(', ')}${more}`;
+    const more = group.resources.length > 20 ? `, … +${group.resources.length - 20}` : '';
+    const resources = `${group.resources.slice(0, 20).join(', ')}${more}`;
     const severity = group.severity ? `, ${group.severity}` : '';
     const head = `${group.policy}/${group.rule} [${group.result}${severity}] x${group.resources.length}`;
+    const refs = group.resourceRefs.length > 0 ? group.resourceRefs : group.resources.map(refOfLabel);
     const text = clipLine(`${head}: ${group.message} — ${resources}`);
     const isProblem = group.result === 'fail' || group.result === 'error';
-    return { kind: 'kyverno', source: context.source, text, ...(isProblem ? { isProblem } : {}) };
+    return {
+      kind: 'kyverno',
+      source: context.source,
+      text,
+      ...(isProblem ? { isProblem } : {}),
+      about: aboutObjects(refs),
+    };
   });
 }
 

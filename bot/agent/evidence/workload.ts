@@ -48,7 +48,7 @@ export function workloadEvidence(report: ResultOf<'describe_workload'>, context:
   }
   for (const key of report.missingKeys)
     push('container_state', `${key.kind} ${key.name} has no key '${key.key}' — used by ${key.usedBy}`, true);
-  items.push(...eventEvidence(report.warningEvents.slice(0, 8), context));
+  items.push(...eventEvidence(report.warningEvents.slice(0, 8), context, true));
   for (const log of report.crashLogs) for (const line of log.lines) if (line.trim()) push('log', line.trim());
   return items;
 }

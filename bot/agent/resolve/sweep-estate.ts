@@ -122,6 +122,20 @@ export function chooseFromEstate(
     ? (brokenWorkloads.find((candidate) => candidate.name === app.name) ??
       brokenWorkloads.find((candidate) => candidate.namespace === app.namespace))
     : brokenWorkloads[0];
+  const choices = [
+    ...unhealthyApps
+      .filter((candidate) => candidate !== app)
+      .map((candidate) => ({
+        label: describeApp(candidate),
+        question: `what is wrong with ${candidate.name} on ${candidate.instance}?`,
+      })),
+    ...brokenWorkloads
+      .filter((candidate) => candidate !== workload && candidate.name !== app?.name)
+      .map((candidate) => ({
+        label: `${candidate.cluster}/${candidate.namespace}/${candidate.name} (${candidate.kind}, not ready)`,
+        question: `what is wrong with ${candidate.name} in namespace ${candidate.namespace} on ${candidate.cluster}?`,
+      })),
+  ].slice(0, 5);
   const alternatives = [
     ...unhealthyApps.filter((candidate) => candidate !== app).map(describeApp),
     ...brokenWorkloads
@@ -154,6 +168,7 @@ export function chooseFromEstate(
     ...(namespace ? { namespace } : {}),
     ...(cluster ? { cluster } : {}),
     alternatives,
+    ...(choices.length > 0 ? { choices } : {}),
     swept: {
       unhealthyApps: unhealthyApps.length,
       unhealthyWorkloads: brokenWorkloads.length,

@@ -33,6 +33,18 @@ export const getApplicationResult = z.object({
   health: z.string().optional(),
   healthMessage: z.string().optional(),
   revision: z.string().optional(),
+  images: z.array(z.string()).default([]),
+  /** The last deployments, newest first (the first is the synced revision). */
+  history: z
+    .array(
+      z.object({
+        revision: z.string(),
+        deployedAt: z.string().optional(),
+        author: z.string().optional(),
+        message: z.string().optional(),
+      }),
+    )
+    .default([]),
   destination: z
     .object({ name: z.string().optional(), server: z.string().optional(), namespace: z.string().optional() })
     .optional(),
@@ -41,6 +53,8 @@ export const getApplicationResult = z.object({
       phase: z.string().optional(),
       message: z.string().optional(),
       finishedAt: z.string().optional(),
+      revision: z.string().optional(),
+      commit: z.object({ author: z.string().optional(), message: z.string().optional() }).optional(),
       failedResources: z.array(syncedResource).default([]),
     })
     .optional(),

@@ -20,6 +20,8 @@ export const listResourcesResult = z.object({
 
 const containerSummary = z.object({
   name: z.string(),
+  image: z.string().optional(),
+  reason: z.string().optional(),
   ready: z.boolean().optional(),
   restarts: z.number().default(0),
   /** `running`, `waiting: CrashLoopBackOff`, `terminated: OOMKilled (exit 137)`. */
@@ -53,6 +55,7 @@ export const describeWorkloadResult = z.object({
   name: z.string(),
   revision: z.string().optional(),
   images: z.array(z.string()).default([]),
+  containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).default([]),
   rollout: z
     .object({ summary: z.string(), isHealthy: z.boolean(), problems: z.array(z.string()).default([]) })
     .optional(),
@@ -88,7 +91,13 @@ export const getNamespaceHealthResult = z.object({
   namespace: z.string(),
   isHealthy: z.boolean(),
   findings: z.array(
-    z.object({ object: z.string(), problem: z.string(), severity: z.number().optional(), owners: ownersShape }),
+    z.object({
+      object: z.string(),
+      problem: z.string(),
+      severity: z.number().optional(),
+      owners: ownersShape,
+      argocdApp: z.string().optional(),
+    }),
   ),
   totalFindings: z.number().optional(),
   warningEvents: z.array(eventGroupShape).default([]),
@@ -109,8 +118,76 @@ export const checkServiceResult = z.object({
   service: z.string(),
   namespace: z.string(),
   selectedPods: z.array(z.string()).default([]),
+  selector: z.record(z.string(), z.string()).default({}),
+  pods: z.array(z.object({ name: z.string(), owners: ownersShape, argocdApp: z.string().optional() })).default([]),
+  ports: z
+    .array(
+      z.object({
+        port: z.number(),
+        targetPort: z.union([z.number(), z.string()]),
+        containerPorts: z.array(z.string()),
+      }),
+    )
+    .default([]),
+  nearMisses: z.array(z.object({ pod: z.string(), labels: z.record(z.string(), z.string()) })).default([]),
   readyEndpoints: z.number().optional(),
   notReadyEndpoints: z.number().optional(),
   problems: z.array(z.string()).default([]),
   isHealthy: z.boolean(),
+});
+
+const portShape = z.union([z.number(), z.string()]);
+const probeShape = z
+  .object({
+    httpGet: z.object({ port: portShape, path: z.string().optional() }).optional(),
+    tcpSocket: z.object({ port: portShape }).optional(),
+  })
+  .optional();
+
+/** `get_resource` of a workload: the pod template's containers, their ports and probes. */
+export const getResourceResult = z.object({
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  object: z.object({
+    spec: z
+      .object({
+        template: z
+          .object({
+            spec: z
+              .object({
+                containers: z
+                  .array(
+                    z.object({
+                      name: z.string(),
+                      ports: z.array(z.object({ containerPort: z.number(), name: z.string().optional() })).default([]),
+                      livenessProbe: probeShape,
+                      readinessProbe: probeShape,
+                      startupProbe: probeShape,
+                    }),
+                  )
+                  .default([]),
+              })
+              .optional(),
+          })
+          .optional(),
+      })
+      .optional(),
+  }),
+});
+
+/** `get_rollout_history`: the workload's revisions, newest first, each with what changed from the older one. */
+export const getRolloutHistoryResult = z.object({
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  revisions: z.array(
+    z.object({
+      revision: z.number(),
+      images: z.array(z.string()).default([]),
+      createdAt: z.string().optional(),
+      isCurrent: z.boolean(),
+      changes: z.array(z.string()).default([]),
+    }),
+  ),
 });

@@ -14,6 +14,10 @@ export const listPolicyViolationsResult = z.object({
       message: z.string(),
       /** `Kind namespace/name` (or `Kind name` for cluster-scoped objects). */
       resources: z.array(z.string()),
+      /** The same resources as data, each with its owner chain and Argo CD app. */
+      resourceRefs: z
+        .array(z.object({ kind: z.string(), name: z.string(), owners: ownersShape, argocdApp: z.string().optional() }))
+        .default([]),
       owners: ownersShape,
       argocdApp: z.string().optional(),
     }),

@@ -13,6 +13,8 @@ import {
   findWorkloadsResult,
   getNamespaceHealthResult,
   getPodLogsResult,
+  getResourceResult,
+  getRolloutHistoryResult,
   listEventsResult,
   listResourcesResult,
 } from './kubernetes-results.js';
@@ -36,6 +38,8 @@ export const resultSchemas = {
   get_namespace_health: getNamespaceHealthResult,
   get_pod_logs: getPodLogsResult,
   check_service: checkServiceResult,
+  get_resource: getResourceResult,
+  get_rollout_history: getRolloutHistoryResult,
   list_policy_violations: listPolicyViolationsResult,
   explain_admission_denial: explainAdmissionDenialResult,
 } as const;

@@ -1,5 +1,6 @@
 import { parseBodyStructure } from '../markdown-sections.js';
 import { parseSkillSource } from '../skill-source.js';
+import { checkFixCases } from './fix-case-rules.js';
 import { checkFixSection } from './fix-rules.js';
 import { checkFrontmatter } from './frontmatter-rules.js';
 import { IssueSink, type LintIssue, type LintOptions } from './lint-types.js';
@@ -35,6 +36,7 @@ export function lintSkillText(input: LintSkillInput, options: LintOptions = {}):
   checkLinks(context, sink);
   checkInvestigateTools(context, sink);
   checkFixSection(context, sink);
+  checkFixCases(context, sink);
   scanSecurity(input.text, sink, options.urlAllowList);
   return sortIssues(sink.issues);
 }

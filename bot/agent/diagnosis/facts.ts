@@ -1,0 +1,190 @@
+import type { FixFact } from '../../skills/fix-cases.js';
+import type { Entities } from '../entities.js';
+import type { GatheredSection } from '../evidence/section.js';
+import type { InstanceAnswer } from '../tool-results/read-result.js';
+import type { ReadTool, ResultOf } from '../tool-results/result-schemas.js';
+
+/** The concrete names and values a fix can be written with, each from structured tool data. */
+export type DiagnosisFacts = Partial<Record<FixFact, string>>;
+
+/** When the failing state began: the revision that introduced it, as Argo CD recorded it. */
+export interface Since {
+  revision: string;
+  at?: string;
+  author?: string;
+  message?: string;
+  /** The revision was never deployed (its sync failed). */
+  isFailedSync: boolean;
+}
+
+type Workload = ResultOf<'describe_workload'>;
+type Application = ResultOf<'get_application'>;
+
+/** Labels controllers add to every pod; never what a Service should select on. */
+const GENERATED_LABELS = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'statefulset.kubernetes.io/pod-name',
+]);
+
+const PULL_REASONS = /^(?:ErrImagePull|ImagePullBackOff|InvalidImageName)$/;
+
+/** Every answer's data of one tool's sections. */
+function firstData<T extends ReadTool>(sections: readonly GatheredSection[], tool: T): Array<ResultOf<T>> {
+  return sections.flatMap((section) =>
+    // The section's tag says which schema checked `read`; TypeScript cannot correlate the two through T.
+    section.tool === tool ? (section.read.answers as Array<InstanceAnswer<T>>).map((answer) => answer.data) : [],
+  );
+}
+
+/** The tag of an image reference (`registry/app:1.8.3` → `1.8.3`); none for digests. */
+export function tagOf(image: string | undefined): string | undefined {
+  if (!image || image.includes('@')) return undefined;
+  const last = image.split('/').pop() ?? '';
+  const colon = last.lastIndexOf(':');
+  return colon > 0 ? last.slice(colon + 1) : undefined;
+}
+
+/** The image's repository without the tag. */
+function repositoryOf(image: string): string {
+  const tag = tagOf(image);
+  return tag ? image.slice(0, image.length - tag.length - 1) : image;
+}
+
+function imageFacts(workload: Workload): DiagnosisFacts {
+  const failing = workload.pods
+    .flatMap((pod) => pod.containers)
+    .find((container) => container.reason !== undefined && PULL_REASONS.test(container.reason));
+  const failingImage = failing?.image ?? workload.containers.find((c) => c.name === failing?.name)?.image;
+  const image = failingImage ?? workload.containers[0]?.image;
+  if (!image) return {};
+  const badTag = failingImage ? tagOf(failingImage) : undefined;
+  const healthy = workload.pods
+    .filter((pod) => pod.isHealthy)
+    .flatMap((pod) => pod.containers)
+    .map((container) => container.image)
+    .find((candidate) => candidate && repositoryOf(candidate) === repositoryOf(image) && tagOf(candidate) !== badTag);
+  const healthyTag = tagOf(healthy);
+  return {
+    image: repositoryOf(image),
+    ...(badTag ? { badTag } : {}),
+    ...(healthyTag ? { healthyTag } : {}),
+    ...(failing ? { container: failing.name } : {}),
+  };
+}
+
+function workloadFacts(workload: Workload): DiagnosisFacts {
+  const [reference] = workload.missingReferences;
+  const [key] = workload.missingKeys;
+  const [claim] = workload.unboundClaims;
+  const troubled = workload.pods.flatMap((pod) => pod.containers).find((container) => container.state !== 'running');
+  return {
+    workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
+    namespace: workload.namespace,
+    ...(troubled ? { container: troubled.name } : {}),
+    ...imageFacts(workload),
+    ...(reference ? { missingObject: `${reference.kind} ${reference.name}` } : {}),
+    ...(key ? { missingKey: key.key, keyOwner: `${key.kind} ${key.name}` } : {}),
+    ...(claim?.storageClassName ? { storageClass: claim.storageClassName } : {}),
+  };
+}
+
+function serviceFacts(service: ResultOf<'check_service'>): DiagnosisFacts {
+  const labels = Object.entries(service.nearMisses[0]?.labels ?? {}).filter(([key]) => !GENERATED_LABELS.has(key));
+  const selector = Object.entries(service.selector).map(([key, value]) => `${key}=${value}`);
+  const ports = [...new Set(service.ports.flatMap((port) => port.containerPorts))];
+  return {
+    service: `Service ${service.namespace}/${service.service}`,
+    ...(selector.length > 0 ? { serviceSelector: selector.join(',') } : {}),
+    ...(labels.length > 0 ? { podLabels: labels.map(([key, value]) => `${key}=${value}`).join(',') } : {}),
+    ...(ports.length > 0 ? { containerPort: ports.join(', ') } : {}),
+  };
+}
+
+/** The ports a container declares and the port its probes check (a probe on an undeclared port first). */
+function portFacts(resource: ResultOf<'get_resource'>): DiagnosisFacts {
+  const containers = resource.object.spec?.template?.spec?.containers ?? [];
+  for (const container of containers) {
+    const declared = container.ports.map((port) => String(port.containerPort));
+    const names = container.ports.map((port) => port.name).filter(Boolean);
+    const probed = [container.livenessProbe, container.readinessProbe, container.startupProbe]
+      .map((probe) => probe?.httpGet?.port ?? probe?.tcpSocket?.port)
+      .filter((port) => port !== undefined)
+      .map(String);
+    const wrong = probed.find((port) => !declared.includes(port) && !names.includes(port));
+    if (wrong || (containers.length === 1 && declared.length > 0))
+      return {
+        container: container.name,
+        ...(declared.length > 0 ? { containerPort: declared.join(', ') } : {}),
+        ...((wrong ?? probed[0]) ? { probePort: wrong ?? probed[0] ?? '' } : {}),
+      };
+  }
+  return {};
+}
+
+/**
+ * The resources that fail policies, each named once, the controllers people edit rather than
+ * the pods they own (a pod whose owner also fails is left out).
+ */
+export function failingResources(results: ReadonlyArray<ResultOf<'list_policy_violations'>>): string[] {
+  const groups = results.flatMap((result) => result.groups);
+  const failingKeys = new Set(groups.flatMap((group) => group.resourceRefs.map((ref) => `${ref.kind}/${ref.name}`)));
+  const labels = groups.flatMap((group) =>
+    group.resources.filter((label, index) => {
+      const ref = group.resourceRefs[index];
+      return !ref?.owners?.some((owner) => failingKeys.has(`${owner.kind}/${owner.name}`));
+    }),
+  );
+  return [...new Set(labels)];
+}
+
+/** Every fact the gathered data holds, first answer of each tool winning. */
+export function factsOf(entities: Entities, sections: readonly GatheredSection[]): DiagnosisFacts {
+  const facts: DiagnosisFacts = {};
+  const merge = (more: DiagnosisFacts) => {
+    for (const [name, value] of Object.entries(more) as Array<[FixFact, string]>) facts[name] ??= value;
+  };
+  if (entities.app) merge({ app: entities.app.name });
+  for (const workload of firstData(sections, 'describe_workload')) merge(workloadFacts(workload));
+  // Without an Argo CD app, the workload's own manifests are where the change goes.
+  const [described] = firstData(sections, 'describe_workload');
+  if (described) merge({ app: described.name });
+  for (const resource of firstData(sections, 'get_resource')) merge(portFacts(resource));
+  for (const service of firstData(sections, 'check_service')) merge(serviceFacts(service));
+  const classes = firstData(sections, 'list_resources').flatMap((list) =>
+    list.kind === 'StorageClass' ? list.items.map((item) => item.name) : [],
+  );
+  if (classes.length > 0) merge({ storageClasses: classes.join(', ') });
+  const failing = failingResources(firstData(sections, 'list_policy_violations'));
+  if (failing.length > 0) merge({ policyResources: failing.join(', ') });
+  const since = sinceOf(firstData(sections, 'get_application').find((app) => app.name === entities.app?.name));
+  if (since) merge({ revision: since.revision.slice(0, 7) });
+  if (entities.namespace) merge({ namespace: entities.namespace });
+  return facts;
+}
+
+/**
+ * The revision the app's state comes from: a failed sync's revision (never deployed), else the
+ * synced revision with its deployment time and commit.
+ */
+export function sinceOf(app: Application | undefined): Since | undefined {
+  if (!app) return undefined;
+  const operation = app.operation;
+  const [current] = app.history;
+  if (operation?.revision && operation.phase !== 'Succeeded' && operation.revision !== current?.revision)
+    return {
+      revision: operation.revision,
+      ...(operation.finishedAt ? { at: operation.finishedAt } : {}),
+      ...(operation.commit?.author ? { author: operation.commit.author } : {}),
+      ...(operation.commit?.message ? { message: operation.commit.message } : {}),
+      isFailedSync: true,
+    };
+  if (!current) return undefined;
+  return {
+    revision: current.revision,
+    ...(current.deployedAt ? { at: current.deployedAt } : {}),
+    ...(current.author ? { author: current.author } : {}),
+    ...(current.message ? { message: current.message } : {}),
+    isFailedSync: false,
+  };
+}
