@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { InvestigationSettings } from '../../bot/agent/investigate.js';
 import type { ModelClient } from '../../bot/agent/ports.js';
 import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
@@ -48,7 +49,7 @@ export interface PipelineHarness {
  */
 export async function startPipeline(
   scenario: Scenario,
-  options: { model?: ModelClient } = {},
+  options: { model?: ModelClient; settings?: InvestigationSettings } = {},
 ): Promise<PipelineHarness> {
   const estate = await openScenarioEstate(scenario);
   const { store, skills: disk, close: closeStoreAndSkills } = await openStoreAndSkills();
@@ -58,6 +59,7 @@ export async function startPipeline(
     gateway,
     catalog: skillCatalogPort(disk),
     ...(options.model ? { model: options.model } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
   });
   return {
     estate,
