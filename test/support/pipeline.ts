@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { InvestigationSettings } from '../../bot/agent/investigate.js';
-import type { ModelClient } from '../../bot/agent/ports.js';
+import type { ModelClient, SkillCatalog as PortSkillCatalog } from '../../bot/agent/ports.js';
 import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createInvestigator, type Investigator } from '../../bot/runtime/investigator.js';
@@ -40,6 +40,8 @@ export interface PipelineHarness {
   estate: ScenarioEstate;
   store: Store;
   investigator: Investigator;
+  /** The bundled skills, as the pipeline sees them. */
+  catalog: PortSkillCatalog;
   close(): Promise<void>;
 }
 
@@ -54,10 +56,11 @@ export async function startPipeline(
   const estate = await openScenarioEstate(scenario);
   const { store, skills: disk, close: closeStoreAndSkills } = await openStoreAndSkills();
   const gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
+  const catalog = skillCatalogPort(disk);
   const investigator = createInvestigator({
     store,
     gateway,
-    catalog: skillCatalogPort(disk),
+    catalog,
     ...(options.model ? { model: options.model } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
   });
@@ -65,6 +68,7 @@ export async function startPipeline(
     estate,
     store,
     investigator,
+    catalog,
     async close() {
       await gateway.close();
       await closeStoreAndSkills();
