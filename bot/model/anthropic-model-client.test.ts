@@ -94,7 +94,8 @@ describe('Anthropic model client (real SDK against the fake Messages API)', () =
     ).toEqual([PRIMARY, PRIMARY, PRIMARY, FALLBACK]);
   });
 
-  it('falls back to the second model when the first answers 404 not_found (regression: it went to triage)', async () => {
+  // Regression: a 404 on the primary went straight to triage.
+  it('falls back to the second model when the first answers 404 not_found', async () => {
     fake.enqueue(
       anthropicSteps.error(404, { model: PRIMARY, errorType: 'not_found_error', message: `model: ${PRIMARY}` }),
       anthropicSteps.text('from fallback', { model: FALLBACK }),

@@ -45,7 +45,7 @@ function toApiMessages(messages: readonly ModelMessage[]): Anthropic.MessagePara
   });
 }
 
-/** The request as a Messages API body, with cache breakpoints after the tools, the system prompt and the newest block. */
+/** The request as a Messages API body; cache breakpoints after the tools, the system prompt, the newest block. */
 export function toMessagesParams(request: ModelRequest, model: string, features: MessagesFeatures): MessagesParams {
   const useToolSearch = features.hasNativeToolSearch && request.useNativeToolSearch === true;
   const tools: ApiTool[] = request.tools.map((tool, index) => ({

@@ -20,7 +20,8 @@ describe('model catalog', () => {
       expect(modelDeprecations[model], model).toBe(endOfLife);
   });
 
-  it('defaults to models the installed SDK lists as current, none deprecated (regression: claude-sonnet-4-5 past end of life)', () => {
+  // Regression: the default claude-sonnet-4-5 reached end of life and the SDK warned on every call.
+  it('defaults to models the installed SDK lists as current, none deprecated', () => {
     const modelType =
       /export type Model =([^;]+);/.exec(
         readFileSync(join(sdk, 'resources', 'messages', 'messages.d.ts'), 'utf8'),

@@ -73,7 +73,8 @@ function providerProblems(config: ModelChainConfig, providers: ReadonlySet<Model
   const problems: string[] = [];
   if (providers.size === 0)
     problems.push(
-      `SRE_BOT_MODELS is required with SRE_BOT_MODEL_PROVIDER=${config.SRE_BOT_MODEL_PROVIDER} (model ids differ there)`,
+      `SRE_BOT_MODELS is required with SRE_BOT_MODEL_PROVIDER=${config.SRE_BOT_MODEL_PROVIDER} ` +
+        "(its model ids differ from Anthropic's)",
     );
   if (providers.has('anthropic') && !config.ANTHROPIC_API_KEY)
     problems.push('ANTHROPIC_API_KEY is required for the anthropic models in SRE_BOT_MODELS');

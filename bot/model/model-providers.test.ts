@@ -15,6 +15,7 @@ const AWS = { accessKeyId: 'AKIAFAKEFAKEFAKE0001', secretAccessKey: 'fake-secret
 const VERTEX = { projectId: 'sre-bot-test', region: 'europe-west4', accessToken: 'ya29.fake-vertex-token' };
 const BEDROCK_MODEL = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const BEDROCK_RETIRED = 'anthropic.claude-3-sonnet-20240229-v1:0';
+const vertexModels = `/v1/projects/${VERTEX.projectId}/locations/${VERTEX.region}/publishers/anthropic/models`;
 
 const request: ModelRequest = {
   system: 'You are a test.',
@@ -127,21 +128,13 @@ describe('model providers (real SDKs against fakes of each API on loopback)', ()
     expect(response.failedModels).toEqual(['claude-opus-9@20990101']);
     const seen = vertex.requests.slice(before);
     expect(seen.map((entry) => [entry.path, entry.isAuthenticated, entry.status])).toEqual([
-      [
-        `/v1/projects/${VERTEX.projectId}/locations/${VERTEX.region}/publishers/anthropic/models/claude-opus-9@20990101:rawPredict`,
-        true,
-        404,
-      ],
-      [
-        `/v1/projects/${VERTEX.projectId}/locations/${VERTEX.region}/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict`,
-        true,
-        200,
-      ],
+      [`${vertexModels}/claude-opus-9@20990101:rawPredict`, true, 404],
+      [`${vertexModels}/claude-sonnet-4-5@20250929:rawPredict`, true, 200],
     ]);
     expect((seen[1]?.body as { anthropic_version?: string }).anthropic_version).toBeTypeOf('string');
   });
 
-  it('OpenAI-compatible: tools as functions, tool_calls back as tool_use, cached prompt tokens as cache reads', async () => {
+  it('OpenAI-compatible: function tools, tool_calls as tool_use, cached prompt tokens as cache reads', async () => {
     openai.setScript([
       openAiSteps.toolCall(
         'describe_workload',
@@ -188,7 +181,7 @@ describe('model providers (real SDKs against fakes of each API on loopback)', ()
     ]);
   });
 
-  it('falls back across providers: an overloaded Anthropic API, then Bedrock, then an OpenAI-compatible server', async () => {
+  it('falls back across providers: overloaded Anthropic API, retired Bedrock model, OpenAI-compatible', async () => {
     anthropic.setScript([anthropicSteps.overloaded({ times: Infinity, retryAfterMs: 1 })]);
     bedrock.anthropic.setScript([]);
     openai.setScript([openAiSteps.text('answered by the local model')]);

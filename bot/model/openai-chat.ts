@@ -73,7 +73,10 @@ export function toChatParams(request: ModelRequest, model: string): ChatParams {
   };
 }
 
-/** Tool arguments are JSON text the model wrote; unparseable text goes to the tool as data so its error reaches the model. */
+/**
+ * Tool arguments are JSON text the model wrote; unparseable text goes to the tool as data, so the
+ * tool's validation error reaches the model.
+ */
 function parseArguments(raw: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(raw || '{}');

@@ -153,7 +153,7 @@ describe('investigations through every model provider', () => {
     ]);
   });
 
-  it('OpenAI-compatible endpoint: tool_calls drive the investigation; an unpriced model records unknown cost', async () => {
+  it('OpenAI-compatible: tool_calls drive the investigation; an unpriced model has unknown cost', async () => {
     use({ SRE_BOT_MODEL_PROVIDER: 'openai', SRE_BOT_MODELS: 'qwen3-coder', OPENAI_BASE_URL: openai.url });
     openai.setScript(chatScript());
     const before = openai.requests.length;

@@ -27,7 +27,8 @@ async function openGateway(runtime: Runtime, estate: ScenarioEstate | undefined)
   if (!url || !token)
     throw new BotError(
       'config_invalid',
-      'invalid bot MCP server configuration: GATEWAY_URL and GATEWAY_TOKEN are required (or --scenario NAME for the sandbox estate)',
+      'invalid bot MCP server configuration: GATEWAY_URL and GATEWAY_TOKEN are required ' +
+        '(or --scenario NAME for the sandbox estate)',
     );
   return new McpToolGateway({ url, token });
 }
@@ -42,7 +43,8 @@ export async function runBotMcpServer(flags: BotMcpFlags, io: CliIo, usage: stri
   if (flags.http && !authToken)
     throw new BotError(
       'config_invalid',
-      'invalid bot MCP server configuration: MCP_AUTH_TOKEN is required with --http (callers must send it as a bearer token)',
+      'invalid bot MCP server configuration: MCP_AUTH_TOKEN is required with --http ' +
+        '(callers must send it as a bearer token)',
     );
   const scenario = await loadScenarioFlag(flags, io, usage);
   const runtime = await openRuntime(io, { useModel: true, defaultLogLevel: 'warn' });

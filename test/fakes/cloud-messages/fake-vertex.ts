@@ -41,7 +41,7 @@ export function startFakeVertex(options: FakeVertexOptions): Promise<PlatformFak
         body: {
           error: {
             code: 404,
-            message: `Publisher Model \`projects/${options.projectId}/locations/${options.region}/publishers/anthropic/models/${model}\` not found.`,
+            message: `Publisher Model \`${prefix.slice(4)}${model}\` not found.`,
             status: 'NOT_FOUND',
           },
         },

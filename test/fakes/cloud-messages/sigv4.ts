@@ -32,16 +32,18 @@ function canonicalQuery(search: URLSearchParams): string {
     .join('&');
 }
 
+const AUTHORIZATION = new RegExp(
+  '^AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?' +
+    'SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$',
+);
+
 /** Why the signature is wrong, or undefined when AWS would accept it. */
 export function checkSigV4(
   request: { method: string; path: string; headers: IncomingHttpHeaders; body: string },
   credentials: FakeAwsCredentials,
   scope: { region: string; service: string },
 ): string | undefined {
-  const match =
-    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
-      header(request.headers, 'authorization'),
-    );
+  const match = AUTHORIZATION.exec(header(request.headers, 'authorization'));
   if (!match) return 'missing or malformed SigV4 Authorization header';
   const [, keyId, date, region, service, signedHeaders, signature] = match as unknown as string[];
   if (keyId !== credentials.accessKeyId) return `unknown access key ${keyId}`;

@@ -145,7 +145,7 @@ export async function startFakeOpenAi(options: { models: readonly string[]; apiK
     return step;
   };
   const answer = (request: IncomingMessage, text: string, response: ServerResponse) => {
-    let body: Record<string, unknown> | null = null;
+    let body: Record<string, unknown> | null;
     try {
       body = JSON.parse(text) as Record<string, unknown>;
     } catch {
@@ -172,7 +172,8 @@ export async function startFakeOpenAi(options: { models: readonly string[]; apiK
         400,
         errorBody(
           400,
-          `Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls' (${unpaired}).`,
+          "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with " +
+            `'tool_calls' (${unpaired}).`,
           'BadRequestError',
         ),
       );
