@@ -35,7 +35,11 @@ describe('sre-bot MCP server', () => {
     const logger = createLogger({ level: 'silent' });
     http = await startBotMcpHttp({
       createServer: () =>
-        createBotMcpServer({ investigator: pipeline.investigator, catalog: pipeline.catalog, logger, version: 'test' }),
+        createBotMcpServer({
+          services: () => Promise.resolve({ investigator: pipeline.investigator, catalog: pipeline.catalog }),
+          logger,
+          version: 'test',
+        }),
       authToken: TOKEN,
       port: 0,
       logger,
@@ -70,7 +74,7 @@ describe('sre-bot MCP server', () => {
     expect(result.isError).toBeFalsy();
     const output = investigateOutputSchema.parse(result.structuredContent);
     expect(output.outcome).toBe('answer');
-    expect(output.answer?.rootCause).toContain('PAYMENTS_DB_URL');
+    expect(output.answer?.rootCause).toContain('payments-api');
     expect(output.answer?.evidence.length).toBeGreaterThan(0);
     expect(progress.some((message) => message.startsWith('[gather]'))).toBe(true);
     expect(progress.at(-1)).toBe('[answer] answer ready');
@@ -129,7 +133,7 @@ describe('sre-bot MCP server', () => {
         timeout: 120_000,
       });
       const output = investigateOutputSchema.parse(result.structuredContent);
-      expect(output.answer?.rootCause).toContain('PAYMENTS_DB_URL');
+      expect(output.answer?.rootCause).toContain('payments-api');
       expect(progress.length).toBeGreaterThan(2);
     } finally {
       await client.close();

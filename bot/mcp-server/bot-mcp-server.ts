@@ -5,10 +5,19 @@ import type { Logger } from '../telemetry/logger.js';
 import { registerInvestigateTool } from './investigate-tool.js';
 import { registerReadSkillTool, registerSearchSkillsTool } from './skill-tools.js';
 
-/** What the bot's MCP server needs: the same investigator and skill catalog the Slack worker uses. */
-export interface BotMcpServerDeps {
+/** The parts the tools use: the same investigator and skill catalog the Slack worker uses. */
+export interface BotServices {
   investigator: Investigator;
   catalog: SkillCatalog;
+}
+
+/** What the bot's MCP server needs. */
+export interface BotMcpServerDeps {
+  /**
+   * Resolves once the store, skills and gateway are open. Tools await it, so a client's
+   * initialize and tools/list are answered at once while the process is still opening them.
+   */
+  services: () => Promise<BotServices>;
   logger: Logger;
   version: string;
 }
@@ -22,7 +31,8 @@ const INSTRUCTIONS =
 export function createBotMcpServer(deps: BotMcpServerDeps): McpServer {
   const server = new McpServer({ name: 'sre-bot', version: deps.version }, { instructions: INSTRUCTIONS });
   registerInvestigateTool(server, deps);
-  registerSearchSkillsTool(server, deps.catalog);
-  registerReadSkillTool(server, deps.catalog);
+  const catalog = async () => (await deps.services()).catalog;
+  registerSearchSkillsTool(server, catalog);
+  registerReadSkillTool(server, catalog);
   return server;
 }

@@ -34,7 +34,10 @@ function toText(outcome: InvestigationOutcome): string {
  * through the gateway, audited, secrets redacted). Progress notifications follow the pipeline's
  * steps when the caller sent a progress token; the answer comes back as structuredContent.
  */
-export function registerInvestigateTool(server: McpServer, deps: { investigator: Investigator; logger: Logger }): void {
+export function registerInvestigateTool(
+  server: McpServer,
+  deps: { services: () => Promise<{ investigator: Investigator }>; logger: Logger },
+): void {
   server.registerTool(
     'investigate',
     {
@@ -66,7 +69,8 @@ export function registerInvestigateTool(server: McpServer, deps: { investigator:
         ...(args.instance ? { argocdInstance: args.instance } : {}),
       };
       try {
-        const { id, outcome } = await deps.investigator.run(
+        const { investigator } = await deps.services();
+        const { id, outcome } = await investigator.run(
           {
             source: 'api',
             question: args.question,

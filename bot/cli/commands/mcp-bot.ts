@@ -1,12 +1,15 @@
 import type { Readable, Writable } from 'node:stream';
-import { BotError } from '../../errors.js';
+import { BotError, errorMessage } from '../../errors.js';
+import { createModelChain } from '../../model/model-chain.js';
+import { createLogger } from '../../telemetry/logger.js';
 import { McpToolGateway } from '../../gateway-client/mcp-tool-gateway.js';
-import { createBotMcpServer } from '../../mcp-server/bot-mcp-server.js';
+import { createBotMcpServer, type BotServices } from '../../mcp-server/bot-mcp-server.js';
 import { startBotMcpHttp } from '../../mcp-server/http-endpoint.js';
 import { createInvestigator, investigationSettings } from '../../runtime/investigator.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../../evaluators/runner/scenario-estate.js';
 import { runStdioTransport } from '../../../mcp-servers/common/stdio-transport.js';
 import { writeLine, type CliIo } from '../command.js';
+import { loadRuntimeConfig, type RuntimeConfig } from '../role-config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { loadScenarioFlag } from '../scenario-flags.js';
 import { readVersion } from './version.js';
@@ -20,17 +23,16 @@ export interface BotMcpFlags {
   'scenario-file'?: string | undefined;
 }
 
-/** The gateway the investigations go through: the sandbox estate's with --scenario, else GATEWAY_URL. */
-async function openGateway(runtime: Runtime, estate: ScenarioEstate | undefined): Promise<McpToolGateway> {
-  if (estate) return new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
-  const { GATEWAY_URL: url, GATEWAY_TOKEN: token } = runtime.agent;
-  if (!url || !token)
+/** Every configuration problem, before the server answers anything: bad variables, no gateway, bad model settings. */
+function checkConfig(config: RuntimeConfig, hasScenario: boolean): void {
+  if (!hasScenario && (!config.GATEWAY_URL || !config.GATEWAY_TOKEN))
     throw new BotError(
       'config_invalid',
       'invalid bot MCP server configuration: GATEWAY_URL and GATEWAY_TOKEN are required ' +
         '(or --scenario NAME for the sandbox estate)',
     );
-  return new McpToolGateway({ url, token });
+  // Builds no connection: it only reports missing provider variables now rather than on the first call.
+  createModelChain(config);
 }
 
 /**
@@ -47,12 +49,19 @@ export async function runBotMcpServer(flags: BotMcpFlags, io: CliIo, usage: stri
         '(callers must send it as a bearer token)',
     );
   const scenario = await loadScenarioFlag(flags, io, usage);
-  const runtime = await openRuntime(io, { useModel: true, defaultLogLevel: 'warn' });
+  const config = loadRuntimeConfig(io.env);
+  checkConfig(config, scenario !== undefined);
+  const logger = createLogger({ level: io.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', destination: io.stderr });
+  let runtime: Runtime | undefined;
   let estate: ScenarioEstate | undefined;
   let gateway: McpToolGateway | undefined;
-  try {
+  // Store, skills and the sandbox estate open while the client connects (clients time out slow
+  // starts); the tools wait for them.
+  const opening = (async (): Promise<BotServices> => {
+    runtime = await openRuntime(io, { useModel: true, defaultLogLevel: 'warn', config });
     estate = scenario ? await openScenarioEstate(scenario) : undefined;
-    gateway = await openGateway(runtime, estate);
+    const target = estate?.gateway ?? { url: config.GATEWAY_URL ?? '', token: config.GATEWAY_TOKEN ?? '' };
+    gateway = new McpToolGateway({ url: target.url, token: target.token });
     const investigator = createInvestigator({
       store: runtime.store,
       gateway,
@@ -60,7 +69,13 @@ export async function runBotMcpServer(flags: BotMcpFlags, io: CliIo, usage: stri
       ...(runtime.model ? { model: runtime.model } : {}),
       settings: investigationSettings(runtime.agent),
     });
-    const deps = { investigator, catalog: runtime.catalog, logger: runtime.logger, version: readVersion() };
+    return { investigator, catalog: runtime.catalog };
+  })();
+  opening.catch((error: unknown) =>
+    logger.error({ event: 'mcp-server-open-fail', err: errorMessage(error) }, 'could not open the store or the estate'),
+  );
+  try {
+    const deps = { services: () => opening, logger, version: readVersion() };
     const createServer = () => createBotMcpServer(deps);
     if (flags.http && authToken) {
       const http = await startBotMcpHttp({
@@ -68,9 +83,9 @@ export async function runBotMcpServer(flags: BotMcpFlags, io: CliIo, usage: stri
         authToken,
         port: flags.port,
         host: flags.host,
-        logger: runtime.logger,
+        logger,
       });
-      runtime.logger.info(
+      logger.info(
         { event: 'mcp-server-start', server: 'bot', transport: 'http', url: http.url },
         'MCP server listening',
       );
@@ -79,7 +94,7 @@ export async function runBotMcpServer(flags: BotMcpFlags, io: CliIo, usage: stri
       await http.close();
       return 0;
     }
-    runtime.logger.info({ event: 'mcp-server-start', server: 'bot', transport: 'stdio' }, 'MCP server on stdio');
+    logger.info({ event: 'mcp-server-start', server: 'bot', transport: 'stdio' }, 'MCP server on stdio');
     // stdio is this process's MCP channel: the CLI is a composition root, so it may bind process streams.
     await runStdioTransport(createServer().server, io.stopSignal, {
       stdin: process.stdin as Readable,
@@ -87,8 +102,9 @@ export async function runBotMcpServer(flags: BotMcpFlags, io: CliIo, usage: stri
     });
     return 0;
   } finally {
+    await opening.catch(() => undefined);
     await gateway?.close();
     await estate?.close();
-    await runtime.close();
+    await runtime?.close();
   }
 }
