@@ -70,6 +70,7 @@ export function createFallbackModelClient(targets: readonly ModelTarget[], polic
     async create(request: ModelRequest): Promise<ModelResponse> {
       const failedModels: string[] = [];
       let lastError: ModelCallError | undefined;
+      let isAnyRetryable = false;
       for (const target of targets) {
         try {
           return { ...(await attempt(target, request, policy)), failedModels };
@@ -83,6 +84,7 @@ export function createFallbackModelClient(targets: readonly ModelTarget[], polic
             );
           }
           lastError = failure;
+          isAnyRetryable ||= failure.kind === 'retryable';
           failedModels.push(target.model);
           policy.logger?.warn(
             {
@@ -99,10 +101,8 @@ export function createFallbackModelClient(targets: readonly ModelTarget[], polic
       throw new BotError(
         'model_unavailable',
         `every model failed (${failedModels.join(', ')}): ${errorMessage(lastError)}`,
-        {
-          cause: lastError,
-          isRetryable: true,
-        },
+        // Asking again later helps only when some model was down, not when every one is missing or refused.
+        { cause: lastError, isRetryable: isAnyRetryable },
       );
     },
   };

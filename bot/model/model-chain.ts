@@ -46,11 +46,7 @@ export interface ModelChainOptions {
   timeoutMs?: number;
   minRetryDelayMs?: number;
   /** Replaces Application Default Credentials on Vertex (tests pass a client holding a fake token). */
-  vertexAuthClient?: ConstructorParameters<typeof AnthropicVertex>[0] extends infer O
-    ? O extends { authClient?: infer A }
-      ? A
-      : never
-    : never;
+  vertexAuthClient?: NonNullable<ConstructorParameters<typeof AnthropicVertex>[0]>['authClient'];
 }
 
 /** Splits `provider:model` entries; an entry without a known provider prefix goes to the default provider. */
