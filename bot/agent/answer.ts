@@ -40,7 +40,8 @@ export interface AnswerUsage {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
-  costUsd: number;
+  /** Null when a model that answered has no price (unknown cost, not free). */
+  costUsd: number | null;
   toolCalls: number;
   turns: number;
 }

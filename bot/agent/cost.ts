@@ -1,8 +1,19 @@
+import { modelFamily, modelTier } from './model-family.js';
 import type { ModelPrice, ModelUsage } from './ports.js';
 
-/** USD cost of one model response under a price table (per million tokens); unknown models cost 0. */
-export function costOf(usage: ModelUsage, price: ModelPrice | undefined): number {
-  if (!price) return 0;
+/**
+ * The price of a model under a table keyed by id, family or tier: the exact id first, then its
+ * family (`claude-sonnet-4-5` for a dated or Bedrock id), then its tier (`claude-sonnet`).
+ * Undefined when none is listed: the cost is unknown, never free.
+ */
+export function priceFor(model: string, prices: Readonly<Record<string, ModelPrice>>): ModelPrice | undefined {
+  const tier = modelTier(model);
+  return prices[model] ?? prices[modelFamily(model)] ?? (tier ? prices[tier] : undefined);
+}
+
+/** USD cost of one model response under a price (per million tokens); undefined when the price is unknown. */
+export function costOf(usage: ModelUsage, price: ModelPrice | undefined): number | undefined {
+  if (!price) return undefined;
   const perToken = (perMillion: number) => perMillion / 1_000_000;
   return (
     usage.inputTokens * perToken(price.input) +
@@ -10,6 +21,11 @@ export function costOf(usage: ModelUsage, price: ModelPrice | undefined): number
     usage.cacheReadTokens * perToken(price.cacheRead) +
     usage.cacheWriteTokens * perToken(price.cacheWrite)
   );
+}
+
+/** Adds a response's cost to a running total; one unknown cost makes the total unknown (null). */
+export function addCost(total: number | null, cost: number | undefined): number | null {
+  return total === null || cost === undefined ? null : total + cost;
 }
 
 /** Sums usages. */

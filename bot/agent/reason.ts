@@ -12,7 +12,7 @@ import {
   gatewayToolDefinition,
   searchTools,
 } from './agent-tools.js';
-import { addUsage, costOf, emptyUsage } from './cost.js';
+import { addCost, addUsage, costOf, emptyUsage, priceFor } from './cost.js';
 import { isExhausted, isFinalTurn, type LoopLimits } from './loop-limits.js';
 import type {
   ModelClient,
@@ -33,6 +33,7 @@ export interface ReasonSettings {
   coreTools: readonly string[];
   /** Use Anthropic's native tool search (all gateway tools deferred) instead of search_tools. */
   useNativeToolSearch: boolean;
+  /** USD per million tokens by model id, family or tier (see priceFor). */
   prices: Readonly<Record<string, ModelPrice>>;
 }
 
@@ -54,7 +55,8 @@ export interface ReasonInput {
 export interface ReasonResult {
   finding: Finding;
   usage: ModelUsage;
-  costUsd: number;
+  /** Null when a model that answered has no price: unknown, not free. */
+  costUsd: number | null;
   model: string;
   turns: number;
   toolCalls: number;
@@ -89,7 +91,7 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
     { role: 'user', content: [{ type: 'text', text: redactText(firstMessage(input)) }] },
   ];
   let usage = emptyUsage;
-  let costUsd = 0;
+  let costUsd: number | null = 0;
   let toolCalls = 0;
 
   for (let turn = 1; !isExhausted(turn, settings.limits); turn += 1) {
@@ -104,7 +106,7 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
       ...(isLast ? { forceTool: SUBMIT_ANSWER } : {}),
     });
     usage = addUsage(usage, response.usage);
-    costUsd += costOf(response.usage, settings.prices[response.model]);
+    costUsd = addCost(costUsd, costOf(response.usage, priceFor(response.model, settings.prices)));
     for (const failed of response.failedModels) {
       const note = `Model ${failed} was unavailable; ${response.model} answered instead.`;
       if (!notes.includes(note)) notes.push(note);

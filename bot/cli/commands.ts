@@ -53,7 +53,7 @@ export const commands: readonly Command[] = [
   ),
   lazy(
     'mcp',
-    'Run the kubernetes, argocd or kyverno MCP server (stdio or HTTP).',
+    'Run the kubernetes, argocd, kyverno or bot MCP server (stdio or HTTP).',
     async () => (await import('./commands/mcp.js')).mcpCommand,
   ),
   lazy(

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { ModelClient, SkillCatalog } from '../agent/ports.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import type { CoreConfig } from '../config/core-config.js';
-import { createAnthropicModelClient } from '../model/anthropic-model-client.js';
+import { createModelChain } from '../model/model-chain.js';
 import { packageRoot } from '../package-root.js';
 import { skillCatalogPort } from '../runtime/skill-catalog-port.js';
 import { createSkillCatalog } from '../skills/catalog.js';
@@ -76,18 +76,7 @@ export async function openRuntime(io: CliIo, options: OpenRuntimeOptions): Promi
     watch: options.watchSkills ?? false,
     logger,
   });
-  const model =
-    options.useModel && agent.ANTHROPIC_API_KEY
-      ? createAnthropicModelClient({
-          apiKey: agent.ANTHROPIC_API_KEY,
-          ...(agent.ANTHROPIC_BASE_URL ? { baseURL: agent.ANTHROPIC_BASE_URL } : {}),
-          models: agent.SRE_BOT_MODELS,
-          retriesPerModel: agent.SRE_BOT_MODEL_RETRIES,
-          minRetryDelayMs: 500,
-          timeoutMs: 60_000,
-          logger,
-        })
-      : undefined;
+  const model = options.useModel ? createModelChain(agent, { logger }) : undefined;
   return {
     core,
     agent,

@@ -94,6 +94,28 @@ describe('Anthropic model client (real SDK against the fake Messages API)', () =
     ).toEqual([PRIMARY, PRIMARY, PRIMARY, FALLBACK]);
   });
 
+  // Regression: a 404 on the primary went straight to triage.
+  it('falls back to the second model when the first answers 404 not_found', async () => {
+    fake.enqueue(
+      anthropicSteps.error(404, { model: PRIMARY, errorType: 'not_found_error', message: `model: ${PRIMARY}` }),
+      anthropicSteps.text('from fallback', { model: FALLBACK }),
+    );
+    const before = fake.messageRequests().length;
+    const response = await client().create(request);
+    expect(response.model).toBe(FALLBACK);
+    expect(response.failedModels).toEqual([PRIMARY]);
+    // A missing model is not retried: one request to it, then the fallback.
+    expect(
+      fake
+        .messageRequests()
+        .slice(before)
+        .map((entry) => [entry.model, entry.status]),
+    ).toEqual([
+      [PRIMARY, 404],
+      [FALLBACK, 200],
+    ]);
+  });
+
   it('reports model_unavailable when every model fails', async () => {
     fake.enqueue(anthropicSteps.overloaded({ times: Infinity, retryAfterMs: 1 }));
     await expect(client().create(request)).rejects.toMatchObject({ code: 'model_unavailable' });

@@ -20,7 +20,8 @@ export interface InvestigationUsage {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
-  costUsd: number;
+  /** Null when the cost is unknown (a model without a price). */
+  costUsd: number | null;
 }
 
 export interface Investigation extends NewInvestigation, InvestigationUsage {
@@ -52,7 +53,7 @@ function fromRow(row: Record<string, unknown>): Investigation {
     inputTokens: toNumber(row.input_tokens),
     outputTokens: toNumber(row.output_tokens),
     cachedTokens: toNumber(row.cached_tokens),
-    costUsd: toNumber(row.cost_usd),
+    costUsd: row.cost_usd === null ? null : toNumber(row.cost_usd),
   };
 }
 

@@ -18,7 +18,7 @@ export interface BotMetrics {
     seconds: number;
     hadModel: boolean;
     model?: string;
-    costUsd?: number;
+    costUsd?: number | null;
   }): void;
   toolCall(call: { tool: string; instance?: string; outcome: 'ok' | 'tool_error' | 'failed'; seconds: number }): void;
   modelCall(call: {
@@ -110,7 +110,7 @@ export function createBotMetrics(registry: Registry): BotMetrics {
       investigations.inc({ outcome: result.outcome, mode: result.mode });
       investigationSeconds.observe({ mode: result.mode }, result.seconds);
       if (result.hadModel && result.mode === 'triage') triageFallbacks.inc();
-      if (result.model && result.costUsd !== undefined && result.costUsd > 0)
+      if (result.model && typeof result.costUsd === 'number' && result.costUsd > 0)
         cost.inc({ model: result.model }, result.costUsd);
     },
     toolCall(call) {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { ModelClient } from '../../bot/agent/ports.js';
+import type { InvestigationSettings } from '../../bot/agent/investigate.js';
+import type { ModelClient, SkillCatalog as PortSkillCatalog } from '../../bot/agent/ports.js';
 import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createInvestigator, type Investigator } from '../../bot/runtime/investigator.js';
@@ -39,6 +40,8 @@ export interface PipelineHarness {
   estate: ScenarioEstate;
   store: Store;
   investigator: Investigator;
+  /** The bundled skills, as the pipeline sees them. */
+  catalog: PortSkillCatalog;
   close(): Promise<void>;
 }
 
@@ -48,21 +51,24 @@ export interface PipelineHarness {
  */
 export async function startPipeline(
   scenario: Scenario,
-  options: { model?: ModelClient } = {},
+  options: { model?: ModelClient; settings?: InvestigationSettings } = {},
 ): Promise<PipelineHarness> {
   const estate = await openScenarioEstate(scenario);
   const { store, skills: disk, close: closeStoreAndSkills } = await openStoreAndSkills();
   const gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
+  const catalog = skillCatalogPort(disk);
   const investigator = createInvestigator({
     store,
     gateway,
-    catalog: skillCatalogPort(disk),
+    catalog,
     ...(options.model ? { model: options.model } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
   });
   return {
     estate,
     store,
     investigator,
+    catalog,
     async close() {
       await gateway.close();
       await closeStoreAndSkills();

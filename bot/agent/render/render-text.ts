@@ -5,7 +5,7 @@ function usageLine(answer: Answer): string {
   const tokens =
     usage.inputTokens + usage.outputTokens > 0
       ? `, ${usage.inputTokens} in / ${usage.outputTokens} out tokens (${usage.cachedTokens} cached), ` +
-        `$${usage.costUsd.toFixed(4)}`
+        (usage.costUsd === null ? 'cost unknown' : `$${usage.costUsd.toFixed(4)}`)
       : '';
   const model = answer.mode === 'model' ? `model ${usage.model ?? 'unknown'}` : 'triage (no model)';
   return `${model}, ${usage.toolCalls} tool calls, ${(answer.durationMs / 1_000).toFixed(1)} s${tokens}`;

@@ -5,6 +5,7 @@ import { loadAgentConfig } from '../../config/agent-config.js';
 import { loadCoreConfig } from '../../config/core-config.js';
 import { errorMessage } from '../../errors.js';
 import { McpToolGateway } from '../../gateway-client/mcp-tool-gateway.js';
+import { modelEntries } from '../../model/model-chain.js';
 import { migrationStatus } from '../../store/migrate.js';
 import { openDatabase } from '../../store/open-database.js';
 import { loadWorkerConfig } from '../../slack/worker-config.js';
@@ -140,6 +141,14 @@ async function modelCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
       return undefined;
     }
   })();
+  const primary = agent ? modelEntries(agent)[0] : undefined;
+  if (agent && primary && primary.provider !== 'anthropic')
+    return {
+      name: 'model',
+      status: 'skip',
+      detail: `the primary model is on ${primary.provider}: it is checked on the first investigation`,
+      fix: 'Run `sre-bot ask` once and look for model-call-retry or model-fallback log lines.',
+    };
   if (!agent?.ANTHROPIC_API_KEY)
     return {
       name: 'model',
@@ -148,7 +157,7 @@ async function modelCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
       fix: 'Set ANTHROPIC_API_KEY to let the model reason.',
     };
   const fix = 'Check ANTHROPIC_API_KEY (Console → API keys) and that SRE_BOT_MODELS names models the key may use.';
-  const model = agent.SRE_BOT_MODELS[0] ?? '';
+  const model = primary?.model ?? '';
   return check('model', fix, async () => {
     const client = new Anthropic({
       apiKey: agent.ANTHROPIC_API_KEY,

@@ -48,7 +48,7 @@ describe('sre-bot mcp', () => {
   it('rejects an unknown server name and conflicting transports with usage errors', async () => {
     const unknown = io({});
     expect(await runCli(['mcp', 'vault'], commands, unknown.io)).toBe(2);
-    expect(unknown.stderr()).toContain("unknown MCP server 'vault' (kubernetes, argocd or kyverno)");
+    expect(unknown.stderr()).toContain("unknown MCP server 'vault' (kubernetes, argocd, kyverno or bot)");
     const both = io({});
     expect(await runCli(['mcp', 'argocd', '--stdio', '--http'], commands, both.io)).toBe(2);
   });

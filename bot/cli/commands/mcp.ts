@@ -10,15 +10,18 @@ import { runStdioTransport } from '../../../mcp-servers/common/stdio-transport.j
 import { mcpServerCatalog } from '../../../mcp-servers/server-catalog.js';
 import type { McpServerName } from '../../../mcp-servers/tool-names.js';
 
-const USAGE = 'mcp <kubernetes|argocd|kyverno> [--stdio | --http [--port N] [--host H]] [--enable-writes]';
+const USAGE =
+  'mcp <kubernetes|argocd|kyverno> [--stdio | --http [--port N] [--host H]] [--enable-writes]\n' +
+  '       mcp bot [--stdio | --http [--port N] [--host H]] [--scenario NAME | --scenario-file PATH]';
 
 /**
  * `sre-bot mcp <name>`: runs one MCP server over stdio (default) or stateless streamable HTTP at
  * /mcp with bearer auth (MCP_AUTH_TOKEN) and /healthz. Write tools exist only with --enable-writes.
+ * `sre-bot mcp bot` serves the bot itself (investigate, search_skills, read_skill).
  */
 export const mcpCommand: Command = {
   name: 'mcp',
-  summary: 'Run the kubernetes, argocd or kyverno MCP server (stdio or HTTP).',
+  summary: 'Run the kubernetes, argocd, kyverno or bot MCP server (stdio or HTTP).',
   usage: USAGE,
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(
@@ -29,19 +32,29 @@ export const mcpCommand: Command = {
         port: { type: 'string' },
         host: { type: 'string' },
         'enable-writes': { type: 'boolean' },
+        scenario: { type: 'string' },
+        'scenario-file': { type: 'string' },
       },
       USAGE,
       true,
     );
     const [name, extra] = positionals;
-    if (!name) throw new UsageError('name the server: kubernetes, argocd or kyverno', USAGE);
+    if (!name) throw new UsageError('name the server: kubernetes, argocd, kyverno or bot', USAGE);
     if (extra) throw new UsageError(`unexpected argument '${extra}'`, USAGE);
-    if (!(name in mcpServerCatalog))
-      throw new UsageError(`unknown MCP server '${name}' (kubernetes, argocd or kyverno)`, USAGE);
+    if (name !== 'bot' && !(name in mcpServerCatalog))
+      throw new UsageError(`unknown MCP server '${name}' (kubernetes, argocd, kyverno or bot)`, USAGE);
     if (values.stdio && values.http) throw new UsageError('choose one of --stdio and --http', USAGE);
     if (!values.http && (values.port !== undefined || values.host !== undefined))
       throw new UsageError('--port and --host need --http', USAGE);
     const port = parseIntegerFlag(values.port, 'port', USAGE) ?? 8080;
+    if (name === 'bot') {
+      if (values['enable-writes'])
+        throw new UsageError('the bot server is read-only: --enable-writes is not for it', USAGE);
+      const { runBotMcpServer } = await import('./mcp-bot.js');
+      return runBotMcpServer({ ...values, http: values.http === true, port }, io, USAGE);
+    }
+    if (values.scenario !== undefined || values['scenario-file'] !== undefined)
+      throw new UsageError('--scenario and --scenario-file are for the bot server', USAGE);
     const entry = mcpServerCatalog[name as McpServerName];
     const enableWrites = values['enable-writes'] === true;
     const bootLogger = createServerLogger({
