@@ -200,23 +200,26 @@ describe('model providers (real SDKs against fakes of each API on loopback)', ()
     anthropic.setScript([]);
   });
 
-  it('OpenAI-compatible: a 429 is retried on the same model (retry-after honoured), a 404 model is skipped', async () => {
-    openai.setScript([openAiSteps.error(429, { retryAfterSeconds: 0 }), openAiSteps.text('after the retry')]);
-    const before = openai.requests.length;
-    const response = await chain({
-      SRE_BOT_MODEL_PROVIDER: 'openai',
-      SRE_BOT_MODELS: 'llama-retired,qwen3-coder',
-      OPENAI_BASE_URL: openai.url,
-      OPENAI_API_KEY: 'litellm-key',
-    }).create(request);
-    expect(response.content).toEqual([{ type: 'text', text: 'after the retry' }]);
-    expect(response.failedModels).toEqual(['llama-retired']);
-    expect(openai.requests.slice(before).map((entry) => [entry.model, entry.status])).toEqual([
-      ['llama-retired', 404],
-      ['qwen3-coder', 429],
-      ['qwen3-coder', 200],
-    ]);
-  });
+  it(
+    'OpenAI-compatible: a 429 is retried on the same ' + 'model (retry-after honoured), a 404 model is skipped',
+    async () => {
+      openai.setScript([openAiSteps.error(429, { retryAfterSeconds: 0 }), openAiSteps.text('after the retry')]);
+      const before = openai.requests.length;
+      const response = await chain({
+        SRE_BOT_MODEL_PROVIDER: 'openai',
+        SRE_BOT_MODELS: 'llama-retired,qwen3-coder',
+        OPENAI_BASE_URL: openai.url,
+        OPENAI_API_KEY: 'litellm-key',
+      }).create(request);
+      expect(response.content).toEqual([{ type: 'text', text: 'after the retry' }]);
+      expect(response.failedModels).toEqual(['llama-retired']);
+      expect(openai.requests.slice(before).map((entry) => [entry.model, entry.status])).toEqual([
+        ['llama-retired', 404],
+        ['qwen3-coder', 429],
+        ['qwen3-coder', 200],
+      ]);
+    },
+  );
 
   it('logs a deprecated model as a field, once at start, and never prints the SDK notice', async () => {
     const { logger, lines } = capturedLogger();
