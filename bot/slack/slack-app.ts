@@ -12,6 +12,8 @@ import type { SlackConfig } from './config.js';
 import { registerEventListeners } from './event-listeners.js';
 import { createHealthProbe, type HealthProbe } from './health-probe.js';
 import { registerInteractivity } from './interactivity.js';
+import { handleRcaCommand, registerRcaActions } from './rca-actions.js';
+import type { RcaService } from '../rca/rca-service.js';
 import { slackErrorCode } from './slack-api-error.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
 import { createQuestionIntake } from './question-intake.js';
@@ -35,6 +37,10 @@ export interface SlackAppDeps {
   newId?: () => string;
   /** Minimum wait between Web API retries (tests make it small). */
   minRetryTimeoutMs?: number;
+  /** RCA drafting and review ("Draft RCA", `/sre rca`, the edit modal). */
+  rca?: { service: RcaService; pageUrl?: (rcaId: string) => string };
+  /** Extra HTTP routes served by the receiver (the RCA web page when enabled). */
+  routes?: CustomRoute[];
 }
 
 /**
@@ -79,6 +85,7 @@ export interface SlackService {
  */
 export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackService {
   const routes: CustomRoute[] = [
+    ...(deps.routes ?? []),
     {
       path: '/healthz',
       method: ['GET'],
@@ -128,7 +135,20 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
   registerEventListeners(app, { intake, channels: deps.channels, logger: deps.logger });
-  registerCommandListener(app, { intake, logger: deps.logger });
+  const rca = deps.rca
+    ? {
+        service: deps.rca.service,
+        store: deps.store,
+        logger: deps.logger,
+        ...(deps.rca.pageUrl ? { pageUrl: deps.rca.pageUrl } : {}),
+      }
+    : undefined;
+  if (rca) registerRcaActions(app, rca);
+  registerCommandListener(app, {
+    intake,
+    logger: deps.logger,
+    ...(rca ? { rca: (command, respond, client) => handleRcaCommand(command, respond, client, rca) } : {}),
+  });
   registerInteractivity(app, {
     store: deps.store,
     skillNames: deps.skillNames,
