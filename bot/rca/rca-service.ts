@@ -142,8 +142,9 @@ export function createRcaService(deps: RcaServiceDeps) {
           `${problem?.path.join('.') ?? 'document'}: ${problem?.message ?? 'invalid'}`,
         );
       }
-      const needsHuman = parsed.data.needsHuman.filter((section) => !(section in patch));
-      const doc = { ...parsed.data, needsHuman };
+      // A section a person has now written is no longer waiting for one.
+      const touched = new Set(changedFields(current.document, parsed.data));
+      const doc = { ...parsed.data, needsHuman: parsed.data.needsHuman.filter((section) => !touched.has(section)) };
       const changes = changedFields(current.document, doc);
       if (changes.length === 0) return current;
       const header = { id, status: current.rca.status, version: current.rca.version + 1 };

@@ -39,8 +39,6 @@ export interface SlackAppDeps {
   minRetryTimeoutMs?: number;
   /** RCA drafting and review ("Draft RCA", `/sre rca`, the edit modal). */
   rca?: { service: RcaService; pageUrl?: (rcaId: string) => string };
-  /** Extra HTTP routes served by the receiver (the RCA web page when enabled). */
-  routes?: CustomRoute[];
 }
 
 /**
@@ -85,7 +83,6 @@ export interface SlackService {
  */
 export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackService {
   const routes: CustomRoute[] = [
-    ...(deps.routes ?? []),
     {
       path: '/healthz',
       method: ['GET'],

@@ -277,6 +277,33 @@ export function createRcasRepository(db: Database, now: () => Date) {
       }));
     },
 
+    /**
+     * Fix PRs merged and answers marked helpful per week (Monday, UTC) since a date, for the
+     * investigations of the given channels (every channel when undefined).
+     */
+    async weeklyFollowUps(
+      channels: readonly string[] | undefined,
+      since: Date,
+    ): Promise<Array<{ week: string; fixPrsMerged: number; helpful: number }>> {
+      const scope = channels ? 'AND i.channel = ANY($2::text[])' : '';
+      const params = channels ? [since, channels] : [since];
+      const { rows } = await db.query(
+        `SELECT to_char(date_trunc('week', at), 'YYYY-MM-DD') AS week, sum(prs) AS prs, sum(helpful) AS helpful FROM (
+           SELECT p.updated_at AS at, 1 AS prs, 0 AS helpful FROM pull_requests p JOIN investigations i ON i.id = p.investigation_id
+             WHERE p.kind = 'fix' AND p.status = 'merged' AND p.updated_at >= $1 ${scope}
+           UNION ALL
+           SELECT f.created_at, 0, 1 FROM feedback f JOIN investigations i ON i.id = f.investigation_id
+             WHERE f.rating = 'helpful' AND f.created_at >= $1 ${scope}
+         ) activity GROUP BY 1 ORDER BY 1`,
+        params,
+      );
+      return rows.map((row) => ({
+        week: String(row.week),
+        fixPrsMerged: toNumber(row.prs),
+        helpful: toNumber(row.helpful),
+      }));
+    },
+
     /** Audits a page read, edit, publish, export or refusal. */
     async logAccess(rcaId: string | undefined, reader: string, action: RcaAccessAction): Promise<void> {
       await db.query(`INSERT INTO rca_access_log (rca_id, reader, action, at) VALUES ($1, $2, $3, $4)`, [
