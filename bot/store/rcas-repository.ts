@@ -65,6 +65,9 @@ export interface RcaFilter {
 
 export type RcaAccessAction = 'read' | 'edit' | 'publish' | 'export' | 'refused';
 
+const SUMMARY_COLUMNS = `id, investigation_id, title, status, author, updated_at, created_at, version, mode, severity,
+  team, service, channel, incident_at, minutes_to_detect, minutes_to_recover, published_at, slack_ts`;
+
 function fromRow(row: Record<string, unknown>): Rca {
   const optionalNumber = (value: unknown) => (value === null || value === undefined ? undefined : toNumber(value));
   const fields: Rca = {
@@ -250,15 +253,26 @@ export function createRcasRepository(db: Database, now: () => Date) {
       return rows.map(fromRow);
     },
 
-    /** Newest incident first. */
+    /** Newest incident first; index columns only (no document or body: the index never shows them). */
     async list(filter: RcaFilter = {}): Promise<Rca[]> {
       const { where, params } = filterSql(filter);
       const limit = Math.min(Math.max(filter.limit ?? 200, 1), 5_000);
       const { rows } = await db.query(
-        `SELECT * FROM rcas ${where} ORDER BY COALESCE(incident_at, created_at) DESC, id LIMIT ${limit}`,
+        `SELECT ${SUMMARY_COLUMNS}, '' AS body_markdown FROM rcas ${where}
+         ORDER BY COALESCE(incident_at, created_at) DESC, id LIMIT ${limit}`,
         params,
       );
       return rows.map(fromRow);
+    },
+
+    /** The services that have RCAs in these teams (the index's filter options). */
+    async services(teams?: readonly string[]): Promise<string[]> {
+      const { rows } = teams
+        ? await db.query(`SELECT DISTINCT service FROM rcas WHERE service IS NOT NULL AND team = ANY($1::text[])`, [
+            teams,
+          ])
+        : await db.query(`SELECT DISTINCT service FROM rcas WHERE service IS NOT NULL`);
+      return rows.map((row) => String(row.service)).sort();
     },
 
     async listVersions(id: string): Promise<RcaVersion[]> {

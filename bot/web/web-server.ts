@@ -154,8 +154,7 @@ export function createRcaWebServer(deps: RcaWebDeps) {
       }),
     ) as IndexQuery;
     const rcas = await deps.store.rcas.list(indexFilter(query, r.teams));
-    const all = query.service ? await deps.store.rcas.list({ teams: r.teams, limit: 1_000 }) : rcas;
-    const services = [...new Set(all.flatMap((rca) => (rca.service ? [rca.service] : [])))].sort();
+    const services = await deps.store.rcas.services(r.teams);
     send(res, 200, indexPage(r, rcas, query, { teams: r.teams, services }));
   };
 
