@@ -71,7 +71,9 @@ describe('RCA lint', () => {
 
   it('wants roles, not people, as timeline actors', () => {
     const doc = clean();
-    const timeline = [...doc.timeline, { ...doc.timeline[1]!, at: '2026-11-24T10:11:00.000Z', actor: '<@U0123ABCD>' }]; // eslint-disable-line @typescript-eslint/no-non-null-assertion -- the fixture has two rows
+    const [, asker] = doc.timeline;
+    if (!asker) throw new Error('the fixture has two timeline rows');
+    const timeline = [...doc.timeline, { ...asker, at: '2026-11-24T10:11:00.000Z', actor: '<@U0123ABCD>' }];
     expect(lintBlameless(clean({ timeline }))).toMatchObject([{ section: 'timeline', level: 'error' }]);
   });
 

@@ -27,6 +27,7 @@ const BLAME_PHRASES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(his|her) (fault|mistake)\b/i, 'a personal "fault"'],
 ];
 
+const ROLE_EXAMPLE = 'write "the on-call engineer", "a deploy".';
 const SLACK_MENTION = /<@[UW][A-Z0-9]+(\|[^>]*)?>/;
 const SLACK_USER_ID = /\b[UW](?=[A-Z0-9]*\d)[A-Z0-9]{8,}\b/;
 
@@ -72,7 +73,7 @@ export function lintBlameless(doc: RcaDocument, options: LintOptions = {}): RcaF
         rule: 'blameless',
         level: 'error',
         section,
-        message: `Name roles, not people${person ? ` (found "${person.name}")` : ''}: write "the on-call engineer", "a deploy".`,
+        message: `Name roles, not people${person ? ` (found "${person.name}")` : ''}: ` + ROLE_EXAMPLE,
       });
   }
   for (const row of doc.timeline) {

@@ -46,6 +46,13 @@ function paragraph(text: string): string {
   return text.trim() === '' ? '_(to be written)_' : escapeMarkdown(text);
 }
 
+const tableRow = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+
+function ticketMarkdown(ticket: string): string {
+  if (ticket === '') return '—';
+  return /^https?:\/\//.test(ticket) ? `[ticket](${encodeURI(ticket)})` : escapeMarkdown(ticket);
+}
+
 function managerBlock(doc: RcaDocument, header: RcaHeader): string[] {
   const durations = documentDurations(doc);
   return [
@@ -53,8 +60,14 @@ function managerBlock(doc: RcaDocument, header: RcaHeader): string[] {
     '',
     '| Status | Severity | Service | Started | Time to detect | Time to recover |',
     '| --- | --- | --- | --- | --- | --- |',
-    `| ${header.status.replace('_', ' ')} (v${header.version}) | ${doc.severity} | ${escapeMarkdown(doc.service ?? '—')} | ` +
-      `${formatUtc(doc.detection.startedAt)} | ${minutes(durations.minutesToDetect)} | ${minutes(durations.minutesToRecover)} |`,
+    tableRow([
+      `${header.status.replace('_', ' ')} (v${header.version})`,
+      doc.severity,
+      escapeMarkdown(doc.service ?? '—'),
+      formatUtc(doc.detection.startedAt),
+      minutes(durations.minutesToDetect),
+      minutes(durations.minutesToRecover),
+    ]),
     '',
     '## Summary',
     '',
@@ -67,9 +80,13 @@ function timelineTable(doc: RcaDocument): string[] {
   return [
     '| Time (UTC) | Who | What | Source |',
     '| --- | --- | --- | --- |',
-    ...doc.timeline.map(
-      (row) =>
-        `| ${formatUtc(row.at).replace(' UTC', '')} | ${escapeMarkdown(row.actor)} | ${escapeMarkdown(row.text)} | ${sourceMarkdown(row.source)} |`,
+    ...doc.timeline.map((row) =>
+      tableRow([
+        formatUtc(row.at).replace(' UTC', ''),
+        escapeMarkdown(row.actor),
+        escapeMarkdown(row.text),
+        sourceMarkdown(row.source),
+      ]),
     ),
   ];
 }
@@ -79,10 +96,13 @@ function actionTable(doc: RcaDocument): string[] {
   return [
     '| Action | Owner | Due | Ticket |',
     '| --- | --- | --- | --- |',
-    ...doc.actionItems.map(
-      (item) =>
-        `| ${escapeMarkdown(item.text)} | ${escapeMarkdown(item.owner) || '_unassigned_'} | ${item.due || '_none_'} | ` +
-        `${item.ticket ? (/^https?:\/\//.test(item.ticket) ? `[ticket](${encodeURI(item.ticket)})` : escapeMarkdown(item.ticket)) : '—'} |`,
+    ...doc.actionItems.map((item) =>
+      tableRow([
+        escapeMarkdown(item.text),
+        escapeMarkdown(item.owner) || '_unassigned_',
+        item.due || '_none_',
+        ticketMarkdown(item.ticket),
+      ]),
     ),
   ];
 }
@@ -120,7 +140,8 @@ export function renderRcaMarkdown(doc: RcaDocument, header: RcaHeader): string {
     '',
     '## Resolution',
     '',
-    `${paragraph(doc.resolution.text)} (recovered: ${formatUtc(doc.resolution.resolvedAt)}; time to recover: ${minutes(durations.minutesToRecover)})`,
+    `${paragraph(doc.resolution.text)} (recovered: ${formatUtc(doc.resolution.resolvedAt)}; ` +
+      `time to recover: ${minutes(durations.minutesToRecover)})`,
     '',
     '## Action items',
     '',

@@ -86,7 +86,7 @@ function investigationRows(records: RcaRecords): TimelineRow[] {
     rows.push({
       at: first.calledAt,
       actor: 'sre-bot',
-      text: `Gathered evidence: ${toolCalls.length} tool calls${where}${failed > 0 ? `, ${failed} without an answer` : ''}.`,
+      text: `Gathered evidence: ${toolCalls.length} tool calls${where}${failed > 0 ? `, ${failed} unanswered` : ''}.`,
       source: { kind: 'tool-call', ref: String(first.id) },
     });
   }

@@ -61,6 +61,7 @@ export interface RcaFilter {
   /** Words matched against title and body. */
   search?: string;
   limit?: number;
+  offset?: number;
 }
 
 export type RcaAccessAction = 'read' | 'edit' | 'publish' | 'export' | 'refused';
@@ -259,10 +260,17 @@ export function createRcasRepository(db: Database, now: () => Date) {
       const limit = Math.min(Math.max(filter.limit ?? 200, 1), 5_000);
       const { rows } = await db.query(
         `SELECT ${SUMMARY_COLUMNS}, '' AS body_markdown FROM rcas ${where}
-         ORDER BY COALESCE(incident_at, created_at) DESC, id LIMIT ${limit}`,
+         ORDER BY COALESCE(incident_at, created_at) DESC, id LIMIT ${limit} OFFSET ${Math.max(0, Math.floor(filter.offset ?? 0))}`,
         params,
       );
       return rows.map(fromRow);
+    },
+
+    /** How many RCAs match (the index shows one page of them). */
+    async count(filter: RcaFilter = {}): Promise<number> {
+      const { where, params } = filterSql(filter);
+      const { rows } = await db.query(`SELECT count(*) AS n FROM rcas ${where}`, params);
+      return toNumber(rows[0]?.n);
     },
 
     /** The services that have RCAs in these teams (the index's filter options). */
@@ -303,7 +311,8 @@ export function createRcasRepository(db: Database, now: () => Date) {
       const params = channels ? [since, channels] : [since];
       const { rows } = await db.query(
         `SELECT to_char(date_trunc('week', at), 'YYYY-MM-DD') AS week, sum(prs) AS prs, sum(helpful) AS helpful FROM (
-           SELECT p.updated_at AS at, 1 AS prs, 0 AS helpful FROM pull_requests p JOIN investigations i ON i.id = p.investigation_id
+           SELECT p.updated_at AS at, 1 AS prs, 0 AS helpful
+             FROM pull_requests p JOIN investigations i ON i.id = p.investigation_id
              WHERE p.kind = 'fix' AND p.status = 'merged' AND p.updated_at >= $1 ${scope}
            UNION ALL
            SELECT f.created_at, 0, 1 FROM feedback f JOIN investigations i ON i.id = f.investigation_id

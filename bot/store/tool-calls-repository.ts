@@ -38,7 +38,8 @@ export function createToolCallsRepository(db: SqlClient, now: () => Date) {
   return {
     async record(call: ToolCallRecord): Promise<void> {
       await db.query(
-        `INSERT INTO tool_calls (investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms, error, trace_id, called_at, result)
+        `INSERT INTO tool_calls (investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms,
+           error, trace_id, called_at, result)
          VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12::jsonb)`,
         [
           call.investigationId ?? null,
@@ -59,7 +60,8 @@ export function createToolCallsRepository(db: SqlClient, now: () => Date) {
 
     async listForInvestigation(investigationId: string): Promise<StoredToolCall[]> {
       const { rows } = await db.query(
-        `SELECT id, investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms, error, trace_id, called_at, result
+        `SELECT id, investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms, error,
+           trace_id, called_at, result
          FROM tool_calls WHERE investigation_id = $1 ORDER BY id`,
         [investigationId],
       );

@@ -93,6 +93,11 @@ export function stackedBarChart(title: string, weeks: readonly string[], series:
   return frame(title, [...axis(weeks, max, step), ...bars, legend(series)]);
 }
 
+function dot(xy: string, fill: string): Html {
+  const [x, y] = xy.split(',');
+  return html`<circle cx="${x}" cy="${y}" r="3" fill="${fill}" />`;
+}
+
 /** Lines over weeks; a missing value breaks the line. */
 export function lineChart(title: string, weeks: readonly string[], series: readonly ChartSeries[]): Html {
   const values = series.flatMap((entry) => entry.values.filter((value): value is number => value !== undefined));
@@ -111,7 +116,7 @@ export function lineChart(title: string, weeks: readonly string[], series: reado
         points="${points.join(' ')}"
         ><title>${entry.label}</title></polyline
       >
-      ${points.map((xy) => html`<circle cx="${xy.split(',')[0]}" cy="${xy.split(',')[1]}" r="3" fill="${color(seriesIndex)}" />`)}`;
+      ${points.map((xy) => dot(xy, color(seriesIndex)))}`;
   });
   return frame(title, [...axis(weeks, max, step), ...lines, legend(series)]);
 }

@@ -5,6 +5,7 @@ import { layout } from './layout.js';
 import { hintsBlock } from './rca-page.js';
 import type { Reader } from './session.js';
 
+const ACTION_HINT = 'One per line: what | owner | YYYY-MM-DD | ticket link';
 const lines = (items: readonly string[]) => items.join('\n');
 const actionLines = (items: readonly ActionItem[]) =>
   items.map((item) => [item.text, item.owner, item.due, item.ticket].join(' | ')).join('\n');
@@ -49,7 +50,7 @@ export function editPage(reader: Reader, view: RcaView, options: { csrf: string;
       ${textArea('detection', 'Detection', doc.detection.text)}
       ${textInput('resolvedAt', 'Recovered (UTC, ISO 8601)', doc.resolution.resolvedAt ?? '')}
       ${textArea('resolution', 'Resolution', doc.resolution.text)}
-      ${textArea('actionItems', 'Action items', actionLines(doc.actionItems), 'One per line: what | owner | YYYY-MM-DD | ticket link')}
+      ${textArea('actionItems', 'Action items', actionLines(doc.actionItems), ACTION_HINT)}
       ${textArea('wentWell', 'Went well', lines(doc.lessons.wentWell), 'One per line.')}
       ${textArea('wentWrong', 'Went wrong', lines(doc.lessons.wentWrong), 'One per line.')}
       ${textArea('gotLucky', 'Got lucky', lines(doc.lessons.gotLucky), 'One per line.')}

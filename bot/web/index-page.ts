@@ -12,7 +12,11 @@ export interface IndexQuery {
   from?: string;
   to?: string;
   q?: string;
+  page?: string;
 }
+
+/** Rows per index page. */
+export const PAGE_SIZE = 100;
 
 const STATUSES = ['draft', 'in_review', 'published'] as const;
 const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4', 'unknown'] as const;
@@ -33,7 +37,8 @@ export function indexFilter(query: IndexQuery, teams: readonly string[] | undefi
     ...(from ? { from } : {}),
     ...(to ? { to: new Date(to.getTime() + 86_400_000) } : {}),
     ...(query.q ? { search: query.q.slice(0, 200) } : {}),
-    limit: 1_000,
+    limit: PAGE_SIZE,
+    offset: (Math.max(1, Math.floor(Number(query.page ?? '1')) || 1) - 1) * PAGE_SIZE,
   };
 }
 
@@ -71,8 +76,14 @@ export function indexPage(
   reader: Reader,
   rcas: readonly Rca[],
   query: IndexQuery,
-  options: { teams: readonly string[]; services: readonly string[] },
+  options: { teams: readonly string[]; services: readonly string[]; total: number },
 ): Html {
+  const page = Math.max(1, Math.floor(Number(query.page ?? '1')) || 1);
+  const pages = Math.max(1, Math.ceil(options.total / PAGE_SIZE));
+  const link = (to: number) => {
+    const params = new URLSearchParams(Object.entries({ ...query, page: String(to) }).filter(([, v]) => v));
+    return `/rcas?${params.toString()}`;
+  };
   const content = html`<h1>Incident reviews</h1>
     <form class="filters" method="get" action="/rcas">
       ${select('team', 'Team', options.teams, query.team)}
@@ -84,7 +95,11 @@ export function indexPage(
       <label>Search<input type="search" name="q" value="${query.q ?? ''}" /></label>
       <button type="submit">Filter</button>
     </form>
-    <p class="count">${rcas.length} RCA${rcas.length === 1 ? '' : 's'}</p>
+    <p class="count">
+      ${options.total} RCA${options.total === 1 ? '' : 's'}${pages > 1 ? ` · page ${page} of ${pages}` : ''}
+      ${page > 1 ? html` · <a href="${link(page - 1)}" rel="prev">previous</a>` : ''}
+      ${page < pages ? html` · <a href="${link(page + 1)}" rel="next">next</a>` : ''}
+    </p>
     <table class="index">
       <thead>
         <tr>

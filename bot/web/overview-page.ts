@@ -60,13 +60,15 @@ export function overviewPage(
 ): Html {
   const weeks = lastWeeks(now, OVERVIEW_WEEKS);
   const byWeek = new Map(followUps.map((entry) => [entry.week, entry]));
+  const merged = [{ label: 'fix PRs merged', values: weeks.map((week) => byWeek.get(week)?.fixPrsMerged ?? 0) }];
+  const helpful = [{ label: 'helpful answers', values: weeks.map((week) => byWeek.get(week)?.helpful ?? 0) }];
   const content = html`<h1>Overview</h1>
     <p>Last ${OVERVIEW_WEEKS} weeks, ${rcas.length} RCAs in your teams.</p>
     <div class="charts">
       ${stackedBarChart('Incidents per week per service', weeks, incidentsPerService(rcas, weeks))}
       ${lineChart('Time to detect and to recover (median minutes)', weeks, durationsPerWeek(rcas, weeks))}
-      ${stackedBarChart('Fix PRs merged per week', weeks, [{ label: 'fix PRs merged', values: weeks.map((week) => byWeek.get(week)?.fixPrsMerged ?? 0) }])}
-      ${stackedBarChart('Answers marked helpful per week', weeks, [{ label: 'helpful answers', values: weeks.map((week) => byWeek.get(week)?.helpful ?? 0) }])}
+      ${stackedBarChart('Fix PRs merged per week', weeks, merged)}
+      ${stackedBarChart('Answers marked helpful per week', weeks, helpful)}
     </div>`;
   return layout('Overview', reader, content);
 }

@@ -99,6 +99,11 @@ function timeline(doc: RcaDocument): Html {
   </table>`;
 }
 
+function ticketCell(ticket: string): Html | string {
+  if (ticket === '') return '—';
+  return /^https?:\/\//.test(ticket) ? html`<a href="${ticket}">ticket</a>` : ticket;
+}
+
 function actionItems(doc: RcaDocument): Html {
   if (doc.actionItems.length === 0) return html`<p><em>(no action items yet)</em></p>`;
   return html`<table class="action-items">
@@ -117,9 +122,7 @@ function actionItems(doc: RcaDocument): Html {
             <td>${item.text}</td>
             <td>${item.owner || 'unassigned'}</td>
             <td>${item.due || 'none'}</td>
-            <td>
-              ${item.ticket ? (/^https?:\/\//.test(item.ticket) ? html`<a href="${item.ticket}">ticket</a>` : item.ticket) : '—'}
-            </td>
+            <td>${ticketCell(item.ticket)}</td>
           </tr>`,
       )}
     </tbody>

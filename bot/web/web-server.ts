@@ -34,7 +34,8 @@ const SESSION = 'rca_session';
 const LOGIN = 'rca_login';
 const SECURITY_HEADERS = {
   'content-security-policy':
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; " +
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
@@ -148,14 +149,18 @@ export function createRcaWebServer(deps: RcaWebDeps) {
   const index: Handler = async ({ res, url, reader }) => {
     const r = reader as Reader;
     const query = Object.fromEntries(
-      ['team', 'service', 'severity', 'status', 'from', 'to', 'q'].flatMap((key) => {
+      ['team', 'service', 'severity', 'status', 'from', 'to', 'q', 'page'].flatMap((key) => {
         const value = url.searchParams.get(key);
         return value ? [[key, value]] : [];
       }),
     ) as IndexQuery;
-    const rcas = await deps.store.rcas.list(indexFilter(query, r.teams));
-    const services = await deps.store.rcas.services(r.teams);
-    send(res, 200, indexPage(r, rcas, query, { teams: r.teams, services }));
+    const filter = indexFilter(query, r.teams);
+    const [rcas, total, services] = await Promise.all([
+      deps.store.rcas.list(filter),
+      deps.store.rcas.count(filter),
+      deps.store.rcas.services(r.teams),
+    ]);
+    send(res, 200, indexPage(r, rcas, query, { teams: r.teams, services, total }));
   };
 
   const overview: Handler = async ({ res, reader }) => {

@@ -16,9 +16,13 @@ describe('rca benchmark', () => {
       '3',
       '--json',
     ]);
-    const result = JSON.parse(output) as { drafts: { count: number }; index: { rcas: number; rowsShown: number } };
+    const result = JSON.parse(output) as {
+      drafts: { count: number };
+      index: { rcas: number; rcasCounted: number; rowsShown: number };
+    };
     expect(result.drafts.count).toBe(2);
     // The index shows the 30 seeded RCAs and the 2 drafted ones.
+    expect(result.index.rcasCounted).toBe(32);
     expect(result.index.rowsShown).toBe(32);
   }, 60_000);
 });
