@@ -151,6 +151,8 @@ export interface ToolCallRecorder {
     outcome: 'ok' | 'tool_error' | 'failed';
     durationMs: number;
     error?: string;
+    /** The result's `structuredContent`, kept for RCA drafting (the store redacts it). */
+    structured?: unknown;
   }): Promise<void>;
 }
 

@@ -164,6 +164,7 @@ export class ToolCaller {
       outcome: failure ? 'failed' : result.isError ? 'tool_error' : 'ok',
       durationMs: this.options.now() - started,
       ...(failure ? { error: result.text.slice(0, 500) } : {}),
+      ...(result.structured !== undefined && !failure ? { structured: result.structured } : {}),
     });
     return withFailure;
   }

@@ -66,6 +66,16 @@ export const commands: readonly Command[] = [
     'Skill library: lint, new, search, show.',
     async () => (await import('./commands/skills.js')).skillsCommand,
   ),
+  lazy(
+    'rca',
+    'RCA documents: draft from an investigation, export as markdown.',
+    async () => (await import('./commands/rca.js')).rcaCommand,
+  ),
+  lazy(
+    'web',
+    'Serve the RCA web page: sign in with OIDC, list, read, edit, publish and export RCAs, overview charts.',
+    async () => (await import('./commands/web.js')).webCommand,
+  ),
   lazy('db', 'Database schema: migrate, status.', async () => (await import('./commands/db.js')).dbCommand),
   lazy(
     'doctor',

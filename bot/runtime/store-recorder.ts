@@ -14,6 +14,7 @@ export function storeToolCallRecorder(store: Store, investigationId: string, tra
         durationMs: call.durationMs,
         ...(call.instance ? { instance: call.instance } : {}),
         ...(call.error ? { error: call.error } : {}),
+        ...(call.structured !== undefined ? { result: call.structured } : {}),
         ...(traceId ? { traceId } : {}),
       }),
   };

@@ -12,10 +12,10 @@ import type { Logger } from '../telemetry/logger.js';
 import { slackErrorCode } from './slack-api-error.js';
 
 /**
- * Buttons on answers. Propose fix and Draft RCA are not built yet, so they are not shown; feedback
- * and Correct this are handled by bot/slack.
+ * Buttons on answers. Propose fix is not built yet, so it is not shown; Draft RCA, feedback and
+ * Correct this are handled by bot/slack.
  */
-export const ANSWER_ACTIONS: AnswerActions = { proposeFix: false, draftRca: false, feedback: true, correct: true };
+export const ANSWER_ACTIONS: AnswerActions = { proposeFix: false, draftRca: true, feedback: true, correct: true };
 
 /** Where and for whom an answer is posted. */
 export interface AnswerPlace {

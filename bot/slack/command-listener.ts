@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { App, SlashCommand } from '@slack/bolt';
 import type { Logger } from '../telemetry/logger.js';
 import type { QuestionIntake } from './question-intake.js';
 
@@ -14,11 +14,23 @@ const USAGE =
  * Slack does not redeliver slash commands, but the trigger id keys the job so a replayed
  * request cannot start a second investigation.
  */
-export function registerCommandListener(app: App, deps: { intake: QuestionIntake; logger: Logger }): void {
-  app.command(SLASH_COMMAND, async ({ ack, command, context }) => {
+export function registerCommandListener(
+  app: App,
+  deps: {
+    intake: QuestionIntake;
+    logger: Logger;
+    /** `/sre rca [investigation-id]`, when RCAs are enabled. */
+    rca?: (command: SlashCommand, respond: (text: string) => Promise<void>, client: App['client']) => Promise<void>;
+  },
+): void {
+  app.command(SLASH_COMMAND, async ({ ack, command, context, client }) => {
     const question = command.text.replace(/\s+/g, ' ').trim();
     if (question === '' || question.toLowerCase() === 'help') {
       await ack({ response_type: 'ephemeral', text: USAGE });
+      return;
+    }
+    if (deps.rca && /^rca(\s|$)/i.test(question)) {
+      await deps.rca(command, (text) => ack({ response_type: 'ephemeral', text }), client);
       return;
     }
     try {

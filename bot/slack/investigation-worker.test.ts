@@ -221,8 +221,8 @@ describe('investigation worker', () => {
       const [answer] = replies;
       expect(answer?.text).toContain('Root cause: Argo CD app checkout targets namespace checkout-prod');
       expect(JSON.stringify(answer?.['blocks'])).toContain('*Root cause:*');
-      // Only built features get buttons: no Propose fix / Draft RCA yet.
-      expect(actionIds(answer)).toEqual([ActionId.helpful, ActionId.notHelpful, ActionId.correct]);
+      // Only built features get buttons: no Propose fix yet.
+      expect(actionIds(answer)).toEqual([ActionId.draftRca, ActionId.helpful, ActionId.notHelpful, ActionId.correct]);
       expect(await createSlackMessagesRepository(store.db).get(data.investigationId)).toEqual({
         statusTs: statusPost?.response['ts'],
         answerTs: answer?.ts,
@@ -251,7 +251,7 @@ describe('investigation worker', () => {
     expect(callsSince(start, 'chat.startStream').map((call) => call.status)).toEqual([429, 200]);
     const replies = botMessages(CHANNEL, data.thread ?? '');
     expect(replies).toHaveLength(1);
-    expect(actionIds(replies[0])).toEqual([ActionId.helpful, ActionId.notHelpful, ActionId.correct]);
+    expect(actionIds(replies[0])).toEqual([ActionId.draftRca, ActionId.helpful, ActionId.notHelpful, ActionId.correct]);
   });
 
   it('retries a failed attempt in the same status message and answers once', async () => {

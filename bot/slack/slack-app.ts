@@ -13,6 +13,8 @@ import { registerEventListeners } from './event-listeners.js';
 import { createHealthProbe, type HealthProbe } from './health-probe.js';
 import { registerChoiceButtons } from './choice-buttons.js';
 import { registerInteractivity } from './interactivity.js';
+import { handleRcaCommand, registerRcaActions } from './rca-actions.js';
+import type { RcaService } from '../rca/rca-service.js';
 import { slackErrorCode } from './slack-api-error.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
 import { createQuestionIntake } from './question-intake.js';
@@ -36,6 +38,8 @@ export interface SlackAppDeps {
   newId?: () => string;
   /** Minimum wait between Web API retries (tests make it small). */
   minRetryTimeoutMs?: number;
+  /** RCA drafting and review ("Draft RCA", `/sre rca`, the edit modal). */
+  rca?: { service: RcaService; pageUrl?: (rcaId: string) => string };
 }
 
 /**
@@ -131,7 +135,20 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
   registerEventListeners(app, { intake, channels: deps.channels, logger: deps.logger });
-  registerCommandListener(app, { intake, logger: deps.logger });
+  const rca = deps.rca
+    ? {
+        service: deps.rca.service,
+        store: deps.store,
+        logger: deps.logger,
+        ...(deps.rca.pageUrl ? { pageUrl: deps.rca.pageUrl } : {}),
+      }
+    : undefined;
+  if (rca) registerRcaActions(app, rca);
+  registerCommandListener(app, {
+    intake,
+    logger: deps.logger,
+    ...(rca ? { rca: (command, respond, client) => handleRcaCommand(command, respond, client, rca) } : {}),
+  });
   registerInteractivity(app, {
     store: deps.store,
     skillNames: deps.skillNames,

@@ -15,6 +15,8 @@ export interface ToolCallRecord {
   durationMs: number;
   error?: string;
   traceId?: string;
+  /** The tool's structured result, redacted; dropped when larger than RESULT_LIMIT serialised. */
+  result?: unknown;
 }
 
 export interface StoredToolCall extends ToolCallRecord {
@@ -22,14 +24,23 @@ export interface StoredToolCall extends ToolCallRecord {
   calledAt: Date;
 }
 
+/** Structured results above this many characters are not kept (an RCA needs facts, not dumps). */
+export const RESULT_LIMIT = 200_000;
+
+function storedResult(result: unknown): string | null {
+  if (result === undefined) return null;
+  const text = JSON.stringify(redactSecrets(result));
+  return text.length <= RESULT_LIMIT ? text : null;
+}
+
 /** The audit trail: every tool call, arguments redacted before they are written. */
 export function createToolCallsRepository(db: SqlClient, now: () => Date) {
   return {
     async record(call: ToolCallRecord): Promise<void> {
       await db.query(
-        `INSERT INTO tool_calls (investigation_id, principal, server, instance, tool, arguments, outcome, ` +
-          `duration_ms, error, trace_id, called_at)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)`,
+        `INSERT INTO tool_calls (investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms,
+           error, trace_id, called_at, result)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12::jsonb)`,
         [
           call.investigationId ?? null,
           call.principal ?? null,
@@ -42,14 +53,15 @@ export function createToolCallsRepository(db: SqlClient, now: () => Date) {
           call.error === undefined ? null : redactSecrets(call.error),
           call.traceId ?? null,
           now(),
+          storedResult(call.result),
         ],
       );
     },
 
     async listForInvestigation(investigationId: string): Promise<StoredToolCall[]> {
       const { rows } = await db.query(
-        `SELECT id, investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms, ` +
-          `error, trace_id, called_at
+        `SELECT id, investigation_id, principal, server, instance, tool, arguments, outcome, duration_ms, error,
+           trace_id, called_at, result
          FROM tool_calls WHERE investigation_id = $1 ORDER BY id`,
         [investigationId],
       );
@@ -66,6 +78,7 @@ export function createToolCallsRepository(db: SqlClient, now: () => Date) {
         error: toOptionalString(row.error),
         traceId: toOptionalString(row.trace_id),
         calledAt: toDate(row.called_at),
+        ...(row.result === null || row.result === undefined ? {} : { result: toJson(row.result) }),
       }));
     },
   };

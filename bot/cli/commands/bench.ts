@@ -54,6 +54,13 @@ export const benchmarkSuites: readonly BenchmarkSuite[] = [
     exportName: 'runGatewayBenchmark',
   },
   {
+    name: 'rca',
+    summary:
+      'RCA documents: time to draft (triage) from a finished investigation, index page p95 with 1,000 RCAs (goals 1 s and 100 ms).',
+    module: 'test/bench/rca.bench.ts',
+    exportName: 'runRcaBenchmark',
+  },
+  {
     name: 'tokens',
     summary:
       'Model input tokens per investigation: our context strategy vs every tool and skill in the prompt, ' +

@@ -7,6 +7,10 @@ import { startRoleTelemetry } from '../role-telemetry.js';
 import { loadSlackRoleConfig } from '../role-config.js';
 import { openRuntime } from '../runtime.js';
 import { parseFlags, parseIntegerFlag, writeLine, type Command } from '../command.js';
+import { createRcaService } from '../../rca/rca-service.js';
+import { loadWebConfig } from '../../web/config.js';
+import type { RcaWebServer } from '../../web/web-server.js';
+import { buildRcaWeb, rcaPageUrl, teamOfChannel } from '../rca-web.js';
 import { startWorkerRole, type RunningWorker } from './worker.js';
 
 const USAGE = 'slack [--port N] [--host H] [--no-worker]';
@@ -31,6 +35,8 @@ export const slackCommand: Command = {
     // One parse for the role: the worker's settings too when it runs here, so every problem shows at once.
     const role = loadSlackRoleConfig(io.env, io.cwd, { withWorker: isInProcess && !values['no-worker'] });
     const { slack: config, channels, worker: workerConfig } = role;
+    // The RCA page runs in this role when SRE_BOT_WEB_URL is set (its variables are checked now).
+    const webConfig = io.env.SRE_BOT_WEB_URL ? loadWebConfig(io.env) : undefined;
     const telemetry = await startRoleTelemetry(io, 'slack', role.runtime);
     const runtime = await openRuntime(io, {
       useModel: workerConfig !== undefined,
@@ -43,6 +49,13 @@ export const slackCommand: Command = {
       attempts: config.SRE_BOT_JOB_ATTEMPTS,
     });
     registerQueueMetrics(telemetry.registry, queue);
+    const rcas = createRcaService({
+      store: runtime.store,
+      teamOf: teamOfChannel(channels),
+      logger: runtime.logger,
+      ...(runtime.model ? { model: runtime.model } : {}),
+    });
+    const pageUrl = rcaPageUrl(webConfig?.SRE_BOT_WEB_URL);
     const service = createSlackApp(config, {
       queue,
       store: runtime.store,
@@ -50,8 +63,10 @@ export const slackCommand: Command = {
       skillNames: () => runtime.catalog.names(),
       logger: runtime.logger,
       attempts: config.SRE_BOT_JOB_ATTEMPTS,
+      rca: { service: rcas, ...(pageUrl ? { pageUrl } : {}) },
     });
     let worker: RunningWorker | undefined;
+    let web: RcaWebServer | undefined;
     try {
       if (workerConfig) {
         const metrics = createBotMetrics(telemetry.registry);
@@ -68,8 +83,14 @@ export const slackCommand: Command = {
           : 'in-process queue, NO worker (--no-worker)'
         : 'Redis queue; run `sre-bot worker` to answer';
       writeLine(io.stderr, `sre-bot slack ${where}: ${channels.list().length} support channels, ${queueLine}`);
+      if (webConfig) {
+        web = buildRcaWeb(webConfig, { service: rcas, store: runtime.store, channels, logger: runtime.logger });
+        const webUrl = await web.listen(webConfig.SRE_BOT_WEB_PORT, values.host ?? '0.0.0.0');
+        writeLine(io.stderr, `RCA page listening on ${webUrl} (public URL ${webConfig.SRE_BOT_WEB_URL})`);
+      }
       await io.stopSignal;
     } finally {
+      await web?.close();
       await service.stop().catch(() => undefined);
       await worker?.close();
       await queue.close();
