@@ -258,9 +258,10 @@ export function createRcasRepository(db: Database, now: () => Date) {
     async list(filter: RcaFilter = {}): Promise<Rca[]> {
       const { where, params } = filterSql(filter);
       const limit = Math.min(Math.max(filter.limit ?? 200, 1), 5_000);
+      const offset = Math.max(0, Math.floor(filter.offset ?? 0));
       const { rows } = await db.query(
         `SELECT ${SUMMARY_COLUMNS}, '' AS body_markdown FROM rcas ${where}
-         ORDER BY COALESCE(incident_at, created_at) DESC, id LIMIT ${limit} OFFSET ${Math.max(0, Math.floor(filter.offset ?? 0))}`,
+         ORDER BY COALESCE(incident_at, created_at) DESC, id LIMIT ${limit} OFFSET ${offset}`,
         params,
       );
       return rows.map(fromRow);

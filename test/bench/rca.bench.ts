@@ -243,11 +243,16 @@ export async function runRcaBenchmark(io: Pick<CliIo, 'stdout' | 'stderr'>, argv
     }
     io.stdout.write(
       [
-        `RCA benchmark (${where}, triage mode; load average ${loadavg()[0]?.toFixed(1) ?? '?'} on ${cpus().length} cores)`,
-        `draft from a finished investigation (${drafts.count} drafts): p50 ${drafts.p50Ms} ms, p95 ${drafts.p95Ms} ms ` +
-          `(read records p95 ${drafts.loadRecordsP95Ms} ms, build document p95 ${drafts.buildDocumentP95Ms} ms); goal < 1000 ms → ${ratios.draftVsGoal}× the goal`,
-        `index page, ${index.rcasCounted} RCAs (first page: ${index.rowsShown} rows, ${index.pageKb} KiB): served p50 ${index.servedP50Ms} ms, p95 ${index.servedP95Ms} ms ` +
-          `(query alone p95 ${index.queryOnlyP95Ms} ms, HTML render alone p95 ${index.renderOnlyP95Ms} ms); goal p95 < 100 ms → ${ratios.indexVsGoal}× the goal`,
+        `RCA benchmark (${where}, triage mode; load average ${loadavg()[0]?.toFixed(1) ?? '?'} on ` +
+          `${cpus().length} cores)`,
+        `draft from a finished investigation (${drafts.count} drafts): p50 ${drafts.p50Ms} ms, p95 ` +
+          `${drafts.p95Ms} ms ` +
+          (`(read records p95 ${drafts.loadRecordsP95Ms} ms, build document p95 ${drafts.buildDocumentP95Ms} ` +
+            `ms); goal < 1000 ms → ${ratios.draftVsGoal}× the goal`),
+        `index page, ${index.rcasCounted} RCAs (first page: ${index.rowsShown} rows, ${index.pageKb} KiB): ` +
+          `served p50 ${index.servedP50Ms} ms, p95 ${index.servedP95Ms} ms ` +
+          (`(query alone p95 ${index.queryOnlyP95Ms} ms, HTML render alone p95 ${index.renderOnlyP95Ms} ms); ` +
+            `goal p95 < 100 ms → ${ratios.indexVsGoal}× the goal`),
         '',
       ].join('\n'),
     );

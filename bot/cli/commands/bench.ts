@@ -56,7 +56,8 @@ export const benchmarkSuites: readonly BenchmarkSuite[] = [
   {
     name: 'rca',
     summary:
-      'RCA documents: time to draft (triage) from a finished investigation, index page p95 with 1,000 RCAs (goals 1 s and 100 ms).',
+      'RCA documents: time to draft (triage) from a finished investigation, index page p95 with 1,000 RCAs ' +
+      '(goals 1 s and 100 ms).',
     module: 'test/bench/rca.bench.ts',
     exportName: 'runRcaBenchmark',
   },
