@@ -75,7 +75,13 @@ describe('gateway writes need an approval record for exactly that target', () =>
 
   it('refuses an expired approval and one nobody decided', async () => {
     await approve('expired', writeTarget('argocd-eu-1', sync), 1_000);
-    await approvals.request({ id: 'pending', action: 'sync_application', target: writeTarget('argocd-eu-1', sync), requestedBy: 'U1', ttlMs: 60_000 });
+    await approvals.request({
+      id: 'pending',
+      action: 'sync_application',
+      target: writeTarget('argocd-eu-1', sync),
+      requestedBy: 'U1',
+      ttlMs: 60_000,
+    });
     clock = new Date(clock.getTime() + 5_000);
     expect((await call('expired')).isError).toBe(true);
     expect((await call('pending')).isError).toBe(true);

@@ -10,12 +10,12 @@ export interface WriteRequest {
 }
 
 /** What an approval of a gateway write names: the tool is the approval's `action`. */
-export interface WriteTarget {
+export type WriteTarget = {
   instance: string;
   arguments: Record<string, unknown>;
   /** When set, only this gateway principal may use the approval. */
   principal?: string;
-}
+};
 
 /** The approval target of one gateway write. */
 export function writeTarget(instance: string, args: Record<string, unknown>, principal?: string): WriteTarget {

@@ -8,7 +8,9 @@ import { repositoryFromUrl } from '../git/git-provider.js';
 import { planFix } from './plan-fix.js';
 import type { FixPlanOutcome } from './fix-plan.js';
 
-async function planFor(name: string): Promise<{ outcome: FixPlanOutcome; estate: ScenarioEstate; close(): Promise<void> }> {
+async function planFor(
+  name: string,
+): Promise<{ outcome: FixPlanOutcome; estate: ScenarioEstate; close(): Promise<void> }> {
   const scenario = await bundledScenario(name);
   const estate = await openScenarioEstate(scenario);
   const github: FakeGithub = await startFakeGithub({ repositories: { 'platform/gitops': estate.sandbox.repo.path } });
@@ -50,7 +52,12 @@ describe('planFix over the sandbox (read-only)', () => {
     if (outcome.kind !== 'plan') return;
     expect(outcome.plan.recipe).toBe('image-tag');
     expect(outcome.plan.edits).toEqual([
-      { file: 'apps/checkout/overlays/prod-eu/kustomization.yaml', path: 'images[0].newTag', before: '1.8.3', after: '1.8.2' },
+      {
+        file: 'apps/checkout/overlays/prod-eu/kustomization.yaml',
+        path: 'images[0].newTag',
+        before: '1.8.3',
+        after: '1.8.2',
+      },
     ]);
     const [file] = outcome.plan.files;
     expect(file?.after).toBe(file?.before?.replace('newTag: "1.8.3"', 'newTag: "1.8.2"'));

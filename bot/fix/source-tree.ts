@@ -58,7 +58,15 @@ export async function loadSourceTree(
   appPath: string,
 ): Promise<SourceTree> {
   const root = appPath.replace(/^\.?\/+|\/+$/g, '');
-  const tree: SourceTree = { revision, appPath: root, files: new Map(), resources: [], patches: [], images: [], overrideFiles: [] };
+  const tree: SourceTree = {
+    revision,
+    appPath: root,
+    files: new Map(),
+    resources: [],
+    patches: [],
+    images: [],
+    overrideFiles: [],
+  };
   const listed = new Map<string, string[]>();
   const list = async (dir: string): Promise<string[]> => {
     let files = listed.get(dir);
@@ -197,7 +205,9 @@ export function fieldSource(
 export function workloadContainers(tree: SourceTree): Array<{ key: string; name: string }> {
   return tree.resources.flatMap((document) =>
     containersOf(document).flatMap((ref) =>
-      typeof ref.container['name'] === 'string' ? [{ key: documentKey(document.value), name: ref.container['name'] }] : [],
+      typeof ref.container['name'] === 'string'
+        ? [{ key: documentKey(document.value), name: ref.container['name'] }]
+        : [],
     ),
   );
 }

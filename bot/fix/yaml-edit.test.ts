@@ -11,25 +11,39 @@ images:
 
 describe('replaceScalar', () => {
   it('changes only the bytes of the value and keeps quoting and comments', () => {
-    const after = replaceScalar(KUSTOMIZATION, { file: 'k.yaml', document: 0, path: ['images', 0, 'newTag'], value: '1.8.2' });
+    const after = replaceScalar(KUSTOMIZATION, {
+      file: 'k.yaml',
+      document: 0,
+      path: ['images', 0, 'newTag'],
+      value: '1.8.2',
+    });
     expect(after).toBe(KUSTOMIZATION.replace('"1.8.3"', '"1.8.2"'));
     expect(changedValuePaths(KUSTOMIZATION, after)).toEqual(['doc[0].images[0].newTag']);
   });
 
   it('edits inside flow mappings and in the right document of a stream', () => {
     const text = 'kind: A\n---\nkind: Deployment\nspec: { limits: { memory: 512Mi }, cpu: 1 } # keep\n';
-    const after = replaceScalar(text, { file: 'd.yaml', document: 1, path: ['spec', 'limits', 'memory'], value: '1Gi' });
+    const after = replaceScalar(text, {
+      file: 'd.yaml',
+      document: 1,
+      path: ['spec', 'limits', 'memory'],
+      value: '1Gi',
+    });
     expect(after).toBe('kind: A\n---\nkind: Deployment\nspec: { limits: { memory: 1Gi }, cpu: 1 } # keep\n');
   });
 
   it('keeps numbers as numbers and quotes strings that would read as numbers', () => {
     const text = 'port: 8081\ntag: v1\n';
     expect(replaceScalar(text, { file: 'x', document: 0, path: ['port'], value: 8080 })).toBe('port: 8080\ntag: v1\n');
-    expect(replaceScalar(text, { file: 'x', document: 0, path: ['tag'], value: '2.0' })).toBe('port: 8081\ntag: "2.0"\n');
+    expect(replaceScalar(text, { file: 'x', document: 0, path: ['tag'], value: '2.0' })).toBe(
+      'port: 8081\ntag: "2.0"\n',
+    );
   });
 
   it('refuses a path that is not a scalar', () => {
-    expect(() => replaceScalar(KUSTOMIZATION, { file: 'k', document: 0, path: ['images'], value: 'x' })).toThrow(/not a scalar/);
+    expect(() => replaceScalar(KUSTOMIZATION, { file: 'k', document: 0, path: ['images'], value: 'x' })).toThrow(
+      /not a scalar/,
+    );
   });
 });
 

@@ -73,7 +73,12 @@ export function changedValuePaths(before: string, after: string, file = 'file'):
 }
 
 /** Throws unless exactly `intended` (and nothing else) changed between the two texts. */
-export function verifyOnlyIntendedChanges(before: string, after: string, intended: readonly string[], file: string): void {
+export function verifyOnlyIntendedChanges(
+  before: string,
+  after: string,
+  intended: readonly string[],
+  file: string,
+): void {
   const changed = changedValuePaths(before, after, file);
   const unexpected = changed.filter((path) => !intended.includes(path));
   const missing = intended.filter((path) => !changed.includes(path));

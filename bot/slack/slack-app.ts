@@ -12,6 +12,8 @@ import type { SlackConfig } from './config.js';
 import { registerEventListeners } from './event-listeners.js';
 import { createHealthProbe, type HealthProbe } from './health-probe.js';
 import { registerInteractivity } from './interactivity.js';
+import type { FixJob } from '../fix/fix-jobs.js';
+import { registerFixActions } from './fix-actions.js';
 import { slackErrorCode } from './slack-api-error.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
 import { createQuestionIntake } from './question-intake.js';
@@ -35,6 +37,8 @@ export interface SlackAppDeps {
   newId?: () => string;
   /** Minimum wait between Web API retries (tests make it small). */
   minRetryTimeoutMs?: number;
+  /** The fix loop's queue: when set, Propose fix / Approve / Reject clicks are enqueued on it. */
+  fixQueue?: JobQueue<FixJob>;
 }
 
 /**
@@ -135,6 +139,7 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     logger: deps.logger,
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
+  if (deps.fixQueue) registerFixActions(app, { queue: deps.fixQueue, logger: deps.logger });
   registerAppHome(app, {
     store: deps.store,
     channels: deps.channels,

@@ -7,7 +7,12 @@ function kinds(text: string | undefined, file: string): string[] {
   return loadDocuments(text, file).map((doc) => String((doc as { kind?: unknown } | null)?.kind ?? ''));
 }
 
-function refusal(path: string, appPath: string, before: string | undefined, after: string | undefined): string | undefined {
+function refusal(
+  path: string,
+  appPath: string,
+  before: string | undefined,
+  after: string | undefined,
+): string | undefined {
   if (path !== appPath && !path.startsWith(`${appPath}/`))
     return `the breaking change touched ${path}, outside this app's path, which other apps may share`;
   const touched = [...kinds(before, path), ...kinds(after, path)];
