@@ -46,7 +46,6 @@ export async function startFakeGitlab(options: {
       { name, git: openBareRepository(path), requests: [] },
     ]),
   );
-  let url = '';
   const projectOf = (id: string): ProjectState => {
     const project = projects.get(id);
     if (!project) throw new HttpFailure(404, { message: '404 Project Not Found' });
@@ -283,7 +282,7 @@ export async function startFakeGitlab(options: {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     token,
