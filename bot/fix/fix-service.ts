@@ -46,7 +46,7 @@ export interface FixServiceDeps {
   now?: () => number;
   newId?: () => string;
   /** Starts the watch of a proposal in a job (BullMQ), so a killed worker's watch resumes elsewhere. */
-  enqueueWatch: (proposalId: string) => Promise<void>;
+  enqueueWatch: (proposalId: string, reason: string) => Promise<void>;
 }
 
 export interface FixService {
@@ -316,7 +316,7 @@ export function createFixService(deps: FixServiceDeps): FixService {
       place,
       `:arrows_counterclockwise: Merged ${proposal.mergeSha?.slice(0, 7) ?? ''} and synced ${plan.app.name}; watching until it is Healthy.`,
     );
-    if (watching) await deps.enqueueWatch(watching.id);
+    if (watching) await deps.enqueueWatch(watching.id, 'synced');
   }
 
   async function watch(proposalId: string, signal?: AbortSignal): Promise<void> {
@@ -368,7 +368,8 @@ export function createFixService(deps: FixServiceDeps): FixService {
     watch,
     async resumeWatches() {
       const open = await proposals.watching();
-      for (const proposal of open) await deps.enqueueWatch(proposal.id);
+      // A fresh key per resume: the job of the worker that died must not swallow the new one.
+      for (const proposal of open) await deps.enqueueWatch(proposal.id, `resumed-${now()}`);
       return open.length;
     },
   };

@@ -137,8 +137,8 @@ describe.each(['github', 'gitlab'] as const)('fix pull request end to end: %s', 
         threadLink: (place) => `https://shop.slack.com/archives/${place.channel}/p${place.thread.replace('.', '')}`,
       },
       logger,
-      enqueueWatch: async (proposalId) => {
-        await fixQueue.enqueue({ kind: 'watch', proposalId }, { idempotencyKey: `watch:${proposalId}` });
+      enqueueWatch: async (proposalId, reason) => {
+        await fixQueue.enqueue({ kind: 'watch', proposalId }, { idempotencyKey: `watch:${proposalId}:${reason}` });
       },
     });
     service = createSlackApp(
