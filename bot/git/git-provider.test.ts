@@ -112,3 +112,42 @@ describe('repositoryFromUrl', () => {
     expect(repositoryFromUrl('git@github.com:platform/gitops.git')).toBe('platform/gitops');
   });
 });
+
+describe('GitHub merge refusals', () => {
+  it('maps 405 required checks, 405 not mergeable, 422 and the secondary rate limit to refusals', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'git-refusals-'));
+    const repo = await createGitRepo(join(dir, 'gitops.git'), [
+      { message: 'seed', author: 'Seed <s@example.com>', date: new Date(0), files: { 'a.yaml': 'a: 1\n' } },
+    ]);
+    const github = await startFakeGithub({ repositories: { [REPOSITORY]: repo.path } });
+    try {
+      const provider = createGithubProvider({ baseUrl: github.url, token: github.token });
+      const pull = await provider.openPullRequest({
+        repository: REPOSITORY,
+        base: 'main',
+        branch: 'fix/refusals',
+        title: 't',
+        body: 'b',
+        commitMessage: 'm',
+        files: [{ path: 'a.yaml', content: 'a: 2\n' }],
+        labels: [],
+        reviewers: [],
+      });
+      const expected = {
+        checks_pending: 'checks_pending',
+        not_mergeable: 'not_mergeable',
+        unprocessable: 'unprocessable',
+        rate_limited: 'rate_limited',
+      } as const;
+      for (const [fault, refusal] of Object.entries(expected)) {
+        github.failNextMerge(fault as keyof typeof expected);
+        const merge = provider.mergePullRequest(REPOSITORY, pull.number, { sha: pull.headSha, title: 'm' });
+        await expect(merge, fault).rejects.toMatchObject({ refusal, isRetryable: refusal === 'rate_limited' });
+      }
+      expect(await repo.resolve('main')).toBe((await repo.log()).at(-1)?.sha);
+    } finally {
+      await github.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
