@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 import type { FixProposal, FixProposalsRepository } from '../store/fix-proposals-repository.js';
 import type { Logger } from '../telemetry/logger.js';
 import { writeTarget } from './approval-checker.js';
-import type { FixPlan } from './fix-plan.js';
+import type { FixPlan, FixPlanOutcome } from './fix-plan.js';
 import { locateApp } from './locate-app.js';
 import { planFix, type GitHostResolver } from './plan-fix.js';
 import type { ApproverPolicy, FixNotifier, ThreadPlace } from './ports.js';
@@ -156,18 +156,26 @@ export function createFixService(deps: FixServiceDeps): FixService {
 
     const started = now();
     await notifier.say(place, ':hammer_and_wrench: Planning a fix: reading the app and its git source…');
-    const app = await locateApp(deps.reader, recorderFor(investigation.id), {
+    const apps = await locateApp(deps.reader, recorderFor(investigation.id), {
       question: investigation.question,
       now,
       ...(input.traceparent ? { traceparent: input.traceparent } : {}),
     });
-    if (!app) return notifier.say(place, 'I could not tell which Argo CD app this answer is about, so I made no fix.');
-    const outcome = await planFix(
-      { gateway: deps.reader, gitHost: deps.gitHost, defaultBranch: settings.defaultBranch },
-      { app, skills: answer.skills, ...(input.traceparent ? { traceparent: input.traceparent } : {}) },
-    );
-    if (outcome.kind === 'handoff')
-      return notifier.say(place, `I will not open a pull request for this: ${outcome.handoff.reason}.`);
+    if (apps.length === 0)
+      return notifier.say(place, 'I could not tell which Argo CD app this answer is about, so I made no fix.');
+    let outcome: FixPlanOutcome | undefined;
+    for (const candidate of apps) {
+      const planned = await planFix(
+        { gateway: deps.reader, gitHost: deps.gitHost, defaultBranch: settings.defaultBranch },
+        { app: candidate, skills: answer.skills, ...(input.traceparent ? { traceparent: input.traceparent } : {}) },
+      );
+      // The first app's handoff is the one people see when no related app has a plan either.
+      if (!outcome || planned.kind === 'plan') outcome = planned;
+      if (planned.kind === 'plan') break;
+    }
+    if (!outcome || outcome.kind === 'handoff')
+      return notifier.say(place, `I will not open a pull request for this: ${outcome?.handoff.reason ?? 'no plan'}.`);
+    const app = outcome.plan.app;
     const planMs = now() - started;
 
     const { proposal, isNew } = await proposals.create({

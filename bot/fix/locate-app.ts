@@ -4,20 +4,22 @@ import { resolveEntities } from '../agent/resolve.js';
 import { ToolCaller } from '../agent/tool-caller.js';
 
 /**
- * The Argo CD app an answered question was about, resolved the way the investigation resolved
- * it (the same look-ups through the gateway), so the fix targets what the answer diagnosed.
+ * The Argo CD apps an answered question was about, resolved the way the investigation resolved
+ * it (the same look-ups through the gateway): the app first, then the related apps the question
+ * also names (a caller and its dependency), so the fix can target the one whose source broke.
  */
 export async function locateApp(
   gateway: ToolGateway,
   recorder: ToolCallRecorder,
   input: { question: string; defaults?: ChannelDefaults; traceparent?: string; now: () => number },
-): Promise<{ instance: string; name: string } | undefined> {
+): Promise<Array<{ instance: string; name: string }>> {
   const tools = new ToolCaller(gateway, recorder, {
     now: input.now,
     ...(input.traceparent ? { traceparent: input.traceparent } : {}),
   });
   await tools.load();
   const resolution = await resolveEntities(input.question, tools, input.defaults);
-  if (resolution.kind !== 'resolved' || !resolution.entities.app) return undefined;
-  return { instance: resolution.entities.app.instance, name: resolution.entities.app.name };
+  if (resolution.kind !== 'resolved' || !resolution.entities.app) return [];
+  const { app, related } = resolution.entities;
+  return [app, ...related].map((candidate) => ({ instance: candidate.instance, name: candidate.name }));
 }
