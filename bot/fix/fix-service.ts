@@ -322,7 +322,8 @@ export function createFixService(deps: FixServiceDeps): FixService {
     });
     await notifier.say(
       place,
-      `:arrows_counterclockwise: Merged ${proposal.mergeSha?.slice(0, 7) ?? ''} and synced ${plan.app.name}; watching until it is Healthy.`,
+      `:arrows_counterclockwise: Merged ${proposal.mergeSha?.slice(0, 7) ?? ''} and synced ${plan.app.name}; ` +
+        'watching until it is Healthy.',
     );
     if (watching) await deps.enqueueWatch(watching.id, 'synced');
   }

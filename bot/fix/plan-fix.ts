@@ -37,7 +37,8 @@ const RECIPES: Record<string, Recipe[]> = {
 /** Skills whose fault does not live in git: the cure is an action, not a commit. */
 const NOT_IN_GIT: Record<string, string> = {
   'argocd-drift':
-    'the live objects were edited by hand and differ from git; the fix is a sync of the app (or committing the edit), not a change in git',
+    'the live objects were edited by hand and differ from git; ' +
+    'the fix is a sync of the app (or committing the edit), not a change in git',
 };
 
 /** How many history entries are read back when looking for the last healthy revision. */
@@ -49,7 +50,10 @@ function inlineOverride(status: AppStatus): string | undefined {
   const hasParameters = (value: unknown) =>
     typeof value === 'object' && value !== null && Object.keys(value).some((key) => key !== 'valueFiles');
   if (hasParameters(source?.kustomize) || hasParameters(source?.helm))
-    return 'the effective value is set inline in the Argo CD Application (spec.source parameters); a person must change the Application';
+    return (
+      'the effective value is set inline in the Argo CD Application (spec.source parameters); ' +
+      'a person must change the Application'
+    );
   return undefined;
 }
 

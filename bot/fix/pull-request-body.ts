@@ -30,10 +30,12 @@ export function pullRequestBody(input: {
     `Slack thread: ${input.threadLink}`,
     '',
     `## Risk`,
-    `Changes only the paths above in Argo CD app \`${plan.app.name}\` (${plan.app.instance}); no shared base, Secret or Application is touched.`,
+    `Changes only the paths above in Argo CD app \`${plan.app.name}\` (${plan.app.instance}); ` +
+      'no shared base, Secret or Application is touched.',
     '',
     `## Validation`,
-    `Each file was parsed before and after the edit: only the listed YAML paths differ (recipe \`${plan.recipe}\`, base ${plan.baseRevision.slice(0, 7)}).`,
+    'Each file was parsed before and after the edit: only the listed YAML paths differ ' +
+      `(recipe \`${plan.recipe}\`, base ${plan.baseRevision.slice(0, 7)}).`,
     '',
     `## Rollback`,
     `Revert this pull request; Argo CD syncs the previous revision.`,

@@ -22,7 +22,10 @@ export class EditSet {
   static refusal(document: SourceDocument): string | undefined {
     const kind = String(document.value['kind'] ?? '');
     if (document.isShared)
-      return `the value comes from ${document.file}, outside the app's path, which other apps may share; change it in an overlay by hand`;
+      return (
+        `the value comes from ${document.file}, outside the app's path, which other apps may share; ` +
+        'change it in an overlay by hand'
+      );
     if (kind === 'Secret')
       return `the value is in the Secret ${document.file}; secret values are never edited by the bot`;
     if (kind === 'Application' || kind === 'ApplicationSet')

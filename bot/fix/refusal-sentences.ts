@@ -4,7 +4,10 @@ import type { GitRefusal } from '../git/git-provider.js';
 export function refusalSentence(refusal: GitRefusal, number: number): string {
   switch (refusal) {
     case 'head_moved':
-      return `Pull request #${number} changed after it was approved, so I did not merge it; review the new commits and propose again.`;
+      return (
+        `Pull request #${number} changed after it was approved, so I did not merge it; ` +
+        'review the new commits and propose again.'
+      );
     case 'not_mergeable':
       return `Pull request #${number} cannot be merged (conflicts or branch protection); resolve it on the Git host.`;
     case 'checks_pending':

@@ -85,6 +85,7 @@ export function verifyOnlyIntendedChanges(
   if (unexpected.length > 0 || missing.length > 0)
     throw new BotError(
       'internal',
-      `${file}: the edit changed ${unexpected.join(', ') || 'nothing else'} and missed ${missing.join(', ') || 'nothing'}`,
+      `${file}: the edit changed ${unexpected.join(', ') || 'nothing else'} ` +
+        `and missed ${missing.join(', ') || 'nothing'}`,
     );
 }

@@ -83,7 +83,8 @@ export function createGitlabProvider(options: GitlabProviderOptions): GitProvide
     kind: 'gitlab',
     async readFile(repository, path, ref) {
       try {
-        const url = `${project(repository)}/repository/files/${encodeURIComponent(path)}/raw?ref=${encodeURIComponent(ref)}`;
+        const file = encodeURIComponent(path);
+        const url = `${project(repository)}/repository/files/${file}/raw?ref=${encodeURIComponent(ref)}`;
         return await (await request(`read ${path}`, url)).text();
       } catch (error) {
         if (error instanceof GitProviderError && error.refusal === 'not_found') return undefined;

@@ -35,7 +35,8 @@ export function proposalBlocks(view: ProposalView): SlackBlock[] {
         {
           type: 'mrkdwn',
           text: clip(
-            `<${view.pullRequest.url}|Pull request #${view.pullRequest.number}> in ${escapeMrkdwn(plan.repository)} · requested by <@${view.requestedBy}> · ${escapeMrkdwn(view.approvers)} may approve`,
+            `<${view.pullRequest.url}|Pull request #${view.pullRequest.number}> in ${escapeMrkdwn(plan.repository)}` +
+              ` · requested by <@${view.requestedBy}> · ${escapeMrkdwn(view.approvers)} may approve`,
           ),
         },
       ],

@@ -86,7 +86,8 @@ export function createFixProposalsRepository(db: SqlClient, now: () => Date) {
       stages?: Record<string, number>;
     }): Promise<{ proposal: FixProposal; isNew: boolean }> {
       const { rows } = await db.query(
-        `INSERT INTO fix_proposals (id, investigation_id, channel, thread, requested_by, app_instance, app_name, plan, stages, created_at, updated_at)
+        `INSERT INTO fix_proposals (id, investigation_id, channel, thread, requested_by, app_instance, app_name, plan,
+           stages, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $10)
          ON CONFLICT (investigation_id) WHERE status NOT IN ('failed', 'rejected') DO NOTHING RETURNING *`,
         [

@@ -170,14 +170,19 @@ export async function runFixBenchmark(io: BenchmarkIo, argv: string[] = []): Pro
     return 0;
   }
   const healed = results.filter((result) => result.outcome === 'healed');
+  const share = Math.round((100 * healed.length) / Math.max(1, results.length));
+  const row = (cells: string[], stages: string[]) =>
+    `${(cells[0] ?? '').padEnd(30)}${(cells[1] ?? '').padEnd(9)}${(cells[2] ?? '').padEnd(14)}` +
+    stages.map((cell) => cell.padStart(9)).join('');
+  const stageCells = (result: FixScenarioResult) => [
+    ...STAGES.map((stage) => (result.stagesMs[stage] === undefined ? '-' : `${result.stagesMs[stage]}ms`)),
+    `${result.totalMs}ms`,
+  ];
   const lines = [
-    `fix loop over ${results.length} scenarios whose fault lives in git: ${healed.length} healed (${Math.round((100 * healed.length) / Math.max(1, results.length))} %)`,
+    `fix loop over ${results.length} scenarios whose fault lives in git: ${healed.length} healed (${share} %)`,
     '',
-    `${'scenario'.padEnd(30)}${'outcome'.padEnd(9)}${'recipe'.padEnd(14)}${STAGES.map((stage) => stage.padStart(9)).join('')}${'total'.padStart(9)}`,
-    ...results.map(
-      (result) =>
-        `${result.scenario.padEnd(30)}${result.outcome.padEnd(9)}${(result.recipe ?? '-').padEnd(14)}${STAGES.map((stage) => (result.stagesMs[stage] === undefined ? '-' : `${result.stagesMs[stage]}ms`).padStart(9)).join('')}${`${result.totalMs}ms`.padStart(9)}`,
-    ),
+    row(['scenario', 'outcome', 'recipe'], [...STAGES, 'total']),
+    ...results.map((result) => row([result.scenario, result.outcome, result.recipe ?? '-'], stageCells(result))),
     '',
     ...STAGES.map((stage) => {
       const sorted = healed.map((result) => result.stagesMs[stage] ?? 0).sort((a, b) => a - b);

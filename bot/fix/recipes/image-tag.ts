@@ -61,8 +61,10 @@ export function imageTagRecipe(context: RecipeContext): RecipeResult {
   if (edits.edits.length === 0) return undefined;
   return {
     kind: 'edits',
-    title: `${context.app.name}: run image tag ${edits.edits.map((edit) => edit.after.split(':').at(-1)).join(', ')} again`,
-    rationale: `${reasons.join('; ')} — the tag that ran at ${healthy.revision.slice(0, 7)}, the last revision Argo CD deployed before the fault.`,
+    title: `${context.app.name}: run image tag ${edits.edits.map((edit) => edit.after.split(':').at(-1)).join(', ')}`,
+    rationale:
+      `${reasons.join('; ')} — the tag that ran at ${healthy.revision.slice(0, 7)}, ` +
+      'the last revision Argo CD deployed before the fault.',
     edits: edits.edits,
     files: edits.files(),
   };

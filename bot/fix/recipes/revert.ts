@@ -46,7 +46,9 @@ export function revertRecipe(context: RecipeContext): RecipeResult {
   return {
     kind: 'edits',
     title: `${context.app.name}: revert to the source of ${short}`,
-    rationale: `The fault appeared after ${short}, the last revision Argo CD deployed before it; this restores ${files.map((file) => file.path).join(', ')} as they were there.`,
+    rationale:
+      `The fault appeared after ${short}, the last revision Argo CD deployed before it; ` +
+      `this restores ${files.map((file) => file.path).join(', ')} as they were there.`,
     edits: files.map((file) => ({
       file: file.path,
       path: '(whole file)',
