@@ -64,7 +64,12 @@ export interface AnswerPoster {
  * or Slack refuses it (older workspaces, missing scope, no team id outside a DM) the status
  * message itself is updated into the answer (chat.update), or the answer is posted.
  */
-export function createAnswerPoster(deps: { client: WebClient; streaming: boolean; logger: Logger }): AnswerPoster {
+export function createAnswerPoster(deps: {
+  client: WebClient;
+  streaming: boolean;
+  logger: Logger;
+  actions?: AnswerActions;
+}): AnswerPoster {
   const { client } = deps;
   let isStreamingAvailable = deps.streaming;
 
@@ -147,7 +152,7 @@ export function createAnswerPoster(deps: { client: WebClient; streaming: boolean
       if (outcome.kind === 'clarify') return replaceOrPost(place, { text: clarifyText(outcome) });
       const final = {
         text: answerFallbackText(outcome.answer),
-        blocks: renderAnswerBlocks(outcome.answer, investigationId, ANSWER_ACTIONS),
+        blocks: renderAnswerBlocks(outcome.answer, investigationId, deps.actions ?? ANSWER_ACTIONS),
       };
       const streamed = await stream(outcome.answer, place, final);
       return streamed ?? replaceOrPost(place, final);

@@ -10,6 +10,7 @@ import type { Investigation } from '../store/investigations-repository.js';
 import { createSlackMessagesRepository } from './slack-messages-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { AnswerActions } from './answer-blocks.js';
 import { createAnswerPoster } from './answer-poster.js';
 import { toJobError } from './slack-errors.js';
 import { createStatusReporter, type StatusReporter } from './status-reporter.js';
@@ -26,6 +27,8 @@ export interface InvestigationWorkerDeps {
   statusIntervalMs?: number;
   /** Stream answers with chat.startStream when Slack offers it (default true). */
   streaming?: boolean;
+  /** Buttons on answers (default ANSWER_ACTIONS; the fix loop turns on Propose fix). */
+  answerActions?: AnswerActions;
 }
 
 /** Processes `investigation` jobs from Slack. */
@@ -68,7 +71,12 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
   const { client, store, logger } = deps;
   const now = deps.clock ? () => deps.clock?.now() ?? Date.now() : () => Date.now();
   const messages = createSlackMessagesRepository(store.db);
-  const poster = createAnswerPoster({ client, streaming: deps.streaming ?? true, logger });
+  const poster = createAnswerPoster({
+    client,
+    streaming: deps.streaming ?? true,
+    logger,
+    ...(deps.answerActions ? { actions: deps.answerActions } : {}),
+  });
   const investigatorFor = (data: SlackInvestigationJob): Investigator =>
     typeof deps.investigator === 'function' ? deps.investigator(data) : deps.investigator;
 

@@ -15,6 +15,8 @@ import { registerChoiceButtons } from './choice-buttons.js';
 import { registerInteractivity } from './interactivity.js';
 import { handleRcaCommand, registerRcaActions } from './rca-actions.js';
 import type { RcaService } from '../rca/rca-service.js';
+import type { FixJob } from '../fix/fix-jobs.js';
+import { registerFixActions } from './fix-actions.js';
 import { slackErrorCode } from './slack-api-error.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
 import { createQuestionIntake } from './question-intake.js';
@@ -40,6 +42,8 @@ export interface SlackAppDeps {
   minRetryTimeoutMs?: number;
   /** RCA drafting and review ("Draft RCA", `/sre rca`, the edit modal). */
   rca?: { service: RcaService; pageUrl?: (rcaId: string) => string };
+  /** The fix loop's queue: when set, Propose fix / Approve / Reject clicks are enqueued on it. */
+  fixQueue?: JobQueue<FixJob>;
 }
 
 /**
@@ -156,6 +160,7 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
   registerChoiceButtons(app, { intake, logger: deps.logger });
+  if (deps.fixQueue) registerFixActions(app, { queue: deps.fixQueue, logger: deps.logger });
   registerAppHome(app, {
     store: deps.store,
     channels: deps.channels,

@@ -62,6 +62,14 @@ export const benchmarkSuites: readonly BenchmarkSuite[] = [
     exportName: 'runRcaBenchmark',
   },
   {
+    name: 'fix',
+    summary:
+      'Fix loop per git-borne scenario: plan, PR, merge, sync, Healthy times and end to end (no human click); ' +
+      'how many plans healed the sandbox.',
+    module: 'test/bench/fix.bench.ts',
+    exportName: 'runFixBenchmark',
+  },
+  {
     name: 'tokens',
     summary:
       'Model input tokens per investigation: our context strategy vs every tool and skill in the prompt, ' +

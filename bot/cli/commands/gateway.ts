@@ -12,6 +12,9 @@ import {
 } from '../../../mcp-servers/gateway/index.js';
 import { listMcpTools } from '../../../mcp-servers/tool-names.js';
 import { readVersion } from './version.js';
+import { createStoreApprovalChecker } from '../../fix/approval-checker.js';
+import { createApprovalsRepository } from '../../store/approvals-repository.js';
+import { createPgDatabase } from '../../store/pg-database.js';
 
 const USAGE = 'gateway --config FILE [--port N] [--host H] [--check]';
 
@@ -63,8 +66,13 @@ export const gatewayCommand: Command = {
     // Traces over OTLP when configured; the gateway serves its own /metrics on its port.
     const telemetry = startTelemetry(core, 'gateway');
     const logger = createGatewayLogger({ level: io.env.LOG_LEVEL ?? 'info', destination: io.stderr });
+    // Writes are approved from the approvals table the bot fills; without a database every write is refused.
+    const approvalsDb = core.DATABASE_URL ? createPgDatabase(core.DATABASE_URL) : undefined;
     const gateway = createGateway(config, {
       logger,
+      ...(approvalsDb
+        ? { approvalChecker: createStoreApprovalChecker(createApprovalsRepository(approvalsDb, () => new Date())) }
+        : {}),
       version: readVersion(),
       defaultMetrics: true,
       knownWriteTools: listMcpTools()
@@ -84,6 +92,7 @@ export const gatewayCommand: Command = {
       await io.stopSignal;
     } finally {
       await gateway.close();
+      await approvalsDb?.close();
       await telemetry.shutdown();
     }
     return 0;

@@ -64,6 +64,8 @@ export class SlackState {
   readonly views = new Map<string, SlackView>();
   /** The Home tab view currently published per user id. */
   readonly homeViews = new Map<string, SlackView>();
+  /** User group id → member user ids (`usergroups.users.list`). */
+  readonly usergroups = new Map<string, string[]>();
   private counter = 0;
 
   constructor(private readonly now: () => number) {

@@ -1,5 +1,6 @@
 /**
  * The non-chat methods sre-bot calls: `auth.test`, `conversations.info|replies`, `users.info`,
+ * `usergroups.users.list`,
  * `assistant.threads.*` and `views.*` (shapes from shared/specs/slack/web-api).
  */
 import { invalidArguments, SlackApiError, type MethodArgs } from './method-args.js';
@@ -53,6 +54,12 @@ const usersInfo: MethodHandler = ({ args, state }) => {
   const user = id === undefined ? undefined : state.users.get(id);
   if (!user) throw new SlackApiError('user_not_found');
   return { user };
+};
+
+const usergroupsUsersList: MethodHandler = ({ args, state }) => {
+  const members = state.usergroups.get(args.required('usergroup'));
+  if (!members) throw new SlackApiError('no_such_subteam');
+  return { users: members };
 };
 
 function assistantThreadArgs(args: MethodArgs): { channel: string; threadTs: string } {
@@ -157,6 +164,7 @@ export const workspaceMethods: Readonly<Record<string, MethodHandler>> = {
   'conversations.info': conversationsInfo,
   'conversations.replies': conversationsReplies,
   'users.info': usersInfo,
+  'usergroups.users.list': usergroupsUsersList,
   'assistant.threads.setStatus': setStatus,
   'assistant.threads.setSuggestedPrompts': setSuggestedPrompts,
   'assistant.threads.setTitle': setTitle,

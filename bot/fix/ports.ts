@@ -1,0 +1,31 @@
+import type { FixPlan } from './fix-plan.js';
+
+/** A Slack thread (or any conversation) the fix loop reports into. */
+export interface ThreadPlace {
+  channel: string;
+  thread: string;
+}
+
+/** What people see of a proposal: the plan, the pull request, and the buttons to decide. */
+export interface ProposalView {
+  proposalId: string;
+  plan: FixPlan;
+  pullRequest: { number: number; url: string };
+  requestedBy: string;
+  approvers: string;
+}
+
+/** How the fix loop talks to people; bot/slack implements it with Block Kit. */
+export interface FixNotifier {
+  proposal(place: ThreadPlace, view: ProposalView): Promise<void>;
+  say(place: ThreadPlace, text: string): Promise<void>;
+  /** Only `user` sees it. */
+  whisper(place: ThreadPlace, user: string, text: string): Promise<void>;
+}
+
+/** Who may approve fixes in a channel (a Slack user group, optionally the PagerDuty on-call). */
+export interface ApproverPolicy {
+  isApprover(user: string, channel: string): Promise<boolean>;
+  /** For sentences: "members of @platform-oncall". */
+  describe(channel: string): string;
+}

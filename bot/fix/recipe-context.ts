@@ -1,0 +1,54 @@
+import type { AppStatus } from './app-status.js';
+import { replaceScalar, verifyOnlyIntendedChanges, formatYamlPath, type YamlPath } from './yaml-edit.js';
+import type { PlannedEdit, PlannedFile } from './fix-plan.js';
+import type { SourceDocument, SourceTree } from './source-tree.js';
+
+/** What every recipe sees: the app, the source now, and the source when it last ran healthy. */
+export interface RecipeContext {
+  app: { instance: string; name: string };
+  status: AppStatus;
+  current: SourceTree;
+  healthy?: SourceTree;
+}
+
+/** Collects scalar edits per file, applying each byte-minimally and verifying the result. */
+export class EditSet {
+  private readonly texts = new Map<string, { before: string; after: string; intended: string[] }>();
+  readonly edits: PlannedEdit[] = [];
+
+  constructor(private readonly tree: SourceTree) {}
+
+  /** Why this document may not be edited, or undefined when it may. */
+  static refusal(document: SourceDocument): string | undefined {
+    const kind = String(document.value['kind'] ?? '');
+    if (document.isShared)
+      return (
+        `the value comes from ${document.file}, outside the app's path, which other apps may share; ` +
+        'change it in an overlay by hand'
+      );
+    if (kind === 'Secret')
+      return `the value is in the Secret ${document.file}; secret values are never edited by the bot`;
+    if (kind === 'Application' || kind === 'ApplicationSet')
+      return `the value is set in the Argo CD ${kind} itself (${document.file}); edit it by hand`;
+    return undefined;
+  }
+
+  set(file: string, document: number, path: YamlPath, value: string | number, before: unknown): void {
+    const entry = this.texts.get(file) ?? { before: this.tree.files.get(file) ?? '', after: '', intended: [] };
+    if (!entry.after) entry.after = entry.before;
+    const next = replaceScalar(entry.after, { file, document, path, value });
+    const shown = formatYamlPath(path);
+    entry.after = next;
+    entry.intended.push(`doc[${document}].${shown}`);
+    this.texts.set(file, entry);
+    this.edits.push({ file, path: shown, before: String(before), after: String(value) });
+  }
+
+  /** The changed files, each verified to differ in exactly the intended paths. */
+  files(): PlannedFile[] {
+    return [...this.texts.entries()].map(([path, entry]) => {
+      verifyOnlyIntendedChanges(entry.before, entry.after, entry.intended, path);
+      return { path, before: entry.before, after: entry.after };
+    });
+  }
+}

@@ -1,0 +1,153 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitRepo, type GitRepo } from '../../evaluators/sandbox/git/git-repo.js';
+import { startFakeGithub, type FakeGithub } from '../../test/fakes/git/fake-github.js';
+import { startFakeGitlab, type FakeGitlab } from '../../test/fakes/git/fake-gitlab.js';
+import { GitProviderError, repositoryFromUrl, type GitProvider } from './git-provider.js';
+import { createGithubProvider } from './github-provider.js';
+import { createGitlabProvider } from './gitlab-provider.js';
+
+const REPOSITORY = 'platform/gitops';
+
+/** The same contract against both hosts, each a fake over a real bare repository. */
+describe.each(['github', 'gitlab'] as const)('GitProvider contract: %s', (kind) => {
+  let dir: string;
+  let repo: GitRepo;
+  let github: FakeGithub | undefined;
+  let gitlab: FakeGitlab | undefined;
+  let provider: GitProvider;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'git-provider-'));
+    repo = await createGitRepo(join(dir, 'gitops.git'), [
+      {
+        message: 'seed',
+        author: 'Seed <seed@example.com>',
+        date: new Date('2026-01-01T00:00:00Z'),
+        files: {
+          'apps/a/deployment.yaml': 'kind: Deployment # keep\nspec: { replicas: 1 }\n',
+          'apps/a/old.yaml': 'kind: ConfigMap\n',
+          'apps/b/x.yaml': 'kind: Service\n',
+        },
+      },
+    ]);
+    if (kind === 'github') {
+      github = await startFakeGithub({ repositories: { [REPOSITORY]: repo.path } });
+      provider = createGithubProvider({ baseUrl: github.url, token: github.token });
+    } else {
+      gitlab = await startFakeGitlab({ repositories: { [REPOSITORY]: repo.path } });
+      provider = createGitlabProvider({ baseUrl: gitlab.url, token: gitlab.token });
+    }
+  });
+  afterAll(async () => {
+    await github?.close();
+    await gitlab?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads files and trees at a revision, and says undefined for a missing file', async () => {
+    const head = await provider.resolveRevision(REPOSITORY, 'main');
+    expect(head).toBe(await repo.resolve('main'));
+    expect(await provider.readFile(REPOSITORY, 'apps/a/deployment.yaml', head)).toContain('# keep');
+    expect(await provider.readFile(REPOSITORY, 'apps/a/missing.yaml', head)).toBeUndefined();
+    expect((await provider.listFiles(REPOSITORY, head, 'apps/a')).sort()).toEqual([
+      'apps/a/deployment.yaml',
+      'apps/a/old.yaml',
+    ]);
+  });
+
+  it('opens one atomic multi-file commit as a pull request, merges it pinned to the head, and moves main', async () => {
+    const before = await repo.resolve('main');
+    const opened = await provider.openPullRequest({
+      repository: REPOSITORY,
+      base: 'main',
+      branch: `fix/${kind}-1`,
+      title: 'fix a',
+      body: 'why',
+      commitMessage: 'fix a',
+      files: [
+        { path: 'apps/a/deployment.yaml', content: 'kind: Deployment # keep\nspec: { replicas: 2 }\n' },
+        { path: 'apps/a/old.yaml', content: undefined },
+      ],
+      labels: ['sre-bot'],
+      reviewers: [],
+    });
+    expect(opened.state).toBe('open');
+    expect(opened.isMergeable).toBeUndefined();
+    expect((await provider.findOpenPullRequest(REPOSITORY, `fix/${kind}-1`))?.number).toBe(opened.number);
+    // Still computing on the first read, then mergeable.
+    await provider.getPullRequest(REPOSITORY, opened.number);
+    const ready = await provider.getPullRequest(REPOSITORY, opened.number);
+    expect(ready.isMergeable).toBe(true);
+
+    const moved = provider.mergePullRequest(REPOSITORY, opened.number, { sha: before, title: 'merge' });
+    await expect(moved).rejects.toMatchObject({ refusal: 'head_moved' });
+    const merge = await provider.mergePullRequest(REPOSITORY, opened.number, { sha: ready.headSha, title: 'merge' });
+    expect(await repo.resolve('main')).toBe(merge);
+    const files = await repo.snapshot(merge);
+    expect(files.get('apps/a/deployment.yaml')).toContain('replicas: 2');
+    expect(files.has('apps/a/old.yaml')).toBe(false);
+    expect(files.get('apps/b/x.yaml')).toBe('kind: Service\n');
+    expect((await provider.getPullRequest(REPOSITORY, opened.number)).state).toBe('merged');
+    await provider.comment(REPOSITORY, opened.number, 'healthy');
+    const again = provider.mergePullRequest(REPOSITORY, opened.number, { sha: ready.headSha, title: 'merge' });
+    await expect(again).rejects.toBeInstanceOf(GitProviderError);
+  });
+
+  it('refuses a wrong token with an unauthorized refusal', async () => {
+    const url = github?.url ?? gitlab?.url ?? '';
+    const wrong =
+      kind === 'github'
+        ? createGithubProvider({ baseUrl: url, token: 'nope' })
+        : createGitlabProvider({ baseUrl: url, token: 'nope' });
+    await expect(wrong.resolveRevision(REPOSITORY, 'main')).rejects.toMatchObject({ refusal: 'unauthorized' });
+  });
+});
+
+describe('repositoryFromUrl', () => {
+  it('takes the path of https and scp-style URLs', () => {
+    expect(repositoryFromUrl('https://git.example.com/platform/gitops.git')).toBe('platform/gitops');
+    expect(repositoryFromUrl('git@github.com:platform/gitops.git')).toBe('platform/gitops');
+  });
+});
+
+describe('GitHub merge refusals', () => {
+  it('maps 405 required checks, 405 not mergeable, 422 and the secondary rate limit to refusals', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'git-refusals-'));
+    const repo = await createGitRepo(join(dir, 'gitops.git'), [
+      { message: 'seed', author: 'Seed <s@example.com>', date: new Date(0), files: { 'a.yaml': 'a: 1\n' } },
+    ]);
+    const github = await startFakeGithub({ repositories: { [REPOSITORY]: repo.path } });
+    try {
+      const provider = createGithubProvider({ baseUrl: github.url, token: github.token });
+      const pull = await provider.openPullRequest({
+        repository: REPOSITORY,
+        base: 'main',
+        branch: 'fix/refusals',
+        title: 't',
+        body: 'b',
+        commitMessage: 'm',
+        files: [{ path: 'a.yaml', content: 'a: 2\n' }],
+        labels: [],
+        reviewers: [],
+      });
+      const expected = {
+        checks_pending: 'checks_pending',
+        not_mergeable: 'not_mergeable',
+        unprocessable: 'unprocessable',
+        rate_limited: 'rate_limited',
+      } as const;
+      for (const [fault, refusal] of Object.entries(expected)) {
+        github.failNextMerge(fault as keyof typeof expected);
+        const merge = provider.mergePullRequest(REPOSITORY, pull.number, { sha: pull.headSha, title: 'm' });
+        await expect(merge, fault).rejects.toMatchObject({ refusal, isRetryable: refusal === 'rate_limited' });
+      }
+      expect(await repo.resolve('main')).toBe((await repo.log()).at(-1)?.sha);
+    } finally {
+      await github.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

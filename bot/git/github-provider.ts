@@ -1,0 +1,166 @@
+import { Octokit } from '@octokit/rest';
+import { errorMessage } from '../errors.js';
+import { GitProviderError, type GitProvider, type GitRefusal, type PullRequestState } from './git-provider.js';
+
+/** GitHub settings: REST base URL (GitHub Enterprise: `https://host/api/v3`) and an installation or PAT token. */
+export interface GithubProviderOptions {
+  baseUrl: string;
+  token: string;
+  /** Author of fix commits. */
+  author?: { name: string; email: string };
+}
+
+function split(repository: string): { owner: string; repo: string } {
+  const [owner = '', repo = ''] = repository.split('/');
+  return { owner, repo };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Maps a GitHub answer to the fix loop's refusal vocabulary. */
+export function githubRefusal(status: number | undefined, message: string): GitRefusal {
+  if (status === 404) return 'not_found';
+  if (status === 401) return 'unauthorized';
+  if (status === 403 && /rate limit/i.test(message)) return 'rate_limited';
+  if (status === 403) return 'unauthorized';
+  if (status === 405 && /status check/i.test(message)) return 'checks_pending';
+  if (status === 405) return 'not_mergeable';
+  if (status === 409) return 'head_moved';
+  if (status === 422) return 'unprocessable';
+  return 'unavailable';
+}
+
+function wrap(action: string, error: unknown): GitProviderError {
+  const status = statusOf(error);
+  const message = errorMessage(error);
+  return new GitProviderError(githubRefusal(status, message), `GitHub ${action}: ${message}`, status, { cause: error });
+}
+
+interface PullFields {
+  number: number;
+  html_url: string;
+  head: { ref: string; sha: string };
+  state: string;
+  merged: boolean;
+  mergeable: boolean | null;
+  merge_commit_sha: string | null;
+}
+
+function pullState(pull: PullFields): PullRequestState {
+  return {
+    number: pull.number,
+    url: pull.html_url,
+    branch: pull.head.ref,
+    headSha: pull.head.sha,
+    state: pull.merged ? 'merged' : pull.state === 'open' ? 'open' : 'closed',
+    ...(pull.mergeable === null ? {} : { isMergeable: pull.mergeable }),
+    ...(pull.merged && pull.merge_commit_sha ? { mergeCommitSha: pull.merge_commit_sha } : {}),
+  };
+}
+
+/** The GitProvider over the GitHub REST API (`@octokit/rest`); one atomic commit through the git data API. */
+export function createGithubProvider(options: GithubProviderOptions): GitProvider {
+  const octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'sre-bot' });
+  const author = options.author ?? { name: 'sre-bot', email: 'sre-bot@users.noreply.github.com' };
+  const call = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw wrap(action, error);
+    }
+  };
+
+  const provider: GitProvider = {
+    kind: 'github',
+    async readFile(repository, path, ref) {
+      try {
+        const { data } = await octokit.rest.repos.getContent({ ...split(repository), path, ref });
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
+        return Buffer.from(data.content, 'base64').toString('utf8');
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw wrap(`read ${path}`, error);
+      }
+    },
+    listFiles: (repository, ref, directory) =>
+      call('list files', async () => {
+        const { data } = await octokit.rest.git.getTree({ ...split(repository), tree_sha: ref, recursive: 'true' });
+        const prefix = directory.replace(/\/+$/, '');
+        return data.tree
+          .filter((entry) => entry.type === 'blob' && entry.path !== undefined)
+          .map((entry) => entry.path ?? '')
+          .filter((path) => prefix === '' || path.startsWith(`${prefix}/`));
+      }),
+    resolveRevision: (repository, ref) =>
+      call(`resolve ${ref}`, async () => (await octokit.rest.repos.getCommit({ ...split(repository), ref })).data.sha),
+    findOpenPullRequest: (repository, branch) =>
+      call('list pull requests', async () => {
+        const { owner, repo } = split(repository);
+        const { data } = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: 'open' });
+        const first = data[0];
+        return first ? pullState({ ...first, merged: false, mergeable: null }) : undefined;
+      }),
+    openPullRequest: (input) =>
+      call('open pull request', async () => {
+        const where = split(input.repository);
+        const baseSha = (await octokit.rest.git.getRef({ ...where, ref: `heads/${input.base}` })).data.object.sha;
+        const baseTree = (await octokit.rest.git.getCommit({ ...where, commit_sha: baseSha })).data.tree.sha;
+        const tree = await octokit.rest.git.createTree({
+          ...where,
+          base_tree: baseTree,
+          tree: input.files.map((file) =>
+            file.content === undefined
+              ? { path: file.path, mode: '100644' as const, type: 'blob' as const, sha: null }
+              : { path: file.path, mode: '100644' as const, type: 'blob' as const, content: file.content },
+          ),
+        });
+        const commit = await octokit.rest.git.createCommit({
+          ...where,
+          message: input.commitMessage,
+          tree: tree.data.sha,
+          parents: [baseSha],
+          author,
+        });
+        await octokit.rest.git.createRef({ ...where, ref: `refs/heads/${input.branch}`, sha: commit.data.sha });
+        const { data: pull } = await octokit.rest.pulls.create({
+          ...where,
+          title: input.title,
+          body: input.body,
+          head: input.branch,
+          base: input.base,
+        });
+        if (input.labels.length > 0)
+          await octokit.rest.issues.addLabels({ ...where, issue_number: pull.number, labels: [...input.labels] });
+        if (input.reviewers.length > 0)
+          await octokit.rest.pulls.requestReviewers({
+            ...where,
+            pull_number: pull.number,
+            reviewers: [...input.reviewers],
+          });
+        return pullState({ ...pull, merged: false, mergeable: null });
+      }),
+    getPullRequest: (repository, number) =>
+      call(`read pull request #${number}`, async () =>
+        pullState((await octokit.rest.pulls.get({ ...split(repository), pull_number: number })).data),
+      ),
+    mergePullRequest: (repository, number, input) =>
+      call(`merge pull request #${number}`, async () => {
+        const { data } = await octokit.rest.pulls.merge({
+          ...split(repository),
+          pull_number: number,
+          sha: input.sha,
+          merge_method: 'merge',
+          commit_title: input.title,
+        });
+        return data.sha;
+      }),
+    comment: (repository, number, body) =>
+      call(`comment on #${number}`, async () => {
+        await octokit.rest.issues.createComment({ ...split(repository), issue_number: number, body });
+      }),
+  };
+  return provider;
+}

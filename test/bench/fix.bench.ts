@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
+import { createStoreApprovalChecker } from '../../bot/fix/approval-checker.js';
+import { createFixService } from '../../bot/fix/fix-service.js';
+import type { FixNotifier } from '../../bot/fix/ports.js';
+import { createGithubProvider } from '../../bot/git/github-provider.js';
+import { repositoryFromUrl } from '../../bot/git/git-provider.js';
+import { createInvestigator } from '../../bot/runtime/investigator.js';
+import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
+import { createSkillCatalog } from '../../bot/skills/catalog.js';
+import { createFixProposalsRepository } from '../../bot/store/fix-proposals-repository.js';
+import { migrate } from '../../bot/store/migrate.js';
+import { createPgliteDatabase } from '../../bot/store/pglite-database.js';
+import { createStore } from '../../bot/store/store.js';
+import { createLogger } from '../../bot/telemetry/logger.js';
+import {
+  listScenarioFiles,
+  loadScenarioByName,
+  loadScenarioFile,
+} from '../../evaluators/sandbox/scenario/load-scenario.js';
+import type { Scenario } from '../../evaluators/sandbox/scenario/scenario-schema.js';
+import { startSandbox } from '../../evaluators/sandbox/start-sandbox.js';
+import { startGatewayOverSandbox } from '../../evaluators/sandbox/with-gateway.js';
+import { sha256Hex } from '../../mcp-servers/gateway/index.js';
+import { startFakeGithub } from '../fakes/git/fake-github.js';
+import type { BenchmarkIo } from './slack.bench.js';
+
+/**
+ * `npm run bench -- fix`: for every bundled scenario whose fault lives in git, the bot's own loop
+ * over the sandbox: triage answer → plan → pull request on the fake GitHub → (approval, not
+ * timed) → merge → sync through the gateway with an approval record → watch until Healthy.
+ * Reports each stage's time, the end-to-end time without the human click, and how many plans
+ * healed the estate; for the rest, why no plan was offered. Options: --scenario NAME, --json.
+ */
+
+const STAGES = ['plan', 'pr', 'merge', 'sync', 'healthy'] as const;
+
+export interface FixScenarioResult {
+  scenario: string;
+  outcome: 'healed' | 'handoff' | 'failed';
+  recipe?: string;
+  reason?: string;
+  stagesMs: Partial<Record<(typeof STAGES)[number], number>>;
+  totalMs: number;
+}
+
+function collectingNotifier(): FixNotifier & { said: string[] } {
+  const said: string[] = [];
+  const note = (text: string) => {
+    said.push(text);
+    return Promise.resolve();
+  };
+  return {
+    said,
+    proposal: () => Promise.resolve(),
+    say: (_place, text) => note(text),
+    whisper: (_p, _u, text) => note(text),
+  };
+}
+
+async function runScenario(scenario: Scenario, skillsRoot: string): Promise<FixScenarioResult> {
+  const db = await createPgliteDatabase();
+  await migrate(db);
+  const store = createStore(db);
+  const sandbox = await startSandbox({ scenario });
+  const writerToken = randomBytes(16).toString('hex');
+  const gateway = await startGatewayOverSandbox(sandbox, {
+    healthCheckIntervalMs: 0,
+    enableWrites: true,
+    approvalChecker: createStoreApprovalChecker(store.approvals),
+    extraCallers: [{ principal: 'sre-bot-fix', tokenSha256: sha256Hex(writerToken), writes: true }],
+  });
+  const github = await startFakeGithub({ repositories: { 'platform/gitops': sandbox.repo.path } });
+  const reader = new McpToolGateway({ url: gateway.gateway.url, token: gateway.gateway.token });
+  const writer = new McpToolGateway({ url: gateway.gateway.url, token: writerToken });
+  const skills = await createSkillCatalog({ roots: [skillsRoot] });
+  try {
+    const investigator = createInvestigator({ store, gateway: reader, catalog: skillCatalogPort(skills) });
+    const { id } = await investigator.run({ source: 'eval', question: scenario.question });
+    const provider = createGithubProvider({ baseUrl: github.url, token: github.token });
+    const proposals = createFixProposalsRepository(db, () => new Date());
+    const notifier = collectingNotifier();
+    const watches: string[] = [];
+    const service = createFixService({
+      store,
+      proposals,
+      reader,
+      writer,
+      gitHost: (url) => ({ provider, repository: repositoryFromUrl(url) }),
+      notifier,
+      approvers: { isApprover: () => Promise.resolve(true), describe: () => 'on-call' },
+      settings: {
+        defaultBranch: 'main',
+        approvalTtlMs: 600_000,
+        watch: { timeoutMs: 30_000, intervalMs: 100, degradedReads: 50 },
+        mergeabilityPolls: 20,
+        mergeabilityPollMs: 25,
+        labels: ['sre-bot'],
+        isRequesterExcluded: true,
+        threadLink: () => 'bench',
+      },
+      logger: createLogger({ level: 'silent' }),
+      enqueueWatch: (proposalId) => {
+        watches.push(proposalId);
+        return Promise.resolve();
+      },
+    });
+    const place = { channel: 'CBENCH', thread: '1.0' };
+    await service.propose({ investigationId: id, user: 'UREQUESTER', place });
+    const proposal = await proposals.liveFor(id);
+    if (!proposal)
+      return {
+        scenario: scenario.name,
+        outcome: 'handoff',
+        reason: notifier.said.at(-1) ?? '',
+        stagesMs: {},
+        totalMs: 0,
+      };
+    await service.decide({ proposalId: proposal.id, user: 'UONCALL', isApproved: true, place });
+    for (const watch of watches) await service.watch(watch);
+    const done = await proposals.get(proposal.id);
+    const stagesMs = Object.fromEntries(
+      STAGES.flatMap((stage) => (done?.stages[stage] === undefined ? [] : [[stage, done.stages[stage]]])),
+    );
+    const totalMs = Object.values(stagesMs).reduce((sum, ms) => sum + ms, 0);
+    const recipe = String((done?.plan as { recipe?: unknown } | undefined)?.recipe ?? '');
+    if (done?.status === 'healthy') return { scenario: scenario.name, outcome: 'healed', recipe, stagesMs, totalMs };
+    return {
+      scenario: scenario.name,
+      outcome: 'failed',
+      recipe,
+      reason: done?.error ?? notifier.said.at(-1) ?? '',
+      stagesMs,
+      totalMs,
+    };
+  } finally {
+    await skills.close();
+    await reader.close();
+    await writer.close();
+    await github.close();
+    await gateway.close();
+    await sandbox.close();
+    await store.close();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+export async function runFixBenchmark(io: BenchmarkIo, argv: string[] = []): Promise<number> {
+  const root = join(import.meta.dirname, '..', '..');
+  const dir = join(root, 'evaluators', 'scenarios');
+  const only = argv.includes('--scenario') ? argv[argv.indexOf('--scenario') + 1] : undefined;
+  const scenarios = only
+    ? [await loadScenarioByName(dir, only)]
+    : await Promise.all((await listScenarioFiles(dir)).map((file) => loadScenarioFile(file)));
+  const results: FixScenarioResult[] = [];
+  for (const scenario of scenarios) {
+    const fix = scenario.expect.fix;
+    if (!fix || fix.edits.length === 0 || !scenario.expect.healthyAfterFix) continue;
+    const result = await runScenario(scenario, join(root, 'skills'));
+    results.push(result);
+    io.stderr.write(`${result.scenario}: ${result.outcome}${result.reason ? ` — ${result.reason}` : ''}\n`);
+  }
+  if (argv.includes('--json')) {
+    io.stdout.write(`${JSON.stringify(results)}\n`);
+    return 0;
+  }
+  const healed = results.filter((result) => result.outcome === 'healed');
+  const share = Math.round((100 * healed.length) / Math.max(1, results.length));
+  const row = (cells: string[], stages: string[]) =>
+    `${(cells[0] ?? '').padEnd(30)}${(cells[1] ?? '').padEnd(9)}${(cells[2] ?? '').padEnd(14)}` +
+    stages.map((cell) => cell.padStart(9)).join('');
+  const stageCells = (result: FixScenarioResult) => [
+    ...STAGES.map((stage) => (result.stagesMs[stage] === undefined ? '-' : `${result.stagesMs[stage]}ms`)),
+    `${result.totalMs}ms`,
+  ];
+  const lines = [
+    `fix loop over ${results.length} scenarios whose fault lives in git: ${healed.length} healed (${share} %)`,
+    '',
+    row(['scenario', 'outcome', 'recipe'], [...STAGES, 'total']),
+    ...results.map((result) => row([result.scenario, result.outcome, result.recipe ?? '-'], stageCells(result))),
+    '',
+    ...STAGES.map((stage) => {
+      const sorted = healed.map((result) => result.stagesMs[stage] ?? 0).sort((a, b) => a - b);
+      return `${stage.padEnd(8)} p50 ${percentile(sorted, 50)} ms  max ${sorted.at(-1) ?? 0} ms`;
+    }),
+    `end to end (no human click) p50 ${percentile(
+      healed.map((r) => r.totalMs).sort((a, b) => a - b),
+      50,
+    )} ms, max ${Math.max(0, ...healed.map((r) => r.totalMs))} ms (goal < 30000 ms)`,
+    '',
+    ...results
+      .filter((result) => result.outcome !== 'healed')
+      .map((result) => `not healed: ${result.scenario}: ${result.reason ?? ''}`),
+  ];
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

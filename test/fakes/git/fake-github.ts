@@ -1,0 +1,426 @@
+/**
+ * A stateful fake GitHub REST API on 127.0.0.1:0 backed by real bare git repositories: contents,
+ * trees, refs, the git data API (trees, commits), pulls (create, list, get with `mergeable: null`
+ * while computing, merge with the head SHA pinned), labels, reviewers, reviews and comments.
+ * A merge moves the base branch of the bare repository, which is what the sandbox's Argo CD
+ * watches. Merge faults (405, 409, 422, required checks) and secondary rate limits can be
+ * injected. `@octokit/rest` talks to it through `baseUrl`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openBareRepository, type BareRepository } from './bare-repository.js';
+import { HttpFailure, matchRoute, readJson, sendJson, text } from './http-kit.js';
+
+export interface FakePullRequest {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  mergeCommitSha?: string;
+  labels: string[];
+  reviewers: string[];
+  comments: string[];
+  reviews: Array<{ event: string; body: string }>;
+  /** Reads of the PR left before `mergeable` is computed (GitHub answers null meanwhile). */
+  pendingMergeabilityReads: number;
+}
+
+export interface FakeGithubOptions {
+  /** `owner/name` → bare repository directory. */
+  repositories: Record<string, string>;
+  token?: string;
+}
+
+export type MergeFault = 'not_mergeable' | 'checks_pending' | 'unprocessable' | 'rate_limited';
+
+export interface FakeGithub {
+  readonly url: string;
+  readonly token: string;
+  pulls(repository: string): FakePullRequest[];
+  /** The next merge of any PR fails this way once. */
+  failNextMerge(fault: MergeFault): void;
+  /** Every request: method and path. */
+  readonly requests: Array<{ method: string; path: string }>;
+  close(): Promise<void>;
+}
+
+interface RepositoryState {
+  git: BareRepository;
+  pulls: FakePullRequest[];
+}
+
+function pullJson(url: string, name: string, pull: FakePullRequest, headSha: string, mergeable: boolean | null) {
+  return {
+    url: `${url}/repos/${name}/pulls/${pull.number}`,
+    html_url: `https://github.example.com/${name}/pull/${pull.number}`,
+    number: pull.number,
+    state: pull.state,
+    title: pull.title,
+    body: pull.body,
+    merged: pull.merged,
+    mergeable,
+    mergeable_state: mergeable === null ? 'unknown' : mergeable ? 'clean' : 'dirty',
+    merge_commit_sha: pull.mergeCommitSha ?? null,
+    labels: pull.labels.map((label) => ({ name: label })),
+    requested_reviewers: pull.reviewers.map((login) => ({ login })),
+    head: { ref: pull.head, sha: headSha, repo: { full_name: name } },
+    base: { ref: pull.base, repo: { full_name: name } },
+  };
+}
+
+export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeGithub> {
+  const token = options.token ?? 'ghs_fake_installation_token';
+  const repos = new Map<string, RepositoryState>(
+    Object.entries(options.repositories).map(([name, path]) => [name, { git: openBareRepository(path), pulls: [] }]),
+  );
+  const requests: Array<{ method: string; path: string }> = [];
+  let nextFault: MergeFault | undefined;
+  let url = '';
+
+  const repoOf = (owner: string, name: string): RepositoryState => {
+    const repo = repos.get(`${owner}/${name}`);
+    if (!repo) throw new HttpFailure(404, { message: 'Not Found' });
+    return repo;
+  };
+  const must = async (repo: RepositoryState, ref: string): Promise<string> => {
+    const sha = await repo.git.resolve(ref);
+    if (!sha) throw new HttpFailure(404, { message: 'Not Found' });
+    return sha;
+  };
+  const pullOf = (repo: RepositoryState, number: string): FakePullRequest => {
+    const pull = repo.pulls.find((candidate) => String(candidate.number) === number);
+    if (!pull) throw new HttpFailure(404, { message: 'Not Found' });
+    return pull;
+  };
+  const mergeable = async (repo: RepositoryState, pull: FakePullRequest): Promise<boolean> => {
+    const base = await must(repo, pull.base);
+    const head = await must(repo, pull.head);
+    return (await repo.git.mergeTree(base, head)) !== undefined;
+  };
+
+  type Handler = (params: Record<string, string>, body: Record<string, unknown>, query: URLSearchParams) => unknown;
+  const routes: Array<{ method: string; pattern: string; status?: number; handle: Handler }> = [
+    {
+      method: 'GET',
+      pattern: '/repos/:owner/:repo/contents/*path',
+      handle: async (p, _b, q) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const ref = await must(repo, q.get('ref') ?? 'HEAD');
+        const content = await repo.git.readFile(ref, p['path'] ?? '');
+        if (content === undefined) throw new HttpFailure(404, { message: 'Not Found' });
+        const path = p['path'] ?? '';
+        return {
+          type: 'file',
+          encoding: 'base64',
+          path,
+          name: path.split('/').at(-1),
+          content: Buffer.from(content).toString('base64'),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/repos/:owner/:repo/git/trees/:sha',
+      handle: async (p, _b, q) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const sha = await must(repo, p['sha'] ?? '');
+        const entries = await repo.git.listTree(sha);
+        const recursive = q.has('recursive');
+        const tree = entries.filter((entry) => recursive || !entry.path.includes('/'));
+        return { sha: await repo.git.treeOf(sha), truncated: false, tree };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/repos/:owner/:repo/commits/:ref',
+      handle: async (p) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const info = await repo.git.commitInfo(await must(repo, p['ref'] ?? ''));
+        return {
+          sha: info.sha,
+          commit: { message: info.message, tree: { sha: info.tree } },
+          parents: info.parents.map((sha) => ({ sha })),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/repos/:owner/:repo/git/ref/*ref',
+      handle: async (p) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const ref = p['ref'] ?? '';
+        const sha = await repo.git.resolve(`refs/${ref}`);
+        if (!sha) throw new HttpFailure(404, { message: 'Not Found' });
+        return { ref: `refs/${ref}`, object: { sha, type: 'commit' } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/repos/:owner/:repo/git/commits/:sha',
+      handle: async (p) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const info = await repo.git.commitInfo(await must(repo, p['sha'] ?? ''));
+        return {
+          sha: info.sha,
+          message: info.message,
+          tree: { sha: info.tree },
+          parents: info.parents.map((sha) => ({ sha })),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/repos/:owner/:repo/git/trees',
+      status: 201,
+      handle: async (p, body) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const entries = Array.isArray(body['tree']) ? (body['tree'] as Array<Record<string, unknown>>) : [];
+        const writes = entries.map((entry) => {
+          const path = text(entry, 'path');
+          if (!path) throw new HttpFailure(422, { message: 'Invalid tree entry: path is required' });
+          if (entry['sha'] === null) return { path, content: undefined };
+          const content = text(entry, 'content');
+          if (content === undefined) throw new HttpFailure(422, { message: 'tree entries need content or sha: null' });
+          return { path, content };
+        });
+        return { sha: await repo.git.writeTree(text(body, 'base_tree'), writes) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/repos/:owner/:repo/git/commits',
+      status: 201,
+      handle: async (p, body) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const tree = text(body, 'tree');
+        const message = text(body, 'message');
+        if (!tree || !message) throw new HttpFailure(422, { message: 'tree and message are required' });
+        const parents = Array.isArray(body['parents']) ? body['parents'].map(String) : [];
+        const author = (body['author'] as { name?: string; email?: string } | undefined) ?? {};
+        const sha = await repo.git.commitTree({
+          tree,
+          parents,
+          message,
+          author: { name: author.name ?? 'sre-bot[bot]', email: author.email ?? 'sre-bot@users.noreply.example.com' },
+        });
+        return { sha, tree: { sha: tree }, message, parents: parents.map((parent) => ({ sha: parent })) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/repos/:owner/:repo/git/refs',
+      status: 201,
+      handle: async (p, body) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const ref = text(body, 'ref') ?? '';
+        const sha = text(body, 'sha') ?? '';
+        if (!ref.startsWith('refs/heads/')) throw new HttpFailure(422, { message: 'Reference name is invalid' });
+        const isCreated = await repo.git.updateBranch(ref.slice('refs/heads/'.length), sha, null);
+        if (!isCreated) throw new HttpFailure(422, { message: 'Reference already exists' });
+        return { ref, object: { sha, type: 'commit' } };
+      },
+    },
+    {
+      method: 'PATCH',
+      pattern: '/repos/:owner/:repo/git/refs/*ref',
+      handle: async (p, body) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const ref = p['ref'] ?? '';
+        const branch = ref.replace(/^heads\//, '');
+        const sha = text(body, 'sha') ?? '';
+        const current = await must(repo, `refs/heads/${branch}`);
+        if (body['force'] !== true && !(await repo.git.isAncestor(current, sha)))
+          throw new HttpFailure(422, { message: 'Update is not a fast forward' });
+        await repo.git.updateBranch(branch, sha, current);
+        for (const pull of repo.pulls) if (pull.head === branch) pull.pendingMergeabilityReads = 1;
+        return { ref: `refs/heads/${branch}`, object: { sha, type: 'commit' } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/repos/:owner/:repo/pulls',
+      handle: async (p, _b, q) => {
+        const name = `${p['owner'] ?? ''}/${p['repo'] ?? ''}`;
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const head = q.get('head')?.split(':').at(-1);
+        const state = q.get('state') ?? 'open';
+        const pulls = repo.pulls.filter(
+          (pull) => (!head || pull.head === head) && (state === 'all' || pull.state === state),
+        );
+        return Promise.all(pulls.map(async (pull) => pullJson(url, name, pull, await must(repo, pull.head), null)));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/repos/:owner/:repo/pulls',
+      status: 201,
+      handle: async (p, body) => {
+        const name = `${p['owner'] ?? ''}/${p['repo'] ?? ''}`;
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const head = text(body, 'head') ?? '';
+        const base = text(body, 'base') ?? '';
+        const title = text(body, 'title') ?? '';
+        if (!title)
+          throw new HttpFailure(422, {
+            message: 'Validation Failed',
+            errors: [{ field: 'title', code: 'missing_field' }],
+          });
+        const headSha = await must(repo, head);
+        await must(repo, base);
+        if (repo.pulls.some((pull) => pull.head === head && pull.state === 'open'))
+          throw new HttpFailure(422, { message: `A pull request already exists for ${name.split('/')[0]}:${head}.` });
+        const pull: FakePullRequest = {
+          number: repo.pulls.length + 1,
+          title,
+          body: text(body, 'body') ?? '',
+          head,
+          base,
+          state: 'open',
+          merged: false,
+          labels: [],
+          reviewers: [],
+          comments: [],
+          reviews: [],
+          pendingMergeabilityReads: 1,
+        };
+        repo.pulls.push(pull);
+        return pullJson(url, name, pull, headSha, null);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/repos/:owner/:repo/pulls/:number',
+      handle: async (p) => {
+        const name = `${p['owner'] ?? ''}/${p['repo'] ?? ''}`;
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const pull = pullOf(repo, p['number'] ?? '');
+        const headSha = await must(repo, pull.head);
+        if (pull.merged) return pullJson(url, name, pull, headSha, null);
+        if (pull.pendingMergeabilityReads > 0) {
+          pull.pendingMergeabilityReads -= 1;
+          return pullJson(url, name, pull, headSha, null);
+        }
+        return pullJson(url, name, pull, headSha, await mergeable(repo, pull));
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: '/repos/:owner/:repo/pulls/:number/merge',
+      handle: async (p, body) => {
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const pull = pullOf(repo, p['number'] ?? '');
+        const fault = nextFault;
+        nextFault = undefined;
+        if (fault === 'rate_limited')
+          throw new HttpFailure(403, {
+            message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          });
+        if (fault === 'checks_pending')
+          throw new HttpFailure(405, { message: 'Required status check "ci/render" is expected.' });
+        if (fault === 'unprocessable') throw new HttpFailure(422, { message: 'Validation Failed' });
+        if (pull.merged || pull.state !== 'open')
+          throw new HttpFailure(405, { message: 'Pull Request is not mergeable' });
+        const headSha = await must(repo, pull.head);
+        const pinned = text(body, 'sha');
+        if (pinned && pinned !== headSha)
+          throw new HttpFailure(409, { message: 'Head branch was modified. Review and try the merge again.' });
+        const baseSha = await must(repo, pull.base);
+        const tree = fault === 'not_mergeable' ? undefined : await repo.git.mergeTree(baseSha, headSha);
+        if (!tree) throw new HttpFailure(405, { message: 'Pull Request is not mergeable' });
+        const message = text(body, 'commit_title') ?? `Merge pull request #${pull.number} from ${pull.head}`;
+        const merge = await repo.git.commitTree({
+          tree,
+          parents: [baseSha, headSha],
+          message,
+          author: { name: 'GitHub', email: 'noreply@github.example.com' },
+        });
+        if (!(await repo.git.updateBranch(pull.base, merge, baseSha)))
+          throw new HttpFailure(409, { message: 'Base branch was modified. Review and try the merge again.' });
+        pull.merged = true;
+        pull.state = 'closed';
+        pull.mergeCommitSha = merge;
+        return { sha: merge, merged: true, message: 'Pull Request successfully merged' };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/repos/:owner/:repo/issues/:number/labels',
+      handle: (p, body) => {
+        const pull = pullOf(repoOf(p['owner'] ?? '', p['repo'] ?? ''), p['number'] ?? '');
+        const labels = Array.isArray(body['labels']) ? body['labels'].map(String) : [];
+        pull.labels.push(...labels.filter((label) => !pull.labels.includes(label)));
+        return pull.labels.map((label) => ({ name: label }));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/repos/:owner/:repo/issues/:number/comments',
+      status: 201,
+      handle: (p, body) => {
+        const pull = pullOf(repoOf(p['owner'] ?? '', p['repo'] ?? ''), p['number'] ?? '');
+        pull.comments.push(text(body, 'body') ?? '');
+        return { id: pull.comments.length, body: text(body, 'body') };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/repos/:owner/:repo/pulls/:number/requested_reviewers',
+      status: 201,
+      handle: (p, body) => {
+        const pull = pullOf(repoOf(p['owner'] ?? '', p['repo'] ?? ''), p['number'] ?? '');
+        const reviewers = Array.isArray(body['reviewers']) ? body['reviewers'].map(String) : [];
+        pull.reviewers.push(...reviewers);
+        return { number: pull.number };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/repos/:owner/:repo/pulls/:number/reviews',
+      handle: (p, body) => {
+        const pull = pullOf(repoOf(p['owner'] ?? '', p['repo'] ?? ''), p['number'] ?? '');
+        pull.reviews.push({ event: text(body, 'event') ?? 'COMMENT', body: text(body, 'body') ?? '' });
+        return { id: pull.reviews.length, state: text(body, 'event') === 'APPROVE' ? 'APPROVED' : 'COMMENTED' };
+      },
+    },
+  ];
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const parsed = new URL(request.url ?? '/', 'http://fake');
+    const method = request.method ?? 'GET';
+    requests.push({ method, path: parsed.pathname });
+    const auth = request.headers.authorization ?? '';
+    if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
+      sendJson(response, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      return;
+    }
+    for (const route of routes) {
+      if (route.method !== method) continue;
+      const params = matchRoute(route.pattern, parsed.pathname);
+      if (!params) continue;
+      const body = method === 'GET' ? {} : await readJson(request);
+      sendJson(response, route.status ?? 200, await route.handle(params, body, parsed.searchParams));
+      return;
+    }
+    sendJson(response, 404, { message: 'Not Found' });
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (error instanceof HttpFailure) sendJson(response, error.status, error.body);
+      else sendJson(response, 500, { message: error instanceof Error ? error.message : String(error) });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    token,
+    requests,
+    pulls: (repository) => repos.get(repository)?.pulls ?? [],
+    failNextMerge: (fault) => (nextFault = fault),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
