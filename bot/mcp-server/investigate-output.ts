@@ -9,7 +9,7 @@ const answerOutput = z.object({
   summary: z.string(),
   rootCause: z.string(),
   confidence: z.enum(['high', 'medium', 'low']),
-  evidence: z.array(z.object({ text: z.string(), source: z.string() })),
+  evidence: z.array(z.object({ text: z.string(), source: z.string(), kind: z.string().optional() })),
   nextSteps: z.array(z.string()),
   fix: z.object({ description: z.string(), path: z.string().optional(), change: z.string().optional() }).optional(),
   skills: z.array(z.string()),
