@@ -8,7 +8,6 @@
  * behind the gateway expose their own call counts on /metrics too.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../bot/cli/commands.js';
@@ -23,6 +22,7 @@ import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes
 import { FAKE_WORKSPACE, startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { freePort, sample, waitFor as waitForValue } from '../support/probes.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PRIMARY = 'claude-primary';
@@ -38,41 +38,9 @@ let exit: Promise<number>;
 let metricsUrl: string;
 let stderr = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; worker stderr:\n${stderr}`);
-}
-
-/** The value of one sample (`name{labels} value`) whose labels include every given pair. */
-function sample(metrics: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
+/** Waits for a value, naming the role's output so far on timeout. */
+const waitFor = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs?: number) =>
+  waitForValue(what, probe, { context: () => stderr, ...(timeoutMs ? { timeoutMs } : {}) });
 
 beforeAll(async () => {
   estate = await openScenarioEstate(await bundledScenario('missing-image-tag'));

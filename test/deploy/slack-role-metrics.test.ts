@@ -7,7 +7,6 @@
  * /metrics over HTTP, beside /mcp, with the calls that investigation made.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -24,6 +23,7 @@ import {
   type FakeSlack,
 } from '../fakes/slack/index.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { freePort, sample, waitFor as waitForValue } from '../support/probes.js';
 
 const SIGNING_SECRET = 'slack-metrics-secret';
 
@@ -37,37 +37,9 @@ let eventsUrl = '';
 let metricsUrl = '';
 let stderr = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The value of one sample (`name{labels} value`) whose labels include `labels`, if any. */
-function sample(metrics: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; role output:\n${stderr}`);
-}
+/** Waits for a value, naming the role's output so far on timeout. */
+const waitFor = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs?: number) =>
+  waitForValue(what, probe, { context: () => stderr, ...(timeoutMs ? { timeoutMs } : {}) });
 
 beforeAll(async () => {
   sandbox = await startSandbox({ scenario: await bundledScenario('missing-image-tag') });
