@@ -32,6 +32,12 @@ export function createAlertNoticeWorker(deps: AlertNoticeWorkerDeps) {
   const { client, router, logger } = deps;
   const repo = createAlertsRepository(deps.db);
 
+  async function markResolved(channel: string, ts: string): Promise<void> {
+    await client.reactions.add({ channel, timestamp: ts, name: 'white_check_mark' }).catch((error: unknown) => {
+      if (slackErrorCode(error) !== 'already_reacted') throw error;
+    });
+  }
+
   async function threadOf(alert: StoredAlert): Promise<string | undefined> {
     if (!alert.investigationId) return undefined;
     const { thread } = await repo.threadOf(alert.investigationId);
@@ -46,11 +52,7 @@ export function createAlertNoticeWorker(deps: AlertNoticeWorkerDeps) {
     const text = anchorText(alert, route?.app, route?.defaults ?? {});
     await client.chat.update({ channel: alert.channel, ts: thread, text });
     if (!isResolve || alert.status !== 'resolved') return;
-    await client.reactions
-      .add({ channel: alert.channel, timestamp: thread, name: 'white_check_mark' })
-      .catch((error: unknown) => {
-        if (slackErrorCode(error) !== 'already_reacted') throw error;
-      });
+    await markResolved(alert.channel, thread);
     await client.chat.postMessage({ channel: alert.channel, thread_ts: thread, text: resolvedReply(alert) });
   }
 
@@ -59,14 +61,18 @@ export function createAlertNoticeWorker(deps: AlertNoticeWorkerDeps) {
     const state = await repo.window(job.channel, window);
     // A later job of the same window renders a fuller list: skip this one.
     if (!state || state.suppressed > job.suppressed) return;
-    const text = stormSummary(await repo.suppressedIn(job.channel, window), window, router.maxInvestigationsPerMinute);
-    if (state.summaryTs) {
-      await client.chat.update({ channel: job.channel, ts: state.summaryTs, text });
-      return;
+    const alerts = await repo.suppressedIn(job.channel, window);
+    const text = stormSummary(alerts, window, router.maxInvestigationsPerMinute);
+    let ts = state.summaryTs;
+    if (ts) await client.chat.update({ channel: job.channel, ts, text });
+    else {
+      if (!(await repo.claimSummary(job.channel, window))) throw notYet('the storm summary is being posted');
+      ts = (await client.chat.postMessage({ channel: job.channel, text })).ts;
+      if (ts) await repo.setSummaryTs(job.channel, window, ts);
     }
-    if (!(await repo.claimSummary(job.channel, window))) throw notYet('the storm summary is being posted');
-    const posted = await client.chat.postMessage({ channel: job.channel, text });
-    if (posted.ts) await repo.setSummaryTs(job.channel, window, posted.ts);
+    // Every summarised alert resolved: the summary gets the check mark a resolved thread gets.
+    if (ts && alerts.length > 0 && alerts.every((alert) => alert.status === 'resolved'))
+      await markResolved(job.channel, ts);
   }
 
   async function handle(job: QueueJob<AlertNoticeJob>): Promise<void> {
