@@ -5,6 +5,7 @@ import { slackErrorCode } from './slack-api-error.js';
 import { toJobError } from './slack-errors.js';
 import { traceIdOf } from './traceparent.js';
 import type { SqlClient } from '../store/database.js';
+import type { AlertMetrics } from '../telemetry/alert-metrics.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { AlertNoticeJob } from '../alerts/alert-notice-job.js';
 import type { AlertRouter } from '../alerts/alert-routes.js';
@@ -17,6 +18,8 @@ export interface AlertNoticeWorkerDeps {
   db: SqlClient;
   router: AlertRouter;
   logger: Logger;
+  /** Counts applied and failed notices for the role's /metrics. */
+  metrics?: AlertMetrics;
 }
 
 const notYet = (what: string) => new BotError('not_found', what, { isRetryable: true });
@@ -85,7 +88,9 @@ export function createAlertNoticeWorker(deps: AlertNoticeWorkerDeps) {
         if (alert) await updateThread(alert, data.kind === 'resolved');
       }
       log.info({ event: 'alert-notice-end', kind: data.kind }, 'alert notice applied');
+      deps.metrics?.notice(data.kind, 'applied');
     } catch (error) {
+      deps.metrics?.notice(data.kind, 'failed');
       log.warn({ event: 'alert-notice-failed', kind: data.kind, err: error }, 'alert notice failed');
       throw toJobError(error);
     }
