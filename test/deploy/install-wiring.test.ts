@@ -269,11 +269,12 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
     const objects = objectsOf(overlay);
     const policies = objects.filter((object) => object.kind === 'NetworkPolicy');
     const scraped = deployments(objects);
-    expect(scraped).toHaveLength(6);
+    expect(scraped).toHaveLength(7);
     for (const deployment of scraped) {
       const container = deployment.spec.template.spec.containers[0];
-      // slack and worker serve /metrics on their own port; the gateway and MCP servers beside /mcp.
-      const portName = ['sre-bot-slack', 'sre-bot-worker'].includes(deployment.metadata.name) ? 'metrics' : 'http';
+      // slack, worker and alerts serve /metrics on their own port; the gateway and MCP servers beside /mcp.
+      const ownPort = ['sre-bot-slack', 'sre-bot-worker', 'sre-bot-alerts'].includes(deployment.metadata.name);
+      const portName = ownPort ? 'metrics' : 'http';
       const port = container?.ports?.find((candidate) => candidate.name === portName)?.containerPort;
       const labels = deployment.spec.template.metadata.labels;
       const allowed = policies.some((policy) => {
