@@ -371,6 +371,12 @@ describe('the image', () => {
       .flatMap((job) => job.steps)
       .find((step) => step.uses?.startsWith('docker/build-push-action'));
     expect(build?.with).toMatchObject({ platforms: 'linux/amd64,linux/arm64', sbom: true });
+    // The pinned base digest cannot be checked offline: the workflow resolves it before building.
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps) as Array<{ uses?: string; run?: string }>;
+    const verify = steps.findIndex((step) => /imagetools inspect "\$image"/.test(step.run ?? ''));
+    expect(verify).toBeGreaterThanOrEqual(0);
+    expect(verify).toBeLessThan(steps.indexOf(build ?? {}));
+    expect(steps[verify]?.run).toContain('ARG NODE_IMAGE=');
   });
 
   it('refuses the `npx argocd-mcp` upstream of the reference config: argocd-mcp is a devDependency', async () => {
