@@ -66,17 +66,20 @@ describe('sre-bot doctor: the model line of each provider', () => {
     expect((seen[0]?.body as { max_tokens?: number }).max_tokens).toBe(1);
   });
 
-  it('Bedrock: a wrong secret is red with a fix about the AWS credentials; an unknown model names model access', async () => {
-    const [refused] = await modelLines(bedrockEnv('wrong-secret'));
-    expect(refused).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^Check the AWS credentials/) });
-    const retired = 'anthropic.claude-3-sonnet-20240229-v1:0';
-    const lines = await modelLines(bedrockEnv(AWS.secretAccessKey, `${BEDROCK_MODEL},${retired}`));
-    expect(lines.map((line) => [line.name, line.status])).toEqual([
-      [`model bedrock:${BEDROCK_MODEL}`, 'ok'],
-      [`model bedrock:${retired}`, 'fail'],
-    ]);
-    expect(lines[1]?.fix).toMatch(/^Request access to this model in the Bedrock console/);
-  });
+  it(
+    'Bedrock: a wrong secret is red with a fix about the ' + 'AWS credentials; an unknown model names model access',
+    async () => {
+      const [refused] = await modelLines(bedrockEnv('wrong-secret'));
+      expect(refused).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^Check the AWS credentials/) });
+      const retired = 'anthropic.claude-3-sonnet-20240229-v1:0';
+      const lines = await modelLines(bedrockEnv(AWS.secretAccessKey, `${BEDROCK_MODEL},${retired}`));
+      expect(lines.map((line) => [line.name, line.status])).toEqual([
+        [`model bedrock:${BEDROCK_MODEL}`, 'ok'],
+        [`model bedrock:${retired}`, 'fail'],
+      ]);
+      expect(lines[1]?.fix).toMatch(/^Request access to this model in the Bedrock console/);
+    },
+  );
 
   it('Vertex: rawPredict with the Google token is green; a model not in Model Garden is red', async () => {
     const env = {
@@ -93,20 +96,26 @@ describe('sre-bot doctor: the model line of each provider', () => {
     expect(lines[1]?.fix).toMatch(/Model Garden for CLOUD_ML_REGION/);
   });
 
-  it('OpenAI-compatible: green with the key, red naming OPENAI_API_KEY without it, red when the server is down', async () => {
-    openai.setScript([openAiSteps.text('OK'), openAiSteps.text('OK')]);
-    const env = {
-      SRE_BOT_MODEL_PROVIDER: 'openai',
-      SRE_BOT_MODELS: 'qwen3-coder',
-      OPENAI_BASE_URL: openai.url,
-      OPENAI_API_KEY: 'litellm-doctor-key',
-    };
-    expect(await modelLines(env)).toMatchObject([{ name: 'model openai:qwen3-coder', status: 'ok' }]);
-    const [refused] = await modelLines({ ...env, OPENAI_API_KEY: 'wrong-key' });
-    expect(refused).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^Check OPENAI_API_KEY/) });
-    const [down] = await modelLines({ ...env, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
-    expect(down).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^Start the server at OPENAI_BASE_URL/) });
-  });
+  it(
+    'OpenAI-compatible: green with the key, red naming ' + 'OPENAI_API_KEY without it, red when the server is down',
+    async () => {
+      openai.setScript([openAiSteps.text('OK'), openAiSteps.text('OK')]);
+      const env = {
+        SRE_BOT_MODEL_PROVIDER: 'openai',
+        SRE_BOT_MODELS: 'qwen3-coder',
+        OPENAI_BASE_URL: openai.url,
+        OPENAI_API_KEY: 'litellm-doctor-key',
+      };
+      expect(await modelLines(env)).toMatchObject([{ name: 'model openai:qwen3-coder', status: 'ok' }]);
+      const [refused] = await modelLines({ ...env, OPENAI_API_KEY: 'wrong-key' });
+      expect(refused).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^Check OPENAI_API_KEY/) });
+      const [down] = await modelLines({ ...env, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
+      expect(down).toMatchObject({
+        status: 'fail',
+        fix: expect.stringMatching(/^Start the server at OPENAI_BASE_URL/),
+      });
+    },
+  );
 
   it('names the missing provider variables in one red line', async () => {
     expect(await modelLines({ SRE_BOT_MODEL_PROVIDER: 'vertex', SRE_BOT_MODELS: VERTEX_MODEL })).toEqual([

@@ -202,7 +202,8 @@ export function formatCheck(item: DoctorCheck, isColor: boolean): string {
 export const doctorCommand: Command = {
   name: 'doctor',
   summary:
-    'Check the configuration and reach every dependency (Slack, gateway and upstreams, models, PostgreSQL, Redis, git, alerts).',
+    'Check the configuration and reach every dependency (Slack, gateway and upstreams, models, PostgreSQL, ' +
+    'Redis, git, alerts).',
   usage: USAGE,
   run: async (argv, io) => {
     const { values } = parseFlags(argv, { json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } }, USAGE);
