@@ -11,14 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAlertRoutes } from '../../bot/alerts/alert-routes.js';
 import { alertsConfigSchema } from '../../bot/alerts/config.js';
 import { checkEnv } from '../../bot/config/parse-env.js';
-import {
-  KUBE_DIR,
-  ROOT,
-  overlayNames,
-  parseObjects,
-  renderKustomization,
-  type RenderedObject,
-} from './rendered-install.js';
+import { ROOT, overlayNames, renderOverlay, secretTemplates, type RenderedObject } from './rendered-install.js';
 
 interface Container {
   args?: string[];
@@ -48,9 +41,8 @@ function alertsPod(objects: RenderedObject[]): { container: Container; spec: Pod
 const envOf = (container: Container, name: string) => container.env?.find((item) => item.name === name)?.value;
 
 beforeAll(async () => {
-  for (const name of overlayNames())
-    renders.set(name, parseObjects(await renderKustomization(join(KUBE_DIR, 'overlays', name))));
-  templates = parseObjects(await readFile(join(KUBE_DIR, 'secrets', 'secrets.example.yaml'), 'utf8'));
+  for (const name of overlayNames()) renders.set(name, await renderOverlay(name));
+  templates = await secretTemplates();
 });
 
 describe.each(overlayNames())('%s overlay: the alerts role', (overlay) => {

@@ -8,29 +8,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../bot/cli/commands.js';
-import { runCli } from '../../bot/cli/run-cli.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { FAKE_WORKSPACE, startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { alertmanagerPayload, checkoutLabels } from '../support/alert-payloads.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
-import { freePort, sample, waitFor as waitForValue } from '../support/probes.js';
+import { startCliRole, type RunningRole } from '../support/cli-role.js';
+import { bundledScenario } from '../support/pipeline.js';
+import { freePort, sample } from '../support/probes.js';
 
 const TOKEN = 'alerts-metrics-alertmanager-token';
 
 let estate: ScenarioEstate;
 let slack: FakeSlack;
 let home: string;
-let stop: () => void;
-let exit: Promise<number>;
+let role: RunningRole;
 let receiverUrl = '';
 let metricsUrl = '';
-let stderr = '';
-
-const waitFor = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>) =>
-  waitForValue(what, probe, { context: () => stderr });
 
 function postAlert(status: 'firing' | 'resolved', authorization = `Bearer ${TOKEN}`) {
   return fetch(`${receiverUrl}/alerts/alertmanager`, {
@@ -50,36 +43,26 @@ beforeAll(async () => {
   writeFileSync(routes, `routes:\n  - match: { team: shop }\n    channel: ${FAKE_WORKSPACE.channelId}\n`);
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  const errors = new PassThrough();
-  errors.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-  exit = runCli(['alerts'], commands, {
-    stdout: new PassThrough(),
-    stderr: errors,
-    env: {
-      SRE_BOT_ALERT_ROUTES_FILE: routes,
-      SRE_BOT_ALERTMANAGER_TOKEN: TOKEN,
-      SRE_BOT_ALERTS_PORT: '0',
-      SRE_BOT_HOME: home,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      GATEWAY_URL: estate.gateway.url,
-      GATEWAY_TOKEN: estate.gateway.token,
-      METRICS_PORT: String(port),
-      LOG_LEVEL: 'warn',
-    },
-    cwd: repositoryRoot,
-    stopSignal,
+  role = startCliRole(['alerts'], {
+    SRE_BOT_ALERT_ROUTES_FILE: routes,
+    SRE_BOT_ALERTMANAGER_TOKEN: TOKEN,
+    SRE_BOT_ALERTS_PORT: '0',
+    SRE_BOT_HOME: home,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_API_URL: slack.apiUrl,
+    GATEWAY_URL: estate.gateway.url,
+    GATEWAY_TOKEN: estate.gateway.token,
+    METRICS_PORT: String(port),
+    LOG_LEVEL: 'warn',
   });
-  receiverUrl = await waitFor(
+  receiverUrl = await role.waitFor(
     'the alerts role to listen',
-    () => /listening on (http:\/\/\S+)\/alerts/.exec(stderr)?.[1],
+    () => /listening on (http:\/\/\S+)\/alerts/.exec(role.output())?.[1],
   );
 }, 120_000);
 
 afterAll(async () => {
-  stop?.();
-  await exit;
+  await role?.stop();
   await slack?.close();
   await estate?.close();
   if (home) rmSync(home, { recursive: true, force: true });
@@ -91,11 +74,11 @@ describe('/metrics of the alerts role after one alert fired, was investigated an
   beforeAll(async () => {
     expect((await postAlert('firing', 'Bearer not-the-token')).status).toBe(401);
     expect((await postAlert('firing')).status).toBe(200);
-    await waitFor('the answered investigation', async () =>
+    await role.waitFor('the answered investigation', async () =>
       sample(await scrape(), 'sre_bot_investigations_total', { outcome: 'answered' }) ? true : undefined,
     );
     expect((await postAlert('resolved')).status).toBe(200);
-    metrics = await waitFor('the resolve applied to the thread', async () => {
+    metrics = await role.waitFor('the resolve applied to the thread', async () => {
       const text = await scrape();
       return sample(text, 'sre_bot_alert_notices_total', { kind: 'resolved', outcome: 'applied' }) ? text : undefined;
     });

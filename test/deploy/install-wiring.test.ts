@@ -13,14 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  KUBE_DIR,
-  ROOT,
-  overlayNames,
-  parseObjects,
-  renderKustomization,
-  type RenderedObject,
-} from './rendered-install.js';
+import { ROOT, overlayNames, renderOverlay, secretTemplates, type RenderedObject } from './rendered-install.js';
 
 const run = promisify(execFile);
 
@@ -82,7 +75,7 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
 
 /** Secret name → keys, as the templates (or production's ExternalSecrets) provide them. */
 async function templateSecrets(): Promise<Map<string, string[]>> {
-  const objects = parseObjects(await readFile(join(KUBE_DIR, 'secrets', 'secrets.example.yaml'), 'utf8'));
+  const objects = await secretTemplates();
   return new Map(
     objects.map((object) => [object.metadata.name, Object.keys((object as { stringData?: object }).stringData ?? {})]),
   );
@@ -152,8 +145,7 @@ function secretFileAt(objects: RenderedObject[], path: string): { secret: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sre-bot-wiring-'));
-  for (const name of overlayNames())
-    renders.set(name, parseObjects(await renderKustomization(join(KUBE_DIR, 'overlays', name))));
+  for (const name of overlayNames()) renders.set(name, await renderOverlay(name));
 });
 
 afterAll(async () => {

@@ -9,10 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../bot/cli/commands.js';
-import { runCli } from '../../bot/cli/run-cli.js';
 import { startGatewayOverSandbox, type SandboxGateway } from '../../evaluators/sandbox/with-gateway.js';
 import { startSandbox, type RunningSandbox } from '../../evaluators/sandbox/start-sandbox.js';
 import {
@@ -22,8 +19,9 @@ import {
   startFakeSlack,
   type FakeSlack,
 } from '../fakes/slack/index.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
-import { freePort, sample, waitFor as waitForValue } from '../support/probes.js';
+import { startCliRole, type RunningRole } from '../support/cli-role.js';
+import { bundledScenario } from '../support/pipeline.js';
+import { freePort, sample } from '../support/probes.js';
 
 const SIGNING_SECRET = 'slack-metrics-secret';
 
@@ -31,15 +29,9 @@ let sandbox: RunningSandbox;
 let gateway: SandboxGateway;
 let slack: FakeSlack;
 let home: string;
-let stop: () => void;
-let exit: Promise<number>;
+let role: RunningRole;
 let eventsUrl = '';
 let metricsUrl = '';
-let stderr = '';
-
-/** Waits for a value, naming the role's output so far on timeout. */
-const waitFor = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs?: number) =>
-  waitForValue(what, probe, { context: () => stderr, ...(timeoutMs ? { timeoutMs } : {}) });
 
 beforeAll(async () => {
   sandbox = await startSandbox({ scenario: await bundledScenario('missing-image-tag') });
@@ -48,34 +40,24 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'sre-bot-slack-metrics-'));
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  const errors = new PassThrough();
-  errors.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-  exit = runCli(['slack', '--port', '0', '--host', '127.0.0.1'], commands, {
-    stdout: new PassThrough(),
-    stderr: errors,
-    env: {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      SRE_BOT_HOME: home,
-      GATEWAY_URL: gateway.gateway.url,
-      GATEWAY_TOKEN: gateway.gateway.token,
-      METRICS_PORT: String(port),
-      LOG_LEVEL: 'warn',
-    },
-    cwd: repositoryRoot,
-    stopSignal,
+  role = startCliRole(['slack', '--port', '0', '--host', '127.0.0.1'], {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    SRE_BOT_HOME: home,
+    GATEWAY_URL: gateway.gateway.url,
+    GATEWAY_TOKEN: gateway.gateway.token,
+    METRICS_PORT: String(port),
+    LOG_LEVEL: 'warn',
   });
-  eventsUrl = await waitFor('the slack role to listen', async () => {
-    const url = /listening on (\S+\/slack\/events)/.exec(stderr)?.[1];
+  eventsUrl = await role.waitFor('the slack role to listen', async () => {
+    const url = /listening on (\S+\/slack\/events)/.exec(role.output())?.[1];
     return url ?? undefined;
   });
 }, 120_000);
 
 afterAll(async () => {
-  stop?.();
-  await exit;
+  await role?.stop();
   await slack?.close();
   await gateway?.close();
   await sandbox?.close();
@@ -90,7 +72,7 @@ describe('/metrics of the slack role and of the MCP servers after one investigat
     const payload = appMentionEvent({ text: `<@${FAKE_WORKSPACE.botUserId}> ${question}` });
     slack.addMessage(FAKE_WORKSPACE.channelId, { text: question, ts: String(payload.event['ts']) });
     expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: SIGNING_SECRET })).status).toBe(200);
-    metrics = await waitFor('one answered investigation in the metrics', async () => {
+    metrics = await role.waitFor('one answered investigation in the metrics', async () => {
       const text = await (await fetch(metricsUrl)).text();
       return sample(text, 'sre_bot_investigations_total', { outcome: 'answered' }) ? text : undefined;
     });
