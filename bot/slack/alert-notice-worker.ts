@@ -28,7 +28,8 @@ const notYet = (what: string) => new BotError('not_found', what, { isRetryable: 
  * Applies alert notices to Slack, always rendered from the stored alert so a late or repeated
  * job shows the current state: a repeat rewrites the thread's top message (fire count, last
  * seen), a resolve rewrites it as resolved, adds a check mark and replies once in the thread, a
- * storm posts one summary per channel and minute and rewrites it as more alerts are summarised.
+ * storm posts one summary per channel and minute and rewrites it as more alerts are summarised
+ * or resolve (struck through; a check mark once all have).
  * A thread not posted yet is retried later (the investigation worker posts it).
  */
 export function createAlertNoticeWorker(deps: AlertNoticeWorkerDeps) {
@@ -64,8 +65,11 @@ export function createAlertNoticeWorker(deps: AlertNoticeWorkerDeps) {
     const state = await repo.window(job.channel, window);
     // A later job of the same window renders a fuller list: skip this one.
     if (!state || state.suppressed > job.suppressed) return;
-    const alerts = await repo.suppressedIn(job.channel, window);
-    const text = stormSummary(alerts, window, router.maxInvestigationsPerMinute);
+    const render = async () => {
+      const alerts = await repo.suppressedIn(job.channel, window);
+      return { alerts, text: stormSummary(alerts, window, router.maxInvestigationsPerMinute) };
+    };
+    let { alerts, text } = await render();
     let ts = state.summaryTs;
     if (ts) await client.chat.update({ channel: job.channel, ts, text });
     else {
@@ -73,9 +77,17 @@ export function createAlertNoticeWorker(deps: AlertNoticeWorkerDeps) {
       ts = (await client.chat.postMessage({ channel: job.channel, text })).ts;
       if (ts) await repo.setSummaryTs(job.channel, window, ts);
     }
+    if (!ts) return;
+    // Two notices of one window (two resolves) may write in the wrong order: re-render from the
+    // store until what the message shows is current.
+    for (let round = 0; round < 3; round += 1) {
+      const fresh = await render();
+      if (fresh.text === text) break;
+      ({ alerts, text } = fresh);
+      await client.chat.update({ channel: job.channel, ts, text });
+    }
     // Every summarised alert resolved: the summary gets the check mark a resolved thread gets.
-    if (ts && alerts.length > 0 && alerts.every((alert) => alert.status === 'resolved'))
-      await markResolved(job.channel, ts);
+    if (alerts.length > 0 && alerts.every((alert) => alert.status === 'resolved')) await markResolved(job.channel, ts);
   }
 
   async function handle(job: QueueJob<AlertNoticeJob>): Promise<void> {
