@@ -3,8 +3,10 @@
 # mcp <name>, db migrate, doctor, ...). Built on Node 24 LTS; runs as the unprivileged `node`
 # user (uid 1000, what the Kubernetes manifests expect). The runtime stage installs production
 # dependencies only (`npm ci --omit=dev`): no compiler, no dev tools, no devDependency servers.
-# The base is pinned by digest (node:24.18.0-bookworm-slim, multi-arch index); bump both stages
-# together (`docker buildx imagetools inspect node:24-bookworm-slim`).
+# The base is pinned by the digest of a node:24-bookworm-slim multi-arch index; both stages use
+# it. The digest cannot be checked without a registry: the image workflow resolves it first and
+# fails unless it is an index for linux/amd64 and linux/arm64. How to bump and verify it by hand:
+# runbooks/upgrade.md, "The base image".
 ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 
 FROM ${NODE_IMAGE} AS build

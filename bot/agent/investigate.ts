@@ -42,6 +42,11 @@ export interface InvestigationDeps {
   /** Absent: deterministic triage only. */
   model?: ModelClient;
   onProgress?: ProgressListener;
+  /**
+   * Cancels the investigation (an MCP client's notifications/cancelled): no tool or model call
+   * starts after it fires, the one in flight is aborted, and `investigate` rejects with its reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface InvestigationSettings {
@@ -116,7 +121,7 @@ function describeEntities(entities: Entities): string {
 /**
  * One investigation: resolve → gather → match → reason (or triage) → answer. Never throws for
  * model trouble (it degrades to triage and says so); throws when the gateway itself is
- * unusable, which the worker retries.
+ * unusable, which the worker retries, and when `deps.signal` cancels it.
  */
 export async function investigate(
   request: InvestigationRequest,
@@ -128,11 +133,14 @@ export async function investigate(
   const tools = new ToolCaller(deps.gateway, deps.recorder, {
     now: () => deps.clock.now(),
     ...(request.traceparent ? { traceparent: request.traceparent } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
   });
+  const stopIfCancelled = () => deps.signal?.throwIfAborted();
   const toolList = await tools.load();
 
   progress('resolve', 'resolving what the question is about');
   const resolution = await resolveEntities(request.question, tools, request.defaults);
+  stopIfCancelled();
   if (resolution.kind === 'ambiguous')
     return { kind: 'clarify', question: resolution.question, options: resolution.options, notes: [] };
   const { entities } = resolution;
@@ -143,6 +151,7 @@ export async function investigate(
     now: () => deps.clock.now(),
     onProgress: progress,
   });
+  stopIfCancelled();
   const subject = subjectOf(entities, gathered.sections);
   const { relevant: evidence, neighbours } = attribute(
     evidenceFromSections(gathered.sections, deps.clock.now()),
@@ -190,6 +199,7 @@ export async function investigate(
         callTool: (name, args) => tools.call(name, args),
         settings: isNaive ? { ...settings.reason, coreTools: readOnlyTools.map((tool) => tool.name) } : settings.reason,
         onProgress: progress,
+        ...(deps.signal ? { signal: deps.signal } : {}),
       });
       const answer: Answer = {
         ...result.finding,
@@ -211,6 +221,8 @@ export async function investigate(
       progress('answer', 'answer ready');
       return { kind: 'answer', answer };
     } catch (error) {
+      // A cancelled investigation is not a model outage: no triage answer for a caller who left.
+      stopIfCancelled();
       notes.push(
         `The model was unavailable (${redactText(errorMessage(error)).slice(0, 160)}); this answer was ` +
           `assembled without it.`,
@@ -218,6 +230,7 @@ export async function investigate(
     }
   }
 
+  stopIfCancelled();
   progress('triage', 'building the answer from matched skills (no model)');
   const finding = triage(request.question, evidence, matches, deps.catalog, {
     swept: entities.swept !== undefined,

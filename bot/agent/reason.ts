@@ -50,6 +50,8 @@ export interface ReasonInput {
   callTool: (name: string, args: Record<string, unknown>) => Promise<ToolCallResult>;
   settings: ReasonSettings;
   onProgress?: ProgressListener;
+  /** Aborts the model call in flight when the investigation is cancelled. */
+  signal?: AbortSignal;
 }
 
 export interface ReasonResult {
@@ -104,6 +106,7 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
       maxTokens: settings.limits.maxTokensPerTurn,
       useNativeToolSearch: settings.useNativeToolSearch,
       ...(isLast ? { forceTool: SUBMIT_ANSWER } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
     });
     usage = addUsage(usage, response.usage);
     costUsd = addCost(costUsd, costOf(response.usage, priceFor(response.model, settings.prices)));

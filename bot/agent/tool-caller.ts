@@ -39,7 +39,7 @@ export class ToolCaller {
   constructor(
     private readonly gateway: ToolGateway,
     private readonly recorder: ToolCallRecorder,
-    private readonly options: { traceparent?: string; now: () => number },
+    private readonly options: { traceparent?: string; now: () => number; signal?: AbortSignal },
   ) {}
 
   /** Lists the gateway's tools once per investigation. */
@@ -117,6 +117,9 @@ export class ToolCaller {
     filtered: Record<string, unknown>,
     check: (result: ToolCallResult) => void,
   ): Promise<ToolCallResult> {
+    const { signal } = this.options;
+    // A cancelled investigation makes no further calls.
+    signal?.throwIfAborted();
     const traceparent = activeTraceparent(this.options.traceparent);
     const started = this.options.now();
     this.callCount += 1;
@@ -128,7 +131,10 @@ export class ToolCaller {
     };
     let result: ToolCallResult;
     try {
-      result = await this.gateway.callTool(name, filtered, traceparent ? { traceparent } : {});
+      result = await this.gateway.callTool(name, filtered, {
+        ...(traceparent ? { traceparent } : {}),
+        ...(signal ? { signal } : {}),
+      });
     } catch (error) {
       await this.recorder.record({
         ...audit,
@@ -136,6 +142,8 @@ export class ToolCaller {
         durationMs: this.options.now() - started,
         error: errorMessage(error),
       });
+      // Cancelled mid-call: stop the investigation instead of handing the model an error to act on.
+      signal?.throwIfAborted();
       const code =
         error && typeof error === 'object' && 'code' in error && typeof error.code === 'string'
           ? error.code

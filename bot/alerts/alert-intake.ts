@@ -134,6 +134,25 @@ export function createAlertIntake(deps: AlertIntakeDeps): AlertIntake {
     return decision;
   }
 
+  /**
+   * A resolve of an alert whose last firing was summarised in a storm: the summary is re-rendered
+   * (it shows the alert resolved), since there is no thread of its own to mark.
+   */
+  async function stormResolved(tx: SqlClient, row: StoredAlert, window: Date): Promise<Decision> {
+    const state = await repo.window(row.channel, window, tx);
+    const job: AlertNoticeJob = {
+      kind: 'storm',
+      channel: row.channel,
+      window: window.toISOString(),
+      suppressed: state?.suppressed ?? 0,
+      traceparent: startTraceparent(),
+    };
+    return {
+      action: 'resolved',
+      followUp: { kind: 'notice', job, key: `storm-resolved:${row.id}:${row.fireCount}` },
+    };
+  }
+
   async function decide(tx: Database, alert: IncomingAlert, route: AlertRoute): Promise<Decision> {
     const existing = await repo.find(alert.source, alert.fingerprint, tx);
     if (existing) return decideKnown(tx, existing, alert, route);
@@ -158,6 +177,8 @@ export function createAlertIntake(deps: AlertIntakeDeps): AlertIntake {
     if (alert.status === 'resolved' && !wasFiring) return { action: 'already-resolved', followUp: { kind: 'none' } };
     const row = await repo.update(existing.id, alert, now(), tx);
     if (alert.status === 'resolved') {
+      // The latest firing went into a storm summary (even if an earlier one has a thread): mark the summary.
+      if (row.suppressedWindow) return stormResolved(tx, row, row.suppressedWindow);
       if (!row.investigationId) return { action: 'stored', followUp: { kind: 'none' } };
       const job: AlertNoticeJob = { kind: 'resolved', alertId: row.id, traceparent: startTraceparent() };
       return {

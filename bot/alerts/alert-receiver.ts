@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
 import { errorMessage } from '../errors.js';
+import type { AlertMetrics } from '../telemetry/alert-metrics.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { IncomingAlert } from './alert.js';
 import type { AlertIntake } from './alert-intake.js';
@@ -23,6 +24,8 @@ export interface AlertReceiverOptions {
   auth: AlertReceiverAuth;
   logger: Logger;
   maxBodyBytes?: number;
+  /** Counts deliveries and alerts for the role's /metrics. */
+  metrics?: AlertMetrics;
 }
 
 /** A listening receiver. */
@@ -134,10 +137,22 @@ export async function startAlertReceiver(
     if (path !== '/alerts/alertmanager' && path !== '/alerts/pagerduty')
       return send(res, 404, { error: 'not found: POST /alerts/alertmanager or /alerts/pagerduty' });
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
-    const alerts = await alertsOf(req, path);
-    if (!Array.isArray(alerts)) return send(res, 202, { ignored: alerts.ignored });
-    const receipts = await intake.receive(alerts);
-    send(res, 200, { received: receipts.length, alerts: receipts });
+    const source = path === '/alerts/alertmanager' ? 'alertmanager' : 'pagerduty';
+    try {
+      const alerts = await alertsOf(req, path);
+      if (!Array.isArray(alerts)) {
+        options.metrics?.delivery(source, 'ignored');
+        return send(res, 202, { ignored: alerts.ignored });
+      }
+      const receipts = await intake.receive(alerts);
+      options.metrics?.delivery(source, 'accepted');
+      for (const receipt of receipts) options.metrics?.alert(source, receipt.action);
+      send(res, 200, { received: receipts.length, alerts: receipts });
+    } catch (error) {
+      const status = error instanceof HttpProblem ? error.status : 503;
+      options.metrics?.delivery(source, status === 401 ? 'unauthorized' : status < 500 ? 'invalid' : 'failed');
+      throw error;
+    }
   }
 
   const server: Server = createServer((req, res) => {

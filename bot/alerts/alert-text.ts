@@ -69,18 +69,26 @@ export function resolvedReply(alert: Pick<StoredAlert, 'resolvedAt' | 'startsAt'
   return `:white_check_mark: Resolved at ${timeOf(resolvedAt)} after ${minutes} min of firing.`;
 }
 
-/** The one message summarising the alerts of a storm window that were not investigated. */
+/**
+ * The one message summarising the alerts of a storm window that were not investigated; an alert
+ * that has resolved since is struck through with its resolve time, and the head counts them.
+ */
 export function stormSummary(alerts: readonly StoredAlert[], window: Date, max: number): string {
   const shown = alerts.slice(0, 20).map((alert) => {
     const place = [alert.labels['namespace'], alert.labels['app'] ?? alert.labels['deployment']]
       .filter(Boolean)
       .join('/');
-    return `• ${escapeMrkdwn(clean(alert.name, 100))}${place ? ` (${escapeMrkdwn(clean(place, 100))})` : ''}`;
+    const line = `${escapeMrkdwn(clean(alert.name, 100))}${place ? ` (${escapeMrkdwn(clean(place, 100))})` : ''}`;
+    if (alert.status !== 'resolved') return `• ${line}`;
+    return `• :white_check_mark: ~${line}~ resolved${alert.resolvedAt ? ` ${timeOf(alert.resolvedAt)}` : ''}`;
   });
   const more = alerts.length > shown.length ? [`…and ${alerts.length - shown.length} more`] : [];
+  const resolved = alerts.filter((alert) => alert.status === 'resolved').length;
+  const since =
+    resolved === 0 ? '' : alerts.length === resolved ? ' All have resolved since.' : ` ${resolved} resolved since.`;
   return [
     `:ocean: Alert storm: ${alerts.length} more alert${alerts.length === 1 ? '' : 's'} fired here in the minute from ` +
-      `${timeOf(window)}. I investigate at most ${max} per minute per channel, so these were not investigated:`,
+      `${timeOf(window)}. I investigate at most ${max} per minute per channel, so these were not investigated:${since}`,
     ...shown,
     ...more,
   ].join('\n');

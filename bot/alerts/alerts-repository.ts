@@ -169,8 +169,8 @@ export function createAlertsRepository(db: SqlClient) {
       return toNumber(rows[0]?.suppressed);
     },
 
-    async window(channel: string, window: Date): Promise<AlertWindow | undefined> {
-      const { rows } = await db.query(
+    async window(channel: string, window: Date, client: SqlClient = db): Promise<AlertWindow | undefined> {
+      const { rows } = await client.query(
         `SELECT investigations, suppressed, summary_claimed, summary_ts FROM alert_windows
          WHERE channel = $1 AND window_start = $2`,
         [channel, window],

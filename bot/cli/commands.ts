@@ -79,7 +79,8 @@ export const commands: readonly Command[] = [
   lazy('db', 'Database schema: migrate, status.', async () => (await import('./commands/db.js')).dbCommand),
   lazy(
     'doctor',
-    'Check the configuration and reach every dependency (Slack, gateway and upstreams, model, PostgreSQL, Redis).',
+    'Check the configuration and reach every dependency (Slack, gateway and upstreams, models, PostgreSQL, ' +
+      'Redis, git, alerts).',
     async () => (await import('./commands/doctor.js')).doctorCommand,
   ),
   lazy(

@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledScenario, repositoryRoot, startPipeline, type PipelineHarness } from '../../test/support/pipeline.js';
+import { waitFor } from '../../test/support/probes.js';
+import type { ToolGateway } from '../agent/ports.js';
+import { McpToolGateway } from '../gateway-client/mcp-tool-gateway.js';
+import { createInvestigator } from '../runtime/investigator.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createBotMcpServer } from './bot-mcp-server.js';
 import { startBotMcpHttp, type RunningBotMcpHttp } from './http-endpoint.js';
@@ -18,6 +23,7 @@ const TOKEN = 'bot-mcp-test-token';
 describe('sre-bot MCP server', () => {
   let pipeline: PipelineHarness;
   let http: RunningBotMcpHttp;
+  let realGateway: McpToolGateway;
   const clients: Client[] = [];
 
   const connectHttp = async (token = TOKEN) => {
@@ -32,6 +38,7 @@ describe('sre-bot MCP server', () => {
 
   beforeAll(async () => {
     pipeline = await startPipeline(await bundledScenario('crash-missing-env'));
+    realGateway = new McpToolGateway({ url: pipeline.estate.gateway.url, token: pipeline.estate.gateway.token });
     const logger = createLogger({ level: 'silent' });
     http = await startBotMcpHttp({
       createServer: () =>
@@ -48,6 +55,7 @@ describe('sre-bot MCP server', () => {
   afterAll(async () => {
     for (const client of clients) await client.close();
     await http?.close();
+    await realGateway?.close();
     await pipeline?.close();
   });
 
@@ -81,6 +89,78 @@ describe('sre-bot MCP server', () => {
     const row = await pipeline.store.investigations.get(output.investigationId);
     expect(row).toMatchObject({ source: 'api', status: 'answered', traceId: output.traceId });
   }, 120_000);
+
+  it.each(['streamable HTTP', 'one connection, as over stdio'] as const)(
+    'stops the investigation when the client cancels it (notifications/cancelled) over %s',
+    async (transport) => {
+      // A gateway whose calls answer only by being aborted: the investigation can end only through
+      // the client's cancellation reaching the call in flight (without a signal a call fails at once,
+      // the pipeline carries on and answers).
+      const calls = { started: 0, aborted: 0 };
+      const holding: ToolGateway = {
+        listTools: () => realGateway.listTools(),
+        callTool: (_name, _args, options) =>
+          new Promise((_resolve, reject) => {
+            calls.started += 1;
+            const signal = options?.signal;
+            if (!signal) return reject(new Error('no cancellation signal reached the gateway call'));
+            signal.addEventListener('abort', () => {
+              calls.aborted += 1;
+              reject(signal.reason as Error);
+            });
+          }),
+      };
+      const investigator = createInvestigator({ store: pipeline.store, gateway: holding, catalog: pipeline.catalog });
+      const logger = createLogger({ level: 'silent' });
+      const createServer = () =>
+        createBotMcpServer({
+          services: () => Promise.resolve({ investigator, catalog: pipeline.catalog }),
+          logger,
+          version: 'test',
+        });
+      const client = new Client({ name: 'bot-mcp-cancel-test', version: '1.0.0' });
+      let closeServer: () => Promise<void>;
+      if (transport === 'streamable HTTP') {
+        const held = await startBotMcpHttp({ createServer, authToken: TOKEN, port: 0, logger });
+        closeServer = () => held.close();
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(held.url), {
+            requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+          }),
+        );
+      } else {
+        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+        const server = createServer();
+        await server.connect(serverSide);
+        closeServer = () => server.close();
+        await client.connect(clientSide);
+      }
+      try {
+        const question = `${QUESTION} (asked over ${transport}, then cancelled)`;
+        const cancel = new AbortController();
+        const call = client.callTool({ name: 'investigate', arguments: { question } }, undefined, {
+          onprogress: () => cancel.abort(new Error('the user closed the chat')),
+          signal: cancel.signal,
+          timeout: 120_000,
+        });
+        await expect(call).rejects.toThrow(/closed the chat/);
+        const row = await waitFor('the cancelled investigation to stop', async () => {
+          const { rows } = await pipeline.store.db.query(
+            `SELECT status, error, answer FROM investigations WHERE question = $1`,
+            [question],
+          );
+          return rows[0] && rows[0]['status'] === 'failed' ? rows[0] : undefined;
+        });
+        expect(row).toMatchObject({ answer: null, error: expect.stringMatching(/^cancelled by the caller/) });
+        expect(calls.started).toBeGreaterThan(0);
+        expect(calls.aborted).toBe(calls.started);
+      } finally {
+        await client.close();
+        await closeServer();
+      }
+    },
+    120_000,
+  );
 
   it('searches and reads skills; an unknown skill is a tool error that says what to call', async () => {
     const client = await connectHttp();

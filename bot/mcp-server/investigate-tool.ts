@@ -79,10 +79,18 @@ export function registerInvestigateTool(
             ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
           },
           onProgress,
+          undefined,
+          // notifications/cancelled from the client aborts this signal: the pipeline stops its calls.
+          { signal: extra.signal },
         );
         const structured = toOutput(id, traceId, outcome);
         return { content: [{ type: 'text', text: toText(outcome) }], structuredContent: structured };
       } catch (error) {
+        if (extra.signal.aborted) {
+          // The SDK sends no response to a cancelled request; this result only ends the handler.
+          deps.logger.info({ event: 'mcp-investigate-cancelled', traceId }, 'the client cancelled the investigation');
+          return { isError: true, content: [{ type: 'text', text: `Cancelled (trace ${traceId}).` }] };
+        }
         deps.logger.error({ event: 'mcp-investigate-fail', traceId, err: errorMessage(error) }, 'investigation failed');
         return {
           isError: true,

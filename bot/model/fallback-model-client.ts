@@ -34,6 +34,8 @@ function attempt(target: ModelTarget, request: ModelRequest, policy: FallbackPol
     {
       retries: policy.retriesPerModel,
       minTimeout: policy.minRetryDelayMs,
+      // A cancelled investigation waits for no retry.
+      ...(request.signal ? { signal: request.signal } : {}),
       factor: 2,
       shouldRetry: ({ error }) => error instanceof ModelCallError && error.kind === 'retryable',
       onFailedAttempt: async ({ error, attemptNumber }) => {

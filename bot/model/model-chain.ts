@@ -149,6 +149,18 @@ function buildTargets(
 }
 
 /**
+ * One target per SRE_BOT_MODELS entry, each a single attempt with no retries, after checking the
+ * variables its provider needs (one config error naming each missing one). The chain wraps these;
+ * `sre-bot doctor` probes them one by one.
+ */
+export function createModelTargets(config: ModelChainConfig, options: ModelChainOptions = {}): ModelTarget[] {
+  const entries = modelEntries(config);
+  const problems = providerProblems(config, new Set(entries.map((entry) => entry.provider)));
+  if (problems.length > 0) throw configError('model', problems);
+  return buildTargets(entries, config, options);
+}
+
+/**
  * The configured model chain behind the ModelClient port, or undefined when no model is
  * configured (Anthropic's API without ANTHROPIC_API_KEY: answers come from triage). Missing
  * provider variables are one config error naming each of them. Deprecated models are logged as
@@ -159,8 +171,7 @@ export function createModelChain(config: ModelChainConfig, options: ModelChainOp
   const providers = new Set(entries.map((entry) => entry.provider));
   const isAnthropicOnly = providers.size === 1 && providers.has('anthropic');
   if (isAnthropicOnly && !config.ANTHROPIC_API_KEY) return undefined;
-  const problems = providerProblems(config, providers);
-  if (problems.length > 0) throw configError('model', problems);
+  const targets = createModelTargets(config, options);
   for (const { provider, model } of entries) {
     const endOfLife = deprecationOf(model);
     if (endOfLife)
@@ -169,7 +180,7 @@ export function createModelChain(config: ModelChainConfig, options: ModelChainOp
         'a configured model is deprecated; move SRE_BOT_MODELS to a current model',
       );
   }
-  const client = createFallbackModelClient(buildTargets(entries, config, options), {
+  const client = createFallbackModelClient(targets, {
     retriesPerModel: config.SRE_BOT_MODEL_RETRIES,
     minRetryDelayMs: options.minRetryDelayMs ?? 500,
     logger: options.logger,

@@ -40,12 +40,14 @@ export interface Investigator {
   open(job: InvestigationJob): Promise<Investigation>;
   /**
    * Runs one investigation end to end and records it (tool calls, answer, usage). Opens the row
-   * first unless `opened` is the row `open` returned for this job.
+   * first unless `opened` is the row `open` returned for this job. `options.signal` cancels the
+   * run: it rejects with the signal's reason and the row is failed as cancelled.
    */
   run(
     job: InvestigationJob,
     onProgress?: ProgressListener,
     opened?: Investigation,
+    options?: { signal?: AbortSignal },
   ): Promise<{ id: string; outcome: InvestigationOutcome }>;
 }
 
@@ -98,7 +100,7 @@ export function createInvestigator(deps: {
     deps.store.investigations.create(newInvestigation(job));
   return {
     open,
-    async run(job, onProgress, opened) {
+    async run(job, onProgress, opened, options = {}) {
       const row = opened ?? (await open(job));
       const attributes = {
         [Attr.investigationId]: row.id,
@@ -106,7 +108,12 @@ export function createInvestigator(deps: {
       };
       // One trace from the Slack event through the worker, the pipeline and the gateway.
       const parent = contextFromTraceparent(job.traceparent);
-      return inSpan(SpanName.investigation, attributes, () => runInvestigation(row.id, job, onProgress), parent);
+      return inSpan(
+        SpanName.investigation,
+        attributes,
+        () => runInvestigation(row.id, job, onProgress, options.signal),
+        parent,
+      );
     },
   };
 
@@ -114,6 +121,7 @@ export function createInvestigator(deps: {
     id: string,
     job: InvestigationJob,
     onProgress: ProgressListener | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<{ id: string; outcome: InvestigationOutcome }> {
     await deps.store.investigations.markRunning(id);
     const started = now();
@@ -134,6 +142,7 @@ export function createInvestigator(deps: {
           clock: { now },
           ...(deps.model ? { model: deps.model } : {}),
           ...(onProgress ? { onProgress } : {}),
+          ...(signal ? { signal } : {}),
         },
         deps.settings ?? defaultInvestigationSettings,
       );
@@ -169,7 +178,8 @@ export function createInvestigator(deps: {
       return { id, outcome };
     } catch (error) {
       deps.metrics?.investigation({ outcome: 'failed', mode: 'none', seconds: seconds(), hadModel });
-      await deps.store.investigations.fail(id, errorMessage(error));
+      const reason = signal?.aborted ? `cancelled by the caller: ${errorMessage(signal.reason)}` : errorMessage(error);
+      await deps.store.investigations.fail(id, reason);
       throw error;
     }
   }

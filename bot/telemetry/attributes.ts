@@ -58,4 +58,7 @@ export const MetricName = {
   slackApiErrors: 'sre_bot_slack_api_errors_total',
   approvalsPendingAge: 'sre_bot_approvals_pending_age_seconds',
   queueOldestAge: 'sre_bot_queue_oldest_waiting_age_seconds',
+  alertDeliveries: 'sre_bot_alert_deliveries_total',
+  alerts: 'sre_bot_alerts_total',
+  alertNotices: 'sre_bot_alert_notices_total',
 } as const;

@@ -1,9 +1,13 @@
 /**
  * `sre-bot doctor` against the sandbox estate (gateway and its MCP upstreams), the fake Slack and
- * Anthropic APIs, the real PostgreSQL and Redis: every line green; with one dependency down or
- * misconfigured, exactly that line red with a one-sentence fix, and exit code 1.
+ * Anthropic APIs, the fake GitHub over the sandbox's GitOps repository, an alert routes file, the
+ * real PostgreSQL and Redis: every line green; with one dependency down or misconfigured, exactly
+ * that line red with a one-sentence fix, and exit code 1. The other model providers are in
+ * doctor-providers.test.ts.
  */
-import { createServer } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../bot/cli/commands/doctor.js';
@@ -12,9 +16,11 @@ import { runCli } from '../../bot/cli/run-cli.js';
 import { migrate } from '../../bot/store/migrate.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
-import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
+import { startFakeGithub, type FakeGithub } from '../fakes/git/fake-github.js';
+import { FAKE_WORKSPACE, startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { freePort } from '../support/probes.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -22,19 +28,15 @@ let estate: ScenarioEstate;
 let testDb: TestDatabase;
 let slack: FakeSlack;
 let anthropic: FakeAnthropic;
+let github: FakeGithub;
+let home: string;
 let env: Record<string, string>;
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/** An alert routes file in the test's directory. */
+async function routesFile(name: string, channel: string): Promise<string> {
+  const file = join(home, name);
+  await writeFile(file, `routes:\n  - match: { team: shop }\n    channel: ${channel}\n`);
+  return file;
 }
 
 async function doctor(overrides: Record<string, string | undefined> = {}): Promise<{ code: number; lines: string[] }> {
@@ -58,6 +60,8 @@ beforeAll(async () => {
   await migrate(testDb.db);
   slack = await startFakeSlack();
   anthropic = await startFakeAnthropic();
+  github = await startFakeGithub({ repositories: { 'platform/gitops': estate.sandbox.repo.path } });
+  home = await mkdtemp(join(tmpdir(), 'sre-bot-doctor-'));
   env = {
     DATABASE_URL: testDb.url ?? '',
     REDIS_URL,
@@ -67,10 +71,19 @@ beforeAll(async () => {
     SLACK_API_URL: slack.apiUrl,
     ANTHROPIC_API_KEY: 'doctor-test',
     ANTHROPIC_BASE_URL: anthropic.url,
+    SRE_BOT_GIT_PROVIDER: 'github',
+    SRE_BOT_GIT_API_URL: github.url,
+    SRE_BOT_GIT_TOKEN: github.token,
+    SRE_BOT_GITOPS_REPOSITORY: 'platform/gitops',
+    SRE_BOT_GITOPS_BRANCH: estate.sandbox.repo.branch,
+    SRE_BOT_ALERT_ROUTES_FILE: await routesFile('routes.yaml', FAKE_WORKSPACE.channelId),
+    SRE_BOT_ALERTMANAGER_TOKEN: 'doctor-alertmanager-token',
   };
 }, 120_000);
 
 afterAll(async () => {
+  await github?.close();
+  if (home) await rm(home, { recursive: true, force: true });
   await anthropic?.close();
   await slack?.close();
   await testDb?.drop();
@@ -88,13 +101,19 @@ describe('sre-bot doctor', () => {
         .split(/\s{2,}|\s(?=\S+ )/)[0]
         ?.trim(),
     );
-    expect(names).toEqual(expect.arrayContaining(['config', 'slack', 'gateway', 'model', 'postgresql', 'redis']));
+    expect(names).toEqual(
+      expect.arrayContaining(['config', 'slack', 'gateway', 'model', 'postgresql', 'redis', 'git', 'alerts']),
+    );
+    expect(lines.filter((line) => line.startsWith('✓ model anthropic:'))).toHaveLength(2);
+    expect(lines.find((line) => line.startsWith('✓ git provider'))).toMatch(
+      /github: the token is accepted, platform\/gitops \S+ is at [0-9a-f]{7}$/,
+    );
     expect(lines.filter((line) => line.startsWith('✓ upstream ')).length).toBeGreaterThanOrEqual(3);
     expect(slack.callsTo('auth.test').length).toBeGreaterThan(0);
   });
 
   it('turns only the Redis line red, with a fix, when Redis is down', async () => {
-    const { code, lines } = await doctor({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    const { code, lines } = await doctor({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     expect(code).toBe(1);
     const red = lines.filter((line) => line.startsWith('✗'));
     expect(red).toHaveLength(1);
@@ -112,6 +131,28 @@ describe('sre-bot doctor', () => {
     const gateway = checks.find((item) => item.name === 'gateway');
     expect(gateway).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^Set GATEWAY_TOKEN/) });
     expect(checks.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual(['gateway']);
+  });
+
+  it('turns the git line red when the token is refused, and names the repository when it is not there', async () => {
+    const refused = await runDoctor({ ...env, SRE_BOT_GIT_TOKEN: 'ghs_revoked' }, { timeoutMs: 3_000 });
+    expect(refused.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual(['git provider']);
+    expect(refused.find((item) => item.name === 'git provider')?.fix).toMatch(/^Replace SRE_BOT_GIT_TOKEN/);
+    const missing = await runDoctor({ ...env, SRE_BOT_GITOPS_REPOSITORY: 'platform/nope' }, { timeoutMs: 3_000 });
+    expect(missing.find((item) => item.name === 'git provider')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('platform/nope'),
+      fix: expect.stringMatching(/^Check SRE_BOT_GITOPS_REPOSITORY/),
+    });
+  });
+
+  it('turns the alerts line red when a route names a channel the bot cannot post to', async () => {
+    const file = await routesFile('bad-routes.yaml', 'C0NOSUCHCHAN');
+    const checks = await runDoctor({ ...env, SRE_BOT_ALERT_ROUTES_FILE: file }, { timeoutMs: 3_000 });
+    expect(checks.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual(['alerts']);
+    expect(checks.find((item) => item.name === 'alerts')).toMatchObject({
+      detail: 'route channel C0NOSUCHCHAN does not exist for this bot',
+      fix: expect.stringMatching(/^Correct SRE_BOT_ALERT_ROUTES_FILE/),
+    });
   });
 
   it('says to migrate when PostgreSQL answers but the schema is behind', async () => {

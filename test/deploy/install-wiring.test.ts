@@ -13,14 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  KUBE_DIR,
-  ROOT,
-  overlayNames,
-  parseObjects,
-  renderKustomization,
-  type RenderedObject,
-} from './rendered-install.js';
+import { ROOT, overlayNames, renderOverlay, secretTemplates, type RenderedObject } from './rendered-install.js';
 
 const run = promisify(execFile);
 
@@ -82,7 +75,7 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
 
 /** Secret name → keys, as the templates (or production's ExternalSecrets) provide them. */
 async function templateSecrets(): Promise<Map<string, string[]>> {
-  const objects = parseObjects(await readFile(join(KUBE_DIR, 'secrets', 'secrets.example.yaml'), 'utf8'));
+  const objects = await secretTemplates();
   return new Map(
     objects.map((object) => [object.metadata.name, Object.keys((object as { stringData?: object }).stringData ?? {})]),
   );
@@ -152,8 +145,7 @@ function secretFileAt(objects: RenderedObject[], path: string): { secret: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sre-bot-wiring-'));
-  for (const name of overlayNames())
-    renders.set(name, parseObjects(await renderKustomization(join(KUBE_DIR, 'overlays', name))));
+  for (const name of overlayNames()) renders.set(name, await renderOverlay(name));
 });
 
 afterAll(async () => {
@@ -269,11 +261,12 @@ describe.each(overlayNames())('%s overlay', (overlay) => {
     const objects = objectsOf(overlay);
     const policies = objects.filter((object) => object.kind === 'NetworkPolicy');
     const scraped = deployments(objects);
-    expect(scraped).toHaveLength(6);
+    expect(scraped).toHaveLength(7);
     for (const deployment of scraped) {
       const container = deployment.spec.template.spec.containers[0];
-      // slack and worker serve /metrics on their own port; the gateway and MCP servers beside /mcp.
-      const portName = ['sre-bot-slack', 'sre-bot-worker'].includes(deployment.metadata.name) ? 'metrics' : 'http';
+      // slack, worker and alerts serve /metrics on their own port; the gateway and MCP servers beside /mcp.
+      const ownPort = ['sre-bot-slack', 'sre-bot-worker', 'sre-bot-alerts'].includes(deployment.metadata.name);
+      const portName = ownPort ? 'metrics' : 'http';
       const port = container?.ports?.find((candidate) => candidate.name === portName)?.containerPort;
       const labels = deployment.spec.template.metadata.labels;
       const allowed = policies.some((policy) => {
@@ -370,6 +363,12 @@ describe('the image', () => {
       .flatMap((job) => job.steps)
       .find((step) => step.uses?.startsWith('docker/build-push-action'));
     expect(build?.with).toMatchObject({ platforms: 'linux/amd64,linux/arm64', sbom: true });
+    // The pinned base digest cannot be checked offline: the workflow resolves it before building.
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps) as Array<{ uses?: string; run?: string }>;
+    const verify = steps.findIndex((step) => /imagetools inspect "\$image"/.test(step.run ?? ''));
+    expect(verify).toBeGreaterThanOrEqual(0);
+    expect(verify).toBeLessThan(steps.indexOf(build ?? {}));
+    expect(steps[verify]?.run).toContain('ARG NODE_IMAGE=');
   });
 
   it('refuses the `npx argocd-mcp` upstream of the reference config: argocd-mcp is a devDependency', async () => {

@@ -141,6 +141,7 @@ describe('kubectl apply --dry-run=server against the sandbox API', () => {
       metadata: { ...object.metadata, namespace: 'sre-bot' },
     }));
     expect(objects.map((object) => object.metadata.name).sort()).toEqual([
+      'sre-bot-alerts',
       'sre-bot-argocd',
       'sre-bot-env',
       'sre-bot-gateway-token',

@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -85,4 +86,14 @@ export async function validateObject(object: RenderedObject): Promise<string[]> 
   } catch (error) {
     return [`${label}: ${error instanceof Error ? error.message : String(error)}`];
   }
+}
+
+/** One overlay (`production`, `small`, ...) rendered and parsed into objects. */
+export async function renderOverlay(name: string): Promise<RenderedObject[]> {
+  return parseObjects(await renderKustomization(join(KUBE_DIR, 'overlays', name)));
+}
+
+/** The Secret templates an operator fills in (deploy/kubernetes/secrets/secrets.example.yaml). */
+export async function secretTemplates(): Promise<RenderedObject[]> {
+  return parseObjects(await readFile(join(KUBE_DIR, 'secrets', 'secrets.example.yaml'), 'utf8'));
 }

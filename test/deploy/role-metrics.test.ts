@@ -8,11 +8,7 @@
  * behind the gateway expose their own call counts on /metrics too.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../bot/cli/commands.js';
-import { runCli } from '../../bot/cli/run-cli.js';
 import { createBullmqQueue } from '../../bot/queue/bullmq-queue.js';
 import type { JobQueue } from '../../bot/queue/queue.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../bot/slack/investigation-job.js';
@@ -22,7 +18,9 @@ import { toolMetricsRegistry } from '../../mcp-servers/common/tool-metrics.js';
 import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
 import { FAKE_WORKSPACE, startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { startCliRole, type RunningRole } from '../support/cli-role.js';
+import { bundledScenario } from '../support/pipeline.js';
+import { freePort, sample } from '../support/probes.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PRIMARY = 'claude-primary';
@@ -33,46 +31,8 @@ let testDb: TestDatabase;
 let slack: FakeSlack;
 let anthropic: FakeAnthropic;
 let queue: JobQueue<SlackInvestigationJob>;
-let stop: () => void;
-let exit: Promise<number>;
+let role: RunningRole;
 let metricsUrl: string;
-let stderr = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; worker stderr:\n${stderr}`);
-}
-
-/** The value of one sample (`name{labels} value`) whose labels include every given pair. */
-function sample(metrics: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 beforeAll(async () => {
   estate = await openScenarioEstate(await bundledScenario('missing-image-tag'));
@@ -98,17 +58,8 @@ beforeAll(async () => {
     METRICS_PORT: String(port),
     LOG_LEVEL: 'warn',
   };
-  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-  const errors = new PassThrough();
-  errors.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  exit = runCli(['worker'], commands, {
-    stdout: new PassThrough(),
-    stderr: errors,
-    env,
-    cwd: repositoryRoot,
-    stopSignal,
-  });
-  await waitFor('the worker metrics endpoint', () =>
+  role = startCliRole(['worker'], env);
+  await role.waitFor('the worker metrics endpoint', () =>
     fetch(metricsUrl).then(
       (response) => (response.ok ? true : undefined),
       () => undefined,
@@ -118,8 +69,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  stop?.();
-  await exit;
+  await role?.stop();
   await queue?.close();
   await anthropic?.close();
   await slack?.close();
@@ -170,7 +120,7 @@ describe('/metrics of the worker role after one investigation', () => {
       eventId: `Ev${randomUUID().slice(0, 8)}`,
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     });
-    metrics = await waitFor(
+    metrics = await role.waitFor(
       'one investigation in the metrics',
       async () => {
         const text = await (await fetch(metricsUrl)).text();

@@ -7,13 +7,9 @@
  * /metrics over HTTP, beside /mcp, with the calls that investigation made.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../bot/cli/commands.js';
-import { runCli } from '../../bot/cli/run-cli.js';
 import { startGatewayOverSandbox, type SandboxGateway } from '../../evaluators/sandbox/with-gateway.js';
 import { startSandbox, type RunningSandbox } from '../../evaluators/sandbox/start-sandbox.js';
 import {
@@ -23,7 +19,9 @@ import {
   startFakeSlack,
   type FakeSlack,
 } from '../fakes/slack/index.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { startCliRole, type RunningRole } from '../support/cli-role.js';
+import { bundledScenario } from '../support/pipeline.js';
+import { freePort, sample } from '../support/probes.js';
 
 const SIGNING_SECRET = 'slack-metrics-secret';
 
@@ -31,43 +29,9 @@ let sandbox: RunningSandbox;
 let gateway: SandboxGateway;
 let slack: FakeSlack;
 let home: string;
-let stop: () => void;
-let exit: Promise<number>;
+let role: RunningRole;
 let eventsUrl = '';
 let metricsUrl = '';
-let stderr = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The value of one sample (`name{labels} value`) whose labels include `labels`, if any. */
-function sample(metrics: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; role output:\n${stderr}`);
-}
 
 beforeAll(async () => {
   sandbox = await startSandbox({ scenario: await bundledScenario('missing-image-tag') });
@@ -76,34 +40,24 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'sre-bot-slack-metrics-'));
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  const errors = new PassThrough();
-  errors.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-  exit = runCli(['slack', '--port', '0', '--host', '127.0.0.1'], commands, {
-    stdout: new PassThrough(),
-    stderr: errors,
-    env: {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      SRE_BOT_HOME: home,
-      GATEWAY_URL: gateway.gateway.url,
-      GATEWAY_TOKEN: gateway.gateway.token,
-      METRICS_PORT: String(port),
-      LOG_LEVEL: 'warn',
-    },
-    cwd: repositoryRoot,
-    stopSignal,
+  role = startCliRole(['slack', '--port', '0', '--host', '127.0.0.1'], {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    SRE_BOT_HOME: home,
+    GATEWAY_URL: gateway.gateway.url,
+    GATEWAY_TOKEN: gateway.gateway.token,
+    METRICS_PORT: String(port),
+    LOG_LEVEL: 'warn',
   });
-  eventsUrl = await waitFor('the slack role to listen', async () => {
-    const url = /listening on (\S+\/slack\/events)/.exec(stderr)?.[1];
+  eventsUrl = await role.waitFor('the slack role to listen', async () => {
+    const url = /listening on (\S+\/slack\/events)/.exec(role.output())?.[1];
     return url ?? undefined;
   });
 }, 120_000);
 
 afterAll(async () => {
-  stop?.();
-  await exit;
+  await role?.stop();
   await slack?.close();
   await gateway?.close();
   await sandbox?.close();
@@ -118,7 +72,7 @@ describe('/metrics of the slack role and of the MCP servers after one investigat
     const payload = appMentionEvent({ text: `<@${FAKE_WORKSPACE.botUserId}> ${question}` });
     slack.addMessage(FAKE_WORKSPACE.channelId, { text: question, ts: String(payload.event['ts']) });
     expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: SIGNING_SECRET })).status).toBe(200);
-    metrics = await waitFor('one answered investigation in the metrics', async () => {
+    metrics = await role.waitFor('one answered investigation in the metrics', async () => {
       const text = await (await fetch(metricsUrl)).text();
       return sample(text, 'sre_bot_investigations_total', { outcome: 'answered' }) ? text : undefined;
     });

@@ -27,6 +27,7 @@ import { createLogger } from '../../bot/telemetry/logger.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { createChannel, startFakeSlack, type FakeSlack, type SlackMessage } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
+import { alertmanagerPayload, checkoutLabels, pagerdutyEvent } from '../support/alert-payloads.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -46,81 +47,6 @@ routes:
 fallbackChannel: ${PLATFORM}
 storm: { maxInvestigationsPerMinute: 2 }
 `;
-
-/** An Alertmanager v4 webhook body as Alertmanager 0.27 sends it (notify/webhook). */
-function alertmanagerPayload(
-  alerts: Array<{ status: 'firing' | 'resolved'; fingerprint: string; labels: Record<string, string> }>,
-  summary = 'Deployment shop/checkout has not matched the expected number of replicas for 15 minutes.',
-) {
-  const status = alerts.some((alert) => alert.status === 'firing') ? 'firing' : 'resolved';
-  return {
-    receiver: 'sre-bot',
-    status,
-    alerts: alerts.map((alert) => ({
-      status: alert.status,
-      labels: { severity: 'warning', ...alert.labels },
-      annotations: { summary, runbook_url: 'https://runbooks.example.com/KubeDeploymentReplicasMismatch' },
-      startsAt: '2026-12-03T17:40:00.000Z',
-      endsAt: alert.status === 'resolved' ? '2026-12-03T17:58:00.000Z' : '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus.example.com/graph?g0.expr=kube_deployment_spec_replicas',
-      fingerprint: alert.fingerprint,
-    })),
-    groupLabels: { alertname: alerts[0]?.labels['alertname'] ?? '' },
-    commonLabels: { severity: 'warning' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.example.com',
-    version: '4',
-    groupKey: '{}/{team="shop"}:{alertname="KubeDeploymentReplicasMismatch"}',
-    truncatedAlerts: 0,
-  };
-}
-
-const checkoutLabels = {
-  alertname: 'KubeDeploymentReplicasMismatch',
-  team: 'shop',
-  namespace: 'shop',
-  deployment: 'checkout',
-  cluster: 'prod-eu',
-};
-
-/** A PagerDuty Webhooks v3 incident event as PagerDuty sends it. */
-function pagerdutyEvent(eventType: string, incidentId: string, status: string) {
-  return {
-    event: {
-      id: `01${randomBytes(12).toString('hex').toUpperCase()}`,
-      event_type: eventType,
-      resource_type: 'incident',
-      occurred_at: '2026-12-03T17:45:12.345Z',
-      agent: { html_url: 'https://acme.pagerduty.com/users/PLH1HKV', id: 'PLH1HKV', type: 'user_reference' },
-      client: null,
-      data: {
-        id: incidentId,
-        type: 'incident',
-        self: `https://api.pagerduty.com/incidents/${incidentId}`,
-        html_url: `https://acme.pagerduty.com/incidents/${incidentId}`,
-        number: 2,
-        status,
-        incident_key: 'd3640fbd41094207a1c11e58e46b1662',
-        created_at: '2026-12-03T17:45:00Z',
-        title: 'checkout pods are not becoming ready',
-        service: {
-          html_url: 'https://acme.pagerduty.com/services/PF9KMXH',
-          id: 'PF9KMXH',
-          self: 'https://api.pagerduty.com/services/PF9KMXH',
-          summary: 'Checkout API',
-          type: 'service_reference',
-        },
-        assignees: [],
-        escalation_policy: { id: 'PJXFHD6', summary: 'Shop on-call', type: 'escalation_policy_reference' },
-        teams: [],
-        priority: null,
-        urgency: 'high',
-        conference_bridge: null,
-        resolve_reason: null,
-      },
-    },
-  };
-}
 
 describe('alerts → queue → worker → pipeline → the team channel, over the sandbox', () => {
   let estate: ScenarioEstate;
@@ -328,6 +254,36 @@ describe('alerts → queue → worker → pipeline → the team channel, over th
     expect(updated.ts).toBe(summary.ts);
     for (const alert of alerts.slice(0, 2)) await answered(alert.investigationId ?? '');
     // One resolved top-level thread, two storm threads, one summary.
+    expect(topLevel(SHOP)).toHaveLength(4);
+  });
+
+  it('marks a summarised alert resolved in the storm summary, and checks it off once all have resolved', async () => {
+    const summary = await eventually('the storm summary', () =>
+      topLevel(SHOP).find((item) => (item.text ?? '').startsWith(':ocean: Alert storm: 3 more alerts')),
+    );
+    const resolve = async (fingerprint: string, alertname: string) => {
+      const response = await postAlertmanager(
+        alertmanagerPayload([{ status: 'resolved', fingerprint, labels: { ...checkoutLabels, alertname } }]),
+      );
+      expect(await response.json()).toMatchObject({ alerts: [{ action: 'resolved', channel: SHOP }] });
+    };
+    const summaryWith = (text: string) =>
+      eventually(`the summary to show "${text}"`, () =>
+        (message(SHOP, summary.ts ?? '')?.text ?? '').includes(text) ? message(SHOP, summary.ts ?? '') : undefined,
+      );
+    await resolve('storm2', 'KubeContainerWaiting');
+    const once = await summaryWith('1 resolved since.');
+    expect(once?.text).toContain('• :white_check_mark: ~KubeContainerWaiting (shop/checkout)~ resolved 17:58 UTC');
+    expect(once?.text).toContain('• KubeHpaMaxedOut (shop/checkout)');
+    expect(slack.state.reactions).not.toContainEqual(expect.objectContaining({ timestamp: summary.ts }));
+    await resolve('storm3', 'KubeHpaMaxedOut');
+    await summaryWith('2 resolved since.');
+    await resolve('storm4', 'X');
+    await summaryWith('All have resolved since.');
+    await eventually('the check mark on the summary', () =>
+      slack.state.reactions.find((item) => item.timestamp === summary.ts && item.name === 'white_check_mark'),
+    );
+    // The summary was rewritten in place: nothing new in the channel.
     expect(topLevel(SHOP)).toHaveLength(4);
   });
 

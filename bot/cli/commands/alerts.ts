@@ -10,6 +10,7 @@ import { openQueue } from '../../queue/open-queue.js';
 import { createAlertNoticeWorker } from '../../slack/alert-notice-worker.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
 import { webClientOptions } from '../../slack/web-client-options.js';
+import { createAlertMetrics } from '../../telemetry/alert-metrics.js';
 import { createBotMetrics } from '../../telemetry/bot-metrics.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { loadWorkerRoleConfig, type WorkerRoleConfig } from '../role-config.js';
@@ -57,6 +58,7 @@ export const alertsCommand: Command = {
     const investigations = openQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, queueOptions);
     const notices = openQueue<AlertNoticeJob>(ALERT_NOTICE_QUEUE, { ...queueOptions, attempts: 10 });
     registerQueueMetrics(telemetry.registry, investigations);
+    const alertMetrics = createAlertMetrics(telemetry.registry);
     const client = new WebClient(
       role.worker.SLACK_BOT_TOKEN,
       webClientOptions({
@@ -70,6 +72,7 @@ export const alertsCommand: Command = {
       db: runtime.store.db,
       router,
       logger: runtime.logger,
+      metrics: alertMetrics,
     }).start(notices, { concurrency: 2 });
     let worker: RunningWorker | undefined;
     const intake = createAlertIntake({
@@ -92,6 +95,7 @@ export const alertsCommand: Command = {
           pagerdutySecrets: alerts.SRE_BOT_PAGERDUTY_SECRETS ?? [],
         },
         logger: runtime.logger,
+        metrics: alertMetrics,
       },
       { host: alerts.SRE_BOT_ALERTS_HOST, port: alerts.SRE_BOT_ALERTS_PORT },
     );

@@ -1,54 +1,24 @@
-import Anthropic from '@anthropic-ai/sdk';
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import { loadAgentConfig } from '../../config/agent-config.js';
 import { loadCoreConfig } from '../../config/core-config.js';
 import { errorMessage } from '../../errors.js';
 import { McpToolGateway } from '../../gateway-client/mcp-tool-gateway.js';
-import { modelEntries } from '../../model/model-chain.js';
+import type { ModelChainOptions } from '../../model/model-chain.js';
 import { migrationStatus } from '../../store/migrate.js';
 import { openDatabase } from '../../store/open-database.js';
 import { loadWorkerConfig } from '../../slack/worker-config.js';
 import { parseFlags, writeLine, type CliIo, type Command } from '../command.js';
+import { alertsCheck } from '../doctor/alerts-check.js';
+import { CheckFailed, check, withTimeout, type DoctorCheck } from '../doctor/doctor-check.js';
+import { gitCheck } from '../doctor/git-check.js';
+import { modelChecks } from '../doctor/model-check.js';
+
+export type { DoctorCheck } from '../doctor/doctor-check.js';
 
 const USAGE = 'doctor [--json] [--timeout-ms N]';
 
-/** One line of the report: what was checked, whether it answered, and how to fix it when not. */
-export interface DoctorCheck {
-  name: string;
-  status: 'ok' | 'fail' | 'skip';
-  detail: string;
-  /** One sentence that says what to do; set when status is fail or skip. */
-  fix?: string;
-}
-
 type Env = CliIo['env'];
-
-class CheckFailed extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(message);
-  }
-}
-
-function withTimeout<T>(what: string, timeoutMs: number, work: Promise<T>, fix: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new CheckFailed(`${what} did not answer within ${timeoutMs} ms`, fix)), timeoutMs);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Runs one check; a thrown CheckFailed (or any error, with the default fix) becomes a red line. */
-async function check(name: string, fix: string, run: () => Promise<string>): Promise<DoctorCheck> {
-  try {
-    return { name, status: 'ok', detail: await run() };
-  } catch (error) {
-    return { name, status: 'fail', detail: errorMessage(error), fix: error instanceof CheckFailed ? error.fix : fix };
-  }
-}
 
 function configCheck(env: Env): DoctorCheck {
   const problems: string[] = [];
@@ -133,43 +103,6 @@ async function gatewayChecks(env: Env, timeoutMs: number): Promise<DoctorCheck[]
   }
 }
 
-async function modelCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
-  const agent = (() => {
-    try {
-      return loadAgentConfig(env);
-    } catch {
-      return undefined;
-    }
-  })();
-  const primary = agent ? modelEntries(agent)[0] : undefined;
-  if (agent && primary && primary.provider !== 'anthropic')
-    return {
-      name: 'model',
-      status: 'skip',
-      detail: `the primary model is on ${primary.provider}: it is checked on the first investigation`,
-      fix: 'Run `sre-bot ask` once and look for model-call-retry or model-fallback log lines.',
-    };
-  if (!agent?.ANTHROPIC_API_KEY)
-    return {
-      name: 'model',
-      status: 'skip',
-      detail: 'ANTHROPIC_API_KEY is not set: answers come from skill triage',
-      fix: 'Set ANTHROPIC_API_KEY to let the model reason.',
-    };
-  const fix = 'Check ANTHROPIC_API_KEY (Console → API keys) and that SRE_BOT_MODELS names models the key may use.';
-  const model = primary?.model ?? '';
-  return check('model', fix, async () => {
-    const client = new Anthropic({
-      apiKey: agent.ANTHROPIC_API_KEY,
-      ...(agent.ANTHROPIC_BASE_URL ? { baseURL: agent.ANTHROPIC_BASE_URL } : {}),
-      maxRetries: 0,
-      timeout: timeoutMs,
-    });
-    const counted = await client.messages.countTokens({ model, messages: [{ role: 'user', content: 'ping' }] });
-    return `${model} answers (count_tokens: ${counted.input_tokens})`;
-  });
-}
-
 async function postgresCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
   const fix = 'Check DATABASE_URL (host, credentials, database) and that PostgreSQL accepts connections from here.';
   const databaseUrl = env.DATABASE_URL;
@@ -227,17 +160,28 @@ async function redisCheck(env: Env, timeoutMs: number): Promise<DoctorCheck> {
   });
 }
 
+/** What the report needs besides the environment. */
+export interface DoctorOptions {
+  timeoutMs?: number;
+  /** Where relative files (the alert routes) resolve; the working directory by default. */
+  cwd?: string;
+  /** Model client wiring the environment cannot carry (tests pass a Vertex auth client). */
+  model?: ModelChainOptions;
+}
+
 /** Runs every check in parallel; the report keeps a fixed order. */
-export async function runDoctor(env: Env, options: { timeoutMs?: number } = {}): Promise<DoctorCheck[]> {
+export async function runDoctor(env: Env, options: DoctorOptions = {}): Promise<DoctorCheck[]> {
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const [slack, gateway, model, postgres, redis] = await Promise.all([
+  const [slack, gateway, models, postgres, redis, git, alerts] = await Promise.all([
     slackCheck(env, timeoutMs),
     gatewayChecks(env, timeoutMs),
-    modelCheck(env, timeoutMs),
+    modelChecks(env, timeoutMs, options.model),
     postgresCheck(env, timeoutMs),
     redisCheck(env, timeoutMs),
+    gitCheck(env, timeoutMs),
+    alertsCheck(env, options.cwd ?? '.', timeoutMs),
   ]);
-  return [configCheck(env), slack, ...gateway, model, postgres, redis];
+  return [configCheck(env), slack, ...gateway, ...models, postgres, redis, git, alerts];
 }
 
 const MARK = { ok: '✓', fail: '✗', skip: '-' } as const;
@@ -251,18 +195,20 @@ export function formatCheck(item: DoctorCheck, isColor: boolean): string {
 
 /**
  * `sre-bot doctor`: checks the configuration and reaches every dependency a running bot needs
- * (Slack auth.test, the gateway and each of its upstreams, the model, PostgreSQL, Redis), one line
+ * (Slack auth.test, the gateway and each of its upstreams, each configured model on its provider,
+ * PostgreSQL, Redis, the Git host, the alert routes' channels), one line
  * each, red with a one-sentence fix when it fails. Exit 1 when any check fails.
  */
 export const doctorCommand: Command = {
   name: 'doctor',
   summary:
-    'Check the configuration and reach every dependency (Slack, gateway and upstreams, model, PostgreSQL, Redis).',
+    'Check the configuration and reach every dependency (Slack, gateway and upstreams, models, PostgreSQL, ' +
+    'Redis, git, alerts).',
   usage: USAGE,
   run: async (argv, io) => {
     const { values } = parseFlags(argv, { json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } }, USAGE);
     const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
-    const checks = await runDoctor(io.env, timeoutMs && timeoutMs > 0 ? { timeoutMs } : {});
+    const checks = await runDoctor(io.env, { cwd: io.cwd, ...(timeoutMs && timeoutMs > 0 ? { timeoutMs } : {}) });
     if (values.json) writeLine(io.stdout, JSON.stringify(checks, null, 2));
     else {
       const isColor = (io.stdout as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR;
