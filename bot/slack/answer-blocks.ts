@@ -1,4 +1,4 @@
-import type { Answer } from '../agent/answer.js';
+import { citeSkill, type Answer } from '../agent/answer.js';
 import { usageLine } from '../agent/render/render-text.js';
 import { choiceBlocks } from './choice-buttons.js';
 
@@ -62,7 +62,7 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
   }
   const context = [
     `${CONFIDENCE_ICON[answer.confidence]} confidence ${answer.confidence}`,
-    answer.skills.length > 0 ? `skills: ${answer.skills.join(', ')}` : undefined,
+    answer.skills.length > 0 ? `skills: ${answer.skills.map((name) => citeSkill(answer, name)).join(', ')}` : undefined,
     answer.instances.length > 0 ? `instances: ${answer.instances.join(', ')}` : undefined,
     usageLine(answer),
   ].filter(Boolean);
