@@ -96,6 +96,37 @@ function lint(library: SkillLibraryView, skill: string, text: string): LintIssue
   );
 }
 
+const REPORTED = /\s*\(reported (\d+) times\)\s*$/;
+
+/**
+ * Adds one entry per group to `## Corrections`, except where the skill already has an entry
+ * alike (an earlier merged correction of the same mistake): that entry's count goes up instead,
+ * so the same lesson is never stacked twice.
+ */
+function foldIntoCorrections(text: string, groups: readonly CorrectionFacts[][], summary: string[]): string {
+  const existing = (sectionText(text, 'Corrections') ?? '')
+    .split('\n')
+    .filter((line) => /^- \d{4}-\d{2}-\d{2}: /.test(line));
+  let result = text;
+  const fresh: string[] = [];
+  for (const group of groups) {
+    const cause = group[0]?.correctRootCause ?? '';
+    const match = existing.find((line) => similarity(line.split('it was: ')[1] ?? line, cause) >= SIMILAR);
+    if (match) {
+      const count = Number(REPORTED.exec(match)?.[1] ?? '1') + group.length;
+      const updated = `${match.replace(REPORTED, '')} (reported ${count} times)`;
+      result = result.replace(match, updated);
+      summary.push(`existing \`## Corrections\` entry of the same mistake now counts ${count} reports`);
+    } else {
+      fresh.push(correctionEntry(group));
+      summary.push(
+        `dated entry in \`## Corrections\`${group.length > 1 ? ` for ${group.length} similar corrections` : ''}`,
+      );
+    }
+  }
+  return fresh.length > 0 ? appendToSection(result, 'Corrections', fresh) : result;
+}
+
 /** A fix case for `## Fix` when the person said what the fix is and the evidence singles it out. */
 function withFixCase(text: string, facts: CorrectionFacts, clause: string): string {
   const title = clip(facts.correctRootCause.split(/[.;]/)[0] ?? facts.correctRootCause, 70).replace(/\*/g, '');
@@ -111,7 +142,10 @@ function withFixCase(text: string, facts: CorrectionFacts, clause: string): stri
  * linted; an optional edit that would not pass lint is left out (the entry alone always passes).
  * Throws when even the entry cannot be made valid (a broken skill file).
  */
-export function proposeSkillChange(corrections: readonly CorrectionFacts[], library: SkillLibraryView): SkillChangeProposal {
+export function proposeSkillChange(
+  corrections: readonly CorrectionFacts[],
+  library: SkillLibraryView,
+): SkillChangeProposal {
   const first = corrections[0];
   if (!first) throw new Error('proposeSkillChange needs at least one correction');
   const skill = first.targetSkill ?? first.wrongSkill;
@@ -134,15 +168,10 @@ export function proposeSkillChange(corrections: readonly CorrectionFacts[], libr
     files.push({ path, skill, after });
     summary.push(`new skill \`${skill}\` scaffolded from the evidence${clause ? ` (signal \`${clause}\`)` : ''}`);
   } else {
-    const existing = sectionText(before, 'Corrections') ?? '';
-    const fresh = entries.filter((entry) => !existing.includes(entry.slice(entry.indexOf(': ') + 2)));
-    let after = fresh.length > 0 ? appendToSection(before, 'Corrections', fresh) : before;
+    let after = foldIntoCorrections(before, groups, summary);
     if (lint(library, skill, after).length > 0 && lint(library, skill, before).length === 0) {
       throw new Error(`the corrections entry would break lint of ${skill}`);
     }
-    summary.push(
-      ...groups.map((group) => `dated entry in \`## Corrections\`${group.length > 1 ? ` for ${group.length} similar corrections` : ''}`),
-    );
     const causeChanged = first.wrongSkill !== undefined && first.wrongSkill !== skill;
     if (clause && (causeChanged || first.correctFix)) {
       const signalled = addSignalClauses(after, [clause]);
@@ -169,7 +198,12 @@ export function proposeSkillChange(corrections: readonly CorrectionFacts[], libr
       const counter = `!${clause.replace(/\s*\^\d+(?:\.\d+)?$/, '')}`;
       const wrongAfter = addSignalClauses(wrongBefore, [counter]);
       if (wrongAfter !== wrongBefore && lint(library, wrong, wrongAfter).length === 0) {
-        files.push({ path: `${library.directory}/${wrong}/${SKILL_FILE}`, skill: wrong, before: wrongBefore, after: wrongAfter });
+        files.push({
+          path: `${library.directory}/${wrong}/${SKILL_FILE}`,
+          skill: wrong,
+          before: wrongBefore,
+          after: wrongAfter,
+        });
         summary.push(`counter-signal \`${counter}\` added to \`${wrong}\``);
       }
     }

@@ -48,8 +48,11 @@ export function scaffoldSkillFromEvidence(input: ScaffoldFromEvidence): string {
     text = text.replace(/^ {2}signals: .*$/m, '  signals: placeholder');
     text = addSignalClauses(text, [input.clause]).replace(/^ {4}placeholder\n/m, '');
   }
-  const observed = input.facts.evidence.slice(0, 6).map((line) => `- Seen: ${clip(line.text, 200)} (${line.kind ?? 'other'})`);
+  const observed = input.facts.evidence
+    .slice(0, 6)
+    .map((line) => `- Seen: ${clip(line.text, 200)} (${line.kind ?? 'other'})`);
   if (observed.length > 0) text = appendToSection(text, 'Signals', observed);
-  if (input.facts.correctFix) text = appendToSection(text, 'Fix', [`In this case: ${clip(input.facts.correctFix, 600)}`]);
+  if (input.facts.correctFix)
+    text = appendToSection(text, 'Fix', [`In this case: ${clip(input.facts.correctFix, 600)}`]);
   return appendToSection(text, 'Corrections', input.entries);
 }

@@ -44,7 +44,10 @@ export interface InvestigationSnapshot {
   sources: Record<string, string>;
 }
 
-const GROUP_OF: Record<string, keyof Pick<InvestigationSnapshot, 'appState' | 'objects' | 'events' | 'logs' | 'history' | 'policies'>> = {
+const GROUP_OF: Record<
+  string,
+  keyof Pick<InvestigationSnapshot, 'appState' | 'objects' | 'events' | 'logs' | 'history' | 'policies'>
+> = {
   get_application: 'appState',
   get_application_diff: 'appState',
   get_application_tree: 'appState',
@@ -192,7 +195,10 @@ export function buildSnapshot(input: {
     snapshot[group].push(entry);
     if (call.tool === 'get_application') {
       const app = appOf(entry);
-      if (app && (!snapshot.app || (input.appName && app.name === input.appName && snapshot.app.name !== input.appName)))
+      if (
+        app &&
+        (!snapshot.app || (input.appName && app.name === input.appName && snapshot.app.name !== input.appName))
+      )
         snapshot.app = app;
     }
   }

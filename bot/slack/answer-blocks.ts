@@ -19,6 +19,7 @@ export const ActionId = {
   helpful: 'feedback_helpful',
   notHelpful: 'feedback_not_helpful',
   correct: 'correct_this',
+  writeSkill: 'write_skill',
 } as const;
 
 const SECTION_LIMIT = 3_000;
@@ -90,6 +91,9 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
       button(':thumbsdown: Not helpful', ActionId.notHelpful),
     );
   if (actions.correct) buttons.push(button('Correct this', ActionId.correct));
+  // No skill explained it: offer to teach one (the same scaffold and pull request as a correction).
+  if (actions.correct && answer.rootCause.startsWith('Undetermined'))
+    buttons.push(button('Write a skill for this', ActionId.writeSkill));
   if (buttons.length > 0)
     blocks.push({ type: 'actions', block_id: `answer-actions-${investigationId}`.slice(0, 255), elements: buttons });
   return blocks;

@@ -119,10 +119,10 @@ export function createCorrectionsRepository(db: SqlClient, now: () => Date) {
 
     /** The newest corrections in one state (App Home lists each state). */
     async listByStatus(status: CorrectionStatus, limit = 20): Promise<Correction[]> {
-      const { rows } = await db.query(
-        `SELECT * FROM corrections WHERE status = $1 ORDER BY created_at DESC LIMIT $2`,
-        [status, limit],
-      );
+      const { rows } = await db.query(`SELECT * FROM corrections WHERE status = $1 ORDER BY created_at DESC LIMIT $2`, [
+        status,
+        limit,
+      ]);
       return rows.map(fromRow);
     },
 

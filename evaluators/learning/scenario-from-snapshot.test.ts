@@ -22,7 +22,8 @@ async function plantedScenario(): Promise<Scenario> {
   if (last?.files[path])
     last.files[path] = last.files[path].replace(
       /^( *)- name: LOG_LEVEL/m,
-      (_line, indent: string) => `${indent}- name: PSP_API_TOKEN\n${indent}  value: ${CANARIES[0]}\n${indent}- name: LOG_LEVEL`,
+      (_line, indent: string) =>
+        `${indent}- name: PSP_API_TOKEN\n${indent}  value: ${CANARIES[0]}\n${indent}- name: LOG_LEVEL`,
     );
   const image = scenario.images[0];
   if (image)
@@ -53,7 +54,10 @@ describe('regression scenario from an investigation snapshot', () => {
       catalog: skillCatalogPort(harness.skills),
       readSources: gitSourceReader(() => provider),
     });
-    const { id } = await investigator.run({ source: 'eval', question: 'payments-api keeps restarting in prod-eu, why?' });
+    const { id } = await investigator.run({
+      source: 'eval',
+      question: 'payments-api keeps restarting in prod-eu, why?',
+    });
     snapshot = (await harness.store.snapshots.get(id)) as InvestigationSnapshot;
   });
   afterAll(async () => {
@@ -64,7 +68,12 @@ describe('regression scenario from an investigation snapshot', () => {
   });
 
   it('records the app, objects, events, logs, history and source files, with no secret value (canary)', () => {
-    expect(snapshot.app).toMatchObject({ instance: 'argocd-eu-1', name: 'payments-api', cluster: 'prod-eu', namespace: 'payments' });
+    expect(snapshot.app).toMatchObject({
+      instance: 'argocd-eu-1',
+      name: 'payments-api',
+      cluster: 'prod-eu',
+      namespace: 'payments',
+    });
     expect(snapshot.objects.map((entry) => entry.tool)).toContain('describe_workload');
     expect(snapshot.appState.map((entry) => entry.tool)).toContain('get_application');
     expect(Object.keys(snapshot.sources)).toContain('apps/payments-api/prod-eu/deployment.yaml');
@@ -76,7 +85,10 @@ describe('regression scenario from an investigation snapshot', () => {
   it('writes a scenario in the sandbox format, with no secret value, that replays the case for the corrected expect', async () => {
     const generated = scenarioFromSnapshot(
       snapshot,
-      { rootCause: 'the PAYMENTS_DB_URL env var was dropped from the payments-api deployment', skill: 'crashloop-missing-config' },
+      {
+        rootCause: 'the PAYMENTS_DB_URL env var was dropped from the payments-api deployment',
+        skill: 'crashloop-missing-config',
+      },
       { name: 'regression-payments-db-url' },
     );
     for (const canary of CANARIES) expect(generated.yaml).not.toContain(canary);
@@ -87,7 +99,10 @@ describe('regression scenario from an investigation snapshot', () => {
     expect(generated.scenario.expect.rootCause).toContain('PAYMENTS_DB_URL');
     expect(generated.scenario.images[0]?.requiredEnv).toContain('PAYMENTS_DB_URL');
     // The sandbox replays it: the same fault, found and judged against the corrected expect.
-    const result = await runScenario(generated.scenario, { store: harness.store, catalog: skillCatalogPort(harness.skills) });
+    const result = await runScenario(generated.scenario, {
+      store: harness.store,
+      catalog: skillCatalogPort(harness.skills),
+    });
     expect(result.verdict.reason).toBe('ok');
   });
 });

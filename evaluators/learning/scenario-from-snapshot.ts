@@ -44,7 +44,9 @@ function containersOf(manifest: Manifest): Container[] {
 function splitImage(image: string): { repository: string; tag: string } {
   const slash = image.lastIndexOf('/');
   const colon = image.lastIndexOf(':');
-  return colon > slash ? { repository: image.slice(0, colon), tag: image.slice(colon + 1) } : { repository: image, tag: 'latest' };
+  return colon > slash
+    ? { repository: image.slice(0, colon), tag: image.slice(colon + 1) }
+    : { repository: image, tag: 'latest' };
 }
 
 function mebibytes(quantity: string | undefined): number | undefined {
@@ -66,12 +68,16 @@ function strings(value: unknown, out: string[] = []): string[] {
 function crashLines(snapshot: InvestigationSnapshot): string[] {
   const fromDescribe = snapshot.objects
     .filter((entry) => entry.tool === 'describe_workload')
-    .flatMap((entry) => ((entry.data as { crashLogs?: Array<{ lines?: string[] }> }).crashLogs ?? []).flatMap((log) => log.lines ?? []));
+    .flatMap((entry) =>
+      ((entry.data as { crashLogs?: Array<{ lines?: string[] }> }).crashLogs ?? []).flatMap((log) => log.lines ?? []),
+    );
   const fromLogs = snapshot.logs.flatMap((entry) => (entry.data as { lines?: string[] }).lines ?? []);
   return [...new Set([...fromDescribe, ...fromLogs])].slice(0, 20);
 }
 
-function eventGroups(entries: readonly SnapshotEntry[]): Array<{ entry: SnapshotEntry; group: Record<string, unknown> }> {
+function eventGroups(
+  entries: readonly SnapshotEntry[],
+): Array<{ entry: SnapshotEntry; group: Record<string, unknown> }> {
   return entries.flatMap((entry) =>
     ((entry.data as { groups?: Array<Record<string, unknown>> }).groups ?? []).map((group) => ({ entry, group })),
   );
@@ -82,13 +88,21 @@ function eventGroups(entries: readonly SnapshotEntry[]): Array<{ entry: Snapshot
  * also holds (identifiers first: env var names, object names, ports), at most three.
  */
 export function factsFor(rootCause: string, snapshot: InvestigationSnapshot): string[] {
-  const haystack = strings([snapshot.objects, snapshot.events, snapshot.logs, snapshot.appState, snapshot.policies, snapshot.sources])
+  const haystack = strings([
+    snapshot.objects,
+    snapshot.events,
+    snapshot.logs,
+    snapshot.appState,
+    snapshot.policies,
+    snapshot.sources,
+  ])
     .join('\n')
     .toLowerCase();
   const isIdentifier = (word: string) => /[_\d-]/.test(word) || word.length >= 8;
   const words = [...new Set(significantWords(rootCause))].filter((word) => haystack.includes(word));
   const ranked = [...words.filter(isIdentifier), ...words.filter((word) => !isIdentifier(word))];
-  const original = (word: string) => new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i').exec(rootCause)?.[0] ?? word;
+  const original = (word: string) =>
+    new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i').exec(rootCause)?.[0] ?? word;
   return ranked.slice(0, 3).map(original);
 }
 
@@ -109,7 +123,9 @@ export function scenarioFromSnapshot(
   if (!app?.cluster || !app.namespace || !app.source?.path)
     throw new Error('the snapshot has no Argo CD app with a destination and a source path to replay');
   if (Object.keys(snapshot.sources).length === 0)
-    throw new Error(`the snapshot has no source files of ${app.name}; configure a Git host for ${app.source.repoURL ?? 'its repository'}`);
+    throw new Error(
+      `the snapshot has no source files of ${app.name}; configure a Git host for ${app.source.repoURL ?? 'its repository'}`,
+    );
   const manifests = manifestsOf(snapshot.sources);
   const gathered = strings([snapshot.objects, snapshot.events]).join('\n');
   const crash = crashLines(snapshot);
@@ -117,9 +133,13 @@ export function scenarioFromSnapshot(
   for (const container of manifests.flatMap(containersOf)) {
     if (!container.image) continue;
     const { repository, tag } = splitImage(container.image);
-    const pullFailed = new RegExp(`${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*not found|not found[^\\n]*${tag}`).test(gathered);
+    const pullFailed = new RegExp(
+      `${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*not found|not found[^\\n]*${tag}`,
+    ).test(gathered);
     const set = new Set((container.env ?? []).map((variable) => variable.name));
-    const requiredEnv = [...new Set(crash.join('\n').match(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g) ?? [])].filter((name) => !set.has(name));
+    const requiredEnv = [...new Set(crash.join('\n').match(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g) ?? [])].filter(
+      (name) => !set.has(name),
+    );
     const limit = mebibytes(container.resources?.limits?.memory);
     const isOomKilled = /OOMKilled/.test(gathered);
     images.set(repository, {
@@ -131,18 +151,28 @@ export function scenarioFromSnapshot(
       ...(crash.length > 0 && (requiredEnv.length > 0 || isOomKilled) ? { crashLog: crash.slice(-5) } : {}),
     });
   }
-  const ownNames = new Set(manifests.map((manifest) => String((manifest['metadata'] as { name?: string } | undefined)?.name)));
+  const ownNames = new Set(
+    manifests.map((manifest) => String((manifest['metadata'] as { name?: string } | undefined)?.name)),
+  );
   const isOwn = (group: Record<string, unknown>) => {
     const object = group['object'];
     const name = typeof object === 'string' ? object.split('/')[1] : (object as { name?: string } | undefined)?.name;
     const owners = (group['owners'] as Array<{ name: string }> | undefined) ?? [];
-    return group['argocdApp'] === app.name || [name, ...owners.map((owner) => owner.name)].some((candidate) => candidate && [...ownNames].some((own) => candidate.startsWith(own)));
+    return (
+      group['argocdApp'] === app.name ||
+      [name, ...owners.map((owner) => owner.name)].some(
+        (candidate) => candidate && [...ownNames].some((own) => candidate.startsWith(own)),
+      )
+    );
   };
   const noise = eventGroups(snapshot.events)
     .filter(({ group }) => !isOwn(group))
     .map(({ entry, group }) => {
       const object = group['object'];
-      const [kind = 'Pod', name = 'unknown'] = typeof object === 'string' ? object.split('/') : [String((object as { kind?: string }).kind), String((object as { name?: string }).name)];
+      const [kind = 'Pod', name = 'unknown'] =
+        typeof object === 'string'
+          ? object.split('/')
+          : [String((object as { kind?: string }).kind), String((object as { name?: string }).name)];
       return {
         cluster: app.cluster ?? '',
         namespace: String((entry.arguments['namespace'] as string | undefined) ?? app.namespace),
@@ -155,7 +185,9 @@ export function scenarioFromSnapshot(
     });
   const facts = factsFor(expected.rootCause, snapshot);
   if (facts.length === 0)
-    throw new Error('the corrected root cause names nothing the investigation saw; name the object, key or value at fault');
+    throw new Error(
+      'the corrected root cause names nothing the investigation saw; name the object, key or value at fault',
+    );
   const draft = {
     name: options.name,
     summary: `Regression from a correction: ${expected.rootCause.replace(/\s+/g, ' ').slice(0, 300)}`,
