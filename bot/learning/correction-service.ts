@@ -15,7 +15,7 @@ import {
 import { readMetadata } from './skill-edit.js';
 import { codeOwnersOf, reviewersFor, skillPullRequestBody } from './skill-pull-request.js';
 import { skillNameFrom } from './skill-scaffold.js';
-import type { InvestigationSnapshot } from './snapshot.js';
+import { snapshotLogLines, type InvestigationSnapshot } from './snapshot.js';
 
 /** Writes a regression scenario from a snapshot (the evaluators' generator, injected by the CLI). */
 export type ScenarioWriter = (
@@ -94,6 +94,11 @@ export function createCorrectionService(deps: CorrectionServiceDeps) {
   ): Promise<{ facts: CorrectionFacts; answer?: Partial<Answer>; question: string }> {
     const investigation = await deps.store.investigations.get(correction.investigationId);
     if (!investigation) throw new BotError('not_found', 'the investigation of this correction no longer exists');
+    // The whole evidence: the answer's lines, then the logs the snapshot kept (the answer may have left them out).
+    const snapshot = (await deps.store.snapshots.get(correction.investigationId)) as InvestigationSnapshot | undefined;
+    const logs = snapshot
+      ? snapshotLogLines(snapshot).map((text) => ({ text, source: 'snapshot', kind: 'log' as const }))
+      : [];
     const answer = investigation.answer as Partial<Answer> | undefined;
     const wrongSkill = answer?.skills?.[0];
     const undetermined = answer?.rootCause?.startsWith('Undetermined') ?? false;
@@ -114,7 +119,7 @@ export function createCorrectionService(deps: CorrectionServiceDeps) {
         ...(targetSkill ? { targetSkill } : {}),
         ...(answer?.rootCause && !undetermined ? { wrongRootCause: answer.rootCause } : {}),
         ...(wrongSkill && !undetermined ? { wrongSkill } : {}),
-        evidence: answer?.evidence ?? [],
+        evidence: [...(answer?.evidence ?? []), ...logs],
       },
     };
   }

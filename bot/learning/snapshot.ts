@@ -206,3 +206,14 @@ export function buildSnapshot(input: {
   for (const [path, text] of Object.entries(input.sources ?? {})) redacted.sources[path] = redactSourceFile(path, text);
   return redacted;
 }
+
+/** Log lines the snapshot holds: describe_workload's crash logs, then the pod logs read, deduplicated. */
+export function snapshotLogLines(snapshot: InvestigationSnapshot): string[] {
+  const fromDescribe = snapshot.objects
+    .filter((entry) => entry.tool === 'describe_workload')
+    .flatMap((entry) =>
+      ((entry.data as { crashLogs?: Array<{ lines?: string[] }> }).crashLogs ?? []).flatMap((log) => log.lines ?? []),
+    );
+  const fromLogs = snapshot.logs.flatMap((entry) => (entry.data as { lines?: string[] }).lines ?? []);
+  return [...new Set([...fromDescribe, ...fromLogs])].slice(0, 20);
+}

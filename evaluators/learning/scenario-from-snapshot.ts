@@ -1,6 +1,11 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { significantWords } from '../../bot/learning/correction-signals.js';
-import { redactForSnapshot, type InvestigationSnapshot, type SnapshotEntry } from '../../bot/learning/snapshot.js';
+import {
+  redactForSnapshot,
+  snapshotLogLines,
+  type InvestigationSnapshot,
+  type SnapshotEntry,
+} from '../../bot/learning/snapshot.js';
 import { scenarioSchema, type Scenario } from '../sandbox/scenario/scenario-schema.js';
 
 /** What the scenario must expect: the corrected cause and skill. */
@@ -64,17 +69,6 @@ function strings(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** Crash-log lines of the workload: describe_workload's crash logs and previous-container logs. */
-function crashLines(snapshot: InvestigationSnapshot): string[] {
-  const fromDescribe = snapshot.objects
-    .filter((entry) => entry.tool === 'describe_workload')
-    .flatMap((entry) =>
-      ((entry.data as { crashLogs?: Array<{ lines?: string[] }> }).crashLogs ?? []).flatMap((log) => log.lines ?? []),
-    );
-  const fromLogs = snapshot.logs.flatMap((entry) => (entry.data as { lines?: string[] }).lines ?? []);
-  return [...new Set([...fromDescribe, ...fromLogs])].slice(0, 20);
-}
-
 function eventGroups(
   entries: readonly SnapshotEntry[],
 ): Array<{ entry: SnapshotEntry; group: Record<string, unknown> }> {
@@ -128,7 +122,7 @@ export function scenarioFromSnapshot(
     );
   const manifests = manifestsOf(snapshot.sources);
   const gathered = strings([snapshot.objects, snapshot.events]).join('\n');
-  const crash = crashLines(snapshot);
+  const crash = snapshotLogLines(snapshot);
   const images = new Map<string, NonNullable<Scenario['images']>[number]>();
   for (const container of manifests.flatMap(containersOf)) {
     if (!container.image) continue;
