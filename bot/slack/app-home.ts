@@ -149,8 +149,8 @@ export function registerAppHome(app: App, deps: AppHomeDeps): void {
         ...(supportChannels.length > 0 ? { channels: supportChannels } : {}),
         limit,
       }),
-      Promise.all(CORRECTION_STATUSES.map((state) => deps.store.corrections.listByStatus(state, limit))).then(
-        (lists) => Object.fromEntries(CORRECTION_STATUSES.map((state, index) => [state, lists[index] ?? []])),
+      Promise.all(CORRECTION_STATUSES.map((state) => deps.store.corrections.listByStatus(state, limit))).then((lists) =>
+        Object.fromEntries(CORRECTION_STATUSES.map((state, index) => [state, lists[index] ?? []])),
       ),
     ]);
     await client.views.publish({
