@@ -45,7 +45,6 @@ export interface CorrectionServiceDeps {
   threadLink?: (channel: string, thread: string) => string;
   /** After a merge: bring the served skills up to the merged commit (the catalog hot-reloads). */
   refreshSkills?: () => Promise<void>;
-  now?: () => Date;
   newId?: () => string;
   logger?: Logger;
 }
@@ -85,7 +84,6 @@ function day(date: Date): string {
  * refreshes the served skills.
  */
 export function createCorrectionService(deps: CorrectionServiceDeps) {
-  const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   const { provider, repository, base } = deps.skills;
 

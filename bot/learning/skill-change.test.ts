@@ -46,24 +46,28 @@ function lintErrors(skill: string, text: string) {
 }
 
 describe('proposeSkillChange', () => {
-  it('adds a dated entry, the signal that singles the cause out and a counter-signal on the look-alike, all lint-clean', () => {
-    const proposal = proposeSkillChange([facts()], library);
-    expect(proposal.skill).toBe('probe-failures');
-    const target = proposal.files.find((file) => file.skill === 'probe-failures');
-    expect(target?.after).toMatch(
-      /## Corrections\n\n- 2026-12-04: sre-bot said "the container ran out of memory"; it was:/,
-    );
-    const signals = readMetadata(target?.after ?? '')['signals'] ?? '';
-    expect(signals).toContain('event~"Liveness probe failed: dial tcp 10.0.0.7:8080" ^2');
-    expect(parseSignals(signals).errors).toEqual([]);
-    const wrong = proposal.files.find((file) => file.skill === 'oomkilled');
-    expect(readMetadata(wrong?.after ?? '')['signals']).toContain(
-      '!event~"Liveness probe failed: dial tcp 10.0.0.7:8080"',
-    );
-    for (const file of proposal.files) expect(lintErrors(file.skill, file.after)).toEqual([]);
-    // Everything else in the file is kept as written.
-    expect(target?.after).toContain(target?.before?.split('## Corrections')[0]?.split('---').at(-1) ?? 'x');
-  });
+  it(
+    'adds a dated entry, the signal that singles the cause out and a counter-signal on the look-alike, all ' +
+      'lint-clean',
+    () => {
+      const proposal = proposeSkillChange([facts()], library);
+      expect(proposal.skill).toBe('probe-failures');
+      const target = proposal.files.find((file) => file.skill === 'probe-failures');
+      expect(target?.after).toMatch(
+        /## Corrections\n\n- 2026-12-04: sre-bot said "the container ran out of memory"; it was:/,
+      );
+      const signals = readMetadata(target?.after ?? '')['signals'] ?? '';
+      expect(signals).toContain('event~"Liveness probe failed: dial tcp 10.0.0.7:8080" ^2');
+      expect(parseSignals(signals).errors).toEqual([]);
+      const wrong = proposal.files.find((file) => file.skill === 'oomkilled');
+      expect(readMetadata(wrong?.after ?? '')['signals']).toContain(
+        '!event~"Liveness probe failed: dial tcp 10.0.0.7:8080"',
+      );
+      for (const file of proposal.files) expect(lintErrors(file.skill, file.after)).toEqual([]);
+      // Everything else in the file is kept as written.
+      expect(target?.after).toContain(target?.before?.split('## Corrections')[0]?.split('---').at(-1) ?? 'x');
+    },
+  );
 
   it('folds similar corrections into one entry and keeps different ones apart', () => {
     const proposal = proposeSkillChange(

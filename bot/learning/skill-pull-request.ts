@@ -60,7 +60,8 @@ export function skillPullRequestBody(input: PullRequestBodyInput): string {
     '```',
   ]);
   return [
-    `A correction from Slack${input.threadUrl ? ` ([thread](${input.threadUrl}))` : ''}, confirmed by ${input.correctedBy.map((user) => `<@${user}>`).join(', ')}.`,
+    `A correction from Slack${input.threadUrl ? ` ([thread](${input.threadUrl}))` : ''}, confirmed by ` +
+      `${input.correctedBy.map((user) => `<@${user}>`).join(', ')}.`,
     '',
     `**Question:** ${input.question}`,
     '',

@@ -82,27 +82,31 @@ describe('regression scenario from an investigation snapshot', () => {
     for (const canary of CANARIES) expect(text).not.toContain(canary);
   });
 
-  it('writes a scenario in the sandbox format, with no secret value, that replays the case for the corrected expect', async () => {
-    const generated = scenarioFromSnapshot(
-      snapshot,
-      {
-        rootCause: 'the PAYMENTS_DB_URL env var was dropped from the payments-api deployment',
+  it(
+    'writes a scenario in the sandbox format, with no secret value, that replays the case for the corrected ' +
+      'expect',
+    async () => {
+      const generated = scenarioFromSnapshot(
+        snapshot,
+        {
+          rootCause: 'the PAYMENTS_DB_URL env var was dropped from the payments-api deployment',
+          skill: 'crashloop-missing-config',
+        },
+        { name: 'regression-payments-db-url' },
+      );
+      for (const canary of CANARIES) expect(generated.yaml).not.toContain(canary);
+      expect(generated.scenario.expect).toMatchObject({
+        app: { instance: 'argocd-eu-1', name: 'payments-api' },
         skill: 'crashloop-missing-config',
-      },
-      { name: 'regression-payments-db-url' },
-    );
-    for (const canary of CANARIES) expect(generated.yaml).not.toContain(canary);
-    expect(generated.scenario.expect).toMatchObject({
-      app: { instance: 'argocd-eu-1', name: 'payments-api' },
-      skill: 'crashloop-missing-config',
-    });
-    expect(generated.scenario.expect.rootCause).toContain('PAYMENTS_DB_URL');
-    expect(generated.scenario.images[0]?.requiredEnv).toContain('PAYMENTS_DB_URL');
-    // The sandbox replays it: the same fault, found and judged against the corrected expect.
-    const result = await runScenario(generated.scenario, {
-      store: harness.store,
-      catalog: skillCatalogPort(harness.skills),
-    });
-    expect(result.verdict.reason).toBe('ok');
-  });
+      });
+      expect(generated.scenario.expect.rootCause).toContain('PAYMENTS_DB_URL');
+      expect(generated.scenario.images[0]?.requiredEnv).toContain('PAYMENTS_DB_URL');
+      // The sandbox replays it: the same fault, found and judged against the corrected expect.
+      const result = await runScenario(generated.scenario, {
+        store: harness.store,
+        catalog: skillCatalogPort(harness.skills),
+      });
+      expect(result.verdict.reason).toBe('ok');
+    },
+  );
 });

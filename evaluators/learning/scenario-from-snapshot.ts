@@ -118,7 +118,8 @@ export function scenarioFromSnapshot(
     throw new Error('the snapshot has no Argo CD app with a destination and a source path to replay');
   if (Object.keys(snapshot.sources).length === 0)
     throw new Error(
-      `the snapshot has no source files of ${app.name}; configure a Git host for ${app.source.repoURL ?? 'its repository'}`,
+      `the snapshot has no source files of ${app.name}; configure a Git host for ` +
+        `${app.source.repoURL ?? 'its repository'}`,
     );
   const manifests = manifestsOf(snapshot.sources);
   const gathered = strings([snapshot.objects, snapshot.events]).join('\n');

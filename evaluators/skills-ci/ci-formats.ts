@@ -1,12 +1,15 @@
 import type { SkillsCiReport } from './run-skills-ci.js';
 
 function xml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      // XML 1.0 has no control characters besides tab, newline and carriage return.
+      .replace(/[^\t\n\r\u0020-\u{10FFFF}]/gu, '')
+  );
 }
 
 /**
@@ -20,7 +23,8 @@ export function toJunit(report: SkillsCiReport): string {
     const errors = issues.filter((issue) => issue.severity === 'error');
     const text = issues.map((issue) => `${issue.path}:${issue.line}: ${issue.rule}: ${issue.message}`).join('\n');
     return errors.length > 0
-      ? `    <testcase classname="skills.lint" name="${xml(path)}"><failure message="${xml(`${errors.length} lint errors`)}">${xml(text)}</failure></testcase>`
+      ? `    <testcase classname="skills.lint" name="${xml(path)}"><failure message="` +
+          `${xml(`${errors.length} lint errors`)}">${xml(text)}</failure></testcase>`
       : `    <testcase classname="skills.lint" name="${xml(path)}"><system-out>${xml(text)}</system-out></testcase>`;
   });
   const lintFailures = lintCases.filter((line) => line.includes('<failure')).length;
@@ -30,13 +34,15 @@ export function toJunit(report: SkillsCiReport): string {
     const classname = item.isRegression ? 'skills.regressions' : 'skills.scenarios';
     const message = item.change === 'worse' ? `got worse: ${item.head.reason}` : item.head.reason;
     return isFailed
-      ? `    <testcase classname="${classname}" name="${xml(name)}" file="${xml(item.file)}"><failure message="${xml(message)}"/></testcase>`
+      ? `    <testcase classname="${classname}" name="${xml(name)}" file="${xml(item.file)}"><failure message="` +
+          `${xml(message)}"/></testcase>`
       : `    <testcase classname="${classname}" name="${xml(name)}" file="${xml(item.file)}"/>`;
   });
   const scenarioFailures = scenarioCases.filter((line) => line.includes('<failure')).length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="sre-bot skills ci" tests="${lintCases.length + scenarioCases.length}" failures="${lintFailures + scenarioFailures}">`,
+    `<testsuites name="sre-bot skills ci" tests="${lintCases.length + scenarioCases.length}" failures="` +
+      `${lintFailures + scenarioFailures}">`,
     `  <testsuite name="lint" tests="${lintCases.length}" failures="${lintFailures}">`,
     ...lintCases,
     '  </testsuite>',

@@ -115,7 +115,8 @@ async function runAll(
       const skills = ((answer?.answer as { skills?: string[] } | undefined)?.skills ?? []).slice();
       verdicts.set(scenario.name, { ...result.verdict, skills });
       onProgress?.(
-        `${label} ${scenario.name}: ${result.verdict.isPassed ? 'PASS' : `FAIL (${result.error ?? result.verdict.reason})`}`,
+        `${label} ${scenario.name}: ` +
+          `${result.verdict.isPassed ? 'PASS' : `FAIL (${result.error ?? result.verdict.reason})`}`,
       );
     }
   } finally {
@@ -176,7 +177,11 @@ export function renderSkillsCiReport(report: SkillsCiReport): string {
   const rows = report.cases.map((item) => {
     const a = item.base ? (item.base.isPassed ? 'pass' : 'FAIL') : '-';
     const b = item.head.isPassed ? 'pass' : 'FAIL';
-    return `${item.involvesChanged ? '*' : ' '} ${item.scenario.padEnd(44)} ${(item.isRegression ? 'regression' : 'scenario').padEnd(10)} A ${a.padEnd(4)} B ${b.padEnd(4)} ${item.change}`;
+    return (
+      `${item.involvesChanged ? '*' : ' '} ${item.scenario.padEnd(44)} ` +
+      `${(item.isRegression ? 'regression' : 'scenario').padEnd(10)} A ${a.padEnd(4)} B ${b.padEnd(4)} ` +
+      `${item.change}`
+    );
   });
   const better = report.cases.filter((item) => item.change === 'better').length;
   const worse = report.cases.filter((item) => item.change === 'worse').length;

@@ -155,127 +155,133 @@ describe('correction loop end to end', () => {
     return { id, answer: outcome.answer };
   };
 
-  it('turns a wrong answer into a reviewed skill change and a regression scenario, and answers right after merge', async () => {
-    const thread = nextEventTs();
-    const wrong = await ask(thread);
-    expect(wrong.answer.skills).not.toContain(SKILL);
-    expect(wrong.answer.rootCause).not.toContain('PAYMENTS_DB_URL');
+  it(
+    'turns a wrong answer into a reviewed skill change and ' + 'a regression scenario, and answers right after merge',
+    async () => {
+      const thread = nextEventTs();
+      const wrong = await ask(thread);
+      expect(wrong.answer.skills).not.toContain(SKILL);
+      expect(wrong.answer.rootCause).not.toContain('PAYMENTS_DB_URL');
 
-    // Correct this: the same view submitted twice is one correction and one proposal.
-    const values = {
-      [CorrectionField.rootCause.block]: {
-        [CorrectionField.rootCause.action]: plainTextValue(
-          'the deployment dropped the required key PAYMENTS_DB_URL, so the container exits at start because it is missing',
-        ),
-      },
-      [CorrectionField.skill.block]: { [CorrectionField.skill.action]: staticSelectValue(SKILL) },
-    };
-    const view = {
-      id: 'V0CORRECT01',
-      private_metadata: JSON.stringify({ investigationId: wrong.id, channel: CHANNEL, thread }),
-    };
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      const submit = await sendSignedInteraction(
+      // Correct this: the same view submitted twice is one correction and one proposal.
+      const values = {
+        [CorrectionField.rootCause.block]: {
+          [CorrectionField.rootCause.action]: plainTextValue(
+            'the deployment dropped the required key PAYMENTS_DB_URL, so the container exits at start because it ' +
+              'is missing',
+          ),
+        },
+        [CorrectionField.skill.block]: { [CorrectionField.skill.action]: staticSelectValue(SKILL) },
+      };
+      const view = {
+        id: 'V0CORRECT01',
+        private_metadata: JSON.stringify({ investigationId: wrong.id, channel: CHANNEL, thread }),
+      };
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const submit = await sendSignedInteraction(
+          url,
+          viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }),
+          signed,
+        );
+        expect(submit.status).toBe(200);
+      }
+      const corrections = await store.corrections.listForInvestigation(wrong.id);
+      expect(corrections).toHaveLength(1);
+      const correction = corrections[0];
+      expect(correction).toMatchObject({ status: 'open', skillName: SKILL, source: 'modal' });
+
+      // Confirm: the author sees the proposed change with Remember / Discard.
+      const offer = await slack.waitForCall('chat.postEphemeral', {
+        where: (call) => JSON.stringify(call.args['blocks'] ?? '').includes(CorrectionActionId.remember),
+      });
+      const shown = JSON.stringify(offer.args['blocks']);
+      expect(shown).toContain('PAYMENTS_DB_URL');
+      expect(shown).toContain('scenarios/regressions/regression-crashloop-missing-config');
+      expect(github.pulls(SKILLS)).toHaveLength(0);
+      const remember = await sendSignedInteraction(
         url,
-        viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }),
+        blockActionsPayload({
+          actionId: CorrectionActionId.remember,
+          value: correction?.id ?? '',
+          message: { ts: nextEventTs(), thread_ts: thread },
+        }),
         signed,
       );
-      expect(submit.status).toBe(200);
-    }
-    const corrections = await store.corrections.listForInvestigation(wrong.id);
-    expect(corrections).toHaveLength(1);
-    const correction = corrections[0];
-    expect(correction).toMatchObject({ status: 'open', skillName: SKILL, source: 'modal' });
-
-    // Confirm: the author sees the proposed change with Remember / Discard.
-    const offer = await slack.waitForCall('chat.postEphemeral', {
-      where: (call) => JSON.stringify(call.args['blocks'] ?? '').includes(CorrectionActionId.remember),
-    });
-    const shown = JSON.stringify(offer.args['blocks']);
-    expect(shown).toContain('PAYMENTS_DB_URL');
-    expect(shown).toContain('scenarios/regressions/regression-crashloop-missing-config');
-    expect(github.pulls(SKILLS)).toHaveLength(0);
-    const remember = await sendSignedInteraction(
-      url,
-      blockActionsPayload({
-        actionId: CorrectionActionId.remember,
-        value: correction?.id ?? '',
-        message: { ts: nextEventTs(), thread_ts: thread },
-      }),
-      signed,
-    );
-    expect(remember.status).toBe(200);
-    await slack.waitForCall('chat.postMessage', {
-      where: (call) => String(call.args['text']).includes('skills pull request'),
-    });
-
-    // One PR: the skill diff and the scenario, reviewers from metadata.owner, the thread and before/after in the body.
-    const pulls = github.pulls(SKILLS);
-    expect(pulls).toHaveLength(1);
-    const pull = pulls[0];
-    expect(pull?.reviewers).toEqual(['platform-sre']);
-    expect(pull?.body).toContain(`https://shop.slack.com/archives/${CHANNEL}/p${thread.replace('.', '')}`);
-    expect(pull?.body).toMatch(/before \(sre-bot said\) \| .+ \| kubernetes-triage/);
-    expect(pull?.body).toContain('| after (corrected) | the deployment dropped the required key PAYMENTS_DB_URL');
-    const branchFiles = (await gitIn(repositoryPath(), ['diff', '--name-only', `main...${pull?.head ?? ''}`]))
-      .trim()
-      .split('\n');
-    expect(branchFiles).toEqual(
-      expect.arrayContaining([
-        `skills/${SKILL}/SKILL.md`,
-        expect.stringMatching(/^scenarios\/regressions\/regression-crashloop-missing-config-.+\.yaml$/),
-      ]),
-    );
-    const skillAfter = await provider().readFile(SKILLS, `skills/${SKILL}/SKILL.md`, pull?.head ?? '');
-    expect(skillAfter).toMatch(
-      /## Corrections\n\n- \d{4}-\d{2}-\d{2}: sre-bot said ".+"; it was: the deployment dropped/,
-    );
-    expect(skillAfter).toMatch(/log~".*PAYMENTS_DB_URL.*" \^2/);
-    expect((await store.corrections.get(correction?.id ?? ''))?.status).toBe('proposed');
-
-    // skills ci on the PR branch: green, the regression scenario and the bundled one better than on main.
-    const ci = await repositoryClone('ci', pull?.head ?? '');
-    const report = await runSkillsCi({
-      skillsDir: join(ci, 'skills'),
-      scenarioDirs: [join(ci, 'scenarios'), join(ci, 'scenarios', 'regressions')],
-      changedSince: 'origin/main',
-      cwd: ci,
-      lint,
-    });
-    expect(report.failures).toEqual([]);
-    expect(report.exitCode).toBe(0);
-    expect(report.cases.map((item) => [item.isRegression, item.head.isPassed, item.change])).toEqual(
-      expect.arrayContaining([
-        [true, true, 'better'],
-        [false, true, 'better'],
-      ]),
-    );
-
-    // Merge on the fake host; the merge check marks it merged and the served skills hot-reload.
-    const reloaded = new Promise<void>((resolve) => {
-      const off = catalog.on('skill-update', (update) => {
-        if (update.name === SKILL) {
-          off();
-          resolve();
-        }
+      expect(remember.status).toBe(200);
+      await slack.waitForCall('chat.postMessage', {
+        where: (call) => String(call.args['text']).includes('skills pull request'),
       });
-    });
-    const state = await provider().getPullRequest(SKILLS, pull?.number ?? 0);
-    await provider().getPullRequest(SKILLS, pull?.number ?? 0);
-    await provider().mergePullRequest(SKILLS, pull?.number ?? 0, { sha: state.headSha, title: pull?.title ?? '' });
-    const merged = await learning.syncMerged();
-    expect(merged).toMatchObject([{ skill: SKILL, correctionIds: [correction?.id] }]);
-    await reloaded;
-    expect((await store.corrections.get(correction?.id ?? ''))?.status).toBe('merged');
 
-    // The same question, answered right, citing the skill version that carries the correction.
-    const right = await ask(nextEventTs());
-    expect(right.answer.skills[0]).toBe(SKILL);
-    expect(right.answer.rootCause).toContain('PAYMENTS_DB_URL');
-    const version = (await gitIn(served, ['log', '-1', '--format=%H', '--', `skills/${SKILL}/SKILL.md`])).trim();
-    expect([state.headSha, merged[0]?.mergeSha]).toContain(version);
-    expect((right.answer as Answer).skillVersions?.[SKILL]).toBe(version);
-  }, 240_000);
+      // One PR: the skill diff and the scenario, reviewers from metadata.owner, the thread and before/after in the
+      // body.
+      const pulls = github.pulls(SKILLS);
+      expect(pulls).toHaveLength(1);
+      const pull = pulls[0];
+      expect(pull?.reviewers).toEqual(['platform-sre']);
+      expect(pull?.body).toContain(`https://shop.slack.com/archives/${CHANNEL}/p${thread.replace('.', '')}`);
+      expect(pull?.body).toMatch(/before \(sre-bot said\) \| .+ \| kubernetes-triage/);
+      expect(pull?.body).toContain('| after (corrected) | the deployment dropped the required key PAYMENTS_DB_URL');
+      const branchFiles = (await gitIn(repositoryPath(), ['diff', '--name-only', `main...${pull?.head ?? ''}`]))
+        .trim()
+        .split('\n');
+      expect(branchFiles).toEqual(
+        expect.arrayContaining([
+          `skills/${SKILL}/SKILL.md`,
+          expect.stringMatching(/^scenarios\/regressions\/regression-crashloop-missing-config-.+\.yaml$/),
+        ]),
+      );
+      const skillAfter = await provider().readFile(SKILLS, `skills/${SKILL}/SKILL.md`, pull?.head ?? '');
+      expect(skillAfter).toMatch(
+        /## Corrections\n\n- \d{4}-\d{2}-\d{2}: sre-bot said ".+"; it was: the deployment dropped/,
+      );
+      expect(skillAfter).toMatch(/log~".*PAYMENTS_DB_URL.*" \^2/);
+      expect((await store.corrections.get(correction?.id ?? ''))?.status).toBe('proposed');
+
+      // skills ci on the PR branch: green, the regression scenario and the bundled one better than on main.
+      const ci = await repositoryClone('ci', pull?.head ?? '');
+      const report = await runSkillsCi({
+        skillsDir: join(ci, 'skills'),
+        scenarioDirs: [join(ci, 'scenarios'), join(ci, 'scenarios', 'regressions')],
+        changedSince: 'origin/main',
+        cwd: ci,
+        lint,
+      });
+      expect(report.failures).toEqual([]);
+      expect(report.exitCode).toBe(0);
+      expect(report.cases.map((item) => [item.isRegression, item.head.isPassed, item.change])).toEqual(
+        expect.arrayContaining([
+          [true, true, 'better'],
+          [false, true, 'better'],
+        ]),
+      );
+
+      // Merge on the fake host; the merge check marks it merged and the served skills hot-reload.
+      const reloaded = new Promise<void>((resolve) => {
+        const off = catalog.on('skill-update', (update) => {
+          if (update.name === SKILL) {
+            off();
+            resolve();
+          }
+        });
+      });
+      const state = await provider().getPullRequest(SKILLS, pull?.number ?? 0);
+      await provider().getPullRequest(SKILLS, pull?.number ?? 0);
+      await provider().mergePullRequest(SKILLS, pull?.number ?? 0, { sha: state.headSha, title: pull?.title ?? '' });
+      const merged = await learning.syncMerged();
+      expect(merged).toMatchObject([{ skill: SKILL, correctionIds: [correction?.id] }]);
+      await reloaded;
+      expect((await store.corrections.get(correction?.id ?? ''))?.status).toBe('merged');
+
+      // The same question, answered right, citing the skill version that carries the correction.
+      const right = await ask(nextEventTs());
+      expect(right.answer.skills[0]).toBe(SKILL);
+      expect(right.answer.rootCause).toContain('PAYMENTS_DB_URL');
+      const version = (await gitIn(served, ['log', '-1', '--format=%H', '--', `skills/${SKILL}/SKILL.md`])).trim();
+      expect([state.headSha, merged[0]?.mergeSha]).toContain(version);
+      expect((right.answer as Answer).skillVersions?.[SKILL]).toBe(version);
+    },
+    240_000,
+  );
 
   it('captures a thread reply correction once, and a discarded proposal opens no pull request', async () => {
     const thread = nextEventTs();
