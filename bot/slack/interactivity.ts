@@ -20,6 +20,14 @@ export interface InteractivityDeps {
   learning?: CorrectionService;
 }
 
+/** What a button listener receives, as far as these listeners read it. */
+interface ButtonArgs {
+  ack: () => Promise<void>;
+  body: BlockAction;
+  action: ButtonAction;
+  client: App['client'];
+}
+
 const GONE = 'I cannot find that investigation any more, so I could not record this.';
 
 function messagePlace(body: BlockAction): { channel?: string; thread?: string } {
@@ -41,17 +49,7 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
 
   const feedback =
     (rating: FeedbackRating) =>
-    async ({
-      ack,
-      body,
-      action,
-      client,
-    }: {
-      ack: () => Promise<void>;
-      body: BlockAction;
-      action: ButtonAction;
-      client: App['client'];
-    }) => {
+    async ({ ack, body, action, client }: ButtonArgs) => {
       await ack();
       const investigationId = action.value ?? '';
       const { channel, thread } = messagePlace(body);
@@ -74,17 +72,7 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
 
   const openModal =
     (source: 'modal' | 'skill_request') =>
-    async ({
-      ack,
-      body,
-      action,
-      client,
-    }: {
-      ack: () => Promise<void>;
-      body: BlockAction;
-      action: ButtonAction;
-      client: App['client'];
-    }) => {
+    async ({ ack, body, action, client }: ButtonArgs) => {
       await ack();
       const investigationId = action.value ?? '';
       const investigation = investigationId ? await deps.store.investigations.get(investigationId) : undefined;

@@ -33,20 +33,12 @@ export interface Correction {
   createdAt: Date;
 }
 
-export interface NewCorrection {
-  id: string;
-  investigationId: string;
-  userId: string;
-  correctRootCause: string;
-  details?: string;
-  skillName?: string;
-  correctFix?: string;
-  source?: CorrectionSource;
-  channel?: string;
-  thread?: string;
-  /** The Slack view id (or thread message key): a second submit of it finds the first row. */
-  idempotencyKey?: string;
-}
+/** A correction to store: the captured fields, and the key that makes a repeat a no-op. */
+export type NewCorrection = Pick<Correction, 'id' | 'investigationId' | 'userId' | 'correctRootCause'> &
+  Partial<Pick<Correction, 'details' | 'skillName' | 'correctFix' | 'source' | 'channel' | 'thread'>> & {
+    /** The Slack view id (or thread message key): a second submit of it finds the first row. */
+    idempotencyKey?: string;
+  };
 
 function fromRow(row: Record<string, unknown>): Correction {
   const correction: Correction = {

@@ -24,7 +24,6 @@ import { createStore, type Store } from '../../bot/store/store.js';
 import { createLogger } from '../../bot/telemetry/logger.js';
 import { scenarioFromSnapshot } from '../../evaluators/learning/scenario-from-snapshot.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
-import { runSkillsCi } from '../../evaluators/skills-ci/run-skills-ci.js';
 import { listMcpToolNames } from '../../mcp-servers/tool-names.js';
 import { startFakeGithub, type FakeGithub } from '../fakes/git/fake-github.js';
 import {
@@ -41,7 +40,13 @@ import {
   type FakeSlack,
 } from '../fakes/slack/index.js';
 import { bundledScenario } from '../support/pipeline.js';
-import { bundledScenarioFiles, bundledSkills, createSkillsRepository, gitIn } from '../support/skills-repository.js';
+import {
+  bundledScenarioFiles,
+  bundledSkills,
+  createSkillsRepository,
+  gitIn,
+  runSkillsCiIn,
+} from '../support/skills-repository.js';
 
 const SECRET = 'correction-e2e-signing-secret';
 const signed = { signingSecret: SECRET };
@@ -198,15 +203,7 @@ describe('correction loop end to end', () => {
       expect(shown).toContain('PAYMENTS_DB_URL');
       expect(shown).toContain('scenarios/regressions/regression-crashloop-missing-config');
       expect(github.pulls(SKILLS)).toHaveLength(0);
-      const remember = await sendSignedInteraction(
-        url,
-        blockActionsPayload({
-          actionId: CorrectionActionId.remember,
-          value: correction?.id ?? '',
-          message: { ts: nextEventTs(), thread_ts: thread },
-        }),
-        signed,
-      );
+      const remember = await click(CorrectionActionId.remember, correction?.id ?? '', thread);
       expect(remember.status).toBe(200);
       await slack.waitForCall('chat.postMessage', {
         where: (call) => String(call.args['text']).includes('skills pull request'),
@@ -239,13 +236,7 @@ describe('correction loop end to end', () => {
 
       // skills ci on the PR branch: green, the regression scenario and the bundled one better than on main.
       const ci = await repositoryClone('ci', pull?.head ?? '');
-      const report = await runSkillsCi({
-        skillsDir: join(ci, 'skills'),
-        scenarioDirs: [join(ci, 'scenarios'), join(ci, 'scenarios', 'regressions')],
-        changedSince: 'origin/main',
-        cwd: ci,
-        lint,
-      });
+      const report = await runSkillsCiIn(ci, 'origin/main');
       expect(report.failures).toEqual([]);
       expect(report.exitCode).toBe(0);
       expect(report.cases.map((item) => [item.isRegression, item.head.isPassed, item.change])).toEqual(
@@ -300,32 +291,21 @@ describe('correction loop end to end', () => {
     await slack.waitForCall('chat.postEphemeral', {
       where: (call) => JSON.stringify(call.args['blocks'] ?? '').includes(corrections[0]?.id ?? '-'),
     });
-    const discard = await sendSignedInteraction(
-      url,
-      blockActionsPayload({
-        actionId: CorrectionActionId.discard,
-        value: corrections[0]?.id ?? '',
-        message: { ts: nextEventTs(), thread_ts: thread },
-      }),
-      signed,
-    );
+    const discard = await click(CorrectionActionId.discard, corrections[0]?.id ?? '', thread);
     expect(discard.status).toBe(200);
     await waitFor(async () =>
       (await store.corrections.get(corrections[0]?.id ?? ''))?.status === 'discarded' ? true : undefined,
     );
     // Remember after Discard changes nothing: still no new pull request.
-    await sendSignedInteraction(
-      url,
-      blockActionsPayload({
-        actionId: CorrectionActionId.remember,
-        value: corrections[0]?.id ?? '',
-        message: { ts: nextEventTs(), thread_ts: thread },
-      }),
-      signed,
-    );
+    await click(CorrectionActionId.remember, corrections[0]?.id ?? '', thread);
     expect(github.pulls(SKILLS)).toHaveLength(before);
     expect(await store.corrections.listForInvestigation(id)).toHaveLength(1);
   }, 120_000);
+
+  function click(actionId: string, value: string, thread: string) {
+    const payload = blockActionsPayload({ actionId, value, message: { ts: nextEventTs(), thread_ts: thread } });
+    return sendSignedInteraction(url, payload, signed);
+  }
 
   function repositoryPath(): string {
     return join(dir, 'skills.git');

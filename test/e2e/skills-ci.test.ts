@@ -6,7 +6,13 @@ import { proposeSkillChange } from '../../bot/learning/skill-change.js';
 import { listMcpToolNames } from '../../mcp-servers/tool-names.js';
 import { toJunit, toSarif } from '../../evaluators/skills-ci/ci-formats.js';
 import { renderSkillsCiReport, runSkillsCi } from '../../evaluators/skills-ci/run-skills-ci.js';
-import { bundledScenarioFiles, bundledSkills, createSkillsRepository, gitIn } from '../support/skills-repository.js';
+import {
+  bundledScenarioFiles,
+  bundledSkills,
+  createSkillsRepository,
+  gitIn,
+  runSkillsCiIn,
+} from '../support/skills-repository.js';
 
 const lint = { knownTools: new Set(listMcpToolNames()) };
 
@@ -55,13 +61,7 @@ describe('skills ci', () => {
   });
 
   it('fails on a change that makes another scenario worse, naming it in the A/B report, JUnit and SARIF', async () => {
-    const report = await runSkillsCi({
-      skillsDir: join(work, 'skills'),
-      scenarioDirs: [join(work, 'scenarios'), join(work, 'scenarios', 'regressions')],
-      changedSince: 'HEAD~1',
-      cwd: work,
-      lint,
-    });
+    const report = await runSkillsCiIn(work, 'HEAD~1');
     expect(report.lint.errors).toBe(0);
     expect(report.changedSkills).toEqual(['oomkilled', 'probe-failures']);
     expect(report.cases).toMatchObject([{ scenario: 'oomkilled', involvesChanged: true, change: 'worse' }]);

@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { createGitRepo, type GitRepo } from '../../evaluators/sandbox/git/git-repo.js';
+import { runSkillsCi, type SkillsCiReport } from '../../evaluators/skills-ci/run-skills-ci.js';
+import { listMcpToolNames } from '../../mcp-servers/tool-names.js';
 import { repositoryRoot } from './pipeline.js';
 
 const execFileAsync = promisify(execFile);
@@ -74,4 +76,15 @@ export async function createSkillsRepository(
       return target;
     },
   };
+}
+
+/** `skills ci` in a skills-repository work tree: its skills, its scenarios and regression scenarios. */
+export function runSkillsCiIn(work: string, changedSince: string): Promise<SkillsCiReport> {
+  return runSkillsCi({
+    skillsDir: join(work, 'skills'),
+    scenarioDirs: [join(work, 'scenarios'), join(work, 'scenarios', 'regressions')],
+    changedSince,
+    cwd: work,
+    lint: { knownTools: new Set(listMcpToolNames()) },
+  });
 }
