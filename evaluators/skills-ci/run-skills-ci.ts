@@ -102,8 +102,9 @@ async function runAll(
   scenarios: ReadonlyArray<{ scenario: Scenario }>,
   label: string,
   onProgress?: (line: string) => void,
-): Promise<Map<string, Verdict & { skills: string[] }>> {
+): Promise<{ verdicts: Map<string, Verdict & { skills: string[] }>; skillNames: Set<string> }> {
   const catalog = await createSkillCatalog({ roots: [skillsDir] });
+  const skillNames = new Set(catalog.list().map((skill) => skill.name));
   const db = await createPgliteDatabase();
   await migrate(db);
   const store = createStore(db);
@@ -123,7 +124,7 @@ async function runAll(
     await catalog.close();
     await store.close();
   }
-  return verdicts;
+  return { verdicts, skillNames };
 }
 
 /**
@@ -137,8 +138,8 @@ export async function runSkillsCi(options: SkillsCiOptions): Promise<SkillsCiRep
   const scenarios = await loadScenarios(options.scenarioDirs);
   const base = options.changedSince ? await baseSkills(options.skillsDir, options.changedSince) : undefined;
   try {
-    const head = await runAll(options.skillsDir, scenarios, 'B', options.onProgress);
-    const before = base ? await runAll(base.dir, scenarios, 'A', options.onProgress) : undefined;
+    const { verdicts: head, skillNames } = await runAll(options.skillsDir, scenarios, 'B', options.onProgress);
+    const before = base ? (await runAll(base.dir, scenarios, 'A', options.onProgress)).verdicts : undefined;
     const changed = new Set(base?.changed ?? []);
     const cases: ScenarioCase[] = scenarios.map(({ scenario, file, isRegression }) => {
       const after = head.get(scenario.name) as Verdict & { skills: string[] };
@@ -158,6 +159,9 @@ export async function runSkillsCi(options: SkillsCiOptions): Promise<SkillsCiRep
       };
     });
     const failures = [
+      ...scenarios
+        .filter(({ scenario }) => !skillNames.has(scenario.expect.skill))
+        .map(({ scenario }) => `${scenario.name} expects skill ${scenario.expect.skill}, which the skills do not have`),
       ...(lint.errors > 0 ? [`${lint.errors} lint error${lint.errors === 1 ? '' : 's'}`] : []),
       ...cases
         .filter((item) => item.change === 'worse')

@@ -75,7 +75,7 @@ describe('skills ci', () => {
     expect(sarif.runs[0]?.results).toContainEqual(
       expect.objectContaining({ ruleId: 'scenario-worse', message: { text: expect.stringContaining('oomkilled') } }),
     );
-  }, 180_000);
+  }, 400_000);
 
   it('passes once the change is reverted (the same scenarios, nothing worse)', async () => {
     await gitIn(work, ['revert', '--no-edit', 'HEAD']);
@@ -89,5 +89,5 @@ describe('skills ci', () => {
     expect(report.failures).toEqual([]);
     expect(report.exitCode).toBe(0);
     expect(await readFile(join(work, 'skills', 'oomkilled', 'SKILL.md'), 'utf8')).not.toContain('!reason~"OOMKilled"');
-  }, 180_000);
+  }, 400_000);
 });
