@@ -271,7 +271,7 @@ describe('correction loop end to end', () => {
       expect([state.headSha, merged[0]?.mergeSha]).toContain(version);
       expect((right.answer as Answer).skillVersions?.[SKILL]).toBe(version);
     },
-    240_000,
+    400_000,
   );
 
   it('captures a thread reply correction once, and a discarded proposal opens no pull request', async () => {
@@ -300,7 +300,7 @@ describe('correction loop end to end', () => {
     await click(CorrectionActionId.remember, corrections[0]?.id ?? '', thread);
     expect(github.pulls(SKILLS)).toHaveLength(before);
     expect(await store.corrections.listForInvestigation(id)).toHaveLength(1);
-  }, 120_000);
+  }, 200_000);
 
   function click(actionId: string, value: string, thread: string) {
     const payload = blockActionsPayload({ actionId, value, message: { ts: nextEventTs(), thread_ts: thread } });
