@@ -96,6 +96,15 @@ export interface CorrectionFlowDeps {
  * no proposal can be built, says so in one sentence; the correction stays stored.
  */
 export async function offerProposal(client: Client, deps: CorrectionFlowDeps, correction: Correction): Promise<void> {
+  try {
+    await offerOrExplain(client, deps, correction);
+  } catch (error) {
+    // Even the one-sentence explanation failed to post (Slack down): the correction stays stored and open.
+    deps.logger.warn({ event: 'correction-offer-error', correctionId: correction.id, err: error }, 'offer not posted');
+  }
+}
+
+async function offerOrExplain(client: Client, deps: CorrectionFlowDeps, correction: Correction): Promise<void> {
   if (!correction.channel) return;
   const place = {
     channel: correction.channel,
@@ -128,19 +137,22 @@ export function registerCorrectionActions(app: App, deps: CorrectionFlowDeps): v
   };
   app.action<BlockAction<ButtonAction>>(CorrectionActionId.remember, async ({ ack, body, action, client }) => {
     await ack();
-    try {
-      const { correction, pullRequest } = await deps.learning.remember(action.value ?? '', body.user.id);
-      await reply(client, body, `Remembered. Skill pull request for review: ${pullRequest.url}`);
-      if (correction.channel)
-        await client.chat.postMessage({
-          channel: correction.channel,
-          ...(correction.thread ? { thread_ts: correction.thread } : {}),
-          text: `<@${body.user.id}>'s correction is now a skills pull request for SRE review: ${pullRequest.url}`,
-        });
-    } catch (error) {
-      deps.logger.warn({ event: 'correction-remember-error', err: error }, 'remember failed');
-      await reply(client, body, `I could not open the pull request: ${errorMessage(error)}`);
-    }
+    // Opening the pull request takes several Git host calls: after the ack, never inside Slack's window.
+    void (async () => {
+      try {
+        const { correction, pullRequest } = await deps.learning.remember(action.value ?? '', body.user.id);
+        await reply(client, body, `Remembered. Skill pull request for review: ${pullRequest.url}`);
+        if (correction.channel)
+          await client.chat.postMessage({
+            channel: correction.channel,
+            ...(correction.thread ? { thread_ts: correction.thread } : {}),
+            text: `<@${body.user.id}>'s correction is now a skills pull request for SRE review: ${pullRequest.url}`,
+          });
+      } catch (error) {
+        deps.logger.warn({ event: 'correction-remember-error', err: error }, 'remember failed');
+        await reply(client, body, `I could not open the pull request: ${errorMessage(error)}`).catch(() => undefined);
+      }
+    })();
   });
   app.action<BlockAction<ButtonAction>>(CorrectionActionId.discard, async ({ ack, body, action, client }) => {
     await ack();
@@ -193,6 +205,7 @@ export async function handleCorrectionReply(
     { event: 'correction-recorded', investigationId: investigation.id, correctionId: correction.id, source: 'thread' },
     'correction recorded',
   );
-  if (correction.isNew) await offerProposal(client, deps, correction);
+  // Building the proposal reads the skills repository: never inside Slack's 3-second window.
+  if (correction.isNew) void offerProposal(client, deps, correction);
   return true;
 }

@@ -135,7 +135,8 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
       'correction recorded',
     );
     if (deps.learning) {
-      await offerProposal(client, { learning: deps.learning, logger: deps.logger }, correction);
+      // Building the proposal reads the skills repository: after the ack, outside Slack's 3-second window.
+      void offerProposal(client, { learning: deps.learning, logger: deps.logger }, correction);
       return;
     }
     if (target.channel) {
