@@ -52,6 +52,11 @@ export interface Answer extends Finding {
   mode: 'model' | 'triage';
   question: string;
   skills: string[];
+  /**
+   * The version each skill in `skills` was served at: the skills-repository commit that last
+   * touched it, or `sha256:<first 12>` of the file when its folder is not a git work tree.
+   */
+  skillVersions?: Record<string, string>;
   instances: string[];
   /** Plain notes for people: fallbacks taken, instances unreachable, no model used. */
   notes: string[];
@@ -68,3 +73,10 @@ export interface Answer extends Finding {
 /** What an investigation ends with: an answer, or a clarifying question when truly ambiguous. */
 export type InvestigationOutcome =
   { kind: 'answer'; answer: Answer } | { kind: 'clarify'; question: string; options: string[]; notes: string[] };
+
+/** A skill as an answer cites it: `name@version` (a commit is shortened to 12), or the name alone. */
+export function citeSkill(answer: Pick<Answer, 'skillVersions'>, name: string): string {
+  const version = answer.skillVersions?.[name];
+  if (!version) return name;
+  return `${name}@${/^[0-9a-f]{40}$/.test(version) ? version.slice(0, 12) : version}`;
+}

@@ -139,6 +139,8 @@ export interface SkillCatalog {
   readFile(name: string, path: string): Promise<string | undefined>;
   match(evidence: EvidenceBundle): SkillMatchResult[];
   search(query: string, limit: number): SkillSummary[];
+  /** The version a skill is served at (commit, or content hash); answers cite it. */
+  version?(name: string): Promise<string | undefined>;
 }
 
 /** Where each tool call is audited. */

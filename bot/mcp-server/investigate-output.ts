@@ -13,6 +13,10 @@ const answerOutput = z.object({
   nextSteps: z.array(z.string()),
   fix: z.object({ description: z.string(), path: z.string().optional(), change: z.string().optional() }).optional(),
   skills: z.array(z.string()),
+  skillVersions: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('The version each skill was served at: the skills-repository commit, or sha256:<hash>'),
   instances: z.array(z.string()),
   notes: z.array(z.string()),
   usage: z.object({

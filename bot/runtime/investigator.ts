@@ -10,7 +10,9 @@ import type { Store } from '../store/store.js';
 import { Attr, SpanName } from '../telemetry/attributes.js';
 import type { BotMetrics } from '../telemetry/bot-metrics.js';
 import { contextFromTraceparent, inSpan } from '../telemetry/tracing.js';
+import { recordSnapshot, withSkillVersions, type SourceReader } from './investigation-snapshot.js';
 import { storeToolCallRecorder } from './store-recorder.js';
+import type { Logger } from '../telemetry/logger.js';
 
 /**
  * One question to investigate, in the one shape every caller uses: `ask`, `eval` and `demo` build
@@ -94,6 +96,9 @@ export function createInvestigator(deps: {
   now?: () => number;
   /** Prometheus counters of the role (outcomes, modes, tool calls, cost); absent in CLI runs. */
   metrics?: BotMetrics;
+  /** Reads the app's source files for the investigation snapshot (the correction loop's scenario). */
+  readSources?: SourceReader;
+  logger?: Logger;
 }): Investigator {
   const now = deps.now ?? (() => Date.now());
   const open = (job: InvestigationJob): Promise<Investigation> =>
@@ -146,7 +151,15 @@ export function createInvestigator(deps: {
         },
         deps.settings ?? defaultInvestigationSettings,
       );
+      await recordSnapshot({
+        store: deps.store,
+        investigationId: id,
+        question: job.question,
+        ...(deps.readSources ? { readSources: deps.readSources } : {}),
+        ...(deps.logger ? { logger: deps.logger } : {}),
+      });
       if (outcome.kind === 'answer') {
+        outcome.answer = await withSkillVersions(outcome.answer, deps.catalog);
         const { usage } = outcome.answer;
         await deps.store.investigations.finish(id, {
           status: 'answered',

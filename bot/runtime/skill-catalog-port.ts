@@ -33,6 +33,12 @@ export function skillCatalogPort(catalog: SkillCatalog): AgentSkillCatalog {
           .filter((hit) => !hit.isCounter)
           .map((hit) => ({ signal: hit.signal, line: hit.line, source: hit.source, weight: hit.weight })),
       })),
+    async version(name) {
+      const skill = catalog.get(name);
+      if (!skill) return undefined;
+      const commit = await catalog.lastCommit(name);
+      return commit?.sha ?? `sha256:${skill.provenance.sha256.slice(0, 12)}`;
+    },
     search: (query, limit) =>
       catalog.search(query, { limit }).map((hit) => ({ name: hit.name, description: hit.description })),
   };

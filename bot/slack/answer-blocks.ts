@@ -1,4 +1,4 @@
-import type { Answer } from '../agent/answer.js';
+import { citeSkill, type Answer } from '../agent/answer.js';
 import { usageLine } from '../agent/render/render-text.js';
 import { choiceBlocks } from './choice-buttons.js';
 
@@ -19,6 +19,7 @@ export const ActionId = {
   helpful: 'feedback_helpful',
   notHelpful: 'feedback_not_helpful',
   correct: 'correct_this',
+  writeSkill: 'write_skill',
 } as const;
 
 const SECTION_LIMIT = 3_000;
@@ -62,7 +63,7 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
   }
   const context = [
     `${CONFIDENCE_ICON[answer.confidence]} confidence ${answer.confidence}`,
-    answer.skills.length > 0 ? `skills: ${answer.skills.join(', ')}` : undefined,
+    answer.skills.length > 0 ? `skills: ${answer.skills.map((name) => citeSkill(answer, name)).join(', ')}` : undefined,
     answer.instances.length > 0 ? `instances: ${answer.instances.join(', ')}` : undefined,
     usageLine(answer),
   ].filter(Boolean);
@@ -90,6 +91,9 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
       button(':thumbsdown: Not helpful', ActionId.notHelpful),
     );
   if (actions.correct) buttons.push(button('Correct this', ActionId.correct));
+  // No skill explained it: offer to teach one (the same scaffold and pull request as a correction).
+  if (actions.correct && answer.rootCause.startsWith('Undetermined'))
+    buttons.push(button('Write a skill for this', ActionId.writeSkill));
   if (buttons.length > 0)
     blocks.push({ type: 'actions', block_id: `answer-actions-${investigationId}`.slice(0, 255), elements: buttons });
   return blocks;

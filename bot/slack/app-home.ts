@@ -1,6 +1,6 @@
 import type { App, types } from '@slack/bolt';
 import { escapeMrkdwn } from './answer-blocks.js';
-import type { Correction } from '../store/corrections-repository.js';
+import { CORRECTION_STATUSES, type Correction, type CorrectionStatus } from '../store/corrections-repository.js';
 import type { Investigation } from '../store/investigations-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -46,11 +46,20 @@ function investigationLine(investigation: Investigation): string {
 
 function correctionLine(correction: Correction): string {
   const skill = correction.skillName ? ` · skill \`${escapeMrkdwn(correction.skillName)}\`` : '';
+  const pr = correction.skillPrUrl ? ` · <${correction.skillPrUrl}|pull request>` : '';
+  const version = correction.mergeSha ? ` · \`${correction.mergeSha.slice(0, 12)}\`` : '';
   return (
     `• <@${correction.userId}> ${slackDate(correction.createdAt)}: ` +
-    `${escapeMrkdwn(clip(correction.correctRootCause, 160))}${skill} (${correction.status.replace(/_/g, ' ')})`
+    `${escapeMrkdwn(clip(correction.correctRootCause, 160))}${skill}${pr}${version}`
   );
 }
+
+const STATE_TITLE: Record<CorrectionStatus, string> = {
+  open: 'Open (waiting for Remember / Discard)',
+  proposed: 'Proposed (skill pull request in review)',
+  merged: 'Merged (served by the skills)',
+  discarded: 'Discarded',
+};
 
 /** Splits lines into sections under Slack's 3,000-character section limit. */
 function sections(lines: string[]): HomeBlock[] {
@@ -71,9 +80,18 @@ function sections(lines: string[]): HomeBlock[] {
 export function homeView(input: {
   health: HealthSummary;
   investigations: Investigation[];
-  corrections: Correction[];
+  /** The newest corrections of each state. */
+  corrections: Partial<Record<CorrectionStatus, Correction[]>>;
   supportChannels: string[];
 }): types.HomeView {
+  const correctionBlocks = CORRECTION_STATUSES.flatMap((state): HomeBlock[] => {
+    const list = input.corrections[state] ?? [];
+    if (list.length === 0) return [];
+    return [
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `*${STATE_TITLE[state]}*: ${list.length}` }] },
+      ...sections(list.map(correctionLine)),
+    ];
+  });
   const scope =
     input.supportChannels.length > 0 ? `in ${input.supportChannels.map((id) => `<#${id}>`).join(', ')}` : 'everywhere';
   const blocks: HomeBlock[] = [
@@ -93,15 +111,15 @@ export function homeView(input: {
           } satisfies HomeBlock,
         ]),
     { type: 'divider' },
-    { type: 'section', text: { type: 'mrkdwn', text: '*Open corrections*' } },
-    ...(input.corrections.length > 0
-      ? sections(input.corrections.map(correctionLine))
+    { type: 'section', text: { type: 'mrkdwn', text: '*Corrections*' } },
+    ...(correctionBlocks.length > 0
+      ? correctionBlocks
       : [
           {
             type: 'section',
             text: {
               type: 'mrkdwn',
-              text: 'None open. Press *Correct this* under an answer when sre-bot gets it wrong.',
+              text: 'None yet. Press *Correct this* under an answer when sre-bot gets it wrong.',
             },
           } satisfies HomeBlock,
         ]),
@@ -131,7 +149,9 @@ export function registerAppHome(app: App, deps: AppHomeDeps): void {
         ...(supportChannels.length > 0 ? { channels: supportChannels } : {}),
         limit,
       }),
-      deps.store.corrections.listOpen(limit),
+      Promise.all(CORRECTION_STATUSES.map((state) => deps.store.corrections.listByStatus(state, limit))).then((lists) =>
+        Object.fromEntries(CORRECTION_STATUSES.map((state, index) => [state, lists[index] ?? []])),
+      ),
     ]);
     await client.views.publish({
       user_id: event.user,

@@ -10,12 +10,15 @@ export const CORRECTION_CALLBACK_ID = 'correct_this_modal';
 export const CorrectionField = {
   rootCause: { block: 'root_cause', action: 'root_cause_input' },
   details: { block: 'details', action: 'details_input' },
+  fix: { block: 'fix', action: 'fix_input' },
   skill: { block: 'skill', action: 'skill_select' },
 } as const;
 
 /** Where the correction belongs; travels in the modal's private_metadata. */
 export interface CorrectionTarget {
   investigationId: string;
+  /** `skill_request`: opened by "Write a skill for this" (no skill matched). */
+  source?: 'modal' | 'skill_request';
   channel?: string;
   thread?: string;
 }
@@ -68,6 +71,19 @@ export function correctionModal(
         placeholder: { type: 'plain_text', text: 'How you found it, what the bot missed' },
       },
     },
+    {
+      type: 'input',
+      block_id: CorrectionField.fix.block,
+      optional: true,
+      label: { type: 'plain_text', text: 'Right fix' },
+      element: {
+        type: 'plain_text_input',
+        action_id: CorrectionField.fix.action,
+        multiline: true,
+        max_length: 1_500,
+        placeholder: { type: 'plain_text', text: 'What to change in git, if you know it' },
+      },
+    },
   );
   if (skills.length > 0) {
     blocks.push({
@@ -87,7 +103,10 @@ export function correctionModal(
     type: 'modal',
     callback_id: CORRECTION_CALLBACK_ID,
     private_metadata: JSON.stringify(target),
-    title: { type: 'plain_text', text: 'Correct this answer' },
+    title: {
+      type: 'plain_text',
+      text: target.source === 'skill_request' ? 'Write a skill for this' : 'Correct this answer',
+    },
     submit: { type: 'plain_text', text: 'Save correction' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
@@ -96,7 +115,7 @@ export function correctionModal(
 
 /** A submitted correction, validated. */
 export type CorrectionSubmission =
-  | { ok: true; target: CorrectionTarget; rootCause: string; details?: string; skillName?: string }
+  | { ok: true; target: CorrectionTarget; rootCause: string; details?: string; fix?: string; skillName?: string }
   | { ok: false; errors: Record<string, string> };
 
 type StateValues = Record<
@@ -116,6 +135,7 @@ export function parseCorrectionSubmission(privateMetadata: string, values: State
   }
   const rootCause = values[CorrectionField.rootCause.block]?.[CorrectionField.rootCause.action]?.value?.trim() ?? '';
   const details = values[CorrectionField.details.block]?.[CorrectionField.details.action]?.value?.trim() ?? '';
+  const fix = values[CorrectionField.fix.block]?.[CorrectionField.fix.action]?.value?.trim() ?? '';
   const skillName = values[CorrectionField.skill.block]?.[CorrectionField.skill.action]?.selected_option?.value ?? '';
   if (!target)
     return {
@@ -130,5 +150,12 @@ export function parseCorrectionSubmission(privateMetadata: string, values: State
       ok: false,
       errors: { [CorrectionField.rootCause.block]: 'Write the correct root cause (a few words at least).' },
     };
-  return { ok: true, target, rootCause, ...(details ? { details } : {}), ...(skillName ? { skillName } : {}) };
+  return {
+    ok: true,
+    target,
+    rootCause,
+    ...(details ? { details } : {}),
+    ...(fix ? { fix } : {}),
+    ...(skillName ? { skillName } : {}),
+  };
 }

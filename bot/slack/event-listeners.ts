@@ -3,6 +3,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { ChannelDirectory } from './channel-config.js';
 import { isIgnoredMessage, mentionsUser, questionFrom, type IncomingMessage } from './message-text.js';
 import type { QuestionIntake } from './question-intake.js';
+import type { ThreadReply } from './correction-flow.js';
 
 /** Prompts shown when someone opens a new AI-app thread (at most four). */
 export const SUGGESTED_PROMPTS = [
@@ -19,6 +20,11 @@ export interface EventListenerDeps {
   intake: QuestionIntake;
   channels: ChannelDirectory;
   logger: Logger;
+  /**
+   * A thread reply that may be a correction ("that's wrong, it was …"); true when it was one and
+   * is handled, so it is not also taken as a question.
+   */
+  onThreadReply?: (reply: ThreadReply, client: App['client']) => Promise<boolean>;
 }
 
 function eventIdOf(body: unknown): string {
@@ -74,10 +80,14 @@ export function registerEventListeners(app: App, deps: EventListenerDeps): void 
     );
   });
 
-  app.event('message', async ({ event, body, context }) => {
+  app.event('message', async ({ event, body, context, client }) => {
     // Every message variant carries a subset of these fields; the filter checks them.
     const message = event as unknown as IncomingMessage;
     if (isIgnoredMessage(message, context) || !message.channel || !message.ts || !message.user) return;
+    if (deps.onThreadReply && message.thread_ts && message.thread_ts !== message.ts) {
+      const reply = { channel: message.channel, thread: message.thread_ts, ts: message.ts, user: message.user };
+      if (await deps.onThreadReply({ ...reply, ...(message.text ? { text: message.text } : {}) }, client)) return;
+    }
     const team = teamOf(body);
     const common = {
       channel: message.channel,

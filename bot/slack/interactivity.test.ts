@@ -174,6 +174,18 @@ describe('answer buttons and the correction modal', () => {
         where: (call) => call.args['thread_ts'] === thread,
       });
       expect(String(confirmation.args['text'])).toContain('corrected this answer');
+      // Slack redelivers the same view submission (double click, retry): still one correction, one thank-you.
+      const again = await sendSignedInteraction(
+        url,
+        viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }),
+        signed,
+      );
+      expect(again.status).toBe(200);
+      expect(await store.corrections.listForInvestigation('inv-1')).toHaveLength(1);
+      const thanks = slack.calls.filter(
+        (call) => call.method === 'chat.postMessage' && String(call.args['text']).includes('corrected this answer'),
+      );
+      expect(thanks).toHaveLength(1);
     },
   );
 

@@ -6,6 +6,8 @@ import type { FeedbackRating } from '../store/feedback-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { CORRECTION_CALLBACK_ID, correctionModal, parseCorrectionSubmission } from './correction-modal.js';
+import { offerProposal } from './correction-flow.js';
+import type { CorrectionService } from '../learning/correction-service.js';
 
 /** Dependencies of the button and modal listeners. */
 export interface InteractivityDeps {
@@ -14,6 +16,16 @@ export interface InteractivityDeps {
   skillNames: () => string[];
   logger: Logger;
   newId?: () => string;
+  /** The correction loop; without it a correction is stored and thanked, nothing proposed. */
+  learning?: CorrectionService;
+}
+
+/** What a button listener receives, as far as these listeners read it. */
+interface ButtonArgs {
+  ack: () => Promise<void>;
+  body: BlockAction;
+  action: ButtonAction;
+  client: App['client'];
 }
 
 const GONE = 'I cannot find that investigation any more, so I could not record this.';
@@ -37,17 +49,7 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
 
   const feedback =
     (rating: FeedbackRating) =>
-    async ({
-      ack,
-      body,
-      action,
-      client,
-    }: {
-      ack: () => Promise<void>;
-      body: BlockAction;
-      action: ButtonAction;
-      client: App['client'];
-    }) => {
+    async ({ ack, body, action, client }: ButtonArgs) => {
       await ack();
       const investigationId = action.value ?? '';
       const { channel, thread } = messagePlace(body);
@@ -68,29 +70,38 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
   app.action<BlockAction<ButtonAction>>(ActionId.helpful, feedback('helpful'));
   app.action<BlockAction<ButtonAction>>(ActionId.notHelpful, feedback('not_helpful'));
 
-  app.action<BlockAction<ButtonAction>>(ActionId.correct, async ({ ack, body, action, client }) => {
-    await ack();
-    const investigationId = action.value ?? '';
-    const investigation = investigationId ? await deps.store.investigations.get(investigationId) : undefined;
-    const { channel, thread } = messagePlace(body);
-    if (!investigation) {
-      if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text: GONE });
-      return;
-    }
-    // The stored answer is the pipeline's Answer (or a clarify outcome, which has no root cause).
-    const answer = investigation.answer as Partial<Answer> | undefined;
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: correctionModal(
-        { investigationId, ...(channel ? { channel } : {}), ...(thread ? { thread } : {}) },
-        {
-          ...(answer?.rootCause ? { rootCause: answer.rootCause } : {}),
-          answerSkills: answer?.skills ?? [],
-          catalogSkills: deps.skillNames(),
-        },
-      ),
-    });
-  });
+  const openModal =
+    (source: 'modal' | 'skill_request') =>
+    async ({ ack, body, action, client }: ButtonArgs) => {
+      await ack();
+      const investigationId = action.value ?? '';
+      const investigation = investigationId ? await deps.store.investigations.get(investigationId) : undefined;
+      const { channel, thread } = messagePlace(body);
+      if (!investigation) {
+        if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text: GONE });
+        return;
+      }
+      // The stored answer is the pipeline's Answer (or a clarify outcome, which has no root cause).
+      const answer = investigation.answer as Partial<Answer> | undefined;
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: correctionModal(
+          {
+            investigationId,
+            ...(source === 'skill_request' ? { source } : {}),
+            ...(channel ? { channel } : {}),
+            ...(thread ? { thread } : {}),
+          },
+          {
+            ...(answer?.rootCause ? { rootCause: answer.rootCause } : {}),
+            answerSkills: answer?.skills ?? [],
+            catalogSkills: deps.skillNames(),
+          },
+        ),
+      });
+    };
+  app.action<BlockAction<ButtonAction>>(ActionId.correct, openModal('modal'));
+  app.action<BlockAction<ButtonAction>>(ActionId.writeSkill, openModal('skill_request'));
 
   app.view(CORRECTION_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const submission = parseCorrectionSubmission(view.private_metadata, view.state.values);
@@ -103,19 +114,31 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
       await ack({ response_action: 'errors', errors: { root_cause: GONE } });
       return;
     }
+    // One submit, one row: Slack may deliver the same view submission twice.
     const correction = await deps.store.corrections.create({
       id: newId(),
       investigationId: target.investigationId,
       userId: body.user.id,
       correctRootCause: submission.rootCause,
+      idempotencyKey: view.id,
+      source: target.source ?? 'modal',
+      ...(target.channel ? { channel: target.channel } : {}),
+      ...(target.thread ? { thread: target.thread } : {}),
       ...(submission.details ? { details: submission.details } : {}),
+      ...(submission.fix ? { correctFix: submission.fix } : {}),
       ...(submission.skillName ? { skillName: submission.skillName } : {}),
     });
     await ack();
+    if (!correction.isNew) return;
     deps.logger.info(
       { event: 'correction-recorded', investigationId: target.investigationId, correctionId: correction.id },
       'correction recorded',
     );
+    if (deps.learning) {
+      // Building the proposal reads the skills repository: after the ack, outside Slack's 3-second window.
+      void offerProposal(client, { learning: deps.learning, logger: deps.logger }, correction);
+      return;
+    }
     if (target.channel) {
       const skill = submission.skillName ? ` for skill \`${submission.skillName}\`` : '';
       await client.chat.postMessage({

@@ -270,7 +270,7 @@ describe('Slack receiver: questions become investigation jobs', () => {
     );
   });
 
-  it('publishes App Home with the health line, recent investigations and open corrections', async () => {
+  it('publishes App Home with the health line, recent investigations and corrections by state', async () => {
     await store.investigations.create({
       id: 'inv-home',
       source: 'slack',
@@ -298,6 +298,9 @@ describe('Slack receiver: questions become investigation jobs', () => {
     expect(view).toContain('Queue: 2 waiting, 1 running, 0 failed');
     expect(view).toContain('why is payments degraded?');
     expect(view).toContain('the memory limit in values-prod.yaml');
+    // Corrections are listed by state.
+    expect(view).toContain('Open (waiting for Remember / Discard)*: 1');
+    expect(view).not.toContain('Merged (served by the skills)');
     expect(view).not.toContain('secret question elsewhere');
     expect(slack.state.homeViews.get(FAKE_WORKSPACE.humanUserId)).toBeDefined();
   });

@@ -13,6 +13,8 @@ import { registerEventListeners } from './event-listeners.js';
 import { createHealthProbe, type HealthProbe } from './health-probe.js';
 import { registerChoiceButtons } from './choice-buttons.js';
 import { registerInteractivity } from './interactivity.js';
+import { handleCorrectionReply, registerCorrectionActions } from './correction-flow.js';
+import type { CorrectionService } from '../learning/correction-service.js';
 import { handleRcaCommand, registerRcaActions } from './rca-actions.js';
 import type { RcaService } from '../rca/rca-service.js';
 import type { FixJob } from '../fix/fix-jobs.js';
@@ -44,6 +46,8 @@ export interface SlackAppDeps {
   rca?: { service: RcaService; pageUrl?: (rcaId: string) => string };
   /** The fix loop's queue: when set, Propose fix / Approve / Reject clicks are enqueued on it. */
   fixQueue?: JobQueue<FixJob>;
+  /** The correction loop: when set, corrections are offered for Remember / Discard and become skill PRs. */
+  learning?: CorrectionService;
 }
 
 /**
@@ -138,7 +142,19 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     ...(deps.attempts ? { attempts: deps.attempts } : {}),
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
-  registerEventListeners(app, { intake, channels: deps.channels, logger: deps.logger });
+  const learning = deps.learning;
+  registerEventListeners(app, {
+    intake,
+    channels: deps.channels,
+    logger: deps.logger,
+    ...(learning
+      ? {
+          onThreadReply: (reply, client) =>
+            handleCorrectionReply(client, { learning, store: deps.store, logger: deps.logger }, reply),
+        }
+      : {}),
+  });
+  if (learning) registerCorrectionActions(app, { learning, logger: deps.logger });
   const rca = deps.rca
     ? {
         service: deps.rca.service,
@@ -158,6 +174,7 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     skillNames: deps.skillNames,
     logger: deps.logger,
     ...(deps.newId ? { newId: deps.newId } : {}),
+    ...(learning ? { learning } : {}),
   });
   registerChoiceButtons(app, { intake, logger: deps.logger });
   if (deps.fixQueue) registerFixActions(app, { queue: deps.fixQueue, logger: deps.logger });

@@ -84,20 +84,36 @@ describe.each(databaseBackends)('store on $backend', ({ create }) => {
     expect(await store.feedback.summary('inv-1')).toEqual({ helpful: 1, not_helpful: 1 });
   });
 
-  it('links corrections to the investigation and tracks their status', async () => {
-    await store.corrections.create({
+  it('links corrections to the investigation, stores one per view and moves state by compare-and-set', async () => {
+    const input = {
       id: 'cor-1',
       investigationId: 'inv-1',
       userId: 'U2',
       correctRootCause: 'the registry was down',
       skillName: 'image-pull-errors',
-    });
+      idempotencyKey: 'V123',
+    };
+    expect(await store.corrections.create(input)).toMatchObject({ id: 'cor-1', isNew: true, status: 'open' });
+    // A double submit of the same view: the first row, nothing new.
+    expect(await store.corrections.create({ ...input, id: 'cor-2' })).toMatchObject({ id: 'cor-1', isNew: false });
+    expect(await store.corrections.listForInvestigation('inv-1')).toHaveLength(1);
     expect((await store.corrections.listOpen()).map((c) => c.id)).toContain('cor-1');
-    await store.corrections.update('cor-1', { status: 'skill_pr_opened', skillPrUrl: 'https://git.example/pr/1' });
+    expect(
+      await store.corrections.transition('cor-1', 'open', 'proposed', { skillPrUrl: 'https://git.example/pr/1' }),
+    ).toBe(true);
+    expect(await store.corrections.transition('cor-1', 'open', 'discarded')).toBe(false);
+    expect((await store.corrections.listByStatus('proposed')).map((c) => c.id)).toEqual(['cor-1']);
     expect((await store.corrections.listForInvestigation('inv-1'))[0]).toMatchObject({
-      status: 'skill_pr_opened',
+      status: 'proposed',
       skillPrUrl: 'https://git.example/pr/1',
     });
+  });
+
+  it('keeps one redacted snapshot per investigation', async () => {
+    await store.snapshots.save('inv-1', { calls: [{ tool: 'get_pod_logs', result: { token: 'ghp_x' } }] });
+    await store.snapshots.save('inv-1', { calls: [] });
+    expect(await store.snapshots.get('inv-1')).toEqual({ calls: [] });
+    expect(await store.snapshots.get('inv-none')).toBeUndefined();
   });
 
   it('consumes an approval once, only after approval and before expiry', async () => {

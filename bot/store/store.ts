@@ -5,6 +5,7 @@ import { createFeedbackRepository } from './feedback-repository.js';
 import { createInvestigationsRepository } from './investigations-repository.js';
 import { createPullRequestsRepository } from './pull-requests-repository.js';
 import { createRcasRepository } from './rcas-repository.js';
+import { createSnapshotsRepository } from './snapshots-repository.js';
 import { createToolCallsRepository } from './tool-calls-repository.js';
 
 /** Every repository over one database; the same code on PostgreSQL and PGlite. */
@@ -19,6 +20,7 @@ export function createStore(db: Database, options: { now?: () => Date } = {}) {
     approvals: createApprovalsRepository(db, now),
     pullRequests: createPullRequestsRepository(db, now),
     rcas: createRcasRepository(db, now),
+    snapshots: createSnapshotsRepository(db, now),
     close: () => db.close(),
   };
 }

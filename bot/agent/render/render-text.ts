@@ -1,4 +1,4 @@
-import type { Answer } from '../answer.js';
+import { citeSkill, type Answer } from '../answer.js';
 
 function usageLine(answer: Answer): string {
   const { usage } = answer;
@@ -25,7 +25,8 @@ export function renderAnswerText(answer: Answer): string {
     if (answer.fix.change) lines.push(...answer.fix.change.split('\n').map((line) => `  ${line}`));
   }
   lines.push('', `Confidence: ${answer.confidence}`);
-  if (answer.skills.length > 0) lines.push(`Skills: ${answer.skills.join(', ')}`);
+  if (answer.skills.length > 0)
+    lines.push(`Skills: ${answer.skills.map((name) => citeSkill(answer, name)).join(', ')}`);
   if (answer.instances.length > 0) lines.push(`Instances: ${answer.instances.join(', ')}`);
   for (const note of answer.notes) lines.push(`Note: ${note}`);
   lines.push(`(${usageLine(answer)}${answer.traceId ? `, trace ${answer.traceId}` : ''})`);

@@ -9,6 +9,7 @@ import { loadSkillsConfig } from '../../skills/config.js';
 import { formatLintReport, lintPaths } from '../../skills/lint/lint-paths.js';
 import { renderSkillTemplate, skillNameProblem } from '../../skills/scaffold.js';
 import { SKILL_FILE } from '../../skills/skill-spec.js';
+import { skillsCiCommand } from './skills-ci.js';
 import { parseFlags, parseIntegerFlag, UsageError, writeLine, type CliIo, type Command } from '../command.js';
 
 /** Skill roots: --dir flags, else SKILLS_DIRS, else ./skills, else the packaged library. */
@@ -183,7 +184,7 @@ const showCommand: Command = {
 
 export const skillsCommand: Command = {
   name: 'skills',
-  summary: 'Skill library: lint, new, search, show.',
-  usage: 'skills <lint|new|search|show>',
-  subcommands: [lintCommand, newCommand, searchCommand, showCommand],
+  summary: 'Skill library: lint, new, search, show, ci.',
+  usage: 'skills <lint|new|search|show|ci>',
+  subcommands: [lintCommand, newCommand, searchCommand, showCommand, skillsCiCommand],
 };

@@ -5,7 +5,8 @@ import { createBotMetrics } from '../../telemetry/bot-metrics.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { startRoleTelemetry } from '../role-telemetry.js';
 import { loadSlackRoleConfig } from '../role-config.js';
-import { openRuntime } from '../runtime.js';
+import { openRuntime, resolveSkillRoots } from '../runtime.js';
+import { wireLearning } from '../learning-wiring.js';
 import { parseFlags, parseIntegerFlag, writeLine, type Command } from '../command.js';
 import { createRcaService } from '../../rca/rca-service.js';
 import { loadWebConfig } from '../../web/config.js';
@@ -56,6 +57,8 @@ export const slackCommand: Command = {
       ...(runtime.model ? { model: runtime.model } : {}),
     });
     const pageUrl = rcaPageUrl(webConfig?.SRE_BOT_WEB_URL);
+    // The correction loop (SKILLS_REPOSITORY): Remember / Discard, skills pull requests, merge checks.
+    const learning = wireLearning(io, runtime, resolveSkillRoots(role.runtime, io.cwd).roots);
     const service = createSlackApp(config, {
       queue,
       store: runtime.store,
@@ -64,13 +67,21 @@ export const slackCommand: Command = {
       logger: runtime.logger,
       attempts: config.SRE_BOT_JOB_ATTEMPTS,
       rca: { service: rcas, ...(pageUrl ? { pageUrl } : {}) },
+      ...(learning ? { learning: learning.service } : {}),
     });
+    const stopMergeWatch = learning?.startMergeWatch(service.app.client);
     let worker: RunningWorker | undefined;
     let web: RcaWebServer | undefined;
     try {
       if (workerConfig) {
         const metrics = createBotMetrics(telemetry.registry);
-        worker = startWorkerRole(io, runtime, queue, { config: workerConfig, channels }, { metrics });
+        worker = startWorkerRole(
+          io,
+          runtime,
+          queue,
+          { config: workerConfig, channels },
+          { metrics, ...(learning ? { readSources: learning.readSources } : {}) },
+        );
       }
       const { eventsUrl } = await service.start({
         ...(port !== undefined ? { port } : {}),
@@ -90,6 +101,7 @@ export const slackCommand: Command = {
       }
       await io.stopSignal;
     } finally {
+      stopMergeWatch?.();
       await web?.close();
       await service.stop().catch(() => undefined);
       await worker?.close();

@@ -3,6 +3,7 @@ import { BotError } from '../../errors.js';
 import { McpToolGateway } from '../../gateway-client/mcp-tool-gateway.js';
 import { openQueue } from '../../queue/open-queue.js';
 import type { JobQueue, JobWorker } from '../../queue/queue.js';
+import type { SourceReader } from '../../runtime/investigation-snapshot.js';
 import { createInvestigator, investigationSettings, type Investigator } from '../../runtime/investigator.js';
 import type { ChannelDirectory } from '../../slack/channel-config.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
@@ -13,7 +14,8 @@ import { countingSlackErrors, meterModelClient } from '../../telemetry/metered-c
 import { registerQueueMetrics } from '../queue-metrics.js';
 import { startRoleTelemetry } from '../role-telemetry.js';
 import { loadWorkerRoleConfig, type WorkerRoleConfig } from '../role-config.js';
-import { openRuntime, type Runtime } from '../runtime.js';
+import { openRuntime, resolveSkillRoots, type Runtime } from '../runtime.js';
+import { wireLearning } from '../learning-wiring.js';
 import { parseFlags, parseIntegerFlag, writeLine, type CliIo, type Command } from '../command.js';
 
 const USAGE = 'worker [--concurrency N]';
@@ -71,7 +73,7 @@ export function startWorkerRole(
   runtime: Runtime,
   queue: JobQueue<SlackInvestigationJob>,
   settings: WorkerRoleSettings,
-  options: { concurrency?: number; metrics?: BotMetrics } = {},
+  options: { concurrency?: number; metrics?: BotMetrics; readSources?: SourceReader } = {},
 ): RunningWorker {
   const { config, channels } = settings;
   const gateways = gatewaysFor(config, channels, io.env);
@@ -90,6 +92,8 @@ export function startWorkerRole(
         settings: pipeline,
         ...(model ? { model } : {}),
         ...(metrics ? { metrics } : {}),
+        ...(options.readSources ? { readSources: options.readSources } : {}),
+        logger: runtime.logger,
       });
       investigators.set(gateway, investigator);
     }
@@ -146,7 +150,13 @@ export const workerCommand: Command = {
       registerQueueMetrics(telemetry.registry, queue);
       const metrics = createBotMetrics(telemetry.registry);
       registerApprovalMetrics(telemetry.registry, () => runtime.store.approvals.oldestPendingSince());
-      role = startWorkerRole(io, runtime, queue, settings, { metrics, ...(concurrency ? { concurrency } : {}) });
+      // Snapshots read the app's sources through the correction loop's Git host, when it is configured.
+      const readSources = wireLearning(io, runtime, resolveSkillRoots(config, io.cwd).roots)?.readSources;
+      role = startWorkerRole(io, runtime, queue, settings, {
+        metrics,
+        ...(concurrency ? { concurrency } : {}),
+        ...(readSources ? { readSources } : {}),
+      });
       writeLine(
         io.stderr,
         `sre-bot worker: draining '${INVESTIGATION_QUEUE}' on Redis (concurrency ` +

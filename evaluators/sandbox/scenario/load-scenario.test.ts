@@ -61,7 +61,7 @@ describe('loadScenarioFile', () => {
   it('reports schema errors with file, line and path', async () => {
     const file = await write(
       'bad.yaml',
-      VALID.replace('skill: argocd-drift', 'skill: not-a-skill').replace('date: -1h', 'date: yesterday'),
+      VALID.replace('skill: argocd-drift', 'skill: Not_A_Skill').replace('date: -1h', 'date: yesterday'),
     );
     const error = await loadScenarioFile(file).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ScenarioError);

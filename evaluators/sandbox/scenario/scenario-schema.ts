@@ -118,7 +118,11 @@ const expectSchema = z.strictObject({
   app: z.strictObject({ instance: dnsName, name: dnsName }),
   /** Short facts a correct answer must state (matched case-insensitively). */
   rootCause: z.array(z.string().min(1)).min(1),
-  skill: z.enum(EXPECTED_SKILLS),
+  /**
+   * The skill that should answer: a bundled one, or one the correction loop scaffolded (a
+   * regression scenario travels with its skill; `skills ci` checks the skill exists).
+   */
+  skill: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a skill name (lowercase, hyphens)'),
   fix: z
     .strictObject({
       message: z.string().min(1),

@@ -1,0 +1,219 @@
+import { parseAllDocuments, stringify } from 'yaml';
+import { redactSecrets, REDACTED } from '../security/redact.js';
+import type { StoredToolCall } from '../store/tool-calls-repository.js';
+
+/** One tool result kept in a snapshot: which tool, where, with what, and what it returned. */
+export interface SnapshotEntry {
+  tool: string;
+  instance?: string;
+  arguments: Record<string, unknown>;
+  data: unknown;
+}
+
+/** The Argo CD app the investigation was about, as get_application reported it. */
+export interface SnapshotApp {
+  instance: string;
+  name: string;
+  project?: string;
+  cluster?: string;
+  namespace?: string;
+  source?: { repoURL?: string; path?: string; targetRevision?: string };
+  revision?: string;
+  autoSync?: { prune: boolean; selfHeal: boolean };
+}
+
+/**
+ * What one investigation gathered, redacted, grouped the way a scenario is written: the app and
+ * its state, the objects described, the events, the log lines, the history (deployments,
+ * rollouts), policy results and, when a Git host could be read, the app's source files at the
+ * synced revision. Version 1.
+ */
+export interface InvestigationSnapshot {
+  version: 1;
+  investigationId: string;
+  question: string;
+  takenAt: string;
+  app?: SnapshotApp;
+  appState: SnapshotEntry[];
+  objects: SnapshotEntry[];
+  events: SnapshotEntry[];
+  logs: SnapshotEntry[];
+  history: SnapshotEntry[];
+  policies: SnapshotEntry[];
+  /** Source files of the app (path → text), redacted. */
+  sources: Record<string, string>;
+}
+
+const GROUP_OF: Record<
+  string,
+  keyof Pick<InvestigationSnapshot, 'appState' | 'objects' | 'events' | 'logs' | 'history' | 'policies'>
+> = {
+  get_application: 'appState',
+  get_application_diff: 'appState',
+  get_application_tree: 'appState',
+  list_applications: 'appState',
+  describe_workload: 'objects',
+  get_resource: 'objects',
+  list_resources: 'objects',
+  find_workloads: 'objects',
+  check_service: 'objects',
+  get_namespace_health: 'objects',
+  explain_admission_denial: 'policies',
+  list_policy_violations: 'policies',
+  list_policies: 'policies',
+  list_events: 'events',
+  get_application_events: 'events',
+  get_pod_logs: 'logs',
+  get_application_logs: 'logs',
+  get_rollout_history: 'history',
+};
+
+/** Names of settings that hold secrets (`DB_PASSWORD`, `api-token`, `STRIPE_SECRET_KEY`...). */
+const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key|auth)/i;
+
+/**
+ * A `{name, value}` pair whose name says secret (an env var, a parameter) loses its value; the
+ * key-based redaction cannot see that the value belongs to the name beside it.
+ */
+function redactNamedValues(value: unknown, depth = 0): unknown {
+  if (depth > 40) return REDACTED;
+  if (Array.isArray(value)) return value.map((item) => redactNamedValues(item, depth + 1));
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const isSecretPair = typeof record['name'] === 'string' && SECRET_NAME.test(record['name']) && 'value' in record;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(record)) {
+      out[key] = isSecretPair && key === 'value' ? REDACTED : redactNamedValues(item, depth + 1);
+    }
+    // Secret objects keep their keys, never their data.
+    if (record['kind'] === 'Secret') {
+      for (const field of ['data', 'stringData']) {
+        const data = record[field];
+        if (data && typeof data === 'object')
+          out[field] = Object.fromEntries(Object.keys(data).map((key) => [key, REDACTED]));
+      }
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The one redaction step every snapshot and generated scenario passes through: the shared secret
+ * redaction of bot/security, after blanking secret-named values and Secret data.
+ */
+export function redactForSnapshot<T>(value: T): T {
+  return redactSecrets(redactNamedValues(value)) as T;
+}
+
+/** `- name: DB_PASSWORD` followed by its `value:` line, in text that does not parse as YAML. */
+const NAMED_VALUE_LINES = new RegExp(
+  `(name:\\s*["']?[\\w.-]*${SECRET_NAME.source}[\\w.-]*["']?\\s*\\n\\s*value:\\s*)(.+)`,
+  'gi',
+);
+
+function redactSourceText(text: string): string {
+  return redactForSnapshot(text.replace(NAMED_VALUE_LINES, (_match, prefix: string) => `${prefix}${REDACTED}`));
+}
+
+/** A YAML source file redacted document by document (structure kept), or as text when it is not YAML. */
+export function redactSourceFile(path: string, text: string): string {
+  if (!/\.ya?ml$/i.test(path)) return redactSourceText(text);
+  try {
+    const documents = parseAllDocuments(text);
+    if (!Array.isArray(documents) || documents.some((document) => document.errors.length > 0))
+      return redactSourceText(text);
+    return documents
+      .map((document) => stringify(redactForSnapshot(document.toJS() as unknown), { lineWidth: 0 }))
+      .join('---\n');
+  } catch {
+    return redactSourceText(text);
+  }
+}
+
+function appOf(entry: SnapshotEntry): SnapshotApp | undefined {
+  const data = entry.data as Record<string, unknown> | undefined;
+  if (!data || typeof data['name'] !== 'string' || !entry.instance) return undefined;
+  const destination = (data['destination'] ?? {}) as { name?: string; server?: string; namespace?: string };
+  let cluster = destination.name;
+  if (!cluster && destination.server) {
+    try {
+      cluster = new URL(destination.server).hostname.split('.')[0];
+    } catch {
+      cluster = undefined;
+    }
+  }
+  const source = data['source'] as SnapshotApp['source'] | undefined;
+  const app: SnapshotApp = { instance: entry.instance, name: data['name'] };
+  if (typeof data['project'] === 'string') app.project = data['project'];
+  if (cluster) app.cluster = cluster;
+  if (destination.namespace) app.namespace = destination.namespace;
+  if (source) app.source = source;
+  const revision = data['fullRevision'] ?? data['revision'];
+  if (typeof revision === 'string' && /^[0-9a-f]{7,40}$/.test(revision)) app.revision = revision;
+  const autoSync = data['autoSync'] as SnapshotApp['autoSync'];
+  if (autoSync) app.autoSync = autoSync;
+  return app;
+}
+
+/**
+ * Builds the snapshot from the investigation's audited tool calls (their structured results),
+ * redacted through `redactForSnapshot`. The app is the first get_application answer naming the
+ * app the question resolved to (`appName`), else the first one.
+ */
+export function buildSnapshot(input: {
+  investigationId: string;
+  question: string;
+  calls: readonly StoredToolCall[];
+  takenAt: Date;
+  appName?: string;
+  sources?: Record<string, string>;
+}): InvestigationSnapshot {
+  const snapshot: InvestigationSnapshot = {
+    version: 1,
+    investigationId: input.investigationId,
+    question: input.question,
+    takenAt: input.takenAt.toISOString(),
+    appState: [],
+    objects: [],
+    events: [],
+    logs: [],
+    history: [],
+    policies: [],
+    sources: {},
+  };
+  for (const call of input.calls) {
+    if (call.outcome !== 'ok' || call.result === undefined) continue;
+    const group = GROUP_OF[call.tool];
+    if (!group) continue;
+    const entry: SnapshotEntry = {
+      tool: call.tool,
+      arguments: call.arguments,
+      data: call.result,
+      ...(call.instance ? { instance: call.instance } : {}),
+    };
+    snapshot[group].push(entry);
+    if (call.tool === 'get_application') {
+      const app = appOf(entry);
+      if (
+        app &&
+        (!snapshot.app || (input.appName && app.name === input.appName && snapshot.app.name !== input.appName))
+      )
+        snapshot.app = app;
+    }
+  }
+  const redacted = redactForSnapshot(snapshot);
+  for (const [path, text] of Object.entries(input.sources ?? {})) redacted.sources[path] = redactSourceFile(path, text);
+  return redacted;
+}
+
+/** Log lines the snapshot holds: describe_workload's crash logs, then the pod logs read, deduplicated. */
+export function snapshotLogLines(snapshot: InvestigationSnapshot): string[] {
+  const fromDescribe = snapshot.objects
+    .filter((entry) => entry.tool === 'describe_workload')
+    .flatMap((entry) =>
+      ((entry.data as { crashLogs?: Array<{ lines?: string[] }> }).crashLogs ?? []).flatMap((log) => log.lines ?? []),
+    );
+  const fromLogs = snapshot.logs.flatMap((entry) => (entry.data as { lines?: string[] }).lines ?? []);
+  return [...new Set([...fromDescribe, ...fromLogs])].slice(0, 20);
+}
