@@ -1,0 +1,16 @@
+-- Durable intake (issue 18): the Slack receiver stores a question before it acknowledges it, and
+-- a relay enqueues what is stored but not yet on the queue. The intake key (Slack event id or
+-- slash-command trigger) makes a redelivered event a no-op; the job column holds the queue job
+-- exactly as it will be enqueued. The stream ts lets a later worker replace a half-streamed
+-- answer; the settled time says the status message no longer shows "Looking into it".
+
+ALTER TABLE investigations ADD COLUMN intake_key text;
+ALTER TABLE investigations ADD COLUMN job jsonb;
+ALTER TABLE investigations ADD COLUMN enqueued_at timestamptz;
+ALTER TABLE investigations ADD COLUMN slack_stream_ts text;
+ALTER TABLE investigations ADD COLUMN slack_status_settled_at timestamptz;
+CREATE UNIQUE INDEX investigations_intake_key_idx ON investigations (intake_key);
+CREATE INDEX investigations_unenqueued_idx ON investigations (started_at)
+  WHERE job IS NOT NULL AND enqueued_at IS NULL;
+CREATE INDEX investigations_open_idx ON investigations (started_at)
+  WHERE status IN ('queued', 'running');
