@@ -43,6 +43,11 @@ export function backoffDelay(baseMs: number, attempt: number, maxMs = 5 * 60 * 1
  * Attempts the queue backend is given: enough for infrastructure retries to fill the retry
  * window at the capped backoff; `classifyFailure` ends a job long before for other failures.
  */
-export function backendAttempts(settings: { attempts: number; backoffMs: number; maxBackoffMs: number; retryWindowMs: number }): number {
+export function backendAttempts(settings: {
+  attempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  retryWindowMs: number;
+}): number {
   return Math.max(settings.attempts, Math.ceil(settings.retryWindowMs / Math.max(settings.backoffMs, 1)) + 2);
 }

@@ -163,7 +163,8 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
     queue.process(
       async (job) => {
         attempts.push(job.attempt);
-        if (job.attempt < 6) throw new BotError('storage_unavailable', 'PostgreSQL is unavailable', { isRetryable: true });
+        if (job.attempt < 6)
+          throw new BotError('storage_unavailable', 'PostgreSQL is unavailable', { isRetryable: true });
       },
       { concurrency: 1 },
     );

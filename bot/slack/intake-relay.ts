@@ -87,7 +87,8 @@ export function createIntakeRelay(deps: IntakeRelayDeps): IntakeRelay {
         'the queue had lost this question; enqueued it again',
       );
     }
-    if (enqueued > 0) deps.logger.info({ event: 'intake-relay-enqueued', count: enqueued }, 'stored questions enqueued');
+    if (enqueued > 0)
+      deps.logger.info({ event: 'intake-relay-enqueued', count: enqueued }, 'stored questions enqueued');
     return { enqueued, recovered, closed };
   }
 

@@ -99,12 +99,14 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
       job,
     });
     if (!isNew) return { id: idempotencyKey, isDuplicate: true };
-    void relay.handOff({ id: job.investigationId, intakeKey: idempotencyKey, job }).catch((error: unknown) =>
-      deps.logger.warn(
-        { event: 'intake-handoff-failed', err: error, investigationId: job.investigationId },
-        'question stored; the relay will enqueue it',
-      ),
-    );
+    void relay
+      .handOff({ id: job.investigationId, intakeKey: idempotencyKey, job })
+      .catch((error: unknown) =>
+        deps.logger.warn(
+          { event: 'intake-handoff-failed', err: error, investigationId: job.investigationId },
+          'question stored; the relay will enqueue it',
+        ),
+      );
     return { id: job.investigationId, isDuplicate: false };
   }
 

@@ -75,10 +75,17 @@ export interface FakeSlack {
   addMessage(channel: string, message: SeedMessage): SlackMessage;
   addUser(user: SlackUser): void;
   addChannel(channel: SlackChannel): void;
+  /**
+   * A slash-command response URL served by this fake: POSTs to it are recorded as calls of the
+   * pseudo-method `response_url` (args = the JSON body, plus `path`).
+   */
+  responseUrl(name?: string): string;
   /** The next `times` calls of `method` get HTTP 429 with `Retry-After: retryAfterSeconds`. */
   rateLimit(method: string, options?: { times?: number; retryAfterSeconds?: number }): void;
   /** The next `times` calls of `method` fail: `{ok:false,error}` (HTTP 200) or, with `status`, that HTTP status. */
   failNext(method: string, error: string, options?: { times?: number; status?: number }): void;
+  /** Drops the faults still queued for `method` (every method when omitted). */
+  clearFaults(method?: string): void;
   close(): Promise<void>;
 }
 
@@ -183,6 +190,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake-slack');
+    if (url.pathname.startsWith('/response/') && request.method === 'POST') {
+      const args = JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>;
+      const fault = faults.get('response_url')?.shift();
+      const status = fault?.kind === 'error' ? fault.status : 200;
+      const body = status === 200 ? { ok: true } : { ok: false, error: fault?.kind === 'error' ? fault.error : '' };
+      record('response_url', { ...args, path: url.pathname }, request.headers['content-type'], status, body);
+      reply(response, status, body);
+      return;
+    }
     const match = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     const method = match?.[1];
     if (!method || (request.method !== 'POST' && request.method !== 'GET')) {
@@ -279,10 +295,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     addUser: (user) => void state.users.set(user.id, user),
     addChannel: (channel) => void state.channels.set(channel.id, channel),
+    responseUrl: (name = randomBytes(6).toString('hex')) => `${url}/response/${name}`,
     rateLimit: (method, limit = {}) =>
       pushFaults(method, limit.times ?? 1, { kind: 'ratelimited', retryAfterSeconds: limit.retryAfterSeconds ?? 1 }),
     failNext: (method, error, failure = {}) =>
       pushFaults(method, failure.times ?? 1, { kind: 'error', error, status: failure.status ?? 200 }),
+    clearFaults: (method) => {
+      if (method === undefined) faults.clear();
+      else faults.delete(method);
+    },
     close: async () => {
       for (const waiter of [...waiters]) waiter.cancel();
       server.closeAllConnections();
