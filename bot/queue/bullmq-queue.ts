@@ -111,6 +111,7 @@ export function createBullmqQueue<Data>(name: string, options: BullmqQueueOption
   // Errors on idle connections (Redis restart) are retried by ioredis; keep them from crashing.
   queue.on('error', () => undefined);
   deadLetterQueue.on('error', () => undefined);
+  redis.on('error', () => undefined);
 
   async function ensureEvents(): Promise<void> {
     if (queueEvents) return;

@@ -84,12 +84,17 @@ export interface FakeSlack {
   rateLimit(method: string, options?: { times?: number; retryAfterSeconds?: number }): void;
   /** The next `times` calls of `method` fail: `{ok:false,error}` (HTTP 200) or, with `status`, that HTTP status. */
   failNext(method: string, error: string, options?: { times?: number; status?: number }): void;
+  /** The next `times` calls of `method` are answered normally, but only after `delayMs`. */
+  slowDown(method: string, delayMs: number, options?: { times?: number }): void;
   /** Drops the faults still queued for `method` (every method when omitted). */
   clearFaults(method?: string): void;
   close(): Promise<void>;
 }
 
-type Fault = { kind: 'ratelimited'; retryAfterSeconds: number } | { kind: 'error'; error: string; status: number };
+type Fault =
+  | { kind: 'ratelimited'; retryAfterSeconds: number }
+  | { kind: 'error'; error: string; status: number }
+  | { kind: 'slow'; delayMs: number };
 
 const DEFAULT_SCOPES = [
   'app_mentions:read',
@@ -217,6 +222,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       reply(response, 200, { ok: false, error: code });
       return;
     }
+    const slow = faults.get(method)?.[0];
+    if (slow?.kind === 'slow') {
+      faults.get(method)?.shift();
+      await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
+    }
     const [status, payload, headers] = answer(method, args, request.headers.authorization);
     record(method, args, contentType, status, payload);
     reply(response, status, payload, headers);
@@ -300,6 +310,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       pushFaults(method, limit.times ?? 1, { kind: 'ratelimited', retryAfterSeconds: limit.retryAfterSeconds ?? 1 }),
     failNext: (method, error, failure = {}) =>
       pushFaults(method, failure.times ?? 1, { kind: 'error', error, status: failure.status ?? 200 }),
+    slowDown: (method, delayMs, slow = {}) => pushFaults(method, slow.times ?? 1, { kind: 'slow', delayMs }),
     clearFaults: (method) => {
       if (method === undefined) faults.clear();
       else faults.delete(method);
