@@ -46,6 +46,9 @@ export interface InvestigationWorker {
   start(queue: JobQueue<SlackInvestigationJob>, options: { concurrency: number }): JobWorker;
 }
 
+/** How often a running job tells the store it is alive (the relay recovers only silent ones). */
+const HEARTBEAT_INTERVAL_MS = 2_000;
+
 /** What `ts` holds when an answer went out through a slash command's response URL. */
 export const RESPONSE_URL_ANSWER = 'response_url';
 
@@ -130,6 +133,11 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
       channel: data.channel,
     });
     let status: StatusReporter | undefined;
+    // While this runs, the intake relay must not think the queue lost the question.
+    const beat = () => void store.intake.heartbeat(id).catch(() => undefined);
+    beat();
+    const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+    heartbeat.unref();
     try {
       // The job is the pipeline's InvestigationJob; jobs enqueued before traceId travelled get it here.
       const pipelineJob: SlackInvestigationJob = data.traceId || !traceId ? data : { ...data, traceId };
@@ -166,6 +174,12 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
       log.info({ event: 'investigation-start' }, 'investigation started');
       const outcome = await outcomeOf(job, pipelineJob, row, status);
       await status.settle();
+      // Another worker may have answered meanwhile (a job recovered after a queue outage).
+      const latest = await messages.get(id);
+      if (latest.answerTs) {
+        log.info({ event: 'investigation-already-answered', answerTs: latest.answerTs }, 'answered by another attempt');
+        return;
+      }
       const posted = await poster.post(
         outcome,
         id,
@@ -175,7 +189,7 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
           user: data.user,
           ...(data.team ? { team: data.team } : {}),
           ...(status.statusTs ? { statusTs: status.statusTs } : {}),
-          ...(recorded.streamTs ? { streamTs: recorded.streamTs } : {}),
+          ...(latest.streamTs ? { streamTs: latest.streamTs } : {}),
           isAssistantThread: data.isAssistantThread === true,
         },
         (ts) => messages.setStreamTs(id, ts),
@@ -192,6 +206,8 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
       );
       if (status) await status.note('Still on it — retrying after a hiccup…').catch(() => undefined);
       throw mapped;
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

@@ -132,8 +132,15 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
           );
       } else {
         const posted = await client.chat.postMessage({ channel, thread_ts: thread, text: STARTING_TEXT });
-        statusTs = posted.ts;
-        if (statusTs) await options.onPosted(statusTs);
+        const ts = posted.ts;
+        if (ts) {
+          // An unrecorded status line could never be cleared: remove it when recording fails.
+          await options.onPosted(ts).catch(async (error: unknown) => {
+            await client.chat.delete({ channel, ts }).catch(() => undefined);
+            throw error;
+          });
+        }
+        statusTs = ts;
       }
       lastSentAt = options.now();
     },

@@ -72,16 +72,25 @@ export function createIntakeRepository(db: SqlClient) {
       return rows.map(fromRow);
     },
 
-    /** Enqueued questions still open (queued or running) since before `olderThanMs`: the queue may have lost them. */
+    /**
+     * Enqueued questions still open (queued or running) since before `olderThanMs` that no worker
+     * has touched for as long: the queue may have lost them.
+     */
     async listOpen(olderThanMs: number, limit = 200): Promise<PendingIntake[]> {
       const { rows } = await db.query(
         `SELECT id, intake_key, job, status FROM investigations
          WHERE job IS NOT NULL AND enqueued_at IS NOT NULL AND status IN ('queued', 'running')
            AND enqueued_at < now() - make_interval(secs => $1)
+           AND (worker_heartbeat_at IS NULL OR worker_heartbeat_at < now() - make_interval(secs => $1))
          ORDER BY started_at LIMIT $2`,
         [olderThanMs / 1_000, limit],
       );
       return rows.map(fromRow);
+    },
+
+    /** A worker is on this question now (renewed every few seconds while it runs). */
+    async heartbeat(id: string): Promise<void> {
+      await db.query(`UPDATE investigations SET worker_heartbeat_at = now() WHERE id = $1`, [id]);
     },
   };
 }

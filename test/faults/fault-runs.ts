@@ -101,6 +101,15 @@ export async function runFault(cluster: FaultCluster, fault: Fault, settleMs = 1
   const acked = questions.filter((question) => question.isAcked);
   const states = acked.map((question) => threadState(cluster, question.thread));
   const open = await openRows(cluster);
+  for (const [index, state] of states.entries())
+    if (state.progress > 0 || state.answers !== 1)
+      process.stderr.write(`  thread ${acked[index]?.thread ?? ''}: ${JSON.stringify(state)}\n`);
+  if (open > 0) {
+    const { rows } = await cluster.store.db.query(
+      `SELECT id, status, error, enqueued_at, worker_heartbeat_at FROM investigations WHERE status IN ('queued', 'running')`,
+    );
+    process.stderr.write(`  open rows: ${JSON.stringify(rows)}\n`);
+  }
   return {
     fault: fault.name,
     sent: questions.length,
