@@ -81,6 +81,27 @@ describe('answer delivery when Slack misbehaves', () => {
     expect(JSON.stringify(replies[0]?.['blocks'])).toContain('*Root cause:*');
   });
 
+  it('posts one answer when two attempts of one job run at once (a stalled lock)', async () => {
+    const data = harness.jobData();
+    let arrived = 0;
+    let release = (): void => undefined;
+    const bothRunning = new Promise<void>((resolve) => (release = resolve));
+    const investigator = harness.investigatorDouble(async (job) => {
+      arrived += 1;
+      if (arrived === 2) release();
+      await bothRunning;
+      return { kind: 'answer', answer: sampleAnswer(job.question, 'model') };
+    });
+    await Promise.all([
+      harness.runJob(data, { investigator }, { attempts: 5 }),
+      harness.runJob(data, { investigator }, { attempts: 5 }),
+    ]);
+    expect(investigator.calls.length).toBeGreaterThanOrEqual(2);
+    expect(
+      harness.botMessages(CHANNEL, data.thread ?? '').filter((m) => String(m.text).includes('Root cause')),
+    ).toHaveLength(1);
+  });
+
   it('says it is resuming when it takes over a job whose worker died', async () => {
     const data = harness.jobData();
     const messages = createSlackMessagesRepository(harness.store.db);

@@ -16,7 +16,10 @@ export interface IntakeRelayDeps {
   intervalMs?: number;
   /** A stored question younger than this is left to the receiver's own enqueue (default 1 s). */
   graceMs?: number;
-  /** An enqueued question still open after this long is checked against the queue (default 15 s). */
+  /**
+   * An enqueued question open this long, with no worker heartbeat for as long, is checked against the queue (default 10
+   * s).
+   */
   recoverAfterMs?: number;
 }
 
@@ -40,7 +43,7 @@ export interface IntakeRelay {
 export function createIntakeRelay(deps: IntakeRelayDeps): IntakeRelay {
   const intervalMs = deps.intervalMs ?? 3_000;
   const graceMs = deps.graceMs ?? 1_000;
-  const recoverAfterMs = deps.recoverAfterMs ?? 15_000;
+  const recoverAfterMs = deps.recoverAfterMs ?? 10_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let isStopped = false;

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { InvestigationOutcome } from '../agent/answer.js';
 import type { PipelineStep } from '../agent/ports.js';
-import { errorMessage } from '../errors.js';
+import { BotError, errorMessage } from '../errors.js';
 import type { JobQueue, JobWorker, QueueJob } from '../queue/queue.js';
 import type { Investigator } from '../runtime/investigator.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
@@ -133,8 +134,9 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
       channel: data.channel,
     });
     let status: StatusReporter | undefined;
+    const attemptToken = randomUUID();
     // While this runs, the intake relay must not think the queue lost the question.
-    const beat = () => void store.intake.heartbeat(id).catch(() => undefined);
+    const beat = () => void store.intake.heartbeat(id, attemptToken).catch(() => undefined);
     beat();
     const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
     heartbeat.unref();
@@ -180,6 +182,9 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
         log.info({ event: 'investigation-already-answered', answerTs: latest.answerTs }, 'answered by another attempt');
         return;
       }
+      // One attempt posts: a second one running at the same time (a stalled lock) waits and retries.
+      if (!(await messages.claimAnswer(id, attemptToken)))
+        throw new BotError('upstream_unavailable', 'another attempt is posting this answer', { isRetryable: true });
       const posted = await poster.post(
         outcome,
         id,
@@ -205,6 +210,7 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
         `attempt failed: ${errorMessage(error)}`,
       );
       if (status) await status.note('Still on it — retrying after a hiccup…').catch(() => undefined);
+      await messages.releaseAnswer(id, attemptToken).catch(() => undefined);
       throw mapped;
     } finally {
       clearInterval(heartbeat);

@@ -48,6 +48,30 @@ export function createSlackMessagesRepository(db: SqlClient) {
       await db.query(`UPDATE investigations SET slack_answer_ts = $2 WHERE id = $1`, [investigationId, ts]);
     },
 
+    /**
+     * Claims the right to post the answer for one attempt (`token`); false while another attempt
+     * holds a claim its heartbeat renewed within `staleAfterMs` (a dead claimer's claim is taken over).
+     */
+    async claimAnswer(investigationId: string, token: string, staleAfterMs = 8_000): Promise<boolean> {
+      const { rows } = await db.query(
+        `UPDATE investigations SET answer_claimed_by = $2, answer_claimed_at = now()
+         WHERE id = $1 AND (answer_claimed_by IS NULL OR answer_claimed_by = $2
+           OR answer_claimed_at < now() - make_interval(secs => $3))
+         RETURNING id`,
+        [investigationId, token, staleAfterMs / 1_000],
+      );
+      return rows.length > 0;
+    },
+
+    /** Gives up a claim after a failed attempt, so the next attempt can post at once. */
+    async releaseAnswer(investigationId: string, token: string): Promise<void> {
+      await db.query(
+        `UPDATE investigations SET answer_claimed_by = NULL, answer_claimed_at = NULL
+         WHERE id = $1 AND answer_claimed_by = $2`,
+        [investigationId, token],
+      );
+    },
+
     /** Recorded before the first chunk is streamed, so a crash mid-stream leaves a ts to replace. */
     async setStreamTs(investigationId: string, ts: string): Promise<void> {
       await db.query(`UPDATE investigations SET slack_stream_ts = $2 WHERE id = $1`, [investigationId, ts]);
@@ -64,7 +88,7 @@ export function createSlackMessagesRepository(db: SqlClient) {
         `SELECT id, channel, slack_status_ts, slack_answer_ts FROM investigations
          WHERE slack_status_ts IS NOT NULL AND slack_status_settled_at IS NULL AND channel IS NOT NULL
            AND status IN ('answered', 'clarifying', 'failed')
-           AND finished_at < now() - make_interval(secs => $1)
+           AND finished_at <= now() - make_interval(secs => $1)
          ORDER BY finished_at LIMIT $2`,
         [olderThanMs / 1_000, limit],
       );

@@ -61,7 +61,10 @@ export function createIntakeRepository(db: SqlClient) {
       await db.query(`UPDATE investigations SET enqueued_at = now() WHERE id = $1 AND enqueued_at IS NULL`, [id]);
     },
 
-    /** Stored questions not yet on the queue, oldest first (older than `graceMs`, so the receiver's own enqueue goes first). */
+    /**
+     * Stored questions not yet on the queue, oldest first (older than `graceMs`, so the receiver's own enqueue goes
+     * first).
+     */
     async listUnenqueued(graceMs: number, limit = 100): Promise<PendingIntake[]> {
       const { rows } = await db.query(
         `SELECT id, intake_key, job, status FROM investigations
@@ -88,9 +91,17 @@ export function createIntakeRepository(db: SqlClient) {
       return rows.map(fromRow);
     },
 
-    /** A worker is on this question now (renewed every few seconds while it runs). */
-    async heartbeat(id: string): Promise<void> {
-      await db.query(`UPDATE investigations SET worker_heartbeat_at = now() WHERE id = $1`, [id]);
+    /**
+     * A worker is on this question now (renewed every few seconds while it runs); the attempt
+     * `token` also renews its claim on posting the answer, if it holds one.
+     */
+    async heartbeat(id: string, token: string): Promise<void> {
+      await db.query(
+        `UPDATE investigations SET worker_heartbeat_at = now(),
+           answer_claimed_at = CASE WHEN answer_claimed_by = $2 THEN now() ELSE answer_claimed_at END
+         WHERE id = $1`,
+        [id, token],
+      );
     },
   };
 }

@@ -97,7 +97,12 @@ export async function startFaultCluster(scenario: Scenario): Promise<FaultCluste
       healthCheckIntervalMs: 0,
       callTimeoutMs: 2_000,
       extraUpstreams: [
-        { kind: 'argocd', instance: 'argocd-ap-1', url: `${down.url('http')}/mcp`, auth: { bearerTokenEnv: 'DOWN_TOKEN' } },
+        {
+          kind: 'argocd',
+          instance: 'argocd-ap-1',
+          url: `${down.url('http')}/mcp`,
+          auth: { bearerTokenEnv: 'DOWN_TOKEN' },
+        },
       ],
       extraEnv: { DOWN_TOKEN: 'down-token' },
     });
@@ -111,7 +116,11 @@ export async function startFaultCluster(scenario: Scenario): Promise<FaultCluste
     closers.push(() => queue.close());
     const logger = createLogger({ level: 'silent' });
     const receiver: SlackService = createSlackApp(
-      loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl }),
+      loadSlackConfig({
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+      }),
       { queue, store, channels: createChannelDirectory([]), skillNames: () => [], logger, relayIntervalMs: 1_000 },
     );
     const eventsUrl = (await receiver.start({ port: 0, host: '127.0.0.1' })).eventsUrl ?? '';
@@ -121,25 +130,29 @@ export async function startFaultCluster(scenario: Scenario): Promise<FaultCluste
     closers.push(() => Promise.resolve(rmSync(home, { recursive: true, force: true })));
     const workers: ChildProcess[] = [];
     const spawnWorker = async (gateway: SandboxGateway): Promise<void> => {
-      const child = spawn(process.execPath, [join(repositoryRoot, 'bin', 'sre-bot.js'), 'worker', '--concurrency', '2'], {
-        cwd: repositoryRoot,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: home,
-          SRE_BOT_HOME: home,
-          REDIS_URL: redis.url,
-          QUEUE_PREFIX: prefix,
-          DATABASE_URL: postgres.url,
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_API_URL: slack.apiUrl,
-          GATEWAY_URL: gateway.gateway.url,
-          GATEWAY_TOKEN: gateway.gateway.token,
-          ANTHROPIC_API_KEY: 'faults-key',
-          ANTHROPIC_BASE_URL: model.url,
-          LOG_LEVEL: 'silent',
+      const child = spawn(
+        process.execPath,
+        [join(repositoryRoot, 'bin', 'sre-bot.js'), 'worker', '--concurrency', '2'],
+        {
+          cwd: repositoryRoot,
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            SRE_BOT_HOME: home,
+            REDIS_URL: redis.url,
+            QUEUE_PREFIX: prefix,
+            DATABASE_URL: postgres.url,
+            SLACK_BOT_TOKEN: slack.botToken,
+            SLACK_API_URL: slack.apiUrl,
+            GATEWAY_URL: gateway.gateway.url,
+            GATEWAY_TOKEN: gateway.gateway.token,
+            ANTHROPIC_API_KEY: 'faults-key',
+            ANTHROPIC_BASE_URL: model.url,
+            LOG_LEVEL: 'silent',
+          },
         },
-      });
+      );
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       workers.push(child);

@@ -34,8 +34,8 @@ export interface Asked {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Slack's redeliveries of an event that got no 200, compressed in time (Slack waits 0 s, 1 min, 5 min). */
-const SLACK_RETRY_DELAYS_MS = [0, 5_000, 20_000];
+/** Slack's redeliveries of an event that got no 200: at once, after 1 minute, after 5 minutes. */
+const SLACK_RETRY_DELAYS_MS = [0, 60_000, 240_000];
 
 async function ask(cluster: FaultCluster, index: number): Promise<Asked> {
   const text = `<@${FAKE_WORKSPACE.botUserId}> ${cluster.scenario.question} (#${index})`;
@@ -64,10 +64,12 @@ function threadState(cluster: FaultCluster, thread: string) {
     .filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
   const text = (message: (typeof bot)[number]) => String(message.text ?? '');
   return {
-    answers: bot.filter((message) => text(message).includes('Root cause') || text(message).startsWith(':grey_question:'))
-      .length,
-    failures: bot.filter((message) => text(message) === failureSentence(undefined) || text(message).startsWith('Sorry — I'))
-      .length,
+    answers: bot.filter(
+      (message) => text(message).includes('Root cause') || text(message).startsWith(':grey_question:'),
+    ).length,
+    failures: bot.filter(
+      (message) => text(message) === failureSentence(undefined) || text(message).startsWith('Sorry — I'),
+    ).length,
     progress: bot.filter((message) => text(message).startsWith(':mag:')).length,
   };
 }
@@ -106,7 +108,8 @@ export async function runFault(cluster: FaultCluster, fault: Fault, settleMs = 1
       process.stderr.write(`  thread ${acked[index]?.thread ?? ''}: ${JSON.stringify(state)}\n`);
   if (open > 0) {
     const { rows } = await cluster.store.db.query(
-      `SELECT id, status, error, enqueued_at, worker_heartbeat_at FROM investigations WHERE status IN ('queued', 'running')`,
+      `SELECT id, status, error, enqueued_at, worker_heartbeat_at FROM investigations WHERE status IN ` +
+        `('queued', 'running')`,
     );
     process.stderr.write(`  open rows: ${JSON.stringify(rows)}\n`);
   }

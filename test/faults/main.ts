@@ -27,5 +27,7 @@ try {
   await cluster.close();
 }
 process.stdout.write(`${faultTable(rows)}\n`);
-const isClean = rows.every((row) => row.lost === 0 && row.duplicated === 0 && row.stuck === 0 && row.acked === row.sent);
+const isClean = rows.every(
+  (row) => row.lost === 0 && row.duplicated === 0 && row.stuck === 0 && row.acked === row.sent,
+);
 process.exit(isClean ? 0 : 1);

@@ -47,7 +47,8 @@ async function until(isReady: () => boolean, what: string, timeoutMs = 30_000): 
 export async function startRedis(): Promise<OwnedService> {
   const port = await freePort();
   let child: ChildProcess | undefined;
-  const isUp = () => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
+  const isUp = () =>
+    spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',

@@ -12,6 +12,10 @@ ALTER TABLE investigations ADD COLUMN enqueued_at timestamptz;
 ALTER TABLE investigations ADD COLUMN slack_stream_ts text;
 ALTER TABLE investigations ADD COLUMN slack_status_settled_at timestamptz;
 ALTER TABLE investigations ADD COLUMN worker_heartbeat_at timestamptz;
+-- The attempt that is posting the answer: two attempts of one job (a stalled lock, a recovered
+-- job) never post two answers; a claim older than a minute is taken over.
+ALTER TABLE investigations ADD COLUMN answer_claimed_by text;
+ALTER TABLE investigations ADD COLUMN answer_claimed_at timestamptz;
 CREATE UNIQUE INDEX investigations_intake_key_idx ON investigations (intake_key);
 CREATE INDEX investigations_unenqueued_idx ON investigations (started_at)
   WHERE job IS NOT NULL AND enqueued_at IS NULL;
