@@ -174,6 +174,16 @@ describe('answer buttons and the correction modal', () => {
         where: (call) => call.args['thread_ts'] === thread,
       });
       expect(String(confirmation.args['text'])).toContain('corrected this answer');
+
+      // Regression: a double-submitted modal stored two rows. The same view again is a no-op.
+      const again = await sendSignedInteraction(
+        url,
+        viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }),
+        signed,
+      );
+      expect(again.status).toBe(200);
+      expect(await store.corrections.listForInvestigation('inv-1')).toHaveLength(1);
+      expect(slack.callsTo('chat.postMessage').filter((call) => call.args['thread_ts'] === thread)).toHaveLength(1);
     },
   );
 

@@ -103,8 +103,9 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
       await ack({ response_action: 'errors', errors: { root_cause: GONE } });
       return;
     }
-    const correction = await deps.store.corrections.create({
-      id: newId(),
+    // Keyed by the view: a double-clicked Submit stores one correction and thanks once.
+    const { correction, isNew } = await deps.store.corrections.createOnce({
+      id: view.id ? `view-${view.id}-${target.investigationId}` : newId(),
       investigationId: target.investigationId,
       userId: body.user.id,
       correctRootCause: submission.rootCause,
@@ -113,10 +114,14 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
     });
     await ack();
     deps.logger.info(
-      { event: 'correction-recorded', investigationId: target.investigationId, correctionId: correction.id },
-      'correction recorded',
+      {
+        event: isNew ? 'correction-recorded' : 'correction-duplicate',
+        investigationId: target.investigationId,
+        correctionId: correction.id,
+      },
+      isNew ? 'correction recorded' : 'correction submitted again; nothing stored',
     );
-    if (target.channel) {
+    if (target.channel && isNew) {
       const skill = submission.skillName ? ` for skill \`${submission.skillName}\`` : '';
       await client.chat.postMessage({
         channel: target.channel,

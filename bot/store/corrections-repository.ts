@@ -59,6 +59,30 @@ export function createCorrectionsRepository(db: SqlClient, now: () => Date) {
       return fromRow(rows[0] ?? {});
     },
 
+    /**
+     * Creates the correction unless one with this id exists (a modal submitted twice carries the
+     * same view id): `isNew` is false for the repeat, which gets the stored row back.
+     */
+    async createOnce(input: Parameters<typeof this.create>[0]): Promise<{ correction: Correction; isNew: boolean }> {
+      const { rows } = await db.query(
+        `INSERT INTO corrections (id, investigation_id, user_id, correct_root_cause, details, skill_name, ` +
+          `created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [
+          input.id,
+          input.investigationId,
+          input.userId,
+          input.correctRootCause,
+          input.details ?? null,
+          input.skillName ?? null,
+          now(),
+        ],
+      );
+      if (rows[0]) return { correction: fromRow(rows[0]), isNew: true };
+      const existing = await db.query(`SELECT * FROM corrections WHERE id = $1`, [input.id]);
+      return { correction: fromRow(existing.rows[0] ?? {}), isNew: false };
+    },
+
     async listForInvestigation(investigationId: string): Promise<Correction[]> {
       const { rows } = await db.query(`SELECT * FROM corrections WHERE investigation_id = $1 ORDER BY created_at`, [
         investigationId,

@@ -3,7 +3,6 @@
  * Anthropic APIs, the real PostgreSQL and Redis: every line green; with one dependency down or
  * misconfigured, exactly that line red with a one-sentence fix, and exit code 1.
  */
-import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../bot/cli/commands/doctor.js';
@@ -15,6 +14,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { freePort } from '../support/ports.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -23,19 +23,6 @@ let testDb: TestDatabase;
 let slack: FakeSlack;
 let anthropic: FakeAnthropic;
 let env: Record<string, string>;
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function doctor(overrides: Record<string, string | undefined> = {}): Promise<{ code: number; lines: string[] }> {
   const stdout = new PassThrough();
@@ -94,7 +81,7 @@ describe('sre-bot doctor', () => {
   });
 
   it('turns only the Redis line red, with a fix, when Redis is down', async () => {
-    const { code, lines } = await doctor({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    const { code, lines } = await doctor({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     expect(code).toBe(1);
     const red = lines.filter((line) => line.startsWith('✗'));
     expect(red).toHaveLength(1);

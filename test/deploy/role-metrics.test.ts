@@ -8,7 +8,6 @@
  * behind the gateway expose their own call counts on /metrics too.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../bot/cli/commands.js';
@@ -23,6 +22,7 @@ import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes
 import { FAKE_WORKSPACE, startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { freePort } from '../support/ports.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PRIMARY = 'claude-primary';
@@ -37,18 +37,6 @@ let stop: () => void;
 let exit: Promise<number>;
 let metricsUrl: string;
 let stderr = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor<T>(
   what: string,

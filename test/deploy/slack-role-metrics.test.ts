@@ -7,7 +7,6 @@
  * /metrics over HTTP, beside /mcp, with the calls that investigation made.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -24,6 +23,7 @@ import {
   type FakeSlack,
 } from '../fakes/slack/index.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { freePort } from '../support/ports.js';
 
 const SIGNING_SECRET = 'slack-metrics-secret';
 
@@ -36,18 +36,6 @@ let exit: Promise<number>;
 let eventsUrl = '';
 let metricsUrl = '';
 let stderr = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The value of one sample (`name{labels} value`) whose labels include `labels`, if any. */
 function sample(metrics: string, name: string, labels: Record<string, string> = {}): number | undefined {
