@@ -21,13 +21,16 @@ export interface FailureVerdict {
  * Decides what a failed attempt means. A BotError that says it is not retryable is final at
  * once. An infrastructure failure (`isRetryable`) is retried until `retryWindowMs` has passed
  * since the first enqueue, however many attempts that takes. Anything else may be transient and
- * is retried until `maxAttempts` run out.
+ * is retried until `maxAttempts` run out. A job of one attempt is never retried.
  */
 export function classifyFailure(
   error: unknown,
   progress: { attempt: number; maxAttempts: number; enqueuedAt: number; now: number; retryWindowMs: number },
 ): FailureVerdict {
   const message = errorMessage(error);
+  // A job enqueued for one attempt (a button click's fix step) runs once, whatever the failure.
+  if (progress.maxAttempts <= 1)
+    return { kind: isRetryableError(error) ? 'infrastructure' : 'unknown', isFinal: true, message };
   if (isRetryableError(error))
     return { kind: 'infrastructure', isFinal: progress.now - progress.enqueuedAt >= progress.retryWindowMs, message };
   if (error instanceof BotError) return { kind: 'permanent', isFinal: true, message };
