@@ -42,21 +42,7 @@ export function createCorrectionsRepository(db: SqlClient, now: () => Date) {
       details?: string;
       skillName?: string;
     }): Promise<Correction> {
-      const { rows } = await db.query(
-        `INSERT INTO corrections (id, investigation_id, user_id, correct_root_cause, details, skill_name, ` +
-          `created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *`,
-        [
-          input.id,
-          input.investigationId,
-          input.userId,
-          input.correctRootCause,
-          input.details ?? null,
-          input.skillName ?? null,
-          now(),
-        ],
-      );
-      return fromRow(rows[0] ?? {});
+      return (await this.createOnce(input)).correction;
     },
 
     /**
