@@ -7,6 +7,7 @@ import {
   type EnqueueOptions,
   type EnqueueResult,
   type JobQueue,
+  type JobState,
   type JobWorker,
   type ProcessOptions,
   type QueueCounts,
@@ -32,6 +33,8 @@ export function createMemoryQueue<Data>(name: string, settings: Partial<QueueSet
   const events = new EventEmitter();
   const waiting: Array<StoredJob<Data>> = [];
   const keys = new Map<string, { id: string; expiresAt: number }>();
+  /** Ids of jobs enqueued and not yet completed or dead-lettered. */
+  const open = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const dead: Array<DeadLetter<Data>> = [];
   let active = 0;
@@ -64,9 +67,12 @@ export function createMemoryQueue<Data>(name: string, settings: Partial<QueueSet
       const key = enqueueOptions.idempotencyKey;
       if (key) {
         const existing = keys.get(key);
-        if (existing && existing.expiresAt > now) return Promise.resolve({ id: existing.id, isDuplicate: true });
+        const isKnown = !enqueueOptions.isRecovery || open.has(existing?.id ?? '');
+        if (existing && existing.expiresAt > now && isKnown)
+          return Promise.resolve({ id: existing.id, isDuplicate: true });
       }
       const id = randomUUID();
+      open.add(id);
       if (key) keys.set(key, { id, expiresAt: now + options.idempotencyWindowMs });
       schedule(
         { id, data, attempt: 0, maxAttempts: enqueueOptions.attempts ?? options.attempts, enqueuedAt: Date.now() },
@@ -88,6 +94,7 @@ export function createMemoryQueue<Data>(name: string, settings: Partial<QueueSet
           data: job.data,
           attempt: job.attempt,
           maxAttempts: job.maxAttempts,
+          enqueuedAt: job.enqueuedAt,
           reportProgress: (progress) => {
             emit({ type: 'progress', jobId: job.id, progress });
             return Promise.resolve();
@@ -95,15 +102,23 @@ export function createMemoryQueue<Data>(name: string, settings: Partial<QueueSet
         };
         try {
           await handler(view);
+          open.delete(job.id);
           completed += 1;
           emit({ type: 'completed', jobId: job.id });
         } catch (error) {
-          const { isFinal, message } = classifyFailure(error, job.attempt, job.maxAttempts);
+          const { isFinal, message } = classifyFailure(error, {
+            attempt: job.attempt,
+            maxAttempts: job.maxAttempts,
+            enqueuedAt: job.enqueuedAt,
+            now: Date.now(),
+            retryWindowMs: options.retryWindowMs,
+          });
           if (!isFinal) {
             emit({ type: 'retrying', jobId: job.id, attempt: job.attempt, error: message });
-            schedule(job, backoffDelay(options.backoffMs, job.attempt));
+            schedule(job, backoffDelay(options.backoffMs, job.attempt, options.maxBackoffMs));
             return;
           }
+          open.delete(job.id);
           await processOptions.onDeadLetter?.(view, error).catch(() => undefined);
           dead.push({ id: job.id, data: job.data, attempts: job.attempt, error: message, failedAt: new Date() });
           emit({ type: 'dead-lettered', jobId: job.id, error: message, data: job.data });
@@ -151,6 +166,12 @@ export function createMemoryQueue<Data>(name: string, settings: Partial<QueueSet
         undefined,
       );
       return Promise.resolve(oldest === undefined ? undefined : new Date(oldest));
+    },
+
+    jobState(idempotencyKey: string): Promise<JobState> {
+      const known = keys.get(idempotencyKey);
+      if (!known) return Promise.resolve('missing');
+      return Promise.resolve(open.has(known.id) ? 'pending' : 'finished');
     },
 
     deadLetters(limit = 50) {

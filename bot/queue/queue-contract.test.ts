@@ -4,7 +4,7 @@ import { BotError } from '../errors.js';
 import { createBullmqQueue } from './bullmq-queue.js';
 import { UnrecoverableJobError } from './job-outcome.js';
 import { createMemoryQueue } from './memory-queue.js';
-import type { JobProgress, JobQueue, QueueEvent } from './queue.js';
+import type { JobProgress, JobQueue, QueueEvent, QueueSettings } from './queue.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -13,15 +13,20 @@ interface Payload {
 }
 
 const implementations = [
-  { kind: 'in-process', open: (name: string) => createMemoryQueue<Payload>(name, { backoffMs: 20 }) },
+  {
+    kind: 'in-process',
+    open: (name: string, settings: Partial<QueueSettings> = {}) =>
+      createMemoryQueue<Payload>(name, { backoffMs: 20, ...settings }),
+  },
   // A unique prefix per queue keeps runs isolated on the shared Redis.
   {
     kind: 'bullmq',
-    open: (name: string) =>
+    open: (name: string, settings: Partial<QueueSettings> = {}) =>
       createBullmqQueue<Payload>(name, {
         redisUrl: REDIS_URL,
         prefix: `test-${randomBytes(4).toString('hex')}`,
         backoffMs: 20,
+        ...settings,
       }),
   },
 ] as const;
@@ -51,8 +56,8 @@ function waitFor(
 
 describe.each(implementations)('queue contract: $kind', ({ open }) => {
   const opened: Array<JobQueue<Payload>> = [];
-  const make = (attempts?: number) => {
-    const queue = open(`contract-${randomBytes(4).toString('hex')}`);
+  const make = (attempts?: number, settings: Partial<QueueSettings> = {}) => {
+    const queue = open(`contract-${randomBytes(4).toString('hex')}`, settings);
     opened.push(queue);
     return { queue, attempts };
   };
@@ -148,6 +153,48 @@ describe.each(implementations)('queue contract: $kind', ({ open }) => {
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ data: { n: 9 }, attempts: 2, error: 'gateway down' });
     expect((await queue.counts()).deadLettered).toBe(1);
+  });
+
+  it('retries an infrastructure failure past the attempt count while the retry window lasts', async () => {
+    // Regression: a 5 s PostgreSQL restart used up 3 attempts in 3 s and failed questions for good.
+    const { queue } = make(undefined, { backoffMs: 10, maxBackoffMs: 20, retryWindowMs: 60_000 });
+    const attempts: number[] = [];
+    const done = waitFor(queue, (event) => event.type === 'completed');
+    queue.process(
+      async (job) => {
+        attempts.push(job.attempt);
+        if (job.attempt < 6)
+          throw new BotError('storage_unavailable', 'PostgreSQL is unavailable', { isRetryable: true });
+      },
+      { concurrency: 1 },
+    );
+    await queue.enqueue({ n: 1 }, { attempts: 2 });
+    await done;
+    expect(attempts).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('dead-letters an infrastructure failure once the retry window has passed', async () => {
+    const { queue } = make(undefined, { backoffMs: 10, maxBackoffMs: 20, retryWindowMs: 150 });
+    const dead = waitFor(queue, (event) => event.type === 'dead-lettered');
+    queue.process(() => Promise.reject(new BotError('queue_unavailable', 'Redis down', { isRetryable: true })), {
+      concurrency: 1,
+    });
+    await queue.enqueue({ n: 1 }, { attempts: 100 });
+    expect(await dead).toHaveLength(1);
+  });
+
+  it('knows the state of a keyed job and adds a lost one back only on recovery', async () => {
+    const { queue } = make();
+    expect(await queue.jobState('slack:EvLost')).toBe('missing');
+    await queue.enqueue({ n: 1 }, { idempotencyKey: 'slack:EvLost' });
+    expect(await queue.jobState('slack:EvLost')).toBe('pending');
+    expect((await queue.enqueue({ n: 1 }, { idempotencyKey: 'slack:EvLost', isRecovery: true })).isDuplicate).toBe(
+      true,
+    );
+    const done = waitFor(queue, (event) => event.type === 'completed');
+    queue.process(() => Promise.resolve(), { concurrency: 1 });
+    await done;
+    expect(await queue.jobState('slack:EvLost')).toBe('finished');
   });
 
   it('does not retry an unrecoverable failure', async () => {

@@ -6,9 +6,17 @@
 export interface EnqueueOptions {
   /** Same key twice = one job (within the idempotency window). */
   idempotencyKey?: string;
-  /** Total attempts before the job is dead-lettered (default from the queue settings). */
+  /** Attempts for failures of unknown kind before the job is dead-lettered (default from the queue settings). */
   attempts?: number;
+  /**
+   * Recovery of a job the queue lost (a Redis restart without persistence): add it again when
+   * the queue holds no job under the key, even if the key's idempotency marker survived.
+   */
+  isRecovery?: boolean;
 }
+
+/** What the queue knows of the job enqueued under an idempotency key. */
+export type JobState = 'pending' | 'finished' | 'missing';
 
 export interface EnqueueResult {
   id: string;
@@ -24,6 +32,8 @@ export interface QueueJob<Data> {
   /** 1 on the first run. */
   attempt: number;
   maxAttempts: number;
+  /** When the job was first enqueued (epoch ms): infrastructure retries count from here. */
+  enqueuedAt: number;
   /** Publishes a progress event (status lines while an investigation runs). */
   reportProgress(progress: JobProgress): Promise<void>;
 }
@@ -76,14 +86,22 @@ export interface JobQueue<Data> {
   /** When the job waiting longest was enqueued (retries count from their first enqueue); undefined when none waits. */
   oldestWaitingSince(): Promise<Date | undefined>;
   deadLetters(limit?: number): Promise<Array<DeadLetter<Data>>>;
+  /** Whether the job enqueued under `idempotencyKey` is still to run, has finished, or is unknown. */
+  jobState(idempotencyKey: string): Promise<JobState>;
   close(): Promise<void>;
 }
 
 export interface QueueSettings {
-  /** Default attempts per job. */
+  /** Attempts per job for failures of unknown kind (a bug, a surprise). */
   attempts: number;
-  /** First retry delay; doubles each attempt. */
+  /** First retry delay; doubles each attempt up to `maxBackoffMs`. */
   backoffMs: number;
+  maxBackoffMs: number;
+  /**
+   * How long infrastructure failures (`isRetryable`: PostgreSQL, Redis, Slack, the model or a
+   * backend unavailable) are retried, counted from the first enqueue: outages of minutes heal.
+   */
+  retryWindowMs: number;
   /** How long an idempotency key blocks duplicates. */
   idempotencyWindowMs: number;
 }
@@ -91,5 +109,7 @@ export interface QueueSettings {
 export const defaultQueueSettings: QueueSettings = {
   attempts: 3,
   backoffMs: 1_000,
+  maxBackoffMs: 30_000,
+  retryWindowMs: 15 * 60 * 1_000,
   idempotencyWindowMs: 24 * 60 * 60 * 1_000,
 };

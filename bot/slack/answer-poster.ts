@@ -1,14 +1,8 @@
-import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Answer, InvestigationOutcome } from '../agent/answer.js';
-import {
-  answerFallbackText,
-  escapeMrkdwn,
-  renderAnswerBlocks,
-  type AnswerActions,
-  type Block,
-} from './answer-blocks.js';
+import { answerFallbackText, escapeMrkdwn, renderAnswerBlocks, type AnswerActions } from './answer-blocks.js';
 import type { Logger } from '../telemetry/logger.js';
+import { createMessageDelivery, type MessageBody } from './message-delivery.js';
 import { slackErrorCode } from './slack-api-error.js';
 
 /**
@@ -25,7 +19,16 @@ export interface AnswerPlace {
   team?: string;
   /** The status message to replace, when there is one. */
   statusTs?: string;
+  /** A streamed answer an earlier attempt started: replaced, never left beside the answer. */
+  streamTs?: string;
   isAssistantThread: boolean;
+}
+
+/** Where the answer landed, and whether the status message still shows progress. */
+export interface PostedAnswer {
+  answerTs: string;
+  /** False when a status message is left that a sweeper must clear. */
+  isStatusSettled: boolean;
 }
 
 /** The answer as markdown chunks for chat streaming (root cause, summary, next steps). */
@@ -45,24 +48,35 @@ export function clarifyText(outcome: Extract<InvestigationOutcome, { kind: 'clar
   );
 }
 
-type SlackBlocks = Array<types.KnownBlock | types.Block>;
-
-/** The renderer's plain-JSON blocks as the SDK's block type (the renderer keeps SDK types out of bot/agent). */
-function slackBlocks(blocks: Block[]): SlackBlocks {
-  return blocks as unknown as SlackBlocks;
-}
-
-/** Posts answers: streamed when Slack offers chat streaming, then replaced by the Block Kit answer. */
+/** Posts answers: streamed when a model wrote it and Slack offers chat streaming, else at once. */
 export interface AnswerPoster {
-  /** Posts the outcome in the thread and returns the ts of the message that holds it. */
-  post(outcome: InvestigationOutcome, investigationId: string, place: AnswerPlace): Promise<string>;
+  /** Posts the outcome in the thread; `onStreamStarted` records a stream's ts before any chunk. */
+  post(
+    outcome: InvestigationOutcome,
+    investigationId: string,
+    place: AnswerPlace,
+    onStreamStarted?: (ts: string) => Promise<void>,
+  ): Promise<PostedAnswer>;
+  /** The outcome as a message body (for the response URL of `/sre` in a channel the bot is not in). */
+  body(outcome: InvestigationOutcome, investigationId: string): MessageBody;
 }
+
+/** Slack refusals of startStream that mean "not here, not now": fall back to a plain message. */
+const STREAMING_OFF = [
+  'unknown_method',
+  'missing_scope',
+  'not_allowed_token_type',
+  'feature_not_enabled',
+  'method_deprecated',
+];
 
 /**
- * Streams the answer with chat.startStream / appendStream / stopStream, then replaces the
- * streamed message with the Block Kit answer and removes the status line. When streaming is off
- * or Slack refuses it (older workspaces, missing scope, no team id outside a DM) the status
- * message itself is updated into the answer (chat.update), or the answer is posted.
+ * Posts answers so that a person sees exactly one, whatever fails. A triage answer is finished
+ * text: it replaces the status message at once, with its blocks. A model's answer is streamed
+ * (chat.startStream / appendStream / stopStream) and then replaced by the Block Kit answer; the
+ * stream's ts is recorded before the first chunk, so an attempt after a crash replaces that
+ * message instead of leaving a half answer. chat.update failures fall back to chat.postMessage;
+ * a message is removed only once its replacement is posted.
  */
 export function createAnswerPoster(deps: {
   client: WebClient;
@@ -71,36 +85,38 @@ export function createAnswerPoster(deps: {
   actions?: AnswerActions;
 }): AnswerPoster {
   const { client } = deps;
+  const delivery = createMessageDelivery(client, deps.logger);
   let isStreamingAvailable = deps.streaming;
 
-  async function replaceOrPost(place: AnswerPlace, message: { text: string; blocks?: Block[] }): Promise<string> {
-    if (place.statusTs && !place.isAssistantThread) {
-      await client.chat.update({
-        channel: place.channel,
-        ts: place.statusTs,
-        text: message.text,
-        ...(message.blocks ? { blocks: slackBlocks(message.blocks) } : {}),
-      });
-      return place.statusTs;
-    }
-    const posted = await client.chat.postMessage({
-      channel: place.channel,
-      thread_ts: place.thread,
-      text: message.text,
-      ...(message.blocks ? { blocks: slackBlocks(message.blocks) } : {}),
-    });
-    return posted.ts ?? '';
+  /** Puts `body` in place of `ts` (or posts it); removes `ts` when it could not be reused. */
+  async function supersede(place: AnswerPlace, ts: string | undefined, body: MessageBody) {
+    const placed = await delivery.replaceOrPost(
+      { channel: place.channel, thread: place.thread, ...(ts ? { ts } : {}) },
+      body,
+    );
+    const isLeftOver = ts !== undefined && !placed.isInPlace;
+    return { ts: placed.ts, isSettled: isLeftOver ? await delivery.remove(place.channel, ts) : true };
   }
 
-  async function stream(
-    answer: Answer,
-    place: AnswerPlace,
-    final: { text: string; blocks: Block[] },
-  ): Promise<string | undefined> {
+  /** Final answer over the status message (or a stream an earlier attempt left), removing what it replaced. */
+  async function finish(place: AnswerPlace, body: MessageBody, isStreamStopped = false): Promise<PostedAnswer> {
+    const statusTs = place.isAssistantThread ? undefined : place.statusTs;
+    if (place.streamTs) {
+      // A stream an earlier attempt left open is stopped first (it may already be stopped).
+      if (!isStreamStopped)
+        await client.chat.stopStream({ channel: place.channel, ts: place.streamTs }).catch(() => undefined);
+      const over = await supersede(place, place.streamTs, body);
+      const isStatusSettled = statusTs ? await delivery.remove(place.channel, statusTs) : true;
+      return { answerTs: over.ts, isStatusSettled: isStatusSettled && over.isSettled };
+    }
+    const over = await supersede(place, statusTs, body);
+    return { answerTs: over.ts, isStatusSettled: over.isSettled };
+  }
+
+  async function startStream(answer: Answer, place: AnswerPlace): Promise<{ ts: string; rest: string[] } | undefined> {
     const isDm = place.channel.startsWith('D');
     if (!isStreamingAvailable || (!isDm && !place.team)) return undefined;
     const [first, ...rest] = answerMarkdownChunks(answer);
-    let ts: string | undefined;
     try {
       const started = await client.chat.startStream({
         channel: place.channel,
@@ -108,54 +124,39 @@ export function createAnswerPoster(deps: {
         markdown_text: first ?? '',
         ...(isDm ? {} : { recipient_user_id: place.user, recipient_team_id: place.team }),
       });
-      ts = started.ts;
+      return started.ts ? { ts: started.ts, rest } : undefined;
     } catch (error) {
       const code = slackErrorCode(error);
       if (code === undefined) throw error;
-      // Streaming is a nicety: any refusal of startStream falls back to a plain update.
-      if (
-        [
-          'unknown_method',
-          'missing_scope',
-          'not_allowed_token_type',
-          'feature_not_enabled',
-          'method_deprecated',
-        ].includes(code)
-      )
-        isStreamingAvailable = false;
-      deps.logger.info(
-        { event: 'slack-stream-unavailable', code },
-        'chat streaming unavailable; updating the status message instead',
-      );
+      // Streaming is a nicety: any refusal of startStream falls back to a plain message.
+      if (STREAMING_OFF.includes(code)) isStreamingAvailable = false;
+      deps.logger.info({ event: 'slack-stream-unavailable', code }, 'chat streaming unavailable; posting the answer');
       return undefined;
     }
-    if (!ts) return undefined;
-    try {
-      for (const chunk of rest) await client.chat.appendStream({ channel: place.channel, ts, markdown_text: chunk });
-      await client.chat.stopStream({ channel: place.channel, ts });
-      await client.chat.update({ channel: place.channel, ts, text: final.text, blocks: slackBlocks(final.blocks) });
-    } catch (error) {
-      // Leave no half-streamed answer behind: the retry (or the fallback) posts the whole one.
-      await client.chat.delete({ channel: place.channel, ts }).catch(() => undefined);
-      throw error;
-    }
-    if (place.statusTs && !place.isAssistantThread) {
-      await client.chat.delete({ channel: place.channel, ts: place.statusTs }).catch((error: unknown) => {
-        deps.logger.warn({ event: 'slack-status-delete-failed', err: error }, 'could not remove the status message');
-      });
-    }
-    return ts;
+  }
+
+  function body(outcome: InvestigationOutcome, investigationId: string): MessageBody {
+    if (outcome.kind === 'clarify') return { text: clarifyText(outcome) };
+    return {
+      text: answerFallbackText(outcome.answer),
+      blocks: renderAnswerBlocks(outcome.answer, investigationId, deps.actions ?? ANSWER_ACTIONS),
+    };
   }
 
   return {
-    async post(outcome, investigationId, place) {
-      if (outcome.kind === 'clarify') return replaceOrPost(place, { text: clarifyText(outcome) });
-      const final = {
-        text: answerFallbackText(outcome.answer),
-        blocks: renderAnswerBlocks(outcome.answer, investigationId, deps.actions ?? ANSWER_ACTIONS),
-      };
-      const streamed = await stream(outcome.answer, place, final);
-      return streamed ?? replaceOrPost(place, final);
+    body,
+    async post(outcome, investigationId, place, onStreamStarted) {
+      const final = body(outcome, investigationId);
+      // Only a model's text is streamed; a triage answer (or a stream to replace) goes out whole.
+      if (outcome.kind === 'clarify' || outcome.answer.mode !== 'model' || place.streamTs) return finish(place, final);
+      const stream = await startStream(outcome.answer, place);
+      if (!stream) return finish(place, final);
+      await onStreamStarted?.(stream.ts);
+      // A failure from here on leaves the stream for the next attempt to replace (its ts is stored).
+      for (const chunk of stream.rest)
+        await client.chat.appendStream({ channel: place.channel, ts: stream.ts, markdown_text: chunk });
+      await client.chat.stopStream({ channel: place.channel, ts: stream.ts });
+      return finish({ ...place, streamTs: stream.ts }, final, true);
     },
   };
 }

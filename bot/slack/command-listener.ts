@@ -1,6 +1,7 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { Logger } from '../telemetry/logger.js';
 import type { QuestionIntake } from './question-intake.js';
+import { decodeSlackText } from './slack-formatting.js';
 
 /** The slash command sre-bot registers (also in deploy/slack-app-manifest.yaml). */
 export const SLASH_COMMAND = '/sre';
@@ -24,7 +25,7 @@ export function registerCommandListener(
   },
 ): void {
   app.command(SLASH_COMMAND, async ({ ack, command, context, client }) => {
-    const question = command.text.replace(/\s+/g, ' ').trim();
+    const question = decodeSlackText(command.text.replace(/\s+/g, ' ').trim());
     if (question === '' || question.toLowerCase() === 'help') {
       await ack({ response_type: 'ephemeral', text: USAGE });
       return;
@@ -42,6 +43,7 @@ export function registerCommandListener(
           team: command.team_id,
           eventId: `command:${command.trigger_id}`,
           trigger: 'slash_command',
+          ...(command.response_url ? { responseUrl: command.response_url } : {}),
         },
         `slack-command:${command.team_id}:${command.trigger_id}`,
         { retryNum: context.retryNum },

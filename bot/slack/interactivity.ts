@@ -129,7 +129,13 @@ export function registerInteractivity(app: App, deps: InteractivityDeps): void {
       ...(submission.skillName ? { skillName: submission.skillName } : {}),
     });
     await ack();
-    if (!correction.isNew) return;
+    if (!correction.isNew) {
+      deps.logger.info(
+        { event: 'correction-duplicate', investigationId: target.investigationId, correctionId: correction.id },
+        'correction submitted again; nothing stored',
+      );
+      return;
+    }
     deps.logger.info(
       { event: 'correction-recorded', investigationId: target.investigationId, correctionId: correction.id },
       'correction recorded',

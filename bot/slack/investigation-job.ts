@@ -36,6 +36,11 @@ export interface SlackInvestigationJob extends InvestigationJob {
   principal?: string;
   /** True in the app's Messages tab / AI-app threads: progress goes to the assistant status. */
   isAssistantThread?: boolean;
+  /**
+   * `/sre` only: the command's response URL (valid 30 minutes), used to answer when the bot may
+   * not post in the channel (it is not a member).
+   */
+  responseUrl?: string;
   /** Where the question came from, for the status line. */
   trigger: 'mention' | 'channel_message' | 'direct_message' | 'slash_command' | 'clarification' | 'alert';
 }

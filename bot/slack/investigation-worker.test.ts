@@ -1,109 +1,38 @@
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_WORKSPACE, type SlackMessage } from '../../test/fakes/slack/index.js';
 import {
-  FAKE_WORKSPACE,
-  nextEventTs,
-  startFakeSlack,
-  type FakeSlack,
-  type SlackMessage,
-} from '../../test/fakes/slack/index.js';
-import type { Answer, InvestigationOutcome } from '../agent/answer.js';
-import type { ProgressListener } from '../agent/ports.js';
+  sampleAnswer,
+  startWorkerHarness,
+  TRACE_ID,
+  type Behaviour,
+  type WorkerHarness,
+} from '../../test/support/slack-worker.js';
 import { ActionId } from './answer-blocks.js';
 import { BotError } from '../errors.js';
-import { createMemoryQueue } from '../queue/memory-queue.js';
-import type { JobQueue, QueueEvent } from '../queue/queue.js';
-import { newInvestigation, type InvestigationJob, type Investigator } from '../runtime/investigator.js';
-import type { SlackInvestigationJob } from './investigation-job.js';
-import { webClientOptions } from './web-client-options.js';
-import { migrate } from '../store/migrate.js';
-import { createPgliteDatabase } from '../store/pglite-database.js';
 import { createSlackMessagesRepository } from './slack-messages-repository.js';
-import { createStore, type Store } from '../store/store.js';
-import { createLogger } from '../telemetry/logger.js';
-import { createInvestigationWorker, failureSentence, type InvestigationWorkerDeps } from './investigation-worker.js';
+import { failureSentence } from './investigation-worker.js';
 
 const CHANNEL = FAKE_WORKSPACE.channelId;
 const DM = FAKE_WORKSPACE.dmChannelId;
-const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
-const logger = createLogger({ level: 'silent' });
 
-let slack: FakeSlack;
-let store: Store;
-let client: WebClient;
-let sequence = 0;
+let harness: WorkerHarness;
+let slack: WorkerHarness['slack'];
+let store: WorkerHarness['store'];
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  const db = await createPgliteDatabase();
-  await migrate(db);
-  store = createStore(db);
-  client = new WebClient(
-    slack.botToken,
-    webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }),
-  );
+  harness = await startWorkerHarness();
+  ({ slack, store } = harness);
 });
 
 afterAll(async () => {
-  await store.close();
-  await slack.close();
+  await harness.close();
 });
 
-function sampleAnswer(question: string): Answer {
-  return {
-    summary: 'checkout cannot sync because its destination namespace is missing.',
-    rootCause: 'Argo CD app checkout targets namespace checkout-prod, which does not exist',
-    evidence: [{ text: 'namespaces "checkout-prod" not found', source: 'argocd/argocd-eu-1/app/checkout' }],
-    confidence: 'high',
-    nextSteps: ['Create the namespace or enable CreateNamespace=true in the app sync options'],
-    fix: { description: 'Add CreateNamespace=true to syncOptions in apps/checkout/values-prod.yaml' },
-    mode: 'triage',
-    question,
-    skills: ['argocd-sync-failed'],
-    instances: ['argocd-eu-1'],
-    notes: [],
-    usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, toolCalls: 4, turns: 0 },
-    traceId: TRACE_ID,
-    durationMs: 1200,
-  };
-}
-
-type Behaviour = (job: InvestigationJob, onProgress: ProgressListener, call: number) => Promise<InvestigationOutcome>;
-
-/** An Investigator double that records its calls, reports progress and finishes the row like the real one. */
-function investigatorDouble(
-  behaviour: Behaviour,
-): Investigator & { calls: InvestigationJob[]; opens: string[]; runsOnOpenedRow: boolean[] } {
-  const calls: InvestigationJob[] = [];
-  const opens: string[] = [];
-  const runsOnOpenedRow: boolean[] = [];
-  return {
-    calls,
-    opens,
-    runsOnOpenedRow,
-    open: (job) => {
-      opens.push(job.investigationId ?? 'missing');
-      return store.investigations.create(newInvestigation(job));
-    },
-    async run(job, onProgress, opened) {
-      calls.push(job);
-      runsOnOpenedRow.push(opened?.id === job.investigationId);
-      const id = (opened ?? (await store.investigations.create(newInvestigation(job)))).id;
-      try {
-        const outcome = await behaviour(job, onProgress ?? (() => undefined), calls.length);
-        await store.investigations.finish(id, {
-          status: outcome.kind === 'answer' ? 'answered' : 'clarifying',
-          answer: outcome.kind === 'answer' ? outcome.answer : outcome,
-          usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 },
-        });
-        return { id, outcome };
-      } catch (error) {
-        await store.investigations.fail(id, String(error));
-        throw error;
-      }
-    },
-  };
-}
+const investigatorDouble = (behaviour: Behaviour) => harness.investigatorDouble(behaviour);
+const jobData: WorkerHarness['jobData'] = (overrides) => harness.jobData(overrides);
+const runJob: WorkerHarness['runJob'] = (data, deps, options) => harness.runJob(data, deps, options);
+const botMessages = (channel: string, thread: string) => harness.botMessages(channel, thread);
+const callsSince = (index: number, method: string) => harness.callsSince(index, method);
 
 /** Progress the way the pipeline reports it, waiting until the status line shows each step. */
 const answering: Behaviour = async (job, onProgress) => {
@@ -117,66 +46,6 @@ const answering: Behaviour = async (job, onProgress) => {
   });
   return { kind: 'answer', answer: sampleAnswer(job.question) };
 };
-
-function jobData(overrides: Partial<SlackInvestigationJob> = {}): SlackInvestigationJob {
-  sequence += 1;
-  const thread = overrides.thread ?? nextEventTs();
-  const channel = overrides.channel ?? CHANNEL;
-  if (!('thread' in overrides) || overrides.thread)
-    slack.addMessage(channel, {
-      text: 'why is checkout failing in prod?',
-      ts: thread,
-      user: FAKE_WORKSPACE.humanUserId,
-    });
-  return {
-    source: 'slack',
-    investigationId: `inv-worker-${sequence}-${Date.now()}`,
-    question: 'why is checkout failing in prod?',
-    channel,
-    thread,
-    user: FAKE_WORKSPACE.humanUserId,
-    team: FAKE_WORKSPACE.teamId,
-    eventId: `Ev0TEST${sequence}`,
-    traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`,
-    trigger: 'mention',
-    ...overrides,
-  };
-}
-
-function waitFor(
-  queue: JobQueue<SlackInvestigationJob>,
-  type: QueueEvent<SlackInvestigationJob>['type'],
-): Promise<QueueEvent<SlackInvestigationJob>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event`)), 20_000);
-    const stop = queue.subscribe((event) => {
-      if (event.type !== type) return;
-      clearTimeout(timer);
-      stop();
-      resolve(event);
-    });
-  });
-}
-
-/** Runs one job through a real in-process queue with the worker attached; resolves on completion or dead letter. */
-async function runJob(
-  data: SlackInvestigationJob,
-  deps: Partial<InvestigationWorkerDeps> & Pick<InvestigationWorkerDeps, 'investigator'>,
-  options: { attempts?: number; expect?: 'completed' | 'dead-lettered' } = {},
-) {
-  const queue = createMemoryQueue<SlackInvestigationJob>(`investigation-${sequence}`, { backoffMs: 5 });
-  const worker = createInvestigationWorker({ client, store, logger, statusIntervalMs: 0, ...deps });
-  const running = worker.start(queue, { concurrency: 1 });
-  const done = waitFor(queue, options.expect ?? 'completed');
-  await queue.enqueue(data, { attempts: options.attempts ?? 1 });
-  await done;
-  await running.close();
-  await queue.close();
-}
-
-const botMessages = (channel: string, thread: string): SlackMessage[] =>
-  slack.messages(channel, thread).filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
-const callsSince = (index: number, method: string) => slack.callsTo(method).filter((call) => call.index >= index);
 
 function actionIds(message: SlackMessage | undefined): string[] {
   const blocks = (message?.['blocks'] ?? []) as Array<{ type: string; elements?: Array<{ action_id?: string }> }>;
@@ -226,6 +95,7 @@ describe('investigation worker', () => {
       expect(await createSlackMessagesRepository(store.db).get(data.investigationId)).toEqual({
         statusTs: statusPost?.response['ts'],
         answerTs: answer?.ts,
+        streamTs: answer?.ts,
       });
       expect((await store.investigations.get(data.investigationId))?.status).toBe('answered');
     },
@@ -271,9 +141,8 @@ describe('investigation worker', () => {
 
   it('after the last failed attempt posts one plain sentence with the trace id', async () => {
     const data = jobData();
-    const investigator = investigatorDouble(() =>
-      Promise.reject(new BotError('upstream_unavailable', 'gateway down', { isRetryable: true })),
-    );
+    // A failure of unknown kind is retried until the attempts run out.
+    const investigator = investigatorDouble(() => Promise.reject(new Error('gateway down')));
     await runJob(data, { investigator }, { attempts: 2, expect: 'dead-lettered' });
     expect(investigator.calls).toHaveLength(2);
     const replies = botMessages(CHANNEL, data.thread ?? '');

@@ -1,3 +1,5 @@
+import { decodeSlackText } from './slack-formatting.js';
+
 /** Message fields the filters look at (app_mention and message events share them). */
 export interface IncomingMessage {
   type?: string;
@@ -39,10 +41,10 @@ export function mentionsUser(text: string | undefined, userId: string | undefine
 
 /**
  * The question as the person meant it: the bot's mention removed (anywhere in the text),
- * whitespace collapsed, Slack's escaping of &, < and > undone.
+ * whitespace collapsed, Slack's formatting decoded (entities, mentions, channels, links).
  */
 export function questionFrom(text: string | undefined, botUserId: string | undefined): string {
   let question = text ?? '';
   if (botUserId) question = question.replace(new RegExp(`<@${botUserId}(?:\\|[^>]*)?>[,:]?`, 'g'), ' ');
-  return question.replace(/\s+/g, ' ').trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return decodeSlackText(question.replace(/\s+/g, ' ').trim());
 }

@@ -21,7 +21,9 @@ import type { FixJob } from '../fix/fix-jobs.js';
 import { registerFixActions } from './fix-actions.js';
 import { slackErrorCode } from './slack-api-error.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
+import { createIntakeRelay } from './intake-relay.js';
 import { createQuestionIntake } from './question-intake.js';
+import { rejectFutureTimestamps } from './request-timestamp.js';
 import { slackLogger, webClientOptions } from './web-client-options.js';
 
 /** The receiver's path for Events API, interactivity and slash-command requests. */
@@ -48,6 +50,12 @@ export interface SlackAppDeps {
   fixQueue?: JobQueue<FixJob>;
   /** The correction loop: when set, corrections are offered for Remember / Discard and become skill PRs. */
   learning?: CorrectionService;
+  /** Time between intake relay passes (default 3 s). */
+  relayIntervalMs?: number;
+  /** Ack after enqueueing only, storing nothing first (the pre-issue-18 path; `bench slack` compares). */
+  isEnqueueOnly?: boolean;
+  /** Clock for the request-timestamp window (epoch ms). */
+  now?: () => number;
 }
 
 /**
@@ -83,14 +91,17 @@ export interface SlackService {
   app: App;
   /** Starts the HTTP receiver (or the Socket Mode connection); returns the events URL in HTTP mode. */
   start(options?: { port?: number; host?: string }): Promise<{ eventsUrl?: string }>;
+  /** One intake relay pass now (tests, and a role that wants the backlog moved before serving). */
+  relayOnce(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
 /**
  * Builds the Slack receiver: Bolt verifies signatures and the 5-minute timestamp window (HTTP)
- * or holds the Socket Mode connection; listeners validate, enqueue an `investigation` job keyed
- * by the event id, and return. `processBeforeResponse` makes the 200 mean "enqueued": when the
- * queue is down Slack gets an error and delivers again instead of the question being lost.
+ * or holds the Socket Mode connection; a request timestamped in the future is refused too.
+ * Listeners validate, store the question keyed by the event id, and return; the intake relay
+ * puts stored questions on the queue. `processBeforeResponse` makes the 200 mean "stored": when
+ * the store is down Slack gets an error and delivers again instead of the question being lost.
  */
 export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackService {
   const routes: CustomRoute[] = [
@@ -134,11 +145,20 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     throw error;
   });
 
+  const relay = createIntakeRelay({
+    store: deps.store,
+    queue: deps.queue,
+    logger: deps.logger,
+    ...(deps.attempts ? { attempts: deps.attempts } : {}),
+    ...(deps.relayIntervalMs ? { intervalMs: deps.relayIntervalMs } : {}),
+  });
   const intake = createQuestionIntake({
     queue: deps.queue,
     store: deps.store,
     channels: deps.channels,
     logger: deps.logger,
+    relay,
+    ...(deps.isEnqueueOnly ? { isEnqueueOnly: true } : {}),
     ...(deps.attempts ? { attempts: deps.attempts } : {}),
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
@@ -190,6 +210,7 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     app,
     async start(options = {}) {
       await verifyBotToken(app, config, deps.logger);
+      if (!deps.isEnqueueOnly) relay.start();
       if (config.mode === 'socket') {
         await app.start();
         return {};
@@ -197,11 +218,14 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
       const host = options.host ?? '0.0.0.0';
       // Bolt's HTTP receiver returns the node:http server it listens with.
       const server = (await app.start({ port: options.port ?? config.SLACK_PORT, host })) as Server;
+      rejectFutureTimestamps(server, deps.now ?? Date.now);
       const address = server.address() as AddressInfo; // a TCP listener always has AddressInfo
       const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
       return { eventsUrl: `http://${shown}:${address.port}${SLACK_EVENTS_PATH}` };
     },
+    relayOnce: () => relay.runOnce(),
     async stop() {
+      await relay.stop();
       await app.stop();
     },
   };

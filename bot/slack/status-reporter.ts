@@ -14,6 +14,8 @@ const STEP_LABEL: Record<PipelineStep, string> = {
 
 /** The first status line, before any progress arrives. */
 export const STARTING_TEXT = ':mag: Looking into it…';
+/** The status line when a job is taken over from a worker that died (SIGKILL, OOM, a deploy). */
+export const RESUMING_TEXT = ':mag: Resuming after a restart…';
 
 function clip(text: string, limit: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -49,6 +51,8 @@ export interface StatusReporterOptions {
   isAssistantThread: boolean;
   /** A status message a previous attempt posted. */
   existingTs?: string;
+  /** The previous attempt's worker died: say so instead of starting over silently. */
+  isResuming?: boolean;
   onPosted: (ts: string) => Promise<void>;
   intervalMs: number;
   now: () => number;
@@ -111,16 +115,32 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
         await client.assistant.threads.setStatus({
           channel_id: channel,
           thread_ts: thread,
-          status: 'is looking into it…',
+          status: options.isResuming ? 'is resuming after a restart…' : 'is looking into it…',
         });
         return;
       }
       if (statusTs) {
-        await client.chat.update({ channel, ts: statusTs, text: STARTING_TEXT });
+        // Best effort: a status line that cannot be edited must not stop the answer.
+        const text = options.isResuming ? RESUMING_TEXT : STARTING_TEXT;
+        await client.chat
+          .update({ channel, ts: statusTs, text })
+          .catch((error: unknown) =>
+            options.logger.warn(
+              { event: 'slack-status-failed', err: error, channel },
+              'status update failed; continuing',
+            ),
+          );
       } else {
         const posted = await client.chat.postMessage({ channel, thread_ts: thread, text: STARTING_TEXT });
-        statusTs = posted.ts;
-        if (statusTs) await options.onPosted(statusTs);
+        const ts = posted.ts;
+        if (ts) {
+          // An unrecorded status line could never be cleared: remove it when recording fails.
+          await options.onPosted(ts).catch(async (error: unknown) => {
+            await client.chat.delete({ channel, ts }).catch(() => undefined);
+            throw error;
+          });
+        }
+        statusTs = ts;
       }
       lastSentAt = options.now();
     },

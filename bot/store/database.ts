@@ -1,8 +1,18 @@
+/** Options of one query. */
+export interface QueryOptions {
+  /**
+   * Prepares the statement once per connection under this name (PostgreSQL); hot paths such as
+   * the Slack ack use it to skip parse and plan on every call. PGlite ignores it.
+   */
+  name?: string;
+}
+
 /** A row-returning SQL client: the same SQL runs on PostgreSQL (pg) and PGlite. */
 export interface SqlClient {
   query<Row extends Record<string, unknown> = Record<string, unknown>>(
     sql: string,
     params?: readonly unknown[],
+    options?: QueryOptions,
   ): Promise<{ rows: Row[] }>;
 }
 

@@ -2,6 +2,7 @@ import type { Database } from './database.js';
 import { createApprovalsRepository } from './approvals-repository.js';
 import { createCorrectionsRepository } from './corrections-repository.js';
 import { createFeedbackRepository } from './feedback-repository.js';
+import { createIntakeRepository } from './intake-repository.js';
 import { createInvestigationsRepository } from './investigations-repository.js';
 import { createPullRequestsRepository } from './pull-requests-repository.js';
 import { createRcasRepository } from './rcas-repository.js';
@@ -14,6 +15,7 @@ export function createStore(db: Database, options: { now?: () => Date } = {}) {
   return {
     db,
     investigations: createInvestigationsRepository(db, now),
+    intake: createIntakeRepository(db),
     toolCalls: createToolCallsRepository(db, now),
     feedback: createFeedbackRepository(db, now),
     corrections: createCorrectionsRepository(db, now),

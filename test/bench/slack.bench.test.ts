@@ -4,7 +4,7 @@ import { runSlackBenchmark, type SlackBurstResult } from './slack.bench.js';
 
 describe('slack burst benchmark', () => {
   it(
-    'turns every event and its redeliveries into exactly one job on both queues (no timing asserted)',
+    'turns every event and its redeliveries into exactly one job on both queues and both intakes (no timing asserted)',
     async () => {
       const stdout = new PassThrough();
       let output = '';
@@ -20,7 +20,12 @@ describe('slack burst benchmark', () => {
       ]);
       const { results } = JSON.parse(output) as { results: SlackBurstResult[] };
       expect(code).toBe(0);
-      expect(results.map((result) => result.queue)).toEqual(['memory', 'redis']);
+      expect(results.map((result) => [result.queue, result.intake])).toEqual([
+        ['memory', 'durable'],
+        ['memory', 'enqueue-only'],
+        ['redis', 'durable'],
+        ['redis', 'enqueue-only'],
+      ]);
       for (const result of results) {
         expect(result).toMatchObject({
           events: 60,
@@ -33,7 +38,7 @@ describe('slack burst benchmark', () => {
         });
       }
     },
-    // Two Bolt servers and two queues under a burst: slow on a loaded machine, yet bounded.
-    120_000,
+    // Four Bolt servers, two queues and two databases under a burst: slow on a loaded machine, yet bounded.
+    240_000,
   );
 });

@@ -9,6 +9,8 @@ import type { ChannelDirectory } from '../../slack/channel-config.js';
 import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../slack/investigation-job.js';
 import { webClientOptions } from '../../slack/web-client-options.js';
 import { createInvestigationWorker } from '../../slack/investigation-worker.js';
+import { createSlackMessagesRepository } from '../../slack/slack-messages-repository.js';
+import { createStatusSweeper } from '../../slack/status-sweeper.js';
 import { createBotMetrics, registerApprovalMetrics, type BotMetrics } from '../../telemetry/bot-metrics.js';
 import { countingSlackErrors, meterModelClient } from '../../telemetry/metered-clients.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
@@ -115,8 +117,16 @@ export function startWorkerRole(
     streaming: config.SLACK_STREAMING,
   });
   const running: JobWorker = worker.start(queue, { concurrency: options.concurrency ?? config.WORKER_CONCURRENCY });
+  // Status lines a dead worker or a refused chat.delete left saying "Looking into it…".
+  const sweeper = createStatusSweeper({
+    client,
+    messages: createSlackMessagesRepository(runtime.store.db),
+    logger: runtime.logger,
+  });
+  sweeper.start();
   return {
     async close() {
+      await sweeper.stop();
       await running.close();
       await gateways.close();
     },

@@ -75,14 +75,26 @@ export interface FakeSlack {
   addMessage(channel: string, message: SeedMessage): SlackMessage;
   addUser(user: SlackUser): void;
   addChannel(channel: SlackChannel): void;
+  /**
+   * A slash-command response URL served by this fake: POSTs to it are recorded as calls of the
+   * pseudo-method `response_url` (args = the JSON body, plus `path`).
+   */
+  responseUrl(name?: string): string;
   /** The next `times` calls of `method` get HTTP 429 with `Retry-After: retryAfterSeconds`. */
   rateLimit(method: string, options?: { times?: number; retryAfterSeconds?: number }): void;
   /** The next `times` calls of `method` fail: `{ok:false,error}` (HTTP 200) or, with `status`, that HTTP status. */
   failNext(method: string, error: string, options?: { times?: number; status?: number }): void;
+  /** The next `times` calls of `method` are answered normally, but only after `delayMs`. */
+  slowDown(method: string, delayMs: number, options?: { times?: number }): void;
+  /** Drops the faults still queued for `method` (every method when omitted). */
+  clearFaults(method?: string): void;
   close(): Promise<void>;
 }
 
-type Fault = { kind: 'ratelimited'; retryAfterSeconds: number } | { kind: 'error'; error: string; status: number };
+type Fault =
+  | { kind: 'ratelimited'; retryAfterSeconds: number }
+  | { kind: 'error'; error: string; status: number }
+  | { kind: 'slow'; delayMs: number };
 
 const DEFAULT_SCOPES = [
   'app_mentions:read',
@@ -183,6 +195,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake-slack');
+    if (url.pathname.startsWith('/response/') && request.method === 'POST') {
+      const args = JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>;
+      const fault = faults.get('response_url')?.shift();
+      const status = fault?.kind === 'error' ? fault.status : 200;
+      const body = status === 200 ? { ok: true } : { ok: false, error: fault?.kind === 'error' ? fault.error : '' };
+      record('response_url', { ...args, path: url.pathname }, request.headers['content-type'], status, body);
+      reply(response, status, body);
+      return;
+    }
     const match = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     const method = match?.[1];
     if (!method || (request.method !== 'POST' && request.method !== 'GET')) {
@@ -200,6 +221,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       record(method, {}, contentType, 200, { ok: false, error: code });
       reply(response, 200, { ok: false, error: code });
       return;
+    }
+    const slow = faults.get(method)?.[0];
+    if (slow?.kind === 'slow') {
+      faults.get(method)?.shift();
+      await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
     }
     const [status, payload, headers] = answer(method, args, request.headers.authorization);
     record(method, args, contentType, status, payload);
@@ -279,10 +305,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     addUser: (user) => void state.users.set(user.id, user),
     addChannel: (channel) => void state.channels.set(channel.id, channel),
+    responseUrl: (name = randomBytes(6).toString('hex')) => `${url}/response/${name}`,
     rateLimit: (method, limit = {}) =>
       pushFaults(method, limit.times ?? 1, { kind: 'ratelimited', retryAfterSeconds: limit.retryAfterSeconds ?? 1 }),
     failNext: (method, error, failure = {}) =>
       pushFaults(method, failure.times ?? 1, { kind: 'error', error, status: failure.status ?? 200 }),
+    slowDown: (method, delayMs, slow = {}) => pushFaults(method, slow.times ?? 1, { kind: 'slow', delayMs }),
+    clearFaults: (method) => {
+      if (method === undefined) faults.clear();
+      else faults.delete(method);
+    },
     close: async () => {
       for (const waiter of [...waiters]) waiter.cancel();
       server.closeAllConnections();
