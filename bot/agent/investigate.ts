@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { redactText } from '../security/redact.js';
 import type { Answer, InvestigationOutcome } from './answer.js';
+import type { ConversationContext } from './conversation.js';
 import type { ChannelDefaults, Entities } from './entities.js';
 import { evidenceFromSections } from './evidence/build-evidence.js';
 import { renderSections } from './evidence/prompt-sections.js';
@@ -30,6 +31,8 @@ import { wrapUntrusted } from './untrusted.js';
 export interface InvestigationRequest {
   question: string;
   defaults?: ChannelDefaults;
+  /** A follow-up's thread: earlier turns for the model, and the subject to keep when pinned. */
+  conversation?: ConversationContext;
   traceId?: string;
   traceparent?: string;
 }
@@ -131,12 +134,21 @@ export async function investigate(
   });
   const toolList = await tools.load();
 
-  progress('resolve', 'resolving what the question is about');
-  const resolution = await resolveEntities(request.question, tools, request.defaults);
+  const pinned = request.conversation?.pinned;
+  progress('resolve', pinned ? 'continuing with what this thread is about' : 'resolving what the question is about');
+  const resolution = pinned
+    ? ({ kind: 'resolved', entities: pinned } as const)
+    : await resolveEntities(request.question, tools, request.defaults);
   if (resolution.kind === 'ambiguous')
-    return { kind: 'clarify', question: resolution.question, options: resolution.options, notes: [] };
+    return {
+      kind: 'clarify',
+      question: resolution.question,
+      options: resolution.options,
+      notes: [],
+      choices: resolution.choices,
+    };
   const { entities } = resolution;
-  progress('resolve', `resolved: ${describeEntities(entities)}`);
+  progress('resolve', `${pinned ? 'same subject as before' : 'resolved'}: ${describeEntities(entities)}`);
 
   const gathered = await gatherEvidence(entities, tools, {
     budget: settings.gather,
@@ -183,6 +195,7 @@ export async function investigate(
       const result = await reason({
         question: request.question,
         context,
+        priorTurns: request.conversation?.turns ?? [],
         matchedSkills: isNaive ? deps.catalog.names() : promptSkills(matches),
         tools: readOnlyTools,
         catalog: deps.catalog,
@@ -209,7 +222,7 @@ export async function investigate(
         durationMs: deps.clock.now() - started,
       };
       progress('answer', 'answer ready');
-      return { kind: 'answer', answer };
+      return { kind: 'answer', answer, entities };
     } catch (error) {
       notes.push(
         `The model was unavailable (${redactText(errorMessage(error)).slice(0, 160)}); this answer was ` +
@@ -246,5 +259,5 @@ export async function investigate(
     durationMs: deps.clock.now() - started,
   };
   progress('answer', 'answer ready');
-  return { kind: 'answer', answer };
+  return { kind: 'answer', answer, entities };
 }

@@ -10,6 +10,7 @@ import {
 } from './answer-blocks.js';
 import type { Logger } from '../telemetry/logger.js';
 import { slackErrorCode } from './slack-api-error.js';
+import { clarifyBlocks } from './choice-buttons.js';
 
 /**
  * Buttons on answers. Propose fix is not built yet, so it is not shown; Draft RCA, feedback and
@@ -26,6 +27,8 @@ export interface AnswerPlace {
   /** The status message to replace, when there is one. */
   statusTs?: string;
   isAssistantThread: boolean;
+  /** A plain DM: post at the top of the conversation, not in a thread (and without streaming, which needs one). */
+  isTopLevel?: boolean;
 }
 
 /** The answer as markdown chunks for chat streaming (root cause, summary, next steps). */
@@ -39,10 +42,8 @@ export function answerMarkdownChunks(answer: Answer): string[] {
 /** The clarifying question as mrkdwn: the question, the options, and how to answer. */
 export function clarifyText(outcome: Extract<InvestigationOutcome, { kind: 'clarify' }>): string {
   const options = outcome.options.map((option) => `• ${escapeMrkdwn(option)}`).join('\n');
-  return (
-    `:grey_question: ${escapeMrkdwn(outcome.question)}${options ? `\n${options}` : ''}\nReply in this thread with ` +
-    `the one you mean.`
-  );
+  const how = (outcome.choices ?? []).length > 0 ? 'Pick one below, or reply with' : 'Reply with';
+  return `:grey_question: ${escapeMrkdwn(outcome.question)}${options ? `\n${options}` : ''}\n${how} the one you mean.`;
 }
 
 type SlackBlocks = Array<types.KnownBlock | types.Block>;
@@ -85,7 +86,7 @@ export function createAnswerPoster(deps: {
     }
     const posted = await client.chat.postMessage({
       channel: place.channel,
-      thread_ts: place.thread,
+      ...(place.isTopLevel ? {} : { thread_ts: place.thread }),
       text: message.text,
       ...(message.blocks ? { blocks: slackBlocks(message.blocks) } : {}),
     });
@@ -98,7 +99,7 @@ export function createAnswerPoster(deps: {
     final: { text: string; blocks: Block[] },
   ): Promise<string | undefined> {
     const isDm = place.channel.startsWith('D');
-    if (!isStreamingAvailable || (!isDm && !place.team)) return undefined;
+    if (!isStreamingAvailable || place.isTopLevel || (!isDm && !place.team)) return undefined;
     const [first, ...rest] = answerMarkdownChunks(answer);
     let ts: string | undefined;
     try {
@@ -149,7 +150,10 @@ export function createAnswerPoster(deps: {
 
   return {
     async post(outcome, investigationId, place) {
-      if (outcome.kind === 'clarify') return replaceOrPost(place, { text: clarifyText(outcome) });
+      if (outcome.kind === 'clarify') {
+        const text = clarifyText(outcome);
+        return replaceOrPost(place, { text, blocks: clarifyBlocks(outcome, text, investigationId) });
+      }
       const final = {
         text: answerFallbackText(outcome.answer),
         blocks: renderAnswerBlocks(outcome.answer, investigationId, deps.actions ?? ANSWER_ACTIONS),

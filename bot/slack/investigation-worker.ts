@@ -124,6 +124,7 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
         channel: data.channel,
         thread,
         isAssistantThread: data.isAssistantThread === true,
+        ...(data.isTopLevel ? { isTopLevel: true } : {}),
         ...(recorded.statusTs ? { existingTs: recorded.statusTs } : {}),
         onPosted: (ts) => messages.setStatusTs(id, ts),
         intervalMs: deps.statusIntervalMs ?? 1_000,
@@ -151,6 +152,7 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
         ...(data.team ? { team: data.team } : {}),
         ...(status.statusTs ? { statusTs: status.statusTs } : {}),
         isAssistantThread: data.isAssistantThread === true,
+        ...(data.isTopLevel ? { isTopLevel: true } : {}),
       });
       await messages.setAnswerTs(id, answerTs);
       log.info({ event: 'investigation-end', outcome: outcome.kind, answerTs }, 'answer posted');
@@ -198,7 +200,11 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
       await client.chat.update({ channel: data.channel, ts: recorded.statusTs, text });
       return;
     }
-    await client.chat.postMessage({ channel: data.channel, ...(thread ? { thread_ts: thread } : {}), text });
+    await client.chat.postMessage({
+      channel: data.channel,
+      ...(thread && !data.isTopLevel ? { thread_ts: thread } : {}),
+      text,
+    });
   }
 
   return {

@@ -17,6 +17,7 @@ import { handleRcaCommand, registerRcaActions } from './rca-actions.js';
 import type { RcaService } from '../rca/rca-service.js';
 import type { FixJob } from '../fix/fix-jobs.js';
 import { registerFixActions } from './fix-actions.js';
+import { createFollowUpRouter } from './follow-up-router.js';
 import { slackErrorCode } from './slack-api-error.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
 import { createQuestionIntake } from './question-intake.js';
@@ -138,7 +139,6 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     ...(deps.attempts ? { attempts: deps.attempts } : {}),
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
-  registerEventListeners(app, { intake, channels: deps.channels, logger: deps.logger });
   const rca = deps.rca
     ? {
         service: deps.rca.service,
@@ -147,6 +147,14 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
         ...(deps.rca.pageUrl ? { pageUrl: deps.rca.pageUrl } : {}),
       }
     : undefined;
+  const followUps = createFollowUpRouter({
+    intake,
+    store: deps.store,
+    logger: deps.logger,
+    ...(deps.fixQueue ? { fixQueue: deps.fixQueue } : {}),
+    ...(rca ? { rca } : {}),
+  });
+  registerEventListeners(app, { intake, channels: deps.channels, logger: deps.logger, followUps, store: deps.store });
   if (rca) registerRcaActions(app, rca);
   registerCommandListener(app, {
     intake,
@@ -159,7 +167,7 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     logger: deps.logger,
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
-  registerChoiceButtons(app, { intake, logger: deps.logger });
+  registerChoiceButtons(app, { intake, store: deps.store, logger: deps.logger });
   if (deps.fixQueue) registerFixActions(app, { queue: deps.fixQueue, logger: deps.logger });
   registerAppHome(app, {
     store: deps.store,

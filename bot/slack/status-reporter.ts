@@ -47,6 +47,8 @@ export interface StatusReporterOptions {
   channel: string;
   thread: string;
   isAssistantThread: boolean;
+  /** A plain DM: the status line goes at the top of the conversation, not in a thread. */
+  isTopLevel?: boolean;
   /** A status message a previous attempt posted. */
   existingTs?: string;
   onPosted: (ts: string) => Promise<void>;
@@ -118,7 +120,11 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
       if (statusTs) {
         await client.chat.update({ channel, ts: statusTs, text: STARTING_TEXT });
       } else {
-        const posted = await client.chat.postMessage({ channel, thread_ts: thread, text: STARTING_TEXT });
+        const posted = await client.chat.postMessage({
+          channel,
+          ...(options.isTopLevel ? {} : { thread_ts: thread }),
+          text: STARTING_TEXT,
+        });
         statusTs = posted.ts;
         if (statusTs) await options.onPosted(statusTs);
       }

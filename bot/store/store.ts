@@ -1,5 +1,6 @@
 import type { Database } from './database.js';
 import { createApprovalsRepository } from './approvals-repository.js';
+import { createConversationsRepository } from './conversations-repository.js';
 import { createCorrectionsRepository } from './corrections-repository.js';
 import { createFeedbackRepository } from './feedback-repository.js';
 import { createInvestigationsRepository } from './investigations-repository.js';
@@ -19,6 +20,7 @@ export function createStore(db: Database, options: { now?: () => Date } = {}) {
     approvals: createApprovalsRepository(db, now),
     pullRequests: createPullRequestsRepository(db, now),
     rcas: createRcasRepository(db, now),
+    conversations: createConversationsRepository(db, now),
     close: () => db.close(),
   };
 }
