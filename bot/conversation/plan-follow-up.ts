@@ -23,7 +23,7 @@ export interface FollowUpMessage {
   isAddressed: boolean;
 }
 
-const ORDINALS: Record<string, number> = { first: 0, '1': 0, one: 0, second: 1, '2': 1, two: 1, third: 2, '3': 2 };
+const ORDINALS: Record<string, number> = { first: 0, '1': 0, second: 1, '2': 1, third: 2, '3': 2 };
 
 /**
  * The choice a typed reply to a clarifying question picks: "the first", "2", or words that appear

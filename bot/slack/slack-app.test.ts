@@ -187,36 +187,47 @@ describe('Slack receiver: questions become investigation jobs', () => {
     },
   );
 
-  it('folds a reply to a clarifying question into the original question', async () => {
+  it('answers a clarifying question with the choice a typed reply names, without a mention', async () => {
     const thread = nextEventTs();
-    await store.investigations.create({
-      id: 'inv-clarify',
-      source: 'slack',
-      question: 'why is checkout failing?',
-      channel: SUPPORT,
-      thread,
+    await store.conversations.recordTurn(SUPPORT, thread, {
+      kind: 'thread',
+      investigationId: 'inv-clarify',
+      turn: { question: 'why is checkout failing?', answer: 'Which one?' },
+      clarification: {
+        question: 'why is checkout failing?',
+        choices: [
+          { label: 'argocd-eu-1/checkout', question: 'why is checkout failing on argocd-eu-1' },
+          { label: 'argocd-us-1/checkout', question: 'why is checkout failing on argocd-us-1' },
+        ],
+      },
     });
-    await store.investigations.finish('inv-clarify', {
-      status: 'clarifying',
-      answer: { kind: 'clarify', question: 'Which one?', options: ['checkout-eu', 'checkout-us'] },
-      usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 },
-    });
-    await sendSignedEvent(url, channelMessageEvent({ text: 'checkout-eu', threadTs: thread }), signed);
-    expect(jobs.map((job) => [job.trigger, job.question, job.thread])).toEqual([
-      ['clarification', 'why is checkout failing? (checkout-eu)', thread],
+    await sendSignedEvent(url, channelMessageEvent({ text: 'the eu one', threadTs: thread }), signed);
+    expect(jobs.map((job) => [job.trigger, job.question, job.thread, job.conversation])).toEqual([
+      ['clarification', 'why is checkout failing on argocd-eu-1', thread, { thread, kind: 'thread' }],
     ]);
   });
 
-  it('answers direct messages, marking AI-app threads so the worker uses the assistant status', async () => {
-    await sendSignedEvent(url, imMessageEvent({ text: 'why is checkout-api crashlooping?' }), signed);
-    const threadTs = nextEventTs();
-    await sendSignedEvent(url, imMessageEvent({ text: 'and payments?', threadTs }), signed);
-    expect(jobs.map((job) => [job.trigger, job.channel, job.isAssistantThread ?? false])).toEqual([
-      ['direct_message', FAKE_WORKSPACE.dmChannelId, false],
-      ['direct_message', FAKE_WORKSPACE.dmChannelId, true],
-    ]);
-    expect(jobs[1]?.thread).toBe(threadTs);
-  });
+  it(
+    'answers plain DMs at the top level as one conversation; only threads Slack started as AI-app threads get the ' +
+      'assistant treatment',
+    async () => {
+      await sendSignedEvent(url, imMessageEvent({ text: 'why is checkout-api crashlooping?' }), signed);
+      const plainThread = nextEventTs();
+      await sendSignedEvent(url, imMessageEvent({ text: 'and payments?', threadTs: plainThread }), signed);
+      const started = assistantThreadStartedEvent();
+      await sendSignedEvent(url, started, signed);
+      const assistantThread = (started.event['assistant_thread'] as { thread_ts: string }).thread_ts;
+      await sendSignedEvent(url, imMessageEvent({ text: 'why is payments slow?', threadTs: assistantThread }), signed);
+      expect(
+        jobs.map((job) => [job.trigger, job.isAssistantThread ?? false, job.isTopLevel ?? false, job.conversation]),
+      ).toEqual([
+        ['direct_message', false, true, { thread: '', kind: 'dm' }],
+        ['direct_message', false, false, { thread: '', kind: 'dm' }],
+        ['direct_message', true, false, { thread: assistantThread, kind: 'assistant' }],
+      ]);
+      expect(jobs[1]?.thread).toBe(plainThread);
+    },
+  );
 
   it('offers suggested prompts when an AI-app thread starts', async () => {
     const started = assistantThreadStartedEvent();
