@@ -16,6 +16,7 @@ import {
   explicitNamespace,
   matchesEnvironment,
   matchesLocation,
+  namesWholly,
 } from './resolve/question-terms.js';
 import { chooseFromEstate, collectEstate } from './resolve/sweep-estate.js';
 import type { ToolCaller } from './tool-caller.js';
@@ -138,6 +139,7 @@ export function chooseApp(
     [...apps],
     [
       (app) => !defaults.argocdInstance || app.instance === defaults.argocdInstance,
+      (app) => namesWholly(app.instance, question),
       (app) => matchesLocation(app.instance, question),
       (app) => matchesEnvironment(app.instance, environment),
       (app) => isExact(app.name),
@@ -219,6 +221,8 @@ export function chooseWorkload(
     [...workloads],
     [
       (workload) => !defaults.cluster || workload.cluster === defaults.cluster,
+      // A cluster named in full (prod-us) beats one that only shares a part with the question (prod).
+      (workload) => namesWholly(workload.cluster, context.question),
       (workload) => matchesLocation(workload.cluster, context.question),
       (workload) => !namespace || workload.namespace === namespace,
       (workload) => matchesEnvironment(workload.cluster, environment),
