@@ -1,5 +1,6 @@
 import type { Answer } from '../../bot/agent/answer.js';
-import { channelMessageEvent, FAKE_WORKSPACE, imMessageEvent } from '../fakes/slack/index.js';
+import { CHOICE_ACTION_PREFIX } from '../../bot/slack/choice-buttons.js';
+import { blockActionsPayload, channelMessageEvent, FAKE_WORKSPACE, imMessageEvent } from '../fakes/slack/index.js';
 import type { SlackHarness } from './slack-harness.js';
 
 /** One finished turn of a conversation as the tests read it. */
@@ -17,6 +18,8 @@ export interface Conversation {
   readonly thread: string;
   /** Sends a follow-up the way people type it there (no mention in a channel thread, plain text in a DM). */
   reply(text: string, options?: { user?: string }): Promise<void>;
+  /** Clicks the choice button `index` on a settled turn's message (a clarifying question or an answer). */
+  press(turn: SettledTurn, index: number): Promise<string>;
   /** The next investigation the conversation settles (answered by default). */
   next(status?: 'answered' | 'clarifying'): Promise<SettledTurn>;
   /** Ids of every investigation this conversation has settled so far. */
@@ -44,6 +47,27 @@ function conversation(
     settledIds,
     async reply(text, options = {}) {
       pending.push(await sendReply(text, options.user));
+    },
+    async press(turn, index) {
+      const buttons = ((turn.message['blocks'] ?? []) as Array<Record<string, unknown>>)
+        .filter((block) => block['type'] === 'actions')
+        .flatMap((block) => block['elements'] as Array<Record<string, unknown>>)
+        .filter((element) => String(element['action_id']).startsWith(CHOICE_ACTION_PREFIX));
+      const button = buttons[index];
+      if (!button) throw new Error(`no choice button ${index} on the message`);
+      const threadTs = typeof turn.message['thread_ts'] === 'string' ? turn.message['thread_ts'] : undefined;
+      const status = await harness.interact(
+        blockActionsPayload({
+          actionId: String(button['action_id']),
+          value: String(button['value']),
+          channel,
+          message: { ts: turn.answerTs, ...(threadTs ? { thread_ts: threadTs } : {}) },
+        }),
+      );
+      if (status !== 200) throw new Error('the click was not acked');
+      // The choice is investigated where the clicked message lives: its thread, or the top of a DM.
+      pending.push(threadTs ?? turn.answerTs);
+      return String(button['value']);
     },
     async next(status = 'answered') {
       const thread = pending.shift() ?? first;
