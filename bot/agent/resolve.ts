@@ -261,7 +261,8 @@ function failedRetryably(what: string): BotError {
 /**
  * Resolves a question to the app, workload, namespace and cluster to investigate, by fanning
  * look-ups out over every instance. Asks back only when one name is equally broken (same health,
- * same severity) on several instances and nothing in the question or channel tells them apart. A question that names no object (only,
+ * same severity) on several instances and nothing in the question or channel tells them apart. A question that names
+ * no object (only,
  * at most, a place) sweeps the estate for what is broken. Throws a retryable BotError when every
  * look-up failed because no instance could be reached.
  */

@@ -45,7 +45,8 @@ function teamOf(body: unknown): string | undefined {
  * Registers the question listeners: `app_mention` anywhere, top-level messages in support
  * channels that answer everything, replies in threads the bot answered (follow-ups and replies to
  * a clarifying question, routed by the follow-up router), DMs and AI-app threads, and
- * `assistant_thread_started` (suggested prompts; the thread is remembered as an AI-app thread). Each only validates and enqueues; the
+ * `assistant_thread_started` (suggested prompts; the thread is remembered as an AI-app thread). Each only validates
+ * and enqueues; the
  * acknowledgement is Bolt's, sent when the enqueue has succeeded.
  */
 export function registerEventListeners(app: App, deps: EventListenerDeps): void {

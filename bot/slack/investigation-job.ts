@@ -42,12 +42,5 @@ export interface SlackInvestigationJob extends InvestigationJob {
    */
   isTopLevel?: boolean;
   /** Where the question came from, for the status line. */
-  trigger:
-    | 'mention'
-    | 'channel_message'
-    | 'direct_message'
-    | 'slash_command'
-    | 'clarification'
-    | 'follow_up'
-    | 'alert';
+  trigger: 'mention' | 'channel_message' | 'direct_message' | 'slash_command' | 'clarification' | 'follow_up' | 'alert';
 }

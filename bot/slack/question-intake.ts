@@ -83,6 +83,5 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
       );
       return result;
     },
-
   };
 }

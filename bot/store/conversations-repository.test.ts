@@ -23,44 +23,47 @@ describe.each(databaseBackends)('conversations on $backend', ({ create }) => {
     answer: { summary: `${app} is down` },
   });
 
-  it('keeps the subject of the last answer, the clarification until it is answered, and one turn per investigation', async () => {
-    await store.conversations.recordTurn('C1', '1.0', {
-      kind: 'thread',
-      investigationId: 'inv-1',
-      turn: { question: 'why is checkout failing?', answer: 'tag not found' },
-      answered: answered('checkout'),
-    });
-    // A retried job records the same investigation again: no second turn.
-    await store.conversations.recordTurn('C1', '1.0', {
-      kind: 'thread',
-      investigationId: 'inv-1',
-      turn: { question: 'why is checkout failing?', answer: 'tag not found' },
-      answered: answered('checkout'),
-    });
-    await store.conversations.recordTurn('C1', '1.0', {
-      kind: 'thread',
-      investigationId: 'inv-2',
-      turn: { question: 'catalog?', answer: 'Which one?' },
-      clarification: { question: 'catalog?', choices: [{ label: 'eu', question: 'catalog on eu' }] },
-    });
-    let row = await store.conversations.get('C1', '1.0');
-    expect(row?.turns.map((turn) => turn.question)).toEqual(['why is checkout failing?', 'catalog?']);
-    expect(row?.entities).toEqual(answered('checkout').entities);
-    expect(row?.lastInvestigationId).toBe('inv-1');
-    expect(row?.pendingClarification?.choices).toHaveLength(1);
+  it(
+    'keeps the subject of the last answer, the clarification ' + 'until it is answered, and one turn per investigation',
+    async () => {
+      await store.conversations.recordTurn('C1', '1.0', {
+        kind: 'thread',
+        investigationId: 'inv-1',
+        turn: { question: 'why is checkout failing?', answer: 'tag not found' },
+        answered: answered('checkout'),
+      });
+      // A retried job records the same investigation again: no second turn.
+      await store.conversations.recordTurn('C1', '1.0', {
+        kind: 'thread',
+        investigationId: 'inv-1',
+        turn: { question: 'why is checkout failing?', answer: 'tag not found' },
+        answered: answered('checkout'),
+      });
+      await store.conversations.recordTurn('C1', '1.0', {
+        kind: 'thread',
+        investigationId: 'inv-2',
+        turn: { question: 'catalog?', answer: 'Which one?' },
+        clarification: { question: 'catalog?', choices: [{ label: 'eu', question: 'catalog on eu' }] },
+      });
+      let row = await store.conversations.get('C1', '1.0');
+      expect(row?.turns.map((turn) => turn.question)).toEqual(['why is checkout failing?', 'catalog?']);
+      expect(row?.entities).toEqual(answered('checkout').entities);
+      expect(row?.lastInvestigationId).toBe('inv-1');
+      expect(row?.pendingClarification?.choices).toHaveLength(1);
 
-    await store.conversations.recordTurn('C1', '1.0', {
-      kind: 'thread',
-      investigationId: 'inv-3',
-      turn: { question: 'catalog on eu', answer: 'catalog is healthy' },
-      answered: answered('catalog'),
-    });
-    row = await store.conversations.get('C1', '1.0');
-    expect(row?.pendingClarification).toBeUndefined();
-    expect(row?.lastInvestigationId).toBe('inv-3');
-    expect(row?.evidence).toEqual(answered('catalog').evidence);
-    expect(row?.gatheredAt).toBeInstanceOf(Date);
-  });
+      await store.conversations.recordTurn('C1', '1.0', {
+        kind: 'thread',
+        investigationId: 'inv-3',
+        turn: { question: 'catalog on eu', answer: 'catalog is healthy' },
+        answered: answered('catalog'),
+      });
+      row = await store.conversations.get('C1', '1.0');
+      expect(row?.pendingClarification).toBeUndefined();
+      expect(row?.lastInvestigationId).toBe('inv-3');
+      expect(row?.evidence).toEqual(answered('catalog').evidence);
+      expect(row?.gatheredAt).toBeInstanceOf(Date);
+    },
+  );
 
   it(`keeps the newest ${MAX_TURNS} turns, oldest first`, async () => {
     for (let index = 0; index < MAX_TURNS + 3; index += 1)

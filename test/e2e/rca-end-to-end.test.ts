@@ -199,7 +199,8 @@ describe('question → answer → Draft RCA → edit → publish → markdown', 
     expect(markdown).toMatch(/^# checkout: release 1\.8\.3 could not start\n/);
     expect(markdown).toContain('| published (v');
     expect(markdown).toContain(
-      '| Check image tags exist before merge | platform team | 2026-12-31 | [ticket](https://tickets.example.com/PLAT-1) |',
+      '| Check image tags exist before merge | platform team | 2026-12-31 | ' +
+        '[ticket](https://tickets.example.com/PLAT-1) |',
     );
     expect(markdown).toContain('## Response and timeline');
     const history = (await harness.store.rcas.listVersions(rca?.id ?? '')).map((version) => [

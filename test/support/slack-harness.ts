@@ -77,7 +77,10 @@ export interface SlackHarness extends SlackHarnessParts {
   send(payload: object, options?: { retryNum?: number }): Promise<number>;
   /** A signed interactivity payload (button, modal); returns the HTTP status. */
   interact(payload: Record<string, unknown>): Promise<number>;
-  /** Mentions the bot at the top of `channel`; the message is seeded so replies find it. Returns the event and its thread. */
+  /**
+   * Mentions the bot at the top of `channel`; the message is seeded so replies find it. Returns the event and its
+   * thread.
+   */
   mention(channel: string, question: string): { payload: ReturnType<typeof appMentionEvent>; thread: string };
   /**
    * The newest finished investigation of a thread (answered, or clarifying with `clarifying`), once
