@@ -3,7 +3,6 @@ import { createRcaService } from '../../bot/rca/rca-service.js';
 import { ActionId } from '../../bot/slack/answer-blocks.js';
 import { RcaActionId } from '../../bot/slack/rca-blocks.js';
 import { RCA_EDIT_CALLBACK_ID, RcaField } from '../../bot/slack/rca-modal.js';
-import { createOidcSignIn } from '../../bot/web/oidc-sign-in.js';
 import { createRcaWebServer, type RcaWebServer } from '../../bot/web/web-server.js';
 import { startFakeOidc, type FakeOidc } from '../fakes/oidc/fake-oidc.js';
 import {
@@ -14,7 +13,7 @@ import {
   type RecordedSlackCall,
 } from '../fakes/slack/index.js';
 import { bundledScenario } from '../support/pipeline.js';
-import { createCookieClient } from '../support/rca-fixtures.js';
+import { createCookieClient, fakeOidcSignIn } from '../support/rca-fixtures.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-harness.js';
 
 const CHANNEL = FAKE_WORKSPACE.channelId;
@@ -53,13 +52,7 @@ describe('question → answer → Draft RCA → edit → publish → markdown', 
           logger,
           baseUrl: webUrl,
           sessionSecret: 's'.repeat(32),
-          signIn: createOidcSignIn({
-            issuer: oidc.issuer,
-            clientId: oidc.clientId,
-            clientSecret: oidc.clientSecret,
-            teamsClaim: 'groups',
-            allowHttp: true,
-          }),
+          signIn: fakeOidcSignIn(oidc),
           channelsOfTeams: () => [CHANNEL],
         });
         await web.listen(Number(new URL(webUrl).port), '127.0.0.1');

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnthropicModelClient } from '../../bot/model/anthropic-model-client.js';
 import { createRcaService } from '../../bot/rca/rca-service.js';
-import { createInvestigator } from '../../bot/runtime/investigator.js';
 import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
 import { botMessageEvent } from '../fakes/slack/index.js';
 import { CONVERSATION_PLACES, type Conversation } from '../support/conversation-places.js';
 import { startTestFixLoop, type TestFixLoop } from '../support/fix-loop.js';
 import { bundledScenario } from '../support/pipeline.js';
-import { startSlackHarness, type SlackHarness } from '../support/slack-harness.js';
+import { startSlackHarness, triageOrModel, type SlackHarness } from '../support/slack-harness.js';
 
 const MODEL = 'claude-conversation';
 const NAME_LOOK_UPS = ['list_applications', 'find_workloads'];
@@ -28,19 +26,7 @@ describe.each(CONVERSATION_PLACES)('a conversation in a $name', (place) => {
     anthropic = await startFakeAnthropic();
     harness = await startSlackHarness({
       scenario: await bundledScenario('missing-image-tag'),
-      investigator: ({ store, gateway, catalog }) => {
-        const triage = createInvestigator({ store, gateway, catalog });
-        const model = createAnthropicModelClient({
-          apiKey: 'e2e',
-          baseURL: anthropic.url,
-          models: [MODEL],
-          retriesPerModel: 0,
-          minRetryDelayMs: 1,
-          timeoutMs: 10_000,
-        });
-        const reasoning = createInvestigator({ store, gateway, catalog, model });
-        return () => (useModel ? reasoning : triage);
-      },
+      investigator: triageOrModel({ baseURL: anthropic.url, model: MODEL }, () => useModel),
       slackDeps: async (parts) => {
         fixLoop = await startTestFixLoop(parts);
         const rca = createRcaService({ store: parts.store, teamOf: () => 'shop', logger: parts.logger });

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../bot/agent/answer.js';
 import { ActionId } from '../../bot/slack/answer-blocks.js';
-import { createAnthropicModelClient } from '../../bot/model/anthropic-model-client.js';
-import { createInvestigator } from '../../bot/runtime/investigator.js';
 import { CORRECTION_CALLBACK_ID, CorrectionField } from '../../bot/slack/correction-modal.js';
 import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
 import {
@@ -13,7 +11,7 @@ import {
   viewSubmissionPayload,
 } from '../fakes/slack/index.js';
 import { bundledScenario } from '../support/pipeline.js';
-import { startSlackHarness, type SlackHarness } from '../support/slack-harness.js';
+import { startSlackHarness, triageOrModel, type SlackHarness } from '../support/slack-harness.js';
 
 const MODEL = 'claude-e2e';
 const CHANNEL = FAKE_WORKSPACE.channelId;
@@ -45,19 +43,7 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
           },
         },
       }),
-      investigator: ({ store, gateway, catalog }) => {
-        const triage = createInvestigator({ store, gateway, catalog });
-        const model = createAnthropicModelClient({
-          apiKey: 'e2e',
-          baseURL: anthropic.url,
-          models: [MODEL],
-          retriesPerModel: 0,
-          minRetryDelayMs: 1,
-          timeoutMs: 10_000,
-        });
-        const reasoning = createInvestigator({ store, gateway, catalog, model });
-        return () => (useModel ? reasoning : triage);
-      },
+      investigator: triageOrModel({ baseURL: anthropic.url, model: MODEL }, () => useModel),
     });
   });
 

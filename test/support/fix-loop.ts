@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { FIX_QUEUE, startFixWorker, type FixJob } from '../../bot/fix/fix-jobs.js';
-import { createFixService } from '../../bot/fix/fix-service.js';
+import { createFixService, type FixServiceDeps } from '../../bot/fix/fix-service.js';
 import { repositoryFromUrl } from '../../bot/git/git-provider.js';
 import { createGithubProvider } from '../../bot/git/github-provider.js';
 import { createBullmqQueue } from '../../bot/queue/bullmq-queue.js';
@@ -15,6 +15,18 @@ import type { SlackHarnessParts } from './slack-harness.js';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The repository the sandbox's Argo CD apps point at, as the fake GitHub serves it. */
 export const GITOPS_REPOSITORY = 'platform/gitops';
+
+/** Fix settings for tests: short polls and watches, the fictional workspace's thread links. */
+export const TEST_FIX_SETTINGS: FixServiceDeps['settings'] = {
+  defaultBranch: 'main',
+  approvalTtlMs: 10 * 60_000,
+  watch: { timeoutMs: 60_000, intervalMs: 200, degradedReads: 25 },
+  mergeabilityPolls: 10,
+  mergeabilityPollMs: 50,
+  labels: ['sre-bot', 'fix'],
+  isRequesterExcluded: true,
+  threadLink: (place) => `https://shop.slack.com/archives/${place.channel}/p${place.thread.replace('.', '')}`,
+};
 
 /** The fix loop up to the proposal: a fake GitHub over the sandbox repo, the fix service, its queue and worker. */
 export interface TestFixLoop {
@@ -49,16 +61,7 @@ export async function startTestFixLoop(parts: SlackHarnessParts): Promise<TestFi
     gitHost: (url) => ({ provider, repository: repositoryFromUrl(url) }),
     notifier: createSlackFixNotifier(client),
     approvers: createSlackApproverPolicy(client, { defaultGroup: 'S0ONCALL' }),
-    settings: {
-      defaultBranch: 'main',
-      approvalTtlMs: 10 * 60_000,
-      watch: { timeoutMs: 60_000, intervalMs: 200, degradedReads: 25 },
-      mergeabilityPolls: 10,
-      mergeabilityPollMs: 50,
-      labels: ['sre-bot', 'fix'],
-      isRequesterExcluded: true,
-      threadLink: (place) => `https://shop.slack.com/archives/${place.channel}/p${place.thread.replace('.', '')}`,
-    },
+    settings: TEST_FIX_SETTINGS,
     logger: parts.logger,
     enqueueWatch: async (proposalId, reason) => {
       await queue.enqueue({ kind: 'watch', proposalId }, { idempotencyKey: `watch:${proposalId}:${reason}` });

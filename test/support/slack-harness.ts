@@ -4,6 +4,7 @@ import { WebClient } from '@slack/web-api';
 import type { Answer } from '../../bot/agent/answer.js';
 import type { SkillCatalog as PortSkillCatalog } from '../../bot/agent/ports.js';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
+import { createAnthropicModelClient } from '../../bot/model/anthropic-model-client.js';
 import { createBullmqQueue } from '../../bot/queue/bullmq-queue.js';
 import type { JobQueue, JobWorker } from '../../bot/queue/queue.js';
 import { createInvestigator, type Investigator } from '../../bot/runtime/investigator.js';
@@ -94,6 +95,29 @@ export interface SlackHarness extends SlackHarnessParts {
   /** The bot's messages in a thread (or, without `thread`, the whole channel). */
   botMessages(channel: string, thread?: string): SlackMessage[];
   close(): Promise<void>;
+}
+
+/**
+ * An investigator option that answers by triage, or through the real Anthropic client against a
+ * fake Messages API at `baseURL` while `isModel()` holds (tests switch it per case).
+ */
+export function triageOrModel(
+  options: { baseURL: string; model: string },
+  isModel: () => boolean,
+): NonNullable<SlackHarnessOptions['investigator']> {
+  return ({ store, gateway, catalog }) => {
+    const triage = createInvestigator({ store, gateway, catalog });
+    const model = createAnthropicModelClient({
+      apiKey: 'e2e',
+      baseURL: options.baseURL,
+      models: [options.model],
+      retriesPerModel: 0,
+      minRetryDelayMs: 1,
+      timeoutMs: 10_000,
+    });
+    const reasoning = createInvestigator({ store, gateway, catalog, model });
+    return () => (isModel() ? reasoning : triage);
+  };
 }
 
 /**
