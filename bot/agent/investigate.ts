@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { redactText } from '../security/redact.js';
 import type { Answer, InvestigationOutcome } from './answer.js';
-import type { ConversationContext } from './conversation.js';
+import { comparedWithPrevious, focusedEvidence, type ConversationContext } from './conversation.js';
 import type { ChannelDefaults, Entities } from './entities.js';
 import { evidenceFromSections } from './evidence/build-evidence.js';
 import { renderSections } from './evidence/prompt-sections.js';
@@ -116,6 +116,15 @@ function describeEntities(entities: Entities): string {
   return parts.join(', ') || 'nothing specific (no app, workload or namespace matched the question)';
 }
 
+/** A re-check's answer: the asked-for evidence first, and how it compares with the previous answer. */
+function asFollowUp(answer: Answer, gathered: readonly EvidenceItem[], conversation?: ConversationContext): Answer {
+  if (!conversation?.pinned) return answer;
+  const { evidence, missing } = focusedEvidence(answer.evidence, gathered, conversation.focus);
+  const compared = comparedWithPrevious(conversation.previousRootCause, answer.rootCause);
+  const notes = [...(compared ? [compared] : []), ...(missing ? [missing] : []), ...answer.notes];
+  return { ...answer, evidence, notes };
+}
+
 /**
  * One investigation: resolve → gather → match → reason (or triage) → answer. Never throws for
  * model trouble (it degrades to triage and says so); throws when the gateway itself is
@@ -222,7 +231,7 @@ export async function investigate(
         durationMs: deps.clock.now() - started,
       };
       progress('answer', 'answer ready');
-      return { kind: 'answer', answer, entities };
+      return { kind: 'answer', answer: asFollowUp(answer, evidence, request.conversation), entities };
     } catch (error) {
       notes.push(
         `The model was unavailable (${redactText(errorMessage(error)).slice(0, 160)}); this answer was ` +
@@ -259,5 +268,5 @@ export async function investigate(
     durationMs: deps.clock.now() - started,
   };
   progress('answer', 'answer ready');
-  return { kind: 'answer', answer, entities };
+  return { kind: 'answer', answer: asFollowUp(answer, evidence, request.conversation), entities };
 }

@@ -1,5 +1,5 @@
 import type { InvestigationOutcome } from '../agent/answer.js';
-import { turnAnswer, type ConversationContext } from '../agent/conversation.js';
+import { turnAnswer, type ConversationContext, type FollowUpFocus } from '../agent/conversation.js';
 import type { Entities } from '../agent/entities.js';
 import type { ConversationKind } from '../store/conversations-repository.js';
 import type { Store } from '../store/store.js';
@@ -13,6 +13,8 @@ export interface ConversationRef {
   thread: string;
   kind: ConversationKind;
   isPinned?: boolean;
+  /** What a re-check wants to see first (logs, events, history, or whether it still fails). */
+  focus?: FollowUpFocus;
 }
 
 /** The context a follow-up brings into the pipeline, or undefined for the first question of a thread. */
@@ -25,7 +27,14 @@ export async function loadConversationContext(
   if (!row || row.turns.length === 0) return undefined;
   const turns = row.turns.map(({ question, answer }) => ({ question, answer }));
   const pinned = ref.isPinned && row.entities ? (row.entities as Entities) : undefined;
-  return { turns, ...(pinned ? { pinned } : {}) };
+  if (!pinned) return { turns };
+  const previousRootCause = (row.previousAnswer as { rootCause?: unknown } | undefined)?.rootCause;
+  return {
+    turns,
+    pinned,
+    ...(ref.focus ? { focus: ref.focus } : {}),
+    ...(typeof previousRootCause === 'string' ? { previousRootCause } : {}),
+  };
 }
 
 /** Records a finished outcome as the conversation's newest turn (idempotent per investigation). */

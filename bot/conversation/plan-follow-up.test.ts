@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { comparedWithPrevious, focusedEvidence } from '../agent/conversation.js';
 import type { Entities } from '../agent/entities.js';
 import type { Conversation } from '../store/conversations-repository.js';
 import { followUpIntent } from './follow-up.js';
@@ -75,12 +76,19 @@ describe('planFollowUp', () => {
   });
 
   it('re-checks the same subject with fresh evidence, keeping what it resolved to', () => {
-    for (const text of ["show me the previous pod's logs", 'events', 'history', 'is it fixed now?'])
+    const focuses = [
+      ["show me the previous pod's logs", 'previous-logs'],
+      ['events', 'events'],
+      ['history', 'history'],
+      ['is it fixed now?', 'status'],
+    ] as const;
+    for (const [text, focus] of focuses)
       expect(planFollowUp(reply(text), conversation())).toEqual({
         kind: 'investigate',
         question: `checkout: ${text}`,
         isPinned: true,
         trigger: 'follow_up',
+        focus,
       });
   });
 
@@ -91,9 +99,9 @@ describe('planFollowUp', () => {
 
   it('ignores chatter that is not addressed to the bot, and treats a mention as meant for it', () => {
     expect(planFollowUp(reply('thanks, that was it'), conversation())).toEqual({ kind: 'ignore' });
-    expect(planFollowUp(mention('why is it slow?'), conversation())).toEqual({
+    expect(planFollowUp(mention('why is it slow today?'), conversation())).toEqual({
       kind: 'investigate',
-      question: 'checkout: why is it slow?',
+      question: 'checkout: why is it slow today?',
       isPinned: true,
       trigger: 'follow_up',
     });
@@ -145,5 +153,31 @@ describe('pickChoice', () => {
     };
     expect(pickChoice('checkout', pending)).toBeUndefined();
     expect(pickChoice('argocd-eu-1', pending)).toBe('a');
+  });
+});
+
+describe('a re-check answer', () => {
+  const cited = [{ text: 'checkout Degraded', source: 'get_application:argocd-eu-1/app/checkout' }];
+  const gathered = [
+    { kind: 'event' as const, text: 'Warning Failed: ErrImagePull', source: 'list_events:prod-eu/shop' },
+    { kind: 'log' as const, text: 'panic: no config', source: 'get_pod_logs:prod-eu/pod/shop/checkout-1' },
+  ];
+
+  it('puts the asked-for lines first, and says when the fresh evidence has none', () => {
+    expect(focusedEvidence(cited, gathered, 'events').evidence.map((item) => item.text)).toEqual([
+      'Warning Failed: ErrImagePull',
+      'checkout Degraded',
+    ]);
+    expect(focusedEvidence(cited, gathered.slice(0, 1), 'previous-logs')).toEqual({
+      evidence: cited,
+      missing: 'No log lines turned up in the fresh evidence.',
+    });
+    expect(focusedEvidence(cited, gathered, 'status')).toEqual({ evidence: cited });
+  });
+
+  it('compares the root cause with the previous answer', () => {
+    expect(comparedWithPrevious('tag 1.8.3 missing', 'tag 1.8.3 missing')).toContain('the same as in the previous');
+    expect(comparedWithPrevious('tag 1.8.3 missing', 'checkout is healthy')).toContain('differs');
+    expect(comparedWithPrevious(undefined, 'x')).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import type { FollowUpFocus } from '../agent/conversation.js';
 import type { Entities } from '../agent/entities.js';
 import { candidateTerms, environmentOf } from '../agent/resolve/question-terms.js';
 import type { Conversation, PendingClarification } from '../store/conversations-repository.js';
@@ -10,7 +11,14 @@ export type FollowUpPlan =
   /** Chatter in a thread the bot answered, not addressed to it: stay quiet. */
   | { kind: 'ignore' }
   /** Investigate `question`; `isPinned` keeps the thread's subject instead of resolving it again. */
-  | { kind: 'investigate'; question: string; isPinned: boolean; trigger: 'follow_up' | 'clarification' }
+  | {
+      kind: 'investigate';
+      question: string;
+      isPinned: boolean;
+      trigger: 'follow_up' | 'clarification';
+      /** What a re-check wants to see first. */
+      focus?: FollowUpFocus;
+    }
   /** Start the fix flow on the thread's last answer. */
   | { kind: 'fix'; investigationId: string }
   /** Start the RCA flow on the thread's last answer. */
@@ -93,7 +101,13 @@ export function planFollowUp(message: FollowUpMessage, conversation: Conversatio
         : fallback;
     case 'recheck':
       return subject
-        ? { kind: 'investigate', question: `${subject}: ${text}`, isPinned: true, trigger: 'follow_up' }
+        ? {
+            kind: 'investigate',
+            question: `${subject}: ${text}`,
+            isPinned: true,
+            trigger: 'follow_up',
+            focus: intent.focus,
+          }
         : fallback;
     case 'elsewhere':
       if (subject && namesPlace(intent.place))

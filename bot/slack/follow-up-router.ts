@@ -81,7 +81,11 @@ export function createFollowUpRouter(deps: FollowUpRouterDeps): FollowUpRouter {
             ...(message.team ? { team: message.team } : {}),
             eventId: message.eventId,
             trigger: plan.trigger,
-            conversation: { ...message.conversation, ...(plan.isPinned ? { isPinned: true } : {}) },
+            conversation: {
+              ...message.conversation,
+              ...(plan.isPinned ? { isPinned: true } : {}),
+              ...(plan.focus ? { focus: plan.focus } : {}),
+            },
             ...(message.conversation.kind === 'assistant' ? { isAssistantThread: true } : {}),
           };
           await deps.intake.enqueue(question, key, { retryNum: message.retryNum });

@@ -68,6 +68,10 @@ describe.each(CONVERSATION_PLACES)('a conversation in a $name', (place) => {
         expect(turn.answer.instances).toContain('argocd-eu-1');
         expect(turn.answer.rootCause).toContain('1.8.3');
         expectPlaced(turn.message, conversation);
+        expect(turn.answer.notes[0]).toBe(
+          'Re-checked with fresh evidence: the root cause is the same as in the previous answer.',
+        );
+        if (text === 'events') expect(turn.answer.evidence[0]?.kind).toBe('event');
         const tools = await toolsOf(turn.id);
         // Fresh evidence for the same subject, without resolving the name again on every instance.
         expect(tools).toContain('describe_workload');
