@@ -141,7 +141,9 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
           reporter.progress(step, message);
           void job.reportProgress({ step, message }).catch(() => undefined);
         };
-        const result = await investigator.run(pipelineJob, onProgress, row);
+        // A thread the worker started (`/sre`, a new alert) is a conversation too, known only now.
+        const conversation = pipelineJob.conversation ?? { thread, kind: 'thread' as const };
+        const result = await investigator.run({ ...pipelineJob, conversation }, onProgress, row);
         outcome = result.outcome;
       }
       await status.settle();

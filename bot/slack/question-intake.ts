@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { EnqueueResult, JobQueue } from '../queue/queue.js';
-import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ChannelDirectory } from './channel-config.js';
 import type { InvestigationJob } from '../runtime/investigator.js';
@@ -30,7 +29,6 @@ export interface QuestionIntake {
 /** Dependencies of {@link createQuestionIntake}. */
 export interface QuestionIntakeDeps {
   queue: JobQueue<SlackInvestigationJob>;
-  store: Store;
   channels: ChannelDirectory;
   logger: Logger;
   /** Attempts per job before it is dead-lettered (queue default when absent). */

@@ -133,7 +133,6 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
 
   const intake = createQuestionIntake({
     queue: deps.queue,
-    store: deps.store,
     channels: deps.channels,
     logger: deps.logger,
     ...(deps.attempts ? { attempts: deps.attempts } : {}),

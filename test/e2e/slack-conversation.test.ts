@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRcaService } from '../../bot/rca/rca-service.js';
 import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
-import { botMessageEvent } from '../fakes/slack/index.js';
+import {
+  botMessageEvent,
+  channelMessageEvent,
+  sendSignedSlashCommand,
+  slashCommandFields,
+} from '../fakes/slack/index.js';
 import { CONVERSATION_PLACES, type Conversation } from '../support/conversation-places.js';
 import { startTestFixLoop, type TestFixLoop } from '../support/fix-loop.js';
 import { bundledScenario } from '../support/pipeline.js';
@@ -137,6 +142,25 @@ describe.each(CONVERSATION_PLACES)('a conversation in a $name', (place) => {
       'why is checkout failing in prod?',
       'checkout: history',
     ]);
+  });
+
+  it.runIf(place.name === 'channel')('continues a thread the bot started for /sre', async () => {
+    const question = `why is checkout failing in prod? (${Date.now()})`;
+    const fields = slashCommandFields({ text: question });
+    const sent = await sendSignedSlashCommand(harness.eventsUrl, fields, { signingSecret: harness.signingSecret });
+    expect(sent.status).toBe(200);
+    let thread: string | undefined;
+    for (let tries = 0; tries < 600 && !thread; tries += 1) {
+      const rows = await harness.store.investigations.listRecent({ channels: [place.channel], limit: 20 });
+      const row = rows.find((candidate) => candidate.question === question && candidate.status === 'answered');
+      thread = row?.thread;
+      if (!thread) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (!thread) throw new Error('the /sre question was not answered');
+    const first = await harness.settled(place.channel, thread);
+    expect(await harness.send(channelMessageEvent({ text: 'events', threadTs: thread }))).toBe(200);
+    const followUp = await harness.settled(place.channel, thread, { after: first.id });
+    expect(followUp.answer.question).toBe('checkout: events');
   });
 
   it('gives the model the conversation: earlier turns arrive as prior messages', async () => {
