@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVIDENCE_KINDS } from '../skills/evidence.js';
+import type { Choice, Entities } from './entities.js';
 
 /**
  * The answer an investigation produces, whether a model reasoned it or triage assembled it.
@@ -70,9 +71,14 @@ export interface Answer extends Finding {
   durationMs: number;
 }
 
-/** What an investigation ends with: an answer, or a clarifying question when truly ambiguous. */
+/**
+ * What an investigation ends with: an answer (with the entities it was about, which a
+ * conversation keeps for follow-ups), or a clarifying question when truly ambiguous, whose
+ * `choices` Slack offers as buttons.
+ */
 export type InvestigationOutcome =
-  { kind: 'answer'; answer: Answer } | { kind: 'clarify'; question: string; options: string[]; notes: string[] };
+  | { kind: 'answer'; answer: Answer; entities?: Entities }
+  | { kind: 'clarify'; question: string; options: string[]; notes: string[]; choices?: Choice[] };
 
 /** A skill as an answer cites it: `name@version` (a commit is shortened to 12), or the name alone. */
 export function citeSkill(answer: Pick<Answer, 'skillVersions'>, name: string): string {

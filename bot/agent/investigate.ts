@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { redactText } from '../security/redact.js';
 import type { Answer, InvestigationOutcome } from './answer.js';
+import { comparedWithPrevious, focusedEvidence, type ConversationContext } from './conversation.js';
 import type { ChannelDefaults, Entities } from './entities.js';
 import { evidenceFromSections } from './evidence/build-evidence.js';
 import { renderSections } from './evidence/prompt-sections.js';
@@ -30,6 +31,8 @@ import { wrapUntrusted } from './untrusted.js';
 export interface InvestigationRequest {
   question: string;
   defaults?: ChannelDefaults;
+  /** A follow-up's thread: earlier turns for the model, and the subject to keep when pinned. */
+  conversation?: ConversationContext;
   traceId?: string;
   traceparent?: string;
 }
@@ -118,6 +121,15 @@ function describeEntities(entities: Entities): string {
   return parts.join(', ') || 'nothing specific (no app, workload or namespace matched the question)';
 }
 
+/** A re-check's answer: the asked-for evidence first, and how it compares with the previous answer. */
+function asFollowUp(answer: Answer, gathered: readonly EvidenceItem[], conversation?: ConversationContext): Answer {
+  if (!conversation?.pinned) return answer;
+  const { evidence, missing } = focusedEvidence(answer.evidence, gathered, conversation.focus);
+  const compared = comparedWithPrevious(conversation.previousRootCause, answer.rootCause);
+  const notes = [...(compared ? [compared] : []), ...(missing ? [missing] : []), ...answer.notes];
+  return { ...answer, evidence, notes };
+}
+
 /**
  * One investigation: resolve → gather → match → reason (or triage) → answer. Never throws for
  * model trouble (it degrades to triage and says so); throws when the gateway itself is
@@ -138,13 +150,22 @@ export async function investigate(
   const stopIfCancelled = () => deps.signal?.throwIfAborted();
   const toolList = await tools.load();
 
-  progress('resolve', 'resolving what the question is about');
-  const resolution = await resolveEntities(request.question, tools, request.defaults);
+  const pinned = request.conversation?.pinned;
+  progress('resolve', pinned ? 'continuing with what this thread is about' : 'resolving what the question is about');
+  const resolution = pinned
+    ? ({ kind: 'resolved', entities: pinned } as const)
+    : await resolveEntities(request.question, tools, request.defaults);
   stopIfCancelled();
   if (resolution.kind === 'ambiguous')
-    return { kind: 'clarify', question: resolution.question, options: resolution.options, notes: [] };
+    return {
+      kind: 'clarify',
+      question: resolution.question,
+      options: resolution.options,
+      notes: [],
+      choices: resolution.choices,
+    };
   const { entities } = resolution;
-  progress('resolve', `resolved: ${describeEntities(entities)}`);
+  progress('resolve', `${pinned ? 'same subject as before' : 'resolved'}: ${describeEntities(entities)}`);
 
   const gathered = await gatherEvidence(entities, tools, {
     budget: settings.gather,
@@ -192,6 +213,7 @@ export async function investigate(
       const result = await reason({
         question: request.question,
         context,
+        priorTurns: request.conversation?.turns ?? [],
         matchedSkills: isNaive ? deps.catalog.names() : promptSkills(matches),
         tools: readOnlyTools,
         catalog: deps.catalog,
@@ -219,7 +241,7 @@ export async function investigate(
         durationMs: deps.clock.now() - started,
       };
       progress('answer', 'answer ready');
-      return { kind: 'answer', answer };
+      return { kind: 'answer', answer: asFollowUp(answer, evidence, request.conversation), entities };
     } catch (error) {
       // A cancelled investigation is not a model outage: no triage answer for a caller who left.
       stopIfCancelled();
@@ -259,5 +281,5 @@ export async function investigate(
     durationMs: deps.clock.now() - started,
   };
   progress('answer', 'answer ready');
-  return { kind: 'answer', answer };
+  return { kind: 'answer', answer: asFollowUp(answer, evidence, request.conversation), entities };
 }

@@ -26,6 +26,7 @@ import type {
   ToolDescriptor,
 } from './ports.js';
 import { UNTRUSTED_DATA_RULE, wrapUntrusted } from './untrusted.js';
+import type { ConversationTurn } from './conversation.js';
 
 export interface ReasonSettings {
   limits: LoopLimits;
@@ -41,6 +42,8 @@ export interface ReasonInput {
   question: string;
   /** Resolved entities and the evidence bundle, already rendered as prompt text. */
   context: string;
+  /** Earlier turns of the conversation (a follow-up in a thread), oldest first; sent as prior messages. */
+  priorTurns?: readonly ConversationTurn[];
   /** Skills whose signals matched, best first; their bodies go into the first message. */
   matchedSkills: readonly string[];
   tools: readonly ToolDescriptor[];
@@ -78,6 +81,17 @@ const SYSTEM_RULES = [
   `When done, call ${SUBMIT_ANSWER} exactly once. Keep evidence to the lines that prove the cause.`,
 ].join('\n');
 
+/**
+ * Earlier turns as alternating messages, so the model reads a follow-up ("what about staging?")
+ * in its conversation. Answers are sre-bot's own, questions are the person's; both redacted.
+ */
+export function conversationMessages(turns: readonly ConversationTurn[]): ModelMessage[] {
+  return turns.flatMap((turn): ModelMessage[] => [
+    { role: 'user', content: [{ type: 'text', text: redactText(wrapUntrusted('slack-question', turn.question)) }] },
+    { role: 'assistant', content: [{ type: 'text', text: redactText(turn.answer) }] },
+  ]);
+}
+
 /** The model loop: skills and tools on demand, bounded by turns and tokens, ending in a validated finding. */
 export async function reason(input: ReasonInput): Promise<ReasonResult> {
   const { settings, catalog, model } = input;
@@ -90,6 +104,7 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
     `${SYSTEM_RULES}\n\nSkill index (load_skill NAME for the ` + `full text):\n${catalog.promptIndex(input.question)}`;
   // Redact the whole first message: evidence and matched skills could carry a credential.
   const messages: ModelMessage[] = [
+    ...conversationMessages(input.priorTurns ?? []),
     { role: 'user', content: [{ type: 'text', text: redactText(firstMessage(input)) }] },
   ];
   let usage = emptyUsage;
@@ -168,7 +183,8 @@ function firstMessage(input: ReasonInput): string {
     .filter((skill) => skill !== undefined)
     .map((skill) => `### Skill ${skill.name} (matched the evidence)\n${skill.body}`);
   return [
-    `Question from the developer:\n${wrapUntrusted('slack-question', input.question)}`,
+    `${(input.priorTurns ?? []).length > 0 ? 'Follow-up in the same thread' : 'Question'} from the developer:\n` +
+      wrapUntrusted('slack-question', input.question),
     input.context,
     skillTexts.length > 0
       ? `Matched skills:\n\n${skillTexts.join('\n\n')}`

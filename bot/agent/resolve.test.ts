@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serviceOfHost, unreachableHosts } from './gather/unreachable-hosts.js';
-import { candidateTerms, environmentOf } from './resolve/question-terms.js';
+import { chooseApp } from './resolve.js';
+import { candidateTerms, environmentOf, namesWholly } from './resolve/question-terms.js';
 import { wrapUntrusted } from './untrusted.js';
 
 describe('question parsing', () => {
@@ -57,5 +58,26 @@ describe('hosts behind a refused connection', () => {
           'connection refused',
       ]),
     ).toEqual(['cart.shop.svc.cluster.local']);
+  });
+});
+
+describe('choosing among same-named apps', () => {
+  const app = (instance: string, health: string) => ({ name: 'checkout', instance, health, sync: 'Synced' });
+
+  it('reports a tie when one name is equally broken on two instances and nothing in the question chooses', () => {
+    const apps = [app('argocd-eu-1', 'Degraded'), app('argocd-us-1', 'Degraded')];
+    expect(chooseApp(apps, ['checkout'], 'why is checkout failing?', {}).tied.map((tied) => tied.instance)).toEqual([
+      'argocd-eu-1',
+      'argocd-us-1',
+    ]);
+    // A place in the question, or a worse state, chooses: no tie.
+    expect(chooseApp(apps, ['checkout'], 'why is checkout failing on argocd-us-1?', {}).tied).toEqual([]);
+    const worse = [app('argocd-eu-1', 'Degraded'), app('argocd-us-1', 'Progressing')];
+    expect(chooseApp(worse, ['checkout'], 'why is checkout failing?', {}).tied).toEqual([]);
+  });
+
+  it('prefers an instance named in full over one that shares a part of the question', () => {
+    expect(namesWholly('prod-us', 'checkout: and in prod-us?')).toBe(true);
+    expect(namesWholly('prod-eu', 'checkout: and in prod-us?')).toBe(false);
   });
 });

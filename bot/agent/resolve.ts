@@ -16,12 +16,14 @@ import {
   explicitNamespace,
   matchesEnvironment,
   matchesLocation,
+  namesWholly,
 } from './resolve/question-terms.js';
 import { chooseFromEstate, collectEstate } from './resolve/sweep-estate.js';
 import type { ToolCaller } from './tool-caller.js';
 
 export type Resolution =
-  { kind: 'resolved'; entities: Entities } | { kind: 'ambiguous'; question: string; options: string[] };
+  | { kind: 'resolved'; entities: Entities }
+  | { kind: 'ambiguous'; question: string; options: string[]; choices: Choice[] };
 
 /** What the name look-ups found for the question's terms. */
 interface LookUps {
@@ -122,13 +124,22 @@ export function chooseApp(
   terms: readonly string[],
   question: string,
   defaults: ChannelDefaults,
-): { kind: 'chosen'; app?: AppCandidate; related: AppCandidate[]; alternatives: string[]; choices: Choice[] } {
+): {
+  kind: 'chosen';
+  app?: AppCandidate;
+  related: AppCandidate[];
+  alternatives: string[];
+  choices: Choice[];
+  /** The same name equally broken on several instances after every filter: nothing chooses. */
+  tied: AppCandidate[];
+} {
   const environment = environmentOf(question);
   const { isExact, mentionIndex } = termRanks(terms);
   const choices = narrow(
     [...apps],
     [
       (app) => !defaults.argocdInstance || app.instance === defaults.argocdInstance,
+      (app) => namesWholly(app.instance, question),
       (app) => matchesLocation(app.instance, question),
       (app) => matchesEnvironment(app.instance, environment),
       (app) => isExact(app.name),
@@ -156,7 +167,36 @@ export function chooseApp(
   const offered = others
     .sort((left, right) => appSeverity(right) - appSeverity(left))
     .map((other) => ({ label: describeApp(other), question: `${questionWithout(question)} on ${other.instance}` }));
-  return { kind: 'chosen', ...(app ? { app } : {}), related, alternatives: others.map(describeApp), choices: offered };
+  const tied = app
+    ? distinct.filter(
+        (candidate) =>
+          candidate.name === app.name && !isAppHealthy(candidate) && appSeverity(candidate) === appSeverity(app),
+      )
+    : [];
+  return {
+    kind: 'chosen',
+    ...(app ? { app } : {}),
+    related,
+    alternatives: others.map(describeApp),
+    choices: offered,
+    tied: tied.length > 1 ? tied : [],
+  };
+}
+
+/** The question back when one name is equally broken on several instances: a choice (button) each. */
+function askWhich(question: string, tied: readonly AppCandidate[]): Extract<Resolution, { kind: 'ambiguous' }> {
+  const [first] = tied;
+  return {
+    kind: 'ambiguous',
+    question:
+      `${first?.name ?? 'That app'} is in the same state on ${tied.map((app) => app.instance).join(' and ')}, ` +
+      `and nothing in the question or this channel says which one you mean. Which one should I investigate?`,
+    options: tied.map(describeApp),
+    choices: tied.map((app) => ({
+      label: describeApp(app),
+      question: `${questionWithout(question)} on ${app.instance}`,
+    })),
+  };
 }
 
 /**
@@ -181,6 +221,8 @@ export function chooseWorkload(
     [...workloads],
     [
       (workload) => !defaults.cluster || workload.cluster === defaults.cluster,
+      // A cluster named in full (prod-us) beats one that only shares a part with the question (prod).
+      (workload) => namesWholly(workload.cluster, context.question),
       (workload) => matchesLocation(workload.cluster, context.question),
       (workload) => !namespace || workload.namespace === namespace,
       (workload) => matchesEnvironment(workload.cluster, environment),
@@ -218,8 +260,9 @@ function failedRetryably(what: string): BotError {
 
 /**
  * Resolves a question to the app, workload, namespace and cluster to investigate, by fanning
- * look-ups out over every instance. Asks back only when two unhealthy candidates remain and
- * nothing in the question or channel tells them apart. A question that names no object (only,
+ * look-ups out over every instance. Asks back only when one name is equally broken (same health,
+ * same severity) on several instances and nothing in the question or channel tells them apart. A question that names
+ * no object (only,
  * at most, a place) sweeps the estate for what is broken. Throws a retryable BotError when every
  * look-up failed because no instance could be reached.
  */
@@ -237,6 +280,7 @@ export async function resolveEntities(
   if (found.isAllFailedRetryably) throw failedRetryably('name look-up');
 
   const appChoice = chooseApp(found.apps, terms, question, defaults);
+  if (appChoice.tied.length > 1) return askWhich(question, appChoice.tied);
   const { app } = appChoice;
   const namespace = explicitNamespace(question) ?? app?.namespace ?? defaults.namespace;
   const workloadChoice = chooseWorkload(found.workloads, {

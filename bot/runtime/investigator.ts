@@ -13,6 +13,11 @@ import { contextFromTraceparent, inSpan } from '../telemetry/tracing.js';
 import { recordSnapshot, withSkillVersions, type SourceReader } from './investigation-snapshot.js';
 import { storeToolCallRecorder } from './store-recorder.js';
 import type { Logger } from '../telemetry/logger.js';
+import {
+  loadConversationContext,
+  recordConversationTurn,
+  type ConversationRef,
+} from '../conversation/conversation-record.js';
 
 /**
  * One question to investigate, in the one shape every caller uses: `ask`, `eval` and `demo` build
@@ -31,6 +36,8 @@ export interface InvestigationJob {
   traceId?: string;
   traceparent?: string;
   defaults?: ChannelDefaults;
+  /** The conversation (Slack thread or DM) the question belongs to; follow-ups read it, every outcome extends it. */
+  conversation?: ConversationRef;
 }
 
 /** Runs investigations and records them; the investigation row is written by `open` only. */
@@ -133,9 +140,14 @@ export function createInvestigator(deps: {
     const seconds = () => (now() - started) / 1_000;
     const hadModel = deps.model !== undefined;
     try {
+      const conversation =
+        job.conversation && job.channel
+          ? await loadConversationContext(deps.store, job.channel, job.conversation)
+          : undefined;
       const outcome = await investigate(
         {
           question: job.question,
+          ...(conversation ? { conversation } : {}),
           ...(job.defaults ? { defaults: job.defaults } : {}),
           ...(job.traceId ? { traceId: job.traceId } : {}),
           ...(job.traceparent ? { traceparent: job.traceparent } : {}),
@@ -188,6 +200,12 @@ export function createInvestigator(deps: {
         });
         deps.metrics?.investigation({ outcome: 'clarified', mode: 'none', seconds: seconds(), hadModel });
       }
+      if (job.conversation && job.channel)
+        await recordConversationTurn(
+          deps.store,
+          { channel: job.channel, ref: job.conversation, investigationId: id, question: job.question },
+          outcome,
+        );
       return { id, outcome };
     } catch (error) {
       deps.metrics?.investigation({ outcome: 'failed', mode: 'none', seconds: seconds(), hadModel });

@@ -4,6 +4,7 @@ import { answerFallbackText, escapeMrkdwn, renderAnswerBlocks, type AnswerAction
 import type { Logger } from '../telemetry/logger.js';
 import { createMessageDelivery, type MessageBody } from './message-delivery.js';
 import { slackErrorCode } from './slack-api-error.js';
+import { clarifyBlocks } from './choice-buttons.js';
 
 /**
  * Buttons on answers. Propose fix is not built yet, so it is not shown; Draft RCA, feedback and
@@ -22,6 +23,8 @@ export interface AnswerPlace {
   /** A streamed answer an earlier attempt started: replaced, never left beside the answer. */
   streamTs?: string;
   isAssistantThread: boolean;
+  /** A plain DM: post at the top of the conversation, not in a thread (and without streaming, which needs one). */
+  isTopLevel?: boolean;
 }
 
 /** Where the answer landed, and whether the status message still shows progress. */
@@ -42,10 +45,8 @@ export function answerMarkdownChunks(answer: Answer): string[] {
 /** The clarifying question as mrkdwn: the question, the options, and how to answer. */
 export function clarifyText(outcome: Extract<InvestigationOutcome, { kind: 'clarify' }>): string {
   const options = outcome.options.map((option) => `• ${escapeMrkdwn(option)}`).join('\n');
-  return (
-    `:grey_question: ${escapeMrkdwn(outcome.question)}${options ? `\n${options}` : ''}\nReply in this thread with ` +
-    `the one you mean.`
-  );
+  const how = (outcome.choices ?? []).length > 0 ? 'Pick one below, or reply with' : 'Reply with';
+  return `:grey_question: ${escapeMrkdwn(outcome.question)}${options ? `\n${options}` : ''}\n${how} the one you mean.`;
 }
 
 /** Posts answers: streamed when a model wrote it and Slack offers chat streaming, else at once. */
@@ -91,7 +92,7 @@ export function createAnswerPoster(deps: {
   /** Puts `body` in place of `ts` (or posts it); removes `ts` when it could not be reused. */
   async function supersede(place: AnswerPlace, ts: string | undefined, body: MessageBody) {
     const placed = await delivery.replaceOrPost(
-      { channel: place.channel, thread: place.thread, ...(ts ? { ts } : {}) },
+      { channel: place.channel, ...(place.isTopLevel ? {} : { thread: place.thread }), ...(ts ? { ts } : {}) },
       body,
     );
     const isLeftOver = ts !== undefined && !placed.isInPlace;
@@ -115,7 +116,7 @@ export function createAnswerPoster(deps: {
 
   async function startStream(answer: Answer, place: AnswerPlace): Promise<{ ts: string; rest: string[] } | undefined> {
     const isDm = place.channel.startsWith('D');
-    if (!isStreamingAvailable || (!isDm && !place.team)) return undefined;
+    if (!isStreamingAvailable || place.isTopLevel || (!isDm && !place.team)) return undefined;
     const [first, ...rest] = answerMarkdownChunks(answer);
     try {
       const started = await client.chat.startStream({
@@ -136,7 +137,10 @@ export function createAnswerPoster(deps: {
   }
 
   function body(outcome: InvestigationOutcome, investigationId: string): MessageBody {
-    if (outcome.kind === 'clarify') return { text: clarifyText(outcome) };
+    if (outcome.kind === 'clarify') {
+      const text = clarifyText(outcome);
+      return { text, blocks: clarifyBlocks(outcome, text, investigationId) };
+    }
     return {
       text: answerFallbackText(outcome.answer),
       blocks: renderAnswerBlocks(outcome.answer, investigationId, deps.actions ?? ANSWER_ACTIONS),

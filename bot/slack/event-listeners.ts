@@ -2,8 +2,10 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../telemetry/logger.js';
 import type { ChannelDirectory } from './channel-config.js';
 import { isIgnoredMessage, mentionsUser, questionFrom, type IncomingMessage } from './message-text.js';
+import type { FollowUpRouter } from './follow-up-router.js';
 import type { QuestionIntake } from './question-intake.js';
 import type { ThreadReply } from './correction-flow.js';
+import type { Store } from '../store/store.js';
 
 /** Prompts shown when someone opens a new AI-app thread (at most four). */
 export const SUGGESTED_PROMPTS = [
@@ -25,6 +27,14 @@ export interface EventListenerDeps {
    * is handled, so it is not also taken as a question.
    */
   onThreadReply?: (reply: ThreadReply, client: App['client']) => Promise<boolean>;
+  /** Follow-ups in threads the bot answered and in DMs (bot/conversation decides what they mean). */
+  followUps: FollowUpRouter;
+  store: Pick<Store, 'conversations'>;
+}
+
+/** True when the text mentions someone other than the bot: it is addressed to that person. */
+function mentionsSomeoneElse(text: string | undefined, botUserId: string | undefined): boolean {
+  return [...(text ?? '').matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].some((match) => match[1] !== botUserId);
 }
 
 function eventIdOf(body: unknown): string {
@@ -39,8 +49,10 @@ function teamOf(body: unknown): string | undefined {
 
 /**
  * Registers the question listeners: `app_mention` anywhere, top-level messages in support
- * channels that answer everything, replies to a clarifying question, DMs and AI-app threads,
- * and `assistant_thread_started` (suggested prompts). Each only validates and enqueues; the
+ * channels that answer everything, replies in threads the bot answered (follow-ups and replies to
+ * a clarifying question, routed by the follow-up router), DMs and AI-app threads, and
+ * `assistant_thread_started` (suggested prompts; the thread is remembered as an AI-app thread). Each only validates
+ * and enqueues; the
  * acknowledgement is Bolt's, sent when the enqueue has succeeded.
  */
 export function registerEventListeners(app: App, deps: EventListenerDeps): void {
@@ -62,18 +74,36 @@ export function registerEventListeners(app: App, deps: EventListenerDeps): void 
       });
       return;
     }
-    const clarified = event.thread_ts
-      ? await intake.clarifiedQuestion(event.channel, event.thread_ts, asked)
-      : undefined;
+    const team = teamOf(body);
+    const conversation = { thread, kind: 'thread' } as const;
+    if (event.thread_ts) {
+      const routed = await deps.followUps.route(
+        {
+          channel: event.channel,
+          thread,
+          ts: event.ts,
+          conversation,
+          text: asked,
+          isAddressed: true,
+          user: event.user,
+          ...(team ? { team } : {}),
+          eventId: eventIdOf(body),
+          retryNum: context.retryNum,
+        },
+        client,
+      );
+      if (routed !== 'new') return;
+    }
     await intake.enqueue(
       {
-        question: clarified ?? asked,
+        question: asked,
         channel: event.channel,
         thread,
         user: event.user,
-        ...(teamOf(body) ? { team: teamOf(body) } : {}),
+        ...(team ? { team } : {}),
         eventId: eventIdOf(body),
-        trigger: clarified ? 'clarification' : 'mention',
+        trigger: 'mention',
+        conversation,
       },
       `slack-event:${eventIdOf(body)}`,
       { retryNum: context.retryNum },
@@ -100,19 +130,36 @@ export function registerEventListeners(app: App, deps: EventListenerDeps): void 
     if (message.channel_type === 'im') {
       const asked = questionFrom(message.text, context.botUserId);
       if (!asked) return;
-      const isAssistantThread = message.thread_ts !== undefined;
+      // Only threads Slack started as AI-app threads are assistant threads; a plain DM is one
+      // conversation answered at the top level (or in the thread a person replied in).
+      const assistant = message.thread_ts
+        ? await deps.store.conversations.get(message.channel, message.thread_ts)
+        : undefined;
+      const isAssistantThread = assistant?.kind === 'assistant';
+      const conversation = isAssistantThread
+        ? ({ thread: message.thread_ts ?? '', kind: 'assistant' } as const)
+        : ({ thread: '', kind: 'dm' } as const);
+      const place = {
+        ...common,
+        ...(message.thread_ts ? { thread: message.thread_ts } : {}),
+        ts: message.ts,
+        conversation,
+        text: asked,
+        retryNum: context.retryNum,
+      };
+      if ((await deps.followUps.route({ ...place, isAddressed: true }, client)) !== 'new') return;
       await intake.enqueue(
         {
           ...common,
           question: asked,
           thread: message.thread_ts ?? message.ts,
           trigger: 'direct_message',
+          conversation,
           ...(isAssistantThread ? { isAssistantThread } : {}),
+          ...(message.thread_ts ? {} : { isTopLevel: true }),
         },
         key,
-        {
-          retryNum: context.retryNum,
-        },
+        { retryNum: context.retryNum },
       );
       return;
     }
@@ -123,24 +170,40 @@ export function registerEventListeners(app: App, deps: EventListenerDeps): void 
     if (!asked) return;
     const isThreadReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
     if (isThreadReply && message.thread_ts) {
-      const clarified = await intake.clarifiedQuestion(message.channel, message.thread_ts, asked);
-      if (clarified)
-        await intake.enqueue(
-          { ...common, question: clarified, thread: message.thread_ts, trigger: 'clarification' },
-          key,
-          { retryNum: context.retryNum },
-        );
+      // Addressed to someone else in the thread: not for the bot, even if it reads like a follow-up.
+      if (mentionsSomeoneElse(message.text, context.botUserId)) return;
+      await deps.followUps.route(
+        {
+          ...common,
+          thread: message.thread_ts,
+          ts: message.ts,
+          conversation: { thread: message.thread_ts, kind: 'thread' },
+          text: asked,
+          isAddressed: false,
+          retryNum: context.retryNum,
+        },
+        client,
+      );
       return;
     }
     const support = channels.get(message.channel);
     if (support?.respond !== 'all') return;
-    await intake.enqueue({ ...common, question: asked, thread: message.ts, trigger: 'channel_message' }, key, {
-      retryNum: context.retryNum,
-    });
+    await intake.enqueue(
+      {
+        ...common,
+        question: asked,
+        thread: message.ts,
+        trigger: 'channel_message',
+        conversation: { thread: message.ts, kind: 'thread' },
+      },
+      key,
+      { retryNum: context.retryNum },
+    );
   });
 
   app.event('assistant_thread_started', async ({ event, client }) => {
     const thread = event.assistant_thread;
+    await deps.store.conversations.markAssistantThread(thread.channel_id, thread.thread_ts);
     await client.assistant.threads.setSuggestedPrompts({
       channel_id: thread.channel_id,
       thread_ts: thread.thread_ts,

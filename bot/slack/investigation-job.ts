@@ -34,13 +34,18 @@ export interface SlackInvestigationJob extends InvestigationJob {
   defaults?: ChannelDefaults;
   /** Gateway principal configured for the channel (the worker maps it to a token). */
   principal?: string;
-  /** True in the app's Messages tab / AI-app threads: progress goes to the assistant status. */
+  /** True in AI-app threads (started by Slack's assistant_thread_started): progress goes to the assistant status. */
   isAssistantThread?: boolean;
   /**
    * `/sre` only: the command's response URL (valid 30 minutes), used to answer when the bot may
    * not post in the channel (it is not a member).
    */
   responseUrl?: string;
+  /**
+   * True for a plain DM written at the top level: status and answer are posted at the top of the
+   * DM, not as a thread under the question (`thread` is still the question's ts, for the record).
+   */
+  isTopLevel?: boolean;
   /** Where the question came from, for the status line. */
-  trigger: 'mention' | 'channel_message' | 'direct_message' | 'slash_command' | 'clarification' | 'alert';
+  trigger: 'mention' | 'channel_message' | 'direct_message' | 'slash_command' | 'clarification' | 'follow_up' | 'alert';
 }

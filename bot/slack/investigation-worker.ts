@@ -164,6 +164,7 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
         channel: data.channel,
         thread: threadTs,
         isAssistantThread: data.isAssistantThread === true,
+        ...(data.isTopLevel ? { isTopLevel: true } : {}),
         ...(recorded.statusTs ? { existingTs: recorded.statusTs } : {}),
         // A status line from an attempt that never failed means its worker died mid-run.
         isResuming: recorded.statusTs !== undefined && job.attempt === 1,
@@ -174,7 +175,9 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
       });
       await status.begin();
       log.info({ event: 'investigation-start' }, 'investigation started');
-      const outcome = await outcomeOf(job, pipelineJob, row, status);
+      // A thread the worker started (`/sre`, a new alert) is a conversation too, known only now.
+      const conversation = pipelineJob.conversation ?? { thread: threadTs, kind: 'thread' as const };
+      const outcome = await outcomeOf(job, { ...pipelineJob, conversation }, row, status);
       await status.settle();
       // Another worker may have answered meanwhile (a job recovered after a queue outage).
       const latest = await messages.get(id);
@@ -196,6 +199,7 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): Invest
           ...(status.statusTs ? { statusTs: status.statusTs } : {}),
           ...(latest.streamTs ? { streamTs: latest.streamTs } : {}),
           isAssistantThread: data.isAssistantThread === true,
+          ...(data.isTopLevel ? { isTopLevel: true } : {}),
         },
         (ts) => messages.setStreamTs(id, ts),
       );

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EnqueueResult, JobQueue } from '../queue/queue.js';
-import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ChannelDirectory } from './channel-config.js';
 import { createIntakeRelay, type IntakeRelay } from './intake-relay.js';
+import type { InvestigationJob } from '../runtime/investigator.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
 import { startTraceparent, traceIdOf } from './traceparent.js';
 
 /** A question as a listener saw it, before channel settings and trace context are added. */
 export type IncomingQuestion = Pick<
   SlackInvestigationJob,
-  'question' | 'channel' | 'thread' | 'user' | 'team' | 'eventId' | 'isAssistantThread' | 'trigger' | 'responseUrl'
->;
+  'question' | 'channel' | 'thread' | 'user' | 'team' | 'eventId' | 'isAssistantThread' | 'isTopLevel' | 'trigger' | 'responseUrl'
+> &
+  Pick<InvestigationJob, 'conversation'>;
 
 /** Turns listener input into `investigation` jobs: the only thing Slack listeners do with a question. */
 export interface QuestionIntake {
@@ -25,17 +26,11 @@ export interface QuestionIntake {
     idempotencyKey: string,
     context?: { retryNum?: number | undefined },
   ): Promise<EnqueueResult>;
-  /**
-   * A reply in a thread where sre-bot asked a clarifying question, rewritten as the original
-   * question plus the answer; undefined when the thread is not waiting for one.
-   */
-  clarifiedQuestion(channel: string, thread: string, reply: string): Promise<string | undefined>;
 }
 
 /** Dependencies of {@link createQuestionIntake}. */
 export interface QuestionIntakeDeps {
   queue: JobQueue<SlackInvestigationJob>;
-  store: Store;
   channels: ChannelDirectory;
   logger: Logger;
   /** Attempts per job before it is dead-lettered (queue default when absent). */
@@ -79,6 +74,8 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
       ...(traceId ? { traceId } : {}),
       trigger: question.trigger,
       ...(question.isAssistantThread ? { isAssistantThread: true } : {}),
+      ...(question.isTopLevel ? { isTopLevel: true } : {}),
+      ...(question.conversation ? { conversation: question.conversation } : {}),
       ...(question.responseUrl ? { responseUrl: question.responseUrl } : {}),
       ...(channel ? { defaults: deps.channels.defaultsFor(question.channel) } : {}),
       ...(channel?.gateway ? { principal: channel.gateway.principal } : {}),
@@ -130,12 +127,6 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
         result.isDuplicate ? 'Slack redelivery ignored' : 'question stored',
       );
       return result;
-    },
-
-    async clarifiedQuestion(channel, thread, reply) {
-      const previous = await deps.store.investigations.findByThread(channel, thread);
-      if (previous?.status !== 'clarifying') return undefined;
-      return `${previous.question} (${reply})`;
     },
   };
 }

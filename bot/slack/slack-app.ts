@@ -19,6 +19,7 @@ import { handleRcaCommand, registerRcaActions } from './rca-actions.js';
 import type { RcaService } from '../rca/rca-service.js';
 import type { FixJob } from '../fix/fix-jobs.js';
 import { registerFixActions } from './fix-actions.js';
+import { createFollowUpRouter } from './follow-up-router.js';
 import { slackErrorCode } from './slack-api-error.js';
 import type { SlackInvestigationJob } from './investigation-job.js';
 import { createIntakeRelay } from './intake-relay.js';
@@ -154,7 +155,6 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
   });
   const intake = createQuestionIntake({
     queue: deps.queue,
-    store: deps.store,
     channels: deps.channels,
     logger: deps.logger,
     relay,
@@ -163,17 +163,6 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
   const learning = deps.learning;
-  registerEventListeners(app, {
-    intake,
-    channels: deps.channels,
-    logger: deps.logger,
-    ...(learning
-      ? {
-          onThreadReply: (reply, client) =>
-            handleCorrectionReply(client, { learning, store: deps.store, logger: deps.logger }, reply),
-        }
-      : {}),
-  });
   if (learning) registerCorrectionActions(app, { learning, logger: deps.logger });
   const rca = deps.rca
     ? {
@@ -183,6 +172,26 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
         ...(deps.rca.pageUrl ? { pageUrl: deps.rca.pageUrl } : {}),
       }
     : undefined;
+  const followUps = createFollowUpRouter({
+    intake,
+    store: deps.store,
+    logger: deps.logger,
+    ...(deps.fixQueue ? { fixQueue: deps.fixQueue } : {}),
+    ...(rca ? { rca } : {}),
+  });
+  registerEventListeners(app, {
+    intake,
+    channels: deps.channels,
+    logger: deps.logger,
+    followUps,
+    store: deps.store,
+    ...(learning
+      ? {
+          onThreadReply: (reply, client) =>
+            handleCorrectionReply(client, { learning, store: deps.store, logger: deps.logger }, reply),
+        }
+      : {}),
+  });
   if (rca) registerRcaActions(app, rca);
   registerCommandListener(app, {
     intake,
@@ -196,7 +205,7 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
     ...(deps.newId ? { newId: deps.newId } : {}),
     ...(learning ? { learning } : {}),
   });
-  registerChoiceButtons(app, { intake, logger: deps.logger });
+  registerChoiceButtons(app, { intake, store: deps.store, logger: deps.logger });
   if (deps.fixQueue) registerFixActions(app, { queue: deps.fixQueue, logger: deps.logger });
   registerAppHome(app, {
     store: deps.store,

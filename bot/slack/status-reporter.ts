@@ -49,6 +49,8 @@ export interface StatusReporterOptions {
   channel: string;
   thread: string;
   isAssistantThread: boolean;
+  /** A plain DM: the status line goes at the top of the conversation, not in a thread. */
+  isTopLevel?: boolean;
   /** A status message a previous attempt posted. */
   existingTs?: string;
   /** The previous attempt's worker died: say so instead of starting over silently. */
@@ -131,7 +133,11 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
             ),
           );
       } else {
-        const posted = await client.chat.postMessage({ channel, thread_ts: thread, text: STARTING_TEXT });
+        const posted = await client.chat.postMessage({
+          channel,
+          ...(options.isTopLevel ? {} : { thread_ts: thread }),
+          text: STARTING_TEXT,
+        });
         const ts = posted.ts;
         if (ts) {
           // An unrecorded status line could never be cleared: remove it when recording fails.

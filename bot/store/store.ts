@@ -1,5 +1,6 @@
 import type { Database } from './database.js';
 import { createApprovalsRepository } from './approvals-repository.js';
+import { createConversationsRepository } from './conversations-repository.js';
 import { createCorrectionsRepository } from './corrections-repository.js';
 import { createFeedbackRepository } from './feedback-repository.js';
 import { createIntakeRepository } from './intake-repository.js';
@@ -23,6 +24,7 @@ export function createStore(db: Database, options: { now?: () => Date } = {}) {
     pullRequests: createPullRequestsRepository(db, now),
     rcas: createRcasRepository(db, now),
     snapshots: createSnapshotsRepository(db, now),
+    conversations: createConversationsRepository(db, now),
     close: () => db.close(),
   };
 }

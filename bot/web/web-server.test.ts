@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOidc, type FakeOidc } from '../../test/fakes/oidc/fake-oidc.js';
-import { createCookieClient, seedAnsweredInvestigation } from '../../test/support/rca-fixtures.js';
+import { createCookieClient, fakeOidcSignIn, seedAnsweredInvestigation } from '../../test/support/rca-fixtures.js';
 import { createRcaService, type RcaService } from '../rca/rca-service.js';
 import { migrate } from '../store/migrate.js';
 import { createPgliteDatabase } from '../store/pglite-database.js';
 import { createStore, type Store } from '../store/store.js';
 import { createLogger } from '../telemetry/logger.js';
-import { createOidcSignIn } from './oidc-sign-in.js';
 import { createRcaWebServer, type RcaWebServer } from './web-server.js';
 
 const TEAMS: Record<string, string> = { C0SHOP0001: 'shop', C0PAY00001: 'payments' };
@@ -52,13 +51,7 @@ describe('RCA web page over HTTP', () => {
       logger: createLogger({ level: 'silent' }),
       baseUrl: url,
       sessionSecret: 'x'.repeat(32),
-      signIn: createOidcSignIn({
-        issuer: oidc.issuer,
-        clientId: oidc.clientId,
-        clientSecret: oidc.clientSecret,
-        teamsClaim: 'groups',
-        allowHttp: true,
-      }),
+      signIn: fakeOidcSignIn(oidc),
       channelsOfTeams: (teams) => Object.keys(TEAMS).filter((channel) => teams.includes(TEAMS[channel] ?? '')),
     });
     await web.listen(Number(new URL(url).port), '127.0.0.1');

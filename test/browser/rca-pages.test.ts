@@ -7,11 +7,10 @@ import { migrate } from '../../bot/store/migrate.js';
 import { createPgliteDatabase } from '../../bot/store/pglite-database.js';
 import { createStore, type Store } from '../../bot/store/store.js';
 import { createLogger } from '../../bot/telemetry/logger.js';
-import { createOidcSignIn } from '../../bot/web/oidc-sign-in.js';
 import { createRcaWebServer, type RcaWebServer } from '../../bot/web/web-server.js';
 import { startFakeOidc, type FakeOidc } from '../fakes/oidc/fake-oidc.js';
 import { repositoryRoot } from '../support/pipeline.js';
-import { seedAnsweredInvestigation } from '../support/rca-fixtures.js';
+import { fakeOidcSignIn, seedAnsweredInvestigation } from '../support/rca-fixtures.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`, done by .ci/run), or CHROMIUM_PATH. */
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
@@ -67,13 +66,7 @@ describe.skipIf(!CHROMIUM)('RCA pages in Chromium', () => {
     web = createRcaWebServer({
       ...deps,
       baseUrl: url,
-      signIn: createOidcSignIn({
-        issuer: oidc.issuer,
-        clientId: oidc.clientId,
-        clientSecret: oidc.clientSecret,
-        teamsClaim: 'groups',
-        allowHttp: true,
-      }),
+      signIn: fakeOidcSignIn(oidc),
     });
     await web.listen(Number(new URL(url).port), '127.0.0.1');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

@@ -44,6 +44,7 @@ import {
   type FakeSlack,
 } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
+import { TEST_FIX_SETTINGS } from '../support/fix-loop.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -126,16 +127,7 @@ describe.each(['github', 'gitlab'] as const)('fix pull request end to end: %s', 
       gitHost: (url) => ({ provider, repository: repositoryFromUrl(url) }),
       notifier: createSlackFixNotifier(client),
       approvers: createSlackApproverPolicy(client, { defaultGroup: ONCALL_GROUP }),
-      settings: {
-        defaultBranch: 'main',
-        approvalTtlMs: 10 * 60_000,
-        watch: { timeoutMs: 60_000, intervalMs: 200, degradedReads: 25 },
-        mergeabilityPolls: 10,
-        mergeabilityPollMs: 50,
-        labels: ['sre-bot', 'fix'],
-        isRequesterExcluded: true,
-        threadLink: (place) => `https://shop.slack.com/archives/${place.channel}/p${place.thread.replace('.', '')}`,
-      },
+      settings: TEST_FIX_SETTINGS,
       logger,
       enqueueWatch: async (proposalId, reason) => {
         await fixQueue.enqueue({ kind: 'watch', proposalId }, { idempotencyKey: `watch:${proposalId}:${reason}` });

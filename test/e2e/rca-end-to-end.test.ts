@@ -1,52 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createRcaService } from '../../bot/rca/rca-service.js';
-import { createBullmqQueue } from '../../bot/queue/bullmq-queue.js';
-import type { JobQueue, JobWorker } from '../../bot/queue/queue.js';
-import { createInvestigator } from '../../bot/runtime/investigator.js';
-import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
-import { createSkillCatalog } from '../../bot/skills/catalog.js';
-import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
 import { ActionId } from '../../bot/slack/answer-blocks.js';
-import { createChannelDirectory } from '../../bot/slack/channel-config.js';
-import { loadSlackConfig } from '../../bot/slack/config.js';
-import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../bot/slack/investigation-job.js';
-import { createInvestigationWorker } from '../../bot/slack/investigation-worker.js';
 import { RcaActionId } from '../../bot/slack/rca-blocks.js';
 import { RCA_EDIT_CALLBACK_ID, RcaField } from '../../bot/slack/rca-modal.js';
-import { createSlackApp, type SlackService } from '../../bot/slack/slack-app.js';
-import { createSlackMessagesRepository } from '../../bot/slack/slack-messages-repository.js';
-import { webClientOptions } from '../../bot/slack/web-client-options.js';
-import { migrate } from '../../bot/store/migrate.js';
-import { createStore, type Store } from '../../bot/store/store.js';
-import { createLogger } from '../../bot/telemetry/logger.js';
-import { createOidcSignIn } from '../../bot/web/oidc-sign-in.js';
 import { createRcaWebServer, type RcaWebServer } from '../../bot/web/web-server.js';
-import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { startFakeOidc, type FakeOidc } from '../fakes/oidc/fake-oidc.js';
 import {
-  appMentionEvent,
   blockActionsPayload,
   FAKE_WORKSPACE,
   plainTextValue,
-  sendSignedEvent,
-  sendSignedInteraction,
-  startFakeSlack,
   viewSubmissionPayload,
-  type FakeSlack,
   type RecordedSlackCall,
 } from '../fakes/slack/index.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
-import { createCookieClient } from '../support/rca-fixtures.js';
+import { bundledScenario } from '../support/pipeline.js';
+import { createCookieClient, fakeOidcSignIn } from '../support/rca-fixtures.js';
+import { startSlackHarness, type SlackHarness } from '../support/slack-harness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECRET = 'rca-e2e-signing-secret';
 const CHANNEL = FAKE_WORKSPACE.channelId;
-const logger = createLogger({ level: 'silent' });
 
 /**
  * The RCA path end to end: a question through the real Bolt receiver, BullMQ and the pipeline
@@ -54,142 +24,76 @@ const logger = createLogger({ level: 'silent' });
  * edited from the Slack modal and on the page; sent for review and published; exported.
  */
 describe('question → answer → Draft RCA → edit → publish → markdown', () => {
-  let estate: ScenarioEstate;
-  let testDb: TestDatabase;
-  let store: Store;
-  let disk: SkillCatalog;
-  let slack: FakeSlack;
+  let harness: SlackHarness;
   let oidc: FakeOidc;
-  let gateway: McpToolGateway;
-  let receiverQueue: JobQueue<SlackInvestigationJob>;
-  let workerQueue: JobQueue<SlackInvestigationJob>;
-  let service: SlackService;
-  let worker: JobWorker;
   let web: RcaWebServer;
   let webUrl: string;
-  let eventsUrl: string;
 
   beforeAll(async () => {
-    estate = await openScenarioEstate(await bundledScenario('missing-image-tag'));
-    testDb = await createPostgresTestDatabase();
-    await migrate(testDb.db);
-    store = createStore(testDb.db);
-    disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
-    slack = await startFakeSlack();
     oidc = await startFakeOidc([{ sub: 'U0ONCALL01', name: 'On-call', groups: ['shop'] }]);
-    gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
-    const catalog = skillCatalogPort(disk);
-    const prefix = `rca-e2e-${randomBytes(4).toString('hex')}`;
-    receiverQueue = createBullmqQueue(INVESTIGATION_QUEUE, { redisUrl: REDIS_URL, prefix, backoffMs: 50 });
-    workerQueue = createBullmqQueue(INVESTIGATION_QUEUE, { redisUrl: REDIS_URL, prefix, backoffMs: 50 });
-    const channels = createChannelDirectory([{ id: CHANNEL, team: 'shop', respond: 'mentions', defaults: {} }]);
-    const rcas = createRcaService({ store, teamOf: (channel) => channels.get(channel)?.team, logger });
-    // The page listens first so its URL is known to the Slack app's links and to the OIDC redirect.
-    const placeholder = createRcaWebServer({
-      service: rcas,
-      store,
-      logger,
-      baseUrl: 'http://127.0.0.1',
-      sessionSecret: 's'.repeat(32),
-      channelsOfTeams: () => [],
-    });
-    webUrl = await placeholder.listen(0, '127.0.0.1');
-    await placeholder.close();
-    web = createRcaWebServer({
-      service: rcas,
-      store,
-      logger,
-      baseUrl: webUrl,
-      sessionSecret: 's'.repeat(32),
-      signIn: createOidcSignIn({
-        issuer: oidc.issuer,
-        clientId: oidc.clientId,
-        clientSecret: oidc.clientSecret,
-        teamsClaim: 'groups',
-        allowHttp: true,
-      }),
-      channelsOfTeams: () => [CHANNEL],
-    });
-    await web.listen(Number(new URL(webUrl).port), '127.0.0.1');
-    service = createSlackApp(
-      loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }),
-      {
-        queue: receiverQueue,
-        store,
-        channels,
-        skillNames: () => catalog.names(),
-        logger,
-        rca: { service: rcas, pageUrl: (id) => `${webUrl}/rcas/${id}` },
+    harness = await startSlackHarness({
+      scenario: await bundledScenario('missing-image-tag'),
+      slackDeps: async ({ store, channels, logger }) => {
+        const rcas = createRcaService({ store, teamOf: (channel) => channels.get(channel)?.team, logger });
+        // The page listens first so its URL is known to the Slack app's links and to the OIDC redirect.
+        const placeholder = createRcaWebServer({
+          service: rcas,
+          store,
+          logger,
+          baseUrl: 'http://127.0.0.1',
+          sessionSecret: 's'.repeat(32),
+          channelsOfTeams: () => [],
+        });
+        webUrl = await placeholder.listen(0, '127.0.0.1');
+        await placeholder.close();
+        web = createRcaWebServer({
+          service: rcas,
+          store,
+          logger,
+          baseUrl: webUrl,
+          sessionSecret: 's'.repeat(32),
+          signIn: fakeOidcSignIn(oidc),
+          channelsOfTeams: () => [CHANNEL],
+        });
+        await web.listen(Number(new URL(webUrl).port), '127.0.0.1');
+        return { rca: { service: rcas, pageUrl: (id) => `${webUrl}/rcas/${id}` } };
       },
-    );
-    eventsUrl = (await service.start({ port: 0, host: '127.0.0.1' })).eventsUrl ?? '';
-    const client = new WebClient(
-      slack.botToken,
-      webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }),
-    );
-    worker = createInvestigationWorker({
-      client,
-      store,
-      investigator: () => createInvestigator({ store, gateway, catalog }),
-      logger,
-      statusIntervalMs: 0,
-    }).start(workerQueue, { concurrency: 1 });
+    });
   });
 
   afterAll(async () => {
-    await service?.stop();
-    await worker?.close();
-    await workerQueue?.close();
-    await receiverQueue?.close();
+    await harness?.close();
     await web?.close();
     await oidc?.close();
-    await gateway?.close();
-    await slack?.close();
-    await disk?.close();
-    await testDb?.drop();
-    await estate?.close();
   });
 
-  async function answerOf(thread: string): Promise<{ id: string; answerTs: string }> {
-    const messages = createSlackMessagesRepository(store.db);
-    for (let tries = 0; tries < 600; tries += 1) {
-      const row = await store.investigations.findByThread(CHANNEL, thread);
-      const answerTs = row ? (await messages.get(row.id)).answerTs : undefined;
-      if (row && answerTs) return { id: row.id, answerTs };
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`no answer in thread ${thread}`);
-  }
+  const answerOf = (thread: string) => harness.settled(CHANNEL, thread);
 
   const rcaMessage = (thread: string, where: (call: RecordedSlackCall) => boolean) =>
-    slack.waitForCall('chat.postMessage', {
+    harness.slack.waitForCall('chat.postMessage', {
       where: (call) => call.args['thread_ts'] === thread && where(call),
       timeoutMs: 20_000,
     });
 
   it('drafts, edits, reviews, publishes and exports the RCA of a real answer', async () => {
-    const payload = appMentionEvent({ text: `<@${FAKE_WORKSPACE.botUserId}> why is checkout failing in prod?` });
-    const thread = String(payload.event['ts']);
-    slack.addMessage(CHANNEL, { text: String(payload.event['text']), ts: thread });
-    expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET })).status).toBe(200);
+    const { payload, thread } = harness.mention(CHANNEL, 'why is checkout failing in prod?');
+    expect(await harness.send(payload)).toBe(200);
     const { id, answerTs } = await answerOf(thread);
-    const answer = slack.messages(CHANNEL, thread).find((message) => message.ts === answerTs);
+    const answer = harness.slack.messages(CHANNEL, thread).find((message) => message.ts === answerTs);
     expect(JSON.stringify(answer?.['blocks'])).toContain(ActionId.draftRca);
 
     // Draft RCA on the answer: the draft appears in the thread with a link to its page.
     const onAnswer = { ts: answerTs, thread_ts: thread };
-    const press = await sendSignedInteraction(
-      eventsUrl,
+    const press = await harness.interact(
       blockActionsPayload({ actionId: ActionId.draftRca, value: id, message: onAnswer }),
-      { signingSecret: SECRET },
     );
-    expect(press.status).toBe(200);
+    expect(press).toBe(200);
     const posted = await rcaMessage(thread, (call) => String(call.args['text']).startsWith('RCA'));
     // The message ts is recorded right after Slack answers the post.
-    let [rca] = await store.rcas.listForInvestigation(id);
+    let [rca] = await harness.store.rcas.listForInvestigation(id);
     for (let tries = 0; tries < 100 && !rca?.slackTs; tries += 1) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      [rca] = await store.rcas.listForInvestigation(id);
+      [rca] = await harness.store.rcas.listForInvestigation(id);
     }
     expect(rca?.team).toBe('shop');
     expect(rca?.slackTs).toBe(posted.response['ts']);
@@ -200,12 +104,8 @@ describe('question → answer → Draft RCA → edit → publish → markdown', 
 
     // Edit summary and action items from the Slack modal.
     const onRca = { ts: String(posted.response['ts']), thread_ts: thread };
-    await sendSignedInteraction(
-      eventsUrl,
-      blockActionsPayload({ actionId: RcaActionId.edit, value: rca?.id ?? '', message: onRca }),
-      { signingSecret: SECRET },
-    );
-    const opened = await slack.waitForCall('views.open', {
+    await harness.interact(blockActionsPayload({ actionId: RcaActionId.edit, value: rca?.id ?? '', message: onRca }));
+    const opened = await harness.slack.waitForCall('views.open', {
       where: (call) => JSON.stringify(call.args['view']).includes(RCA_EDIT_CALLBACK_ID),
     });
     const view = opened.response['view'] as Record<string, unknown>;
@@ -221,36 +121,26 @@ describe('question → answer → Draft RCA → edit → publish → markdown', 
         ),
       },
     };
-    const submitted = await sendSignedInteraction(
-      eventsUrl,
-      viewSubmissionPayload({ callbackId: RCA_EDIT_CALLBACK_ID, view, values }),
-      { signingSecret: SECRET },
-    );
-    expect(submitted.status).toBe(200);
-    const updated = await slack.waitForCall('chat.update', {
+    const submitted = await harness.interact(viewSubmissionPayload({ callbackId: RCA_EDIT_CALLBACK_ID, view, values }));
+    expect(submitted).toBe(200);
+    const updated = await harness.slack.waitForCall('chat.update', {
       where: (call) =>
         call.args['ts'] === onRca.ts && JSON.stringify(call.args['blocks']).includes('orders kept working'),
     });
     expect(updated.args['channel']).toBe(CHANNEL);
-    expect((await store.rcas.listVersions(rca?.id ?? '')).map((version) => version.changes)).toContainEqual([
+    expect((await harness.store.rcas.listVersions(rca?.id ?? '')).map((version) => version.changes)).toContainEqual([
       'actionItems',
       'needsHuman',
       'summary',
     ]);
 
     // Send for review from Slack; publishing is refused while a person still has fields to fill.
-    await sendSignedInteraction(
-      eventsUrl,
-      blockActionsPayload({ actionId: RcaActionId.review, value: rca?.id ?? '', message: onRca }),
-      { signingSecret: SECRET },
-    );
-    expect((await store.rcas.get(rca?.id ?? ''))?.status).toBe('in_review');
-    await sendSignedInteraction(
-      eventsUrl,
+    await harness.interact(blockActionsPayload({ actionId: RcaActionId.review, value: rca?.id ?? '', message: onRca }));
+    expect((await harness.store.rcas.get(rca?.id ?? ''))?.status).toBe('in_review');
+    await harness.interact(
       blockActionsPayload({ actionId: RcaActionId.publish, value: rca?.id ?? '', message: onRca }),
-      { signingSecret: SECRET },
     );
-    expect(slack.state.ephemerals.at(-1)?.text).toMatch(
+    expect(harness.slack.state.ephemerals.at(-1)?.text).toMatch(
       /^Resolve the review hints before publishing: .*\(trace [0-9a-f]+\)$/,
     );
 
@@ -259,7 +149,7 @@ describe('question → answer → Draft RCA → edit → publish → markdown', 
     const page = await browser.request(`${webUrl}/rcas/${rca?.id ?? ''}/edit`);
     const form = await page.text();
     const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form)?.[1] ?? '';
-    const current = (await store.rcas.get(rca?.id ?? ''))?.version ?? 0;
+    const current = (await harness.store.rcas.get(rca?.id ?? ''))?.version ?? 0;
     const edit = new URLSearchParams({
       csrf: field('csrf'),
       version: String(current),
@@ -287,14 +177,12 @@ describe('question → answer → Draft RCA → edit → publish → markdown', 
       body: edit.toString(),
     });
     expect(await saved.text()).toContain('Saved.');
-    await sendSignedInteraction(
-      eventsUrl,
+    await harness.interact(
       blockActionsPayload({ actionId: RcaActionId.publish, value: rca?.id ?? '', message: onRca }),
-      { signingSecret: SECRET },
     );
-    const published = await store.rcas.get(rca?.id ?? '');
+    const published = await harness.store.rcas.get(rca?.id ?? '');
     expect(published?.status).toBe('published');
-    const final = slack
+    const final = harness.slack
       .callsTo('chat.update')
       .filter((call) => call.args['ts'] === onRca.ts)
       .at(-1);
@@ -304,10 +192,14 @@ describe('question → answer → Draft RCA → edit → publish → markdown', 
     expect(markdown).toMatch(/^# checkout: release 1\.8\.3 could not start\n/);
     expect(markdown).toContain('| published (v');
     expect(markdown).toContain(
-      '| Check image tags exist before merge | platform team | 2026-12-31 | [ticket](https://tickets.example.com/PLAT-1) |',
+      '| Check image tags exist before merge | platform team | 2026-12-31 | ' +
+        '[ticket](https://tickets.example.com/PLAT-1) |',
     );
     expect(markdown).toContain('## Response and timeline');
-    const history = (await store.rcas.listVersions(rca?.id ?? '')).map((version) => [version.editedBy, version.status]);
+    const history = (await harness.store.rcas.listVersions(rca?.id ?? '')).map((version) => [
+      version.editedBy,
+      version.status,
+    ]);
     expect(history[0]).toEqual([FAKE_WORKSPACE.humanUserId, 'published']);
     expect(history).toContainEqual(['U0ONCALL01', 'in_review']);
   });

@@ -1,48 +1,20 @@
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../bot/agent/answer.js';
 import { ActionId } from '../../bot/slack/answer-blocks.js';
-import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
-import { createAnthropicModelClient } from '../../bot/model/anthropic-model-client.js';
-import { createBullmqQueue } from '../../bot/queue/bullmq-queue.js';
-import type { JobQueue, JobWorker } from '../../bot/queue/queue.js';
-import { createInvestigator } from '../../bot/runtime/investigator.js';
-import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
-import { createSkillCatalog } from '../../bot/skills/catalog.js';
-import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
-import { createChannelDirectory } from '../../bot/slack/channel-config.js';
-import { loadSlackConfig } from '../../bot/slack/config.js';
 import { CORRECTION_CALLBACK_ID, CorrectionField } from '../../bot/slack/correction-modal.js';
-import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../bot/slack/investigation-job.js';
-import { createSlackApp, type SlackService } from '../../bot/slack/slack-app.js';
-import { webClientOptions } from '../../bot/slack/web-client-options.js';
-import { migrate } from '../../bot/store/migrate.js';
-import { createSlackMessagesRepository } from '../../bot/slack/slack-messages-repository.js';
-import { createStore, type Store } from '../../bot/store/store.js';
-import { createLogger } from '../../bot/telemetry/logger.js';
-import { createInvestigationWorker } from '../../bot/slack/investigation-worker.js';
-import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
 import {
-  appMentionEvent,
   blockActionsPayload,
   FAKE_WORKSPACE,
   plainTextValue,
   sendSignedEvent,
-  sendSignedInteraction,
-  startFakeSlack,
   viewSubmissionPayload,
-  type FakeSlack,
 } from '../fakes/slack/index.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { bundledScenario } from '../support/pipeline.js';
+import { startSlackHarness, triageOrModel, type SlackHarness } from '../support/slack-harness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECRET = 'e2e-signing-secret';
 const MODEL = 'claude-e2e';
-const logger = createLogger({ level: 'silent' });
+const CHANNEL = FAKE_WORKSPACE.channelId;
 
 /**
  * The production path end to end: signed Slack events into the real Bolt receiver, BullMQ on
@@ -50,148 +22,61 @@ const logger = createLogger({ level: 'silent' });
  * gateway, answers posted to the fake Slack Web API, everything recorded in PostgreSQL.
  */
 describe('Slack → queue → worker → pipeline → Slack, over the sandbox', () => {
-  let estate: ScenarioEstate;
-  let testDb: TestDatabase;
-  let store: Store;
-  let disk: SkillCatalog;
-  let slack: FakeSlack;
+  let harness: SlackHarness;
   let anthropic: FakeAnthropic;
-  let gateway: McpToolGateway;
-  let receiverQueue: JobQueue<SlackInvestigationJob>;
-  let workerQueue: JobQueue<SlackInvestigationJob>;
-  let service: SlackService;
-  let worker: JobWorker;
-  let eventsUrl: string;
   let useModel = false;
   /** Inserts of each investigation row, counted on the store the worker and the investigators share. */
   const rowWrites = new Map<string, number>();
 
   beforeAll(async () => {
-    estate = await openScenarioEstate(await bundledScenario('missing-image-tag'));
-    testDb = await createPostgresTestDatabase();
-    await migrate(testDb.db);
-    const plain = createStore(testDb.db);
-    store = {
-      ...plain,
-      investigations: {
-        ...plain.investigations,
-        create: (input) => {
-          rowWrites.set(input.id, (rowWrites.get(input.id) ?? 0) + 1);
-          return plain.investigations.create(input);
-        },
-      },
-    };
-    disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
-    slack = await startFakeSlack();
     anthropic = await startFakeAnthropic();
-    gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
-    const catalog = skillCatalogPort(disk);
-    const triage = createInvestigator({ store, gateway, catalog });
-    const model = createAnthropicModelClient({
-      apiKey: 'e2e',
-      baseURL: anthropic.url,
-      models: [MODEL],
-      retriesPerModel: 0,
-      minRetryDelayMs: 1,
-      timeoutMs: 10_000,
+    harness = await startSlackHarness({
+      scenario: await bundledScenario('missing-image-tag'),
+      concurrency: 2,
+      wrapStore: (plain) => ({
+        ...plain,
+        investigations: {
+          ...plain.investigations,
+          create: (input) => {
+            rowWrites.set(input.id, (rowWrites.get(input.id) ?? 0) + 1);
+            return plain.investigations.create(input);
+          },
+        },
+      }),
+      investigator: triageOrModel({ baseURL: anthropic.url, model: MODEL }, () => useModel),
     });
-    const reasoning = createInvestigator({ store, gateway, catalog, model });
-    const prefix = `e2e-${randomBytes(4).toString('hex')}`;
-    receiverQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, {
-      redisUrl: REDIS_URL,
-      prefix,
-      backoffMs: 50,
-    });
-    workerQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, {
-      redisUrl: REDIS_URL,
-      prefix,
-      backoffMs: 50,
-    });
-    service = createSlackApp(
-      loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }),
-      {
-        queue: receiverQueue,
-        store,
-        channels: createChannelDirectory([
-          { id: FAKE_WORKSPACE.channelId, team: 'shop', respond: 'mentions', defaults: {} },
-        ]),
-        skillNames: () => catalog.names(),
-        logger,
-      },
-    );
-    eventsUrl = (await service.start({ port: 0, host: '127.0.0.1' })).eventsUrl ?? '';
-    const client = new WebClient(
-      slack.botToken,
-      webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }),
-    );
-    worker = createInvestigationWorker({
-      client,
-      store,
-      investigator: () => (useModel ? reasoning : triage),
-      logger,
-      statusIntervalMs: 0,
-    }).start(workerQueue, { concurrency: 2 });
   });
 
   afterAll(async () => {
-    await service?.stop();
-    await worker?.close();
-    await workerQueue?.close();
-    await receiverQueue?.close();
-    await gateway?.close();
+    await harness?.close();
     await anthropic?.close();
-    await slack?.close();
-    await disk?.close();
-    await testDb?.drop();
-    await estate?.close();
   });
 
-  async function answered(thread: string): Promise<Answer> {
-    const messages = createSlackMessagesRepository(store.db);
-    for (let tries = 0; tries < 600; tries += 1) {
-      const row = await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread);
-      if (row && (await messages.get(row.id)).answerTs) return row.answer as Answer;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`no answer recorded for thread ${thread}`);
-  }
+  const answered = async (thread: string): Promise<Answer> => (await harness.settled(CHANNEL, thread)).answer;
+  const mention = (question: string) => harness.mention(CHANNEL, question);
+  const send = (payload: object, retryNum?: number) => harness.send(payload, retryNum ? { retryNum } : {});
 
-  function mention(question: string) {
-    const payload = appMentionEvent({ text: `<@${FAKE_WORKSPACE.botUserId}> ${question}` });
-    const thread = String(payload.event['ts']);
-    slack.addMessage(FAKE_WORKSPACE.channelId, { text: String(payload.event['text']), ts: thread });
-    return { payload, thread };
-  }
-
-  const botReplies = (thread: string) =>
-    slack.messages(FAKE_WORKSPACE.channelId, thread).filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId);
+  const botReplies = (thread: string) => harness.botMessages(CHANNEL, thread);
 
   it(
     'acks a mention before investigating, shows progress, and answers once in the thread with the root cause — ' +
       'even delivered three times',
     async () => {
       const { payload, thread } = mention('why is checkout failing in prod? the new release never came up');
-      const first = await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET });
-      expect(first.status).toBe(200);
+      expect(await send(payload)).toBe(200);
       // The ack did not wait for the investigation: nothing is answered yet.
-      expect(
-        await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread).then((row) => row?.status),
-      ).not.toBe('answered');
-      expect(
-        (await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 1, retryReason: 'http_timeout' }))
-          .status,
-      ).toBe(200);
-      expect(
-        (await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, retryNum: 2, retryReason: 'http_timeout' }))
-          .status,
-      ).toBe(200);
+      expect(await harness.store.investigations.findByThread(CHANNEL, thread).then((row) => row?.status)).not.toBe(
+        'answered',
+      );
+      expect(await send(payload, 1)).toBe(200);
+      expect(await send(payload, 2)).toBe(200);
 
       const answer = await answered(thread);
       expect(answer.mode).toBe('triage');
       expect(answer.rootCause).toContain('1.8.3');
       expect(answer.skills).toEqual(['image-pull-errors']);
       // Progress was shown in the thread while it worked.
-      const progressCalls = slack.calls.filter(
+      const progressCalls = harness.slack.calls.filter(
         (call) =>
           ['chat.update', 'chat.appendStream', 'assistant.threads.setStatus'].includes(call.method) ||
           (call.method === 'chat.postMessage' && call.args['thread_ts'] === thread),
@@ -201,10 +86,10 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
       expect(replies).toHaveLength(1);
       expect(JSON.stringify(replies[0]?.['blocks'])).toContain('1.8.3');
       expect(JSON.stringify(replies[0]?.['blocks'])).toContain(ActionId.correct);
-      const rows = await store.investigations.listRecent({ channels: [FAKE_WORKSPACE.channelId] });
+      const rows = await harness.store.investigations.listRecent({ channels: [CHANNEL] });
       expect(rows.filter((row) => row.thread === thread)).toHaveLength(1);
       const id = rows.find((row) => row.thread === thread)?.id ?? '';
-      expect((await store.toolCalls.listForInvestigation(id)).length).toBeGreaterThan(5);
+      expect((await harness.store.toolCalls.listForInvestigation(id)).length).toBeGreaterThan(5);
       // Regression: the worker and then the investigator both inserted the row; now only the investigator's open does.
       expect(rowWrites.get(id)).toBe(1);
     },
@@ -212,21 +97,23 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
 
   it('rejects a bad signature and a stale timestamp without queueing anything', async () => {
     const { payload, thread } = mention('why is checkout failing?');
-    expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: 'wrong-secret' })).status).toBe(401);
-    expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET, stale: true })).status).toBe(401);
+    expect((await sendSignedEvent(harness.eventsUrl, payload, { signingSecret: 'wrong-secret' })).status).toBe(401);
+    expect(
+      (await sendSignedEvent(harness.eventsUrl, payload, { signingSecret: harness.signingSecret, stale: true })).status,
+    ).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread)).toBeUndefined();
+    expect(await harness.store.investigations.findByThread(CHANNEL, thread)).toBeUndefined();
     expect(botReplies(thread)).toEqual([]);
   });
 
   it('waits out a 429 from Slack and still answers exactly once', async () => {
-    slack.rateLimit('chat.postMessage', { times: 2, retryAfterSeconds: 1 });
+    harness.slack.rateLimit('chat.postMessage', { times: 2, retryAfterSeconds: 1 });
     const { payload, thread } = mention('why is checkout failing in prod?');
-    expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET })).status).toBe(200);
+    expect(await send(payload)).toBe(200);
     const answer = await answered(thread);
     expect(answer.rootCause).toContain('1.8.3');
     expect(botReplies(thread)).toHaveLength(1);
-    expect(slack.calls.some((call) => call.method === 'chat.postMessage' && call.status === 429)).toBe(true);
+    expect(harness.slack.calls.some((call) => call.method === 'chat.postMessage' && call.status === 429)).toBe(true);
   });
 
   it('answers with the model when one is configured (scripted Messages API)', async () => {
@@ -254,7 +141,7 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
     ]);
     try {
       const { payload, thread } = mention('why is checkout failing in prod?');
-      expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET })).status).toBe(200);
+      expect(await send(payload)).toBe(200);
       const answer = await answered(thread);
       expect(answer.mode).toBe('model');
       expect(answer.usage.model).toBe(MODEL);
@@ -270,34 +157,28 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
 
   it('stores a correction linked to the investigation when "Correct this" is submitted', async () => {
     const { payload, thread } = mention('why is checkout failing in prod?');
-    await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET });
+    await send(payload);
     await answered(thread);
-    const row = await store.investigations.findByThread(FAKE_WORKSPACE.channelId, thread);
+    const row = await harness.store.investigations.findByThread(CHANNEL, thread);
     const answerMessage = botReplies(thread)[0];
-    const press = await sendSignedInteraction(
-      eventsUrl,
+    const press = await harness.interact(
       blockActionsPayload({
         actionId: ActionId.correct,
         value: row?.id ?? '',
         message: { ts: String(answerMessage?.['ts']), thread_ts: thread },
       }),
-      { signingSecret: SECRET },
     );
-    expect(press.status).toBe(200);
-    const opened = await slack.waitForCall('views.open');
+    expect(press).toBe(200);
+    const opened = await harness.slack.waitForCall('views.open');
     const view = opened.response['view'] as Record<string, unknown>;
     const values = {
       [CorrectionField.rootCause.block]: {
         [CorrectionField.rootCause.action]: plainTextValue('CI never pushed 1.8.3 because the release pipeline failed'),
       },
     };
-    const submit = await sendSignedInteraction(
-      eventsUrl,
-      viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }),
-      { signingSecret: SECRET },
-    );
-    expect(submit.status).toBe(200);
-    const corrections = await store.corrections.listForInvestigation(row?.id ?? '');
+    const submit = await harness.interact(viewSubmissionPayload({ callbackId: CORRECTION_CALLBACK_ID, view, values }));
+    expect(submit).toBe(200);
+    const corrections = await harness.store.corrections.listForInvestigation(row?.id ?? '');
     expect(corrections).toMatchObject([
       {
         investigationId: row?.id,

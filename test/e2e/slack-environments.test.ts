@@ -1,43 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Answer } from '../../bot/agent/answer.js';
-import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
-import { createBullmqQueue } from '../../bot/queue/bullmq-queue.js';
-import type { JobQueue, JobWorker } from '../../bot/queue/queue.js';
-import { createInvestigator } from '../../bot/runtime/investigator.js';
-import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
-import { createSkillCatalog } from '../../bot/skills/catalog.js';
-import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
-import { createChannelDirectory } from '../../bot/slack/channel-config.js';
 import { CHOICE_ACTION_PREFIX } from '../../bot/slack/choice-buttons.js';
-import { loadSlackConfig } from '../../bot/slack/config.js';
-import { INVESTIGATION_QUEUE, type SlackInvestigationJob } from '../../bot/slack/investigation-job.js';
-import { createInvestigationWorker } from '../../bot/slack/investigation-worker.js';
-import { createSlackApp, type SlackService } from '../../bot/slack/slack-app.js';
-import { createSlackMessagesRepository } from '../../bot/slack/slack-messages-repository.js';
-import { webClientOptions } from '../../bot/slack/web-client-options.js';
-import { migrate } from '../../bot/store/migrate.js';
-import { createStore, type Store } from '../../bot/store/store.js';
-import { createLogger } from '../../bot/telemetry/logger.js';
-import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
-import {
-  appMentionEvent,
-  blockActionsPayload,
-  createChannel,
-  FAKE_WORKSPACE,
-  sendSignedEvent,
-  sendSignedInteraction,
-  startFakeSlack,
-  type FakeSlack,
-} from '../fakes/slack/index.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { blockActionsPayload, FAKE_WORKSPACE } from '../fakes/slack/index.js';
+import { bundledScenario } from '../support/pipeline.js';
+import { startSlackHarness, type SlackHarness } from '../support/slack-harness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECRET = 'e2e-environments-secret';
-const logger = createLogger({ level: 'silent' });
 /** A second channel whose defaults point at the EU estate. */
 const EU_CHANNEL = 'C0EUDEFAULTS';
 
@@ -48,101 +14,40 @@ const EU_CHANNEL = 'C0EUDEFAULTS';
  * environment is a button; a place the question names beats the channel's defaults.
  */
 describe('Slack answers about names in several environments', () => {
-  let estate: ScenarioEstate;
-  let testDb: TestDatabase;
-  let store: Store;
-  let disk: SkillCatalog;
-  let slack: FakeSlack;
-  let gateway: McpToolGateway;
-  let receiverQueue: JobQueue<SlackInvestigationJob>;
-  let workerQueue: JobQueue<SlackInvestigationJob>;
-  let service: SlackService;
-  let worker: JobWorker;
-  let eventsUrl: string;
+  let harness: SlackHarness;
 
   beforeAll(async () => {
-    estate = await openScenarioEstate(await bundledScenario('missing-image-tag'));
-    testDb = await createPostgresTestDatabase();
-    await migrate(testDb.db);
-    store = createStore(testDb.db);
-    disk = await createSkillCatalog({ roots: [join(repositoryRoot, 'skills')] });
-    slack = await startFakeSlack();
-    slack.addChannel(createChannel(EU_CHANNEL, 'shop-eu', { isMember: true }));
-    gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
-    const catalog = skillCatalogPort(disk);
-    const investigator = createInvestigator({ store, gateway, catalog });
-    const prefix = `e2e-env-${randomBytes(4).toString('hex')}`;
-    receiverQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: REDIS_URL, prefix });
-    workerQueue = createBullmqQueue<SlackInvestigationJob>(INVESTIGATION_QUEUE, { redisUrl: REDIS_URL, prefix });
-    service = createSlackApp(
-      loadSlackConfig({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }),
-      {
-        queue: receiverQueue,
-        store,
-        channels: createChannelDirectory([
-          { id: FAKE_WORKSPACE.channelId, team: 'shop', respond: 'mentions', defaults: {} },
-          {
-            id: EU_CHANNEL,
-            team: 'shop',
-            respond: 'mentions',
-            defaults: { argocdInstance: 'argocd-eu-1', cluster: 'prod-eu' },
-          },
-        ]),
-        skillNames: () => catalog.names(),
-        logger,
-      },
-    );
-    eventsUrl = (await service.start({ port: 0, host: '127.0.0.1' })).eventsUrl ?? '';
-    const client = new WebClient(
-      slack.botToken,
-      webClientOptions({ slackApiUrl: slack.apiUrl, retries: 3, logger, minRetryTimeoutMs: 10 }),
-    );
-    worker = createInvestigationWorker({
-      client,
-      store,
-      investigator: () => investigator,
-      logger,
-      statusIntervalMs: 0,
-    }).start(workerQueue, { concurrency: 1 });
+    harness = await startSlackHarness({
+      scenario: await bundledScenario('missing-image-tag'),
+      extraChannels: [{ id: EU_CHANNEL, name: 'shop-eu' }],
+      channels: [
+        { id: FAKE_WORKSPACE.channelId, team: 'shop', respond: 'mentions', defaults: {} },
+        {
+          id: EU_CHANNEL,
+          team: 'shop',
+          respond: 'mentions',
+          defaults: { argocdInstance: 'argocd-eu-1', cluster: 'prod-eu' },
+        },
+      ],
+    });
   });
 
   afterAll(async () => {
-    await service?.stop();
-    await worker?.close();
-    await workerQueue?.close();
-    await receiverQueue?.close();
-    await gateway?.close();
-    await slack?.close();
-    await disk?.close();
-    await testDb?.drop();
-    await estate?.close();
+    await harness?.close();
   });
 
   /** The newest answer in a thread, once its message is posted (optionally a different one than `after`). */
-  async function answered(channel: string, thread: string, after?: string): Promise<{ id: string; answer: Answer }> {
-    const messages = createSlackMessagesRepository(store.db);
-    for (let tries = 0; tries < 1200; tries += 1) {
-      const row = await store.investigations.findByThread(channel, thread);
-      if (row && row.id !== after && row.status === 'answered' && (await messages.get(row.id)).answerTs)
-        return { id: row.id, answer: row.answer as Answer };
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`no answer recorded for thread ${thread}`);
-  }
+  const answered = (channel: string, thread: string, after?: string) =>
+    harness.settled(channel, thread, after ? { after } : {});
 
   async function ask(channel: string, question: string): Promise<string> {
-    const payload = appMentionEvent({ channel, text: `<@${FAKE_WORKSPACE.botUserId}> ${question}` });
-    const thread = String(payload.event['ts']);
-    slack.addMessage(channel, { text: String(payload.event['text']), ts: thread });
-    expect((await sendSignedEvent(eventsUrl, payload, { signingSecret: SECRET })).status).toBe(200);
+    const { payload, thread } = harness.mention(channel, question);
+    expect(await harness.send(payload)).toBe(200);
     return thread;
   }
 
   const replyBlocks = (channel: string, thread: string) =>
-    slack
-      .messages(channel, thread)
-      .filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId)
-      .map((message) => (message['blocks'] ?? []) as Array<Record<string, unknown>>);
+    harness.botMessages(channel, thread).map((message) => (message['blocks'] ?? []) as Array<Record<string, unknown>>);
 
   it(
     'investigates a name that exists in two environments instead of asking, and offers the other as a button that ' +
@@ -150,7 +55,7 @@ describe('Slack answers about names in several environments', () => {
     async () => {
       const thread = await ask(FAKE_WORKSPACE.channelId, 'is catalog healthy?');
       const first = await answered(FAKE_WORKSPACE.channelId, thread);
-      const row = await store.investigations.get(first.id);
+      const row = await harness.store.investigations.get(first.id);
       expect(row?.status).toBe('answered');
       expect(first.answer.usage.toolCalls).toBeGreaterThan(0);
       expect(first.answer.choices?.map((choice) => choice.label).join(' ')).toMatch(/argocd-(eu|us)-1\/catalog/);
@@ -164,21 +69,15 @@ describe('Slack answers about names in several environments', () => {
       const other = investigated === 'argocd-eu-1' ? 'argocd-us-1' : 'argocd-eu-1';
       expect(String(buttons[0]?.['value'])).toContain(other);
 
-      const answerTs = String(
-        slack
-          .messages(FAKE_WORKSPACE.channelId, thread)
-          .find((message) => message['bot_id'] === FAKE_WORKSPACE.botId)?.['ts'],
-      );
-      const press = await sendSignedInteraction(
-        eventsUrl,
+      const answerTs = String(harness.botMessages(FAKE_WORKSPACE.channelId, thread)[0]?.['ts']);
+      const press = await harness.interact(
         blockActionsPayload({
           actionId: String(buttons[0]?.['action_id']),
           value: String(buttons[0]?.['value']),
           message: { ts: answerTs, thread_ts: thread },
         }),
-        { signingSecret: SECRET },
       );
-      expect(press.status).toBe(200);
+      expect(press).toBe(200);
       const second = await answered(FAKE_WORKSPACE.channelId, thread, first.id);
       expect(second.answer.question).toContain(other);
       expect(second.answer.instances).toContain(other);

@@ -1,4 +1,17 @@
 import type { Store } from '../../bot/store/store.js';
+import { createOidcSignIn } from '../../bot/web/oidc-sign-in.js';
+import type { FakeOidc } from '../fakes/oidc/fake-oidc.js';
+
+/** OIDC sign-in against the fake provider, with teams from its `groups` claim, over plain HTTP on loopback. */
+export function fakeOidcSignIn(oidc: FakeOidc): ReturnType<typeof createOidcSignIn> {
+  return createOidcSignIn({
+    issuer: oidc.issuer,
+    clientId: oidc.clientId,
+    clientSecret: oidc.clientSecret,
+    teamsClaim: 'groups',
+    allowHttp: true,
+  });
+}
 
 /** One answered investigation with the tool results a real run records (an image tag that does not exist). */
 export async function seedAnsweredInvestigation(

@@ -42,6 +42,11 @@ export function environmentOf(question: string): string | undefined {
   return Object.entries(ENVIRONMENTS).find(([, synonyms]) => synonyms.some((word) => words.has(word)))?.[0];
 }
 
+/** Whether the question names the instance by its whole name (`prod-us`), not by a part of it. */
+export function namesWholly(instance: string, question: string): boolean {
+  return new Set(question.toLowerCase().match(/[a-z0-9]+(?:-[a-z0-9]+)*/g) ?? []).has(instance.toLowerCase());
+}
+
 /**
  * Words of the question that name an instance: the whole name (`prod-eu`) or a distinctive part
  * of it (`eu` in `argocd-eu-1`).
