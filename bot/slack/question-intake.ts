@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EnqueueResult, JobQueue } from '../queue/queue.js';
+import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ChannelDirectory } from './channel-config.js';
 import { createIntakeRelay, type IntakeRelay } from './intake-relay.js';
@@ -31,6 +32,7 @@ export interface QuestionIntake {
 /** Dependencies of {@link createQuestionIntake}. */
 export interface QuestionIntakeDeps {
   queue: JobQueue<SlackInvestigationJob>;
+  store: Store;
   channels: ChannelDirectory;
   logger: Logger;
   /** Attempts per job before it is dead-lettered (queue default when absent). */

@@ -155,6 +155,7 @@ export function createSlackApp(config: SlackConfig, deps: SlackAppDeps): SlackSe
   });
   const intake = createQuestionIntake({
     queue: deps.queue,
+    store: deps.store,
     channels: deps.channels,
     logger: deps.logger,
     relay,
