@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { redactText, redactValue } from '../../redaction/index.js';
 import type { InvestigationOutcome } from '../agent/answer.js';
 import { defaultInvestigationSettings, investigate, type InvestigationSettings } from '../agent/investigate.js';
 import type { ModelClient, ProgressListener, SkillCatalog, ToolCallRecorder, ToolGateway } from '../agent/ports.js';
@@ -54,7 +55,8 @@ export function newInvestigation(job: InvestigationJob): NewInvestigation {
   return {
     id: job.investigationId ?? randomUUID(),
     source: job.source,
-    question: job.question,
+    // A token pasted into the question is stored (and sent on) redacted.
+    question: redactText(job.question),
     ...(job.channel ? { channel: job.channel } : {}),
     ...(job.thread ? { thread: job.thread } : {}),
     ...(job.user ? { userId: job.user } : {}),
@@ -120,22 +122,25 @@ export function createInvestigator(deps: {
     const seconds = () => (now() - started) / 1_000;
     const hadModel = deps.model !== undefined;
     try {
-      const outcome = await investigate(
-        {
-          question: job.question,
-          ...(job.defaults ? { defaults: job.defaults } : {}),
-          ...(job.traceId ? { traceId: job.traceId } : {}),
-          ...(job.traceparent ? { traceparent: job.traceparent } : {}),
-        },
-        {
-          gateway: deps.gateway,
-          catalog: deps.catalog,
-          recorder: meteredRecorder(storeToolCallRecorder(deps.store, id, job.traceId), deps.metrics),
-          clock: { now },
-          ...(deps.model ? { model: deps.model } : {}),
-          ...(onProgress ? { onProgress } : {}),
-        },
-        deps.settings ?? defaultInvestigationSettings,
+      // The answer out is redacted once here, so what is stored, posted to Slack and returned is the same clean copy.
+      const outcome = redactValue(
+        await investigate(
+          {
+            question: redactText(job.question),
+            ...(job.defaults ? { defaults: job.defaults } : {}),
+            ...(job.traceId ? { traceId: job.traceId } : {}),
+            ...(job.traceparent ? { traceparent: job.traceparent } : {}),
+          },
+          {
+            gateway: deps.gateway,
+            catalog: deps.catalog,
+            recorder: meteredRecorder(storeToolCallRecorder(deps.store, id, job.traceId), deps.metrics),
+            clock: { now },
+            ...(deps.model ? { model: deps.model } : {}),
+            ...(onProgress ? { onProgress } : {}),
+          },
+          deps.settings ?? defaultInvestigationSettings,
+        ),
       );
       if (outcome.kind === 'answer') {
         const { usage } = outcome.answer;
@@ -169,7 +174,7 @@ export function createInvestigator(deps: {
       return { id, outcome };
     } catch (error) {
       deps.metrics?.investigation({ outcome: 'failed', mode: 'none', seconds: seconds(), hadModel });
-      await deps.store.investigations.fail(id, errorMessage(error));
+      await deps.store.investigations.fail(id, redactText(errorMessage(error)));
       throw error;
     }
   }

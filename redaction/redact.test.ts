@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactSecrets, redactText } from './redact.js';
+import { REDACTED, redactValue, redactText } from './index.js';
 
 describe('secret redaction', () => {
   it('blanks values of secret-named keys at any depth', () => {
-    const redacted = redactSecrets({
+    const redacted = redactValue({
       name: 'checkout',
       auth: { token: 'abc', apiKey: 'k', nested: [{ password: 'p' }] },
     });
