@@ -33,7 +33,11 @@ const rules: readonly CreatedRule[] = (() => {
       registerRule(rule, defaults) {
         const context: SecretLintRuleContext = {
           sharedOptions,
-          createTranslator: () => (messageId, data) => ({ message: String(messageId), messageId: String(messageId), data }),
+          createTranslator: () => (messageId, data) => ({
+            message: String(messageId),
+            messageId: String(messageId),
+            data,
+          }),
           report: (descriptor) => void sink.push(descriptor.range),
           // The preset's filter rule (comments that opt out of a report) is not honoured: tool output cannot opt out.
           ignore: () => undefined,

@@ -1,5 +1,5 @@
 import { BotError, errorMessage } from '../errors.js';
-import { redactText } from '../../redaction/index.js';
+import { redactText, redactValue } from '../../redaction/index.js';
 import { FindingSchema, type Finding } from './answer.js';
 import {
   BUILT_IN_TOOLS,
@@ -114,7 +114,8 @@ export async function reason(request: ReasonInput): Promise<ReasonResult> {
       const note = `Model ${failed} was unavailable; ${response.model} answered instead.`;
       if (!notes.includes(note)) notes.push(note);
     }
-    messages.push({ role: 'assistant', content: response.content });
+    // The model's own turn goes back redacted too: a secret it repeats (from a pasted question) is not resent.
+    messages.push({ role: 'assistant', content: redactValue(response.content) });
 
     const uses = response.content.filter(
       (block): block is Extract<ModelContentBlock, { type: 'tool_use' }> => block.type === 'tool_use',
