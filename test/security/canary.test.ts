@@ -133,6 +133,7 @@ describe('canary secrets through the whole pipeline', () => {
     slack.addMessage(FAKE_WORKSPACE.channelId, { text: question.text, ts: thread });
     const job: SlackInvestigationJob = {
       source: 'slack',
+      trigger: 'mention',
       investigationId: randomUUID(),
       question: question.text,
       channel: FAKE_WORKSPACE.channelId,
