@@ -136,8 +136,10 @@ export const gatewayConfigSchema = z
         connectMs: z.number().int().positive().max(600_000).default(5_000),
         /** One health check. */
         healthCheckMs: z.number().int().positive().max(600_000).default(3_000),
+        /** How long a stdio upstream may take to answer for the first time (connect and health check). */
+        stdioStartupGraceMs: z.number().int().min(0).max(600_000).default(30_000),
       })
-      .default({ callMs: 10_000, connectMs: 5_000, healthCheckMs: 3_000 }),
+      .default({ callMs: 10_000, connectMs: 5_000, healthCheckMs: 3_000, stdioStartupGraceMs: 30_000 }),
     healthCheck: z
       .strictObject({
         intervalMs: z.number().int().min(0).default(15_000).describe('0 turns periodic checks off'),
