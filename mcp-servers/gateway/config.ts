@@ -165,8 +165,14 @@ export const gatewayConfigSchema = z
           .int()
           .positive()
           .default(64 * 1024),
+        /** Deepest nesting of objects and arrays in call arguments. */
+        maxArgumentDepth: z.number().int().positive().max(256).default(32),
         /** Instances at most called at once by one fan-out. */
         maxFanOutConcurrency: z.number().int().positive().default(64),
+        /** Instances at most called by one fan-out; a wider one is refused (name the instance). */
+        maxFanOutInstances: z.number().int().positive().default(100),
+        /** tools/call requests per caller and minute (0: no limit). */
+        callsPerMinute: z.number().int().min(0).default(1200),
         /** Largest answer read from one upstream (a bigger one is refused, not buffered). */
         maxResponseBytes: z
           .number()
@@ -174,7 +180,14 @@ export const gatewayConfigSchema = z
           .positive()
           .default(16 * 1024 * 1024),
       })
-      .default({ maxArgumentBytes: 64 * 1024, maxFanOutConcurrency: 64, maxResponseBytes: 16 * 1024 * 1024 }),
+      .default({
+        maxArgumentBytes: 64 * 1024,
+        maxArgumentDepth: 32,
+        maxFanOutConcurrency: 64,
+        maxFanOutInstances: 100,
+        callsPerMinute: 1200,
+        maxResponseBytes: 16 * 1024 * 1024,
+      }),
     /** Per-tool override of the fan-out rule (see tool-routing.ts). */
     fanOut: z.record(z.string(), fanOutModeSchema).default({}),
     upstreams: z.array(upstreamSchema).min(1, 'declare at least one upstream'),
