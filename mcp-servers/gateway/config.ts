@@ -194,6 +194,18 @@ export const gatewayConfigSchema = z
     callers: z.array(callerSchema).min(1, 'declare at least one caller'),
     /** OAuth 2.1 bearer JWTs from one issuer, mapped to callers by scope and claim rules. */
     oauth: oauthConfigSchema.optional(),
+    /**
+     * `/metrics` lists upstream names and call rates: with `tokenSha256` set, it answers only a
+     * bearer token with that SHA-256 (`printf %s "$TOKEN" | sha256sum`), e.g. Prometheus's.
+     */
+    metrics: z
+      .strictObject({
+        tokenSha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex SHA-256 of the token')
+          .optional(),
+      })
+      .default({}),
   })
   .superRefine((config, ctx) => {
     checkCallerReachability(config, ctx);

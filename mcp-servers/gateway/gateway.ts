@@ -148,6 +148,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       auth: createRequestAuthenticator({ callers: config.callers, oauth: config.oauth, resource, logger }),
       mcpServerFor: createMcpHandlers(views, router, version),
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      ...(config.metrics.tokenSha256 ? { metricsTokenSha256: config.metrics.tokenSha256 } : {}),
       // The body carries the JSON-RPC envelope around the arguments; the exact argument limit is checked per call.
       maxBodyBytes: config.limits.maxArgumentBytes + 64 * 1024,
       logger,

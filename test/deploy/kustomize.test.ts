@@ -143,6 +143,7 @@ describe('kubectl apply --dry-run=server against the sandbox API', () => {
     expect(objects.map((object) => object.metadata.name).sort()).toEqual([
       'sre-bot-argocd',
       'sre-bot-env',
+      'sre-bot-gateway-metrics-token',
       'sre-bot-gateway-token',
       'sre-bot-mcp-tokens',
       'sre-bot-model',

@@ -6,6 +6,7 @@ import { hashOf, startTestGateway, type StartedGateway } from '../../mcp-servers
 const UPSTREAM = 'limits-upstream-token-0123456789';
 const CALLER = 'limits-caller-token-0123456789';
 const BUSY = 'limits-busy-token-0123456789';
+const METRICS = 'limits-metrics-token-0123456789';
 let fakes: FakeUpstream[] = [];
 let started: StartedGateway;
 
@@ -27,6 +28,7 @@ beforeAll(async () => {
   started = await startTestGateway(
     {
       healthCheck: { intervalMs: 0 },
+      metrics: { tokenSha256: hashOf(METRICS) },
       limits: { maxArgumentBytes: 256 * 1024, maxArgumentDepth: 32, maxFanOutInstances: 2, callsPerMinute: 5 },
       upstreams: fakes.map((fake, index) => ({ kind: 'kubernetes', instance: `k${index}`, url: fake.url, auth })),
       callers: [
@@ -82,5 +84,14 @@ describe('gateway limits', () => {
     expect(answers[5]?.result.isError).toBe(true);
     expect(JSON.stringify(answers[5]?.result.content)).toMatch(/busy is over its call rate limit; try again in \d+ s/);
     expect((await call(CALLER, 99)).result.content).toBeDefined();
+  });
+
+  it('serves /metrics (which names every upstream) only to the metrics token', async () => {
+    const metrics = new URL('/metrics', started.url);
+    expect((await fetch(metrics)).status).toBe(401);
+    expect((await fetch(metrics, { headers: { authorization: `Bearer ${CALLER}` } })).status).toBe(401);
+    const allowed = await fetch(metrics, { headers: { authorization: `Bearer ${METRICS}` } });
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain('k0');
   });
 });
