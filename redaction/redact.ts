@@ -70,10 +70,18 @@ function walk(value: unknown, depth: number): unknown {
   return out;
 }
 
+/** A size marker a server already put in place of a Secret value (`<redacted: 12 bytes>`): kept, it holds no secret. */
+const SIZE_MARKER = /^<redacted: \d+ bytes>$/;
+
 /** Every value of a map replaced; an absent or empty map is kept as it is. */
 function blankValues(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value === undefined || value === null ? value : REDACTED;
-  return Object.fromEntries(Object.keys(value).map((key) => [key, REDACTED]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      typeof item === 'string' && SIZE_MARKER.test(item) ? item : REDACTED,
+    ]),
+  );
 }
 
 function redactJsonText(text: string): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { stringify } from 'yaml';
+import { assertReadable } from '../../common/denied-resources.js';
 import { McpServerError } from '../../common/errors.js';
 import { apiVersionOf } from '../../common/kube-types.js';
 import { createOwnershipResolver, ownershipFields } from '../../common/kube-ownership.js';
@@ -47,6 +48,7 @@ export const getResourceTool = defineKubernetesTool({
         `Unknown kind '${input.kind}'. Use a kind such as Deployment, Service, ConfigMap, or give apiVersion ` +
           `for custom resources.`,
       );
+    assertReadable(type, deps.deniedResources);
     if (type.namespaced && !input.namespace)
       throw new McpServerError(
         'invalid_input',
