@@ -310,7 +310,8 @@ export class CallRouter {
     }
     if (tool.instances.length > this.deps.maxFanOutInstances) {
       throw new Refusal(
-        `${entry.name} would fan out to ${tool.instances.length} instances (at most ${this.deps.maxFanOutInstances}); ` +
+        `${entry.name} would fan out to ${tool.instances.length} instances (at most ` +
+          `${this.deps.maxFanOutInstances}); ` +
           `name the instance`,
         'denied',
       );

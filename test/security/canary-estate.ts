@@ -98,7 +98,9 @@ export function plantCanaries(scenario: Scenario): string {
       author: 'CI Bot <ci@example.com>',
       date: `-${30 - index * 5}m`,
       files: {
-        [`apps/payments-api/prod-eu/${canary.id}.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: note-${canary.id}\ndata:\n  note: ${canary.marker}\n`,
+        [`apps/payments-api/prod-eu/` + `${canary.id}.yaml`]:
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: note-${canary.id}\ndata:\n  note: ` +
+          `${canary.marker}\n`,
       },
       delete: [],
     });

@@ -35,7 +35,8 @@ function canary(
 }
 
 const CANARY_PRIVATE_KEY =
-  '-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEAcanaryRsaKeyBodyQ7xW2mZ9vL4kP8nR3tY6bC1dF5gH0jS\n-----END RSA PRIVATE KEY-----';
+  '-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEAcanaryRsaKeyBodyQ7xW2mZ9vL4kP8nR3tY6bC1dF5gH0jS\n-----END ' +
+  'RSA PRIVATE KEY-----';
 
 export const CANARY_FORMATS: readonly CanaryFormat[] = [
   canary(
@@ -103,7 +104,8 @@ export const CANARY_FORMATS: readonly CanaryFormat[] = [
     'secret',
     'canaryGcpKeyMIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
     (s, m) =>
-      `{"type":"service_account","project_id":"${m}","private_key":"-----BEGIN PRIVATE KEY-----\\n${s}\\n-----END PRIVATE KEY-----\\n"}`,
+      `{"type":"service_account","project_id":"${m}","private_key":"-----BEGIN PRIVATE KEY-----\\n` +
+      `${s}\\n-----END PRIVATE KEY-----\\n"}`,
     'key.json',
   ),
   canary(

@@ -49,7 +49,8 @@ afterAll(async () => {
 describe('gateway limits', () => {
   it('refuses a 30,000-deep argument with a protocol error instead of overflowing the stack', async () => {
     const deep = `${'{"a":'.repeat(30_000)}1${'}'.repeat(30_000)}`;
-    const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_things","arguments":{"x":${deep}}}}`;
+    const body =
+      `{"jsonrpc":"2.0","id":1,"method":"tools/call",` + `"params":{"name":"list_things","arguments":{"x":${deep}}}}`;
     const response = await rpc(CALLER, body);
     const answer = (await response.json()) as { error?: { code: number; message: string } };
     expect(answer.error?.code).toBe(-32602);

@@ -29,7 +29,9 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-/** Issue 19: the catalog and `skills lint` refuse oversized bodies and files reached through symlinks out of the root. */
+/**
+ * Issue 19: the catalog and `skills lint` refuse oversized bodies and files reached through symlinks out of the root.
+ */
 describe('skill files', () => {
   it('the catalog serves the good skill and refuses the symlinked and the oversized one, saying why', async () => {
     const catalog = await createSkillCatalog({ roots: [root] });
