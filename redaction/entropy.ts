@@ -47,12 +47,14 @@ export function entropySecretRanges(text: string): SecretRange[] {
     const value = match[0].replace(/^[-_=]+|[-_]+$/g, '');
     const start = (match.index ?? 0) + match[0].indexOf(value);
     const range: SecretRange = [start, start + value.length];
+    // Kubernetes names (DNS-1123: lowercase, digits, dashes), SHAs and digests are evidence, and the cheap checks
+    // come first: most runs of a large output end here.
+    if (HEX.test(value) || /^[a-z0-9.-]+$/.test(value)) continue;
     if (decodesToCredential(value)) {
       found.push(range);
       continue;
     }
-    // Kubernetes names (DNS-1123: lowercase, digits, dashes) are evidence, however random their suffix.
-    if (value.length < 20 || HEX.test(value) || !/[0-9]/.test(value) || /^[a-z0-9.-]+$/.test(value)) continue;
+    if (value.length < 20 || !/[0-9]/.test(value)) continue;
     const before = text.slice(Math.max(0, start - 48), start);
     if (DIGEST_PREFIX.test(before)) continue;
     const entropy = shannonEntropy(value);

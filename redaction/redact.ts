@@ -6,6 +6,7 @@ import { isSecretName, patternSecretRanges } from './token-patterns.js';
 export const REDACTED = '[redacted]';
 
 const MAX_DEPTH = 64;
+const LETTERS_ONLY = /^[A-Za-z.]*$/;
 /** Annotations whose value is a whole object serialised as JSON (kubectl's last-applied copy). */
 const JSON_ANNOTATION = /last-applied-configuration$/;
 
@@ -16,7 +17,8 @@ const JSON_ANNOTATION = /last-applied-configuration$/;
  * negative leaks a credential.
  */
 export function redactText(text: string): string {
-  if (text.length < 8) return text;
+  // One word of letters and dots (reasons, kinds): no rule below can match such a string, so skip the passes.
+  if (text.length < 8 || (text.length < 64 && LETTERS_ONLY.test(text))) return text;
   const ranges = [...presetSecretRanges(text), ...patternSecretRanges(text), ...entropySecretRanges(text)];
   return ranges.length === 0 ? text : replaceRanges(text, ranges);
 }

@@ -17,7 +17,7 @@ const PATTERNS: readonly RegExp[] = [
   // Slack tokens and webhooks in shapes the preset's stricter patterns miss.
   /\b(?<secret>xox[abposre]-[A-Za-z0-9-]{10,})/g,
   /\b(?<secret>xapp-\d-[A-Za-z0-9-]{10,})/g,
-  /(?<secret>https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+)/g,
+  /https:\/\/hooks\.slack\.com\/(?<secret>(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+)/g,
   // Other well-known prefixes: GitHub fine-grained, Anthropic and OpenAI style keys, AWS key ids, Age, Vault tokens.
   /\b(?<secret>github_pat_[A-Za-z0-9_]{30,})/g,
   /\b(?<secret>gh[pousr]_[A-Za-z0-9]{30,})/g,
@@ -36,11 +36,14 @@ const PATTERNS: readonly RegExp[] = [
   // HTTP authorisation schemes.
   /\b(?:Bearer|Basic|Token|Digest)\s+(?<secret>[A-Za-z0-9._~+/=-]{12,})/gi,
   // Credentials inside URLs (scheme://user:password@host).
-  /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:(?<secret>[^@\s/]+)@/gi,
+  // Starts at `://`, not at every letter that could begin a scheme (that backtracked over every word).
+  /:\/\/[^/\s:@]*:(?<secret>[^@\s/]+)@/g,
   // Command-line flags: --password x, --password=x, --token x, -p=x is too ambiguous to match.
   /--?(?:[a-z]+-)*(?:password|passwd|pass|token|secret|api-key|apikey|access-key|client-secret)(?:\s+|=)(?<secret>["']?[^\s"'-][^\s"']*)/gi,
   // key=value and key: value pairs whose key names a secret (env assignments, ConfigMap lines, JSON, logfmt).
-  /\b[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|passphrase|auth)\b["']?[ \t]*[:=][ \t]*(?:"(?<quoted>[^"\n]+)"|'(?<single>[^']+)'|(?<secret>(?!\[redacted)[^\s"',;&}{)]+))/gi,
+  // No key prefix in the pattern (DB_PASSWORD matches on PASSWORD): only the value is replaced, and a leading
+  // `[\w.-]*` would backtrack at every word of a large output.
+  /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|passphrase|auth)\b["']?[ \t]*[:=][ \t]*(?:"(?<quoted>[^"\n]+)"|'(?<single>[^']+)'|(?<secret>(?!\[redacted)[^\s"',;&}{)]+))/gi,
   // Prose in events and logs: "password hunter2", "password is hunter2", "with password: x".
   // Case-sensitive on purpose: the value must hold a digit, a capital or a symbol ("password authentication" stays).
   /\b(?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]assphrase|pwd)(?:\s+(?:is|was|of|=))?\s+(?<secret>(?=[^\s]*[0-9A-Z!@#$%^&*_+=~])[^\s"',;]{4,})/g,

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as prettier from 'prettier';
 import { repositoryRoot } from '../support/pipeline.js';
 import { CANARY_FORMATS } from './canary-formats.js';
 import { SINKS, type Sink } from './canary-sinks.js';
@@ -31,13 +32,28 @@ export function documentedCanaryTable(): string {
   return text.slice(start + BEGIN.length, end).trim();
 }
 
-/** Rewrites the table between the markers of docs/security.md. */
-export function writeCanaryTable(table: string): void {
+/** A table with its padding ignored: prettier aligns the columns of the committed file. */
+export function normalisedTable(table: string): string {
+  return table
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/-{3,}/g, '---')
+        .replace(/\s*\|\s*/g, '|')
+        .trim(),
+    )
+    .join('\n');
+}
+
+/** Rewrites the table between the markers of docs/security.md, formatted the way `npm run format` leaves it. */
+export async function writeCanaryTable(table: string): Promise<void> {
   const text = readFileSync(SECURITY_DOC, 'utf8');
   const start = text.indexOf(BEGIN);
   const end = text.indexOf(END);
   if (start < 0 || end < start) throw new Error(`${SECURITY_DOC} has no canary table markers`);
-  writeFileSync(SECURITY_DOC, `${text.slice(0, start + BEGIN.length)}\n\n${table}\n\n${text.slice(end)}`);
+  const updated = `${text.slice(0, start + BEGIN.length)}\n\n${table}\n\n${text.slice(end)}`;
+  const options = (await prettier.resolveConfig(SECURITY_DOC)) ?? {};
+  writeFileSync(SECURITY_DOC, await prettier.format(updated, { ...options, filepath: SECURITY_DOC }));
 }
 
 export const CANARY_TABLE_MARKERS = { BEGIN, END };
