@@ -43,7 +43,7 @@ const PATTERNS: readonly RegExp[] = [
   // key=value and key: value pairs whose key names a secret (env assignments, ConfigMap lines, JSON, logfmt).
   // No key prefix in the pattern (DB_PASSWORD matches on PASSWORD): only the value is replaced, and a leading
   // `[\w.-]*` would backtrack at every word of a large output.
-  /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|passphrase|auth)\b["']?[ \t]*[:=][ \t]*(?:"(?<quoted>[^"\n]+)"|'(?<single>[^']+)'|(?<secret>(?!\[redacted)[^\s"',;&}{)]+))/gi,
+  /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|passphrase|auth)\b["']?[ \t]*[:=][ \t]*(?:"(?![<[]redacted)(?<quoted>[^"\n]+)"|'(?<single>[^']+)'|(?<secret>(?![<[]redacted)[^\s"',;&}{)]+))/gi,
   // Prose in events and logs: "password hunter2", "password is hunter2", "with password: x".
   // Case-sensitive on purpose: the value must hold a digit, a capital or a symbol ("password authentication" stays).
   /\b(?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]assphrase|pwd)(?:\s+(?:is|was|of|=))?\s+(?<secret>(?=[^\s]*[0-9A-Z!@#$%^&*_+=~])[^\s"',;]{4,})/g,
