@@ -50,6 +50,15 @@ module.exports = {
       to: { path: '^(bot|evaluators)/' },
     },
     {
+      name: 'redaction-stands-alone',
+      severity: 'error',
+      comment:
+        'redaction/ is the one library bot/ and mcp-servers/ both use (issue 19), so it imports neither, nor ' +
+        'evaluators/ or test/: sharing it shares no other code.',
+      from: { path: '^redaction/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(bot|mcp-servers|evaluators|test)/' },
+    },
+    {
       name: 'bot-talks-to-mcp-servers-over-mcp',
       severity: 'error',
       comment: 'Library code in bot/ reaches MCP servers over MCP only; only composition roots wire them.',

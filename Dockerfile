@@ -16,6 +16,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY bot ./bot
 COPY mcp-servers ./mcp-servers
+COPY redaction ./redaction
 COPY evaluators ./evaluators
 RUN npm run build
 

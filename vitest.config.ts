@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['bot/**/*.test.ts', 'mcp-servers/**/*.test.ts', 'evaluators/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'bot/**/*.test.ts',
+      'mcp-servers/**/*.test.ts',
+      'redaction/**/*.test.ts',
+      'evaluators/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js';
-import { redactText } from '../security/redact.js';
+import { redactText } from '../../redaction/index.js';
 import type { Answer, InvestigationOutcome } from './answer.js';
 import { comparedWithPrevious, focusedEvidence, type ConversationContext } from './conversation.js';
 import type { ChannelDefaults, Entities } from './entities.js';
@@ -26,7 +26,7 @@ import { factsOf, sinceOf, type Since } from './diagnosis/facts.js';
 import { subjectWords } from './diagnosis/subject-words.js';
 import type { GatheredSection } from './evidence/section.js';
 import type { EvidenceItem } from '../skills/evidence.js';
-import { wrapUntrusted } from './untrusted.js';
+import { createUntrustedFence } from './untrusted.js';
 
 export interface InvestigationRequest {
   question: string;
@@ -205,15 +205,18 @@ export async function investigate(
 
   if (deps.model) {
     try {
+      // One fence per request: the evidence rendered here and the tool results of the loop share its nonce.
+      const fence = createUntrustedFence();
       const context =
         `What the question resolved to: ${describeEntities(entities)}.\n\nEvidence gathered (tool ` +
-        `results):\n${renderSections(gathered.sections, settings.maxContextChars, wrapUntrusted)}`;
+        `results):\n${renderSections(gathered.sections, settings.maxContextChars, fence.wrap)}`;
       const readOnlyTools = toolList.filter((tool) => tool.isReadOnly);
       const isNaive = settings.contextStrategy === 'naive';
       const result = await reason({
         question: request.question,
         context,
         priorTurns: request.conversation?.turns ?? [],
+        fence,
         matchedSkills: isNaive ? deps.catalog.names() : promptSkills(matches),
         tools: readOnlyTools,
         catalog: deps.catalog,

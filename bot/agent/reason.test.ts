@@ -162,7 +162,7 @@ describe('reasoning loop (real SDK against the fake Messages API)', () => {
     const toolNames = (index: number) => bodies[index]?.tools.map((tool) => tool.name) ?? [];
     expect(toolNames(0)).not.toContain('get_pod_logs');
     expect(toolNames(1)).toContain('get_pod_logs');
-    expect(JSON.stringify(bodies[2]?.messages)).toContain('untrusted-data source=\\"describe_workload\\"');
+    expect(JSON.stringify(bodies[2]?.messages)).toMatch(/untrusted-data-[\w-]+ source=\\"describe_workload\\"/);
   });
 
   it('feeds a tool error back to the model as an error result', async () => {

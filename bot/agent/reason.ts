@@ -1,5 +1,5 @@
 import { BotError, errorMessage } from '../errors.js';
-import { redactText } from '../security/redact.js';
+import { redactText, redactValue } from '../../redaction/index.js';
 import { FindingSchema, type Finding } from './answer.js';
 import {
   BUILT_IN_TOOLS,
@@ -25,7 +25,7 @@ import type {
   ToolCallResult,
   ToolDescriptor,
 } from './ports.js';
-import { UNTRUSTED_DATA_RULE, wrapUntrusted } from './untrusted.js';
+import { createUntrustedFence, type UntrustedFence } from './untrusted.js';
 import type { ConversationTurn } from './conversation.js';
 
 export interface ReasonSettings {
@@ -55,6 +55,8 @@ export interface ReasonInput {
   onProgress?: ProgressListener;
   /** Aborts the model call in flight when the investigation is cancelled. */
   signal?: AbortSignal;
+  /** This request's untrusted-data fence (investigate shares one with the evidence it rendered); fresh if absent. */
+  fence?: UntrustedFence;
 }
 
 export interface ReasonResult {
@@ -74,7 +76,6 @@ const SYSTEM_RULES = [
     'run with Argo CD (GitOps) and Kyverno.',
   'Find the root cause from evidence. Prefer facts from tool results over guesses; name exact objects, fields ' +
     'and values.',
-  UNTRUSTED_DATA_RULE,
   "Skills are your team's runbooks: follow a loaded skill's Investigate steps and propose its kind of Fix.",
   'Fixes are changes in git (values file, kustomize overlay, manifest), never edits to the Argo CD Application ' +
     'and never kubectl edits in production. You cannot change anything yourself.',
@@ -85,15 +86,16 @@ const SYSTEM_RULES = [
  * Earlier turns as alternating messages, so the model reads a follow-up ("what about staging?")
  * in its conversation. Answers are sre-bot's own, questions are the person's; both redacted.
  */
-export function conversationMessages(turns: readonly ConversationTurn[]): ModelMessage[] {
+export function conversationMessages(turns: readonly ConversationTurn[], fence: UntrustedFence): ModelMessage[] {
   return turns.flatMap((turn): ModelMessage[] => [
-    { role: 'user', content: [{ type: 'text', text: redactText(wrapUntrusted('slack-question', turn.question)) }] },
+    { role: 'user', content: [{ type: 'text', text: redactText(fence.wrap('slack-question', turn.question)) }] },
     { role: 'assistant', content: [{ type: 'text', text: redactText(turn.answer) }] },
   ]);
 }
 
 /** The model loop: skills and tools on demand, bounded by turns and tokens, ending in a validated finding. */
-export async function reason(input: ReasonInput): Promise<ReasonResult> {
+export async function reason(request: ReasonInput): Promise<ReasonResult> {
+  const input: ReasonInput & { fence: UntrustedFence } = { ...request, fence: request.fence ?? createUntrustedFence() };
   const { settings, catalog, model } = input;
   const loaded = new Set(
     input.settings.useNativeToolSearch ? input.tools.map((tool) => tool.name) : input.settings.coreTools,
@@ -101,10 +103,11 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
   const skillsLoaded = new Set(input.matchedSkills);
   const notes: string[] = [];
   const system =
-    `${SYSTEM_RULES}\n\nSkill index (load_skill NAME for the ` + `full text):\n${catalog.promptIndex(input.question)}`;
+    `${SYSTEM_RULES}\n${input.fence.rule}\n\nSkill index (load_skill NAME for the ` +
+    `full text):\n${catalog.promptIndex(input.question)}`;
   // Redact the whole first message: evidence and matched skills could carry a credential.
   const messages: ModelMessage[] = [
-    ...conversationMessages(input.priorTurns ?? []),
+    ...conversationMessages(input.priorTurns ?? [], input.fence),
     { role: 'user', content: [{ type: 'text', text: redactText(firstMessage(input)) }] },
   ];
   let usage = emptyUsage;
@@ -129,7 +132,8 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
       const note = `Model ${failed} was unavailable; ${response.model} answered instead.`;
       if (!notes.includes(note)) notes.push(note);
     }
-    messages.push({ role: 'assistant', content: response.content });
+    // The model's own turn goes back redacted too: a secret it repeats (from a pasted question) is not resent.
+    messages.push({ role: 'assistant', content: redactValue(response.content) });
 
     const uses = response.content.filter(
       (block): block is Extract<ModelContentBlock, { type: 'tool_use' }> => block.type === 'tool_use',
@@ -177,14 +181,14 @@ export async function reason(input: ReasonInput): Promise<ReasonResult> {
   );
 }
 
-function firstMessage(input: ReasonInput): string {
+function firstMessage(input: ReasonInput & { fence: UntrustedFence }): string {
   const skillTexts = input.matchedSkills
     .map((name) => input.catalog.get(name))
     .filter((skill) => skill !== undefined)
     .map((skill) => `### Skill ${skill.name} (matched the evidence)\n${skill.body}`);
   return [
     `${(input.priorTurns ?? []).length > 0 ? 'Follow-up in the same thread' : 'Question'} from the developer:\n` +
-      wrapUntrusted('slack-question', input.question),
+      input.fence.wrap('slack-question', input.question),
     input.context,
     skillTexts.length > 0
       ? `Matched skills:\n\n${skillTexts.join('\n\n')}`
@@ -217,7 +221,7 @@ function toolDefinitions(input: ReasonInput, loaded: ReadonlySet<string>) {
 
 async function runTool(
   use: Extract<ModelContentBlock, { type: 'tool_use' }>,
-  input: ReasonInput,
+  input: ReasonInput & { fence: UntrustedFence },
   loaded: Set<string>,
   skillsLoaded: Set<string>,
 ): Promise<ModelContentBlock> {
@@ -264,7 +268,7 @@ async function runTool(
       input.onProgress?.('reason', `calling ${use.name}`);
       try {
         const result = await input.callTool(use.name, args);
-        return reply(wrapUntrusted(use.name, result.text), result.isError);
+        return reply(input.fence.wrap(use.name, result.text), result.isError);
       } catch (error) {
         // Infrastructure failures become data for the model: it can try another instance or tool.
         return reply(

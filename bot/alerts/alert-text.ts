@@ -1,5 +1,5 @@
 import type { ChannelDefaults } from '../agent/entities.js';
-import { redactText } from '../security/redact.js';
+import { redactText } from '../../redaction/index.js';
 import { escapeMrkdwn } from '../slack/answer-blocks.js';
 import type { IncomingAlert } from './alert.js';
 import type { StoredAlert } from './alerts-repository.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ModelClient } from '../agent/ports.js';
-import { UNTRUSTED_DATA_RULE, wrapUntrusted } from '../agent/untrusted.js';
+import { createUntrustedFence } from '../agent/untrusted.js';
 import { RcaDocumentSchema, type RcaDocument, type Source } from './rca-document.js';
 import type { RcaRecords } from './rca-records.js';
 import { readRecordFacts } from './record-facts.js';
@@ -32,7 +32,6 @@ const SYSTEM = [
   'You write blameless incident reviews (RCAs) for managers, from the records given and nothing else.',
   'Name roles ("the on-call engineer", "a deploy"), never people; never write "human error".',
   'Every section must cite the references of the records it rests on, exactly as given.',
-  UNTRUSTED_DATA_RULE,
   `Finish by calling ${SUBMIT_RCA}.`,
 ].join('\n');
 
@@ -74,13 +73,14 @@ export async function draftWithModel(
   triage: RcaDocument,
   signal?: AbortSignal,
 ): Promise<RcaDocument> {
+  const fence = createUntrustedFence();
   const response = await model.create({
-    system: SYSTEM,
+    system: `${SYSTEM}\n${fence.rule}`,
     tools: [{ name: SUBMIT_RCA, description: 'Submit the RCA narrative with citations.', inputSchema: toolSchema() }],
     messages: [
       {
         role: 'user',
-        content: [{ type: 'text', text: wrapUntrusted('sre-bot-records', recordsText(records, triage)) }],
+        content: [{ type: 'text', text: fence.wrap('sre-bot-records', recordsText(records, triage)) }],
       },
     ],
     maxTokens: 2_000,

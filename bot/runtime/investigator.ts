@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { redactText, redactValue } from '../../redaction/index.js';
 import type { InvestigationOutcome } from '../agent/answer.js';
 import { defaultInvestigationSettings, investigate, type InvestigationSettings } from '../agent/investigate.js';
 import type { ModelClient, ProgressListener, SkillCatalog, ToolCallRecorder, ToolGateway } from '../agent/ports.js';
@@ -65,7 +66,8 @@ export function newInvestigation(job: InvestigationJob): NewInvestigation {
   return {
     id: job.investigationId ?? randomUUID(),
     source: job.source,
-    question: job.question,
+    // A token pasted into the question is stored (and sent on) redacted.
+    question: redactText(job.question),
     ...(job.channel ? { channel: job.channel } : {}),
     ...(job.thread ? { thread: job.thread } : {}),
     ...(job.user ? { userId: job.user } : {}),
@@ -144,29 +146,32 @@ export function createInvestigator(deps: {
         job.conversation && job.channel
           ? await loadConversationContext(deps.store, job.channel, job.conversation)
           : undefined;
-      const outcome = await investigate(
-        {
-          question: job.question,
-          ...(conversation ? { conversation } : {}),
-          ...(job.defaults ? { defaults: job.defaults } : {}),
-          ...(job.traceId ? { traceId: job.traceId } : {}),
-          ...(job.traceparent ? { traceparent: job.traceparent } : {}),
-        },
-        {
-          gateway: deps.gateway,
-          catalog: deps.catalog,
-          recorder: meteredRecorder(storeToolCallRecorder(deps.store, id, job.traceId), deps.metrics),
-          clock: { now },
-          ...(deps.model ? { model: deps.model } : {}),
-          ...(onProgress ? { onProgress } : {}),
-          ...(signal ? { signal } : {}),
-        },
-        deps.settings ?? defaultInvestigationSettings,
+      // The answer out is redacted once here, so what is stored, posted to Slack and returned is the same clean copy.
+      const outcome = redactValue(
+        await investigate(
+          {
+            question: redactText(job.question),
+            ...(conversation ? { conversation } : {}),
+            ...(job.defaults ? { defaults: job.defaults } : {}),
+            ...(job.traceId ? { traceId: job.traceId } : {}),
+            ...(job.traceparent ? { traceparent: job.traceparent } : {}),
+          },
+          {
+            gateway: deps.gateway,
+            catalog: deps.catalog,
+            recorder: meteredRecorder(storeToolCallRecorder(deps.store, id, job.traceId), deps.metrics),
+            clock: { now },
+            ...(deps.model ? { model: deps.model } : {}),
+            ...(onProgress ? { onProgress } : {}),
+            ...(signal ? { signal } : {}),
+          },
+          deps.settings ?? defaultInvestigationSettings,
+        ),
       );
       await recordSnapshot({
         store: deps.store,
         investigationId: id,
-        question: job.question,
+        question: redactText(job.question),
         ...(deps.readSources ? { readSources: deps.readSources } : {}),
         ...(deps.logger ? { logger: deps.logger } : {}),
       });
@@ -203,14 +208,14 @@ export function createInvestigator(deps: {
       if (job.conversation && job.channel)
         await recordConversationTurn(
           deps.store,
-          { channel: job.channel, ref: job.conversation, investigationId: id, question: job.question },
+          { channel: job.channel, ref: job.conversation, investigationId: id, question: redactText(job.question) },
           outcome,
         );
       return { id, outcome };
     } catch (error) {
       deps.metrics?.investigation({ outcome: 'failed', mode: 'none', seconds: seconds(), hadModel });
       const reason = signal?.aborted ? `cancelled by the caller: ${errorMessage(signal.reason)}` : errorMessage(error);
-      await deps.store.investigations.fail(id, reason);
+      await deps.store.investigations.fail(id, redactText(reason));
       throw error;
     }
   }

@@ -8,6 +8,7 @@ import { sha256 } from './provenance.js';
 import { compileSignal, type CompiledSignal } from './signal-matcher.js';
 import { parseSignals } from './signals.js';
 import { METADATA_OWNER, METADATA_SEVERITY, METADATA_SIGNALS, REQUIRED_SECTIONS, SKILL_FILE } from './skill-spec.js';
+import { skillFileProblem } from './skill-file-guard.js';
 import { parseSkillSource, scanHeadings } from './skill-source.js';
 
 /** A skill as the catalog holds it: validated frontmatter, compiled signals, raw body. */
@@ -78,6 +79,11 @@ export async function loadSkillFolder(
   urlAllowList?: readonly string[],
 ): Promise<{ skill: LoadedSkill } | { failure: SkillLoadFailure }> {
   const path = join(folder, SKILL_FILE);
+  const problem = skillFileProblem(path, root);
+  if (problem)
+    return {
+      failure: { folder, path, root, issues: [{ path, line: 1, rule: 'file', severity: 'error', message: problem }] },
+    };
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

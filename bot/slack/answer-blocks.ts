@@ -26,7 +26,20 @@ const SECTION_LIMIT = 3_000;
 
 /** Escapes Slack mrkdwn control characters in text that came from tools or models. */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return defuseMentions(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+}
+
+/** A word joiner after `@` keeps `@channel`, `@here` and `@everyone` as text instead of a broadcast. */
+function defuseMentions(text: string): string {
+  return text.replace(/@(channel|here|everyone)\b/gi, '@\u2060$1');
+}
+
+/**
+ * Text from tools, skills or people as Slack markdown (chat streaming): what escapeMrkdwn does,
+ * and a markdown link shows its real target (`label (url)`), so no label can disguise where it goes.
+ */
+export function escapeMarkdown(text: string): string {
+  return escapeMrkdwn(text).replace(/\[([^\]\n]*)\]\(([^)\s]*)\)/g, '$1 ($2)');
 }
 
 function clip(text: string, limit = SECTION_LIMIT): string {
@@ -101,5 +114,5 @@ export function renderAnswerBlocks(answer: Answer, investigationId: string, acti
 
 /** The notification text that goes with the blocks (shown in notifications and by screen readers). */
 export function answerFallbackText(answer: Answer): string {
-  return clip(`Root cause: ${answer.rootCause}`, 600);
+  return clip(`Root cause: ${escapeMrkdwn(answer.rootCause)}`, 600);
 }

@@ -1,6 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import type { Answer, InvestigationOutcome } from '../agent/answer.js';
-import { answerFallbackText, escapeMrkdwn, renderAnswerBlocks, type AnswerActions } from './answer-blocks.js';
+import {
+  answerFallbackText,
+  escapeMarkdown,
+  escapeMrkdwn,
+  renderAnswerBlocks,
+  type AnswerActions,
+  type Block,
+} from './answer-blocks.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createMessageDelivery, type MessageBody } from './message-delivery.js';
 import { slackErrorCode } from './slack-api-error.js';
@@ -36,9 +43,11 @@ export interface PostedAnswer {
 
 /** The answer as markdown chunks for chat streaming (root cause, summary, next steps). */
 export function answerMarkdownChunks(answer: Answer): string[] {
-  const chunks = [`**Root cause:** ${answer.rootCause}\n\n`, `${answer.summary}\n\n`];
+  const chunks = [`**Root cause:** ${escapeMarkdown(answer.rootCause)}\n\n`, `${escapeMarkdown(answer.summary)}\n\n`];
   if (answer.nextSteps.length > 0)
-    chunks.push(`**Next steps**\n${answer.nextSteps.map((step, index) => `${index + 1}. ${step}`).join('\n')}\n`);
+    chunks.push(
+      `**Next steps**\n${answer.nextSteps.map((step, index) => `${index + 1}. ${escapeMarkdown(step)}`).join('\n')}\n`,
+    );
   return chunks;
 }
 

@@ -1,4 +1,4 @@
-import { redactSecrets } from '../security/redact.js';
+import { redactValue } from '../../redaction/index.js';
 import type { SqlClient } from './database.js';
 import { toDate, toJson, toNumber, toOptionalString } from './rows.js';
 
@@ -29,7 +29,7 @@ export const RESULT_LIMIT = 200_000;
 
 function storedResult(result: unknown): string | null {
   if (result === undefined) return null;
-  const text = JSON.stringify(redactSecrets(result));
+  const text = JSON.stringify(redactValue(result));
   return text.length <= RESULT_LIMIT ? text : null;
 }
 
@@ -47,10 +47,10 @@ export function createToolCallsRepository(db: SqlClient, now: () => Date) {
           call.server,
           call.instance ?? null,
           call.tool,
-          JSON.stringify(redactSecrets(call.arguments)),
+          JSON.stringify(redactValue(call.arguments)),
           call.outcome,
           Math.round(call.durationMs),
-          call.error === undefined ? null : redactSecrets(call.error),
+          call.error === undefined ? null : redactValue(call.error),
           call.traceId ?? null,
           now(),
           storedResult(call.result),

@@ -1,3 +1,4 @@
+import { logRedaction } from '../../redaction/index.js';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
@@ -32,6 +33,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     level: settings.level,
     base: { service: 'sre-bot' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    ...logRedaction,
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   const destination = settings.destination ?? process.stderr;

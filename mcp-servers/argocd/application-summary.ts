@@ -1,5 +1,5 @@
 import { clip, formatAge } from '../common/output-budget.js';
-import { redactSecrets } from '../common/redact.js';
+import { redactText } from '../../redaction/index.js';
 import type { Application, ApplicationResourceStatus, RevisionHistory, RevisionMetadata } from './argocd-shapes.js';
 import { primarySource } from './argocd-shapes.js';
 
@@ -65,7 +65,7 @@ export function historyLines(
       revision: entry.revision ?? '?',
       ...(entry.deployedAt ? { deployedAt: entry.deployedAt } : {}),
       ...(meta?.author ? { author: meta.author } : {}),
-      ...(meta?.message ? { message: redactSecrets(meta.message.split('\n')[0] ?? '') } : {}),
+      ...(meta?.message ? { message: redactText(meta.message.split('\n')[0] ?? '') } : {}),
       ...(by ? { initiatedBy: by } : {}),
     };
   });
@@ -114,13 +114,13 @@ export function formatApplication(
         `ago (sync to ` +
         (`${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)}` +
           `${operation.retryCount ? `, retries ${operation.retryCount}` : ''}): `) +
-        `${clip(redactSecrets(operation.message ?? ''), 600)}`,
+        `${clip(redactText(operation.message ?? ''), 600)}`,
     );
     if (operationCommit)
       lines.push(
         `  commit ${shortRevision(operation.syncResult?.revision ?? operation.operation?.sync?.revision)} (not ` +
           `in deploy history): ${operationCommit.author ?? '?'} ` +
-          `"${clip(redactSecrets(operationCommit.message?.split('\n')[0] ?? ''), 120)}"`,
+          `"${clip(redactText(operationCommit.message?.split('\n')[0] ?? ''), 120)}"`,
       );
     const failed = (operation.syncResult?.resources ?? []).filter(
       (resource) => resource.status && resource.status !== 'Synced' && resource.status !== 'Pruned',
@@ -128,13 +128,13 @@ export function formatApplication(
     for (const resource of failed.slice(0, 6)) {
       lines.push(
         `  ! ${resource.kind}/${resource.name}${resource.namespace ? ` (${resource.namespace})` : ''} ` +
-          `${resource.status}: ${clip(redactSecrets(resource.message ?? ''), 400)}`,
+          `${resource.status}: ${clip(redactText(resource.message ?? ''), 400)}`,
       );
     }
     if (failed.length > 6) lines.push(`  … ${failed.length - 6} more failed resources; call get_application_tree`);
   }
   for (const condition of status.conditions ?? [])
-    lines.push(`condition ${condition.type ?? '?'}: ${clip(redactSecrets(condition.message ?? ''), 400)}`);
+    lines.push(`condition ${condition.type ?? '?'}: ${clip(redactText(condition.message ?? ''), 400)}`);
   const resources = status.resources ?? [];
   const unhealthy = resources.filter((resource) => resource.health?.status && resource.health.status !== 'Healthy');
   const outOfSync = resources.filter((resource) => resource.status && resource.status !== 'Synced');

@@ -19,7 +19,7 @@ import { recordToolCall } from './tool-metrics.js';
 import { errorMessage, isModelActionable, McpServerError } from './errors.js';
 import type { Logger } from './logger.js';
 import { contextFromTraceparent } from './trace-context.js';
-import { redactSecrets } from './redact.js';
+import { redactText, redactValue } from '../../redaction/index.js';
 import type { AnyToolDefinition, ToolOutput } from './tool-definition.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { StatelessMcpServer, StatelessMethodHandler } from './stateless-mcp.js';
@@ -89,11 +89,14 @@ function advertisedOutputSchema(schema: z.ZodObject): Tool['outputSchema'] {
   return { type: 'object', anyOf: [jsonSchemaOf(schema, 'output'), toolErrorJsonSchema] } as Tool['outputSchema'];
 }
 
-/** The wire result: the text for the model, and the same facts as structuredContent. */
+/**
+ * The wire result: the text for the model, and the same facts as structuredContent, both redacted
+ * so no tool can hand a secret to a client.
+ */
 function toResult(output: ToolOutput): CallToolResult {
   return {
-    content: [{ type: 'text', text: output.text }],
-    ...(output.structured ? { structuredContent: output.structured } : {}),
+    content: [{ type: 'text', text: redactText(output.text) }],
+    ...(output.structured ? { structuredContent: redactValue(output.structured) } : {}),
     ...(output.isError ? { isError: true } : {}),
   };
 }
@@ -201,7 +204,7 @@ function backendHealthHandlers(
       return { contents: [{ uri: BACKEND_HEALTH_URI, mimeType: 'application/json', text: JSON.stringify(health) }] };
     } catch (error) {
       const code = error instanceof McpServerError ? error.code : 'backend_unavailable';
-      const message = redactSecrets(errorMessage(error));
+      const message = redactText(errorMessage(error));
       logger.warn({ event: 'backend-health-fail', code, err: message }, 'backend health check failed');
       // Unreachable or refusing: the same retryable error a tool call gets during an outage.
       throw new McpError(ErrorCode.InternalError, `${probe.backend} backend check failed: ${message}`, {
@@ -342,7 +345,7 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
           const isRetryable = error instanceof McpServerError && error.isRetryable;
           const code = error instanceof McpServerError ? error.code : 'internal';
           logger.warn(
-            { event: 'tool-call-fail', code, isRetryable, err: redactSecrets(errorMessage(error)) },
+            { event: 'tool-call-fail', code, isRetryable, err: redactText(errorMessage(error)) },
             'tool call failed',
           );
           recordToolCall(options.name, name, 'failed', (performance.now() - started) / 1_000);

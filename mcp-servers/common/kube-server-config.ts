@@ -7,6 +7,8 @@ const schema = z.object({
   KUBE_REQUEST_TIMEOUT_MS: integerVariable(15_000),
   MCP_AUTH_TOKEN: authTokenVariable,
   LOG_LEVEL: logLevelVariable,
+  /** Resources (plural names, comma-separated) the tools refuse to read; `none` for none. */
+  KUBE_DENIED_RESOURCES: z.string().default('secrets'),
 });
 
 /**
@@ -21,10 +23,17 @@ export interface KubeServerConfig {
   /** Bearer token required over HTTP. */
   authToken?: string;
   logLevel: string;
+  /**
+   * Resources (lowercase plurals, e.g. `secrets`) get_resource and list_resources refuse to read,
+   * whatever RBAC allows. From KUBE_DENIED_RESOURCES (default `secrets`); unset in a literal config
+   * (the sandbox) means none.
+   */
+  deniedResources?: readonly string[];
 }
 
 /**
- * Reads KUBECONFIG, KUBE_CONTEXT, KUBE_REQUEST_TIMEOUT_MS, MCP_AUTH_TOKEN and LOG_LEVEL; reports every bad one at once.
+ * Reads KUBECONFIG, KUBE_CONTEXT, KUBE_REQUEST_TIMEOUT_MS, MCP_AUTH_TOKEN, LOG_LEVEL and
+ * KUBE_DENIED_RESOURCES; reports every bad one at once.
  */
 export function loadKubeServerConfig(env: Env, server: string): Readonly<KubeServerConfig> {
   const parsed = parseServerEnv(schema, env, server);
@@ -34,5 +43,8 @@ export function loadKubeServerConfig(env: Env, server: string): Readonly<KubeSer
     requestTimeoutMs: parsed.KUBE_REQUEST_TIMEOUT_MS,
     ...(parsed.MCP_AUTH_TOKEN ? { authToken: parsed.MCP_AUTH_TOKEN } : {}),
     logLevel: parsed.LOG_LEVEL,
+    deniedResources: parsed.KUBE_DENIED_RESOURCES.split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== '' && name !== 'none'),
   });
 }

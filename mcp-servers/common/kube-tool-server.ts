@@ -26,6 +26,8 @@ export interface KubeServerDeps {
 export interface KubeToolDeps {
   kube: KubeClient;
   now: () => Date;
+  /** Resources (lowercase plurals) the tools refuse to read (KUBE_DENIED_RESOURCES). */
+  deniedResources?: ReadonlySet<string>;
 }
 
 /** Builds the tool dependencies: one kube client for the configured context, unless one is given. */
@@ -39,6 +41,7 @@ export function createKubeToolDeps(config: KubeServerConfig, overrides: KubeServ
         requestTimeoutMs: config.requestTimeoutMs,
       }),
     now: overrides.now ?? (() => new Date()),
+    deniedResources: new Set(config.deniedResources ?? []),
   };
 }
 

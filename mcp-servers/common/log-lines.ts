@@ -1,4 +1,4 @@
-import { redactSecrets } from './redact.js';
+import { redactText } from '../../redaction/index.js';
 
 /** Log text reduced for the model: redacted, repeated lines collapsed, optionally filtered. */
 export interface CondensedLog {
@@ -55,7 +55,7 @@ export function condenseLog(text: string, options: { grep?: string; maxLineChars
     flush();
     runShape = shape;
     runCount = 1;
-    const clean = redactSecrets(line);
+    const clean = redactText(line);
     lines.push(clean.length > maxLineChars ? `${clean.slice(0, maxLineChars)} …[line truncated]` : clean);
   }
   flush();

@@ -1,3 +1,4 @@
+import { logRedaction } from '../../redaction/index.js';
 import { pino, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -31,6 +32,7 @@ export function createServerLogger(settings: {
       level: settings.level,
       base: { service: `sre-bot-mcp-${settings.server}` },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      ...logRedaction,
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     settings.destination ?? process.stderr,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { condenseLog } from './log-lines.js';
 import { closestMatches, decodeCursor, fitLines, paginate, pageFooter } from './output-budget.js';
-import { redactSecrets } from './redact.js';
+import { redactText } from '../../redaction/index.js';
 
 describe('paginate', () => {
   it('pages with an opaque cursor and says what was left out', () => {
@@ -45,7 +45,7 @@ describe('closestMatches', () => {
   });
 });
 
-describe('redactSecrets', () => {
+describe('redactText', () => {
   it('redacts bearer tokens, JWTs, key=value secrets and URL passwords but keeps the message', () => {
     const text = [
       'calling psp with Authorization: Bearer sk_live_51HxYzAbCdEfGh',
@@ -53,7 +53,7 @@ describe('redactSecrets', () => {
       'connecting to postgres://payments:hunter2@db:5432/payments',
       'PSP_API_KEY=abcd1234efgh and password: "s3cret!"',
     ].join('\n');
-    const redacted = redactSecrets(text);
+    const redacted = redactText(text);
     expect(redacted).not.toMatch(/sk_live_51HxYzAbCdEfGh|hunter2|abcd1234efgh|s3cret|eyJzdWIiOiJhZG1pbiJ9/);
     expect(redacted).toContain('calling psp with Authorization: Bearer [redacted]');
     expect(redacted).toContain('postgres://payments:[redacted]@db:5432/payments');

@@ -1,3 +1,4 @@
+import { isSecretName, REDACTED, redactText } from '../../redaction/index.js';
 import type { Logger } from './logger.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 
@@ -38,18 +39,18 @@ export function createLogAuditSink(logger: Logger): AuditSink {
   return { record: (event) => logger.info({ event: 'tool-call-audit', audit: event }, 'tool call audit') };
 }
 
-const SECRET_KEY =
-  /(token|secret|password|passwd|authorization|api[-_]?key|credential|private[-_]?key|cookie|session)/i;
 const MAX_STRING = 2000;
 
 /**
  * A copy of call arguments safe to store: values under secret-looking keys are replaced, known
- * credentials are scrubbed, long strings (manifests, patches) are cut.
+ * credentials are scrubbed, every string value goes through the shared redaction rules (a token
+ * pasted into a `grep` or a manifest is a value, not a key), long strings (manifests, patches)
+ * are cut.
  */
 export function redactArguments(args: Record<string, unknown>, scrubber: SecretScrubber): Record<string, unknown> {
   const walk = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') {
-      const clean = scrubber.text(value);
+      const clean = redactText(scrubber.text(value));
       return clean.length > MAX_STRING
         ? `${clean.slice(0, MAX_STRING)}… [${clean.length - MAX_STRING} more chars]`
         : clean;
@@ -58,7 +59,7 @@ export function redactArguments(args: Record<string, unknown>, scrubber: SecretS
     if (depth > 8) return '[nested too deep]';
     if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) ? '[redacted]' : walk(item, depth + 1)]),
+      Object.entries(value).map(([key, item]) => [key, isSecretName(key) ? REDACTED : walk(item, depth + 1)]),
     );
   };
   return walk(args, 0) as Record<string, unknown>;

@@ -3,6 +3,7 @@ import { ErrorCode, McpError, type CallToolRequest, type CallToolResult } from '
 import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { ApprovalChecker } from './approval.js';
 import { SpanAttributes } from './attributes.js';
+import { isNestedDeeperThan, type CallRateLimiter } from './call-limits.js';
 import { redactArguments, type AuditEvent, type AuditOutcome, type AuditSink } from './audit.js';
 import { APPROVAL_ARGUMENT, describeInstance, INSTANCE_ARGUMENT, type CallerTool } from './caller-view.js';
 import { upstreamKey, type CallerConfig } from './config.js';
@@ -27,7 +28,12 @@ export interface CallRouterDeps {
   metrics: GatewayMetrics;
   logger: Logger;
   maxArgumentBytes: number;
+  /** Deepest nesting of objects and arrays accepted in arguments. */
+  maxArgumentDepth: number;
   maxFanOutConcurrency: number;
+  /** Most instances one fan-out may call; more is refused with a hint to name the instance. */
+  maxFanOutInstances: number;
+  rateLimiter: CallRateLimiter;
 }
 
 type Params = CallToolRequest['params'];
@@ -108,6 +114,17 @@ export class CallRouter {
       traceId: isValidTraceId(span.spanContext().traceId) ? span.spanContext().traceId : null,
     };
     try {
+      const wait = deps.rateLimiter.take(caller.principal);
+      if (wait !== undefined)
+        throw new Refusal(`${caller.principal} is over its call rate limit; try again in ${wait} s`, 'denied');
+      // Before anything walks the arguments recursively (JSON.stringify, the audit copy).
+      if (isNestedDeeperThan(args, deps.maxArgumentDepth)) {
+        audit.arguments = { omitted: `nested deeper than ${deps.maxArgumentDepth}` };
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `arguments of ${params.name} nest deeper than ${deps.maxArgumentDepth} levels; flatten them`,
+        );
+      }
       const size = Buffer.byteLength(JSON.stringify(args));
       audit.arguments =
         size > deps.maxArgumentBytes ? { omitted: `${size} bytes` } : redactArguments(args, deps.scrubber);
@@ -290,6 +307,14 @@ export class CallRouter {
     }
     if (entry.fanOut === 'none') {
       throw new Refusal(`${entry.name} needs "instance": one of ${tool.instances.join(', ')}`, 'denied');
+    }
+    if (tool.instances.length > this.deps.maxFanOutInstances) {
+      throw new Refusal(
+        `${entry.name} would fan out to ${tool.instances.length} instances (at most ` +
+          `${this.deps.maxFanOutInstances}); ` +
+          `name the instance`,
+        'denied',
+      );
     }
     audit.instances = [...tool.instances];
     // Every upstream call of the fan-out listens for the caller's cancellation on this one signal.

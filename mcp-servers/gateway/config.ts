@@ -136,8 +136,10 @@ export const gatewayConfigSchema = z
         connectMs: z.number().int().positive().max(600_000).default(5_000),
         /** One health check. */
         healthCheckMs: z.number().int().positive().max(600_000).default(3_000),
+        /** How long a stdio upstream may take to answer for the first time (connect and health check). */
+        stdioStartupGraceMs: z.number().int().min(0).max(600_000).default(30_000),
       })
-      .default({ callMs: 10_000, connectMs: 5_000, healthCheckMs: 3_000 }),
+      .default({ callMs: 10_000, connectMs: 5_000, healthCheckMs: 3_000, stdioStartupGraceMs: 30_000 }),
     healthCheck: z
       .strictObject({
         intervalMs: z.number().int().min(0).default(15_000).describe('0 turns periodic checks off'),
@@ -163,8 +165,14 @@ export const gatewayConfigSchema = z
           .int()
           .positive()
           .default(64 * 1024),
+        /** Deepest nesting of objects and arrays in call arguments. */
+        maxArgumentDepth: z.number().int().positive().max(256).default(32),
         /** Instances at most called at once by one fan-out. */
         maxFanOutConcurrency: z.number().int().positive().default(64),
+        /** Instances at most called by one fan-out; a wider one is refused (name the instance). */
+        maxFanOutInstances: z.number().int().positive().default(100),
+        /** tools/call requests per caller and minute (0: no limit). */
+        callsPerMinute: z.number().int().min(0).default(1200),
         /** Largest answer read from one upstream (a bigger one is refused, not buffered). */
         maxResponseBytes: z
           .number()
@@ -172,13 +180,32 @@ export const gatewayConfigSchema = z
           .positive()
           .default(16 * 1024 * 1024),
       })
-      .default({ maxArgumentBytes: 64 * 1024, maxFanOutConcurrency: 64, maxResponseBytes: 16 * 1024 * 1024 }),
+      .default({
+        maxArgumentBytes: 64 * 1024,
+        maxArgumentDepth: 32,
+        maxFanOutConcurrency: 64,
+        maxFanOutInstances: 100,
+        callsPerMinute: 1200,
+        maxResponseBytes: 16 * 1024 * 1024,
+      }),
     /** Per-tool override of the fan-out rule (see tool-routing.ts). */
     fanOut: z.record(z.string(), fanOutModeSchema).default({}),
     upstreams: z.array(upstreamSchema).min(1, 'declare at least one upstream'),
     callers: z.array(callerSchema).min(1, 'declare at least one caller'),
     /** OAuth 2.1 bearer JWTs from one issuer, mapped to callers by scope and claim rules. */
     oauth: oauthConfigSchema.optional(),
+    /**
+     * `/metrics` lists upstream names and call rates: with `tokenSha256` set, it answers only a
+     * bearer token with that SHA-256 (`printf %s "$TOKEN" | sha256sum`), e.g. Prometheus's.
+     */
+    metrics: z
+      .strictObject({
+        tokenSha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex SHA-256 of the token')
+          .optional(),
+      })
+      .default({}),
   })
   .superRefine((config, ctx) => {
     checkCallerReachability(config, ctx);

@@ -10,6 +10,7 @@ import { createSilentGatewayLogger, droppedLogLines, type Logger } from './logge
 import { createMcpHandlers } from './mcp-handlers.js';
 import { createRequestAuthenticator } from './request-auth.js';
 import { GatewayMetrics } from './metrics.js';
+import { createCallRateLimiter } from './call-limits.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { createUpstreamSet, type UpstreamSet, type UpstreamStatus } from './upstream-set.js';
 
@@ -133,7 +134,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     metrics,
     logger,
     maxArgumentBytes: config.limits.maxArgumentBytes,
+    maxArgumentDepth: config.limits.maxArgumentDepth,
     maxFanOutConcurrency: config.limits.maxFanOutConcurrency,
+    maxFanOutInstances: config.limits.maxFanOutInstances,
+    rateLimiter: createCallRateLimiter(config.limits.callsPerMinute),
   });
   // The OAuth audience: the configured resource, else this gateway's own URL once it listens.
   const resource = (): string => config.oauth?.resource ?? lifecycle.url() ?? '';
@@ -144,6 +148,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       auth: createRequestAuthenticator({ callers: config.callers, oauth: config.oauth, resource, logger }),
       mcpServerFor: createMcpHandlers(views, router, version),
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      ...(config.metrics.tokenSha256 ? { metricsTokenSha256: config.metrics.tokenSha256 } : {}),
       // The body carries the JSON-RPC envelope around the arguments; the exact argument limit is checked per call.
       maxBodyBytes: config.limits.maxArgumentBytes + 64 * 1024,
       logger,

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import { answerStatelessPost, type StatelessMcpServer } from '../common/stateless-mcp.js';
+import { sha256Hex } from './caller-policy.js';
 import type { CallerConfig } from './config.js';
 import type { RequestAuthenticator } from './request-auth.js';
 import { errorMessage } from './errors.js';
@@ -15,8 +17,18 @@ export interface HttpFrontOptions {
   mcpServerFor: (caller: CallerConfig) => StatelessMcpServer;
   readiness: () => { ready: boolean; body: Record<string, unknown> };
   metrics: () => Promise<{ contentType: string; body: string }>;
+  /** When set, `/metrics` needs a bearer token with this SHA-256. */
+  metricsTokenSha256?: string;
   maxBodyBytes: number;
   logger: Logger;
+}
+
+/** Whether a request may read /metrics: always without a configured token, else only with that token. */
+function isMetricsReader(authorization: string | undefined, tokenSha256: string | undefined): boolean {
+  if (tokenSha256 === undefined) return true;
+  const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+  if (token === undefined) return false;
+  return timingSafeEqual(Buffer.from(sha256Hex(token)), Buffer.from(tokenSha256));
 }
 
 /** A listening HTTP server. */
@@ -29,7 +41,8 @@ export interface ListeningServer {
 /**
  * The gateway's HTTP front: `POST /mcp` (stateless streamable HTTP answered with JSON, bearer
  * token required, unknown token → 401), `GET /healthz` (process alive),
- * `GET /readyz` (503 until at least one upstream answers), `GET /metrics` (Prometheus) and, with
+ * `GET /readyz` (503 until at least one upstream answers), `GET /metrics` (Prometheus; with
+ * `metrics.tokenSha256` configured, only for that bearer token) and, with
  * OAuth configured, `GET /.well-known/oauth-protected-resource[/mcp]` (RFC 9728).
  */
 export async function startHttpFront(options: HttpFrontOptions, host: string, port: number): Promise<ListeningServer> {
@@ -41,6 +54,8 @@ export async function startHttpFront(options: HttpFrontOptions, host: string, po
       return sendJson(res, ready ? 200 : 503, body);
     }
     if (path === '/metrics') {
+      if (!isMetricsReader(req.headers.authorization, options.metricsTokenSha256))
+        return sendJson(res, 401, { error: 'metrics need the metrics bearer token' }, { 'www-authenticate': 'Bearer' });
       const { contentType, body } = await options.metrics();
       res.writeHead(200, { 'content-type': contentType }).end(body);
       return;

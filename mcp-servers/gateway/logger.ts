@@ -1,3 +1,4 @@
+import { logRedaction } from '../../redaction/index.js';
 import { pino, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -53,6 +54,7 @@ export function createGatewayLogger(settings: GatewayLoggerSettings = {}): Logge
     level: settings.level ?? 'info',
     base: { service: 'sre-bot-gateway' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    ...logRedaction,
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   const fd = settings.destination === undefined || settings.destination === process.stderr ? 2 : settings.destination;

@@ -51,6 +51,7 @@ export function createUpstreamSet(config: GatewayConfig, deps: UpstreamSetDeps):
       callTimeoutMs: config.timeouts.callMs,
       connectTimeoutMs: config.timeouts.connectMs,
       healthCheckTimeoutMs: config.timeouts.healthCheckMs,
+      stdioStartupGraceMs: config.timeouts.stdioStartupGraceMs,
       failureThreshold: config.circuitBreaker.failureThreshold,
       cooldownMs: config.circuitBreaker.cooldownMs,
       retries: config.retry.retries,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentGatewayLogger } from './logger.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream.js';
+import type { ResolvedUpstream } from './config.js';
 import { Upstream, type UpstreamSettings } from './upstream.js';
 import { createUpstreamHttp } from './upstream-http.js';
 
@@ -9,18 +10,23 @@ const TOKEN = 'retry-token-0123456789';
 const http = createUpstreamHttp();
 let failing: FakeUpstream;
 
-function upstreamOver(fake: FakeUpstream, settings: Partial<UpstreamSettings>): Upstream {
+function upstreamOver(
+  fake: FakeUpstream | undefined,
+  settings: Partial<UpstreamSettings>,
+  config: Partial<ResolvedUpstream> = {},
+): Upstream {
   return new Upstream(
     {
       kind: 'argocd',
       instance: 'flaky',
-      url: fake.url,
+      ...(fake ? { url: fake.url } : {}),
       token: TOKEN,
       args: [],
       env: {},
       labels: {},
       readOnlyTools: [],
       blockedArguments: [],
+      ...config,
     },
     {
       callTimeoutMs: 5000,
@@ -86,5 +92,51 @@ describe('Upstream retries', () => {
     expect(attempts).toBeGreaterThanOrEqual(1);
     expect(attempts).toBeLessThanOrEqual(2);
     await short.close();
+  });
+});
+
+/** A stdio MCP server that takes 1.5 s to start (an `npx` install, a JVM), then lists no tools. */
+const SLOW_START = `
+  const rl = require('node:readline').createInterface({ input: process.stdin });
+  const started = new Promise((resolve) => setTimeout(resolve, 1500));
+  rl.on('line', async (line) => {
+    const message = JSON.parse(line);
+    await started;
+    if (message.method === 'initialize')
+      console.log(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { protocolVersion: '2025-06-18',
+        capabilities: { tools: {} }, serverInfo: { name: 'slow', version: '1' } } }));
+    else if (message.method === 'tools/list')
+      console.log(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { tools: [] } }));
+  });`;
+
+function slowStdioUpstream(stdioStartupGraceMs: number): Upstream {
+  const timeouts = { callTimeoutMs: 300, connectTimeoutMs: 300, healthCheckTimeoutMs: 300 };
+  return upstreamOver(
+    undefined,
+    { ...timeouts, stdioStartupGraceMs },
+    { kind: 'other', instance: 'slow-stdio', command: process.execPath, args: ['-e', SLOW_START] },
+  );
+}
+
+/** Issue 19: a 3 s health check killed slow stdio upstreams at every attempt, so they never became healthy. */
+describe('stdio upstream start-up grace', () => {
+  it('gives a slow stdio upstream its grace on the first health check, then the normal timeout', async () => {
+    const upstream = slowStdioUpstream(20_000);
+    try {
+      expect(await upstream.checkHealth()).toBe(true);
+      expect(upstream.isHealthy).toBe(true);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it('without a grace the same upstream fails its health check', async () => {
+    const upstream = slowStdioUpstream(0);
+    try {
+      expect(await upstream.checkHealth()).toBe(false);
+      expect(upstream.lastError).toMatch(/did not answer a health check within 300 ms|unreachable/);
+    } finally {
+      await upstream.close();
+    }
   });
 });

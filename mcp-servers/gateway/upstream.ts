@@ -1,24 +1,25 @@
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  ErrorCode,
-  McpError,
-  type CallToolResult,
-  type ListToolsResult,
-  type ReadResourceResult,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import { McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { upstreamKey, type ResolvedUpstream } from './config.js';
-import { BACKEND_HEALTH_URI, RESOURCE_NOT_FOUND } from '../common/backend-health.js';
+import { BACKEND_HEALTH_URI } from '../common/backend-health.js';
 import { errorMessage, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 import { stripCodePrefix } from './error-messages.js';
-import { HttpMcpSession, MalformedReplyError, SessionExpiredError, UpstreamHttpError } from './http-session.js';
-import { ResponseTooLargeError, type UpstreamHttp } from './upstream-http.js';
+import { HttpMcpSession, SessionExpiredError } from './http-session.js';
+import type { UpstreamHttp } from './upstream-http.js';
 import { StdioMcpSession } from './stdio-session.js';
+import {
+  BackendCheckError,
+  classifyUpstreamFailure,
+  NO_BACKEND_PROBE,
+  type ClassifiedFailure,
+  type UpstreamOutcome,
+} from './upstream-failure.js';
+import { sessionOf, type UpstreamSession } from './upstream-session.js';
 
 /** Settings shared by every upstream connection. */
 export interface UpstreamSettings {
@@ -41,10 +42,18 @@ export interface UpstreamSettings {
   http: UpstreamHttp;
   /** Largest answer read from an upstream per request. */
   maxResponseBytes: number;
+  /**
+   * How long a stdio upstream may take to answer for the first time (default 30 s): an `npx`
+   * server that installs itself on start needs more than a 3 s health check, and a check that
+   * gives up kills the child, so without a grace it would never become healthy.
+   */
+  stdioStartupGraceMs?: number;
 }
 
-/** How one upstream call ended, as seen by metrics and the circuit breaker. */
-export type UpstreamOutcome = 'ok' | 'tool_error' | 'rejected' | 'unavailable' | 'timeout' | 'circuit_open' | 'error';
+/** Default start-up grace of stdio upstreams. */
+export const DEFAULT_STDIO_STARTUP_GRACE_MS = 30_000;
+
+export type { UpstreamOutcome } from './upstream-failure.js';
 
 /** Per-call options. */
 export interface UpstreamCallOptions {
@@ -53,41 +62,6 @@ export interface UpstreamCallOptions {
   /** Idempotent reads may be retried on retryable failures; writes never are. */
   isReadOnly: boolean;
   traceparent?: string;
-}
-
-/** An upstream MCP error the caller caused (bad arguments, unknown tool): passed through, not a failure. */
-const CALLER_MISTAKES = new Set<number>([ErrorCode.InvalidParams, ErrorCode.InvalidRequest, ErrorCode.MethodNotFound]);
-
-function isRetryableMcpError(error: McpError): boolean {
-  const data = error.data as { isRetryable?: unknown } | undefined;
-  return data?.isRetryable === true;
-}
-
-/** JSON-RPC errors that mean "no backend-health resource here". */
-const NO_BACKEND_PROBE = new Set<number>([ErrorCode.MethodNotFound, ErrorCode.InvalidParams, RESOURCE_NOT_FOUND]);
-
-/** The upstream MCP server answered, but its backend (Argo CD, the Kubernetes API) did not. */
-class BackendCheckError extends Error {}
-
-/** One open MCP session with an upstream, whatever carries it. */
-interface UpstreamSession {
-  callTool: (params: Record<string, unknown>, signal: AbortSignal) => Promise<CallToolResult>;
-  listTools: (cursor: string | undefined, signal: AbortSignal) => Promise<ListToolsResult>;
-  /** Whether the upstream declared the resources capability at initialize. */
-  offersResources: () => boolean;
-  readResource: (uri: string, signal: AbortSignal) => Promise<ReadResourceResult>;
-  close: () => Promise<void>;
-}
-
-/** A session of the gateway's MCP client, over streamable HTTP or stdio. */
-function sessionOf(session: HttpMcpSession | StdioMcpSession): UpstreamSession {
-  return {
-    callTool: (params, signal) => session.callTool(params, signal),
-    listTools: (cursor, signal) => session.listTools(cursor, signal),
-    offersResources: () => session.capabilities.resources !== undefined,
-    readResource: (uri, signal) => session.readResource(uri, signal),
-    close: () => session.close(),
-  };
 }
 
 /**
@@ -107,12 +81,14 @@ export class Upstream {
   /** Whether the upstream has the backend-health resource: unknown until asked once. */
   private hasBackendProbe: boolean | undefined;
   private readonly logger: Logger;
+  private readonly createdAt: number;
 
   constructor(
     readonly config: ResolvedUpstream,
     private readonly settings: UpstreamSettings,
   ) {
     this.logger = settings.logger.child({ upstream: upstreamKey(config.kind, config.instance) });
+    this.createdAt = this.now();
     this.breaker = new CircuitBreaker({
       failureThreshold: settings.failureThreshold,
       cooldownMs: settings.cooldownMs,
@@ -131,6 +107,20 @@ export class Upstream {
   /** `kind/instance`: unique across the gateway (metrics label, map key). */
   get key(): string {
     return upstreamKey(this.config.kind, this.config.instance);
+  }
+
+  private now(): number {
+    return this.settings.now?.() ?? Date.now();
+  }
+
+  /**
+   * `base`, or for a stdio upstream that has not answered yet, whatever is left of its start-up
+   * grace when that is longer: the child is given time to start instead of being killed at 3 s.
+   */
+  private startupAwareTimeoutMs(base: number): number {
+    if (this.config.command === undefined || this.tools !== undefined) return base;
+    const left = (this.settings.stdioStartupGraceMs ?? DEFAULT_STDIO_STARTUP_GRACE_MS) - (this.now() - this.createdAt);
+    return Math.max(base, left);
   }
 
   get timeoutMs(): number {
@@ -194,7 +184,8 @@ export class Upstream {
   private async connect(signal: AbortSignal): Promise<UpstreamSession> {
     if (this.session) return this.session;
     if (this.closed) throw new GatewayError('upstream_unavailable', `gateway is shutting down`);
-    this.connecting ??= this.openSession(AbortSignal.any([signal, AbortSignal.timeout(this.settings.connectTimeoutMs)]))
+    const connectMs = this.startupAwareTimeoutMs(this.settings.connectTimeoutMs);
+    this.connecting ??= this.openSession(AbortSignal.any([signal, AbortSignal.timeout(connectMs)]))
       .then((session) => {
         this.session = session;
         return session;
@@ -225,100 +216,14 @@ export class Upstream {
   }
 
   /** Maps any failure to a GatewayError (scrubbed) and says whether it counts against the circuit. */
-  private classify(
-    error: unknown,
-    deadline: AbortSignal,
-    callerSignal: AbortSignal | undefined,
-  ): { error: Error; isFailure: boolean; outcome: UpstreamOutcome } {
-    const scrub = this.settings.scrubber.text;
-    if (error instanceof GatewayError && error.code === 'circuit_open')
-      return { error, isFailure: false, outcome: 'circuit_open' };
-    if (error instanceof McpError && CALLER_MISTAKES.has(error.code)) {
-      return {
-        error: new McpError(error.code, scrub(stripCodePrefix(error.message))),
-        isFailure: false,
-        outcome: 'rejected',
-      };
-    }
-    if (callerSignal?.aborted) {
-      return {
-        error: new GatewayError('upstream_error', `call to ${this.instance} cancelled by the caller`, {
-          isRetryable: false,
-        }),
-        isFailure: false,
-        outcome: 'error',
-      };
-    }
-    if (deadline.aborted || (error instanceof McpError && error.code === ErrorCode.RequestTimeout)) {
-      return {
-        error: new GatewayError('upstream_timeout', `${this.instance} did not answer within ${this.timeoutMs} ms`),
-        isFailure: true,
-        outcome: 'timeout',
-      };
-    }
-    if (error instanceof GatewayError) {
-      return {
-        error,
-        isFailure: error.isRetryable,
-        outcome: error.code === 'upstream_unavailable' ? 'unavailable' : 'error',
-      };
-    }
-    if (error instanceof UpstreamHttpError) {
-      const message = `${this.instance} ${scrub(error.message)}`;
-      if (error.status === 401 || error.status === 403)
-        return {
-          error: new GatewayError('upstream_unavailable', message, { isRetryable: false }),
-          isFailure: true,
-          outcome: 'unavailable',
-        };
-      if (error.status >= 500 || error.status === 429)
-        return { error: new GatewayError('upstream_unavailable', message), isFailure: true, outcome: 'unavailable' };
-      return {
-        error: new GatewayError('upstream_error', message, { isRetryable: false }),
-        isFailure: false,
-        outcome: 'error',
-      };
-    }
-    if (error instanceof SessionExpiredError) {
-      return {
-        error: new GatewayError('upstream_unavailable', `${this.instance} ended the gateway's session twice in a row`),
-        isFailure: true,
-        outcome: 'unavailable',
-      };
-    }
-    if (error instanceof MalformedReplyError || error instanceof ResponseTooLargeError) {
-      return {
-        error: new GatewayError('upstream_error', `${this.instance}: ${scrub(error.message)}`, { isRetryable: false }),
-        isFailure: false,
-        outcome: 'error',
-      };
-    }
-    if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
-      return {
-        error: new GatewayError('upstream_unavailable', `${this.instance} closed the connection`),
-        isFailure: true,
-        outcome: 'unavailable',
-      };
-    }
-    if (error instanceof McpError) {
-      const message = scrub(stripCodePrefix(error.message));
-      if (isRetryableMcpError(error))
-        return {
-          error: new GatewayError('upstream_unavailable', `${this.instance}: ${message}`),
-          isFailure: true,
-          outcome: 'unavailable',
-        };
-      return {
-        error: new GatewayError('upstream_error', `${this.instance}: ${message}`, { isRetryable: false }),
-        isFailure: false,
-        outcome: 'error',
-      };
-    }
-    return {
-      error: new GatewayError('upstream_unavailable', `${this.instance} is unreachable: ${scrub(errorMessage(error))}`),
-      isFailure: true,
-      outcome: 'unavailable',
-    };
+  private classify(error: unknown, deadline: AbortSignal, callerSignal: AbortSignal | undefined): ClassifiedFailure {
+    return classifyUpstreamFailure(error, {
+      instance: this.instance,
+      timeoutMs: this.timeoutMs,
+      scrub: this.settings.scrubber.text,
+      deadline,
+      callerSignal,
+    });
   }
 
   /**
@@ -426,7 +331,8 @@ export class Upstream {
    */
   async checkHealth(): Promise<boolean> {
     if (!this.breaker.tryAcquire()) return false;
-    const signal = AbortSignal.timeout(this.settings.healthCheckTimeoutMs);
+    const timeoutMs = this.startupAwareTimeoutMs(this.settings.healthCheckTimeoutMs);
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
       const tools: Tool[] = [];
       await this.withSession(signal, async (session) => {
@@ -452,14 +358,14 @@ export class Upstream {
         this.lastError = `${this.instance}: its MCP server answers but its backend does not: ${message}`;
       } else {
         this.lastError = signal.aborted
-          ? `${this.instance} did not answer a health check within ${this.settings.healthCheckTimeoutMs} ms`
+          ? `${this.instance} did not answer a health check within ${timeoutMs} ms`
           : `${this.instance} is unreachable: ${message}`;
         await this.dropSession();
       }
       this.logger.warn({ event: 'health-check-fail', err: this.lastError }, 'upstream health check failed');
       return false;
     } finally {
-      this.lastCheckedAt = this.settings.now?.() ?? Date.now();
+      this.lastCheckedAt = this.now();
     }
   }
 

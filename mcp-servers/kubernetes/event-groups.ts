@@ -7,7 +7,7 @@ import {
   type OwnershipResolver,
 } from '../common/kube-ownership.js';
 import { clip, formatAge } from '../common/output-budget.js';
-import { redactSecrets } from '../common/redact.js';
+import { redactText } from '../../redaction/index.js';
 import type { EventShape } from './kube-shapes.js';
 
 /** Identical events (same type, reason, object and message) folded into one line. */
@@ -77,7 +77,7 @@ export function eventObject(event: EventShape): string {
 export function groupEvents(events: readonly EventShape[]): EventGroup[] {
   const groups = new Map<string, EventGroup>();
   for (const event of events) {
-    const message = redactSecrets(event.message ?? event.note ?? '');
+    const message = redactText(event.message ?? event.note ?? '');
     const type = event.type ?? 'Normal';
     const reason = event.reason ?? '';
     const object = eventObject(event);

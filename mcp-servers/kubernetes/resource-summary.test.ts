@@ -40,6 +40,7 @@ describe('kubernetes loadConfig', () => {
       context: 'prod-eu',
       requestTimeoutMs: 15_000,
       logLevel: 'info',
+      deniedResources: ['secrets'],
     });
   });
   it('names every bad variable at once', () => {

@@ -97,6 +97,24 @@ describe('import boundaries', () => {
     expect(result.output).toContain('mcp-servers-never-import-bot');
   });
 
+  it('fails when the shared redaction library imports bot or MCP server code', async () => {
+    const result = await cruise({
+      'bot/errors.ts': 'export const e = 1;\n',
+      'redaction/redact.ts': "import { e } from '../bot/errors.js';\nexport const x = e;\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('redaction-stands-alone');
+  });
+
+  it('lets both bot and MCP servers import the redaction library', async () => {
+    const result = await cruise({
+      'redaction/index.ts': 'export const redact = (text: string): string => text;\n',
+      'bot/agent/untrusted.ts': "import { redact } from '../../redaction/index.js';\nexport const x = redact;\n",
+      'mcp-servers/common/tool.ts': "import { redact } from '../../redaction/index.js';\nexport const y = redact;\n",
+    });
+    expect(result.code, result.output).toBe(0);
+  });
+
   it('fails on an import cycle', async () => {
     const result = await cruise({
       'bot/slack/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",

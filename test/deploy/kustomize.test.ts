@@ -144,6 +144,7 @@ describe('kubectl apply --dry-run=server against the sandbox API', () => {
       'sre-bot-alerts',
       'sre-bot-argocd',
       'sre-bot-env',
+      'sre-bot-gateway-metrics-token',
       'sre-bot-gateway-token',
       'sre-bot-mcp-tokens',
       'sre-bot-model',

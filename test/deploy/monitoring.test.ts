@@ -6,9 +6,11 @@
  * naming an existing runbooks/*.md, and each ServiceMonitor endpoint port exists on the Services
  * it selects.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KUBE_DIR, ROOT, parseObjects, renderKustomization, type RenderedObject } from './rendered-install.js';
@@ -201,5 +203,23 @@ describe('ServiceMonitors', () => {
       }
     }
     expect([...covered].sort()).toEqual(services.map((service) => service.metadata.name).sort());
+  });
+});
+
+describe('the gateway /metrics token', () => {
+  it('Prometheus presents the Secret whose SHA-256 the gateway config holds', () => {
+    const monitor = objects.find(
+      (object) => object.kind === 'ServiceMonitor' && object.metadata.name === 'sre-bot-gateway',
+    );
+    const endpoint = (monitor?.spec as { endpoints: Array<{ bearerTokenSecret?: { name: string; key: string } }> })
+      .endpoints[0];
+    expect(endpoint?.bearerTokenSecret).toEqual({ name: 'sre-bot-gateway-metrics-token', key: 'token' });
+    const secrets = parseObjects(readFileSync(join(KUBE_DIR, 'secrets', 'secrets.example.yaml'), 'utf8'));
+    const secret = secrets.find((object) => object.metadata.name === endpoint?.bearerTokenSecret?.name);
+    const token = (secret as { stringData?: Record<string, string> } | undefined)?.stringData?.token ?? '';
+    for (const file of [join(KUBE_DIR, 'base', 'gateway-config.yaml'), join(ROOT, 'deploy', 'gateway.yaml')]) {
+      const config = parseYaml(readFileSync(file, 'utf8')) as { metrics?: { tokenSha256?: string } };
+      expect(config.metrics?.tokenSha256, file).toBe(createHash('sha256').update(token).digest('hex'));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { skillFileProblem } from '../skill-file-guard.js';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { REFERENCES_DIR, SKILL_FILE } from '../skill-spec.js';
 import { lintReferenceText, lintSkillText, sortIssues } from './lint-skill.js';
@@ -83,12 +84,20 @@ export function lintSkillFolder(folder: string, cwd: string, options: LintOption
     const target = resolve(folder, relativePath);
     return (target === folder || target.startsWith(`${folder}${sep}`)) && existsSync(target);
   };
+  // The folder itself is the root here: a SKILL.md or reference reached through a symlink out of it is refused.
+  const problem = skillFileProblem(skillPath, folder);
+  if (problem) return [{ path: shown, line: 1, rule: 'file', severity: 'error', message: problem }];
   const issues = lintSkillText(
     { path: shown, folderName: basename(folder), text: readFileSync(skillPath, 'utf8') },
     { fileExists, ...options },
   );
   for (const file of listFiles(join(folder, REFERENCES_DIR), MAX_REFERENCE_FILES)) {
     if (!TEXT_EXTENSIONS.test(file)) continue;
+    const fileProblem = skillFileProblem(file, folder);
+    if (fileProblem) {
+      issues.push({ path: relative(cwd, file), line: 1, rule: 'file', severity: 'error', message: fileProblem });
+      continue;
+    }
     issues.push(...lintReferenceText(relative(cwd, file), readFileSync(file, 'utf8'), options));
   }
   return issues;

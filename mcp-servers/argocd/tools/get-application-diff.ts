@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { summarizeManagers } from '../../common/managed-fields.js';
 import { fitLines } from '../../common/output-budget.js';
-import { redactSecrets } from '../../common/redact.js';
+import { redactText } from '../../../redaction/index.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { applicationNameSchema, resolveApplication } from '../application-lookup.js';
 import { defineArgocdTool } from '../deps.js';
@@ -101,7 +101,7 @@ export const getApplicationDiffTool = defineArgocdTool({
         (parseState(resource.liveState)?.metadata as { managedFields?: unknown } | undefined)?.managedFields,
         deps.now(),
       );
-      const masked = lines.map(redactSecrets);
+      const masked = lines.map(redactText);
       if (lines.length > 0)
         diffs.push({
           ...ref,

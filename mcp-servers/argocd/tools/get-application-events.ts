@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clip, cursorSchema, formatAge, limitSchema, paginate, pageFooter } from '../../common/output-budget.js';
-import { redactSecrets } from '../../common/redact.js';
+import { redactText } from '../../../redaction/index.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { applicationNameSchema, resolveApplication } from '../application-lookup.js';
 import type { ResourceNode } from '../argocd-shapes.js';
@@ -73,7 +73,7 @@ export const getApplicationEventsTool = defineArgocdTool({
     const groups = new Map<string, EventGroup>();
     for (const event of events) {
       if (input.warningsOnly && event.type !== 'Warning') continue;
-      const message = redactSecrets(event.message ?? '');
+      const message = redactText(event.message ?? '');
       const object = `${event.involvedObject?.kind ?? '?'}/${event.involvedObject?.name ?? '?'}`;
       const namespace = event.involvedObject?.namespace;
       const ref = {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { stringify } from 'yaml';
+import { assertReadable } from '../../common/denied-resources.js';
 import { McpServerError } from '../../common/errors.js';
 import { apiVersionOf } from '../../common/kube-types.js';
 import { createOwnershipResolver, ownershipFields } from '../../common/kube-ownership.js';
 import { managedFieldsLine } from '../resource-summary.js';
 import { closestMatches, fitLines } from '../../common/output-budget.js';
-import { redactSecrets } from '../../common/redact.js';
+import { redactText, redactValue } from '../../../redaction/index.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool } from '../deps.js';
 import { sanitizeObject } from '../resource-summary.js';
@@ -47,6 +48,7 @@ export const getResourceTool = defineKubernetesTool({
         `Unknown kind '${input.kind}'. Use a kind such as Deployment, Service, ConfigMap, or give apiVersion ` +
           `for custom resources.`,
       );
+    assertReadable(type, deps.deniedResources);
     if (type.namespaced && !input.namespace)
       throw new McpServerError(
         'invalid_input',
@@ -67,12 +69,13 @@ export const getResourceTool = defineKubernetesTool({
           `Call list_resources kind=${type.kind} to see what exists.`,
       );
     }
-    const clean = sanitizeObject(object);
+    // Structural redaction needs the whole object (a Secret's kind decides its data), so it runs before selection.
+    const clean = redactValue(sanitizeObject(object));
     const selected =
       input.section === 'all'
         ? clean
         : { [input.section]: clean[input.section] ?? (input.section === 'data' ? undefined : null) };
-    const yaml = redactSecrets(stringify(selected, { lineWidth: 0 }));
+    const yaml = redactText(stringify(selected, { lineWidth: 0 }));
     const managers = managedFieldsLine(object, deps.now());
     return {
       text: fitLines(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertReadable } from '../../common/denied-resources.js';
 import { McpServerError } from '../../common/errors.js';
 import { createOwnershipResolver, ownershipFields } from '../../common/kube-ownership.js';
 import { apiVersionOf } from '../../common/kube-types.js';
@@ -68,6 +69,7 @@ export const listResourcesTool = defineKubernetesTool({
         `Unknown kind '${input.kind}'${input.apiVersion ? ` in ${input.apiVersion}` : ''}. Use a kind such as ` +
           `Pod, Deployment, Service, ConfigMap, Ingress, or give apiVersion for custom resources.`,
       );
+    assertReadable(type, deps.deniedResources);
     const now = deps.now();
     const objects = await deps.kube.list(type, {
       ...(input.namespace ? { namespace: input.namespace } : {}),

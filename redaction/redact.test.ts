@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactSecrets, redactText } from './redact.js';
+import { REDACTED, redactValue, redactText } from './index.js';
 
 describe('secret redaction', () => {
   it('blanks values of secret-named keys at any depth', () => {
-    const redacted = redactSecrets({
+    const redacted = redactValue({
       name: 'checkout',
       auth: { token: 'abc', apiKey: 'k', nested: [{ password: 'p' }] },
     });
@@ -44,5 +44,35 @@ describe('secret redaction', () => {
   it('leaves ordinary troubleshooting text alone', () => {
     const line = 'Back-off pulling image "registry.example.com/shop/checkout:1.4.3": not found';
     expect(redactText(line)).toBe(line);
+  });
+
+  it('redacts a Secret inside kubectl last-applied annotations, and env entries by name', () => {
+    const lastApplied = JSON.stringify({ kind: 'Secret', metadata: { name: 'db' }, data: { url: 'cG9zdGdyZXM=' } });
+    const redacted = redactValue({
+      metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } },
+      env: [
+        { name: 'DB_PASSWORD', value: 'plain-value-1' },
+        { name: 'LOG_LEVEL', value: 'debug' },
+      ],
+      usage: { inputTokens: 1200 },
+    });
+    expect(JSON.stringify(redacted)).not.toContain('cG9zdGdyZXM=');
+    expect(redacted.env).toEqual([
+      { name: 'DB_PASSWORD', value: REDACTED },
+      { name: 'LOG_LEVEL', value: 'debug' },
+    ]);
+    expect(redacted.usage.inputTokens).toBe(1200);
+  });
+
+  it('keeps evidence: SHAs, digests, pod names and "password authentication failed"', () => {
+    for (const line of [
+      'commit 3f2a9c1d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9c deployed',
+      'image: ghcr.io/shop/payments@sha256:3f2a9c1d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9c3f2a9c1d4e5b6a7c8d9e0f1a',
+      'pod payments-api-7d9f8b6c5-x2k4p in namespace payments',
+      'FATAL: password authentication failed for user "app"',
+      'secretKeyRef: { name: payments-db, key: password }',
+    ]) {
+      expect(redactText(line)).toBe(line);
+    }
   });
 });

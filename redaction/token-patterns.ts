@@ -1,0 +1,154 @@
+import type { SecretRange } from './preset-rules.js';
+
+/**
+ * Formats secretlint's recommended preset does not cover, and the shapes secrets take in
+ * Kubernetes output: flags, env assignments, prose in events, YAML env entries. Each pattern's
+ * `secret` group (or the whole match when it has none) is the part that is replaced, so the key
+ * or flag that says what was there stays readable.
+ */
+const PATTERNS: readonly RegExp[] = [
+  // Stripe live and test keys (secret, restricted), Google API keys, GitLab, Hugging Face, Twilio, Mailgun.
+  /\b(?<secret>(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,})/g,
+  /\b(?<secret>AIza[0-9A-Za-z_-]{35})/g,
+  /\b(?<secret>glpat-[A-Za-z0-9_-]{20,})/g,
+  /\b(?<secret>hf_[A-Za-z0-9]{30,})/g,
+  /\b(?<secret>SK[0-9a-f]{32})\b/g,
+  /\b(?<secret>key-[0-9a-f]{32})\b/g,
+  // Slack tokens and webhooks in shapes the preset's stricter patterns miss.
+  /\b(?<secret>xox[abposre]-[A-Za-z0-9-]{10,})/g,
+  /\b(?<secret>xapp-\d-[A-Za-z0-9-]{10,})/g,
+  /https:\/\/hooks\.slack\.com\/(?<secret>(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+)/g,
+  // Other well-known prefixes: GitHub fine-grained, Anthropic and OpenAI style keys, AWS key ids, Age, Vault tokens.
+  /\b(?<secret>github_pat_[A-Za-z0-9_]{30,})/g,
+  /\b(?<secret>gh[pousr]_[A-Za-z0-9]{30,})/g,
+  /\b(?<secret>sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,})/g,
+  /\b(?<secret>(?:AKIA|ASIA)[A-Z0-9]{16})\b/g,
+  /\b(?<secret>AGE-SECRET-KEY-1[0-9A-Z]{50,})/g,
+  /\b(?<secret>hv[sb]\.[A-Za-z0-9_-]{20,})/g,
+  /\b(?<secret>npm_[A-Za-z0-9]{30,})/g,
+  // JWTs (service account tokens, OIDC id tokens).
+  /\b(?<secret>eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g,
+  // Private keys of any kind, PGP blocks.
+  /(?<secret>-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|$))/g,
+  // Azure storage connection strings and SAS signatures.
+  /\b(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*(?<secret>[^;\s"']+)/gi,
+  /[?&]sig=(?<secret>[A-Za-z0-9%+/=]{16,})/gi,
+  // HTTP authorisation schemes.
+  /\b(?:Bearer|Basic|Token|Digest)\s+(?<secret>[A-Za-z0-9._~+/=-]{12,})/gi,
+  // Credentials inside URLs (scheme://user:password@host).
+  // Starts at `://`, not at every letter that could begin a scheme (that backtracked over every word).
+  /:\/\/[^/\s:@]*:(?<secret>[^@\s/]+)@/g,
+  // Command-line flags: --password x, --password=x, --token x, -p=x is too ambiguous to match.
+  /--?(?:[a-z]+-)*(?:password|passwd|pass|token|secret|api-key|apikey|access-key|client-secret)(?:\s+|=)(?<secret>["']?[^\s"'-][^\s"']*)/gi,
+  // key=value and key: value pairs whose key names a secret (env assignments, ConfigMap lines, JSON, logfmt).
+  // No key prefix in the pattern (DB_PASSWORD matches on PASSWORD): only the value is replaced, and a leading
+  // `[\w.-]*` would backtrack at every word of a large output.
+  /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|passphrase|auth)\b["']?[ \t]*[:=][ \t]*(?:"(?![<[]redacted)(?<quoted>[^"\n]+)"|'(?<single>[^']+)'|(?<secret>(?![<[]redacted)[^\s"',;&}{)]+))/gi,
+  // Prose in events and logs: "password hunter2", "password is hunter2", "with password: x".
+  // Case-sensitive on purpose: the value must hold a digit, a capital or a symbol ("password authentication" stays).
+  /\b(?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]assphrase|pwd)(?:\s+(?:is|was|of|=))?\s+(?<secret>(?=[^\s]*[0-9A-Z!@#$%^&*_+=~])[^\s"',;]{4,})/g,
+];
+
+/**
+ * Values under a YAML or JSON env entry whose `name:` looks secret, with `value:` on the next
+ * line (the way Kubernetes prints env lists), e.g. `- name: DB_PASSWORD` / `  value: hunter2`.
+ */
+const ENV_ENTRY =
+  /\bname["']?\s*[:=]\s*["']?(?<name>[A-Za-z0-9_.-]+)["']?\s*,?\s*(?:\r?\n[ \t-]*)?["']?value["']?\s*[:=]\s*(?:"(?<quoted>[^"\n]*)"|'(?<single>[^'\n]*)'|(?<secret>[^\s,}\n]+))/g;
+
+/** Whether an environment-variable or map key names a secret (DB_PASSWORD, stripeApiKey, tls.key). */
+export function isSecretName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const last = words.at(-1);
+  // A reference to a secret (secretName, secretKeyRef, tokenTTL) is evidence, not a secret.
+  if (last !== undefined && NOT_A_VALUE.has(last)) return false;
+  const joined = words.join('');
+  return words.some((word) => SECRET_WORDS.has(word)) || SECRET_PAIRS.some((pair) => joined.includes(pair));
+}
+
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'secret',
+  'secrets',
+  'token',
+  'apikey',
+  'credential',
+  'credentials',
+  'passphrase',
+  'cookie',
+  'privatekey',
+  'accountkey',
+  'dsn',
+  'auth',
+  'webhook',
+  'signingkey',
+]);
+const SECRET_PAIRS = [
+  'apikey',
+  'accesskey',
+  'privatekey',
+  'clientsecret',
+  'sessionid',
+  'connectionstring',
+  'accountkey',
+];
+const NOT_A_VALUE = new Set([
+  'name',
+  'names',
+  'ref',
+  'refs',
+  'namespace',
+  'type',
+  'kind',
+  'path',
+  'file',
+  'mount',
+  'ttl',
+  'expiry',
+  'expires',
+  'expiration',
+  'length',
+  'policy',
+  'count',
+  'enabled',
+  'hint',
+  'field',
+  'selector',
+  'provider',
+  'store',
+  'version',
+  'rotation',
+  'age',
+]);
+
+/** Ranges of `text` that the extra token patterns and the env-entry rule report. */
+export function patternSecretRanges(text: string): SecretRange[] {
+  const found: SecretRange[] = [];
+  for (const pattern of PATTERNS) {
+    for (const match of text.matchAll(pattern)) found.push(groupRange(match));
+  }
+  for (const match of text.matchAll(ENV_ENTRY)) {
+    if (isSecretName(match.groups?.name ?? '')) found.push(groupRange(match));
+  }
+  return found.filter(([start, end]) => end > start);
+}
+
+/** The range of the match's secret group (quoted, single-quoted or bare), or of the whole match. */
+function groupRange(match: RegExpExecArray | RegExpMatchArray): SecretRange {
+  const start = match.index ?? 0;
+  const whole = match[0];
+  for (const name of ['quoted', 'single', 'secret'] as const) {
+    const value = match.groups?.[name];
+    if (value === undefined) continue;
+    const offset = whole.lastIndexOf(value);
+    return [start + offset, start + offset + value.length];
+  }
+  return [start, start + whole.length];
+}
