@@ -1,5 +1,5 @@
 import { parseAllDocuments, stringify } from 'yaml';
-import { redactSecrets, REDACTED } from '../security/redact.js';
+import { redactValue, REDACTED } from '../../redaction/index.js';
 import type { StoredToolCall } from '../store/tool-calls-repository.js';
 
 /** One tool result kept in a snapshot: which tool, where, with what, and what it returned. */
@@ -103,7 +103,7 @@ function redactNamedValues(value: unknown, depth = 0): unknown {
  * redaction of bot/security, after blanking secret-named values and Secret data.
  */
 export function redactForSnapshot<T>(value: T): T {
-  return redactSecrets(redactNamedValues(value)) as T;
+  return redactValue(redactNamedValues(value)) as T;
 }
 
 /** `- name: DB_PASSWORD` followed by its `value:` line, in text that does not parse as YAML. */

@@ -154,6 +154,7 @@ describe('canary secrets through the whole pipeline', () => {
       data: job,
       attempt: 1,
       maxAttempts: 1,
+      enqueuedAt: Date.now(),
       reportProgress: async () => undefined,
     });
     sinks.set('model requests', JSON.stringify(anthropic.messageRequests().map((request) => request.body)));

@@ -87,17 +87,19 @@ describe('Slack surfaces escape untrusted text', () => {
             answer,
           } as never,
         ],
-        corrections: [
-          {
-            id: 'c-1',
-            investigationId: 'inv-1',
-            userId: 'U0HUMAN0001',
-            correctRootCause: HOSTILE,
-            skillName: HOSTILE,
-            status: 'open',
-            createdAt: new Date(0),
-          } as never,
-        ],
+        corrections: {
+          open: [
+            {
+              id: 'c-1',
+              investigationId: 'inv-1',
+              userId: 'U0HUMAN0001',
+              correctRootCause: HOSTILE,
+              skillName: HOSTILE,
+              status: 'open',
+              createdAt: new Date(0),
+            } as never,
+          ],
+        },
       }),
     ));
 });
