@@ -23,6 +23,7 @@ export const FIX_FACTS = {
   image: 'the image',
   badTag: 'the tag that fails',
   healthyTag: 'the last tag that ran healthy',
+  healthyRevision: 'the revision that last ran healthy',
   missingObject: 'the missing object',
   missingKey: 'the missing key',
   keyOwner: 'the ConfigMap or Secret that lacks the key',

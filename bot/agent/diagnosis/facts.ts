@@ -3,6 +3,9 @@ import type { Entities } from '../entities.js';
 import type { GatheredSection } from '../evidence/section.js';
 import type { InstanceAnswer } from '../tool-results/read-result.js';
 import type { ReadTool, ResultOf } from '../tool-results/result-schemas.js';
+import { lastHealthyImage, repositoryOf, tagOf } from './last-healthy.js';
+
+export { tagOf } from './last-healthy.js';
 
 /** The concrete names and values a fix can be written with, each from structured tool data. */
 export type DiagnosisFacts = Partial<Record<FixFact, string>>;
@@ -37,21 +40,8 @@ function firstData<T extends ReadTool>(sections: readonly GatheredSection[], too
   );
 }
 
-/** The tag of an image reference (`registry/app:1.8.3` → `1.8.3`); none for digests. */
-export function tagOf(image: string | undefined): string | undefined {
-  if (!image || image.includes('@')) return undefined;
-  const last = image.split('/').pop() ?? '';
-  const colon = last.lastIndexOf(':');
-  return colon > 0 ? last.slice(colon + 1) : undefined;
-}
-
-/** The image's repository without the tag. */
-function repositoryOf(image: string): string {
-  const tag = tagOf(image);
-  return tag ? image.slice(0, image.length - tag.length - 1) : image;
-}
-
-function imageFacts(workload: Workload): DiagnosisFacts {
+/** The failing image, its bad tag, and the tag that last ran healthy (the workload's revisions, else healthy pods). */
+function imageFacts(workload: Workload, history: HealthHistory): DiagnosisFacts {
   const failing = workload.pods
     .flatMap((pod) => pod.containers)
     .find((container) => container.reason !== undefined && PULL_REASONS.test(container.reason));
@@ -59,21 +49,29 @@ function imageFacts(workload: Workload): DiagnosisFacts {
   const image = failingImage ?? workload.containers[0]?.image;
   if (!image) return {};
   const badTag = failingImage ? tagOf(failingImage) : undefined;
-  const healthy = workload.pods
+  const lastHealthy = lastHealthyImage(repositoryOf(image), badTag, history.rollout, history.application);
+  const healthyPodImage = workload.pods
     .filter((pod) => pod.isHealthy)
     .flatMap((pod) => pod.containers)
     .map((container) => container.image)
     .find((candidate) => candidate && repositoryOf(candidate) === repositoryOf(image) && tagOf(candidate) !== badTag);
-  const healthyTag = tagOf(healthy);
+  const healthyTag = lastHealthy?.tag ?? tagOf(healthyPodImage);
   return {
     image: repositoryOf(image),
     ...(badTag ? { badTag } : {}),
     ...(healthyTag ? { healthyTag } : {}),
+    ...(lastHealthy?.revision ? { healthyRevision: lastHealthy.revision.slice(0, 7) } : {}),
     ...(failing ? { container: failing.name } : {}),
   };
 }
 
-function workloadFacts(workload: Workload): DiagnosisFacts {
+/** What tells which image last ran healthy: the workload's revisions and the Argo CD app's sync history. */
+interface HealthHistory {
+  rollout?: ResultOf<'get_rollout_history'>;
+  application?: Application;
+}
+
+function workloadFacts(workload: Workload, history: HealthHistory): DiagnosisFacts {
   const [reference] = workload.missingReferences;
   const [key] = workload.missingKeys;
   const [claim] = workload.unboundClaims;
@@ -82,7 +80,7 @@ function workloadFacts(workload: Workload): DiagnosisFacts {
     workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
     namespace: workload.namespace,
     ...(troubled ? { container: troubled.name } : {}),
-    ...imageFacts(workload),
+    ...imageFacts(workload, history),
     ...(reference ? { missingObject: `${reference.kind} ${reference.name}` } : {}),
     ...(key ? { missingKey: key.key, keyOwner: `${key.kind} ${key.name}` } : {}),
     ...(claim?.storageClassName ? { storageClass: claim.storageClassName } : {}),
@@ -145,7 +143,10 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
     for (const [name, value] of Object.entries(more) as Array<[FixFact, string]>) facts[name] ??= value;
   };
   if (entities.app) merge({ app: entities.app.name });
-  for (const workload of firstData(sections, 'describe_workload')) merge(workloadFacts(workload));
+  const application = firstData(sections, 'get_application').find((app) => app.name === entities.app?.name);
+  const [rollout] = firstData(sections, 'get_rollout_history');
+  const history: HealthHistory = { ...(rollout ? { rollout } : {}), ...(application ? { application } : {}) };
+  for (const workload of firstData(sections, 'describe_workload')) merge(workloadFacts(workload, history));
   // Without an Argo CD app, the workload's own manifests are where the change goes.
   const [described] = firstData(sections, 'describe_workload');
   if (described) merge({ app: described.name });
@@ -157,7 +158,7 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   if (classes.length > 0) merge({ storageClasses: classes.join(', ') });
   const failing = failingResources(firstData(sections, 'list_policy_violations'));
   if (failing.length > 0) merge({ policyResources: failing.join(', ') });
-  const since = sinceOf(firstData(sections, 'get_application').find((app) => app.name === entities.app?.name));
+  const since = sinceOf(application);
   if (since) merge({ revision: since.revision.slice(0, 7) });
   if (entities.namespace) merge({ namespace: entities.namespace });
   return facts;

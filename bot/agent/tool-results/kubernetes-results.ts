@@ -186,6 +186,8 @@ export const getRolloutHistoryResult = z.object({
       revision: z.number(),
       images: z.array(z.string()).default([]),
       createdAt: z.string().optional(),
+      /** Ready pods of this revision now (a ReplicaSet that still serves ran healthy). */
+      readyReplicas: z.number().optional(),
       isCurrent: z.boolean(),
       changes: z.array(z.string()).default([]),
     }),
