@@ -20,6 +20,7 @@ export const FIX_FACTS = {
   workload: 'the workload',
   namespace: 'the namespace',
   container: 'the container',
+  command: "the container's command",
   image: 'the image',
   badTag: 'the tag that fails',
   healthyTag: 'the last tag that ran healthy',

@@ -3,6 +3,7 @@ import type { Entities } from '../entities.js';
 import type { GatheredSection } from '../evidence/section.js';
 import type { InstanceAnswer } from '../tool-results/read-result.js';
 import type { ReadTool, ResultOf } from '../tool-results/result-schemas.js';
+import { isInitInTrouble } from '../evidence/workload.js';
 import { lastHealthyImage, repositoryOf, tagOf } from './last-healthy.js';
 
 export { tagOf } from './last-healthy.js';
@@ -43,7 +44,7 @@ function firstData<T extends ReadTool>(sections: readonly GatheredSection[], too
 /** The failing image, its bad tag, and the tag that last ran healthy (the workload's revisions, else healthy pods). */
 function imageFacts(workload: Workload, history: HealthHistory): DiagnosisFacts {
   const failing = workload.pods
-    .flatMap((pod) => pod.containers)
+    .flatMap((pod) => [...pod.initContainers, ...pod.containers])
     .find((container) => container.reason !== undefined && PULL_REASONS.test(container.reason));
   const failingImage = failing?.image ?? workload.containers.find((c) => c.name === failing?.name)?.image;
   const image = failingImage ?? workload.containers[0]?.image;
@@ -75,11 +76,15 @@ function workloadFacts(workload: Workload, history: HealthHistory): DiagnosisFac
   const [reference] = workload.missingReferences;
   const [key] = workload.missingKeys;
   const [claim] = workload.unboundClaims;
-  const troubled = workload.pods.flatMap((pod) => pod.containers).find((container) => container.state !== 'running');
+  // An init container that holds the pod back is the one in trouble, not the app containers waiting for it.
+  const troubledInit = workload.pods.flatMap((pod) => pod.initContainers).find(isInitInTrouble);
+  const troubled =
+    troubledInit ?? workload.pods.flatMap((pod) => pod.containers).find((container) => container.state !== 'running');
   return {
     workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
     namespace: workload.namespace,
     ...(troubled ? { container: troubled.name } : {}),
+    ...(troubled?.command ? { command: troubled.command } : {}),
     ...imageFacts(workload, history),
     ...(reference ? { missingObject: `${reference.kind} ${reference.name}` } : {}),
     ...(key ? { missingKey: key.key, keyOwner: `${key.kind} ${key.name}` } : {}),

@@ -145,6 +145,26 @@ export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: 
   }
 
   const podIp = typeof status.podIP === 'string' ? status.podIP : allocatePodIp(context, pod);
+  const init = runInitContainers(context, pod, spec.initContainers ?? [], status, podIp);
+  if (init.isTimeDependent) context.memory.timeDependentNamespaces.add(namespace);
+  if (!init.isDone) {
+    // The app containers wait until every init container has completed.
+    const statuses = containers.map((c) => waitingStatus(c, 'PodInitializing'));
+    return withStatus(
+      pod,
+      buildPodStatus(pod, {
+        phase: 'Pending',
+        statuses,
+        initStatuses: init.statuses,
+        isInitialized: false,
+        isReady: false,
+        allStarted: false,
+        scheduledMs,
+        nodeIp,
+        podIp,
+      }),
+    );
+  }
   let isTimeDependent = false;
   const results: ContainerResult[] = [];
   for (const container of containers) {
@@ -173,6 +193,8 @@ export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: 
     buildPodStatus(pod, {
       phase,
       statuses: results.map((r) => r.status),
+      initStatuses: init.statuses,
+      isInitialized: true,
       isReady,
       allStarted,
       scheduledMs,
@@ -180,6 +202,49 @@ export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: 
       podIp,
     }),
   );
+}
+
+/**
+ * Init containers run one after another before the app containers, each to completion: a
+ * healthy one exits 0 (Completed) and the next starts; one that fails is restarted with back-off
+ * (Init:CrashLoopBackOff), and those after it wait (PodInitializing).
+ */
+function runInitContainers(
+  context: ControllerContext,
+  pod: KubeObject,
+  initContainers: readonly ContainerSpec[],
+  status: Record<string, unknown>,
+  podIp: string,
+): { isDone: boolean; statuses: Array<Record<string, unknown>>; isTimeDependent: boolean } {
+  const previous = new Map(
+    ((status.initContainerStatuses as Array<Record<string, unknown>> | undefined) ?? []).map((s) => [
+      String(s.name),
+      s,
+    ]),
+  );
+  const statuses: Array<Record<string, unknown>> = [];
+  let isTimeDependent = false;
+  let isBlocked = false;
+  for (const container of initContainers) {
+    if (isBlocked) {
+      statuses.push(waitingStatus(container, 'PodInitializing'));
+      continue;
+    }
+    const result = containerStatus(
+      context,
+      pod,
+      container,
+      previous.get(container.name),
+      podIp,
+      'OnFailure',
+      'initContainers',
+    );
+    isTimeDependent ||= result.isTimeDependent;
+    statuses.push({ ...result.status, ready: result.isTerminal });
+    const exitCode = (result.status.state as { terminated?: { exitCode?: number } }).terminated?.exitCode;
+    if (!result.isTerminal || exitCode !== 0) isBlocked = true;
+  }
+  return { isDone: !isBlocked, statuses, isTimeDependent };
 }
 
 function withStatus(pod: KubeObject, status: Record<string, unknown>): KubeObject {
@@ -236,6 +301,7 @@ function containerStatus(
   previous: Record<string, unknown> | undefined,
   podIp: string,
   restartPolicy: string,
+  field: 'containers' | 'initContainers' = 'containers',
 ): ContainerResult {
   const decided = containerOutcome(context, pod, container);
   // A Job's healthy container does its work and exits 0 instead of serving forever.
@@ -246,7 +312,7 @@ function containerStatus(
   const memory = containerMemory(context, pod, container.name, outcome.key, previous);
   const nowMs = context.now().getTime();
   const node = (pod.spec as { nodeName?: string }).nodeName ?? '';
-  const fieldPath = `spec.containers{${container.name}}`;
+  const fieldPath = `spec.${field}{${container.name}}`;
   const image = container.image ?? '';
   const record = (
     type: 'Normal' | 'Warning',
@@ -572,6 +638,9 @@ function allocatePodIp(context: ControllerContext, pod: KubeObject): string {
 interface PodStatusInput {
   phase: string;
   statuses: Array<Record<string, unknown>>;
+  initStatuses?: Array<Record<string, unknown>>;
+  /** False while init containers have not all completed. */
+  isInitialized?: boolean;
   isReady: boolean;
   allStarted: boolean;
   scheduledMs: number;
@@ -609,7 +678,19 @@ function buildPodStatus(pod: KubeObject, input: PodStatusInput): Record<string, 
         lastProbeTime: null,
         lastTransitionTime: transition('PodReadyToStartContainers', sandboxReady),
       },
-      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+      input.isInitialized === false
+        ? {
+            type: 'Initialized',
+            status: 'False',
+            lastProbeTime: null,
+            lastTransitionTime: transition('Initialized', 'False'),
+            reason: 'ContainersNotInitialized',
+            message: `containers with incomplete status: [${(input.initStatuses ?? [])
+              .filter((s) => s.ready !== true)
+              .map((s) => String(s.name))
+              .join(' ')}]`,
+          }
+        : { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
       readyCondition('Ready'),
       readyCondition('ContainersReady'),
       { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
@@ -618,6 +699,7 @@ function buildPodStatus(pod: KubeObject, input: PodStatusInput): Record<string, 
     hostIPs: [{ ip: input.nodeIp }],
     ...(input.podIp ? { podIP: input.podIp, podIPs: [{ ip: input.podIp }] } : {}),
     startTime: at,
+    ...(input.initStatuses && input.initStatuses.length > 0 ? { initContainerStatuses: input.initStatuses } : {}),
     containerStatuses: input.statuses,
     qosClass,
   };

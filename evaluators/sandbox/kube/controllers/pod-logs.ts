@@ -35,7 +35,8 @@ export function podLogLines(
 ): PodLogLine[] {
   const pod = context.store.get('/Pod', namespace, podName);
   if (!pod) throw new KubeApiError(404, 'NotFound', `pods "${podName}" not found`);
-  const containers = (pod.spec as { containers?: ContainerSpec[] }).containers ?? [];
+  const spec = pod.spec as { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
+  const containers = spec.containers ?? [];
   let containerName = options.container;
   if (!containerName) {
     const preferred = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
@@ -48,10 +49,13 @@ export function podLogLines(
           `[${containers.map((c) => c.name).join(' ')}]`,
       );
   }
-  const container = containers.find((c) => c.name === containerName);
+  // Init containers are addressed by name like the others (kubectl logs -c <init>).
+  const container = [...containers, ...(spec.initContainers ?? [])].find((c) => c.name === containerName);
   if (!container)
     throw new KubeApiError(400, 'BadRequest', `container ${containerName ?? ''} is not valid for pod ${podName}`);
-  const status = ((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []).find(
+  const statuses = pod.status as
+    { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] } | undefined;
+  const status = [...(statuses?.containerStatuses ?? []), ...(statuses?.initContainerStatuses ?? [])].find(
     (s) => s.name === container.name,
   );
   const terminated = status?.state?.terminated ?? status?.lastState?.terminated;
