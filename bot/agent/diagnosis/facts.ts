@@ -42,12 +42,12 @@ function firstData<T extends ReadTool>(sections: readonly GatheredSection[], too
 }
 
 /** The failing image, its bad tag, and the tag that last ran healthy (the workload's revisions, else healthy pods). */
-function imageFacts(workload: Workload, history: HealthHistory): DiagnosisFacts {
+function imageFacts(workload: Workload, history: HealthHistory, troubledImage: string | undefined): DiagnosisFacts {
   const failing = workload.pods
     .flatMap((pod) => [...pod.initContainers, ...pod.containers])
     .find((container) => container.reason !== undefined && PULL_REASONS.test(container.reason));
   const failingImage = failing?.image ?? workload.containers.find((c) => c.name === failing?.name)?.image;
-  const image = failingImage ?? workload.containers[0]?.image;
+  const image = failingImage ?? troubledImage ?? workload.containers[0]?.image;
   if (!image) return {};
   const badTag = failingImage ? tagOf(failingImage) : undefined;
   const lastHealthy = lastHealthyImage(repositoryOf(image), badTag, history.rollout, history.application);
@@ -85,7 +85,7 @@ function workloadFacts(workload: Workload, history: HealthHistory): DiagnosisFac
     namespace: workload.namespace,
     ...(troubled ? { container: troubled.name } : {}),
     ...(troubled?.command ? { command: troubled.command } : {}),
-    ...imageFacts(workload, history),
+    ...imageFacts(workload, history, troubled?.image),
     ...(reference ? { missingObject: `${reference.kind} ${reference.name}` } : {}),
     ...(key ? { missingKey: key.key, keyOwner: `${key.kind} ${key.name}` } : {}),
     ...(claim?.storageClassName ? { storageClass: claim.storageClassName } : {}),

@@ -1,6 +1,7 @@
 import type { EvidenceItem, EvidenceKind } from '../../skills/evidence.js';
 import type { ResultOf } from '../tool-results/result-schemas.js';
 import { clipLine } from './age.js';
+import { condenseMessage } from './condense.js';
 import { eventEvidence } from './event-lines.js';
 import type { EvidenceContext } from './section.js';
 
@@ -12,8 +13,16 @@ import type { EvidenceContext } from './section.js';
  */
 export function workloadEvidence(report: ResultOf<'describe_workload'>, context: EvidenceContext): EvidenceItem[] {
   const items: EvidenceItem[] = [];
-  const push = (kind: EvidenceKind, text: string, isProblem = false) =>
-    items.push({ kind, source: context.source, text: clipLine(text), ...(isProblem ? { isProblem } : {}) });
+  const push = (kind: EvidenceKind, text: string, isProblem = false) => {
+    const statement = condenseMessage(text);
+    items.push({
+      kind,
+      source: context.source,
+      text: clipLine(text),
+      ...(isProblem ? { isProblem } : {}),
+      ...(statement !== text.replace(/\s+/g, ' ').trim() ? { statement: clipLine(statement) } : {}),
+    });
+  };
   push(
     'container_state',
     `${report.kind} ${report.namespace}/${report.name}${report.revision ? ` (revision ${report.revision})` : ''}`,

@@ -52,6 +52,10 @@ export interface ImageBehaviour {
    * realistic default naming the missing variable or file is generated.
    */
   crashLog?: string[];
+  /** How the registry reports a missing tag: containerd's `not found` (default) or `manifest unknown`. */
+  missingTag?: 'not-found' | 'manifest-unknown';
+  /** A private registry: pods that do not list this Secret in `imagePullSecrets` are refused (401). */
+  pullSecret?: string;
 }
 
 /** One Kyverno-style admission denial. */

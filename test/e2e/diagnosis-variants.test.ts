@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Answer } from '../../bot/agent/answer.js';
+import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
+import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
+import type { Store } from '../../bot/store/store.js';
+import { runScenario } from '../../evaluators/runner/run-scenario.js';
+import type { Scenario } from '../../evaluators/sandbox/scenario/scenario-schema.js';
+import { bundledScenario, openStoreAndSkills } from '../support/pipeline.js';
+
+/**
+ * Issue 14, blind spots: variants of bundled faults, run through the real sandbox, MCP servers
+ * and gateway without a model. Each variant changes only the estate (how the registry answers,
+ * what a manifest says), never the question, so what the answer says comes from the evidence.
+ */
+describe('diagnosis of fault variants', () => {
+  let store: Store;
+  let disk: SkillCatalog;
+  let closeAll: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, skills: disk, close: closeAll } = await openStoreAndSkills());
+  });
+  afterAll(async () => {
+    await closeAll();
+  });
+
+  async function answerOf(scenario: Scenario): Promise<Answer> {
+    const result = await runScenario(scenario, { store, catalog: skillCatalogPort(disk) });
+    expect(result.error).toBeUndefined();
+    return (await store.investigations.get(result.answerId ?? ''))?.answer as Answer;
+  }
+
+  async function variant(name: string, change: (scenario: Scenario) => void): Promise<Scenario> {
+    const scenario = await bundledScenario(name);
+    change(scenario);
+    return scenario;
+  }
+
+  it('a registry that says "manifest unknown" gets the missing-tag case, with the tag that last ran healthy', async () => {
+    const answer = await answerOf(
+      await variant('missing-image-tag', (scenario) => {
+        const image = scenario.images.find((candidate) => candidate.repository.endsWith('/checkout'));
+        if (image) image.missingTag = 'manifest-unknown';
+      }),
+    );
+    expect(answer.rootCause).toMatch(/manifest unknown/);
+    expect(answer.rootCause).toMatch(/1\.8\.3/);
+    expect(answer.fix?.description).toMatch(
+      /^Tag or image that does not exist: set the tag of \S+checkout back to 1\.8\.2/,
+    );
+    expect(answer.nextSteps.join(' ')).not.toMatch(/pull secret|imagePullSecrets|rate limit/i);
+  });
+
+  it('a private registry refusing the pull gets the pull-secret case, never "set the tag back"', async () => {
+    const answer = await answerOf(
+      await variant('missing-image-tag', (scenario) => {
+        const image = scenario.images.find((candidate) => candidate.repository.endsWith('/checkout'));
+        if (!image) return;
+        image.tags.push('1.8.3');
+        image.pullSecret = 'shop-registry';
+      }),
+    );
+    expect(answer.rootCause).toMatch(/401 Unauthorized/);
+    expect(answer.fix?.description).toMatch(/^Missing or wrong pull secret: .*registry\.example\.com\/shop\/checkout/);
+    expect(`${answer.fix?.description ?? ''} ${answer.nextSteps.join(' ')}`).not.toMatch(/set the tag .* back/);
+  });
+
+  it("an init container whose binary is built for another architecture: its image, not the app's, is the fix", async () => {
+    const answer = await answerOf(
+      await variant('init-container-missing-file', (scenario) => {
+        const image = scenario.images.find((candidate) => candidate.repository.endsWith('/orders-migrate'));
+        if (image) image.crashLog = ['exec /app/migrate: exec format error'];
+      }),
+    );
+    expect(answer.rootCause).toMatch(
+      /^init container migrate of Deployment shop\/orders logged: exec \/app\/migrate: exec format error/,
+    );
+    expect(answer.fix?.description).toMatch(
+      /^Binary built for another CPU architecture: build and push registry\.example\.com\/shop\/orders-migrate /,
+    );
+    // The evidence shows the init container's command and the exit code of its last run.
+    expect(answer.evidence.map((line) => line.text).join('\n')).toMatch(
+      /init container migrate is .*command \/app\/migrate --plan \/etc\/migrate\/migrate\.yaml, last run exit code 1/,
+    );
+  });
+});
