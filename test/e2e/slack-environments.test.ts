@@ -33,7 +33,7 @@ import {
   type FakeSlack,
 } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
-import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
+import { bundledScenario, combineScenarios, repositoryRoot } from '../support/pipeline.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'e2e-environments-secret';
@@ -43,9 +43,10 @@ const EU_CHANNEL = 'C0EUDEFAULTS';
 
 /**
  * Issue 14, defects 4 and 5, through the real Bolt app, BullMQ on Redis, the worker and the
- * pipeline over the sandbox (catalog runs on argocd-eu-1 and argocd-us-1; checkout is broken in
- * prod-eu only): a name in two environments is investigated, not asked back, and the other
- * environment is a button; a place the question names beats the channel's defaults.
+ * pipeline over the sandbox (catalog runs on argocd-eu-1 and argocd-us-1; checkout and orders are
+ * broken in prod-eu only): a name in two environments is investigated, not asked back, and the
+ * other environment is a button; a place the question names beats the channel's defaults; with
+ * several failures at once the worst is investigated and each other one is a button that works.
  */
 describe('Slack answers about names in several environments', () => {
   let estate: ScenarioEstate;
@@ -61,7 +62,13 @@ describe('Slack answers about names in several environments', () => {
   let eventsUrl: string;
 
   beforeAll(async () => {
-    estate = await openScenarioEstate(await bundledScenario('missing-image-tag'));
+    // Two faults at once: checkout's missing image tag and orders' failing init container, both in prod-eu.
+    estate = await openScenarioEstate(
+      combineScenarios(
+        await bundledScenario('missing-image-tag'),
+        await bundledScenario('init-container-missing-file'),
+      ),
+    );
     testDb = await createPostgresTestDatabase();
     await migrate(testDb.db);
     store = createStore(testDb.db);
@@ -144,6 +151,32 @@ describe('Slack answers about names in several environments', () => {
       .filter((message) => message['bot_id'] === FAKE_WORKSPACE.botId)
       .map((message) => (message['blocks'] ?? []) as Array<Record<string, unknown>>);
 
+  /** The choice buttons of the bot's first reply in a thread. */
+  function choiceButtons(channel: string, thread: string): Array<Record<string, unknown>> {
+    const [answerBlocks] = replyBlocks(channel, thread);
+    return (answerBlocks ?? [])
+      .filter((block) => block['type'] === 'actions')
+      .flatMap((block) => block['elements'] as Array<Record<string, unknown>>)
+      .filter((element) => String(element['action_id']).startsWith(CHOICE_ACTION_PREFIX));
+  }
+
+  /** Presses a button on the bot's first reply in a thread, as a person would. */
+  async function press(channel: string, thread: string, button: Record<string, unknown> | undefined): Promise<void> {
+    const answerTs = String(
+      slack.messages(channel, thread).find((message) => message['bot_id'] === FAKE_WORKSPACE.botId)?.['ts'],
+    );
+    const pressed = await sendSignedInteraction(
+      eventsUrl,
+      blockActionsPayload({
+        actionId: String(button?.['action_id']),
+        value: String(button?.['value']),
+        message: { ts: answerTs, thread_ts: thread },
+      }),
+      { signingSecret: SECRET },
+    );
+    expect(pressed.status).toBe(200);
+  }
+
   it(
     'investigates a name that exists in two environments instead of asking, and offers the other as a button that ' +
       'investigates it',
@@ -154,31 +187,13 @@ describe('Slack answers about names in several environments', () => {
       expect(row?.status).toBe('answered');
       expect(first.answer.usage.toolCalls).toBeGreaterThan(0);
       expect(first.answer.choices?.map((choice) => choice.label).join(' ')).toMatch(/argocd-(eu|us)-1\/catalog/);
-      const [answerBlocks] = replyBlocks(FAKE_WORKSPACE.channelId, thread);
-      const buttons = (answerBlocks ?? [])
-        .filter((block) => block['type'] === 'actions')
-        .flatMap((block) => block['elements'] as Array<Record<string, unknown>>)
-        .filter((element) => String(element['action_id']).startsWith(CHOICE_ACTION_PREFIX));
+      const buttons = choiceButtons(FAKE_WORKSPACE.channelId, thread);
       expect(buttons).toHaveLength(first.answer.choices?.length ?? -1);
       const investigated = first.answer.instances.find((instance) => instance.startsWith('argocd-'));
       const other = investigated === 'argocd-eu-1' ? 'argocd-us-1' : 'argocd-eu-1';
       expect(String(buttons[0]?.['value'])).toContain(other);
 
-      const answerTs = String(
-        slack
-          .messages(FAKE_WORKSPACE.channelId, thread)
-          .find((message) => message['bot_id'] === FAKE_WORKSPACE.botId)?.['ts'],
-      );
-      const press = await sendSignedInteraction(
-        eventsUrl,
-        blockActionsPayload({
-          actionId: String(buttons[0]?.['action_id']),
-          value: String(buttons[0]?.['value']),
-          message: { ts: answerTs, thread_ts: thread },
-        }),
-        { signingSecret: SECRET },
-      );
-      expect(press.status).toBe(200);
+      await press(FAKE_WORKSPACE.channelId, thread, buttons[0]);
       const second = await answered(FAKE_WORKSPACE.channelId, thread, first.id);
       expect(second.answer.question).toContain(other);
       expect(second.answer.instances).toContain(other);
@@ -200,4 +215,24 @@ describe('Slack answers about names in several environments', () => {
       expect(answer.confidence).not.toBe('high');
     },
   );
+
+  it('with several failures at once investigates the worst and lists each other one as a button that works', async () => {
+    const thread = await ask(FAKE_WORKSPACE.channelId, 'what is broken in prod?');
+    const first = await answered(FAKE_WORKSPACE.channelId, thread);
+    const facts = { checkout: /1\.8\.3/, orders: /init container migrate .*no such file or directory/ };
+    const investigated = (Object.keys(facts) as Array<keyof typeof facts>).find((app) =>
+      facts[app].test(first.answer.rootCause ?? ''),
+    );
+    expect(investigated).toBeDefined();
+    const other = investigated === 'checkout' ? 'orders' : 'checkout';
+    // Every other failure is listed once, as a button.
+    const buttons = choiceButtons(FAKE_WORKSPACE.channelId, thread);
+    expect(buttons).toHaveLength(first.answer.choices?.length ?? -1);
+    const button = buttons.find((candidate) => String(candidate['value']).includes(`${other} on argocd-eu-1`));
+    expect(button).toBeDefined();
+    await press(FAKE_WORKSPACE.channelId, thread, button);
+    const second = await answered(FAKE_WORKSPACE.channelId, thread, first.id);
+    expect(second.answer.question).toContain(other);
+    expect(second.answer.rootCause).toMatch(facts[other]);
+  });
 });
