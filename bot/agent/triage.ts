@@ -54,7 +54,8 @@ function rootCauseSentence(statement: string, scope: TriageScope, isDependency: 
       : clause.toLowerCase().includes(scope.where.toLowerCase())
         ? ''
         : `, in ${scope.where}`;
-  return `${clause}${where}${sincePhrase(scope.since, scope.now)}.`;
+  // The subject's revision says nothing about when a dependency broke.
+  return `${clause}${where}${isDependency ? '' : sincePhrase(scope.since, scope.now)}.`;
 }
 
 /** The evidence list: the decisive line first and whole, then the other hits and problem lines, each said once. */
@@ -132,8 +133,13 @@ export function triage(
 
   // What singles out the fix case is the cause; without a case, the skill's most telling hit.
   const caseLines = (selection?.chosen?.support ?? []).filter((hit) => hit.line.length > 0);
+  // A dependency's state explains the subject's symptom (not ready because the Service it calls is down).
+  const isAboutDependency = (hit: Pick<SkillHit, 'line' | 'source'>) => {
+    const item = itemOf(hit, evidence);
+    return item !== undefined && (scope.dependencyLines?.has(item.text) ?? false);
+  };
   const primary = [...(caseLines.length > 0 ? caseLines : hitLines)].sort(
-    (a, b) => informativeness(b) - informativeness(a),
+    (a, b) => Number(isAboutDependency(b)) - Number(isAboutDependency(a)) || informativeness(b) - informativeness(a),
   )[0];
   const runnerUp = matches[1];
   const primaryItem = primary ? itemOf(primary, evidence) : undefined;

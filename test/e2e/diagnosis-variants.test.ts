@@ -82,4 +82,31 @@ describe('diagnosis of fault variants', () => {
       /init container migrate is .*command \/app\/migrate --plan \/etc\/migrate\/migrate\.yaml, last run exit code 1/,
     );
   });
+
+  it('readiness failing because a dependency is down names the dependency, not the probe, as the cause', async () => {
+    const answer = await answerOf(
+      await variant('service-selector-mismatch', (scenario) => {
+        const image = scenario.images.find((candidate) => candidate.repository.endsWith('/storefront'));
+        if (image) image.readyNeedsCalls = true;
+        // Its readiness endpoint checks the services it calls.
+        for (const commit of scenario.git.commits) {
+          const path = 'apps/storefront/prod-eu/deployment.yaml';
+          const file = commit.files[path];
+          if (file)
+            commit.files[path] = file.replace(
+              /( +)ports: \[\{ containerPort: 3000 \}\]\n/,
+              (line, indent: string) =>
+                `${line}${indent}readinessProbe:\n${indent}  httpGet: { path: /ready, port: 3000 }\n`,
+            );
+        }
+        scenario.question = 'storefront pods in prod-eu are not ready. why?';
+      }),
+    );
+    expect(answer.rootCause).toMatch(/^Service shop\/cart\b.*, which .*storefront.* depends on/);
+    expect(answer.fix?.description ?? '').not.toMatch(/probe/i);
+    // The variant is live: storefront is not ready (without readyNeedsCalls it is 2/2 ready).
+    expect(answer.summary).toMatch(/storefront: 0\/2 ready/);
+    // The storefront's own revision says nothing about when cart broke.
+    expect(answer.rootCause).not.toMatch(/since revision/);
+  });
 });

@@ -56,6 +56,8 @@ export interface ImageBehaviour {
   missingTag?: 'not-found' | 'manifest-unknown';
   /** A private registry: pods that do not list this Secret in `imagePullSecrets` are refused (401). */
   pullSecret?: string;
+  /** The HTTP readiness endpoint checks `calls`: 503 while a called Service is missing or has no ready endpoints. */
+  readyNeedsCalls?: boolean;
 }
 
 /** One Kyverno-style admission denial. */

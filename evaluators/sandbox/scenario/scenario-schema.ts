@@ -49,6 +49,8 @@ const imageSchema = z.strictObject({
   missingTag: z.enum(['not-found', 'manifest-unknown']).optional(),
   /** A private registry: pods without this Secret in `imagePullSecrets` get 401 Unauthorized. */
   pullSecret: z.string().optional(),
+  /** The HTTP readiness endpoint checks `calls`: 503 while a called Service is down (Degraded in Argo CD). */
+  readyNeedsCalls: z.boolean().optional(),
 });
 
 const clusterSchema = z.strictObject({

@@ -15,6 +15,7 @@ import {
   qualifiedImage,
 } from './container-outcome.js';
 import { crashLoop, periodic, retries } from './timeline.js';
+import { callFailure } from './call-failure.js';
 
 interface VolumeSource {
   name: string;
@@ -247,6 +248,35 @@ function runInitContainers(
   return { isDone: !isBlocked, statuses, isTimeDependent };
 }
 
+/**
+ * An app whose readiness endpoint checks its dependencies (`readyNeedsCalls`) reports 503 while
+ * a Service it calls does not resolve or has no ready endpoints; it is ready again once they are.
+ */
+function dependentReadiness(
+  context: ControllerContext,
+  pod: KubeObject,
+  container: ContainerSpec,
+  outcome: ContainerOutcome,
+): ContainerOutcome {
+  const probe = container.readinessProbe;
+  const behaviour = findBehaviour(context.images, parseImage(container.image ?? '').repository);
+  if (outcome.kind !== 'run' || outcome.readinessFailure || !probe?.httpGet || !behaviour?.readyNeedsCalls)
+    return outcome;
+  const down = outcome.calls.find((target) => callFailure(context, pod, target) !== undefined);
+  if (!down) return outcome;
+  return {
+    ...outcome,
+    // Same key: readiness changing with a dependency is no new outcome (the container does not restart).
+    readinessFailure: {
+      kind: 'Readiness',
+      message: 'HTTP probe failed with statuscode: 503',
+      periodSeconds: probe.periodSeconds ?? 10,
+      initialDelaySeconds: probe.initialDelaySeconds ?? 0,
+      failureThreshold: probe.failureThreshold ?? 3,
+    },
+  };
+}
+
 function withStatus(pod: KubeObject, status: Record<string, unknown>): KubeObject {
   return { ...pod, status };
 }
@@ -303,7 +333,7 @@ function containerStatus(
   restartPolicy: string,
   field: 'containers' | 'initContainers' = 'containers',
 ): ContainerResult {
-  const decided = containerOutcome(context, pod, container);
+  const decided = dependentReadiness(context, pod, container, containerOutcome(context, pod, container));
   // A Job's healthy container does its work and exits 0 instead of serving forever.
   const outcome =
     decided.kind === 'run' && decided.runSeconds === undefined && restartPolicy !== 'Always'
