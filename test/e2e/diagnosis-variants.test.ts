@@ -1,32 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../bot/agent/answer.js';
-import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
-import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
-import type { Store } from '../../bot/store/store.js';
 import { runScenario } from '../../evaluators/runner/run-scenario.js';
 import type { Scenario } from '../../evaluators/sandbox/scenario/scenario-schema.js';
-import { bundledScenario, openStoreAndSkills } from '../support/pipeline.js';
+import { bundledScenario, useStoreAndSkills } from '../support/pipeline.js';
 
 /**
  * Issue 14, blind spots: variants of bundled faults, run through the real sandbox, MCP servers
  * and gateway without a model. Each variant changes only the estate (how the registry answers,
- * what a manifest says), never the question, so what the answer says comes from the evidence.
+ * what a manifest says), so what the answer says comes from the evidence.
  */
 describe('diagnosis of fault variants', () => {
-  let store: Store;
-  let disk: SkillCatalog;
-  let closeAll: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, skills: disk, close: closeAll } = await openStoreAndSkills());
-  });
-  afterAll(async () => {
-    await closeAll();
-  });
+  const suite = useStoreAndSkills();
 
   async function answerOf(scenario: Scenario): Promise<Answer> {
-    const result = await runScenario(scenario, { store, catalog: skillCatalogPort(disk) });
+    const result = await runScenario(scenario, { store: suite.store, catalog: suite.catalog });
     expect(result.error).toBeUndefined();
-    return (await store.investigations.get(result.answerId ?? ''))?.answer as Answer;
+    return (await suite.store.investigations.get(result.answerId ?? ''))?.answer as Answer;
   }
 
   async function variant(name: string, change: (scenario: Scenario) => void): Promise<Scenario> {

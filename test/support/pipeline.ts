@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { InvestigationSettings } from '../../bot/agent/investigate.js';
 import type { ModelClient, SkillCatalog as PortSkillCatalog } from '../../bot/agent/ports.js';
 import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
@@ -32,6 +33,32 @@ export async function openStoreAndSkills(): Promise<{ store: Store; skills: Skil
     async close() {
       await skills.close();
       await store.close();
+    },
+  };
+}
+
+/**
+ * PGlite and the bundled skills for one suite: opened before its tests, closed after. Read
+ * `store` and `catalog` inside tests (they throw before the suite has started).
+ */
+export function useStoreAndSkills(): { readonly store: Store; readonly catalog: PortSkillCatalog } {
+  let opened: Awaited<ReturnType<typeof openStoreAndSkills>> | undefined;
+  beforeAll(async () => {
+    opened = await openStoreAndSkills();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  const ready = () => {
+    if (!opened) throw new Error('useStoreAndSkills: read store and catalog inside a test');
+    return opened;
+  };
+  return {
+    get store() {
+      return ready().store;
+    },
+    get catalog() {
+      return skillCatalogPort(ready().skills);
     },
   };
 }
