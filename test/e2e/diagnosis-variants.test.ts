@@ -98,4 +98,21 @@ describe('diagnosis of fault variants', () => {
     // The storefront's own revision says nothing about when cart broke.
     expect(answer.rootCause).not.toMatch(/since revision/);
   });
+
+  it('policy reports across several workloads name every failing resource', async () => {
+    const answer = await answerOf(
+      await variant('kyverno-audit-report', (scenario) => {
+        // payment-gateway loses its team label, so two workloads now fail require-team-label.
+        for (const commit of scenario.git.commits) {
+          const path = 'apps/payment-gateway/prod-eu/deployment.yaml';
+          const file = commit.files[path];
+          if (file) commit.files[path] = file.replaceAll(', team: payments }', ' }');
+        }
+      }),
+    );
+    for (const resource of ['Deployment payments/fraud-check', 'Deployment payments/payment-gateway']) {
+      expect(answer.rootCause).toContain(resource);
+      expect(answer.fix?.description).toContain(resource);
+    }
+  });
 });
