@@ -36,6 +36,8 @@ export const FIX_FACTS = {
   serviceSelector: "the Service's selector",
   service: 'the Service',
   revision: 'the revision that introduced it',
+  namespaceObject: 'the Namespace the app creates',
+  missingNamespace: 'the namespace its resources go to',
   policyResources: 'the failing resources',
 } as const satisfies Record<string, string>;
 

@@ -115,4 +115,23 @@ describe('diagnosis of fault variants', () => {
       expect(answer.fix?.description).toContain(resource);
     }
   });
+
+  it('a Namespace object named differently from where the resources go gets its own case, with both names', async () => {
+    const answer = await answerOf(
+      await variant('sync-failed-namespace-typo', (scenario) => {
+        // The last commit sends the resources to billing and creates a Namespace named billing-prod.
+        const last = scenario.git.commits.at(-1);
+        if (!last) return;
+        const path = 'apps/billing/prod-eu/deployment.yaml';
+        last.files[path] = (last.files[path] ?? '').replaceAll('namespace: paymnets', 'namespace: billing');
+        last.files['apps/billing/prod-eu/namespace.yaml'] =
+          'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: billing-prod\n';
+      }),
+    );
+    expect(answer.rootCause).toMatch(/namespaces "billing" not found/);
+    expect(answer.fix?.description).toMatch(
+      /^Namespace object named differently: billing creates Namespace billing-prod but its resources go to billing/,
+    );
+    expect(answer.nextSteps.join(' ')).not.toMatch(/^Namespace that does not exist/m);
+  });
 });

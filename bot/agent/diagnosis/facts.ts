@@ -126,6 +126,27 @@ function portFacts(resource: ResultOf<'get_resource'>): DiagnosisFacts {
 }
 
 /**
+ * A sync that failed on a namespace: the namespace its failed resources go to, and the Namespace
+ * objects the app itself manages under another name (both from the app's resource lists).
+ */
+function namespaceFacts(app: Application): DiagnosisFacts {
+  const failed = [...(app.operation?.failedResources ?? []), ...app.unhealthyResources];
+  const missing = failed.find((resource) => resource.namespace && resource.kind !== 'Namespace')?.namespace;
+  const objects = [
+    ...new Set(
+      [...app.outOfSyncResources, ...app.unhealthyResources.map((resource) => `${resource.kind}/${resource.name}`)]
+        .filter((label) => label.startsWith('Namespace/'))
+        .map((label) => label.slice('Namespace/'.length))
+        .filter((name) => name !== missing),
+    ),
+  ];
+  return {
+    ...(missing ? { missingNamespace: missing } : {}),
+    ...(objects.length > 0 ? { namespaceObject: `Namespace ${objects.join(', ')}` } : {}),
+  };
+}
+
+/**
  * The resources that fail policies, each named once, the controllers people edit rather than
  * the pods they own (a pod whose owner also fails is left out).
  */
@@ -163,6 +184,7 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   if (classes.length > 0) merge({ storageClasses: classes.join(', ') });
   const failing = failingResources(firstData(sections, 'list_policy_violations'));
   if (failing.length > 0) merge({ policyResources: failing.join(', ') });
+  if (application) merge(namespaceFacts(application));
   const since = sinceOf(application);
   if (since) merge({ revision: since.revision.slice(0, 7) });
   if (entities.namespace) merge({ namespace: entities.namespace });

@@ -1,0 +1,13 @@
+import { runScenario } from './evaluators/runner/run-scenario.js';
+import { skillCatalogPort } from './bot/runtime/skill-catalog-port.js';
+import { bundledScenario, openStoreAndSkills } from './test/support/pipeline.js';
+const { store, skills, close } = await openStoreAndSkills();
+const scenario = await bundledScenario('sync-failed-namespace-typo');
+const last = scenario.git.commits.at(-1)!;
+const path = 'apps/billing/prod-eu/deployment.yaml';
+last.files[path] = (last.files[path] ?? '').replaceAll('namespace: paymnets', 'namespace: billing');
+last.files['apps/billing/prod-eu/namespace.yaml'] = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: billing-prod\n';
+const result = await runScenario(scenario, { store, catalog: skillCatalogPort(skills) });
+const answer = (await store.investigations.get(result.answerId ?? ''))?.answer as Record<string, unknown>;
+console.log(JSON.stringify({ ...answer, usage: undefined }, null, 1));
+await close();
