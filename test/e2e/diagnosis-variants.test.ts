@@ -24,20 +24,23 @@ describe('diagnosis of fault variants', () => {
     return scenario;
   }
 
-  it('a registry that says "manifest unknown" gets the missing-tag case, with the tag that last ran healthy', async () => {
-    const answer = await answerOf(
-      await variant('missing-image-tag', (scenario) => {
-        const image = scenario.images.find((candidate) => candidate.repository.endsWith('/checkout'));
-        if (image) image.missingTag = 'manifest-unknown';
-      }),
-    );
-    expect(answer.rootCause).toMatch(/manifest unknown/);
-    expect(answer.rootCause).toMatch(/1\.8\.3/);
-    expect(answer.fix?.description).toMatch(
-      /^Tag or image that does not exist: set the tag of \S+checkout back to 1\.8\.2/,
-    );
-    expect(answer.nextSteps.join(' ')).not.toMatch(/pull secret|imagePullSecrets|rate limit/i);
-  });
+  it(
+    'a registry that says "manifest unknown" gets the ' + 'missing-tag case, with the tag that last ran healthy',
+    async () => {
+      const answer = await answerOf(
+        await variant('missing-image-tag', (scenario) => {
+          const image = scenario.images.find((candidate) => candidate.repository.endsWith('/checkout'));
+          if (image) image.missingTag = 'manifest-unknown';
+        }),
+      );
+      expect(answer.rootCause).toMatch(/manifest unknown/);
+      expect(answer.rootCause).toMatch(/1\.8\.3/);
+      expect(answer.fix?.description).toMatch(
+        /^Tag or image that does not exist: set the tag of \S+checkout back to 1\.8\.2/,
+      );
+      expect(answer.nextSteps.join(' ')).not.toMatch(/pull secret|imagePullSecrets|rate limit/i);
+    },
+  );
 
   it('a private registry refusing the pull gets the pull-secret case, never "set the tag back"', async () => {
     const answer = await answerOf(
@@ -53,24 +56,27 @@ describe('diagnosis of fault variants', () => {
     expect(`${answer.fix?.description ?? ''} ${answer.nextSteps.join(' ')}`).not.toMatch(/set the tag .* back/);
   });
 
-  it("an init container whose binary is built for another architecture: its image, not the app's, is the fix", async () => {
-    const answer = await answerOf(
-      await variant('init-container-missing-file', (scenario) => {
-        const image = scenario.images.find((candidate) => candidate.repository.endsWith('/orders-migrate'));
-        if (image) image.crashLog = ['exec /app/migrate: exec format error'];
-      }),
-    );
-    expect(answer.rootCause).toMatch(
-      /^init container migrate of Deployment shop\/orders logged: exec \/app\/migrate: exec format error/,
-    );
-    expect(answer.fix?.description).toMatch(
-      /^Binary built for another CPU architecture: build and push registry\.example\.com\/shop\/orders-migrate /,
-    );
-    // The evidence shows the init container's command and the exit code of its last run.
-    expect(answer.evidence.map((line) => line.text).join('\n')).toMatch(
-      /init container migrate is .*command \/app\/migrate --plan \/etc\/migrate\/migrate\.yaml, last run exit code 1/,
-    );
-  });
+  it(
+    'an init container whose binary is built for another ' + "architecture: its image, not the app's, is the fix",
+    async () => {
+      const answer = await answerOf(
+        await variant('init-container-missing-file', (scenario) => {
+          const image = scenario.images.find((candidate) => candidate.repository.endsWith('/orders-migrate'));
+          if (image) image.crashLog = ['exec /app/migrate: exec format error'];
+        }),
+      );
+      expect(answer.rootCause).toMatch(
+        /^init container migrate of Deployment shop\/orders logged: exec \/app\/migrate: exec format error/,
+      );
+      expect(answer.fix?.description).toMatch(
+        /^Binary built for another CPU architecture: build and push registry\.example\.com\/shop\/orders-migrate /,
+      );
+      // The evidence shows the init container's command and the exit code of its last run.
+      expect(answer.evidence.map((line) => line.text).join('\n')).toMatch(
+        /init container migrate is .*command \/app\/migrate --plan \/etc\/migrate\/migrate\.yaml, last run exit code 1/,
+      );
+    },
+  );
 
   it('readiness failing because a dependency is down names the dependency, not the probe, as the cause', async () => {
     const answer = await answerOf(
@@ -116,22 +122,25 @@ describe('diagnosis of fault variants', () => {
     }
   });
 
-  it('a Namespace object named differently from where the resources go gets its own case, with both names', async () => {
-    const answer = await answerOf(
-      await variant('sync-failed-namespace-typo', (scenario) => {
-        // The last commit sends the resources to billing and creates a Namespace named billing-prod.
-        const last = scenario.git.commits.at(-1);
-        if (!last) return;
-        const path = 'apps/billing/prod-eu/deployment.yaml';
-        last.files[path] = (last.files[path] ?? '').replaceAll('namespace: paymnets', 'namespace: billing');
-        last.files['apps/billing/prod-eu/namespace.yaml'] =
-          'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: billing-prod\n';
-      }),
-    );
-    expect(answer.rootCause).toMatch(/namespaces "billing" not found/);
-    expect(answer.fix?.description).toMatch(
-      /^Namespace object named differently: billing creates Namespace billing-prod but its resources go to billing/,
-    );
-    expect(answer.nextSteps.join(' ')).not.toMatch(/^Namespace that does not exist/m);
-  });
+  it(
+    'a Namespace object named differently from where the ' + 'resources go gets its own case, with both names',
+    async () => {
+      const answer = await answerOf(
+        await variant('sync-failed-namespace-typo', (scenario) => {
+          // The last commit sends the resources to billing and creates a Namespace named billing-prod.
+          const last = scenario.git.commits.at(-1);
+          if (!last) return;
+          const path = 'apps/billing/prod-eu/deployment.yaml';
+          last.files[path] = (last.files[path] ?? '').replaceAll('namespace: paymnets', 'namespace: billing');
+          last.files['apps/billing/prod-eu/namespace.yaml'] =
+            'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: billing-prod\n';
+        }),
+      );
+      expect(answer.rootCause).toMatch(/namespaces "billing" not found/);
+      expect(answer.fix?.description).toMatch(
+        /^Namespace object named differently: billing creates Namespace billing-prod but its resources go to billing/,
+      );
+      expect(answer.nextSteps.join(' ')).not.toMatch(/^Namespace that does not exist/m);
+    },
+  );
 });

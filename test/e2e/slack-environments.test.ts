@@ -216,23 +216,26 @@ describe('Slack answers about names in several environments', () => {
     },
   );
 
-  it('with several failures at once investigates the worst and lists each other one as a button that works', async () => {
-    const thread = await ask(FAKE_WORKSPACE.channelId, 'what is broken in prod?');
-    const first = await answered(FAKE_WORKSPACE.channelId, thread);
-    const facts = { checkout: /1\.8\.3/, orders: /init container migrate .*no such file or directory/ };
-    const investigated = (Object.keys(facts) as Array<keyof typeof facts>).find((app) =>
-      facts[app].test(first.answer.rootCause ?? ''),
-    );
-    expect(investigated).toBeDefined();
-    const other = investigated === 'checkout' ? 'orders' : 'checkout';
-    // Every other failure is listed once, as a button.
-    const buttons = choiceButtons(FAKE_WORKSPACE.channelId, thread);
-    expect(buttons).toHaveLength(first.answer.choices?.length ?? -1);
-    const button = buttons.find((candidate) => String(candidate['value']).includes(`${other} on argocd-eu-1`));
-    expect(button).toBeDefined();
-    await press(FAKE_WORKSPACE.channelId, thread, button);
-    const second = await answered(FAKE_WORKSPACE.channelId, thread, first.id);
-    expect(second.answer.question).toContain(other);
-    expect(second.answer.rootCause).toMatch(facts[other]);
-  });
+  it(
+    'with several failures at once investigates the ' + 'worst and lists each other one as a button that works',
+    async () => {
+      const thread = await ask(FAKE_WORKSPACE.channelId, 'what is broken in prod?');
+      const first = await answered(FAKE_WORKSPACE.channelId, thread);
+      const facts = { checkout: /1\.8\.3/, orders: /init container migrate .*no such file or directory/ };
+      const investigated = (Object.keys(facts) as Array<keyof typeof facts>).find((app) =>
+        facts[app].test(first.answer.rootCause ?? ''),
+      );
+      expect(investigated).toBeDefined();
+      const other = investigated === 'checkout' ? 'orders' : 'checkout';
+      // Every other failure is listed once, as a button.
+      const buttons = choiceButtons(FAKE_WORKSPACE.channelId, thread);
+      expect(buttons).toHaveLength(first.answer.choices?.length ?? -1);
+      const button = buttons.find((candidate) => String(candidate['value']).includes(`${other} on argocd-eu-1`));
+      expect(button).toBeDefined();
+      await press(FAKE_WORKSPACE.channelId, thread, button);
+      const second = await answered(FAKE_WORKSPACE.channelId, thread, first.id);
+      expect(second.answer.question).toContain(other);
+      expect(second.answer.rootCause).toMatch(facts[other]);
+    },
+  );
 });

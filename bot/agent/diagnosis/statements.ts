@@ -1,4 +1,7 @@
-/** Evidence lines as statements: what a line says (a JSON log's message, an event without counts), found again from a hit. */
+/**
+ * Evidence lines as statements: what a line says (a JSON log's message, an event without counts), found again from a
+ * hit.
+ */
 import { z } from 'zod';
 import type { EvidenceBundle } from '../../skills/evidence.js';
 
