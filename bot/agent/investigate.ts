@@ -22,6 +22,7 @@ import { ToolCaller } from './tool-caller.js';
 import { triage } from './triage.js';
 import { attribute, attributionOf } from './attribution/attribute.js';
 import { subjectOf } from './attribution/subject.js';
+import { attributeSections, attributeToolResult } from './attribution/prompt-attribution.js';
 import { factsOf, sinceOf, type Since } from './diagnosis/facts.js';
 import { subjectWords } from './diagnosis/subject-words.js';
 import type { GatheredSection } from './evidence/section.js';
@@ -174,10 +175,8 @@ export async function investigate(
   });
   stopIfCancelled();
   const subject = subjectOf(entities, gathered.sections);
-  const { relevant: evidence, neighbours } = attribute(
-    evidenceFromSections(gathered.sections, deps.clock.now()),
-    subject,
-  );
+  const now = deps.clock.now();
+  const { relevant: evidence, neighbours } = attribute(evidenceFromSections(gathered.sections, now), subject);
 
   const matches = deps.catalog.match(evidence);
   progress(
@@ -209,7 +208,8 @@ export async function investigate(
       const fence = createUntrustedFence();
       const context =
         `What the question resolved to: ${describeEntities(entities)}.\n\nEvidence gathered (tool ` +
-        `results):\n${renderSections(gathered.sections, settings.maxContextChars, fence.wrap)}`;
+        `results, namespace-wide lines sorted by ownership):\n` +
+        renderSections(attributeSections(gathered.sections, subject, now), settings.maxContextChars, fence.wrap);
       const readOnlyTools = toolList.filter((tool) => tool.isReadOnly);
       const isNaive = settings.contextStrategy === 'naive';
       const result = await reason({
@@ -221,7 +221,8 @@ export async function investigate(
         tools: readOnlyTools,
         catalog: deps.catalog,
         model: deps.model,
-        callTool: (name, args) => tools.call(name, args),
+        callTool: async (name, args) =>
+          attributeToolResult(name, args, await tools.call(name, args), subject, deps.clock.now()),
         settings: isNaive ? { ...settings.reason, coreTools: readOnlyTools.map((tool) => tool.name) } : settings.reason,
         onProgress: progress,
         ...(deps.signal ? { signal: deps.signal } : {}),

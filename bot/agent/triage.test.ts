@@ -59,14 +59,14 @@ describe('root-cause statements', () => {
         'Pod/checkout-4jxrkhn4qv-94fb8: Failed to pull image "registry.example.com/shop/checkout:1.8.3": not found',
       ),
     ).toBe(true);
-    const { asStatement } = await import('./triage.js');
+    const { asStatement } = await import('./diagnosis/statements.js');
     expect(asStatement('reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)')).toBe(
       'reporting last terminated OOMKilled (exit 137) 5m ago, 39 restarts (memory limit 512Mi)',
     );
   });
 
   it('says who logged a log line, and reduces a JSON log line to its level, message and error', async () => {
-    const { asStatement, logMessage } = await import('./triage.js');
+    const { asStatement, logMessage } = await import('./diagnosis/statements.js');
     const json =
       '{"level":"fatal","ts":"2026-11-24T04:00:00Z","msg":"config: required key PAYMENTS_DB_URL missing ' +
       'value","error":"envconfig.Process: PAYMENTS_DB_URL"}';

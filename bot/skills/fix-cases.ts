@@ -20,9 +20,11 @@ export const FIX_FACTS = {
   workload: 'the workload',
   namespace: 'the namespace',
   container: 'the container',
+  command: "the container's command",
   image: 'the image',
   badTag: 'the tag that fails',
   healthyTag: 'the last tag that ran healthy',
+  healthyRevision: 'the revision that last ran healthy',
   missingObject: 'the missing object',
   missingKey: 'the missing key',
   keyOwner: 'the ConfigMap or Secret that lacks the key',
@@ -34,6 +36,8 @@ export const FIX_FACTS = {
   serviceSelector: "the Service's selector",
   service: 'the Service',
   revision: 'the revision that introduced it',
+  namespaceObject: 'the Namespace the app creates',
+  missingNamespace: 'the namespace its resources go to',
   policyResources: 'the failing resources',
 } as const satisfies Record<string, string>;
 

@@ -46,6 +46,10 @@ export interface ContainerShape {
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
   readinessProbe?: unknown;
   livenessProbe?: unknown;
+  command?: string[];
+  args?: string[];
+  /** `Always` on an init container makes it a native sidecar. */
+  restartPolicy?: string;
 }
 
 export interface VolumeShape {

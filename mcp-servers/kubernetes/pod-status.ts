@@ -22,6 +22,10 @@ export interface ContainerSummary {
   lastFinishedAt?: string;
   /** The container's memory limit as written in the spec (`512Mi`). */
   memoryLimit?: string;
+  /** Command and arguments from the spec, joined (`/scripts/wait-for-db.sh --timeout 30`). */
+  command?: string;
+  /** An init container that keeps running beside the app (restartPolicy Always). */
+  isSidecar?: boolean;
 }
 
 /** One pod, reduced to what explains its health; `owners`/`argocdApp` once resolved. */
@@ -40,6 +44,8 @@ export interface PodSummary extends Ownership {
   /** Why it is unhealthy, most telling first (scheduling, image pull, crash, readiness). */
   problems: string[];
   containers: ContainerSummary[];
+  /** Init containers (and native sidecars), in the order they run. */
+  initContainers: ContainerSummary[];
 }
 
 function describeState(state: ContainerStateShape | undefined): string {
@@ -85,6 +91,17 @@ function facts(
     ...(last?.reason ? { lastTerminationReason: last.reason } : {}),
     ...(last?.exitCode === undefined ? {} : { lastExitCode: last.exitCode }),
     ...(last?.finishedAt ? { lastFinishedAt: last.finishedAt } : {}),
+  };
+}
+
+/** What the spec says about a container beyond its status: command and arguments, sidecar or not. */
+function specFacts(pod: PodShape, name: string, isInit: boolean): Pick<ContainerSummary, 'command' | 'isSidecar'> {
+  const list = isInit ? pod.spec?.initContainers : pod.spec?.containers;
+  const spec = list?.find((candidate) => candidate.name === name);
+  const command = [...(spec?.command ?? []), ...(spec?.args ?? [])].join(' ');
+  return {
+    ...(command ? { command } : {}),
+    ...(isInit && spec?.restartPolicy === 'Always' ? { isSidecar: true } : {}),
   };
 }
 
@@ -156,8 +173,9 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
     problems: [...new Set(problems)],
     containers: containers.map((container) => {
       const memoryLimit = memoryLimitOf(pod, container.name);
-      return memoryLimit ? { ...container, memoryLimit } : container;
+      return { ...container, ...(memoryLimit ? { memoryLimit } : {}), ...specFacts(pod, container.name, false) };
     }),
+    initContainers: initContainers.map((container) => ({ ...container, ...specFacts(pod, container.name, true) })),
   };
 }
 
@@ -193,6 +211,8 @@ export const containerSummarySchema = z.object({
   lastExitCode: z.number().int().optional(),
   lastFinishedAt: z.string().optional(),
   memoryLimit: z.string().optional(),
+  command: z.string().optional().describe('Command and arguments from the spec.'),
+  isSidecar: z.boolean().optional().describe('An init container that keeps running (restartPolicy Always).'),
 });
 
 /** Output schema of one pod summary, ownership included. */
@@ -209,6 +229,7 @@ export const podSummarySchema = z.object({
   isHealthy: z.boolean(),
   problems: z.array(z.string()),
   containers: z.array(containerSummarySchema),
+  initContainers: z.array(containerSummarySchema).describe('Init containers and native sidecars, in run order.'),
   ...ownershipFields,
 });
 

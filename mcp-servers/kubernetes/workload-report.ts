@@ -34,7 +34,7 @@ export interface WorkloadReport extends Ownership {
   /** Referenced PVCs that exist but are not Bound (pods using them cannot start). */
   unboundClaims: Array<{ name: string; phase: string; storageClassName?: string }>;
   /** Last log lines of crashing containers (previous run when it restarted). */
-  crashLogs: Array<{ pod: string; container: string; previous: boolean; lines: string[] }>;
+  crashLogs: Array<{ pod: string; container: string; previous: boolean; isInit?: boolean; lines: string[] }>;
 }
 
 /** Pods that belong to a workload (selector for controllers, job-name for CronJob jobs). */
@@ -141,7 +141,10 @@ async function crashLogsOf(
 ): Promise<WorkloadReport['crashLogs']> {
   const crashing = pods
     .flatMap((pod) =>
-      pod.containers
+      [
+        ...pod.initContainers.map((container) => ({ ...container, isInit: true })),
+        ...pod.containers.map((container) => ({ ...container, isInit: false })),
+      ]
         .filter(
           (container) =>
             container.restarts > 0 ||
@@ -163,7 +166,8 @@ async function crashLogsOf(
           limitBytes: 4_000,
         });
         const lines = condenseLog(text, { maxLineChars: 240 }).lines.slice(-tailLines);
-        return lines.length > 0 ? { pod, container: container.name, previous, lines } : undefined;
+        const init = container.isInit ? { isInit: true } : {};
+        return lines.length > 0 ? { pod, container: container.name, previous, ...init, lines } : undefined;
       } catch {
         // No previous container or logs unavailable: the rest of the report still stands.
         return undefined;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { InvestigationSettings } from '../../bot/agent/investigate.js';
 import type { ModelClient, SkillCatalog as PortSkillCatalog } from '../../bot/agent/ports.js';
 import type { SkillCatalog } from '../../bot/skills/catalog-types.js';
@@ -32,6 +33,32 @@ export async function openStoreAndSkills(): Promise<{ store: Store; skills: Skil
     async close() {
       await skills.close();
       await store.close();
+    },
+  };
+}
+
+/**
+ * PGlite and the bundled skills for one suite: opened before its tests, closed after. Read
+ * `store` and `catalog` inside tests (they throw before the suite has started).
+ */
+export function useStoreAndSkills(): { readonly store: Store; readonly catalog: PortSkillCatalog } {
+  let opened: Awaited<ReturnType<typeof openStoreAndSkills>> | undefined;
+  beforeAll(async () => {
+    opened = await openStoreAndSkills();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  const ready = () => {
+    if (!opened) throw new Error('useStoreAndSkills: read store and catalog inside a test');
+    return opened;
+  };
+  return {
+    get store() {
+      return ready().store;
+    },
+    get catalog() {
+      return skillCatalogPort(ready().skills);
     },
   };
 }
@@ -75,4 +102,34 @@ export async function startPipeline(
       await estate.close();
     },
   };
+}
+
+/**
+ * One estate holding the faults of several scenarios (several failures at once): the first
+ * scenario, plus each other's apps, images, namespaces and commits that the first lacks (their
+ * shared base estate is there once). The first scenario's question and expectations stay.
+ */
+export function combineScenarios(first: Scenario, ...others: Scenario[]): Scenario {
+  const combined = structuredClone(first);
+  for (const other of others) {
+    for (const instance of other.argocd) {
+      const target = combined.argocd.find((candidate) => candidate.name === instance.name);
+      if (!target) combined.argocd.push(structuredClone(instance));
+      else
+        for (const app of instance.apps)
+          if (!target.apps.some((candidate) => candidate.name === app.name)) target.apps.push(structuredClone(app));
+    }
+    for (const cluster of other.clusters) {
+      const target = combined.clusters.find((candidate) => candidate.name === cluster.name);
+      if (!target) combined.clusters.push(structuredClone(cluster));
+      else target.namespaces = [...new Set([...target.namespaces, ...cluster.namespaces])];
+    }
+    for (const image of other.images)
+      if (!combined.images.some((candidate) => candidate.repository === image.repository))
+        combined.images.push(structuredClone(image));
+    const known = new Set(combined.git.commits.map((commit) => `${commit.message}\0${commit.date}`));
+    for (const commit of other.git.commits)
+      if (!known.has(`${commit.message}\0${commit.date}`)) combined.git.commits.push(structuredClone(commit));
+  }
+  return combined;
 }

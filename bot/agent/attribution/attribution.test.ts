@@ -5,6 +5,7 @@ import type { GatheredSection } from '../evidence/section.js';
 import { readToolResult } from '../tool-results/read-result.js';
 import type { ReadTool } from '../tool-results/result-schemas.js';
 import { attribute, attributionOf } from './attribute.js';
+import { attributeSections, attributeToolResult } from './prompt-attribution.js';
 import { subjectOf } from './subject.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -143,5 +144,35 @@ describe('attribution through ownership', () => {
     const evidence = evidenceFromSections([namespaceEvents], NOW);
     expect(subjectOf(entities({ namespace: 'shop' }), [namespaceEvents])).toBeUndefined();
     expect(attribute(evidence, undefined).relevant).toHaveLength(evidence.length);
+  });
+
+  it('gives the model the same attribution: namespace-wide lines sorted by ownership, neighbours marked', () => {
+    const subject = subjectOf(entities({ workload: checkout }), [workload, namespaceEvents]);
+    const [described, events] = attributeSections([workload, namespaceEvents], subject, NOW);
+    // A section about one object keeps the server's text; a namespace-wide one is regrouped.
+    expect(described?.text).toBe(workload.text);
+    const text = events?.text ?? '';
+    const neighbourStart = text.indexOf('Not related by ownership');
+    expect(neighbourStart).toBeGreaterThan(0);
+    expect(text.slice(0, neighbourStart)).toContain('Pod/checkout-7d9f-x1 (? ago): Back-off pulling image');
+    expect(text.slice(0, neighbourStart)).toContain('ConfigMap/checkout-flags');
+    expect(text.slice(neighbourStart)).toContain('failed to get cpu utilization');
+    expect(text.slice(neighbourStart)).toContain('checkout-worker-5c-aa');
+    expect(text.slice(neighbourStart)).not.toContain('checkout-7d9f-x1');
+    // A tool the model calls itself comes back attributed the same way; without a subject, as it was.
+    const raw = { text: 'server text', structured: { groups: [] }, isError: false };
+    const called = attributeToolResult(
+      'list_events',
+      { namespace: 'shop' },
+      { ...raw, structured: { groups: [event({ kind: 'HorizontalPodAutoscaler', name: 'search' }, 'no metrics')] } },
+      subject,
+      NOW,
+    );
+    expect(called.text).toMatch(/^Not related by ownership[^\n]*\n- x3 Warning BackOff HorizontalPodAutoscaler\/search/);
+    expect(attributeToolResult('list_events', {}, raw, undefined, NOW)).toBe(raw);
+    expect(
+      attributeToolResult('list_events', {}, { text: 'odd', structured: { nope: 1 }, isError: false }, subject, NOW)
+        .text,
+    ).toBe('odd');
   });
 });

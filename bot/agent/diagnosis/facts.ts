@@ -3,6 +3,10 @@ import type { Entities } from '../entities.js';
 import type { GatheredSection } from '../evidence/section.js';
 import type { InstanceAnswer } from '../tool-results/read-result.js';
 import type { ReadTool, ResultOf } from '../tool-results/result-schemas.js';
+import { isInitInTrouble } from '../evidence/workload.js';
+import { lastHealthyImage, repositoryOf, tagOf } from './last-healthy.js';
+
+export { tagOf } from './last-healthy.js';
 
 /** The concrete names and values a fix can be written with, each from structured tool data. */
 export type DiagnosisFacts = Partial<Record<FixFact, string>>;
@@ -37,52 +41,51 @@ function firstData<T extends ReadTool>(sections: readonly GatheredSection[], too
   );
 }
 
-/** The tag of an image reference (`registry/app:1.8.3` → `1.8.3`); none for digests. */
-export function tagOf(image: string | undefined): string | undefined {
-  if (!image || image.includes('@')) return undefined;
-  const last = image.split('/').pop() ?? '';
-  const colon = last.lastIndexOf(':');
-  return colon > 0 ? last.slice(colon + 1) : undefined;
-}
-
-/** The image's repository without the tag. */
-function repositoryOf(image: string): string {
-  const tag = tagOf(image);
-  return tag ? image.slice(0, image.length - tag.length - 1) : image;
-}
-
-function imageFacts(workload: Workload): DiagnosisFacts {
+/** The failing image, its bad tag, and the tag that last ran healthy (the workload's revisions, else healthy pods). */
+function imageFacts(workload: Workload, history: HealthHistory, troubledImage: string | undefined): DiagnosisFacts {
   const failing = workload.pods
-    .flatMap((pod) => pod.containers)
+    .flatMap((pod) => [...pod.initContainers, ...pod.containers])
     .find((container) => container.reason !== undefined && PULL_REASONS.test(container.reason));
   const failingImage = failing?.image ?? workload.containers.find((c) => c.name === failing?.name)?.image;
-  const image = failingImage ?? workload.containers[0]?.image;
+  const image = failingImage ?? troubledImage ?? workload.containers[0]?.image;
   if (!image) return {};
   const badTag = failingImage ? tagOf(failingImage) : undefined;
-  const healthy = workload.pods
+  const lastHealthy = lastHealthyImage(repositoryOf(image), badTag, history.rollout, history.application);
+  const healthyPodImage = workload.pods
     .filter((pod) => pod.isHealthy)
     .flatMap((pod) => pod.containers)
     .map((container) => container.image)
     .find((candidate) => candidate && repositoryOf(candidate) === repositoryOf(image) && tagOf(candidate) !== badTag);
-  const healthyTag = tagOf(healthy);
+  const healthyTag = lastHealthy?.tag ?? tagOf(healthyPodImage);
   return {
     image: repositoryOf(image),
     ...(badTag ? { badTag } : {}),
     ...(healthyTag ? { healthyTag } : {}),
+    ...(lastHealthy?.revision ? { healthyRevision: lastHealthy.revision.slice(0, 7) } : {}),
     ...(failing ? { container: failing.name } : {}),
   };
 }
 
-function workloadFacts(workload: Workload): DiagnosisFacts {
+/** What tells which image last ran healthy: the workload's revisions and the Argo CD app's sync history. */
+interface HealthHistory {
+  rollout?: ResultOf<'get_rollout_history'>;
+  application?: Application;
+}
+
+function workloadFacts(workload: Workload, history: HealthHistory): DiagnosisFacts {
   const [reference] = workload.missingReferences;
   const [key] = workload.missingKeys;
   const [claim] = workload.unboundClaims;
-  const troubled = workload.pods.flatMap((pod) => pod.containers).find((container) => container.state !== 'running');
+  // An init container that holds the pod back is the one in trouble, not the app containers waiting for it.
+  const troubledInit = workload.pods.flatMap((pod) => pod.initContainers).find(isInitInTrouble);
+  const troubled =
+    troubledInit ?? workload.pods.flatMap((pod) => pod.containers).find((container) => container.state !== 'running');
   return {
     workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
     namespace: workload.namespace,
     ...(troubled ? { container: troubled.name } : {}),
-    ...imageFacts(workload),
+    ...(troubled?.command ? { command: troubled.command } : {}),
+    ...imageFacts(workload, history, troubled?.image),
     ...(reference ? { missingObject: `${reference.kind} ${reference.name}` } : {}),
     ...(key ? { missingKey: key.key, keyOwner: `${key.kind} ${key.name}` } : {}),
     ...(claim?.storageClassName ? { storageClass: claim.storageClassName } : {}),
@@ -123,6 +126,27 @@ function portFacts(resource: ResultOf<'get_resource'>): DiagnosisFacts {
 }
 
 /**
+ * A sync that failed on a namespace: the namespace its failed resources go to, and the Namespace
+ * objects the app itself manages under another name (both from the app's resource lists).
+ */
+function namespaceFacts(app: Application): DiagnosisFacts {
+  const failed = [...(app.operation?.failedResources ?? []), ...app.unhealthyResources];
+  const missing = failed.find((resource) => resource.namespace && resource.kind !== 'Namespace')?.namespace;
+  const objects = [
+    ...new Set(
+      [...app.outOfSyncResources, ...app.unhealthyResources.map((resource) => `${resource.kind}/${resource.name}`)]
+        .filter((label) => label.startsWith('Namespace/'))
+        .map((label) => label.slice('Namespace/'.length))
+        .filter((name) => name !== missing),
+    ),
+  ];
+  return {
+    ...(missing ? { missingNamespace: missing } : {}),
+    ...(objects.length > 0 ? { namespaceObject: `Namespace ${objects.join(', ')}` } : {}),
+  };
+}
+
+/**
  * The resources that fail policies, each named once, the controllers people edit rather than
  * the pods they own (a pod whose owner also fails is left out).
  */
@@ -145,7 +169,10 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
     for (const [name, value] of Object.entries(more) as Array<[FixFact, string]>) facts[name] ??= value;
   };
   if (entities.app) merge({ app: entities.app.name });
-  for (const workload of firstData(sections, 'describe_workload')) merge(workloadFacts(workload));
+  const application = firstData(sections, 'get_application').find((app) => app.name === entities.app?.name);
+  const [rollout] = firstData(sections, 'get_rollout_history');
+  const history: HealthHistory = { ...(rollout ? { rollout } : {}), ...(application ? { application } : {}) };
+  for (const workload of firstData(sections, 'describe_workload')) merge(workloadFacts(workload, history));
   // Without an Argo CD app, the workload's own manifests are where the change goes.
   const [described] = firstData(sections, 'describe_workload');
   if (described) merge({ app: described.name });
@@ -157,7 +184,8 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   if (classes.length > 0) merge({ storageClasses: classes.join(', ') });
   const failing = failingResources(firstData(sections, 'list_policy_violations'));
   if (failing.length > 0) merge({ policyResources: failing.join(', ') });
-  const since = sinceOf(firstData(sections, 'get_application').find((app) => app.name === entities.app?.name));
+  if (application) merge(namespaceFacts(application));
+  const since = sinceOf(application);
   if (since) merge({ revision: since.revision.slice(0, 7) });
   if (entities.namespace) merge({ namespace: entities.namespace });
   return facts;

@@ -28,6 +28,13 @@ const containerSummary = z.object({
   state: z.string(),
   lastTermination: z.string().optional(),
   message: z.string().optional(),
+  exitCode: z.number().optional(),
+  lastTerminationReason: z.string().optional(),
+  lastExitCode: z.number().optional(),
+  /** Command and arguments from the spec. */
+  command: z.string().optional(),
+  /** An init container that keeps running beside the app. */
+  isSidecar: z.boolean().optional(),
 });
 
 /** One pod of a workload, reduced to what explains its health. */
@@ -41,6 +48,8 @@ export const podSummaryShape = z.object({
   isHealthy: z.boolean(),
   problems: z.array(z.string()).default([]),
   containers: z.array(containerSummary).default([]),
+  /** Init containers and native sidecars, in the order they run. */
+  initContainers: z.array(containerSummary).default([]),
   owners: ownersShape,
   argocdApp: z.string().optional(),
 });
@@ -77,6 +86,7 @@ export const describeWorkloadResult = z.object({
         pod: z.string(),
         container: z.string(),
         previous: z.boolean().optional(),
+        isInit: z.boolean().optional(),
         lines: z.array(z.string()),
       }),
     )
@@ -186,6 +196,8 @@ export const getRolloutHistoryResult = z.object({
       revision: z.number(),
       images: z.array(z.string()).default([]),
       createdAt: z.string().optional(),
+      /** Ready pods of this revision now (a ReplicaSet that still serves ran healthy). */
+      readyReplicas: z.number().optional(),
       isCurrent: z.boolean(),
       changes: z.array(z.string()).default([]),
     }),

@@ -52,6 +52,12 @@ export interface ImageBehaviour {
    * realistic default naming the missing variable or file is generated.
    */
   crashLog?: string[];
+  /** How the registry reports a missing tag: containerd's `not found` (default) or `manifest unknown`. */
+  missingTag?: 'not-found' | 'manifest-unknown';
+  /** A private registry: pods that do not list this Secret in `imagePullSecrets` are refused (401). */
+  pullSecret?: string;
+  /** The HTTP readiness endpoint checks `calls`: 503 while a called Service is missing or has no ready endpoints. */
+  readyNeedsCalls?: boolean;
 }
 
 /** One Kyverno-style admission denial. */

@@ -45,6 +45,12 @@ const imageSchema = z.strictObject({
   startupLog: z.array(z.string()).optional(),
   calls: z.array(z.string()).optional(),
   crashLog: z.array(z.string()).optional(),
+  /** How the registry reports a missing tag: containerd's `not found` (default) or `manifest unknown`. */
+  missingTag: z.enum(['not-found', 'manifest-unknown']).optional(),
+  /** A private registry: pods without this Secret in `imagePullSecrets` get 401 Unauthorized. */
+  pullSecret: z.string().optional(),
+  /** The HTTP readiness endpoint checks `calls`: 503 while a called Service is down (Degraded in Argo CD). */
+  readyNeedsCalls: z.boolean().optional(),
 });
 
 const clusterSchema = z.strictObject({

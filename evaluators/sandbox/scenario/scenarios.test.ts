@@ -34,13 +34,16 @@ async function gatherEvidence(sandbox: RunningSandbox, scenario: Scenario): Prom
   ];
   parts.push(JSON.stringify(objects));
   for (const pod of cluster.list('v1', 'Pod', namespace)) {
-    for (const previous of [false, true]) {
-      try {
-        parts.push(cluster.podLogs(namespace, pod.metadata.name, { previous }));
-      } catch {
-        // no previous container
+    // Every container's logs, init containers' too (`kubectl logs -c <init>`).
+    const spec = pod.spec as { initContainers?: Array<{ name: string }> } | undefined;
+    for (const container of [undefined, ...(spec?.initContainers ?? []).map((init) => init.name)])
+      for (const previous of [false, true]) {
+        try {
+          parts.push(cluster.podLogs(namespace, pod.metadata.name, { previous, ...(container ? { container } : {}) }));
+        } catch {
+          // no previous container
+        }
       }
-    }
   }
   const [head] = await sandbox.repo.log();
   parts.push(head?.message ?? '');

@@ -53,7 +53,8 @@ export function formatWorkloadReport(report: WorkloadReport, now: Date, maxPods:
     lines.push('warning events: none');
   }
   for (const log of report.crashLogs) {
-    lines.push(`last log lines of ${log.pod}/${log.container}${log.previous ? ' (previous run)' : ''}:`);
+    const what = `${log.isInit ? 'init container ' : ''}${log.pod}/${log.container}`;
+    lines.push(`last log lines of ${what}${log.previous ? ' (previous run)' : ''}:`);
     for (const line of log.lines) lines.push(`  | ${line}`);
   }
   return fitLines(lines, undefined, 'call list_events or get_pod_logs for detail');
@@ -123,7 +124,13 @@ export const workloadReportSchema = z.object({
   ),
   unboundClaims: z.array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() })),
   crashLogs: z.array(
-    z.object({ pod: z.string(), container: z.string(), previous: z.boolean(), lines: z.array(z.string()) }),
+    z.object({
+      pod: z.string(),
+      container: z.string(),
+      previous: z.boolean(),
+      isInit: z.boolean().optional().describe('The logs are of an init container.'),
+      lines: z.array(z.string()),
+    }),
   ),
 });
 

@@ -6,6 +6,7 @@ import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool, type KubernetesDeps } from '../deps.js';
 import type { WorkloadShape } from '../kube-shapes.js';
 import { templateImages } from '../rollout-state.js';
+import { podSpecChanges } from '../template-diff.js';
 import { namespaceSchema, objectNameSchema, resolveWorkload } from '../workload-lookup.js';
 
 const type = (kind: string): ResourceType => findWellKnownType(kind) as ResourceType; // well-known kinds only
@@ -56,7 +57,7 @@ export async function rolloutRevisions(
   workload: WorkloadShape,
   namespace: string,
 ): Promise<RolloutRevision[]> {
-  const revisions: Array<Omit<RolloutRevision, 'changes'> & { env: string[] }> = [];
+  const revisions: Array<Omit<RolloutRevision, 'changes'> & { env: string[]; podSpec: unknown }> = [];
   if (workload.kind === 'Deployment') {
     const current = workload.metadata.annotations?.['deployment.kubernetes.io/revision'];
     const sets = ((await deps.kube.list(type('ReplicaSet'), { namespace })) as WorkloadShape[]).filter((set) =>
@@ -76,6 +77,7 @@ export async function rolloutRevisions(
         containerImages: containerImagesOf(set.spec),
         isCurrent: String(revision) === current,
         env: envNames(set.spec),
+        podSpec: set.spec?.template?.spec,
       });
     }
   } else {
@@ -94,11 +96,12 @@ export async function rolloutRevisions(
           : {}),
         isCurrent: controllerRevision.metadata.name === workload.status?.updateRevision,
         env: envNames(data?.spec),
+        podSpec: data?.spec?.template?.spec,
       });
     }
   }
   revisions.sort((left, right) => right.revision - left.revision);
-  return revisions.map(({ env, ...revision }, index) => {
+  return revisions.map(({ env, podSpec, ...revision }, index) => {
     const older = revisions[index + 1];
     const changes: string[] = [];
     if (older) {
@@ -108,11 +111,17 @@ export async function rolloutRevisions(
       const removed = older.env.filter((name) => !env.includes(name));
       if (added.length) changes.push(`env added: ${added.join(', ')}`);
       if (removed.length) changes.push(`env removed: ${removed.join(', ')}`);
-      if (changes.length === 0)
-        changes.push('pod template changed (no image or env-name change; config, probes, resources or annotations)');
+      // Every other field that changed, with its old and new value; images and env names are said above.
+      changes.push(...podSpecChanges(older.podSpec, podSpec, isSaidAbove));
+      if (changes.length === 0) changes.push('pod template changed (labels or annotations only)');
     }
     return { ...revision, changes };
   });
+}
+
+/** Paths the images and env-name lines already report: container images, env entries added or removed. */
+function isSaidAbove(path: string): boolean {
+  return /^(init)?[cC]ontainers\[[^\]]+\]\.image$/.test(path) || /\.env(From)?\[[^\]]+\]$/.test(path);
 }
 
 function appOf(workload: WorkloadShape): { argocdApp?: string } {

@@ -113,11 +113,22 @@ export function decideOutcome(input: OutcomeInput): ContainerOutcome {
   const { container, behaviour } = input;
   const image = container.image ?? '';
   const ref = parseImage(image);
+  const full = qualifiedImage(ref.repository, ref.tag);
+  const pullSecrets = (input.pod.spec as { imagePullSecrets?: Array<{ name?: string }> } | undefined)?.imagePullSecrets;
+  if (behaviour?.pullSecret && !(pullSecrets ?? []).some((secret) => secret.name === behaviour.pullSecret)) {
+    const host = full.split('/')[0] ?? '';
+    const scope = encodeURIComponent(`repository:${ref.repository.slice(host.length + 1)}:pull`);
+    const pullError =
+      `rpc error: code = Unknown desc = failed to pull and unpack image "${full}": failed to resolve reference ` +
+      `"${full}": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to ` +
+      `https://${host}/token?scope=${scope}&service=${host}: 401 Unauthorized`;
+    return { kind: 'image-missing', key: `image-auth|${image}`, image, pullError };
+  }
   if (behaviour && !ref.digest && !behaviour.tags.includes(ref.tag)) {
-    const full = qualifiedImage(ref.repository, ref.tag);
+    const why = behaviour.missingTag === 'manifest-unknown' ? 'manifest unknown: manifest unknown' : 'not found';
     const pullError =
       `rpc error: code = NotFound desc = failed to pull and unpack image "${full}": failed to resolve reference ` +
-      `"${full}": ${full}: not found`;
+      `"${full}": ${full}: ${why}`;
     return { kind: 'image-missing', key: `image|${image}`, image, pullError };
   }
   const env = resolveEnv(input);

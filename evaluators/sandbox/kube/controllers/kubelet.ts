@@ -15,6 +15,7 @@ import {
   qualifiedImage,
 } from './container-outcome.js';
 import { crashLoop, periodic, retries } from './timeline.js';
+import { callFailure } from './call-failure.js';
 
 interface VolumeSource {
   name: string;
@@ -145,6 +146,26 @@ export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: 
   }
 
   const podIp = typeof status.podIP === 'string' ? status.podIP : allocatePodIp(context, pod);
+  const init = runInitContainers(context, pod, spec.initContainers ?? [], status, podIp);
+  if (init.isTimeDependent) context.memory.timeDependentNamespaces.add(namespace);
+  if (!init.isDone) {
+    // The app containers wait until every init container has completed.
+    const statuses = containers.map((c) => waitingStatus(c, 'PodInitializing'));
+    return withStatus(
+      pod,
+      buildPodStatus(pod, {
+        phase: 'Pending',
+        statuses,
+        initStatuses: init.statuses,
+        isInitialized: false,
+        isReady: false,
+        allStarted: false,
+        scheduledMs,
+        nodeIp,
+        podIp,
+      }),
+    );
+  }
   let isTimeDependent = false;
   const results: ContainerResult[] = [];
   for (const container of containers) {
@@ -173,6 +194,8 @@ export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: 
     buildPodStatus(pod, {
       phase,
       statuses: results.map((r) => r.status),
+      initStatuses: init.statuses,
+      isInitialized: true,
       isReady,
       allStarted,
       scheduledMs,
@@ -180,6 +203,78 @@ export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: 
       podIp,
     }),
   );
+}
+
+/**
+ * Init containers run one after another before the app containers, each to completion: a
+ * healthy one exits 0 (Completed) and the next starts; one that fails is restarted with back-off
+ * (Init:CrashLoopBackOff), and those after it wait (PodInitializing).
+ */
+function runInitContainers(
+  context: ControllerContext,
+  pod: KubeObject,
+  initContainers: readonly ContainerSpec[],
+  status: Record<string, unknown>,
+  podIp: string,
+): { isDone: boolean; statuses: Array<Record<string, unknown>>; isTimeDependent: boolean } {
+  const previous = new Map(
+    ((status.initContainerStatuses as Array<Record<string, unknown>> | undefined) ?? []).map((s) => [
+      String(s.name),
+      s,
+    ]),
+  );
+  const statuses: Array<Record<string, unknown>> = [];
+  let isTimeDependent = false;
+  let isBlocked = false;
+  for (const container of initContainers) {
+    if (isBlocked) {
+      statuses.push(waitingStatus(container, 'PodInitializing'));
+      continue;
+    }
+    const result = containerStatus(
+      context,
+      pod,
+      container,
+      previous.get(container.name),
+      podIp,
+      'OnFailure',
+      'initContainers',
+    );
+    isTimeDependent ||= result.isTimeDependent;
+    statuses.push({ ...result.status, ready: result.isTerminal });
+    const exitCode = (result.status.state as { terminated?: { exitCode?: number } }).terminated?.exitCode;
+    if (!result.isTerminal || exitCode !== 0) isBlocked = true;
+  }
+  return { isDone: !isBlocked, statuses, isTimeDependent };
+}
+
+/**
+ * An app whose readiness endpoint checks its dependencies (`readyNeedsCalls`) reports 503 while
+ * a Service it calls does not resolve or has no ready endpoints; it is ready again once they are.
+ */
+function dependentReadiness(
+  context: ControllerContext,
+  pod: KubeObject,
+  container: ContainerSpec,
+  outcome: ContainerOutcome,
+): ContainerOutcome {
+  const probe = container.readinessProbe;
+  const behaviour = findBehaviour(context.images, parseImage(container.image ?? '').repository);
+  if (outcome.kind !== 'run' || outcome.readinessFailure || !probe?.httpGet || !behaviour?.readyNeedsCalls)
+    return outcome;
+  const down = outcome.calls.find((target) => callFailure(context, pod, target) !== undefined);
+  if (!down) return outcome;
+  return {
+    ...outcome,
+    // Same key: readiness changing with a dependency is no new outcome (the container does not restart).
+    readinessFailure: {
+      kind: 'Readiness',
+      message: 'HTTP probe failed with statuscode: 503',
+      periodSeconds: probe.periodSeconds ?? 10,
+      initialDelaySeconds: probe.initialDelaySeconds ?? 0,
+      failureThreshold: probe.failureThreshold ?? 3,
+    },
+  };
 }
 
 function withStatus(pod: KubeObject, status: Record<string, unknown>): KubeObject {
@@ -236,8 +331,9 @@ function containerStatus(
   previous: Record<string, unknown> | undefined,
   podIp: string,
   restartPolicy: string,
+  field: 'containers' | 'initContainers' = 'containers',
 ): ContainerResult {
-  const decided = containerOutcome(context, pod, container);
+  const decided = dependentReadiness(context, pod, container, containerOutcome(context, pod, container));
   // A Job's healthy container does its work and exits 0 instead of serving forever.
   const outcome =
     decided.kind === 'run' && decided.runSeconds === undefined && restartPolicy !== 'Always'
@@ -246,7 +342,7 @@ function containerStatus(
   const memory = containerMemory(context, pod, container.name, outcome.key, previous);
   const nowMs = context.now().getTime();
   const node = (pod.spec as { nodeName?: string }).nodeName ?? '';
-  const fieldPath = `spec.containers{${container.name}}`;
+  const fieldPath = `spec.${field}{${container.name}}`;
   const image = container.image ?? '';
   const record = (
     type: 'Normal' | 'Warning',
@@ -572,6 +668,9 @@ function allocatePodIp(context: ControllerContext, pod: KubeObject): string {
 interface PodStatusInput {
   phase: string;
   statuses: Array<Record<string, unknown>>;
+  initStatuses?: Array<Record<string, unknown>>;
+  /** False while init containers have not all completed. */
+  isInitialized?: boolean;
   isReady: boolean;
   allStarted: boolean;
   scheduledMs: number;
@@ -609,7 +708,19 @@ function buildPodStatus(pod: KubeObject, input: PodStatusInput): Record<string, 
         lastProbeTime: null,
         lastTransitionTime: transition('PodReadyToStartContainers', sandboxReady),
       },
-      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+      input.isInitialized === false
+        ? {
+            type: 'Initialized',
+            status: 'False',
+            lastProbeTime: null,
+            lastTransitionTime: transition('Initialized', 'False'),
+            reason: 'ContainersNotInitialized',
+            message: `containers with incomplete status: [${(input.initStatuses ?? [])
+              .filter((s) => s.ready !== true)
+              .map((s) => String(s.name))
+              .join(' ')}]`,
+          }
+        : { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
       readyCondition('Ready'),
       readyCondition('ContainersReady'),
       { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
@@ -618,6 +729,7 @@ function buildPodStatus(pod: KubeObject, input: PodStatusInput): Record<string, 
     hostIPs: [{ ip: input.nodeIp }],
     ...(input.podIp ? { podIP: input.podIp, podIPs: [{ ip: input.podIp }] } : {}),
     startTime: at,
+    ...(input.initStatuses && input.initStatuses.length > 0 ? { initContainerStatuses: input.initStatuses } : {}),
     containerStatuses: input.statuses,
     qosClass,
   };

@@ -7,8 +7,10 @@
 import { KubeApiError, type KubeObject, type PodLogLine } from '../cluster-api.js';
 import type { ControllerContext } from './context.js';
 import type { ContainerSpec } from './container-outcome.js';
-import { serviceBackends } from './endpoints.js';
+import { callFailure } from './call-failure.js';
 import { containerOutcome } from './kubelet.js';
+
+export { callFailure } from './call-failure.js';
 
 /** Seconds between two attempts of a caller to reach a failing dependency. */
 const CALL_RETRY_SECONDS = 10;
@@ -35,7 +37,8 @@ export function podLogLines(
 ): PodLogLine[] {
   const pod = context.store.get('/Pod', namespace, podName);
   if (!pod) throw new KubeApiError(404, 'NotFound', `pods "${podName}" not found`);
-  const containers = (pod.spec as { containers?: ContainerSpec[] }).containers ?? [];
+  const spec = pod.spec as { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
+  const containers = spec.containers ?? [];
   let containerName = options.container;
   if (!containerName) {
     const preferred = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
@@ -48,10 +51,13 @@ export function podLogLines(
           `[${containers.map((c) => c.name).join(' ')}]`,
       );
   }
-  const container = containers.find((c) => c.name === containerName);
+  // Init containers are addressed by name like the others (kubectl logs -c <init>).
+  const container = [...containers, ...(spec.initContainers ?? [])].find((c) => c.name === containerName);
   if (!container)
     throw new KubeApiError(400, 'BadRequest', `container ${containerName ?? ''} is not valid for pod ${podName}`);
-  const status = ((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []).find(
+  const statuses = pod.status as
+    { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] } | undefined;
+  const status = [...(statuses?.containerStatuses ?? []), ...(statuses?.initContainerStatuses ?? [])].find(
     (s) => s.name === container.name,
   );
   const terminated = status?.state?.terminated ?? status?.lastState?.terminated;
@@ -128,37 +134,4 @@ function runLines(
     for (const failure of failures) lines.push({ time: new Date(atMs), text: failure });
   }
   return lines;
-}
-
-/** The error a call to `target` (`host[:port]`) produces right now, or undefined if it works. */
-export function callFailure(context: ControllerContext, pod: KubeObject, target: string): string | undefined {
-  const withoutScheme = target.replace(/^[a-z]+:\/\//, '');
-  const [hostPort = ''] = withoutScheme.split('/');
-  const [host = '', portText] = hostPort.split(':');
-  const parts = host.split('.');
-  const podNamespace = pod.metadata.namespace ?? 'default';
-  let serviceName: string;
-  let namespace: string;
-  if (parts.length === 1) {
-    serviceName = host;
-    namespace = podNamespace;
-  } else if (parts.length === 2 || parts[2] === 'svc') {
-    serviceName = parts[0] ?? '';
-    namespace = parts[1] ?? '';
-  } else return undefined; // an external name: outside the simulation, assumed reachable
-  const url = `http://${hostPort}/`;
-  const service = context.store.get('/Service', namespace, serviceName);
-  if (!service) return `ERROR request failed: Get "${url}": dial tcp: lookup ${host} on 10.96.0.10:53: no such host`;
-  const spec = service.spec as {
-    clusterIP?: string;
-    ports?: Array<{ port: number }>;
-    selector?: Record<string, string>;
-    type?: string;
-  };
-  if (spec.type === 'ExternalName') return undefined;
-  const port = portText ? Number(portText) : (spec.ports?.[0]?.port ?? 80);
-  const { ready } = serviceBackends(context, service);
-  if (ready.length === 0)
-    return `ERROR request failed: Get "${url}": dial tcp ${spec.clusterIP ?? ''}:${port}: connect: connection refused`;
-  return undefined;
 }
