@@ -83,7 +83,7 @@ describe('loadScenarioFile', () => {
     const error = (await loadScenarioFile(file).catch((caught: unknown) => caught)) as ScenarioError;
     expect(error.problems).toEqual([
       `${file}: argocd.a1.apps.web.destination.cluster: unknown cluster 'c9'`,
-      `${file}: expect.fix.edits[0].find: text not found in apps/web/cm.yaml at the last commit`,
+      `${file}: expect.heal.edits[0].find: text not found in apps/web/cm.yaml at the last commit`,
     ]);
   });
 
