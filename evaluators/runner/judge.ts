@@ -106,9 +106,7 @@ export function judge(
     ...(parts.fix.forbidden.length > 0 ? [`fix wrongly says ${quoted(parts.fix.forbidden)}`] : []),
     ...(parts.evidence.missing.length > 0 ? [`evidence lacks ${quoted(parts.evidence.missing)}`] : []),
     ...(isSkillMatched ? [] : [`expected skill ${expect.skill}, used ${answer.skills.join(', ') || 'none'}`]),
-    ...(isInstanceMatched
-      ? []
-      : [`answered from ${answer.instances.join(', ')}, expected ${expect.app.instance}`]),
+    ...(isInstanceMatched ? [] : [`answered from ${answer.instances.join(', ')}, expected ${expect.app.instance}`]),
   ];
   return {
     isPassed: problems.length === 0,

@@ -77,10 +77,7 @@ export function summarizeSeeds(results: readonly ScenarioResult[]): SeedSummary 
   return {
     rows,
     k: Math.max(0, ...rows.map((row) => row.runs)),
-    passAt1: share(
-      results.filter((result) => result.verdict.isPassed).length,
-      results.length,
-    ),
+    passAt1: share(results.filter((result) => result.verdict.isPassed).length, results.length),
     passHatK: share(rows.filter((row) => row.passed === row.runs).length, rows.length),
   };
 }

@@ -1,14 +1,18 @@
 import type { Scenario } from '../../../evaluators/sandbox/scenario/scenario-schema.js';
 import { listScenarioFiles, loadScenarioFile } from '../../../evaluators/sandbox/scenario/load-scenario.js';
-import { renderReport, renderSeedReport, summarizeSeeds, type ScenarioResult } from '../../../evaluators/runner/report.js';
+import {
+  renderReport,
+  renderSeedReport,
+  summarizeSeeds,
+  type ScenarioResult,
+} from '../../../evaluators/runner/report.js';
 import { runScenario } from '../../../evaluators/runner/run-scenario.js';
 import { investigationSettings } from '../../runtime/investigator.js';
 import { parseFlags, parseIntegerFlag, UsageError, writeLine, type Command } from '../command.js';
 import { openRuntime } from '../runtime.js';
 import { loadScenarioFlag, scenariosDirectory } from '../scenario-flags.js';
 
-const usage =
-  'eval [--scenario NAME | --scenario-file PATH]... [--noise-seed N | --seeds 1,2,3] [--no-model] [--json]';
+const usage = 'eval [--scenario NAME | --scenario-file PATH]... [--noise-seed N | --seeds 1,2,3] [--no-model] [--json]';
 
 /** The noise seeds to run each scenario with: `--seeds` list, one `--noise-seed`, or none (0). */
 export function parseSeeds(values: { seeds?: string; 'noise-seed'?: string }): number[] {

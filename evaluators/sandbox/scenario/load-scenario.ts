@@ -187,7 +187,8 @@ function checkReferences(scenario: Scenario, file: string): string[] {
     const broken = parseAllDocuments(fixed).flatMap((document) => document.errors);
     if (/\.ya?ml$/.test(edit.path) && broken.length > 0) {
       problems.push(
-        `${file}: expect.heal: ${edit.path} is not valid YAML after the fix: ${broken[0]?.message.split('\n')[0] ?? ''}`,
+        `${file}: expect.heal: ${edit.path} is not valid YAML after the fix: ` +
+          `${broken[0]?.message.split('\n')[0] ?? ''}`,
       );
     }
   }

@@ -68,7 +68,10 @@ export function addNoise(scenario: Scenario, seed: number): { scenario: Scenario
   });
   const argocd = scenario.argocd.map((instance) =>
     instance.name === failingInstance
-      ? { ...instance, apps: [...instance.apps, app(failing, failingPath, { cluster: failingCluster, namespace: 'ops' })] }
+      ? {
+          ...instance,
+          apps: [...instance.apps, app(failing, failingPath, { cluster: failingCluster, namespace: 'ops' })],
+        }
       : instance,
   );
   const stageApps = [app(appName, twinPath, { cluster: stageCluster, namespace })];
@@ -154,10 +157,47 @@ function neighbourEvents(
 ): NoiseEvent[] {
   const pod = `${neighbour}-${token(9)}-${token(5)}`;
   const all: NoiseEvent[] = [
-    warning(cluster, namespace, { kind: 'Pod', name: pod }, 'BackOff', `Back-off pulling image "registry.example.com/${namespace}/${neighbour}:2.0.0-beta"`, '-50m', '-1m', 17),
-    warning(cluster, namespace, { kind: 'HorizontalPodAutoscaler', name: neighbour, apiVersion: 'autoscaling/v2' }, 'FailedGetResourceMetric', 'failed to get memory utilization: unable to get metrics for resource memory: no metrics returned from resource metrics API', '-4h', '-3m', 40),
-    warning(cluster, namespace, { kind: 'Pod', name: pod }, 'Unhealthy', `Readiness probe failed: HTTP probe failed with statuscode: 503`, '-25m', '-2m', 9),
-    warning(cluster, namespace, { kind: 'Pod', name: `${neighbour}-${token(5)}` }, 'FailedMount', `MountVolume.SetUp failed for volume "${neighbour}-tls" : secret "${neighbour}-tls" not found`, '-2h', '-6m', 12),
+    warning(
+      cluster,
+      namespace,
+      { kind: 'Pod', name: pod },
+      'BackOff',
+      `Back-off pulling image "registry.example.com/${namespace}/${neighbour}:2.0.0-beta"`,
+      '-50m',
+      '-1m',
+      17,
+    ),
+    warning(
+      cluster,
+      namespace,
+      { kind: 'HorizontalPodAutoscaler', name: neighbour, apiVersion: 'autoscaling/v2' },
+      'FailedGetResourceMetric',
+      'failed to get memory utilization: unable to get metrics for resource memory: no metrics returned from ' +
+        'resource metrics API',
+      '-4h',
+      '-3m',
+      40,
+    ),
+    warning(
+      cluster,
+      namespace,
+      { kind: 'Pod', name: pod },
+      'Unhealthy',
+      `Readiness probe failed: HTTP probe failed with statuscode: 503`,
+      '-25m',
+      '-2m',
+      9,
+    ),
+    warning(
+      cluster,
+      namespace,
+      { kind: 'Pod', name: `${neighbour}-${token(5)}` },
+      'FailedMount',
+      `MountVolume.SetUp failed for volume "${neighbour}-tls" : secret "${neighbour}-tls" not found`,
+      '-2h',
+      '-6m',
+      12,
+    ),
   ];
   return all.filter(() => random() < 0.75);
 }
@@ -172,8 +212,27 @@ function oldOwnEvents(
 ): NoiseEvent[] {
   const pod = `${app}-${token(9)}-${token(5)}`;
   const options: NoiseEvent[] = [
-    warning(cluster, namespace, { kind: 'Pod', name: pod }, 'FailedScheduling', '0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.', '-4d', '-4d', 3),
-    warning(cluster, namespace, { kind: 'Pod', name: pod }, 'Unhealthy', 'Liveness probe failed: Get "http://10.244.7.31:8080/healthz": context deadline exceeded', '-6d', '-6d', 2),
+    warning(
+      cluster,
+      namespace,
+      { kind: 'Pod', name: pod },
+      'FailedScheduling',
+      '0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption ' +
+        'victims found for incoming pod.',
+      '-4d',
+      '-4d',
+      3,
+    ),
+    warning(
+      cluster,
+      namespace,
+      { kind: 'Pod', name: pod },
+      'Unhealthy',
+      'Liveness probe failed: Get "http://10.244.7.31:8080/healthz": context deadline exceeded',
+      '-6d',
+      '-6d',
+      2,
+    ),
   ];
   return [pick1(options, random)];
 }
