@@ -45,6 +45,12 @@ const imageSchema = z.strictObject({
   startupLog: z.array(z.string()).optional(),
   calls: z.array(z.string()).optional(),
   crashLog: z.array(z.string()).optional(),
+  missingTag: z.enum(['not-found', 'manifest-unknown']).optional(),
+  pullSecret: z.string().optional(),
+  exitCode: z.number().int().min(1).max(255).optional(),
+  memoryGrowthMiBPerMinute: z.number().positive().optional(),
+  cpuMillicores: z.number().int().positive().optional(),
+  isReadyOnlyWithCalls: z.boolean().optional(),
 });
 
 const clusterSchema = z.strictObject({

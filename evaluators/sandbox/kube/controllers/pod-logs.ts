@@ -7,8 +7,8 @@
 import { KubeApiError, type KubeObject, type PodLogLine } from '../cluster-api.js';
 import type { ControllerContext } from './context.js';
 import type { ContainerSpec } from './container-outcome.js';
-import { serviceBackends } from './endpoints.js';
-import { containerOutcome } from './kubelet.js';
+import { containerOutcome } from './container-status.js';
+import { callFailure } from './service-calls.js';
 
 /** Seconds between two attempts of a caller to reach a failing dependency. */
 const CALL_RETRY_SECONDS = 10;
@@ -48,10 +48,13 @@ export function podLogLines(
           `[${containers.map((c) => c.name).join(' ')}]`,
       );
   }
-  const container = containers.find((c) => c.name === containerName);
+  const inits = (pod.spec as { initContainers?: ContainerSpec[] }).initContainers ?? [];
+  const container = [...containers, ...inits].find((c) => c.name === containerName);
   if (!container)
     throw new KubeApiError(400, 'BadRequest', `container ${containerName ?? ''} is not valid for pod ${podName}`);
-  const status = ((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []).find(
+  const podStatus = pod.status as
+    { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] } | undefined;
+  const status = [...(podStatus?.containerStatuses ?? []), ...(podStatus?.initContainerStatuses ?? [])].find(
     (s) => s.name === container.name,
   );
   const terminated = status?.state?.terminated ?? status?.lastState?.terminated;
@@ -128,37 +131,4 @@ function runLines(
     for (const failure of failures) lines.push({ time: new Date(atMs), text: failure });
   }
   return lines;
-}
-
-/** The error a call to `target` (`host[:port]`) produces right now, or undefined if it works. */
-export function callFailure(context: ControllerContext, pod: KubeObject, target: string): string | undefined {
-  const withoutScheme = target.replace(/^[a-z]+:\/\//, '');
-  const [hostPort = ''] = withoutScheme.split('/');
-  const [host = '', portText] = hostPort.split(':');
-  const parts = host.split('.');
-  const podNamespace = pod.metadata.namespace ?? 'default';
-  let serviceName: string;
-  let namespace: string;
-  if (parts.length === 1) {
-    serviceName = host;
-    namespace = podNamespace;
-  } else if (parts.length === 2 || parts[2] === 'svc') {
-    serviceName = parts[0] ?? '';
-    namespace = parts[1] ?? '';
-  } else return undefined; // an external name: outside the simulation, assumed reachable
-  const url = `http://${hostPort}/`;
-  const service = context.store.get('/Service', namespace, serviceName);
-  if (!service) return `ERROR request failed: Get "${url}": dial tcp: lookup ${host} on 10.96.0.10:53: no such host`;
-  const spec = service.spec as {
-    clusterIP?: string;
-    ports?: Array<{ port: number }>;
-    selector?: Record<string, string>;
-    type?: string;
-  };
-  if (spec.type === 'ExternalName') return undefined;
-  const port = portText ? Number(portText) : (spec.ports?.[0]?.port ?? 80);
-  const { ready } = serviceBackends(context, service);
-  if (ready.length === 0)
-    return `ERROR request failed: Get "${url}": dial tcp ${spec.clusterIP ?? ''}:${port}: connect: connection refused`;
-  return undefined;
 }
