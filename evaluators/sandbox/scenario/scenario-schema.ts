@@ -171,6 +171,8 @@ export const estateSchema = z.strictObject({
   images: z.array(imageSchema).default([]),
   noise: z.strictObject({ events: z.array(noiseEventSchema).default([]) }).default({ events: [] }),
   changes: z.array(changeSchema).default([]),
+  /** Argo CD instances or clusters that accept connections and never answer (as `sandbox up --down`). */
+  down: z.array(dnsName).default([]),
 });
 
 /** A full scenario file (after merging its `base`). */
