@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { SkillCatalog as PortSkillCatalog } from '../../bot/agent/ports.js';
@@ -16,6 +16,16 @@ export function bundledScenarioNames(): string[] {
     .filter((file) => file.endsWith('.yaml'))
     .map((file) => file.replace(/\.yaml$/, ''))
     .sort();
+}
+
+/**
+ * The scenarios that passed the strict judge (no noise seed) when
+ * `evaluators/scenarios/strict-baseline.json` was last written: suites hold these to "ok" and do
+ * not require the others to pass yet.
+ */
+export function strictBaseline(): ReadonlySet<string> {
+  const file = join(repositoryRoot, 'evaluators', 'scenarios', 'strict-baseline.json');
+  return new Set((JSON.parse(readFileSync(file, 'utf8')) as { passing: string[] }).passing);
 }
 
 /** One scenario run through the whole pipeline, and what a check needs to look at it. */
