@@ -5,9 +5,10 @@ import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createInvestigator } from '../../bot/runtime/investigator.js';
 import type { Store } from '../../bot/store/store.js';
 import type { Scenario } from '../sandbox/scenario/scenario-schema.js';
-import { judge } from './judge.js';
+import { failedVerdict, judge } from './judge.js';
 import type { ScenarioResult } from './report.js';
 import { openScenarioEstate } from './scenario-estate.js';
+import { addNoise } from '../sandbox/scenario/noise-seed.js';
 
 export interface RunScenarioDeps {
   store: Store;
@@ -15,6 +16,8 @@ export interface RunScenarioDeps {
   model?: ModelClient;
   settings?: InvestigationSettings;
   onProgress?: ProgressListener;
+  /** Adds the reproducible noise of this seed to the estate (see `noise-seed.ts`); 0 or absent: none. */
+  noiseSeed?: number;
 }
 
 /**
@@ -26,7 +29,8 @@ export async function runScenario(
   scenario: Scenario,
   deps: RunScenarioDeps,
 ): Promise<ScenarioResult & { answerId?: string }> {
-  const estate = await openScenarioEstate(scenario);
+  const seed = deps.noiseSeed ?? 0;
+  const estate = await openScenarioEstate(addNoise(scenario, seed).scenario);
   const gateway = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
   const started = performance.now();
   try {
@@ -39,10 +43,11 @@ export async function runScenario(
     });
     const { id, outcome } = await investigator.run({ source: 'eval', question: scenario.question }, deps.onProgress);
     const wallMs = performance.now() - started;
-    const verdict = judge(outcome, scenario.expect);
+    const verdict = judge(outcome, scenario.expect, { cluster: expectedCluster(scenario) });
     const usage = outcome.kind === 'answer' ? outcome.answer.usage : undefined;
     return {
       scenario: scenario.name,
+      ...(seed ? { seed } : {}),
       verdict,
       mode: outcome.kind === 'answer' ? outcome.answer.mode : 'none',
       wallMs,
@@ -54,13 +59,8 @@ export async function runScenario(
   } catch (error) {
     return {
       scenario: scenario.name,
-      verdict: {
-        isPassed: false,
-        factsFound: [],
-        factsMissing: scenario.expect.rootCause,
-        isSkillMatched: false,
-        reason: 'investigation failed',
-      },
+      ...(seed ? { seed } : {}),
+      verdict: failedVerdict(scenario.expect, 'investigation failed'),
       mode: 'none',
       wallMs: performance.now() - started,
       toolCalls: 0,
@@ -72,4 +72,11 @@ export async function runScenario(
     await gateway.close();
     await estate.close();
   }
+}
+
+/** The destination cluster of the app a scenario asks about. */
+export function expectedCluster(scenario: Scenario): string | undefined {
+  return scenario.argocd
+    .find((instance) => instance.name === scenario.expect.app.instance)
+    ?.apps.find((app) => app.name === scenario.expect.app.name)?.destination.cluster;
 }

@@ -7,8 +7,8 @@ import type { Scenario } from './scenario/scenario-schema.js';
  * returns the new HEAD. A fix without edits (drift: the cure is a sync) commits nothing.
  */
 export async function commitScenarioFix(repo: GitRepo, scenario: Scenario, now: Date = new Date()): Promise<string> {
-  const fix = scenario.expect.fix;
-  if (!fix) throw new Error(`scenario ${scenario.name} declares no fix`);
+  const fix = scenario.expect.heal;
+  if (!fix) throw new Error(`scenario ${scenario.name} declares no heal`);
   if (fix.edits.length === 0) return repo.resolve('HEAD');
   return commitFileEdits(repo, {
     message: fix.message,

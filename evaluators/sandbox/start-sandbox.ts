@@ -83,7 +83,7 @@ async function assembleSandbox(
 ): Promise<Omit<RunningSandbox, 'workDir' | 'clock' | 'close'>> {
   const { clock, workDir, closers } = context;
   const start = clock.now();
-  const layout = planSandboxLayout(options.scenario, options, options.down);
+  const layout = planSandboxLayout(options.scenario, options, options.down ?? options.scenario?.down);
   const { scenario, plan } = layout;
   const latency = options.latencyMs ? { latencyMs: options.latencyMs } : {};
 

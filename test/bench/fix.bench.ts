@@ -159,7 +159,7 @@ export async function runFixBenchmark(io: BenchmarkIo, argv: string[] = []): Pro
     : await Promise.all((await listScenarioFiles(dir)).map((file) => loadScenarioFile(file)));
   const results: FixScenarioResult[] = [];
   for (const scenario of scenarios) {
-    const fix = scenario.expect.fix;
+    const fix = scenario.expect.heal;
     if (!fix || fix.edits.length === 0 || !scenario.expect.healthyAfterFix) continue;
     const result = await runScenario(scenario, join(root, 'skills'));
     results.push(result);

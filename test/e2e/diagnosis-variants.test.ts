@@ -82,7 +82,7 @@ describe('diagnosis of fault variants', () => {
     const answer = await answerOf(
       await variant('service-selector-mismatch', (scenario) => {
         const image = scenario.images.find((candidate) => candidate.repository.endsWith('/storefront'));
-        if (image) image.readyNeedsCalls = true;
+        if (image) image.isReadyOnlyWithCalls = true;
         // Its readiness endpoint checks the services it calls.
         for (const commit of scenario.git.commits) {
           const path = 'apps/storefront/prod-eu/deployment.yaml';
@@ -99,7 +99,7 @@ describe('diagnosis of fault variants', () => {
     );
     expect(answer.rootCause).toMatch(/^Service shop\/cart\b.*, which .*storefront.* depends on/);
     expect(answer.fix?.description ?? '').not.toMatch(/probe/i);
-    // The variant is live: storefront is not ready (without readyNeedsCalls it is 2/2 ready).
+    // The variant is live: storefront is not ready (without isReadyOnlyWithCalls it is 2/2 ready).
     expect(answer.summary).toMatch(/storefront: 0\/2 ready/);
     // The storefront's own revision says nothing about when cart broke.
     expect(answer.rootCause).not.toMatch(/since revision/);

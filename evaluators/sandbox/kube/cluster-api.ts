@@ -52,12 +52,18 @@ export interface ImageBehaviour {
    * realistic default naming the missing variable or file is generated.
    */
   crashLog?: string[];
-  /** How the registry reports a missing tag: containerd's `not found` (default) or `manifest unknown`. */
+  /** How the registry answers for a tag that does not exist: `not-found` (default) or `manifest-unknown`. */
   missingTag?: 'not-found' | 'manifest-unknown';
-  /** A private registry: pods that do not list this Secret in `imagePullSecrets` are refused (401). */
+  /** The registry is private: pods need `imagePullSecrets` naming this existing Secret, else 401. */
   pullSecret?: string;
-  /** The HTTP readiness endpoint checks `calls`: 503 while a called Service is missing or has no ready endpoints. */
-  readyNeedsCalls?: boolean;
+  /** The process always exits with this code after `crashLog` (exec format error: 255, a bug: 1). */
+  exitCode?: number;
+  /** Memory grows by this much per minute from `memoryMiB` until the limit kills it (a leak). */
+  memoryGrowthMiBPerMinute?: number;
+  /** CPU the process burns (millicores); a lower limit throttles it and probes time out. */
+  cpuMillicores?: number;
+  /** The readiness endpoint answers 503 while any of `calls` fails (readiness tied to a dependency). */
+  isReadyOnlyWithCalls?: boolean;
 }
 
 /** One Kyverno-style admission denial. */

@@ -2,24 +2,10 @@
  * The resource types the simulated API server serves, as discovery describes them. One table
  * drives discovery documents, URL routing, storage keys and the kind <-> resource mapping.
  */
+import { CUSTOM_RESOURCE_TYPES } from './custom-resource-types.js';
+import type { ResourceType } from './resource-type.js';
 
-/** One served resource (a REST collection) of one group/version. */
-export interface ResourceType {
-  /** API group, `''` for the core group. */
-  group: string;
-  version: string;
-  kind: string;
-  /** Plural resource name used in URLs, e.g. `deployments`. */
-  plural: string;
-  singular: string;
-  namespaced: boolean;
-  shortNames?: string[];
-  categories?: string[];
-  /** Subresources served under this resource, e.g. `log` and `status` for pods. */
-  subresources?: string[];
-  /** True for custom resources (served from a CustomResourceDefinition). */
-  isCustom?: boolean;
-}
+export type { ResourceType } from './resource-type.js';
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -304,107 +290,7 @@ const TYPES: ResourceType[] = [
     singular: 'clusterrolebinding',
     namespaced: false,
   },
-  {
-    group: 'apiextensions.k8s.io',
-    version: 'v1',
-    kind: 'CustomResourceDefinition',
-    plural: 'customresourcedefinitions',
-    singular: 'customresourcedefinition',
-    namespaced: false,
-    shortNames: ['crd', 'crds'],
-    categories: ['api-extensions'],
-    subresources: ['status'],
-  },
-  {
-    group: 'kyverno.io',
-    version: 'v1',
-    kind: 'ClusterPolicy',
-    plural: 'clusterpolicies',
-    singular: 'clusterpolicy',
-    namespaced: false,
-    shortNames: ['cpol'],
-    categories: ['kyverno'],
-    subresources: ['status'],
-    isCustom: true,
-  },
-  {
-    group: 'kyverno.io',
-    version: 'v1',
-    kind: 'Policy',
-    plural: 'policies',
-    singular: 'policy',
-    namespaced: true,
-    shortNames: ['pol'],
-    categories: ['kyverno'],
-    subresources: ['status'],
-    isCustom: true,
-  },
-  {
-    group: 'wgpolicyk8s.io',
-    version: 'v1alpha2',
-    kind: 'PolicyReport',
-    plural: 'policyreports',
-    singular: 'policyreport',
-    namespaced: true,
-    shortNames: ['polr'],
-    isCustom: true,
-  },
-  {
-    group: 'wgpolicyk8s.io',
-    version: 'v1alpha2',
-    kind: 'ClusterPolicyReport',
-    plural: 'clusterpolicyreports',
-    singular: 'clusterpolicyreport',
-    namespaced: false,
-    shortNames: ['cpolr'],
-    isCustom: true,
-  },
-  // Custom resources of the platform add-ons an sre-bot install ships objects for (Argo CD, Prometheus Operator,
-  // External Secrets), so its manifests dry-run here as they would on such a cluster.
-  {
-    group: 'argoproj.io',
-    version: 'v1alpha1',
-    kind: 'Application',
-    plural: 'applications',
-    singular: 'application',
-    namespaced: true,
-    shortNames: ['app', 'apps'],
-    categories: ['argoproj'],
-    subresources: ['status'],
-    isCustom: true,
-  },
-  {
-    group: 'monitoring.coreos.com',
-    version: 'v1',
-    kind: 'ServiceMonitor',
-    plural: 'servicemonitors',
-    singular: 'servicemonitor',
-    namespaced: true,
-    shortNames: ['smon'],
-    isCustom: true,
-  },
-  {
-    group: 'monitoring.coreos.com',
-    version: 'v1',
-    kind: 'PrometheusRule',
-    plural: 'prometheusrules',
-    singular: 'prometheusrule',
-    namespaced: true,
-    shortNames: ['promrule'],
-    isCustom: true,
-  },
-  {
-    group: 'external-secrets.io',
-    version: 'v1beta1',
-    kind: 'ExternalSecret',
-    plural: 'externalsecrets',
-    singular: 'externalsecret',
-    namespaced: true,
-    shortNames: ['es'],
-    categories: ['external-secrets'],
-    subresources: ['status'],
-    isCustom: true,
-  },
+  ...CUSTOM_RESOURCE_TYPES,
 ];
 
 /** Every served resource type, in discovery order. */

@@ -58,6 +58,22 @@ describe('loadScenarioFile', () => {
     expect(scenario.expect.healthyAfterFix).toBe(false);
   });
 
+  it('reads an older object-valued fix as the heal, and fix facts, notInFix and heal side by side', async () => {
+    const legacy = await loadScenarioFile(await write('legacy.yaml', VALID));
+    expect(legacy.expect.heal?.message).toBe('fix');
+    expect(legacy.expect.fix).toEqual([]);
+    const current = await loadScenarioFile(
+      await write(
+        'current.yaml',
+        VALID.replace(
+          '  fix:\n    message: fix',
+          "  fix: ['mode: fixed']\n  notInFix: [restart]\n  heal:\n    message: heal",
+        ),
+      ),
+    );
+    expect(current.expect).toMatchObject({ fix: ['mode: fixed'], notInFix: ['restart'], heal: { message: 'heal' } });
+  });
+
   it('reports schema errors with file, line and path', async () => {
     const file = await write(
       'bad.yaml',
@@ -83,7 +99,7 @@ describe('loadScenarioFile', () => {
     const error = (await loadScenarioFile(file).catch((caught: unknown) => caught)) as ScenarioError;
     expect(error.problems).toEqual([
       `${file}: argocd.a1.apps.web.destination.cluster: unknown cluster 'c9'`,
-      `${file}: expect.fix.edits[0].find: text not found in apps/web/cm.yaml at the last commit`,
+      `${file}: expect.heal.edits[0].find: text not found in apps/web/cm.yaml at the last commit`,
     ]);
   });
 

@@ -172,22 +172,23 @@ function checkReferences(scenario: Scenario, file: string): string[] {
   }
   if (scenario.git.commits.length === 0) problems.push(`${file}: git.commits: at least one commit is needed`);
   const head = filesAtHead(scenario);
-  for (const [index, edit] of (scenario.expect.fix?.edits ?? []).entries()) {
+  for (const [index, edit] of (scenario.expect.heal?.edits ?? []).entries()) {
     if (!('find' in edit)) continue;
     const content = head.get(edit.path);
     if (content === undefined)
-      problems.push(`${file}: expect.fix.edits[${index}].path: '${edit.path}' does not exist at the last commit`);
+      problems.push(`${file}: expect.heal.edits[${index}].path: '${edit.path}' does not exist at the last commit`);
     else if (!content.includes(edit.find))
-      problems.push(`${file}: expect.fix.edits[${index}].find: text not found in ${edit.path} at the last commit`);
+      problems.push(`${file}: expect.heal.edits[${index}].find: text not found in ${edit.path} at the last commit`);
     else head.set(edit.path, content.split(edit.find).join(edit.replace));
   }
-  for (const edit of scenario.expect.fix?.edits ?? []) {
+  for (const edit of scenario.expect.heal?.edits ?? []) {
     if ('content' in edit) head.set(edit.path, edit.content);
     const fixed = head.get(edit.path) ?? '';
     const broken = parseAllDocuments(fixed).flatMap((document) => document.errors);
     if (/\.ya?ml$/.test(edit.path) && broken.length > 0) {
       problems.push(
-        `${file}: expect.fix: ${edit.path} is not valid YAML after the fix: ${broken[0]?.message.split('\n')[0] ?? ''}`,
+        `${file}: expect.heal: ${edit.path} is not valid YAML after the fix: ` +
+          `${broken[0]?.message.split('\n')[0] ?? ''}`,
       );
     }
   }

@@ -45,12 +45,12 @@ const imageSchema = z.strictObject({
   startupLog: z.array(z.string()).optional(),
   calls: z.array(z.string()).optional(),
   crashLog: z.array(z.string()).optional(),
-  /** How the registry reports a missing tag: containerd's `not found` (default) or `manifest unknown`. */
   missingTag: z.enum(['not-found', 'manifest-unknown']).optional(),
-  /** A private registry: pods without this Secret in `imagePullSecrets` get 401 Unauthorized. */
   pullSecret: z.string().optional(),
-  /** The HTTP readiness endpoint checks `calls`: 503 while a called Service is down (Degraded in Argo CD). */
-  readyNeedsCalls: z.boolean().optional(),
+  exitCode: z.number().int().min(1).max(255).optional(),
+  memoryGrowthMiBPerMinute: z.number().positive().optional(),
+  cpuMillicores: z.number().int().positive().optional(),
+  isReadyOnlyWithCalls: z.boolean().optional(),
 });
 
 const clusterSchema = z.strictObject({
@@ -119,26 +119,48 @@ const fileEditSchema = z.union([
   z.strictObject({ path: z.string(), content: z.string() }),
 ]);
 
-const expectSchema = z.strictObject({
-  /** The app the question is about. */
-  app: z.strictObject({ instance: dnsName, name: dnsName }),
-  /** Short facts a correct answer must state (matched case-insensitively). */
-  rootCause: z.array(z.string().min(1)).min(1),
-  /**
-   * The skill that should answer: a bundled one, or one the correction loop scaffolded (a
-   * regression scenario travels with its skill; `skills ci` checks the skill exists).
-   */
-  skill: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a skill name (lowercase, hyphens)'),
-  fix: z
-    .strictObject({
-      message: z.string().min(1),
-      /** Git edits; empty when the fix is a sync (drift) rather than a change. */
-      edits: z.array(fileEditSchema).default([]),
-    })
-    .optional(),
-  /** The fix, committed and synced, turns the app Synced/Healthy with pods Running. */
-  healthyAfterFix: z.boolean().default(false),
+const healSchema = z.strictObject({
+  message: z.string().min(1),
+  /** Git edits; empty when the fix is a sync (drift) rather than a change. */
+  edits: z.array(fileEditSchema).default([]),
 });
+
+/** Facts an answer must (or must not) state: short phrases, matched case-insensitively. */
+const factsSchema = z.array(z.string().min(1));
+
+/**
+ * What a correct answer states, graded by part (see `evaluators/runner/judge.ts`). Older files
+ * wrote the healing change as `fix: { message, edits }`; an object-valued `fix` is read as `heal`.
+ */
+const expectSchema = z.preprocess(
+  (value) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+    const { fix, ...rest } = value as Record<string, unknown>;
+    if (fix && typeof fix === 'object' && !Array.isArray(fix) && rest.heal === undefined) return { ...rest, heal: fix };
+    return value;
+  },
+  z.strictObject({
+    /** The app the question is about. */
+    app: z.strictObject({ instance: dnsName, name: dnsName }),
+    /** Facts the root-cause statement (or the summary) must state, matched case-insensitively. */
+    rootCause: factsSchema.min(1),
+    /**
+     * The skill that should answer: a bundled one, or one the correction loop scaffolded (a
+     * regression scenario travels with its skill; `skills ci` checks the skill exists).
+     */
+    skill: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a skill name (lowercase, hyphens)'),
+    /** Facts the fix (its description, change or the next steps) must state. */
+    fix: factsSchema.default([]),
+    /** Facts the fix must not state: advice the evidence contradicts. */
+    notInFix: factsSchema.default([]),
+    /** Facts the evidence lines must quote (the decisive line). */
+    evidence: factsSchema.default([]),
+    /** The change that heals the estate (the fix PR). */
+    heal: healSchema.optional(),
+    /** The heal, committed and synced, turns the app Synced/Healthy with pods Running. */
+    healthyAfterFix: z.boolean().default(false),
+  }),
+);
 
 /** The parts a base estate may declare (everything but the story). */
 export const estateSchema = z.strictObject({
@@ -153,6 +175,8 @@ export const estateSchema = z.strictObject({
   images: z.array(imageSchema).default([]),
   noise: z.strictObject({ events: z.array(noiseEventSchema).default([]) }).default({ events: [] }),
   changes: z.array(changeSchema).default([]),
+  /** Argo CD instances or clusters that accept connections and never answer (as `sandbox up --down`). */
+  down: z.array(dnsName).default([]),
 });
 
 /** A full scenario file (after merging its `base`). */
@@ -168,3 +192,4 @@ export type ScenarioCluster = Scenario['clusters'][number];
 export type ScenarioApp = Scenario['argocd'][number]['apps'][number];
 export type ScenarioCommit = Scenario['git']['commits'][number];
 export type ScenarioExpect = Scenario['expect'];
+export type ScenarioHeal = NonNullable<ScenarioExpect['heal']>;

@@ -53,10 +53,11 @@ async function gatherEvidence(sandbox: RunningSandbox, scenario: Scenario): Prom
 describe('bundled scenarios', () => {
   it('cover every fault of the issue with the expected skills', async () => {
     const scenarios = await Promise.all(files.map((file) => loadScenarioFile(file)));
-    expect(scenarios.length).toBeGreaterThanOrEqual(16);
+    expect(scenarios.length).toBeGreaterThanOrEqual(42);
     expect(new Set(scenarios.map((scenario) => scenario.expect.skill))).toEqual(new Set(EXPECTED_SKILLS));
-    expect(scenarios.filter((scenario) => scenario.expect.skill === 'missing-configmap-or-secret')).toHaveLength(2);
-    expect(scenarios.filter((scenario) => scenario.expect.skill === 'service-connectivity')).toHaveLength(2);
+    // Several scenarios per family, each with other names and noise.
+    for (const skill of EXPECTED_SKILLS)
+      expect(scenarios.filter((scenario) => scenario.expect.skill === skill).length, skill).toBeGreaterThanOrEqual(2);
     expect(new Set(scenarios.map((scenario) => scenario.name)).size).toBe(scenarios.length);
   });
 

@@ -20,6 +20,8 @@ export interface ContainerSpec {
   volumeMounts?: Array<{ name: string; mountPath: string; subPath?: string }>;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   livenessProbe?: ProbeSpec;
+  /** Sidecar-style init containers (`restartPolicy: Always`) keep running beside the app. */
+  restartPolicy?: string;
   readinessProbe?: ProbeSpec;
   startupProbe?: ProbeSpec;
 }
@@ -32,6 +34,7 @@ export interface ProbeSpec {
   exec?: unknown;
   initialDelaySeconds?: number;
   periodSeconds?: number;
+  timeoutSeconds?: number;
   failureThreshold?: number;
 }
 
@@ -106,6 +109,8 @@ export interface OutcomeInput {
   behaviour: ImageBehaviour | undefined;
   getConfigMap(name: string): KubeObject | undefined;
   getSecret(name: string): KubeObject | undefined;
+  /** The error a call to `host[:port]` gets right now, or undefined when it works. */
+  callFailure?(target: string): string | undefined;
 }
 
 /** Decides the outcome of a container (see the module comment). */
@@ -113,24 +118,8 @@ export function decideOutcome(input: OutcomeInput): ContainerOutcome {
   const { container, behaviour } = input;
   const image = container.image ?? '';
   const ref = parseImage(image);
-  const full = qualifiedImage(ref.repository, ref.tag);
-  const pullSecrets = (input.pod.spec as { imagePullSecrets?: Array<{ name?: string }> } | undefined)?.imagePullSecrets;
-  if (behaviour?.pullSecret && !(pullSecrets ?? []).some((secret) => secret.name === behaviour.pullSecret)) {
-    const host = full.split('/')[0] ?? '';
-    const scope = encodeURIComponent(`repository:${ref.repository.slice(host.length + 1)}:pull`);
-    const pullError =
-      `rpc error: code = Unknown desc = failed to pull and unpack image "${full}": failed to resolve reference ` +
-      `"${full}": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to ` +
-      `https://${host}/token?scope=${scope}&service=${host}: 401 Unauthorized`;
-    return { kind: 'image-missing', key: `image-auth|${image}`, image, pullError };
-  }
-  if (behaviour && !ref.digest && !behaviour.tags.includes(ref.tag)) {
-    const why = behaviour.missingTag === 'manifest-unknown' ? 'manifest unknown: manifest unknown' : 'not found';
-    const pullError =
-      `rpc error: code = NotFound desc = failed to pull and unpack image "${full}": failed to resolve reference ` +
-      `"${full}": ${full}: ${why}`;
-    return { kind: 'image-missing', key: `image|${image}`, image, pullError };
-  }
+  const pullError = behaviour ? imagePullError(input, behaviour, ref) : undefined;
+  if (pullError) return { kind: 'image-missing', key: `image|${image}|${pullError}`, image, pullError };
   const env = resolveEnv(input);
   if (typeof env === 'string') return { kind: 'config-error', key: `config|${env}`, message: env };
 
@@ -149,15 +138,33 @@ export function decideOutcome(input: OutcomeInput): ContainerOutcome {
     ];
     return runOutcome(`crash-file|${missingFiles.join(',')}`, 1, 1, 'Error', [...logLines, ...crash], calls);
   }
+  if (behaviour?.exitCode !== undefined)
+    return runOutcome(
+      `exit|${behaviour.exitCode}`,
+      2,
+      behaviour.exitCode,
+      'Error',
+      [...logLines, ...(behaviour.crashLog ?? [])],
+      calls,
+    );
   const limit = parseQuantity(container.resources?.limits?.memory);
   if (behaviour?.memoryMiB !== undefined && limit !== undefined && behaviour.memoryMiB * 1024 * 1024 > limit) {
     return runOutcome(`oom|${limit}`, 6, 137, 'OOMKilled', logLines, calls);
   }
+  const growth = behaviour?.memoryGrowthMiBPerMinute;
+  if (growth !== undefined && behaviour?.memoryMiB !== undefined && limit !== undefined) {
+    // A leak: the process lives as long as its heap takes to grow into the limit.
+    const runSeconds = Math.max(10, Math.round(((limit / 1024 / 1024 - behaviour.memoryMiB) / growth) * 60));
+    return runOutcome(`leak|${limit}`, runSeconds, 137, 'OOMKilled', logLines, calls);
+  }
   const listenPort = behaviour?.listenPort;
+  const throttled = isThrottled(container, behaviour);
   const liveness =
-    probeFailure('Liveness', container.livenessProbe, container, listenPort) ??
-    probeFailure('Startup', container.startupProbe, container, listenPort);
-  const readiness = probeFailure('Readiness', container.readinessProbe, container, listenPort);
+    probeFailure('Liveness', container.livenessProbe, container, listenPort, throttled) ??
+    probeFailure('Startup', container.startupProbe, container, listenPort, throttled);
+  const readiness =
+    probeFailure('Readiness', container.readinessProbe, container, listenPort, throttled) ??
+    dependencyFailure(input, behaviour);
   if (liveness) {
     const runSeconds = liveness.initialDelaySeconds + liveness.periodSeconds * liveness.failureThreshold;
     const outcome = runOutcome(`liveness|${liveness.message}`, runSeconds, 137, 'Error', logLines, calls);
@@ -313,12 +320,20 @@ function probeFailure(
   probe: ProbeSpec | undefined,
   container: ContainerSpec,
   listenPort: number | undefined,
+  isThrottled = false,
 ): ProbeFailure | undefined {
   if (!probe || listenPort === undefined) return undefined;
   const port = resolvePort(probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port, container);
-  if (port === undefined || port === listenPort) return undefined;
+  if (port === undefined) return undefined;
   let message: string;
-  if (probe.httpGet) {
+  if (port === listenPort) {
+    if (!isThrottled || !probe.httpGet) return undefined;
+    // A CPU-starved process answers later than the probe waits.
+    const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
+    message =
+      `Get "${scheme}://{ip}:${port}${probe.httpGet.path ?? '/'}": context deadline exceeded (Client.Timeout ` +
+      `exceeded while awaiting headers)`;
+  } else if (probe.httpGet) {
     const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
     message =
       `Get "${scheme}://{ip}:${port}${probe.httpGet.path ?? '/'}": dial tcp {ip}:${port}: connect: connection ` +
@@ -329,6 +344,62 @@ function probeFailure(
   return {
     kind,
     message,
+    periodSeconds: probe.periodSeconds ?? 10,
+    initialDelaySeconds: probe.initialDelaySeconds ?? 0,
+    failureThreshold: probe.failureThreshold ?? 3,
+  };
+}
+
+/** The pull error of an image reference, or undefined when the registry serves it. */
+function imagePullError(
+  input: OutcomeInput,
+  behaviour: ImageBehaviour,
+  ref: ReturnType<typeof parseImage>,
+): string | undefined {
+  const full = qualifiedImage(ref.repository, ref.tag);
+  if (behaviour.pullSecret !== undefined) {
+    const pullSecrets =
+      (input.pod.spec as { imagePullSecrets?: Array<{ name?: string }> } | undefined)?.imagePullSecrets ?? [];
+    const hasSecret = pullSecrets.some(
+      (secret) => secret.name === behaviour.pullSecret && input.getSecret(behaviour.pullSecret ?? '') !== undefined,
+    );
+    if (!hasSecret) {
+      const host = full.split('/')[0] ?? '';
+      return (
+        `rpc error: code = Unknown desc = failed to pull and unpack image "${full}": failed to resolve reference ` +
+        `"${full}": pull access denied, repository does not exist or may require authorization: server message: ` +
+        `insufficient_scope: authorization failed: failed to authorize: failed to fetch anonymous token: ` +
+        `unexpected status from GET request to https://${host}/token: 401 Unauthorized`
+      );
+    }
+  }
+  if (ref.digest || behaviour.tags.includes(ref.tag)) return undefined;
+  if (behaviour.missingTag === 'manifest-unknown')
+    return (
+      `rpc error: code = NotFound desc = failed to pull and unpack image "${full}": failed to resolve reference ` +
+      `"${full}": unexpected status from HEAD request: 404 Not Found: manifest unknown: manifest tagged by ` +
+      `"${ref.tag}" is not found`
+    );
+  return (
+    `rpc error: code = NotFound desc = failed to pull and unpack image "${full}": failed to resolve reference ` +
+    `"${full}": ${full}: not found`
+  );
+}
+
+/** True when the container's CPU limit is below what the process burns. */
+function isThrottled(container: ContainerSpec, behaviour: ImageBehaviour | undefined): boolean {
+  const limit = parseQuantity(container.resources?.limits?.cpu);
+  return behaviour?.cpuMillicores !== undefined && limit !== undefined && limit * 1000 < behaviour.cpuMillicores;
+}
+
+/** Readiness that answers 503 while a dependency the process calls is unreachable. */
+function dependencyFailure(input: OutcomeInput, behaviour: ImageBehaviour | undefined): ProbeFailure | undefined {
+  const probe = input.container.readinessProbe;
+  if (!behaviour?.isReadyOnlyWithCalls || !probe || !input.callFailure) return undefined;
+  if (!(behaviour.calls ?? []).some((target) => input.callFailure?.(target) !== undefined)) return undefined;
+  return {
+    kind: 'Readiness',
+    message: 'HTTP probe failed with statuscode: 503',
     periodSeconds: probe.periodSeconds ?? 10,
     initialDelaySeconds: probe.initialDelaySeconds ?? 0,
     failureThreshold: probe.failureThreshold ?? 3,

@@ -287,6 +287,17 @@ export function jobStatus(context: ControllerContext, job: KubeObject, index: Po
     });
   } else if (counts.failed > Number(spec.backoffLimit ?? 6)) {
     const at = finishedAt ?? isoSeconds(context.now().getTime());
+    // The job controller says so in an event as well as in the condition.
+    context.events.record({
+      involved: job,
+      type: 'Warning',
+      reason: 'BackoffLimitExceeded',
+      message: 'Job has reached the specified backoff limit',
+      component: 'job-controller',
+      firstMs: Date.parse(at),
+      lastMs: Date.parse(at),
+      count: 1,
+    });
     conditions.push({
       type: 'Failed',
       status: 'True',

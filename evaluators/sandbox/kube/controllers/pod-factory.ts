@@ -6,6 +6,7 @@
 import { AdmissionDeniedError, type KubeObject } from '../cluster-api.js';
 import { stableSuffix, stableUid } from '../stable-id.js';
 import { type ControllerContext, controllerRef, isoSeconds } from './context.js';
+import { checkPodLimitRange } from './limit-range.js';
 import { checkPodQuota } from './quota.js';
 import { periodic } from './timeline.js';
 import { defaultPodSpec } from '../object-defaults.js';
@@ -101,6 +102,8 @@ function admitPod(context: ControllerContext, pod: KubeObject): string | undefin
       `serviceaccount "${account}" not found`
     );
   }
+  const range = checkPodLimitRange(context.store, pod);
+  if (range) return `pods "${pod.metadata.name}" is forbidden: ${range}`;
   const quota = checkPodQuota(context.store, pod);
   if (quota) return `pods "${pod.metadata.name}" is forbidden: ${quota}`;
   const denials = context.admit(pod);

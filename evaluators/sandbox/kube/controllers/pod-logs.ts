@@ -7,10 +7,9 @@
 import { KubeApiError, type KubeObject, type PodLogLine } from '../cluster-api.js';
 import type { ControllerContext } from './context.js';
 import type { ContainerSpec } from './container-outcome.js';
-import { callFailure } from './call-failure.js';
-import { containerOutcome } from './kubelet.js';
+import { containerOutcome } from './container-status.js';
+import { callFailure } from './service-calls.js';
 
-export { callFailure } from './call-failure.js';
 
 /** Seconds between two attempts of a caller to reach a failing dependency. */
 const CALL_RETRY_SECONDS = 10;
@@ -51,13 +50,13 @@ export function podLogLines(
           `[${containers.map((c) => c.name).join(' ')}]`,
       );
   }
-  // Init containers are addressed by name like the others (kubectl logs -c <init>).
-  const container = [...containers, ...(spec.initContainers ?? [])].find((c) => c.name === containerName);
+  const inits = (pod.spec as { initContainers?: ContainerSpec[] }).initContainers ?? [];
+  const container = [...containers, ...inits].find((c) => c.name === containerName);
   if (!container)
     throw new KubeApiError(400, 'BadRequest', `container ${containerName ?? ''} is not valid for pod ${podName}`);
-  const statuses = pod.status as
+  const podStatus = pod.status as
     { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] } | undefined;
-  const status = [...(statuses?.containerStatuses ?? []), ...(statuses?.initContainerStatuses ?? [])].find(
+  const status = [...(podStatus?.containerStatuses ?? []), ...(podStatus?.initContainerStatuses ?? [])].find(
     (s) => s.name === container.name,
   );
   const terminated = status?.state?.terminated ?? status?.lastState?.terminated;
