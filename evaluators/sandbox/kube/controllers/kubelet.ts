@@ -110,8 +110,6 @@ export function runKubelet(context: ControllerContext, pod: KubeObject, nodeIp: 
     buildPodStatus(pod, {
       phase,
       statuses: results.map((r) => r.status),
-      initStatuses: init.statuses,
-      isInitialized: true,
       isReady,
       allStarted,
       scheduledMs,
