@@ -98,7 +98,7 @@ export const alertsCommand: Command = {
     try {
       if (!io.env.REDIS_URL) {
         const metrics = createBotMetrics(telemetry.registry);
-        worker = startWorkerRole(
+        worker = await startWorkerRole(
           io,
           runtime,
           investigations,

@@ -12,6 +12,7 @@ import { loadWebConfig } from '../../web/config.js';
 import type { RcaWebServer } from '../../web/web-server.js';
 import { buildRcaWeb, rcaPageUrl, teamOfChannel } from '../rca-web.js';
 import { startWorkerRole, type RunningWorker } from './worker.js';
+import { openFixQueue } from '../fix-role.js';
 
 const USAGE = 'slack [--port N] [--host H] [--no-worker]';
 
@@ -49,6 +50,8 @@ export const slackCommand: Command = {
       attempts: config.SRE_BOT_JOB_ATTEMPTS,
     });
     registerQueueMetrics(telemetry.registry, queue);
+    // With FIX_GIT_PROVIDER the receiver enqueues "Propose fix" and Approve / Reject as `fix` jobs.
+    const fixQueue = role.isFixEnabled ? openFixQueue(runtime) : undefined;
     const rcas = createRcaService({
       store: runtime.store,
       teamOf: teamOfChannel(channels),
@@ -64,13 +67,20 @@ export const slackCommand: Command = {
       logger: runtime.logger,
       attempts: config.SRE_BOT_JOB_ATTEMPTS,
       rca: { service: rcas, ...(pageUrl ? { pageUrl } : {}) },
+      ...(fixQueue ? { fixQueue } : {}),
     });
     let worker: RunningWorker | undefined;
     let web: RcaWebServer | undefined;
     try {
       if (workerConfig) {
         const metrics = createBotMetrics(telemetry.registry);
-        worker = startWorkerRole(io, runtime, queue, { config: workerConfig, channels }, { metrics });
+        worker = await startWorkerRole(
+          io,
+          runtime,
+          queue,
+          { config: workerConfig, channels, ...(role.fix ? { fix: role.fix } : {}) },
+          { metrics, ...(fixQueue ? { fixQueue } : {}) },
+        );
       }
       const { eventsUrl } = await service.start({
         ...(port !== undefined ? { port } : {}),
@@ -82,7 +92,11 @@ export const slackCommand: Command = {
           ? 'in-process queue, worker in this process'
           : 'in-process queue, NO worker (--no-worker)'
         : 'Redis queue; run `sre-bot worker` to answer';
-      writeLine(io.stderr, `sre-bot slack ${where}: ${channels.list().length} support channels, ${queueLine}`);
+      const fixLine = role.isFixEnabled ? 'fix pull requests on' : 'fix pull requests off (FIX_GIT_PROVIDER unset)';
+      writeLine(
+        io.stderr,
+        `sre-bot slack ${where}: ${channels.list().length} support channels, ${queueLine}, ${fixLine}`,
+      );
       if (webConfig) {
         web = buildRcaWeb(webConfig, { service: rcas, store: runtime.store, channels, logger: runtime.logger });
         const webUrl = await web.listen(webConfig.SRE_BOT_WEB_PORT, values.host ?? '0.0.0.0');
@@ -93,6 +107,7 @@ export const slackCommand: Command = {
       await web?.close();
       await service.stop().catch(() => undefined);
       await worker?.close();
+      await fixQueue?.close();
       await queue.close();
       await runtime.close();
       await telemetry.close();
