@@ -21,6 +21,7 @@ export const appStatusSchema = z.object({
       directory: z.unknown().optional(),
     })
     .optional(),
+  destination: z.looseObject({ name: z.string().optional(), namespace: z.string().optional() }).optional(),
   autoSync: z.object({ prune: z.boolean(), selfHeal: z.boolean() }).optional(),
   operation: z
     .object({ phase: z.string().optional(), revision: z.string().optional(), message: z.string().optional() })

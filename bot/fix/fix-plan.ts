@@ -20,6 +20,8 @@ export interface PlannedFile {
 export interface FixPlan {
   recipe: FixRecipe;
   app: { instance: string; name: string };
+  /** The app's destination cluster (the Kubernetes instance the dry run uses), when Argo CD names it. */
+  cluster?: string;
   repository: string;
   repoURL: string;
   /** The branch the app tracks and the PR targets. */

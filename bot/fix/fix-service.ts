@@ -14,6 +14,7 @@ import { planFix, type GitHostResolver } from './plan-fix.js';
 import type { ApproverPolicy, FixNotifier, ThreadPlace } from './ports.js';
 import { pullRequestBody } from './pull-request-body.js';
 import { refusalSentence } from './refusal-sentences.js';
+import { verificationMarkdown, verifyFix } from './verify-fix.js';
 import { watchUntilHealthy, type WatchSettings } from './watch-health.js';
 
 /** Settings of the fix loop (defaults in bot/fix/config.ts). */
@@ -134,7 +135,13 @@ export function createFixService(deps: FixServiceDeps): FixService {
       url: pull.url,
       title: plan.title,
     });
-    const approval = await store.approvals.request({
+    return { pull, record };
+  }
+
+  /** The merge approval, pinned to the verified head; requested only once verification passed. */
+  function requestMergeApproval(proposal: FixProposal, pull: { number: number; headSha: string }) {
+    const plan = planOf(proposal);
+    return store.approvals.request({
       id: newId(),
       ...(proposal.investigationId ? { investigationId: proposal.investigationId } : {}),
       action: 'merge_fix',
@@ -142,7 +149,6 @@ export function createFixService(deps: FixServiceDeps): FixService {
       requestedBy: proposal.requestedBy,
       ttlMs: settings.approvalTtlMs,
     });
-    return { pull, record, approval };
   }
 
   async function propose(input: Parameters<FixService['propose']>[0]): Promise<void> {
@@ -190,20 +196,43 @@ export function createFixService(deps: FixServiceDeps): FixService {
     });
     if (!isNew) return;
     const prStarted = now();
-    const { pull, record, approval } = await openPullRequest(proposal, answer, investigation.question, place);
+    const { pull, record } = await openPullRequest(proposal, answer, investigation.question, place);
+    const prMs = now() - prStarted;
+    deps.logger.info({ event: 'fix-pr-opened', proposalId: proposal.id, number: pull.number }, 'fix PR opened');
+    const verifyStarted = now();
+    await notifier.say(place, `:mag: Verifying #${pull.number}: Argo CD renders the branch, the cluster dry-runs it…`);
+    const verification = await verifyFix(deps.reader, {
+      app,
+      revision: pull.headSha,
+      ...(outcome.plan.cluster ? { cluster: outcome.plan.cluster } : {}),
+      ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+    });
+    const stages = { pr: prMs, verify: now() - verifyStarted };
+    await hostFor(outcome.plan).comment(outcome.plan.repository, pull.number, verificationMarkdown(verification));
+    if (!verification.isPassed) {
+      const text = `The fix in #${pull.number} did not pass verification: ${verification.failure ?? 'failed'}`;
+      await proposals.transition(proposal.id, ['planned'], 'failed', {
+        pullRequestId: record.id,
+        headSha: pull.headSha,
+        stages,
+        error: text,
+      });
+      return notifier.say(place, `:x: ${text}. I did not ask for approval; the pull request stays open for people.`);
+    }
+    const approval = await requestMergeApproval(proposal, pull);
     await proposals.transition(proposal.id, ['planned'], 'pr_opened', {
       pullRequestId: record.id,
       approvalId: approval.id,
       headSha: pull.headSha,
-      stages: { pr: now() - prStarted },
+      stages,
     });
-    deps.logger.info({ event: 'fix-pr-opened', proposalId: proposal.id, number: pull.number }, 'fix PR opened');
     await notifier.proposal(place, {
       proposalId: proposal.id,
       plan: outcome.plan,
       pullRequest: { number: pull.number, url: pull.url },
       requestedBy: input.user,
       approvers: deps.approvers.describe(place.channel),
+      verification,
     });
   }
 

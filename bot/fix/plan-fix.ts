@@ -108,6 +108,7 @@ export async function planFix(
       plan: {
         recipe: recipe.name,
         app: input.app,
+        ...(status.destination?.name ? { cluster: status.destination.name } : {}),
         repository,
         repoURL,
         baseBranch,

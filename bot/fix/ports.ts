@@ -1,4 +1,5 @@
 import type { FixPlan } from './fix-plan.js';
+import type { FixVerification } from './verify-fix.js';
 
 /** A Slack thread (or any conversation) the fix loop reports into. */
 export interface ThreadPlace {
@@ -13,6 +14,8 @@ export interface ProposalView {
   pullRequest: { number: number; url: string };
   requestedBy: string;
   approvers: string;
+  /** The verify stage's result: the rendered diff and the dry run. */
+  verification: FixVerification;
 }
 
 /** How the fix loop talks to people; bot/slack implements it with Block Kit. */

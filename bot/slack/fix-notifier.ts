@@ -3,11 +3,18 @@ import type { WebClient } from '@slack/web-api';
 import type { ApproverPolicy, FixNotifier, ProposalView } from '../fix/ports.js';
 import { escapeMrkdwn } from './answer-blocks.js';
 import { FixActionId } from './fix-actions.js';
+import { renderedDiffText } from '../fix/verify-fix.js';
 
 type SlackBlock = types.KnownBlock;
 
 function clip(text: string, max = 2900): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function dryRunLine(view: ProposalView): string {
+  const { dryRun } = view.verification;
+  if (dryRun.status === 'accepted') return ':white_check_mark: Server-side dry run on the cluster: accepted.';
+  return `:grey_question: Server-side dry run: ${escapeMrkdwn(dryRun.lines[0] ?? 'not run')}.`;
 }
 
 /** The proposal as Block Kit: what changes, why, the PR, and Approve / Reject with confirm dialogs. */
@@ -29,6 +36,16 @@ export function proposalBlocks(view: ProposalView): SlackBlock[] {
       },
     },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`\`\`\`${diff}\`\`\``) } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: clip(
+          `*Rendered by Argo CD at ${view.verification.revision.slice(0, 7)}, against live:*\n` +
+            `\`\`\`${renderedDiffText(view.verification, 30)}\`\`\`\n${dryRunLine(view)}`,
+        ),
+      },
+    },
     {
       type: 'context',
       elements: [

@@ -231,6 +231,10 @@ describe.each(['github', 'gitlab'] as const)('fix pull request end to end: %s', 
     expect(proposalText).toContain('apps/checkout/overlays/prod-eu/kustomization.yaml');
     expect(proposalText).toContain('- 1.8.3');
     expect(proposalText).toContain('+ 1.8.2');
+    // Verified before anyone is asked: Argo CD rendered the branch, the cluster accepted a dry run.
+    expect(proposalText).toContain('Rendered by Argo CD at');
+    expect(proposalText).toContain('checkout:1.8.2');
+    expect(proposalText).toContain('Server-side dry run on the cluster: accepted');
     const blocks = proposal['blocks'] as Array<{ type: string; elements?: Array<{ value?: string }> }>;
     const proposalId = String(blocks.find((block) => block.type === 'actions')?.elements?.[0]?.value);
     const pulls = host === 'github' ? (github?.pulls(REPOSITORY) ?? []) : (gitlab?.mergeRequests(REPOSITORY) ?? []);
@@ -241,6 +245,12 @@ describe.each(['github', 'gitlab'] as const)('fix pull request end to end: %s', 
         : ((pulls[0] as { description?: string })?.description ?? '');
     expect(body).toContain(`sre-bot-fix-proposal: ${proposalId}`);
     expect(body).toContain('## Rollback');
+    const comments =
+      'comments' in (pulls[0] ?? {})
+        ? (pulls[0] as { comments: string[] }).comments
+        : ((pulls[0] as { notes?: string[] })?.notes ?? []);
+    expect(comments[0]).toContain('## Validation by sre-bot');
+    expect(comments[0]).toContain('+        - image: registry.example.com/shop/checkout:1.8.2');
     const before = await sandbox.repo.resolve('main');
 
     // The person who asked is not on call: a private refusal, and nothing changes.
