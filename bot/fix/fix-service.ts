@@ -167,6 +167,12 @@ export function createFixService(deps: FixServiceDeps): FixService {
       now,
       ...(input.traceparent ? { traceparent: input.traceparent } : {}),
     });
+    // Apps the evidence came from (sources the pipeline wrote: `argocd/<instance>/app/<name>`) follow.
+    for (const line of answer.evidence) {
+      const [kind, instance, what, name] = line.source.split('/');
+      if (kind !== 'argocd' || what !== 'app' || !instance || !name) continue;
+      if (!apps.some((app) => app.instance === instance && app.name === name)) apps.push({ instance, name });
+    }
     if (apps.length === 0)
       return notifier.say(place, 'I could not tell which Argo CD app this answer is about, so I made no fix.');
     let outcome: FixPlanOutcome | undefined;

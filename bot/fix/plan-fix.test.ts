@@ -89,6 +89,36 @@ describe('planFix over the sandbox (read-only)', () => {
     ]);
   });
 
+  it('service selector: selects the pods by the labels the workload uses, in the flow mapping it was', async () => {
+    const { outcome, close } = await planFor('service-selector-mismatch');
+    closers.push(close);
+    if (outcome.kind !== 'plan') throw new Error(JSON.stringify(outcome));
+    expect(outcome.plan.recipe).toBe('service-selector');
+    expect(outcome.plan.edits).toEqual([
+      {
+        file: 'apps/cart/prod-eu/service.yaml',
+        path: 'spec.selector',
+        before: 'app.kubernetes.io/name=cart',
+        after: 'app=cart',
+      },
+    ]);
+    const [file] = outcome.plan.files;
+    expect(file?.after).toBe(
+      file?.before?.replace('selector: { app.kubernetes.io/name: cart }', 'selector: { app: cart }'),
+    );
+  });
+
+  it('storage class: asks for a class the cluster has (the one the app used before)', async () => {
+    const { outcome, close } = await planFor('missing-storage-class');
+    closers.push(close);
+    if (outcome.kind !== 'plan') throw new Error(JSON.stringify(outcome));
+    expect(outcome.plan.recipe).toBe('storage-class');
+    expect(outcome.plan.edits.map((edit) => [edit.file, edit.path, edit.before, edit.after])).toEqual([
+      ['apps/ledger/prod-eu/pvc.yaml', 'spec.storageClassName', 'fast-ssd', 'standard'],
+    ]);
+    expect(outcome.plan.rationale).toContain('the cluster does not have');
+  });
+
   it('drift: hands it to a person, the fault is not in git', async () => {
     const { outcome, close } = await planFor('argocd-drift');
     closers.push(close);

@@ -7,6 +7,9 @@ import { imageTagRecipe } from './recipes/image-tag.js';
 import { memoryLimitRecipe } from './recipes/memory-limit.js';
 import { probePortRecipe } from './recipes/probe-port.js';
 import { revertRecipe } from './recipes/revert.js';
+import { serviceSelectorRecipe } from './recipes/service-selector.js';
+import { storageClassRecipe } from './recipes/storage-class.js';
+import { z } from 'zod';
 import { loadSourceTree, type SourceTree } from './source-tree.js';
 
 /** The Git host and repository that serve an Argo CD `repoURL`; undefined when none is configured. */
@@ -25,6 +28,8 @@ const IMAGE: Recipe = { name: 'image-tag', run: imageTagRecipe };
 const MEMORY: Recipe = { name: 'memory-limit', run: (context) => memoryLimitRecipe(context) };
 const PROBE: Recipe = { name: 'probe-port', run: probePortRecipe };
 const REVERT: Recipe = { name: 'revert', run: revertRecipe };
+const SELECTOR: Recipe = { name: 'service-selector', run: serviceSelectorRecipe };
+const STORAGE: Recipe = { name: 'storage-class', run: storageClassRecipe };
 
 /** Recipes to try per diagnosed skill, most specific first; "undo the change" is the fallback. */
 const RECIPES: Record<string, Recipe[]> = {
@@ -32,7 +37,30 @@ const RECIPES: Record<string, Recipe[]> = {
   'kyverno-policy-violations': [IMAGE, REVERT],
   oomkilled: [MEMORY, REVERT],
   'probe-failures': [PROBE, REVERT],
+  'service-connectivity': [SELECTOR, REVERT],
+  'pvc-pending': [STORAGE, REVERT],
 };
+
+/** Skills whose recipes need the cluster's StorageClasses. */
+const NEEDS_STORAGE_CLASSES = new Set(['pvc-pending']);
+
+const storageClassListSchema = z.object({ items: z.array(z.object({ name: z.string() }).loose()) }).loose();
+
+/** The StorageClasses of the app's cluster (`list_resources`), or undefined when they cannot be read. */
+async function listStorageClasses(
+  gateway: ToolGateway,
+  cluster: string | undefined,
+  traceparent?: string,
+): Promise<string[] | undefined> {
+  if (!cluster) return undefined;
+  const result = await gateway.callTool(
+    'list_resources',
+    { kind: 'StorageClass', instance: cluster },
+    traceparent ? { traceparent } : {},
+  );
+  const parsed = result.isError ? undefined : storageClassListSchema.safeParse(result.structured);
+  return parsed?.success ? parsed.data.items.map((item) => item.name) : undefined;
+}
 
 /** Skills whose fault does not live in git: the cure is an action, not a commit. */
 const NOT_IN_GIT: Record<string, string> = {
@@ -96,7 +124,16 @@ export async function planFix(
     return handoff(`parameter overrides in ${current.overrideFiles.join(', ')} take precedence; change them by hand`);
   const healthy = await lastHealthySource(provider, repository, appPath, status, current);
 
-  const context: RecipeContext = { app: input.app, status, current, ...(healthy ? { healthy } : {}) };
+  const storageClasses = input.skills.some((skill) => NEEDS_STORAGE_CLASSES.has(skill))
+    ? await listStorageClasses(deps.gateway, status.destination?.name, input.traceparent)
+    : undefined;
+  const context: RecipeContext = {
+    app: input.app,
+    status,
+    current,
+    ...(healthy ? { healthy } : {}),
+    ...(storageClasses ? { storageClasses } : {}),
+  };
   const recipes = [...new Set(input.skills.flatMap((skill) => RECIPES[skill] ?? [REVERT]))];
   if (recipes.length === 0) recipes.push(REVERT);
   for (const recipe of recipes) {

@@ -10,7 +10,10 @@ import { diffHunks, hunkSchema, unifiedDiff } from '../unified-diff.js';
 type Manifest = Record<string, unknown> & { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
 
 function identity(object: Manifest, namespace: string | undefined): string {
-  return `${String(object.kind)}/${String(object.metadata?.namespace ?? namespace ?? '')}/${String(object.metadata?.name)}`;
+  return (
+    `${String(object.kind)}/${String(object.metadata?.namespace ?? namespace ?? '')}/` +
+    `${String(object.metadata?.name)}`
+  );
 }
 
 const revisionDiffSchema = z.object({
