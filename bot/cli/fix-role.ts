@@ -89,6 +89,7 @@ export async function startFixRole(input: {
       ...(config.FIX_APPROVER_GROUPS_BY_CHANNEL ? { byChannel: config.FIX_APPROVER_GROUPS_BY_CHANNEL } : {}),
     }),
     settings: fixSettings(config),
+    ...(runtime.model ? { model: runtime.model } : {}),
     logger: runtime.logger,
     enqueueWatch: async (proposalId, reason) => {
       await queue.enqueue({ kind: 'watch', proposalId }, { idempotencyKey: `watch:${proposalId}:${reason}` });

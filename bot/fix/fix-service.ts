@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Answer } from '../agent/answer.js';
-import type { ToolCallRecorder, ToolGateway } from '../agent/ports.js';
+import type { ModelClient, ToolCallRecorder, ToolGateway } from '../agent/ports.js';
 import { errorMessage } from '../errors.js';
 import { GitProviderError, type GitProvider } from '../git/git-provider.js';
 import type { Store } from '../store/store.js';
@@ -43,6 +43,8 @@ export interface FixServiceDeps {
   notifier: FixNotifier;
   approvers: ApproverPolicy;
   settings: FixSettings;
+  /** With a model, `propose_fix` is asked once no recipe applies. */
+  model?: ModelClient;
   logger: Logger;
   now?: () => number;
   newId?: () => string;
@@ -178,8 +180,18 @@ export function createFixService(deps: FixServiceDeps): FixService {
     let outcome: FixPlanOutcome | undefined;
     for (const candidate of apps) {
       const planned = await planFix(
-        { gateway: deps.reader, gitHost: deps.gitHost, defaultBranch: settings.defaultBranch },
-        { app: candidate, skills: answer.skills, ...(input.traceparent ? { traceparent: input.traceparent } : {}) },
+        {
+          gateway: deps.reader,
+          gitHost: deps.gitHost,
+          defaultBranch: settings.defaultBranch,
+          ...(deps.model ? { model: deps.model } : {}),
+        },
+        {
+          app: candidate,
+          skills: answer.skills,
+          rootCause: answer.rootCause,
+          ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+        },
       );
       // The first app's handoff is the one people see when no related app has a plan either.
       if (!outcome || planned.kind === 'plan') outcome = planned;

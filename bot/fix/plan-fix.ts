@@ -1,4 +1,6 @@
-import type { ToolGateway } from '../agent/ports.js';
+import type { ModelClient, ToolGateway } from '../agent/ports.js';
+import { modelProposalRecipe } from './recipes/model-proposal.js';
+import { BotError } from '../errors.js';
 import type { GitProvider } from '../git/git-provider.js';
 import { readAppStatus, type AppStatus } from './app-status.js';
 import type { FixPlanOutcome, FixRecipe, RecipeResult } from './fix-plan.js';
@@ -20,6 +22,8 @@ export interface FixPlannerDeps {
   gitHost: GitHostResolver;
   /** The branch a `HEAD` target revision means (the repository's default branch). */
   defaultBranch: string;
+  /** When configured, `propose_fix` is asked for edits once no recipe applies. */
+  model?: ModelClient;
 }
 
 type Recipe = { name: FixRecipe; run: (context: RecipeContext) => RecipeResult };
@@ -99,7 +103,12 @@ function sameSource(left: SourceTree, right: SourceTree): boolean {
  */
 export async function planFix(
   deps: FixPlannerDeps,
-  input: { app: { instance: string; name: string }; skills: readonly string[]; traceparent?: string },
+  input: {
+    app: { instance: string; name: string };
+    skills: readonly string[];
+    rootCause?: string;
+    traceparent?: string;
+  },
 ): Promise<FixPlanOutcome> {
   const handoff = (reason: string): FixPlanOutcome => ({ kind: 'handoff', handoff: { reason } });
   for (const skill of input.skills) {
@@ -136,27 +145,38 @@ export async function planFix(
   };
   const recipes = [...new Set(input.skills.flatMap((skill) => RECIPES[skill] ?? [REVERT]))];
   if (recipes.length === 0) recipes.push(REVERT);
+  const planOf = (name: FixRecipe, result: Extract<RecipeResult, { kind: 'edits' }>): FixPlanOutcome => ({
+    kind: 'plan',
+    plan: {
+      recipe: name,
+      app: input.app,
+      ...(status.destination?.name ? { cluster: status.destination.name } : {}),
+      repository,
+      repoURL,
+      baseBranch,
+      baseRevision,
+      ...(healthy ? { healthyRevision: healthy.revision } : {}),
+      title: result.title,
+      rationale: result.rationale,
+      edits: result.edits,
+      files: result.files,
+    },
+  });
   for (const recipe of recipes) {
     const result = recipe.run(context);
     if (!result) continue;
     if (result.kind === 'handoff') return handoff(result.reason);
-    return {
-      kind: 'plan',
-      plan: {
-        recipe: recipe.name,
-        app: input.app,
-        ...(status.destination?.name ? { cluster: status.destination.name } : {}),
-        repository,
-        repoURL,
-        baseBranch,
-        baseRevision,
-        ...(healthy ? { healthyRevision: healthy.revision } : {}),
-        title: result.title,
-        rationale: result.rationale,
-        edits: result.edits,
-        files: result.files,
-      },
-    };
+    return planOf(recipe.name, result);
+  }
+  if (deps.model) {
+    const diagnosis = { rootCause: input.rootCause ?? '', skills: input.skills };
+    // A model that is down proposes nothing; the recipes' handoff below still tells people why.
+    const proposed = await modelProposalRecipe(deps.model, context, diagnosis).catch((error: unknown) => {
+      if (error instanceof BotError && error.code === 'model_unavailable') return undefined;
+      throw error;
+    });
+    if (proposed?.kind === 'handoff') return handoff(proposed.reason);
+    if (proposed) return planOf('model', proposed);
   }
   return handoff(
     healthy
