@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Answer } from '../agent/answer.js';
-import type { ModelClient, ToolCallRecorder, ToolGateway } from '../agent/ports.js';
+import type { ModelClient, ToolGateway } from '../agent/ports.js';
 import { errorMessage } from '../errors.js';
 import { GitProviderError, type GitProvider } from '../git/git-provider.js';
 import type { Store } from '../store/store.js';
 import type { FixProposal, FixProposalsRepository } from '../store/fix-proposals-repository.js';
 import type { Logger } from '../telemetry/logger.js';
 import { writeTarget } from './approval-checker.js';
-import type { FixPlan, FixPlanOutcome } from './fix-plan.js';
-import { locateApp } from './locate-app.js';
-import { planFix, type GitHostResolver } from './plan-fix.js';
+import type { FixPlan } from './fix-plan.js';
+import { investigationRecorder, planForAnswer } from './locate-app.js';
+import type { GitHostResolver } from './plan-fix.js';
 import type { ApproverPolicy, FixNotifier, ThreadPlace } from './ports.js';
 import { pullRequestBody } from './pull-request-body.js';
 import { refusalSentence } from './refusal-sentences.js';
@@ -74,20 +74,6 @@ export function createFixService(deps: FixServiceDeps): FixService {
   const now = deps.now ?? (() => Date.now());
   const newId = deps.newId ?? randomUUID;
   const { notifier, settings, store, proposals } = deps;
-
-  const recorderFor = (investigationId: string): ToolCallRecorder => ({
-    record: (call) =>
-      store.toolCalls.record({
-        investigationId,
-        server: call.server,
-        tool: call.tool,
-        arguments: call.arguments,
-        outcome: call.outcome,
-        durationMs: call.durationMs,
-        ...(call.instance ? { instance: call.instance } : {}),
-        ...(call.error ? { error: call.error } : {}),
-      }),
-  });
 
   const hostFor = (plan: FixPlan): GitProvider => {
     const host = deps.gitHost(plan.repoURL);
@@ -164,41 +150,25 @@ export function createFixService(deps: FixServiceDeps): FixService {
 
     const started = now();
     await notifier.say(place, ':hammer_and_wrench: Planning a fix: reading the app and its git source…');
-    const apps = await locateApp(deps.reader, recorderFor(investigation.id), {
-      question: investigation.question,
-      now,
-      ...(input.traceparent ? { traceparent: input.traceparent } : {}),
-    });
-    // Apps the evidence came from (sources the pipeline wrote: `argocd/<instance>/app/<name>`) follow.
-    for (const line of answer.evidence) {
-      const [kind, instance, what, name] = line.source.split('/');
-      if (kind !== 'argocd' || what !== 'app' || !instance || !name) continue;
-      if (!apps.some((app) => app.instance === instance && app.name === name)) apps.push({ instance, name });
-    }
-    if (apps.length === 0)
+    const outcome = await planForAnswer(
+      {
+        gateway: deps.reader,
+        gitHost: deps.gitHost,
+        defaultBranch: settings.defaultBranch,
+        ...(deps.model ? { model: deps.model } : {}),
+      },
+      {
+        question: investigation.question,
+        answer,
+        recorder: investigationRecorder(store, investigation.id),
+        now,
+        ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+      },
+    );
+    if (!outcome)
       return notifier.say(place, 'I could not tell which Argo CD app this answer is about, so I made no fix.');
-    let outcome: FixPlanOutcome | undefined;
-    for (const candidate of apps) {
-      const planned = await planFix(
-        {
-          gateway: deps.reader,
-          gitHost: deps.gitHost,
-          defaultBranch: settings.defaultBranch,
-          ...(deps.model ? { model: deps.model } : {}),
-        },
-        {
-          app: candidate,
-          skills: answer.skills,
-          rootCause: answer.rootCause,
-          ...(input.traceparent ? { traceparent: input.traceparent } : {}),
-        },
-      );
-      // The first app's handoff is the one people see when no related app has a plan either.
-      if (!outcome || planned.kind === 'plan') outcome = planned;
-      if (planned.kind === 'plan') break;
-    }
-    if (!outcome || outcome.kind === 'handoff')
-      return notifier.say(place, `I will not open a pull request for this: ${outcome?.handoff.reason ?? 'no plan'}.`);
+    if (outcome.kind === 'handoff')
+      return notifier.say(place, `I will not open a pull request for this: ${outcome.handoff.reason}.`);
     const app = outcome.plan.app;
     const planMs = now() - started;
 

@@ -1,7 +1,11 @@
+import type { Answer } from '../agent/answer.js';
 import type { ChannelDefaults } from '../agent/entities.js';
 import type { ToolCallRecorder, ToolGateway } from '../agent/ports.js';
 import { resolveEntities } from '../agent/resolve.js';
 import { ToolCaller } from '../agent/tool-caller.js';
+import type { FixPlanOutcome } from './fix-plan.js';
+import { planFix, type FixPlannerDeps } from './plan-fix.js';
+import type { Store } from '../store/store.js';
 
 /**
  * The Argo CD apps an answered question was about, resolved the way the investigation resolved
@@ -22,4 +26,52 @@ export async function locateApp(
   if (resolution.kind !== 'resolved' || !resolution.entities.app) return [];
   const { app, related } = resolution.entities;
   return [app, ...related].map((candidate) => ({ instance: candidate.instance, name: candidate.name }));
+}
+
+/**
+ * Plans the fix of an answer: the apps the question resolves to, then the apps its evidence came
+ * from (sources the pipeline wrote, `argocd/<instance>/app/<name>`), each planned in turn until
+ * one has a plan. Undefined when no app is known; otherwise the plan, or the first app's handoff.
+ */
+export async function planForAnswer(
+  deps: FixPlannerDeps,
+  input: { question: string; answer: Answer; recorder: ToolCallRecorder; now: () => number; traceparent?: string },
+): Promise<FixPlanOutcome | undefined> {
+  const trace = input.traceparent ? { traceparent: input.traceparent } : {};
+  const apps = await locateApp(deps.gateway, input.recorder, { question: input.question, now: input.now, ...trace });
+  for (const line of input.answer.evidence) {
+    const [kind, instance, what, name] = line.source.split('/');
+    if (kind !== 'argocd' || what !== 'app' || !instance || !name) continue;
+    if (!apps.some((app) => app.instance === instance && app.name === name)) apps.push({ instance, name });
+  }
+  let outcome: FixPlanOutcome | undefined;
+  for (const app of apps) {
+    const planned = await planFix(deps, {
+      app,
+      skills: input.answer.skills,
+      rootCause: input.answer.rootCause,
+      ...trace,
+    });
+    // The first app's handoff is the one people see when no related app has a plan either.
+    if (!outcome || planned.kind === 'plan') outcome = planned;
+    if (planned.kind === 'plan') break;
+  }
+  return outcome;
+}
+
+/** Audits the fix planner's look-ups as tool calls of the investigation they serve. */
+export function investigationRecorder(store: Store, investigationId: string): ToolCallRecorder {
+  return {
+    record: (call) =>
+      store.toolCalls.record({
+        investigationId,
+        server: call.server,
+        tool: call.tool,
+        arguments: call.arguments,
+        outcome: call.outcome,
+        durationMs: call.durationMs,
+        ...(call.instance ? { instance: call.instance } : {}),
+        ...(call.error ? { error: call.error } : {}),
+      }),
+  };
 }

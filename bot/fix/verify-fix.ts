@@ -50,8 +50,7 @@ export interface FixVerification {
  * the fix revision (`get_revision_diff`), that render is diffed against the live objects, and the
  * changed objects go through a server-side dry run on the app's cluster (`validate_manifests`)
  * so validation and admission (Kyverno) answer before a person is asked. A revision that does
- * not render, renders no change, or is denied fails; a dry run the gateway cannot reach is
- * reported as not run.
+ * not render, or is denied, fails; a dry run the gateway cannot reach is reported as not run.
  */
 export async function verifyFix(
   gateway: ToolGateway,
@@ -78,7 +77,15 @@ export async function verifyFix(
       cause: parsed.error,
     });
   const { diffs, objects } = parsed.data;
-  if (diffs.length === 0) return failed(`rendered at ${short}, the app is identical to what runs now`);
+  // Equal to live is a pass: a sync that failed left the cluster on the old state, and the fix
+  // brings git back to it (the app then syncs cleanly).
+  if (diffs.length === 0)
+    return {
+      isPassed: true,
+      revision: parsed.data.revision,
+      diffs,
+      dryRun: { status: 'not-run', lines: ['the rendered branch equals the live objects, so nothing is applied'] },
+    };
   if (objects.length === 0)
     return {
       isPassed: true,
@@ -127,6 +134,7 @@ export function renderedDiffText(verification: FixVerification, maxLines = 40): 
       ? [diff.resource, ...diff.lines.filter((line) => !line.startsWith('---') && !line.startsWith('+++'))]
       : [`${diff.resource}: ${diff.change === 'missing-in-cluster' ? 'created' : 'no longer rendered'}`],
   );
+  if (lines.length === 0) return '(no difference from the live objects)';
   return lines.length > maxLines
     ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines`].join('\n')
     : lines.join('\n');
