@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpToolGateway } from '../gateway-client/mcp-tool-gateway.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
-import { startFakeGithub, type FakeGithub } from '../../test/fakes/git/fake-github.js';
+import { startFakeGithub, type FakeGithub } from '../../evaluators/sandbox/git-host/fake-github.js';
 import { bundledScenario } from '../../test/support/pipeline.js';
 import { createGithubProvider } from '../git/github-provider.js';
 import { repositoryFromUrl } from '../git/git-provider.js';

@@ -143,8 +143,9 @@ export async function planFix(
     ...(healthy ? { healthy } : {}),
     ...(storageClasses ? { storageClasses } : {}),
   };
-  const recipes = [...new Set(input.skills.flatMap((skill) => RECIPES[skill] ?? [REVERT]))];
-  if (recipes.length === 0) recipes.push(REVERT);
+  // Every skill's specific recipes first, in skill order; "undo the change" only after all of them.
+  const specific = input.skills.flatMap((skill) => (RECIPES[skill] ?? []).filter((recipe) => recipe !== REVERT));
+  const recipes = [...new Set([...specific, REVERT])];
   const planOf = (name: FixRecipe, result: Extract<RecipeResult, { kind: 'edits' }>): FixPlanOutcome => ({
     kind: 'plan',
     plan: {

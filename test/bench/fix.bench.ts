@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createStoreApprovalChecker } from '../../bot/fix/approval-checker.js';
@@ -20,10 +19,7 @@ import {
   loadScenarioFile,
 } from '../../evaluators/sandbox/scenario/load-scenario.js';
 import type { Scenario } from '../../evaluators/sandbox/scenario/scenario-schema.js';
-import { startSandbox } from '../../evaluators/sandbox/start-sandbox.js';
-import { startGatewayOverSandbox } from '../../evaluators/sandbox/with-gateway.js';
-import { sha256Hex } from '../../mcp-servers/gateway/index.js';
-import { startFakeGithub } from '../fakes/git/fake-github.js';
+import { openFixEstate } from '../../evaluators/runner/fix-estate.js';
 import type { BenchmarkIo } from './slack.bench.js';
 
 /**
@@ -63,17 +59,10 @@ async function runScenario(scenario: Scenario, skillsRoot: string): Promise<FixS
   const db = await createPgliteDatabase();
   await migrate(db);
   const store = createStore(db);
-  const sandbox = await startSandbox({ scenario });
-  const writerToken = randomBytes(16).toString('hex');
-  const gateway = await startGatewayOverSandbox(sandbox, {
-    healthCheckIntervalMs: 0,
-    enableWrites: true,
-    approvalChecker: createStoreApprovalChecker(store.approvals),
-    extraCallers: [{ principal: 'sre-bot-fix', tokenSha256: sha256Hex(writerToken), writes: true }],
-  });
-  const github = await startFakeGithub({ repositories: { 'platform/gitops': sandbox.repo.path } });
-  const reader = new McpToolGateway({ url: gateway.gateway.url, token: gateway.gateway.token });
-  const writer = new McpToolGateway({ url: gateway.gateway.url, token: writerToken });
+  const estate = await openFixEstate(scenario, createStoreApprovalChecker(store.approvals));
+  const { github } = estate;
+  const reader = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
+  const writer = new McpToolGateway({ url: estate.gateway.url, token: estate.writerToken });
   const skills = await createSkillCatalog({ roots: [skillsRoot] });
   try {
     const investigator = createInvestigator({ store, gateway: reader, catalog: skillCatalogPort(skills) });
@@ -138,9 +127,7 @@ async function runScenario(scenario: Scenario, skillsRoot: string): Promise<FixS
     await skills.close();
     await reader.close();
     await writer.close();
-    await github.close();
-    await gateway.close();
-    await sandbox.close();
+    await estate.close();
     await store.close();
   }
 }

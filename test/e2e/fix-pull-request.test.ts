@@ -31,8 +31,8 @@ import { createLogger } from '../../bot/telemetry/logger.js';
 import { startSandbox, type RunningSandbox } from '../../evaluators/sandbox/start-sandbox.js';
 import { startGatewayOverSandbox, type SandboxGateway } from '../../evaluators/sandbox/with-gateway.js';
 import { sha256Hex } from '../../mcp-servers/gateway/index.js';
-import { startFakeGithub, type FakeGithub } from '../fakes/git/fake-github.js';
-import { startFakeGitlab, type FakeGitlab } from '../fakes/git/fake-gitlab.js';
+import { startFakeGithub, type FakeGithub } from '../../evaluators/sandbox/git-host/fake-github.js';
+import { startFakeGitlab, type FakeGitlab } from '../../evaluators/sandbox/git-host/fake-gitlab.js';
 import {
   appMentionEvent,
   blockActionsPayload,

@@ -12,7 +12,7 @@ import { FixActionId } from '../../slack/fix-actions.js';
 import { startSandbox, type RunningSandbox } from '../../../evaluators/sandbox/start-sandbox.js';
 import { startGatewayOverSandbox, type SandboxGateway } from '../../../evaluators/sandbox/with-gateway.js';
 import { sha256Hex } from '../../../mcp-servers/gateway/index.js';
-import { startFakeGithub, type FakeGithub } from '../../../test/fakes/git/fake-github.js';
+import { startFakeGithub, type FakeGithub } from '../../../evaluators/sandbox/git-host/fake-github.js';
 import {
   appMentionEvent,
   blockActionsPayload,
