@@ -28,6 +28,13 @@ export const appStatusSchema = z.object({
     .loose()
     .optional(),
   history: z.array(z.object({ id: z.string(), revision: z.string() }).loose()).default([]),
+  outOfSyncResourceRefs: z
+    .array(
+      z
+        .object({ kind: z.string().optional(), name: z.string().optional(), requiresPruning: z.boolean().optional() })
+        .loose(),
+    )
+    .default([]),
 });
 
 export type AppStatus = z.infer<typeof appStatusSchema>;

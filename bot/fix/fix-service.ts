@@ -369,7 +369,10 @@ export function createFixService(deps: FixServiceDeps): FixService {
         .join(' · ');
       await notifier.say(
         place,
-        `:large_green_circle: ${plan.app.name} is Healthy and Synced at ${proposal.mergeSha.slice(0, 7)}. (${stages})`,
+        `:large_green_circle: ${plan.app.name} is Healthy and Synced at ${proposal.mergeSha.slice(0, 7)}. (${stages})` +
+          (verdict.awaitingPrune.length > 0
+            ? ` Left in the cluster, no longer in git (prune them when safe): ${verdict.awaitingPrune.join(', ')}.`
+            : ''),
       );
       return;
     }

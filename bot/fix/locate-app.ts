@@ -29,9 +29,9 @@ export async function locateApp(
 }
 
 /**
- * Plans the fix of an answer: the apps the question resolves to, then the apps its evidence came
- * from (sources the pipeline wrote, `argocd/<instance>/app/<name>`), each planned in turn until
- * one has a plan. Undefined when no app is known; otherwise the plan, or the first app's handoff.
+ * Plans the fix of an answer: the apps the question resolves to, then the apps of the objects its
+ * evidence is about, each planned in turn until one has a plan. Undefined when no app is known; otherwise the plan, or
+ * the first app's handoff.
  */
 export async function planForAnswer(
   deps: FixPlannerDeps,
@@ -39,11 +39,17 @@ export async function planForAnswer(
 ): Promise<FixPlanOutcome | undefined> {
   const trace = input.traceparent ? { traceparent: input.traceparent } : {};
   const apps = await locateApp(deps.gateway, input.recorder, { question: input.question, now: input.now, ...trace });
+  // Then the apps of the objects the evidence is about (sources the pipeline wrote as
+  // `tool:instance/kind/namespace/name`): a Service at fault belongs to its own app, not the caller's.
+  const named = new Map<string, string>();
   for (const line of input.answer.evidence) {
-    const [kind, instance, what, name] = line.source.split('/');
-    if (kind !== 'argocd' || what !== 'app' || !instance || !name) continue;
-    if (!apps.some((app) => app.instance === instance && app.name === name)) apps.push({ instance, name });
+    const [instance, kind, , name] = (line.source.split(':')[1] ?? '').split('/');
+    if (instance && name && ['service', 'deployment', 'statefulset', 'app'].includes(kind ?? ''))
+      named.set(`${name} ${instance}`, name);
   }
+  for (const question of named.keys())
+    for (const app of await locateApp(deps.gateway, input.recorder, { question, now: input.now, ...trace }))
+      if (!apps.some((known) => known.instance === app.instance && known.name === app.name)) apps.push(app);
   let outcome: FixPlanOutcome | undefined;
   for (const app of apps) {
     const planned = await planFix(deps, {

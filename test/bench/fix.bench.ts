@@ -24,13 +24,13 @@ import type { BenchmarkIo } from './slack.bench.js';
 
 /**
  * `npm run bench -- fix`: for every bundled scenario whose fault lives in git, the bot's own loop
- * over the sandbox: triage answer → plan → pull request on the fake GitHub → (approval, not
+ * over the sandbox: triage answer → plan → pull request on the fake GitHub → verify → (approval, not
  * timed) → merge → sync through the gateway with an approval record → watch until Healthy.
  * Reports each stage's time, the end-to-end time without the human click, and how many plans
  * healed the estate; for the rest, why no plan was offered. Options: --scenario NAME, --json.
  */
 
-const STAGES = ['plan', 'pr', 'merge', 'sync', 'healthy'] as const;
+const STAGES = ['plan', 'pr', 'verify', 'merge', 'sync', 'healthy'] as const;
 
 export interface FixScenarioResult {
   scenario: string;

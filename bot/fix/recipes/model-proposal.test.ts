@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../../../test/fakes/anthropic/index.js';
 import { createAnthropicModelClient } from '../../model/anthropic-model-client.js';
-import type { AppStatus } from '../app-status.js';
+import { appStatusSchema } from '../app-status.js';
 import type { RecipeContext } from '../recipe-context.js';
 import type { SourceTree } from '../source-tree.js';
 import { modelProposalRecipe, PROPOSE_FIX } from './model-proposal.js';
@@ -23,7 +23,7 @@ function context(): RecipeContext {
     images: [],
     overrideFiles: [],
   };
-  return { app: { instance: 'argocd-1', name: 'api' }, status: { name: 'api', history: [] } as AppStatus, current };
+  return { app: { instance: 'argocd-1', name: 'api' }, status: appStatusSchema.parse({ name: 'api' }), current };
 }
 
 /** `propose_fix` through the real Anthropic SDK and the fake Messages API: edits checked like a recipe's. */
