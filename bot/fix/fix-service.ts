@@ -374,6 +374,7 @@ export function createFixService(deps: FixServiceDeps): FixService {
             ? ` Left in the cluster, no longer in git (prune them when safe): ${verdict.awaitingPrune.join(', ')}.`
             : ''),
       );
+      if (proposal.investigationId) await notifier.offerRca(place, proposal.investigationId);
       return;
     }
     const done = await proposals.transition(proposalId, ['watching'], 'failed', { error: verdict.reason });

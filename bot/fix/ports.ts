@@ -24,6 +24,8 @@ export interface FixNotifier {
   say(place: ThreadPlace, text: string): Promise<void>;
   /** Only `user` sees it. */
   whisper(place: ThreadPlace, user: string, text: string): Promise<void>;
+  /** Once a fix is verified Healthy: offer to draft the RCA of the investigation (a button in Slack). */
+  offerRca(place: ThreadPlace, investigationId: string): Promise<void>;
 }
 
 /** Who may approve fixes in a channel (a Slack user group, optionally the PagerDuty on-call). */

@@ -30,6 +30,10 @@ function threadLog(): FixNotifier & { said: string[] } {
       return Promise.resolve();
     },
     whisper: () => Promise.resolve(),
+    offerRca: (_place: ThreadPlace, investigationId: string) => {
+      said.push(`offer RCA of ${investigationId}`);
+      return Promise.resolve();
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ApproverPolicy, FixNotifier, ProposalView } from '../fix/ports.js';
-import { escapeMrkdwn } from './answer-blocks.js';
+import { ActionId, escapeMrkdwn } from './answer-blocks.js';
 import { FixActionId } from './fix-actions.js';
 import { renderedDiffText } from '../fix/verify-fix.js';
 
@@ -103,6 +103,29 @@ export function createSlackFixNotifier(client: WebClient): FixNotifier {
     },
     async whisper(place, user, text) {
       await client.chat.postEphemeral({ channel: place.channel, thread_ts: place.thread, user, text });
+    },
+    async offerRca(place, investigationId) {
+      const text = 'The fix is verified Healthy. Draft the incident review (RCA) from the records?';
+      await client.chat.postMessage({
+        channel: place.channel,
+        thread_ts: place.thread,
+        text,
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: `:memo: ${text}` } },
+          {
+            type: 'actions',
+            block_id: `fix-rca-${investigationId}`.slice(0, 255),
+            elements: [
+              {
+                type: 'button',
+                action_id: ActionId.draftRca,
+                text: { type: 'plain_text', text: 'Draft RCA' },
+                value: investigationId,
+              },
+            ],
+          },
+        ],
+      });
     },
   };
 }

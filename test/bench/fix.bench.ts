@@ -52,6 +52,7 @@ function collectingNotifier(): FixNotifier & { said: string[] } {
     proposal: () => Promise.resolve(),
     say: (_place, text) => note(text),
     whisper: (_p, _u, text) => note(text),
+    offerRca: () => Promise.resolve(),
   };
 }
 

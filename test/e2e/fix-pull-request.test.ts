@@ -272,6 +272,12 @@ describe.each(['github', 'gitlab'] as const)('fix pull request end to end: %s', 
       () => botReplies(thread).find((message) => /is Healthy and Synced/.test(String(message['text']))),
       'Healthy in the thread',
     );
+    // Once Healthy, the thread offers to draft the RCA of this investigation.
+    const offer = await until(
+      () => botReplies(thread).find((message) => hasAction(message, 'draft_rca')),
+      'the RCA offer',
+    );
+    expect(JSON.stringify(offer['blocks'])).toContain(`"value":"${investigation?.id ?? ''}"`);
     const mergeSha = await sandbox.repo.resolve('main');
     expect(mergeSha).not.toBe(before);
     expect(String(healthy['text'])).toContain(mergeSha.slice(0, 7));

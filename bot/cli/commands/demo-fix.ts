@@ -47,6 +47,10 @@ function terminalNotifier(io: CliIo): FixNotifier {
       writeLine(io.stderr, `[fix] (to ${user}) ${text}`);
       return Promise.resolve();
     },
+    offerRca: (_place, investigationId) => {
+      writeLine(io.stderr, `[fix] next: sre-bot rca draft ${investigationId}   (the RCA, drafted from the records)`);
+      return Promise.resolve();
+    },
   };
 }
 
