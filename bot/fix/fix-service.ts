@@ -9,7 +9,8 @@ import type { FixProposal, FixProposalsRepository } from '../store/fix-proposals
 import type { Logger } from '../telemetry/logger.js';
 import { writeTarget } from './approval-checker.js';
 import type { FixPlan } from './fix-plan.js';
-import { investigationRecorder, planForAnswer } from './locate-app.js';
+import { planForAnswer } from './locate-app.js';
+import { storeToolCallRecorder } from '../runtime/store-recorder.js';
 import type { GitHostResolver } from './plan-fix.js';
 import type { ApproverPolicy, FixNotifier, ThreadPlace } from './ports.js';
 import { pullRequestBody } from './pull-request-body.js';
@@ -160,7 +161,7 @@ export function createFixService(deps: FixServiceDeps): FixService {
       {
         question: investigation.question,
         answer,
-        recorder: investigationRecorder(store, investigation.id),
+        recorder: storeToolCallRecorder(store, investigation.id),
         now,
         ...(input.traceparent ? { traceparent: input.traceparent } : {}),
       },

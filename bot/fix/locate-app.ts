@@ -5,7 +5,6 @@ import { resolveEntities } from '../agent/resolve.js';
 import { ToolCaller } from '../agent/tool-caller.js';
 import type { FixPlanOutcome } from './fix-plan.js';
 import { planFix, type FixPlannerDeps } from './plan-fix.js';
-import type { Store } from '../store/store.js';
 
 /**
  * The Argo CD apps an answered question was about, resolved the way the investigation resolved
@@ -63,21 +62,4 @@ export async function planForAnswer(
     if (planned.kind === 'plan') break;
   }
   return outcome;
-}
-
-/** Audits the fix planner's look-ups as tool calls of the investigation they serve. */
-export function investigationRecorder(store: Store, investigationId: string): ToolCallRecorder {
-  return {
-    record: (call) =>
-      store.toolCalls.record({
-        investigationId,
-        server: call.server,
-        tool: call.tool,
-        arguments: call.arguments,
-        outcome: call.outcome,
-        durationMs: call.durationMs,
-        ...(call.instance ? { instance: call.instance } : {}),
-        ...(call.error ? { error: call.error } : {}),
-      }),
-  };
 }
