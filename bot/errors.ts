@@ -47,3 +47,9 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A retry-after header in seconds, as milliseconds capped at a minute (model and Git host answers). */
+export function parseRetryAfter(header: string | null | undefined): number | undefined {
+  const seconds = header === null || header === undefined || header === '' ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) ? Math.min(seconds * 1_000, 60_000) : undefined;
+}

@@ -103,6 +103,32 @@ describe('one config per role', () => {
     expect(both.worker?.WORKER_CONCURRENCY).toBe(4);
   });
 
+  it('leaves the fix loop off without FIX_GIT_PROVIDER and names every missing fix variable when it is on', () => {
+    expect(loadWorkerRoleConfig(workerEnv, dir).fix).toBeUndefined();
+    const env = { ...workerEnv, FIX_GIT_PROVIDER: 'gitlab', FIX_WATCH_INTERVAL_MS: '1' };
+    const error = errorOf(() => loadWorkerRoleConfig(env, dir));
+    expect(error.message).toMatch(/^invalid worker configuration: /);
+    for (const variable of ['FIX_GIT_TOKEN is required', 'FIX_APPROVER_GROUP is required'])
+      expect(error.message).toContain(variable);
+    expect(error.message).toContain('FIX_GATEWAY_WRITER_TOKEN is required');
+    expect(error.message).toContain('FIX_GIT_API_URL is required with FIX_GIT_PROVIDER=gitlab');
+    expect(error.message).toContain('FIX_WATCH_INTERVAL_MS must be at least 10');
+    const fixEnv = { FIX_GIT_TOKEN: 'ghs_x', FIX_APPROVER_GROUP: 'S0ONCALL', FIX_GATEWAY_WRITER_TOKEN: 'w' };
+    const ok = loadWorkerRoleConfig({ ...workerEnv, ...fixEnv, FIX_GIT_PROVIDER: 'github' }, dir);
+    expect(ok.fix).toMatchObject({
+      FIX_GIT_API_URL: 'https://api.github.com',
+      FIX_LABELS: ['sre-bot', 'fix'],
+      FIX_REQUESTER_MAY_APPROVE: false,
+    });
+    // The receiver only learns that the loop is on; it holds no Git token.
+    const receiverEnv = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', FIX_GIT_PROVIDER: 'github' };
+    const receiver = loadSlackRoleConfig(receiverEnv, dir, { withWorker: false });
+    expect(receiver).toMatchObject({ isFixEnabled: true });
+    expect(receiver.fix).toBeUndefined();
+    const inProcess = errorOf(() => loadSlackRoleConfig({ ...receiverEnv, ...workerEnv }, dir, { withWorker: true }));
+    expect(inProcess.message).toContain('FIX_GIT_TOKEN is required');
+  });
+
   it("puts a server's own problems and the shared variables in one error", () => {
     const own = () => {
       throw new BotError('config_invalid', 'invalid gateway configuration: callers: declare at least one caller');

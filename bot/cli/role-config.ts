@@ -7,6 +7,7 @@ import { skillsConfigSchema } from '../skills/config.js';
 import { loadChannelConfig, type ChannelDirectory } from '../slack/channel-config.js';
 import { slackSettings, slackVariablesSchema, withSlackModeRules, type SlackConfig } from '../slack/config.js';
 import { workerConfigSchema } from '../slack/worker-config.js';
+import { checkFixConfig, isFixEnabled as isFixOn, type FixConfig } from '../fix/config.js';
 
 /*
  * One config per role. Each role composes the zod slices it reads (core, agent, skills, Slack,
@@ -102,10 +103,11 @@ export function loadWorkerRoleConfig(
   env: Env,
   cwd: string,
   options: { requireRedis?: boolean } = {},
-): { config: WorkerRoleConfig; channels: ChannelDirectory } {
+): { config: WorkerRoleConfig; channels: ChannelDirectory; fix?: FixConfig } {
   const checked = checkEnv(workerRoleSchema, env);
   const channels = channelProblems(env.SRE_BOT_CHANNELS_FILE || undefined, env, cwd, true);
-  const problems = [...(checked.isValid ? [] : checked.problems), ...channels.problems];
+  const fix = checkFixConfig(env);
+  const problems = [...(checked.isValid ? [] : checked.problems), ...channels.problems, ...fix.problems];
   if (options.requireRedis && !env.REDIS_URL) {
     problems.push(
       'REDIS_URL is required for a separate worker: it receives jobs from `sre-bot slack` through Redis ' +
@@ -113,7 +115,11 @@ export function loadWorkerRoleConfig(
     );
   }
   if (!checked.isValid || !channels.channels || problems.length > 0) throw configError('worker', problems);
-  return { config: Object.freeze(checked.data), channels: channels.channels };
+  return {
+    config: Object.freeze(checked.data),
+    channels: channels.channels,
+    ...(fix.config ? { fix: fix.config } : {}),
+  };
 }
 
 /** What the `slack` role runs on: the receiver's settings, and the worker's when it runs in-process. */
@@ -123,6 +129,10 @@ export interface SlackRoleConfig {
   /** Present when the worker runs in this process (no REDIS_URL, no --no-worker). */
   worker?: WorkerRoleConfig;
   channels: ChannelDirectory;
+  /** The fix loop's settings, when FIX_GIT_PROVIDER is set and the worker runs here. */
+  fix?: FixConfig;
+  /** FIX_GIT_PROVIDER is set: answers offer "Propose fix" and the receiver enqueues fix jobs. */
+  isFixEnabled: boolean;
 }
 
 /**
@@ -131,21 +141,31 @@ export interface SlackRoleConfig {
  */
 export function loadSlackRoleConfig(env: Env, cwd: string, options: { withWorker: boolean }): SlackRoleConfig {
   const channels = channelProblems(env.SRE_BOT_CHANNELS_FILE || undefined, env, cwd, options.withWorker);
+  // The receiver only needs to know the loop is on; the worker (here or elsewhere) checks the rest.
+  const fix: ReturnType<typeof checkFixConfig> = options.withWorker ? checkFixConfig(env) : { problems: [] };
+  const isFixEnabled = isFixOn(env);
   const fail = (problems: readonly string[]): never => {
-    throw configError('slack', [...problems, ...channels.problems]);
+    throw configError('slack', [...problems, ...channels.problems, ...fix.problems]);
   };
   if (options.withWorker) {
     const checked = checkEnv(receiverWithWorkerSchema, env);
     if (!checked.isValid) return fail(checked.problems);
-    if (!channels.channels || channels.problems.length > 0) return fail([]);
+    if (!channels.channels || channels.problems.length > 0 || fix.problems.length > 0) return fail([]);
     const data = Object.freeze(checked.data);
-    return { runtime: data, slack: slackSettings(data), worker: data, channels: channels.channels };
+    return {
+      runtime: data,
+      slack: slackSettings(data),
+      worker: data,
+      channels: channels.channels,
+      isFixEnabled,
+      ...(fix.config ? { fix: fix.config } : {}),
+    };
   }
   const checked = checkEnv(receiverSchema, env);
   if (!checked.isValid) return fail(checked.problems);
   if (!channels.channels || channels.problems.length > 0) return fail([]);
   const data = Object.freeze(checked.data);
-  return { runtime: data, slack: slackSettings(data), channels: channels.channels };
+  return { runtime: data, slack: slackSettings(data), channels: channels.channels, isFixEnabled };
 }
 
 /**

@@ -21,12 +21,20 @@ export const appStatusSchema = z.object({
       directory: z.unknown().optional(),
     })
     .optional(),
+  destination: z.looseObject({ name: z.string().optional(), namespace: z.string().optional() }).optional(),
   autoSync: z.object({ prune: z.boolean(), selfHeal: z.boolean() }).optional(),
   operation: z
     .object({ phase: z.string().optional(), revision: z.string().optional(), message: z.string().optional() })
     .loose()
     .optional(),
   history: z.array(z.object({ id: z.string(), revision: z.string() }).loose()).default([]),
+  outOfSyncResourceRefs: z
+    .array(
+      z
+        .object({ kind: z.string().optional(), name: z.string().optional(), requiresPruning: z.boolean().optional() })
+        .loose(),
+    )
+    .default([]),
 });
 
 export type AppStatus = z.infer<typeof appStatusSchema>;

@@ -1,5 +1,6 @@
 /** A planned fix: which files change, which YAML paths, before → after, and why. */
-export type FixRecipe = 'image-tag' | 'memory-limit' | 'probe-port' | 'revert';
+export type FixRecipe =
+  'image-tag' | 'memory-limit' | 'probe-port' | 'service-selector' | 'storage-class' | 'model' | 'revert';
 
 /** One value edit, for people to read (the files carry the exact bytes). */
 export interface PlannedEdit {
@@ -20,6 +21,8 @@ export interface PlannedFile {
 export interface FixPlan {
   recipe: FixRecipe;
   app: { instance: string; name: string };
+  /** The app's destination cluster (the Kubernetes instance the dry run uses), when Argo CD names it. */
+  cluster?: string;
   repository: string;
   repoURL: string;
   /** The branch the app tracks and the PR targets. */

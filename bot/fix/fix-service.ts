@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Answer } from '../agent/answer.js';
-import type { ToolCallRecorder, ToolGateway } from '../agent/ports.js';
+import type { ModelClient, ToolGateway } from '../agent/ports.js';
 import { errorMessage } from '../errors.js';
 import { GitProviderError, type GitProvider } from '../git/git-provider.js';
 import type { Store } from '../store/store.js';
 import type { FixProposal, FixProposalsRepository } from '../store/fix-proposals-repository.js';
 import type { Logger } from '../telemetry/logger.js';
 import { writeTarget } from './approval-checker.js';
-import type { FixPlan, FixPlanOutcome } from './fix-plan.js';
-import { locateApp } from './locate-app.js';
-import { planFix, type GitHostResolver } from './plan-fix.js';
+import type { FixPlan } from './fix-plan.js';
+import { planForAnswer } from './locate-app.js';
+import { storeToolCallRecorder } from '../runtime/store-recorder.js';
+import type { GitHostResolver } from './plan-fix.js';
 import type { ApproverPolicy, FixNotifier, ThreadPlace } from './ports.js';
 import { pullRequestBody } from './pull-request-body.js';
 import { refusalSentence } from './refusal-sentences.js';
+import { verificationMarkdown, verifyFix } from './verify-fix.js';
 import { watchUntilHealthy, type WatchSettings } from './watch-health.js';
 
 /** Settings of the fix loop (defaults in bot/fix/config.ts). */
@@ -42,6 +44,8 @@ export interface FixServiceDeps {
   notifier: FixNotifier;
   approvers: ApproverPolicy;
   settings: FixSettings;
+  /** With a model, `propose_fix` is asked once no recipe applies. */
+  model?: ModelClient;
   logger: Logger;
   now?: () => number;
   newId?: () => string;
@@ -71,20 +75,6 @@ export function createFixService(deps: FixServiceDeps): FixService {
   const now = deps.now ?? (() => Date.now());
   const newId = deps.newId ?? randomUUID;
   const { notifier, settings, store, proposals } = deps;
-
-  const recorderFor = (investigationId: string): ToolCallRecorder => ({
-    record: (call) =>
-      store.toolCalls.record({
-        investigationId,
-        server: call.server,
-        tool: call.tool,
-        arguments: call.arguments,
-        outcome: call.outcome,
-        durationMs: call.durationMs,
-        ...(call.instance ? { instance: call.instance } : {}),
-        ...(call.error ? { error: call.error } : {}),
-      }),
-  });
 
   const hostFor = (plan: FixPlan): GitProvider => {
     const host = deps.gitHost(plan.repoURL);
@@ -134,7 +124,13 @@ export function createFixService(deps: FixServiceDeps): FixService {
       url: pull.url,
       title: plan.title,
     });
-    const approval = await store.approvals.request({
+    return { pull, record };
+  }
+
+  /** The merge approval, pinned to the verified head; requested only once verification passed. */
+  function requestMergeApproval(proposal: FixProposal, pull: { number: number; headSha: string }) {
+    const plan = planOf(proposal);
+    return store.approvals.request({
       id: newId(),
       ...(proposal.investigationId ? { investigationId: proposal.investigationId } : {}),
       action: 'merge_fix',
@@ -142,7 +138,6 @@ export function createFixService(deps: FixServiceDeps): FixService {
       requestedBy: proposal.requestedBy,
       ttlMs: settings.approvalTtlMs,
     });
-    return { pull, record, approval };
   }
 
   async function propose(input: Parameters<FixService['propose']>[0]): Promise<void> {
@@ -156,25 +151,25 @@ export function createFixService(deps: FixServiceDeps): FixService {
 
     const started = now();
     await notifier.say(place, ':hammer_and_wrench: Planning a fix: reading the app and its git source…');
-    const apps = await locateApp(deps.reader, recorderFor(investigation.id), {
-      question: investigation.question,
-      now,
-      ...(input.traceparent ? { traceparent: input.traceparent } : {}),
-    });
-    if (apps.length === 0)
+    const outcome = await planForAnswer(
+      {
+        gateway: deps.reader,
+        gitHost: deps.gitHost,
+        defaultBranch: settings.defaultBranch,
+        ...(deps.model ? { model: deps.model } : {}),
+      },
+      {
+        question: investigation.question,
+        answer,
+        recorder: storeToolCallRecorder(store, investigation.id),
+        now,
+        ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+      },
+    );
+    if (!outcome)
       return notifier.say(place, 'I could not tell which Argo CD app this answer is about, so I made no fix.');
-    let outcome: FixPlanOutcome | undefined;
-    for (const candidate of apps) {
-      const planned = await planFix(
-        { gateway: deps.reader, gitHost: deps.gitHost, defaultBranch: settings.defaultBranch },
-        { app: candidate, skills: answer.skills, ...(input.traceparent ? { traceparent: input.traceparent } : {}) },
-      );
-      // The first app's handoff is the one people see when no related app has a plan either.
-      if (!outcome || planned.kind === 'plan') outcome = planned;
-      if (planned.kind === 'plan') break;
-    }
-    if (!outcome || outcome.kind === 'handoff')
-      return notifier.say(place, `I will not open a pull request for this: ${outcome?.handoff.reason ?? 'no plan'}.`);
+    if (outcome.kind === 'handoff')
+      return notifier.say(place, `I will not open a pull request for this: ${outcome.handoff.reason}.`);
     const app = outcome.plan.app;
     const planMs = now() - started;
 
@@ -190,20 +185,43 @@ export function createFixService(deps: FixServiceDeps): FixService {
     });
     if (!isNew) return;
     const prStarted = now();
-    const { pull, record, approval } = await openPullRequest(proposal, answer, investigation.question, place);
+    const { pull, record } = await openPullRequest(proposal, answer, investigation.question, place);
+    const prMs = now() - prStarted;
+    deps.logger.info({ event: 'fix-pr-opened', proposalId: proposal.id, number: pull.number }, 'fix PR opened');
+    const verifyStarted = now();
+    await notifier.say(place, `:mag: Verifying #${pull.number}: Argo CD renders the branch, the cluster dry-runs it…`);
+    const verification = await verifyFix(deps.reader, {
+      app,
+      revision: pull.headSha,
+      ...(outcome.plan.cluster ? { cluster: outcome.plan.cluster } : {}),
+      ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+    });
+    const stages = { pr: prMs, verify: now() - verifyStarted };
+    await hostFor(outcome.plan).comment(outcome.plan.repository, pull.number, verificationMarkdown(verification));
+    if (!verification.isPassed) {
+      const text = `The fix in #${pull.number} did not pass verification: ${verification.failure ?? 'failed'}`;
+      await proposals.transition(proposal.id, ['planned'], 'failed', {
+        pullRequestId: record.id,
+        headSha: pull.headSha,
+        stages,
+        error: text,
+      });
+      return notifier.say(place, `:x: ${text}. I did not ask for approval; the pull request stays open for people.`);
+    }
+    const approval = await requestMergeApproval(proposal, pull);
     await proposals.transition(proposal.id, ['planned'], 'pr_opened', {
       pullRequestId: record.id,
       approvalId: approval.id,
       headSha: pull.headSha,
-      stages: { pr: now() - prStarted },
+      stages,
     });
-    deps.logger.info({ event: 'fix-pr-opened', proposalId: proposal.id, number: pull.number }, 'fix PR opened');
     await notifier.proposal(place, {
       proposalId: proposal.id,
       plan: outcome.plan,
       pullRequest: { number: pull.number, url: pull.url },
       requestedBy: input.user,
       approvers: deps.approvers.describe(place.channel),
+      verification,
     });
   }
 
@@ -352,8 +370,12 @@ export function createFixService(deps: FixServiceDeps): FixService {
         .join(' · ');
       await notifier.say(
         place,
-        `:large_green_circle: ${plan.app.name} is Healthy and Synced at ${proposal.mergeSha.slice(0, 7)}. (${stages})`,
+        `:large_green_circle: ${plan.app.name} is Healthy and Synced at ${proposal.mergeSha.slice(0, 7)}. (${stages})` +
+          (verdict.awaitingPrune.length > 0
+            ? ` Left in the cluster, no longer in git (prune them when safe): ${verdict.awaitingPrune.join(', ')}.`
+            : ''),
       );
+      if (proposal.investigationId) await notifier.offerRca(place, proposal.investigationId);
       return;
     }
     const done = await proposals.transition(proposalId, ['watching'], 'failed', { error: verdict.reason });

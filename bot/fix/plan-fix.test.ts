@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpToolGateway } from '../gateway-client/mcp-tool-gateway.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
-import { startFakeGithub, type FakeGithub } from '../../test/fakes/git/fake-github.js';
+import { startFakeGithub, type FakeGithub } from '../../evaluators/sandbox/git-host/fake-github.js';
 import { bundledScenario } from '../../test/support/pipeline.js';
 import { createGithubProvider } from '../git/github-provider.js';
 import { repositoryFromUrl } from '../git/git-provider.js';
@@ -87,6 +87,36 @@ describe('planFix over the sandbox (read-only)', () => {
     expect(outcome.plan.edits.map((edit) => [edit.path, edit.before, edit.after])).toEqual([
       ['spec.template.spec.containers[0].livenessProbe.httpGet.port', '8081', '8080'],
     ]);
+  });
+
+  it('service selector: selects the pods by the labels the workload uses, in the flow mapping it was', async () => {
+    const { outcome, close } = await planFor('service-selector-mismatch');
+    closers.push(close);
+    if (outcome.kind !== 'plan') throw new Error(JSON.stringify(outcome));
+    expect(outcome.plan.recipe).toBe('service-selector');
+    expect(outcome.plan.edits).toEqual([
+      {
+        file: 'apps/cart/prod-eu/service.yaml',
+        path: 'spec.selector',
+        before: 'app.kubernetes.io/name=cart',
+        after: 'app=cart',
+      },
+    ]);
+    const [file] = outcome.plan.files;
+    expect(file?.after).toBe(
+      file?.before?.replace('selector: { app.kubernetes.io/name: cart }', 'selector: { app: cart }'),
+    );
+  });
+
+  it('storage class: asks for a class the cluster has (the one the app used before)', async () => {
+    const { outcome, close } = await planFor('missing-storage-class');
+    closers.push(close);
+    if (outcome.kind !== 'plan') throw new Error(JSON.stringify(outcome));
+    expect(outcome.plan.recipe).toBe('storage-class');
+    expect(outcome.plan.edits.map((edit) => [edit.file, edit.path, edit.before, edit.after])).toEqual([
+      ['apps/ledger/prod-eu/pvc.yaml', 'spec.storageClassName', 'fast-ssd', 'standard'],
+    ]);
+    expect(outcome.plan.rationale).toContain('the cluster does not have');
   });
 
   it('drift: hands it to a person, the fault is not in git', async () => {

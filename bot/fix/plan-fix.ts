@@ -1,4 +1,6 @@
-import type { ToolGateway } from '../agent/ports.js';
+import type { ModelClient, ToolGateway } from '../agent/ports.js';
+import { modelProposalRecipe } from './recipes/model-proposal.js';
+import { BotError } from '../errors.js';
 import type { GitProvider } from '../git/git-provider.js';
 import { readAppStatus, type AppStatus } from './app-status.js';
 import type { FixPlanOutcome, FixRecipe, RecipeResult } from './fix-plan.js';
@@ -7,6 +9,9 @@ import { imageTagRecipe } from './recipes/image-tag.js';
 import { memoryLimitRecipe } from './recipes/memory-limit.js';
 import { probePortRecipe } from './recipes/probe-port.js';
 import { revertRecipe } from './recipes/revert.js';
+import { serviceSelectorRecipe } from './recipes/service-selector.js';
+import { storageClassRecipe } from './recipes/storage-class.js';
+import { z } from 'zod';
 import { loadSourceTree, type SourceTree } from './source-tree.js';
 
 /** The Git host and repository that serve an Argo CD `repoURL`; undefined when none is configured. */
@@ -17,6 +22,8 @@ export interface FixPlannerDeps {
   gitHost: GitHostResolver;
   /** The branch a `HEAD` target revision means (the repository's default branch). */
   defaultBranch: string;
+  /** When configured, `propose_fix` is asked for edits once no recipe applies. */
+  model?: ModelClient;
 }
 
 type Recipe = { name: FixRecipe; run: (context: RecipeContext) => RecipeResult };
@@ -25,6 +32,8 @@ const IMAGE: Recipe = { name: 'image-tag', run: imageTagRecipe };
 const MEMORY: Recipe = { name: 'memory-limit', run: (context) => memoryLimitRecipe(context) };
 const PROBE: Recipe = { name: 'probe-port', run: probePortRecipe };
 const REVERT: Recipe = { name: 'revert', run: revertRecipe };
+const SELECTOR: Recipe = { name: 'service-selector', run: serviceSelectorRecipe };
+const STORAGE: Recipe = { name: 'storage-class', run: storageClassRecipe };
 
 /** Recipes to try per diagnosed skill, most specific first; "undo the change" is the fallback. */
 const RECIPES: Record<string, Recipe[]> = {
@@ -32,7 +41,30 @@ const RECIPES: Record<string, Recipe[]> = {
   'kyverno-policy-violations': [IMAGE, REVERT],
   oomkilled: [MEMORY, REVERT],
   'probe-failures': [PROBE, REVERT],
+  'service-connectivity': [SELECTOR, REVERT],
+  'pvc-pending': [STORAGE, REVERT],
 };
+
+/** Skills whose recipes need the cluster's StorageClasses. */
+const NEEDS_STORAGE_CLASSES = new Set(['pvc-pending']);
+
+const storageClassListSchema = z.object({ items: z.array(z.object({ name: z.string() }).loose()) }).loose();
+
+/** The StorageClasses of the app's cluster (`list_resources`), or undefined when they cannot be read. */
+async function listStorageClasses(
+  gateway: ToolGateway,
+  cluster: string | undefined,
+  traceparent?: string,
+): Promise<string[] | undefined> {
+  if (!cluster) return undefined;
+  const result = await gateway.callTool(
+    'list_resources',
+    { kind: 'StorageClass', instance: cluster },
+    traceparent ? { traceparent } : {},
+  );
+  const parsed = result.isError ? undefined : storageClassListSchema.safeParse(result.structured);
+  return parsed?.success ? parsed.data.items.map((item) => item.name) : undefined;
+}
 
 /** Skills whose fault does not live in git: the cure is an action, not a commit. */
 const NOT_IN_GIT: Record<string, string> = {
@@ -71,7 +103,12 @@ function sameSource(left: SourceTree, right: SourceTree): boolean {
  */
 export async function planFix(
   deps: FixPlannerDeps,
-  input: { app: { instance: string; name: string }; skills: readonly string[]; traceparent?: string },
+  input: {
+    app: { instance: string; name: string };
+    skills: readonly string[];
+    rootCause?: string;
+    traceparent?: string;
+  },
 ): Promise<FixPlanOutcome> {
   const handoff = (reason: string): FixPlanOutcome => ({ kind: 'handoff', handoff: { reason } });
   for (const skill of input.skills) {
@@ -96,29 +133,51 @@ export async function planFix(
     return handoff(`parameter overrides in ${current.overrideFiles.join(', ')} take precedence; change them by hand`);
   const healthy = await lastHealthySource(provider, repository, appPath, status, current);
 
-  const context: RecipeContext = { app: input.app, status, current, ...(healthy ? { healthy } : {}) };
-  const recipes = [...new Set(input.skills.flatMap((skill) => RECIPES[skill] ?? [REVERT]))];
-  if (recipes.length === 0) recipes.push(REVERT);
+  const storageClasses = input.skills.some((skill) => NEEDS_STORAGE_CLASSES.has(skill))
+    ? await listStorageClasses(deps.gateway, status.destination?.name, input.traceparent)
+    : undefined;
+  const context: RecipeContext = {
+    app: input.app,
+    status,
+    current,
+    ...(healthy ? { healthy } : {}),
+    ...(storageClasses ? { storageClasses } : {}),
+  };
+  // Every skill's specific recipes first, in skill order; "undo the change" only after all of them.
+  const specific = input.skills.flatMap((skill) => (RECIPES[skill] ?? []).filter((recipe) => recipe !== REVERT));
+  const recipes = [...new Set([...specific, REVERT])];
+  const planOf = (name: FixRecipe, result: Extract<RecipeResult, { kind: 'edits' }>): FixPlanOutcome => ({
+    kind: 'plan',
+    plan: {
+      recipe: name,
+      app: input.app,
+      ...(status.destination?.name ? { cluster: status.destination.name } : {}),
+      repository,
+      repoURL,
+      baseBranch,
+      baseRevision,
+      ...(healthy ? { healthyRevision: healthy.revision } : {}),
+      title: result.title,
+      rationale: result.rationale,
+      edits: result.edits,
+      files: result.files,
+    },
+  });
   for (const recipe of recipes) {
     const result = recipe.run(context);
     if (!result) continue;
     if (result.kind === 'handoff') return handoff(result.reason);
-    return {
-      kind: 'plan',
-      plan: {
-        recipe: recipe.name,
-        app: input.app,
-        repository,
-        repoURL,
-        baseBranch,
-        baseRevision,
-        ...(healthy ? { healthyRevision: healthy.revision } : {}),
-        title: result.title,
-        rationale: result.rationale,
-        edits: result.edits,
-        files: result.files,
-      },
-    };
+    return planOf(recipe.name, result);
+  }
+  if (deps.model) {
+    const diagnosis = { rootCause: input.rootCause ?? '', skills: input.skills };
+    // A model that is down proposes nothing; the recipes' handoff below still tells people why.
+    const proposed = await modelProposalRecipe(deps.model, context, diagnosis).catch((error: unknown) => {
+      if (error instanceof BotError && error.code === 'model_unavailable') return undefined;
+      throw error;
+    });
+    if (proposed?.kind === 'handoff') return handoff(proposed.reason);
+    if (proposed) return planOf('model', proposed);
   }
   return handoff(
     healthy

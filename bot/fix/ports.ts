@@ -1,4 +1,5 @@
 import type { FixPlan } from './fix-plan.js';
+import type { FixVerification } from './verify-fix.js';
 
 /** A Slack thread (or any conversation) the fix loop reports into. */
 export interface ThreadPlace {
@@ -13,6 +14,8 @@ export interface ProposalView {
   pullRequest: { number: number; url: string };
   requestedBy: string;
   approvers: string;
+  /** The verify stage's result: the rendered diff and the dry run. */
+  verification: FixVerification;
 }
 
 /** How the fix loop talks to people; bot/slack implements it with Block Kit. */
@@ -21,6 +24,8 @@ export interface FixNotifier {
   say(place: ThreadPlace, text: string): Promise<void>;
   /** Only `user` sees it. */
   whisper(place: ThreadPlace, user: string, text: string): Promise<void>;
+  /** Once a fix is verified Healthy: offer to draft the RCA of the investigation (a button in Slack). */
+  offerRca(place: ThreadPlace, investigationId: string): Promise<void>;
 }
 
 /** Who may approve fixes in a channel (a Slack user group, optionally the PagerDuty on-call). */

@@ -1,5 +1,11 @@
 import type { AppStatus } from './app-status.js';
-import { replaceScalar, verifyOnlyIntendedChanges, formatYamlPath, type YamlPath } from './yaml-edit.js';
+import {
+  replaceMapping,
+  replaceScalar,
+  verifyOnlyIntendedChanges,
+  formatYamlPath,
+  type YamlPath,
+} from './yaml-edit.js';
 import type { PlannedEdit, PlannedFile } from './fix-plan.js';
 import type { SourceDocument, SourceTree } from './source-tree.js';
 
@@ -9,6 +15,8 @@ export interface RecipeContext {
   status: AppStatus;
   current: SourceTree;
   healthy?: SourceTree;
+  /** StorageClasses that exist on the app's cluster, when the diagnosis needed them. */
+  storageClasses?: readonly string[];
 }
 
 /** Collects scalar edits per file, applying each byte-minimally and verifying the result. */
@@ -42,6 +50,28 @@ export class EditSet {
     entry.intended.push(`doc[${document}].${shown}`);
     this.texts.set(file, entry);
     this.edits.push({ file, path: shown, before: String(before), after: String(value) });
+  }
+
+  /** Replaces a mapping of scalars (a selector) with `entries`; the changed keys are the intended paths. */
+  setMapping(
+    file: string,
+    document: number,
+    path: YamlPath,
+    entries: Readonly<Record<string, string>>,
+    before: Readonly<Record<string, unknown>>,
+  ): void {
+    const entry = this.texts.get(file) ?? { before: this.tree.files.get(file) ?? '', after: '', intended: [] };
+    if (!entry.after) entry.after = entry.before;
+    entry.after = replaceMapping(entry.after, { file, document, path, entries });
+    const shown = formatYamlPath(path);
+    for (const key of new Set([...Object.keys(before), ...Object.keys(entries)]))
+      if (String(before[key] ?? '') !== (entries[key] ?? '')) entry.intended.push(`doc[${document}].${shown}.${key}`);
+    this.texts.set(file, entry);
+    const show = (map: Readonly<Record<string, unknown>>) =>
+      Object.entries(map)
+        .map(([key, value]) => `${key}=${String(value)}`)
+        .join(',');
+    this.edits.push({ file, path: shown, before: show(before), after: show(entries) });
   }
 
   /** The changed files, each verified to differ in exactly the intended paths. */

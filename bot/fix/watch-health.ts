@@ -10,11 +10,13 @@ export interface WatchSettings {
   degradedReads: number;
 }
 
-export type WatchVerdict = { kind: 'healthy' } | { kind: 'failed'; reason: string } | { kind: 'stopped' };
+export type WatchVerdict =
+  { kind: 'healthy'; awaitingPrune: string[] } | { kind: 'failed'; reason: string } | { kind: 'stopped' };
 
 /**
- * Polls the app until it runs the merge commit: synced to `revision`, no operation running,
- * Healthy. Fails fast when it stays Degraded at that revision or a sync operation fails; fails
+ * Polls the app until it runs the merge commit: synced to `revision` (or out of sync only by
+ * objects awaiting a prune, which the fix's sync does not do), no operation running, Healthy. Fails fast when it stays
+ * Degraded at that revision or a sync operation fails; fails
  * at the deadline; returns `stopped` when the signal aborts (the worker is going away).
  */
 export async function watchUntilHealthy(
@@ -28,8 +30,15 @@ export async function watchUntilHealthy(
     const status = await readAppStatus(gateway, app);
     const isAtRevision = status.fullRevision === revision;
     const isRunning = status.operation?.phase === 'Running';
-    if (isAtRevision && !isRunning && status.sync === 'Synced' && status.health === 'Healthy')
-      return { kind: 'healthy' };
+    // OutOfSync only by objects git no longer has (the sync does not prune) counts as deployed.
+    const leftovers = status.outOfSyncResourceRefs;
+    const isPruneOnly = leftovers.length > 0 && leftovers.every((ref) => ref.requiresPruning === true);
+    const isSynced = status.sync === 'Synced' || (status.sync === 'OutOfSync' && isPruneOnly);
+    if (isAtRevision && !isRunning && isSynced && status.health === 'Healthy')
+      return {
+        kind: 'healthy',
+        awaitingPrune: status.sync === 'Synced' ? [] : leftovers.map((ref) => `${ref.kind ?? '?'}/${ref.name ?? '?'}`),
+      };
     if (status.operation?.revision === revision && ['Failed', 'Error'].includes(status.operation.phase ?? ''))
       return {
         kind: 'failed',

@@ -10,7 +10,7 @@ import { createPgliteDatabase } from '../store/pglite-database.js';
 import { createStore, type Store } from '../store/store.js';
 import { createLogger } from '../telemetry/logger.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
-import { openBareRepository } from '../../test/fakes/git/bare-repository.js';
+import { openBareRepository } from '../../evaluators/sandbox/git-host/bare-repository.js';
 import { bundledScenario } from '../../test/support/pipeline.js';
 import { FIX_QUEUE, startFixWorker, type FixJob } from './fix-jobs.js';
 import { createFixService, type FixService } from './fix-service.js';
@@ -30,6 +30,10 @@ function threadLog(): FixNotifier & { said: string[] } {
       return Promise.resolve();
     },
     whisper: () => Promise.resolve(),
+    offerRca: (_place: ThreadPlace, investigationId: string) => {
+      said.push(`offer RCA of ${investigationId}`);
+      return Promise.resolve();
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedValuePaths, replaceScalar, verifyOnlyIntendedChanges } from './yaml-edit.js';
+import { changedValuePaths, replaceMapping, replaceScalar, verifyOnlyIntendedChanges } from './yaml-edit.js';
 
 const KUSTOMIZATION = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -53,5 +53,33 @@ describe('verifyOnlyIntendedChanges', () => {
     expect(() => verifyOnlyIntendedChanges(before, 'a: 3\nb: 2\n', ['doc[0].a'], 'f')).not.toThrow();
     expect(() => verifyOnlyIntendedChanges(before, 'a: 3\nb: 4\n', ['doc[0].a'], 'f')).toThrow(/doc\[0\]\.b/);
     expect(() => verifyOnlyIntendedChanges(before, before, ['doc[0].a'], 'f')).toThrow(/missed doc\[0\]\.a/);
+  });
+});
+
+describe('replaceMapping', () => {
+  it('rewrites a flow selector in place and keeps what is around it', () => {
+    const text = 'kind: Service\nspec:\n  selector: { app.kubernetes.io/name: cart } # was app\n  ports: []\n';
+    const after = replaceMapping(text, {
+      file: 's.yaml',
+      document: 0,
+      path: ['spec', 'selector'],
+      entries: { app: 'cart' },
+    });
+    expect(after).toBe('kind: Service\nspec:\n  selector: { app: cart } # was app\n  ports: []\n');
+    expect(changedValuePaths(text, after).sort()).toEqual([
+      'doc[0].spec.selector.app',
+      'doc[0].spec.selector.app.kubernetes.io/name',
+    ]);
+  });
+
+  it('rewrites a block selector with its indentation', () => {
+    const text = 'spec:\n  selector:\n    tier: web\n    app: x\n  ports: []\n';
+    const after = replaceMapping(text, {
+      file: 's.yaml',
+      document: 0,
+      path: ['spec', 'selector'],
+      entries: { app: 'y' },
+    });
+    expect(after).toBe('spec:\n  selector:\n    app: y\n  ports: []\n');
   });
 });

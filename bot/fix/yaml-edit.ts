@@ -1,4 +1,4 @@
-import { isScalar, parseAllDocuments, stringify } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, stringify } from 'yaml';
 import { BotError } from '../errors.js';
 
 /** A path into one YAML document: keys and sequence indexes. */
@@ -43,6 +43,32 @@ export function replaceScalar(
     throw new BotError('invalid_input', `${input.file}: ${formatYamlPath(input.path)} is not a scalar value`);
   const [start, end] = node.range;
   return `${text.slice(0, start)}${renderScalar(node.type, input.value)}${text.slice(end)}`;
+}
+
+/**
+ * Replaces a mapping of scalars (a label selector, say) in place with `entries`: a flow mapping
+ * stays one flow mapping, a block mapping keeps the indentation of its first key. Only the bytes
+ * of the mapping change, so comments around it are kept.
+ */
+export function replaceMapping(
+  text: string,
+  input: { file: string; document: number; path: YamlPath; entries: Readonly<Record<string, string>> },
+): string {
+  const document = parseDocuments(text, input.file)[input.document];
+  const node: unknown = document?.getIn(input.path, true);
+  if (!isMap(node) || !node.range)
+    throw new BotError('invalid_input', `${input.file}: ${formatYamlPath(input.path)} is not a mapping`);
+  const pairs = Object.entries(input.entries).map(
+    ([key, value]) => `${stringify(key).trimEnd()}: ${stringify(value).trimEnd()}`,
+  );
+  const [start, end] = node.range;
+  if (node.flow) return `${text.slice(0, start)}{ ${pairs.join(', ')} }${text.slice(end)}`;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const indent = text.slice(lineStart, start);
+  const body = pairs.join(`\n${indent}`);
+  // A block mapping's range runs to the start of the next line; keep that line break.
+  const tail = text.slice(start, end).endsWith('\n') ? '\n' : '';
+  return `${text.slice(0, start)}${body}${tail}${text.slice(end)}`;
 }
 
 function diffValues(before: unknown, after: unknown, path: string, out: string[]): void {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitRepo, type GitRepo } from '../../evaluators/sandbox/git/git-repo.js';
-import { startFakeGithub, type FakeGithub } from '../../test/fakes/git/fake-github.js';
-import { startFakeGitlab, type FakeGitlab } from '../../test/fakes/git/fake-gitlab.js';
+import { startFakeGithub, type FakeGithub } from '../../evaluators/sandbox/git-host/fake-github.js';
+import { startFakeGitlab, type FakeGitlab } from '../../evaluators/sandbox/git-host/fake-gitlab.js';
 import { GitProviderError, repositoryFromUrl, type GitProvider } from './git-provider.js';
 import { createGithubProvider } from './github-provider.js';
 import { createGitlabProvider } from './gitlab-provider.js';
@@ -18,6 +18,7 @@ describe.each(['github', 'gitlab'] as const)('GitProvider contract: %s', (kind) 
   let github: FakeGithub | undefined;
   let gitlab: FakeGitlab | undefined;
   let provider: GitProvider;
+  const retry = { retries: 3, minDelayMs: 5, maxDelayMs: 2_000 };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'git-provider-'));
@@ -35,16 +36,29 @@ describe.each(['github', 'gitlab'] as const)('GitProvider contract: %s', (kind) 
     ]);
     if (kind === 'github') {
       github = await startFakeGithub({ repositories: { [REPOSITORY]: repo.path } });
-      provider = createGithubProvider({ baseUrl: github.url, token: github.token });
+      provider = createGithubProvider({ baseUrl: github.url, token: github.token, retry });
     } else {
       gitlab = await startFakeGitlab({ repositories: { [REPOSITORY]: repo.path } });
-      provider = createGitlabProvider({ baseUrl: gitlab.url, token: gitlab.token });
+      provider = createGitlabProvider({ baseUrl: gitlab.url, token: gitlab.token, retry });
     }
   });
   afterAll(async () => {
     await github?.close();
     await gitlab?.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('retries a rate limit after the host says (403/429 with retry-after), and gives up on a long one', async () => {
+    const host = github ?? gitlab;
+    host?.limitNext(2, 0);
+    expect(await provider.resolveRevision(REPOSITORY, 'main')).toBe(await repo.resolve('main'));
+    // A retry-after past the policy's longest wait is reported, not slept through.
+    host?.limitNext(1, 3_600);
+    await expect(provider.resolveRevision(REPOSITORY, 'main')).rejects.toMatchObject({
+      refusal: 'rate_limited',
+      isRetryable: true,
+      retryAfterMs: 60_000,
+    });
   });
 
   it('reads files and trees at a revision, and says undefined for a missing file', async () => {
@@ -121,7 +135,9 @@ describe('GitHub merge refusals', () => {
     ]);
     const github = await startFakeGithub({ repositories: { [REPOSITORY]: repo.path } });
     try {
-      const provider = createGithubProvider({ baseUrl: github.url, token: github.token });
+      // No retries: each injected fault must surface as its refusal.
+      const retry = { retries: 0, minDelayMs: 1, maxDelayMs: 1 };
+      const provider = createGithubProvider({ baseUrl: github.url, token: github.token, retry });
       const pull = await provider.openPullRequest({
         repository: REPOSITORY,
         base: 'main',

@@ -67,14 +67,22 @@ export type GitRefusal =
 export class GitProviderError extends BotError {
   readonly refusal: GitRefusal;
   readonly status: number | undefined;
+  /** The host's retry-after, when it sent one with a rate limit. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(refusal: GitRefusal, message: string, status?: number, options: BotErrorOptions = {}) {
+  constructor(
+    refusal: GitRefusal,
+    message: string,
+    status?: number,
+    options: BotErrorOptions & { retryAfterMs?: number | undefined } = {},
+  ) {
     super(refusal === 'not_found' ? 'not_found' : 'upstream_unavailable', message, {
       ...options,
       isRetryable: refusal === 'rate_limited' || refusal === 'unavailable',
     });
     this.refusal = refusal;
     this.status = status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Octokit } from '@octokit/rest';
-import { errorMessage } from '../errors.js';
+import { errorMessage, parseRetryAfter } from '../errors.js';
 import { GitProviderError, type GitProvider, type GitRefusal, type PullRequestState } from './git-provider.js';
+import { withGitRetry, type GitRetryPolicy } from './git-retry.js';
 
 /** GitHub settings: REST base URL (GitHub Enterprise: `https://host/api/v3`) and an installation or PAT token. */
 export interface GithubProviderOptions {
@@ -8,6 +9,8 @@ export interface GithubProviderOptions {
   token: string;
   /** Author of fix commits. */
   author?: { name: string; email: string };
+  /** Rate-limit retries (default DEFAULT_GIT_RETRY). */
+  retry?: GitRetryPolicy;
 }
 
 function split(repository: string): { owner: string; repo: string } {
@@ -24,7 +27,7 @@ function statusOf(error: unknown): number | undefined {
 export function githubRefusal(status: number | undefined, message: string): GitRefusal {
   if (status === 404) return 'not_found';
   if (status === 401) return 'unauthorized';
-  if (status === 403 && /rate limit/i.test(message)) return 'rate_limited';
+  if (status === 429 || (status === 403 && /rate limit/i.test(message))) return 'rate_limited';
   if (status === 403) return 'unauthorized';
   if (status === 405 && /status check/i.test(message)) return 'checks_pending';
   if (status === 405) return 'not_mergeable';
@@ -33,10 +36,19 @@ export function githubRefusal(status: number | undefined, message: string): GitR
   return 'unavailable';
 }
 
+function retryAfterOf(error: unknown): number | undefined {
+  const headers = (error as { response?: { headers?: Record<string, unknown> } } | undefined)?.response?.headers;
+  const value = headers?.['retry-after'];
+  return parseRetryAfter(typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+}
+
 function wrap(action: string, error: unknown): GitProviderError {
   const status = statusOf(error);
   const message = errorMessage(error);
-  return new GitProviderError(githubRefusal(status, message), `GitHub ${action}: ${message}`, status, { cause: error });
+  return new GitProviderError(githubRefusal(status, message), `GitHub ${action}: ${message}`, status, {
+    cause: error,
+    retryAfterMs: retryAfterOf(error),
+  });
 }
 
 interface PullFields {
@@ -65,24 +77,28 @@ function pullState(pull: PullFields): PullRequestState {
 export function createGithubProvider(options: GithubProviderOptions): GitProvider {
   const octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'sre-bot' });
   const author = options.author ?? { name: 'sre-bot', email: 'sre-bot@users.noreply.github.com' };
-  const call = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw wrap(action, error);
-    }
-  };
+  // Octokit's own retry plugin is not loaded: rate limits are retried here, by p-retry, once per call.
+  const call = <T>(action: string, run: () => Promise<T>): Promise<T> =>
+    withGitRetry(async () => {
+      try {
+        return await run();
+      } catch (error) {
+        throw wrap(action, error);
+      }
+    }, options.retry);
 
   const provider: GitProvider = {
     kind: 'github',
     async readFile(repository, path, ref) {
       try {
-        const { data } = await octokit.rest.repos.getContent({ ...split(repository), path, ref });
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
-        return Buffer.from(data.content, 'base64').toString('utf8');
+        return await call(`read ${path}`, async () => {
+          const { data } = await octokit.rest.repos.getContent({ ...split(repository), path, ref });
+          if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
+          return Buffer.from(data.content, 'base64').toString('utf8');
+        });
       } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw wrap(`read ${path}`, error);
+        if (error instanceof GitProviderError && error.refusal === 'not_found') return undefined;
+        throw error;
       }
     },
     listFiles: (repository, ref, directory) =>

@@ -1,10 +1,13 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage, parseRetryAfter } from '../errors.js';
 import { GitProviderError, type GitProvider, type GitRefusal, type PullRequestState } from './git-provider.js';
+import { withGitRetry, type GitRetryPolicy } from './git-retry.js';
 
 /** GitLab settings: the instance URL (`https://gitlab.example.com`) and a project or group access token. */
 export interface GitlabProviderOptions {
   baseUrl: string;
   token: string;
+  /** Rate-limit retries (default DEFAULT_GIT_RETRY). */
+  retry?: GitRetryPolicy;
 }
 
 /** Maps a GitLab REST v4 answer to the fix loop's refusal vocabulary. */
@@ -49,7 +52,10 @@ export function createGitlabProvider(options: GitlabProviderOptions): GitProvide
   const api = `${options.baseUrl.replace(/\/+$/, '')}/api/v4`;
   const project = (repository: string): string => `${api}/projects/${encodeURIComponent(repository)}`;
 
-  async function request(action: string, url: string, init: RequestInit = {}): Promise<Response> {
+  const request = (action: string, url: string, init: RequestInit = {}): Promise<Response> =>
+    withGitRetry(() => send(action, url, init), options.retry);
+
+  async function send(action: string, url: string, init: RequestInit): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(url, {
@@ -74,6 +80,7 @@ export function createGitlabProvider(options: GitlabProviderOptions): GitProvide
       gitlabRefusal(response.status, message),
       `GitLab ${action}: ${message}`,
       response.status,
+      { retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) },
     );
   }
   const json = async <T>(action: string, url: string, init?: RequestInit): Promise<T> =>

@@ -50,7 +50,4 @@ export function classifyStatus(status: number | undefined, errorCodes: readonly 
 }
 
 /** A retry-after header in seconds, as milliseconds capped at a minute. */
-export function parseRetryAfter(header: string | null | undefined): number | undefined {
-  const seconds = header === null || header === undefined ? Number.NaN : Number(header);
-  return Number.isFinite(seconds) ? Math.min(seconds * 1_000, 60_000) : undefined;
-}
+export { parseRetryAfter } from '../errors.js';

@@ -1,4 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitRepo, type GitRepo } from '../../evaluators/sandbox/git/git-repo.js';
+import { startFakeGithub, type FakeGithub } from '../../evaluators/sandbox/git-host/fake-github.js';
+import { createGithubProvider } from '../git/github-provider.js';
 import { migrate } from '../store/migrate.js';
 import { createPgliteDatabase } from '../store/pglite-database.js';
 import { createStore, type Store } from '../store/store.js';
@@ -77,6 +83,9 @@ async function seed(store: Store, clock: { now: Date }): Promise<void> {
 describe('RCA service over PGlite', () => {
   let store: Store;
   let service: RcaService;
+  let dir: string;
+  let postmortems: GitRepo;
+  let github: FakeGithub;
   const clock = { now: new Date('2026-11-24T10:00:00Z') };
 
   beforeAll(async () => {
@@ -84,11 +93,24 @@ describe('RCA service over PGlite', () => {
     await migrate(db);
     store = createStore(db, { now: () => clock.now });
     await seed(store, clock);
+    dir = await mkdtemp(join(tmpdir(), 'rca-postmortems-'));
+    postmortems = await createGitRepo(join(dir, 'postmortems.git'), [
+      { message: 'seed', author: 'Seed <s@example.com>', date: new Date(0), files: { 'README.md': '# Postmortems\n' } },
+    ]);
+    github = await startFakeGithub({ repositories: { 'acme/postmortems': postmortems.path } });
+    const provider = createGithubProvider({ baseUrl: github.url, token: github.token });
     let n = 0;
-    service = createRcaService({ store, teamOf: () => 'payments', newId: () => `rca-${(n += 1)}` });
+    service = createRcaService({
+      store,
+      teamOf: () => 'payments',
+      newId: () => `rca-${(n += 1)}`,
+      postmortems: { provider, repository: 'acme/postmortems', baseBranch: 'main', directory: 'postmortems' },
+    });
   });
   afterAll(async () => {
     await store.close();
+    await github?.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('drafts from the records: manager fields, the introducing commit, a sourced timeline', async () => {
@@ -161,5 +183,18 @@ describe('RCA service over PGlite', () => {
     expect(published.rca.minutesToRecover).toBe(25);
     await expect(service.edit('rca-1', { summary: 'x' }, { editor: 'U1' })).rejects.toThrow(/published/);
     expect(service.markdown(published)).toContain('| published (v5) | sev2 | checkout |');
+  });
+
+  it('publishing opened a pull request with the markdown in the postmortems repository', async () => {
+    const [pull] = github.pulls('acme/postmortems');
+    expect(pull).toMatchObject({ title: expect.stringMatching(/^RCA: /), base: 'main', labels: ['rca'] });
+    const file = (await postmortems.snapshot(await postmortems.resolve(pull?.head ?? ''))).get(
+      'postmortems/2026-11-24-rca-1.md',
+    );
+    const current = await service.get('rca-1');
+    expect(file).toBe(current ? service.markdown(current) : 'missing');
+    expect(await store.pullRequests.listForInvestigation('inv-1')).toMatchObject([
+      { kind: 'rca', provider: 'github', repository: 'acme/postmortems', number: pull?.number },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelClient } from '../agent/ports.js';
+import type { GitProvider } from '../git/git-provider.js';
 import { BotError, errorMessage } from '../errors.js';
 import type { Rca, RcaContent, RcaStatus } from '../store/rcas-repository.js';
 import type { Store } from '../store/store.js';
@@ -27,6 +28,17 @@ export interface RcaServiceDeps {
   teamOf?: (channel: string) => string | undefined;
   logger?: Logger;
   newId?: () => string;
+  /** Where publishing opens a pull request with the markdown (the fix loop's Git provider); else export only. */
+  postmortems?: PostmortemsRepository;
+}
+
+/** A postmortems repository on a Git host: published RCAs land there as markdown files. */
+export interface PostmortemsRepository {
+  provider: GitProvider;
+  repository: string;
+  baseBranch: string;
+  /** Folder of the markdown files (`postmortems`). */
+  directory: string;
 }
 
 /** Allowed review transitions: draft → in review → published (and back to draft from review). */
@@ -49,10 +61,57 @@ function content(doc: RcaDocument, header: { id: string; status: string; version
   };
 }
 
+/** The markdown export of an RCA's current version. */
+function exportMarkdown(current: RcaView): string {
+  return renderRcaMarkdown(current.document, {
+    id: current.rca.id,
+    status: current.rca.status,
+    version: current.rca.version,
+    ...(current.rca.team ? { team: current.rca.team } : {}),
+  });
+}
+
 /** Drafting, editing and publishing RCAs; every write is a new version with who and what. */
 export function createRcaService(deps: RcaServiceDeps) {
   const { store } = deps;
   const newId = deps.newId ?? (() => `rca-${randomUUID().slice(0, 8)}`);
+
+  /** One commit with the RCA's markdown on its own branch, as a pull request; recorded once per RCA. */
+  async function openPostmortemPullRequest(published: RcaView, editor: string): Promise<void> {
+    const target = deps.postmortems;
+    if (!target) return;
+    const { rca, document } = published;
+    const day = (document.detection.startedAt ?? rca.createdAt.toISOString()).slice(0, 10);
+    const branch = `sre-bot/rca-${rca.id}`;
+    const existing = await target.provider.findOpenPullRequest(target.repository, branch);
+    const pull =
+      existing ??
+      (await target.provider.openPullRequest({
+        repository: target.repository,
+        base: target.baseBranch,
+        branch,
+        title: `RCA: ${document.title}`,
+        body: `Published in sre-bot by ${editor} (RCA ${rca.id}, version ${rca.version}).`,
+        commitMessage: `RCA: ${document.title}`,
+        files: [
+          { path: `${target.directory.replace(/\/+$/, '')}/${day}-${rca.id}.md`, content: exportMarkdown(published) },
+        ],
+        labels: ['rca'],
+        reviewers: [],
+      }));
+    await store.pullRequests.create({
+      id: `pr-${randomUUID()}`,
+      investigationId: rca.investigationId,
+      kind: 'rca',
+      provider: target.provider.kind,
+      repository: target.repository,
+      branch,
+      number: pull.number,
+      url: pull.url,
+      title: `RCA: ${document.title}`,
+    });
+    deps.logger?.info({ event: 'rca-pr-opened', rcaId: rca.id, number: pull.number }, 'RCA pull request opened');
+  }
 
   function view(rca: Rca, people: readonly string[] = []): RcaView {
     const parsed = RcaDocumentSchema.safeParse(rca.document);
@@ -186,18 +245,13 @@ export function createRcaService(deps: RcaServiceDeps) {
         changes: [`status: ${current.rca.status} → ${status}`],
       });
       if (!rca) throw new BotError('internal', `RCA ${id} vanished during a transition`);
-      return view(rca, await people(rca));
+      const published = view(rca, await people(rca));
+      if (status === 'published' && deps.postmortems) await openPostmortemPullRequest(published, options.editor);
+      return published;
     },
 
     /** The markdown export of the current version. */
-    markdown(current: RcaView): string {
-      return renderRcaMarkdown(current.document, {
-        id: current.rca.id,
-        status: current.rca.status,
-        version: current.rca.version,
-        ...(current.rca.team ? { team: current.rca.team } : {}),
-      });
-    },
+    markdown: exportMarkdown,
   };
 }
 

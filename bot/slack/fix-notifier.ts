@@ -1,13 +1,20 @@
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ApproverPolicy, FixNotifier, ProposalView } from '../fix/ports.js';
-import { escapeMrkdwn } from './answer-blocks.js';
+import { ActionId, escapeMrkdwn } from './answer-blocks.js';
 import { FixActionId } from './fix-actions.js';
+import { renderedDiffText } from '../fix/verify-fix.js';
 
 type SlackBlock = types.KnownBlock;
 
 function clip(text: string, max = 2900): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function dryRunLine(view: ProposalView): string {
+  const { dryRun } = view.verification;
+  if (dryRun.status === 'accepted') return ':white_check_mark: Server-side dry run on the cluster: accepted.';
+  return `:grey_question: Server-side dry run: ${escapeMrkdwn(dryRun.lines[0] ?? 'not run')}.`;
 }
 
 /** The proposal as Block Kit: what changes, why, the PR, and Approve / Reject with confirm dialogs. */
@@ -29,6 +36,16 @@ export function proposalBlocks(view: ProposalView): SlackBlock[] {
       },
     },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`\`\`\`${diff}\`\`\``) } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: clip(
+          `*Rendered by Argo CD at ${view.verification.revision.slice(0, 7)}, against live:*\n` +
+            `\`\`\`${renderedDiffText(view.verification, 30)}\`\`\`\n${dryRunLine(view)}`,
+        ),
+      },
+    },
     {
       type: 'context',
       elements: [
@@ -86,6 +103,29 @@ export function createSlackFixNotifier(client: WebClient): FixNotifier {
     },
     async whisper(place, user, text) {
       await client.chat.postEphemeral({ channel: place.channel, thread_ts: place.thread, user, text });
+    },
+    async offerRca(place, investigationId) {
+      const text = 'The fix is verified Healthy. Draft the incident review (RCA) from the records?';
+      await client.chat.postMessage({
+        channel: place.channel,
+        thread_ts: place.thread,
+        text,
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: `:memo: ${text}` } },
+          {
+            type: 'actions',
+            block_id: `fix-rca-${investigationId}`.slice(0, 255),
+            elements: [
+              {
+                type: 'button',
+                action_id: ActionId.draftRca,
+                text: { type: 'plain_text', text: 'Draft RCA' },
+                value: investigationId,
+              },
+            ],
+          },
+        ],
+      });
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { SqlClient } from './database.js';
 import { toDate, toNumber, toOptionalString } from './rows.js';
 
-export type PullRequestKind = 'fix' | 'skill';
+export type PullRequestKind = 'fix' | 'skill' | 'rca';
 export type PullRequestStatus = 'draft' | 'open' | 'merged' | 'closed';
 
 export interface PullRequestRecord {

@@ -31,6 +31,8 @@ export interface ArgocdClient {
   getApplication(name: string): Promise<Application | undefined>;
   resourceTree(name: string): Promise<ResourceTree>;
   managedResources(name: string): Promise<ResourceDiff[]>;
+  /** The app's source rendered at `revision` (Argo CD's repo server); a render failure is `invalid_input`. */
+  manifests(name: string, revision: string): Promise<RenderedManifests>;
   events(
     name: string,
     query?: { resourceName?: string; resourceNamespace?: string; resourceUID?: string },
@@ -41,6 +43,14 @@ export interface ArgocdClient {
   rollback(name: string, request: { id: number; dryRun: boolean; prune?: boolean }): Promise<Application>;
   /** `GET /api/version`: the cheapest call that proves the API server answers. */
   version(): Promise<{ Version?: string }>;
+}
+
+/** `repositoryManifestResponse`: the rendered objects (JSON strings) at one revision. */
+export interface RenderedManifests {
+  manifests: string[];
+  namespace?: string;
+  revision?: string;
+  sourceType?: string;
 }
 
 /** Where the client connects: configuration only, never tool input. */
@@ -198,6 +208,20 @@ export function createArgocdClient(config: ArgocdClientConfig): ArgocdClient {
     resourceTree: (name) => json<ResourceTree>('GET', `${app(name)}/resource-tree`),
     async managedResources(name) {
       return (await json<{ items?: ResourceDiff[] | null }>('GET', `${app(name)}/managed-resources`)).items ?? [];
+    },
+    async manifests(name, revision) {
+      try {
+        const path = `${app(name)}/manifests?revision=${encodeURIComponent(revision)}`;
+        const rendered = await json<RenderedManifests & { manifests?: string[] | null }>('GET', path);
+        return { ...rendered, manifests: rendered.manifests ?? [] };
+      } catch (error) {
+        // Argo CD answers a manifest generation failure (bad YAML, kustomize error) with a 500.
+        if (error instanceof McpServerError && /failed to generate manifest/.test(error.message))
+          throw new McpServerError('invalid_input', error.message.replace(/^Argo CD at \S+ answered 500: /, ''), {
+            cause: error,
+          });
+        throw error;
+      }
     },
     async events(name, query = {}) {
       const params = new URLSearchParams(

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createStoreApprovalChecker } from '../../bot/fix/approval-checker.js';
@@ -20,21 +19,18 @@ import {
   loadScenarioFile,
 } from '../../evaluators/sandbox/scenario/load-scenario.js';
 import type { Scenario } from '../../evaluators/sandbox/scenario/scenario-schema.js';
-import { startSandbox } from '../../evaluators/sandbox/start-sandbox.js';
-import { startGatewayOverSandbox } from '../../evaluators/sandbox/with-gateway.js';
-import { sha256Hex } from '../../mcp-servers/gateway/index.js';
-import { startFakeGithub } from '../fakes/git/fake-github.js';
+import { openFixEstate } from '../../evaluators/runner/fix-estate.js';
 import type { BenchmarkIo } from './slack.bench.js';
 
 /**
  * `npm run bench -- fix`: for every bundled scenario whose fault lives in git, the bot's own loop
- * over the sandbox: triage answer → plan → pull request on the fake GitHub → (approval, not
+ * over the sandbox: triage answer → plan → pull request on the fake GitHub → verify → (approval, not
  * timed) → merge → sync through the gateway with an approval record → watch until Healthy.
  * Reports each stage's time, the end-to-end time without the human click, and how many plans
  * healed the estate; for the rest, why no plan was offered. Options: --scenario NAME, --json.
  */
 
-const STAGES = ['plan', 'pr', 'merge', 'sync', 'healthy'] as const;
+const STAGES = ['plan', 'pr', 'verify', 'merge', 'sync', 'healthy'] as const;
 
 export interface FixScenarioResult {
   scenario: string;
@@ -56,6 +52,7 @@ function collectingNotifier(): FixNotifier & { said: string[] } {
     proposal: () => Promise.resolve(),
     say: (_place, text) => note(text),
     whisper: (_p, _u, text) => note(text),
+    offerRca: () => Promise.resolve(),
   };
 }
 
@@ -63,17 +60,10 @@ async function runScenario(scenario: Scenario, skillsRoot: string): Promise<FixS
   const db = await createPgliteDatabase();
   await migrate(db);
   const store = createStore(db);
-  const sandbox = await startSandbox({ scenario });
-  const writerToken = randomBytes(16).toString('hex');
-  const gateway = await startGatewayOverSandbox(sandbox, {
-    healthCheckIntervalMs: 0,
-    enableWrites: true,
-    approvalChecker: createStoreApprovalChecker(store.approvals),
-    extraCallers: [{ principal: 'sre-bot-fix', tokenSha256: sha256Hex(writerToken), writes: true }],
-  });
-  const github = await startFakeGithub({ repositories: { 'platform/gitops': sandbox.repo.path } });
-  const reader = new McpToolGateway({ url: gateway.gateway.url, token: gateway.gateway.token });
-  const writer = new McpToolGateway({ url: gateway.gateway.url, token: writerToken });
+  const estate = await openFixEstate(scenario, createStoreApprovalChecker(store.approvals));
+  const { github } = estate;
+  const reader = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
+  const writer = new McpToolGateway({ url: estate.gateway.url, token: estate.writerToken });
   const skills = await createSkillCatalog({ roots: [skillsRoot] });
   try {
     const investigator = createInvestigator({ store, gateway: reader, catalog: skillCatalogPort(skills) });
@@ -138,9 +128,7 @@ async function runScenario(scenario: Scenario, skillsRoot: string): Promise<FixS
     await skills.close();
     await reader.close();
     await writer.close();
-    await github.close();
-    await gateway.close();
-    await sandbox.close();
+    await estate.close();
     await store.close();
   }
 }

@@ -31,8 +31,8 @@ import { createLogger } from '../../bot/telemetry/logger.js';
 import { startSandbox, type RunningSandbox } from '../../evaluators/sandbox/start-sandbox.js';
 import { startGatewayOverSandbox, type SandboxGateway } from '../../evaluators/sandbox/with-gateway.js';
 import { sha256Hex } from '../../mcp-servers/gateway/index.js';
-import { startFakeGithub, type FakeGithub } from '../fakes/git/fake-github.js';
-import { startFakeGitlab, type FakeGitlab } from '../fakes/git/fake-gitlab.js';
+import { startFakeGithub, type FakeGithub } from '../../evaluators/sandbox/git-host/fake-github.js';
+import { startFakeGitlab, type FakeGitlab } from '../../evaluators/sandbox/git-host/fake-gitlab.js';
 import {
   appMentionEvent,
   blockActionsPayload,
@@ -223,6 +223,10 @@ describe.each(['github', 'gitlab'] as const)('fix pull request end to end: %s', 
     expect(proposalText).toContain('apps/checkout/overlays/prod-eu/kustomization.yaml');
     expect(proposalText).toContain('- 1.8.3');
     expect(proposalText).toContain('+ 1.8.2');
+    // Verified before anyone is asked: Argo CD rendered the branch, the cluster accepted a dry run.
+    expect(proposalText).toContain('Rendered by Argo CD at');
+    expect(proposalText).toContain('checkout:1.8.2');
+    expect(proposalText).toContain('Server-side dry run on the cluster: accepted');
     const blocks = proposal['blocks'] as Array<{ type: string; elements?: Array<{ value?: string }> }>;
     const proposalId = String(blocks.find((block) => block.type === 'actions')?.elements?.[0]?.value);
     const pulls = host === 'github' ? (github?.pulls(REPOSITORY) ?? []) : (gitlab?.mergeRequests(REPOSITORY) ?? []);
@@ -233,6 +237,12 @@ describe.each(['github', 'gitlab'] as const)('fix pull request end to end: %s', 
         : ((pulls[0] as { description?: string })?.description ?? '');
     expect(body).toContain(`sre-bot-fix-proposal: ${proposalId}`);
     expect(body).toContain('## Rollback');
+    const comments =
+      'comments' in (pulls[0] ?? {})
+        ? (pulls[0] as { comments: string[] }).comments
+        : ((pulls[0] as { notes?: string[] })?.notes ?? []);
+    expect(comments[0]).toContain('## Validation by sre-bot');
+    expect(comments[0]).toContain('+        - image: registry.example.com/shop/checkout:1.8.2');
     const before = await sandbox.repo.resolve('main');
 
     // The person who asked is not on call: a private refusal, and nothing changes.
@@ -254,6 +264,12 @@ describe.each(['github', 'gitlab'] as const)('fix pull request end to end: %s', 
       () => botReplies(thread).find((message) => /is Healthy and Synced/.test(String(message['text']))),
       'Healthy in the thread',
     );
+    // Once Healthy, the thread offers to draft the RCA of this investigation.
+    const offer = await until(
+      () => botReplies(thread).find((message) => hasAction(message, 'draft_rca')),
+      'the RCA offer',
+    );
+    expect(JSON.stringify(offer['blocks'])).toContain(`"value":"${investigation?.id ?? ''}"`);
     const mergeSha = await sandbox.repo.resolve('main');
     expect(mergeSha).not.toBe(before);
     expect(String(healthy['text'])).toContain(mergeSha.slice(0, 7));

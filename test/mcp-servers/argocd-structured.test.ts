@@ -17,6 +17,7 @@ const READ_TOOLS = [
   'get_application_history',
   'get_application_logs',
   'get_application_tree',
+  'get_revision_diff',
   'list_applications',
 ];
 

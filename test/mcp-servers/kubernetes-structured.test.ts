@@ -22,6 +22,7 @@ const READ_TOOLS = [
   'get_rollout_history',
   'list_events',
   'list_resources',
+  'validate_manifests',
 ];
 
 // Every read tool's structuredContent must match its outputSchema (checked by the SDK client

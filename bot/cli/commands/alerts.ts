@@ -102,7 +102,7 @@ export const alertsCommand: Command = {
     try {
       if (!io.env.REDIS_URL) {
         const metrics = createBotMetrics(telemetry.registry);
-        worker = startWorkerRole(
+        worker = await startWorkerRole(
           io,
           runtime,
           investigations,

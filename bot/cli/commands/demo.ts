@@ -10,7 +10,8 @@ import { printOutcome, progressPrinter } from './ask.js';
 
 const NO_MODEL = 'none (deterministic triage; set ANTHROPIC_API_KEY to use a model)';
 
-const USAGE = 'demo [--scenario NAME | --scenario-file PATH] [--question "..."] [--slack] [--no-model] [--json]';
+const USAGE =
+  'demo [--scenario NAME | --scenario-file PATH] [--question "..."] [--slack | --fix] [--no-model] [--json]';
 const DEFAULT_SCENARIO = 'missing-image-tag';
 
 const SLACK_HINT = [
@@ -25,7 +26,7 @@ const SLACK_HINT = [
  * `sre-bot demo`: the whole bot on embedded defaults. Starts a sandbox scenario with its MCP
  * servers and gateway, then asks the scenario's question through the queue and worker path a
  * Slack message takes, with this terminal as the surface. With `--slack` it serves the same
- * estate to a real workspace instead.
+ * estate to a real workspace instead; with `--fix` the bot's own fix heals it (demo-fix.ts).
  */
 export const demoCommand: Command = {
   name: 'demo',
@@ -39,6 +40,7 @@ export const demoCommand: Command = {
         'scenario-file': { type: 'string' },
         question: { type: 'string' },
         slack: { type: 'boolean' },
+        fix: { type: 'boolean' },
         'no-model': { type: 'boolean' },
         json: { type: 'boolean' },
       },
@@ -48,6 +50,14 @@ export const demoCommand: Command = {
       (await loadScenarioFlag(values, io, USAGE)) ??
       (await loadScenarioFlag({ scenario: DEFAULT_SCENARIO }, io, USAGE));
     if (!scenario) return 2;
+    if (values.fix) {
+      writeLine(
+        io.stderr,
+        `sre-bot demo --fix: the sandbox estate "${scenario.name}", healed by a fix the bot proposes…`,
+      );
+      const { demoFix } = await import('./demo-fix.js');
+      return demoFix(io, scenario, { question: values.question ?? scenario.question, useModel: !values['no-model'] });
+    }
     writeLine(
       io.stderr,
       `sre-bot demo: starting the sandbox estate "${scenario.name}" (simulated clusters, Kyverno, Argo CD ` +

@@ -13,6 +13,7 @@ import { loadWebConfig } from '../../web/config.js';
 import type { RcaWebServer } from '../../web/web-server.js';
 import { buildRcaWeb, rcaPageUrl, teamOfChannel } from '../rca-web.js';
 import { startWorkerRole, type RunningWorker } from './worker.js';
+import { openFixQueue } from '../fix-role.js';
 
 const USAGE = 'slack [--port N] [--host H] [--no-worker]';
 
@@ -50,6 +51,8 @@ export const slackCommand: Command = {
       attempts: config.SRE_BOT_JOB_ATTEMPTS,
     });
     registerQueueMetrics(telemetry.registry, queue);
+    // With FIX_GIT_PROVIDER the receiver enqueues "Propose fix" and Approve / Reject as `fix` jobs.
+    const fixQueue = role.isFixEnabled ? openFixQueue(runtime) : undefined;
     const rcas = createRcaService({
       store: runtime.store,
       teamOf: teamOfChannel(channels),
@@ -68,6 +71,7 @@ export const slackCommand: Command = {
       attempts: config.SRE_BOT_JOB_ATTEMPTS,
       rca: { service: rcas, ...(pageUrl ? { pageUrl } : {}) },
       ...(learning ? { learning: learning.service } : {}),
+      ...(fixQueue ? { fixQueue } : {}),
     });
     const stopMergeWatch = learning?.startMergeWatch(service.app.client);
     let worker: RunningWorker | undefined;
@@ -75,12 +79,16 @@ export const slackCommand: Command = {
     try {
       if (workerConfig) {
         const metrics = createBotMetrics(telemetry.registry);
-        worker = startWorkerRole(
+        worker = await startWorkerRole(
           io,
           runtime,
           queue,
-          { config: workerConfig, channels },
-          { metrics, ...(learning ? { readSources: learning.readSources } : {}) },
+          { config: workerConfig, channels, ...(role.fix ? { fix: role.fix } : {}) },
+          {
+            metrics,
+            ...(learning ? { readSources: learning.readSources } : {}),
+            ...(fixQueue ? { fixQueue } : {}),
+          },
         );
       }
       const { eventsUrl } = await service.start({
@@ -93,7 +101,11 @@ export const slackCommand: Command = {
           ? 'in-process queue, worker in this process'
           : 'in-process queue, NO worker (--no-worker)'
         : 'Redis queue; run `sre-bot worker` to answer';
-      writeLine(io.stderr, `sre-bot slack ${where}: ${channels.list().length} support channels, ${queueLine}`);
+      const fixLine = role.isFixEnabled ? 'fix pull requests on' : 'fix pull requests off (FIX_GIT_PROVIDER unset)';
+      writeLine(
+        io.stderr,
+        `sre-bot slack ${where}: ${channels.list().length} support channels, ${queueLine}, ${fixLine}`,
+      );
       if (webConfig) {
         web = buildRcaWeb(webConfig, { service: rcas, store: runtime.store, channels, logger: runtime.logger });
         const webUrl = await web.listen(webConfig.SRE_BOT_WEB_PORT, values.host ?? '0.0.0.0');
@@ -105,6 +117,7 @@ export const slackCommand: Command = {
       await web?.close();
       await service.stop().catch(() => undefined);
       await worker?.close();
+      await fixQueue?.close();
       await queue.close();
       await runtime.close();
       await telemetry.close();

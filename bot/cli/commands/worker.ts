@@ -11,6 +11,10 @@ import { webClientOptions } from '../../slack/web-client-options.js';
 import { createInvestigationWorker } from '../../slack/investigation-worker.js';
 import { createSlackMessagesRepository } from '../../slack/slack-messages-repository.js';
 import { createStatusSweeper } from '../../slack/status-sweeper.js';
+import { ANSWER_ACTIONS } from '../../slack/answer-poster.js';
+import type { FixConfig } from '../../fix/config.js';
+import type { FixJob } from '../../fix/fix-jobs.js';
+import { openFixQueue, startFixRole, type RunningFixRole } from '../fix-role.js';
 import { createBotMetrics, registerApprovalMetrics, type BotMetrics } from '../../telemetry/bot-metrics.js';
 import { countingSlackErrors, meterModelClient } from '../../telemetry/metered-clients.js';
 import { registerQueueMetrics } from '../queue-metrics.js';
@@ -64,19 +68,22 @@ function gatewaysFor(
 export interface WorkerRoleSettings {
   config: WorkerRoleConfig;
   channels: ChannelDirectory;
+  /** The fix loop's settings; with `fixQueue`, this worker also runs fix jobs. */
+  fix?: FixConfig;
 }
 
 /**
  * Wires and starts the investigation worker on an opened runtime and queue: one investigator per
  * gateway principal, the Slack Web API client (429-aware retries), status, answers, dead letters.
+ * With the fix settings and `fixQueue`, answers offer "Propose fix" and the fix loop runs here too.
  */
-export function startWorkerRole(
+export async function startWorkerRole(
   io: CliIo,
   runtime: Runtime,
   queue: JobQueue<SlackInvestigationJob>,
   settings: WorkerRoleSettings,
-  options: { concurrency?: number; metrics?: BotMetrics; readSources?: SourceReader } = {},
-): RunningWorker {
+  options: { concurrency?: number; metrics?: BotMetrics; readSources?: SourceReader; fixQueue?: JobQueue<FixJob> } = {},
+): Promise<RunningWorker> {
   const { config, channels } = settings;
   const gateways = gatewaysFor(config, channels, io.env);
   const pipeline = investigationSettings(runtime.agent);
@@ -115,7 +122,18 @@ export function startWorkerRole(
     logger: runtime.logger,
     statusIntervalMs: config.SLACK_STATUS_INTERVAL_MS,
     streaming: config.SLACK_STREAMING,
+    answerActions: { ...ANSWER_ACTIONS, proposeFix: Boolean(settings.fix && options.fixQueue) },
   });
+  let fix: RunningFixRole | undefined;
+  if (settings.fix && options.fixQueue)
+    fix = await startFixRole({
+      runtime,
+      config: settings.fix,
+      queue: options.fixQueue,
+      client,
+      reader: gateways.forPrincipal(),
+      gatewayUrl: config.GATEWAY_URL ?? '',
+    });
   const running: JobWorker = worker.start(queue, { concurrency: options.concurrency ?? config.WORKER_CONCURRENCY });
   // Status lines a dead worker or a refused chat.delete left saying "Looking into it…".
   const sweeper = createStatusSweeper({
@@ -128,6 +146,7 @@ export function startWorkerRole(
     async close() {
       await sweeper.stop();
       await running.close();
+      await fix?.close();
       await gateways.close();
     },
   };
@@ -155,6 +174,7 @@ export const workerCommand: Command = {
       redisUrl,
       prefix: runtime.core.QUEUE_PREFIX,
     });
+    const fixQueue = settings.fix ? openFixQueue(runtime) : undefined;
     let role: RunningWorker | undefined;
     try {
       registerQueueMetrics(telemetry.registry, queue);
@@ -162,20 +182,23 @@ export const workerCommand: Command = {
       registerApprovalMetrics(telemetry.registry, () => runtime.store.approvals.oldestPendingSince());
       // Snapshots read the app's sources through the correction loop's Git host, when it is configured.
       const readSources = wireLearning(io, runtime, resolveSkillRoots(config, io.cwd).roots)?.readSources;
-      role = startWorkerRole(io, runtime, queue, settings, {
+      role = await startWorkerRole(io, runtime, queue, settings, {
         metrics,
         ...(concurrency ? { concurrency } : {}),
         ...(readSources ? { readSources } : {}),
+        ...(fixQueue ? { fixQueue } : {}),
       });
       writeLine(
         io.stderr,
         `sre-bot worker: draining '${INVESTIGATION_QUEUE}' on Redis (concurrency ` +
           `${concurrency ?? config.WORKER_CONCURRENCY}, ` +
-          `${runtime.model ? 'model configured' : 'no model: triage answers'})`,
+          `${runtime.model ? 'model configured' : 'no model: triage answers'}; ` +
+          `${settings.fix ? `fix pull requests on ${settings.fix.FIX_GIT_PROVIDER}` : 'fix pull requests off'})`,
       );
       await io.stopSignal;
     } finally {
       await role?.close();
+      await fixQueue?.close();
       await queue.close();
       await runtime.close();
       await telemetry.close();

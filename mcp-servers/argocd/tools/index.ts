@@ -4,6 +4,7 @@ import { listApplicationsTool } from './list-applications.js';
 import { getApplicationTool } from './get-application.js';
 import { getApplicationTreeTool } from './get-application-tree.js';
 import { getApplicationDiffTool } from './get-application-diff.js';
+import { getRevisionDiffTool } from './get-revision-diff.js';
 import { getApplicationEventsTool } from './get-application-events.js';
 import { getApplicationLogsTool } from './get-application-logs.js';
 import { getApplicationHistoryTool } from './get-application-history.js';
@@ -16,6 +17,7 @@ export const argocdTools: readonly AnyToolDefinition<ArgocdDeps>[] = [
   getApplicationTool,
   getApplicationTreeTool,
   getApplicationDiffTool,
+  getRevisionDiffTool,
   getApplicationEventsTool,
   getApplicationLogsTool,
   getApplicationHistoryTool,

@@ -9,6 +9,7 @@ import { getPodLogsTool } from './get-pod-logs.js';
 import { checkServiceTool } from './check-service.js';
 import { getRolloutHistoryTool } from './get-rollout-history.js';
 import { getNamespaceHealthTool } from './get-namespace-health.js';
+import { validateManifestsTool } from './validate-manifests.js';
 import { rolloutRestartTool } from './rollout-restart.js';
 import { scaleWorkloadTool } from './scale-workload.js';
 
@@ -23,6 +24,7 @@ export const kubernetesTools: readonly AnyToolDefinition<KubernetesDeps>[] = [
   checkServiceTool,
   getRolloutHistoryTool,
   getNamespaceHealthTool,
+  validateManifestsTool,
   rolloutRestartTool,
   scaleWorkloadTool,
 ];

@@ -6,10 +6,8 @@
  * watches. Merge faults (405, 409, 422, required checks) and secondary rate limits can be
  * injected. `@octokit/rest` talks to it through `baseUrl`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openBareRepository, type BareRepository } from './bare-repository.js';
-import { HttpFailure, matchRoute, readJson, sendJson, text } from './http-kit.js';
+import { HttpFailure, startRouteServer, text, type RateLimiter, type Route } from './http-kit.js';
 
 export interface FakePullRequest {
   number: number;
@@ -36,7 +34,7 @@ export interface FakeGithubOptions {
 
 export type MergeFault = 'not_mergeable' | 'checks_pending' | 'unprocessable' | 'rate_limited';
 
-export interface FakeGithub {
+export interface FakeGithub extends RateLimiter {
   readonly url: string;
   readonly token: string;
   pulls(repository: string): FakePullRequest[];
@@ -76,7 +74,6 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   const repos = new Map<string, RepositoryState>(
     Object.entries(options.repositories).map(([name, path]) => [name, { git: openBareRepository(path), pulls: [] }]),
   );
-  const requests: Array<{ method: string; path: string }> = [];
   let nextFault: MergeFault | undefined;
   let url = '';
 
@@ -101,8 +98,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     return (await repo.git.mergeTree(base, head)) !== undefined;
   };
 
-  type Handler = (params: Record<string, string>, body: Record<string, unknown>, query: URLSearchParams) => unknown;
-  const routes: Array<{ method: string; pattern: string; status?: number; handle: Handler }> = [
+  const routes: Route[] = [
     {
       method: 'GET',
       pattern: '/repos/:owner/:repo/contents/*path',
@@ -387,40 +383,30 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     },
   ];
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const parsed = new URL(request.url ?? '/', 'http://fake');
-    const method = request.method ?? 'GET';
-    requests.push({ method, path: parsed.pathname });
-    const auth = request.headers.authorization ?? '';
-    if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
-      sendJson(response, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
-      return;
-    }
-    for (const route of routes) {
-      if (route.method !== method) continue;
-      const params = matchRoute(route.pattern, parsed.pathname);
-      if (!params) continue;
-      const body = method === 'GET' ? {} : await readJson(request);
-      sendJson(response, route.status ?? 200, await route.handle(params, body, parsed.searchParams));
-      return;
-    }
-    sendJson(response, 404, { message: 'Not Found' });
-  };
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (error instanceof HttpFailure) sendJson(response, error.status, error.body);
-      else sendJson(response, 500, { message: error instanceof Error ? error.message : String(error) });
-    });
+  const server = await startRouteServer({
+    routes,
+    isAuthorized: (request) => {
+      const auth = request.headers.authorization ?? '';
+      return auth === `token ${token}` || auth === `Bearer ${token}`;
+    },
+    unauthorized: new HttpFailure(401, {
+      message: 'Bad credentials',
+      documentation_url: 'https://docs.github.com/rest',
+    }),
+    rateLimited: {
+      status: 403,
+      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+    },
+    notFound: { message: 'Not Found' },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = server.url;
   return {
     url,
     token,
-    requests,
+    requests: server.requests,
     pulls: (repository) => repos.get(repository)?.pulls ?? [],
     failNextMerge: (fault) => (nextFault = fault),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    limitNext: server.limitNext,
+    close: server.close,
   };
 }

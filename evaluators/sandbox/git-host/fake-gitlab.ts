@@ -4,10 +4,8 @@
  * (`detailed_merge_status: checking` on the first read, merge with `sha` pinned: 409 when the
  * source moved, 405 when it cannot be merged) and notes. A merge moves the target branch.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openBareRepository, type BareRepository } from './bare-repository.js';
-import { HttpFailure, matchRoute, readJson, sendJson, text } from './http-kit.js';
+import { HttpFailure, Reply, startRouteServer, text, type RateLimiter, type Route } from './http-kit.js';
 
 export interface FakeMergeRequest {
   iid: number;
@@ -22,7 +20,7 @@ export interface FakeMergeRequest {
   pendingStatusReads: number;
 }
 
-export interface FakeGitlab {
+export interface FakeGitlab extends RateLimiter {
   readonly url: string;
   readonly token: string;
   mergeRequests(repository: string): FakeMergeRequest[];
@@ -81,17 +79,15 @@ export async function startFakeGitlab(options: {
     return tree ? 'mergeable' : 'conflict';
   };
 
-  type Handler = (params: Record<string, string>, body: Record<string, unknown>, query: URLSearchParams) => unknown;
-  const routes: Array<{ method: string; pattern: string; status?: number; raw?: boolean; handle: Handler }> = [
+  const routes: Route[] = [
     {
       method: 'GET',
       pattern: '/api/v4/projects/:id/repository/files/:file/raw',
-      raw: true,
       handle: async (p, _b, q) => {
         const project = projectOf(p['id'] ?? '');
         const content = await project.git.readFile(await must(project, q.get('ref') ?? 'HEAD'), p['file'] ?? '');
         if (content === undefined) throw new HttpFailure(404, { message: '404 File Not Found' });
-        return content;
+        return new Reply(content, { isText: true });
       },
     },
     {
@@ -114,7 +110,7 @@ export async function startFakeGitlab(options: {
         const page = Number(q.get('page') ?? 1);
         const slice = filtered.slice((page - 1) * perPage, page * perPage);
         const next = page * perPage < filtered.length ? String(page + 1) : '';
-        return { __headers: { 'x-next-page': next }, __body: slice };
+        return new Reply(slice, { headers: { 'x-next-page': next } });
       },
     },
     {
@@ -252,41 +248,19 @@ export async function startFakeGitlab(options: {
     },
   ];
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const parsed = new URL(request.url ?? '/', 'http://fake');
-    const method = request.method ?? 'GET';
-    if (request.headers['private-token'] !== token && request.headers.authorization !== `Bearer ${token}`) {
-      sendJson(response, 401, { message: '401 Unauthorized' });
-      return;
-    }
-    for (const route of routes) {
-      if (route.method !== method) continue;
-      const params = matchRoute(route.pattern, parsed.pathname);
-      if (!params) continue;
-      const body = method === 'GET' ? {} : await readJson(request);
-      const result = await route.handle(params, body, parsed.searchParams);
-      if (route.raw) {
-        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(String(result));
-      } else if (result && typeof result === 'object' && '__body' in result) {
-        const shaped = result as { __headers: Record<string, string>; __body: unknown };
-        sendJson(response, 200, shaped.__body, shaped.__headers);
-      } else sendJson(response, route.status ?? 200, result);
-      return;
-    }
-    sendJson(response, 404, { message: '404 Not Found' });
-  };
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (error instanceof HttpFailure) sendJson(response, error.status, error.body);
-      else sendJson(response, 500, { message: error instanceof Error ? error.message : String(error) });
-    });
+  const server = await startRouteServer({
+    routes,
+    isAuthorized: (request) =>
+      request.headers['private-token'] === token || request.headers.authorization === `Bearer ${token}`,
+    unauthorized: new HttpFailure(401, { message: '401 Unauthorized' }),
+    rateLimited: { status: 429, body: { message: 'Retry later' } },
+    notFound: { message: '404 Not Found' },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url,
+    url: server.url,
     token,
     mergeRequests: (repository) => projects.get(repository)?.requests ?? [],
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    limitNext: server.limitNext,
+    close: server.close,
   };
 }
