@@ -5,7 +5,7 @@ import { gitSourceReader } from '../../bot/learning/source-reader.js';
 import type { InvestigationSnapshot } from '../../bot/learning/snapshot.js';
 import { createInvestigator } from '../../bot/runtime/investigator.js';
 import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
-import { startFakeGithub, type FakeGithub } from '../../test/fakes/git/fake-github.js';
+import { startFakeGithub, type FakeGithub } from '../sandbox/git-host/fake-github.js';
 import { bundledScenario, openStoreAndSkills } from '../../test/support/pipeline.js';
 import { runScenario } from '../runner/run-scenario.js';
 import { openScenarioEstate, type ScenarioEstate } from '../runner/scenario-estate.js';

@@ -16,7 +16,7 @@ import { runCli } from '../../bot/cli/run-cli.js';
 import { migrate } from '../../bot/store/migrate.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic/index.js';
-import { startFakeGithub, type FakeGithub } from '../fakes/git/fake-github.js';
+import { startFakeGithub, type FakeGithub } from '../../evaluators/sandbox/git-host/fake-github.js';
 import { FAKE_WORKSPACE, startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';

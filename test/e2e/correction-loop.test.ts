@@ -25,7 +25,7 @@ import { createLogger } from '../../bot/telemetry/logger.js';
 import { scenarioFromSnapshot } from '../../evaluators/learning/scenario-from-snapshot.js';
 import { openScenarioEstate, type ScenarioEstate } from '../../evaluators/runner/scenario-estate.js';
 import { listMcpToolNames } from '../../mcp-servers/tool-names.js';
-import { startFakeGithub, type FakeGithub } from '../fakes/git/fake-github.js';
+import { startFakeGithub, type FakeGithub } from '../../evaluators/sandbox/git-host/fake-github.js';
 import {
   blockActionsPayload,
   channelMessageEvent,

@@ -9,7 +9,7 @@ import type { JobQueue } from '../../bot/queue/queue.js';
 import { createSlackApproverPolicy, createSlackFixNotifier } from '../../bot/slack/fix-notifier.js';
 import { webClientOptions } from '../../bot/slack/web-client-options.js';
 import { createFixProposalsRepository } from '../../bot/store/fix-proposals-repository.js';
-import { startFakeGithub, type FakePullRequest } from '../fakes/git/fake-github.js';
+import { startFakeGithub, type FakePullRequest } from '../../evaluators/sandbox/git-host/fake-github.js';
 import type { SlackHarnessParts } from './slack-harness.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { ModelClient } from '../../agent/ports.js';
-import { UNTRUSTED_DATA_RULE, wrapUntrusted } from '../../agent/untrusted.js';
+import { redactText } from '../../../redaction/index.js';
+import { createUntrustedFence, type UntrustedFence } from '../../agent/untrusted.js';
 import { errorMessage } from '../../errors.js';
 import type { RecipeResult } from '../fix-plan.js';
 import { EditSet, type RecipeContext } from '../recipe-context.js';
@@ -36,13 +37,14 @@ function toolSchema(): Record<string, unknown> {
   return rest;
 }
 
-const SYSTEM = [
-  'You propose the smallest change to a GitOps source that fixes the diagnosed fault.',
-  'Only change existing scalar values in the files given; never a Secret, an Argo CD Application, or a file',
-  "outside the app's path. If no such change fixes it, answer in text instead of calling the tool.",
-  UNTRUSTED_DATA_RULE,
-  `Answer by calling ${PROPOSE_FIX}.`,
-].join('\n');
+const systemPrompt = (fence: UntrustedFence): string =>
+  [
+    'You propose the smallest change to a GitOps source that fixes the diagnosed fault.',
+    'Only change existing scalar values in the files given; never a Secret, an Argo CD Application, or a file',
+    "outside the app's path. If no such change fixes it, answer in text instead of calling the tool.",
+    fence.rule,
+    `Answer by calling ${PROPOSE_FIX}.`,
+  ].join('\n');
 
 function documentOf(context: RecipeContext, file: string, index: number): SourceDocument | undefined {
   const text = context.current.files.get(file);
@@ -67,8 +69,9 @@ export async function modelProposalRecipe(
   signal?: AbortSignal,
 ): Promise<RecipeResult> {
   const sources = Object.fromEntries(context.current.files);
+  const fence = createUntrustedFence();
   const response = await model.create({
-    system: SYSTEM,
+    system: systemPrompt(fence),
     tools: [{ name: PROPOSE_FIX, description: 'Propose the edits of the fix.', inputSchema: toolSchema() }],
     messages: [
       {
@@ -76,9 +79,11 @@ export async function modelProposalRecipe(
         content: [
           {
             type: 'text',
-            text: wrapUntrusted(
+            text: fence.wrap(
               'sre-bot-fix-context',
-              JSON.stringify({ app: context.app, diagnosis, appPath: context.current.appPath, files: sources }),
+              redactText(
+                JSON.stringify({ app: context.app, diagnosis, appPath: context.current.appPath, files: sources }),
+              ),
             ),
           },
         ],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fitLines } from '../../common/output-budget.js';
-import { redactSecrets } from '../../common/redact.js';
+import { redactText } from '../../../redaction/index.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { applicationNameSchema, resolveApplication } from '../application-lookup.js';
 import { defineArgocdTool } from '../deps.js';
@@ -90,7 +90,7 @@ export const getRevisionDiffTool = defineArgocdTool({
             comparableYaml(projectOnto(current, desired) as Record<string, unknown>),
             comparableYaml(desired),
             { context: input.context },
-          ).map(redactSecrets)
+          ).map((line) => redactText(String(line)))
         : [];
       if (current && lines.length === 0) continue;
       diffs.push({
