@@ -6,7 +6,6 @@ import {
   escapeMrkdwn,
   renderAnswerBlocks,
   type AnswerActions,
-  type Block,
 } from './answer-blocks.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createMessageDelivery, type MessageBody } from './message-delivery.js';

@@ -69,7 +69,11 @@ export function createDeadLetterNotice(deps: {
     }
     const statusTs = data.isAssistantThread ? undefined : recorded.statusTs;
     const placed = await delivery.replaceOrPost(
-      { channel: data.channel, ...(thread && !data.isTopLevel ? { thread } : {}), ...(statusTs ? { ts: statusTs } : {}) },
+      {
+        channel: data.channel,
+        ...(thread && !data.isTopLevel ? { thread } : {}),
+        ...(statusTs ? { ts: statusTs } : {}),
+      },
       { text },
     );
     const isSettled = !statusTs || placed.isInPlace || (await delivery.remove(data.channel, statusTs));

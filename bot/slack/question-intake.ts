@@ -11,7 +11,16 @@ import { startTraceparent, traceIdOf } from './traceparent.js';
 /** A question as a listener saw it, before channel settings and trace context are added. */
 export type IncomingQuestion = Pick<
   SlackInvestigationJob,
-  'question' | 'channel' | 'thread' | 'user' | 'team' | 'eventId' | 'isAssistantThread' | 'isTopLevel' | 'trigger' | 'responseUrl'
+  | 'question'
+  | 'channel'
+  | 'thread'
+  | 'user'
+  | 'team'
+  | 'eventId'
+  | 'isAssistantThread'
+  | 'isTopLevel'
+  | 'trigger'
+  | 'responseUrl'
 > &
   Pick<InvestigationJob, 'conversation'>;
 

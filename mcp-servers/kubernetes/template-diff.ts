@@ -31,7 +31,16 @@ function show(value: Json | undefined, path: string): string {
 }
 
 /** Fields that say what an added list item is (a container's image and command, a volume's source). */
-const TELLING_FIELDS = ['image', 'command', 'args', 'mountPath', 'configMap', 'secret', 'persistentVolumeClaim', 'value'];
+const TELLING_FIELDS = [
+  'image',
+  'command',
+  'args',
+  'mountPath',
+  'configMap',
+  'secret',
+  'persistentVolumeClaim',
+  'value',
+];
 
 /** ` (image x, command y)` for an added item, from its telling fields only (not every defaulted one). */
 function gistOf(item: Json, path: string): string {

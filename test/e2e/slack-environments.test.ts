@@ -115,7 +115,7 @@ describe('Slack answers about names in several environments', () => {
     },
   );
 
-  it('with several failures at once investigates the worst and lists each other one as a button that works', async () => {
+  it('with several failures at once investigates the worst and lists each other one as a working button', async () => {
     const thread = await ask(FAKE_WORKSPACE.channelId, 'what is broken in prod?');
     const first = await answered(FAKE_WORKSPACE.channelId, thread);
     const facts = { checkout: /1\.8\.3/, orders: /init container migrate .*no such file or directory/ };

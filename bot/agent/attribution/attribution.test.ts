@@ -168,7 +168,9 @@ describe('attribution through ownership', () => {
       subject,
       NOW,
     );
-    expect(called.text).toMatch(/^Not related by ownership[^\n]*\n- x3 Warning BackOff HorizontalPodAutoscaler\/search/);
+    expect(called.text).toMatch(
+      /^Not related by ownership[^\n]*\n- x3 Warning BackOff HorizontalPodAutoscaler\/search/,
+    );
     expect(attributeToolResult('list_events', {}, raw, undefined, NOW)).toBe(raw);
     expect(
       attributeToolResult('list_events', {}, { text: 'odd', structured: { nope: 1 }, isError: false }, subject, NOW)

@@ -10,7 +10,6 @@ import type { ContainerSpec } from './container-outcome.js';
 import { containerOutcome } from './container-status.js';
 import { callFailure } from './service-calls.js';
 
-
 /** Seconds between two attempts of a caller to reach a failing dependency. */
 const CALL_RETRY_SECONDS = 10;
 /** At most this many retry lines are generated per dependency (older ones have rotated away). */
