@@ -75,4 +75,14 @@ describe('secret redaction', () => {
       expect(redactText(line)).toBe(line);
     }
   });
+
+  it('keeps status words and numbers after a secret-named key in error text, but not a credential', () => {
+    const pull =
+      'failed to fetch anonymous token: unexpected status from GET request to https://registry.example.com/token: ' +
+      '401 Unauthorized';
+    expect(redactText(pull)).toBe(pull);
+    expect(redactText('password: required')).toBe('password: required');
+    expect(redactText('token: s3cr3t-Value-99')).toBe(`token: ${REDACTED}`);
+    expect(redactText('password: "unexpected"')).toBe(`password: "${REDACTED}"`);
+  });
 });

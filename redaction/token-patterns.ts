@@ -132,12 +132,47 @@ const NOT_A_VALUE = new Set([
 export function patternSecretRanges(text: string): SecretRange[] {
   const found: SecretRange[] = [];
   for (const pattern of PATTERNS) {
-    for (const match of text.matchAll(pattern)) found.push(groupRange(match));
+    for (const match of text.matchAll(pattern)) {
+      if (isPlainWordValue(match.groups?.secret)) continue;
+      found.push(groupRange(match));
+    }
   }
   for (const match of text.matchAll(ENV_ENTRY)) {
     if (isSecretName(match.groups?.name ?? '')) found.push(groupRange(match));
   }
   return found.filter(([start, end]) => end > start);
+}
+
+/**
+ * Words that follow a secret-named key in error messages and status text, not credentials
+ * ("token: unexpected status", "password: required", "auth: none"), and short status numbers
+ * ("token: 401"). Only bare values are spared: a quoted value is always treated as a secret.
+ */
+const PLAIN_VALUES = new Set([
+  'unexpected',
+  'invalid',
+  'expired',
+  'missing',
+  'required',
+  'denied',
+  'refused',
+  'failed',
+  'none',
+  'null',
+  'nil',
+  'empty',
+  'true',
+  'false',
+  'unknown',
+  'unauthorized',
+  'forbidden',
+  'not',
+  'no',
+]);
+
+function isPlainWordValue(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  return PLAIN_VALUES.has(value.toLowerCase()) || /^\d{1,3}$/.test(value);
 }
 
 /** The range of the match's secret group (quoted, single-quoted or bare), or of the whole match. */

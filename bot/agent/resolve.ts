@@ -261,9 +261,9 @@ function failedRetryably(what: string): BotError {
 /**
  * Resolves a question to the app, workload, namespace and cluster to investigate, by fanning
  * look-ups out over every instance. Asks back only when one name is equally broken (same health,
- * same severity) on several instances and nothing in the question or channel tells them apart. A question that names
- * no object (only,
- * at most, a place) sweeps the estate for what is broken. Throws a retryable BotError when every
+ * same severity) on several instances and nothing in the question or channel tells them apart,
+ * not even an environment; otherwise the first is investigated and the others become buttons. A
+ * question that names no object (only, at most, a place) sweeps the estate for what is broken. Throws a retryable BotError when every
  * look-up failed because no instance could be reached.
  */
 export async function resolveEntities(
@@ -280,7 +280,9 @@ export async function resolveEntities(
   if (found.isAllFailedRetryably) throw failedRetryably('name look-up');
 
   const appChoice = chooseApp(found.apps, terms, question, defaults);
-  if (appChoice.tied.length > 1) return askWhich(question, appChoice.tied);
+  // A question that names an environment the tied apps share says enough: investigate the first
+  // and offer the others as buttons. With no environment named, nothing chooses: ask.
+  if (appChoice.tied.length > 1 && !environmentOf(question)) return askWhich(question, appChoice.tied);
   const { app } = appChoice;
   const namespace = explicitNamespace(question) ?? app?.namespace ?? defaults.namespace;
   const workloadChoice = chooseWorkload(found.workloads, {
