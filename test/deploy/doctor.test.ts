@@ -71,11 +71,13 @@ beforeAll(async () => {
     SLACK_API_URL: slack.apiUrl,
     ANTHROPIC_API_KEY: 'doctor-test',
     ANTHROPIC_BASE_URL: anthropic.url,
-    SRE_BOT_GIT_PROVIDER: 'github',
-    SRE_BOT_GIT_API_URL: github.url,
-    SRE_BOT_GIT_TOKEN: github.token,
-    SRE_BOT_GITOPS_REPOSITORY: 'platform/gitops',
-    SRE_BOT_GITOPS_BRANCH: estate.sandbox.repo.branch,
+    FIX_GIT_PROVIDER: 'github',
+    FIX_GIT_API_URL: github.url,
+    FIX_GIT_TOKEN: github.token,
+    FIX_GIT_REPOSITORIES: 'platform/gitops',
+    FIX_DEFAULT_BRANCH: estate.sandbox.repo.branch,
+    FIX_APPROVER_GROUP: 'S0ONCALL01',
+    FIX_GATEWAY_WRITER_TOKEN: 'doctor-writer-token',
     SRE_BOT_ALERT_ROUTES_FILE: await routesFile('routes.yaml', FAKE_WORKSPACE.channelId),
     SRE_BOT_ALERTMANAGER_TOKEN: 'doctor-alertmanager-token',
   };
@@ -134,14 +136,14 @@ describe('sre-bot doctor', () => {
   });
 
   it('turns the git line red when the token is refused, and names the repository when it is not there', async () => {
-    const refused = await runDoctor({ ...env, SRE_BOT_GIT_TOKEN: 'ghs_revoked' }, { timeoutMs: 3_000 });
+    const refused = await runDoctor({ ...env, FIX_GIT_TOKEN: 'ghs_revoked' }, { timeoutMs: 3_000 });
     expect(refused.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual(['git provider']);
-    expect(refused.find((item) => item.name === 'git provider')?.fix).toMatch(/^Replace SRE_BOT_GIT_TOKEN/);
-    const missing = await runDoctor({ ...env, SRE_BOT_GITOPS_REPOSITORY: 'platform/nope' }, { timeoutMs: 3_000 });
+    expect(refused.find((item) => item.name === 'git provider')?.fix).toMatch(/^Replace FIX_GIT_TOKEN/);
+    const missing = await runDoctor({ ...env, FIX_GIT_REPOSITORIES: 'platform/nope' }, { timeoutMs: 3_000 });
     expect(missing.find((item) => item.name === 'git provider')).toMatchObject({
       status: 'fail',
       detail: expect.stringContaining('platform/nope'),
-      fix: expect.stringMatching(/^Check SRE_BOT_GITOPS_REPOSITORY/),
+      fix: expect.stringMatching(/^Check FIX_GIT_REPOSITORIES/),
     });
   });
 
