@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { redactText } from '../../redaction/index.js';
 import type { PipelineStep } from '../agent/ports.js';
 import { escapeMrkdwn } from './answer-blocks.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -152,7 +153,8 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
     },
     progress(step, message) {
       if (settled) return;
-      pending = { step, message };
+      // Progress lines can quote what a tool said: redacted like every other text bound for Slack.
+      pending = { step, message: redactText(message) };
       if (!timer && !inFlight) flush();
     },
     async note(text) {

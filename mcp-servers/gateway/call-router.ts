@@ -4,6 +4,7 @@ import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, typ
 import type { ApprovalChecker } from './approval.js';
 import { SpanAttributes } from './attributes.js';
 import { isNestedDeeperThan, type CallRateLimiter } from './call-limits.js';
+import { redactValue } from '../../redaction/index.js';
 import { redactArguments, type AuditEvent, type AuditOutcome, type AuditSink } from './audit.js';
 import { APPROVAL_ARGUMENT, describeInstance, INSTANCE_ARGUMENT, type CallerTool } from './caller-view.js';
 import { upstreamKey, type CallerConfig } from './config.js';
@@ -139,7 +140,9 @@ export class CallRouter {
       const result = await this.route(caller, tool, args, audit, span, spanContext, signal);
       audit.outcome = audit.unreachable?.length ? 'partial' : result.isError ? 'tool_error' : 'ok';
       span.setAttribute(SpanAttributes.isError, result.isError === true);
-      return deps.scrubber.value(result);
+      // Our own servers redact their output; a third-party (`other`) upstream's result is redacted here.
+      const scrubbed = deps.scrubber.value(result);
+      return tool.entry.kind === 'other' ? redactValue(scrubbed) : scrubbed;
     } catch (error) {
       if (error instanceof Refusal) {
         audit.outcome = error.outcome;

@@ -222,4 +222,14 @@ describe('limits and credentials', () => {
     expect(everything).not.toContain(CANARY);
     expect(started.audit.some((event) => event.tool === 'careless__echo_request')).toBe(true);
   });
+
+  it('redacts secrets in the results of a third-party upstream, which does not redact its own output', async () => {
+    const planted = 'sk_live_' + 'a1B2c3D4e5F6g7H8i9J0k1L2';
+    const echoed = await admin.callTool({
+      name: 'careless__echo_request',
+      arguments: { note: `STRIPE_KEY=${planted}` },
+    });
+    expect(JSON.stringify(echoed)).not.toContain(planted);
+    expect(JSON.stringify(echoed)).toContain('note: ');
+  });
 });

@@ -182,7 +182,11 @@ export function createFakeUpstreamServer(
         if (args.fail === true)
           throw new McpError(ErrorCode.InternalError, `refused request with authorization ${authorization ?? ''}`);
         return {
-          content: [{ type: 'text', text: `authorization: ${authorization ?? ''}` }],
+          content: [
+            { type: 'text', text: `authorization: ${authorization ?? ''}` },
+            // Echoes a note back as a careless server would, secrets and all.
+            ...(typeof args.note === 'string' ? [{ type: 'text' as const, text: `note: ${args.note}` }] : []),
+          ],
           structuredContent: { headers: { ...headers } },
         };
       default:
