@@ -28,7 +28,8 @@ export const commands: readonly Command[] = [
   ),
   lazy(
     'eval',
-    "Run scenarios through the investigation pipeline and score each answer against the scenario's expectations.",
+    "Run scenarios through the investigation pipeline and score each answer strictly against the scenario's " +
+      'expectations, over one or several noise seeds.',
     async () => (await import('./commands/eval.js')).evalCommand,
   ),
   lazy(
@@ -63,7 +64,7 @@ export const commands: readonly Command[] = [
   ),
   lazy(
     'skills',
-    'Skill library: lint, new, search, show.',
+    'Skill library: lint, new, search, show, ci.',
     async () => (await import('./commands/skills.js')).skillsCommand,
   ),
   lazy(

@@ -48,6 +48,33 @@ let queue: JobQueue<SlackInvestigationJob>;
 const jobs: SlackInvestigationJob[] = [];
 const keys: string[] = [];
 let failEnqueues = 0;
+const onJob = new Set<() => void>();
+
+/** The jobs once `count` have reached the queue (the hand-off runs right after the ack). */
+function settledJobs(count: number): Promise<SlackInvestigationJob[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (jobs.length < count) return;
+      onJob.delete(check);
+      clearTimeout(timer);
+      resolve([...jobs]);
+    };
+    const timer = setTimeout(() => {
+      onJob.delete(check);
+      reject(new Error(`waited for ${count} jobs, saw ${jobs.length}`));
+    }, 20_000);
+    onJob.add(check);
+    check();
+  });
+}
+
+/** Questions the receiver stored (durable intake rows), oldest first. */
+async function storedQuestions(): Promise<string[]> {
+  const { rows } = await store.db.query(
+    `SELECT question FROM investigations WHERE intake_key IS NOT NULL ORDER BY started_at, id`,
+  );
+  return rows.map((row) => String(row.question));
+}
 
 beforeAll(async () => {
   slack = await startFakeSlack();
@@ -68,6 +95,7 @@ beforeAll(async () => {
       if (!result.isDuplicate) {
         jobs.push(data);
         keys.push(options?.idempotencyKey ?? '');
+        onJob.forEach((check) => check());
       }
       return result;
     },
@@ -83,6 +111,7 @@ beforeAll(async () => {
     channels: parseChannelConfig(CHANNELS, 'channels.yaml'),
     skillNames: () => ['argocd-sync-failed'],
     logger: createLogger({ level: 'silent' }),
+    relayIntervalMs: 200,
     health: () =>
       Promise.resolve({
         gateway: { reachable: true, healthyUpstreams: 5, upstreams: 6 },
@@ -99,9 +128,10 @@ afterAll(async () => {
   await slack.close();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   jobs.length = 0;
   keys.length = 0;
+  await store.db.query(`DELETE FROM investigations WHERE intake_key IS NOT NULL`);
 });
 
 const signed = { signingSecret: SECRET };
@@ -111,7 +141,9 @@ describe('Slack receiver: questions become investigation jobs', () => {
     const payload = appMentionEvent({ text: `<@${BOT}> why is checkout-api crashlooping in prod?` });
     const response = await sendSignedEvent(url, payload, signed);
     expect(response.status).toBe(200);
-    expect(jobs).toHaveLength(1);
+    // The ack means stored: the row exists when the 200 arrives.
+    expect(await storedQuestions()).toEqual(['why is checkout-api crashlooping in prod?']);
+    expect(await settledJobs(1)).toHaveLength(1);
     expect(jobs[0]).toMatchObject({
       source: 'slack',
       question: 'why is checkout-api crashlooping in prod?',
@@ -136,6 +168,9 @@ describe('Slack receiver: questions become investigation jobs', () => {
       (await sendSignedEvent(url, payload, { ...signed, retryNum: 2, retryReason: 'http_error' })).status,
     ];
     expect(statuses).toEqual([200, 200, 200]);
+    expect(await storedQuestions()).toEqual(['is payments degraded?']);
+    await settledJobs(1);
+    await service.relayOnce();
     expect(jobs).toHaveLength(1);
   });
 
@@ -144,18 +179,53 @@ describe('Slack receiver: questions become investigation jobs', () => {
     const stale = await sendSignedEvent(url, appMentionEvent(), { ...signed, stale: true });
     expect(bad.status).toBe(401);
     expect(stale.status).toBe(401);
-    expect(jobs).toHaveLength(0);
+    expect(await storedQuestions()).toEqual([]);
   });
 
-  it('answers 500 when the queue is down, so Slack redelivers and the retry is enqueued once', async () => {
+  it('rejects a request timestamped more than five minutes in the future', async () => {
+    // Regression: Bolt checks only the past side of the window, so a future timestamp passed.
+    const future = await sendSignedEvent(url, appMentionEvent({ text: `<@${BOT}> replayed later?` }), {
+      ...signed,
+      timestampSeconds: Math.floor(Date.now() / 1_000) + 6 * 60,
+    });
+    expect(future.status).toBe(401);
+    expect(await storedQuestions()).toEqual([]);
+  });
+
+  it('acks a question while the queue is down and the relay enqueues it once the queue is back', async () => {
     const payload = appMentionEvent({ text: `<@${BOT}> why is orders down?` });
-    failEnqueues = 1;
-    expect((await sendSignedEvent(url, payload, signed)).status).toBe(500);
-    expect(jobs).toHaveLength(0);
+    failEnqueues = 3;
+    expect((await sendSignedEvent(url, payload, signed)).status).toBe(200);
+    expect(await storedQuestions()).toEqual(['why is orders down?']);
     expect((await sendSignedEvent(url, payload, { ...signed, retryNum: 1, retryReason: 'http_error' })).status).toBe(
       200,
     );
-    expect(jobs.map((job) => job.question)).toEqual(['why is orders down?']);
+    expect((await settledJobs(1)).map((job) => job.question)).toEqual(['why is orders down?']);
+    await service.relayOnce();
+    expect(jobs).toHaveLength(1);
+  });
+
+  it('answers 500 when the store is down, so Slack delivers the question again', async () => {
+    const payload = appMentionEvent({ text: `<@${BOT}> why is billing down?` });
+    const original = store.intake.store;
+    store.intake.store = () => Promise.reject(new Error('PostgreSQL is unavailable'));
+    try {
+      expect((await sendSignedEvent(url, payload, signed)).status).toBe(500);
+    } finally {
+      store.intake.store = original;
+    }
+    expect((await sendSignedEvent(url, payload, { ...signed, retryNum: 1 })).status).toBe(200);
+    expect((await settledJobs(1)).map((job) => job.question)).toEqual(['why is billing down?']);
+  });
+
+  it('decodes Slack formatting in questions: entities, mentions, channels and links', async () => {
+    const text =
+      `<@${BOT}> why is <#C0PAY00001|payments> R&amp;D app failing for <@U0ANA00001|ana>? ` +
+      `see <https://argocd.example/applications/rnd|the app> &amp;lt;3`;
+    await sendSignedEvent(url, appMentionEvent({ text }), signed);
+    expect(await storedQuestions()).toEqual([
+      'why is #payments R&D app failing for @ana? see the app (https://argocd.example/applications/rnd) &lt;3',
+    ]);
   });
 
   it('ignores its own posts, other bots and integrations, and edits', async () => {
@@ -169,7 +239,7 @@ describe('Slack receiver: questions become investigation jobs', () => {
     const edit = channelMessageEvent({ text: 'edited' });
     edit.event['subtype'] = 'message_changed';
     await sendSignedEvent(url, edit, signed);
-    expect(jobs).toHaveLength(0);
+    expect(await storedQuestions()).toEqual([]);
   });
 
   it(
@@ -181,7 +251,8 @@ describe('Slack receiver: questions become investigation jobs', () => {
       await sendSignedEvent(url, channelMessageEvent({ text: 'me too', threadTs: nextEventTs() }), signed);
       // A mention arrives as both app_mention and message; only the app_mention one counts.
       await sendSignedEvent(url, channelMessageEvent({ text: `<@${BOT}> why is payments slow?` }), signed);
-      expect(jobs.map((job) => [job.trigger, job.question, job.channel])).toEqual([
+      expect(await storedQuestions()).toEqual(['is checkout-api down?']);
+      expect((await settledJobs(1)).map((job) => [job.trigger, job.question, job.channel])).toEqual([
         ['channel_message', 'is checkout-api down?', SUPPORT],
       ]);
     },
@@ -202,7 +273,7 @@ describe('Slack receiver: questions become investigation jobs', () => {
       },
     });
     await sendSignedEvent(url, channelMessageEvent({ text: 'the eu one', threadTs: thread }), signed);
-    expect(jobs.map((job) => [job.trigger, job.question, job.thread, job.conversation])).toEqual([
+    expect((await settledJobs(1)).map((job) => [job.trigger, job.question, job.thread, job.conversation])).toEqual([
       ['clarification', 'why is checkout failing on argocd-eu-1', thread, { thread, kind: 'thread' }],
     ]);
   });
@@ -218,14 +289,23 @@ describe('Slack receiver: questions become investigation jobs', () => {
       await sendSignedEvent(url, started, signed);
       const assistantThread = (started.event['assistant_thread'] as { thread_ts: string }).thread_ts;
       await sendSignedEvent(url, imMessageEvent({ text: 'why is payments slow?', threadTs: assistantThread }), signed);
-      expect(
-        jobs.map((job) => [job.trigger, job.isAssistantThread ?? false, job.isTopLevel ?? false, job.conversation]),
-      ).toEqual([
-        ['direct_message', false, true, { thread: '', kind: 'dm' }],
-        ['direct_message', false, false, { thread: '', kind: 'dm' }],
-        ['direct_message', true, false, { thread: assistantThread, kind: 'assistant' }],
+      const settled = await settledJobs(3);
+      // The hand-off to the queue runs after each ack, so jobs may arrive out of order.
+      const seen = settled.map((job) => [
+        job.question,
+        job.isAssistantThread ?? false,
+        job.isTopLevel ?? false,
+        job.conversation,
       ]);
-      expect(jobs[1]?.thread).toBe(plainThread);
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          ['why is checkout-api crashlooping?', false, true, { thread: '', kind: 'dm' }],
+          ['and payments?', false, false, { thread: '', kind: 'dm' }],
+          ['why is payments slow?', true, false, { thread: assistantThread, kind: 'assistant' }],
+        ]),
+      );
+      expect(settled).toHaveLength(3);
+      expect(settled.find((job) => job.question === 'and payments?')?.thread).toBe(plainThread);
     },
   );
 
@@ -235,7 +315,7 @@ describe('Slack receiver: questions become investigation jobs', () => {
     const threadTs = (started.event['assistant_thread'] as { thread_ts: string }).thread_ts;
     const prompts = slack.state.assistantThread(FAKE_WORKSPACE.dmChannelId, threadTs);
     expect(JSON.stringify(prompts)).toContain('Why is my app failing?');
-    expect(jobs).toHaveLength(0);
+    expect(await storedQuestions()).toEqual([]);
   });
 
   it('handles /sre <question> with a private ack and one job; /sre alone shows usage', async () => {
@@ -246,21 +326,22 @@ describe('Slack receiver: questions become investigation jobs', () => {
       response_type: 'ephemeral',
       text: expect.stringContaining('Looking into it'),
     });
-    expect(jobs).toHaveLength(1);
+    expect(await settledJobs(1)).toHaveLength(1);
     expect(jobs[0]).toMatchObject({
       trigger: 'slash_command',
       question: 'why is checkout-api crashlooping?',
       channel: SUPPORT,
       eventId: `command:${fields['trigger_id']}`,
+      responseUrl: fields['response_url'],
     });
     expect(jobs[0]?.thread).toBeUndefined();
     // The same request replayed does not start a second investigation.
     await sendSignedSlashCommand(url, fields, signed);
-    expect(jobs).toHaveLength(1);
+    expect(await storedQuestions()).toHaveLength(1);
 
     const usage = await sendSignedSlashCommand(url, slashCommandFields({ text: '' }), signed);
     expect(JSON.parse(usage.body).text).toContain('/sre why is checkout failing');
-    expect(jobs).toHaveLength(1);
+    expect(await storedQuestions()).toHaveLength(1);
   });
 
   it('fails to start with a wrong bot token and says where to get the right one', async () => {
