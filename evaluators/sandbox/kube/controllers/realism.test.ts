@@ -203,7 +203,7 @@ describe('sandbox realism', () => {
         return {
           ...object,
           metadata: { ...object.metadata, namespace: 'payments' },
-          spec: { ...object.spec, replicas },
+          spec: { ...(object.spec as Json), replicas },
         };
       };
       cluster.load([
