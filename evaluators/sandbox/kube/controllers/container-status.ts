@@ -39,7 +39,10 @@ export function containerOutcome(
     behaviour: findBehaviour(context.images, parseImage(container.image ?? '').repository),
     getConfigMap: (name) => context.store.get('/ConfigMap', namespace, name),
     getSecret: (name) => context.store.get('/Secret', namespace, name),
-    callFailure: (target) => callFailure(context, pod, target),
+    callFailure: (target) => {
+      context.memory.callerNamespaces.add(namespace);
+      return callFailure(context, pod, target);
+    },
   });
 }
 
@@ -58,6 +61,14 @@ export function containerMemory(
   const existing = context.memory.containers.get(key);
   if (existing && existing.outcomeKey === outcomeKey) return existing;
   const nowMs = context.now().getTime();
+  // Readiness is not liveness: a serving process whose readiness flips (a dependency it checks
+  // went down or came back) keeps running, with the same start and restart count.
+  const state = previousStatus?.state as { running?: unknown } | undefined;
+  if (existing && state?.running && isServingKey(existing.outcomeKey) && isServingKey(outcomeKey)) {
+    const kept: ContainerMemory = { ...existing, outcomeKey, readinessSince: nowMs };
+    context.memory.containers.set(key, kept);
+    return kept;
+  }
   const memory: ContainerMemory = existing
     ? {
         outcomeKey,
@@ -71,6 +82,11 @@ export function containerMemory(
     : { outcomeKey, since: scheduledAtMs(pod), baseRestarts: 0 };
   context.memory.containers.set(key, memory);
   return memory;
+}
+
+/** An outcome key of a process that serves until stopped (its readiness aside). */
+function isServingKey(outcomeKey: string): boolean {
+  return outcomeKey.startsWith('run|');
 }
 
 function lastTermination(status: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
@@ -247,7 +263,7 @@ export function containerStatus(
   if (outcome.runSeconds === undefined) {
     // Runs until stopped: healthy or not ready.
     recordStart(1, memory.since);
-    const isTimeDependent = recordReadiness(memory.since, false);
+    const isTimeDependent = recordReadiness(memory.readinessSince ?? memory.since, false);
     const status = {
       ...base,
       ready: !readiness,

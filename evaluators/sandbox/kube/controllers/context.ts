@@ -18,6 +18,8 @@ export interface ContainerMemory {
   baseRestarts: number;
   /** The last termination under an earlier outcome, shown as lastState until a new one. */
   lastTerminated?: Record<string, unknown>;
+  /** When the readiness of a container that kept running last changed (ms since epoch). */
+  readinessSince?: number;
 }
 
 /** In-process state of the simulated controllers (never served over the API). */
@@ -30,6 +32,8 @@ export interface SimulationMemory {
   usedIps: Set<string>;
   /** Namespaces whose state changes with time alone (crash loops, back-offs, deadlines). */
   timeDependentNamespaces: Set<string>;
+  /** Namespaces with a container whose readiness depends on the Services it calls, anywhere. */
+  callerNamespaces: Set<string>;
 }
 
 /** Everything a controller needs. */
@@ -46,7 +50,13 @@ export interface ControllerContext {
 
 /** Creates empty simulation memory. */
 export function createSimulationMemory(): SimulationMemory {
-  return { containers: new Map(), nameCounters: new Map(), usedIps: new Set(), timeDependentNamespaces: new Set() };
+  return {
+    containers: new Map(),
+    nameCounters: new Map(),
+    usedIps: new Set(),
+    timeDependentNamespaces: new Set(),
+    callerNamespaces: new Set(),
+  };
 }
 
 /** Storage key for an object's type; throws for unknown kinds (a programming error here). */

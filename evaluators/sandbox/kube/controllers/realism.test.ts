@@ -179,6 +179,66 @@ describe('sandbox realism', () => {
     expect(cluster.podLogs('shop', pod('loyalty').metadata.name, {})).toContain('i/o timeout');
   });
 
+  it(
+    'turns a caller unready, without restarting it, when the Service it checks in another namespace loses its ' +
+      'pods',
+    () => {
+      let now = NOW - 3_600_000;
+      const cluster = createSimulatedCluster({
+        name: 'test',
+        images: [
+          {
+            repository: `${REG}/web`,
+            tags: ['1'],
+            listenPort: 8080,
+            calls: ['gw.payments.svc.cluster.local:80'],
+            isReadyOnlyWithCalls: true,
+          },
+          { repository: `${REG}/gw`, tags: ['1'], listenPort: 8080 },
+        ],
+        now: () => new Date(now),
+      });
+      const gateway = (replicas: number): KubeObject => {
+        const object = deployment('gw', { containers: [{ name: 'gw', image: `${REG}/gw:1` }] });
+        return {
+          ...object,
+          metadata: { ...object.metadata, namespace: 'payments' },
+          spec: { ...(object.spec as Json), replicas },
+        };
+      };
+      cluster.load([
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'gw', namespace: 'payments' },
+          spec: { selector: { app: 'gw' }, ports: [{ port: 80, targetPort: 8080 }] },
+        },
+        gateway(1),
+        deployment('web', {
+          containers: [
+            { name: 'web', image: `${REG}/web:1`, readinessProbe: { httpGet: { path: '/ready', port: 8080 } } },
+          ],
+        }),
+      ]);
+      const web = (): Json => cluster.list('v1', 'Pod', 'shop').find((p) => p.metadata.name.startsWith('web-')) as Json;
+      now = NOW - 1_800_000;
+      const before = web().status.containerStatuses[0];
+      expect(before.ready).toBe(true);
+      cluster.apply(gateway(0));
+      now = NOW;
+      const after = web().status.containerStatuses[0];
+      expect(after.ready).toBe(false);
+      // Readiness is not liveness: the same run goes on, so there is no previous run to read.
+      expect(after.restartCount).toBe(0);
+      expect(after.state.running.startedAt).toBe(before.state.running.startedAt);
+      expect(cluster.podLogs('shop', web().metadata.name, {})).toContain('connect: connection refused');
+      cluster.apply(gateway(1));
+      expect(web().status.containerStatuses[0].ready).toBe(true);
+    },
+  );
+
   it('refuses pods over a LimitRange max with the API server message', () => {
     const range: KubeObject = {
       apiVersion: 'v1',

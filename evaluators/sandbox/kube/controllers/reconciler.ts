@@ -44,7 +44,13 @@ export function reconcile(context: ControllerContext, scope: Set<string> | 'all'
     nodeIps.set(node.metadata.name, address?.address ?? '10.0.0.1');
   }
   for (const namespace of namespaces) reconcileNamespace(context, namespace, usage, nodeIps);
-  scanner.scan(scope === 'all' ? 'all' : new Set(namespaces));
+  // A kubelet keeps probing: callers whose readiness checks a Service see what this pass changed
+  // in its namespace, wherever they run (and callers reconciled before their callee, the result).
+  const callers = [...context.memory.callerNamespaces].filter((name) =>
+    context.store.get('/Namespace', undefined, name),
+  );
+  for (const namespace of callers) reconcileNamespace(context, namespace, usage, nodeIps);
+  scanner.scan(scope === 'all' ? 'all' : new Set([...namespaces, ...callers]));
 }
 
 function reconcileNamespace(
