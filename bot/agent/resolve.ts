@@ -263,8 +263,8 @@ function failedRetryably(what: string): BotError {
  * look-ups out over every instance. Asks back only when one name is equally broken (same health,
  * same severity) on several instances and nothing in the question or channel tells them apart,
  * not even an environment; otherwise the first is investigated and the others become buttons. A
- * question that names no object (only, at most, a place) sweeps the estate for what is broken. Throws a retryable BotError when every
- * look-up failed because no instance could be reached.
+ * question that names no object (only, at most, a place) sweeps the estate for what is broken.
+ * Throws a retryable BotError when every look-up failed because no instance could be reached.
  */
 export async function resolveEntities(
   question: string,

@@ -27,6 +27,7 @@ export const FIX_FACTS = {
   healthyRevision: 'the revision that last ran healthy',
   missingObject: 'the missing object',
   missingKey: 'the missing key',
+  missingSetting: 'the setting the app reports missing',
   keyOwner: 'the ConfigMap or Secret that lacks the key',
   storageClass: 'the StorageClass the claim asks for',
   storageClasses: 'a StorageClass that exists in the cluster',

@@ -149,7 +149,7 @@ describe('Slack → queue → worker → pipeline → Slack, over the sandbox', 
       expect(answer.skills).toContain('image-pull-errors');
       // The model's describe_workload went through the gateway to the sandbox and came back as data.
       const requests = anthropic.messageRequests();
-      expect(JSON.stringify(requests.at(-1)?.body)).toContain('untrusted-data source=\\"describe_workload\\"');
+      expect(JSON.stringify(requests.at(-1)?.body)).toMatch(/untrusted-data-[\w-]+ source=\\"describe_workload\\"/);
     } finally {
       useModel = false;
     }

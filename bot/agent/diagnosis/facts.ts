@@ -162,6 +162,25 @@ export function failingResources(results: ReadonlyArray<ResultOf<'list_policy_vi
   return [...new Set(labels)];
 }
 
+/** A log line that says a setting is absent: `X is required`, `required key X missing`, `X not set`. */
+const MISSING_SETTING_LINE = /\b(?:required|not set|must be set|missing|is empty|undefined)\b/i;
+/** An environment-variable-like name: upper case words joined by underscores (PAYMENTS_DB_URL). */
+const SETTING_NAME = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/;
+
+/**
+ * The setting the app itself reports missing, from its own log lines (the container's output,
+ * not text a server wrote): the first environment-variable-like name on a line that says a
+ * setting is required, missing or not set.
+ */
+export function missingSettingOf(lines: readonly string[]): string | undefined {
+  for (const line of lines) {
+    if (!MISSING_SETTING_LINE.test(line)) continue;
+    const name = SETTING_NAME.exec(line)?.[0];
+    if (name) return name;
+  }
+  return undefined;
+}
+
 /** Every fact the gathered data holds, first answer of each tool winning. */
 export function factsOf(entities: Entities, sections: readonly GatheredSection[]): DiagnosisFacts {
   const facts: DiagnosisFacts = {};
@@ -178,6 +197,11 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   if (described) merge({ app: described.name });
   for (const resource of firstData(sections, 'get_resource')) merge(portFacts(resource));
   for (const service of firstData(sections, 'check_service')) merge(serviceFacts(service));
+  const setting = missingSettingOf([
+    ...firstData(sections, 'describe_workload').flatMap((workload) => workload.crashLogs.flatMap((log) => log.lines)),
+    ...firstData(sections, 'get_pod_logs').flatMap((logs) => logs.lines),
+  ]);
+  if (setting) merge({ missingSetting: setting });
   const classes = firstData(sections, 'list_resources').flatMap((list) =>
     list.kind === 'StorageClass' ? list.items.map((item) => item.name) : [],
   );
