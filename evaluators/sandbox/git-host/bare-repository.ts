@@ -8,20 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gitEnvironment } from '../git/git-repo.js';
 
 const execFileAsync = promisify(execFile);
 
-function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: '/nonexistent',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_TERMINAL_PROMPT: '0',
-    LANG: 'C',
-    ...extra,
-  };
-}
+const environment = gitEnvironment;
 
 /** A tree entry as a host lists it. */
 export interface TreeEntry {

@@ -52,7 +52,7 @@ export interface GitRepo {
 }
 
 /** Environment that isolates git from the machine's user/system config. */
-function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: '/nonexistent',
