@@ -2,6 +2,7 @@ import type { EvidenceItem } from '../../skills/evidence.js';
 import { aboutEvent } from '../attribution/about.js';
 import { eventObjectLabel, type EventGroup } from '../tool-results/common-shapes.js';
 import { ageOf, clipLine } from './age.js';
+import { causePhrase } from './cause-phrases/index.js';
 import { condenseMessage } from './condense.js';
 import type { EvidenceContext } from './section.js';
 
@@ -29,7 +30,7 @@ export function eventEvidence(
     source: context.source,
     text: eventLine(group, context.now),
     // Counts and ages are evidence detail, not cause.
-    statement: clipLine(`${eventObjectLabel(group)}: ${condenseMessage(group.message)}`),
+    statement: clipLine(`${eventObjectLabel(group)}: ${causePhrase(group.message) ?? condenseMessage(group.message)}`),
     ...(isScoped ? {} : { about: aboutEvent(group) }),
     ...(group.type === 'Normal' ? {} : { isProblem: true }),
   }));

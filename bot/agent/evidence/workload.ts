@@ -1,6 +1,7 @@
 import type { EvidenceItem, EvidenceKind } from '../../skills/evidence.js';
 import type { ResultOf } from '../tool-results/result-schemas.js';
 import { clipLine } from './age.js';
+import { causePhrase } from './cause-phrases/index.js';
 import { condenseMessage } from './condense.js';
 import { eventEvidence } from './event-lines.js';
 import type { EvidenceContext } from './section.js';
@@ -14,7 +15,7 @@ import type { EvidenceContext } from './section.js';
 export function workloadEvidence(report: ResultOf<'describe_workload'>, context: EvidenceContext): EvidenceItem[] {
   const items: EvidenceItem[] = [];
   const push = (kind: EvidenceKind, text: string, isProblem = false) => {
-    const statement = condenseMessage(text);
+    const statement = causePhrase(text) ?? condenseMessage(text);
     items.push({
       kind,
       source: context.source,

@@ -1,0 +1,4 @@
+/** Phrasers for container runtime, configuration and Argo CD sync messages. */
+import type { CausePhraser } from './phraser.js';
+
+export const RUNTIME_PHRASERS: readonly CausePhraser[] = [];
