@@ -72,3 +72,9 @@ export interface ApplicationRecord {
   /** Serialises syncs and refreshes of this app. */
   lock: Promise<unknown>;
 }
+
+/** True when the app syncs on its own (automated and not switched off). */
+export function isAutomated(definition: ApplicationDefinition): boolean {
+  const automated = definition.syncPolicy?.automated;
+  return automated !== undefined && automated.enabled !== false;
+}

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import type { KubeObject, SimulatedCluster } from '../kube/cluster-api.js';
 import type { GitRepo } from '../git/git-repo.js';
 import { recordApplicationEvent } from './application-events.js';
-import type { ApplicationRecord, ComparisonResult } from './application-record.js';
+import { type ApplicationRecord, type ComparisonResult, isAutomated } from './application-record.js';
+import { applicationView } from './application-view.js';
+import { adoptDeployment } from './adopt-deployment.js';
 import { ArgoApiError, GrpcCode, applicationNotFound } from './argocd-errors.js';
-import { resourceKey } from './compare.js';
-import { compareApplication, prepareTargets, type CompareContext } from './compare-application.js';
+import { compareApplication, type CompareContext } from './compare-application.js';
 import { createManifestRenderer, type RenderedSource } from './render-manifests.js';
-import { runSync, type SyncRequest } from './sync-operation.js';
+import type { SyncRequest } from './sync-operation.js';
+import { syncWithEvents } from './sync-with-events.js';
 import type { Application, ApplicationDefinition, OperationState } from './types.js';
 
 /** A cluster an Argo CD instance deploys to. */
@@ -73,11 +75,6 @@ function stableUid(input: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function isAutomated(definition: ApplicationDefinition): boolean {
-  const automated = definition.syncPolicy?.automated;
-  return automated !== undefined && automated.enabled !== false;
-}
-
 /** Creates one fake Argo CD instance over the shared git repo and simulated clusters. */
 export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
   const now = options.now ?? (() => new Date());
@@ -130,42 +127,8 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
   const destinationCluster = (record: ApplicationRecord): SimulatedCluster | undefined =>
     context.cluster(destinationName(record));
 
-  const syncNow = async (record: ApplicationRecord, request: SyncRequest): Promise<OperationState> => {
-    const revision = request.revision ?? record.definition.source.targetRevision;
-    const who = request.initiatedBy.automated
-      ? 'automated sync'
-      : `${request.initiatedBy.username ?? 'admin'} initiated sync`;
-    recordApplicationEvent(
-      record,
-      request.initiatedBy.automated
-        ? { reason: 'OperationStarted', message: `Initiated automated sync to '${revision}'` }
-        : { reason: 'OperationStarted', message: `${who} to ${revision}`, component: 'argocd-server' },
-      now(),
-    );
-    const state = await runSync(record, request, context);
-    record.operationState = state;
-    record.resourceVersion += 1;
-    record.isDirty = true;
-    const target = state.syncResult?.revision ?? state.operation.sync.revision;
-    if (state.phase === 'Succeeded') {
-      recordApplicationEvent(
-        record,
-        { reason: 'OperationCompleted', message: `Sync operation to ${target} succeeded` },
-        now(),
-      );
-    } else {
-      recordApplicationEvent(
-        record,
-        {
-          reason: 'OperationCompleted',
-          message: `Sync operation to ${target} failed: ${state.message}`,
-          type: 'Warning',
-        },
-        now(),
-      );
-    }
-    return state;
-  };
+  const syncNow = (record: ApplicationRecord, request: SyncRequest): Promise<OperationState> =>
+    syncWithEvents(record, request, context);
 
   /** Re-compares the app if stale; emits status-change events; runs auto-sync / self-heal. */
   const refresh = async (record: ApplicationRecord, force = false): Promise<ComparisonResult> => {
@@ -274,37 +237,7 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
 
   const view = async (record: ApplicationRecord, force = false): Promise<Application> => {
     const comparison = await withLock(record, () => refresh(record, force));
-    const { definition } = record;
-    const status = comparison.status;
-    return {
-      metadata: {
-        name: definition.name,
-        namespace: controllerNamespace,
-        uid: record.uid,
-        resourceVersion: String(record.resourceVersion),
-        generation: record.generation,
-        creationTimestamp: record.createdAt,
-        ...(definition.labels ? { labels: definition.labels } : {}),
-        ...(definition.annotations ? { annotations: definition.annotations } : {}),
-      },
-      spec: {
-        project: definition.project,
-        source: definition.source,
-        destination: definition.destination,
-        ...(definition.syncPolicy ? { syncPolicy: definition.syncPolicy } : {}),
-      },
-      status: {
-        ...status,
-        health: {
-          status: status.health.status,
-          ...(record.reported ? { lastTransitionTime: record.reported.healthSince } : {}),
-        },
-        ...(record.history.length > 0 ? { history: record.history } : {}),
-        ...(comparison.conditions.length > 0 ? { conditions: comparison.conditions } : {}),
-        ...(record.operationState ? { operationState: record.operationState } : {}),
-        controllerNamespace,
-      },
-    };
+    return applicationView(record, comparison, controllerNamespace);
   };
 
   return {
@@ -370,42 +303,7 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
       );
       return view(record);
     },
-    adoptDeployment: async (name, revision, deployedAt) => {
-      const record = get(name);
-      const rendered = await render(revision, record.definition.source.path);
-      const targets = prepareTargets(record.definition.name, record.definition.destination.namespace, rendered.objects);
-      for (const target of targets) {
-        record.applied.set(resourceKey(target), {
-          apiVersion: target.apiVersion,
-          kind: target.kind,
-          ...(target.metadata.namespace ? { namespace: target.metadata.namespace } : {}),
-          name: target.metadata.name,
-        });
-      }
-      const at = deployedAt.toISOString();
-      const initiatedBy = isAutomated(record.definition) ? { automated: true } : { username: 'admin' };
-      record.history = [
-        {
-          id: 0,
-          revision: rendered.revision,
-          deployStartedAt: at,
-          deployedAt: at,
-          source: record.definition.source,
-          initiatedBy,
-        },
-      ];
-      record.lastAutoSyncRevision = rendered.revision;
-      record.operationState = {
-        operation: { sync: { revision: rendered.revision, syncStrategy: { hook: {} } }, initiatedBy, retry: {} },
-        phase: 'Succeeded',
-        message: 'successfully synced (all tasks run)',
-        syncResult: { resources: [], revision: rendered.revision, source: record.definition.source },
-        startedAt: at,
-        finishedAt: at,
-      };
-      record.isDirty = true;
-      return targets;
-    },
+    adoptDeployment: (name, revision, deployedAt) => adoptDeployment(get(name), render, revision, deployedAt),
     resume: () => {
       isPaused = false;
       for (const record of records.values()) {

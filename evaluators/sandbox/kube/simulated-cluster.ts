@@ -16,10 +16,9 @@ import {
 } from './cluster-api.js';
 import { createWorkerNodes, systemObjects } from './default-objects.js';
 import { updateManagedFields } from './managed-fields.js';
-import { defaultObject } from './object-defaults.js';
 import { ObjectStore } from './object-store.js';
-import { apiVersionOf, RESOURCE_TYPES, type ResourceType, typeForKind, typeKey } from './resource-types.js';
-import { stableNumber, stableUid } from './stable-id.js';
+import { createObjectPreparation } from './object-preparation.js';
+import { RESOURCE_TYPES, type ResourceType, typeForKind, typeKey } from './resource-types.js';
 import { type ControllerContext, createSimulationMemory, isoSeconds, sameContent } from './controllers/context.js';
 import { EventRecorder } from './controllers/event-recorder.js';
 import { podLogLines } from './controllers/pod-logs.js';
@@ -67,6 +66,7 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
     now,
     admit: (object) => kyverno.admit(object, 'CREATE'),
   };
+  const { prepare, storeNew } = createObjectPreparation(options.name, store, memory);
   let lastTickMs = now().getTime();
   const initialAgeMs = (options.initialAgeSeconds ?? 7200) * 1000;
 
@@ -83,113 +83,6 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
 
   function resourceName(type: ResourceType): string {
     return type.group === '' ? type.plural : `${type.plural}.${type.group}`;
-  }
-
-  /** Fills server-managed metadata and defaults; keeps what the server owns from `existing`. */
-  function prepare(
-    type: ResourceType,
-    object: KubeObject,
-    existing: KubeObject | undefined,
-    createdMs: number,
-  ): KubeObject {
-    const namespace = type.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
-    const metadata = { ...object.metadata };
-    delete metadata.resourceVersion;
-    // managedFields belong to the server: write() computes them; otherwise the stored ones stay.
-    if (metadata.managedFields === undefined && existing?.metadata.managedFields !== undefined)
-      metadata.managedFields = existing.metadata.managedFields;
-    if (namespace === undefined) delete metadata.namespace;
-    else metadata.namespace = namespace;
-    metadata.uid =
-      existing?.metadata.uid ??
-      stableUid(`${options.name}|${typeKey(type)}|${namespace ?? ''}|${object.metadata.name}|${createdMs}`);
-    metadata.creationTimestamp =
-      existing?.metadata.creationTimestamp ??
-      (typeof object.metadata.creationTimestamp === 'string'
-        ? object.metadata.creationTimestamp
-        : isoSeconds(createdMs));
-    if (existing?.metadata.ownerReferences && !metadata.ownerReferences)
-      metadata.ownerReferences = existing.metadata.ownerReferences;
-    let next = defaultObject({ ...object, apiVersion: apiVersionOf(type), metadata });
-    if (existing && existing.status !== undefined && type.kind !== 'Namespace') {
-      // Status belongs to the server: writes of the main resource keep the stored one.
-      next = { ...next, status: existing.status };
-    } else if (!existing && next.status !== undefined && hasControllerStatus(type.kind)) {
-      const { status: _status, ...rest } = next;
-      next = rest as KubeObject;
-    }
-    if (type.kind === 'Service') next = withClusterIp(next, existing);
-    const specChanged = !existing || JSON.stringify(existing.spec) !== JSON.stringify(next.spec);
-    const generation = existing?.metadata.generation ?? 0;
-    if (hasGeneration(type)) next.metadata.generation = specChanged ? generation + 1 : Math.max(1, generation);
-    return next;
-  }
-
-  function withClusterIp(service: KubeObject, existing: KubeObject | undefined): KubeObject {
-    const spec = service.spec as { clusterIP?: string; type?: string };
-    if (spec.clusterIP) return service;
-    const kept = (existing?.spec as { clusterIP?: string } | undefined)?.clusterIP;
-    const ip = kept ?? allocateServiceIp(`${service.metadata.namespace ?? ''}/${service.metadata.name}`);
-    return { ...service, spec: { ...spec, clusterIP: ip, clusterIPs: [ip] } };
-  }
-
-  function allocateServiceIp(seed: string): string {
-    const base = stableNumber(`svc|${options.name}|${seed}`);
-    for (let probe = 0; probe < 1_000_000; probe++) {
-      const offset = ((base + probe) % 1_048_000) + 20;
-      const ip = `10.${96 + Math.floor(offset / 65536)}.${Math.floor(offset / 256) % 256}.${offset % 256}`;
-      if (offset % 256 !== 0 && offset % 256 !== 255 && !memory.usedIps.has(ip)) {
-        memory.usedIps.add(ip);
-        return ip;
-      }
-    }
-    throw new KubeApiError(
-      500,
-      'InternalError',
-      'Internal error occurred: failed to allocate a serviceIP: range is full',
-    );
-  }
-
-  /** Stores a new or replaced object and the objects that come with it (service accounts). */
-  function storeNew(type: ResourceType, object: KubeObject, createdMs: number): KubeObject {
-    const existing = store.get(typeKey(type), object.metadata.namespace, object.metadata.name);
-    const next = prepare(type, object, existing, createdMs);
-    const isSame =
-      existing !== undefined &&
-      sameContent(existing, next) &&
-      JSON.stringify(existing.metadata.managedFields) === JSON.stringify(next.metadata.managedFields);
-    const stored = isSame ? existing : store.put(typeKey(type), next);
-    if (type.kind === 'Namespace' && !existing) {
-      const name = stored.metadata.name;
-      store.put('/ServiceAccount', {
-        apiVersion: 'v1',
-        kind: 'ServiceAccount',
-        metadata: {
-          name: 'default',
-          namespace: name,
-          uid: stableUid(`${options.name}|sa|${name}`),
-          creationTimestamp: stored.metadata.creationTimestamp,
-        },
-      });
-      store.put('/ConfigMap', {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: {
-          name: 'kube-root-ca.crt',
-          namespace: name,
-          uid: stableUid(`${options.name}|ca|${name}`),
-          creationTimestamp: stored.metadata.creationTimestamp,
-          annotations: {
-            'kubernetes.io/description':
-              'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints ' +
-              'such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across ' +
-              'distributions of Kubernetes clusters.',
-          },
-        },
-        data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n' },
-      });
-    }
-    return stored;
   }
 
   function scopeOf(type: ResourceType, namespace: string | undefined): Set<string> | 'all' {
@@ -408,38 +301,6 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
     now,
     load,
   };
-}
-
-function hasControllerStatus(kind: string): boolean {
-  return [
-    'Deployment',
-    'ReplicaSet',
-    'StatefulSet',
-    'DaemonSet',
-    'Job',
-    'Pod',
-    'PersistentVolumeClaim',
-    'HorizontalPodAutoscaler',
-    'ClusterPolicy',
-    'Policy',
-  ].includes(kind);
-}
-
-function hasGeneration(type: ResourceType): boolean {
-  return [
-    'Deployment',
-    'ReplicaSet',
-    'StatefulSet',
-    'DaemonSet',
-    'Job',
-    'CronJob',
-    'HorizontalPodAutoscaler',
-    'Ingress',
-    'NetworkPolicy',
-    'ClusterPolicy',
-    'Policy',
-    'CustomResourceDefinition',
-  ].includes(type.kind);
 }
 
 function allTypeKeys(): string[] {

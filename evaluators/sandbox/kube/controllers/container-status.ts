@@ -5,26 +5,14 @@
  */
 import type { KubeObject } from '../cluster-api.js';
 import { stableHex } from '../stable-id.js';
-import { type ControllerContext, type ContainerMemory, containerMemoryKey, isoSeconds } from './context.js';
-import {
-  type ContainerOutcome,
-  type ContainerSpec,
-  decideOutcome,
-  findBehaviour,
-  parseImage,
-  qualifiedImage,
-} from './container-outcome.js';
+import { type ControllerContext, isoSeconds } from './context.js';
+import { type ContainerOutcome, decideOutcome } from './container-outcome.js';
+import type { ContainerSpec } from './container-spec.js';
+import { containerMemory } from './container-memory.js';
+import { containerIdFor, humanBackoff, imageIdOf, terminatedState, waitingStatus } from './container-states.js';
+import { findBehaviour, parseImage } from './image-reference.js';
 import { callFailure } from './service-calls.js';
 import { crashLoop, periodic, retries } from './timeline.js';
-
-/** The scheduled time of a pod (PodScheduled condition), falling back to its creation. */
-export function scheduledAtMs(pod: KubeObject): number {
-  const conditions =
-    (pod.status as { conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }> } | undefined)
-      ?.conditions ?? [];
-  const scheduled = conditions.find((c) => c.type === 'PodScheduled' && c.status === 'True');
-  return Date.parse(scheduled?.lastTransitionTime ?? pod.metadata.creationTimestamp ?? new Date(0).toISOString());
-}
 
 /** The outcome of a container right now (also used by the logs endpoint). */
 export function containerOutcome(
@@ -46,56 +34,6 @@ export function containerOutcome(
   });
 }
 
-/**
- * Remembers when the container's current outcome began; a changed outcome (a fix landed, a
- * ConfigMap appeared) starts a new epoch and carries restarts and the last termination over.
- */
-export function containerMemory(
-  context: ControllerContext,
-  pod: KubeObject,
-  name: string,
-  outcomeKey: string,
-  previousStatus: Record<string, unknown> | undefined,
-): ContainerMemory {
-  const key = containerMemoryKey(pod, name);
-  const existing = context.memory.containers.get(key);
-  if (existing && existing.outcomeKey === outcomeKey) return existing;
-  const nowMs = context.now().getTime();
-  // Readiness is not liveness: a serving process whose readiness flips (a dependency it checks
-  // went down or came back) keeps running, with the same start and restart count.
-  const state = previousStatus?.state as { running?: unknown } | undefined;
-  if (existing && state?.running && isServingKey(existing.outcomeKey) && isServingKey(outcomeKey)) {
-    const kept: ContainerMemory = { ...existing, outcomeKey, readinessSince: nowMs };
-    context.memory.containers.set(key, kept);
-    return kept;
-  }
-  const memory: ContainerMemory = existing
-    ? {
-        outcomeKey,
-        since: nowMs,
-        // A container that had run restarts into the new outcome; one that never started does not.
-        baseRestarts:
-          Number(previousStatus?.restartCount ?? existing.baseRestarts) +
-          (typeof previousStatus?.containerID === 'string' ? 1 : 0),
-        ...(lastTermination(previousStatus) ? { lastTerminated: lastTermination(previousStatus) } : {}),
-      }
-    : { outcomeKey, since: scheduledAtMs(pod), baseRestarts: 0 };
-  context.memory.containers.set(key, memory);
-  return memory;
-}
-
-/** An outcome key of a process that serves until stopped (its readiness aside). */
-function isServingKey(outcomeKey: string): boolean {
-  return outcomeKey.startsWith('run|');
-}
-
-function lastTermination(status: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  const state = status?.state as { terminated?: Record<string, unknown> } | undefined;
-  if (state?.terminated) return state.terminated;
-  const last = status?.lastState as { terminated?: Record<string, unknown> } | undefined;
-  return last?.terminated;
-}
-
 /** One container's derived status plus whether it changes with time alone. */
 export interface ContainerResult {
   status: Record<string, unknown>;
@@ -103,25 +41,6 @@ export interface ContainerResult {
   hasStarted: boolean;
   isTerminal: boolean;
   isTimeDependent: boolean;
-}
-
-export function waitingStatus(
-  container: ContainerSpec,
-  reason: string,
-  message?: string,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    name: container.name,
-    image: container.image ?? '',
-    imageID: '',
-    ready: false,
-    restartCount: 0,
-    started: false,
-    state: { waiting: { reason, ...(message ? { message } : {}) } },
-    lastState: {},
-    ...extra,
-  };
 }
 
 /** Derives one container's status and records the kubelet's events for it. */
@@ -420,31 +339,4 @@ export function containerStatus(
     lastState: { terminated: endedState },
   };
   return { status, isReady: false, hasStarted: true, isTerminal: false, isTimeDependent: true };
-}
-
-function humanBackoff(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = seconds % 60;
-  return rest === 0 ? `${minutes}m0s` : `${minutes}m${rest}s`;
-}
-
-function containerIdFor(pod: KubeObject, container: string, startMs: number): string {
-  return `containerd://${stableHex(`${pod.metadata.uid ?? ''}|${container}|${startMs}`, 64)}`;
-}
-
-function terminatedState(
-  exitCode: number,
-  reason: string,
-  startMs: number,
-  endMs: number,
-  containerId: string,
-): Record<string, unknown> & { containerID: string } {
-  return { containerID: containerId, exitCode, reason, startedAt: isoSeconds(startMs), finishedAt: isoSeconds(endMs) };
-}
-
-function imageIdOf(image: string): string {
-  const ref = parseImage(image);
-  const qualified = qualifiedImage(ref.repository, ref.tag);
-  return `${qualified.slice(0, qualified.lastIndexOf(':'))}@${ref.digest ?? `sha256:${stableHex(qualified, 64)}`}`;
 }

@@ -5,14 +5,10 @@
  */
 import type { KubeObject } from '../cluster-api.js';
 import type { ControllerContext } from './context.js';
-import type { ContainerSpec } from './container-outcome.js';
-import {
-  type ContainerResult,
-  containerMemory,
-  containerStatus,
-  scheduledAtMs,
-  waitingStatus,
-} from './container-status.js';
+import type { ContainerSpec } from './container-spec.js';
+import { containerMemory, scheduledAtMs } from './container-memory.js';
+import { waitingStatus } from './container-states.js';
+import { type ContainerResult, containerStatus } from './container-status.js';
 import { allocatePodIp, buildPodStatus } from './pod-status.js';
 import { retries } from './timeline.js';
 

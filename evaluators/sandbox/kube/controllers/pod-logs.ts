@@ -6,7 +6,7 @@
  */
 import { KubeApiError, type KubeObject, type PodLogLine } from '../cluster-api.js';
 import type { ControllerContext } from './context.js';
-import type { ContainerSpec } from './container-outcome.js';
+import type { ContainerSpec } from './container-spec.js';
 import { containerOutcome } from './container-status.js';
 import { callFailure } from './service-calls.js';
 

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../cluster-api.js';
 import { stableNumber } from '../stable-id.js';
 import { type ControllerContext, isoSeconds } from './context.js';
-import type { ContainerSpec } from './container-outcome.js';
+import type { ContainerSpec } from './container-spec.js';
 
 /** A stable pod IP on the node's /24, unique in the cluster. */
 export function allocatePodIp(context: ControllerContext, pod: KubeObject): string {
