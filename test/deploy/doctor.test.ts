@@ -78,6 +78,9 @@ beforeAll(async () => {
     FIX_DEFAULT_BRANCH: estate.sandbox.repo.branch,
     FIX_APPROVER_GROUP: 'S0ONCALL01',
     FIX_GATEWAY_WRITER_TOKEN: 'doctor-writer-token',
+    // Postmortems pull requests on the same host, through the fix loop's FIX_GIT_* variables.
+    RCA_POSTMORTEMS_REPOSITORY: 'platform/gitops',
+    RCA_POSTMORTEMS_BRANCH: estate.sandbox.repo.branch,
     SRE_BOT_ALERT_ROUTES_FILE: await routesFile('routes.yaml', FAKE_WORKSPACE.channelId),
     SRE_BOT_ALERTMANAGER_TOKEN: 'doctor-alertmanager-token',
   };
@@ -109,6 +112,9 @@ describe('sre-bot doctor', () => {
     expect(lines.filter((line) => line.startsWith('✓ model anthropic:'))).toHaveLength(2);
     expect(lines.find((line) => line.startsWith('✓ git provider'))).toMatch(
       /github: the token is accepted, platform\/gitops \S+ is at [0-9a-f]{7}$/,
+    );
+    expect(lines.find((line) => line.startsWith('✓ postmortems repository'))).toMatch(
+      /github: platform\/gitops \S+ is at [0-9a-f]{7}; published RCAs open pull requests into postmortems\/$/,
     );
     expect(lines.filter((line) => line.startsWith('✓ upstream ')).length).toBeGreaterThanOrEqual(3);
     expect(slack.callsTo('auth.test').length).toBeGreaterThan(0);
