@@ -143,8 +143,17 @@ describe('sre-bot doctor', () => {
 
   it('turns the git line red when the token is refused, and names the repository when it is not there', async () => {
     const refused = await runDoctor({ ...env, FIX_GIT_TOKEN: 'ghs_revoked' }, { timeoutMs: 3_000 });
-    expect(refused.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual(['git provider']);
+    // The postmortems repository falls back to the same token, so its line turns red with it.
+    expect(refused.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual([
+      'git provider',
+      'postmortems repository',
+    ]);
     expect(refused.find((item) => item.name === 'git provider')?.fix).toMatch(/^Replace FIX_GIT_TOKEN/);
+    expect(refused.find((item) => item.name === 'postmortems repository')?.fix).toMatch(
+      /^Replace RCA_GIT_TOKEN \(or FIX_GIT_TOKEN/,
+    );
+    const own = await runDoctor({ ...env, RCA_GIT_TOKEN: 'ghs_revoked' }, { timeoutMs: 3_000 });
+    expect(own.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual(['postmortems repository']);
     const missing = await runDoctor({ ...env, FIX_GIT_REPOSITORIES: 'platform/nope' }, { timeoutMs: 3_000 });
     expect(missing.find((item) => item.name === 'git provider')).toMatchObject({
       status: 'fail',
