@@ -129,6 +129,24 @@ describe('one config per role', () => {
     expect(inProcess.message).toContain('FIX_GIT_TOKEN is required');
   });
 
+  it('switches postmortems pull requests on with RCA_POSTMORTEMS_REPOSITORY, with and without the worker', () => {
+    const receiverEnv = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(loadSlackRoleConfig(receiverEnv, dir, { withWorker: false }).postmortems).toBeUndefined();
+    const on = { ...receiverEnv, RCA_POSTMORTEMS_REPOSITORY: 'acme/postmortems', RCA_GIT_PROVIDER: 'github' };
+    const error = errorOf(() => loadSlackRoleConfig({ ...on, SLACK_PORT: '70000' }, dir, { withWorker: false }));
+    expect(error.message).toContain('SLACK_PORT must be a port number');
+    expect(error.message).toContain('RCA_GIT_TOKEN is required (or set FIX_GIT_TOKEN)');
+    const receiver = loadSlackRoleConfig({ ...on, RCA_GIT_TOKEN: 'ghs_pm' }, dir, { withWorker: false });
+    expect(receiver.postmortems).toMatchObject({
+      RCA_POSTMORTEMS_REPOSITORY: 'acme/postmortems',
+      RCA_GIT_TOKEN: 'ghs_pm',
+    });
+    const inProcess = errorOf(() => loadSlackRoleConfig({ ...on, ...workerEnv }, dir, { withWorker: true }));
+    expect(inProcess.message).toBe('invalid slack configuration: RCA_GIT_TOKEN is required (or set FIX_GIT_TOKEN)');
+    const both = loadSlackRoleConfig({ ...on, ...workerEnv, FIX_GIT_TOKEN: 'ghs_fix' }, dir, { withWorker: true });
+    expect(both.postmortems?.RCA_GIT_TOKEN).toBe('ghs_fix');
+  });
+
   it("puts a server's own problems and the shared variables in one error", () => {
     const own = () => {
       throw new BotError('config_invalid', 'invalid gateway configuration: callers: declare at least one caller');

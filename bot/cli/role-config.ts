@@ -8,6 +8,7 @@ import { loadChannelConfig, type ChannelDirectory } from '../slack/channel-confi
 import { slackSettings, slackVariablesSchema, withSlackModeRules, type SlackConfig } from '../slack/config.js';
 import { workerConfigSchema } from '../slack/worker-config.js';
 import { checkFixConfig, isFixEnabled as isFixOn, type FixConfig } from '../fix/config.js';
+import { checkPostmortemsConfig, type PostmortemsConfig } from '../rca/config.js';
 
 /*
  * One config per role. Each role composes the zod slices it reads (core, agent, skills, Slack,
@@ -133,6 +134,8 @@ export interface SlackRoleConfig {
   fix?: FixConfig;
   /** FIX_GIT_PROVIDER is set: answers offer "Propose fix" and the receiver enqueues fix jobs. */
   isFixEnabled: boolean;
+  /** RCA_POSTMORTEMS_REPOSITORY is set: publishing an RCA from Slack also opens a postmortems PR. */
+  postmortems?: PostmortemsConfig;
 }
 
 /**
@@ -144,13 +147,16 @@ export function loadSlackRoleConfig(env: Env, cwd: string, options: { withWorker
   // The receiver only needs to know the loop is on; the worker (here or elsewhere) checks the rest.
   const fix: ReturnType<typeof checkFixConfig> = options.withWorker ? checkFixConfig(env) : { problems: [] };
   const isFixEnabled = isFixOn(env);
+  const postmortems = checkPostmortemsConfig(env);
   const fail = (problems: readonly string[]): never => {
-    throw configError('slack', [...problems, ...channels.problems, ...fix.problems]);
+    throw configError('slack', [...problems, ...channels.problems, ...fix.problems, ...postmortems.problems]);
   };
+  const published = postmortems.config ? { postmortems: postmortems.config } : {};
   if (options.withWorker) {
     const checked = checkEnv(receiverWithWorkerSchema, env);
     if (!checked.isValid) return fail(checked.problems);
     if (!channels.channels || channels.problems.length > 0 || fix.problems.length > 0) return fail([]);
+    if (postmortems.problems.length > 0) return fail([]);
     const data = Object.freeze(checked.data);
     return {
       runtime: data,
@@ -159,13 +165,14 @@ export function loadSlackRoleConfig(env: Env, cwd: string, options: { withWorker
       channels: channels.channels,
       isFixEnabled,
       ...(fix.config ? { fix: fix.config } : {}),
+      ...published,
     };
   }
   const checked = checkEnv(receiverSchema, env);
   if (!checked.isValid) return fail(checked.problems);
-  if (!channels.channels || channels.problems.length > 0) return fail([]);
+  if (!channels.channels || channels.problems.length > 0 || postmortems.problems.length > 0) return fail([]);
   const data = Object.freeze(checked.data);
-  return { runtime: data, slack: slackSettings(data), channels: channels.channels, isFixEnabled };
+  return { runtime: data, slack: slackSettings(data), channels: channels.channels, isFixEnabled, ...published };
 }
 
 /**

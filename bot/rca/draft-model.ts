@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ModelClient } from '../agent/ports.js';
 import { createUntrustedFence } from '../agent/untrusted.js';
+import { BotError } from '../errors.js';
 import { RcaDocumentSchema, type RcaDocument, type Source } from './rca-document.js';
 import type { RcaRecords } from './rca-records.js';
 import { readRecordFacts } from './record-facts.js';
@@ -65,7 +66,8 @@ function recordsText(records: RcaRecords, triage: RcaDocument): string {
 /**
  * Model mode: the model writes the narrative sections from the same records triage reads, and
  * each citation is checked against the records; a section without a valid citation keeps the
- * triage text. Times, timeline and action items stay the triage ones (facts, not prose).
+ * triage text. Times, timeline and action items stay the triage ones (facts, not prose). Output
+ * that is not a valid `submit_rca` call throws, so the caller can fall back with a note.
  */
 export async function draftWithModel(
   model: ModelClient,
@@ -89,7 +91,11 @@ export async function draftWithModel(
   });
   const call = response.content.find((block) => block.type === 'tool_use' && block.name === SUBMIT_RCA);
   const parsed = NarrativeSchema.safeParse(call?.type === 'tool_use' ? call.input : undefined);
-  if (!parsed.success) return triage;
+  if (!parsed.success)
+    throw new BotError(
+      'model_unavailable',
+      call ? `${SUBMIT_RCA} input did not match its schema` : `the model did not call ${SUBMIT_RCA}`,
+    );
   const known = citableRecords(records, triage);
   const cited = (section: string): Source[] =>
     (parsed.data.citations[section] ?? []).flatMap((ref) => (known.has(ref) ? [known.get(ref) as Source] : []));

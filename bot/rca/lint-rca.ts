@@ -6,7 +6,7 @@ import type { RcaDocument, SectionKey } from './rca-document.js';
  * still empty (the draft says so itself in `needsHuman`), shown as a to-do rather than a fault.
  */
 export interface RcaFinding {
-  rule: 'required-section' | 'blameless' | 'action-item' | 'times' | 'summary-length' | 'severity';
+  rule: 'required-section' | 'blameless' | 'action-item' | 'times' | 'summary-length' | 'severity' | 'draft-mode';
   level: 'error' | 'warning' | 'human';
   section: SectionKey;
   message: string;
@@ -201,9 +201,15 @@ export function lintSummaryLength(doc: RcaDocument): RcaFinding[] {
   ];
 }
 
+/** The drafter's own note (model mode fell back to triage): read the narrative with that in mind. */
+export function lintDraftNote(doc: RcaDocument): RcaFinding[] {
+  return doc.draftNote ? [{ rule: 'draft-mode', level: 'warning', section: 'summary', message: doc.draftNote }] : [];
+}
+
 /** Every rule, in document order. */
 export function lintRca(doc: RcaDocument, options: LintOptions = {}): RcaFinding[] {
   return [
+    ...lintDraftNote(doc),
     ...lintSeverity(doc),
     ...lintRequiredSections(doc),
     ...lintSummaryLength(doc),

@@ -96,6 +96,8 @@ export const RcaDocumentSchema = z.object({
   needsHuman: z.array(z.enum(SECTION_KEYS)).default([]),
   service: z.string().max(200).optional(),
   mode: z.enum(['triage', 'model']).default('triage'),
+  /** Why the draft is not what was asked for (model mode fell back to triage); a review hint. */
+  draftNote: z.string().min(1).max(400).optional(),
 });
 export type RcaDocument = z.infer<typeof RcaDocumentSchema>;
 

@@ -41,6 +41,11 @@ export interface PostmortemsRepository {
   directory: string;
 }
 
+/** The review hint of a draft whose model-mode narrative failed and fell back to triage. */
+export const MODEL_FALLBACK_NOTE =
+  'The model could not write this draft, so it was drafted from the records in triage mode; ' +
+  'review the narrative sections.';
+
 /** Allowed review transitions: draft → in review → published (and back to draft from review). */
 const TRANSITIONS: Record<RcaStatus, readonly RcaStatus[]> = {
   draft: ['in_review'],
@@ -167,6 +172,8 @@ export function createRcaService(deps: RcaServiceDeps) {
             { event: 'rca-model-failed', investigationId, err: errorMessage(error) },
             'RCA drafted in triage mode',
           );
+          // The reviewer sees why the narrative reads like triage (a review hint, not a blocker).
+          doc = { ...triage, draftNote: MODEL_FALLBACK_NOTE };
         }
       }
       const rca = await writeDocument(doc.mode, investigationId, doc, options.author);

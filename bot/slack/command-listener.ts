@@ -1,6 +1,7 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { Logger } from '../telemetry/logger.js';
 import type { QuestionIntake } from './question-intake.js';
+import type { RcaCommandReply } from './rca-command.js';
 import { decodeSlackText } from './slack-formatting.js';
 
 /** The slash command sre-bot registers (also in deploy/slack-app-manifest.yaml). */
@@ -20,8 +21,12 @@ export function registerCommandListener(
   deps: {
     intake: QuestionIntake;
     logger: Logger;
-    /** `/sre rca [investigation-id]`, when RCAs are enabled. */
-    rca?: (command: SlashCommand, respond: (text: string) => Promise<void>, client: App['client']) => Promise<void>;
+    /** `/sre rca [investigation id | thread link]`, when RCAs are enabled. */
+    rca?: (
+      command: SlashCommand,
+      respond: (reply: RcaCommandReply) => Promise<void>,
+      client: App['client'],
+    ) => Promise<void>;
   },
 ): void {
   app.command(SLASH_COMMAND, async ({ ack, command, context, client }) => {
@@ -31,7 +36,7 @@ export function registerCommandListener(
       return;
     }
     if (deps.rca && /^rca(\s|$)/i.test(question)) {
-      await deps.rca(command, (text) => ack({ response_type: 'ephemeral', text }), client);
+      await deps.rca(command, (reply) => ack({ response_type: 'ephemeral', ...reply }), client);
       return;
     }
     try {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { App, BlockAction, ButtonAction, SlashCommand } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { types } from '@slack/bolt';
 import { BotError, errorMessage } from '../errors.js';
 import type { RcaService, RcaView } from '../rca/rca-service.js';
@@ -208,35 +208,5 @@ export function registerRcaActions(app: App, deps: RcaSlackDeps): void {
         channel: target.channel,
         ...(target.thread ? { thread: target.thread } : {}),
       });
-  });
-}
-
-/**
- * `/sre rca [investigation-id]`: drafts the RCA of the given investigation, or of the latest
- * answered one in this channel, into its thread.
- */
-export async function handleRcaCommand(
-  command: SlashCommand,
-  respond: (text: string) => Promise<void>,
-  client: Client,
-  deps: RcaSlackDeps,
-): Promise<void> {
-  const id = command.text.trim().split(/\s+/)[1];
-  const investigation = id
-    ? await deps.store.investigations.get(id)
-    : (await deps.store.investigations.listRecent({ channels: [command.channel_id], limit: 50 })).find(
-        (candidate) => candidate.status === 'answered',
-      );
-  if (!investigation) {
-    await respond(
-      id ? `I cannot find investigation ${id}.` : 'There is no answered question in this channel to write an RCA for.',
-    );
-    return;
-  }
-  await respond(`Drafting the RCA of "${investigation.question.slice(0, 120)}" — it will appear in its thread.`);
-  void draftInThread(client, deps, {
-    investigationId: investigation.id,
-    user: command.user_id,
-    channel: command.channel_id,
   });
 }

@@ -20,7 +20,7 @@ form.filters label { display: flex; flex-direction: column; font-size: 13px; }
 textarea { width: 100%; min-height: 4rem; font: inherit; } input[type=text] { width: 100%; }
 .edit label { display: block; margin-top: .75rem; font-weight: 600; }
 .actions form { display: inline; } .notice { background: #e7f3ff; padding: .5rem 1rem; }
-.chart { margin: 1rem 0; } .chart .tick { font-size: 10px; fill: #555; } .chart .grid { stroke: #eee; }
+.chart { margin: 1rem 0; } .chart svg { max-width: 100%; height: auto; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
 @media print { header.top, .actions, .hints, .no-print, form { display: none !important; } main { max-width: none; }
   a { color: inherit; text-decoration: none; } table { page-break-inside: auto; } tr { page-break-inside: avoid; } }

@@ -52,23 +52,24 @@ export function durationsPerWeek(rcas: readonly Rca[], weeks: readonly string[])
 }
 
 /** The overview: four charts over the last weeks, scoped to what the reader may see. */
-export function overviewPage(
+export async function overviewPage(
   reader: Reader,
   rcas: readonly Rca[],
   followUps: ReadonlyArray<{ week: string; fixPrsMerged: number; helpful: number }>,
   now: Date,
-): Html {
+): Promise<Html> {
   const weeks = lastWeeks(now, OVERVIEW_WEEKS);
   const byWeek = new Map(followUps.map((entry) => [entry.week, entry]));
   const merged = [{ label: 'fix PRs merged', values: weeks.map((week) => byWeek.get(week)?.fixPrsMerged ?? 0) }];
   const helpful = [{ label: 'helpful answers', values: weeks.map((week) => byWeek.get(week)?.helpful ?? 0) }];
+  const charts = await Promise.all([
+    stackedBarChart('Incidents per week per service', weeks, incidentsPerService(rcas, weeks)),
+    lineChart('Time to detect and to recover (median minutes)', weeks, durationsPerWeek(rcas, weeks)),
+    stackedBarChart('Fix PRs merged per week', weeks, merged),
+    stackedBarChart('Answers marked helpful per week', weeks, helpful),
+  ]);
   const content = html`<h1>Overview</h1>
     <p>Last ${OVERVIEW_WEEKS} weeks, ${rcas.length} RCAs in your teams.</p>
-    <div class="charts">
-      ${stackedBarChart('Incidents per week per service', weeks, incidentsPerService(rcas, weeks))}
-      ${lineChart('Time to detect and to recover (median minutes)', weeks, durationsPerWeek(rcas, weeks))}
-      ${stackedBarChart('Fix PRs merged per week', weeks, merged)}
-      ${stackedBarChart('Answers marked helpful per week', weeks, helpful)}
-    </div>`;
+    <div class="charts">${charts}</div>`;
   return layout('Overview', reader, content);
 }

@@ -5,17 +5,21 @@ import type { RcaView } from '../rca/rca-service.js';
 import type { RcaVersion } from '../store/rcas-repository.js';
 import { html, type Html } from './html.js';
 import { layout } from './layout.js';
+import { renderMarkdown } from './markdown.js';
 import type { Reader } from './session.js';
 
+/** A section's text, rendered as sanitised markdown. */
 function paragraph(text: string): Html {
-  return text.trim() === '' ? html`<p><em>(to be written)</em></p>` : html`<p>${text}</p>`;
+  return text.trim() === ''
+    ? html`<p><em>(to be written)</em></p>`
+    : html`<div class="md">${renderMarkdown(text)}</div>`;
 }
 
 function list(items: readonly string[]): Html {
   return items.length === 0
     ? html`<p><em>(to be written)</em></p>`
     : html`<ul>
-        ${items.map((item) => html`<li>${item}</li>`)}
+        ${items.map((item) => html`<li>${renderMarkdown(item)}</li>`)}
       </ul>`;
 }
 

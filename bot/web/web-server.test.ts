@@ -81,7 +81,8 @@ describe('RCA web page over HTTP', () => {
     const page = await browser.request(`${url}/rcas/${rca?.id ?? ''}`);
     const text = await page.text();
     expect(text).not.toContain('<script>');
-    expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    // Section text goes through remark/rehype with the HTML kept as (escaped) text.
+    expect(text).toContain('&#x3C;script>alert(1)&#x3C;/script>');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     const markdown = await browser.request(`${url}/rcas/${rca?.id ?? ''}.md`);
     expect(markdown.headers.get('content-type')).toContain('text/markdown');
@@ -117,12 +118,18 @@ describe('RCA web page over HTTP', () => {
     expect((await store.rcas.get(own?.id ?? ''))?.status).toBe('draft');
   });
 
-  it('draws the overview charts as SVG', async () => {
+  it('draws the overview charts as SVG with Vega-Lite, scoped to the reader', async () => {
     const browser = createCookieClient();
     oidc.signInAs('U0SHOPPER1');
     const text = await (await browser.request(`${url}/overview`)).text();
     expect(text.match(/<svg\b/g)).toHaveLength(4);
-    expect(text.match(/class="bar"/g)?.length).toBeGreaterThan(0);
+    // Vega's SVG renderer: bar marks are paths in a mark-rect group, lines in mark-line.
+    expect(text.match(/<g class="mark-rect role-mark[^"]*"[^>]*><path /g)?.length).toBeGreaterThan(0);
+    expect(text).toContain('<g class="mark-line role-mark');
     expect(text).toContain('Incidents per week per service');
+    // The legend names the reader's service, never another team's.
+    expect(text).toMatch(/<text[^>]*>checkout<\/text>/);
+    expect(text).not.toContain('ledger');
+    expect(text).not.toContain('<script');
   });
 });

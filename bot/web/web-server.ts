@@ -168,7 +168,7 @@ export function createRcaWebServer(deps: RcaWebDeps) {
     const since = new Date(now().getTime() - OVERVIEW_WEEKS * 7 * 86_400_000);
     const rcas = await deps.store.rcas.list({ teams: r.teams, from: since, limit: 5_000 });
     const followUps = await deps.store.rcas.weeklyFollowUps(deps.channelsOfTeams(r.teams), since);
-    send(res, 200, overviewPage(r, rcas, followUps, now()));
+    send(res, 200, await overviewPage(r, rcas, followUps, now()));
   };
 
   async function showRca(request: Request, id: string, format: 'page' | 'markdown' | 'history' | 'edit') {

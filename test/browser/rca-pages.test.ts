@@ -149,7 +149,7 @@ describe.skipIf(!CHROMIUM)('RCA pages in Chromium', () => {
     expect(await page.locator('figure.chart svg').count()).toBe(4);
     const box = await page.locator('figure.chart svg').first().boundingBox();
     expect(box?.height ?? 0).toBeGreaterThan(100);
-    expect(await page.locator('figure.chart svg rect.bar').count()).toBeGreaterThan(0);
+    expect(await page.locator('figure.chart svg g.mark-rect path').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
   });
 });

@@ -78,6 +78,9 @@ beforeAll(async () => {
     FIX_DEFAULT_BRANCH: estate.sandbox.repo.branch,
     FIX_APPROVER_GROUP: 'S0ONCALL01',
     FIX_GATEWAY_WRITER_TOKEN: 'doctor-writer-token',
+    // Postmortems pull requests on the same host, through the fix loop's FIX_GIT_* variables.
+    RCA_POSTMORTEMS_REPOSITORY: 'platform/gitops',
+    RCA_POSTMORTEMS_BRANCH: estate.sandbox.repo.branch,
     SRE_BOT_ALERT_ROUTES_FILE: await routesFile('routes.yaml', FAKE_WORKSPACE.channelId),
     SRE_BOT_ALERTMANAGER_TOKEN: 'doctor-alertmanager-token',
   };
@@ -110,6 +113,9 @@ describe('sre-bot doctor', () => {
     expect(lines.find((line) => line.startsWith('✓ git provider'))).toMatch(
       /github: the token is accepted, platform\/gitops \S+ is at [0-9a-f]{7}$/,
     );
+    expect(lines.find((line) => line.startsWith('✓ postmortems repository'))).toMatch(
+      /github: platform\/gitops \S+ is at [0-9a-f]{7}; published RCAs open pull requests into postmortems\/$/,
+    );
     expect(lines.filter((line) => line.startsWith('✓ upstream ')).length).toBeGreaterThanOrEqual(3);
     expect(slack.callsTo('auth.test').length).toBeGreaterThan(0);
   });
@@ -137,8 +143,17 @@ describe('sre-bot doctor', () => {
 
   it('turns the git line red when the token is refused, and names the repository when it is not there', async () => {
     const refused = await runDoctor({ ...env, FIX_GIT_TOKEN: 'ghs_revoked' }, { timeoutMs: 3_000 });
-    expect(refused.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual(['git provider']);
+    // The postmortems repository falls back to the same token, so its line turns red with it.
+    expect(refused.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual([
+      'git provider',
+      'postmortems repository',
+    ]);
     expect(refused.find((item) => item.name === 'git provider')?.fix).toMatch(/^Replace FIX_GIT_TOKEN/);
+    expect(refused.find((item) => item.name === 'postmortems repository')?.fix).toMatch(
+      /^Replace RCA_GIT_TOKEN \(or FIX_GIT_TOKEN/,
+    );
+    const own = await runDoctor({ ...env, RCA_GIT_TOKEN: 'ghs_revoked' }, { timeoutMs: 3_000 });
+    expect(own.filter((item) => item.status === 'fail').map((item) => item.name)).toEqual(['postmortems repository']);
     const missing = await runDoctor({ ...env, FIX_GIT_REPOSITORIES: 'platform/nope' }, { timeoutMs: 3_000 });
     expect(missing.find((item) => item.name === 'git provider')).toMatchObject({
       status: 'fail',

@@ -13,6 +13,7 @@ import { alertsCheck } from '../doctor/alerts-check.js';
 import { CheckFailed, check, withTimeout, type DoctorCheck } from '../doctor/doctor-check.js';
 import { gitCheck } from '../doctor/git-check.js';
 import { modelChecks } from '../doctor/model-check.js';
+import { postmortemsCheck } from '../doctor/postmortems-check.js';
 
 export type { DoctorCheck } from '../doctor/doctor-check.js';
 
@@ -172,16 +173,17 @@ export interface DoctorOptions {
 /** Runs every check in parallel; the report keeps a fixed order. */
 export async function runDoctor(env: Env, options: DoctorOptions = {}): Promise<DoctorCheck[]> {
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const [slack, gateway, models, postgres, redis, git, alerts] = await Promise.all([
+  const [slack, gateway, models, postgres, redis, git, postmortems, alerts] = await Promise.all([
     slackCheck(env, timeoutMs),
     gatewayChecks(env, timeoutMs),
     modelChecks(env, timeoutMs, options.model),
     postgresCheck(env, timeoutMs),
     redisCheck(env, timeoutMs),
     gitCheck(env, timeoutMs),
+    postmortemsCheck(env, timeoutMs),
     alertsCheck(env, options.cwd ?? '.', timeoutMs),
   ]);
-  return [configCheck(env), slack, ...gateway, ...models, postgres, redis, git, alerts];
+  return [configCheck(env), slack, ...gateway, ...models, postgres, redis, git, postmortems, alerts];
 }
 
 const MARK = { ok: '✓', fail: '✗', skip: '-' } as const;
@@ -196,7 +198,7 @@ export function formatCheck(item: DoctorCheck, isColor: boolean): string {
 /**
  * `sre-bot doctor`: checks the configuration and reaches every dependency a running bot needs
  * (Slack auth.test, the gateway and each of its upstreams, each configured model on its provider,
- * PostgreSQL, Redis, the Git host, the alert routes' channels), one line
+ * PostgreSQL, Redis, the Git host, the postmortems repository, the alert routes' channels), one line
  * each, red with a one-sentence fix when it fails. Exit 1 when any check fails.
  */
 export const doctorCommand: Command = {

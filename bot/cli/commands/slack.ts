@@ -14,6 +14,7 @@ import type { RcaWebServer } from '../../web/web-server.js';
 import { buildRcaWeb, rcaPageUrl, teamOfChannel } from '../rca-web.js';
 import { startWorkerRole, type RunningWorker } from './worker.js';
 import { openFixQueue } from '../fix-role.js';
+import { postmortemsRepository } from '../postmortems-wiring.js';
 
 const USAGE = 'slack [--port N] [--host H] [--no-worker]';
 
@@ -53,11 +54,14 @@ export const slackCommand: Command = {
     registerQueueMetrics(telemetry.registry, queue);
     // With FIX_GIT_PROVIDER the receiver enqueues "Propose fix" and Approve / Reject as `fix` jobs.
     const fixQueue = role.isFixEnabled ? openFixQueue(runtime) : undefined;
+    // With RCA_POSTMORTEMS_REPOSITORY, publishing (in Slack or on the page) opens a postmortems PR.
+    const postmortems = postmortemsRepository(role.postmortems);
     const rcas = createRcaService({
       store: runtime.store,
       teamOf: teamOfChannel(channels),
       logger: runtime.logger,
       ...(runtime.model ? { model: runtime.model } : {}),
+      ...(postmortems ? { postmortems } : {}),
     });
     const pageUrl = rcaPageUrl(webConfig?.SRE_BOT_WEB_URL);
     // The correction loop (SKILLS_REPOSITORY): Remember / Discard, skills pull requests, merge checks.
@@ -102,9 +106,12 @@ export const slackCommand: Command = {
           : 'in-process queue, NO worker (--no-worker)'
         : 'Redis queue; run `sre-bot worker` to answer';
       const fixLine = role.isFixEnabled ? 'fix pull requests on' : 'fix pull requests off (FIX_GIT_PROVIDER unset)';
+      const rcaLine = postmortems
+        ? `RCAs publish to ${postmortems.repository}`
+        : 'RCAs export markdown only (RCA_POSTMORTEMS_REPOSITORY unset)';
       writeLine(
         io.stderr,
-        `sre-bot slack ${where}: ${channels.list().length} support channels, ${queueLine}, ${fixLine}`,
+        `sre-bot slack ${where}: ${channels.list().length} support channels, ${queueLine}, ${fixLine}, ${rcaLine}`,
       );
       if (webConfig) {
         web = buildRcaWeb(webConfig, { service: rcas, store: runtime.store, channels, logger: runtime.logger });
