@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   lintActionItems,
   lintBlameless,
+  lintDraftNote,
   lintRca,
   lintRequiredSections,
   lintTimes,
@@ -121,6 +122,14 @@ describe('RCA lint', () => {
     expect(lintTimes(reversed).map((f) => f.message)).toEqual([
       'Timeline row 2 (2026-11-24T10:00:00.000Z) is earlier than the row before it.',
     ]);
+  });
+
+  it("shows the drafter's fallback note as a warning, which does not hold back publishing", () => {
+    expect(lintDraftNote(clean())).toEqual([]);
+    const note = 'The model could not write this draft, so it was drafted from the records in triage mode.';
+    const findings = lintRca(clean({ draftNote: note }));
+    expect(findings).toEqual([{ rule: 'draft-mode', level: 'warning', section: 'summary', message: note }]);
+    expect(onlyHumanFindings(findings)).toBe(false);
   });
 
   it('keeps the summary to two sentences and wants a severity', () => {
