@@ -201,9 +201,32 @@ export function resourceHealth(
       if (complete) return { status: 'Healthy', message: complete.message };
       return { status: 'Progressing' };
     }
+    case 'CronJob':
+      return cronJobHealth(object);
     case 'HorizontalPodAutoscaler':
       return { status: 'Healthy' };
     default:
       return undefined;
   }
+}
+
+/**
+ * The CronJob check Argo CD ships since 3.2: Degraded only when nothing runs and the last
+ * success is older than the last schedule; a run in progress or one that never succeeded yet
+ * reads Healthy (Argo CD cannot tell a first run from a broken one).
+ */
+function cronJobHealth(cronJob: KubeObject): ResourceHealth {
+  if (record(cronJob.spec).suspend === true) return { status: 'Suspended', message: 'CronJob is Suspended' };
+  if (cronJob.status === undefined) return { status: 'Progressing', message: 'Waiting for CronJob' };
+  const status = record(cronJob.status);
+  const lastSchedule = typeof status.lastScheduleTime === 'string' ? status.lastScheduleTime : undefined;
+  const lastSuccess = typeof status.lastSuccessfulTime === 'string' ? status.lastSuccessfulTime : undefined;
+  if (!lastSchedule) return { status: 'Healthy', message: 'CronJob has not been scheduled yet' };
+  if (!lastSuccess)
+    return { status: 'Healthy', message: 'The Cronjob never completed succesfully. It may not be healthy' };
+  if (Array.isArray(status.active) && status.active.length > 0)
+    return { status: 'Healthy', message: 'The job is running. Its last execution may not have been successful' };
+  if (lastSuccess < lastSchedule)
+    return { status: 'Degraded', message: 'CronJob has not completed its last execution successfully' };
+  return { status: 'Healthy', message: 'CronJob has completed its last execution successfully' };
 }

@@ -120,7 +120,7 @@ function toNode(object: KubeObject, health: ResourceHealth | undefined, parent?:
 
 /**
  * The resource tree Argo CD shows: every managed live resource plus what it owns
- * (Deployment → ReplicaSet → Pod, StatefulSet/DaemonSet/Job → Pod, Service → Endpoints).
+ * (Deployment → ReplicaSet → Pod, CronJob → Job → Pod, StatefulSet/DaemonSet/Job → Pod, Service → Endpoints).
  */
 export function buildResourceTree(
   comparison: ComparisonResult | undefined,
@@ -143,6 +143,10 @@ export function buildResourceTree(
           resourceHealth(replicaSet, childrenOf(replicaSet, cluster.list('v1', 'Pod', namespace))),
           object,
         );
+      }
+    } else if (object.kind === 'CronJob') {
+      for (const job of childrenOf(object, cluster.list('batch/v1', 'Job', namespace))) {
+        add(job, resourceHealth(job, childrenOf(job, cluster.list('v1', 'Pod', namespace))), object);
       }
     } else if (['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job'].includes(object.kind)) {
       for (const pod of childrenOf(object, cluster.list('v1', 'Pod', namespace))) add(pod, podHealth(pod), object);

@@ -105,6 +105,21 @@ export function defaultObject(object: KubeObject): KubeObject {
           template: defaultTemplate(spec.template),
         },
       };
+    case 'CronJob': {
+      const jobTemplate = (spec.jobTemplate ?? {}) as Json;
+      const jobSpec = (jobTemplate.spec ?? {}) as Json;
+      return {
+        ...object,
+        spec: {
+          concurrencyPolicy: 'Allow',
+          suspend: false,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 1,
+          ...spec,
+          jobTemplate: { ...jobTemplate, spec: { ...jobSpec, template: defaultTemplate(jobSpec.template) } },
+        },
+      };
+    }
     case 'Service': {
       const ports = Array.isArray(spec.ports)
         ? (spec.ports as Json[]).map((p) => ({ protocol: 'TCP', targetPort: p.port, ...p }))

@@ -140,6 +140,7 @@ function hasControllerStatus(kind: string): boolean {
     'StatefulSet',
     'DaemonSet',
     'Job',
+    'CronJob',
     'Pod',
     'PersistentVolumeClaim',
     'HorizontalPodAutoscaler',

@@ -1,5 +1,6 @@
 /**
- * Table printers of the workload kinds (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job), columns as
+ * Table printers of the workload kinds (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job,
+ * CronJob), columns as
  * the real API server returns them.
  */
 import { ageSince, humanDuration } from './human-duration.js';
@@ -172,6 +173,37 @@ export const WORKLOAD_PRINTERS: Record<string, Printer> = {
         c.names,
         c.images,
         selectorText(spec.selector),
+      ];
+    },
+  },
+  CronJob: {
+    columns: [
+      col('Name'),
+      col('Schedule'),
+      col('Timezone'),
+      col('Suspend'),
+      col('Active', 'integer'),
+      col('Last Schedule'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
+    cells(cronJob, now) {
+      const spec = cronJob.spec as J;
+      const st = (cronJob.status ?? {}) as J;
+      const c = containersOf(spec.jobTemplate?.spec?.template);
+      return [
+        cronJob.metadata.name,
+        spec.schedule ?? '',
+        spec.timeZone ?? none,
+        spec.suspend === true ? 'True' : 'False',
+        (st.active ?? []).length,
+        st.lastScheduleTime ? ageSince(st.lastScheduleTime, now) : none,
+        ageSince(cronJob.metadata.creationTimestamp, now),
+        c.names,
+        c.images,
+        selectorText(spec.jobTemplate?.spec?.selector),
       ];
     },
   },

@@ -13,9 +13,26 @@ function readiness(match: WorkloadMatch, now: Date): { ready: string; isHealthy:
     const pod = summarizePod(match.object as PodShape, now);
     return { ready: `${pod.phase} ${pod.ready}`, isHealthy: pod.isHealthy };
   }
-  if (match.kind === 'CronJob') return { ready: 'cron', isHealthy: true };
+  if (match.kind === 'CronJob') return cronJobReadiness(match.object.status);
   const state = rolloutState(match.object);
   return { ready: state.summary.split(',')[0] ?? state.summary, isHealthy: state.isHealthy };
+}
+
+/**
+ * A CronJob from its status alone: running, never scheduled, or whether the last scheduled run
+ * succeeded (a last success older than the last schedule, with nothing running, is a failed run).
+ */
+function cronJobReadiness(status: unknown): { ready: string; isHealthy: boolean } {
+  const { active, lastScheduleTime, lastSuccessfulTime } = (status ?? {}) as {
+    active?: unknown[];
+    lastScheduleTime?: string;
+    lastSuccessfulTime?: string;
+  };
+  if (Array.isArray(active) && active.length > 0) return { ready: `cron, ${active.length} active`, isHealthy: true };
+  if (!lastScheduleTime) return { ready: 'cron, not scheduled yet', isHealthy: true };
+  if (!lastSuccessfulTime || lastSuccessfulTime < lastScheduleTime)
+    return { ready: 'cron, last run failed', isHealthy: false };
+  return { ready: 'cron, last run succeeded', isHealthy: true };
 }
 
 /** Finds workloads whose name contains a fragment, across namespaces. */

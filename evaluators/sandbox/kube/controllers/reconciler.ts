@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../cluster-api.js';
 import { type ControllerContext, putIfChanged } from './context.js';
+import { cronJobStatus, syncCronJob } from './cron-job.js';
 import { deploymentStatus, syncDeployment } from './deployment.js';
 import { reconcileEndpoints } from './endpoints.js';
 import { runKubelet } from './kubelet.js';
@@ -70,6 +71,7 @@ function reconcileNamespace(
     for (const sts of store.list('apps/StatefulSet', namespace))
       changed = syncStatefulSet(context, sts, index) || changed;
     for (const ds of store.list('apps/DaemonSet', namespace)) changed = syncDaemonSet(context, ds, index) || changed;
+    for (const cronJob of store.list('batch/CronJob', namespace)) changed = syncCronJob(context, cronJob) || changed;
     for (const job of store.list('batch/Job', namespace)) changed = syncJob(context, job, index) || changed;
     if (changed) reconcileClaims(context, namespace);
     runPods(context, namespace, usage, nodeIps);
@@ -81,6 +83,7 @@ function reconcileNamespace(
   for (const sts of store.list('apps/StatefulSet', namespace)) statefulSetStatus(context, sts, index);
   for (const ds of store.list('apps/DaemonSet', namespace)) daemonSetStatus(context, ds, index);
   for (const job of store.list('batch/Job', namespace)) jobStatus(context, job, index);
+  for (const cronJob of store.list('batch/CronJob', namespace)) cronJobStatus(context, cronJob);
   reconcileAutoscalers(context, namespace);
   reconcileEndpoints(context, namespace);
   reconcileQuotas(context, namespace);
