@@ -11,7 +11,9 @@ import { probePortRecipe } from './recipes/probe-port.js';
 import { revertRecipe } from './recipes/revert.js';
 import { serviceSelectorRecipe } from './recipes/service-selector.js';
 import { storageClassRecipe } from './recipes/storage-class.js';
-import { z } from 'zod';
+import { policyRequirementsRecipe } from './recipes/policy-requirements.js';
+import { resourceFitRecipe } from './recipes/resource-fit.js';
+import { readClusterFacts } from './cluster-facts.js';
 import { loadSourceTree, type SourceTree } from './source-tree.js';
 
 /** The Git host and repository that serve an Argo CD `repoURL`; undefined when none is configured. */
@@ -34,37 +36,19 @@ const PROBE: Recipe = { name: 'probe-port', run: probePortRecipe };
 const REVERT: Recipe = { name: 'revert', run: revertRecipe };
 const SELECTOR: Recipe = { name: 'service-selector', run: serviceSelectorRecipe };
 const STORAGE: Recipe = { name: 'storage-class', run: storageClassRecipe };
+const FIT: Recipe = { name: 'resource-fit', run: resourceFitRecipe };
+const POLICY: Recipe = { name: 'policy-requirements', run: policyRequirementsRecipe };
 
 /** Recipes to try per diagnosed skill, most specific first; "undo the change" is the fallback. */
 const RECIPES: Record<string, Recipe[]> = {
   'image-pull-errors': [IMAGE, REVERT],
-  'kyverno-policy-violations': [IMAGE, REVERT],
+  'kyverno-policy-violations': [POLICY, IMAGE, REVERT],
+  'resource-quota-exceeded': [FIT, REVERT],
   oomkilled: [MEMORY, REVERT],
   'probe-failures': [PROBE, REVERT],
   'service-connectivity': [SELECTOR, REVERT],
   'pvc-pending': [STORAGE, REVERT],
 };
-
-/** Skills whose recipes need the cluster's StorageClasses. */
-const NEEDS_STORAGE_CLASSES = new Set(['pvc-pending']);
-
-const storageClassListSchema = z.object({ items: z.array(z.object({ name: z.string() }).loose()) }).loose();
-
-/** The StorageClasses of the app's cluster (`list_resources`), or undefined when they cannot be read. */
-async function listStorageClasses(
-  gateway: ToolGateway,
-  cluster: string | undefined,
-  traceparent?: string,
-): Promise<string[] | undefined> {
-  if (!cluster) return undefined;
-  const result = await gateway.callTool(
-    'list_resources',
-    { kind: 'StorageClass', instance: cluster },
-    traceparent ? { traceparent } : {},
-  );
-  const parsed = result.isError ? undefined : storageClassListSchema.safeParse(result.structured);
-  return parsed?.success ? parsed.data.items.map((item) => item.name) : undefined;
-}
 
 /** Skills whose fault does not live in git: the cure is an action, not a commit. */
 const NOT_IN_GIT: Record<string, string> = {
@@ -133,15 +117,19 @@ export async function planFix(
     return handoff(`parameter overrides in ${current.overrideFiles.join(', ')} take precedence; change them by hand`);
   const healthy = await lastHealthySource(provider, repository, appPath, status, current);
 
-  const storageClasses = input.skills.some((skill) => NEEDS_STORAGE_CLASSES.has(skill))
-    ? await listStorageClasses(deps.gateway, status.destination?.name, input.traceparent)
-    : undefined;
+  const cluster = await readClusterFacts(deps.gateway, {
+    skills: input.skills,
+    ...(status.destination?.name ? { cluster: status.destination.name } : {}),
+    ...(status.destination?.namespace ? { namespace: status.destination.namespace } : {}),
+    ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+  });
   const context: RecipeContext = {
     app: input.app,
     status,
     current,
+    cluster,
     ...(healthy ? { healthy } : {}),
-    ...(storageClasses ? { storageClasses } : {}),
+    ...(cluster.storageClasses ? { storageClasses: cluster.storageClasses } : {}),
   };
   // Every skill's specific recipes first, in skill order; "undo the change" only after all of them.
   const specific = input.skills.flatMap((skill) => (RECIPES[skill] ?? []).filter((recipe) => recipe !== REVERT));

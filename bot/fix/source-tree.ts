@@ -52,7 +52,7 @@ function strings(value: unknown): string[] {
 
 /** Reads the app's source tree at `revision` through the Git host. */
 export async function loadSourceTree(
-  git: GitProvider,
+  git: Pick<GitProvider, 'readFile' | 'listFiles'>,
   repository: string,
   revision: string,
   appPath: string,
@@ -210,4 +210,24 @@ export function workloadContainers(tree: SourceTree): Array<{ key: string; name:
         : [],
     ),
   );
+}
+
+/** The effective source of a workload-level field (`spec.replicas`): the last patch that sets it, else the manifest. */
+export function workloadFieldSource(tree: SourceTree, key: string, path: YamlPath): FieldSource | undefined {
+  for (const document of [...[...tree.patches].reverse(), ...tree.resources]) {
+    if (documentKey(document.value) !== key) continue;
+    const value = valueAt(document.value, path);
+    if (value !== undefined) return { document, path, value };
+  }
+  return undefined;
+}
+
+/** Where new fields of a container are written: the last patch that names the container, else its manifest. */
+export function containerHome(tree: SourceTree, key: string, containerName: string): ContainerRef | undefined {
+  for (const document of [...[...tree.patches].reverse(), ...tree.resources]) {
+    if (documentKey(document.value) !== key) continue;
+    const hit = containersOf(document).find((ref) => ref.container['name'] === containerName);
+    if (hit) return hit;
+  }
+  return undefined;
 }
