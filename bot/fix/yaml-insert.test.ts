@@ -42,7 +42,8 @@ describe('insertEntry', () => {
     expect(after).toBe(
       DEPLOYMENT.replace(
         '            requests: { cpu: 100m }\n',
-        '            requests: { cpu: 100m }\n          livenessProbe:\n            tcpSocket:\n              port: 8080\n',
+        '            requests: { cpu: 100m }\n' +
+          '          livenessProbe:\n            tcpSocket:\n              port: 8080\n',
       ),
     );
     expect(changedValuePaths(DEPLOYMENT, after)).toEqual(['doc[0].spec.template.spec.containers[0].livenessProbe']);

@@ -179,6 +179,7 @@ export function policyRequirementsRecipe(context: RecipeContext): RecipeResult {
   const { current } = context;
   const edits = new EditSet(current);
   const reasons: string[] = [];
+  const met = new Set<string>();
   for (const workload of current.resources) {
     if (containersOf(workload).length === 0) continue;
     const kind = String(workload.value['kind']);
@@ -211,9 +212,10 @@ export function policyRequirementsRecipe(context: RecipeContext): RecipeResult {
     }
   }
   if (edits.edits.length === 0) return undefined;
+  const policiesMet = new Set(rules.map((rule) => rule.policy).filter((policy) => met.has(policy)));
   return {
     kind: 'edits',
-    title: `${context.app.name}: meet policy ${[...new Set(rules.map((rule) => rule.policy))].filter((policy) => reasons.some((reason) => reason.includes(`policy ${policy};`))).join(', ')}`,
+    title: `${context.app.name}: meet policy ${[...policiesMet].join(', ')}`,
     rationale: `${reasons.join('; ')}.`,
     edits: edits.edits,
     files: edits.files(),

@@ -195,7 +195,8 @@ export function resourceFitRecipe(context: RecipeContext): RecipeResult {
               field,
               resource,
               old,
-              `${replicas} replicas must fit quota ${name} (${key} ${String(bound)}); the value at ${healthy.revision.slice(0, 7)}`,
+              `${replicas} replicas must fit quota ${name} (${key} ${String(bound)}); ` +
+                `the value at ${healthy.revision.slice(0, 7)}`,
             );
             if (refusal) return { kind: 'handoff', reason: refusal };
           }

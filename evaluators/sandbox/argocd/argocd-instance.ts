@@ -62,6 +62,8 @@ export interface ArgoInstance {
   settle(): Promise<void>;
   /** Starts background refreshes (auto-sync on new commits, self-heal on drift). */
   resume(): void;
+  /** Stops auto-sync and self-heal until `resume()` (a scratch sync must not be undone meanwhile). */
+  pause(): void;
   close(): void;
 }
 
@@ -405,6 +407,9 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
       };
       record.isDirty = true;
       return targets;
+    },
+    pause: () => {
+      isPaused = true;
     },
     resume: () => {
       isPaused = false;
