@@ -7,6 +7,7 @@ export type FixRecipe =
   | 'storage-class'
   | 'resource-fit'
   | 'policy-requirements'
+  | 'helm-values'
   | 'model'
   | 'revert';
 

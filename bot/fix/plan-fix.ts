@@ -13,8 +13,9 @@ import { serviceSelectorRecipe } from './recipes/service-selector.js';
 import { storageClassRecipe } from './recipes/storage-class.js';
 import { policyRequirementsRecipe } from './recipes/policy-requirements.js';
 import { resourceFitRecipe } from './recipes/resource-fit.js';
+import { helmValuesRecipe } from './recipes/helm-values.js';
 import { readClusterFacts } from './cluster-facts.js';
-import { loadSourceTree, type SourceTree } from './source-tree.js';
+import { loadSourceTree, type HelmSettings, type SourceTree } from './source-tree.js';
 
 /** The Git host and repository that serve an Argo CD `repoURL`; undefined when none is configured. */
 export type GitHostResolver = (repoURL: string) => { provider: GitProvider; repository: string } | undefined;
@@ -38,6 +39,7 @@ const SELECTOR: Recipe = { name: 'service-selector', run: serviceSelectorRecipe 
 const STORAGE: Recipe = { name: 'storage-class', run: storageClassRecipe };
 const FIT: Recipe = { name: 'resource-fit', run: resourceFitRecipe };
 const POLICY: Recipe = { name: 'policy-requirements', run: policyRequirementsRecipe };
+const HELM: Recipe = { name: 'helm-values', run: helmValuesRecipe };
 
 /** Recipes to try per diagnosed skill, most specific first; "undo the change" is the fallback. */
 const RECIPES: Record<string, Recipe[]> = {
@@ -65,7 +67,8 @@ function inlineOverride(status: AppStatus): string | undefined {
   if (source?.chart) return `the app deploys the Helm chart ${source.chart} from a chart repository, not files in git`;
   const hasParameters = (value: unknown) =>
     typeof value === 'object' && value !== null && Object.keys(value).some((key) => key !== 'valueFiles');
-  if (hasParameters(source?.kustomize) || hasParameters(source?.helm))
+  // Helm's inline values are weighed per key by the Helm recipe (a key the Application does not set is fine).
+  if (hasParameters(source?.kustomize))
     return (
       'the effective value is set inline in the Argo CD Application (spec.source parameters); ' +
       'a person must change the Application'
@@ -112,10 +115,11 @@ export async function planFix(
   const target = status.source?.targetRevision ?? 'HEAD';
   const baseBranch = target === 'HEAD' || /^[0-9a-f]{40}$/.test(target) ? deps.defaultBranch : target;
   const baseRevision = await provider.resolveRevision(repository, baseBranch);
-  const current = await loadSourceTree(provider, repository, baseRevision, appPath);
+  const helm = typeof status.source?.helm === 'object' && status.source.helm !== null ? status.source.helm : {};
+  const current = await loadSourceTree(provider, repository, baseRevision, appPath, helm);
   if (current.overrideFiles.length > 0)
     return handoff(`parameter overrides in ${current.overrideFiles.join(', ')} take precedence; change them by hand`);
-  const healthy = await lastHealthySource(provider, repository, appPath, status, current);
+  const healthy = await lastHealthySource(provider, repository, { appPath, helm }, status, current);
 
   const cluster = await readClusterFacts(deps.gateway, {
     skills: input.skills,
@@ -133,7 +137,8 @@ export async function planFix(
   };
   // Every skill's specific recipes first, in skill order; "undo the change" only after all of them.
   const specific = input.skills.flatMap((skill) => (RECIPES[skill] ?? []).filter((recipe) => recipe !== REVERT));
-  const recipes = [...new Set([...specific, REVERT])];
+  // A Helm chart's fault is in its values: the precedence-aware edit first.
+  const recipes = [...new Set([...(current.helm ? [HELM] : []), ...specific, REVERT])];
   const planOf = (name: FixRecipe, result: Extract<RecipeResult, { kind: 'edits' }>): FixPlanOutcome => ({
     kind: 'plan',
     plan: {
@@ -178,7 +183,7 @@ export async function planFix(
 async function lastHealthySource(
   provider: GitProvider,
   repository: string,
-  appPath: string,
+  source: { appPath: string; helm: HelmSettings },
   status: AppStatus,
   current: SourceTree,
 ): Promise<SourceTree | undefined> {
@@ -186,7 +191,7 @@ async function lastHealthySource(
     (revision) => revision !== current.revision && /^[0-9a-f]{7,40}$/.test(revision),
   );
   for (const revision of revisions.slice(0, HISTORY_DEPTH)) {
-    const tree = await loadSourceTree(provider, repository, revision, appPath);
+    const tree = await loadSourceTree(provider, repository, revision, source.appPath, source.helm);
     if (!sameSource(tree, current)) return tree;
   }
   return undefined;

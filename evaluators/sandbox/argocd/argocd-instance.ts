@@ -8,7 +8,7 @@ import { resourceKey } from './compare.js';
 import { compareApplication, prepareTargets, type CompareContext } from './compare-application.js';
 import { createManifestRenderer, type RenderedSource } from './render-manifests.js';
 import { runSync, type SyncRequest } from './sync-operation.js';
-import type { Application, ApplicationDefinition, OperationState } from './types.js';
+import type { Application, ApplicationDefinition, HelmSource, OperationState } from './types.js';
 
 /** A cluster an Argo CD instance deploys to. */
 export interface RegisteredCluster {
@@ -42,7 +42,7 @@ export interface ArgoInstance {
   readonly clusters: readonly RegisteredCluster[];
   readonly repo: GitRepo;
   readonly now: () => Date;
-  readonly render: (revision: string, path: string) => Promise<RenderedSource>;
+  readonly render: (revision: string, path: string, helm?: HelmSource) => Promise<RenderedSource>;
   addApplication(definition: ApplicationDefinition, createdAt?: Date): void;
   /** Application names in creation order. */
   names(): string[];
@@ -374,7 +374,7 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
     },
     adoptDeployment: async (name, revision, deployedAt) => {
       const record = get(name);
-      const rendered = await render(revision, record.definition.source.path);
+      const rendered = await render(revision, record.definition.source.path, record.definition.source.helm);
       const targets = prepareTargets(record.definition.name, record.definition.destination.namespace, rendered.objects);
       for (const target of targets) {
         record.applied.set(resourceKey(target), {
