@@ -54,7 +54,10 @@ export function createScratchHealProver(sandbox: RunningSandbox, options: Scratc
         const elapsedMs = elapsed();
         if (!before) return { branch, isHealthy, elapsedMs, ...(isHealthy ? {} : { detail: `health ${health}` }) };
         const restored = await instance.sync(plan.app.name, { revision: before, initiatedBy });
-        const put = `then put back on ${before.slice(0, 7)}${restored.status.operationState?.phase === 'Succeeded' ? '' : ' (that sync failed; the fixed objects stay until the merge)'}`;
+        const isRestored = restored.status.operationState?.phase === 'Succeeded';
+        const put =
+          `then put back on ${before.slice(0, 7)}` +
+          (isRestored ? '' : ' (that sync failed; the fixed objects stay until the merge)');
         return { branch, isHealthy, elapsedMs, detail: isHealthy ? put : `health ${health}; ${put}` };
       } finally {
         instance.resume();
