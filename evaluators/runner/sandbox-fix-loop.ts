@@ -32,7 +32,7 @@ export interface SandboxFixLoop {
   proposals: FixProposalsRepository;
   /**
    * Plan → pull request → verify (and the heal proof) → `approver` approves → merge → sync →
-   * watch, the way the Slack buttons drive it. Undefined when no proposal was posted.
+   * watch, the way the Slack buttons drive it. Undefined when nothing was planned (a handoff).
    */
   run(input: {
     investigationId: string;
@@ -61,7 +61,17 @@ export type SandboxFixLoopDeps = Pick<
  */
 export function createSandboxFixLoop(estate: FixEstate, deps: SandboxFixLoopDeps): SandboxFixLoop {
   const provider = createGithubProvider({ baseUrl: estate.github.url, token: estate.github.token });
-  const proposals = createFixProposalsRepository(deps.store.db, () => new Date());
+  const stored = createFixProposalsRepository(deps.store.db, () => new Date());
+  // The last proposal created, so a run reports one that failed verification too (not only live ones).
+  let lastCreated: string | undefined;
+  const proposals: FixProposalsRepository = {
+    ...stored,
+    create: async (input) => {
+      const created = await stored.create(input);
+      lastCreated = created.proposal.id;
+      return created;
+    },
+  };
   const watches: string[] = [];
   const { isHealProven = true, ...rest } = deps;
   const service = createFixService({
@@ -86,7 +96,7 @@ export function createSandboxFixLoop(estate: FixEstate, deps: SandboxFixLoopDeps
     proposals,
     async run(input) {
       await service.propose({ investigationId: input.investigationId, user: input.requester, place: input.place });
-      const proposal = await proposals.liveFor(input.investigationId);
+      const proposal = lastCreated ? await proposals.get(lastCreated) : undefined;
       if (!proposal || proposal.status !== 'pr_opened') return proposal;
       input.beforeApproval?.(proposal);
       await service.decide({ proposalId: proposal.id, user: input.approver, isApproved: true, place: input.place });
