@@ -6,6 +6,7 @@ import { BotError } from '../errors.js';
 export const appStatusSchema = z.object({
   name: z.string(),
   instance: z.string().optional(),
+  labels: z.record(z.string(), z.string()).default({}),
   sync: z.string().optional(),
   health: z.string().optional(),
   revision: z.string().optional(),

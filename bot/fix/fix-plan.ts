@@ -1,6 +1,15 @@
 /** A planned fix: which files change, which YAML paths, before → after, and why. */
 export type FixRecipe =
-  'image-tag' | 'memory-limit' | 'probe-port' | 'service-selector' | 'storage-class' | 'model' | 'revert';
+  | 'image-tag'
+  | 'memory-limit'
+  | 'probe-port'
+  | 'service-selector'
+  | 'storage-class'
+  | 'resource-fit'
+  | 'policy-requirements'
+  | 'helm-values'
+  | 'model'
+  | 'revert';
 
 /** One value edit, for people to read (the files carry the exact bytes). */
 export interface PlannedEdit {

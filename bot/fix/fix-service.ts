@@ -13,25 +13,14 @@ import { planForAnswer } from './locate-app.js';
 import { storeToolCallRecorder } from '../runtime/store-recorder.js';
 import type { GitHostResolver } from './plan-fix.js';
 import type { ApproverPolicy, FixNotifier, ThreadPlace } from './ports.js';
-import { pullRequestBody } from './pull-request-body.js';
 import { refusalSentence } from './refusal-sentences.js';
-import { verificationMarkdown, verifyFix } from './verify-fix.js';
-import { watchUntilHealthy, type WatchSettings } from './watch-health.js';
+import { openFixPullRequest, requestMergeApproval } from './fix-pull-request.js';
+import { verificationMarkdown } from './verify-fix.js';
+import { runVerifyStage, type HealProver } from './verify-stage.js';
+import type { FixSettings } from './fix-settings.js';
+import { watchUntilHealthy } from './watch-health.js';
 
-/** Settings of the fix loop (defaults in bot/fix/config.ts). */
-export interface FixSettings {
-  defaultBranch: string;
-  approvalTtlMs: number;
-  watch: WatchSettings;
-  /** Reads of a pull request while the host still computes mergeability. */
-  mergeabilityPolls: number;
-  mergeabilityPollMs: number;
-  labels: readonly string[];
-  /** The approver may not be the person who asked for the fix. */
-  isRequesterExcluded: boolean;
-  /** Link to a Slack thread for the PR body. */
-  threadLink: (place: ThreadPlace) => string;
-}
+export type { FixSettings } from './fix-settings.js';
 
 export interface FixServiceDeps {
   store: Store;
@@ -46,6 +35,8 @@ export interface FixServiceDeps {
   settings: FixSettings;
   /** With a model, `propose_fix` is asked once no recipe applies. */
   model?: ModelClient;
+  /** Runs the change on a scratch branch until Healthy before the proposal is posted (the sandbox). */
+  healProver?: HealProver;
   logger: Logger;
   now?: () => number;
   newId?: () => string;
@@ -85,59 +76,6 @@ export function createFixService(deps: FixServiceDeps): FixService {
   async function fail(proposal: FixProposal, place: ThreadPlace, text: string, from: FixProposal['status'][]) {
     await proposals.transition(proposal.id, from, 'failed', { error: text });
     await notifier.say(place, `:x: ${text}`);
-  }
-
-  async function openPullRequest(proposal: FixProposal, answer: Answer, question: string, place: ThreadPlace) {
-    const plan = planOf(proposal);
-    const provider = hostFor(plan);
-    const branch = `sre-bot/fix-${plan.app.name}-${proposal.id.slice(0, 8)}`;
-    // A retried job finds the pull request the first attempt opened instead of opening a second.
-    const existing = await provider.findOpenPullRequest(plan.repository, branch);
-    const pull =
-      existing ??
-      (await provider.openPullRequest({
-        repository: plan.repository,
-        base: plan.baseBranch,
-        branch,
-        title: plan.title,
-        body: pullRequestBody({
-          proposalId: proposal.id,
-          plan,
-          question,
-          rootCause: answer.rootCause,
-          threadLink: settings.threadLink(place),
-          requestedBy: proposal.requestedBy,
-        }),
-        commitMessage: `${plan.title}\n\n${plan.rationale}`,
-        files: plan.files.map((file) => ({ path: file.path, content: file.after })),
-        labels: settings.labels,
-        reviewers: [],
-      }));
-    const record = await store.pullRequests.create({
-      id: newId(),
-      ...(proposal.investigationId ? { investigationId: proposal.investigationId } : {}),
-      kind: 'fix',
-      provider: provider.kind,
-      repository: plan.repository,
-      branch,
-      number: pull.number,
-      url: pull.url,
-      title: plan.title,
-    });
-    return { pull, record };
-  }
-
-  /** The merge approval, pinned to the verified head; requested only once verification passed. */
-  function requestMergeApproval(proposal: FixProposal, pull: { number: number; headSha: string }) {
-    const plan = planOf(proposal);
-    return store.approvals.request({
-      id: newId(),
-      ...(proposal.investigationId ? { investigationId: proposal.investigationId } : {}),
-      action: 'merge_fix',
-      target: { repository: plan.repository, number: pull.number, headSha: pull.headSha, proposalId: proposal.id },
-      requestedBy: proposal.requestedBy,
-      ttlMs: settings.approvalTtlMs,
-    });
   }
 
   async function propose(input: Parameters<FixService['propose']>[0]): Promise<void> {
@@ -185,17 +123,18 @@ export function createFixService(deps: FixServiceDeps): FixService {
     });
     if (!isNew) return;
     const prStarted = now();
-    const { pull, record } = await openPullRequest(proposal, answer, investigation.question, place);
+    const { pull, record } = await openFixPullRequest(
+      { store, provider: hostFor(outcome.plan), settings, newId },
+      { proposal, plan: outcome.plan, rootCause: answer.rootCause, question: investigation.question, place },
+    );
     const prMs = now() - prStarted;
     deps.logger.info({ event: 'fix-pr-opened', proposalId: proposal.id, number: pull.number }, 'fix PR opened');
     const verifyStarted = now();
     await notifier.say(place, `:mag: Verifying #${pull.number}: Argo CD renders the branch, the cluster dry-runs it…`);
-    const verification = await verifyFix(deps.reader, {
-      app,
-      revision: pull.headSha,
-      ...(outcome.plan.cluster ? { cluster: outcome.plan.cluster } : {}),
-      ...(input.traceparent ? { traceparent: input.traceparent } : {}),
-    });
+    const verification = await runVerifyStage(
+      { reader: deps.reader, ...(deps.healProver ? { healProver: deps.healProver } : {}) },
+      { plan: outcome.plan, revision: pull.headSha, ...(input.traceparent ? { traceparent: input.traceparent } : {}) },
+    );
     const stages = { pr: prMs, verify: now() - verifyStarted };
     await hostFor(outcome.plan).comment(outcome.plan.repository, pull.number, verificationMarkdown(verification));
     if (!verification.isPassed) {
@@ -208,7 +147,7 @@ export function createFixService(deps: FixServiceDeps): FixService {
       });
       return notifier.say(place, `:x: ${text}. I did not ask for approval; the pull request stays open for people.`);
     }
-    const approval = await requestMergeApproval(proposal, pull);
+    const approval = await requestMergeApproval({ store, settings, newId }, proposal, outcome.plan, pull);
     await proposals.transition(proposal.id, ['planned'], 'pr_opened', {
       pullRequestId: record.id,
       approvalId: approval.id,

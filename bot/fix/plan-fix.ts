@@ -11,8 +11,11 @@ import { probePortRecipe } from './recipes/probe-port.js';
 import { revertRecipe } from './recipes/revert.js';
 import { serviceSelectorRecipe } from './recipes/service-selector.js';
 import { storageClassRecipe } from './recipes/storage-class.js';
-import { z } from 'zod';
-import { loadSourceTree, type SourceTree } from './source-tree.js';
+import { policyRequirementsRecipe } from './recipes/policy-requirements.js';
+import { resourceFitRecipe } from './recipes/resource-fit.js';
+import { helmValuesRecipe } from './recipes/helm-values.js';
+import { readClusterFacts } from './cluster-facts.js';
+import { loadSourceTree, type HelmSettings, type SourceTree } from './source-tree.js';
 
 /** The Git host and repository that serve an Argo CD `repoURL`; undefined when none is configured. */
 export type GitHostResolver = (repoURL: string) => { provider: GitProvider; repository: string } | undefined;
@@ -34,37 +37,20 @@ const PROBE: Recipe = { name: 'probe-port', run: probePortRecipe };
 const REVERT: Recipe = { name: 'revert', run: revertRecipe };
 const SELECTOR: Recipe = { name: 'service-selector', run: serviceSelectorRecipe };
 const STORAGE: Recipe = { name: 'storage-class', run: storageClassRecipe };
+const FIT: Recipe = { name: 'resource-fit', run: resourceFitRecipe };
+const POLICY: Recipe = { name: 'policy-requirements', run: policyRequirementsRecipe };
+const HELM: Recipe = { name: 'helm-values', run: helmValuesRecipe };
 
 /** Recipes to try per diagnosed skill, most specific first; "undo the change" is the fallback. */
 const RECIPES: Record<string, Recipe[]> = {
   'image-pull-errors': [IMAGE, REVERT],
-  'kyverno-policy-violations': [IMAGE, REVERT],
+  'kyverno-policy-violations': [POLICY, IMAGE, REVERT],
+  'resource-quota-exceeded': [FIT, REVERT],
   oomkilled: [MEMORY, REVERT],
   'probe-failures': [PROBE, REVERT],
   'service-connectivity': [SELECTOR, REVERT],
   'pvc-pending': [STORAGE, REVERT],
 };
-
-/** Skills whose recipes need the cluster's StorageClasses. */
-const NEEDS_STORAGE_CLASSES = new Set(['pvc-pending']);
-
-const storageClassListSchema = z.object({ items: z.array(z.object({ name: z.string() }).loose()) }).loose();
-
-/** The StorageClasses of the app's cluster (`list_resources`), or undefined when they cannot be read. */
-async function listStorageClasses(
-  gateway: ToolGateway,
-  cluster: string | undefined,
-  traceparent?: string,
-): Promise<string[] | undefined> {
-  if (!cluster) return undefined;
-  const result = await gateway.callTool(
-    'list_resources',
-    { kind: 'StorageClass', instance: cluster },
-    traceparent ? { traceparent } : {},
-  );
-  const parsed = result.isError ? undefined : storageClassListSchema.safeParse(result.structured);
-  return parsed?.success ? parsed.data.items.map((item) => item.name) : undefined;
-}
 
 /** Skills whose fault does not live in git: the cure is an action, not a commit. */
 const NOT_IN_GIT: Record<string, string> = {
@@ -81,7 +67,8 @@ function inlineOverride(status: AppStatus): string | undefined {
   if (source?.chart) return `the app deploys the Helm chart ${source.chart} from a chart repository, not files in git`;
   const hasParameters = (value: unknown) =>
     typeof value === 'object' && value !== null && Object.keys(value).some((key) => key !== 'valueFiles');
-  if (hasParameters(source?.kustomize) || hasParameters(source?.helm))
+  // Helm's inline values are weighed per key by the Helm recipe (a key the Application does not set is fine).
+  if (hasParameters(source?.kustomize))
     return (
       'the effective value is set inline in the Argo CD Application (spec.source parameters); ' +
       'a person must change the Application'
@@ -128,24 +115,30 @@ export async function planFix(
   const target = status.source?.targetRevision ?? 'HEAD';
   const baseBranch = target === 'HEAD' || /^[0-9a-f]{40}$/.test(target) ? deps.defaultBranch : target;
   const baseRevision = await provider.resolveRevision(repository, baseBranch);
-  const current = await loadSourceTree(provider, repository, baseRevision, appPath);
+  const helm = typeof status.source?.helm === 'object' && status.source.helm !== null ? status.source.helm : {};
+  const current = await loadSourceTree(provider, repository, baseRevision, appPath, helm);
   if (current.overrideFiles.length > 0)
     return handoff(`parameter overrides in ${current.overrideFiles.join(', ')} take precedence; change them by hand`);
-  const healthy = await lastHealthySource(provider, repository, appPath, status, current);
+  const healthy = await lastHealthySource(provider, repository, { appPath, helm }, status, current);
 
-  const storageClasses = input.skills.some((skill) => NEEDS_STORAGE_CLASSES.has(skill))
-    ? await listStorageClasses(deps.gateway, status.destination?.name, input.traceparent)
-    : undefined;
+  const cluster = await readClusterFacts(deps.gateway, {
+    skills: input.skills,
+    ...(status.destination?.name ? { cluster: status.destination.name } : {}),
+    ...(status.destination?.namespace ? { namespace: status.destination.namespace } : {}),
+    ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+  });
   const context: RecipeContext = {
     app: input.app,
     status,
     current,
+    cluster,
     ...(healthy ? { healthy } : {}),
-    ...(storageClasses ? { storageClasses } : {}),
+    ...(cluster.storageClasses ? { storageClasses: cluster.storageClasses } : {}),
   };
   // Every skill's specific recipes first, in skill order; "undo the change" only after all of them.
   const specific = input.skills.flatMap((skill) => (RECIPES[skill] ?? []).filter((recipe) => recipe !== REVERT));
-  const recipes = [...new Set([...specific, REVERT])];
+  // A Helm chart's fault is in its values: the precedence-aware edit first.
+  const recipes = [...new Set([...(current.helm ? [HELM] : []), ...specific, REVERT])];
   const planOf = (name: FixRecipe, result: Extract<RecipeResult, { kind: 'edits' }>): FixPlanOutcome => ({
     kind: 'plan',
     plan: {
@@ -190,7 +183,7 @@ export async function planFix(
 async function lastHealthySource(
   provider: GitProvider,
   repository: string,
-  appPath: string,
+  source: { appPath: string; helm: HelmSettings },
   status: AppStatus,
   current: SourceTree,
 ): Promise<SourceTree | undefined> {
@@ -198,7 +191,7 @@ async function lastHealthySource(
     (revision) => revision !== current.revision && /^[0-9a-f]{7,40}$/.test(revision),
   );
   for (const revision of revisions.slice(0, HISTORY_DEPTH)) {
-    const tree = await loadSourceTree(provider, repository, revision, appPath);
+    const tree = await loadSourceTree(provider, repository, revision, source.appPath, source.helm);
     if (!sameSource(tree, current)) return tree;
   }
   return undefined;

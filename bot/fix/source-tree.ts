@@ -38,6 +38,26 @@ export interface SourceTree {
   images: ImageOverride[];
   /** Argo CD parameter override files (`.argocd-source*.yaml`) found in the app's path. */
   overrideFiles: string[];
+  /** A Helm chart (the path holds a Chart.yaml): its values layers, lowest precedence first. */
+  helm?: { layers: ValuesLayer[] };
+}
+
+/** One source of Helm values: the chart's values.yaml, a valueFiles entry, or inline in the Application. */
+export interface ValuesLayer {
+  /** `apps/x/values-prod.yaml`, or `spec.source.helm.parameters` for an inline layer. */
+  label: string;
+  /** The file, for a layer a pull request can change; undefined when inline in the Application. */
+  file?: string;
+  isShared: boolean;
+  values: Record<string, unknown>;
+}
+
+/** `spec.source.helm` of the Application, as far as the planner reads it. */
+export interface HelmSettings {
+  valueFiles?: unknown;
+  values?: unknown;
+  valuesObject?: unknown;
+  parameters?: unknown;
 }
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -52,10 +72,11 @@ function strings(value: unknown): string[] {
 
 /** Reads the app's source tree at `revision` through the Git host. */
 export async function loadSourceTree(
-  git: GitProvider,
+  git: Pick<GitProvider, 'readFile' | 'listFiles'>,
   repository: string,
   revision: string,
   appPath: string,
+  helm?: HelmSettings,
 ): Promise<SourceTree> {
   const root = appPath.replace(/^\.?\/+|\/+$/g, '');
   const tree: SourceTree = {
@@ -125,12 +146,47 @@ export async function loadSourceTree(
 
   const files = await list(root);
   tree.overrideFiles = files.filter((file) => /^\.argocd-source.*\.ya?ml$/.test(posix.basename(file)));
+  if (files.includes(posix.join(root, 'Chart.yaml'))) {
+    tree.helm = { layers: await helmLayers(root, helm ?? {}, read, isShared) };
+    return tree;
+  }
   if (!(await visitKustomization(root, new Set()))) {
     // A plain directory: Argo CD reads the YAML files directly in it (not recursive).
     for (const file of files.filter((name) => posix.dirname(name) === root && /\.(ya?ml|json)$/.test(name)))
       if (!tree.overrideFiles.includes(file)) tree.resources.push(...(await documents(file)));
   }
   return tree;
+}
+
+/** Argo CD's order of Helm values, lowest first: values.yaml, valueFiles in order, values, valuesObject, parameters. */
+async function helmLayers(
+  root: string,
+  helm: HelmSettings,
+  read: (file: string) => Promise<string | undefined>,
+  isShared: (file: string) => boolean,
+): Promise<ValuesLayer[]> {
+  const layers: ValuesLayer[] = [];
+  const fileLayer = async (file: string) => {
+    const text = await read(file);
+    const [value] = text === undefined ? [] : loadDocuments(text, file);
+    if (isRecord(value)) layers.push({ label: file, file, isShared: isShared(file), values: value });
+  };
+  await fileLayer(posix.join(root, 'values.yaml'));
+  for (const entry of strings(helm.valueFiles)) await fileLayer(posix.normalize(posix.join(root, entry)));
+  const inline = (label: string, values: unknown) => {
+    if (isRecord(values)) layers.push({ label: `spec.source.helm.${label}`, isShared: false, values });
+  };
+  if (typeof helm.values === 'string') inline('values', loadDocuments(helm.values, 'spec.source.helm.values')[0]);
+  inline('valuesObject', helm.valuesObject);
+  const parameters = Array.isArray(helm.parameters) ? helm.parameters.filter(isRecord) : [];
+  for (const parameter of parameters) {
+    const path = String(parameter['name'] ?? '').split('.');
+    inline(
+      'parameters',
+      path.reverse().reduce<unknown>((inner, key) => ({ [key]: inner }), parameter['value']),
+    );
+  }
+  return layers;
 }
 
 /** A container of a workload document: where it sits and its fields. */
@@ -210,4 +266,24 @@ export function workloadContainers(tree: SourceTree): Array<{ key: string; name:
         : [],
     ),
   );
+}
+
+/** The effective source of a workload-level field (`spec.replicas`): the last patch that sets it, else the manifest. */
+export function workloadFieldSource(tree: SourceTree, key: string, path: YamlPath): FieldSource | undefined {
+  for (const document of [...[...tree.patches].reverse(), ...tree.resources]) {
+    if (documentKey(document.value) !== key) continue;
+    const value = valueAt(document.value, path);
+    if (value !== undefined) return { document, path, value };
+  }
+  return undefined;
+}
+
+/** Where new fields of a container are written: the last patch that names the container, else its manifest. */
+export function containerHome(tree: SourceTree, key: string, containerName: string): ContainerRef | undefined {
+  for (const document of [...[...tree.patches].reverse(), ...tree.resources]) {
+    if (documentKey(document.value) !== key) continue;
+    const hit = containersOf(document).find((ref) => ref.container['name'] === containerName);
+    if (hit) return hit;
+  }
+  return undefined;
 }

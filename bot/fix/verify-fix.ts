@@ -43,6 +43,28 @@ export interface FixVerification {
   dryRun: { status: 'accepted' | 'denied' | 'not-run'; lines: string[] };
   /** Why it failed, one sentence for the thread; undefined when it passed. */
   failure?: string;
+  /** Where a heal prover applied the change first and what became of the app (the sandbox). */
+  healProof?: HealProof;
+}
+
+/** The app run on the planned change before anyone is asked: on which branch, and whether it healed. */
+export interface HealProof {
+  branch: string;
+  isHealthy: boolean;
+  elapsedMs: number;
+  /** The health the app ended in when it did not heal, or what was restored afterwards. */
+  detail?: string;
+}
+
+/** "verified on scratch branch X: Healthy in N s", or undefined without a proof. */
+export function healProofLine(verification: FixVerification): string | undefined {
+  const proof = verification.healProof;
+  if (!proof) return undefined;
+  const seconds = (proof.elapsedMs / 1000).toFixed(1);
+  return proof.isHealthy
+    ? `verified on scratch branch ${proof.branch}: Healthy in ${seconds} s${proof.detail ? ` (${proof.detail})` : ''}`
+    : `on scratch branch ${proof.branch} the app did not become Healthy in ${seconds} s` +
+        (proof.detail ? `: ${proof.detail}` : '');
 }
 
 /**
@@ -158,6 +180,7 @@ export function verificationMarkdown(verification: FixVerification): string {
     '',
     dryRun,
     ...verification.dryRun.lines.map((line) => `- ${line}`),
+    ...(healProofLine(verification) ? ['', `Heal proof: ${healProofLine(verification) ?? ''}.`] : []),
     ...(verification.failure ? ['', `Not proposed for approval: ${verification.failure}.`] : []),
   ].join('\n');
 }

@@ -71,6 +71,48 @@ export function replaceMapping(
   return `${text.slice(0, start)}${body}${tail}${text.slice(end)}`;
 }
 
+/**
+ * Adds `key: value` to the mapping at `path`, byte for byte: a flow mapping gets one more entry
+ * before its closing brace, a block mapping one more line (a nested value as an indented block)
+ * at the indentation of its first key. Nothing else in the text moves. Throws when the key exists.
+ */
+export function insertEntry(
+  text: string,
+  input: { file: string; document: number; path: YamlPath; key: string; value: unknown },
+): string {
+  const document = parseDocuments(text, input.file)[input.document];
+  const node: unknown = input.path.length === 0 ? document?.contents : document?.getIn(input.path, true);
+  if (!isMap(node) || !node.range)
+    throw new BotError('invalid_input', `${input.file}: ${formatYamlPath(input.path) || '(root)'} is not a mapping`);
+  if (node.has(input.key))
+    throw new BotError('invalid_input', `${input.file}: ${formatYamlPath([...input.path, input.key])} already exists`);
+  const key = stringify(input.key).trimEnd();
+  const [start, end] = node.range;
+  if (node.flow) {
+    const close = text.lastIndexOf('}', end);
+    const flowValue = stringify(input.value, { collectionStyle: 'flow', lineWidth: 0 }).trimEnd();
+    const separator = node.items.length > 0 ? ', ' : ' ';
+    const before = text.slice(start, close).replace(/\s+$/, '');
+    return `${text.slice(0, start)}${before}${separator}${key}: ${flowValue} }${text.slice(close + 1)}`;
+  }
+  const firstKey = node.items[0]?.key;
+  const keyStart = isScalar(firstKey) && firstKey.range ? firstKey.range[0] : start;
+  const indent = ' '.repeat(keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1));
+  const isNested = typeof input.value === 'object' && input.value !== null;
+  const rendered = isNested
+    ? `${key}:\n${stringify(input.value, { lineWidth: 0 })
+        .trimEnd()
+        .split('\n')
+        .map((line) => `${indent}  ${line}`)
+        .join('\n')}`
+    : `${key}: ${stringify(input.value).trimEnd()}`;
+  // A block mapping's range runs to the start of the line after its last entry (or the text's end).
+  const at = end;
+  const lead = text[at - 1] === '\n' || at === 0 ? '' : '\n';
+  const tail = text[at - 1] === '\n' ? '\n' : '';
+  return `${text.slice(0, at)}${lead}${indent}${rendered}${tail}${text.slice(at)}`;
+}
+
 function diffValues(before: unknown, after: unknown, path: string, out: string[]): void {
   if (Object.is(before, after)) return;
   const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ApproverPolicy, FixNotifier, ProposalView } from '../fix/ports.js';
 import { ActionId, escapeMrkdwn } from './answer-blocks.js';
 import { FixActionId } from './fix-actions.js';
-import { renderedDiffText } from '../fix/verify-fix.js';
+import { healProofLine, renderedDiffText } from '../fix/verify-fix.js';
 
 type SlackBlock = types.KnownBlock;
 
@@ -13,8 +13,10 @@ function clip(text: string, max = 2900): string {
 
 function dryRunLine(view: ProposalView): string {
   const { dryRun } = view.verification;
-  if (dryRun.status === 'accepted') return ':white_check_mark: Server-side dry run on the cluster: accepted.';
-  return `:grey_question: Server-side dry run: ${escapeMrkdwn(dryRun.lines[0] ?? 'not run')}.`;
+  const proof = healProofLine(view.verification);
+  const proven = proof ? `\n:white_check_mark: ${escapeMrkdwn(proof.charAt(0).toUpperCase() + proof.slice(1))}.` : '';
+  if (dryRun.status === 'accepted') return `:white_check_mark: Server-side dry run on the cluster: accepted.${proven}`;
+  return `:grey_question: Server-side dry run: ${escapeMrkdwn(dryRun.lines[0] ?? 'not run')}.${proven}`;
 }
 
 /** The proposal as Block Kit: what changes, why, the PR, and Approve / Reject with confirm dialogs. */

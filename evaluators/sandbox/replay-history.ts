@@ -31,7 +31,8 @@ export async function replayHistory(
         const record = instance.record(name);
         let rendered: string;
         try {
-          rendered = JSON.stringify((await instance.render(commit.sha, record.definition.source.path)).objects);
+          const { path, helm } = record.definition.source;
+          rendered = JSON.stringify((await instance.render(commit.sha, path, helm)).objects);
         } catch {
           continue; // the app's path does not exist yet at this commit
         }

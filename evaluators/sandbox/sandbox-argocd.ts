@@ -33,7 +33,12 @@ export function applicationDefinitions(layout: SandboxLayout): Map<string, Appli
         name: app.name,
         project: app.project,
         ...(app.labels ? { labels: app.labels } : {}),
-        source: { repoURL, path: app.path, targetRevision: app.targetRevision },
+        source: {
+          repoURL,
+          path: app.path,
+          targetRevision: app.targetRevision,
+          ...(app.helm ? { helm: app.helm } : {}),
+        },
         destination: { name: app.destination.cluster, namespace: app.destination.namespace },
         ...(app.syncPolicy ? { syncPolicy: app.syncPolicy } : {}),
       })),

@@ -1,14 +1,10 @@
 import { join } from 'node:path';
 import { McpToolGateway } from '../../bot/gateway-client/mcp-tool-gateway.js';
 import { createStoreApprovalChecker } from '../../bot/fix/approval-checker.js';
-import { createFixService } from '../../bot/fix/fix-service.js';
 import type { FixNotifier } from '../../bot/fix/ports.js';
-import { createGithubProvider } from '../../bot/git/github-provider.js';
-import { repositoryFromUrl } from '../../bot/git/git-provider.js';
 import { createInvestigator } from '../../bot/runtime/investigator.js';
 import { skillCatalogPort } from '../../bot/runtime/skill-catalog-port.js';
 import { createSkillCatalog } from '../../bot/skills/catalog.js';
-import { createFixProposalsRepository } from '../../bot/store/fix-proposals-repository.js';
 import { migrate } from '../../bot/store/migrate.js';
 import { createPgliteDatabase } from '../../bot/store/pglite-database.js';
 import { createStore } from '../../bot/store/store.js';
@@ -20,6 +16,7 @@ import {
 } from '../../evaluators/sandbox/scenario/load-scenario.js';
 import type { Scenario } from '../../evaluators/sandbox/scenario/scenario-schema.js';
 import { openFixEstate } from '../../evaluators/runner/fix-estate.js';
+import { createSandboxFixLoop, sandboxFixSettings } from '../../evaluators/runner/sandbox-fix-loop.js';
 import type { BenchmarkIo } from './slack.bench.js';
 
 /**
@@ -61,45 +58,35 @@ async function runScenario(scenario: Scenario, skillsRoot: string): Promise<FixS
   await migrate(db);
   const store = createStore(db);
   const estate = await openFixEstate(scenario, createStoreApprovalChecker(store.approvals));
-  const { github } = estate;
   const reader = new McpToolGateway({ url: estate.gateway.url, token: estate.gateway.token });
   const writer = new McpToolGateway({ url: estate.gateway.url, token: estate.writerToken });
   const skills = await createSkillCatalog({ roots: [skillsRoot] });
   try {
     const investigator = createInvestigator({ store, gateway: reader, catalog: skillCatalogPort(skills) });
     const { id } = await investigator.run({ source: 'eval', question: scenario.question });
-    const provider = createGithubProvider({ baseUrl: github.url, token: github.token });
-    const proposals = createFixProposalsRepository(db, () => new Date());
     const notifier = collectingNotifier();
-    const watches: string[] = [];
-    const service = createFixService({
+    const loop = createSandboxFixLoop(estate, {
       store,
-      proposals,
       reader,
       writer,
-      gitHost: (url) => ({ provider, repository: repositoryFromUrl(url) }),
       notifier,
       approvers: { isApprover: () => Promise.resolve(true), describe: () => 'on-call' },
-      settings: {
-        defaultBranch: 'main',
+      settings: sandboxFixSettings({
         approvalTtlMs: 600_000,
         watch: { timeoutMs: 30_000, intervalMs: 100, degradedReads: 50 },
-        mergeabilityPolls: 20,
         mergeabilityPollMs: 25,
         labels: ['sre-bot'],
-        isRequesterExcluded: true,
         threadLink: () => 'bench',
-      },
+      }),
       logger: createLogger({ level: 'silent' }),
-      enqueueWatch: (proposalId) => {
-        watches.push(proposalId);
-        return Promise.resolve();
-      },
     });
-    const place = { channel: 'CBENCH', thread: '1.0' };
-    await service.propose({ investigationId: id, user: 'UREQUESTER', place });
-    const proposal = await proposals.liveFor(id);
-    if (!proposal)
+    const done = await loop.run({
+      investigationId: id,
+      requester: 'UREQUESTER',
+      approver: 'UONCALL',
+      place: { channel: 'CBENCH', thread: '1.0' },
+    });
+    if (!done)
       return {
         scenario: scenario.name,
         outcome: 'handoff',
@@ -107,9 +94,6 @@ async function runScenario(scenario: Scenario, skillsRoot: string): Promise<FixS
         stagesMs: {},
         totalMs: 0,
       };
-    await service.decide({ proposalId: proposal.id, user: 'UONCALL', isApproved: true, place });
-    for (const watch of watches) await service.watch(watch);
-    const done = await proposals.get(proposal.id);
     const stagesMs = Object.fromEntries(
       STAGES.flatMap((stage) => (done?.stages[stage] === undefined ? [] : [[stage, done.stages[stage]]])),
     );

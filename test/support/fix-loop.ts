@@ -9,6 +9,7 @@ import type { JobQueue } from '../../bot/queue/queue.js';
 import { createSlackApproverPolicy, createSlackFixNotifier } from '../../bot/slack/fix-notifier.js';
 import { webClientOptions } from '../../bot/slack/web-client-options.js';
 import { createFixProposalsRepository } from '../../bot/store/fix-proposals-repository.js';
+import { sandboxFixSettings } from '../../evaluators/runner/sandbox-fix-loop.js';
 import { startFakeGithub, type FakePullRequest } from '../../evaluators/sandbox/git-host/fake-github.js';
 import type { SlackHarnessParts } from './slack-harness.js';
 
@@ -17,16 +18,10 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const GITOPS_REPOSITORY = 'platform/gitops';
 
 /** Fix settings for tests: short polls and watches, the fictional workspace's thread links. */
-export const TEST_FIX_SETTINGS: FixServiceDeps['settings'] = {
-  defaultBranch: 'main',
-  approvalTtlMs: 10 * 60_000,
-  watch: { timeoutMs: 60_000, intervalMs: 200, degradedReads: 25 },
+export const TEST_FIX_SETTINGS: FixServiceDeps['settings'] = sandboxFixSettings({
   mergeabilityPolls: 10,
-  mergeabilityPollMs: 50,
-  labels: ['sre-bot', 'fix'],
-  isRequesterExcluded: true,
   threadLink: (place) => `https://shop.slack.com/archives/${place.channel}/p${place.thread.replace('.', '')}`,
-};
+});
 
 /** The fix loop up to the proposal: a fake GitHub over the sandbox repo, the fix service, its queue and worker. */
 export interface TestFixLoop {

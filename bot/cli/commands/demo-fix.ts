@@ -1,14 +1,11 @@
 import { openFixEstate } from '../../../evaluators/runner/fix-estate.js';
+import { createSandboxFixLoop, sandboxFixSettings } from '../../../evaluators/runner/sandbox-fix-loop.js';
 import type { Scenario } from '../../../evaluators/sandbox/scenario/scenario-schema.js';
 import { createStoreApprovalChecker } from '../../fix/approval-checker.js';
-import { createFixService } from '../../fix/fix-service.js';
 import type { FixNotifier } from '../../fix/ports.js';
-import { renderedDiffText } from '../../fix/verify-fix.js';
+import { healProofLine, renderedDiffText } from '../../fix/verify-fix.js';
 import { McpToolGateway } from '../../gateway-client/mcp-tool-gateway.js';
-import { createGithubProvider } from '../../git/github-provider.js';
-import { repositoryFromUrl } from '../../git/git-provider.js';
 import { createInvestigator, investigationSettings } from '../../runtime/investigator.js';
-import { createFixProposalsRepository } from '../../store/fix-proposals-repository.js';
 import { renderAnswerText } from '../../agent/render/render-text.js';
 import { writeLine, type CliIo } from '../command.js';
 import { openRuntime } from '../runtime.js';
@@ -35,6 +32,7 @@ function terminalNotifier(io: CliIo): FixNotifier {
           ...rendered,
           `  dry run: ${view.verification.dryRun.status}; pull request #${view.pullRequest.number} ` +
             `${view.pullRequest.url}`,
+          ...(healProofLine(view.verification) ? [`  ${healProofLine(view.verification) ?? ''}`] : []),
         ].join('\n'),
       );
       return Promise.resolve();
@@ -85,46 +83,35 @@ export async function demoFix(
       return 1;
     }
     writeLine(io.stdout, renderAnswerText(outcome.answer));
-    const provider = createGithubProvider({ baseUrl: estate.github.url, token: estate.github.token });
-    const proposals = createFixProposalsRepository(runtime.store.db, () => new Date());
-    const watches: string[] = [];
-    const service = createFixService({
+    const loop = createSandboxFixLoop(estate, {
       store: runtime.store,
-      proposals,
       reader,
       writer,
-      gitHost: (url) => ({ provider, repository: repositoryFromUrl(url) }),
       notifier: terminalNotifier(io),
       approvers: {
         isApprover: (user) => Promise.resolve(user === ONCALL),
         describe: () => `${ONCALL} (simulated on-call)`,
       },
-      settings: {
-        defaultBranch: 'main',
-        approvalTtlMs: 10 * 60_000,
+      settings: sandboxFixSettings({
         watch: { timeoutMs: 60_000, intervalMs: 250, degradedReads: 40 },
-        mergeabilityPolls: 20,
         mergeabilityPollMs: 100,
-        labels: ['sre-bot', 'fix'],
-        isRequesterExcluded: true,
         threadLink: () => '(terminal demo)',
-      },
+      }),
       ...(runtime.model ? { model: runtime.model } : {}),
       logger: runtime.logger,
-      enqueueWatch: (proposalId) => {
-        watches.push(proposalId);
-        return Promise.resolve();
-      },
     });
-    const place = { channel: 'terminal', thread: 'demo' };
     writeLine(io.stderr, `\n[fix] ${REQUESTER} presses "Propose fix"…`);
-    await service.propose({ investigationId: id, user: REQUESTER, place });
-    const proposal = await proposals.liveFor(id);
-    if (!proposal || proposal.status !== 'pr_opened') return 1;
-    writeLine(io.stderr, `[fix] APPROVAL SIMULATED: ${ONCALL} presses "Approve and merge" (in Slack, on-call does)`);
-    await service.decide({ proposalId: proposal.id, user: ONCALL, isApproved: true, place });
-    for (const watch of watches) await service.watch(watch);
-    const done = await proposals.get(proposal.id);
+    const done = await loop.run({
+      investigationId: id,
+      requester: REQUESTER,
+      approver: ONCALL,
+      place: { channel: 'terminal', thread: 'demo' },
+      beforeApproval: () =>
+        writeLine(
+          io.stderr,
+          `[fix] APPROVAL SIMULATED: ${ONCALL} presses "Approve and merge" (in Slack, on-call does)`,
+        ),
+    });
     return done?.status === 'healthy' ? 0 : 1;
   } finally {
     await reader.close();

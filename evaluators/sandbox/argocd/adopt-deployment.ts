@@ -7,16 +7,17 @@ import type { ApplicationRecord } from './application-record.js';
 import { resourceKey } from './compare.js';
 import { prepareTargets } from './compare-application.js';
 import type { RenderedSource } from './render-manifests.js';
+import type { HelmSource } from './types.js';
 import { isAutomated } from './application-record.js';
 
 /** Records the deployment on the app and returns the objects the caller bulk-loads. */
 export async function adoptDeployment(
   record: ApplicationRecord,
-  render: (revision: string, path: string) => Promise<RenderedSource>,
+  render: (revision: string, path: string, helm?: HelmSource) => Promise<RenderedSource>,
   revision: string,
   deployedAt: Date,
 ): Promise<KubeObject[]> {
-  const rendered = await render(revision, record.definition.source.path);
+  const rendered = await render(revision, record.definition.source.path, record.definition.source.helm);
   const targets = prepareTargets(record.definition.name, record.definition.destination.namespace, rendered.objects);
   for (const target of targets) {
     record.applied.set(resourceKey(target), {

@@ -10,7 +10,7 @@ import { compareApplication, type CompareContext } from './compare-application.j
 import { createManifestRenderer, type RenderedSource } from './render-manifests.js';
 import type { SyncRequest } from './sync-operation.js';
 import { syncWithEvents } from './sync-with-events.js';
-import type { Application, ApplicationDefinition, OperationState } from './types.js';
+import type { Application, ApplicationDefinition, HelmSource, OperationState } from './types.js';
 
 /** A cluster an Argo CD instance deploys to. */
 export interface RegisteredCluster {
@@ -44,7 +44,7 @@ export interface ArgoInstance {
   readonly clusters: readonly RegisteredCluster[];
   readonly repo: GitRepo;
   readonly now: () => Date;
-  readonly render: (revision: string, path: string) => Promise<RenderedSource>;
+  readonly render: (revision: string, path: string, helm?: HelmSource) => Promise<RenderedSource>;
   addApplication(definition: ApplicationDefinition, createdAt?: Date): void;
   /** Application names in creation order. */
   names(): string[];
@@ -64,6 +64,8 @@ export interface ArgoInstance {
   settle(): Promise<void>;
   /** Starts background refreshes (auto-sync on new commits, self-heal on drift). */
   resume(): void;
+  /** Stops auto-sync and self-heal until `resume()` (a scratch sync must not be undone meanwhile). */
+  pause(): void;
   close(): void;
 }
 
@@ -304,6 +306,9 @@ export function createArgoInstance(options: ArgoInstanceOptions): ArgoInstance {
       return view(record);
     },
     adoptDeployment: (name, revision, deployedAt) => adoptDeployment(get(name), render, revision, deployedAt),
+    pause: () => {
+      isPaused = true;
+    },
     resume: () => {
       isPaused = false;
       for (const record of records.values()) {

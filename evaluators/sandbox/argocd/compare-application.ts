@@ -4,11 +4,12 @@ import { TRACKING_ANNOTATION, compareWithTarget, resourceKey, splitApiVersion, t
 import { isWorseHealth, resourceHealth, type HealthStatusCode } from './health.js';
 import { imagesOf, isNamespacedKind, podsOfWorkload } from './live-objects.js';
 import type { RenderedSource } from './render-manifests.js';
+import type { HelmSource } from './types.js';
 
 /** What comparing an app needs from its Argo CD instance. */
 export interface CompareContext {
   now: () => Date;
-  render: (revision: string, path: string) => Promise<RenderedSource>;
+  render: (revision: string, path: string, helm?: HelmSource) => Promise<RenderedSource>;
   cluster: (destinationName: string) => SimulatedCluster | undefined;
   /** The API URL of the destination when it is down (Argo CD cannot read live state). */
   unreachableServer?: (destinationName: string) => string | undefined;
@@ -130,7 +131,7 @@ export async function compareApplication(
 
   let rendered: RenderedSource;
   try {
-    rendered = await context.render(definition.source.targetRevision, definition.source.path);
+    rendered = await context.render(definition.source.targetRevision, definition.source.path, definition.source.helm);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const message =

@@ -103,7 +103,11 @@ export async function applicationManifests(instance: ArgoInstance, name: string,
   const { definition } = instance.record(name);
   let rendered;
   try {
-    rendered = await instance.render(revision || definition.source.targetRevision, definition.source.path);
+    rendered = await instance.render(
+      revision || definition.source.targetRevision,
+      definition.source.path,
+      definition.source.helm,
+    );
   } catch (error) {
     throw new ArgoApiError(
       500,

@@ -7,11 +7,13 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/cluster-api.js';
 import type { GitRepo } from '../git/git-repo.js';
+import { HelmRenderError, renderHelmChart } from './render-helm.js';
+import type { HelmSource } from './types.js';
 
 const execFileAsync = promisify(execFile);
 
 /** How a source path was rendered, as Argo CD reports it in `status.sourceType`. */
-export type SourceType = 'Directory' | 'Kustomize';
+export type SourceType = 'Directory' | 'Kustomize' | 'Helm';
 
 /** Rendered manifests of one source path at one revision. */
 export interface RenderedSource {
@@ -75,7 +77,9 @@ function expandList(value: unknown, file: string): KubeObject[] {
  * like Argo CD's default), or a kustomization rendered by the real `kubectl kustomize`.
  * Results are cached per (commit, path) since commits are immutable.
  */
-export function createManifestRenderer(repo: GitRepo): (revision: string, path: string) => Promise<RenderedSource> {
+export function createManifestRenderer(
+  repo: GitRepo,
+): (revision: string, path: string, helm?: HelmSource) => Promise<RenderedSource> {
   const cache = new Map<string, Promise<RenderedSource>>();
   /** kustomize output by the content of the files it reads: unchanged inputs are not re-rendered. */
   const kustomizeCache = new Map<string, Promise<KubeObject[]>>();
@@ -94,12 +98,12 @@ export function createManifestRenderer(repo: GitRepo): (revision: string, path: 
     }
     return rendered;
   };
-  return async (revision, path) => {
+  return async (revision, path, helm) => {
     const sha = await repo.resolve(revision);
-    const key = `${sha}\0${path}`;
+    const key = `${sha}\0${path}${helm ? `\0${JSON.stringify(helm)}` : ''}`;
     let rendered = cache.get(key);
     if (!rendered) {
-      rendered = renderAt(repo, sha, path, renderKustomizeCached);
+      rendered = renderAt(repo, sha, path, renderKustomizeCached, helm);
       cache.set(key, rendered);
       rendered.catch(() => cache.delete(key));
     }
@@ -193,9 +197,18 @@ async function renderAt(
   sha: string,
   sourcePath: string,
   kustomize: KustomizeRenderer,
+  helm?: HelmSource,
 ): Promise<RenderedSource> {
   const files = await repo.snapshot(sha);
   const prefix = sourcePath.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  if (files.has(prefix === '' ? 'Chart.yaml' : `${prefix}/Chart.yaml`)) {
+    try {
+      return { revision: sha, sourceType: 'Helm', objects: renderHelmChart(files, prefix, helm, parseManifests) };
+    } catch (error) {
+      if (error instanceof HelmRenderError) throw new ManifestGenerationError(error.message, { cause: error });
+      throw error;
+    }
+  }
   const isKustomize = KUSTOMIZATION_FILES.some((name) => files.has(prefix === '' ? name : `${prefix}/${name}`));
   if (isKustomize)
     return { revision: sha, sourceType: 'Kustomize', objects: structuredClone(await kustomize(files, prefix)) };

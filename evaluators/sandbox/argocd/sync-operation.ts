@@ -130,7 +130,7 @@ export async function runSync(
   let revision: string;
   let targets: KubeObject[];
   try {
-    const rendered = await context.render(request.revision ?? source.targetRevision, source.path);
+    const rendered = await context.render(request.revision ?? source.targetRevision, source.path, source.helm);
     revision = rendered.revision;
     targets = sortForSync(prepareTargets(definition.name, definition.destination.namespace, rendered.objects));
   } catch (error) {

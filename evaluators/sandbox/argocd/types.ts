@@ -7,6 +7,16 @@ export interface ApplicationSource {
   repoURL: string;
   path: string;
   targetRevision: string;
+  /** A Helm chart in `path`: values files, inline values and parameters (Argo CD's precedence). */
+  helm?: HelmSource;
+}
+
+/** `spec.source.helm` as far as the sandbox renders it. */
+export interface HelmSource {
+  valueFiles?: string[];
+  values?: string;
+  valuesObject?: Record<string, unknown>;
+  parameters?: Array<{ name: string; value: string }>;
 }
 
 export interface ApplicationDestination {

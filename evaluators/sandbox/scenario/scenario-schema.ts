@@ -71,6 +71,15 @@ const appSchema = z.strictObject({
   /** Directory in the git repo (plain YAML, or a kustomization). */
   path: z.string().min(1),
   targetRevision: z.string().default('HEAD'),
+  /** A Helm chart in `path` (a Chart.yaml): `spec.source.helm` of the Application. */
+  helm: z
+    .strictObject({
+      valueFiles: z.array(z.string()).optional(),
+      values: z.string().optional(),
+      valuesObject: z.record(z.string(), z.unknown()).optional(),
+      parameters: z.array(z.strictObject({ name: z.string(), value: z.string() })).optional(),
+    })
+    .optional(),
   destination: z.strictObject({ cluster: dnsName, namespace: dnsName }),
   syncPolicy: z
     .strictObject({

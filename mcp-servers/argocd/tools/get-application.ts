@@ -67,6 +67,7 @@ const resourceStatusSchema = z.looseObject({
 export const applicationOutputSchema = z.object({
   name: z.string(),
   project: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional().describe("The Application's own labels (team, owner)."),
   sync: z.string().optional(),
   health: z.string().optional(),
   healthMessage: z.string().optional(),
@@ -148,6 +149,7 @@ export const getApplicationTool = defineArgocdTool({
       structured: {
         name: app.metadata.name,
         project: app.spec?.project,
+        ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
         sync: status.sync?.status,
         health: status.health?.status,
         healthMessage: status.health?.message,
