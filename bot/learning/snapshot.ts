@@ -42,6 +42,13 @@ export interface InvestigationSnapshot {
   policies: SnapshotEntry[];
   /** Source files of the app (path → text), redacted. */
   sources: Record<string, string>;
+  /**
+   * Estate objects outside the app that the evidence named (a quota, a Kyverno policy), read
+   * after the investigation so a replay enforces them; not evidence the investigation saw itself.
+   */
+  estate?: SnapshotEntry[];
+  /** The app's files at the revision deployed before the synced one, when the sync history has one. */
+  previous?: { revision: string; deployedAt?: string; sources: Record<string, string> };
 }
 
 const GROUP_OF: Record<
@@ -129,6 +136,9 @@ export function buildSnapshot(input: {
   takenAt: Date;
   appName?: string;
   sources?: Record<string, string>;
+  /** Objects read after the investigation for what it named (see `referencedObjects`). */
+  referenced?: readonly SnapshotEntry[];
+  previous?: { revision: string; deployedAt?: string; sources: Record<string, string> };
 }): InvestigationSnapshot {
   const snapshot: InvestigationSnapshot = {
     version: 1,
@@ -163,9 +173,40 @@ export function buildSnapshot(input: {
         snapshot.app = app;
     }
   }
+  if (input.referenced && input.referenced.length > 0) snapshot.estate = [...input.referenced];
   const redacted = redactForSnapshot(snapshot);
   for (const [path, text] of Object.entries(input.sources ?? {})) redacted.sources[path] = redactSourceFile(path, text);
+  if (input.previous) {
+    const { revision, deployedAt, sources } = input.previous;
+    redacted.previous = {
+      revision,
+      ...(deployedAt ? { deployedAt } : {}),
+      sources: Object.fromEntries(Object.entries(sources).map(([path, text]) => [path, redactSourceFile(path, text)])),
+    };
+  }
   return redacted;
+}
+
+/** The app's sync history as get_application reported it, oldest first. */
+export function deployHistory(snapshot: InvestigationSnapshot): Array<{ revision?: string; deployedAt?: string }> {
+  return snapshot.appState
+    .filter((entry) => entry.tool === 'get_application')
+    .flatMap((entry) => (entry.data as { history?: Array<{ revision?: string; deployedAt?: string }> }).history ?? [])
+    .sort((a, b) => Date.parse(a.deployedAt ?? '') - Date.parse(b.deployedAt ?? ''));
+}
+
+/** The revision deployed before the synced one, with when, if the history has one. */
+export function previousDeploy(snapshot: InvestigationSnapshot): { revision: string; deployedAt?: string } | undefined {
+  const history = deployHistory(snapshot);
+  const current = snapshot.app?.revision;
+  const index = current ? history.findIndex((item) => item.revision === current) : history.length - 1;
+  const before = history
+    .slice(0, index < 0 ? history.length : index)
+    .reverse()
+    .find((item) => item.revision && item.revision !== current);
+  return before?.revision
+    ? { revision: before.revision, ...(before.deployedAt ? { deployedAt: before.deployedAt } : {}) }
+    : undefined;
 }
 
 /** Log lines the snapshot holds: describe_workload's crash logs, then the pod logs read, deduplicated. */
