@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitRepo, type GitRepo } from '../../evaluators/sandbox/git/git-repo.js';
+import { openBareRepository } from '../../evaluators/sandbox/git-host/bare-repository.js';
 import { startFakeGithub, type FakeGithub } from '../../evaluators/sandbox/git-host/fake-github.js';
 import { startFakeGitlab, type FakeGitlab } from '../../evaluators/sandbox/git-host/fake-gitlab.js';
 import { GitProviderError, repositoryFromUrl, type GitProvider } from './git-provider.js';
@@ -108,6 +109,48 @@ describe.each(['github', 'gitlab'] as const)('GitProvider contract: %s', (kind) 
     await provider.comment(REPOSITORY, opened.number, 'healthy');
     const again = provider.mergePullRequest(REPOSITORY, opened.number, { sha: ready.headSha, title: 'merge' });
     await expect(again).rejects.toBeInstanceOf(GitProviderError);
+  });
+
+  it('adds a commit to an open pull request on top of its head, and replaces its title and body', async () => {
+    const branch = `skills/${kind}-update`;
+    const opened = await provider.openPullRequest({
+      repository: REPOSITORY,
+      base: 'main',
+      branch,
+      title: 'one correction',
+      body: 'thread 1',
+      commitMessage: 'first',
+      files: [{ path: 'apps/b/new-1.yaml', content: 'n: 1\n' }],
+      labels: [],
+      reviewers: [],
+    });
+    const updated = await provider.updatePullRequest({
+      repository: REPOSITORY,
+      number: opened.number,
+      branch,
+      title: 'two corrections',
+      body: 'thread 1\nthread 2',
+      commitMessage: 'second',
+      // One file the branch already has (update), one it does not (create).
+      files: [
+        { path: 'apps/b/new-1.yaml', content: 'n: 1\nm: 2\n' },
+        { path: 'apps/b/new-2.yaml', content: 'n: 2\n' },
+      ],
+    });
+    expect(updated).toMatchObject({ number: opened.number, state: 'open', branch });
+    expect(updated.headSha).not.toBe(opened.headSha);
+    expect(await repo.resolve(branch)).toBe(updated.headSha);
+    const head = await openBareRepository(repo.path).commitInfo(updated.headSha);
+    expect(head).toMatchObject({ message: 'second', parents: [opened.headSha] });
+    const files = await repo.snapshot(updated.headSha);
+    expect(files.get('apps/b/new-1.yaml')).toBe('n: 1\nm: 2\n');
+    expect(files.get('apps/b/new-2.yaml')).toBe('n: 2\n');
+    const hosted =
+      github?.pulls(REPOSITORY).find((pull) => pull.number === opened.number) ??
+      gitlab?.mergeRequests(REPOSITORY).find((request) => request.iid === opened.number);
+    expect(hosted).toMatchObject({ title: 'two corrections' });
+    expect(hosted && ('body' in hosted ? hosted.body : hosted.description)).toBe('thread 1\nthread 2');
+    expect((await provider.findOpenPullRequest(REPOSITORY, branch))?.headSha).toBe(updated.headSha);
   });
 
   it('refuses a wrong token with an unauthorized refusal', async () => {

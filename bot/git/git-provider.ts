@@ -16,6 +16,11 @@ export interface GitProvider {
   findOpenPullRequest(repository: string, branch: string): Promise<PullRequestState | undefined>;
   /** One atomic commit of every file change on a new branch off `base`, then the pull request. */
   openPullRequest(input: OpenPullRequestInput): Promise<PullRequestState>;
+  /**
+   * One more commit of every file change on the open pull request's branch (on top of its head,
+   * never a force push), then its title and body replaced: a later change joins the same review.
+   */
+  updatePullRequest(input: UpdatePullRequestInput): Promise<PullRequestState>;
   getPullRequest(repository: string, number: number): Promise<PullRequestState>;
   /** Merges only if the head is still `sha` (the approved one); returns the merge commit. */
   mergePullRequest(repository: string, number: number, input: { sha: string; title: string }): Promise<string>;
@@ -38,6 +43,16 @@ export interface OpenPullRequestInput {
   files: readonly FileChange[];
   labels: readonly string[];
   reviewers: readonly string[];
+}
+
+export interface UpdatePullRequestInput {
+  repository: string;
+  number: number;
+  branch: string;
+  title: string;
+  body: string;
+  commitMessage: string;
+  files: readonly FileChange[];
 }
 
 /** A pull (merge) request as the fix loop tracks it. */

@@ -1,6 +1,12 @@
 import { Octokit } from '@octokit/rest';
 import { errorMessage, parseRetryAfter } from '../errors.js';
-import { GitProviderError, type GitProvider, type GitRefusal, type PullRequestState } from './git-provider.js';
+import {
+  GitProviderError,
+  type FileChange,
+  type GitProvider,
+  type GitRefusal,
+  type PullRequestState,
+} from './git-provider.js';
 import { withGitRetry, type GitRetryPolicy } from './git-retry.js';
 
 /** GitHub settings: REST base URL (GitHub Enterprise: `https://host/api/v3`) and an installation or PAT token. */
@@ -87,6 +93,34 @@ export function createGithubProvider(options: GithubProviderOptions): GitProvide
       }
     }, options.retry);
 
+  /** A commit of `files` on top of `parentSha` through the git data API (no ref moves). */
+  async function commitOnto(
+    repository: string,
+    parentSha: string,
+    files: readonly FileChange[],
+    message: string,
+  ): Promise<string> {
+    const where = split(repository);
+    const parentTree = (await octokit.rest.git.getCommit({ ...where, commit_sha: parentSha })).data.tree.sha;
+    const tree = await octokit.rest.git.createTree({
+      ...where,
+      base_tree: parentTree,
+      tree: files.map((file) =>
+        file.content === undefined
+          ? { path: file.path, mode: '100644' as const, type: 'blob' as const, sha: null }
+          : { path: file.path, mode: '100644' as const, type: 'blob' as const, content: file.content },
+      ),
+    });
+    const commit = await octokit.rest.git.createCommit({
+      ...where,
+      message,
+      tree: tree.data.sha,
+      parents: [parentSha],
+      author,
+    });
+    return commit.data.sha;
+  }
+
   const provider: GitProvider = {
     kind: 'github',
     async readFile(repository, path, ref) {
@@ -123,24 +157,8 @@ export function createGithubProvider(options: GithubProviderOptions): GitProvide
       call('open pull request', async () => {
         const where = split(input.repository);
         const baseSha = (await octokit.rest.git.getRef({ ...where, ref: `heads/${input.base}` })).data.object.sha;
-        const baseTree = (await octokit.rest.git.getCommit({ ...where, commit_sha: baseSha })).data.tree.sha;
-        const tree = await octokit.rest.git.createTree({
-          ...where,
-          base_tree: baseTree,
-          tree: input.files.map((file) =>
-            file.content === undefined
-              ? { path: file.path, mode: '100644' as const, type: 'blob' as const, sha: null }
-              : { path: file.path, mode: '100644' as const, type: 'blob' as const, content: file.content },
-          ),
-        });
-        const commit = await octokit.rest.git.createCommit({
-          ...where,
-          message: input.commitMessage,
-          tree: tree.data.sha,
-          parents: [baseSha],
-          author,
-        });
-        await octokit.rest.git.createRef({ ...where, ref: `refs/heads/${input.branch}`, sha: commit.data.sha });
+        const sha = await commitOnto(input.repository, baseSha, input.files, input.commitMessage);
+        await octokit.rest.git.createRef({ ...where, ref: `refs/heads/${input.branch}`, sha });
         const { data: pull } = await octokit.rest.pulls.create({
           ...where,
           title: input.title,
@@ -157,6 +175,22 @@ export function createGithubProvider(options: GithubProviderOptions): GitProvide
             reviewers: [...input.reviewers],
           });
         return pullState({ ...pull, merged: false, mergeable: null });
+      }),
+    updatePullRequest: (input) =>
+      call(`update pull request #${input.number}`, async () => {
+        const where = split(input.repository);
+        const ref = `heads/${input.branch}`;
+        const headSha = (await octokit.rest.git.getRef({ ...where, ref })).data.object.sha;
+        const sha = await commitOnto(input.repository, headSha, input.files, input.commitMessage);
+        // Not forced: a branch that moved meanwhile refuses the update (422) instead of losing a commit.
+        await octokit.rest.git.updateRef({ ...where, ref, sha, force: false });
+        const { data: pull } = await octokit.rest.pulls.update({
+          ...where,
+          pull_number: input.number,
+          title: input.title,
+          body: input.body,
+        });
+        return pullState({ ...pull, head: { ...pull.head, sha }, merged: false, mergeable: null });
       }),
     getPullRequest: (repository, number) =>
       call(`read pull request #${number}`, async () =>

@@ -1,5 +1,11 @@
 import { errorMessage, parseRetryAfter } from '../errors.js';
-import { GitProviderError, type GitProvider, type GitRefusal, type PullRequestState } from './git-provider.js';
+import {
+  GitProviderError,
+  type FileChange,
+  type GitProvider,
+  type GitRefusal,
+  type PullRequestState,
+} from './git-provider.js';
 import { withGitRetry, type GitRetryPolicy } from './git-retry.js';
 
 /** GitLab settings: the instance URL (`https://gitlab.example.com`) and a project or group access token. */
@@ -86,6 +92,17 @@ export function createGitlabProvider(options: GitlabProviderOptions): GitProvide
   const json = async <T>(action: string, url: string, init?: RequestInit): Promise<T> =>
     (await (await request(action, url, init)).json()) as T;
 
+  /** Commit actions: GitLab refuses `update` of a file that does not exist and `create` of one that does. */
+  async function actionsFor(repository: string, ref: string, files: readonly FileChange[]) {
+    return Promise.all(
+      files.map(async (file) => {
+        if (file.content === undefined) return { action: 'delete', file_path: file.path };
+        const exists = (await provider.readFile(repository, file.path, ref)) !== undefined;
+        return { action: exists ? 'update' : 'create', file_path: file.path, content: file.content };
+      }),
+    );
+  }
+
   const provider: GitProvider = {
     kind: 'gitlab',
     async readFile(repository, path, ref) {
@@ -129,11 +146,7 @@ export function createGitlabProvider(options: GitlabProviderOptions): GitProvide
           branch: input.branch,
           start_branch: input.base,
           commit_message: input.commitMessage,
-          actions: input.files.map((file) =>
-            file.content === undefined
-              ? { action: 'delete', file_path: file.path }
-              : { action: 'update', file_path: file.path, content: file.content },
-          ),
+          actions: await actionsFor(input.repository, input.base, input.files),
         }),
       });
       const created = await json<MergeRequest>('open merge request', `${project(input.repository)}/merge_requests`, {
@@ -148,6 +161,24 @@ export function createGitlabProvider(options: GitlabProviderOptions): GitProvide
         }),
       });
       return mergeRequestState(created);
+    },
+    async updatePullRequest(input) {
+      // Without start_branch the commit goes on top of the branch head, as a push would.
+      await json('commit', `${project(input.repository)}/repository/commits`, {
+        method: 'POST',
+        body: JSON.stringify({
+          branch: input.branch,
+          commit_message: input.commitMessage,
+          actions: await actionsFor(input.repository, input.branch, input.files),
+        }),
+      });
+      return mergeRequestState(
+        await json<MergeRequest>(
+          `update merge request !${input.number}`,
+          `${project(input.repository)}/merge_requests/${input.number}`,
+          { method: 'PUT', body: JSON.stringify({ title: input.title, description: input.body }) },
+        ),
+      );
     },
     async getPullRequest(repository, number) {
       return mergeRequestState(

@@ -1,40 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Answer } from '../agent/answer.js';
 import { BotError } from '../errors.js';
-import type { GitProvider, PullRequestState } from '../git/git-provider.js';
+import type { PullRequestState } from '../git/git-provider.js';
 import type { LintOptions } from '../skills/lint/lint-types.js';
 import type { Correction, NewCorrection } from '../store/corrections-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import {
-  proposeSkillChange,
-  type CorrectionFacts,
-  type SkillChangeProposal,
-  type SkillFileChange,
-} from './skill-change.js';
-import { readMetadata } from './skill-edit.js';
-import { codeOwnersOf, reviewersFor, skillPullRequestBody } from './skill-pull-request.js';
-import { skillNameFrom } from './skill-scaffold.js';
-import { snapshotLogLines, type InvestigationSnapshot } from './snapshot.js';
+  createProposer,
+  type CorrectionProposal,
+  type JoinedPullRequest,
+  type ScenarioWriter,
+  type SkillsRepository,
+} from './correction-proposal.js';
 
-/** Writes a regression scenario from a snapshot (the evaluators' generator, injected by the CLI). */
-export type ScenarioWriter = (
-  snapshot: InvestigationSnapshot,
-  expected: { rootCause: string; skill: string },
-  options: { name: string },
-) => { name: string; yaml: string };
-
-/** The skills repository the loop proposes changes to. */
-export interface SkillsRepository {
-  provider: GitProvider;
-  repository: string;
-  base: string;
-  /** Folder of the skills in it (`skills`). */
-  skillsDir: string;
-  /** Folder of regression scenarios in it (`evaluators/scenarios/regressions`). */
-  scenariosDir: string;
-  labels: readonly string[];
-}
+export type { CorrectionProposal, ScenarioWriter, SkillsRepository } from './correction-proposal.js';
 
 export interface CorrectionServiceDeps {
   store: Store;
@@ -49,20 +28,6 @@ export interface CorrectionServiceDeps {
   logger?: Logger;
 }
 
-/** The change as shown for Remember / Discard and frozen into the correction when remembered. */
-export interface CorrectionProposal {
-  skill: string;
-  isNewSkill: boolean;
-  summary: string[];
-  files: SkillFileChange[];
-  scenarioPath?: string;
-  scenarioProblem?: string;
-  title: string;
-  body: string;
-  reviewers: string[];
-  branch: string;
-}
-
 /** What a merge check found for one pull request. */
 export interface MergedProposal {
   correctionIds: string[];
@@ -73,141 +38,98 @@ export interface MergedProposal {
   thread?: string;
 }
 
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 /**
  * The correction loop behind the Slack wing: capture (one row per view or message), a proposal
  * shown to the author, Remember (one pull request with the skill change and the regression
- * scenario) or Discard (nothing leaves), and the merge check that marks corrections merged and
- * refreshes the served skills.
+ * scenario; a correction to a skill whose pull request is still open joins that one, as one more
+ * commit with every correction's entry and scenario) or Discard (nothing leaves), and the merge
+ * check that marks corrections merged and refreshes the served skills.
  */
 export function createCorrectionService(deps: CorrectionServiceDeps) {
   const newId = deps.newId ?? randomUUID;
   const { provider, repository, base } = deps.skills;
 
-  async function facts(
-    correction: Correction,
-  ): Promise<{ facts: CorrectionFacts; answer?: Partial<Answer>; question: string }> {
-    const investigation = await deps.store.investigations.get(correction.investigationId);
-    if (!investigation) throw new BotError('not_found', 'the investigation of this correction no longer exists');
-    // The whole evidence: the answer's lines, then the logs the snapshot kept (the answer may have left them out).
-    const snapshot = (await deps.store.snapshots.get(correction.investigationId)) as InvestigationSnapshot | undefined;
-    const logs = snapshot
-      ? snapshotLogLines(snapshot).map((text) => ({ text, source: 'snapshot', kind: 'log' as const }))
-      : [];
-    const answer = investigation.answer as Partial<Answer> | undefined;
-    const wrongSkill = answer?.skills?.[0];
-    const undetermined = answer?.rootCause?.startsWith('Undetermined') ?? false;
-    const targetSkill =
-      correction.skillName ??
-      (correction.source === 'skill_request' || undetermined || !wrongSkill
-        ? skillNameFrom(correction.correctRootCause)
-        : undefined);
-    return {
-      question: investigation.question,
-      ...(answer ? { answer } : {}),
-      facts: {
-        id: correction.id,
-        date: day(correction.createdAt),
-        correctRootCause: correction.correctRootCause,
-        ...(correction.details ? { details: correction.details } : {}),
-        ...(correction.correctFix ? { correctFix: correction.correctFix } : {}),
-        ...(targetSkill ? { targetSkill } : {}),
-        ...(answer?.rootCause && !undetermined ? { wrongRootCause: answer.rootCause } : {}),
-        ...(wrongSkill && !undetermined ? { wrongSkill } : {}),
-        evidence: [...(answer?.evidence ?? []), ...logs],
-      },
-    };
-  }
+  const proposer = createProposer(deps);
+  const pullRequestNumber = (url: string | undefined): number | undefined => {
+    const match = /\/(?:pull|merge_requests)\/(\d+)/.exec(url ?? '');
+    return match?.[1] ? Number(match[1]) : undefined;
+  };
 
-  async function readSkillFiles(ref: string) {
-    const cache = new Map<string, string | undefined>();
-    const names = new Set(
-      (await provider.listFiles(repository, ref, deps.skills.skillsDir)).map((path) => path.split('/').at(-2) ?? ''),
-    );
-    for (const name of names)
-      cache.set(name, await provider.readFile(repository, `${deps.skills.skillsDir}/${name}/SKILL.md`, ref));
-    return cache;
-  }
-
-  /** Builds the proposal for a correction against the skills repository's base branch. */
-  async function propose(correction: Correction): Promise<CorrectionProposal> {
-    const { facts: own, answer, question } = await facts(correction);
-    const ref = await provider.resolveRevision(repository, base);
-    const skillFiles = await readSkillFiles(ref);
-    const change: SkillChangeProposal = proposeSkillChange([own], {
-      directory: deps.skills.skillsDir,
-      read: (name) => skillFiles.get(name),
-      ...(deps.lintOptions ? { lintOptions: deps.lintOptions } : {}),
-    });
-    const files = [...change.files];
-    let scenarioPath: string | undefined;
-    let scenarioProblem: string | undefined;
-    const snapshot = (await deps.store.snapshots.get(correction.investigationId)) as InvestigationSnapshot | undefined;
-    if (!snapshot) scenarioProblem = 'the investigation has no snapshot';
-    else {
-      try {
-        const name = `regression-${change.skill}-${correction.id.slice(0, 8).toLowerCase()}`.replace(
-          /[^a-z0-9-]/g,
-          '-',
-        );
-        const scenario = deps.writeScenario(
-          snapshot,
-          { rootCause: correction.correctRootCause, skill: change.skill },
-          { name },
-        );
-        scenarioPath = `${deps.skills.scenariosDir}/${scenario.name}.yaml`;
-        files.push({ path: scenarioPath, skill: change.skill, after: scenario.yaml });
-      } catch (error) {
-        scenarioProblem = error instanceof Error ? error.message : String(error);
-      }
+  /**
+   * The open pull request that already carries corrections to `skill`, with those corrections:
+   * a new correction to the same skill joins it (one change per skill, not a stack of PRs).
+   */
+  async function openProposalFor(
+    skill: string,
+  ): Promise<{ joins: JoinedPullRequest; corrections: Correction[] } | undefined> {
+    const proposed = await deps.store.corrections.listForSkill(skill, 'proposed');
+    for (const candidate of proposed.reverse()) {
+      const number = pullRequestNumber(candidate.skillPrUrl);
+      if (number === undefined || !candidate.pullRequestId || !candidate.skillPrUrl) continue;
+      const state = await provider.getPullRequest(repository, number);
+      if (state.state !== 'open') continue;
+      const carried = await deps.store.corrections.listForPullRequest(candidate.pullRequestId);
+      return {
+        joins: { number, url: state.url, branch: state.branch, recordId: candidate.pullRequestId },
+        corrections: carried.filter((correction) => correction.status === 'proposed'),
+      };
     }
-    const skillText = skillFiles.get(change.skill) ?? change.files[0]?.after ?? '';
-    const owner = readMetadata(skillText)['owner'];
-    const codeowners =
-      (await provider.readFile(repository, '.github/CODEOWNERS', ref)) ??
-      (await provider.readFile(repository, 'CODEOWNERS', ref));
-    const reviewers = reviewersFor(
-      owner,
-      codeOwnersOf(codeowners, `${deps.skills.skillsDir}/${change.skill}/SKILL.md`),
-    );
-    const threadUrl =
-      correction.channel && correction.thread && deps.threadLink
-        ? deps.threadLink(correction.channel, correction.thread)
-        : undefined;
-    const title = change.isNewSkill
-      ? `skills: new skill ${change.skill} from a correction`
-      : `skills(${change.skill}): learn from a correction`;
-    const body = skillPullRequestBody({
-      ...(threadUrl ? { threadUrl } : {}),
-      question,
-      before: { rootCause: answer?.rootCause ?? '(no answer)', skills: answer?.skills ?? [] },
-      after: { rootCause: correction.correctRootCause, skill: change.skill },
-      summary: change.summary,
-      files: change.files,
-      ...(scenarioPath
-        ? { scenario: { path: scenarioPath, command: `sre-bot eval --scenario-file ${scenarioPath}` } }
-        : {}),
-      ...(scenarioProblem ? { scenarioProblem } : {}),
-      correctedBy: [correction.userId],
-    });
-    return {
-      skill: change.skill,
-      isNewSkill: change.isNewSkill,
-      summary: change.summary,
-      files,
-      ...(scenarioPath ? { scenarioPath } : {}),
-      ...(scenarioProblem ? { scenarioProblem } : {}),
-      title,
-      body,
-      reviewers,
-      branch: `sre-bot/correction-${correction.id
-        .slice(0, 12)
-        .toLowerCase()
-        .replace(/[^a-z0-9-]/g, '-')}`,
-    };
+    return undefined;
+  }
+
+  /** The proposal for one correction: on its own, or joined with the open PR of its skill. */
+  async function propose(correction: Correction): Promise<{ proposal: CorrectionProposal; joins?: JoinedPullRequest }> {
+    const skill = await proposer.targetSkillOf(correction);
+    const open = skill ? await openProposalFor(skill) : undefined;
+    if (!open) return { proposal: await proposer.propose([correction]) };
+    const group = [...open.corrections.filter((other) => other.id !== correction.id), correction];
+    return { proposal: await proposer.propose(group, open.joins), joins: open.joins };
+  }
+
+  /** Whether the branch already holds every file of the proposal (a retry after the commit landed). */
+  async function branchHolds(proposal: CorrectionProposal): Promise<boolean> {
+    for (const file of proposal.files)
+      if ((await provider.readFile(repository, file.path, proposal.branch)) !== file.after) return false;
+    return true;
+  }
+
+  const commitMessage = (proposal: CorrectionProposal) =>
+    `${proposal.title}\n\n${proposal.summary.map((line) => `- ${line}`).join('\n')}`;
+
+  /** Opens the proposal's pull request, or adds its change to the open one it joins. */
+  async function publish(
+    proposal: CorrectionProposal,
+    joins: JoinedPullRequest | undefined,
+  ): Promise<{ pullRequest: PullRequestState; recordId?: string }> {
+    const files = proposal.files.map((file) => ({ path: file.path, content: file.after }));
+    if (joins) {
+      const pullRequest = (await branchHolds(proposal))
+        ? await provider.getPullRequest(repository, joins.number)
+        : await provider.updatePullRequest({
+            repository,
+            number: joins.number,
+            branch: joins.branch,
+            title: proposal.title,
+            body: proposal.body,
+            commitMessage: commitMessage(proposal),
+            files,
+          });
+      return { pullRequest, recordId: joins.recordId };
+    }
+    const pullRequest =
+      (await provider.findOpenPullRequest(repository, proposal.branch)) ??
+      (await provider.openPullRequest({
+        repository,
+        base,
+        branch: proposal.branch,
+        title: proposal.title,
+        body: proposal.body,
+        commitMessage: commitMessage(proposal),
+        files,
+        labels: deps.skills.labels,
+        reviewers: proposal.reviewers,
+      }));
+    return { pullRequest };
   }
 
   async function require(id: string): Promise<Correction> {
@@ -221,11 +143,12 @@ export function createCorrectionService(deps: CorrectionServiceDeps) {
     capture: (input: Omit<NewCorrection, 'id'>) => deps.store.corrections.create({ id: newId(), ...input }),
 
     /** The change the correction would make, for the confirm message (nothing is written). */
-    preview: async (id: string) => propose(await require(id)),
+    preview: async (id: string) => (await propose(await require(id))).proposal,
 
     /**
-     * Remember: opens the pull request (once; a repeat click or a retry finds the same one) and
-     * moves the correction to `proposed`. Only the author may confirm their correction.
+     * Remember: opens the pull request, or adds the change to the skill's open one (once; a repeat
+     * click or a retry finds the same one, or a branch that already holds the change) and moves
+     * the correction to `proposed`. Only the author may confirm their correction.
      */
     async remember(id: string, userId: string): Promise<{ correction: Correction; pullRequest: PullRequestState }> {
       const correction = await require(id);
@@ -238,42 +161,35 @@ export function createCorrectionService(deps: CorrectionServiceDeps) {
           `this correction is already ${correction.status}${prs ? ` (${prs.url})` : ''}`,
         );
       }
-      const proposal = await propose(correction);
-      const pullRequest =
-        (await provider.findOpenPullRequest(repository, proposal.branch)) ??
-        (await provider.openPullRequest({
-          repository,
-          base,
-          branch: proposal.branch,
-          title: proposal.title,
-          body: proposal.body,
-          commitMessage: `${proposal.title}\n\n${proposal.summary.map((line) => `- ${line}`).join('\n')}`,
-          files: proposal.files.map((file) => ({ path: file.path, content: file.after })),
-          labels: deps.skills.labels,
-          reviewers: proposal.reviewers,
-        }));
-      const record = await deps.store.pullRequests.create({
-        id: newId(),
-        investigationId: correction.investigationId,
-        kind: 'skill',
-        provider: provider.kind,
-        repository,
-        branch: proposal.branch,
-        number: pullRequest.number,
-        url: pullRequest.url,
-        title: proposal.title,
-      });
+      const { proposal, joins } = await propose(correction);
+      const published = await publish(proposal, joins);
+      const { pullRequest } = published;
+      const recordId =
+        published.recordId ??
+        (
+          await deps.store.pullRequests.create({
+            id: newId(),
+            investigationId: correction.investigationId,
+            kind: 'skill',
+            provider: provider.kind,
+            repository,
+            branch: proposal.branch,
+            number: pullRequest.number,
+            url: pullRequest.url,
+            title: proposal.title,
+          })
+        ).id;
       const moved = await deps.store.corrections.transition(id, 'open', 'proposed', {
         proposal,
-        pullRequestId: record.id,
+        pullRequestId: recordId,
         skillPrUrl: pullRequest.url,
         skillName: proposal.skill,
         ...(proposal.scenarioPath ? { scenarioPath: proposal.scenarioPath } : {}),
       });
       if (!moved) throw new BotError('invalid_input', 'this correction was decided meanwhile');
       deps.logger?.info(
-        { event: 'correction-proposed', correctionId: id, pullRequest: pullRequest.number },
-        'skill PR opened',
+        { event: 'correction-proposed', correctionId: id, pullRequest: pullRequest.number, isJoined: !!joins },
+        joins ? 'correction added to the open skill PR' : 'skill PR opened',
       );
       return { correction: await require(id), pullRequest };
     },
@@ -292,10 +208,13 @@ export function createCorrectionService(deps: CorrectionServiceDeps) {
      */
     async syncMerged(): Promise<MergedProposal[]> {
       const merged: MergedProposal[] = [];
+      // Corrections merged into one change share a pull request: one read of it serves them all.
+      const states = new Map<number, Promise<PullRequestState>>();
       for (const correction of await deps.store.corrections.listByStatus('proposed', 200)) {
-        const match = /\/(?:pull|merge_requests)\/(\d+)/.exec(correction.skillPrUrl ?? '');
-        if (!match?.[1]) continue;
-        const state = await provider.getPullRequest(repository, Number(match[1]));
+        const number = pullRequestNumber(correction.skillPrUrl);
+        if (number === undefined) continue;
+        if (!states.has(number)) states.set(number, provider.getPullRequest(repository, number));
+        const state = await (states.get(number) ?? provider.getPullRequest(repository, number));
         if (state.state === 'merged' && state.mergeCommitSha) {
           if (
             await deps.store.corrections.transition(correction.id, 'proposed', 'merged', {

@@ -134,13 +134,27 @@ function withFixCase(text: string, facts: CorrectionFacts, clause: string): stri
   return appendToSection(text, 'Fix', [`- **${title}** \`when: ${when}\`: ${clip(facts.correctFix ?? '', 400)}`]);
 }
 
+/** The signal clause one correction's evidence gives for its corrected cause, if any. */
+function clauseOf(facts: CorrectionFacts): string | undefined {
+  const said = `${facts.correctRootCause} ${facts.details ?? ''}`;
+  const line = supportingLine(facts.evidence, said);
+  return line ? clauseFor(line, said) : undefined;
+}
+
+/** A counter-signal: the clause negated, without its weight. */
+function counterOf(clause: string): string {
+  return `!${clause.replace(/\s*\^\d+(?:\.\d+)?$/, '')}`;
+}
+
 /**
  * The change for one skill from its corrections (all naming that skill): one dated entry per
- * group of similar corrections; where the cause changed, the signal that singles it out (and a
- * counter-signal on the skill the bot wrongly used), a fix case when the person gave the fix, or
- * a new skill scaffolded from the evidence when the skill does not exist. Every edited file is
- * linted; an optional edit that would not pass lint is left out (the entry alone always passes).
- * Throws when even the entry cannot be made valid (a broken skill file).
+ * group of similar corrections; where a group's cause changed, the signal that singles it out (and
+ * a counter-signal on the skill the bot wrongly used), a fix case when the person gave the fix, or
+ * a new skill scaffolded from the evidence when the skill does not exist. Each group (the first
+ * correction of it) contributes its own signal, so corrections of different mistakes to one skill
+ * travel in one change. Every edited file is linted; an optional edit that would not pass lint is
+ * left out (the entry alone always passes). Throws when even the entry cannot be made valid (a
+ * broken skill file).
  */
 export function proposeSkillChange(
   corrections: readonly CorrectionFacts[],
@@ -151,37 +165,40 @@ export function proposeSkillChange(
   const skill = first.targetSkill ?? first.wrongSkill;
   if (!skill) throw new Error('a correction without a skill needs a name for the new skill');
   const groups = foldSimilar(corrections);
+  const leads = groups.map((group) => ({ facts: group[0] ?? first, clause: clauseOf(group[0] ?? first) }));
   const entries = groups.map(correctionEntry);
   const summary: string[] = [];
   const files: SkillFileChange[] = [];
-  const line = supportingLine(first.evidence, `${first.correctRootCause} ${first.details ?? ''}`);
-  const clause = line ? clauseFor(line, `${first.correctRootCause} ${first.details ?? ''}`) : undefined;
+  const clause = leads[0]?.clause;
   const before = library.read(skill);
   const path = `${library.directory}/${skill}/${SKILL_FILE}`;
+  const withSignal = (text: string, signal: string): string => {
+    const signalled = addSignalClauses(text, [signal]);
+    if (signalled === text || lint(library, skill, signalled).length > 0) return text;
+    summary.push(`signal \`${signal}\` added to \`metadata.signals\``);
+    return signalled;
+  };
 
   if (before === undefined) {
-    const after = scaffoldSkillFromEvidence({ name: skill, facts: first, clause, entries });
+    let after = scaffoldSkillFromEvidence({ name: skill, facts: first, clause, entries });
     const issues = lint(library, skill, after);
     if (issues.length > 0) {
       throw new Error(`the scaffolded skill ${skill} does not pass lint: ${issues.map((i) => i.rule).join(', ')}`);
     }
-    files.push({ path, skill, after });
     summary.push(`new skill \`${skill}\` scaffolded from the evidence${clause ? ` (signal \`${clause}\`)` : ''}`);
+    for (const lead of leads.slice(1)) if (lead.clause) after = withSignal(after, lead.clause);
+    files.push({ path, skill, after });
   } else {
     let after = foldIntoCorrections(before, groups, summary);
     if (lint(library, skill, after).length > 0 && lint(library, skill, before).length === 0) {
       throw new Error(`the corrections entry would break lint of ${skill}`);
     }
-    const causeChanged = first.wrongSkill !== undefined && first.wrongSkill !== skill;
-    if (clause && (causeChanged || first.correctFix)) {
-      const signalled = addSignalClauses(after, [clause]);
-      if (signalled !== after && lint(library, skill, signalled).length === 0) {
-        after = signalled;
-        summary.push(`signal \`${clause}\` added to \`metadata.signals\``);
-      }
-    }
-    if (clause && first.correctFix) {
-      const fixed = withFixCase(after, first, clause);
+    for (const { facts, clause: signal } of leads) {
+      if (!signal) continue;
+      const causeChanged = facts.wrongSkill !== undefined && facts.wrongSkill !== skill;
+      if (causeChanged || facts.correctFix) after = withSignal(after, signal);
+      if (!facts.correctFix) continue;
+      const fixed = withFixCase(after, facts, signal);
       if (lint(library, skill, fixed).length === 0) {
         after = fixed;
         summary.push('fix case added to `## Fix`');
@@ -191,22 +208,28 @@ export function proposeSkillChange(
   }
 
   // The look-alike the bot used learns the counter-signal, so the corrected skill wins next time.
-  const wrong = first.wrongSkill;
-  if (clause && wrong && wrong !== skill) {
+  const counters = new Map<string, string[]>();
+  for (const { facts, clause: signal } of leads) {
+    const wrong = facts.wrongSkill;
+    if (signal && wrong && wrong !== skill) counters.set(wrong, [...(counters.get(wrong) ?? []), counterOf(signal)]);
+  }
+  for (const [wrong, negated] of counters) {
     const wrongBefore = library.read(wrong);
-    if (wrongBefore !== undefined) {
-      const counter = `!${clause.replace(/\s*\^\d+(?:\.\d+)?$/, '')}`;
-      const wrongAfter = addSignalClauses(wrongBefore, [counter]);
-      if (wrongAfter !== wrongBefore && lint(library, wrong, wrongAfter).length === 0) {
-        files.push({
-          path: `${library.directory}/${wrong}/${SKILL_FILE}`,
-          skill: wrong,
-          before: wrongBefore,
-          after: wrongAfter,
-        });
-        summary.push(`counter-signal \`${counter}\` added to \`${wrong}\``);
-      }
+    if (wrongBefore === undefined) continue;
+    let wrongAfter = wrongBefore;
+    for (const counter of new Set(negated)) {
+      const next = addSignalClauses(wrongAfter, [counter]);
+      if (next === wrongAfter || lint(library, wrong, next).length > 0) continue;
+      wrongAfter = next;
+      summary.push(`counter-signal \`${counter}\` added to \`${wrong}\``);
     }
+    if (wrongAfter !== wrongBefore)
+      files.push({
+        path: `${library.directory}/${wrong}/${SKILL_FILE}`,
+        skill: wrong,
+        before: wrongBefore,
+        after: wrongAfter,
+      });
   }
   return {
     skill,

@@ -21,25 +21,43 @@ describe('skills pull request', () => {
     expect(reviewersFor(undefined, ['@security', '@security'])).toEqual(['security']);
   });
 
+  const payments = {
+    threadUrl: 'https://acme.slack.com/archives/C1/p1',
+    question: 'why does payments-api restart?',
+    before: { rootCause: 'the node | ran out of memory', skills: ['oomkilled'] },
+    after: { rootCause: 'PAYMENTS_DB_URL is missing', skill: 'crashloop-missing-config' },
+    scenario: {
+      path: 'scenarios/regressions/r.yaml',
+      command: 'sre-bot eval --scenario-file scenarios/regressions/r.yaml',
+    },
+    correctedBy: 'U1',
+  };
+  const files = [{ path: 'skills/x/SKILL.md', skill: 'x', before: 'a\n', after: 'a\n- 2026-12-04: it was\n' }];
+
   it('shows the thread, the answer before and after, the change and the scenario in the body', () => {
-    const body = skillPullRequestBody({
-      threadUrl: 'https://acme.slack.com/archives/C1/p1',
-      question: 'why does payments-api restart?',
-      before: { rootCause: 'the node | ran out of memory', skills: ['oomkilled'] },
-      after: { rootCause: 'PAYMENTS_DB_URL is missing', skill: 'crashloop-missing-config' },
-      summary: ['dated entry in `## Corrections`'],
-      files: [{ path: 'skills/x/SKILL.md', skill: 'x', before: 'a\n', after: 'a\n- 2026-12-04: it was\n' }],
-      scenario: {
-        path: 'scenarios/regressions/r.yaml',
-        command: 'sre-bot eval --scenario-file scenarios/regressions/r.yaml',
-      },
-      correctedBy: ['U1'],
-    });
+    const body = skillPullRequestBody({ cases: [payments], summary: ['dated entry in `## Corrections`'], files });
     expect(body).toContain('([thread](https://acme.slack.com/archives/C1/p1))');
     expect(body).toContain('| before (sre-bot said) | the node \\| ran out of memory | oomkilled |');
     expect(body).toContain('| after (corrected) | PAYMENTS_DB_URL is missing | crashloop-missing-config |');
     expect(body).toContain('+ - 2026-12-04: it was');
     expect(body).toContain('`scenarios/regressions/r.yaml`');
+    expect(body).not.toContain('### Correction');
+  });
+
+  it('gives each merged correction its own section with its thread and scenario, and the change once', () => {
+    const second = {
+      ...payments,
+      threadUrl: 'https://acme.slack.com/archives/C1/p2',
+      scenario: { path: 'scenarios/regressions/s.yaml', command: 'sre-bot eval --scenario-file s' },
+      correctedBy: 'U2',
+    };
+    const body = skillPullRequestBody({ cases: [payments, second], summary: ['one entry'], files });
+    expect(body).toContain('2 corrections from Slack to one skill, merged into one change, confirmed by <@U1>, <@U2>.');
+    expect(body).toContain('### Correction 1 of 2 ([thread](https://acme.slack.com/archives/C1/p1))');
+    expect(body).toContain('### Correction 2 of 2 ([thread](https://acme.slack.com/archives/C1/p2))');
+    expect(body).toContain('`scenarios/regressions/r.yaml`');
+    expect(body).toContain('`scenarios/regressions/s.yaml`');
+    expect(body.match(/\*\*Change\*\*/g)).toHaveLength(1);
   });
 });
 

@@ -36,20 +36,47 @@ export function addedLines(change: Pick<SkillFileChange, 'before' | 'after'>): s
   return change.after.split('\n').filter((line) => line.trim() !== '' && !before.has(line));
 }
 
-/** What the PR body shows: the thread, the answer before and after, the change, the scenario. */
-export interface PullRequestBodyInput {
+/** One correction the pull request carries: its thread, the answer before and after, its scenario. */
+export interface CorrectionCase {
   threadUrl?: string;
   question: string;
   before: { rootCause: string; skills: string[] };
   after: { rootCause: string; skill: string };
-  summary: readonly string[];
-  files: readonly SkillFileChange[];
+  correctedBy: string;
   scenario?: { path: string; command: string };
   scenarioProblem?: string;
-  correctedBy: readonly string[];
 }
 
-/** The markdown body of a skills pull request. */
+/** What the PR body shows: every correction it carries, then the one change they make together. */
+export interface PullRequestBodyInput {
+  cases: readonly CorrectionCase[];
+  summary: readonly string[];
+  files: readonly SkillFileChange[];
+}
+
+function caseLines(item: CorrectionCase, heading: string | undefined): string[] {
+  const thread = item.threadUrl ? ` ([thread](${item.threadUrl}))` : '';
+  return [
+    ...(heading ? [`### ${heading}${thread}, confirmed by <@${item.correctedBy}>`, ''] : []),
+    `**Question:** ${item.question}`,
+    '',
+    '| | root cause | skill |',
+    '|---|---|---|',
+    `| before (sre-bot said) | ${cell(item.before.rootCause)} | ${item.before.skills.join(', ') || 'none'} |`,
+    `| after (corrected) | ${cell(item.after.rootCause)} | ${item.after.skill} |`,
+    '',
+    item.scenario
+      ? `**Regression scenario:** \`${item.scenario.path}\`, written from the investigation's redacted snapshot; ` +
+        `\`${item.scenario.command}\` replays it.`
+      : `**Regression scenario:** none (${item.scenarioProblem ?? 'no snapshot'}).`,
+    '',
+  ];
+}
+
+/**
+ * The markdown body of a skills pull request. One correction reads as before; several (similar
+ * corrections to one skill, merged into one change) get a section each, with their own thread.
+ */
 export function skillPullRequestBody(input: PullRequestBodyInput): string {
   const diff = input.files.flatMap((file) => [
     `${file.before === undefined ? 'new file' : 'changed'} \`${file.path}\`:`,
@@ -59,26 +86,22 @@ export function skillPullRequestBody(input: PullRequestBodyInput): string {
       .map((line) => `+ ${line}`),
     '```',
   ]);
+  const [only] = input.cases;
+  const isSingle = input.cases.length === 1 && only !== undefined;
+  const people = [...new Set(input.cases.map((item) => item.correctedBy))].map((user) => `<@${user}>`).join(', ');
+  const intro = isSingle
+    ? `A correction from Slack${only.threadUrl ? ` ([thread](${only.threadUrl}))` : ''}, confirmed by ${people}.`
+    : `${input.cases.length} corrections from Slack to one skill, merged into one change, confirmed by ${people}.`;
   return [
-    `A correction from Slack${input.threadUrl ? ` ([thread](${input.threadUrl}))` : ''}, confirmed by ` +
-      `${input.correctedBy.map((user) => `<@${user}>`).join(', ')}.`,
+    intro,
     '',
-    `**Question:** ${input.question}`,
-    '',
-    '| | root cause | skill |',
-    '|---|---|---|',
-    `| before (sre-bot said) | ${cell(input.before.rootCause)} | ${input.before.skills.join(', ') || 'none'} |`,
-    `| after (corrected) | ${cell(input.after.rootCause)} | ${input.after.skill} |`,
-    '',
+    ...input.cases.flatMap((item, index) =>
+      caseLines(item, isSingle ? undefined : `Correction ${index + 1} of ${input.cases.length}`),
+    ),
     '**Change**',
     ...input.summary.map((line) => `- ${line}`),
     '',
     ...diff,
-    '',
-    input.scenario
-      ? `**Regression scenario:** \`${input.scenario.path}\`, written from the investigation's redacted snapshot; ` +
-        `\`${input.scenario.command}\` replays it.`
-      : `**Regression scenario:** none (${input.scenarioProblem ?? 'no snapshot'}).`,
     '',
     'Review it like code: `sre-bot skills ci` runs on this pull request and fails on a regression.',
   ].join('\n');

@@ -1,5 +1,5 @@
 import { parseAllDocuments, stringify } from 'yaml';
-import { redactValue, REDACTED } from '../../redaction/index.js';
+import { redactText, redactValue } from '../../redaction/index.js';
 import type { StoredToolCall } from '../store/tool-calls-repository.js';
 
 /** One tool result kept in a snapshot: which tool, where, with what, and what it returned. */
@@ -42,6 +42,13 @@ export interface InvestigationSnapshot {
   policies: SnapshotEntry[];
   /** Source files of the app (path → text), redacted. */
   sources: Record<string, string>;
+  /**
+   * Estate objects outside the app that the evidence named (a quota, a Kyverno policy), read
+   * after the investigation so a replay enforces them; not evidence the investigation saw itself.
+   */
+  estate?: SnapshotEntry[];
+  /** The app's files at the revision deployed before the synced one, when the sync history has one. */
+  previous?: { revision: string; deployedAt?: string; sources: Record<string, string> };
 }
 
 const GROUP_OF: Record<
@@ -68,66 +75,27 @@ const GROUP_OF: Record<
   get_rollout_history: 'history',
 };
 
-/** Names of settings that hold secrets (`DB_PASSWORD`, `api-token`, `STRIPE_SECRET_KEY`...). */
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key|auth)/i;
-
 /**
- * A `{name, value}` pair whose name says secret (an env var, a parameter) loses its value; the
- * key-based redaction cannot see that the value belongs to the name beside it.
- */
-function redactNamedValues(value: unknown, depth = 0): unknown {
-  if (depth > 40) return REDACTED;
-  if (Array.isArray(value)) return value.map((item) => redactNamedValues(item, depth + 1));
-  if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const isSecretPair = typeof record['name'] === 'string' && SECRET_NAME.test(record['name']) && 'value' in record;
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(record)) {
-      out[key] = isSecretPair && key === 'value' ? REDACTED : redactNamedValues(item, depth + 1);
-    }
-    // Secret objects keep their keys, never their data.
-    if (record['kind'] === 'Secret') {
-      for (const field of ['data', 'stringData']) {
-        const data = record[field];
-        if (data && typeof data === 'object')
-          out[field] = Object.fromEntries(Object.keys(data).map((key) => [key, REDACTED]));
-      }
-    }
-    return out;
-  }
-  return value;
-}
-
-/**
- * The one redaction step every snapshot and generated scenario passes through: the shared secret
- * redaction of bot/security, after blanking secret-named values and Secret data.
+ * The one redaction step every snapshot and generated scenario passes through: the shared
+ * redaction library (`redaction/`), whose structural rules already blank Secret `data` and
+ * `stringData` and the value of an env entry whose name says secret, before the text rules.
  */
 export function redactForSnapshot<T>(value: T): T {
-  return redactValue(redactNamedValues(value)) as T;
-}
-
-/** `- name: DB_PASSWORD` followed by its `value:` line, in text that does not parse as YAML. */
-const NAMED_VALUE_LINES = new RegExp(
-  `(name:\\s*["']?[\\w.-]*${SECRET_NAME.source}[\\w.-]*["']?\\s*\\n\\s*value:\\s*)(.+)`,
-  'gi',
-);
-
-function redactSourceText(text: string): string {
-  return redactForSnapshot(text.replace(NAMED_VALUE_LINES, (_match, prefix: string) => `${prefix}${REDACTED}`));
+  return redactValue(value);
 }
 
 /** A YAML source file redacted document by document (structure kept), or as text when it is not YAML. */
 export function redactSourceFile(path: string, text: string): string {
-  if (!/\.ya?ml$/i.test(path)) return redactSourceText(text);
+  if (!/\.ya?ml$/i.test(path)) return redactText(text);
   try {
     const documents = parseAllDocuments(text);
-    if (!Array.isArray(documents) || documents.some((document) => document.errors.length > 0))
-      return redactSourceText(text);
+    if (!Array.isArray(documents) || documents.some((document) => document.errors.length > 0)) return redactText(text);
     return documents
       .map((document) => stringify(redactForSnapshot(document.toJS() as unknown), { lineWidth: 0 }))
       .join('---\n');
   } catch {
-    return redactSourceText(text);
+    // Not YAML after all: the library's text rules (env entries written `name:` then `value:` included).
+    return redactText(text);
   }
 }
 
@@ -168,6 +136,9 @@ export function buildSnapshot(input: {
   takenAt: Date;
   appName?: string;
   sources?: Record<string, string>;
+  /** Objects read after the investigation for what it named (see `referencedObjects`). */
+  referenced?: readonly SnapshotEntry[];
+  previous?: { revision: string; deployedAt?: string; sources: Record<string, string> };
 }): InvestigationSnapshot {
   const snapshot: InvestigationSnapshot = {
     version: 1,
@@ -202,9 +173,40 @@ export function buildSnapshot(input: {
         snapshot.app = app;
     }
   }
+  if (input.referenced && input.referenced.length > 0) snapshot.estate = [...input.referenced];
   const redacted = redactForSnapshot(snapshot);
   for (const [path, text] of Object.entries(input.sources ?? {})) redacted.sources[path] = redactSourceFile(path, text);
+  if (input.previous) {
+    const { revision, deployedAt, sources } = input.previous;
+    redacted.previous = {
+      revision,
+      ...(deployedAt ? { deployedAt } : {}),
+      sources: Object.fromEntries(Object.entries(sources).map(([path, text]) => [path, redactSourceFile(path, text)])),
+    };
+  }
   return redacted;
+}
+
+/** The app's sync history as get_application reported it, oldest first. */
+export function deployHistory(snapshot: InvestigationSnapshot): Array<{ revision?: string; deployedAt?: string }> {
+  return snapshot.appState
+    .filter((entry) => entry.tool === 'get_application')
+    .flatMap((entry) => (entry.data as { history?: Array<{ revision?: string; deployedAt?: string }> }).history ?? [])
+    .sort((a, b) => Date.parse(a.deployedAt ?? '') - Date.parse(b.deployedAt ?? ''));
+}
+
+/** The revision deployed before the synced one, with when, if the history has one. */
+export function previousDeploy(snapshot: InvestigationSnapshot): { revision: string; deployedAt?: string } | undefined {
+  const history = deployHistory(snapshot);
+  const current = snapshot.app?.revision;
+  const index = current ? history.findIndex((item) => item.revision === current) : history.length - 1;
+  const before = history
+    .slice(0, index < 0 ? history.length : index)
+    .reverse()
+    .find((item) => item.revision && item.revision !== current);
+  return before?.revision
+    ? { revision: before.revision, ...(before.deployedAt ? { deployedAt: before.deployedAt } : {}) }
+    : undefined;
 }
 
 /** Log lines the snapshot holds: describe_workload's crash logs, then the pod logs read, deduplicated. */

@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import { Attr, SpanName } from '../telemetry/attributes.js';
 import type { BotMetrics } from '../telemetry/bot-metrics.js';
 import { contextFromTraceparent, inSpan } from '../telemetry/tracing.js';
-import { recordSnapshot, withSkillVersions, type SourceReader } from './investigation-snapshot.js';
+import { gatewayObjectReader, recordSnapshot, withSkillVersions, type SourceReader } from './investigation-snapshot.js';
 import { storeToolCallRecorder } from './store-recorder.js';
 import type { Logger } from '../telemetry/logger.js';
 import {
@@ -173,6 +173,7 @@ export function createInvestigator(deps: {
         investigationId: id,
         question: redactText(job.question),
         ...(deps.readSources ? { readSources: deps.readSources } : {}),
+        readObject: gatewayObjectReader(deps.gateway),
         ...(deps.logger ? { logger: deps.logger } : {}),
       });
       if (outcome.kind === 'answer') {

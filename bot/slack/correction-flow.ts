@@ -44,6 +44,11 @@ export function proposalBlocks(correction: Correction, proposal: CorrectionPropo
   const scenario = proposal.scenarioPath
     ? `Regression scenario: \`${escapeMrkdwn(proposal.scenarioPath)}\``
     : `No regression scenario: ${escapeMrkdwn(proposal.scenarioProblem ?? 'no snapshot')}`;
+  const others = proposal.correctionIds.length - 1;
+  const joins = proposal.joins
+    ? `\nIt joins the open pull request ${proposal.joins.url}, which carries ${others} other ` +
+      `correction${others === 1 ? '' : 's'} to this skill: one change, not a second pull request.`
+    : '';
   return [
     {
       type: 'section',
@@ -51,7 +56,7 @@ export function proposalBlocks(correction: Correction, proposal: CorrectionPropo
         type: 'mrkdwn',
         text: clip(
           `*I would propose this change to \`${escapeMrkdwn(proposal.skill)}\`:*\n` +
-            `${proposal.summary.map((line) => `• ${escapeMrkdwn(line)}`).join('\n')}\n${scenario}`,
+            `${proposal.summary.map((line) => `• ${escapeMrkdwn(line)}`).join('\n')}\n${scenario}${joins}`,
           2_900,
         ),
       },
@@ -146,7 +151,11 @@ export function registerCorrectionActions(app: App, deps: CorrectionFlowDeps): v
           await client.chat.postMessage({
             channel: correction.channel,
             ...(correction.thread ? { thread_ts: correction.thread } : {}),
-            text: `<@${body.user.id}>'s correction is now a skills pull request for SRE review: ${pullRequest.url}`,
+            text: `<@${body.user.id}>'s correction ${
+              (correction.proposal as CorrectionProposal | undefined)?.joins
+                ? 'joined the open skills pull request'
+                : 'is now a skills pull request'
+            } for SRE review: ${pullRequest.url}`,
           });
       } catch (error) {
         deps.logger.warn({ event: 'correction-remember-error', err: error }, 'remember failed');

@@ -1,6 +1,7 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { significantWords } from '../../bot/learning/correction-signals.js';
 import {
+  deployHistory,
   redactForSnapshot,
   snapshotLogLines,
   type InvestigationSnapshot,
@@ -69,6 +70,76 @@ function strings(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** Kinds a cluster makes by itself from the app's objects: never written back into a scenario. */
+const DERIVED_KINDS = new Set(['Pod', 'ReplicaSet', 'Event', 'Endpoints', 'EndpointSlice', 'ControllerRevision']);
+
+/** An object as a scenario declares it: kind, name, labels, annotations and spec, no server fields. */
+function declaredObject(object: Record<string, unknown>): Record<string, unknown> {
+  const { status: _status, metadata, ...rest } = object;
+  const meta = (metadata ?? {}) as Record<string, unknown>;
+  const keep = Object.fromEntries(
+    ['name', 'namespace', 'labels', 'annotations']
+      .filter((key) => meta[key] !== undefined)
+      .map((key) => [key, meta[key]]),
+  );
+  return { ...rest, metadata: keep };
+}
+
+/**
+ * The estate objects outside the app that the investigation read (`get_resource`: the quota a
+ * FailedCreate named, the Kyverno policy a denial named, a LimitRange...), as the scenario's cluster
+ * objects and policies: the sandbox then enforces them as the real cluster did.
+ */
+function estateObjectsOf(
+  snapshot: InvestigationSnapshot,
+  cluster: string,
+  own: ReadonlySet<string>,
+): { objects: Manifest[]; policies: Manifest[] } {
+  const objects: Manifest[] = [];
+  const policies: Manifest[] = [];
+  const seen = new Set<string>();
+  for (const entry of [...snapshot.objects, ...(snapshot.estate ?? [])]) {
+    if (entry.tool !== 'get_resource' || (entry.instance && entry.instance !== cluster)) continue;
+    const object = (entry.data as { object?: Record<string, unknown> } | undefined)?.object;
+    const kind = typeof object?.['kind'] === 'string' ? object['kind'] : undefined;
+    const apiVersion = typeof object?.['apiVersion'] === 'string' ? object['apiVersion'] : undefined;
+    const name = (object?.['metadata'] as { name?: unknown } | undefined)?.name;
+    if (!object || !kind || !apiVersion || typeof name !== 'string' || DERIVED_KINDS.has(kind)) continue;
+    const key = `${kind}/${name}`;
+    if (own.has(key) || seen.has(key)) continue;
+    seen.add(key);
+    (apiVersion.startsWith('kyverno.io/') ? policies : objects).push(declaredObject(object));
+  }
+  return { objects, policies };
+}
+
+/** The memory limit each container ran with, as describe_workload reported it (overlays applied). */
+function observedLimits(snapshot: InvestigationSnapshot): Map<string, string> {
+  const limits = new Map<string, string>();
+  for (const entry of snapshot.objects) {
+    if (entry.tool !== 'describe_workload') continue;
+    const containers = (entry.data as { containers?: Array<{ name?: string; limits?: { memory?: string } }> })
+      .containers;
+    for (const container of containers ?? [])
+      if (container.name && container.limits?.memory) limits.set(container.name, container.limits.memory);
+  }
+  return limits;
+}
+
+/**
+ * When the synced revision was deployed, as an offset before the snapshot (`-30m`): the replay's
+ * commit gets the same age, so a rollout still within its progress deadline stays so. From the
+ * app's sync history (the entry of `revision`, else the newest); `-1d` when it has none.
+ */
+function deployedAgo(snapshot: InvestigationSnapshot, revision: string | undefined): string {
+  const taken = Date.parse(snapshot.takenAt);
+  const history = deployHistory(snapshot);
+  const synced = history.find((item) => revision && item.revision === revision) ?? history.at(-1);
+  const at = Date.parse(synced?.deployedAt ?? '');
+  if (Number.isNaN(at) || Number.isNaN(taken) || at > taken) return '-1d';
+  return `-${Math.max(1, Math.round((taken - at) / 60_000))}m`;
+}
+
 function eventGroups(
   entries: readonly SnapshotEntry[],
 ): Array<{ entry: SnapshotEntry; group: Record<string, unknown> }> {
@@ -104,7 +175,8 @@ export function factsFor(rootCause: string, snapshot: InvestigationSnapshot): st
  * Writes a sandbox scenario from an investigation snapshot: the cluster, namespace and Argo CD
  * app it was about, the app's source files as one commit, image behaviour read from the evidence
  * (the tag that ran, the crash log, env vars the crash names that the manifest lacks, the memory
- * that got it OOMKilled), the events that were not about the app kept as noise, the question, and
+ * that got it OOMKilled), the estate objects outside the app it read (quotas, Kyverno policies), the
+ * events that were not about the app kept as noise, the question, and
  * the corrected `expect`. The result is redacted once more and checked against the scenario schema.
  * Throws when the snapshot lacks what a replay needs (the app, or its files).
  */
@@ -124,6 +196,7 @@ export function scenarioFromSnapshot(
   const manifests = manifestsOf(snapshot.sources);
   const gathered = strings([snapshot.objects, snapshot.events]).join('\n');
   const crash = snapshotLogLines(snapshot);
+  const ranWith = observedLimits(snapshot);
   const images = new Map<string, NonNullable<Scenario['images']>[number]>();
   for (const container of manifests.flatMap(containersOf)) {
     if (!container.image) continue;
@@ -135,7 +208,8 @@ export function scenarioFromSnapshot(
     const requiredEnv = [...new Set(crash.join('\n').match(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g) ?? [])].filter(
       (name) => !set.has(name),
     );
-    const limit = mebibytes(container.resources?.limits?.memory);
+    // The limit it ran with wins over the base file's (an overlay patch may have cut it).
+    const limit = mebibytes((container.name && ranWith.get(container.name)) || container.resources?.limits?.memory);
     const isOomKilled = /OOMKilled/.test(gathered);
     images.set(repository, {
       repository,
@@ -146,9 +220,24 @@ export function scenarioFromSnapshot(
       ...(crash.length > 0 && (requiredEnv.length > 0 || isOomKilled) ? { crashLog: crash.slice(-5) } : {}),
     });
   }
+  // The deploy before ran its own tags: they exist in the registry (the rollback target of a bad tag).
+  for (const container of manifestsOf(snapshot.previous?.sources ?? {}).flatMap(containersOf)) {
+    if (!container.image) continue;
+    const { repository, tag } = splitImage(container.image);
+    const known = images.get(repository);
+    if (!known) images.set(repository, { repository, tags: [tag] });
+    else if (!known.tags.includes(tag) && !known.tags.includes(`${tag}-previous`)) known.tags.push(tag);
+  }
   const ownNames = new Set(
     manifests.map((manifest) => String((manifest['metadata'] as { name?: string } | undefined)?.name)),
   );
+  const ownKeys = new Set(
+    manifests.map(
+      (manifest) =>
+        `${String(manifest['kind'])}/${String((manifest['metadata'] as { name?: string } | undefined)?.name)}`,
+    ),
+  );
+  const estate = estateObjectsOf(snapshot, app.cluster, ownKeys);
   const isOwn = (group: Record<string, unknown>) => {
     const object = group['object'];
     const name = typeof object === 'string' ? object.split('/')[1] : (object as { name?: string } | undefined)?.name;
@@ -187,7 +276,7 @@ export function scenarioFromSnapshot(
     name: options.name,
     summary: `Regression from a correction: ${expected.rootCause.replace(/\s+/g, ' ').slice(0, 300)}`,
     question: snapshot.question,
-    clusters: [{ name: app.cluster, namespaces: [app.namespace] }],
+    clusters: [{ name: app.cluster, namespaces: [app.namespace], objects: estate.objects, policies: estate.policies }],
     argocd: [
       {
         name: app.instance,
@@ -205,11 +294,22 @@ export function scenarioFromSnapshot(
     git: {
       ...(app.source.repoURL ? { repoURL: app.source.repoURL } : {}),
       commits: [
+        ...(snapshot.previous
+          ? [
+              {
+                message: `${app.name}: sources at ${snapshot.previous.revision.slice(0, 12)} (the deploy before)`,
+                author: 'sre-bot <sre-bot@example.com>',
+                date: deployedAgo(snapshot, snapshot.previous.revision),
+                files: snapshot.previous.sources,
+              },
+            ]
+          : []),
         {
           message: `${app.name}: sources at ${(app.revision ?? 'HEAD').slice(0, 12)} (from the investigation snapshot)`,
           author: 'sre-bot <sre-bot@example.com>',
-          date: '-1d',
+          date: deployedAgo(snapshot, app.revision),
           files: snapshot.sources,
+          delete: Object.keys(snapshot.previous?.sources ?? {}).filter((path) => !(path in snapshot.sources)),
         },
       ],
     },

@@ -8,10 +8,10 @@
  */
 import { openBareRepository, type BareRepository } from './bare-repository.js';
 import { githubGitDataRoutes, mustResolve } from './github-git-data-routes.js';
+import { reviewRoutes, type PullReviewState } from './fake-github-reviews.js';
 import { HttpFailure, startRouteServer, text, type RateLimiter, type Route } from './http-kit.js';
 
-export interface FakePullRequest {
-  number: number;
+export interface FakePullRequest extends PullReviewState {
   title: string;
   body: string;
   head: string;
@@ -19,10 +19,6 @@ export interface FakePullRequest {
   state: 'open' | 'closed';
   merged: boolean;
   mergeCommitSha?: string;
-  labels: string[];
-  reviewers: string[];
-  comments: string[];
-  reviews: Array<{ event: string; body: string }>;
   /** Reads of the PR left before `mergeable` is computed (GitHub answers null meanwhile). */
   pendingMergeabilityReads: number;
 }
@@ -209,45 +205,20 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       },
     },
     {
-      method: 'POST',
-      pattern: '/repos/:owner/:repo/issues/:number/labels',
-      handle: (p, body) => {
-        const pull = pullOf(repoOf(p['owner'] ?? '', p['repo'] ?? ''), p['number'] ?? '');
-        const labels = Array.isArray(body['labels']) ? body['labels'].map(String) : [];
-        pull.labels.push(...labels.filter((label) => !pull.labels.includes(label)));
-        return pull.labels.map((label) => ({ name: label }));
+      method: 'PATCH',
+      pattern: '/repos/:owner/:repo/pulls/:number',
+      handle: async (p, body) => {
+        const name = `${p['owner'] ?? ''}/${p['repo'] ?? ''}`;
+        const repo = repoOf(p['owner'] ?? '', p['repo'] ?? '');
+        const pull = pullOf(repo, p['number'] ?? '');
+        const title = text(body, 'title');
+        const description = text(body, 'body');
+        if (title !== undefined) pull.title = title;
+        if (description !== undefined) pull.body = description;
+        return pullJson(url, name, pull, await must(repo, pull.head), null);
       },
     },
-    {
-      method: 'POST',
-      pattern: '/repos/:owner/:repo/issues/:number/comments',
-      status: 201,
-      handle: (p, body) => {
-        const pull = pullOf(repoOf(p['owner'] ?? '', p['repo'] ?? ''), p['number'] ?? '');
-        pull.comments.push(text(body, 'body') ?? '');
-        return { id: pull.comments.length, body: text(body, 'body') };
-      },
-    },
-    {
-      method: 'POST',
-      pattern: '/repos/:owner/:repo/pulls/:number/requested_reviewers',
-      status: 201,
-      handle: (p, body) => {
-        const pull = pullOf(repoOf(p['owner'] ?? '', p['repo'] ?? ''), p['number'] ?? '');
-        const reviewers = Array.isArray(body['reviewers']) ? body['reviewers'].map(String) : [];
-        pull.reviewers.push(...reviewers);
-        return { number: pull.number };
-      },
-    },
-    {
-      method: 'POST',
-      pattern: '/repos/:owner/:repo/pulls/:number/reviews',
-      handle: (p, body) => {
-        const pull = pullOf(repoOf(p['owner'] ?? '', p['repo'] ?? ''), p['number'] ?? '');
-        pull.reviews.push({ event: text(body, 'event') ?? 'COMMENT', body: text(body, 'body') ?? '' });
-        return { id: pull.reviews.length, state: text(body, 'event') === 'APPROVE' ? 'APPROVED' : 'COMMENTED' };
-      },
-    },
+    ...reviewRoutes((owner, name, number) => pullOf(repoOf(owner, name), number)),
   ];
 
   const server = await startRouteServer({

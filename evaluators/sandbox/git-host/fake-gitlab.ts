@@ -1,8 +1,10 @@
 /**
  * A stateful fake GitLab REST API v4 on 127.0.0.1:0 backed by real bare git repositories:
  * raw files, the repository tree (paginated), commits with several actions, merge requests
- * (`detailed_merge_status: checking` on the first read, merge with `sha` pinned: 409 when the
- * source moved, 405 when it cannot be merged) and notes. A merge moves the target branch.
+ * (`detailed_merge_status: checking` on the first read, title and description edits, merge with
+ * `sha` pinned: 409 when the source moved, 405 when it cannot be merged) and notes. Commit actions
+ * are as strict as GitLab's: `create` needs a new path, `update` and `delete` an existing one. A
+ * merge moves the target branch.
  */
 import { openBareRepository, type BareRepository } from './bare-repository.js';
 import { HttpFailure, Reply, startRouteServer, text, type RateLimiter, type Route } from './http-kit.js';
@@ -136,13 +138,20 @@ export async function startFakeGitlab(options: {
           throw new HttpFailure(400, { message: `A branch called '${branch}' already exists.` });
         const parent = await must(project, start);
         const actions = Array.isArray(body['actions']) ? (body['actions'] as Array<Record<string, unknown>>) : [];
-        const writes = actions.map((action) => {
+        const writes = [];
+        // As GitLab: `create` of an existing file and `update` or `delete` of a missing one refuse the commit.
+        for (const action of actions) {
           const path = text(action, 'file_path') ?? '';
           const kind = text(action, 'action');
-          if (kind === 'delete') return { path, content: undefined };
-          if (kind !== 'update' && kind !== 'create') throw new HttpFailure(400, { message: `unknown action ${kind}` });
-          return { path, content: text(action, 'content') ?? '' };
-        });
+          const exists = (await project.git.readFile(parent, path)) !== undefined;
+          if (kind !== 'update' && kind !== 'create' && kind !== 'delete')
+            throw new HttpFailure(400, { message: `unknown action ${kind}` });
+          if (kind === 'create' && exists)
+            throw new HttpFailure(400, { message: 'A file with this name already exists' });
+          if (kind !== 'create' && !exists)
+            throw new HttpFailure(400, { message: "A file with this name doesn't exist" });
+          writes.push({ path, content: kind === 'delete' ? undefined : (text(action, 'content') ?? '') });
+        }
         const tree = await project.git.writeTree(await project.git.treeOf(parent), writes);
         const sha = await project.git.commitTree({
           tree,
@@ -207,6 +216,19 @@ export async function startFakeGitlab(options: {
           return mrJson(project, mr, 'checking');
         }
         return mrJson(project, mr, await mergeStatus(project, mr));
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: '/api/v4/projects/:id/merge_requests/:iid',
+      handle: async (p, body) => {
+        const project = projectOf(p['id'] ?? '');
+        const mr = requestOf(project, p['iid'] ?? '');
+        const title = text(body, 'title');
+        const description = text(body, 'description');
+        if (title !== undefined) mr.title = title;
+        if (description !== undefined) mr.description = description;
+        return mrJson(project, mr, 'checking');
       },
     },
     {
