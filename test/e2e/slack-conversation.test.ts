@@ -27,7 +27,7 @@ async function withStaging(): Promise<Scenario> {
     ?.apps.find((app) => app.name === 'checkout');
   const base = scenario.git.commits[0];
   if (!production || !base) throw new Error('missing-image-tag changed shape: no prod-us app or base commit');
-  scenario.clusters.push({ ...structuredClone(scenario.clusters[0] ?? { namespaces: [] }), name: 'staging' });
+  scenario.clusters.push({ name: 'staging', namespaces: [], objects: [], policies: [] });
   scenario.argocd.push({
     name: 'argocd-stg-1',
     apps: [
