@@ -7,6 +7,8 @@ const SUSPICIOUS_CONTEXT =
   /(key|auth|sig|cred|pass|pwd|secret|token|bearer|cookie|session|private|signature|hmac|salt|seed|nonce)[^\n]{0,24}$/i;
 /** Evidence that must survive: git SHAs, digests and UUIDs are hex; pod names are lowercase with dashes. */
 const HEX = /^[0-9a-f-]+$/i;
+/** A character no Kubernetes name or hex string has. */
+const NOT_NAME_LIKE = /[A-Z+/_=]/;
 const DIGEST_PREFIX = /(sha\d+|md5|digest|commit|revision|sha)[:=@\s]*$/i;
 
 /** Shannon entropy of a string, in bits per character. */
@@ -44,6 +46,8 @@ function decodesToCredential(value: string): boolean {
 export function entropySecretRanges(text: string): SecretRange[] {
   const found: SecretRange[] = [];
   for (const match of text.matchAll(OPAQUE)) {
+    // Only lowercase, digits and dashes: a Kubernetes name or hex, skipped below anyway (the bulk of a large output).
+    if (!NOT_NAME_LIKE.test(match[0])) continue;
     const value = match[0].replace(/^[-_=]+|[-_]+$/g, '');
     const start = (match.index ?? 0) + match[0].indexOf(value);
     const range: SecretRange = [start, start + value.length];
@@ -55,12 +59,14 @@ export function entropySecretRanges(text: string): SecretRange[] {
       continue;
     }
     if (value.length < 20 || !/[0-9]/.test(value)) continue;
+    // The shape checks before the entropy (a Map over every character): most runs fail both.
+    const isLongMixed = value.length >= 40 && hasMixedClasses(value);
     const before = text.slice(Math.max(0, start - 48), start);
-    if (DIGEST_PREFIX.test(before)) continue;
+    // The suspicious word must end within 24 characters of the value: the last 33 hold every match.
+    const isSuspiciousContext = /[A-Za-z]/.test(value) && SUSPICIOUS_CONTEXT.test(before.slice(-33));
+    if ((!isLongMixed && !isSuspiciousContext) || DIGEST_PREFIX.test(before)) continue;
     const entropy = shannonEntropy(value);
-    const isSuspicious = SUSPICIOUS_CONTEXT.test(before) && entropy >= 3.5 && /[A-Za-z]/.test(value);
-    const isOpaqueKey = value.length >= 40 && hasMixedClasses(value) && entropy >= 4.2;
-    if (isSuspicious || isOpaqueKey) found.push(range);
+    if ((isSuspiciousContext && entropy >= 3.5) || (isLongMixed && entropy >= 4.2)) found.push(range);
   }
   return found;
 }

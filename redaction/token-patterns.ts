@@ -1,52 +1,95 @@
 import type { SecretRange } from './preset-rules.js';
 
+/** One extra pattern and the words it cannot match without (lowercase; any one of them must be in the text). */
+interface TokenPattern {
+  pattern: RegExp;
+  /** The prefilter: when none of these is in the lowercased text, the pattern cannot match and is skipped. */
+  keywords: readonly string[];
+  /** The value is a secret because of the key before it, not its shape: a scope learns it (see redaction-scope). */
+  isKeyed?: boolean;
+}
+
+const rule = (pattern: RegExp, keywords: readonly string[], isKeyed = false): TokenPattern => ({
+  pattern,
+  keywords,
+  ...(isKeyed ? { isKeyed } : {}),
+});
+
 /**
  * Formats secretlint's recommended preset does not cover, and the shapes secrets take in
  * Kubernetes output: flags, env assignments, prose in events, YAML env entries. Each pattern's
  * `secret` group (or the whole match when it has none) is the part that is replaced, so the key
- * or flag that says what was there stays readable.
+ * or flag that says what was there stays readable. Each names the literal words it needs, so a
+ * text without any of them skips the regex (`redaction/prefilter.test.ts` checks that skipping
+ * never changes a result).
  */
-const PATTERNS: readonly RegExp[] = [
+const PATTERNS: readonly TokenPattern[] = [
   // Stripe live and test keys (secret, restricted), Google API keys, GitLab, Hugging Face, Twilio, Mailgun.
-  /\b(?<secret>(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,})/g,
-  /\b(?<secret>AIza[0-9A-Za-z_-]{35})/g,
-  /\b(?<secret>glpat-[A-Za-z0-9_-]{20,})/g,
-  /\b(?<secret>hf_[A-Za-z0-9]{30,})/g,
-  /\b(?<secret>SK[0-9a-f]{32})\b/g,
-  /\b(?<secret>key-[0-9a-f]{32})\b/g,
+  rule(/\b(?<secret>(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,})/g, ['_live_', '_test_']),
+  rule(/\b(?<secret>AIza[0-9A-Za-z_-]{35})/g, ['aiza']),
+  rule(/\b(?<secret>glpat-[A-Za-z0-9_-]{20,})/g, ['glpat-']),
+  rule(/\b(?<secret>hf_[A-Za-z0-9]{30,})/g, ['hf_']),
+  rule(/\b(?<secret>SK[0-9a-f]{32})\b/g, ['sk']),
+  rule(/\b(?<secret>key-[0-9a-f]{32})\b/g, ['key-']),
   // Slack tokens and webhooks in shapes the preset's stricter patterns miss.
-  /\b(?<secret>xox[abposre]-[A-Za-z0-9-]{10,})/g,
-  /\b(?<secret>xapp-\d-[A-Za-z0-9-]{10,})/g,
-  /https:\/\/hooks\.slack\.com\/(?<secret>(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+)/g,
+  rule(/\b(?<secret>xox[abposre]-[A-Za-z0-9-]{10,})/g, ['xox']),
+  rule(/\b(?<secret>xapp-\d-[A-Za-z0-9-]{10,})/g, ['xapp-']),
+  rule(/https:\/\/hooks\.slack\.com\/(?<secret>(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+)/g, [
+    'hooks.slack.com',
+  ]),
   // Other well-known prefixes: GitHub fine-grained, Anthropic and OpenAI style keys, AWS key ids, Age, Vault tokens.
-  /\b(?<secret>github_pat_[A-Za-z0-9_]{30,})/g,
-  /\b(?<secret>gh[pousr]_[A-Za-z0-9]{30,})/g,
-  /\b(?<secret>sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,})/g,
-  /\b(?<secret>(?:AKIA|ASIA)[A-Z0-9]{16})\b/g,
-  /\b(?<secret>AGE-SECRET-KEY-1[0-9A-Z]{50,})/g,
-  /\b(?<secret>hv[sb]\.[A-Za-z0-9_-]{20,})/g,
-  /\b(?<secret>npm_[A-Za-z0-9]{30,})/g,
+  rule(/\b(?<secret>github_pat_[A-Za-z0-9_]{30,})/g, ['github_pat_']),
+  rule(/\b(?<secret>gh[pousr]_[A-Za-z0-9]{30,})/g, ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_']),
+  rule(/\b(?<secret>sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,})/g, ['sk-']),
+  rule(/\b(?<secret>(?:AKIA|ASIA)[A-Z0-9]{16})\b/g, ['akia', 'asia']),
+  rule(/\b(?<secret>AGE-SECRET-KEY-1[0-9A-Z]{50,})/g, ['age-secret-key-1']),
+  rule(/\b(?<secret>hv[sb]\.[A-Za-z0-9_-]{20,})/g, ['hvs.', 'hvb.']),
+  rule(/\b(?<secret>npm_[A-Za-z0-9]{30,})/g, ['npm_']),
   // JWTs (service account tokens, OIDC id tokens).
-  /\b(?<secret>eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g,
+  rule(/\b(?<secret>eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g, ['eyj']),
   // Private keys of any kind, PGP blocks.
-  /(?<secret>-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|$))/g,
+  rule(
+    /(?<secret>-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|$))/g,
+    ['private key'],
+  ),
   // Azure storage connection strings and SAS signatures.
-  /\b(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*(?<secret>[^;\s"']+)/gi,
-  /[?&]sig=(?<secret>[A-Za-z0-9%+/=]{16,})/gi,
+  rule(/\b(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*(?<secret>[^;\s"']+)/gi, [
+    'accountkey',
+    'sharedaccesskey',
+    'sharedaccesssignature',
+  ]),
+  rule(/[?&]sig=(?<secret>[A-Za-z0-9%+/=]{16,})/gi, ['sig=']),
   // HTTP authorisation schemes.
-  /\b(?:Bearer|Basic|Token|Digest)\s+(?<secret>[A-Za-z0-9._~+/=-]{12,})/gi,
+  rule(/\b(?:Bearer|Basic|Token|Digest)\s+(?<secret>[A-Za-z0-9._~+/=-]{12,})/gi, [
+    'bearer',
+    'basic',
+    'token',
+    'digest',
+  ]),
   // Credentials inside URLs (scheme://user:password@host).
   // Starts at `://`, not at every letter that could begin a scheme (that backtracked over every word).
-  /:\/\/[^/\s:@]*:(?<secret>[^@\s/]+)@/g,
+  rule(/:\/\/[^/\s:@]*:(?<secret>[^@\s/]+)@/g, ['://']),
   // Command-line flags: --password x, --password=x, --token x, -p=x is too ambiguous to match.
-  /--?(?:[a-z]+-)*(?:password|passwd|pass|token|secret|api-key|apikey|access-key|client-secret)(?:\s+|=)(?<secret>["']?[^\s"'-][^\s"']*)/gi,
+  rule(
+    /--?(?:[a-z]+-)*(?:password|passwd|pass|token|secret|api-key|apikey|access-key|client-secret)(?:\s+|=)(?<secret>["']?[^\s"'-][^\s"']*)/gi,
+    ['pass', 'token', 'secret', 'api-key', 'apikey', 'access-key'],
+    true,
+  ),
   // key=value and key: value pairs whose key names a secret (env assignments, ConfigMap lines, JSON, logfmt).
   // No key prefix in the pattern (DB_PASSWORD matches on PASSWORD): only the value is replaced, and a leading
   // `[\w.-]*` would backtrack at every word of a large output.
-  /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|passphrase|auth)\b["']?[ \t]*[:=][ \t]*(?:"(?![<[]redacted)(?<quoted>[^"\n]+)"|'(?<single>[^']+)'|(?<secret>(?![<[]redacted)[^\s"',;&}{)]+))/gi,
+  rule(
+    /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|passphrase|auth)\b["']?[ \t]*[:=][ \t]*(?:"(?![<[]redacted)(?<quoted>[^"\n]+)"|'(?<single>[^']+)'|(?<secret>(?![<[]redacted)[^\s"',;&}{)]+))/gi,
+    ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'auth'],
+    true,
+  ),
   // Prose in events and logs: "password hunter2", "password is hunter2", "with password: x".
   // Case-sensitive on purpose: the value must hold a digit, a capital or a symbol ("password authentication" stays).
-  /\b(?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]assphrase|pwd)(?:\s+(?:is|was|of|=))?\s+(?<secret>(?=[^\s]*[0-9A-Z!@#$%^&*_+=~])[^\s"',;]{4,})/g,
+  rule(
+    /\b(?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]assphrase|pwd)(?:\s+(?:is|was|of|=))?\s+(?<secret>(?=[^\s]*[0-9A-Z!@#$%^&*_+=~])[^\s"',;]{4,})/g,
+    ['pass', 'pwd'],
+    true,
+  ),
 ];
 
 /**
@@ -128,19 +171,45 @@ const NOT_A_VALUE = new Set([
   'age',
 ]);
 
-/** Ranges of `text` that the extra token patterns and the env-entry rule report. */
-export function patternSecretRanges(text: string): SecretRange[] {
-  const found: SecretRange[] = [];
-  for (const pattern of PATTERNS) {
+/** What the extra patterns found: every range, and the ones a scope may learn (secret by key, not by shape). */
+export interface PatternScan {
+  ranges: SecretRange[];
+  keyed: SecretRange[];
+}
+
+/**
+ * Ranges of `text` that the extra token patterns and the env-entry rule report. `lower` is the
+ * text lowercased (shared with the preset's prefilter); with `isPrefiltered` false every regex
+ * runs whatever the text holds (the reference the prefilter is tested against).
+ */
+export function scanPatterns(text: string, lower = text.toLowerCase(), isPrefiltered = true): PatternScan {
+  const ranges: SecretRange[] = [];
+  const keyed: SecretRange[] = [];
+  for (const { pattern, keywords, isKeyed } of PATTERNS) {
+    if (isPrefiltered && !keywords.some((keyword) => lower.includes(keyword))) continue;
     for (const match of text.matchAll(pattern)) {
       if (isPlainWordValue(match.groups?.secret)) continue;
-      found.push(groupRange(match));
+      const range = groupRange(match);
+      if (range[1] <= range[0]) continue;
+      ranges.push(range);
+      if (isKeyed) keyed.push(range);
     }
   }
-  for (const match of text.matchAll(ENV_ENTRY)) {
-    if (isSecretName(match.groups?.name ?? '')) found.push(groupRange(match));
+  if (!isPrefiltered || lower.includes('value')) {
+    for (const match of text.matchAll(ENV_ENTRY)) {
+      if (!isSecretName(match.groups?.name ?? '')) continue;
+      const range = groupRange(match);
+      if (range[1] <= range[0]) continue;
+      ranges.push(range);
+      keyed.push(range);
+    }
   }
-  return found.filter(([start, end]) => end > start);
+  return { ranges, keyed };
+}
+
+/** Ranges of `text` that the extra token patterns and the env-entry rule report. */
+export function patternSecretRanges(text: string): SecretRange[] {
+  return scanPatterns(text).ranges;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { redactText, redactValue } from '../../redaction/index.js';
+import { createRedactionScope, redactText, redactValue, withRedactionScope } from '../../redaction/index.js';
 import type { InvestigationOutcome } from '../agent/answer.js';
 import { defaultInvestigationSettings, investigate, type InvestigationSettings } from '../agent/investigate.js';
 import type { ModelClient, ProgressListener, SkillCatalog, ToolCallRecorder, ToolGateway } from '../agent/ports.js';
@@ -125,7 +125,10 @@ export function createInvestigator(deps: {
       return inSpan(
         SpanName.investigation,
         attributes,
-        () => runInvestigation(row.id, job, onProgress, options.signal),
+        // One redaction scope per run: a secret removed by its key anywhere in it (a tool result, the
+        // question) is replaced wherever it turns up again bare (the model request, the answer, the store, logs).
+        () =>
+          withRedactionScope(createRedactionScope(), () => runInvestigation(row.id, job, onProgress, options.signal)),
         parent,
       );
     },

@@ -107,14 +107,17 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
       job,
     });
     if (!isNew) return { id: idempotencyKey, isDuplicate: true };
-    void relay
-      .handOff({ id: job.investigationId, intakeKey: idempotencyKey, job })
-      .catch((error: unknown) =>
-        deps.logger.warn(
-          { event: 'intake-handoff-failed', err: error, investigationId: job.investigationId },
-          'question stored; the relay will enqueue it',
-        ),
-      );
+    // After the 200 is written: the hand-off's synchronous part (building the queue job) is not the ack's to pay.
+    setImmediate(() => {
+      relay
+        .handOff({ id: job.investigationId, intakeKey: idempotencyKey, job })
+        .catch((error: unknown) =>
+          deps.logger.warn(
+            { event: 'intake-handoff-failed', err: error, investigationId: job.investigationId },
+            'question stored; the relay will enqueue it',
+          ),
+        );
+    });
     return { id: job.investigationId, isDuplicate: false };
   }
 
@@ -124,18 +127,21 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
       const result = deps.isEnqueueOnly
         ? await deps.queue.enqueue(job, { idempotencyKey, ...(deps.attempts ? { attempts: deps.attempts } : {}) })
         : await storeThenHandOff(job, idempotencyKey);
-      deps.logger.info(
-        {
-          event: result.isDuplicate ? 'slack-event-duplicate' : 'slack-event-stored',
-          eventId: question.eventId,
-          jobId: result.id,
-          investigationId: result.isDuplicate ? undefined : job.investigationId,
-          traceId: job.traceId,
-          channel: question.channel,
-          trigger: question.trigger,
-          retryNum: context.retryNum,
-        },
-        result.isDuplicate ? 'Slack redelivery ignored' : 'question stored',
+      // Logged after the ack too: the line (redacted by the logger) is not part of the round trip.
+      setImmediate(() =>
+        deps.logger.info(
+          {
+            event: result.isDuplicate ? 'slack-event-duplicate' : 'slack-event-stored',
+            eventId: question.eventId,
+            jobId: result.id,
+            investigationId: result.isDuplicate ? undefined : job.investigationId,
+            traceId: job.traceId,
+            channel: question.channel,
+            trigger: question.trigger,
+            retryNum: context.retryNum,
+          },
+          result.isDuplicate ? 'Slack redelivery ignored' : 'question stored',
+        ),
       );
       return result;
     },

@@ -1,5 +1,6 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { MetricName } from './attributes.js';
+import { declareMetrics } from './declare-metrics.js';
 
 /** How a webhook delivery ended, as the metrics label it. */
 export type AlertDeliveryOutcome = 'accepted' | 'ignored' | 'unauthorized' | 'invalid' | 'failed';
@@ -17,24 +18,25 @@ export interface AlertMetrics {
 
 /** Registers the alert counters on the alerts role's registry (once per registry). */
 export function createAlertMetrics(registry: Registry): AlertMetrics {
-  const registers = [registry];
-  const deliveries = new Counter({
-    name: MetricName.alertDeliveries,
-    help: 'Alert webhook deliveries by source (alertmanager, pagerduty) and outcome.',
-    labelNames: ['source', 'outcome'],
-    registers,
-  });
-  const alerts = new Counter({
-    name: MetricName.alerts,
-    help: 'Alerts received by source and what each led to (investigating, updated, resolved, summarised, ...).',
-    labelNames: ['source', 'action'],
-    registers,
-  });
-  const notices = new Counter({
-    name: MetricName.alertNotices,
-    help: 'Slack updates of alert threads and storm summaries by kind and outcome (failed attempts are retried).',
-    labelNames: ['kind', 'outcome'],
-    registers,
+  const { deliveries, alerts, notices } = declareMetrics(registry, {
+    deliveries: {
+      kind: 'counter',
+      name: MetricName.alertDeliveries,
+      help: 'Alert webhook deliveries by source (alertmanager, pagerduty) and outcome.',
+      labels: ['source', 'outcome'],
+    },
+    alerts: {
+      kind: 'counter',
+      name: MetricName.alerts,
+      help: 'Alerts received by source and what each led to (investigating, updated, resolved, summarised, ...).',
+      labels: ['source', 'action'],
+    },
+    notices: {
+      kind: 'counter',
+      name: MetricName.alertNotices,
+      help: 'Slack updates of alert threads and storm summaries by kind and outcome (failed attempts are retried).',
+      labels: ['kind', 'outcome'],
+    },
   });
   return {
     delivery: (source, outcome) => deliveries.inc({ source, outcome }),

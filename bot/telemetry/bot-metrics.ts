@@ -1,5 +1,6 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { MetricName } from './attributes.js';
+import { declareMetrics } from './declare-metrics.js';
 
 /** How an investigation ended, as the metrics label it. */
 export type InvestigationOutcomeLabel = 'answered' | 'clarified' | 'failed';
@@ -36,74 +37,87 @@ const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
 
 /** Registers the sre-bot counters and histograms on a role's registry (once per registry). */
 export function createBotMetrics(registry: Registry): BotMetrics {
-  const registers = [registry];
-  const investigations = new Counter({
-    name: MetricName.investigations,
-    help: 'Investigations by outcome and answer mode.',
-    labelNames: ['outcome', 'mode'],
-    registers,
-  });
-  const investigationSeconds = new Histogram({
-    name: MetricName.investigationDuration,
-    help: 'Investigation duration, question to answer.',
-    labelNames: ['mode'],
-    buckets: SECONDS_BUCKETS,
-    registers,
-  });
-  const triageFallbacks = new Counter({
-    name: MetricName.triageFallbacks,
-    help: 'Answers assembled by skill triage although a model was configured.',
-    registers,
-  });
-  const toolCalls = new Counter({
-    name: MetricName.toolCalls,
-    help: 'Gateway tool calls of the pipeline by tool, instance and outcome.',
-    labelNames: ['tool', 'instance', 'outcome'],
-    registers,
-  });
-  const toolSeconds = new Histogram({
-    name: MetricName.toolCallDuration,
-    help: 'Gateway tool call duration as the pipeline sees it.',
-    labelNames: ['tool'],
-    buckets: SECONDS_BUCKETS,
-    registers,
-  });
-  const modelCalls = new Counter({
-    name: MetricName.modelCalls,
-    help: 'Model API calls (retries and fallbacks inside) by model and outcome.',
-    labelNames: ['model', 'outcome'],
-    registers,
-  });
-  const modelSeconds = new Histogram({
-    name: MetricName.modelCallDuration,
-    help: 'Model API call duration.',
-    labelNames: ['model'],
-    buckets: SECONDS_BUCKETS,
-    registers,
-  });
-  const tokens = new Counter({
-    name: MetricName.modelTokens,
-    help: 'Model tokens by model and type (input, output, cache_read, cache_write).',
-    labelNames: ['model', 'type'],
-    registers,
-  });
-  const cost = new Counter({
-    name: MetricName.modelCost,
-    help: 'Model cost in US dollars by model, from the configured prices.',
-    labelNames: ['model'],
-    registers,
-  });
-  const modelFallbacks = new Counter({
-    name: MetricName.modelFallbacks,
-    help: 'Model calls that failed over to the next configured model, by the model that failed.',
-    labelNames: ['model'],
-    registers,
-  });
-  const slackErrors = new Counter({
-    name: MetricName.slackApiErrors,
-    help: 'Failed Slack Web API calls by method and error.',
-    labelNames: ['method', 'error'],
-    registers,
+  const {
+    investigations,
+    investigationSeconds,
+    triageFallbacks,
+    toolCalls,
+    toolSeconds,
+    modelCalls,
+    modelSeconds,
+    tokens,
+    cost,
+    modelFallbacks,
+    slackErrors,
+  } = declareMetrics(registry, {
+    investigations: {
+      kind: 'counter',
+      name: MetricName.investigations,
+      help: 'Investigations by outcome and answer mode.',
+      labels: ['outcome', 'mode'],
+    },
+    investigationSeconds: {
+      kind: 'histogram',
+      name: MetricName.investigationDuration,
+      help: 'Investigation duration, question to answer.',
+      labels: ['mode'],
+      buckets: SECONDS_BUCKETS,
+    },
+    triageFallbacks: {
+      kind: 'counter',
+      name: MetricName.triageFallbacks,
+      help: 'Answers assembled by skill triage although a model was configured.',
+    },
+    toolCalls: {
+      kind: 'counter',
+      name: MetricName.toolCalls,
+      help: 'Gateway tool calls of the pipeline by tool, instance and outcome.',
+      labels: ['tool', 'instance', 'outcome'],
+    },
+    toolSeconds: {
+      kind: 'histogram',
+      name: MetricName.toolCallDuration,
+      help: 'Gateway tool call duration as the pipeline sees it.',
+      labels: ['tool'],
+      buckets: SECONDS_BUCKETS,
+    },
+    modelCalls: {
+      kind: 'counter',
+      name: MetricName.modelCalls,
+      help: 'Model API calls (retries and fallbacks inside) by model and outcome.',
+      labels: ['model', 'outcome'],
+    },
+    modelSeconds: {
+      kind: 'histogram',
+      name: MetricName.modelCallDuration,
+      help: 'Model API call duration.',
+      labels: ['model'],
+      buckets: SECONDS_BUCKETS,
+    },
+    tokens: {
+      kind: 'counter',
+      name: MetricName.modelTokens,
+      help: 'Model tokens by model and type (input, output, cache_read, cache_write).',
+      labels: ['model', 'type'],
+    },
+    cost: {
+      kind: 'counter',
+      name: MetricName.modelCost,
+      help: 'Model cost in US dollars by model, from the configured prices.',
+      labels: ['model'],
+    },
+    modelFallbacks: {
+      kind: 'counter',
+      name: MetricName.modelFallbacks,
+      help: 'Model calls that failed over to the next configured model, by the model that failed.',
+      labels: ['model'],
+    },
+    slackErrors: {
+      kind: 'counter',
+      name: MetricName.slackApiErrors,
+      help: 'Failed Slack Web API calls by method and error.',
+      labels: ['method', 'error'],
+    },
   });
   return {
     investigation(result) {

@@ -19,8 +19,9 @@ import { recordToolCall } from './tool-metrics.js';
 import { errorMessage, isModelActionable, McpServerError } from './errors.js';
 import type { Logger } from './logger.js';
 import { contextFromTraceparent } from './trace-context.js';
-import { redactText, redactValue } from '../../redaction/index.js';
-import type { AnyToolDefinition, ToolOutput } from './tool-definition.js';
+import { redactText, withRedactionScope } from '../../redaction/index.js';
+import { scopeOf, toResult } from './redacted-result.js';
+import type { AnyToolDefinition } from './tool-definition.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { StatelessMcpServer, StatelessMethodHandler } from './stateless-mcp.js';
 
@@ -87,18 +88,6 @@ export const toolErrorJsonSchema = {
  */
 function advertisedOutputSchema(schema: z.ZodObject): Tool['outputSchema'] {
   return { type: 'object', anyOf: [jsonSchemaOf(schema, 'output'), toolErrorJsonSchema] } as Tool['outputSchema'];
-}
-
-/**
- * The wire result: the text for the model, and the same facts as structuredContent, both redacted
- * so no tool can hand a secret to a client.
- */
-function toResult(output: ToolOutput): CallToolResult {
-  return {
-    content: [{ type: 'text', text: redactText(output.text) }],
-    ...(output.structured ? { structuredContent: redactValue(output.structured) } : {}),
-    ...(output.isError ? { isError: true } : {}),
-  };
 }
 
 /** Validators of advertised output schemas, compiled once per schema (servers are built per request). */
@@ -281,83 +270,84 @@ export function createToolServer<Deps>(options: ToolServerOptions<Deps>): Server
         },
       },
       parentContext,
-      async (span) => {
-        const started = performance.now();
-        const traceId = span.spanContext().traceId;
-        const logger = options.logger.child({ tool: name, traceId });
-        try {
-          const answer = await tool.handler(parsed.data, { deps: options.deps, logger, signal });
-          const output =
-            tool.outputSchema && answer.structured && !answer.isError
-              ? { ...answer, structured: wireForm(answer.structured) }
-              : answer;
-          if (tool.outputSchema && !output.isError) {
-            const problem = output.structured
-              ? outputProblem(tool.outputSchema, output.structured)
-              : 'no structured output';
-            if (problem) {
-              // A server bug, not the caller's: say which tool and field, and never hand clients an untruthful result.
-              logger.error(
-                { event: 'tool-output-invalid', problem },
-                'structured output does not match the outputSchema',
-              );
-              throw new McpServerError(
-                'output_invalid',
-                `structured output does not match the tool's outputSchema: ${problem}`,
-                { isRetryable: false },
-              );
+      (span) =>
+        withRedactionScope(scopeOf(span), async () => {
+          const started = performance.now();
+          const traceId = span.spanContext().traceId;
+          const logger = options.logger.child({ tool: name, traceId });
+          try {
+            const answer = await tool.handler(parsed.data, { deps: options.deps, logger, signal });
+            const output =
+              tool.outputSchema && answer.structured && !answer.isError
+                ? { ...answer, structured: wireForm(answer.structured) }
+                : answer;
+            if (tool.outputSchema && !output.isError) {
+              const problem = output.structured
+                ? outputProblem(tool.outputSchema, output.structured)
+                : 'no structured output';
+              if (problem) {
+                // A server bug, not the caller's: say which tool and field; never hand clients an untrue result.
+                logger.error(
+                  { event: 'tool-output-invalid', problem },
+                  'structured output does not match the outputSchema',
+                );
+                throw new McpServerError(
+                  'output_invalid',
+                  `structured output does not match the tool's outputSchema: ${problem}`,
+                  { isRetryable: false },
+                );
+              }
             }
-          }
-          span.setAttribute('mcp.tool.is_error', output.isError === true);
-          logger.info(
-            {
-              event: 'tool-call-end',
-              isError: output.isError === true,
-              durationMs: Math.round(performance.now() - started),
-              chars: output.text.length,
-            },
-            'tool call finished',
-          );
-          recordToolCall(
-            options.name,
-            name,
-            output.isError ? 'tool_error' : 'ok',
-            (performance.now() - started) / 1_000,
-          );
-          return toResult(output);
-        } catch (error) {
-          if (isModelActionable(error)) {
-            span.setAttribute('mcp.tool.is_error', true);
+            span.setAttribute('mcp.tool.is_error', output.isError === true);
             logger.info(
-              { event: 'tool-call-end', isError: true, code: error.code },
-              'tool call answered with an error the model can act on',
+              {
+                event: 'tool-call-end',
+                isError: output.isError === true,
+                durationMs: Math.round(performance.now() - started),
+                chars: output.text.length,
+              },
+              'tool call finished',
             );
-            recordToolCall(options.name, name, 'tool_error', (performance.now() - started) / 1_000);
-            return toResult({
-              text: error.message,
-              structured: { error: error.message, code: error.code },
-              isError: true,
+            recordToolCall(
+              options.name,
+              name,
+              output.isError ? 'tool_error' : 'ok',
+              (performance.now() - started) / 1_000,
+            );
+            return toResult(output);
+          } catch (error) {
+            if (isModelActionable(error)) {
+              span.setAttribute('mcp.tool.is_error', true);
+              logger.info(
+                { event: 'tool-call-end', isError: true, code: error.code },
+                'tool call answered with an error the model can act on',
+              );
+              recordToolCall(options.name, name, 'tool_error', (performance.now() - started) / 1_000);
+              return toResult({
+                text: error.message,
+                structured: { error: error.message, code: error.code },
+                isError: true,
+              });
+            }
+            span.recordException(error instanceof Error ? error : new Error(errorMessage(error)));
+            span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+            if (error instanceof McpError) throw error;
+            const isRetryable = error instanceof McpServerError && error.isRetryable;
+            const code = error instanceof McpServerError ? error.code : 'internal';
+            logger.warn(
+              { event: 'tool-call-fail', code, isRetryable, err: redactText(errorMessage(error)) },
+              'tool call failed',
+            );
+            recordToolCall(options.name, name, 'failed', (performance.now() - started) / 1_000);
+            throw new McpError(ErrorCode.InternalError, `${name} failed: ${errorMessage(error)}`, {
+              code,
+              isRetryable,
+              traceId,
             });
+          } finally {
+            span.end();
           }
-          span.recordException(error instanceof Error ? error : new Error(errorMessage(error)));
-          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-          if (error instanceof McpError) throw error;
-          const isRetryable = error instanceof McpServerError && error.isRetryable;
-          const code = error instanceof McpServerError ? error.code : 'internal';
-          logger.warn(
-            { event: 'tool-call-fail', code, isRetryable, err: redactText(errorMessage(error)) },
-            'tool call failed',
-          );
-          recordToolCall(options.name, name, 'failed', (performance.now() - started) / 1_000);
-          throw new McpError(ErrorCode.InternalError, `${name} failed: ${errorMessage(error)}`, {
-            code,
-            isRetryable,
-            traceId,
-          });
-        } finally {
-          span.end();
-        }
-      },
+        }),
     );
   };
 

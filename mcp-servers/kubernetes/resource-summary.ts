@@ -1,3 +1,4 @@
+import { activeRedactionScope } from '../../redaction/index.js';
 import type { KubeObject } from '../common/kube-types.js';
 import { summarizeManagers } from '../common/managed-fields.js';
 import { formatAge } from '../common/output-budget.js';
@@ -96,7 +97,9 @@ const NOISY_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
 
 /**
  * Returns a copy fit for the model: managedFields and last-applied annotation dropped, and
- * Secret values replaced by their byte length (keys stay, values never leave the server).
+ * Secret values replaced by their byte length (keys stay, values never leave the server). The
+ * values go to the call's redaction scope, so a later log line or event that repeats one is
+ * redacted too.
  */
 export function sanitizeObject(object: KubeObject): KubeObject {
   const { managedFields: _managed, ...metadata } = object.metadata as KubeObject['metadata'] & {
@@ -109,6 +112,7 @@ export function sanitizeObject(object: KubeObject): KubeObject {
   if (object.kind === 'Secret') {
     for (const field of ['data', 'stringData'] as const) {
       const values = object[field] as Record<string, string> | undefined;
+      if (values) for (const value of Object.values(values)) activeRedactionScope()?.learn(value);
       if (values)
         copy[field] = Object.fromEntries(
           Object.keys(values).map((key) => [

@@ -9,11 +9,40 @@ import {
 } from '../fakes/slack/index.js';
 import { CONVERSATION_PLACES, type Conversation } from '../support/conversation-places.js';
 import { startTestFixLoop, type TestFixLoop } from '../support/fix-loop.js';
+import type { Scenario } from '../../evaluators/sandbox/scenario/scenario-schema.js';
 import { bundledScenario } from '../support/pipeline.js';
 import { startSlackHarness, triageOrModel, type SlackHarness } from '../support/slack-harness.js';
 
 const MODEL = 'claude-conversation';
 const NAME_LOOK_UPS = ['list_applications', 'find_workloads'];
+
+/**
+ * missing-image-tag with a staging estate beside the two production ones: checkout also runs on
+ * argocd-stg-1 / cluster staging, healthy on 1.8.2, so "what about staging?" has somewhere to go.
+ */
+async function withStaging(): Promise<Scenario> {
+  const scenario = structuredClone(await bundledScenario('missing-image-tag'));
+  const production = scenario.argocd
+    .find((instance) => instance.name === 'argocd-us-1')
+    ?.apps.find((app) => app.name === 'checkout');
+  const base = scenario.git.commits[0];
+  if (!production || !base) throw new Error('missing-image-tag changed shape: no prod-us app or base commit');
+  scenario.clusters.push({ name: 'staging', namespaces: [], objects: [], policies: [] });
+  scenario.argocd.push({
+    name: 'argocd-stg-1',
+    apps: [
+      {
+        ...structuredClone(production),
+        path: 'apps/checkout/overlays/staging',
+        destination: { cluster: 'staging', namespace: 'shop' },
+      },
+    ],
+  });
+  base.files['apps/checkout/overlays/staging/kustomization.yaml'] = String(
+    base.files['apps/checkout/overlays/prod-us/kustomization.yaml'],
+  );
+  return scenario;
+}
 
 /**
  * Issue 18, conversations, through the real Bolt app, BullMQ on Redis, the worker, the pipeline
@@ -30,7 +59,7 @@ describe.each(CONVERSATION_PLACES)('a conversation in a $name', (place) => {
   beforeAll(async () => {
     anthropic = await startFakeAnthropic();
     harness = await startSlackHarness({
-      scenario: await bundledScenario('missing-image-tag'),
+      scenario: await withStaging(),
       investigator: triageOrModel({ baseURL: anthropic.url, model: MODEL }, () => useModel),
       slackDeps: async (parts) => {
         fixLoop = await startTestFixLoop(parts);
@@ -92,6 +121,22 @@ describe.each(CONVERSATION_PLACES)('a conversation in a $name', (place) => {
       expectPlaced(elsewhere.message, conversation);
     },
   );
+
+  it('answers "what about staging?" about the same app in staging, without a mention', async () => {
+    const conversation = await place.start(harness, 'why is checkout failing in prod? the new release never came up');
+    const first = await conversation.next();
+    expect(first.answer.instances).toContain('argocd-eu-1');
+    expect(first.answer.instances).not.toContain('argocd-stg-1');
+
+    await conversation.reply('what about staging?');
+    const staging = await conversation.next();
+    expect(staging.answer.question).toBe('checkout: what about staging?');
+    expect(staging.answer.instances).toEqual(['argocd-stg-1', 'staging']);
+    expect(staging.answer.rootCause).not.toContain('1.8.3');
+    expectPlaced(staging.message, conversation);
+    const stored = await harness.store.conversations.get(place.channel, place.name === 'DM' ? '' : conversation.thread);
+    expect(stored?.turns.at(-1)?.question).toBe('checkout: what about staging?');
+  });
 
   it('starts the fix flow from "propose a fix" and the RCA flow from "draft the RCA" on the last answer', async () => {
     const conversation = await place.start(harness, 'why is checkout failing in prod-eu?');

@@ -3,6 +3,8 @@ import { CANARY_FORMATS, type CanaryFormat, type CanaryPlace } from './canary-fo
 
 const CLUSTER = 'prod-eu';
 const NAMESPACE = 'payments';
+/** Where the bare repeats of learned values are: read by the model only after the structured places. */
+export const LATER_NAMESPACE = 'payments-jobs';
 /** The object every map-shaped canary lives on (ConfigMap, Secret and Deployment share the name). */
 export const CANARY_OBJECT = 'payments-canary';
 
@@ -34,8 +36,23 @@ export function plantCanaries(scenario: Scenario): string {
       lastSeen: '-5m',
     });
   }
+  for (const canary of CANARY_FORMATS) {
+    if (!canary.bare) continue;
+    scenario.noise.events.push({
+      cluster: CLUSTER,
+      namespace: LATER_NAMESPACE,
+      involvedObject: { kind: 'Job', name: `${CANARY_OBJECT}-${canary.id}` },
+      reason: 'CanaryRepeat',
+      message: canary.bare.text,
+      type: 'Warning',
+      count: 1,
+      firstSeen: '-20m',
+      lastSeen: '-2m',
+    });
+  }
   const cluster = scenario.clusters.find((candidate) => candidate.name === CLUSTER);
   if (!cluster) throw new Error(`crash-missing-env has no cluster ${CLUSTER}`);
+  cluster.namespaces = [...new Set([...cluster.namespaces, LATER_NAMESPACE])];
   const annotations = keyed('annotation');
   const { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied, ...plainAnnotations } = annotations;
   const metadata = { name: CANARY_OBJECT, namespace: NAMESPACE };

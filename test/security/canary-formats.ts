@@ -18,6 +18,11 @@ export interface CanaryFormat {
   /** ConfigMap or Secret key, annotation key, env name (places that are maps). */
   key?: string;
   marker: string;
+  /**
+   * The same value repeated later without its key (issue 19): an event in another namespace,
+   * read by a later model step, after the structured place has been read.
+   */
+  bare?: { text: string; marker: string };
 }
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -32,6 +37,34 @@ function canary(
 ): CanaryFormat {
   const marker = `canary-${id}`;
   return { id, format, place, secret, text: line(secret, marker), marker, ...(key ? { key } : {}) };
+}
+
+/**
+ * A value whose only tell is where it first stood (an env entry, a Secret's data), repeated
+ * later bare in an event (`spelling`: as is, or base64). `secret` is what must reach no sink:
+ * the value, or its base64 when that is what the event repeats.
+ */
+function learned(
+  id: string,
+  format: string,
+  place: 'env' | 'secret',
+  value: string,
+  key: string,
+  spelling: 'plain' | 'base64',
+  line: (repeated: string, marker: string) => string,
+): CanaryFormat {
+  const marker = `canary-${id}`;
+  const repeated = spelling === 'base64' ? b64(value) : value;
+  return {
+    id,
+    format,
+    place,
+    secret: repeated,
+    text: value,
+    key,
+    marker,
+    bare: { text: line(repeated, `${marker}-bare`), marker: `${marker}-bare` },
+  };
 }
 
 const CANARY_PRIVATE_KEY =
@@ -389,5 +422,32 @@ export const CANARY_FORMATS: readonly CanaryFormat[] = [
     'event',
     'Q7xW2mZ9vL4kP8nR3tY6bC1dF5gH0jS2aB4cD6eF8gH0jK2l',
     (s, m) => `${m} cache seeded from ${s}`,
+  ),
+  learned(
+    'learned-env-bare',
+    'env value repeated bare in a later event',
+    'env',
+    'Sess-Learned-Canary-1196',
+    'SESSION_SECRET',
+    'plain',
+    (v, m) => `${m} upstream rejected ${v} for user app`,
+  ),
+  learned(
+    'learned-env-base64',
+    'env value repeated as base64 in a later event',
+    'env',
+    'Hook-Learned-Canary-3318',
+    'WEBHOOK_SIGNING_KEY',
+    'base64',
+    (v, m) => `${m} replayed payload ${v}`,
+  ),
+  learned(
+    'learned-secret-bare',
+    'Secret data repeated decoded in a later event',
+    'secret',
+    'Admin-Learned-Canary-2207',
+    'admin-password',
+    'plain',
+    (v, m) => `${m} admin login with ${v} was refused`,
   ),
 ];

@@ -24,7 +24,7 @@ import { anthropicSteps, startFakeAnthropic, type FakeAnthropic } from '../fakes
 import { FAKE_WORKSPACE, startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../support/databases.js';
 import { bundledScenario, repositoryRoot } from '../support/pipeline.js';
-import { CANARY_OBJECT, canaryEchoes, plantCanaries } from './canary-estate.js';
+import { CANARY_OBJECT, canaryEchoes, LATER_NAMESPACE, plantCanaries } from './canary-estate.js';
 import { CANARY_FORMATS } from './canary-formats.js';
 import { createLineCollector, dumpTables, occurrences, SINKS, type Sink } from './canary-sinks.js';
 import {
@@ -61,6 +61,8 @@ function modelScript(pastedToken: string) {
       // A secret in an argument value (not under a secret-named key): the audit must not keep it.
       read('get_pod_logs', { name: 'payments-api', namespace: NAMESPACE, instance: CLUSTER, grep: pastedToken }),
     ]),
+    // Later in the same investigation: events that repeat, bare, values the reads above removed by their keys.
+    anthropicSteps.message([read('list_events', { namespace: LATER_NAMESPACE, instance: CLUSTER })]),
     anthropicSteps.toolUse('submit_answer', {
       summary: 'payments-api crashes at start: PAYMENTS_DB_URL is not set.',
       rootCause: `PAYMENTS_DB_URL is not set; the pod also logged ${CANARY_FORMATS[0]?.text ?? ''}`,
@@ -175,8 +177,8 @@ describe('canary secrets through the whole pipeline', () => {
     await sandbox?.close();
   });
 
-  it('plants at least 48 formats, in every place the issue names', () => {
-    expect(CANARY_FORMATS.length).toBeGreaterThanOrEqual(48);
+  it('plants at least 51 formats, in every place the issue names', () => {
+    expect(CANARY_FORMATS.length).toBeGreaterThanOrEqual(51);
     expect(new Set(CANARY_FORMATS.map((canary) => canary.id)).size).toBe(CANARY_FORMATS.length);
     expect(new Set(CANARY_FORMATS.map((canary) => canary.place))).toEqual(
       new Set(['log', 'event', 'configmap', 'secret', 'annotation', 'env', 'commit', 'question']),
@@ -189,6 +191,8 @@ describe('canary secrets through the whole pipeline', () => {
       (canary) => canary.id,
     );
     expect(unread).toEqual([]);
+    const unreadRepeats = CANARY_FORMATS.filter((canary) => canary.bare && !modelText.includes(canary.bare.marker));
+    expect(unreadRepeats.map((canary) => canary.id)).toEqual([]);
     expect(outcomes.map((outcome) => outcome.kind === 'answer' && outcome.answer.mode)).toEqual(['model']);
     expect(slack.callsTo('chat.postMessage').length + slack.callsTo('chat.update').length).toBeGreaterThan(0);
     expect(audit.map((event) => event.tool)).toContain('get_resource');
