@@ -19,7 +19,7 @@ const DETAILS: readonly CauseDetail[] = [
     detail: ({ nodeSelector, nodeLabels }) =>
       nodeSelector
         ? {
-            text: `the pods' nodeSelector ${nodeSelector} matches no node${nodeLabels ? ` (the nodes carry ${nodeLabels})` : ''}`,
+            text: `the pods ask for ${nodeSelector}${nodeLabels ? `, the nodes carry ${nodeLabels}` : ''}`,
             values: [nodeSelector],
           }
         : undefined,
@@ -58,10 +58,10 @@ const DETAILS: readonly CauseDetail[] = [
   },
   {
     when: /no such host/i,
-    detail: ({ dependencyHost, serviceHost }) =>
-      dependencyHost && serviceHost
+    detail: ({ serviceHost }) =>
+      serviceHost
         ? {
-            text: `no Service answers to ${dependencyHost}; the Service that exists is ${serviceHost}`,
+            text: `the Service that exists is ${serviceHost}`,
             values: [serviceHost],
           }
         : undefined,
@@ -71,7 +71,7 @@ const DETAILS: readonly CauseDetail[] = [
     detail: ({ networkPolicy, allowedPeers }) =>
       networkPolicy && allowedPeers
         ? {
-            text: `${networkPolicy} admits only ${allowedPeers} to the pods behind it`,
+            text: `${networkPolicy} on the pods behind it admits only ${allowedPeers}`,
             values: [networkPolicy.replace(/^\S+ /, '')],
           }
         : undefined,

@@ -25,22 +25,29 @@ function podSpecOf(resource: ResultOf<'get_resource'>): PodSpec | undefined {
   return resource.object.spec?.template?.spec;
 }
 
-/** The nodeSelector and, for its keys, the values the cluster's nodes do carry (`node-pool=general`). */
+/** Label keys that name a node pool or group on common platforms (what a nodeSelector usually means). */
+const POOL_KEY = /pool|nodegroup|instance-type|node-role|capacity-type/i;
+
+/**
+ * The nodeSelector terms no node matches and the labels the nodes do carry: the values of the
+ * same keys, else (no node has the key) their node-pool labels.
+ */
 function nodeFacts(spec: PodSpec | undefined, nodes: ReadonlyArray<{ labels?: Record<string, string> }>): Facts {
   const selector = Object.entries(spec?.nodeSelector ?? {});
   if (selector.length === 0) return {};
   const unmatched = selector.filter(([key, value]) => !nodes.some((node) => node.labels?.[key] === value));
   const shown = unmatched.length > 0 ? unmatched : selector;
+  const keys = new Set(shown.map(([key]) => key));
+  const labels = nodes.flatMap((node) => Object.entries(node.labels ?? {}));
+  const sameKey = labels.filter(([key]) => keys.has(key));
   const existing = [
     ...new Set(
-      shown.flatMap(([key]) =>
-        nodes.map((node) => node.labels?.[key]).flatMap((value) => (value === undefined ? [] : [`${key}=${value}`])),
-      ),
+      (sameKey.length > 0 ? sameKey : labels.filter(([key]) => POOL_KEY.test(key))).map(([k, v]) => `${k}=${v}`),
     ),
   ];
   return {
     nodeSelector: shown.map(([key, value]) => `${key}=${value}`).join(','),
-    ...(existing.length > 0 ? { nodeLabels: existing.join(', ') } : {}),
+    ...(existing.length > 0 ? { nodeLabels: existing.slice(0, 5).join(', ') } : {}),
   };
 }
 
@@ -98,13 +105,17 @@ function policyFacts(services: SchedulingData['services']): Facts {
   for (const service of services) {
     const [policy] = service.networkPolicies;
     if (!policy) continue;
-    const peers = policy.allowedFrom.flatMap((peer) => [
-      ...(peer.podSelector ?? []),
-      ...(peer.namespaceSelector ?? []).map((term) => `namespace ${term}`),
-    ]);
+    const peers = policy.allowedFrom.map((peer) =>
+      [
+        peer.podSelector ? `pods labelled ${peer.podSelector.join(',') || '(any)'}` : 'any pod',
+        peer.namespaceSelector ? `in namespaces labelled ${peer.namespaceSelector.join(',') || '(any)'}` : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    );
     return {
       networkPolicy: `NetworkPolicy ${service.namespace}/${policy.name}`,
-      allowedPeers: peers.length > 0 ? peers.join(', ') : 'no pods at all',
+      allowedPeers: peers.length > 0 ? peers.join(' or ') : 'no traffic (it has no ingress rule)',
     };
   }
   return {};

@@ -11,7 +11,11 @@ export function planServicesRound(logLines: readonly string[], scope: GatherScop
   if (unresolvedHosts(logLines).length > 0)
     calls.push({
       tool: 'list_resources',
-      args: { kind: 'Service', limit: 200, ...(scope.kubernetesInstance ? { instance: scope.kubernetesInstance } : {}) },
+      args: {
+        kind: 'Service',
+        limit: 200,
+        ...(scope.kubernetesInstance ? { instance: scope.kubernetesInstance } : {}),
+      },
       target: 'services',
     });
   for (const host of unreachableHosts(logLines).slice(0, 3)) {

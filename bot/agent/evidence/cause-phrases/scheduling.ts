@@ -11,9 +11,10 @@ function schedulingReason(reason: string): string {
   const what = (counted?.[2] ?? reason).trim();
   const on = nodes ? ` (${nodes} node(s))` : '';
   if (/didn't match Pod's node affinity\/selector/i.test(what))
-    return `its nodeSelector or node affinity matches no node${on}`;
+    return `no node carries the labels its nodeSelector or node affinity asks for${on}`;
   const insufficient = /^Insufficient (\S+)/i.exec(what);
-  if (insufficient) return `no node has room for its ${insufficient[1] ?? ''} requests: Insufficient ${insufficient[1] ?? ''}${on}`;
+  if (insufficient)
+    return `no node has room for its ${insufficient[1] ?? ''} requests: Insufficient ${insufficient[1] ?? ''}${on}`;
   const taint = /had untolerated taint (\{[^}]*\})/i.exec(what);
   if (taint) return `it tolerates no taint the nodes carry: untolerated taint ${taint[1] ?? ''}${on}`;
   if (/volume node affinity conflict/i.test(what))
@@ -49,7 +50,8 @@ const phraseProbe: CausePhraser = (message) => {
   const detail = match[2] ?? '';
   const target = /"(https?:\/\/[^"]+)"/.exec(detail)?.[1];
   const port = /:(\d+)(?:\/|$)/.exec(target ?? '')?.[1] ?? /dial tcp [^\s:]+:(\d+)/.exec(detail)?.[1];
-  const checked = target ? ` on ${target.replace(/^https?:\/\/[^/:]+/, 'port ').replace(/^port :/, 'port ')}` : '';
+  const path = target ? /^https?:\/\/[^/]+(\/[^?\s]*)?/.exec(target)?.[1] : undefined;
+  const checked = port ? ` on port ${port}${path && path !== '/' ? ` (${path})` : ''}` : '';
   if (/connection refused/i.test(detail))
     return `${probe}: nothing listens on ${port ? `port ${port}` : 'the probed port'} of the pod (connection refused)`;
   if (/context deadline exceeded|Client\.Timeout|timeout/i.test(detail))
@@ -70,7 +72,7 @@ const phraseConnection: CausePhraser = (message) => {
   const lookup = /lookup ([a-z0-9][a-z0-9.-]*)(?: on \S+)?: no such host/i.exec(message);
   if (lookup) return `the hostname ${lookup[1] ?? ''} the app calls resolves to no Service (no such host)`;
   if (/i\/o timeout/i.test(message) && /dial tcp/i.test(message))
-    return `calls to ${host ?? 'a dependency'} time out before a connection opens (dial tcp: i/o timeout); something drops the traffic, such as a NetworkPolicy`;
+    return `calls to ${host ?? 'a dependency'} time out before a connection opens (dial tcp: i/o timeout)`;
   const refused = /dial tcp ([^\s]+): connect: connection refused/i.exec(message);
   if (refused && host) return `calls to ${host} are refused: nothing listens behind it (connection refused)`;
   return undefined;
