@@ -51,7 +51,9 @@ const DETAILS: readonly CauseDetail[] = [
     detail: ({ cpuLimit, container }) =>
       cpuLimit
         ? {
-            text: `${container ? `container ${container}` : 'the container'} runs under a CPU limit of ${cpuLimit}, and throttled it answers too late`,
+            text:
+              `${container ? `container ${container}` : 'the container'} runs under a CPU limit of ` +
+              `${cpuLimit}, and throttled it answers too late`,
             values: [cpuLimit],
           }
         : undefined,

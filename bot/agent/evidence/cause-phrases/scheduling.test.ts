@@ -8,7 +8,8 @@ describe('scheduling, storage, probe and connectivity cause phrases', () => {
         'available: 3 Preemption is not helpful for scheduling.',
     );
     expect(phrase).toBe(
-      'the pod cannot be scheduled on any of the 3 nodes: no node carries the labels its nodeSelector or node affinity asks for (3 node(s))',
+      'the pod cannot be scheduled on any of the 3 nodes: no node carries the labels its nodeSelector or node ' +
+        'affinity asks for (3 node(s))',
     );
     expect(
       causePhrase(
@@ -23,7 +24,8 @@ describe('scheduling, storage, probe and connectivity cause phrases', () => {
   it('names the StorageClass a claim asks for that does not exist', () => {
     expect(
       causePhrase(
-        'failed to provision volume with StorageClass "gp3-encrypted": storageclass.storage.k8s.io "gp3-encrypted" not found',
+        'failed to provision volume with StorageClass "gp3-encrypted": ' +
+          'storageclass.storage.k8s.io "gp3-encrypted" not found',
       ),
     ).toBe(
       'the claim asks for StorageClass gp3-encrypted, which does not exist in the cluster (storageclass not found)',

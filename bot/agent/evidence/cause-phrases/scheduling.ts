@@ -35,7 +35,8 @@ const phraseScheduling: CausePhraser = (message) => {
 const phraseStorageClass: CausePhraser = (message) => {
   const match = /storageclass\.storage\.k8s\.io "([^"]+)" not found/i.exec(message);
   if (!match) return undefined;
-  return `the claim asks for StorageClass ${match[1] ?? ''}, which does not exist in the cluster (storageclass not found)`;
+  const name = match[1] ?? '';
+  return `the claim asks for StorageClass ${name}, which does not exist in the cluster (storageclass not found)`;
 };
 
 /**
@@ -55,7 +56,10 @@ const phraseProbe: CausePhraser = (message) => {
   if (/connection refused/i.test(detail))
     return `${probe}: nothing listens on ${port ? `port ${port}` : 'the probed port'} of the pod (connection refused)`;
   if (/context deadline exceeded|Client\.Timeout|timeout/i.test(detail))
-    return `${probe}: the container did not answer${checked} within the probe's timeoutSeconds (${timeoutWords(detail)})`;
+    return (
+      `${probe}: the container did not answer${checked} within the probe's timeoutSeconds ` +
+      `(${timeoutWords(detail)})`
+    );
   const status = /statuscode: (\d+)/i.exec(detail)?.[1];
   if (status) return `${probe}: the health endpoint${checked} answers HTTP ${status}`;
   return `${probe}: ${detail.replace(/\s+/g, ' ').trim()}`;
