@@ -75,8 +75,28 @@ describe('facts of the scheduling family', () => {
     });
     expect(schedulingFacts({ ...none, services: [service] }, 'rewards')).toEqual({
       networkPolicy: 'NetworkPolicy rewards/points-api-allow-frontends',
-      allowedPeers: 'pods labelled role=frontend',
+      allowedPeers: 'pods labelled role=frontend of its own namespace',
     });
+    const namespaced = checkServiceResult.parse({
+      service: 'templates',
+      namespace: 'content',
+      isHealthy: true,
+      networkPolicies: [
+        { name: 'same-ns', allowedFrom: [{ namespaceSelector: ['kubernetes.io/metadata.name=content'] }] },
+      ],
+    });
+    expect(schedulingFacts({ ...none, services: [namespaced] }, 'comms').allowedPeers).toBe(
+      'pods in namespaces labelled kubernetes.io/metadata.name=content',
+    );
+    const closed = checkServiceResult.parse({
+      service: 'templates',
+      namespace: 'content',
+      isHealthy: true,
+      networkPolicies: [{ name: 'deny-all', allowedFrom: [] }],
+    });
+    expect(schedulingFacts({ ...none, services: [closed] }, 'comms').allowedPeers).toBe(
+      'no traffic (it has no ingress rule)',
+    );
   });
 });
 

@@ -107,8 +107,10 @@ function policyFacts(services: SchedulingData['services']): Facts {
     if (!policy) continue;
     const peers = policy.allowedFrom.map((peer) =>
       [
-        peer.podSelector ? `pods labelled ${peer.podSelector.join(',') || '(any)'}` : 'any pod',
-        peer.namespaceSelector ? `in namespaces labelled ${peer.namespaceSelector.join(',') || '(any)'}` : '',
+        peer.podSelector?.length ? `pods labelled ${peer.podSelector.join(',')}` : 'pods',
+        peer.namespaceSelector
+          ? `in namespaces labelled ${peer.namespaceSelector.join(',') || '(any)'}`
+          : 'of its own namespace',
       ]
         .filter(Boolean)
         .join(' '),
