@@ -9,6 +9,7 @@ import type { TriageScope } from './diagnosis/triage-scope.js';
 import { unmatched } from './diagnosis/unmatched.js';
 import { ageOf } from './evidence/age.js';
 import { asClause, clipWords } from './diagnosis/text.js';
+import { causeDetails } from './diagnosis/cause-details.js';
 
 export type { TriageScope } from './diagnosis/triage-scope.js';
 
@@ -46,7 +47,8 @@ function sincePhrase(since: Since | undefined, now: number | undefined): string 
 
 /** The root cause as one sentence: what is wrong, in which object, since which revision. */
 function rootCauseSentence(statement: string, scope: TriageScope, isDependency: boolean): string {
-  const clause = clipWords(asClause(statement), 420);
+  const details = causeDetails(statement, scope.facts ?? {});
+  const clause = [clipWords(asClause(statement), 420), ...details].join('; ');
   const where = !scope.where
     ? ''
     : isDependency

@@ -40,6 +40,14 @@ export const FIX_FACTS = {
   namespaceObject: 'the Namespace the app creates',
   missingNamespace: 'the namespace its resources go to',
   policyResources: 'the failing resources',
+  nodeSelector: "the pod template's nodeSelector",
+  nodeLabels: 'a label the nodes carry',
+  claim: 'the PersistentVolumeClaim',
+  cpuLimit: "the container's CPU limit",
+  dependencyHost: 'the hostname the app calls',
+  serviceHost: 'the DNS name of the Service that exists',
+  networkPolicy: 'the NetworkPolicy on the target pods',
+  allowedPeers: 'the pods the NetworkPolicy admits',
 } as const satisfies Record<string, string>;
 
 export type FixFact = keyof typeof FIX_FACTS;

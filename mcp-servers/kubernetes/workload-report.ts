@@ -59,18 +59,32 @@ export async function podsOfWorkload(kube: KubeClient, match: WorkloadMatch): Pr
   return (await kube.list(type('Pod'), { namespace: match.namespace, labelSelector: selector })) as PodShape[];
 }
 
-/** Warning events about the workload, its ReplicaSets/Jobs and its pods. */
+/** Kinds a controller names `<workload>-<suffix>`: their events are the workload's by name prefix. */
+const GENERATED_KINDS = new Set(['Pod', 'ReplicaSet', 'Job', 'ControllerRevision']);
+
+/** The `Kind/name` key an object's events are matched by. */
+export function eventObjectKey(kind: string, name: string): string {
+  return `${kind}/${name}`;
+}
+
+/**
+ * Warning events about the workload, its ReplicaSets/Jobs and its pods, and the objects its pods
+ * use. Matched by kind and name (`objects` holds `Kind/name` keys): another kind's object that
+ * shares the workload's name (an HPA, a PodDisruptionBudget) is not the workload.
+ */
 export async function warningEventsFor(
   kube: KubeClient,
   namespace: string,
-  names: ReadonlySet<string>,
+  objects: ReadonlySet<string>,
   prefix: string,
 ): Promise<EventGroup[]> {
   const events = (await kube.list(type('Event'), { namespace })) as EventShape[];
   const relevant = events.filter((event) => {
     if ((event.type ?? 'Normal') !== 'Warning') return false;
-    const name = (event.involvedObject ?? event.regarding)?.name ?? '';
-    return names.has(name) || name.startsWith(`${prefix}-`);
+    const involved = event.involvedObject ?? event.regarding;
+    const kind = involved?.kind ?? '';
+    const name = involved?.name ?? '';
+    return objects.has(eventObjectKey(kind, name)) || (GENERATED_KINDS.has(kind) && name.startsWith(`${prefix}-`));
   });
   return groupEvents(relevant);
 }
@@ -185,7 +199,10 @@ export async function buildWorkloadReport(kube: KubeClient, match: WorkloadMatch
   resolver.remember([{ ...match.object, kind: match.kind }, ...podObjects]);
   const pods = (await summarizePodsWithOwnership(podObjects, now, resolver)).sort(comparePods);
   const rawPods = match.kind === 'Pod' ? [match.object as PodShape] : [];
-  const ownerNames = new Set<string>([match.name, ...pods.map((pod) => pod.name)]);
+  const ownerNames = new Set<string>([
+    eventObjectKey(match.kind, match.name),
+    ...pods.map((pod) => eventObjectKey('Pod', pod.name)),
+  ]);
   const podSpec =
     match.kind === 'Pod'
       ? (rawPods[0]?.spec ?? {})
@@ -195,7 +212,7 @@ export async function buildWorkloadReport(kube: KubeClient, match: WorkloadMatch
         : workload.spec?.template?.spec;
   const references = referencedObjects(podSpec);
   // Events about the PVCs/ConfigMaps it uses explain stuck pods too (ProvisioningFailed, ...).
-  for (const reference of references) ownerNames.add(reference.name);
+  for (const reference of references) ownerNames.add(eventObjectKey(reference.kind, reference.name));
   const [events, referenceCheck] = await Promise.all([
     warningEventsFor(kube, match.namespace, ownerNames, match.name),
     checkReferences(kube, match.namespace, references),

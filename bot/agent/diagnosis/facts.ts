@@ -4,6 +4,7 @@ import type { GatheredSection } from '../evidence/section.js';
 import type { InstanceAnswer } from '../tool-results/read-result.js';
 import type { ReadTool, ResultOf } from '../tool-results/result-schemas.js';
 import { isInitInTrouble } from '../evidence/workload.js';
+import { schedulingFacts } from './facts-scheduling.js';
 import { lastHealthyImage, repositoryOf, tagOf } from './last-healthy.js';
 
 export { tagOf } from './last-healthy.js';
@@ -197,11 +198,24 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   if (described) merge({ app: described.name });
   for (const resource of firstData(sections, 'get_resource')) merge(portFacts(resource));
   for (const service of firstData(sections, 'check_service')) merge(serviceFacts(service));
-  const setting = missingSettingOf([
+  const logLines = [
     ...firstData(sections, 'describe_workload').flatMap((workload) => workload.crashLogs.flatMap((log) => log.lines)),
     ...firstData(sections, 'get_pod_logs').flatMap((logs) => logs.lines),
-  ]);
+  ];
+  const setting = missingSettingOf(logLines);
   if (setting) merge({ missingSetting: setting });
+  merge(
+    schedulingFacts(
+      {
+        workloads: firstData(sections, 'describe_workload'),
+        resources: firstData(sections, 'get_resource'),
+        lists: firstData(sections, 'list_resources'),
+        services: firstData(sections, 'check_service'),
+        logLines,
+      },
+      entities.namespace ?? described?.namespace,
+    ),
+  );
   const classes = firstData(sections, 'list_resources').flatMap((list) =>
     list.kind === 'StorageClass' ? list.items.map((item) => item.name) : [],
   );

@@ -5,7 +5,8 @@ import type { GatherScope, PlannedCall } from './planned-call.js';
 /**
  * Look-ups that give a fix its concrete values, planned from what the workload shows: the
  * StorageClasses that exist when a claim waits for one that does not; the pod template (ports
- * and probes) when a probe fails; what the last rollout changed when the workload is unhealthy.
+ * and probes, limits, nodeSelector) when a probe fails or no node matches the pods' selector, with
+ * the nodes and their labels then; what the last rollout changed when the workload is unhealthy.
  */
 export function planFactsRound(
   entities: Entities,
@@ -31,7 +32,13 @@ export function planFactsRound(
       target: `${workload.kind.toLowerCase()}/${workload.namespace}/${workload.name}`,
     });
   const isProbeFailing = workload.warningEvents.some((event) => event.reason === 'Unhealthy');
-  if (isProbeFailing)
+  // Kubernetes' own scheduler reason: no node carries the labels the pod template selects.
+  const isNodeUnmatched = workload.warningEvents.some(
+    (event) => event.reason === 'FailedScheduling' && /node affinity\/selector/i.test(event.message),
+  );
+  if (isNodeUnmatched)
+    calls.push({ tool: 'list_resources', args: { kind: 'Node', limit: 50, instance: cluster }, target: 'nodes' });
+  if (isProbeFailing || isNodeUnmatched)
     calls.push({
       tool: 'get_resource',
       args: { kind: workload.kind, name: workload.name, namespace: workload.namespace, instance: cluster },

@@ -170,6 +170,8 @@ describe('round four: services', () => {
       'dial tcp cart:8080: connect: connection refused',
     ];
     expect(planServicesRound(lines, { namespace: 'web', kubernetesInstance: 'prod-eu' })).toEqual([
+      // A name that did not resolve: every Service, to find the one it meant.
+      { tool: 'list_resources', args: { kind: 'Service', limit: 200, instance: 'prod-eu' }, target: 'services' },
       {
         tool: 'check_service',
         args: { name: 'shipping', namespace: 'shop', instance: 'prod-eu' },

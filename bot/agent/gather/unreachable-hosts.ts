@@ -12,6 +12,8 @@ export function unreachableHosts(lines: readonly string[]): string[] {
     // Go's net/http names the URL before the dialled IP:
     // Get "http://cart.shop.svc.cluster.local:80/": dial tcp 10.1.2.3:80: …
     /"https?:\/\/([a-z][a-z0-9.-]*)(?::\d+)?[^"]*": dial tcp [^\s]+: connect: connection refused/gi,
+    // A dial that never connects: something (a NetworkPolicy) drops the packets.
+    /"https?:\/\/([a-z][a-z0-9.-]*)(?::\d+)?[^"]*": dial tcp [^\s]+: i\/o timeout/gi,
   ];
   for (const pattern of patterns) for (const match of text.matchAll(pattern)) if (match[1]) hosts.add(match[1]);
   return [...hosts];
@@ -26,4 +28,12 @@ export function serviceOfHost(
   if (!name) return undefined;
   const resolvedNamespace = namespace && namespace !== 'svc' ? namespace : defaultNamespace;
   return resolvedNamespace ? { name, namespace: resolvedNamespace } : undefined;
+}
+
+/** Hosts whose name did not resolve (`lookup x: no such host`), from a process's log lines. */
+export function unresolvedHosts(lines: readonly string[]): string[] {
+  const hosts = new Set<string>();
+  for (const match of lines.join('\n').matchAll(/lookup ([a-z0-9][a-z0-9.-]*)(?: on \S+)?: no such host/gi))
+    if (match[1]) hosts.add(match[1]);
+  return [...hosts];
 }

@@ -14,7 +14,15 @@ export const findWorkloadsResult = z.object({
 /** `list_resources`: one row per object. */
 export const listResourcesResult = z.object({
   kind: z.string().optional(),
-  items: z.array(z.object({ name: z.string(), namespace: z.string().optional(), isHealthy: z.boolean().optional() })),
+  items: z.array(
+    z.object({
+      name: z.string(),
+      namespace: z.string().optional(),
+      isHealthy: z.boolean().optional(),
+      /** Nodes' labels. */
+      labels: z.record(z.string(), z.string()).optional(),
+    }),
+  ),
   total: z.number().optional(),
 });
 
@@ -140,6 +148,22 @@ export const checkServiceResult = z.object({
     )
     .default([]),
   nearMisses: z.array(z.object({ pod: z.string(), labels: z.record(z.string(), z.string()) })).default([]),
+  /** Ingress NetworkPolicies selecting the Service's pods, with the peers each admits (`role=frontend`). */
+  networkPolicies: z
+    .array(
+      z.object({
+        name: z.string(),
+        allowedFrom: z
+          .array(
+            z.object({
+              podSelector: z.array(z.string()).optional(),
+              namespaceSelector: z.array(z.string()).optional(),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .default([]),
   readyEndpoints: z.number().optional(),
   notReadyEndpoints: z.number().optional(),
   problems: z.array(z.string()).default([]),
@@ -171,12 +195,19 @@ export const getResourceResult = z.object({
                     z.object({
                       name: z.string(),
                       ports: z.array(z.object({ containerPort: z.number(), name: z.string().optional() })).default([]),
+                      resources: z
+                        .object({
+                          limits: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+                          requests: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+                        })
+                        .optional(),
                       livenessProbe: probeShape,
                       readinessProbe: probeShape,
                       startupProbe: probeShape,
                     }),
                   )
                   .default([]),
+                nodeSelector: z.record(z.string(), z.string()).optional(),
               })
               .optional(),
           })

@@ -6,6 +6,7 @@ import { closestMatches } from '../../common/output-budget.js';
 import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool } from '../deps.js';
 import { labelsMatch, type EndpointsShape, type PodShape, type ServiceShape } from '../kube-shapes.js';
+import { ingressPoliciesFor, ingressPolicySchema, policyLine } from '../network-policies.js';
 import { summarizePod } from '../pod-status.js';
 import { namespaceSchema, objectNameSchema } from '../workload-lookup.js';
 
@@ -48,6 +49,9 @@ export const checkServiceOutputSchema = z.object({
       labels: z.record(z.string(), z.string()),
     }),
   ),
+  networkPolicies: z
+    .array(ingressPolicySchema)
+    .describe('Ingress NetworkPolicies selecting these pods: traffic from peers they do not admit is dropped.'),
   problems: z.array(z.string()),
   isHealthy: z.boolean(),
 });
@@ -210,6 +214,9 @@ export const checkServiceTool = defineKubernetesTool({
         problems.push(`targetPort ${target} is not among the container ports ${declared.join(', ')}`);
     }
     lines.push('ports:', ...portLines);
+    const networkPolicies = await ingressPoliciesFor(deps.kube, input.namespace, selected);
+    if (networkPolicies.length > 0)
+      lines.push(`ingress NetworkPolicies on the selected pods: ${networkPolicies.map(policyLine).join('; ')}`);
     lines.push(problems.length > 0 ? 'problems:' : 'verdict: selector, endpoints and ports look consistent');
     for (const problem of problems) lines.push(`  ! ${problem}`);
     const resolver = createOwnershipResolver(deps.kube);
@@ -244,6 +251,7 @@ export const checkServiceTool = defineKubernetesTool({
         },
         ports: portData,
         nearMisses: nearMissData,
+        networkPolicies,
         problems,
         isHealthy: problems.length === 0,
       },

@@ -53,6 +53,10 @@ export const listResourcesTool = defineKubernetesTool({
         name: z.string(),
         status: z.string(),
         isHealthy: z.boolean().optional(),
+        labels: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe("Nodes only: the node's labels, what nodeSelectors and node affinity match."),
         ...ownershipFields,
       }),
     ),
@@ -84,6 +88,7 @@ export const listResourcesTool = defineKubernetesTool({
         object,
         namespace: object.metadata.namespace,
         name: object.metadata.name,
+        ...(type.kind === 'Node' && object.metadata.labels ? { labels: object.metadata.labels } : {}),
         ...summarizeResource(object, now),
       }))
       .filter((row) => !input.unhealthyOnly || row.isHealthy === false)
