@@ -15,6 +15,7 @@ import {
   type WatchEvent,
 } from './cluster-api.js';
 import { createWorkerNodes, systemObjects } from './default-objects.js';
+import { checkImmutableFields } from './immutable-fields.js';
 import { updateManagedFields } from './managed-fields.js';
 import { ObjectStore } from './object-store.js';
 import { createObjectPreparation } from './object-preparation.js';
@@ -134,6 +135,7 @@ export function createSimulatedCluster(options: SimulatedClusterOptions): Loadab
       }
     }
     let next = prepare(type, input, existing, now().getTime());
+    checkImmutableFields(existing, next);
     const denials = kyverno.admit(next, existing ? 'UPDATE' : 'CREATE');
     if (denials.length > 0) {
       throw new AdmissionDeniedError(
