@@ -20,6 +20,7 @@ import { reason, type ReasonSettings } from './reason.js';
 import { resolveEntities } from './resolve.js';
 import { ToolCaller } from './tool-caller.js';
 import { triage } from './triage.js';
+import { byQuestionTopic } from './attribution/question-topic.js';
 import { attribute, attributionOf } from './attribution/attribute.js';
 import { subjectOf } from './attribution/subject.js';
 import { attributeSections, attributeToolResult } from './attribution/prompt-attribution.js';
@@ -178,7 +179,9 @@ export async function investigate(
   const now = deps.clock.now();
   const { relevant: evidence, neighbours } = attribute(evidenceFromSections(gathered.sections, now), subject);
 
-  const matches = deps.catalog.match(evidence);
+  const matched = deps.catalog.match(evidence);
+  // Without a subject only the question's words say which of the namespace's failures it asks about.
+  const matches = subject ? matched : byQuestionTopic(matched, request.question);
   progress(
     'match',
     matches.length > 0

@@ -48,6 +48,23 @@ export const FIX_FACTS = {
   serviceHost: 'the DNS name of the Service that exists',
   networkPolicy: 'the NetworkPolicy on the target pods',
   allowedPeers: 'the pods the NetworkPolicy admits',
+  // Admission denials (diagnosis/facts-admission.ts).
+  quota: 'the ResourceQuota of the namespace',
+  quotaResource: 'the resource the quota counts',
+  quotaRequested: 'what each pod asks for',
+  quotaUsed: 'what is already used',
+  quotaLimit: "the quota's limit",
+  limitRangeResource: 'the resource',
+  limitRangeField: 'limit or request',
+  limitRangeMax: "the LimitRange's maximum",
+  limitRangeMin: "the LimitRange's minimum",
+  limitRangeActual: 'the value it sets now',
+  policy: 'the policy',
+  policyTarget: 'the resource the policy refuses',
+  policyRule: 'the rule',
+  policyField: 'the field the rule checks',
+  policyMessage: 'what the rule asks for',
+  previousValue: 'its value before the change',
 } as const satisfies Record<string, string>;
 
 export type FixFact = keyof typeof FIX_FACTS;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podSpecChanges } from './template-diff.js';
+import { podSpecChanges, podSpecFieldChanges } from './template-diff.js';
 
 const spec = (memory: string, extra: Record<string, unknown> = {}) => ({
   containers: [
@@ -39,5 +39,21 @@ describe('what a rollout changed in the pod template', () => {
     expect(podSpecChanges(older, spec('1Gi'))).toEqual(['volumes[plan]: removed']);
     expect(podSpecChanges(spec('1Gi'), spec('2Gi'), (path) => path.endsWith('.memory'))).toEqual([]);
     expect(podSpecChanges(spec('1Gi'), spec('1Gi'))).toEqual([]);
+  });
+
+  it('gives the changed leaf fields as data: unset before or after, secret-looking values hidden', () => {
+    const older = spec('512Mi');
+    const newer = spec('512Mi');
+    const [container] = newer.containers;
+    if (container) {
+      container.resources = { limits: {} } as never;
+      (container.resources as { requests?: object }).requests = { cpu: '250m' };
+      if (container.env[1]) container.env[1].value = 'hunter2-new';
+    }
+    expect(podSpecFieldChanges(older, newer)).toEqual([
+      { path: 'containers[api].env[DB_PASSWORD].value', from: '(value hidden)', to: '(value hidden)' },
+      { path: 'containers[api].resources.limits.memory', from: '512Mi' },
+      { path: 'containers[api].resources.requests', to: '{"cpu":"250m"}' },
+    ]);
   });
 });

@@ -52,7 +52,30 @@ function gistOf(item: Json, path: string): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
-function walk(older: Json | undefined, newer: Json | undefined, path: string, out: string[]): void {
+/** One leaf field that differs between two pod specs, its values as shown (secret-looking ones hidden). */
+export interface FieldChange {
+  path: string;
+  /** Absent: the field was not set before. */
+  from?: string;
+  /** Absent: the field is not set now. */
+  to?: string;
+}
+
+function leafChange(path: string, older: Json | undefined, newer: Json | undefined): FieldChange {
+  return {
+    path,
+    ...(older === undefined ? {} : { from: show(older, path) }),
+    ...(newer === undefined ? {} : { to: show(newer, path) }),
+  };
+}
+
+function walk(
+  older: Json | undefined,
+  newer: Json | undefined,
+  path: string,
+  out: string[],
+  fields: FieldChange[],
+): void {
   if (JSON.stringify(older) === JSON.stringify(newer)) return;
   if (Array.isArray(older) || Array.isArray(newer)) {
     const left = new Map((Array.isArray(older) ? older : []).map((item, index) => [keyOf(item, index), item]));
@@ -60,7 +83,7 @@ function walk(older: Json | undefined, newer: Json | undefined, path: string, ou
     for (const [key, item] of right) {
       const name = `${path}[${key}]`;
       if (!left.has(key)) out.push(`${name}: added${gistOf(item, name)}`);
-      else walk(left.get(key), item, name, out);
+      else walk(left.get(key), item, name, out, fields);
     }
     for (const key of left.keys()) if (!right.has(key)) out.push(`${path}[${key}]: removed`);
     return;
@@ -69,10 +92,11 @@ function walk(older: Json | undefined, newer: Json | undefined, path: string, ou
     value !== null && typeof value === 'object' && !Array.isArray(value);
   if (isObject(older) && isObject(newer)) {
     for (const key of new Set([...Object.keys(older), ...Object.keys(newer)]))
-      walk(older[key], newer[key], path ? `${path}.${key}` : key, out);
+      walk(older[key], newer[key], path ? `${path}.${key}` : key, out, fields);
     return;
   }
   out.push(`${path}: ${show(older, path)} -> ${show(newer, path)}`);
+  fields.push(leafChange(path, older, newer));
 }
 
 /**
@@ -86,9 +110,23 @@ export function podSpecChanges(
 ): string[] {
   const out: string[] = [];
   // Pod specs come from the API server as JSON; nothing else reaches here.
-  walk(older as Json | undefined, newer as Json | undefined, '', out);
+  walk(older as Json | undefined, newer as Json | undefined, '', out, []);
   const kept = out.filter((line) => !skip(line.slice(0, line.indexOf(':'))));
   return kept.length > MAX_CHANGES
     ? [...kept.slice(0, MAX_CHANGES), `… ${kept.length - MAX_CHANGES} more fields`]
     : kept;
+}
+
+/**
+ * The leaf fields of two pod specs that differ, as data (`containers[api].resources.limits.cpu`
+ * from `500m` to unset), at most eight; `skip` as for podSpecChanges.
+ */
+export function podSpecFieldChanges(
+  older: unknown,
+  newer: unknown,
+  skip: (path: string) => boolean = () => false,
+): FieldChange[] {
+  const fields: FieldChange[] = [];
+  walk(older as Json | undefined, newer as Json | undefined, '', [], fields);
+  return fields.filter((field) => !skip(field.path)).slice(0, MAX_CHANGES);
 }

@@ -5,6 +5,7 @@ import type { InstanceAnswer } from '../tool-results/read-result.js';
 import type { ReadTool, ResultOf } from '../tool-results/result-schemas.js';
 import { isInitInTrouble } from '../evidence/workload.js';
 import { schedulingFacts } from './facts-scheduling.js';
+import { admissionFacts } from './facts-admission.js';
 import { lastHealthyImage, repositoryOf, tagOf } from './last-healthy.js';
 
 export { tagOf } from './last-healthy.js';
@@ -192,6 +193,8 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   const application = firstData(sections, 'get_application').find((app) => app.name === entities.app?.name);
   const [rollout] = firstData(sections, 'get_rollout_history');
   const history: HealthHistory = { ...(rollout ? { rollout } : {}), ...(application ? { application } : {}) };
+  // An admission denial names the container and field at fault more precisely than the pods' states.
+  merge(admissionFacts(sections, sinceOf(application)?.revision.slice(0, 7)));
   for (const workload of firstData(sections, 'describe_workload')) merge(workloadFacts(workload, history));
   // Without an Argo CD app, the workload's own manifests are where the change goes.
   const [described] = firstData(sections, 'describe_workload');
@@ -221,7 +224,7 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   );
   if (classes.length > 0) merge({ storageClasses: classes.join(', ') });
   const failing = failingResources(firstData(sections, 'list_policy_violations'));
-  if (failing.length > 0) merge({ policyResources: failing.join(', ') });
+  if (failing.length > 0) merge({ policyResources: failing.join(', '), policyTarget: failing.join(', ') });
   if (application) merge(namespaceFacts(application));
   const since = sinceOf(application);
   if (since) merge({ revision: since.revision.slice(0, 7) });

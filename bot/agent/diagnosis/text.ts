@@ -14,8 +14,8 @@ export function clipWords(text: string, max: number): string {
   return `${cut.replace(/[\s,;:–—-]+$/, '')} …`;
 }
 
-/** Sentence ends inside a text: a `.`, `!` or `?` followed by space and more text. */
-const SENTENCE_BREAK = /([.!?])\s+(?=\S)/g;
+/** Sentence ends inside a text: a `.`, `!` or `?` followed by space and more text (not `e.g.`, `i.e.`). */
+const SENTENCE_BREAK = /(?<!\b(?:e\.g|i\.e|etc|vs))([.!?])\s+(?=\S)/g;
 
 /**
  * One sentence from a statement that may hold several (an event message such as

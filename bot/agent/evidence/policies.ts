@@ -2,6 +2,8 @@ import type { EvidenceItem } from '../../skills/evidence.js';
 import type { ResultOf } from '../tool-results/result-schemas.js';
 import { aboutObjects } from '../attribution/about.js';
 import { clipLine } from './age.js';
+import { dottedPath, ruleMessage } from './cause-phrases/admission-messages.js';
+import { policyFailurePhrase } from './cause-phrases/admission.js';
 import type { EvidenceContext } from './section.js';
 
 /** `Deployment shop/checkout` → `{kind: Deployment, name: checkout}`. */
@@ -23,10 +25,13 @@ export function policyViolationEvidence(
     const refs = group.resourceRefs.length > 0 ? group.resourceRefs : group.resources.map(refOfLabel);
     const text = clipLine(`${head}: ${group.message} — ${resources}`);
     const isProblem = group.result === 'fail' || group.result === 'error';
+    const failure = { policy: group.policy, rule: group.rule, ...ruleMessage(group.message) };
+    const verb = group.result === 'fail' ? 'fails' : `has result ${group.result} for`;
     return {
       kind: 'kyverno',
       source: context.source,
       text,
+      statement: clipLine(`${resources} ${verb} Kyverno ${policyFailurePhrase(failure)}`),
       ...(isProblem ? { isProblem } : {}),
       about: aboutObjects(refs),
     };
@@ -42,13 +47,24 @@ export function admissionDenialEvidence(
   context: EvidenceContext,
 ): EvidenceItem[] {
   const items: EvidenceItem[] = [];
-  const push = (text: string, isProblem = false) =>
-    items.push({ kind: 'kyverno', source: context.source, text: clipLine(text), ...(isProblem ? { isProblem } : {}) });
+  const push = (text: string, isProblem = false, statement?: string) =>
+    items.push({
+      kind: 'kyverno',
+      source: context.source,
+      text: clipLine(text),
+      ...(isProblem ? { isProblem } : {}),
+      ...(statement ? { statement: clipLine(statement) } : {}),
+    });
   for (const denial of result.denials) {
     push(`resource ${denial.resource ?? '?'}${denial.source ? ` — from ${denial.source}` : ''}`);
+    const parsed = ruleMessage(denial.message);
+    const path = denial.failedPath ? dottedPath(denial.failedPath) : parsed.path;
+    const failure = { policy: denial.policy, rule: denial.rule, message: parsed.message, ...(path ? { path } : {}) };
     push(
       `policy ${denial.policy} rule ${denial.rule}${denial.mode ? ` (${denial.mode})` : ''}: ${denial.message}`,
       true,
+      `Kyverno ${denial.mode ? `(${denial.mode}) ` : ''}denied ${denial.resource ?? 'the request'}: ` +
+        policyFailurePhrase(failure),
     );
     if (denial.failedPath) push(`failed at: ${denial.failedPath}`);
     for (const requirement of denial.requirements.slice(0, 8)) push(`fix: ${requirement}`);

@@ -45,6 +45,9 @@ const containerSummary = z.object({
   isSidecar: z.boolean().optional(),
 });
 
+/** Resource quantities by name; a bare number (`cpu: 2`) reads as its string. */
+const quantities = z.record(z.string(), z.union([z.string(), z.number().transform(String)]));
+
 /** One pod of a workload, reduced to what explains its health. */
 export const podSummaryShape = z.object({
   name: z.string(),
@@ -72,7 +75,17 @@ export const describeWorkloadResult = z.object({
   name: z.string(),
   revision: z.string().optional(),
   images: z.array(z.string()).default([]),
-  containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).default([]),
+  containers: z
+    .array(
+      z.object({
+        name: z.string(),
+        image: z.string().optional(),
+        /** `resources.limits` and `resources.requests` of the pod template (`{memory: '256Mi'}`). */
+        limits: quantities.optional(),
+        requests: quantities.optional(),
+      }),
+    )
+    .default([]),
   rollout: z
     .object({ summary: z.string(), isHealthy: z.boolean(), problems: z.array(z.string()).default([]) })
     .optional(),
@@ -231,6 +244,10 @@ export const getRolloutHistoryResult = z.object({
       readyReplicas: z.number().optional(),
       isCurrent: z.boolean(),
       changes: z.array(z.string()).default([]),
+      /** The pod template's leaf fields that changed from the older revision (absent value: not set). */
+      fieldChanges: z
+        .array(z.object({ path: z.string(), from: z.string().optional(), to: z.string().optional() }))
+        .default([]),
     }),
   ),
 });

@@ -6,7 +6,7 @@ import { readOnlyAnnotations } from '../../common/tool-definition.js';
 import { defineKubernetesTool, type KubernetesDeps } from '../deps.js';
 import type { WorkloadShape } from '../kube-shapes.js';
 import { templateImages } from '../rollout-state.js';
-import { podSpecChanges } from '../template-diff.js';
+import { podSpecChanges, podSpecFieldChanges, type FieldChange } from '../template-diff.js';
 import { namespaceSchema, objectNameSchema, resolveWorkload } from '../workload-lookup.js';
 
 const type = (kind: string): ResourceType => findWellKnownType(kind) as ResourceType; // well-known kinds only
@@ -26,6 +26,8 @@ export interface RolloutRevision {
   isCurrent: boolean;
   /** What changed compared with the previous revision (images, env names, template hash). */
   changes: string[];
+  /** The pod template's leaf fields that changed from the previous revision, as data. */
+  fieldChanges: FieldChange[];
 }
 
 function ownedBy(object: KubeObject, owner: WorkloadShape): boolean {
@@ -57,7 +59,7 @@ export async function rolloutRevisions(
   workload: WorkloadShape,
   namespace: string,
 ): Promise<RolloutRevision[]> {
-  const revisions: Array<Omit<RolloutRevision, 'changes'> & { env: string[]; podSpec: unknown }> = [];
+  const revisions: Array<Omit<RolloutRevision, 'changes' | 'fieldChanges'> & { env: string[]; podSpec: unknown }> = [];
   if (workload.kind === 'Deployment') {
     const current = workload.metadata.annotations?.['deployment.kubernetes.io/revision'];
     const sets = ((await deps.kube.list(type('ReplicaSet'), { namespace })) as WorkloadShape[]).filter((set) =>
@@ -115,7 +117,8 @@ export async function rolloutRevisions(
       changes.push(...podSpecChanges(older.podSpec, podSpec, isSaidAbove));
       if (changes.length === 0) changes.push('pod template changed (labels or annotations only)');
     }
-    return { ...revision, changes };
+    const fieldChanges = older ? podSpecFieldChanges(older.podSpec, podSpec) : [];
+    return { ...revision, changes, fieldChanges };
   });
 }
 
@@ -161,6 +164,9 @@ export const getRolloutHistoryTool = defineKubernetesTool({
         containerImages: z.array(z.object({ container: z.string(), image: z.string().optional() })),
         isCurrent: z.boolean(),
         changes: z.array(z.string()).describe('What changed from the next older revision (images, env names).'),
+        fieldChanges: z
+          .array(z.object({ path: z.string(), from: z.string().optional(), to: z.string().optional() }))
+          .describe('The pod template fields that changed from the next older revision, with old and new values.'),
       }),
     ),
     total: z.number().int(),
