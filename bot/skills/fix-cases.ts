@@ -40,6 +40,14 @@ export const FIX_FACTS = {
   namespaceObject: 'the Namespace the app creates',
   missingNamespace: 'the namespace its resources go to',
   policyResources: 'the failing resources',
+  healthyImage: 'the image that last ran healthy',
+  missingFile: 'the file the app cannot open',
+  missingFileDirectory: 'the directory the app reads its file from',
+  settingsSource: 'the ConfigMap or Secret the app loads its settings from',
+  replacedKey: 'the key that stands where the setting used to',
+  driftedResource: 'the resource that differs from git',
+  driftedFields: 'the fields that differ from git',
+  driftedBy: 'whoever changed it live',
 } as const satisfies Record<string, string>;
 
 export type FixFact = keyof typeof FIX_FACTS;
