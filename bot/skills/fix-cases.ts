@@ -65,6 +65,14 @@ export const FIX_FACTS = {
   policyField: 'the field the rule checks',
   policyMessage: 'what the rule asks for',
   previousValue: 'its value before the change',
+  healthyImage: 'the image that last ran healthy',
+  missingFile: 'the file the app cannot open',
+  missingFileDirectory: 'the directory the app reads its file from',
+  settingsSource: 'the ConfigMap or Secret the app loads its settings from',
+  replacedKey: 'the key that stands where the setting used to',
+  driftedResource: 'the resource that differs from git',
+  driftedFields: 'the fields that differ from git',
+  driftedBy: 'whoever changed it live',
 } as const satisfies Record<string, string>;
 
 export type FixFact = keyof typeof FIX_FACTS;

@@ -153,7 +153,11 @@ export function summarizePod(pod: PodShape, now: Date): PodSummary {
     } else if (container.state === 'running' && !container.ready && !container.name.startsWith('init:'))
       problems.push(`${container.name} running but not ready (readiness probe failing?)`);
   }
-  if (status.phase === 'Failed') problems.unshift(`pod failed: ${status.reason ?? ''} ${status.message ?? ''}`.trim());
+  if (status.phase === 'Failed') {
+    const why = [status.reason, status.message].filter(Boolean).join(' ');
+    // Without a pod-level reason, the container lines below say why.
+    problems.unshift(why ? `pod failed: ${why}` : 'pod failed');
+  }
   if (status.reason === 'Evicted') problems.unshift(`evicted: ${status.message ?? ''}`);
   const phase = status.phase ?? 'Unknown';
   const isHealthy =

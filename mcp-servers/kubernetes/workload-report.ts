@@ -31,10 +31,30 @@ export interface WorkloadReport extends Ownership {
   warningEvents: EventGroup[];
   missingReferences: ObjectReference[];
   missingKeys: MissingKey[];
+  /** ConfigMaps and Secrets a container loads whole (`envFrom`) that exist, with their key names (never values). */
+  envSources: EnvSource[];
   /** Referenced PVCs that exist but are not Bound (pods using them cannot start). */
   unboundClaims: Array<{ name: string; phase: string; storageClassName?: string }>;
   /** Last log lines of crashing containers (previous run when it restarted). */
   crashLogs: Array<{ pod: string; container: string; previous: boolean; isInit?: boolean; lines: string[] }>;
+}
+
+/** An existing ConfigMap or Secret a container reads all its keys from as environment variables. */
+export interface EnvSource {
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  container: string;
+  keys: string[];
+}
+
+/** The `envFrom` sources that exist, with the key names each holds. */
+function envSourcesOf(references: readonly ObjectReference[], keys: ReadonlyMap<string, string[]>): EnvSource[] {
+  return references.flatMap((reference) => {
+    const found = keys.get(`${reference.kind}/${reference.name}`);
+    if (!found || reference.kind === 'PersistentVolumeClaim' || !reference.container || reference.envVar) return [];
+    if (!reference.usedBy.startsWith('envFrom')) return [];
+    return [{ kind: reference.kind, name: reference.name, container: reference.container, keys: found }];
+  });
 }
 
 /** Pods that belong to a workload (selector for controllers, job-name for CronJob jobs). */
@@ -55,8 +75,13 @@ export async function podsOfWorkload(kube: KubeClient, match: WorkloadMatch): Pr
     );
   }
   const selector = selectorToQuery(match.object.spec?.selector);
-  if (!selector) return [];
-  return (await kube.list(type('Pod'), { namespace: match.namespace, labelSelector: selector })) as PodShape[];
+  if (selector)
+    return (await kube.list(type('Pod'), { namespace: match.namespace, labelSelector: selector })) as PodShape[];
+  // A Job whose selector the controller has not written (or a manifest that sets none): its pods by owner.
+  const pods = (await kube.list(type('Pod'), { namespace: match.namespace })) as PodShape[];
+  return pods.filter((pod) =>
+    (pod.metadata.ownerReferences ?? []).some((owner) => owner.kind === match.kind && owner.name === match.name),
+  );
 }
 
 /** Kinds a controller names `<workload>-<suffix>`: their events are the workload's by name prefix. */
@@ -245,6 +270,7 @@ export async function buildWorkloadReport(kube: KubeClient, match: WorkloadMatch
     warningEvents: ownedEvents,
     missingReferences: referenceCheck.missing,
     missingKeys: missingKeys(podSpec, referenceCheck.keys),
+    envSources: envSourcesOf(references, referenceCheck.keys),
     unboundClaims: referenceCheck.unbound,
     crashLogs,
   };

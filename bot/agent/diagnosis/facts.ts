@@ -6,9 +6,12 @@ import type { ReadTool, ResultOf } from '../tool-results/result-schemas.js';
 import { isInitInTrouble } from '../evidence/workload.js';
 import { schedulingFacts } from './facts-scheduling.js';
 import { admissionFacts } from './facts-admission.js';
+import { missingSettingOf } from '../evidence/missing-setting.js';
 import { lastHealthyImage, repositoryOf, tagOf } from './last-healthy.js';
+import { runtimeFacts } from './facts-runtime.js';
 
 export { tagOf } from './last-healthy.js';
+export { missingSettingOf } from '../evidence/missing-setting.js';
 
 /** The concrete names and values a fix can be written with, each from structured tool data. */
 export type DiagnosisFacts = Partial<Record<FixFact, string>>;
@@ -164,25 +167,6 @@ export function failingResources(results: ReadonlyArray<ResultOf<'list_policy_vi
   return [...new Set(labels)];
 }
 
-/** A log line that says a setting is absent: `X is required`, `required key X missing`, `X not set`. */
-const MISSING_SETTING_LINE = /\b(?:required|not set|must be set|missing|is empty|undefined)\b/i;
-/** An environment-variable-like name: upper case words joined by underscores (PAYMENTS_DB_URL). */
-const SETTING_NAME = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/;
-
-/**
- * The setting the app itself reports missing, from its own log lines (the container's output,
- * not text a server wrote): the first environment-variable-like name on a line that says a
- * setting is required, missing or not set.
- */
-export function missingSettingOf(lines: readonly string[]): string | undefined {
-  for (const line of lines) {
-    if (!MISSING_SETTING_LINE.test(line)) continue;
-    const name = SETTING_NAME.exec(line)?.[0];
-    if (name) return name;
-  }
-  return undefined;
-}
-
 /** Every fact the gathered data holds, first answer of each tool winning. */
 export function factsOf(entities: Entities, sections: readonly GatheredSection[]): DiagnosisFacts {
   const facts: DiagnosisFacts = {};
@@ -218,6 +202,14 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
       },
       entities.namespace ?? described?.namespace,
     ),
+  );
+  merge(
+    runtimeFacts({
+      workloads: firstData(sections, 'describe_workload'),
+      rollouts: firstData(sections, 'get_rollout_history'),
+      diffs: firstData(sections, 'get_application_diff'),
+      podLogs: firstData(sections, 'get_pod_logs'),
+    }),
   );
   const classes = firstData(sections, 'list_resources').flatMap((list) =>
     list.kind === 'StorageClass' ? list.items.map((item) => item.name) : [],

@@ -1,6 +1,7 @@
 import type { EvidenceItem } from '../../skills/evidence.js';
 import type { ResultOf } from '../tool-results/result-schemas.js';
 import { clipLine } from './age.js';
+import { describeDrift, driftedFields } from './drifted-fields.js';
 import type { EvidenceContext } from './section.js';
 
 type Diff = ResultOf<'get_application_diff'>['diffs'][number];
@@ -39,8 +40,14 @@ export function applicationDiffEvidence(
   context: EvidenceContext,
 ): EvidenceItem[] {
   const items: EvidenceItem[] = [];
-  const push = (text: string) =>
-    items.push({ kind: 'argocd', source: context.source, text: clipLine(text), isProblem: true });
+  const push = (text: string, statement?: string) =>
+    items.push({
+      kind: 'argocd',
+      source: context.source,
+      text: clipLine(text),
+      isProblem: true,
+      ...(statement ? { statement: clipLine(statement) } : {}),
+    });
   for (const diff of result.diffs) {
     if (diff.change === 'missing-in-cluster')
       push(`${diff.resource}: in git, missing from the cluster (sync would create it)`);
@@ -48,7 +55,14 @@ export function applicationDiffEvidence(
       push(`${diff.resource}: in the cluster, not in git (sync with prune would delete it)`);
     else {
       const resource = `${diff.resource}${diff.lastWrittenBy ? ` (live last written by ${diff.lastWrittenBy})` : ''}`;
-      for (const hunk of hunks(diff)) push(`${resource} live vs git: ${hunk.join(' | ')}`);
+      // Every hunk's statement names every drifted field of the resource: whichever hunk is quoted, the cause is whole.
+      const fields = driftedFields(diff.lines);
+      const by = diff.lastWrittenBy ? `, last written by ${diff.lastWrittenBy}` : '';
+      const statement =
+        fields.length > 0
+          ? `${diff.resource} differs from git in the cluster${by}: ${describeDrift(fields)}`
+          : undefined;
+      for (const hunk of hunks(diff)) push(`${resource} live vs git: ${hunk.join(' | ')}`, statement);
     }
   }
   return items;

@@ -3,6 +3,7 @@ import type { ResultOf } from '../tool-results/result-schemas.js';
 import { clipLine } from './age.js';
 import { causePhrase } from './cause-phrases/index.js';
 import { condenseMessage } from './condense.js';
+import { crashLogStatement, settingSourceLines } from './crash-log-lines.js';
 import { eventEvidence } from './event-lines.js';
 import type { EvidenceContext } from './section.js';
 
@@ -63,13 +64,22 @@ export function workloadEvidence(report: ResultOf<'describe_workload'>, context:
       true,
     );
   }
+  for (const line of settingSourceLines(report)) push('container_state', line, true);
   for (const key of report.missingKeys)
     push('container_state', `${key.kind} ${key.name} has no key '${key.key}' — used by ${key.usedBy}`, true);
   items.push(...eventEvidence(report.warningEvents.slice(0, 8), context, true));
   for (const log of report.crashLogs)
     for (const line of log.lines) {
       if (!line.trim()) continue;
-      if (!log.isInit) push('log', line.trim());
+      const statement = crashLogStatement(report, log.container, line.trim());
+      if (!log.isInit && !statement) push('log', line.trim());
+      else if (!log.isInit && statement)
+        items.push({
+          kind: 'log',
+          source: context.source,
+          text: clipLine(line.trim()),
+          statement: clipLine(statement),
+        });
       else
         items.push({
           kind: 'log',

@@ -98,6 +98,10 @@ export const describeWorkloadResult = z.object({
   missingKeys: z
     .array(z.object({ kind: z.string(), name: z.string(), key: z.string(), usedBy: z.string() }))
     .default([]),
+  /** ConfigMaps/Secrets a container loads whole (envFrom), with their key names. */
+  envSources: z
+    .array(z.object({ kind: z.string(), name: z.string(), container: z.string(), keys: z.array(z.string()) }))
+    .default([]),
   unboundClaims: z
     .array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() }))
     .default([]),

@@ -73,7 +73,7 @@ export const benchmarkSuites: readonly BenchmarkSuite[] = [
     name: 'tokens',
     summary:
       'Model input tokens per investigation: our context strategy vs every tool and skill in the prompt, ' +
-      'identical scripted turns, every scenario.',
+      'identical scripted turns, every scenario; p50/p95 of input tokens, wall time and tool calls per investigation.',
     module: 'test/bench/tokens.bench.ts',
     exportName: 'runTokensBenchmark',
   },

@@ -122,6 +122,16 @@ export const workloadReportSchema = z.object({
       envVar: z.string(),
     }),
   ),
+  envSources: z
+    .array(
+      z.object({
+        kind: z.enum(['ConfigMap', 'Secret']),
+        name: z.string(),
+        container: z.string(),
+        keys: z.array(z.string()).describe('Key names only; values are never read.'),
+      }),
+    )
+    .describe('Existing ConfigMaps/Secrets a container loads whole through envFrom, with their key names.'),
   unboundClaims: z.array(z.object({ name: z.string(), phase: z.string(), storageClassName: z.string().optional() })),
   crashLogs: z.array(
     z.object({
