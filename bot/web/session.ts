@@ -45,21 +45,3 @@ export type Signer = ReturnType<typeof createSigner>;
 export function newSessionId(): string {
   return randomBytes(16).toString('base64url');
 }
-
-/** Cookie header value → name/value map. */
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0) cookies[part.slice(0, index).trim()] = decodeURIComponent(part.slice(index + 1).trim());
-  }
-  return cookies;
-}
-
-/** A Set-Cookie value: HttpOnly, SameSite=Lax, Secure on https. */
-export function cookie(name: string, value: string, options: { isSecure: boolean; maxAge?: number }): string {
-  const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
-  if (options.isSecure) parts.push('Secure');
-  if (options.maxAge !== undefined) parts.push(`Max-Age=${options.maxAge}`);
-  return parts.join('; ');
-}
