@@ -52,10 +52,17 @@ export function addNoise(scenario: Scenario, seed: number): { scenario: Scenario
       : (scenario.argocd.find((instance) => instance.name === failingInstance)?.apps[0]?.destination.cluster ??
         stageCluster);
 
-  const events: NoiseEvent[] = [
-    ...neighbourEvents(cluster, namespace, neighbour, token, random),
-    ...oldOwnEvents(cluster, namespace, appName, token, random),
-  ];
+  // Events live in a namespace: where the scenario's cluster has none yet (the app's sync is to create it),
+  // noise adds none, or it would create the namespace the fault is about.
+  const hasNamespace = scenario.clusters.some(
+    (entry) => entry.name === cluster && entry.namespaces.includes(namespace),
+  );
+  const events: NoiseEvent[] = hasNamespace
+    ? [
+        ...neighbourEvents(cluster, namespace, neighbour, token, random),
+        ...oldOwnEvents(cluster, namespace, appName, token, random),
+      ]
+    : [];
   const twinPath = `noise/${stageCluster}/${appName}`;
   const failingPath = `noise/${failingCluster}/${failing}`;
   const app = (name: string, path: string, destination: ScenarioApp['destination']): ScenarioApp => ({
