@@ -43,6 +43,7 @@ export const FIX_FACTS = {
   nodeSelector: "the pod template's nodeSelector",
   nodeLabels: 'a label the nodes carry',
   claim: 'the PersistentVolumeClaim',
+  boundStorageClass: 'the StorageClass the claim is bound with',
   cpuLimit: "the container's CPU limit",
   dependencyHost: 'the hostname the app calls',
   serviceHost: 'the DNS name of the Service that exists',

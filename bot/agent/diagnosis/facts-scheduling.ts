@@ -5,6 +5,7 @@
  * resolve and the Service it most likely meant, the NetworkPolicy that drops a call.
  */
 import type { FixFact } from '../../skills/fix-cases.js';
+import { claimChanges } from '../evidence/cause-phrases/scheduling.js';
 import { unresolvedHosts } from '../gather/unreachable-hosts.js';
 import type { ResultOf } from '../tool-results/result-schemas.js';
 
@@ -135,4 +136,17 @@ export function schedulingFacts(data: SchedulingData, namespace: string | undefi
     ...hostFacts(data, namespace),
     ...policyFacts(data.services),
   };
+}
+
+/**
+ * A claim whose StorageClass a sync tried to change (the API server refused it): the claim, the
+ * class it is bound with and the class the new revision asks for, from the failed sync's resources.
+ */
+export function claimChangeFacts(application: ResultOf<'get_application'> | undefined): Facts {
+  for (const resource of application?.operation?.failedResources ?? []) {
+    if (resource.kind !== 'PersistentVolumeClaim' || !resource.name) continue;
+    const change = claimChanges(resource.message ?? '').find((candidate) => candidate.field === 'storageClassName');
+    if (change) return { claim: resource.name, boundStorageClass: change.from, storageClass: change.to };
+  }
+  return {};
 }

@@ -4,7 +4,7 @@ import type { GatheredSection } from '../evidence/section.js';
 import type { InstanceAnswer } from '../tool-results/read-result.js';
 import type { ReadTool, ResultOf } from '../tool-results/result-schemas.js';
 import { isInitInTrouble } from '../evidence/workload.js';
-import { schedulingFacts } from './facts-scheduling.js';
+import { claimChangeFacts, schedulingFacts } from './facts-scheduling.js';
 import { admissionFacts } from './facts-admission.js';
 import { missingSettingOf } from '../evidence/missing-setting.js';
 import { lastHealthyImage, repositoryOf, tagOf } from './last-healthy.js';
@@ -179,6 +179,7 @@ export function factsOf(entities: Entities, sections: readonly GatheredSection[]
   const history: HealthHistory = { ...(rollout ? { rollout } : {}), ...(application ? { application } : {}) };
   // An admission denial names the container and field at fault more precisely than the pods' states.
   merge(admissionFacts(sections, sinceOf(application)?.revision.slice(0, 7)));
+  merge(claimChangeFacts(application));
   for (const workload of firstData(sections, 'describe_workload')) merge(workloadFacts(workload, history));
   // Without an Argo CD app, the workload's own manifests are where the change goes.
   const [described] = firstData(sections, 'describe_workload');

@@ -1,6 +1,7 @@
 import type { EvidenceItem } from '../../skills/evidence.js';
 import type { ResultOf } from '../tool-results/result-schemas.js';
 import { clipLine } from './age.js';
+import { causePhrase } from './cause-phrases/index.js';
 import type { EvidenceContext } from './section.js';
 
 type Application = ResultOf<'get_application'>;
@@ -18,8 +19,14 @@ function label(resource: Resource): string {
  */
 export function applicationEvidence(app: Application, context: EvidenceContext): EvidenceItem[] {
   const items: EvidenceItem[] = [];
-  const push = (text: string, isProblem = false) =>
-    items.push({ kind: 'argocd', source: context.source, text: clipLine(text), ...(isProblem ? { isProblem } : {}) });
+  const push = (text: string, isProblem = false, statement?: string) =>
+    items.push({
+      kind: 'argocd',
+      source: context.source,
+      text: clipLine(text),
+      ...(isProblem ? { isProblem } : {}),
+      ...(statement ? { statement: clipLine(statement) } : {}),
+    });
   push(
     `Application ${app.name}: sync=${app.sync ?? 'Unknown'} health=${app.health ?? 'Unknown'}` +
       (app.healthMessage ? ` — ${app.healthMessage}` : ''),
@@ -33,7 +40,12 @@ export function applicationEvidence(app: Application, context: EvidenceContext):
     const hasFailed = operation.phase === 'Failed' || operation.phase === 'Error';
     push(`last operation: ${operation.phase ?? '?'}${operation.message ? `: ${operation.message}` : ''}`, hasFailed);
     for (const resource of operation.failedResources.filter((candidate) => candidate.status !== 'Pruned')) {
-      push(`${label(resource)} ${resource.status ?? '?'}: ${resource.message ?? ''}`, true);
+      const cause = causePhrase(resource.message ?? '');
+      push(
+        `${label(resource)} ${resource.status ?? '?'}: ${resource.message ?? ''}`,
+        true,
+        cause ? `${label(resource)}: ${cause}` : undefined,
+      );
     }
   }
   for (const condition of app.conditions) {

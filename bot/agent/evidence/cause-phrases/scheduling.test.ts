@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { causePhrase } from './index.js';
+import { claimChanges } from './scheduling.js';
 
 describe('scheduling, storage, probe and connectivity cause phrases', () => {
   it('says why no node takes the pod, reason by reason, without the preemption tail', () => {
@@ -66,5 +67,19 @@ describe('scheduling, storage, probe and connectivity cause phrases', () => {
   it('leaves messages of other families to their phrasers', () => {
     expect(causePhrase('Back-off restarting failed container web in pod web-1')).toBeUndefined();
     expect(causePhrase('listening on :8080')).toBeUndefined();
+  });
+});
+
+describe('a refused change to a bound claim', () => {
+  it('names the claim and the StorageClass change the API server refused', () => {
+    const message =
+      'PersistentVolumeClaim "media-data" is invalid: spec: Forbidden: spec is immutable after creation except ' +
+      'resources.requests and volumeAttributesClassName for bound claims\n  core.PersistentVolumeClaimSpec{\n' +
+      '  \t... // 2 identical fields\n- \tStorageClassName: &"standard",\n+ \tStorageClassName: &"fast-ssd",\n  }';
+    expect(causePhrase(message)).toBe(
+      'the API server refuses the change to PersistentVolumeClaim media-data (storageClassName standard cannot ' +
+        "become fast-ssd): a bound claim's spec is immutable after creation",
+    );
+    expect(claimChanges(message)).toEqual([{ field: 'storageClassName', from: 'standard', to: 'fast-ssd' }]);
   });
 });

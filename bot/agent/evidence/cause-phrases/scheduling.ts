@@ -82,7 +82,38 @@ const phraseConnection: CausePhraser = (message) => {
   return undefined;
 };
 
+/**
+ * The API server's refusal to change a bound claim: `PersistentVolumeClaim "x" is invalid: spec:
+ * Forbidden: spec is immutable after creation …` with the diff it prints (`- StorageClassName:
+ * &"standard", + StorageClassName: &"gp3"`).
+ */
+const phraseImmutableClaim: CausePhraser = (message) => {
+  const match = /PersistentVolumeClaim "([^"]+)" is invalid: spec: Forbidden: spec is immutable/i.exec(message);
+  if (!match) return undefined;
+  const changes = claimChanges(message);
+  const what = changes.map((change) => `${change.field} ${change.from} cannot become ${change.to}`).join('; ');
+  return (
+    `the API server refuses the change to PersistentVolumeClaim ${match[1] ?? ''}` +
+    `${what ? ` (${what})` : ''}: a bound claim's spec is immutable after creation`
+  );
+};
+
+/** The fields the API server's diff shows changed on a claim: `- \tStorageClassName: &"a",` / `+ …: &"b",`. */
+export function claimChanges(message: string): Array<{ field: string; from: string; to: string }> {
+  const value = (raw: string) => raw.replace(/^&?"?|"?,?$/g, '');
+  const removed = new Map<string, string>();
+  const changes: Array<{ field: string; from: string; to: string }> = [];
+  for (const match of message.matchAll(/([-+])\s+([A-Z][A-Za-z]+): (\S+)/g)) {
+    const [, sign, goName = '', raw = ''] = match;
+    const field = goName.charAt(0).toLowerCase() + goName.slice(1);
+    if (sign === '-') removed.set(field, value(raw));
+    else if (removed.has(field)) changes.push({ field, from: removed.get(field) ?? '', to: value(raw) });
+  }
+  return changes;
+}
+
 export const SCHEDULING_PHRASERS: readonly CausePhraser[] = [
+  phraseImmutableClaim,
   phraseScheduling,
   phraseStorageClass,
   phraseProbe,
