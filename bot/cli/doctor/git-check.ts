@@ -1,9 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { loadFixConfig } from '../../fix/config.js';
-import { GitProviderError } from '../../git/git-provider.js';
 import type { Env } from '../../config/parse-env.js';
 import { createConfiguredGitProvider } from '../fix-role.js';
-import { CheckFailed, check, withTimeout, type DoctorCheck } from './doctor-check.js';
+import { readBranchHead } from './branch-head.js';
+import { CheckFailed, check, type DoctorCheck } from './doctor-check.js';
 
 const RUNBOOK = 'runbooks/fix-pull-requests.md';
 
@@ -43,28 +43,17 @@ export async function gitCheck(env: Env, timeoutMs: number): Promise<DoctorCheck
       );
     const heads: string[] = [];
     for (const repository of config.FIX_GIT_REPOSITORIES) {
-      try {
-        const sha = await withTimeout(
-          provider.kind,
-          timeoutMs,
-          provider.resolveRevision(repository, branch),
-          unreachable,
-        );
-        heads.push(`${repository} ${branch} is at ${sha.slice(0, 7)}`);
-      } catch (error) {
-        if (!(error instanceof GitProviderError)) throw error;
-        if (error.refusal === 'unauthorized')
-          throw new CheckFailed(
-            `${provider.kind} refused FIX_GIT_TOKEN (${error.status ?? 'no status'})`,
-            `Replace FIX_GIT_TOKEN with a valid GitHub App installation token or GitLab project token (${RUNBOOK}).`,
-          );
-        if (error.refusal === 'not_found')
-          throw new CheckFailed(
-            `${repository} (branch ${branch}) is not visible with this token`,
-            'Check FIX_GIT_REPOSITORIES and FIX_DEFAULT_BRANCH, and that the token covers that repository.',
-          );
-        throw error;
-      }
+      const sha = await readBranchHead(
+        provider,
+        { repository, branch },
+        { timeoutMs, unreachable },
+        {
+          token: 'FIX_GIT_TOKEN',
+          onRefused: `Replace FIX_GIT_TOKEN with a valid GitHub App installation token or GitLab project token (${RUNBOOK}).`,
+          onNotFound: 'Check FIX_GIT_REPOSITORIES and FIX_DEFAULT_BRANCH, and that the token covers that repository.',
+        },
+      );
+      heads.push(`${repository} ${branch} is at ${sha.slice(0, 7)}`);
     }
     return `${provider.kind}: the token is accepted, ${heads.join('; ')}`;
   });

@@ -1,9 +1,9 @@
 import { errorMessage } from '../../errors.js';
-import { GitProviderError } from '../../git/git-provider.js';
 import type { Env } from '../../config/parse-env.js';
 import { loadPostmortemsConfig } from '../../rca/config.js';
 import { createPostmortemsProvider } from '../postmortems-wiring.js';
-import { CheckFailed, check, withTimeout, type DoctorCheck } from './doctor-check.js';
+import { readBranchHead } from './branch-head.js';
+import { check, type DoctorCheck } from './doctor-check.js';
 
 const NAME = 'postmortems repository';
 const DOCS = 'README, "Configuration", RCA_POSTMORTEMS_*';
@@ -32,30 +32,21 @@ export async function postmortemsCheck(env: Env, timeoutMs: number): Promise<Doc
   const apiUrl = config.RCA_GIT_API_URL;
   const unreachable = `Check that ${apiUrl} (RCA_GIT_API_URL, or FIX_GIT_API_URL) is reachable from here.`;
   return check(NAME, unreachable, async () => {
-    try {
-      const sha = await withTimeout(
-        provider.kind,
-        timeoutMs,
-        provider.resolveRevision(repository, branch),
-        unreachable,
-      );
-      return (
-        `${provider.kind}: ${repository} ${branch} is at ${sha.slice(0, 7)}; ` +
-        `published RCAs open pull requests into ${config.RCA_POSTMORTEMS_DIRECTORY}/`
-      );
-    } catch (error) {
-      if (!(error instanceof GitProviderError)) throw error;
-      if (error.refusal === 'unauthorized')
-        throw new CheckFailed(
-          `${provider.kind} refused the postmortems token (${error.status ?? 'no status'})`,
+    const sha = await readBranchHead(
+      provider,
+      { repository, branch },
+      { timeoutMs, unreachable },
+      {
+        token: 'the postmortems token',
+        onRefused:
           'Replace RCA_GIT_TOKEN (or FIX_GIT_TOKEN, which it falls back to) with a token that may open pull requests.',
-        );
-      if (error.refusal === 'not_found')
-        throw new CheckFailed(
-          `${repository} (branch ${branch}) is not visible with this token`,
+        onNotFound:
           'Check RCA_POSTMORTEMS_REPOSITORY and RCA_POSTMORTEMS_BRANCH, and that the token covers that repository.',
-        );
-      throw error;
-    }
+      },
+    );
+    return (
+      `${provider.kind}: ${repository} ${branch} is at ${sha.slice(0, 7)}; ` +
+      `published RCAs open pull requests into ${config.RCA_POSTMORTEMS_DIRECTORY}/`
+    );
   });
 }
