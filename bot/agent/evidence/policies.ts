@@ -4,6 +4,7 @@ import { aboutObjects } from '../attribution/about.js';
 import { clipLine } from './age.js';
 import { dottedPath, ruleMessage } from './cause-phrases/admission-messages.js';
 import { policyFailurePhrase } from './cause-phrases/admission.js';
+import { policySummaryEvidence } from './policy-summary.js';
 import type { EvidenceContext } from './section.js';
 
 /** `Deployment shop/checkout` → `{kind: Deployment, name: checkout}`. */
@@ -17,7 +18,8 @@ export function policyViolationEvidence(
   result: ResultOf<'list_policy_violations'>,
   context: EvidenceContext,
 ): EvidenceItem[] {
-  return result.groups.map((group) => {
+  const summary = policySummaryEvidence(result, context);
+  const lines = result.groups.map((group): EvidenceItem => {
     const more = group.resources.length > 20 ? `, … +${group.resources.length - 20}` : '';
     const resources = `${group.resources.slice(0, 20).join(', ')}${more}`;
     const severity = group.severity ? `, ${group.severity}` : '';
@@ -36,6 +38,7 @@ export function policyViolationEvidence(
       about: aboutObjects(refs),
     };
   });
+  return summary ? [summary, ...lines] : lines;
 }
 
 /**

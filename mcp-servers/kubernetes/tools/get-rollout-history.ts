@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findWellKnownType, type KubeObject, type ResourceType } from '../../common/kube-types.js';
 import { argocdAppOf } from '../../common/kube-ownership.js';
 import { formatAge } from '../../common/output-budget.js';
-import { readOnlyAnnotations } from '../../common/tool-definition.js';
+import { readOnlyAnnotations, toolError } from '../../common/tool-definition.js';
 import { defineKubernetesTool, type KubernetesDeps } from '../deps.js';
 import type { WorkloadShape } from '../kube-shapes.js';
 import { templateImages } from '../rollout-state.js';
@@ -181,12 +181,10 @@ export const getRolloutHistoryTool = defineKubernetesTool({
       ...(input.kind ? { kind: input.kind } : {}),
     });
     if (match.kind !== 'Deployment' && match.kind !== 'StatefulSet' && match.kind !== 'DaemonSet') {
-      return {
-        text:
-          `${match.kind} ${match.namespace}/${match.name} has no rollout history (only Deployments, StatefulSets ` +
+      return toolError(
+        `${match.kind} ${match.namespace}/${match.name} has no rollout history (only Deployments, StatefulSets ` +
           `and DaemonSets do). Call describe_workload instead.`,
-        isError: true,
-      };
+      );
     }
     const revisions = await rolloutRevisions(deps, match.object, match.namespace);
     const shown = revisions.slice(0, input.limit);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseKyvernoDenial, parseLimitRangeBreaches, parseQuotaMissingField } from './admission-messages.js';
+import { ADMISSION_PHRASERS } from './admission.js';
 import { causePhrase } from './index.js';
 
 describe('admission denials as a sentence of cause', () => {
@@ -100,6 +101,7 @@ describe('admission denials as a sentence of cause', () => {
       'fails Kyverno policy require-owner (rule check-owner): owner label missing',
     );
     expect(causePhrase('Back-off restarting failed container api in pod api-1_shop')).toBeUndefined();
-    expect(causePhrase('0/3 nodes are available: 3 Insufficient memory.')).toBeUndefined();
+    const admissionOnly = (message: string) => ADMISSION_PHRASERS.map((phrase) => phrase(message)).find(Boolean);
+    expect(admissionOnly('0/3 nodes are available: 3 Insufficient memory.')).toBeUndefined();
   });
 });
