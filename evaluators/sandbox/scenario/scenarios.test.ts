@@ -58,7 +58,8 @@ describe('bundled scenarios', () => {
     // Every family of the issue is covered; a scenario may also expect another bundled skill (job-failures).
     const expected = new Set(scenarios.map((scenario) => scenario.expect.skill));
     for (const skill of EXPECTED_SKILLS) expect(expected.has(skill), skill).toBe(true);
-    for (const skill of expected) expect(existsSync(join(packageRoot(), 'skills', skill, 'SKILL.md')), skill).toBe(true);
+    for (const skill of expected)
+      expect(existsSync(join(packageRoot(), 'skills', skill, 'SKILL.md')), skill).toBe(true);
     // Several scenarios per family, each with other names and noise.
     for (const skill of EXPECTED_SKILLS)
       expect(scenarios.filter((scenario) => scenario.expect.skill === skill).length, skill).toBeGreaterThanOrEqual(2);
