@@ -50,10 +50,9 @@ export function policySummaryEvidence(
   }
   const policyCount = new Set(failing.map((group) => group.policy)).size;
   if (byResource.size < 2 && policyCount < 2) return undefined;
-  const parts = [...byResource].map(
-    ([resource, policies]) =>
-      `${resource} fails ${[...policies].map(([policy, message]) => `${policy} (validation error: ${message})`).join(' and ')}`,
-  );
+  const said = (policies: Map<string, string>) =>
+    [...policies].map(([policy, message]) => `${policy} (validation error: ${message})`).join(' and ');
+  const parts = [...byResource].map(([resource, policies]) => `${resource} fails ${said(policies)}`);
   const text = `${byResource.size} resource(s) fail ${policyCount} Kyverno policies: ${parts.join('; ')}`;
   return {
     kind: 'kyverno',

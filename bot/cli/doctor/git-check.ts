@@ -49,7 +49,9 @@ export async function gitCheck(env: Env, timeoutMs: number): Promise<DoctorCheck
         { timeoutMs, unreachable },
         {
           token: 'FIX_GIT_TOKEN',
-          onRefused: `Replace FIX_GIT_TOKEN with a valid GitHub App installation token or GitLab project token (${RUNBOOK}).`,
+          onRefused:
+            'Replace FIX_GIT_TOKEN with a valid GitHub App installation token or GitLab project token ' +
+            `(${RUNBOOK}).`,
           onNotFound: 'Check FIX_GIT_REPOSITORIES and FIX_DEFAULT_BRANCH, and that the token covers that repository.',
         },
       );
