@@ -268,7 +268,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           resolve(existing);
           return;
         }
-        const timeoutMs = waitOptions.timeoutMs ?? 10_000;
+        const timeoutMs = waitOptions.timeoutMs ?? 30_000;
         const fail = (reason: string): void => {
           clearTimeout(timer);
           waiters.delete(waiter);
