@@ -37,12 +37,26 @@ describe('several Kyverno failures as one line', () => {
     expect(item?.text).toContain('(validation error: limits are required)');
   });
 
-  it('says nothing when one policy fails on one resource (its own line says it all)', () => {
-    expect(
-      policySummaryEvidence(
-        { groups: [group('require-limits', 'validate', 'validation error: x.', ['Deployment a/b'])] } as never,
-        context,
-      ),
-    ).toBeUndefined();
+  it('says nothing when one policy fails, on one resource or several (its own line says it all)', () => {
+    for (const resources of [['Deployment a/b'], ['Deployment a/b', 'Deployment a/c']])
+      expect(
+        policySummaryEvidence(
+          { groups: [group('require-limits', 'validate', 'validation error: x.', resources)] } as never,
+          context,
+        ),
+      ).toBeUndefined();
+  });
+
+  it('is about the namespace, so a question about one workload sets it aside as a neighbour', () => {
+    const item = policySummaryEvidence(
+      {
+        groups: [
+          group('p1', 'r1', 'validation error: a.', ['Deployment shop/a']),
+          group('p2', 'r2', 'validation error: b.', ['Deployment shop/b']),
+        ],
+      } as never,
+      context,
+    );
+    expect(item?.about).toEqual({ objects: ['Namespace/shop'] });
   });
 });

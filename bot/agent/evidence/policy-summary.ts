@@ -5,7 +5,6 @@
  */
 import type { EvidenceItem } from '../../skills/evidence.js';
 import type { ResultOf } from '../tool-results/result-schemas.js';
-import { aboutObjects } from '../attribution/about.js';
 import { clipLine } from './age.js';
 import { ruleMessage } from './cause-phrases/admission-messages.js';
 import type { EvidenceContext } from './section.js';
@@ -13,6 +12,12 @@ import type { EvidenceContext } from './section.js';
 type Group = ResultOf<'list_policy_violations'>['groups'][number];
 
 const CONTROLLER_KINDS = /^(?:Deployment|StatefulSet|DaemonSet|Job|CronJob|ReplicaSet)$/;
+
+/** The namespace of the failing resources (`Deployment payments/x` → `payments`). */
+function namespaceOf(groups: readonly Group[]): string {
+  const qualified = groups.flatMap((group) => group.resources)[0]?.split(' ')[1] ?? '';
+  return qualified.includes('/') ? (qualified.split('/')[0] ?? '') : '';
+}
 
 /** `Pod payments/fraud-check-7d9f-x2` → `Deployment payments/fraud-check` when that controller is listed. */
 function throughController(resource: string, controllers: readonly string[]): string {
@@ -49,7 +54,7 @@ export function policySummaryEvidence(
     }
   }
   const policyCount = new Set(failing.map((group) => group.policy)).size;
-  if (byResource.size < 2 && policyCount < 2) return undefined;
+  if (policyCount < 2) return undefined;
   const said = (policies: Map<string, string>) =>
     [...policies].map(([policy, message]) => `${policy} (validation error: ${message})`).join(' and ');
   const parts = [...byResource].map(([resource, policies]) => `${resource} fails ${said(policies)}`);
@@ -60,15 +65,8 @@ export function policySummaryEvidence(
     text: clipLine(text),
     statement: clipLine(text.replace(/\(validation error: /g, '(')),
     isProblem: true,
-    about: aboutObjects(
-      failing.flatMap((group) =>
-        group.resourceRefs.length > 0
-          ? group.resourceRefs
-          : group.resources.map((resource) => {
-              const [kind = '', qualified = ''] = resource.split(' ');
-              return { kind, name: qualified.split('/').pop() ?? qualified };
-            }),
-      ),
-    ),
+    // About the namespace as a whole: kept for a question about the namespace, set aside as a
+    // neighbour's when the question names one workload (its own policy lines speak for it).
+    about: { objects: [`Namespace/${namespaceOf(failing)}`] },
   };
 }
